@@ -1,0 +1,191 @@
+"""One error shape for the whole API: ``application/problem+json`` (RFC 9457).
+
+Every error body has ``type``, ``title``, ``status``, ``detail``, a stable machine-readable
+``code`` and, for bad input, ``errors``: a mapping from field (dotted path for nested input) to a
+list of messages. Services raise the domain exceptions below; the handler maps them, DRF's own
+exceptions and Django's, so a client parses one shape whatever went wrong.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions as drf
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+PROBLEM_TYPE_BASE = "https://inspections.invalid/problems/"
+
+
+class DomainError(Exception):
+    """A rule of the domain refused the request. Subclasses set ``code`` and ``status``."""
+
+    code = "domain_error"
+    status = 400
+    title = _("The request was refused.")
+
+    def __init__(self, detail: str | None = None, *, errors: dict[str, list[str]] | None = None) -> None:
+        super().__init__(detail or str(self.title))
+        self.detail = detail or str(self.title)
+        self.errors = errors or {}
+
+
+class InvalidInput(DomainError):
+    code = "invalid"
+    status = 400
+    title = _("The input is not valid.")
+
+
+class NotFound(DomainError):
+    """Also what a forbidden object answers: an outsider must not learn that it exists."""
+
+    code = "not_found"
+    status = 404
+    title = _("Not found.")
+
+
+class Conflict(DomainError):
+    code = "conflict"
+    status = 409
+    title = _("The request conflicts with the current state.")
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+    status = 403
+    title = _("You may not do this.")
+
+
+def problem(
+    *, status: int, code: str, title: str, detail: str, errors: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + code,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error detail as ``{"field.sub[0].x": ["message", ...]}``."""
+    out: dict[str, list[str]] = {}
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
+                path = f"{prefix}[{key}]"  # DRF keys list items by index
+            else:
+                name = (
+                    "non_field_errors" if key in ("non_field_errors", "__all__") and not prefix else str(key)
+                )
+                path = f"{prefix}.{name}" if prefix else name
+            out.update(_flatten(value, path))
+    elif isinstance(detail, list):
+        if all(not isinstance(item, (dict, list)) for item in detail):
+            out.setdefault(prefix or "non_field_errors", []).extend(str(item) for item in detail)
+        else:
+            for index, item in enumerate(detail):
+                out.update(_flatten(item, f"{prefix}[{index}]"))
+    else:
+        out.setdefault(prefix or "non_field_errors", []).append(str(detail))
+    return out
+
+
+_DRF_CODES: dict[type[drf.APIException], str] = {
+    drf.ValidationError: "invalid",
+    drf.ParseError: "malformed_request",
+    drf.AuthenticationFailed: "authentication_failed",
+    drf.NotAuthenticated: "not_authenticated",
+    drf.PermissionDenied: "permission_denied",
+    drf.NotFound: "not_found",
+    drf.MethodNotAllowed: "method_not_allowed",
+    drf.NotAcceptable: "not_acceptable",
+    drf.UnsupportedMediaType: "unsupported_media_type",
+    drf.Throttled: "throttled",
+}
+
+
+def _problem_response(body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+    response = Response(body, status=body["status"], headers=headers)
+    response.content_type = PROBLEM_CONTENT_TYPE
+    return response
+
+
+def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DomainError):
+        return _problem_response(
+            problem(
+                status=exc.status, code=exc.code, title=str(exc.title), detail=exc.detail, errors=exc.errors
+            )
+        )
+    if isinstance(exc, DjangoValidationError):
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        return _problem_response(
+            problem(
+                status=400,
+                code="invalid",
+                title=str(InvalidInput.title),
+                detail=str(_("The input is not valid.")),
+                errors={("non_field_errors" if k == "__all__" else k): list(v) for k, v in errors.items()},
+            )
+        )
+    if isinstance(exc, Http404):
+        exc = drf.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = drf.PermissionDenied()
+
+    response = exception_handler(exc, context)
+    if response is None or not isinstance(exc, drf.APIException):
+        return response  # an unexpected error: Django's 500 handling takes it
+    code = next((c for klass, c in _DRF_CODES.items() if type(exc) is klass), None)
+    if code is None:
+        code = exc.default_code if isinstance(exc.default_code, str) else "error"
+    if isinstance(exc, drf.ValidationError):
+        body = problem(
+            status=response.status_code,
+            code=code,
+            title=str(InvalidInput.title),
+            detail=str(_("The input is not valid.")),
+            errors=_flatten(exc.detail),
+        )
+    else:
+        detail = exc.detail if isinstance(exc.detail, str) else str(exc.default_detail)
+        body = problem(
+            status=response.status_code, code=code, title=str(exc.default_detail), detail=str(detail)
+        )
+    headers = {k: v for k, v in response.headers.items() if k in ("WWW-Authenticate", "Retry-After", "Allow")}
+    return _problem_response(body, headers)
+
+
+def _json_problem(request: HttpRequest, status: int, code: str, title: str) -> JsonResponse:
+    return JsonResponse(
+        problem(status=status, code=code, title=title, detail=title),
+        status=status,
+        content_type=PROBLEM_CONTENT_TYPE,
+    )
+
+
+def api_aware_404(request: HttpRequest, exception: Exception | None = None):  # type: ignore[no-untyped-def]
+    """Unknown URLs under /api/ answer in the problem shape too; pages keep Django's page."""
+    if request.path.startswith("/api/"):
+        return _json_problem(request, 404, "not_found", str(NotFound.title))
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception or Http404())
+
+
+def api_aware_500(request: HttpRequest):  # type: ignore[no-untyped-def]
+    if request.path.startswith("/api/"):
+        return _json_problem(request, 500, "server_error", str(_("An unexpected error occurred.")))
+    from django.views.defaults import server_error
+
+    return server_error(request)

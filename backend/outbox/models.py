@@ -1,0 +1,40 @@
+"""Work for background tasks, written in the same transaction as the change that caused it.
+
+A row here is the promise that a task will run. It is relayed to the broker after the
+transaction commits (or run in-process when no broker is configured); a broker that is down
+leaves the row pending, and the relay retries it later. Nothing is lost, and since tasks are
+safe to run twice, a relay that crashes between sending and marking sent is harmless.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboxMessage(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENT = "sent", _("sent to the broker")
+        DONE = "done", _("run in-process")
+        FAILED = "failed", _("gave up")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    task_name = models.CharField(_("task"), max_length=200)
+    kwargs = models.JSONField(_("arguments"), default=dict)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    relayed_at = models.DateTimeField(_("relayed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} ({self.status})"

@@ -1,0 +1,248 @@
+"""Every write to the registry. Each validates fully, writes in one transaction and leaves an
+audit entry, so a bad value leaves nothing half written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from backend.audit.models import AuditEntry
+from backend.audit.services import audit_record, model_changes
+from backend.core.errors import Conflict, InvalidInput
+from backend.registry.models import (
+    Agency,
+    Availability,
+    Company,
+    ConflictOfInterest,
+    Officer,
+    OfficerRole,
+    OpeningHours,
+    Site,
+    Skill,
+    Unit,
+)
+
+
+def _full_clean(instance: Any, exclude: Sequence[str] = ()) -> None:
+    try:
+        instance.full_clean(exclude=list(exclude) or None)
+    except ValidationError as exc:
+        raise InvalidInput(
+            errors={
+                ("non_field_errors" if k == "__all__" else k): [str(m) for m in v]
+                for k, v in exc.message_dict.items()
+            }
+        ) from exc
+
+
+OpeningPeriod = tuple[int, dt.time, dt.time]
+
+
+def _set_opening_hours(site: Site, periods: Iterable[OpeningPeriod]) -> None:
+    rows = []
+    for index, (weekday, opens, closes) in enumerate(periods):
+        row = OpeningHours(site=site, weekday=weekday, opens=opens, closes=closes)
+        try:
+            row.full_clean(exclude=["site"])
+        except ValidationError as exc:
+            raise InvalidInput(
+                errors={
+                    f"opening_hours[{index}].{k}": [str(m) for m in v] for k, v in exc.message_dict.items()
+                }
+            ) from exc
+        if opens == closes:
+            raise InvalidInput(
+                errors={f"opening_hours[{index}]": ["Opening and closing times are the same."]}
+            )
+        rows.append(row)
+    site.opening_hours.all().delete()
+    OpeningHours.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def site_create(
+    *,
+    actor: Any,
+    kind: str,
+    name_en: str,
+    address: str,
+    parish: str,
+    latitude: Decimal | float | str,
+    longitude: Decimal | float | str,
+    opening_hours: Iterable[OpeningPeriod] = (),
+    audit: bool = True,
+    **fields: Any,
+) -> Site:
+    """Register a site. Coordinates must lie inside settings.SERVICE_AREA."""
+    site = Site(
+        kind=kind,
+        name_en=name_en,
+        address=address,
+        parish=parish,
+        latitude=Decimal(str(latitude)).quantize(Decimal("0.000001")),
+        longitude=Decimal(str(longitude)).quantize(Decimal("0.000001")),
+        **fields,
+    )
+    _full_clean(site, exclude=["uuid"])
+    site.save()
+    _set_opening_hours(site, opening_hours)
+    if audit:
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE, verb="site_create", obj=site)
+    return site
+
+
+@transaction.atomic
+def site_update(
+    *, actor: Any, site: Site, opening_hours: Iterable[OpeningPeriod] | None = None, **fields: Any
+) -> Site:
+    changes = model_changes(site, fields)
+    for name, value in fields.items():
+        setattr(site, name, value)
+    _full_clean(site)
+    site.save()
+    if opening_hours is not None:
+        _set_opening_hours(site, opening_hours)
+        changes["opening_hours"] = ["…", [f"{d} {o:%H:%M}-{c:%H:%M}" for d, o, c in opening_hours]]
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, verb="site_update", obj=site, changes=changes)
+    return site
+
+
+@transaction.atomic
+def company_create(*, actor: Any, kind: str, name_en: str, audit: bool = True, **fields: Any) -> Company:
+    company = Company(kind=kind, name_en=name_en, **fields)
+    _full_clean(company, exclude=["uuid"])
+    company.save()
+    if audit:
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE, verb="company_create", obj=company)
+    return company
+
+
+@transaction.atomic
+def officer_create(
+    *,
+    actor: Any,
+    username: str,
+    password: str | None,
+    agency: Agency,
+    unit: Unit,
+    badge_number: str,
+    full_name: str,
+    sex: str,
+    rank: int = 1,
+    rank_title: str = "",
+    roles: Iterable[str] = ("inspector",),
+    skills: Iterable[Skill] = (),
+    email: str = "",
+    audit: bool = True,
+) -> Officer:
+    """Create a login and its officer record together."""
+    User = get_user_model()
+    if User.objects.filter(username=username).exists():
+        raise Conflict(f"The username {username!r} is taken.", errors={"username": ["Already taken."]})
+    user = User(username=username, email=email, is_staff="administrator" in set(roles))
+    user.is_superuser = user.is_staff
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    officer = Officer(
+        user=user,
+        agency=agency,
+        unit=unit,
+        badge_number=badge_number,
+        full_name=full_name,
+        sex=sex,
+        rank=rank,
+        rank_title=rank_title,
+    )
+    _full_clean(officer, exclude=["uuid", "user"])
+    officer.save()
+    role_rows = [OfficerRole(officer=officer, role=r) for r in sorted(set(roles))]
+    for row in role_rows:
+        _full_clean(row, exclude=["officer"])
+    OfficerRole.objects.bulk_create(role_rows)
+    officer.skills.set(list(skills))
+    if audit:
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.CREATE,
+            verb="officer_create",
+            obj=officer,
+            changes={"roles": sorted(set(roles))},
+        )
+    return officer
+
+
+@transaction.atomic
+def officer_set_roles(*, actor: Any, officer: Officer, roles: Iterable[str]) -> Officer:
+    new = set(roles)
+    old = officer.role_codes()
+    officer.roles.exclude(role__in=new).delete()
+    OfficerRole.objects.bulk_create([OfficerRole(officer=officer, role=r) for r in sorted(new - old)])
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        verb="officer_set_roles",
+        obj=officer,
+        changes={"roles": [sorted(old), sorted(new)]},
+    )
+    return officer
+
+
+@transaction.atomic
+def availability_add(
+    *,
+    actor: Any,
+    officer: Officer,
+    kind: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    note: str = "",
+    audit: bool = True,
+) -> Availability:
+    """Record a shift or an absence. Two periods of the same kind may not overlap."""
+    row = Availability(officer=officer, kind=kind, start=start, end=end, note=note)
+    if start >= end:
+        raise InvalidInput(errors={"end": ["The end must come after the start."]})
+    _full_clean(row, exclude=["officer"])
+    overlapping = Availability.objects.filter(officer=officer, kind=kind, start__lt=end, end__gt=start)
+    if overlapping.exists():
+        raise Conflict("This period overlaps another of the same kind.", errors={"start": ["Overlaps."]})
+    row.save()
+    if audit:
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE, verb="availability_add", obj=row)
+    return row
+
+
+@transaction.atomic
+def conflict_declare(
+    *,
+    actor: Any,
+    officer: Officer,
+    reason: str,
+    site: Site | None = None,
+    company: Company | None = None,
+    request: Any = None,
+) -> ConflictOfInterest:
+    """An officer declares a tie to a site or a company; the scheduler must honour it."""
+    if (site is None) == (company is None):
+        raise InvalidInput(errors={"non_field_errors": ["Name either a site or a company."]})
+    if not reason.strip():
+        raise InvalidInput(errors={"reason": ["Say what the tie is."]})
+    existing = ConflictOfInterest.objects.filter(officer=officer, site=site, company=company).first()
+    if existing is not None:
+        return existing  # declaring the same tie twice records it once
+    row = ConflictOfInterest(officer=officer, site=site, company=company, reason=reason.strip())
+    _full_clean(row, exclude=["officer"])
+    row.save()
+    audit_record(
+        actor=actor, action=AuditEntry.Action.CREATE, verb="conflict_declare", obj=row, request=request
+    )
+    return row

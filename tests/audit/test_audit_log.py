@@ -1,0 +1,57 @@
+"""The audit log is append-only, in the model and in the database."""
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from backend.audit.models import AuditEntry, AuditLogIsAppendOnly
+from backend.audit.services import audit_record
+from tests import factories
+
+
+@pytest.fixture
+def entry(alice):
+    return audit_record(actor=alice.user, action=AuditEntry.Action.CREATE, verb="test", obj=alice)
+
+
+def test_a_service_write_leaves_an_entry_with_who_and_what(db):
+    site = factories.site()
+    entry = AuditEntry.objects.get(verb="site_create", object_id=str(site.uuid))
+    assert entry.object_type == "registry.site"
+    assert entry.action == "create"
+
+
+def test_entry_records_the_actor_and_address(rf, alice):
+    request = rf.get("/", REMOTE_ADDR="10.1.2.3", HTTP_USER_AGENT="phone/1.0")
+    entry = audit_record(actor=alice.user, action="read", verb="victim_read", obj=alice, request=request)
+    assert entry.actor == alice.user and entry.actor_label == "alice"
+    assert entry.ip_address == "10.1.2.3" and entry.user_agent == "phone/1.0"
+
+
+def test_model_refuses_update(entry):
+    entry.verb = "rewritten"
+    with pytest.raises(AuditLogIsAppendOnly):
+        entry.save()
+
+
+def test_model_refuses_delete(entry):
+    with pytest.raises(AuditLogIsAppendOnly):
+        entry.delete()
+
+
+def test_queryset_refuses_bulk_update_and_delete(entry):
+    with pytest.raises(AuditLogIsAppendOnly):
+        AuditEntry.objects.filter(pk=entry.pk).update(verb="x")
+    with pytest.raises(AuditLogIsAppendOnly):
+        AuditEntry.objects.all().delete()
+
+
+def test_database_refuses_raw_update_and_delete(entry):
+    table = AuditEntry._meta.db_table
+    for sql in (f"UPDATE {table} SET verb = 'rewritten'", f"DELETE FROM {table}"):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql)
+    assert AuditEntry.objects.get(pk=entry.pk).verb == "test"

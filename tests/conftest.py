@@ -1,0 +1,87 @@
+"""Shared fixtures: personas that make permission tests read like prose.
+
+- ``alice``: an inspector of the police (PSP)
+- ``bob``: an inspector of the labour bureau (DSAL)
+- ``carol``: a DSAL reviewer (another officer of Bob's agency)
+- ``paula``: a planner (PSP)
+- ``oscar``: an outsider: a login with no officer record
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from backend.audit import db_guard
+from tests import factories
+
+
+@pytest.fixture
+def alice(db):
+    return factories.officer("PSP", username="alice", full_name="Alice Police", sex="F")
+
+
+@pytest.fixture
+def bob(db):
+    return factories.officer("DSAL", username="bob", full_name="Bob Labour", roles=("inspector",))
+
+
+@pytest.fixture
+def carol(db):
+    return factories.officer(
+        "DSAL", username="carol", full_name="Carol Reviewer", roles=("reviewer",), sex="F"
+    )
+
+
+@pytest.fixture
+def paula(db):
+    return factories.officer("PSP", username="paula", full_name="Paula Planner", roles=("planner",), sex="F")
+
+
+@pytest.fixture
+def oscar(db, django_user_model):
+    return django_user_model.objects.create_user(username="oscar", password="correct-horse-battery")
+
+
+@pytest.fixture
+def api():
+    """An API client; ``api.as_(officer_or_user)`` signs it in."""
+
+    client = APIClient()
+
+    def as_(who):
+        user = getattr(who, "user", who)
+        client.force_authenticate(user=None)
+        client.force_login(user)
+        return client
+
+    client.as_ = as_
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _audit_guard_survives_flush(request):
+    """SQLite's audit triggers refuse DELETE, and a transactional test's flush deletes every
+    row: lift the guard for that flush, and put it back before every database test, so each
+    test sees the guard exactly as a migrated database has it."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction", False)) or (
+        "transactional_db" in request.fixturenames
+    )
+    uses_db = transactional or marker is not None or "db" in request.fixturenames
+    if not uses_db:
+        yield
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    if connection.vendor == "sqlite":
+        _run(db_guard.SQLITE_UP)
+    yield
+    if transactional and connection.vendor == "sqlite":
+        _run(db_guard.SQLITE_DOWN)
+
+
+def _run(statements):
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)

@@ -1,0 +1,73 @@
+"""Work for tasks is recorded with the change that causes it and never lost."""
+
+import pytest
+from celery import shared_task
+from django.db import transaction
+from django.test import override_settings
+
+from backend.outbox.models import OutboxMessage
+from backend.outbox.services import outbox_relay_pending, task_enqueue
+from tests.outbox.conftest import broker
+
+RAN: list[dict] = []
+
+
+@shared_task(name="tests.record")
+def record(**kwargs):
+    RAN.append(kwargs)
+    return kwargs
+
+
+@shared_task(name="tests.fail")
+def fail(**kwargs):
+    raise RuntimeError("task failed")
+
+
+@pytest.fixture(autouse=True)
+def _clear():
+    RAN.clear()
+
+
+def test_in_process_task_runs_after_commit(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        message = task_enqueue(task_name="tests.record", kwargs={"site": "abc"})
+        assert RAN == []  # not before the transaction commits
+    assert RAN == [{"site": "abc"}]
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.DONE and message.attempts == 1
+
+
+def test_rolled_back_change_leaves_no_work(db, django_capture_on_commit_callbacks):
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        task_enqueue(task_name="tests.record", kwargs={"n": 1})
+        raise RuntimeError("the change failed")
+    assert RAN == [] and not OutboxMessage.objects.exists()
+
+
+def test_a_failing_task_stays_pending_and_is_retried(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        message = task_enqueue(task_name="tests.fail")
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.PENDING
+    assert "task failed" in message.last_error
+    outbox_relay_pending()
+    message.refresh_from_db()
+    assert message.attempts == 2
+
+
+@override_settings(CELERY_TASK_ALWAYS_EAGER=False)
+def test_broker_down_delays_work_and_never_loses_it(db, django_capture_on_commit_callbacks):
+    with broker("redis://127.0.0.1:1/0", broker_connection_timeout=1):  # nothing listens there
+        with django_capture_on_commit_callbacks(execute=True):
+            message = task_enqueue(task_name="tests.record", kwargs={"n": 2})
+        message.refresh_from_db()
+        assert message.status == OutboxMessage.Status.PENDING
+        assert message.last_error
+    # The broker is back (here: run in-process again); the relay sends what waited.
+    with override_settings(CELERY_TASK_ALWAYS_EAGER=True):
+        assert outbox_relay_pending() == 1
+    assert RAN == [{"n": 2}]
