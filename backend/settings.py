@@ -64,6 +64,11 @@ INSTALLED_APPS = [
     "backend.audit",
     "backend.outbox",
     "backend.registry",
+    "backend.checklists",
+    "backend.inspections",
+    "backend.planning",
+    "mobile_api",
+    "scheduler",
 ]
 
 MIDDLEWARE = [
@@ -178,6 +183,39 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# --- Cache (failed sign-in counters, throttles) -----------------------------------------
+# Unset: memory of this process (fine for one server). Several servers must share Redis.
+CACHE_URL = env_url("CACHE_URL", None, ("redis", "rediss"))
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "inspections"}
+    )
+}
+
+# --- Officers' API (mobile_api) ---------------------------------------------------------
+# Device tokens live this long; phones may stay offline for weeks, so the default is generous.
+MOBILE_TOKEN_TTL_DAYS = env_int("MOBILE_TOKEN_TTL_DAYS", 30, minimum=1, maximum=365)
+# Failed sign-ins allowed per account and per address within the window before a 429.
+MOBILE_SIGNIN_MAX_FAILURES = env_int("MOBILE_SIGNIN_MAX_FAILURES", 5, minimum=1)
+MOBILE_SIGNIN_WINDOW_SECONDS = env_int("MOBILE_SIGNIN_WINDOW_SECONDS", 900, minimum=1)
+# A check-in farther than this from the site is recorded and flagged, never refused.
+CHECKIN_RADIUS_METRES = env_int("CHECKIN_RADIUS_METRES", 150, minimum=1)
+# A device clock further than this from the server's is flagged as skewed.
+DEVICE_CLOCK_SKEW_SECONDS = env_int("DEVICE_CLOCK_SKEW_SECONDS", 300, minimum=1)
+# Attachments: largest accepted upload, and the content types accepted (sniffed, not trusted).
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 15 * 1024 * 1024, minimum=1024)
+# Idempotency keys (client UUIDs) are kept at least as long as a phone may stay offline.
+IDEMPOTENCY_KEEP_DAYS = env_int("IDEMPOTENCY_KEEP_DAYS", 30, minimum=30)
+
+# --- Scheduler ---------------------------------------------------------------------------
+# No officer goes back to the same site within this many days (rotation).
+SCHEDULER_ROTATION_DAYS = env_int("SCHEDULER_ROTATION_DAYS", 30, minimum=0)
+# Default and largest time limit of one planning run, in seconds.
+SCHEDULER_TIME_LIMIT_SECONDS = env_int("SCHEDULER_TIME_LIMIT_SECONDS", 30, minimum=1)
+SCHEDULER_MAX_TIME_LIMIT_SECONDS = env_int("SCHEDULER_MAX_TIME_LIMIT_SECONDS", 600, minimum=1)
 
 # --- Tasks ----------------------------------------------------------------------------
 # Unset: tasks run in-process right after the transaction that asked for them commits.

@@ -10,11 +10,52 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from rest_framework.test import APIClient
 
 from backend.audit import db_guard
 from tests import factories
+
+PASSWORD = "correct-horse-battery"  # every persona's password (tests.factories)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Personas and sign-ins hash passwords: the real hasher's deliberate slowness costs minutes."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Failed sign-in counters live in the cache: one test's failures must not lock another."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _own_media_root(settings, tmp_path):
+    """Uploads of a test go to a folder of its own, never to var/."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def phone(db):
+    """``phone(officer)``: an API client signed in through the officers' API with a device token."""
+
+    def sign_in(officer, device="test phone") -> APIClient:
+        client = APIClient()
+        response = client.post(
+            "/api/mobile/v1/auth/sign-in/",
+            {"username": officer.user.username, "password": PASSWORD, "device_name": device},
+            format="json",
+        )
+        assert response.status_code == 201, response.content
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {response.json()['token']}")
+        return client
+
+    return sign_in
 
 
 @pytest.fixture

@@ -90,8 +90,13 @@ def visible(user: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
 
 
 def get_visible_or_404(user: Any, queryset: models.QuerySet[M], **lookup: Any) -> M:
+    return get_or_404(visible(user, queryset), **lookup)
+
+
+def get_or_404(queryset: models.QuerySet[M], **lookup: Any) -> M:
+    """One object of an already scoped queryset, or NotFound."""
     try:
-        return visible(user, queryset).get(**lookup)
+        return queryset.get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError, ValidationError):
         # A malformed id (not a UUID) is as unknown as a missing one.
         raise NotFound() from None

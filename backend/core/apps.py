@@ -7,5 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        # Load the Celery app with Django so that @shared_task binds to it in every process.
-        import backend.celery  # noqa: F401
+        # Load the Celery app with Django so that @shared_task binds to it in every process, and
+        # import every app's tasks now: the web process runs tasks in-process (no broker) or
+        # relays them by name, and must know them all, not only a worker.
+        from backend.celery import app
+
+        app.autodiscover_tasks(force=True)

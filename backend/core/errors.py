@@ -29,10 +29,18 @@ class DomainError(Exception):
     status = 400
     title = _("The request was refused.")
 
-    def __init__(self, detail: str | None = None, *, errors: dict[str, list[str]] | None = None) -> None:
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        errors: dict[str, list[str]] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(detail or str(self.title))
         self.detail = detail or str(self.title)
         self.errors = errors or {}
+        # Extension members of the problem body (RFC 9457 §3.2), e.g. the versions accepted.
+        self.extra = extra or {}
 
 
 class InvalidInput(DomainError):
@@ -53,6 +61,12 @@ class Conflict(DomainError):
     code = "conflict"
     status = 409
     title = _("The request conflicts with the current state.")
+
+
+class Gone(DomainError):
+    code = "gone"
+    status = 410
+    title = _("This no longer exists.")
 
 
 class Forbidden(DomainError):
@@ -122,11 +136,11 @@ def _problem_response(body: dict[str, Any], headers: dict[str, str] | None = Non
 
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
-        return _problem_response(
-            problem(
-                status=exc.status, code=exc.code, title=str(exc.title), detail=exc.detail, errors=exc.errors
-            )
+        body = problem(
+            status=exc.status, code=exc.code, title=str(exc.title), detail=exc.detail, errors=exc.errors
         )
+        body.update({k: v for k, v in exc.extra.items() if k not in body})
+        return _problem_response(body)
     if isinstance(exc, DjangoValidationError):
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return _problem_response(

@@ -214,7 +214,8 @@ class Availability(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.officer} {self.get_kind_display()} {self.start:%Y-%m-%d %H:%M}–{self.end:%H:%M}"
+        start, end = timezone.localtime(self.start), timezone.localtime(self.end)
+        return f"{self.officer} {self.get_kind_display()} {start:%Y-%m-%d %H:%M}–{end:%H:%M}"
 
     @property
     def is_absence(self) -> bool:

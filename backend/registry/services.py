@@ -46,20 +46,23 @@ OpeningPeriod = tuple[int, dt.time, dt.time]
 
 def _set_opening_hours(site: Site, periods: Iterable[OpeningPeriod]) -> None:
     rows = []
+    starts: set[tuple[int, dt.time]] = set()
     for index, (weekday, opens, closes) in enumerate(periods):
         row = OpeningHours(site=site, weekday=weekday, opens=opens, closes=closes)
+        where = f"opening_hours[{index}]"
         try:
-            row.full_clean(exclude=["site"])
+            # The table's constraints are checked here in Python (a database round trip per row
+            # would dominate bulk loads); the database still enforces them on insert.
+            row.full_clean(exclude=["site"], validate_constraints=False)
         except ValidationError as exc:
             raise InvalidInput(
-                errors={
-                    f"opening_hours[{index}].{k}": [str(m) for m in v] for k, v in exc.message_dict.items()
-                }
+                errors={f"{where}.{k}": [str(m) for m in v] for k, v in exc.message_dict.items()}
             ) from exc
         if opens == closes:
-            raise InvalidInput(
-                errors={f"opening_hours[{index}]": ["Opening and closing times are the same."]}
-            )
+            raise InvalidInput(errors={where: ["Opening and closing times are the same."]})
+        if (weekday, opens) in starts:
+            raise InvalidInput(errors={where: ["Two periods start at the same time on that day."]})
+        starts.add((weekday, opens))
         rows.append(row)
     site.opening_hours.all().delete()
     OpeningHours.objects.bulk_create(rows)
@@ -246,3 +249,19 @@ def conflict_declare(
         actor=actor, action=AuditEntry.Action.CREATE, verb="conflict_declare", obj=row, request=request
     )
     return row
+
+
+@transaction.atomic
+def site_set_risk(*, actor: Any, site: Site, score: Decimal, factors: dict[str, Any]) -> Site:
+    """Set a site's risk score (0-100, higher means inspect sooner) and the factors behind it,
+    so targeting can be audited. Compliance calls it when a company's score changes."""
+    score = Decimal(str(score)).quantize(Decimal("0.01"))
+    if not Decimal(0) <= score <= Decimal(100):
+        raise InvalidInput(errors={"risk_score": ["The risk score runs from 0 to 100."]})
+    changes = model_changes(site, {"risk_score": score})
+    Site.objects.filter(pk=site.pk).update(risk_score=score, risk_factors=factors)
+    site.risk_score, site.risk_factors = score, factors
+    audit_record(
+        actor=actor, action=AuditEntry.Action.UPDATE, verb="site_set_risk", obj=site, changes=changes
+    )
+    return site

@@ -1,5 +1,7 @@
 import contextlib
 
+from kombu import pools
+
 from backend.celery import app
 
 
@@ -14,6 +16,7 @@ def broker(url, **conf):
             app._pool.force_close_all()
         app._pool = None
         app.amqp._producer_pool = None
+        pools.reset()  # kombu keeps producer pools per connection, process-wide
 
     reset_pools()
     app.conf.update(broker_url=url, task_always_eager=False, **conf)

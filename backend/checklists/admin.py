@@ -1,0 +1,73 @@
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from backend.audit.admin_mixins import AuditedAdminMixin
+from backend.checklists import services
+from backend.checklists.models import ChecklistTemplate, TemplateVersion
+from backend.core.errors import DomainError
+
+
+class TemplateVersionInline(admin.TabularInline):
+    model = TemplateVersion
+    fields = ("number", "status", "published_at", "digest")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(ChecklistTemplate)
+class ChecklistTemplateAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("code", "title_en", "title_zh_hant", "title_pt")
+    search_fields = ("code", "title_en", "title_zh_hant", "title_pt")
+    inlines = [TemplateVersionInline]
+    readonly_fields = ("code", "site_kinds", "categories")
+
+
+@admin.register(TemplateVersion)
+class TemplateVersionAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Versions are created from definitions (``manage.py load_checklists`` or the service) and
+    published here; a published version is read-only."""
+
+    list_display = ("template", "number", "status", "published_at", "created_at")
+    list_filter = ("status", "template")
+    search_fields = ("template__code", "template__title_en", "digest")
+    list_select_related = ("template",)
+    actions = ["publish", "retire"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: TemplateVersion | None = None) -> list[str]:
+        fields = ["template", "number", "digest", "status", "published_at", "created_at"]
+        if obj is not None and obj.status != TemplateVersion.Status.DRAFT:
+            fields.append("definition")
+        return fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: TemplateVersion, form: object, change: bool) -> None:
+        obj.digest = services.definition_digest(obj.definition)
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Publish the selected draft versions"))
+    def publish(self, request: HttpRequest, queryset: QuerySet[TemplateVersion]) -> None:
+        for version in queryset:
+            try:
+                services.template_version_publish(actor=request.user, version=version)
+            except DomainError as exc:
+                self.message_user(request, f"{version}: {exc.detail}", messages.ERROR)
+
+    @admin.action(description=_("Retire the selected versions (no new work; submissions still accepted)"))
+    def retire(self, request: HttpRequest, queryset: QuerySet[TemplateVersion]) -> None:
+        for version in queryset:
+            try:
+                services.template_version_retire(actor=request.user, version=version)
+            except DomainError as exc:
+                self.message_user(request, f"{version}: {exc.detail}", messages.ERROR)

@@ -1,0 +1,153 @@
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from backend.audit.admin_mixins import AuditedAdminMixin
+from backend.inspections import services
+from backend.inspections.models import (
+    Attachment,
+    CheckIn,
+    Finding,
+    Inspection,
+    Operation,
+    Submission,
+    Team,
+)
+
+
+@admin.register(Operation)
+class OperationAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "lead_agency", "status", "starts_at", "ends_at", "reveal_at")
+    list_filter = ("status", "lead_agency", "agencies")
+    search_fields = ("name", "uuid")
+    date_hierarchy = "starts_at"
+    filter_horizontal = ("agencies", "planners")
+    autocomplete_fields = ("lead_agency",)
+
+
+@admin.register(Team)
+class TeamAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "operation", "leader")
+    list_filter = ("operation",)
+    search_fields = ("name", "members__full_name", "members__badge_number")
+    filter_horizontal = ("members",)
+    autocomplete_fields = ("leader", "operation")
+
+
+@admin.register(Inspection)
+class InspectionAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("site", "category", "status", "planned_start", "team", "operation", "priority")
+    list_filter = ("status", "category", "operation", "site__kind", "site__parish")
+    search_fields = ("site__name_en", "site__name_zh_hant", "site__name_pt", "uuid")
+    date_hierarchy = "planned_start"
+    list_select_related = ("site", "team", "operation")
+    autocomplete_fields = ("site", "team", "operation")
+    filter_horizontal = ("additional_versions",)
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    fields = ("name", "content_type", "size", "sha256", "received_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class FindingInline(admin.TabularInline):
+    model = Finding
+    fields = (
+        "violation_code",
+        "severity",
+        "competent_agency_code",
+        "entry_path",
+        "potential_victim",
+        "status",
+    )
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    """Evidence: read-only. Deleting leaves a tombstone (through the service) so that no phone
+    can bring the submission back by replaying it."""
+
+    list_display = ("uuid", "inspection", "officer", "revision", "status", "received_at", "clock_skewed")
+    list_filter = ("status", "clock_skewed", "inspection__category")
+    search_fields = ("uuid", "officer__full_name", "inspection__site__name_en")
+    date_hierarchy = "received_at"
+    list_select_related = ("inspection__site", "officer")
+    inlines = [AttachmentInline, FindingInline]
+    actions = ["delete_with_tombstone"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
+        return [f.name for f in Submission._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def get_actions(self, request: HttpRequest) -> dict:  # type: ignore[type-arg]
+        actions = super().get_actions(request)
+        if not request.user.is_superuser:
+            actions.pop("delete_with_tombstone", None)
+        return actions
+
+    @admin.action(description=_("Delete the selected submissions (kept as tombstones, findings withdrawn)"))
+    def delete_with_tombstone(self, request: HttpRequest, queryset: QuerySet[Submission]) -> None:
+        for submission in queryset.exclude(status=Submission.Status.DELETED):
+            services.submission_delete(
+                actor=request.user, submission=submission, reason="deleted in the admin"
+            )
+        self.message_user(request, _("Deleted."), messages.SUCCESS)
+
+
+@admin.register(Finding)
+class FindingAdmin(admin.ModelAdmin):
+    list_display = (
+        "violation_code",
+        "severity",
+        "competent_agency_code",
+        "potential_victim",
+        "status",
+        "created_at",
+    )
+    list_filter = ("status", "severity", "violation_code", "competent_agency_code", "potential_victim")
+    search_fields = ("uuid", "rule_code", "violation_code", "legal_basis")
+    list_select_related = ("inspection__site",)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
+        return [f.name for f in Finding._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(admin.ModelAdmin):
+    list_display = ("inspection", "officer", "distance_m", "outside_radius", "clock_skewed", "received_at")
+    list_filter = ("outside_radius", "clock_skewed")
+    search_fields = ("uuid", "officer__full_name")
+    list_select_related = ("inspection__site", "officer")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
+        return [f.name for f in CheckIn._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -1,0 +1,335 @@
+"""Operations, teams, inspections, and what the field sends back: check-ins, submissions,
+attachments and the findings derived from them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from backend.checklists.models import TemplateVersion
+from backend.registry.models import Agency, Officer, Site
+
+
+class Category(models.TextChoices):
+    """Inspection categories as the published statistics count them."""
+
+    PROSTITUTION_TRAFFICKING = "prostitution_trafficking", _("prostitution and human trafficking")
+    ILLEGAL_EMPLOYMENT = "illegal_employment", _("illegal employment")
+    CONSTRUCTION_LARGE_SCALE = "construction_large_scale", _("large-scale construction inspection")
+    CONSTRUCTION_PREVENTIVE = "construction_preventive", _("preventive construction inspection")
+    CONSTRUCTION_QUESTIONNAIRE = "construction_questionnaire", _("construction questionnaire survey")
+    EMPLOYMENT_AGENCY = "employment_agency", _("employment agency inspection")
+
+
+class Operation(models.Model):
+    """A joint operation. Until ``reveal_at`` its targets, teams and times are visible to its
+    planners alone; the selectors enforce it everywhere (lists, counts, phones, exports)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+        CLOSED = "closed", _("closed")
+        CANCELLED = "cancelled", _("cancelled")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    lead_agency = models.ForeignKey(
+        Agency, verbose_name=_("lead agency"), on_delete=models.PROTECT, related_name="led_operations"
+    )
+    agencies = models.ManyToManyField(
+        Agency, verbose_name=_("participating agencies"), related_name="operations", blank=True
+    )
+    planners = models.ManyToManyField(
+        Officer, verbose_name=_("planners"), related_name="planned_operations", blank=True
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    reveal_at = models.DateTimeField(_("revealed to the teams at"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("joint operation")
+        verbose_name_plural = _("joint operations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="operation_starts_before_end"
+            ),
+            models.CheckConstraint(
+                condition=Q(reveal_at__lte=models.F("starts_at")), name="operation_revealed_by_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_revealed(self, at: dt.datetime | None = None) -> bool:
+        return self.status in (self.Status.PUBLISHED, self.Status.CLOSED) and self.reveal_at <= (
+            at or timezone.now()
+        )
+
+
+class Team(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=100)
+    operation = models.ForeignKey(
+        Operation,
+        verbose_name=_("operation"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="teams",
+    )
+    leader = models.ForeignKey(
+        Officer, verbose_name=_("leader"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    members = models.ManyToManyField(Officer, verbose_name=_("members"), related_name="teams")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Inspection(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        ASSIGNED = "assigned", _("assigned")
+        IN_PROGRESS = "in_progress", _("in progress")
+        SUBMITTED = "submitted", _("submitted")
+        REVIEWED = "reviewed", _("reviewed")
+        CLOSED = "closed", _("closed")
+        CANCELLED = "cancelled", _("cancelled")
+        NO_ACCESS = "no_access", _("no access")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="inspections"
+    )
+    category = models.CharField(_("category"), max_length=30, choices=Category.choices, db_index=True)
+    operation = models.ForeignKey(
+        Operation,
+        verbose_name=_("operation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="inspections",
+    )
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="inspections",
+    )
+    template_version = models.ForeignKey(
+        TemplateVersion,
+        verbose_name=_("checklist version"),
+        on_delete=models.PROTECT,
+        related_name="inspections",
+    )
+    # Further checklists issued with the inspection, e.g. the per-person ILO screening on a venue visit.
+    additional_versions = models.ManyToManyField(
+        TemplateVersion, verbose_name=_("additional checklists"), related_name="+", blank=True
+    )
+    planned_start = models.DateTimeField(_("window start"))
+    planned_end = models.DateTimeField(_("window end"))
+    route_order = models.PositiveSmallIntegerField(_("order in the team's route"), default=0)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PLANNED)
+    priority = models.PositiveSmallIntegerField(_("priority"), default=3, help_text=_("1 (highest) to 5"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # The phones' incremental sync reads changes by this field.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["planned_start", "route_order"]
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned_end__gt=models.F("planned_start")),
+                name="inspection_window_start_before_end",
+            ),
+        ]
+        indexes = [models.Index(fields=["team", "updated_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} @ {self.site} {self.planned_start:%Y-%m-%d}"
+
+
+class CheckIn(models.Model):
+    """An officer's arrival at the site, with the phone's GPS. Far from the site is flagged,
+    never refused: the officer is there and the record says how far off the fix was."""
+
+    uuid = models.UUIDField(_("client id"), unique=True)
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="check_ins")
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="check_ins")
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
+    accuracy_m = models.DecimalField(_("accuracy (m)"), max_digits=8, decimal_places=1, null=True, blank=True)
+    distance_m = models.DecimalField(_("distance from the site (m)"), max_digits=10, decimal_places=1)
+    outside_radius = models.BooleanField(_("outside the check-in radius"), default=False)
+    device_time = models.DateTimeField(_("time on the phone"))
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    clock_skewed = models.BooleanField(_("phone clock skewed"), default=False)
+    content_digest = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+
+    def __str__(self) -> str:
+        return f"{self.officer} @ {self.inspection} ({self.distance_m} m)"
+
+
+class Submission(models.Model):
+    """What an officer recorded for an inspection: the client-made UUID is its identity.
+
+    An accepted submission never changes. A correction is a new revision naming the one it
+    replaces. A deleted submission stays as a tombstone so that a replay from a phone cannot
+    bring it back."""
+
+    class Status(models.TextChoices):
+        ACCEPTED = "accepted", _("accepted")
+        SUPERSEDED = "superseded", _("superseded by a correction")
+        DELETED = "deleted", _("deleted by an administrator")
+
+    uuid = models.UUIDField(_("client id"), unique=True)
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="submissions")
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="submissions")
+    template_version = models.ForeignKey(
+        TemplateVersion, on_delete=models.PROTECT, related_name="submissions"
+    )
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+    replaces = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
+    )
+    answers = models.JSONField(_("answers"))
+    content_digest = models.CharField(_("SHA-256 of the content"), max_length=64, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACCEPTED)
+    score = models.JSONField(_("score"), default=dict, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    device_started_at = models.DateTimeField(_("started on the phone"), null=True, blank=True)
+    device_submitted_at = models.DateTimeField(_("finished on the phone"))
+    received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    clock_skewed = models.BooleanField(_("phone clock skewed"), default=False)
+    clock_skew_seconds = models.IntegerField(_("phone clock ahead by (s)"), null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        indexes = [models.Index(fields=["inspection", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.inspection} r{self.revision}"
+
+    @property
+    def is_complete(self) -> bool:
+        """Every declared attachment has arrived."""
+        return all(a.received_at is not None for a in self.attachments.all())
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # Server-made: nothing of the client's file name reaches the file system.
+    return f"attachments/{instance.submission.uuid}/{instance.uuid}"
+
+
+def served_path(instance: Attachment, filename: str) -> str:
+    return f"attachments/{instance.submission.uuid}/{instance.uuid}-served"
+
+
+class Attachment(models.Model):
+    """A file a submission declared (name, SHA-256, size); its bytes arrive separately."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="attachments")
+    name = models.CharField(_("name"), max_length=100)
+    sha256 = models.CharField(_("declared SHA-256"), max_length=64)
+    declared_size = models.PositiveIntegerField(_("declared size"), null=True, blank=True)
+    content_type = models.CharField(_("content type (sniffed)"), max_length=60, blank=True)
+    size = models.PositiveIntegerField(_("size"), null=True, blank=True)
+    file = models.FileField(upload_to=attachment_path, max_length=200, blank=True)
+    served_file = models.FileField(upload_to=served_path, max_length=200, blank=True)
+    received_at = models.DateTimeField(_("received"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["submission", "name"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        constraints = [models.UniqueConstraint(fields=["submission", "name"], name="attachment_unique_name")]
+
+    def __str__(self) -> str:
+        return f"{self.submission.uuid}/{self.name}"
+
+
+class Finding(models.Model):
+    """A finding derived by the checklist engine from an accepted submission. It becomes
+    official when its competent agency approves it (review, a later stage)."""
+
+    class Severity(models.TextChoices):
+        LOW = "low", _("low")
+        MEDIUM = "medium", _("medium")
+        HIGH = "high", _("high")
+        CRITICAL = "critical", _("critical")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("awaiting review")
+        OFFICIAL = "official", _("official")
+        REJECTED = "rejected", _("rejected")
+        WITHDRAWN = "withdrawn", _("withdrawn with its submission")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="findings")
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="findings")
+    rule_code = models.CharField(_("rule"), max_length=80)
+    violation_code = models.CharField(_("violation"), max_length=20, db_index=True)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    legal_basis = models.CharField(_("legal basis"), max_length=300)
+    competent_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("competent agency"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="findings",
+    )
+    competent_agency_code = models.CharField(_("competent agency code"), max_length=20)
+    title = models.JSONField(_("title"), default=dict)
+    entry_path = models.CharField(_("entry"), max_length=100, blank=True)
+    potential_victim = models.BooleanField(_("potential victim signal"), default=False)
+    evidence = models.JSONField(_("evidence"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["submission", "pk"]
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+
+    def __str__(self) -> str:
+        return f"{self.violation_code} {self.display_title}"
+
+    @property
+    def display_title(self) -> str:
+        language = (get_language() or "en").lower()
+        key = "zh-hant" if language.startswith("zh") else ("pt" if language.startswith("pt") else "en")
+        return self.title.get(key) or self.title.get("en", "")

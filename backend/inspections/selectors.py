@@ -1,0 +1,187 @@
+"""Reads of operations and inspections, with secrecy and need-to-know.
+
+The rules, in one place:
+
+- Before an operation's reveal time (or while it is a draft), its inspections, teams and the
+  operation itself are visible to the operation's planners and administrators alone.
+- An inspector sees the inspections of the teams they belong to.
+- Team leaders, reviewers and analysts see the inspections of their agency: those of teams
+  with a member from their agency, and those of operations their agency takes part in.
+- Planners see routine inspections (no operation) of every agency, and any operation they plan.
+
+Everything outside a user's scope is 404 and absent from every list and count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from backend.core.access import Principal, get_or_404, get_visible_or_404, scope_rule
+from backend.inspections.models import (
+    Attachment,
+    CheckIn,
+    Finding,
+    Inspection,
+    Operation,
+    Submission,
+    Team,
+)
+from backend.registry.models import Officer, Role
+
+AGENCY_WIDE = (Role.TEAM_LEADER, Role.REVIEWER, Role.ANALYST)
+
+
+def _revealed(prefix: str, now: dt.datetime) -> Q:
+    """``prefix`` names an Operation (or the path to one); no operation counts as revealed."""
+    if prefix:
+        return Q(**{f"{prefix}__isnull": True}) | Q(
+            **{f"{prefix}__status__in": ["published", "closed"], f"{prefix}__reveal_at__lte": now}
+        )
+    return Q(status__in=["published", "closed"], reveal_at__lte=now)
+
+
+def _planned_by(principal: Principal, prefix: str) -> Q:
+    return Q(**{f"{prefix}__planners__id": principal.officer_id}) if principal.officer_id else Q(pk__in=[])
+
+
+def _inspection_q(principal: Principal, now: dt.datetime, prefix: str = "") -> Q | None:
+    """The inspections ``principal`` may see, as a Q on Inspection (or through ``prefix``).
+    None means everything."""
+    p = f"{prefix}__" if prefix else ""
+    if principal.is_superuser or principal.has_role(Role.ADMINISTRATOR):
+        return None
+    if not principal.is_officer:
+        return Q(pk__in=[])
+    revealed = _revealed(f"{p}operation", now)
+    mine = Q(**{f"{p}team__members__id": principal.officer_id}) & revealed
+    if principal.has_role(*AGENCY_WIDE):
+        team_of_agency = Q(**{f"{p}team__members__agency_id": principal.agency_id})
+        operation_of_agency = Q(**{f"{p}operation__agencies__id": principal.agency_id})
+        mine |= (team_of_agency | operation_of_agency) & revealed
+    if principal.has_role(Role.PLANNER):
+        mine |= Q(**{f"{p}operation__isnull": True}) | _planned_by(principal, f"{p}operation")
+    return mine
+
+
+def _scoped(principal: Principal, qs: QuerySet[Any], prefix: str = "") -> QuerySet[Any]:
+    # The rule is a Q on Inspection itself: ``prefix`` only leads from ``qs`` to the inspection.
+    q = _inspection_q(principal, timezone.now())
+    if q is None:
+        return qs
+    # Filter through an id subquery so that joins over many-valued relations never duplicate rows.
+    ids = Inspection.objects.filter(q).values("pk")
+    return qs.filter(**{f"{prefix + '__' if prefix else ''}pk__in": ids})
+
+
+@scope_rule(Inspection)
+def _inspections(principal: Principal, qs: QuerySet[Inspection]) -> QuerySet[Inspection]:
+    return _scoped(principal, qs)
+
+
+for _model in (Submission, CheckIn, Finding):
+    scope_rule(_model)(lambda principal, qs: _scoped(principal, qs, "inspection"))
+
+
+@scope_rule(Attachment)
+def _attachments(principal: Principal, qs: QuerySet[Attachment]) -> QuerySet[Attachment]:
+    return _scoped(principal, qs, "submission__inspection")
+
+
+@scope_rule(Operation)
+def _operations(principal: Principal, qs: QuerySet[Operation]) -> QuerySet[Operation]:
+    if principal.is_superuser or principal.has_role(Role.ADMINISTRATOR):
+        return qs
+    if not principal.is_officer:
+        return qs.none()
+    now = timezone.now()
+    visible = Q(planners__id=principal.officer_id)
+    participates = Q(agencies__id=principal.agency_id) | Q(lead_agency_id=principal.agency_id)
+    member = Q(teams__members__id=principal.officer_id)
+    visible |= (participates if principal.has_role(*AGENCY_WIDE, Role.PLANNER) else member) & _revealed(
+        "", now
+    )
+    return qs.filter(pk__in=Operation.objects.filter(visible).values("pk"))
+
+
+@scope_rule(Team)
+def _teams(principal: Principal, qs: QuerySet[Team]) -> QuerySet[Team]:
+    if principal.is_superuser or principal.has_role(Role.ADMINISTRATOR):
+        return qs
+    if not principal.is_officer:
+        return qs.none()
+    now = timezone.now()
+    visible = Q(members__id=principal.officer_id) & _revealed("operation", now)
+    visible |= Q(operation__planners__id=principal.officer_id)
+    if principal.has_role(Role.PLANNER):
+        visible |= Q(operation__isnull=True)
+    if principal.has_role(*AGENCY_WIDE):
+        visible |= Q(members__agency_id=principal.agency_id) & _revealed("operation", now)
+    return qs.filter(pk__in=Team.objects.filter(visible).values("pk"))
+
+
+# --- The officers' API ---------------------------------------------------------------------
+
+ASSIGNABLE = [
+    Inspection.Status.ASSIGNED,
+    Inspection.Status.IN_PROGRESS,
+    Inspection.Status.SUBMITTED,
+    Inspection.Status.REVIEWED,
+    Inspection.Status.CLOSED,
+    Inspection.Status.CANCELLED,
+    Inspection.Status.NO_ACCESS,
+]
+
+
+def assignment_list_for_officer(
+    *, officer: Officer, since: dt.datetime | None = None, now: dt.datetime | None = None
+) -> QuerySet[Inspection]:
+    """The inspections of the officer's teams that a phone may hold: the operation (if any)
+    revealed, the inspection issued. With ``since``, only what changed after it, counting an
+    operation's reveal as a change (its rows did not move, but they became visible).
+
+    A fixed number of queries whatever the number of assignments (pinned by a test)."""
+    now = now or timezone.now()
+    qs = Inspection.objects.filter(
+        _revealed("operation", now),
+        Exists(Team.members.through.objects.filter(team_id=OuterRef("team_id"), officer_id=officer.pk)),
+        status__in=ASSIGNABLE,
+    )
+    if since is not None:
+        qs = qs.filter(
+            Q(updated_at__gt=since) | Q(operation__reveal_at__gt=since, operation__reveal_at__lte=now)
+        )
+    return (
+        qs.select_related("site", "operation", "team", "template_version__template")
+        .prefetch_related(
+            "site__opening_hours",
+            Prefetch("team__members", queryset=Officer.objects.select_related("agency").order_by("pk")),
+        )
+        .order_by("planned_start", "route_order", "pk")
+    )
+
+
+def assignment_get_for_officer(*, officer: Officer, uuid: Any) -> Inspection:
+    return get_or_404(assignment_list_for_officer(officer=officer), uuid=uuid)
+
+
+def submission_list_for_officer(*, officer: Officer) -> QuerySet[Submission]:
+    """Submissions of the officer's assignments (their own or a teammate's), tombstones aside."""
+    inspections = assignment_list_for_officer(officer=officer).values("pk")
+    return (
+        Submission.objects.filter(inspection__in=inspections)
+        .exclude(status=Submission.Status.DELETED)
+        .select_related("inspection", "template_version__template", "officer")
+        .prefetch_related("attachments", "findings")
+    )
+
+
+def submission_get_for_officer(*, officer: Officer, uuid: Any) -> Submission:
+    return get_or_404(submission_list_for_officer(officer=officer), uuid=uuid)
+
+
+def inspection_get(*, user: Any, uuid: Any) -> Inspection:
+    return get_visible_or_404(user, Inspection.objects.select_related("site", "operation", "team"), uuid=uuid)

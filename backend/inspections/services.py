@@ -1,0 +1,683 @@
+"""Every write to operations, inspections and what the field sends back.
+
+Ingest rules (the contract the phones rely on):
+
+- A submission's client-made UUID is its identity, unique in the database. The same UUID with
+  the same content answers as the first time did; with other content it is a conflict and the
+  stored one is untouched. Concurrent replays race on the unique index, and the loser answers
+  as a replay, so one record results whatever the timing.
+- A request either commits whole or leaves nothing: validation, the submission, its declared
+  attachments, its findings and its audit entry are one transaction.
+- Device clocks are recorded, never trusted: ordering and secrecy use the server's receive time,
+  and a device clock far from the server's is flagged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from geopy.distance import geodesic
+
+from backend.audit.services import audit_record
+from backend.checklists import engine
+from backend.checklists.models import TemplateVersion
+from backend.checklists.services import parsed_definition
+from backend.core.errors import Conflict, DomainError, Gone, InvalidInput, NotFound
+from backend.inspections.models import (
+    Attachment,
+    CheckIn,
+    Finding,
+    Inspection,
+    Operation,
+    Submission,
+    Team,
+)
+from backend.registry.models import Agency, Officer, Site
+
+# --- Errors the phones see, each with a stable code -------------------------------------------
+
+
+class SubmissionConflict(Conflict):
+    code = "submission_conflict"
+
+
+class SubmissionDeleted(Gone):
+    code = "submission_deleted"
+
+
+class StaleRevision(Conflict):
+    code = "stale_revision"
+
+
+class TemplateVersionUnknown(InvalidInput):
+    code = "template_version_unknown"
+
+
+class AnswersInvalid(InvalidInput):
+    code = "answers_invalid"
+
+
+# --- Planning-side writes (the scheduler will call these when it publishes) -------------------
+
+
+@transaction.atomic
+def operation_create(
+    *,
+    actor: Any,
+    name: str,
+    lead_agency: Agency,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    reveal_at: dt.datetime,
+    agencies: Iterable[Agency] = (),
+    planners: Iterable[Officer] = (),
+    status: str = Operation.Status.DRAFT,
+) -> Operation:
+    if not (reveal_at <= starts_at < ends_at):
+        raise InvalidInput(
+            errors={
+                "reveal_at": ["The reveal time must come before the start, and the start before the end."]
+            }
+        )
+    operation = Operation.objects.create(
+        name=name,
+        lead_agency=lead_agency,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        reveal_at=reveal_at,
+        status=status,
+    )
+    operation.agencies.set({lead_agency, *agencies})
+    operation.planners.set(list(planners))
+    audit_record(actor=actor, action="create", verb="operation_create", obj=operation)
+    return operation
+
+
+@transaction.atomic
+def team_create(
+    *,
+    actor: Any,
+    name: str,
+    members: Iterable[Officer],
+    leader: Officer | None = None,
+    operation: Operation | None = None,
+) -> Team:
+    members = list(members)
+    if leader is not None and leader not in members:
+        members.append(leader)
+    if not members:
+        raise InvalidInput(errors={"members": ["A team needs at least one officer."]})
+    team = Team.objects.create(name=name, leader=leader, operation=operation)
+    team.members.set(members)
+    audit_record(actor=actor, action="create", verb="team_create", obj=team)
+    return team
+
+
+@transaction.atomic
+def inspection_issue(
+    *,
+    actor: Any,
+    site: Site,
+    category: str,
+    template_version: TemplateVersion,
+    planned_start: dt.datetime,
+    planned_end: dt.datetime,
+    team: Team | None = None,
+    operation: Operation | None = None,
+    additional_versions: Iterable[TemplateVersion] = (),
+    route_order: int = 0,
+    priority: int = 3,
+) -> Inspection:
+    """Issue an inspection (assigned when it has a team). Its checklist versions are fixed now."""
+    versions = [template_version, *additional_versions]
+    if any(not v.is_usable for v in versions):
+        raise InvalidInput(errors={"template_version": ["Only published checklist versions can be issued."]})
+    if planned_end <= planned_start:
+        raise InvalidInput(errors={"planned_end": ["The window must end after it starts."]})
+    inspection = Inspection.objects.create(
+        site=site,
+        category=category,
+        template_version=template_version,
+        planned_start=planned_start,
+        planned_end=planned_end,
+        team=team,
+        operation=operation,
+        route_order=route_order,
+        priority=priority,
+        status=Inspection.Status.ASSIGNED if team is not None else Inspection.Status.PLANNED,
+    )
+    inspection.additional_versions.set(list(additional_versions))
+    audit_record(actor=actor, action="create", verb="inspection_issue", obj=inspection)
+    return inspection
+
+
+@transaction.atomic
+def operation_publish(*, actor: Any, operation: Operation) -> Operation:
+    operation.status = Operation.Status.PUBLISHED
+    operation.save(update_fields=["status"])
+    # Published after its reveal time, the work is visible at once: mark it changed, or phones
+    # syncing by cursor (changes, or reveals, since their last sync) would never receive it.
+    operation.inspections.update(updated_at=timezone.now())
+    audit_record(actor=actor, action="update", verb="operation_publish", obj=operation)
+    return operation
+
+
+# --- Field writes ------------------------------------------------------------------------------
+
+# Later stages that must act in the same transaction as an accepted submission (e.g. compliance
+# opening a referral for a potential victim) register here from their AppConfig.ready(), so that
+# this stage never imports them. Each hook is called as hook(submission=, findings=, actor=).
+FINDINGS_HOOKS: list[Any] = []
+
+
+def register_findings_hook(hook: Any) -> None:
+    if hook not in FINDINGS_HOOKS:
+        FINDINGS_HOOKS.append(hook)
+
+
+def _digest(content: dict[str, Any]) -> str:
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _skew_seconds(device_time: dt.datetime | None, received_at: dt.datetime) -> int | None:
+    return None if device_time is None else round((device_time - received_at).total_seconds())
+
+
+def _is_skewed(skew: int | None) -> bool:
+    return skew is not None and abs(skew) > settings.DEVICE_CLOCK_SKEW_SECONDS
+
+
+@dataclass(frozen=True)
+class CheckInInput:
+    id: UUID
+    latitude: Decimal
+    longitude: Decimal
+    device_time: dt.datetime
+    accuracy_m: Decimal | None = None
+
+
+@transaction.atomic
+def checkin_record(
+    *, officer: Officer, inspection: Inspection, data: CheckInInput, sent_at: dt.datetime | None = None
+) -> tuple[CheckIn, bool]:
+    """Record an arrival. Returns (check-in, created). Idempotent on the client id."""
+    content = {
+        "inspection": str(inspection.uuid),
+        "latitude": str(data.latitude),
+        "longitude": str(data.longitude),
+        "accuracy_m": str(data.accuracy_m),
+        "device_time": data.device_time.isoformat(),
+    }
+    digest = _digest(content)
+    existing = CheckIn.objects.filter(uuid=data.id).first()
+    if existing is not None:
+        if existing.officer_id != officer.pk:
+            raise NotFound()  # another officer's id: nothing to learn here
+        if existing.content_digest != digest:
+            raise Conflict("A check-in with this id was already recorded with other content.")
+        return existing, False
+    now = timezone.now()
+    site = inspection.site
+    distance = geodesic(
+        (float(site.latitude), float(site.longitude)), (float(data.latitude), float(data.longitude))
+    ).m
+    skew = _skew_seconds(sent_at or data.device_time, now) if sent_at else None
+    try:
+        with transaction.atomic():
+            checkin = CheckIn.objects.create(
+                uuid=data.id,
+                inspection=inspection,
+                officer=officer,
+                latitude=data.latitude,
+                longitude=data.longitude,
+                accuracy_m=data.accuracy_m,
+                distance_m=Decimal(str(round(distance, 1))),
+                outside_radius=distance > settings.CHECKIN_RADIUS_METRES,
+                device_time=data.device_time,
+                received_at=now,
+                clock_skewed=_is_skewed(skew)
+                or data.device_time > now + dt.timedelta(seconds=settings.DEVICE_CLOCK_SKEW_SECONDS),
+                content_digest=digest,
+            )
+    except IntegrityError:
+        return checkin_record(officer=officer, inspection=inspection, data=data, sent_at=sent_at)
+    if inspection.status == Inspection.Status.ASSIGNED:
+        inspection.status = Inspection.Status.IN_PROGRESS
+        inspection.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=officer.user,
+        action="create",
+        verb="checkin_record",
+        obj=checkin,
+        changes={"distance_m": float(checkin.distance_m), "outside_radius": checkin.outside_radius},
+    )
+    return checkin, True
+
+
+@dataclass(frozen=True)
+class DeclaredAttachment:
+    name: str
+    sha256: str
+    size: int | None = None
+
+
+@dataclass(frozen=True)
+class SubmissionInput:
+    id: UUID
+    inspection: UUID
+    template_version: UUID
+    answers: dict[str, Any]
+    device_submitted_at: dt.datetime
+    device_started_at: dt.datetime | None = None
+    replaces: UUID | None = None
+    attachments: tuple[DeclaredAttachment, ...] = ()
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+
+    def content(self) -> dict[str, Any]:
+        """What 'the same content' means for a replay: everything the phone sent about it."""
+        return {
+            "inspection": str(self.inspection),
+            "template_version": str(self.template_version),
+            "answers": self.answers,
+            "device_submitted_at": self.device_submitted_at.isoformat(),
+            "device_started_at": self.device_started_at.isoformat() if self.device_started_at else None,
+            "replaces": str(self.replaces) if self.replaces else None,
+            "attachments": sorted([a.name, a.sha256.lower(), a.size] for a in self.attachments),
+            "latitude": str(self.latitude) if self.latitude is not None else None,
+            "longitude": str(self.longitude) if self.longitude is not None else None,
+        }
+
+
+@dataclass
+class IngestResult:
+    submission: Submission
+    created: bool
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _replay(existing: Submission, digest: str, officer: Officer) -> IngestResult:
+    if existing.officer_id != officer.pk:
+        raise NotFound()  # another officer's id: nothing to learn here
+    if existing.status == Submission.Status.DELETED:
+        raise SubmissionDeleted("This submission was deleted by an administrator and cannot be sent again.")
+    if existing.content_digest != digest:
+        raise SubmissionConflict(
+            "A submission with this id was already received with other content; the stored one is unchanged.",
+            extra={"submission": str(existing.uuid)},
+        )
+    return IngestResult(submission=existing, created=False)
+
+
+def _version_for(inspection: Inspection, version_id: UUID) -> TemplateVersion:
+    """The version a submission was filled in on: a published or retired version of one of the
+    templates issued with the inspection (older versions stay acceptable)."""
+    issued = [inspection.template_version, *inspection.additional_versions.all()]
+    templates = {v.template_id: v.template for v in issued}
+    version = (
+        TemplateVersion.objects.select_related("template")
+        .filter(uuid=version_id, template_id__in=templates)
+        .exclude(status=TemplateVersion.Status.DRAFT)
+        .first()
+    )
+    if version is None:
+        accepted = {
+            t.code: list(
+                t.versions.exclude(status=TemplateVersion.Status.DRAFT)
+                .order_by("number")
+                .values_list("number", flat=True)
+            )
+            for t in templates.values()
+        }
+        names = "; ".join(f"{code}: versions {', '.join(map(str, nums))}" for code, nums in accepted.items())
+        raise TemplateVersionUnknown(
+            f"This checklist version is unknown or unpublished for this inspection. Accepted: {names}.",
+            errors={"template_version": ["Unknown or unpublished version."]},
+            extra={
+                "accepted_versions": [
+                    {"template": code, "versions": nums, "uuids": [str(u) for u in _uuids(code)]}
+                    for code, nums in accepted.items()
+                ]
+            },
+        )
+    return version
+
+
+def _uuids(code: str) -> list[UUID]:
+    return list(
+        TemplateVersion.objects.filter(template__code=code)
+        .exclude(status=TemplateVersion.Status.DRAFT)
+        .order_by("number")
+        .values_list("uuid", flat=True)
+    )
+
+
+def _validate_answers(
+    definition: engine.Definition, data: SubmissionInput
+) -> tuple[engine.Derivation, dict[str, Any]]:
+    derivation = engine.derive(definition, data.answers)
+    errors: dict[str, list[str]] = {}
+    details = []
+    for error in derivation.validation.errors:
+        errors.setdefault(f"answers.{error.path}" if error.path else "answers", []).append(error.message)
+        details.append({"path": error.path, "code": error.code, "message": error.message})
+    declared = {a.name for a in data.attachments}
+    for path, ref in engine.attachment_refs(definition, derivation.validation.answers):
+        if ref not in declared:
+            message = f"Attachment {ref!r} is not declared in the submission's attachments."
+            errors.setdefault(f"answers.{path}", []).append(message)
+            details.append({"path": path, "code": "attachment_undeclared", "message": message})
+    if errors:
+        raise AnswersInvalid(
+            "The answers do not satisfy the checklist.", errors=errors, extra={"answer_errors": details}
+        )
+    return derivation, derivation.validation.answers
+
+
+def _score_json(score: engine.Score) -> dict[str, Any]:
+    return {
+        "total": str(score.total),
+        "maximum": str(score.maximum),
+        "sections": [
+            {"key": s.key, "score": str(s.score), "maximum": str(s.maximum)} for s in score.sections
+        ],
+    }
+
+
+def submission_ingest(
+    *, officer: Officer, data: SubmissionInput, sent_at: dt.datetime | None = None, request: Any = None
+) -> IngestResult:
+    """Store one submission exactly once (see the module docstring for the rules)."""
+    digest = _digest(data.content())
+    existing = Submission.objects.filter(uuid=data.id).first()
+    if existing is not None:
+        return _replay(existing, digest, officer)
+    try:
+        return _submission_create(officer=officer, data=data, digest=digest, sent_at=sent_at, request=request)
+    except IntegrityError:
+        # Lost a race on the client id (a concurrent replay committed first): answer as a replay.
+        existing = Submission.objects.filter(uuid=data.id).first()
+        if existing is None:  # the other unique rule: someone corrected the same base first
+            raise StaleRevision("The submission this one replaces has just been replaced.") from None
+        return _replay(existing, digest, officer)
+
+
+@transaction.atomic
+def _submission_create(
+    *, officer: Officer, data: SubmissionInput, digest: str, sent_at: dt.datetime | None, request: Any
+) -> IngestResult:
+    from backend.inspections.selectors import assignment_get_for_officer
+
+    inspection = assignment_get_for_officer(officer=officer, uuid=data.inspection)
+    version = _version_for(inspection, data.template_version)
+    definition = parsed_definition(version)
+    derivation, kept_answers = _validate_answers(definition, data)
+
+    replaces = None
+    revision = 1
+    if data.replaces is not None:
+        replaces = (
+            Submission.objects.select_for_update()
+            .filter(uuid=data.replaces, inspection=inspection, template_version__template=version.template)
+            .first()
+        )
+        if replaces is None:
+            raise InvalidInput(
+                "The submission this one replaces is not known for this inspection and checklist.",
+                errors={"replaces": ["Unknown submission."]},
+            )
+        if replaces.status != Submission.Status.ACCEPTED:
+            raise StaleRevision(
+                "The submission this one replaces has already been replaced or deleted; "
+                "fetch the current revision and correct that.",
+                extra={"current": _current_uuid(replaces)},
+            )
+        revision = replaces.revision + 1
+
+    now = timezone.now()
+    skew = _skew_seconds(sent_at, now)
+    future = data.device_submitted_at > now + dt.timedelta(seconds=settings.DEVICE_CLOCK_SKEW_SECONDS)
+    submission = Submission.objects.create(
+        uuid=data.id,
+        inspection=inspection,
+        officer=officer,
+        template_version=version,
+        revision=revision,
+        replaces=replaces,
+        answers=kept_answers,
+        content_digest=digest,
+        score=_score_json(derivation.score),
+        latitude=data.latitude,
+        longitude=data.longitude,
+        device_started_at=data.device_started_at,
+        device_submitted_at=data.device_submitted_at,
+        received_at=now,
+        clock_skewed=_is_skewed(skew) or future,
+        clock_skew_seconds=skew,
+    )
+    if replaces is not None:
+        replaces.status = Submission.Status.SUPERSEDED
+        replaces.save(update_fields=["status"])
+        replaces.findings.update(status=Finding.Status.WITHDRAWN)
+    Attachment.objects.bulk_create(
+        [
+            Attachment(submission=submission, name=a.name, sha256=a.sha256.lower(), declared_size=a.size)
+            for a in data.attachments
+        ]
+    )
+    agencies = {
+        a.code: a for a in Agency.objects.filter(code__in={f.competent_agency for f in derivation.findings})
+    }
+    findings = Finding.objects.bulk_create(
+        [
+            Finding(
+                submission=submission,
+                inspection=inspection,
+                rule_code=f.rule_code,
+                violation_code=f.violation_code,
+                severity=f.severity,
+                legal_basis=f.legal_basis,
+                competent_agency=agencies.get(f.competent_agency),
+                competent_agency_code=f.competent_agency,
+                title={"en": f.title.en, "zh-hant": f.title.zh_hant, "pt": f.title.pt},
+                entry_path=f.entry_path or "",
+                potential_victim=f.potential_victim,
+                evidence=[[path, value] for path, value in f.evidence],
+            )
+            for f in derivation.findings
+        ]
+    )
+    for hook in FINDINGS_HOOKS:
+        hook(submission=submission, findings=findings, actor=officer.user)
+    if inspection.status in (Inspection.Status.ASSIGNED, Inspection.Status.IN_PROGRESS):
+        inspection.status = Inspection.Status.SUBMITTED
+        inspection.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=officer.user,
+        action="create",
+        verb="submission_ingest",
+        obj=submission,
+        changes={"revision": revision, "findings": len(findings), "clock_skewed": submission.clock_skewed},
+        request=request,
+    )
+    return IngestResult(submission=submission, created=True, findings=findings)
+
+
+def _current_uuid(submission: Submission) -> str | None:
+    seen = 0
+    while submission.status == Submission.Status.SUPERSEDED and seen < 1000:
+        submission = submission.replaced_by
+        seen += 1
+    return str(submission.uuid) if submission.status == Submission.Status.ACCEPTED else None
+
+
+@transaction.atomic
+def submission_delete(*, actor: Any, submission: Submission, reason: str) -> Submission:
+    """An administrator removes a submission. A tombstone keeps its id so no replay revives it;
+    its answers stay on record, its findings are withdrawn."""
+    if not reason.strip():
+        raise InvalidInput(errors={"reason": ["Say why the submission is deleted."]})
+    submission.status = Submission.Status.DELETED
+    submission.deleted_at = timezone.now()
+    submission.deleted_by = actor
+    submission.save(update_fields=["status", "deleted_at", "deleted_by"])
+    submission.findings.update(status=Finding.Status.WITHDRAWN)
+    audit_record(
+        actor=actor, action="delete", verb="submission_delete", obj=submission, changes={"reason": reason}
+    )
+    return submission
+
+
+__all__ = [
+    "AnswersInvalid",
+    "CheckInInput",
+    "DeclaredAttachment",
+    "DomainError",
+    "IngestResult",
+    "StaleRevision",
+    "SubmissionConflict",
+    "SubmissionDeleted",
+    "SubmissionInput",
+    "TemplateVersionUnknown",
+    "checkin_record",
+    "inspection_issue",
+    "operation_create",
+    "operation_publish",
+    "submission_delete",
+    "submission_ingest",
+    "team_create",
+]
+
+
+# --- Attachments -------------------------------------------------------------------------------
+
+
+class AttachmentTooLarge(DomainError):
+    code = "attachment_too_large"
+    status = 413
+
+
+class AttachmentTypeRefused(DomainError):
+    code = "attachment_type_refused"
+    status = 415
+
+
+class AttachmentChecksumMismatch(InvalidInput):
+    code = "attachment_checksum_mismatch"
+
+
+class AttachmentConflict(Conflict):
+    code = "attachment_conflict"
+
+
+# Magic numbers: what a file is, whatever its name or the Content-Type the phone sent says.
+_SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
+    (b"\xff\xd8\xff", 0, "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", 0, "image/png"),
+    (b"WEBP", 8, "image/webp"),
+    (b"%PDF-", 0, "application/pdf"),
+)
+_IMAGE_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    for magic, offset, content_type in _SIGNATURES:
+        if head[offset : offset + len(magic)] == magic and (offset == 0 or head[:4] == b"RIFF"):
+            return content_type
+    return None
+
+
+def _strip_metadata(raw: bytes, content_type: str) -> bytes:
+    """A copy of an image without EXIF, GPS or other metadata, upright as it was shot. Raises
+    AttachmentTypeRefused for bytes that only look like an image."""
+    import io
+
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(raw)) as image:
+            image.load()
+            upright = ImageOps.exif_transpose(image)  # keep what the camera meant, drop the tag
+            upright.info.clear()  # EXIF, GPS, XMP, ICC, text chunks: nothing rides along
+            out = io.BytesIO()
+            fmt = _IMAGE_FORMATS[content_type]
+            options: dict[str, Any] = {"quality": 90} if fmt in ("JPEG", "WEBP") else {}
+            upright.save(out, format=fmt, **options)
+            return out.getvalue()
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError, SyntaxError) as exc:
+        raise AttachmentTypeRefused("The file is not a readable image.") from exc
+
+
+def attachment_store(
+    *,
+    officer: Officer,
+    submission: Submission,
+    name: str,
+    chunks: Iterable[bytes],
+    content_length: int | None,
+) -> tuple[Attachment, bool]:
+    """Store the bytes of a declared attachment. Returns (attachment, created).
+
+    Verified against the SHA-256 the submission declared; a repeated upload of the same bytes is
+    harmless (nothing is rewritten); other bytes for an attachment already received are refused."""
+    from django.core.files.base import ContentFile
+
+    limit = settings.ATTACHMENT_MAX_BYTES
+    attachment = submission.attachments.filter(name=name).first()
+    if attachment is None:
+        raise NotFound(f"The submission declares no attachment named {name!r}.")
+    if content_length is not None and content_length > limit:
+        raise AttachmentTooLarge(f"Attachments may be at most {limit} bytes.", extra={"max_bytes": limit})
+    digest = hashlib.sha256()
+    parts: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > limit:
+            raise AttachmentTooLarge(f"Attachments may be at most {limit} bytes.", extra={"max_bytes": limit})
+        digest.update(chunk)
+        parts.append(chunk)
+    raw = b"".join(parts)
+    if digest.hexdigest() != attachment.sha256:
+        raise AttachmentChecksumMismatch(
+            "The file's SHA-256 differs from the one the submission declared; nothing was stored.",
+            extra={"declared_sha256": attachment.sha256, "received_sha256": digest.hexdigest()},
+        )
+    if attachment.received_at is not None:
+        return attachment, False  # the same bytes again: harmless
+    content_type = sniff_content_type(raw[:16])
+    if content_type is None:
+        raise AttachmentTypeRefused(
+            "Only JPEG, PNG and WebP photos and PDF documents are accepted.",
+            extra={"accepted_types": [c for _m, _o, c in _SIGNATURES]},
+        )
+    served = _strip_metadata(raw, content_type) if content_type in _IMAGE_FORMATS else raw
+    with transaction.atomic():
+        attachment = Attachment.objects.select_for_update().get(pk=attachment.pk)
+        if attachment.received_at is not None:
+            return attachment, False  # a concurrent upload of the same verified bytes won
+        attachment.file.save("original", ContentFile(raw), save=False)
+        attachment.served_file.save("served", ContentFile(served), save=False)
+        attachment.content_type = content_type
+        attachment.size = size
+        attachment.received_at = timezone.now()
+        attachment.save()
+        audit_record(
+            actor=officer.user,
+            action="create",
+            verb="attachment_store",
+            obj=attachment,
+            changes={"size": size, "content_type": content_type},
+        )
+    return attachment, True

@@ -1,0 +1,67 @@
+"""Requests for inspections. The one way any part of the system asks for a site to be visited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from backend.audit.services import audit_record
+from backend.core.errors import InvalidInput
+from backend.planning.models import DueWork
+from backend.registry.models import Agency, Site
+
+
+@transaction.atomic
+def due_work_request(
+    *,
+    actor: Any,
+    site: Site,
+    agency: Agency,
+    category: str,
+    reason: str,
+    earliest: dt.date,
+    latest: dt.date,
+    priority: int = 3,
+    note: str = "",
+    source_type: str = "",
+    source_id: str = "",
+    carry_items: list[Any] | None = None,
+) -> DueWork:
+    """Ask for ``site`` to be inspected between ``earliest`` and ``latest``. A second open request
+    from the same source for the same site is the same request (idempotent)."""
+    if latest < earliest:
+        raise InvalidInput(errors={"latest": ["The window must end on or after its start."]})
+    if not 1 <= priority <= 5:
+        raise InvalidInput(errors={"priority": ["Priority runs from 1 (highest) to 5."]})
+    if source_type and source_id:
+        existing = DueWork.objects.filter(
+            site=site, source_type=source_type, source_id=source_id, status=DueWork.Status.OPEN
+        ).first()
+        if existing is not None:
+            return existing
+    due = DueWork.objects.create(
+        site=site,
+        agency=agency,
+        category=category,
+        reason=reason,
+        earliest=earliest,
+        latest=latest,
+        priority=priority,
+        note=note,
+        source_type=source_type,
+        source_id=source_id,
+        carry_items=carry_items or [],
+        requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(actor=actor, action="create", verb="due_work_request", obj=due)
+    return due
+
+
+@transaction.atomic
+def due_work_cancel(*, actor: Any, due: DueWork, reason: str) -> DueWork:
+    due.status = DueWork.Status.CANCELLED
+    due.save(update_fields=["status"])
+    audit_record(actor=actor, action="update", verb="due_work_cancel", obj=due, changes={"reason": reason})
+    return due

@@ -1,0 +1,225 @@
+"""The registry in the Django admin, for administrators and clerks. Every save and delete here
+leaves an audit entry (AuditedAdminMixin); one-row rules still hold because the admin's forms
+call each model's clean()."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from backend.audit.admin_mixins import AuditedAdminMixin
+from backend.registry.models import (
+    Agency,
+    Availability,
+    Company,
+    ConflictOfInterest,
+    Officer,
+    OfficerRole,
+    OpeningHours,
+    Role,
+    Site,
+    Skill,
+    Unit,
+)
+
+NAMES = ("name_en", "name_zh_hant", "name_pt")
+
+
+@admin.register(Agency)
+class AgencyAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("code", *NAMES, "inspects")
+    list_filter = ("inspects",)
+    search_fields = ("code", *NAMES)
+
+
+@admin.register(Unit)
+class UnitAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("code", "name_en", "name_zh_hant", "agency", "parish", "address")
+    list_filter = ("agency", "parish")
+    list_select_related = ("agency",)
+    search_fields = ("code", *NAMES, "address", "agency__code")
+    autocomplete_fields = ("agency",)
+    readonly_fields = ("uuid",)
+
+
+@admin.register(Skill)
+class SkillAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("code", *NAMES, "kind")
+    list_filter = ("kind",)
+    search_fields = ("code", *NAMES)
+
+
+class OfficerRoleInline(admin.TabularInline):
+    model = OfficerRole
+    extra = 0
+    min_num = 1  # an officer without a role could sign in and do nothing
+
+
+class RoleFilter(admin.SimpleListFilter):
+    title = _("role")
+    parameter_name = "role"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return list(Role.choices)
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Officer]) -> QuerySet[Officer]:
+        # One row per officer and role (a unique constraint), so the join adds no duplicates.
+        return queryset.filter(roles__role=self.value()) if self.value() else queryset
+
+
+@admin.register(Officer)
+class OfficerAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "badge_number",
+        "full_name",
+        "agency",
+        "unit",
+        "rank",
+        "rank_title",
+        "sex",
+        "role_list",
+        "is_active",
+    )
+    list_display_links = ("badge_number", "full_name")
+    list_filter = ("agency", "unit", RoleFilter, "sex", "is_active", "skills")
+    list_select_related = ("agency", "unit")
+    search_fields = ("badge_number", "full_name", "user__username", "agency__code")
+    autocomplete_fields = ("user", "agency", "unit")
+    filter_horizontal = ("skills",)
+    readonly_fields = ("uuid",)
+    inlines = (OfficerRoleInline,)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Officer]:
+        return super().get_queryset(request).prefetch_related("roles")
+
+    @admin.display(description=_("roles"))
+    def role_list(self, obj: Officer) -> str:
+        return ", ".join(sorted(r.get_role_display() for r in obj.roles.all()))
+
+
+@admin.register(Availability)
+class AvailabilityAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("officer", "kind", "start", "end", "note")
+    list_filter = ("kind", "officer__agency")
+    list_select_related = ("officer__agency",)
+    search_fields = ("officer__full_name", "officer__badge_number", "note")
+    autocomplete_fields = ("officer",)
+    date_hierarchy = "start"
+
+
+@admin.register(Company)
+class CompanyAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("name_en", "name_zh_hant", "kind", "registration_number", "main_contractor", "is_active")
+    list_filter = ("kind", "is_active")
+    list_select_related = ("main_contractor",)
+    search_fields = (*NAMES, "registration_number")
+    autocomplete_fields = ("main_contractor",)
+    readonly_fields = ("uuid",)
+
+
+class SiteAdminForm(forms.ModelForm):
+    """Names the coordinate that is outside the service area, rather than always the latitude."""
+
+    class Meta:
+        model = Site
+        fields = "__all__"  # noqa: DJ007  (the admin's fieldsets choose what is shown)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        area = settings.SERVICE_AREA
+        latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
+        if latitude is not None and not area.south <= float(latitude) <= area.north:
+            self.add_error(
+                "latitude",
+                _("%(value)s lies outside the service area (%(south)s–%(north)s N).")
+                % {"value": latitude, "south": area.south, "north": area.north},
+            )
+        if longitude is not None and not area.west <= float(longitude) <= area.east:
+            self.add_error(
+                "longitude",
+                _("%(value)s lies outside the service area (%(west)s–%(east)s E).")
+                % {"value": longitude, "west": area.west, "east": area.east},
+            )
+        # Site.clean() checks the point again when the model is validated.
+        return cleaned
+
+
+class OpeningHoursForm(forms.ModelForm):
+    class Meta:
+        model = OpeningHours
+        fields = ("weekday", "opens", "closes")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("opens") is not None and cleaned.get("opens") == cleaned.get("closes"):
+            # The same refusal as the site services: a period of no length is a typing mistake.
+            raise forms.ValidationError(_("Opening and closing times are the same."))
+        return cleaned
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    form = OpeningHoursForm
+    extra = 0
+
+
+@admin.register(Site)
+class SiteAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    form = SiteAdminForm
+    list_display = (
+        "name_en",
+        "name_zh_hant",
+        "kind",
+        "venue_type",
+        "parish",
+        "licence_status",
+        "licence_expiry",
+        "operator",
+        "is_active",
+    )
+    list_filter = ("kind", "venue_type", "parish", "licence_status", "is_active")
+    list_select_related = ("operator",)
+    search_fields = (*NAMES, "address", "licence_number", "operator__name_en", "contractor__name_en")
+    autocomplete_fields = ("operator", "contractor")
+    readonly_fields = ("uuid", "risk_score", "risk_factors", "last_inspected_on")
+    inlines = (OpeningHoursInline,)
+    fieldsets = (
+        (None, {"fields": ("kind", "venue_type", *NAMES, "is_active", "closed_on")}),
+        (_("Location"), {"fields": ("address", "parish", ("latitude", "longitude"))}),
+        (
+            _("Licence and operator"),
+            {"fields": ("licence_number", "licence_status", "licence_expiry", "operator")},
+        ),
+        (
+            _("Construction sites"),
+            {"fields": ("contractor", "declared_workforce", "expected_end"), "classes": ("collapse",)},
+        ),
+        # Filled by compliance and planning, so that targeting can be audited: not for hand edits.
+        (
+            _("Risk"),
+            {"fields": ("risk_score", "risk_factors", "last_inspected_on"), "classes": ("collapse",)},
+        ),
+        (_("Identifier"), {"fields": ("uuid",), "classes": ("collapse",)}),
+    )
+
+
+@admin.register(ConflictOfInterest)
+class ConflictOfInterestAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("officer", "site", "company", "reason", "declared_at")
+    list_filter = ("officer__agency",)
+    list_select_related = ("officer__agency", "site", "company")
+    search_fields = (
+        "officer__full_name",
+        "officer__badge_number",
+        "reason",
+        "site__name_en",
+        "company__name_en",
+    )
+    autocomplete_fields = ("officer", "site", "company")
+    date_hierarchy = "declared_at"

@@ -1,0 +1,503 @@
+"""The officers' API (/api/mobile/v1/): assignments, checklists, check-in, sync, attachments.
+
+Views are thin: they validate the shape of the input, call one selector or service, and
+shape the output. Every rule (who sees what, idempotency, validation against the checklist)
+lives in backend/inspections/{selectors,services}.py.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+from typing import Any
+
+from django.http import FileResponse, HttpResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.checklists import selectors as checklist_selectors
+from backend.core.errors import DomainError, InvalidInput, NotFound
+from backend.inspections import selectors, services
+from backend.inspections.models import Finding, Inspection, Submission
+from backend.registry.models import Officer
+from mobile_api.authentication import DeviceTokenAuthentication
+
+BATCH_LIMIT = 200
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
+
+
+class IsActiveOfficer(BasePermission):
+    """Signed in with a device token, and an active officer."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        officer = getattr(request.user, "officer", None) if request.user.is_authenticated else None
+        if officer is None or not officer.is_active:
+            return False
+        request.officer = officer  # type: ignore[attr-defined]
+        return True
+
+
+class MobileApi(APIView):
+    authentication_classes = [DeviceTokenAuthentication]
+    permission_classes = [IsAuthenticated, IsActiveOfficer]
+
+    @staticmethod
+    def officer(request: Request) -> Officer:
+        return request.officer  # type: ignore[attr-defined,no-any-return]
+
+
+def _device_time(request: Request) -> dt.datetime | None:
+    """The phone's clock at sending (header X-Device-Time, ISO 8601): recorded, never trusted."""
+    raw = request.headers.get("X-Device-Time")
+    if not raw:
+        return None
+    try:
+        value = parse_datetime(raw)
+    except ValueError:  # well formed but impossible, e.g. month 13
+        value = None
+    if value is None or timezone.is_naive(value):
+        raise InvalidInput(errors={"X-Device-Time": ["An ISO 8601 time with a zone offset is required."]})
+    return value
+
+
+# --- Cursor for incremental sync ------------------------------------------------------------------
+
+
+def _encode_cursor(moment: dt.datetime) -> str:
+    return base64.urlsafe_b64encode(moment.isoformat().encode()).decode().rstrip("=")
+
+
+def _decode_cursor(raw: str) -> dt.datetime:
+    try:
+        text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode()
+        moment = parse_datetime(text)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        moment = None
+    if moment is None or timezone.is_naive(moment):
+        raise InvalidInput(
+            "The cursor is not one this server gave out.", errors={"since": ["Invalid cursor."]}
+        )
+    return moment
+
+
+# --- Assignments ---------------------------------------------------------------------------------
+
+
+class SiteBrief(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    kind = serializers.CharField()
+    venue_type = serializers.CharField()
+    name_en = serializers.CharField()
+    name_zh_hant = serializers.CharField()
+    name_pt = serializers.CharField()
+    address = serializers.CharField()
+    parish = serializers.CharField()
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6)
+    opening_hours = serializers.SerializerMethodField()
+
+    def get_opening_hours(self, site: Any) -> list[dict[str, Any]]:
+        return [
+            {"weekday": h.weekday, "opens": h.opens.strftime("%H:%M"), "closes": h.closes.strftime("%H:%M")}
+            for h in site.opening_hours.all()
+        ]
+
+
+class VersionBrief(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    template = serializers.CharField(source="template.code")
+    number = serializers.IntegerField()
+    digest = serializers.CharField()
+
+
+class AssignmentOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    category = serializers.CharField()
+    status = serializers.CharField()
+    priority = serializers.IntegerField()
+    window_start = serializers.DateTimeField(source="planned_start")
+    window_end = serializers.DateTimeField(source="planned_end")
+    route_order = serializers.IntegerField()
+    site = SiteBrief()
+    operation = serializers.SerializerMethodField()
+    team = serializers.SerializerMethodField()
+    checklists = serializers.SerializerMethodField()
+    updated_at = serializers.DateTimeField()
+
+    def get_operation(self, inspection: Inspection) -> dict[str, Any] | None:
+        op = inspection.operation
+        return None if op is None else {"id": str(op.uuid), "name": op.name}
+
+    def get_team(self, inspection: Inspection) -> dict[str, Any] | None:
+        team = inspection.team
+        if team is None:
+            return None
+        return {
+            "id": str(team.uuid),
+            "name": team.name,
+            "members": [
+                {"id": str(m.uuid), "full_name": m.full_name, "agency": m.agency.code}
+                for m in team.members.all()
+            ],
+        }
+
+    def get_checklists(self, inspection: Inspection) -> list[dict[str, Any]]:
+        versions = [inspection.template_version, *inspection.additional_versions.all()]
+        return VersionBrief(versions, many=True).data  # type: ignore[return-value]
+
+
+class AssignmentListApi(MobileApi):
+    """My assignments: my teams' inspections, once their operation is revealed.
+
+    Pass the `cursor` of the previous answer as `since` to get only what changed since."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("since", OpenApiTypes.STR, description="cursor from the previous answer")
+        ],
+        responses=inline_serializer(
+            "AssignmentList", {"cursor": serializers.CharField(), "results": AssignmentOutput(many=True)}
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        since = request.query_params.get("since")
+        now = timezone.now()
+        inspections = selectors.assignment_list_for_officer(
+            officer=self.officer(request), since=_decode_cursor(since) if since else None, now=now
+        ).prefetch_related("additional_versions__template")
+        return Response(
+            {"cursor": _encode_cursor(now), "results": AssignmentOutput(inspections, many=True).data}
+        )
+
+
+class AssignmentDetailApi(MobileApi):
+    @extend_schema(responses=AssignmentOutput)
+    def get(self, request: Request, inspection_id: str) -> Response:
+        inspection = selectors.assignment_get_for_officer(officer=self.officer(request), uuid=inspection_id)
+        return Response(AssignmentOutput(inspection).data)
+
+
+# --- Checklist versions --------------------------------------------------------------------------
+
+
+class TemplateVersionApi(MobileApi):
+    """A checklist version's definition. Immutable once published, so cache it by its ETag."""
+
+    @extend_schema(
+        responses={
+            200: inline_serializer(
+                "TemplateVersion",
+                {
+                    "id": serializers.UUIDField(),
+                    "template": serializers.CharField(),
+                    "number": serializers.IntegerField(),
+                    "status": serializers.CharField(),
+                    "definition": serializers.JSONField(),
+                },
+            ),
+            304: None,
+        }
+    )
+    def get(self, request: Request, version_id: str) -> HttpResponse:
+        version = checklist_selectors.template_version_get(user=request.user, uuid=version_id)
+        etag = f'"{version.digest}"'
+        if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+            response = HttpResponse(status=304)
+        else:
+            response = Response(
+                {
+                    "id": str(version.uuid),
+                    "template": version.template.code,
+                    "number": version.number,
+                    "status": version.status,
+                    "definition": version.definition,
+                }
+            )
+        response["ETag"] = etag
+        response["Cache-Control"] = "private, max-age=0, must-revalidate"
+        return response
+
+
+# --- Check-in ------------------------------------------------------------------------------------
+
+
+class CheckInApi(MobileApi):
+    class Input(serializers.Serializer):
+        id = serializers.UUIDField()
+        latitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-90, max_value=90)
+        longitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-180, max_value=180)
+        accuracy_m = serializers.DecimalField(
+            max_digits=8, decimal_places=1, min_value=0, required=False, allow_null=True
+        )
+        device_time = serializers.DateTimeField()
+
+    class Output(serializers.Serializer):
+        id = serializers.UUIDField(source="uuid")
+        distance_m = serializers.DecimalField(max_digits=10, decimal_places=1)
+        outside_radius = serializers.BooleanField()
+        clock_skewed = serializers.BooleanField()
+        received_at = serializers.DateTimeField()
+
+    @extend_schema(request=Input, responses={201: Output, 200: Output})
+    def post(self, request: Request, inspection_id: str) -> Response:
+        officer = self.officer(request)
+        inspection = selectors.assignment_get_for_officer(officer=officer, uuid=inspection_id)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        checkin, created = services.checkin_record(
+            officer=officer,
+            inspection=inspection,
+            data=services.CheckInInput(**data.validated_data),
+            sent_at=_device_time(request),
+        )
+        return Response(
+            self.Output(checkin).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+
+# --- Submissions ---------------------------------------------------------------------------------
+
+
+class AttachmentDeclaration(serializers.Serializer):
+    name = serializers.RegexField(NAME_PATTERN, max_length=100)
+    sha256 = serializers.RegexField(r"^[0-9a-fA-F]{64}$")
+    size = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+
+
+class LocationInput(serializers.Serializer):
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-90, max_value=90)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-180, max_value=180)
+
+
+class SubmissionInputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    inspection = serializers.UUIDField()
+    template_version = serializers.UUIDField()
+    answers = serializers.DictField()
+    device_submitted_at = serializers.DateTimeField()
+    device_started_at = serializers.DateTimeField(required=False, allow_null=True)
+    replaces = serializers.UUIDField(required=False, allow_null=True)
+    attachments = AttachmentDeclaration(many=True, required=False)
+    location = LocationInput(required=False, allow_null=True)
+
+    def validate_attachments(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        names = [a["name"] for a in value]
+        if len(names) != len(set(names)):
+            raise serializers.ValidationError("Attachment names must be unique within a submission.")
+        return value
+
+    def to_input(self) -> services.SubmissionInput:
+        v = self.validated_data
+        location = v.get("location") or {}
+        return services.SubmissionInput(
+            id=v["id"],
+            inspection=v["inspection"],
+            template_version=v["template_version"],
+            answers=v["answers"],
+            device_submitted_at=v["device_submitted_at"],
+            device_started_at=v.get("device_started_at"),
+            replaces=v.get("replaces"),
+            attachments=tuple(services.DeclaredAttachment(**a) for a in v.get("attachments", [])),
+            latitude=location.get("latitude"),
+            longitude=location.get("longitude"),
+        )
+
+
+class FindingOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    rule = serializers.CharField(source="rule_code")
+    violation_code = serializers.CharField()
+    severity = serializers.CharField()
+    legal_basis = serializers.CharField()
+    competent_agency = serializers.CharField(source="competent_agency_code")
+    title = serializers.JSONField()
+    entry = serializers.CharField(source="entry_path")
+    potential_victim = serializers.BooleanField()
+    status = serializers.CharField()
+
+
+class SubmissionOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    inspection = serializers.UUIDField(source="inspection.uuid")
+    template_version = serializers.UUIDField(source="template_version.uuid")
+    revision = serializers.IntegerField()
+    replaces = serializers.SerializerMethodField()
+    status = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    clock_skewed = serializers.BooleanField()
+    complete = serializers.SerializerMethodField()
+    missing_attachments = serializers.SerializerMethodField()
+    score = serializers.JSONField()
+    findings = serializers.SerializerMethodField()
+
+    def get_replaces(self, s: Submission) -> str | None:
+        return str(s.replaces.uuid) if s.replaces_id else None
+
+    def get_complete(self, s: Submission) -> bool:
+        return not self.get_missing_attachments(s)
+
+    def get_missing_attachments(self, s: Submission) -> list[str]:
+        return sorted(a.name for a in s.attachments.all() if a.received_at is None)
+
+    def get_findings(self, s: Submission) -> list[dict[str, Any]]:
+        findings: list[Finding] = sorted(s.findings.all(), key=lambda f: f.pk)
+        return FindingOutput(findings, many=True).data  # type: ignore[return-value]
+
+
+def _ingest(
+    officer: Officer, data: dict[str, Any], sent_at: dt.datetime | None, request: Any
+) -> tuple[int, Any]:
+    """One submission through the service: (HTTP status, body). Errors become problem bodies,
+    so a batch can report each item on its own."""
+    from backend.core.errors import problem_exception_handler
+
+    serializer = SubmissionInputSerializer(data=data)
+    try:
+        serializer.is_valid(raise_exception=True)
+        result = services.submission_ingest(
+            officer=officer, data=serializer.to_input(), sent_at=sent_at, request=request
+        )
+    except (DomainError, serializers.ValidationError) as exc:
+        response = problem_exception_handler(exc, {})
+        assert response is not None
+        return response.status_code, response.data
+    submission = result.submission
+    if not result.created:
+        submission = selectors.submission_get_for_officer(officer=officer, uuid=submission.uuid)
+    body = SubmissionOutput(submission).data
+    return (status.HTTP_201_CREATED if result.created else status.HTTP_200_OK), body
+
+
+class SubmissionCreateApi(MobileApi):
+    """Send one submission. The same id with the same content answers 200 as the first time;
+    with other content 409, and the stored one is unchanged."""
+
+    @extend_schema(
+        request=SubmissionInputSerializer, responses={201: SubmissionOutput, 200: SubmissionOutput}
+    )
+    def post(self, request: Request) -> Response:
+        code, body = _ingest(self.officer(request), request.data, _device_time(request), request)
+        response = Response(body, status=code)
+        if code >= 400:
+            response.content_type = "application/problem+json"
+        return response
+
+
+class SubmissionBatchApi(MobileApi):
+    """Send up to 200 queued submissions at once. Each item is handled on its own: a bad item is
+    reported with its errors and does not block the others."""
+
+    class Input(serializers.Serializer):
+        # Items are not checked here: one that is not even an object is reported on its own.
+        items = serializers.ListField(min_length=1, max_length=BATCH_LIMIT)
+
+    @extend_schema(
+        request=inline_serializer("SubmissionBatch", {"items": SubmissionInputSerializer(many=True)}),
+        responses=inline_serializer(
+            "SubmissionBatchResult",
+            {
+                "results": inline_serializer(
+                    "SubmissionBatchItem",
+                    {
+                        "id": serializers.CharField(),
+                        "status": serializers.IntegerField(),
+                        "body": serializers.JSONField(),
+                    },
+                    many=True,
+                )
+            },
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        officer, sent_at = self.officer(request), _device_time(request)
+        results = []
+        for item in data.validated_data["items"]:
+            code, body = _ingest(officer, item, sent_at, request)
+            item_id = item.get("id", "") if isinstance(item, dict) else ""
+            results.append({"id": str(item_id), "status": code, "body": body})
+        return Response({"results": results})
+
+
+class SubmissionDetailApi(MobileApi):
+    @extend_schema(responses=SubmissionOutput)
+    def get(self, request: Request, submission_id: str) -> Response:
+        submission = selectors.submission_get_for_officer(officer=self.officer(request), uuid=submission_id)
+        return Response(SubmissionOutput(submission).data)
+
+
+class AttachmentApi(MobileApi):
+    """PUT the bytes of a declared attachment (any Content-Type; the content is sniffed);
+    GET the served copy (photos without their metadata)."""
+
+    parser_classes: list[Any] = []  # the body is read as a stream, never parsed
+
+    @extend_schema(
+        request={"application/octet-stream": OpenApiTypes.BINARY}, responses={201: None, 200: None}
+    )
+    def put(self, request: Request, submission_id: str, name: str) -> Response:
+        officer = self.officer(request)
+        submission = selectors.submission_get_for_officer(officer=officer, uuid=submission_id)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0) or None
+        except ValueError:
+            length = None
+        stream = request._request  # the raw WSGI stream: bodies above Django's in-memory limit are fine
+
+        def chunks() -> Any:
+            while True:
+                chunk = stream.read(64 * 1024)
+                if not chunk:
+                    return
+                yield chunk
+
+        attachment, created = services.attachment_store(
+            officer=officer, submission=submission, name=name, chunks=chunks(), content_length=length
+        )
+        submission = selectors.submission_get_for_officer(officer=officer, uuid=submission_id)
+        body = {
+            "name": attachment.name,
+            "sha256": attachment.sha256,
+            "size": attachment.size,
+            "content_type": attachment.content_type,
+            "submission_complete": not any(a.received_at is None for a in submission.attachments.all()),
+        }
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request: Request, submission_id: str, name: str) -> FileResponse:
+        submission = selectors.submission_get_for_officer(officer=self.officer(request), uuid=submission_id)
+        attachment = next((a for a in submission.attachments.all() if a.name == name), None)
+        if attachment is None or attachment.received_at is None:
+            raise NotFound()
+        response = FileResponse(attachment.served_file.open("rb"), content_type=attachment.content_type)
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Disposition"] = "inline"
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
+
+
+urlpatterns = [
+    path("assignments/", AssignmentListApi.as_view(), name="mobile-assignments"),
+    path("assignments/<str:inspection_id>/", AssignmentDetailApi.as_view(), name="mobile-assignment"),
+    path("assignments/<str:inspection_id>/check-ins/", CheckInApi.as_view(), name="mobile-check-in"),
+    path("templates/<str:version_id>/", TemplateVersionApi.as_view(), name="mobile-template-version"),
+    path("submissions/", SubmissionCreateApi.as_view(), name="mobile-submissions"),
+    path("submissions/batch/", SubmissionBatchApi.as_view(), name="mobile-submission-batch"),
+    path("submissions/<str:submission_id>/", SubmissionDetailApi.as_view(), name="mobile-submission"),
+    path(
+        "submissions/<str:submission_id>/attachments/<str:name>",
+        AttachmentApi.as_view(),
+        name="mobile-attachment",
+    ),
+]

@@ -1,0 +1,492 @@
+"""The planner's API (/api/v1/planning/): operations and programmes, planning runs, the draft
+plan, edits, publishing, and team briefings. Planners only; an operation's planners alone see
+it before its reveal time (and every such read is audited)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.urls import path
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.core.access import principal_for
+from backend.core.errors import NotFound
+from backend.inspections.models import Operation
+from backend.registry.models import Agency, Officer, Role, Site, Unit
+from scheduler import selectors, services
+from scheduler.models import PlanningJob
+from scheduler.problem import clock_of
+
+
+class IsPlanner(BasePermission):
+    def has_permission(self, request: Request, view: Any) -> bool:
+        principal = principal_for(request.user)
+        return principal.is_superuser or (principal.is_officer and principal.has_role(Role.PLANNER))
+
+
+class PlannerApi(APIView):
+    permission_classes = [IsAuthenticated, IsPlanner]
+
+    @staticmethod
+    def officer(request: Request) -> Officer | None:
+        return getattr(request.user, "officer", None)
+
+
+def _agency(code: str) -> Agency:
+    agency = Agency.objects.filter(code=code).first()
+    if agency is None:
+        raise NotFound(f"No agency {code!r}.")
+    return agency
+
+
+# --- Operations -----------------------------------------------------------------------------------
+
+
+class WaveInput(serializers.Serializer):
+    code = serializers.SlugField(max_length=20)
+    starts_at = serializers.DateTimeField()
+
+
+class OperationInput(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    lead_agency = serializers.CharField()
+    agencies = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    reveal_at = serializers.DateTimeField()
+    muster_unit = serializers.CharField()
+    waves = WaveInput(many=True, required=False, default=list)
+    team_min_size = serializers.IntegerField(min_value=1, max_value=20, default=2)
+    team_max_size = serializers.IntegerField(min_value=1, max_value=20, default=5)
+    required_agencies = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    required_skills = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    female_officer = serializers.BooleanField(default=True)
+    min_leader_rank = serializers.IntegerField(min_value=1, max_value=10, required=False, allow_null=True)
+    visit_minutes = serializers.IntegerField(min_value=5, max_value=600, default=45)
+    sync_tolerance_minutes = serializers.IntegerField(min_value=0, max_value=120, default=10)
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        if not data["reveal_at"] <= data["starts_at"] < data["ends_at"]:
+            raise serializers.ValidationError(
+                "The reveal time must come before the start, and the start before the end."
+            )
+        return data
+
+
+class OperationOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    name = serializers.CharField()
+    status = serializers.CharField()
+    lead_agency = serializers.CharField(source="lead_agency.code")
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    reveal_at = serializers.DateTimeField()
+    targets = serializers.SerializerMethodField()
+    waves = serializers.SerializerMethodField()
+
+    def get_targets(self, op: Operation) -> list[dict[str, Any]]:
+        return [
+            {
+                "site": str(t.site.uuid),
+                "name": t.site.name_en,
+                "wave": t.wave.code if t.wave_id else None,
+                "priority": t.priority,
+            }
+            for t in op.targets.select_related("site", "wave")
+        ]
+
+    def get_waves(self, op: Operation) -> list[dict[str, Any]]:
+        return [{"code": w.code, "starts_at": w.starts_at} for w in op.waves.all()]
+
+
+class OperationListApi(PlannerApi):
+    @extend_schema(responses=OperationOutput(many=True))
+    def get(self, request: Request) -> Response:
+        return Response(OperationOutput(selectors.planned_operation_list(user=request.user), many=True).data)
+
+    @extend_schema(request=OperationInput, responses={201: OperationOutput})
+    def post(self, request: Request) -> Response:
+        data = OperationInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        planner = self.officer(request)
+        if planner is None:
+            raise NotFound("Only an officer can plan an operation.")
+        muster = Unit.objects.filter(code=v.pop("muster_unit")).first()
+        if muster is None:
+            raise NotFound("No such unit.")
+        operation = services.operation_plan_create(
+            actor=request.user,
+            planner=planner,
+            lead_agency=_agency(v.pop("lead_agency")),
+            agencies=[_agency(c) for c in v.pop("agencies")],
+            waves=[(w["code"], w["starts_at"]) for w in v.pop("waves")],
+            muster_unit=muster,
+            **v,
+        )
+        return Response(OperationOutput(operation).data, status=status.HTTP_201_CREATED)
+
+
+class OperationDetailApi(PlannerApi):
+    @extend_schema(responses=OperationOutput)
+    def get(self, request: Request, operation_id: str) -> Response:
+        operation = selectors.planned_operation_get(user=request.user, uuid=operation_id, request=request)
+        return Response(OperationOutput(operation).data)
+
+
+class OperationTargetsApi(PlannerApi):
+    """Add targets: an explicit list of sites, or a selection (kinds, venue types, parishes,
+    minimum risk, at most ``limit`` riskiest first)."""
+
+    class Input(serializers.Serializer):
+        sites = serializers.ListField(child=serializers.UUIDField(), required=False, default=list)
+        kinds = serializers.ListField(
+            child=serializers.ChoiceField(choices=Site.Kind.choices), required=False, default=list
+        )
+        venue_types = serializers.ListField(
+            child=serializers.ChoiceField(choices=Site.VenueType.choices), required=False, default=list
+        )
+        parishes = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+        min_risk = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True)
+        limit = serializers.IntegerField(min_value=1, max_value=500, default=50)
+        wave = serializers.SlugField(required=False, allow_null=True)
+        priority = serializers.IntegerField(min_value=1, max_value=5, default=3)
+        languages = serializers.ListField(
+            child=serializers.CharField(max_length=10), required=False, default=list
+        )
+        category = serializers.ChoiceField(
+            choices=list(services.CHECKLISTS), default="prostitution_trafficking"
+        )
+
+        def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+            if not data["sites"] and not (data["kinds"] or data["venue_types"] or data["parishes"]):
+                raise serializers.ValidationError(
+                    "Name sites, or a selection of kinds, venue types or parishes."
+                )
+            return data
+
+    @extend_schema(request=Input, responses=OperationOutput)
+    def post(self, request: Request, operation_id: str) -> Response:
+        operation = selectors.planned_operation_get(user=request.user, uuid=operation_id, request=request)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        if v["sites"]:
+            sites = list(Site.objects.filter(uuid__in=v["sites"], is_active=True))
+            missing = {str(u) for u in v["sites"]} - {str(s.uuid) for s in sites}
+            if missing:
+                raise NotFound("Unknown or inactive sites.", errors={"sites": sorted(missing)})
+        else:
+            sites = list(
+                services.site_selection(
+                    kinds=v["kinds"],
+                    venue_types=v["venue_types"],
+                    parishes=v["parishes"],
+                    min_risk=v.get("min_risk"),
+                    limit=v["limit"],
+                )
+            )
+        services.operation_targets_set(
+            actor=request.user,
+            operation=operation,
+            sites=sites,
+            wave=v.get("wave"),
+            priority=v["priority"],
+            languages=v["languages"],
+            category=v["category"],
+        )
+        return Response(OperationOutput(operation).data)
+
+
+# --- Programmes -----------------------------------------------------------------------------------
+
+
+class ProgrammeOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    name = serializers.CharField()
+    agency = serializers.CharField(source="agency.code")
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    status = serializers.CharField()
+    work_in_pairs = serializers.BooleanField()
+
+
+class ProgrammeListApi(PlannerApi):
+    class Input(serializers.Serializer):
+        name = serializers.CharField(max_length=200)
+        agency = serializers.CharField()
+        start_date = serializers.DateField()
+        end_date = serializers.DateField()
+        officers = serializers.ListField(child=serializers.UUIDField(), required=False, default=list)
+        work_in_pairs = serializers.BooleanField(default=True)
+
+    @extend_schema(responses=ProgrammeOutput(many=True))
+    def get(self, request: Request) -> Response:
+        return Response(ProgrammeOutput(selectors.programme_list(user=request.user), many=True).data)
+
+    @extend_schema(request=Input, responses={201: ProgrammeOutput})
+    def post(self, request: Request) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        planner = self.officer(request)
+        if planner is None:
+            raise NotFound("Only an officer can plan a programme.")
+        officers = list(Officer.objects.filter(uuid__in=v["officers"]))
+        programme = services.programme_create(
+            actor=request.user,
+            planner=planner,
+            name=v["name"],
+            agency=_agency(v["agency"]),
+            start_date=v["start_date"],
+            end_date=v["end_date"],
+            officers=officers,
+            work_in_pairs=v["work_in_pairs"],
+        )
+        return Response(ProgrammeOutput(programme).data, status=status.HTTP_201_CREATED)
+
+
+# --- Planning runs and plans ----------------------------------------------------------------------
+
+
+class JobOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    status = serializers.CharField()
+    progress = serializers.FloatField()
+    best_objective = serializers.FloatField(allow_null=True)
+    time_limit_seconds = serializers.IntegerField()
+    seed = serializers.IntegerField()
+    error = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+
+class PlanStartInput(serializers.Serializer):
+    time_limit_seconds = serializers.IntegerField(min_value=1, required=False)
+    seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=1)
+
+
+def _subject(request: Request, kind: str, subject_id: str) -> dict[str, Any]:
+    if kind not in ("operations", "programmes"):
+        raise NotFound()
+    if kind == "operations":
+        return {
+            "operation": selectors.planned_operation_get(user=request.user, uuid=subject_id, request=request)
+        }
+    return {"programme": selectors.programme_get(user=request.user, uuid=subject_id)}
+
+
+class PlanStartApi(PlannerApi):
+    """Start planning in the background; follow the returned job."""
+
+    @extend_schema(request=PlanStartInput, responses={202: JobOutput})
+    def post(self, request: Request, kind: str, subject_id: str) -> Response:
+        subject = _subject(request, kind, subject_id)
+        data = PlanStartInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = services.planning_start(actor=request.user, **subject, **data.validated_data)
+        job.refresh_from_db()
+        return Response(JobOutput(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class JobApi(PlannerApi):
+    @extend_schema(responses=JobOutput)
+    def get(self, request: Request, job_id: str) -> Response:
+        return Response(JobOutput(selectors.job_get(user=request.user, uuid=job_id)).data)
+
+
+class JobCancelApi(PlannerApi):
+    @extend_schema(request=None, responses=JobOutput)
+    def post(self, request: Request, job_id: str) -> Response:
+        job = services.planning_cancel(
+            actor=request.user, job=selectors.job_get(user=request.user, uuid=job_id)
+        )
+        return Response(JobOutput(job).data)
+
+
+def plan_view(job: PlanningJob) -> dict[str, Any]:
+    """The draft plan for people: teams with members, routes with local arrival times, and what
+    could not be planned with the reason."""
+    clock = clock_of(job)
+    officers = {
+        str(o.uuid): o
+        for o in Officer.objects.filter(
+            uuid__in={i for r in job.plan.get("routes", []) for i in r["officer_ids"]}
+        ).select_related("agency")
+    }
+    names = _visit_names(job)
+    routes = []
+    for index, r in enumerate(job.plan.get("routes", [])):
+        routes.append(
+            {
+                "index": index,
+                "team": r.get("team_id") or f"route {index}",
+                "leader": r.get("leader_id"),
+                "members": [
+                    {
+                        "id": i,
+                        "name": officers[i].full_name,
+                        "agency": officers[i].agency.code,
+                        "sex": officers[i].sex,
+                    }
+                    for i in r["officer_ids"]
+                    if i in officers
+                ],
+                "depot": r["depot_id"],
+                "departure": clock.at(r["departure"]),
+                "back": clock.at(r["back"]),
+                "stops": [
+                    {
+                        "visit": s["visit_id"],
+                        "site": names.get(s["visit_id"], ""),
+                        "arrival": clock.at(s["arrival"]),
+                        "start": clock.at(s["start"]),
+                        "end": clock.at(s["end"]),
+                        "wave": s.get("wave_id"),
+                    }
+                    for s in r["stops"]
+                ],
+            }
+        )
+    return {
+        "job": str(job.uuid),
+        "status": job.status,
+        "routes": routes,
+        "unplanned": [{**u, "site": names.get(u["visit_id"], "")} for u in job.plan.get("unplanned", [])],
+        "evaluation": job.evaluation,
+    }
+
+
+def _visit_names(job: PlanningJob) -> dict[str, str]:
+    if job.operation_id:
+        return {str(t.pk): t.site.name_en for t in job.operation.targets.select_related("site")}
+    from backend.planning.models import DueWork
+
+    ids = [s["visit_id"] for r in job.plan.get("routes", []) for s in r["stops"]] + [
+        u["visit_id"] for u in job.plan.get("unplanned", [])
+    ]
+    return {str(d.uuid): d.site.name_en for d in DueWork.objects.filter(uuid__in=ids).select_related("site")}
+
+
+def _latest(request: Request, kind: str, subject_id: str) -> PlanningJob:
+    job = selectors.latest_job(**_subject(request, kind, subject_id))
+    if job is None:
+        raise NotFound("No plan yet: start planning first.")
+    return job
+
+
+class PlanApi(PlannerApi):
+    @extend_schema(responses=dict)
+    def get(self, request: Request, kind: str, subject_id: str) -> Response:
+        return Response(plan_view(_latest(request, kind, subject_id)))
+
+
+class PlanMoveApi(PlannerApi):
+    """Move (and pin) a visit to another route, or out of the plan; the plan is re-evaluated."""
+
+    class Input(serializers.Serializer):
+        visit = serializers.CharField(max_length=64)
+        to_route = serializers.IntegerField(min_value=0, allow_null=True)
+        position = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+
+    @extend_schema(request=Input, responses=dict)
+    def post(self, request: Request, kind: str, subject_id: str) -> Response:
+        job = _latest(request, kind, subject_id)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        job = services.plan_move(
+            actor=request.user,
+            job=job,
+            visit_id=v["visit"],
+            to_route=v["to_route"],
+            position=v.get("position"),
+        )
+        return Response(plan_view(job))
+
+
+class PlanPublishApi(PlannerApi):
+    """Create the teams and inspections of the plan. For an operation, phones see nothing of it
+    until its reveal time."""
+
+    @extend_schema(request=None, responses=dict)
+    def post(self, request: Request, kind: str, subject_id: str) -> Response:
+        job = services.plan_publish(actor=request.user, job=_latest(request, kind, subject_id))
+        return Response(plan_view(job))
+
+
+class BriefingApi(PlannerApi):
+    """One team's route as a printable page, or as CSV (``…/csv/``)."""
+
+    def get(
+        self, request: Request, kind: str, subject_id: str, route: int, as_csv: bool = False
+    ) -> HttpResponse:
+        view = plan_view(_latest(request, kind, subject_id))
+        if not 0 <= route < len(view["routes"]):
+            raise NotFound()
+        team = view["routes"][route]
+        if as_csv:
+            out = io.StringIO()
+            writer = csv.writer(out)
+            writer.writerow(["order", "site", "wave", "arrival", "start", "end"])
+            for order, s in enumerate(team["stops"], start=1):
+                writer.writerow(
+                    [
+                        order,
+                        s["site"],
+                        s["wave"] or "",
+                        s["arrival"].isoformat(),
+                        s["start"].isoformat(),
+                        s["end"].isoformat(),
+                    ]
+                )
+            response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="briefing-{route + 1}.csv"'
+            return response
+        html = render_to_string(
+            "scheduler/briefing.html", {"plan": view, "team": team, "number": route + 1}, request=request
+        )
+        return HttpResponse(html)
+
+
+urlpatterns = [
+    path("planning/operations/", OperationListApi.as_view(), name="planning-operations"),
+    path("planning/operations/<str:operation_id>/", OperationDetailApi.as_view(), name="planning-operation"),
+    path(
+        "planning/operations/<str:operation_id>/targets/",
+        OperationTargetsApi.as_view(),
+        name="planning-targets",
+    ),
+    path("planning/programmes/", ProgrammeListApi.as_view(), name="planning-programmes"),
+    path("planning/<str:kind>/<str:subject_id>/plan/start/", PlanStartApi.as_view(), name="planning-start"),
+    path("planning/<str:kind>/<str:subject_id>/plan/", PlanApi.as_view(), name="planning-plan"),
+    path("planning/<str:kind>/<str:subject_id>/plan/move/", PlanMoveApi.as_view(), name="planning-move"),
+    path(
+        "planning/<str:kind>/<str:subject_id>/plan/publish/",
+        PlanPublishApi.as_view(),
+        name="planning-publish",
+    ),
+    path(
+        "planning/<str:kind>/<str:subject_id>/plan/briefings/<int:route>/",
+        BriefingApi.as_view(),
+        name="planning-briefing",
+    ),
+    path(
+        "planning/<str:kind>/<str:subject_id>/plan/briefings/<int:route>/csv/",
+        BriefingApi.as_view(),
+        {"as_csv": True},
+        name="planning-briefing-csv",
+    ),
+    path("planning/jobs/<str:job_id>/", JobApi.as_view(), name="planning-job"),
+    path("planning/jobs/<str:job_id>/cancel/", JobCancelApi.as_view(), name="planning-job-cancel"),
+]

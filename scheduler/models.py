@@ -1,0 +1,173 @@
+"""What planners ask of the scheduler and what it answers: operation set-ups (team rule, waves,
+targets), routine programmes, and planning jobs holding the draft plan."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from backend.inspections.models import Operation
+from backend.registry.models import Agency, Officer, Site, Unit
+
+
+class OperationSetup(models.Model):
+    """The team rule of a joint operation and where its teams muster."""
+
+    operation = models.OneToOneField(Operation, on_delete=models.CASCADE, related_name="setup")
+    muster_unit = models.ForeignKey(
+        Unit, verbose_name=_("muster point"), on_delete=models.PROTECT, related_name="+"
+    )
+    team_min_size = models.PositiveSmallIntegerField(_("team size at least"), default=2)
+    team_max_size = models.PositiveSmallIntegerField(_("team size at most"), default=5)
+    required_agencies = models.JSONField(_("agencies every team needs"), default=list, blank=True)
+    required_skills = models.JSONField(_("skills every team needs"), default=list, blank=True)
+    female_officer = models.BooleanField(_("a female officer in every team"), default=True)
+    min_leader_rank = models.PositiveSmallIntegerField(_("leader's minimum rank"), null=True, blank=True)
+    visit_minutes = models.PositiveSmallIntegerField(_("minutes per target"), default=45)
+    sync_tolerance_minutes = models.PositiveSmallIntegerField(_("wave start tolerance (minutes)"), default=10)
+
+    class Meta:
+        verbose_name = _("operation set-up")
+        verbose_name_plural = _("operation set-ups")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(team_max_size__gte=models.F("team_min_size")), name="setup_team_size_ordered"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.operation} set-up"
+
+
+class Wave(models.Model):
+    """Targets of one wave are entered at the same moment, so none can warn another."""
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="waves")
+    code = models.SlugField(_("code"), max_length=20)
+    starts_at = models.DateTimeField(_("starts"))
+
+    class Meta:
+        ordering = ["operation", "starts_at"]
+        verbose_name = _("wave")
+        verbose_name_plural = _("waves")
+        constraints = [models.UniqueConstraint(fields=["operation", "code"], name="wave_unique_code")]
+
+    def __str__(self) -> str:
+        return f"{self.operation} {self.code}"
+
+
+class Target(models.Model):
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="targets")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    wave = models.ForeignKey(Wave, null=True, blank=True, on_delete=models.SET_NULL, related_name="targets")
+    priority = models.PositiveSmallIntegerField(_("priority"), default=3)
+    languages = models.JSONField(_("languages likely spoken"), default=list, blank=True)
+    category = models.CharField(_("category"), max_length=30, default="prostitution_trafficking")
+
+    class Meta:
+        ordering = ["operation", "pk"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        constraints = [models.UniqueConstraint(fields=["operation", "site"], name="target_unique_site")]
+
+    def __str__(self) -> str:
+        return f"{self.operation}: {self.site}"
+
+
+class Programme(models.Model):
+    """A routine programme: an agency's due inspections planned over days or weeks."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="programmes")
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"))
+    officers = models.ManyToManyField(Officer, related_name="programmes", blank=True)
+    planners = models.ManyToManyField(Officer, related_name="planned_programmes", blank=True)
+    work_in_pairs = models.BooleanField(_("officers work in pairs"), default=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_date"]
+        verbose_name = _("routine programme")
+        verbose_name_plural = _("routine programmes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="programme_dates_ordered"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlanningJob(models.Model):
+    """One run of the solver. Its ``plan`` is the draft a planner reads, adjusts and publishes."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        SUCCEEDED = "succeeded", _("succeeded")
+        FAILED = "failed", _("failed")
+        CANCELLED = "cancelled", _("cancelled")
+        PUBLISHED = "published", _("published")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    operation = models.ForeignKey(
+        Operation, null=True, blank=True, on_delete=models.CASCADE, related_name="jobs"
+    )
+    programme = models.ForeignKey(
+        Programme, null=True, blank=True, on_delete=models.CASCADE, related_name="jobs"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    seed = models.PositiveIntegerField(_("seed"), default=1)
+    time_limit_seconds = models.PositiveIntegerField(_("time limit (s)"), default=30)
+    progress = models.FloatField(_("progress"), default=0.0)
+    best_objective = models.FloatField(_("best objective so far"), null=True, blank=True)
+    cancel_requested = models.BooleanField(_("cancel requested"), default=False)
+    # The problem's ids (officers, sites, visits) mapped back to database objects, the plan and
+    # its evaluation by the independent checker.
+    problem = models.JSONField(_("problem"), default=dict, blank=True)
+    plan = models.JSONField(_("draft plan"), default=dict, blank=True)
+    evaluation = models.JSONField(_("evaluation"), default=dict, blank=True)
+    pins = models.JSONField(_("pinned visits"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("planning job")
+        verbose_name_plural = _("planning jobs")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(operation__isnull=False) & Q(programme__isnull=True))
+                | (Q(operation__isnull=True) & Q(programme__isnull=False)),
+                name="job_for_operation_xor_programme",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"plan of {self.operation or self.programme} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (
+            self.Status.SUCCEEDED,
+            self.Status.FAILED,
+            self.Status.CANCELLED,
+            self.Status.PUBLISHED,
+        )

@@ -1,0 +1,353 @@
+"""Routine programme: assign due visits to officers (or fixed crews) and route each shift.
+
+The whole horizon is one prize-collecting VRPTW solved by PyVRP:
+
+* one vehicle type per (crew, shift), starting and ending at the crew's depot, with the
+  shift as its time window (plus the allowed overtime);
+* one optional client per (visit, opening window): the client's time window is the due
+  window cut by that opening window (latest start = close - duration). A visit with several
+  usable opening windows (a venue open every night of the week) becomes a *mutually
+  exclusive client group*, so at most one copy is served. The prize of every copy is
+  ``priority × priority_scale``, which makes coverage (priority-weighted) dominate travel;
+* who may do what (skills, make-up, conflicts of interest, rotation) is enforced with PyVRP
+  routing profiles: PyVRP has no per-client list of allowed vehicles, so each distinct set of
+  forbidden clients gets a profile whose edges into and out of those clients are
+  ``_FORBIDDEN`` long, and every vehicle type has a ``max_distance`` far below that, so using
+  such an edge is infeasible, not merely expensive. Clients that share a location share its
+  restrictions, so each (visit, allowed-crew set) gets a location of its own;
+* rotation is applied per copy, conservatively: a copy is forbidden to a crew when the copy's
+  earliest start is still inside a member's rotation gap;
+* travel times are time-dependent; each shift uses the slowest travel time over its span, so
+  the times re-computed afterwards with the real departure minutes are never later;
+* fairness: each route has a soft target duration (the total work spread evenly over the
+  shifts) and pays ``fairness_weight`` per minute above it (PyVRP overtime on
+  ``shift_duration``), which spreads the work without ever costing a visit.
+
+The solution is re-timed with :func:`time_route` and every visit that cannot be planned comes
+back in ``Plan.unplanned`` with a reason code (see ``model.REASON_*``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+import pyvrp
+from pyvrp import Client, ClientGroup, Depot, Location, ProblemData, VehicleType
+
+from scheduler.solver import model as m
+from scheduler.solver.control import Progress, ShouldStop, SolveOptions, StopControl, report
+from scheduler.solver.model import Officer, Plan, Problem, Route, Unplanned, Visit, Window
+from scheduler.solver.schedule import time_route
+from scheduler.solver.travel import max_matrix
+
+# Length of an edge into or out of a forbidden client, and the route distance cap that makes
+# using one infeasible. Real routes are far shorter than the cap (minutes of one shift). Not
+# pyvrp's MAX_VALUE: penalised excess of that size overflows and the local search never ends.
+_FORBIDDEN = 10_000_000
+_FORBIDDEN_LIMIT = 1_000_000
+_ALWAYS: tuple[Window, ...] = ((-(10**9), 10**9),)
+
+
+@dataclass(frozen=True)
+class Crew:
+    """Officers who work together in the routine programme (one officer alone, or a fixed pair)."""
+
+    id: str
+    officers: tuple[Officer, ...]
+    depot_id: str
+    shifts: tuple[Window, ...]
+
+
+def crews_of(problem: Problem) -> list[Crew]:
+    """Fixed crews from ``problem.crews``, then every other officer alone; shifts intersected."""
+    crews: list[Crew] = []
+    in_crew: set[str] = set()
+    for ids in problem.crews:
+        officers = tuple(problem.officer_by_id[i] for i in ids if i in problem.officer_by_id)
+        if not officers:
+            continue
+        in_crew.update(o.id for o in officers)
+        shifts = list(officers[0].shifts)
+        for o in officers[1:]:
+            shifts = [(max(a, c), min(b, d)) for a, b in shifts for c, d in o.shifts if max(a, c) < min(b, d)]
+        crews.append(
+            Crew("+".join(o.id for o in officers), officers, officers[0].depot_id, tuple(sorted(shifts)))
+        )
+    for o in problem.officers:
+        if o.id not in in_crew:
+            crews.append(Crew(o.id, (o,), o.depot_id, tuple(sorted(o.shifts))))
+    return [c for c in crews if c.depot_id in problem.depot_by_id]
+
+
+@dataclass
+class _Copy:
+    visit: Visit
+    tw: Window
+    crews: frozenset[int]  # indices of crews allowed to serve this copy
+
+
+def copies_of(problem: Problem, visit: Visit) -> list[Window]:
+    """Start windows of a visit: its due window cut by each opening window of its site."""
+    site = problem.site_by_id[visit.site_id]
+    out = []
+    for open_, close in site.opening if site.opening is not None else _ALWAYS:
+        early = max(visit.earliest, open_)
+        late = min(visit.latest, close) - visit.duration
+        if early <= late:
+            out.append((early, late))
+    return sorted(out)
+
+
+def _shift_fits(
+    problem, crew: Crew, shift: Window, tw: Window, visit: Visit, out_min: int, back_min: int
+) -> bool:
+    start = max(tw[0], shift[0] + out_min)
+    return start <= tw[1] and start + visit.duration + back_min <= shift[1] + problem.max_overtime
+
+
+def plan_routine(
+    problem: Problem,
+    *,
+    options: SolveOptions | None = None,
+    progress: Progress | None = None,
+    should_stop: ShouldStop | None = None,
+) -> Plan:
+    """Plan the routine programme of ``problem``; see the module docstring for the model."""
+    options = options or SolveOptions()
+    t0 = time.perf_counter()
+    report(progress, 0.0, None)
+    crews = crews_of(problem)
+    unplanned: list[Unplanned] = []
+
+    # Points: depots, then distinct site points. Matrices are computed once per shift shape.
+    depot_ids = [d.id for d in problem.depots]
+    points = [d.point for d in problem.depots]
+    point_index = {p: i for i, p in enumerate(points)}
+    for s in problem.sites:
+        if s.point not in point_index:
+            point_index[s.point] = len(points)
+            points.append(s.point)
+    matrices: dict[tuple[int, int], np.ndarray] = {}
+
+    def shift_matrix(start: int, end: int) -> np.ndarray:
+        key = (start % 1440, end - start)
+        if key not in matrices:
+            matrices[key] = max_matrix(problem.travel, points, start, end)
+        return matrices[key]
+
+    # Copies of each visit and the crews allowed for each copy.
+    copies: list[_Copy] = []
+    for visit in problem.visits:
+        site = problem.site_by_id.get(visit.site_id)
+        if site is None:
+            unplanned.append(Unplanned(visit.id, m.REASON_UNKNOWN_SITE, visit.site_id))
+            continue
+        req = visit.requirement
+        qualified = [i for i, c in enumerate(crews) if not req.unmet(c.officers)]
+        if not qualified:
+            unplanned.append(Unplanned(visit.id, m.REASON_NO_QUALIFIED_OFFICER, ", ".join(req.unmet(()))))
+            continue
+        free = [i for i in qualified if not any(problem.conflicted(o.id, visit) for o in crews[i].officers)]
+        windows = copies_of(problem, visit)
+        if not windows:
+            unplanned.append(Unplanned(visit.id, m.REASON_NO_OPENING_IN_DUE_WINDOW))
+            continue
+        any_allowed = False
+        visit_copies = []
+        pi = point_index[site.point]
+        for tw in windows:
+            allowed = [
+                i
+                for i in free
+                if not any(problem.rotation_blocks(o.id, site.id, tw[0]) for o in crews[i].officers)
+            ]
+            any_allowed |= bool(allowed)
+            fitting = set()
+            for i in allowed:
+                di = point_index[problem.depot_by_id[crews[i].depot_id].point]
+                for shift in crews[i].shifts:
+                    mat = shift_matrix(shift[0], shift[1] + problem.max_overtime)
+                    if _shift_fits(problem, crews[i], shift, tw, visit, int(mat[di, pi]), int(mat[pi, di])):
+                        fitting.add(i)
+                        break
+            if fitting:
+                visit_copies.append(_Copy(visit, tw, frozenset(fitting)))
+        if not any_allowed:
+            unplanned.append(Unplanned(visit.id, m.REASON_CONFLICT_OR_ROTATION))
+        elif not visit_copies:
+            unplanned.append(Unplanned(visit.id, m.REASON_NO_SHIFT_FITS))
+        copies += visit_copies
+
+    vehicles = [(ci, shift) for ci, c in enumerate(crews) for shift in c.shifts]
+    if not copies or not vehicles or (should_stop is not None and should_stop()):
+        reason = m.REASON_CANCELLED if should_stop is not None and should_stop() else m.REASON_NO_SHIFT_FITS
+        unplanned += [Unplanned(vid, reason) for vid in dict.fromkeys(c.visit.id for c in copies)]
+        report(progress, 1.0, None)
+        return Plan((), tuple(unplanned), {"runtime": time.perf_counter() - t0, "iterations": 0})
+
+    data, client_copy, vehicle_of_type = _build_data(
+        problem, options, crews, copies, vehicles, depot_ids, points, point_index, shift_matrix
+    )
+    stop = StopControl(options, progress, should_stop, span=(0.05, 0.95))
+    report(progress, 0.05, None)
+    result = pyvrp.solve(data, stop, seed=options.seed, display=False, collect_stats=False)
+
+    routes: list[Route] = []
+    planned: set[str] = set()
+    dropped: list[str] = []
+    if result.best.is_feasible():
+        for r in result.best.routes():
+            ci, shift = vehicle_of_type[r.vehicle_type()]
+            crew = crews[ci]
+            visits = [client_copy[a.idx].visit for a in r.schedule() if a.is_client()]
+            route = _time_crew_route(problem, crew, shift, visits, r.start_time())
+            while route is None and visits:
+                # Never expected (the model is conservative); keep what stays feasible.
+                dropped.append(visits.pop().id)
+                route = _time_crew_route(problem, crew, shift, visits, shift[0])
+            if route is not None and route.stops:
+                routes.append(route)
+                planned.update(s.visit_id for s in route.stops)
+    seen = {u.visit_id for u in unplanned}
+    reason = m.REASON_CANCELLED if stop.cancelled and not routes else m.REASON_NO_CAPACITY
+    for c in copies:
+        if c.visit.id not in planned and c.visit.id not in seen:
+            seen.add(c.visit.id)
+            detail = "re-timing failed" if c.visit.id in dropped else ""
+            unplanned.append(Unplanned(c.visit.id, reason, detail))
+    routes.sort(key=lambda r: (r.departure, r.officer_ids))
+    stats = {
+        "runtime": time.perf_counter() - t0,
+        "iterations": stop.iterations,
+        "cost": float(result.cost()) if result.best.is_feasible() else float("inf"),
+        "clients": data.num_clients,
+        "vehicle_types": data.num_vehicle_types,
+        "profiles": data.num_profiles,
+        "cancelled": float(stop.cancelled),
+    }
+    report(progress, 1.0, stats["cost"])
+    return Plan(tuple(routes), tuple(unplanned), stats)
+
+
+def _time_crew_route(
+    problem: Problem, crew: Crew, shift: Window, visits: list[Visit], departure: int
+) -> Route | None:
+    departure = max(shift[0], departure)
+    return time_route(
+        problem,
+        crew.officers,
+        crew.depot_id,
+        visits,
+        departure,
+        latest_back=shift[1] + problem.max_overtime,
+        team_id=crew.id if len(crew.officers) > 1 else "",
+        leader_id=max(crew.officers, key=lambda o: (o.rank, o.id)).id if len(crew.officers) > 1 else None,
+    )
+
+
+def _build_data(problem, options, crews, copies, vehicles, depot_ids, points, point_index, shift_matrix):
+    n_depots = len(depot_ids)
+    # One location per depot, then one per (visit, allowed-crew set).
+    loc_points = list(range(n_depots))
+    loc_key: dict[tuple[str, frozenset[int]], int] = {}
+    client_loc = []
+    for c in copies:
+        key = (c.visit.id, c.crews)
+        if key not in loc_key:
+            loc_key[key] = len(loc_points)
+            loc_points.append(point_index[problem.site_by_id[c.visit.site_id].point])
+        client_loc.append(loc_key[key])
+    idx = np.asarray(loc_points)
+    locations = [Location(x=points[p][1], y=points[p][0]) for p in loc_points]
+
+    # Crews forbidden at each location.
+    n_locs = len(loc_points)
+    allowed_at: list[frozenset[int] | None] = [None] * n_locs
+    for (_, crews_ok), li in loc_key.items():
+        allowed_at[li] = crews_ok
+
+    # Fair share of work per route: service plus a rough travel allowance, spread over shifts.
+    work = sum(c.visit.duration + 20 for c in _one_copy_per_visit(copies))
+    share = max(60, int(work / max(1, len(vehicles)) * 1.15))
+
+    profiles: dict[tuple[tuple[int, ...], tuple[int, int]], int] = {}
+    dist_mats: list[np.ndarray] = []
+    dur_mats: list[np.ndarray] = []
+    base_cache: dict[tuple[int, int], np.ndarray] = {}
+    vehicle_types = []
+    vehicle_of_type = []
+    for ci, shift in vehicles:
+        crew = crews[ci]
+        end = shift[1] + problem.max_overtime
+        span_key = (shift[0] % 1440, end - shift[0])
+        forbidden = tuple(li for li in range(n_depots, n_locs) if ci not in allowed_at[li])
+        pkey = (forbidden, span_key)
+        if pkey not in profiles:
+            if span_key not in base_cache:
+                base_cache[span_key] = shift_matrix(shift[0], end)[np.ix_(idx, idx)].astype(np.int64)
+            base = base_cache[span_key]
+            dist = base.copy()
+            if forbidden:
+                f = np.asarray(forbidden)
+                dist[:, f] = _FORBIDDEN
+                dist[f, :] = _FORBIDDEN
+                np.fill_diagonal(dist, 0)
+            profiles[pkey] = len(dist_mats)
+            dist_mats.append(dist)
+            dur_mats.append(base)
+        length = end - shift[0]
+        target = min(length, share)
+        depot = depot_ids.index(crew.depot_id)
+        vehicle_types.append(
+            VehicleType(
+                num_available=1,
+                start_depot=depot,
+                end_depot=depot,
+                tw_early=shift[0],
+                tw_late=end,
+                shift_duration=target,
+                max_overtime=length - target,
+                unit_overtime_cost=options.fairness_weight,
+                max_distance=_FORBIDDEN_LIMIT,
+                unit_distance_cost=1,
+                profile=profiles[pkey],
+                name=f"{crew.id}@{shift[0]}",
+            )
+        )
+        vehicle_of_type.append((ci, shift))
+
+    clients = []
+    groups_members: dict[str, list[int]] = defaultdict(list)
+    for c in copies:
+        groups_members[c.visit.id].append(len(clients))
+        clients.append(None)
+    group_index = {}
+    groups = []
+    for vid, members in groups_members.items():
+        if len(members) > 1:
+            group_index[vid] = len(groups)
+            groups.append(ClientGroup(members, required=False))
+    for k, c in enumerate(copies):
+        clients[k] = Client(
+            location=client_loc[k],
+            service_duration=c.visit.duration,
+            tw_early=max(0, c.tw[0]),
+            tw_late=max(0, c.tw[1]),
+            prize=max(1, c.visit.priority) * options.priority_scale,
+            required=False,
+            group=group_index.get(c.visit.id),
+            name=c.visit.id,
+        )
+    depots = [Depot(location=i) for i in range(n_depots)]
+    data = ProblemData(locations, clients, depots, vehicle_types, dist_mats, dur_mats, groups)
+    return data, copies, vehicle_of_type
+
+
+def _one_copy_per_visit(copies):
+    seen = {}
+    for c in copies:
+        seen.setdefault(c.visit.id, c)
+    return list(seen.values())

@@ -1,0 +1,3 @@
+from scheduler.apis import urlpatterns
+
+__all__ = ["urlpatterns"]

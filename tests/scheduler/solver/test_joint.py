@@ -1,0 +1,131 @@
+"""Joint operation solver: team make-up, synchronised waves, one team per officer."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import replace
+
+import pytest
+
+from scheduler.solver import SolveOptions, TeamRequirement, evaluate, plan_joint
+
+from .builders import JOINT_FAST, joint_problem, officer
+
+
+def solve(problem, options=JOINT_FAST, **kw):
+    plan = plan_joint(problem, options=options, **kw)
+    ev = evaluate(problem, plan)
+    assert ev.violations == (), ev.violations
+    return plan, ev
+
+
+def test_teams_meet_make_up_rules_and_cover_all_targets():
+    need = TeamRequirement(female=True, min_leader_rank=3)
+    plan, ev = solve(joint_problem(4, target_team=need))
+    assert ev.objective.visits_missed == 0
+    p = joint_problem(4, target_team=need)
+    for route in plan.routes:
+        members = [p.officer_by_id[i] for i in route.officer_ids]
+        assert {"PSP", "DSAL"} <= {m.agency for m in members}
+        assert any(m.sex == "F" for m in members)
+        assert max(m.rank for m in members) >= 3
+        assert route.leader_id == max(members, key=lambda m: (m.rank, m.id)).id
+        assert 2 <= len(members) <= 4
+
+
+def test_waves_are_synchronised_and_no_officer_is_in_two_teams():
+    p = joint_problem(6, tolerance=5)
+    plan, _ = solve(p)
+    starts = {}
+    for route in plan.routes:
+        for s in route.stops:
+            starts.setdefault(s.wave_id, []).append(s.start)
+    waves = {w.id: w.start for w in p.operation.waves}
+    for wave_id, values in starts.items():
+        assert max(values) - min(values) <= 5
+        assert all(waves[wave_id] <= v <= waves[wave_id] + 5 for v in values)
+    counts = Counter(i for r in plan.routes for i in r.officer_ids)
+    assert max(counts.values()) == 1
+    # Each team raids at most one target per wave.
+    for route in plan.routes:
+        assert len({s.wave_id for s in route.stops}) == len(route.stops)
+
+
+def test_interpreter_for_the_target_language_and_conflicts():
+    p = joint_problem(3, target_team=TeamRequirement(languages=frozenset({"tl"})))
+    p = replace(p, conflicts={"o0": {"s0"}})  # o0 speaks Tagalog but is conflicted with s0
+    plan, _ = solve(p)
+    for route in plan.routes:
+        for s in route.stops:
+            if s.visit_id == "v0":
+                assert "o0" not in route.officer_ids
+
+
+def test_targets_limited_to_allowed_waves():
+    p = joint_problem(4)
+    visits = tuple(replace(v, waves=frozenset({"W2"})) if v.id in ("v0", "v1") else v for v in p.visits)
+    p = replace(p, visits=visits)
+    plan, _ = solve(p)
+    wave_of = {s.visit_id: s.wave_id for r in plan.routes for s in r.stops}
+    assert wave_of["v0"] == wave_of["v1"] == "W2"
+
+
+def test_unqualified_targets_come_back_with_reasons():
+    p = joint_problem(3, target_team=TeamRequirement(languages=frozenset({"id"})))  # nobody speaks it
+    plan, _ = solve(p)
+    assert plan.routes == ()
+    assert {u.reason for u in plan.unplanned} == {"no_qualified_officer"}
+
+
+def test_too_few_officers_keeps_the_high_priority_targets():
+    officers = (
+        officer("p1", "PSP", rank=3, shifts=((20 * 60, 29 * 60),)),
+        officer("d1", "DSAL", rank=1, shifts=((20 * 60, 29 * 60),)),
+    )
+    # One team, two waves: two targets out of four, the priority 3 and priority 2 ones.
+    p = joint_problem(4, officers=officers)
+    plan, _ = solve(p)
+    prios = sorted((p.visit_by_id[s.visit_id].priority for r in plan.routes for s in r.stops), reverse=True)
+    assert prios == [3, 2]
+    assert {u.reason for u in plan.unplanned} == {"no_capacity"}
+
+
+def test_same_seed_gives_the_same_plan():
+    p = joint_problem(6)
+    a = plan_joint(p, options=JOINT_FAST)
+    b = plan_joint(p, options=JOINT_FAST)
+    assert a.routes == b.routes
+
+
+def test_cancellation_stops_early():
+    officers = tuple(
+        officer(
+            f"o{i}",
+            ("PSP", "DSAL", "DSAT")[i % 3],
+            sex="F" if i % 4 == 0 else "M",
+            rank=1 + i % 4,
+            shifts=((20 * 60, 29 * 60),),
+        )
+        for i in range(30)
+    )
+    p = joint_problem(12, officers=officers, waves=(("W1", 22 * 60), ("W2", 23 * 60 + 30), ("W3", 25 * 60)))
+    t0 = time.perf_counter()
+    plan = plan_joint(
+        p, options=SolveOptions(time_limit=30, seed=1), should_stop=lambda: time.perf_counter() - t0 > 0.5
+    )
+    assert time.perf_counter() - t0 < 10
+    assert plan.stats["cancelled"] == 1.0
+    assert evaluate(p, plan).violations == ()
+
+
+def test_progress_is_reported():
+    seen = []
+    plan_joint(joint_problem(3), options=JOINT_FAST, progress=lambda f, b: seen.append((f, b)))
+    assert seen[0][0] == 0.0 and seen[-1][0] == 1.0
+    assert all(0.0 <= f <= 1.0 for f, _ in seen)
+
+
+def test_requires_an_operation():
+    with pytest.raises(ValueError, match="operation"):
+        plan_joint(replace(joint_problem(2), operation=None))

@@ -1,0 +1,80 @@
+"""Re-planning after a change keeps done visits and moves as few visits as possible."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from scheduler.solver import Change, evaluate, plan_joint, plan_routine, replan
+
+from .builders import DAY, FAST, JOINT_FAST, day_shifts, joint_problem, officer, routine_problem, visit
+
+
+def two_day_problem():
+    p = routine_problem(n_visits=10, n_officers=3, days=2)
+    officers = (*p.officers, officer("spare", shifts=day_shifts(2)))
+    return p, replace(p, officers=officers)
+
+
+def test_officer_dropping_out_is_replaced_by_an_equivalent_one():
+    p, with_spare = two_day_problem()
+    plan = plan_routine(p, options=FAST)
+    day1 = [r for r in plan.routes if r.day == 1 and r.officer_ids == ("o0",)]
+    assert day1, "o0 should work on day 1"
+    result = replan(with_spare, plan, done=frozenset(), change=Change(officer_out="o0", since=DAY))
+    assert evaluate(result.problem, result.plan).violations == ()
+    assert result.strategy == "substitute"
+    assert result.moves == sum(len(r.stops) for r in day1)
+    new_routes = {r.key: r for r in result.plan.routes}
+    assert ("spare", 1) in new_routes
+    assert all("o0" not in r.officer_ids for r in result.plan.routes if r.day >= 1)
+
+
+def test_without_a_spare_the_orphans_are_reinserted_and_done_visits_stay():
+    p, _ = two_day_problem()
+    plan = plan_routine(p, options=FAST)
+    today = next(r for r in plan.routes if len(r.stops) >= 2)
+    gone = today.officer_ids[0]
+    done = frozenset({today.stops[0].visit_id})
+    since = today.stops[0].end + 1
+    result = replan(p, plan, done=done, change=Change(officer_out=gone, since=since))
+    ev = evaluate(result.problem, result.plan)
+    assert ev.violations == ()
+    before, after = plan.assignment(), result.plan.assignment()
+    for vid in done:
+        assert after[vid] == before[vid]
+    # Only the dropped officer's unfinished visits may move; everyone else's stay put.
+    theirs = {s.visit_id for r in plan.routes if gone in r.officer_ids for s in r.stops}
+    assert set(result.moved) <= theirs - done
+    assert result.moves >= 1
+    assert ev.objective.visits_missed == 0
+    assert all(r.departure < since for r in result.plan.routes if gone in r.officer_ids)
+
+
+def test_added_visit_is_inserted_without_moving_others():
+    p = routine_problem(n_visits=6, n_officers=2)
+    plan = plan_routine(p, options=FAST)
+    extra = visit(11, priority=5, site_id="s3")
+    result = replan(p, plan, done=frozenset(), change=Change(added=(extra,), since=0))
+    assert evaluate(result.problem, result.plan).violations == ()
+    assert "v11" in result.plan.planned_visit_ids()
+    assert result.moves == 0
+
+
+def test_removed_visit_disappears():
+    p = routine_problem(n_visits=6, n_officers=2)
+    plan = plan_routine(p, options=FAST)
+    result = replan(p, plan, done=frozenset(), change=Change(removed=frozenset({"v2"}), since=0))
+    assert evaluate(result.problem, result.plan).violations == ()
+    assert "v2" not in result.plan.planned_visit_ids()
+    assert result.moves == 0
+
+
+def test_joint_team_member_dropping_out_is_replaced_in_the_same_team():
+    p = joint_problem(4)
+    plan = plan_joint(p, options=JOINT_FAST)
+    gone = plan.routes[0].officer_ids[0]
+    result = replan(p, plan, done=frozenset(), change=Change(officer_out=gone, since=0), options=JOINT_FAST)
+    assert evaluate(result.problem, result.plan).violations == ()
+    assert result.moves == 0
+    assert all(gone not in r.officer_ids for r in result.plan.routes)
+    assert result.plan.planned_visit_ids() == plan.planned_visit_ids()

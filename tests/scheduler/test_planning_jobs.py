@@ -1,0 +1,110 @@
+"""Planning runs: queued through the outbox, run by a real Celery worker, cancellable,
+reporting progress, safe to run twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.test import override_settings
+
+from backend.inspections.models import Operation
+from scheduler import services
+from scheduler.models import PlanningJob
+from tests.outbox.conftest import broker
+from tests.scheduler.conftest import EVENING
+
+
+@pytest.fixture
+def operation(city, paula):
+    op = services.operation_plan_create(
+        actor=None,
+        planner=paula,
+        name="Winter Precaution",
+        lead_agency=city["psp"][0].agency,
+        agencies=[city["dsal"][0].agency],
+        starts_at=EVENING,
+        ends_at=EVENING + dt.timedelta(hours=6),
+        reveal_at=EVENING - dt.timedelta(hours=1),
+        muster_unit=city["muster"],
+        waves=[("W1", EVENING + dt.timedelta(hours=1)), ("W2", EVENING + dt.timedelta(hours=3))],
+        team_min_size=2,
+        team_max_size=2,
+        required_agencies=["PSP", "DSAL"],
+    )
+    services.operation_targets_set(actor=None, operation=op, sites=city["venues"][:2], wave="W1")
+    services.operation_targets_set(actor=None, operation=op, sites=city["venues"][2:], wave="W2")
+    return op
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(CELERY_TASK_ALWAYS_EAGER=False)
+def test_a_real_worker_plans_the_operation_then_it_publishes(operation, paula):
+    url = os.environ.get("CELERY_TEST_BROKER_URL", "memory://")
+    with (
+        broker(url, result_backend="cache+memory://") as app,
+        start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30),
+    ):
+        job = services.planning_start(actor=paula.user, operation=operation, time_limit_seconds=5)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            job.refresh_from_db()
+            if job.is_finished:
+                break
+            time.sleep(0.2)
+    assert job.status == PlanningJob.Status.SUCCEEDED, job.error
+    assert job.evaluation["feasible"], job.evaluation["violations"]
+    stops = [s for r in job.plan["routes"] for s in r["stops"]]
+    assert len(stops) == 4
+    # Each team raids one venue per wave; both waves are staffed.
+    assert {s["wave_id"] for s in stops} == {"W1", "W2"}
+    services.plan_publish(actor=paula.user, job=job)
+    operation.refresh_from_db()
+    assert operation.status == Operation.Status.PUBLISHED
+    assert operation.inspections.count() == 4
+
+
+def test_a_cancel_requested_before_the_run_stops_it(operation, paula, django_capture_on_commit_callbacks):
+    with override_settings(CELERY_TASK_ALWAYS_EAGER=False):
+        job = services.planning_start(actor=paula.user, operation=operation, time_limit_seconds=30)
+    job = services.planning_cancel(actor=paula.user, job=job)
+    assert job.status == PlanningJob.Status.CANCELLED
+    assert services.planning_run(job_id=job.uuid).status == PlanningJob.Status.CANCELLED  # not run at all
+
+
+def test_a_running_job_sees_the_cancel_flag_and_keeps_the_best_plan(operation, paula):
+    job = PlanningJob.objects.create(operation=operation, time_limit_seconds=30)
+    PlanningJob.objects.filter(pk=job.pk).update(cancel_requested=True)  # as planning_cancel does mid-run
+    began = time.monotonic()
+    job = services.planning_run(job_id=job.uuid)
+    assert time.monotonic() - began < 15
+    assert job.status == PlanningJob.Status.CANCELLED
+    assert job.progress == 1.0 and "routes" in job.plan
+
+
+def test_running_a_job_twice_runs_it_once(operation, paula):
+    job = PlanningJob.objects.create(operation=operation, time_limit_seconds=2)
+    first = services.planning_run(job_id=job.uuid)
+    finished_at = first.finished_at
+    second = services.planning_run(job_id=job.uuid)
+    assert second.status == PlanningJob.Status.SUCCEEDED and second.finished_at == finished_at
+
+
+def test_progress_is_written_while_solving(operation):
+    job = PlanningJob.objects.create(operation=operation, time_limit_seconds=2)
+    progress = services._Progress(job.pk)
+    progress(0.25, 123.0)
+    job.refresh_from_db()
+    assert job.progress == 0.25 and job.best_objective == 123.0
+
+
+def test_a_second_run_while_one_is_queued_is_a_conflict(operation, paula):
+    from backend.core.errors import Conflict
+
+    with override_settings(CELERY_TASK_ALWAYS_EAGER=False):
+        services.planning_start(actor=paula.user, operation=operation)
+        with pytest.raises(Conflict):
+            services.planning_start(actor=paula.user, operation=operation)

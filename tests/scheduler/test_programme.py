@@ -1,0 +1,114 @@
+"""A routine programme: due work in, a week of routes out, published as inspections."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from backend.inspections.models import Inspection
+from backend.planning.models import DueWork
+from backend.planning.services import due_work_request
+from tests import factories
+from tests.scheduler.conftest import MACAU, on_shift
+
+MONDAY = dt.date(2030, 3, 4)
+
+
+@pytest.fixture
+def programme_city(db, city):
+    agency_sites = [
+        factories.site(
+            kind="employment_agency",
+            name_en=f"Agency {i}",
+            latitude=22.20 + i * 0.002,
+            longitude=113.54,
+            opening_hours=[(d, dt.time(9), dt.time(18)) for d in range(6)],
+        )
+        for i in range(4)
+    ]
+    lou, lee = city["dsal"]
+    for day in range(5):
+        start = dt.datetime.combine(MONDAY + dt.timedelta(days=day), dt.time(9), tzinfo=MACAU)
+        for officer in (lou, lee):
+            on_shift(officer, start=start, hours=9)
+    lou.skills.add(factories_skill("labour-inspector"))
+    lee.skills.add(factories_skill("labour-inspector"))
+    for site in agency_sites:
+        due_work_request(
+            actor=None,
+            site=site,
+            agency=lou.agency,
+            category="employment_agency",
+            reason="routine",
+            earliest=MONDAY,
+            latest=MONDAY + dt.timedelta(days=4),
+            priority=2,
+        )
+    return agency_sites
+
+
+def factories_skill(code):
+    from backend.registry.models import Skill
+
+    return Skill.objects.get_or_create(code=code, defaults={"name_en": code, "kind": "qualification"})[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_programme_plans_every_due_visit_and_publishes_inspections(api, paula, city, programme_city):
+    lou, lee = city["dsal"]
+    client = api.as_(paula)
+    created = client.post(
+        "/api/v1/planning/programmes/",
+        {
+            "name": "DSAL agencies week 10",
+            "agency": "DSAL",
+            "start_date": MONDAY.isoformat(),
+            "end_date": (MONDAY + dt.timedelta(days=4)).isoformat(),
+            "officers": [str(lou.uuid), str(lee.uuid)],
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    pid = created.json()["id"]
+    started = client.post(
+        f"/api/v1/planning/programmes/{pid}/plan/start/", {"time_limit_seconds": 3}, format="json"
+    )
+    assert started.status_code == 202
+    plan = client.get(f"/api/v1/planning/programmes/{pid}/plan/").json()
+    assert plan["evaluation"]["feasible"], plan["evaluation"]["violations"]
+    planned = [s for r in plan["routes"] for s in r["stops"]]
+    assert len(planned) == 4 and not plan["unplanned"]
+    for route in plan["routes"]:
+        if route["stops"]:
+            assert {m["name"] for m in route["members"]} == {
+                "Lou Labour",
+                "Lee Labour",
+            }  # they work as a pair
+            for stop in route["stops"]:
+                start = dt.datetime.fromisoformat(stop["start"]).astimezone(MACAU)
+                end = dt.datetime.fromisoformat(stop["end"]).astimezone(MACAU)
+                assert start.weekday() < 5 and dt.time(9) <= start.time() and end.time() <= dt.time(18)
+    published = client.post(f"/api/v1/planning/programmes/{pid}/plan/publish/")
+    assert published.status_code == 200, published.content
+    assert Inspection.objects.filter(category="employment_agency").count() == 4
+    assert set(DueWork.objects.values_list("status", flat=True)) == {"planned"}
+
+
+def test_a_planner_of_another_agency_sees_no_programme(api, paula, city, programme_city):
+    other = factories.officer("DSAL", username="dina", roles=("planner",))
+    client = api.as_(other)
+    created = client.post(
+        "/api/v1/planning/programmes/",
+        {
+            "name": "DSAL week",
+            "agency": "DSAL",
+            "start_date": MONDAY.isoformat(),
+            "end_date": MONDAY.isoformat(),
+        },
+        format="json",
+    )
+    assert created.status_code == 201
+    pid = created.json()["id"]
+    assert api.as_(paula).get(f"/api/v1/planning/programmes/{pid}/plan/").status_code == 404  # PSP planner
+    assert api.as_(paula).get("/api/v1/planning/programmes/").json() == []
