@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "backend.checklists",
     "backend.inspections",
     "backend.planning",
+    "backend.compliance",
     "mobile_api",
     "scheduler",
 ]
@@ -108,7 +110,15 @@ DATABASE_URL = env_url(
     f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}",
     ("sqlite", "postgres", "postgresql", "pgsql"),
 )
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
+_is_sqlite = DATABASE_URL.startswith("sqlite")
+# PostgreSQL keeps connections a minute (a new one per request costs more than many queries).
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0 if _is_sqlite else 60, minimum=0),
+        conn_health_checks=not _is_sqlite,
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a writer instead of failing at once; WAL lets readers run beside it.
     DATABASES["default"]["OPTIONS"] = {
@@ -210,6 +220,12 @@ ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 15 * 1024 * 1024, minimum
 # Idempotency keys (client UUIDs) are kept at least as long as a phone may stay offline.
 IDEMPOTENCY_KEEP_DAYS = env_int("IDEMPOTENCY_KEEP_DAYS", 30, minimum=30)
 
+# --- Compliance ----------------------------------------------------------------------------
+# Who is e-mailed when a potential victim is referred (no personal details in the mail).
+REFERRAL_NOTIFY_EMAILS = env_list("REFERRAL_NOTIFY_EMAILS", [])
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "inspections@localhost")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+
 # --- Scheduler ---------------------------------------------------------------------------
 # No officer goes back to the same site within this many days (rotation).
 SCHEDULER_ROTATION_DAYS = env_int("SCHEDULER_ROTATION_DAYS", 30, minimum=0)
@@ -231,6 +247,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "outbox.relay_pending", "schedule": 30.0},
+    # Corrective deadlines that passed: request the follow-up inspections (safe to repeat).
+    "compliance-deadlines": {"task": "compliance.deadlines_due", "schedule": crontab(hour=6, minute=0)},
 }
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 20, minimum=1)
 

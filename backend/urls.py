@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("api/v1/", include("backend.registry.urls")),
+    path("api/v1/", include("backend.compliance.urls")),
     path("api/v1/", include("scheduler.urls")),
     path("api/mobile/v1/", include("mobile_api.urls")),
 ]

@@ -12,6 +12,7 @@ import binascii
 import datetime as dt
 from typing import Any
 
+from django.db import transaction
 from django.http import FileResponse, HttpResponse
 from django.urls import path
 from django.utils import timezone
@@ -210,7 +211,10 @@ class TemplateVersionApi(MobileApi):
     def get(self, request: Request, version_id: str) -> HttpResponse:
         version = checklist_selectors.template_version_get(user=request.user, uuid=version_id)
         etag = f'"{version.digest}"'
-        if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+        # Weak comparison (RFC 9110 13.1.2): a proxy that compresses the body may weaken the tag.
+        header = request.headers.get("If-None-Match", "")
+        candidates = [t.strip().removeprefix("W/") for t in header.split(",")]
+        if etag in candidates or "*" in candidates:
             response = HttpResponse(status=304)
         else:
             response = Response(
@@ -422,10 +426,13 @@ class SubmissionBatchApi(MobileApi):
         data.is_valid(raise_exception=True)
         officer, sent_at = self.officer(request), _device_time(request)
         results = []
-        for item in data.validated_data["items"]:
-            code, body = _ingest(officer, item, sent_at, request)
-            item_id = item.get("id", "") if isinstance(item, dict) else ""
-            results.append({"id": str(item_id), "status": code, "body": body})
+        # One commit for the batch (a commit is the dearest part of a small write); each item is
+        # its own savepoint inside it, so a bad item is rolled back alone.
+        with transaction.atomic():
+            for item in data.validated_data["items"]:
+                code, body = _ingest(officer, item, sent_at, request)
+                item_id = item.get("id", "") if isinstance(item, dict) else ""
+                results.append({"id": str(item_id), "status": code, "body": body})
         return Response({"results": results})
 
 

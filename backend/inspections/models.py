@@ -119,6 +119,11 @@ class Inspection(models.Model):
         Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="inspections"
     )
     category = models.CharField(_("category"), max_length=30, choices=Category.choices, db_index=True)
+    # The agency the inspection is counted for in statistics: the operation's lead agency, or
+    # the agency of the team's leader (or first member) for routine work.
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("responsible agency"), on_delete=models.PROTECT, related_name="inspections"
+    )
     operation = models.ForeignKey(
         Operation,
         verbose_name=_("operation"),

@@ -136,6 +136,22 @@ ASSIGNABLE = [
 ]
 
 
+def _assignable_to(officer: Officer, now: dt.datetime) -> QuerySet[Inspection]:
+    """The rule alone: the officer's teams' issued inspections, operation revealed."""
+    return Inspection.objects.filter(
+        _revealed("operation", now),
+        Exists(Team.members.through.objects.filter(team_id=OuterRef("team_id"), officer_id=officer.pk)),
+        status__in=ASSIGNABLE,
+    )
+
+
+def assignment_for_ingest(*, officer: Officer, uuid: Any) -> Inspection:
+    """One assignment, with only what ingesting work on it needs (one query; the sync path runs
+    it for every submission)."""
+    qs = _assignable_to(officer, timezone.now()).select_related("site", "template_version")
+    return get_or_404(qs, uuid=uuid)
+
+
 def assignment_list_for_officer(
     *, officer: Officer, since: dt.datetime | None = None, now: dt.datetime | None = None
 ) -> QuerySet[Inspection]:
@@ -145,11 +161,7 @@ def assignment_list_for_officer(
 
     A fixed number of queries whatever the number of assignments (pinned by a test)."""
     now = now or timezone.now()
-    qs = Inspection.objects.filter(
-        _revealed("operation", now),
-        Exists(Team.members.through.objects.filter(team_id=OuterRef("team_id"), officer_id=officer.pk)),
-        status__in=ASSIGNABLE,
-    )
+    qs = _assignable_to(officer, now)
     if since is not None:
         qs = qs.filter(
             Q(updated_at__gt=since) | Q(operation__reveal_at__gt=since, operation__reveal_at__lte=now)

@@ -25,6 +25,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from geopy.distance import geodesic
 
@@ -137,8 +138,20 @@ def inspection_issue(
     additional_versions: Iterable[TemplateVersion] = (),
     route_order: int = 0,
     priority: int = 3,
+    agency: Agency | None = None,
 ) -> Inspection:
-    """Issue an inspection (assigned when it has a team). Its checklist versions are fixed now."""
+    """Issue an inspection (assigned when it has a team). Its checklist versions are fixed now.
+
+    ``agency`` (counted for in statistics) defaults to the operation's lead agency, else the
+    agency of the team's leader or first member."""
+    if agency is None:
+        if operation is not None:
+            agency = operation.lead_agency
+        elif team is not None:
+            lead = team.leader or team.members.order_by("pk").first()
+            agency = lead.agency if lead is not None else None
+    if agency is None:
+        raise InvalidInput(errors={"agency": ["Say which agency the inspection is for."]})
     versions = [template_version, *additional_versions]
     if any(not v.is_usable for v in versions):
         raise InvalidInput(errors={"template_version": ["Only published checklist versions can be issued."]})
@@ -147,6 +160,7 @@ def inspection_issue(
     inspection = Inspection.objects.create(
         site=site,
         category=category,
+        agency=agency,
         template_version=template_version,
         planned_start=planned_start,
         planned_end=planned_end,
@@ -159,6 +173,23 @@ def inspection_issue(
     inspection.additional_versions.set(list(additional_versions))
     audit_record(actor=actor, action="create", verb="inspection_issue", obj=inspection)
     return inspection
+
+
+def finding_set_status(*, findings: Iterable[Finding], status: str) -> int:
+    """Change the review status of findings (review is a later stage: it calls this, never
+    writes the rows itself). Returns how many changed."""
+    if status not in Finding.Status.values:
+        raise InvalidInput(errors={"status": [f"Unknown finding status {status!r}."]})
+    return Finding.objects.filter(pk__in=[f.pk for f in findings]).update(status=status)
+
+
+def inspection_mark_reviewed(*, inspection: Inspection) -> bool:
+    """A submitted inspection whose review is complete; phones see the change on their next sync."""
+    return bool(
+        Inspection.objects.filter(pk=inspection.pk, status=Inspection.Status.SUBMITTED).update(
+            status=Inspection.Status.REVIEWED, updated_at=timezone.now()
+        )
+    )
 
 
 @transaction.atomic
@@ -323,15 +354,19 @@ def _replay(existing: Submission, digest: str, officer: Officer) -> IngestResult
 def _version_for(inspection: Inspection, version_id: UUID) -> TemplateVersion:
     """The version a submission was filled in on: a published or retired version of one of the
     templates issued with the inspection (older versions stay acceptable)."""
-    issued = [inspection.template_version, *inspection.additional_versions.all()]
-    templates = {v.template_id: v.template for v in issued}
-    version = (
+    additional = Inspection.additional_versions.through.objects.filter(inspection_id=inspection.pk).values(
+        "templateversion__template_id"
+    )
+    version = (  # one query: the version, if it belongs to a template issued with the inspection
         TemplateVersion.objects.select_related("template")
-        .filter(uuid=version_id, template_id__in=templates)
+        .filter(Q(template_id=inspection.template_version.template_id) | Q(template_id__in=additional))
+        .filter(uuid=version_id)
         .exclude(status=TemplateVersion.Status.DRAFT)
         .first()
     )
     if version is None:
+        issued = [inspection.template_version, *inspection.additional_versions.all()]
+        templates = {v.template_id: v.template for v in issued}
         accepted = {
             t.code: list(
                 t.versions.exclude(status=TemplateVersion.Status.DRAFT)
@@ -417,9 +452,9 @@ def submission_ingest(
 def _submission_create(
     *, officer: Officer, data: SubmissionInput, digest: str, sent_at: dt.datetime | None, request: Any
 ) -> IngestResult:
-    from backend.inspections.selectors import assignment_get_for_officer
+    from backend.inspections.selectors import assignment_for_ingest
 
-    inspection = assignment_get_for_officer(officer=officer, uuid=data.inspection)
+    inspection = assignment_for_ingest(officer=officer, uuid=data.inspection)
     version = _version_for(inspection, data.template_version)
     definition = parsed_definition(version)
     derivation, kept_answers = _validate_answers(definition, data)
@@ -470,7 +505,7 @@ def _submission_create(
         replaces.status = Submission.Status.SUPERSEDED
         replaces.save(update_fields=["status"])
         replaces.findings.update(status=Finding.Status.WITHDRAWN)
-    Attachment.objects.bulk_create(
+    attachments = Attachment.objects.bulk_create(
         [
             Attachment(submission=submission, name=a.name, sha256=a.sha256.lower(), declared_size=a.size)
             for a in data.attachments
@@ -511,7 +546,18 @@ def _submission_create(
         changes={"revision": revision, "findings": len(findings), "clock_skewed": submission.clock_skewed},
         request=request,
     )
+    # What the response shows is known already: spare the queries that would read it back.
+    _prime(submission, "attachments", attachments)
+    _prime(submission, "findings", findings)
     return IngestResult(submission=submission, created=True, findings=findings)
+
+
+def _prime(instance: Any, name: str, objects: list[Any]) -> None:
+    queryset = getattr(instance, name).all()
+    queryset._result_cache = list(objects)
+    queryset._prefetch_done = True
+    cache = getattr(instance, "_prefetched_objects_cache", None) or {}
+    instance._prefetched_objects_cache = {**cache, name: queryset}
 
 
 def _current_uuid(submission: Submission) -> str | None:

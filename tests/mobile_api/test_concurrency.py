@@ -95,3 +95,24 @@ def test_ten_concurrent_check_in_replays_record_one_arrival(field, alice, phone)
 
     assert Counter(status for status, _ in results) == {201: 1, 200: 9}, results
     assert CheckIn.objects.count() == 1
+
+
+def test_two_concurrent_corrections_of_one_revision_make_one_revision_two(field, alice, dora, phone):
+    original = submission_payload(field.revealed, field.venue_version)
+    assert phone(alice).post(f"{API}/submissions/", original, format="json").status_code == 201
+    fixes = iter(
+        [submission_payload(field.revealed, field.venue_version, replaces=original["id"]) for _ in range(2)]
+    )
+    lock = threading.Lock()
+
+    def correct(client):
+        with lock:
+            fix = next(fixes)
+        return client.post(f"{API}/submissions/", fix, format="json")
+
+    results = at_once(2, authorization(phone(dora)), correct)
+
+    assert sorted(status for status, _ in results) == [201, 409], results
+    assert {body["code"] for status, body in results if status == 409} == {"stale_revision"}
+    assert Submission.objects.filter(revision=2).count() == 1
+    assert Submission.objects.get(uuid=original["id"]).status == "superseded"

@@ -8,6 +8,7 @@ list. Without a valid token every endpoint answers 401. Teammates share their wo
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import uuid
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from backend.core.access import visible
 from backend.inspections import selectors, services
 from backend.inspections.models import CheckIn, Inspection, Submission
 from mobile_api.apis import SubmissionInputSerializer
+from mobile_api.services_auth import device_tokens_revoke_for_user
 from tests import factories
 from tests.checklists.engine.factories import UUID as PHOTO_REF
 from tests.mobile_api.conftest import (
@@ -75,7 +77,11 @@ def sealed(field, alice) -> Target:
         return Target(field.sealed, _store(alice, field.sealed, field.venue_version))
 
 
-# --- The endpoints, each as (status, problem body) for one object ---------------------------------
+# --- The endpoints: each answers (status, the response or, for a batch item, its body) -----------
+
+
+def _new_submission(field, inspection) -> dict:
+    return {**submission_payload(field.revealed, field.venue_version), "inspection": str(inspection)}
 
 
 def assignment_detail(client, field, inspection, submission):
@@ -91,24 +97,13 @@ def check_in(client, field, inspection, submission):
 
 
 def submission_create(client, field, inspection, submission):
-    response = client.post(
-        f"{API}/submissions/",
-        {**submission_payload(field.revealed, field.venue_version), "inspection": str(inspection)},
-        format="json",
-    )
+    response = client.post(f"{API}/submissions/", _new_submission(field, inspection), format="json")
     return response.status_code, response
 
 
 def batch_item(client, field, inspection, submission):
-    response = client.post(
-        f"{API}/submissions/batch/",
-        {
-            "items": [
-                {**submission_payload(field.revealed, field.venue_version), "inspection": str(inspection)}
-            ]
-        },
-        format="json",
-    )
+    items = [_new_submission(field, inspection)]
+    response = client.post(f"{API}/submissions/batch/", {"items": items}, format="json")
     if response.status_code != 200:
         return response.status_code, response
     [result] = response.json()["results"]
@@ -181,7 +176,9 @@ def test_outsiders_find_nothing_in_any_list(request, phone, who, work):
     officer = request.getfixturevalue(who)
     client = phone(officer)
     listed = client.get(f"{API}/assignments/").json()["results"]
-    since_ever = client.get(f"{API}/assignments/", {"since": "MjAwMC0wMS0wMVQwMDowMDowMCswMDowMA"})
+    since_ever = client.get(
+        f"{API}/assignments/", {"since": base64.urlsafe_b64encode(b"2000-01-01T00:00Z").decode()}
+    )
     assert since_ever.status_code == 200
     for results in (listed, since_ever.json()["results"]):
         assert str(target.inspection.uuid) not in {a["id"] for a in results}
@@ -265,14 +262,23 @@ def malformed_token(no_token):
 
 
 @pytest.fixture
-def revoked_token(alice, phone):
+def signed_out_token(alice, phone):
     client = phone(alice)
     assert client.post(f"{API}/auth/sign-out/").status_code in (200, 204)
     return client
 
 
+@pytest.fixture
+def revoked_token(alice, phone, admin_user):
+    client = phone(alice)
+    assert device_tokens_revoke_for_user(actor=admin_user, user=alice.user, reason="Phone lost.") == 1
+    return client
+
+
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.__name__)
-@pytest.mark.parametrize("credentials", ["no_token", "garbage_token", "malformed_token", "revoked_token"])
+@pytest.mark.parametrize(
+    "credentials", ["no_token", "garbage_token", "malformed_token", "signed_out_token", "revoked_token"]
+)
 def test_without_a_valid_token_every_endpoint_is_unauthorised(
     request, field, revealed, endpoint, credentials
 ):

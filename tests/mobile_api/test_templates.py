@@ -42,6 +42,15 @@ def test_one_of_several_etags_matching_is_not_modified(field, alice, phone):
     assert response.status_code == 304
 
 
+@pytest.mark.parametrize("header", ['W/"{digest}"', "*"], ids=["weakened", "any"])
+def test_a_weakened_or_wildcard_etag_is_not_modified(field, alice, phone, header):
+    """A proxy that compresses the body may weaken the tag; the comparison is the weak one."""
+    response = phone(alice).get(
+        url(field.venue_version), HTTP_IF_NONE_MATCH=header.format(digest=field.venue_version.digest)
+    )
+    assert response.status_code == 304
+
+
 def test_another_etag_downloads_again(field, alice, phone):
     other = f'"{field.screening_version.digest}"'
     response = phone(alice).get(url(field.venue_version), HTTP_IF_NONE_MATCH=other)

@@ -9,209 +9,573 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('checklists', '0001_initial'),
-        ('registry', '0001_initial'),
+        ("checklists", "0001_initial"),
+        ("registry", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Inspection',
+            name="Inspection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('category', models.CharField(choices=[('prostitution_trafficking', 'prostitution and human trafficking'), ('illegal_employment', 'illegal employment'), ('construction_large_scale', 'large-scale construction inspection'), ('construction_preventive', 'preventive construction inspection'), ('construction_questionnaire', 'construction questionnaire survey'), ('employment_agency', 'employment agency inspection')], db_index=True, max_length=30, verbose_name='category')),
-                ('planned_start', models.DateTimeField(verbose_name='window start')),
-                ('planned_end', models.DateTimeField(verbose_name='window end')),
-                ('route_order', models.PositiveSmallIntegerField(default=0, verbose_name="order in the team's route")),
-                ('status', models.CharField(choices=[('planned', 'planned'), ('assigned', 'assigned'), ('in_progress', 'in progress'), ('submitted', 'submitted'), ('reviewed', 'reviewed'), ('closed', 'closed'), ('cancelled', 'cancelled'), ('no_access', 'no access')], default='planned', max_length=12, verbose_name='status')),
-                ('priority', models.PositiveSmallIntegerField(default=3, help_text='1 (highest) to 5', verbose_name='priority')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated')),
-                ('additional_versions', models.ManyToManyField(blank=True, related_name='+', to='checklists.templateversion', verbose_name='additional checklists')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='inspections', to='registry.site', verbose_name='site')),
-                ('template_version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='inspections', to='checklists.templateversion', verbose_name='checklist version')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("prostitution_trafficking", "prostitution and human trafficking"),
+                            ("illegal_employment", "illegal employment"),
+                            ("construction_large_scale", "large-scale construction inspection"),
+                            ("construction_preventive", "preventive construction inspection"),
+                            ("construction_questionnaire", "construction questionnaire survey"),
+                            ("employment_agency", "employment agency inspection"),
+                        ],
+                        db_index=True,
+                        max_length=30,
+                        verbose_name="category",
+                    ),
+                ),
+                ("planned_start", models.DateTimeField(verbose_name="window start")),
+                ("planned_end", models.DateTimeField(verbose_name="window end")),
+                (
+                    "route_order",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="order in the team's route"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "planned"),
+                            ("assigned", "assigned"),
+                            ("in_progress", "in progress"),
+                            ("submitted", "submitted"),
+                            ("reviewed", "reviewed"),
+                            ("closed", "closed"),
+                            ("cancelled", "cancelled"),
+                            ("no_access", "no access"),
+                        ],
+                        default="planned",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "priority",
+                    models.PositiveSmallIntegerField(
+                        default=3, help_text="1 (highest) to 5", verbose_name="priority"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, db_index=True, verbose_name="updated")),
+                (
+                    "additional_versions",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="checklists.templateversion",
+                        verbose_name="additional checklists",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="inspections",
+                        to="registry.site",
+                        verbose_name="site",
+                    ),
+                ),
+                (
+                    "template_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="inspections",
+                        to="checklists.templateversion",
+                        verbose_name="checklist version",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'inspection',
-                'verbose_name_plural': 'inspections',
-                'ordering': ['planned_start', 'route_order'],
+                "verbose_name": "inspection",
+                "verbose_name_plural": "inspections",
+                "ordering": ["planned_start", "route_order"],
             },
         ),
         migrations.CreateModel(
-            name='CheckIn',
+            name="CheckIn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(unique=True, verbose_name='client id')),
-                ('latitude', models.DecimalField(decimal_places=6, max_digits=9, verbose_name='latitude')),
-                ('longitude', models.DecimalField(decimal_places=6, max_digits=9, verbose_name='longitude')),
-                ('accuracy_m', models.DecimalField(blank=True, decimal_places=1, max_digits=8, null=True, verbose_name='accuracy (m)')),
-                ('distance_m', models.DecimalField(decimal_places=1, max_digits=10, verbose_name='distance from the site (m)')),
-                ('outside_radius', models.BooleanField(default=False, verbose_name='outside the check-in radius')),
-                ('device_time', models.DateTimeField(verbose_name='time on the phone')),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='received')),
-                ('clock_skewed', models.BooleanField(default=False, verbose_name='phone clock skewed')),
-                ('content_digest', models.CharField(editable=False, max_length=64)),
-                ('officer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='check_ins', to='registry.officer')),
-                ('inspection', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='check_ins', to='inspections.inspection')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(unique=True, verbose_name="client id")),
+                ("latitude", models.DecimalField(decimal_places=6, max_digits=9, verbose_name="latitude")),
+                ("longitude", models.DecimalField(decimal_places=6, max_digits=9, verbose_name="longitude")),
+                (
+                    "accuracy_m",
+                    models.DecimalField(
+                        blank=True, decimal_places=1, max_digits=8, null=True, verbose_name="accuracy (m)"
+                    ),
+                ),
+                (
+                    "distance_m",
+                    models.DecimalField(
+                        decimal_places=1, max_digits=10, verbose_name="distance from the site (m)"
+                    ),
+                ),
+                (
+                    "outside_radius",
+                    models.BooleanField(default=False, verbose_name="outside the check-in radius"),
+                ),
+                ("device_time", models.DateTimeField(verbose_name="time on the phone")),
+                (
+                    "received_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="received"),
+                ),
+                ("clock_skewed", models.BooleanField(default=False, verbose_name="phone clock skewed")),
+                ("content_digest", models.CharField(editable=False, max_length=64)),
+                (
+                    "officer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="check_ins",
+                        to="registry.officer",
+                    ),
+                ),
+                (
+                    "inspection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="check_ins",
+                        to="inspections.inspection",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'check-in',
-                'verbose_name_plural': 'check-ins',
-                'ordering': ['-received_at'],
+                "verbose_name": "check-in",
+                "verbose_name_plural": "check-ins",
+                "ordering": ["-received_at"],
             },
         ),
         migrations.CreateModel(
-            name='Operation',
+            name="Operation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('starts_at', models.DateTimeField(verbose_name='starts')),
-                ('ends_at', models.DateTimeField(verbose_name='ends')),
-                ('reveal_at', models.DateTimeField(verbose_name='revealed to the teams at')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('published', 'published'), ('closed', 'closed'), ('cancelled', 'cancelled')], default='draft', max_length=10, verbose_name='status')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('agencies', models.ManyToManyField(blank=True, related_name='operations', to='registry.agency', verbose_name='participating agencies')),
-                ('lead_agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='led_operations', to='registry.agency', verbose_name='lead agency')),
-                ('planners', models.ManyToManyField(blank=True, related_name='planned_operations', to='registry.officer', verbose_name='planners')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("starts_at", models.DateTimeField(verbose_name="starts")),
+                ("ends_at", models.DateTimeField(verbose_name="ends")),
+                ("reveal_at", models.DateTimeField(verbose_name="revealed to the teams at")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("published", "published"),
+                            ("closed", "closed"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "agencies",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="operations",
+                        to="registry.agency",
+                        verbose_name="participating agencies",
+                    ),
+                ),
+                (
+                    "lead_agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="led_operations",
+                        to="registry.agency",
+                        verbose_name="lead agency",
+                    ),
+                ),
+                (
+                    "planners",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="planned_operations",
+                        to="registry.officer",
+                        verbose_name="planners",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'joint operation',
-                'verbose_name_plural': 'joint operations',
-                'ordering': ['-starts_at'],
+                "verbose_name": "joint operation",
+                "verbose_name_plural": "joint operations",
+                "ordering": ["-starts_at"],
             },
         ),
         migrations.AddField(
-            model_name='inspection',
-            name='operation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='inspections', to='inspections.operation', verbose_name='operation'),
+            model_name="inspection",
+            name="operation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="inspections",
+                to="inspections.operation",
+                verbose_name="operation",
+            ),
         ),
         migrations.CreateModel(
-            name='Submission',
+            name="Submission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(unique=True, verbose_name='client id')),
-                ('revision', models.PositiveIntegerField(default=1, verbose_name='revision')),
-                ('answers', models.JSONField(verbose_name='answers')),
-                ('content_digest', models.CharField(editable=False, max_length=64, verbose_name='SHA-256 of the content')),
-                ('status', models.CharField(choices=[('accepted', 'accepted'), ('superseded', 'superseded by a correction'), ('deleted', 'deleted by an administrator')], default='accepted', max_length=10, verbose_name='status')),
-                ('score', models.JSONField(blank=True, default=dict, verbose_name='score')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True)),
-                ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True)),
-                ('device_started_at', models.DateTimeField(blank=True, null=True, verbose_name='started on the phone')),
-                ('device_submitted_at', models.DateTimeField(verbose_name='finished on the phone')),
-                ('received_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='received')),
-                ('clock_skewed', models.BooleanField(default=False, verbose_name='phone clock skewed')),
-                ('clock_skew_seconds', models.IntegerField(blank=True, null=True, verbose_name='phone clock ahead by (s)')),
-                ('deleted_at', models.DateTimeField(blank=True, null=True)),
-                ('deleted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('inspection', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='inspections.inspection')),
-                ('officer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='registry.officer')),
-                ('replaces', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='replaced_by', to='inspections.submission')),
-                ('template_version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='checklists.templateversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(unique=True, verbose_name="client id")),
+                ("revision", models.PositiveIntegerField(default=1, verbose_name="revision")),
+                ("answers", models.JSONField(verbose_name="answers")),
+                (
+                    "content_digest",
+                    models.CharField(editable=False, max_length=64, verbose_name="SHA-256 of the content"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("accepted", "accepted"),
+                            ("superseded", "superseded by a correction"),
+                            ("deleted", "deleted by an administrator"),
+                        ],
+                        default="accepted",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("score", models.JSONField(blank=True, default=dict, verbose_name="score")),
+                ("latitude", models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True)),
+                ("longitude", models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True)),
+                (
+                    "device_started_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="started on the phone"),
+                ),
+                ("device_submitted_at", models.DateTimeField(verbose_name="finished on the phone")),
+                (
+                    "received_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="received"
+                    ),
+                ),
+                ("clock_skewed", models.BooleanField(default=False, verbose_name="phone clock skewed")),
+                (
+                    "clock_skew_seconds",
+                    models.IntegerField(blank=True, null=True, verbose_name="phone clock ahead by (s)"),
+                ),
+                ("deleted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "deleted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "inspection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="submissions",
+                        to="inspections.inspection",
+                    ),
+                ),
+                (
+                    "officer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="submissions",
+                        to="registry.officer",
+                    ),
+                ),
+                (
+                    "replaces",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="replaced_by",
+                        to="inspections.submission",
+                    ),
+                ),
+                (
+                    "template_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="submissions",
+                        to="checklists.templateversion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'submission',
-                'verbose_name_plural': 'submissions',
-                'ordering': ['-received_at'],
+                "verbose_name": "submission",
+                "verbose_name_plural": "submissions",
+                "ordering": ["-received_at"],
             },
         ),
         migrations.CreateModel(
-            name='Finding',
+            name="Finding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('rule_code', models.CharField(max_length=80, verbose_name='rule')),
-                ('violation_code', models.CharField(db_index=True, max_length=20, verbose_name='violation')),
-                ('severity', models.CharField(choices=[('low', 'low'), ('medium', 'medium'), ('high', 'high'), ('critical', 'critical')], max_length=10, verbose_name='severity')),
-                ('legal_basis', models.CharField(max_length=300, verbose_name='legal basis')),
-                ('competent_agency_code', models.CharField(max_length=20, verbose_name='competent agency code')),
-                ('title', models.JSONField(default=dict, verbose_name='title')),
-                ('entry_path', models.CharField(blank=True, max_length=100, verbose_name='entry')),
-                ('potential_victim', models.BooleanField(default=False, verbose_name='potential victim signal')),
-                ('evidence', models.JSONField(blank=True, default=list, verbose_name='evidence')),
-                ('status', models.CharField(choices=[('draft', 'awaiting review'), ('official', 'official'), ('rejected', 'rejected'), ('withdrawn', 'withdrawn with its submission')], default='draft', max_length=10, verbose_name='status')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('competent_agency', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='findings', to='registry.agency', verbose_name='competent agency')),
-                ('inspection', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='findings', to='inspections.inspection')),
-                ('submission', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='findings', to='inspections.submission')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("rule_code", models.CharField(max_length=80, verbose_name="rule")),
+                ("violation_code", models.CharField(db_index=True, max_length=20, verbose_name="violation")),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[
+                            ("low", "low"),
+                            ("medium", "medium"),
+                            ("high", "high"),
+                            ("critical", "critical"),
+                        ],
+                        max_length=10,
+                        verbose_name="severity",
+                    ),
+                ),
+                ("legal_basis", models.CharField(max_length=300, verbose_name="legal basis")),
+                (
+                    "competent_agency_code",
+                    models.CharField(max_length=20, verbose_name="competent agency code"),
+                ),
+                ("title", models.JSONField(default=dict, verbose_name="title")),
+                ("entry_path", models.CharField(blank=True, max_length=100, verbose_name="entry")),
+                (
+                    "potential_victim",
+                    models.BooleanField(default=False, verbose_name="potential victim signal"),
+                ),
+                ("evidence", models.JSONField(blank=True, default=list, verbose_name="evidence")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "awaiting review"),
+                            ("official", "official"),
+                            ("rejected", "rejected"),
+                            ("withdrawn", "withdrawn with its submission"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "competent_agency",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="findings",
+                        to="registry.agency",
+                        verbose_name="competent agency",
+                    ),
+                ),
+                (
+                    "inspection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="findings",
+                        to="inspections.inspection",
+                    ),
+                ),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="findings",
+                        to="inspections.submission",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'finding',
-                'verbose_name_plural': 'findings',
-                'ordering': ['submission', 'pk'],
+                "verbose_name": "finding",
+                "verbose_name_plural": "findings",
+                "ordering": ["submission", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('sha256', models.CharField(max_length=64, verbose_name='declared SHA-256')),
-                ('declared_size', models.PositiveIntegerField(blank=True, null=True, verbose_name='declared size')),
-                ('content_type', models.CharField(blank=True, max_length=60, verbose_name='content type (sniffed)')),
-                ('size', models.PositiveIntegerField(blank=True, null=True, verbose_name='size')),
-                ('file', models.FileField(blank=True, max_length=200, upload_to=backend.inspections.models.attachment_path)),
-                ('served_file', models.FileField(blank=True, max_length=200, upload_to=backend.inspections.models.served_path)),
-                ('received_at', models.DateTimeField(blank=True, null=True, verbose_name='received')),
-                ('submission', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attachments', to='inspections.submission')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("sha256", models.CharField(max_length=64, verbose_name="declared SHA-256")),
+                (
+                    "declared_size",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="declared size"),
+                ),
+                (
+                    "content_type",
+                    models.CharField(blank=True, max_length=60, verbose_name="content type (sniffed)"),
+                ),
+                ("size", models.PositiveIntegerField(blank=True, null=True, verbose_name="size")),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True, max_length=200, upload_to=backend.inspections.models.attachment_path
+                    ),
+                ),
+                (
+                    "served_file",
+                    models.FileField(
+                        blank=True, max_length=200, upload_to=backend.inspections.models.served_path
+                    ),
+                ),
+                ("received_at", models.DateTimeField(blank=True, null=True, verbose_name="received")),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attachments",
+                        to="inspections.submission",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attachment',
-                'verbose_name_plural': 'attachments',
-                'ordering': ['submission', 'name'],
+                "verbose_name": "attachment",
+                "verbose_name_plural": "attachments",
+                "ordering": ["submission", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Team',
+            name="Team",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('leader', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.officer', verbose_name='leader')),
-                ('members', models.ManyToManyField(related_name='teams', to='registry.officer', verbose_name='members')),
-                ('operation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='teams', to='inspections.operation', verbose_name='operation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "leader",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.officer",
+                        verbose_name="leader",
+                    ),
+                ),
+                (
+                    "members",
+                    models.ManyToManyField(
+                        related_name="teams", to="registry.officer", verbose_name="members"
+                    ),
+                ),
+                (
+                    "operation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="teams",
+                        to="inspections.operation",
+                        verbose_name="operation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'team',
-                'verbose_name_plural': 'teams',
-                'ordering': ['name'],
+                "verbose_name": "team",
+                "verbose_name_plural": "teams",
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='inspection',
-            name='team',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='inspections', to='inspections.team', verbose_name='team'),
+            model_name="inspection",
+            name="team",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="inspections",
+                to="inspections.team",
+                verbose_name="team",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='operation',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='operation_starts_before_end'),
+            model_name="operation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))), name="operation_starts_before_end"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='operation',
-            constraint=models.CheckConstraint(condition=models.Q(('reveal_at__lte', models.F('starts_at'))), name='operation_revealed_by_start'),
+            model_name="operation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reveal_at__lte", models.F("starts_at"))),
+                name="operation_revealed_by_start",
+            ),
         ),
         migrations.AddIndex(
-            model_name='submission',
-            index=models.Index(fields=['inspection', 'status'], name='inspections_inspect_bb64d2_idx'),
+            model_name="submission",
+            index=models.Index(fields=["inspection", "status"], name="inspections_inspect_bb64d2_idx"),
         ),
         migrations.AddConstraint(
-            model_name='attachment',
-            constraint=models.UniqueConstraint(fields=('submission', 'name'), name='attachment_unique_name'),
+            model_name="attachment",
+            constraint=models.UniqueConstraint(fields=("submission", "name"), name="attachment_unique_name"),
         ),
         migrations.AddIndex(
-            model_name='inspection',
-            index=models.Index(fields=['team', 'updated_at'], name='inspections_team_id_f6d341_idx'),
+            model_name="inspection",
+            index=models.Index(fields=["team", "updated_at"], name="inspections_team_id_f6d341_idx"),
         ),
         migrations.AddConstraint(
-            model_name='inspection',
-            constraint=models.CheckConstraint(condition=models.Q(('planned_end__gt', models.F('planned_start'))), name='inspection_window_start_before_end'),
+            model_name="inspection",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("planned_end__gt", models.F("planned_start"))),
+                name="inspection_window_start_before_end",
+            ),
+        ),
+        migrations.AddField(
+            model_name="inspection",
+            name="agency",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="inspections",
+                to="registry.agency",
+                verbose_name="responsible agency",
+            ),
         ),
     ]

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from backend.compliance.services import violation_catalogue_load
 from backend.inspections.demo import load_field_demo
 from backend.registry.demo import DemoError, default_start, demo_is_loaded, load_demo
 
@@ -41,6 +42,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if demo_is_loaded():
             self.stdout.write(ALREADY_LOADED)
+            violation_catalogue_load(actor=None)
             load_field_demo()  # idempotent; fills in the field demo of an older registry demo
             return
         began = time.perf_counter()
@@ -62,6 +64,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (role username password), also kept in {result.logins_file}:")
         for login in result.logins:
             self.stdout.write(f"  {login.line()}")
+        violation_catalogue_load(actor=None)
         field = load_field_demo()
         if field:
             self.stdout.write(

@@ -1,0 +1,121 @@
+"""Compliance in the Django admin. Administrators keep the violation catalogue's defaults here;
+decisions (reviews, cases, referrals, scores) are made through the reviewers' API, where the
+rules live, so the admin shows them read-only. Every save and delete here is audited.
+
+The personal details of referred persons are deliberately absent: they are read only through
+the audited selector, by the victim-protection role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from backend.audit.admin_mixins import AuditedAdminMixin
+from backend.compliance.models import (
+    CaseEvent,
+    ComplianceCase,
+    ComplianceScore,
+    ProsecutionRecord,
+    ProtectionService,
+    Referral,
+    Review,
+    Violation,
+)
+
+
+@admin.register(Violation)
+class ViolationAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "code",
+        "title_en",
+        "default_severity",
+        "corrective_days",
+        "competent_agency_code",
+        "defaults_verified",
+    )
+    list_editable = ("default_severity", "corrective_days", "competent_agency_code")
+    list_filter = ("default_severity", "competent_agency_code", "defaults_verified")
+    search_fields = ("code", "title_en", "title_zh_hant", "title_pt", "legal_basis")
+
+
+class ReadOnlyAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Review)
+class ReviewAdmin(ReadOnlyAdmin):
+    list_display = ("submission", "agency", "decision", "decided_by", "decided_at")
+    list_filter = ("decision", "agency")
+    list_select_related = ("submission__inspection__site", "agency", "decided_by__agency")
+
+
+class CaseEventInline(admin.TabularInline):
+    model = CaseEvent
+    extra = 0
+    fields = ("at", "kind", "actor_label", "reason", "data")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ComplianceCase)
+class ComplianceCaseAdmin(ReadOnlyAdmin):
+    list_display = ("short_ref", "agency", "company", "site", "status", "deadline", "outcome")
+    list_filter = ("status", "outcome", "agency")
+    list_select_related = ("agency", "company", "site")
+    search_fields = ("uuid", "company__name_en", "site__name_en")
+    inlines = [CaseEventInline]
+
+
+@admin.register(ComplianceScore)
+class ComplianceScoreAdmin(ReadOnlyAdmin):
+    list_display = ("company", "score", "computed_at", "window_start", "window_end")
+    list_select_related = ("company",)
+    search_fields = ("company__name_en",)
+
+
+class ProtectionServiceInline(admin.TabularInline):
+    model = ProtectionService
+    extra = 0
+    fields = ("kind", "provider_kind", "provider_name", "started_on", "ended_on")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Referral)
+class ReferralAdmin(ReadOnlyAdmin):
+    # Coded fields only: nothing here identifies the person.
+    list_display = (
+        "uuid",
+        "urgency",
+        "status",
+        "assessment",
+        "nationality_band",
+        "sex",
+        "age_band",
+        "created_at",
+    )
+    list_filter = ("urgency", "status", "assessment", "nationality_band", "sex", "age_band")
+    exclude = ("key",)
+    inlines = [ProtectionServiceInline]
+
+
+@admin.register(ProsecutionRecord)
+class ProsecutionRecordAdmin(ReadOnlyAdmin):
+    list_display = ("file_reference", "kind", "offence", "on", "agency", "defendants")
+    list_filter = ("kind", "offence", "agency")
+    date_hierarchy = "on"

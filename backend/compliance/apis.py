@@ -1,0 +1,764 @@
+"""The reviewers' API (/api/v1/): review queue and decisions, compliance cases, scores and the
+compliance register, referrals and protection, prosecutions.
+
+Thin: each class validates its input, calls one selector or service and shapes the output.
+Who may see and do what is decided in ``selectors`` (scope: 404 outside it) and ``services``
+(acting: 403 for a visible object the user may not change)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.compliance import selectors, services
+from backend.compliance.models import (
+    LANGUAGE_KEYS,
+    CodedSex,
+    ComplianceCase,
+    ProsecutionRecord,
+    ProtectionService,
+    Referral,
+)
+from backend.compliance.notice import notice_render_html
+from backend.core.access import get_visible_or_404, principal_for
+from backend.core.errors import InvalidInput, NotFound
+from backend.inspections.models import Finding
+from backend.registry.models import Company
+
+# --- Shared output shapes ------------------------------------------------------------------------
+
+
+class FindingOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    submission = serializers.UUIDField(source="submission.uuid")
+    inspection = serializers.UUIDField(source="inspection.uuid")
+    site = serializers.UUIDField(source="inspection.site.uuid")
+    rule_code = serializers.CharField()
+    violation_code = serializers.CharField()
+    severity = serializers.CharField()
+    legal_basis = serializers.CharField()
+    competent_agency = serializers.CharField(source="competent_agency_code")
+    title = serializers.CharField(source="display_title")
+    entry_path = serializers.CharField()
+    potential_victim = serializers.BooleanField()
+    evidence = serializers.JSONField()
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ReviewOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    submission = serializers.UUIDField(source="submission.uuid")
+    agency = serializers.CharField(source="agency.code")
+    decision = serializers.CharField()
+    comment = serializers.CharField()
+    decided_by = serializers.CharField(source="decided_by.full_name")
+    decided_at = serializers.DateTimeField()
+    findings_approved = serializers.IntegerField()
+    findings_rejected = serializers.IntegerField()
+
+
+class QueueItemOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    inspection = serializers.UUIDField(source="inspection.uuid")
+    category = serializers.CharField(source="inspection.category")
+    site = serializers.UUIDField(source="inspection.site.uuid")
+    site_name = serializers.CharField(source="inspection.site.name")
+    site_kind = serializers.CharField(source="inspection.site.kind")
+    operation = serializers.CharField(source="inspection.operation.name", default=None)
+    template = serializers.CharField(source="template_version.template.code")
+    revision = serializers.IntegerField()
+    officer = serializers.CharField(source="officer.full_name")
+    officer_agency = serializers.CharField(source="officer.agency.code")
+    received_at = serializers.DateTimeField()
+    clock_skewed = serializers.BooleanField()
+    my_findings = serializers.IntegerField()
+    my_high_findings = serializers.IntegerField()
+    potential_victims = serializers.IntegerField()
+
+
+# --- Review ----------------------------------------------------------------------------------------
+
+
+class ReviewQueueApi(ListAPIView):
+    """Submissions awaiting the decision of the caller's agency. Filters: ``category``,
+    ``site_kind``, ``severity`` (has a finding of the agency of this severity),
+    ``potential_victim`` (true/false). ``ordering``: ``received_at`` (default), ``-received_at``,
+    ``-my_findings``."""
+
+    serializer_class = QueueItemOutput
+    filter_backends: list[Any] = []
+    ORDERINGS = {
+        "received_at": ("received_at", "pk"),
+        "-received_at": ("-received_at", "-pk"),
+        "-my_findings": ("-my_findings", "received_at", "pk"),
+    }
+
+    def get_queryset(self) -> Any:
+        principal = principal_for(self.request.user)
+        params = self.request.query_params
+        mine = Q(findings__competent_agency_id=principal.agency_id)
+        qs = selectors.review_queue(user=self.request.user).annotate(
+            my_findings=Count("findings", filter=mine, distinct=True),
+            my_high_findings=Count(
+                "findings", filter=mine & Q(findings__severity__in=["high", "critical"]), distinct=True
+            ),
+            potential_victims=Count(
+                "findings", filter=mine & Q(findings__potential_victim=True), distinct=True
+            ),
+        )
+        if params.get("category"):
+            qs = qs.filter(inspection__category=params["category"])
+        if params.get("site_kind"):
+            qs = qs.filter(inspection__site__kind=params["site_kind"])
+        if params.get("severity"):
+            qs = qs.filter(
+                Exists(
+                    Finding.objects.filter(
+                        submission=OuterRef("pk"),
+                        competent_agency_id=principal.agency_id,
+                        severity=params["severity"],
+                    )
+                )
+            )
+        if params.get("potential_victim") in ("true", "false"):
+            qs = (
+                qs.filter(potential_victims__gt=0)
+                if params["potential_victim"] == "true"
+                else qs.filter(potential_victims=0)
+            )
+        ordering = params.get("ordering", "received_at")
+        if ordering not in self.ORDERINGS:
+            raise InvalidInput(errors={"ordering": [str(_("One of %s.")) % ", ".join(self.ORDERINGS)]})
+        return qs.order_by(*self.ORDERINGS[ordering])
+
+
+class ReviewFindingListApi(ListAPIView):
+    """The caller's agency's findings. Filters: ``status`` (default draft), ``violation_code``,
+    ``severity``, ``submission``."""
+
+    serializer_class = FindingOutput
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> Any:
+        params = self.request.query_params
+        qs = selectors.review_findings(user=self.request.user)
+        wanted = params.get("status", Finding.Status.DRAFT)
+        if wanted not in Finding.Status.values:
+            raise InvalidInput(errors={"status": [str(_("One of %s.")) % ", ".join(Finding.Status.values)]})
+        qs = qs.filter(status=wanted)
+        for name in ("violation_code", "severity"):
+            if params.get(name):
+                qs = qs.filter(**{name: params[name]})
+        if params.get("submission"):
+            qs = (
+                qs.filter(submission__uuid=params["submission"])
+                if _is_uuid(params["submission"])
+                else qs.none()
+            )
+        return qs
+
+
+def _is_uuid(value: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+class ReviewSubmissionDetailApi(APIView):
+    """A submission to review: its answers, the caller's agency's findings, the decisions so far."""
+
+    class Output(serializers.Serializer):
+        id = serializers.UUIDField(source="uuid")
+        inspection = serializers.UUIDField(source="inspection.uuid")
+        site_name = serializers.CharField(source="inspection.site.name")
+        template = serializers.CharField(source="template_version.template.code")
+        revision = serializers.IntegerField()
+        status = serializers.CharField()
+        officer = serializers.CharField(source="officer.full_name")
+        received_at = serializers.DateTimeField()
+        answers = serializers.JSONField()
+        score = serializers.JSONField()
+
+    @extend_schema(responses=Output)
+    def get(self, request: Request, submission_id: str) -> Response:
+        submission = selectors.review_submission_get(user=request.user, uuid=submission_id)
+        body = dict(self.Output(submission).data)
+        body["findings"] = FindingOutput(
+            selectors.review_findings(user=request.user, submission=submission), many=True
+        ).data
+        body["reviews"] = ReviewOutput(
+            selectors.review_list(user=request.user, submission=submission), many=True
+        ).data
+        return Response(body)
+
+
+class SubmissionApproveApi(APIView):
+    class Input(serializers.Serializer):
+        comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+        reject = serializers.ListField(
+            child=serializers.UUIDField(), required=False, default=list, max_length=500
+        )
+
+    @extend_schema(request=Input, responses={201: ReviewOutput})
+    def post(self, request: Request, submission_id: str) -> Response:
+        submission = selectors.review_submission_get(user=request.user, uuid=submission_id)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        review = services.submission_approve(
+            user=request.user,
+            submission=submission,
+            comment=data.validated_data["comment"],
+            reject=data.validated_data["reject"],
+            request=request,
+        )
+        return Response(ReviewOutput(review).data, status=status.HTTP_201_CREATED)
+
+
+class SubmissionReturnApi(APIView):
+    class Input(serializers.Serializer):
+        comment = serializers.CharField(max_length=2000)
+
+    @extend_schema(request=Input, responses={201: ReviewOutput})
+    def post(self, request: Request, submission_id: str) -> Response:
+        submission = selectors.review_submission_get(user=request.user, uuid=submission_id)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        review = services.submission_return(
+            user=request.user, submission=submission, comment=data.validated_data["comment"], request=request
+        )
+        return Response(ReviewOutput(review).data, status=status.HTTP_201_CREATED)
+
+
+# --- Catalogue ---------------------------------------------------------------------------------------
+
+
+class ViolationListApi(ListAPIView):
+    class Output(serializers.Serializer):
+        code = serializers.CharField()
+        area = serializers.CharField()
+        title = serializers.CharField()
+        title_en = serializers.CharField()
+        title_zh_hant = serializers.CharField()
+        title_pt = serializers.CharField()
+        legal_basis = serializers.CharField()
+        laws = serializers.JSONField()
+        default_severity = serializers.CharField()
+        corrective_days = serializers.IntegerField()
+        competent_agency = serializers.CharField(source="competent_agency_code")
+        defaults_verified = serializers.BooleanField()
+
+    serializer_class = Output
+    filter_backends: list[Any] = []
+    pagination_class = None
+
+    def get_queryset(self) -> Any:
+        return selectors.violation_list(user=self.request.user)
+
+
+# --- Cases -----------------------------------------------------------------------------------------
+
+
+class CaseOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    reference = serializers.CharField(source="short_ref")
+    agency = serializers.CharField(source="agency.code")
+    company = serializers.UUIDField(source="company.uuid", default=None)
+    company_name = serializers.CharField(source="company.name", default=None)
+    site = serializers.UUIDField(source="site.uuid")
+    site_name = serializers.CharField(source="site.name")
+    status = serializers.CharField()
+    corrective_days = serializers.IntegerField()
+    deadline = serializers.DateField(allow_null=True)
+    opened_at = serializers.DateTimeField()
+    notice_issued_at = serializers.DateTimeField(allow_null=True)
+    follow_up = serializers.UUIDField(source="follow_up.uuid", default=None)
+    follow_up_requested_at = serializers.DateTimeField(allow_null=True)
+    outcome = serializers.CharField()
+    penalty_amount = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    rectified_on = serializers.DateField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+
+
+class CaseEventOutput(serializers.Serializer):
+    kind = serializers.CharField()
+    at = serializers.DateTimeField()
+    who = serializers.CharField(source="actor_label")
+    why = serializers.CharField(source="reason")
+    details = serializers.JSONField(source="data")
+
+
+class CaseListApi(ListAPIView):
+    """The caller's agency's cases. Filters: ``status``, ``company``, ``site``."""
+
+    serializer_class = CaseOutput
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> Any:
+        params = self.request.query_params
+        qs = selectors.case_list(user=self.request.user)
+        if params.get("status"):
+            qs = qs.filter(status=params["status"])
+        for name in ("company", "site"):
+            if params.get(name):
+                qs = qs.filter(**{f"{name}__uuid": params[name]}) if _is_uuid(params[name]) else qs.none()
+        return qs
+
+
+class CaseOpenApi(APIView):
+    class Input(serializers.Serializer):
+        findings = serializers.ListField(child=serializers.UUIDField(), min_length=1, max_length=500)
+        company = serializers.UUIDField(required=False, allow_null=True)
+        corrective_days = serializers.IntegerField(
+            required=False, allow_null=True, min_value=1, max_value=365
+        )
+        reason = serializers.CharField(max_length=2000)
+
+    @extend_schema(request=Input, responses={201: CaseOutput})
+    def post(self, request: Request) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        wanted = {str(u) for u in data.validated_data["findings"]}
+        found = list(
+            selectors.review_findings(user=request.user)
+            .filter(uuid__in=wanted)
+            .select_related("inspection__site")
+        )
+        missing = sorted(wanted - {str(f.uuid) for f in found})
+        if missing:
+            raise InvalidInput(errors={"findings": [str(_("Unknown finding: %s")) % m for m in missing]})
+        company = None
+        if data.validated_data.get("company"):
+            company = get_visible_or_404(
+                request.user, Company.objects.all(), uuid=data.validated_data["company"]
+            )
+        case = services.case_open(
+            user=request.user,
+            findings=found,
+            company=company,
+            reason=data.validated_data["reason"],
+            corrective_days=data.validated_data.get("corrective_days"),
+            request=request,
+        )
+        return Response(CaseOutput(case).data, status=status.HTTP_201_CREATED)
+
+
+class CaseDetailApi(APIView):
+    """A case with its findings and its timeline."""
+
+    @extend_schema(responses=CaseOutput)
+    def get(self, request: Request, case_id: str) -> Response:
+        case = selectors.case_get(user=request.user, uuid=case_id)
+        body = dict(CaseOutput(case).data)
+        body["findings"] = FindingOutput(
+            case.findings.select_related("submission", "inspection__site"), many=True
+        ).data
+        body["timeline"] = CaseEventOutput(selectors.case_timeline(case=case), many=True).data
+        return Response(body)
+
+
+class CaseNoticeIssueApi(APIView):
+    class Input(serializers.Serializer):
+        reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+    @extend_schema(request=Input, responses=CaseOutput)
+    def post(self, request: Request, case_id: str) -> Response:
+        case = selectors.case_get(user=request.user, uuid=case_id)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = services.case_notice_issue(
+            user=request.user, case=case, reason=data.validated_data["reason"], request=request
+        )
+        return Response(CaseOutput(case).data)
+
+
+class CaseNoticeApi(APIView):
+    """The printable notice (HTML) in ``en``, ``zh-hant`` or ``pt``."""
+
+    @extend_schema(responses={(200, "text/html"): OpenApiTypes.STR})
+    def get(self, request: Request, case_id: str, lang: str) -> HttpResponse:
+        case = selectors.case_get(user=request.user, uuid=case_id)
+        if lang not in LANGUAGE_KEYS:
+            raise NotFound()
+        return HttpResponse(notice_render_html(case, lang), content_type="text/html; charset=utf-8")
+
+
+class CaseCommentApi(APIView):
+    class Input(serializers.Serializer):
+        text = serializers.CharField(max_length=4000)
+
+    @extend_schema(request=Input, responses={201: CaseEventOutput})
+    def post(self, request: Request, case_id: str) -> Response:
+        case = selectors.case_get(user=request.user, uuid=case_id)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        event = services.case_comment(
+            user=request.user, case=case, text=data.validated_data["text"], request=request
+        )
+        return Response(CaseEventOutput(event).data, status=status.HTTP_201_CREATED)
+
+
+class CaseOutcomeApi(APIView):
+    class Input(serializers.Serializer):
+        outcome = serializers.ChoiceField(choices=ComplianceCase.Outcome.choices)
+        reason = serializers.CharField(max_length=2000)
+        penalty_amount = serializers.DecimalField(
+            max_digits=12, decimal_places=2, required=False, allow_null=True
+        )
+        rectified_on = serializers.DateField(required=False, allow_null=True)
+
+    @extend_schema(request=Input, responses=CaseOutput)
+    def post(self, request: Request, case_id: str) -> Response:
+        case = selectors.case_get(user=request.user, uuid=case_id)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = services.case_decide(user=request.user, case=case, request=request, **data.validated_data)
+        return Response(CaseOutput(case).data)
+
+
+# --- Scores and the register -------------------------------------------------------------------------
+
+
+class RankingOutput(serializers.Serializer):
+    company = serializers.UUIDField(source="uuid")
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    registration_number = serializers.CharField()
+    score = serializers.DecimalField(source="current_score", max_digits=5, decimal_places=2)
+    factors = serializers.JSONField(source="current_factors")
+    computed_at = serializers.DateTimeField(source="scored_at")
+
+
+class CompanyRankingApi(ListAPIView):
+    """Employment agencies and contractors ranked by compliance score, worst first, with the
+    factors beside the number. Filter: ``kind``."""
+
+    serializer_class = RankingOutput
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> Any:
+        return selectors.company_ranking(user=self.request.user, kind=self.request.query_params.get("kind"))
+
+
+class CompanyScoreHistoryApi(APIView):
+    class Output(serializers.Serializer):
+        score = serializers.DecimalField(max_digits=5, decimal_places=2)
+        factors = serializers.JSONField()
+        computed_at = serializers.DateTimeField()
+        window_start = serializers.DateField()
+        window_end = serializers.DateField()
+
+    @extend_schema(responses=Output(many=True))
+    def get(self, request: Request, company_id: str) -> Response:
+        company, history = selectors.company_score_history(user=request.user, company_uuid=company_id)
+        return Response(
+            {
+                "company": str(company.uuid),
+                "name": company.name,
+                "history": self.Output(history, many=True).data,
+            }
+        )
+
+
+REGISTER_COLUMNS = [
+    "company",
+    "name",
+    "kind",
+    "registration_number",
+    "score",
+    "computed_at",
+    "inspections",
+    "findings_low",
+    "findings_medium",
+    "findings_high",
+    "findings_critical",
+    "repeat_violations",
+    "F",
+    "R",
+    "T",
+    "open_cases",
+    "closed_cases",
+]
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+class ComplianceRegisterCsvApi(APIView):
+    """The compliance register as CSV: every scored company, worst first, with its factors."""
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
+    def get(self, request: Request) -> HttpResponse:
+        companies = selectors.company_ranking(
+            user=request.user, kind=request.query_params.get("kind")
+        ).annotate(
+            open_cases=Count("compliance_cases", filter=~Q(compliance_cases__status="closed"), distinct=True),
+            closed_cases=Count(
+                "compliance_cases", filter=Q(compliance_cases__status="closed"), distinct=True
+            ),
+        )
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(REGISTER_COLUMNS)
+        for c in companies:
+            f = c.current_factors or {}
+            found = f.get("findings", {})
+            writer.writerow(
+                [
+                    _cell(v)
+                    for v in (
+                        c.uuid,
+                        c.name_en,
+                        c.kind,
+                        c.registration_number,
+                        f"{Decimal(c.current_score):.2f}",
+                        timezone.localtime(c.scored_at).isoformat(),
+                        f.get("inspections"),
+                        found.get("low"),
+                        found.get("medium"),
+                        found.get("high"),
+                        found.get("critical"),
+                        " ".join(f.get("repeat_violations", [])),
+                        f.get("F"),
+                        f.get("R"),
+                        f.get("T"),
+                        c.open_cases,
+                        c.closed_cases,
+                    )
+                ]
+            )
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="compliance-register-{stamp}.csv"'
+        return response
+
+
+# --- Referrals ---------------------------------------------------------------------------------------
+
+
+class ServiceOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    kind = serializers.CharField()
+    provider_kind = serializers.CharField()
+    provider_name = serializers.CharField()
+    started_on = serializers.DateField()
+    ended_on = serializers.DateField(allow_null=True)
+    note = serializers.CharField()
+
+
+class ReferralOutput(serializers.Serializer):
+    """Coded, non-identifying fields only."""
+
+    id = serializers.UUIDField(source="uuid")
+    referring_agency = serializers.CharField(source="referring_agency.code", default=None)
+    referred_to = serializers.CharField(source="referred_to_code")
+    site = serializers.UUIDField(source="site.uuid")
+    site_name = serializers.CharField(source="site.name")
+    observed_at = serializers.DateTimeField()
+    language = serializers.CharField()
+    interpreter_used = serializers.BooleanField(allow_null=True)
+    urgency = serializers.CharField()
+    indicators = serializers.JSONField()
+    nationality_band = serializers.CharField()
+    sex = serializers.CharField()
+    age_band = serializers.CharField()
+    status = serializers.CharField()
+    assessment = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    notified_at = serializers.DateTimeField(allow_null=True)
+    services = ServiceOutput(many=True)
+
+
+class ReferralListApi(ListAPIView):
+    serializer_class = ReferralOutput
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> Any:
+        qs = selectors.referral_list(user=self.request.user)
+        for name in ("status", "urgency"):
+            if self.request.query_params.get(name):
+                qs = qs.filter(**{name: self.request.query_params[name]})
+        return qs
+
+
+class ReferralDetailApi(APIView):
+    @extend_schema(responses=ReferralOutput)
+    def get(self, request: Request, referral_id: str) -> Response:
+        return Response(ReferralOutput(selectors.referral_get(user=request.user, uuid=referral_id)).data)
+
+
+class PersonOutput(serializers.Serializer):
+    referral = serializers.UUIDField(source="referral.uuid")
+    field_reference = serializers.CharField()
+    full_name = serializers.CharField()
+    date_of_birth = serializers.DateField(allow_null=True)
+    nationality = serializers.CharField()
+    travel_document = serializers.CharField()
+    contact = serializers.CharField()
+    notes = serializers.CharField()
+    updated_at = serializers.DateTimeField()
+
+
+class ReferralPersonApi(APIView):
+    """The referred person's details: victim-protection role only; every read is audited."""
+
+    @extend_schema(responses=PersonOutput)
+    def get(self, request: Request, referral_id: str) -> Response:
+        details = selectors.victim_details_get(user=request.user, referral_uuid=referral_id, request=request)
+        response = Response(PersonOutput(details).data)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class ReferralPersonRecordApi(APIView):
+    class Input(serializers.Serializer):
+        full_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+        date_of_birth = serializers.DateField(required=False, allow_null=True)
+        nationality = serializers.CharField(required=False, allow_blank=True, max_length=60)
+        travel_document = serializers.CharField(required=False, allow_blank=True, max_length=60)
+        contact = serializers.CharField(required=False, allow_blank=True, max_length=200)
+        notes = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+
+    @extend_schema(request=Input, responses=PersonOutput)
+    def post(self, request: Request, referral_id: str) -> Response:
+        details = selectors.victim_details_get(user=request.user, referral_uuid=referral_id, request=request)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        details = services.victim_details_record(
+            user=request.user, details=details, request=request, **data.validated_data
+        )
+        response = Response(PersonOutput(details).data)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class ReferralUpdateApi(APIView):
+    class Input(serializers.Serializer):
+        status = serializers.ChoiceField(choices=Referral.Status.choices, required=False)
+        assessment = serializers.ChoiceField(choices=Referral.Assessment.choices, required=False)
+        sex = serializers.ChoiceField(choices=CodedSex.choices, required=False)
+
+    @extend_schema(request=Input, responses=ReferralOutput)
+    def post(self, request: Request, referral_id: str) -> Response:
+        referral = selectors.referral_get(user=request.user, uuid=referral_id)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        referral = services.referral_update(
+            user=request.user, referral=referral, request=request, **data.validated_data
+        )
+        return Response(ReferralOutput(referral).data)
+
+
+class ProtectionServiceRecordApi(APIView):
+    class Input(serializers.Serializer):
+        kind = serializers.ChoiceField(choices=ProtectionService.Kind.choices)
+        provider_kind = serializers.ChoiceField(choices=ProtectionService.Provider.choices)
+        provider_name = serializers.CharField(max_length=200)
+        started_on = serializers.DateField()
+        ended_on = serializers.DateField(required=False, allow_null=True)
+        note = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+
+    @extend_schema(request=Input, responses={201: ServiceOutput})
+    def post(self, request: Request, referral_id: str) -> Response:
+        referral = selectors.referral_get(user=request.user, uuid=referral_id)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = services.protection_service_record(
+            user=request.user, referral=referral, request=request, **data.validated_data
+        )
+        return Response(ServiceOutput(row).data, status=status.HTTP_201_CREATED)
+
+
+# --- Prosecutions ------------------------------------------------------------------------------------
+
+
+class ProsecutionOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    kind = serializers.CharField()
+    offence = serializers.CharField()
+    on = serializers.DateField()
+    agency = serializers.CharField(source="agency.code")
+    file_reference = serializers.CharField()
+    case = serializers.UUIDField(source="case.uuid", default=None)
+    referral = serializers.UUIDField(source="referral.uuid", default=None)
+    defendants = serializers.IntegerField()
+    note = serializers.CharField()
+
+
+class ProsecutionListApi(ListAPIView):
+    """Transfers to the prosecutors, prosecutions and judgments. Filters: ``kind``, ``year``."""
+
+    serializer_class = ProsecutionOutput
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> Any:
+        params = self.request.query_params
+        qs = selectors.prosecution_list(user=self.request.user)
+        if params.get("kind"):
+            qs = qs.filter(kind=params["kind"])
+        if params.get("year"):
+            if not params["year"].isdigit():
+                raise InvalidInput(errors={"year": [str(_("A year, e.g. 2023."))]})
+            qs = qs.filter(on__year=int(params["year"]))
+        return qs
+
+
+class ProsecutionRecordApi(APIView):
+    class Input(serializers.Serializer):
+        kind = serializers.ChoiceField(choices=ProsecutionRecord.Kind.choices)
+        offence = serializers.ChoiceField(choices=ProsecutionRecord.Offence.choices)
+        on = serializers.DateField()
+        file_reference = serializers.CharField(max_length=60)
+        case = serializers.UUIDField(required=False, allow_null=True)
+        referral = serializers.UUIDField(required=False, allow_null=True)
+        defendants = serializers.IntegerField(min_value=0, max_value=1000, default=1)
+        note = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+
+    @extend_schema(request=Input, responses={201: ProsecutionOutput})
+    def post(self, request: Request) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        if values.get("case"):
+            values["case"] = selectors.case_get(user=request.user, uuid=values["case"])
+        if values.get("referral"):
+            values["referral"] = selectors.referral_get(user=request.user, uuid=values["referral"])
+        row = services.prosecution_record(user=request.user, request=request, **values)
+        return Response(ProsecutionOutput(row).data, status=status.HTTP_201_CREATED)
+
+
+def _name_nested_serializers() -> None:
+    """Nested ``Input``/``Output`` classes share their names across APIs; give each its own name
+    in the OpenAPI schema (``CaseOpenApiInput``), or the components would overwrite each other."""
+    from drf_spectacular.utils import extend_schema_serializer
+
+    for api in list(globals().values()):
+        if isinstance(api, type) and api.__name__.endswith("Api") and api.__module__ == __name__:
+            for part in ("Input", "Output"):
+                nested = api.__dict__.get(part)
+                if nested is not None:
+                    extend_schema_serializer(component_name=f"{api.__name__}{part}")(nested)
+
+
+_name_nested_serializers()

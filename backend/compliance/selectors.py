@@ -1,0 +1,309 @@
+"""Reads of review, compliance and referrals, with their access rules.
+
+Who sees what:
+
+- **Review.** A submission concerns the agencies of its findings (the competent agency of each),
+  or, when it has none, the submitting officer's agency. An agency's reviewers (role reviewer)
+  review what concerns their agency; so does the leader of the inspection's team, for their own
+  agency. Nobody reviews their own submission. A reviewer sees only their agency's findings: a
+  joint visit's labour findings are in the labour bureau's queue, its trafficking indicators in
+  the police's.
+- **Cases** are their agency's: its reviewers, team leaders and analysts see them.
+- **Scores** and the compliance register: reviewers, analysts and planners (the scores feed the
+  planners' targeting).
+- **Referrals** (coded fields only): the victim-protection role, and the reviewers and team
+  leaders of the referring agency; analysts, for statistics.
+- **Personal details** of a referred person: the victim-protection role alone (not even a
+  superuser), one object at a time, and every read is audited.
+
+Everything outside a user's scope is 404 and absent from every list and count.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+
+from backend.audit.models import AuditEntry
+from backend.audit.services import audit_record
+from backend.compliance.models import (
+    CaseEvent,
+    ComplianceCase,
+    ComplianceScore,
+    ProsecutionRecord,
+    ProtectionService,
+    Referral,
+    Review,
+    VictimPersonalDetails,
+    Violation,
+)
+from backend.core.access import Principal, get_or_404, get_visible_or_404, principal_for, scope_rule, visible
+from backend.core.errors import NotFound
+from backend.inspections.models import Finding, Submission
+from backend.registry.models import Company, Role
+
+CASE_READERS = (Role.REVIEWER, Role.TEAM_LEADER, Role.ANALYST)
+SCORE_READERS = (Role.REVIEWER, Role.ANALYST, Role.PLANNER)
+NOTHING = Q(pk__in=[])
+
+
+def _holds(principal: Principal, *roles: str) -> bool:
+    """The role itself, not a superuser's blanket pass: reviewing and protection are duties of
+    named officers."""
+    return bool(principal.roles & set(roles))
+
+
+def _is_admin(principal: Principal) -> bool:
+    return principal.is_superuser or _holds(principal, Role.ADMINISTRATOR)
+
+
+# --- Review ------------------------------------------------------------------------------------
+
+
+def _may_review_q(principal: Principal, prefix: str = "") -> Q:
+    """Whom ``principal`` may review for: anything of their agency as a reviewer, or what their
+    own team did as its leader. Never their own work."""
+    if not principal.is_officer:
+        return NOTHING
+    p = f"{prefix}__" if prefix else ""
+    q = Q(**{f"{p}inspection__team__leader_id": principal.officer_id})
+    if _holds(principal, Role.REVIEWER):
+        q = Q()
+    return q & ~Q(**{f"{p}officer_id": principal.officer_id})
+
+
+def reviewable_findings(principal: Principal) -> QuerySet[Finding]:
+    """The findings ``principal`` may review: their agency's, of submissions they may review."""
+    if not principal.is_officer:
+        return Finding.objects.none()
+    return Finding.objects.filter(
+        _may_review_q(principal, "submission"), competent_agency_id=principal.agency_id
+    )
+
+
+def reviewable_submissions(principal: Principal) -> QuerySet[Submission]:
+    """Submissions that concern ``principal``'s agency and that they may review (any state)."""
+    if not principal.is_officer:
+        return Submission.objects.none()
+    agency = principal.agency_id
+    own_findings = Exists(Finding.objects.filter(submission=OuterRef("pk"), competent_agency_id=agency))
+    no_findings = ~Exists(Finding.objects.filter(submission=OuterRef("pk"))) & Q(officer__agency_id=agency)
+    return (
+        Submission.objects.filter(own_findings | no_findings)
+        .filter(_may_review_q(principal))
+        .exclude(status=Submission.Status.DELETED)
+    )
+
+
+def review_queue(*, user: Any) -> QuerySet[Submission]:
+    """Accepted submissions awaiting the decision of the user's agency, oldest first."""
+    principal = principal_for(user)
+    decided = Review.objects.filter(submission=OuterRef("pk"), agency_id=principal.agency_id)
+    return (
+        reviewable_submissions(principal)
+        .filter(status=Submission.Status.ACCEPTED)
+        .exclude(Exists(decided))
+        .select_related(
+            "inspection__site", "inspection__operation", "officer__agency", "template_version__template"
+        )
+        .order_by("received_at", "pk")
+    )
+
+
+def review_submission_get(*, user: Any, uuid: Any) -> Submission:
+    principal = principal_for(user)
+    qs = reviewable_submissions(principal).select_related(
+        "inspection__site", "inspection__team", "officer__agency", "template_version__template"
+    )
+    return get_or_404(qs, uuid=uuid)
+
+
+def review_findings(*, user: Any, submission: Submission | None = None) -> QuerySet[Finding]:
+    """The user's agency's findings (of submissions they may review), newest first."""
+    qs = reviewable_findings(principal_for(user)).select_related(
+        "inspection__site", "submission", "competent_agency"
+    )
+    if submission is not None:
+        qs = qs.filter(submission=submission)
+    return qs.order_by("-created_at", "-pk")
+
+
+@scope_rule(Review)
+def _reviews(principal: Principal, qs: QuerySet[Review]) -> QuerySet[Review]:
+    if _is_admin(principal):
+        return qs
+    if not principal.is_officer:
+        return qs.none()
+    q = Q(submission__officer_id=principal.officer_id)  # the officer reads the comments on a return
+    if _holds(principal, *CASE_READERS):
+        q |= Q(agency_id=principal.agency_id)
+    return qs.filter(q)
+
+
+def review_list(*, user: Any, submission: Submission | None = None) -> QuerySet[Review]:
+    qs = visible(user, Review.objects.select_related("agency", "decided_by", "submission"))
+    return qs.filter(submission=submission) if submission is not None else qs
+
+
+def returns_for_officer(*, user: Any) -> QuerySet[Review]:
+    """Submissions of the signed-in officer returned for correction, not yet corrected."""
+    principal = principal_for(user)
+    return visible(user, Review.objects.select_related("submission__inspection", "agency")).filter(
+        decision=Review.Decision.RETURNED,
+        submission__officer_id=principal.officer_id,
+        submission__status=Submission.Status.ACCEPTED,
+    )
+
+
+# --- Catalogue ---------------------------------------------------------------------------------
+
+
+@scope_rule(Violation)
+def _violations(principal: Principal, qs: QuerySet[Violation]) -> QuerySet[Violation]:
+    return qs if (principal.is_officer or principal.is_superuser) else qs.none()
+
+
+def violation_list(*, user: Any) -> QuerySet[Violation]:
+    return visible(user, Violation.objects.all())
+
+
+def violations_by_code() -> dict[str, Violation]:
+    """The catalogue for the services (no user: they act after the access check)."""
+    return {v.code: v for v in Violation.objects.all()}
+
+
+# --- Cases -------------------------------------------------------------------------------------
+
+
+@scope_rule(ComplianceCase)
+def _cases(principal: Principal, qs: QuerySet[ComplianceCase]) -> QuerySet[ComplianceCase]:
+    if _is_admin(principal):
+        return qs
+    if principal.is_officer and _holds(principal, *CASE_READERS):
+        return qs.filter(agency_id=principal.agency_id)
+    return qs.none()
+
+
+@scope_rule(CaseEvent)
+def _case_events(principal: Principal, qs: QuerySet[CaseEvent]) -> QuerySet[CaseEvent]:
+    return qs.filter(case__in=_cases(principal, ComplianceCase.objects.all()))
+
+
+def case_list(*, user: Any) -> QuerySet[ComplianceCase]:
+    qs = ComplianceCase.objects.select_related("agency", "company", "site", "follow_up")
+    return visible(user, qs).order_by("-opened_at", "-pk")
+
+
+def case_get(*, user: Any, uuid: Any) -> ComplianceCase:
+    return get_visible_or_404(user, case_list(user=user), uuid=uuid)
+
+
+def case_timeline(*, case: ComplianceCase) -> QuerySet[CaseEvent]:
+    return case.events.select_related("actor").order_by("at", "pk")
+
+
+# --- Scores and the register -------------------------------------------------------------------
+
+
+@scope_rule(ComplianceScore)
+def _scores(principal: Principal, qs: QuerySet[ComplianceScore]) -> QuerySet[ComplianceScore]:
+    if _is_admin(principal) or (principal.is_officer and _holds(principal, *SCORE_READERS)):
+        return qs
+    return qs.none()
+
+
+def may_read_scores(user: Any) -> bool:
+    principal = principal_for(user)
+    return _is_admin(principal) or (principal.is_officer and _holds(principal, *SCORE_READERS))
+
+
+def company_ranking(*, user: Any, kind: str | None = None) -> QuerySet[Company]:
+    """Companies with a score, worst first, each annotated with its latest score and factors."""
+    if not may_read_scores(user):
+        return Company.objects.none()
+    latest = ComplianceScore.objects.filter(company=OuterRef("pk")).order_by("-computed_at", "-pk")
+    qs = (
+        Company.objects.annotate(
+            current_score=Subquery(latest.values("score")[:1]),
+            current_factors=Subquery(latest.values("factors")[:1]),
+            scored_at=Subquery(latest.values("computed_at")[:1]),
+        )
+        .filter(current_score__isnull=False)
+        .order_by("current_score", "name_en", "pk")
+    )
+    return qs.filter(kind=kind) if kind else qs
+
+
+def company_score_history(*, user: Any, company_uuid: Any) -> tuple[Company, QuerySet[ComplianceScore]]:
+    if not may_read_scores(user):
+        raise NotFound()
+    company = get_or_404(Company.objects.all(), uuid=company_uuid)
+    return company, visible(user, ComplianceScore.objects.filter(company=company))
+
+
+# --- Referrals ---------------------------------------------------------------------------------
+
+
+@scope_rule(Referral)
+def _referrals(principal: Principal, qs: QuerySet[Referral]) -> QuerySet[Referral]:
+    if _holds(principal, Role.VICTIM_PROTECTION, Role.ANALYST):
+        return qs
+    if principal.is_officer and _holds(principal, Role.REVIEWER, Role.TEAM_LEADER):
+        return qs.filter(referring_agency_id=principal.agency_id)
+    return qs.none()
+
+
+@scope_rule(ProtectionService)
+def _services(principal: Principal, qs: QuerySet[ProtectionService]) -> QuerySet[ProtectionService]:
+    return qs.filter(referral__in=_referrals(principal, Referral.objects.all()))
+
+
+@scope_rule(VictimPersonalDetails)
+def _personal_details(principal: Principal, qs: QuerySet[VictimPersonalDetails]) -> QuerySet[Any]:
+    return qs if _holds(principal, Role.VICTIM_PROTECTION) else qs.none()
+
+
+def referral_list(*, user: Any) -> QuerySet[Referral]:
+    qs = Referral.objects.select_related("site", "referring_agency", "referred_to").prefetch_related(
+        "services"
+    )
+    return visible(user, qs).order_by("-created_at", "-pk")
+
+
+def referral_get(*, user: Any, uuid: Any) -> Referral:
+    return get_visible_or_404(user, referral_list(user=user), uuid=uuid)
+
+
+def victim_details_get(*, user: Any, referral_uuid: Any, request: Any = None) -> VictimPersonalDetails:
+    """The personal details of a referred person: the victim-protection role alone; anyone else
+    gets 404. Every read leaves an audit entry (action ``read``), written even when the caller's
+    transaction is read-only, so no read goes unrecorded."""
+    details = get_visible_or_404(
+        user, VictimPersonalDetails.objects.select_related("referral"), referral__uuid=referral_uuid
+    )
+    audit_record(
+        actor=user,
+        action=AuditEntry.Action.READ,
+        verb="victim_details_get",
+        obj=details.referral,
+        object_type="compliance.victimpersonaldetails",
+        request=request,
+    )
+    return details
+
+
+# --- Prosecutions ------------------------------------------------------------------------------
+
+
+@scope_rule(ProsecutionRecord)
+def _prosecutions(principal: Principal, qs: QuerySet[ProsecutionRecord]) -> QuerySet[ProsecutionRecord]:
+    if _is_admin(principal) or _holds(principal, Role.ANALYST):
+        return qs
+    if principal.is_officer and _holds(principal, Role.REVIEWER, Role.TEAM_LEADER):
+        return qs.filter(agency_id=principal.agency_id)
+    return qs.none()
+
+
+def prosecution_list(*, user: Any) -> QuerySet[ProsecutionRecord]:
+    return visible(user, ProsecutionRecord.objects.select_related("agency", "case", "referral"))

@@ -1,0 +1,941 @@
+"""Every write of review, compliance and referrals. Each runs in one transaction, records who,
+when and why (a case's timeline and the audit log), and hands work to Celery only through the
+outbox, so a broker that is down delays it and never loses it.
+
+Access: the interfaces fetch objects through ``selectors`` (outside a user's scope: 404); the
+services then check that the user may act (a visible object the user may not change: 403).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from backend.audit.models import AuditEntry
+from backend.audit.services import audit_record
+from backend.compliance import scoring
+from backend.compliance.models import (
+    AgeBand,
+    CaseEvent,
+    CaseFinding,
+    CodedSex,
+    ComplianceCase,
+    ComplianceScore,
+    NationalityBand,
+    ProsecutionRecord,
+    ProtectionService,
+    Referral,
+    Review,
+    VictimPersonalDetails,
+    Violation,
+)
+from backend.compliance.selectors import reviewable_findings, reviewable_submissions
+from backend.core.access import principal_for
+from backend.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from backend.inspections import services as inspection_services
+from backend.inspections.models import Finding, Inspection, Submission
+from backend.outbox.services import task_enqueue
+from backend.planning.models import DueWork
+from backend.planning.services import due_work_request
+from backend.registry.models import Agency, Company, Role, Site
+from backend.registry.services import site_set_risk
+
+CATALOGUE_FILE = Path(__file__).with_name("violations.json")
+FOLLOW_UP_WINDOW_DAYS = 14
+FOLLOW_UP_PRIORITY = 2
+PROTECTION_AGENCY = "IAS"  # the Social Welfare Bureau
+
+
+class AlreadyReviewed(Conflict):
+    code = "already_reviewed"
+
+
+class NotReviewable(Conflict):
+    code = "not_reviewable"
+
+
+class CaseStateError(Conflict):
+    code = "case_state"
+
+
+class NotAllowed(Forbidden):
+    code = "not_allowed"
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _officer_of(user: Any) -> Any:
+    principal = principal_for(user)
+    if not principal.is_officer:
+        raise NotAllowed(str(_("Only an officer may do this.")))
+    return user.officer
+
+
+def _require_role(user: Any, role: str, agency_id: int | None = None) -> None:
+    principal = principal_for(user)
+    if role not in principal.roles or (agency_id is not None and principal.agency_id != agency_id):
+        raise NotAllowed(str(_("Your role does not allow this.")))
+
+
+def _full_clean(instance: Any, exclude: Sequence[str] = ()) -> None:
+    try:
+        instance.full_clean(exclude=list(exclude) or None)
+    except ValidationError as exc:
+        raise InvalidInput(
+            errors={
+                ("non_field_errors" if k == "__all__" else k): [str(m) for m in v]
+                for k, v in exc.message_dict.items()
+            }
+        ) from exc
+
+
+# --- The violation catalogue -------------------------------------------------------------------
+
+_CATALOGUE_DEFAULTS = ("default_severity", "corrective_days", "competent_agency_code", "defaults_verified")
+
+
+@transaction.atomic
+def violation_catalogue_load(
+    *, actor: Any = None, path: Path | None = None, reset: bool = False
+) -> dict[str, int]:
+    """Load the catalogue file. Texts (titles, legal basis) follow the file; the defaults an
+    administrator may change (severity, deadline, competent agency) are kept unless ``reset``."""
+    raw = json.loads((path or CATALOGUE_FILE).read_text(encoding="utf-8"))
+    created = updated = 0
+    for entry in raw["violations"]:
+        texts = {
+            "area": entry["area"],
+            "title_en": entry["title"]["en"],
+            "title_zh_hant": entry["title"]["zh-hant"],
+            "title_pt": entry["title"]["pt"],
+            "legal_basis": entry["legal_basis"],
+            "laws": entry.get("laws", []),
+            "articles": entry.get("articles", ""),
+        }
+        defaults = {
+            "default_severity": entry["default_severity"],
+            "corrective_days": entry["corrective_days"],
+            "competent_agency_code": entry["competent_agency"],
+            "defaults_verified": entry.get("defaults_verified", False),
+        }
+        row = Violation.objects.filter(code=entry["code"]).first()
+        if row is None:
+            row = Violation(code=entry["code"], **texts, **defaults)
+            _full_clean(row)
+            row.save()
+            created += 1
+            continue
+        fields = {**texts, **(defaults if reset else {})}
+        if any(getattr(row, k) != v for k, v in fields.items()):
+            for k, v in fields.items():
+                setattr(row, k, v)
+            _full_clean(row)
+            row.save()
+            updated += 1
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        verb="violation_catalogue_load",
+        object_type="compliance.violation",
+        changes={"created": created, "updated": updated, "reset": reset},
+    )
+    return {"created": created, "updated": updated}
+
+
+# --- Review ------------------------------------------------------------------------------------
+
+
+def _findings_set_status(findings: Iterable[Finding], status: str) -> int:
+    return inspection_services.finding_set_status(findings=findings, status=status)
+
+
+def _mark_inspection_reviewed(submission: Submission) -> None:
+    """When every agency concerned has approved, the inspection is reviewed (the phone shows it)."""
+    concerned = set(
+        Finding.objects.filter(submission=submission)
+        .exclude(competent_agency=None)
+        .values_list("competent_agency_id", flat=True)
+    ) or {submission.officer.agency_id}
+    approved = set(
+        submission.reviews.filter(decision=Review.Decision.APPROVED).values_list("agency_id", flat=True)
+    )
+    if concerned <= approved:
+        inspection_services.inspection_mark_reviewed(inspection=submission.inspection)
+
+
+def _decidable(user: Any, submission: Submission) -> Any:
+    officer = _officer_of(user)
+    if not reviewable_submissions(principal_for(user)).filter(pk=submission.pk).exists():
+        raise NotFound()  # not the user's to review: as if it did not exist
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    if locked.status != Submission.Status.ACCEPTED:
+        raise NotReviewable(
+            str(_("This submission was corrected or deleted; review its current revision.")),
+            extra={"status": locked.status},
+        )
+    if Review.objects.filter(submission=submission, agency_id=officer.agency_id).exists():
+        raise AlreadyReviewed(str(_("Your agency has already decided on this submission.")))
+    return officer
+
+
+@transaction.atomic
+def submission_approve(
+    *,
+    user: Any,
+    submission: Submission,
+    comment: str = "",
+    reject: Iterable[Any] = (),
+    request: Any = None,
+) -> Review:
+    """The user's agency approves ``submission``: its draft findings of that agency become
+    official, except those named in ``reject`` (finding UUIDs judged unfounded), which are
+    rejected. Other agencies' findings are untouched: each agency decides its own."""
+    officer = _decidable(user, submission)
+    mine = list(
+        reviewable_findings(principal_for(user)).filter(submission=submission, status=Finding.Status.DRAFT)
+    )
+    by_uuid = {str(f.uuid): f for f in mine}
+    reject_ids = {str(r) for r in reject}
+    unknown = sorted(reject_ids - set(by_uuid))
+    if unknown:
+        raise InvalidInput(
+            errors={
+                "reject": [str(_("Not a finding of your agency awaiting review: %s")) % u for u in unknown]
+            }
+        )
+    if reject_ids and not comment.strip():
+        raise InvalidInput(errors={"comment": [str(_("Say why findings are rejected."))]})
+    rejected = [by_uuid[r] for r in sorted(reject_ids)]
+    approved = [f for f in mine if str(f.uuid) not in reject_ids]
+    _findings_set_status(approved, Finding.Status.OFFICIAL)
+    _findings_set_status(rejected, Finding.Status.REJECTED)
+    review = Review.objects.create(
+        submission=submission,
+        agency_id=officer.agency_id,
+        decision=Review.Decision.APPROVED,
+        comment=comment.strip(),
+        decided_by=officer,
+        decided_at=timezone.now(),
+        findings_approved=len(approved),
+        findings_rejected=len(rejected),
+    )
+    _mark_inspection_reviewed(submission)
+    audit_record(
+        actor=user,
+        action=AuditEntry.Action.DECIDE,
+        verb="submission_approve",
+        obj=submission,
+        changes={
+            "agency": officer.agency.code,
+            "official": [str(f.uuid) for f in approved],
+            "rejected": [str(f.uuid) for f in rejected],
+            "comment": review.comment,
+        },
+        request=request,
+    )
+    if approved:
+        for company_id in _companies_of(submission.inspection.site):
+            task_enqueue(task_name="compliance.score_recompute", kwargs={"company_id": company_id})
+    return review
+
+
+@transaction.atomic
+def submission_return(*, user: Any, submission: Submission, comment: str, request: Any = None) -> Review:
+    """Return ``submission`` to the officer with comments. The officer's correction is a new
+    revision (``replaces``), which withdraws these findings and comes back to the queue."""
+    if not comment.strip():
+        raise InvalidInput(errors={"comment": [str(_("Say what must be corrected."))]})
+    officer = _decidable(user, submission)
+    review = Review.objects.create(
+        submission=submission,
+        agency_id=officer.agency_id,
+        decision=Review.Decision.RETURNED,
+        comment=comment.strip(),
+        decided_by=officer,
+        decided_at=timezone.now(),
+    )
+    audit_record(
+        actor=user,
+        action=AuditEntry.Action.DECIDE,
+        verb="submission_return",
+        obj=submission,
+        changes={"agency": officer.agency.code, "comment": review.comment},
+        request=request,
+    )
+    return review
+
+
+# --- Cases -------------------------------------------------------------------------------------
+
+
+def _event(case: ComplianceCase, kind: str, user: Any, reason: str = "", **data: Any) -> CaseEvent:
+    is_user = user is not None and getattr(user, "is_authenticated", False)
+    return CaseEvent.objects.create(
+        case=case,
+        kind=kind,
+        at=timezone.now(),
+        actor=user if is_user else None,
+        actor_label=user.get_username() if is_user else "system",
+        reason=reason,
+        data=data,
+    )
+
+
+def _chain_down(company: Company) -> set[int]:
+    out: set[int] = set()
+    frontier = [company.pk]
+    while frontier:
+        children = list(
+            Company.objects.filter(main_contractor_id__in=frontier)
+            .exclude(pk__in=out)
+            .values_list("pk", flat=True)
+        )
+        out.update(frontier)
+        frontier = [c for c in children if c not in out]
+    return out
+
+
+def _related_companies(site: Site) -> set[int]:
+    """Who may answer for a site: its operator and contractor, the contractors above them and
+    the subcontractors below them."""
+    out: set[int] = set()
+    for company in (site.operator, site.contractor):
+        if company is not None:
+            out.update(c.pk for c in company.chain())
+            out.update(_chain_down(company))
+    return out
+
+
+def _companies_of(site: Site) -> list[int]:
+    return [c for c in (site.operator_id, site.contractor_id) if c is not None]
+
+
+@transaction.atomic
+def case_open(
+    *,
+    user: Any,
+    findings: Sequence[Finding],
+    reason: str,
+    company: Company | None = None,
+    corrective_days: int | None = None,
+    request: Any = None,
+) -> ComplianceCase:
+    """Open a case from official findings of the user's agency at one site, against the site's
+    company (its contractor or operator unless another company of its chain is named). The
+    corrective deadline defaults to the strictest of the violations' defaults."""
+    officer = _officer_of(user)
+    _require_role(user, Role.REVIEWER)
+    if not findings:
+        raise InvalidInput(errors={"findings": [str(_("Name at least one official finding."))]})
+    if not reason.strip():
+        raise InvalidInput(errors={"reason": [str(_("Say why the case is opened."))]})
+    errors = []
+    for f in findings:
+        if f.status != Finding.Status.OFFICIAL:
+            errors.append(str(_("%s is not official.")) % f.uuid)
+        elif f.competent_agency_id != officer.agency_id:
+            errors.append(str(_("%s belongs to another agency.")) % f.uuid)
+    if errors:
+        raise InvalidInput(errors={"findings": errors})
+    sites = {f.inspection.site_id for f in findings}
+    if len(sites) != 1:
+        raise InvalidInput(errors={"findings": [str(_("All findings of a case must come from one site."))]})
+    site = findings[0].inspection.site
+    taken = CaseFinding.objects.filter(finding__in=findings).select_related("case", "finding")
+    if taken.exists():
+        raise Conflict(
+            str(_("Some findings already belong to a case.")),
+            errors={"findings": [str(cf.finding.uuid) for cf in taken]},
+        )
+    if company is None:
+        company = site.contractor or site.operator
+    elif company.pk not in _related_companies(site):
+        raise InvalidInput(errors={"company": [str(_("This company does not answer for the site."))]})
+    if corrective_days is None:
+        catalogue = {
+            v.code: v.corrective_days
+            for v in Violation.objects.filter(code__in={f.violation_code for f in findings})
+        }
+        corrective_days = min((catalogue.get(f.violation_code, 30) for f in findings), default=30)
+    if not 0 < corrective_days <= 365:
+        raise InvalidInput(errors={"corrective_days": [str(_("Give between 1 and 365 days."))]})
+    case = ComplianceCase.objects.create(
+        agency_id=officer.agency_id,
+        company=company,
+        site=site,
+        corrective_days=corrective_days,
+        opened_by=user,
+        opened_at=timezone.now(),
+    )
+    CaseFinding.objects.bulk_create([CaseFinding(case=case, finding=f) for f in findings])
+    _event(case, CaseEvent.Kind.OPENED, user, reason.strip(), findings=[str(f.uuid) for f in findings])
+    audit_record(
+        actor=user,
+        action=AuditEntry.Action.CREATE,
+        verb="case_open",
+        obj=case,
+        changes={"findings": [str(f.uuid) for f in findings], "reason": reason.strip()},
+        request=request,
+    )
+    return case
+
+
+def _require_case_reviewer(user: Any, case: ComplianceCase) -> None:
+    _require_role(user, Role.REVIEWER, agency_id=case.agency_id)
+
+
+@transaction.atomic
+def case_notice_issue(
+    *, user: Any, case: ComplianceCase, reason: str = "", request: Any = None
+) -> ComplianceCase:
+    """Issue the notice: the corrective deadline runs from today."""
+    _require_case_reviewer(user, case)
+    case = ComplianceCase.objects.select_for_update().get(pk=case.pk)
+    if case.status != ComplianceCase.Status.OPEN:
+        raise CaseStateError(str(_("The notice of this case was already issued.")))
+    now = timezone.now()
+    case.status = ComplianceCase.Status.NOTICE_ISSUED
+    case.notice_issued_at = now
+    case.deadline = timezone.localdate(now) + dt.timedelta(days=case.corrective_days)
+    case.save(update_fields=["status", "notice_issued_at", "deadline"])
+    _event(case, CaseEvent.Kind.NOTICE_ISSUED, user, reason, deadline=case.deadline.isoformat())
+    audit_record(
+        actor=user,
+        action=AuditEntry.Action.DECIDE,
+        verb="case_notice_issue",
+        obj=case,
+        changes={"deadline": case.deadline.isoformat()},
+        request=request,
+    )
+    return case
+
+
+@transaction.atomic
+def case_comment(*, user: Any, case: ComplianceCase, text: str, request: Any = None) -> CaseEvent:
+    _require_case_reviewer(user, case)
+    if not text.strip():
+        raise InvalidInput(errors={"text": [str(_("The comment is empty."))]})
+    event = _event(case, CaseEvent.Kind.COMMENT, user, text.strip())
+    audit_record(actor=user, action=AuditEntry.Action.UPDATE, verb="case_comment", obj=case, request=request)
+    return event
+
+
+def carry_items_for(case: ComplianceCase) -> list[dict[str, Any]]:
+    """The failed items of the case's last inspection, to be re-checked on the follow-up."""
+    findings = list(case.findings.select_related("inspection", "submission__template_version__template"))
+    if not findings:
+        return []
+    last = max(findings, key=lambda f: (f.submission.received_at, f.inspection_id)).inspection_id
+    items = []
+    for f in sorted((f for f in findings if f.inspection_id == last), key=lambda f: f.pk):
+        items.append(
+            {
+                "template": f.submission.template_version.template.code,
+                "rule_code": f.rule_code,
+                "violation_code": f.violation_code,
+                "entry_path": f.entry_path,
+                "finding": str(f.uuid),
+            }
+        )
+    return items
+
+
+@transaction.atomic
+def case_follow_up_request(*, case: ComplianceCase, actor: Any = None) -> DueWork:
+    """Ask the planners for a follow-up inspection of the case's site (through planning's service,
+    the one way to request an inspection), carrying the failed items. Safe to call twice."""
+    case = ComplianceCase.objects.select_for_update().get(pk=case.pk)
+    if case.follow_up_id is not None:
+        return case.follow_up  # type: ignore[return-value]
+    if case.status != ComplianceCase.Status.NOTICE_ISSUED or case.deadline is None:
+        raise CaseStateError(str(_("A follow-up is requested once the notice's deadline has passed.")))
+    items = carry_items_for(case)
+    last_category = (
+        Inspection.objects.filter(findings__in=case.findings.all())
+        .order_by("-planned_start")
+        .values_list("category", flat=True)
+        .first()
+    )
+    earliest = max(case.deadline + dt.timedelta(days=1), _today())
+    due = due_work_request(
+        actor=actor,
+        site=case.site,
+        agency=case.agency,
+        category=last_category or "",
+        reason=DueWork.Reason.FOLLOW_UP,
+        earliest=earliest,
+        latest=earliest + dt.timedelta(days=FOLLOW_UP_WINDOW_DAYS),
+        priority=FOLLOW_UP_PRIORITY,
+        note=str(_("Follow-up of compliance case %s")) % case.short_ref,
+        source_type="compliance.case",
+        source_id=str(case.uuid),
+        carry_items=items,
+    )
+    case.status = ComplianceCase.Status.FOLLOW_UP
+    case.follow_up = due
+    case.follow_up_requested_at = timezone.now()
+    case.save(update_fields=["status", "follow_up", "follow_up_requested_at"])
+    _event(
+        case,
+        CaseEvent.Kind.FOLLOW_UP_REQUESTED,
+        actor,
+        str(_("The corrective deadline passed.")),
+        due_work=str(due.uuid),
+        carry_items=len(items),
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.DECIDE,
+        verb="case_follow_up_request",
+        obj=case,
+        changes={"due_work": str(due.uuid)},
+    )
+    return due
+
+
+def case_deadlines_process(*, today: dt.date | None = None) -> list[ComplianceCase]:
+    """Every case whose notice deadline has passed gets its follow-up requested (one
+    transaction per case, so one failure does not hold back the others). Safe to run twice."""
+    today = today or _today()
+    done = []
+    for case in ComplianceCase.objects.filter(status=ComplianceCase.Status.NOTICE_ISSUED, deadline__lt=today):
+        case_follow_up_request(case=case)
+        done.append(case)
+    return done
+
+
+@transaction.atomic
+def case_decide(
+    *,
+    user: Any,
+    case: ComplianceCase,
+    outcome: str,
+    reason: str,
+    penalty_amount: Decimal | str | None = None,
+    rectified_on: dt.date | None = None,
+    request: Any = None,
+) -> ComplianceCase:
+    """Record the outcome and close the case. A penalty needs its amount; a rectified case the
+    day it was rectified (today by default), which the score's time-to-rectify factor reads."""
+    _require_case_reviewer(user, case)
+    case = ComplianceCase.objects.select_for_update().get(pk=case.pk)
+    errors: dict[str, list[str]] = {}
+    if case.status == ComplianceCase.Status.CLOSED:
+        raise CaseStateError(str(_("This case is already closed.")))
+    if outcome not in ComplianceCase.Outcome.values:
+        errors["outcome"] = [str(_("Unknown outcome."))]
+    if not reason.strip():
+        errors["reason"] = [str(_("Say why."))]
+    amount = None
+    if outcome == ComplianceCase.Outcome.PENALTY:
+        try:
+            amount = (
+                Decimal(str(penalty_amount)).quantize(Decimal("0.01")) if penalty_amount is not None else None
+            )
+        except (InvalidOperation, ValueError):
+            amount = None
+        if amount is None or amount <= 0:
+            errors["penalty_amount"] = [str(_("A penalty needs a positive amount (MOP)."))]
+    elif penalty_amount is not None:
+        errors["penalty_amount"] = [str(_("Only a penalty has an amount."))]
+    if outcome == ComplianceCase.Outcome.RECTIFIED:
+        rectified_on = rectified_on or _today()
+        if rectified_on > _today():
+            errors["rectified_on"] = [str(_("This date is in the future."))]
+    if errors:
+        raise InvalidInput(errors=errors)
+    case.outcome = outcome
+    case.penalty_amount = amount
+    case.rectified_on = rectified_on if outcome == ComplianceCase.Outcome.RECTIFIED else None
+    case.status = ComplianceCase.Status.CLOSED
+    case.closed_at = timezone.now()
+    case.save(update_fields=["outcome", "penalty_amount", "rectified_on", "status", "closed_at"])
+    _event(
+        case,
+        CaseEvent.Kind.OUTCOME,
+        user,
+        reason.strip(),
+        outcome=outcome,
+        penalty_amount=str(amount) if amount is not None else None,
+        rectified_on=case.rectified_on.isoformat() if case.rectified_on else None,
+    )
+    audit_record(
+        actor=user,
+        action=AuditEntry.Action.DECIDE,
+        verb="case_decide",
+        obj=case,
+        changes={
+            "outcome": outcome,
+            "penalty_amount": str(amount) if amount else None,
+            "reason": reason.strip(),
+        },
+        request=request,
+    )
+    if case.company_id:
+        task_enqueue(task_name="compliance.score_recompute", kwargs={"company_id": case.company_id})
+    return case
+
+
+# --- Scores ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def company_score_compute(
+    *, company: Company, now: dt.datetime | None = None, actor: Any = None
+) -> ComplianceScore:
+    """Compute and store ``company``'s score (formula: ``backend.compliance.scoring``), then
+    update the risk score of every active site it operates or contracts."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    start = today - dt.timedelta(days=scoring.WINDOW_DAYS)
+    since = now - dt.timedelta(days=scoring.WINDOW_DAYS)
+    sites = Q(site__operator=company) | Q(site__contractor=company)
+    inspections = (
+        Inspection.objects.filter(
+            sites, submissions__status=Submission.Status.ACCEPTED, submissions__received_at__gte=since
+        )
+        .distinct()
+        .count()
+    )
+    findings = [
+        scoring.ScoredFinding(severity=s, violation_code=v, inspection_id=i)
+        for s, v, i in Finding.objects.filter(
+            Q(inspection__site__operator=company) | Q(inspection__site__contractor=company),
+            status=Finding.Status.OFFICIAL,
+            submission__received_at__gte=since,
+        ).values_list("severity", "violation_code", "inspection_id")
+    ]
+    cases = [
+        scoring.ScoredCase(deadline=d, rectified_on=r)
+        for d, r in ComplianceCase.objects.filter(
+            company=company, notice_issued_at__gte=since, deadline__isnull=False
+        ).values_list("deadline", "rectified_on")
+    ]
+    result = scoring.compute_score(today=today, inspections=inspections, findings=findings, cases=cases)
+    row = ComplianceScore.objects.create(
+        company=company,
+        computed_at=now,
+        window_start=start,
+        window_end=today,
+        score=result.score,
+        factors=result.factors,
+    )
+    for site in Site.objects.filter(Q(operator=company) | Q(contractor=company), is_active=True):
+        _site_risk_update(site, actor=actor)
+    return row
+
+
+def _site_risk_update(site: Site, *, actor: Any) -> None:
+    scored = []
+    for company_id in _companies_of(site):
+        latest = ComplianceScore.objects.filter(company_id=company_id).select_related("company").first()
+        if latest is not None:
+            scored.append(latest)
+    if not scored:
+        return
+    worst = min(scored, key=lambda s: s.score)
+    site_set_risk(
+        actor=actor,
+        site=site,
+        score=scoring.risk_from_score(worst.score),
+        factors={
+            "source": "compliance",
+            "formula": "risk = 100 - compliance score of the worst of operator and contractor",
+            "companies": [
+                {
+                    "company": str(s.company.uuid),
+                    "name": s.company.name_en,
+                    "score": str(s.score),
+                    "factors": s.factors,
+                }
+                for s in scored
+            ],
+        },
+    )
+
+
+# --- Referrals ---------------------------------------------------------------------------------
+
+_NATIONALITY_BANDS = {
+    "mainland_china": NationalityBand.MAINLAND_CHINA,
+    "hong_kong": NationalityBand.HONG_KONG_MACAO,
+    "macao": NationalityBand.HONG_KONG_MACAO,
+    "philippines": NationalityBand.SOUTH_EAST_ASIA,
+    "vietnam": NationalityBand.SOUTH_EAST_ASIA,
+    "indonesia": NationalityBand.SOUTH_EAST_ASIA,
+    "myanmar": NationalityBand.SOUTH_EAST_ASIA,
+    "nepal": NationalityBand.SOUTH_ASIA,
+    "other": NationalityBand.OTHER,
+}
+_IMMEDIATE_INDICATORS = {"fl_03", "fl_05"}  # restriction of movement, violence
+
+
+def _entry(answers: dict[str, Any], path: str) -> dict[str, Any]:
+    """The answers of one repeat entry, ``persons[2]`` (nested groups: ``a[0].b[1]``)."""
+    node: Any = answers
+    for part in path.split(".") if path else []:
+        name, _sep, rest = part.partition("[")
+        node = node.get(name, []) if isinstance(node, dict) else []
+        index = int(rest.rstrip("]")) if rest else 0
+        node = node[index] if isinstance(node, list) and index < len(node) else {}
+    return node if isinstance(node, dict) else {}
+
+
+def _referral_key(finding: Finding, submission: Submission) -> str:
+    template = submission.template_version.template.code
+    return f"{submission.inspection.uuid}:{template}:{finding.entry_path or finding.rule_code}"
+
+
+def referrals_for_findings(
+    *, submission: Submission, findings: Sequence[Finding], actor: Any
+) -> list[Referral]:
+    """The ingest hook: a potential victim flagged in the field is referred to protection at
+    once, inside the ingest transaction (no submission, no referral), and the notification is
+    queued through the outbox. A correction of the same submission moves the referral to its
+    new finding instead of referring the person twice."""
+    flagged = [f for f in findings if f.potential_victim]
+    if not flagged:
+        return []
+    answers = submission.answers or {}
+    protection = Agency.objects.filter(code=PROTECTION_AGENCY).first()
+    out = []
+    for finding in flagged:
+        entry = _entry(answers, finding.entry_path)
+        indicators = sorted(
+            k for k, v in entry.items() if k.startswith("fl_") and not k.endswith("_note") and v is True
+        )
+        age_band = entry.get("age_band") if entry.get("age_band") in AgeBand.values else AgeBand.UNKNOWN
+        minor = age_band in (AgeBand.UNDER_16, AgeBand.AGE_16_17) or entry.get("apparent_minor") is True
+        urgent = (
+            minor or bool(_IMMEDIATE_INDICATORS & set(indicators)) or entry.get("signs_of_violence") is True
+        )
+        key = _referral_key(finding, submission)
+        referral = Referral.objects.select_for_update().filter(key=key).first()
+        if referral is not None:
+            referral.finding = finding
+            referral.save(update_fields=["finding"])
+            out.append(referral)
+            continue
+        referral = Referral.objects.create(
+            key=key,
+            finding=finding,
+            referring_agency=finding.competent_agency,
+            referred_to=protection,
+            referred_to_code=PROTECTION_AGENCY,
+            site=submission.inspection.site,
+            observed_at=submission.received_at,
+            language=str(answers.get("interview_language") or ""),
+            interpreter_used=answers.get("interpreter_used")
+            if isinstance(answers.get("interpreter_used"), bool)
+            else None,
+            urgency=Referral.Urgency.IMMEDIATE if urgent else Referral.Urgency.SAME_DAY,
+            indicators=indicators,
+            nationality_band=_NATIONALITY_BANDS.get(str(entry.get("nationality")), NationalityBand.UNKNOWN),
+            sex=CodedSex.UNKNOWN,
+            age_band=age_band,
+            created_at=timezone.now(),
+        )
+        VictimPersonalDetails.objects.create(
+            referral=referral, field_reference=str(entry.get("person_ref") or "")[:200]
+        )
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.CREATE,
+            verb="referral_open",
+            obj=referral,
+            changes={"urgency": referral.urgency, "finding": str(finding.uuid)},
+        )
+        task_enqueue(task_name="compliance.referral_notify", kwargs={"referral_id": str(referral.uuid)})
+        out.append(referral)
+    return out
+
+
+def referral_notify(*, referral_uuid: str) -> Referral | None:
+    """Tell the protection agency about a new referral (once). The message carries what
+    protection needs and nothing that identifies the person. Mails go to
+    settings.REFERRAL_NOTIFY_EMAILS when set; the time of notice is recorded either way."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    with transaction.atomic():
+        referral = (
+            Referral.objects.select_for_update().select_related("site").filter(uuid=referral_uuid).first()
+        )
+        if referral is None or referral.notified_at is not None:
+            return referral
+        recipients = list(getattr(settings, "REFERRAL_NOTIFY_EMAILS", []) or [])
+        if recipients:
+            send_mail(
+                subject=f"[{referral.get_urgency_display()}] referral {str(referral.uuid)[:8]}",
+                message=(
+                    f"Referral {referral.uuid}\nWhere: {referral.site.name_en}, {referral.site.address}\n"
+                    f"When: {timezone.localtime(referral.observed_at):%Y-%m-%d %H:%M}\n"
+                    f"Language: {referral.language or '-'}\nUrgency: {referral.urgency}\n"
+                ),
+                from_email=None,
+                recipient_list=recipients,
+            )
+        referral.notified_at = timezone.now()
+        referral.save(update_fields=["notified_at"])
+        audit_record(
+            actor=None,
+            action=AuditEntry.Action.OTHER,
+            verb="referral_notify",
+            obj=referral,
+            changes={"recipients": len(recipients)},
+        )
+    return referral
+
+
+_DETAIL_FIELDS = ("full_name", "date_of_birth", "nationality", "travel_document", "contact", "notes")
+
+
+@transaction.atomic
+def victim_details_record(
+    *, user: Any, details: VictimPersonalDetails, request: Any = None, **fields: Any
+) -> VictimPersonalDetails:
+    """The victim-protection officer records what the person tells them. The audit entry names
+    the fields changed, never their values."""
+    _require_role(user, Role.VICTIM_PROTECTION)
+    unknown = set(fields) - set(_DETAIL_FIELDS)
+    if unknown:
+        raise InvalidInput(errors={k: [str(_("Unknown field."))] for k in sorted(unknown)})
+    changed = sorted(k for k, v in fields.items() if getattr(details, k) != v)
+    for k, v in fields.items():
+        setattr(details, k, v)
+    _full_clean(details, exclude=["referral"])
+    details.save()
+    audit_record(
+        actor=user,
+        action=AuditEntry.Action.UPDATE,
+        verb="victim_details_record",
+        obj=details.referral,
+        object_type="compliance.victimpersonaldetails",
+        changes={"fields": changed},
+        request=request,
+    )
+    return details
+
+
+@transaction.atomic
+def referral_update(
+    *,
+    user: Any,
+    referral: Referral,
+    status: str | None = None,
+    assessment: str | None = None,
+    sex: str | None = None,
+    request: Any = None,
+) -> Referral:
+    """The victim-protection officer advances a referral and completes its coded fields."""
+    _require_role(user, Role.VICTIM_PROTECTION)
+    fields = {
+        k: v for k, v in {"status": status, "assessment": assessment, "sex": sex}.items() if v is not None
+    }
+    changes = {k: [getattr(referral, k), v] for k, v in fields.items() if getattr(referral, k) != v}
+    for k, v in fields.items():
+        setattr(referral, k, v)
+    _full_clean(referral, exclude=["key", "finding", "site", "referring_agency", "referred_to"])
+    referral.save(update_fields=list(fields) or None)
+    audit_record(
+        actor=user,
+        action=AuditEntry.Action.UPDATE,
+        verb="referral_update",
+        obj=referral,
+        changes=changes,
+        request=request,
+    )
+    return referral
+
+
+@transaction.atomic
+def protection_service_record(
+    *,
+    user: Any,
+    referral: Referral,
+    kind: str,
+    provider_kind: str,
+    provider_name: str,
+    started_on: dt.date,
+    ended_on: dt.date | None = None,
+    note: str = "",
+    request: Any = None,
+) -> ProtectionService:
+    _require_role(user, Role.VICTIM_PROTECTION)
+    if ended_on is not None and ended_on < started_on:
+        raise InvalidInput(errors={"ended_on": [str(_("The end comes before the start."))]})
+    row = ProtectionService(
+        referral=referral,
+        kind=kind,
+        provider_kind=provider_kind,
+        provider_name=provider_name.strip(),
+        started_on=started_on,
+        ended_on=ended_on,
+        note=note.strip(),
+        recorded_by=user,
+        recorded_at=timezone.now(),
+    )
+    _full_clean(row, exclude=["referral", "recorded_by", "uuid"])
+    row.save()
+    audit_record(
+        actor=user,
+        action=AuditEntry.Action.CREATE,
+        verb="protection_service_record",
+        obj=row,
+        request=request,
+    )
+    return row
+
+
+@transaction.atomic
+def prosecution_record(
+    *,
+    user: Any,
+    kind: str,
+    offence: str,
+    on: dt.date,
+    file_reference: str,
+    case: ComplianceCase | None = None,
+    referral: Referral | None = None,
+    defendants: int = 1,
+    note: str = "",
+    request: Any = None,
+) -> ProsecutionRecord:
+    """Record a transfer to the prosecutors, a prosecution or a judgment, for the user's agency."""
+    officer = _officer_of(user)
+    _require_role(user, Role.REVIEWER)
+    if on > _today():
+        raise InvalidInput(errors={"on": [str(_("This date is in the future."))]})
+    if ProsecutionRecord.objects.filter(file_reference=file_reference.strip(), kind=kind).exists():
+        raise Conflict(str(_("This step is already recorded for this file.")), errors={"kind": [kind]})
+    row = ProsecutionRecord(
+        kind=kind,
+        offence=offence,
+        on=on,
+        agency_id=officer.agency_id,
+        file_reference=file_reference.strip(),
+        case=case,
+        referral=referral,
+        defendants=defendants,
+        note=note.strip(),
+        recorded_by=user,
+        recorded_at=timezone.now(),
+    )
+    _full_clean(row, exclude=["agency", "recorded_by", "case", "referral", "uuid"])
+    row.save()
+    audit_record(
+        actor=user, action=AuditEntry.Action.CREATE, verb="prosecution_record", obj=row, request=request
+    )
+    return row

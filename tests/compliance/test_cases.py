@@ -1,0 +1,201 @@
+"""Compliance cases: opening from official findings, the notice, the deadline, the outcome."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from backend.audit.models import AuditEntry
+from backend.compliance import services
+from backend.compliance.models import CaseEvent, ComplianceCase
+from backend.compliance.notice import notice_render_html
+from backend.core.errors import InvalidInput
+from backend.inspections.models import Finding
+from backend.planning.models import DueWork
+from backend.registry.models import Role
+from tests import factories
+
+
+@pytest.fixture
+def approved(joint, bob, carol, percy):
+    construction = joint.submit_construction(bob)
+    services.submission_approve(user=carol.user, submission=construction.submission)
+    services.submission_approve(user=percy.user, submission=construction.submission)
+    return construction
+
+
+def _dsal(approved):
+    return [f for f in Finding.objects.filter(submission=approved.submission, competent_agency__code="DSAL")]
+
+
+def _open(api, who, findings, **extra):
+    body = {"findings": [str(f.uuid) for f in findings], "reason": "Found on inspection", **extra}
+    return api.as_(who).post("/api/v1/cases/open/", body, format="json")
+
+
+def test_open_case_records_who_when_why(approved, carol, api):
+    r = _open(api, carol, _dsal(approved), corrective_days=10)
+    assert r.status_code == 201, r.content
+    case = ComplianceCase.objects.get(uuid=r.json()["id"])
+    assert (case.status, case.corrective_days, case.deadline, case.agency.code) == ("open", 10, None, "DSAL")
+    event = case.events.get()
+    assert (event.kind, event.actor, event.reason) == ("opened", carol.user, "Found on inspection")
+    assert AuditEntry.objects.filter(verb="case_open", object_id=str(case.uuid), actor=carol.user).exists()
+
+
+def test_draft_or_foreign_findings_cannot_open_a_case(joint, bob, carol, api):
+    construction = joint.submit_construction(bob)
+    drafts = [f for f in construction.findings if f.competent_agency_code == "DSAL"]
+    r = _open(api, carol, drafts)
+    assert r.status_code == 400 and "findings" in r.json()["errors"]
+    psp = [f for f in construction.findings if f.competent_agency_code == "PSP"]
+    r = _open(api, carol, psp)  # not even visible to the labour bureau
+    assert r.status_code == 400 and r.json()["errors"]["findings"] == [f"Unknown finding: {psp[0].uuid}"]
+    assert not ComplianceCase.objects.exists() and not CaseEvent.objects.exists()
+
+
+def test_a_finding_belongs_to_one_case(approved, carol, api):
+    assert _open(api, carol, _dsal(approved)).status_code == 201
+    again = _open(api, carol, _dsal(approved)[:1])
+    assert again.status_code == 409
+    assert ComplianceCase.objects.count() == 1
+
+
+def test_bad_input_is_a_problem_and_writes_nothing(approved, carol, api):
+    for body in (
+        {"findings": [], "reason": "x"},
+        {"findings": ["nope"], "reason": "x"},
+        {"findings": [str(_dsal(approved)[0].uuid)], "reason": ""},
+        {"findings": [str(_dsal(approved)[0].uuid)], "reason": "x", "corrective_days": 0},
+    ):
+        r = api.as_(carol).post("/api/v1/cases/open/", body, format="json")
+        assert r.status_code == 400, body
+        assert r["Content-Type"] == "application/problem+json" and r.json()["errors"]
+    assert not ComplianceCase.objects.exists()
+
+
+def test_case_against_a_subcontractor_down_the_chain(approved, joint, carol, api):
+    sub = factories.company(kind="subcontractor", name_en="Small Crew", main_contractor=joint.contractor)
+    stranger = factories.company(kind="contractor", name_en="Stranger Ltd")
+    assert _open(api, carol, _dsal(approved)[:1], company=str(stranger.uuid)).status_code == 400
+    r = _open(api, carol, _dsal(approved)[:1], company=str(sub.uuid))
+    assert r.status_code == 201 and r.json()["company"] == str(sub.uuid)
+
+
+def test_notice_renders_in_three_languages_before_and_after_issue(approved, carol, api):
+    case = services.case_open(user=carol.user, findings=_dsal(approved), reason="x")
+    draft = notice_render_html(case, "en")
+    assert "DRAFT" in draft and "(set when the notice is issued)" in draft
+    services.case_notice_issue(user=carol.user, case=case)
+    case.refresh_from_db()
+    for lang, words in {"en": "Rectify by", "zh-hant": "糾正期限", "pt": "Prazo para regularizar"}.items():
+        html = notice_render_html(case, lang)
+        assert words in html and case.deadline.isoformat() in html and "DRAFT" not in html
+        assert f'lang="{lang}"' in html
+    assert "身份證明文件" in notice_render_html(case, "zh-hant")  # the catalogue's title for V-12
+    assert api.as_(carol).get(f"/api/v1/cases/{case.uuid}/notice/fr/").status_code == 404
+
+
+def test_notice_is_issued_once(approved, carol, api):
+    case = services.case_open(user=carol.user, findings=_dsal(approved), reason="x")
+    assert (
+        api.as_(carol).post(f"/api/v1/cases/{case.uuid}/issue-notice/", {}, format="json").status_code == 200
+    )
+    again = api.as_(carol).post(f"/api/v1/cases/{case.uuid}/issue-notice/", {}, format="json")
+    assert again.status_code == 409 and again.json()["code"] == "case_state"
+
+
+def test_deadline_job_waits_for_the_deadline_and_runs_safely_twice(approved, carol):
+    case = services.case_open(user=carol.user, findings=_dsal(approved), reason="x", corrective_days=5)
+    services.case_notice_issue(user=carol.user, case=case)
+    start = timezone.now()
+    with time_machine.travel(start + dt.timedelta(days=5), tick=False):
+        assert services.case_deadlines_process() == []  # on the deadline day: not yet
+    with time_machine.travel(start + dt.timedelta(days=6), tick=False):
+        assert len(services.case_deadlines_process()) == 1
+        assert services.case_deadlines_process() == []
+        due = DueWork.objects.get()
+        assert services.case_follow_up_request(case=case) == due
+        assert due.earliest == timezone.localdate() and due.latest == due.earliest + dt.timedelta(days=14)
+    assert DueWork.objects.count() == 1
+    assert (due.priority, due.status) == (2, "open")
+
+
+def test_the_periodic_task_requests_follow_ups(approved, carol):
+    from backend.compliance.tasks import deadlines_due
+
+    case = services.case_open(user=carol.user, findings=_dsal(approved), reason="x", corrective_days=1)
+    services.case_notice_issue(user=carol.user, case=case)
+    with time_machine.travel(timezone.now() + dt.timedelta(days=3), tick=False):
+        assert deadlines_due.apply(throw=True).result == 1
+        assert deadlines_due.apply(throw=True).result == 0
+    assert ComplianceCase.objects.get(pk=case.pk).status == "follow_up"
+
+
+def test_outcomes(approved, carol, api):
+    case = services.case_open(user=carol.user, findings=_dsal(approved), reason="x")
+    url = f"/api/v1/cases/{case.uuid}/outcome/"
+    client = api.as_(carol)
+    assert client.post(url, {"outcome": "penalty", "reason": "fine"}, format="json").status_code == 400
+    assert (
+        client.post(
+            url, {"outcome": "penalty", "reason": "fine", "penalty_amount": "-5"}, format="json"
+        ).status_code
+        == 400
+    )
+    assert (
+        client.post(
+            url, {"outcome": "rectified", "reason": "x", "penalty_amount": "10"}, format="json"
+        ).status_code
+        == 400
+    )
+    assert client.post(url, {"outcome": "nonsense", "reason": "x"}, format="json").status_code == 400
+    assert ComplianceCase.objects.get(pk=case.pk).status == "open"
+    r = client.post(
+        url, {"outcome": "penalty", "reason": "Second offence", "penalty_amount": "20000"}, format="json"
+    )
+    assert r.status_code == 200, r.content
+    assert (r.json()["status"], r.json()["penalty_amount"]) == ("closed", "20000.00")
+    assert client.post(url, {"outcome": "closed", "reason": "again"}, format="json").status_code == 409
+    events = [e["kind"] for e in client.get(f"/api/v1/cases/{case.uuid}/").json()["timeline"]]
+    assert events == ["opened", "outcome"]
+
+
+def test_rectified_case_records_the_day(approved, carol):
+    case = services.case_open(user=carol.user, findings=_dsal(approved), reason="x")
+    services.case_notice_issue(user=carol.user, case=case)
+    case = services.case_decide(user=carol.user, case=case, outcome="rectified", reason="Permit shown")
+    assert case.rectified_on == timezone.localdate() and case.penalty_amount is None
+
+
+def test_service_refuses_a_zero_penalty(approved, carol):
+    case = services.case_open(user=carol.user, findings=_dsal(approved), reason="x")
+    with pytest.raises(InvalidInput):
+        services.case_decide(
+            user=carol.user, case=case, outcome="penalty", reason="x", penalty_amount=Decimal("0")
+        )
+    assert ComplianceCase.objects.get(pk=case.pk).status == "open"
+
+
+def test_comments_go_on_the_timeline(approved, carol, api):
+    case = services.case_open(user=carol.user, findings=_dsal(approved), reason="x")
+    r = api.as_(carol).post(
+        f"/api/v1/cases/{case.uuid}/comments/", {"text": "Called the site manager"}, format="json"
+    )
+    assert r.status_code == 201 and r.json()["who"] == "carol"
+    assert (
+        api.as_(carol).post(f"/api/v1/cases/{case.uuid}/comments/", {"text": " "}, format="json").status_code
+        == 400
+    )
+
+
+def test_only_a_reviewer_of_the_agency_acts_on_its_cases(approved, carol, andy, api):
+    case = services.case_open(user=carol.user, findings=_dsal(approved), reason="x")
+    assert Role.ANALYST in andy.role_codes()
+    assert api.as_(andy).get(f"/api/v1/cases/{case.uuid}/").status_code == 200  # may read
+    r = api.as_(andy).post(f"/api/v1/cases/{case.uuid}/comments/", {"text": "hi"}, format="json")
+    assert r.status_code == 403 and r.json()["code"] == "not_allowed"
