@@ -217,8 +217,6 @@ CHECKIN_RADIUS_METRES = env_int("CHECKIN_RADIUS_METRES", 150, minimum=1)
 DEVICE_CLOCK_SKEW_SECONDS = env_int("DEVICE_CLOCK_SKEW_SECONDS", 300, minimum=1)
 # Attachments: largest accepted upload, and the content types accepted (sniffed, not trusted).
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 15 * 1024 * 1024, minimum=1024)
-# Idempotency keys (client UUIDs) are kept at least as long as a phone may stay offline.
-IDEMPOTENCY_KEEP_DAYS = env_int("IDEMPOTENCY_KEEP_DAYS", 30, minimum=30)
 
 # --- Compliance ----------------------------------------------------------------------------
 # Who is e-mailed when a potential victim is referred (no personal details in the mail).

@@ -18,7 +18,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -33,6 +33,15 @@ from backend.registry.models import Officer
 from mobile_api.authentication import DeviceTokenAuthentication
 
 BATCH_LIMIT = 200
+# The phone sends JSON, and bodies with nested objects can only be JSON: the schema offers that
+# media type alone (DRF's default parsers would also advertise forms, which cannot carry them).
+JSON = "application/json"
+DEVICE_TIME = OpenApiParameter(
+    "X-Device-Time",
+    OpenApiTypes.DATETIME,
+    OpenApiParameter.HEADER,
+    description="the phone's clock at sending, with a zone offset: recorded, never trusted",
+)
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
 
 
@@ -162,6 +171,7 @@ class AssignmentListApi(MobileApi):
     Pass the `cursor` of the previous answer as `since` to get only what changed since."""
 
     @extend_schema(
+        operation_id="mobile_v1_assignments_list",
         parameters=[
             OpenApiParameter("since", OpenApiTypes.STR, description="cursor from the previous answer")
         ],
@@ -194,6 +204,14 @@ class TemplateVersionApi(MobileApi):
     """A checklist version's definition. Immutable once published, so cache it by its ETag."""
 
     @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "If-None-Match",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="ETags the phone holds",
+            )
+        ],
         responses={
             200: inline_serializer(
                 "TemplateVersion",
@@ -206,7 +224,7 @@ class TemplateVersionApi(MobileApi):
                 },
             ),
             304: None,
-        }
+        },
     )
     def get(self, request: Request, version_id: str) -> HttpResponse:
         version = checklist_selectors.template_version_get(user=request.user, uuid=version_id)
@@ -235,6 +253,8 @@ class TemplateVersionApi(MobileApi):
 
 
 class CheckInApi(MobileApi):
+    # Named: other modules' nested "Input" and "Output" would otherwise share one component.
+    @extend_schema_serializer(component_name="CheckInInput")
     class Input(serializers.Serializer):
         id = serializers.UUIDField()
         latitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-90, max_value=90)
@@ -244,6 +264,7 @@ class CheckInApi(MobileApi):
         )
         device_time = serializers.DateTimeField()
 
+    @extend_schema_serializer(component_name="CheckInOutput")
     class Output(serializers.Serializer):
         id = serializers.UUIDField(source="uuid")
         distance_m = serializers.DecimalField(max_digits=10, decimal_places=1)
@@ -251,7 +272,7 @@ class CheckInApi(MobileApi):
         clock_skewed = serializers.BooleanField()
         received_at = serializers.DateTimeField()
 
-    @extend_schema(request=Input, responses={201: Output, 200: Output})
+    @extend_schema(request={JSON: Input}, parameters=[DEVICE_TIME], responses={201: Output, 200: Output})
     def post(self, request: Request, inspection_id: str) -> Response:
         officer = self.officer(request)
         inspection = selectors.assignment_get_for_officer(officer=officer, uuid=inspection_id)
@@ -386,7 +407,9 @@ class SubmissionCreateApi(MobileApi):
     with other content 409, and the stored one is unchanged."""
 
     @extend_schema(
-        request=SubmissionInputSerializer, responses={201: SubmissionOutput, 200: SubmissionOutput}
+        request={JSON: SubmissionInputSerializer},
+        parameters=[DEVICE_TIME],
+        responses={201: SubmissionOutput, 200: SubmissionOutput},
     )
     def post(self, request: Request) -> Response:
         code, body = _ingest(self.officer(request), request.data, _device_time(request), request)
@@ -405,7 +428,8 @@ class SubmissionBatchApi(MobileApi):
         items = serializers.ListField(min_length=1, max_length=BATCH_LIMIT)
 
     @extend_schema(
-        request=inline_serializer("SubmissionBatch", {"items": SubmissionInputSerializer(many=True)}),
+        request={JSON: inline_serializer("SubmissionBatch", {"items": SubmissionInputSerializer(many=True)})},
+        parameters=[DEVICE_TIME],
         responses=inline_serializer(
             "SubmissionBatchResult",
             {
@@ -449,8 +473,16 @@ class AttachmentApi(MobileApi):
 
     parser_classes: list[Any] = []  # the body is read as a stream, never parsed
 
+    @extend_schema_serializer(component_name="AttachmentReceipt")
+    class Output(serializers.Serializer):
+        name = serializers.CharField()
+        sha256 = serializers.CharField()
+        size = serializers.IntegerField()
+        content_type = serializers.CharField()
+        submission_complete = serializers.BooleanField()
+
     @extend_schema(
-        request={"application/octet-stream": OpenApiTypes.BINARY}, responses={201: None, 200: None}
+        request={"application/octet-stream": OpenApiTypes.BINARY}, responses={201: Output, 200: Output}
     )
     def put(self, request: Request, submission_id: str, name: str) -> Response:
         officer = self.officer(request)
@@ -479,9 +511,16 @@ class AttachmentApi(MobileApi):
             "content_type": attachment.content_type,
             "submission_complete": not any(a.received_at is None for a in submission.attachments.all()),
         }
-        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        return Response(
+            self.Output(body).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    # Served as what the bytes are (sniffed on upload), never as a generic octet stream.
+    @extend_schema(
+        responses={
+            (200, content_type): OpenApiTypes.BINARY for content_type in services.ATTACHMENT_CONTENT_TYPES
+        }
+    )
     def get(self, request: Request, submission_id: str, name: str) -> FileResponse:
         submission = selectors.submission_get_for_officer(officer=self.officer(request), uuid=submission_id)
         attachment = next((a for a in submission.attachments.all() if a.name == name), None)

@@ -361,6 +361,8 @@ def plan_view(job: PlanningJob) -> dict[str, Any]:
     return {
         "job": str(job.uuid),
         "status": job.status,
+        "replan_of": str(job.replan_of.uuid) if job.replan_of_id else None,
+        "moves": job.moves,
         "routes": routes,
         "unplanned": [{**u, "site": names.get(u["visit_id"], "")} for u in job.plan.get("unplanned", [])],
         "evaluation": job.evaluation,
@@ -425,6 +427,33 @@ class PlanPublishApi(PlannerApi):
         return Response(plan_view(job))
 
 
+class PlanReplanApi(PlannerApi):
+    """An officer drops out of the published plan: a new draft that keeps what is done and moves
+    as few visits as possible (``moves`` counts them). Publish it like any plan."""
+
+    class Input(serializers.Serializer):
+        officer = serializers.UUIDField()
+        since = serializers.DateTimeField(required=False, allow_null=True)
+        time_limit_seconds = serializers.IntegerField(min_value=1, max_value=60, default=10)
+
+    @extend_schema(request=Input, responses=dict)
+    def post(self, request: Request, kind: str, subject_id: str) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        officer = Officer.objects.filter(uuid=v["officer"]).first()
+        if officer is None:
+            raise NotFound("No such officer.", errors={"officer": ["Unknown officer."]})
+        job = services.plan_replan(
+            actor=request.user,
+            job=_latest(request, kind, subject_id),
+            officer_out=officer,
+            since=v.get("since"),
+            time_limit_seconds=v["time_limit_seconds"],
+        )
+        return Response(plan_view(job), status=status.HTTP_201_CREATED)
+
+
 class BriefingApi(PlannerApi):
     """One team's route as a printable page, or as CSV (``…/csv/``)."""
 
@@ -475,6 +504,9 @@ urlpatterns = [
         "planning/<str:kind>/<str:subject_id>/plan/publish/",
         PlanPublishApi.as_view(),
         name="planning-publish",
+    ),
+    path(
+        "planning/<str:kind>/<str:subject_id>/plan/replan/", PlanReplanApi.as_view(), name="planning-replan"
     ),
     path(
         "planning/<str:kind>/<str:subject_id>/plan/briefings/<int:route>/",

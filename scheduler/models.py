@@ -134,12 +134,23 @@ class PlanningJob(models.Model):
     progress = models.FloatField(_("progress"), default=0.0)
     best_objective = models.FloatField(_("best objective so far"), null=True, blank=True)
     cancel_requested = models.BooleanField(_("cancel requested"), default=False)
-    # The problem's ids (officers, sites, visits) mapped back to database objects, the plan and
-    # its evaluation by the independent checker.
-    problem = models.JSONField(_("problem"), default=dict, blank=True)
+    # The draft plan (ids: officer and site UUIDs, target ids or due-work UUIDs) and its
+    # evaluation by the independent checker.
     plan = models.JSONField(_("draft plan"), default=dict, blank=True)
     evaluation = models.JSONField(_("evaluation"), default=dict, blank=True)
     pins = models.JSONField(_("pinned visits"), default=dict, blank=True)
+    # After publishing: which team and inspection each route and visit became, so that a
+    # re-plan can change them in place.
+    published_refs = models.JSONField(_("published as"), default=dict, blank=True)
+    replan_of = models.ForeignKey(
+        "self",
+        verbose_name=_("re-plan of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replans",
+    )
+    moves = models.PositiveIntegerField(_("visits moved by the re-plan"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
@@ -20,7 +21,7 @@ from backend.audit.services import audit_record
 from backend.checklists.selectors import template_version_latest
 from backend.core.errors import Conflict, InvalidInput, NotFound
 from backend.inspections import services as inspections
-from backend.inspections.models import Operation
+from backend.inspections.models import Inspection, Operation, Team
 from backend.outbox.services import task_enqueue
 from backend.planning.models import DueWork
 from backend.registry.models import Agency, Officer, Site, Unit
@@ -431,10 +432,18 @@ def _versions(category: str) -> tuple[Any, list[Any]]:
     return versions[0], versions[1:]
 
 
+def route_ref(route: solver.Route) -> str:
+    """A route's identity across re-plans: its joint team, else its officers and day."""
+    return route.team_id or f"{'+'.join(route.officer_ids)}@{route.day}"
+
+
 @transaction.atomic
 def plan_publish(*, actor: Any, job: PlanningJob) -> PlanningJob:
     """Turn the draft plan into teams and inspections (through the inspections service) and
-    publish the operation or programme. Nothing reaches a phone before the reveal time."""
+    publish the operation or programme. Nothing reaches a phone before the reveal time.
+
+    A re-plan (``job.replan_of``) changes the published teams and inspections in place instead:
+    new members, moved or cancelled visits; work already started is never touched."""
     job = (
         PlanningJob.objects.select_for_update(of=("self",))
         .select_related("operation", "programme")
@@ -453,72 +462,189 @@ def plan_publish(*, actor: Any, job: PlanningJob) -> PlanningJob:
         str(o.uuid): o
         for o in Officer.objects.filter(uuid__in={i for r in plan.routes for i in r.officer_ids})
     }
-    sites = {str(s.uuid): s for s in Site.objects.filter(uuid__in={v.site_id for v in problem.visits})}
-    created = 0
-    if job.operation_id:
-        operation = job.operation
-        _editable(operation)
-        targets = {str(t.pk): t for t in operation.targets.all()}
-        for index, route in enumerate(plan.routes, start=1):
-            if not route.stops:
-                continue
+    subject = job.operation or job.programme
+    if job.operation_id and job.replan_of_id is None:
+        _editable(job.operation)
+    refs: dict[str, dict[str, str]] = {
+        "teams": dict(job.published_refs.get("teams", {})),
+        "inspections": dict(job.published_refs.get("inspections", {})),
+    }
+    teams = {str(t.uuid): t for t in Team.objects.filter(uuid__in=refs["teams"].values())}
+    issued = {str(i.uuid): i for i in Inspection.objects.filter(uuid__in=refs["inspections"].values())}
+    work = _work_items(job, problem)
+    touched = 0
+    planned_visits: set[str] = set()
+    for index, route in enumerate(plan.routes, start=1):
+        if not route.stops:
+            continue
+        members = [officers[i] for i in route.officer_ids]
+        leader = officers.get(route.leader_id or "")
+        team = teams.get(refs["teams"].get(route_ref(route), ""))
+        if team is None:
             team = inspections.team_create(
                 actor=actor,
-                name=f"{operation.name} – team {index}",
-                members=[officers[i] for i in route.officer_ids],
-                leader=officers.get(route.leader_id or ""),
-                operation=operation,
+                name=_team_name(subject, route, index),
+                members=members,
+                leader=leader,
+                operation=job.operation,
             )
-            for order, stop in enumerate(route.stops, start=1):
-                target = targets[stop.visit_id]
-                main, extra = _versions(target.category)
-                inspections.inspection_issue(
+            refs["teams"][route_ref(route)] = str(team.uuid)
+        elif {o.pk for o in team.members.all()} != {o.pk for o in members}:
+            inspections.team_set_members(actor=actor, team=team, members=members, leader=leader)
+        for order, stop in enumerate(route.stops, start=1):
+            planned_visits.add(stop.visit_id)
+            start, end = clock.at(stop.start), clock.at(stop.end)
+            existing = issued.get(refs["inspections"].get(stop.visit_id, ""))
+            if existing is None:
+                inspection = _issue(actor, job, work[stop.visit_id], team, start, end, order)
+                refs["inspections"][stop.visit_id] = str(inspection.uuid)
+                touched += 1
+            elif existing.status in (Inspection.Status.PLANNED, Inspection.Status.ASSIGNED) and (
+                existing.team_id != team.pk or existing.planned_start != start
+            ):
+                inspections.inspection_reschedule(
                     actor=actor,
-                    site=target.site,
-                    category=target.category,
-                    template_version=main,
-                    additional_versions=extra,
-                    planned_start=clock.at(stop.start),
-                    planned_end=clock.at(stop.end),
+                    inspection=existing,
                     team=team,
-                    operation=operation,
+                    planned_start=start,
+                    planned_end=end,
                     route_order=order,
-                    priority=target.priority,
                 )
-                created += 1
-        inspections.operation_publish(actor=actor, operation=operation)
-    else:
-        programme = job.programme
-        due = {str(d.uuid): d for d in DueWork.objects.filter(uuid__in=[v.id for v in problem.visits])}
-        for index, route in enumerate(plan.routes, start=1):
-            if not route.stops:
-                continue
-            team = inspections.team_create(
-                actor=actor,
-                name=f"{programme.name} – day {route.day + 1} crew {index}",
-                members=[officers[i] for i in route.officer_ids],
+                touched += 1
+    for visit_id, inspection_uuid in refs["inspections"].items():
+        existing = issued.get(inspection_uuid)
+        if (
+            visit_id not in planned_visits
+            and existing is not None
+            and existing.status
+            in (
+                Inspection.Status.PLANNED,
+                Inspection.Status.ASSIGNED,
             )
-            for order, stop in enumerate(route.stops, start=1):
-                work = due[stop.visit_id]
-                main, extra = _versions(work.category)
-                inspection = inspections.inspection_issue(
-                    actor=actor,
-                    site=sites[problem.visit_by_id[stop.visit_id].site_id],
-                    category=work.category,
-                    template_version=main,
-                    additional_versions=extra,
-                    planned_start=clock.at(stop.start),
-                    planned_end=clock.at(stop.end),
-                    team=team,
-                    route_order=order,
-                    priority=work.priority,
-                )
-                work.status, work.inspection = DueWork.Status.PLANNED, inspection
-                work.save(update_fields=["status", "inspection"])
-                created += 1
-        programme.status = Programme.Status.PUBLISHED
-        programme.save(update_fields=["status"])
+        ):
+            inspections.inspection_cancel(actor=actor, inspection=existing, reason="left out by a re-plan")
+            touched += 1
+    if job.replan_of_id is None:
+        if job.operation_id:
+            inspections.operation_publish(actor=actor, operation=job.operation)
+        else:
+            job.programme.status = Programme.Status.PUBLISHED
+            job.programme.save(update_fields=["status"])
     job.status = PlanningJob.Status.PUBLISHED
-    job.save(update_fields=["status"])
-    audit_record(actor=actor, action="update", verb="plan_publish", obj=job, changes={"inspections": created})
+    job.published_refs = refs
+    job.save(update_fields=["status", "published_refs"])
+    audit_record(actor=actor, action="update", verb="plan_publish", obj=job, changes={"inspections": touched})
     return job
+
+
+def _team_name(subject: Any, route: solver.Route, index: int) -> str:
+    if isinstance(subject, Operation):
+        return f"{subject.name} – team {index}"
+    return f"{subject.name} – day {route.day + 1} crew {index}"
+
+
+def _work_items(job: PlanningJob, problem: solver.Problem) -> dict[str, Any]:
+    """The database object behind each visit id: targets of an operation, or due work."""
+    if job.operation_id:
+        return {str(t.pk): t for t in job.operation.targets.select_related("site")}
+    return {
+        str(d.uuid): d
+        for d in DueWork.objects.filter(uuid__in=[v.id for v in problem.visits]).select_related("site")
+    }
+
+
+def _issue(
+    actor: Any, job: PlanningJob, item: Any, team: Any, start: dt.datetime, end: dt.datetime, order: int
+) -> Any:
+    main, extra = _versions(item.category)
+    inspection = inspections.inspection_issue(
+        actor=actor,
+        site=item.site,
+        category=item.category,
+        template_version=main,
+        additional_versions=extra,
+        planned_start=start,
+        planned_end=end,
+        team=team,
+        operation=job.operation,
+        route_order=order,
+        priority=item.priority,
+    )
+    if isinstance(item, DueWork):
+        item.status, item.inspection = DueWork.Status.PLANNED, inspection
+        item.save(update_fields=["status", "inspection"])
+    return inspection
+
+
+DONE = {
+    Inspection.Status.IN_PROGRESS,
+    Inspection.Status.SUBMITTED,
+    Inspection.Status.REVIEWED,
+    Inspection.Status.CLOSED,
+    Inspection.Status.NO_ACCESS,
+}
+
+
+@transaction.atomic
+def plan_replan(
+    *,
+    actor: Any,
+    job: PlanningJob,
+    officer_out: Officer,
+    since: dt.datetime | None = None,
+    time_limit_seconds: int = 10,
+) -> PlanningJob:
+    """An officer drops out of a published plan: keep what is done, replace the officer or move
+    their visits, changing as few visits as possible. The result is a draft (with ``moves``
+    counted) that the planner reads and publishes like any plan."""
+    if job.status != PlanningJob.Status.PUBLISHED:
+        raise PlanNotReady("Re-planning starts from a published plan.")
+    if job.replans.filter(status=PlanningJob.Status.SUCCEEDED).exists():
+        raise Conflict("A re-plan of this plan awaits publication; publish or discard it first.")
+    problem, clock = _build(job)
+    plan = problems.plan_from_json(job.plan)
+    if str(officer_out.uuid) not in {i for r in plan.routes for i in r.officer_ids}:
+        raise InvalidInput(errors={"officer": ["This officer has no visit in the plan."]})
+    statuses = dict(
+        Inspection.objects.filter(uuid__in=job.published_refs.get("inspections", {}).values()).values_list(
+            "uuid", "status"
+        )
+    )
+    done = frozenset(
+        visit
+        for visit, inspection in job.published_refs.get("inspections", {}).items()
+        if statuses.get(UUID(inspection)) in DONE
+    )
+    result = solver.replan(
+        problem,
+        plan,
+        done=done,
+        change=solver.Change(officer_out=str(officer_out.uuid), since=clock.minute(since or timezone.now())),
+        options=solver.SolveOptions(time_limit=float(time_limit_seconds), seed=job.seed),
+    )
+    evaluation = solver.evaluate(result.problem, result.plan)
+    new = PlanningJob.objects.create(
+        operation=job.operation,
+        programme=job.programme,
+        status=PlanningJob.Status.SUCCEEDED,
+        seed=job.seed,
+        time_limit_seconds=time_limit_seconds,
+        progress=1.0,
+        best_objective=evaluation.objective.scalar,
+        plan=problems.plan_to_json(result.plan),
+        evaluation=problems.evaluation_to_json(evaluation),
+        published_refs=job.published_refs,
+        replan_of=job,
+        moves=result.moves,
+        requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+        started_at=timezone.now(),
+        finished_at=timezone.now(),
+    )
+    audit_record(
+        actor=actor,
+        action="create",
+        verb="plan_replan",
+        obj=new,
+        changes={"officer_out": str(officer_out.uuid), "moves": result.moves, "strategy": result.strategy},
+    )
+    return new

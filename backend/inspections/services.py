@@ -193,6 +193,69 @@ def inspection_mark_reviewed(*, inspection: Inspection) -> bool:
 
 
 @transaction.atomic
+def team_set_members(
+    *, actor: Any, team: Team, members: Iterable[Officer], leader: Officer | None = None
+) -> Team:
+    """Change a team's make-up (e.g. an officer replaced after dropping out). Its inspections are
+    touched so that phones see the change on their next sync."""
+    members = list(members)
+    if not members:
+        raise InvalidInput(errors={"members": ["A team needs at least one officer."]})
+    before = sorted(str(o.uuid) for o in team.members.all())
+    team.members.set(members)
+    team.leader = leader if leader in members else None
+    team.save(update_fields=["leader"])
+    team.inspections.update(updated_at=timezone.now())
+    audit_record(
+        actor=actor,
+        action="update",
+        verb="team_set_members",
+        obj=team,
+        changes={"members": [before, sorted(str(o.uuid) for o in members)]},
+    )
+    return team
+
+
+@transaction.atomic
+def inspection_reschedule(
+    *,
+    actor: Any,
+    inspection: Inspection,
+    team: Team,
+    planned_start: dt.datetime,
+    planned_end: dt.datetime,
+    route_order: int,
+) -> Inspection:
+    """Move an issued inspection to another team or time (re-planning)."""
+    if inspection.status not in (Inspection.Status.PLANNED, Inspection.Status.ASSIGNED):
+        raise Conflict("Work already started or done stays where it is.")
+    changes = {
+        "team": [str(inspection.team.uuid) if inspection.team_id else None, str(team.uuid)],
+        "planned_start": [inspection.planned_start.isoformat(), planned_start.isoformat()],
+    }
+    inspection.team, inspection.route_order = team, route_order
+    inspection.planned_start, inspection.planned_end = planned_start, planned_end
+    inspection.status = Inspection.Status.ASSIGNED
+    inspection.save(
+        update_fields=["team", "route_order", "planned_start", "planned_end", "status", "updated_at"]
+    )
+    audit_record(actor=actor, action="update", verb="inspection_reschedule", obj=inspection, changes=changes)
+    return inspection
+
+
+@transaction.atomic
+def inspection_cancel(*, actor: Any, inspection: Inspection, reason: str) -> Inspection:
+    if inspection.status not in (Inspection.Status.PLANNED, Inspection.Status.ASSIGNED):
+        raise Conflict("Work already started or done cannot be cancelled.")
+    inspection.status = Inspection.Status.CANCELLED
+    inspection.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor, action="update", verb="inspection_cancel", obj=inspection, changes={"reason": reason}
+    )
+    return inspection
+
+
+@transaction.atomic
 def operation_publish(*, actor: Any, operation: Operation) -> Operation:
     operation.status = Operation.Status.PUBLISHED
     operation.save(update_fields=["status"])
@@ -221,8 +284,16 @@ def _digest(content: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+# clock_skew_seconds is a 32-bit column; a phone set to the year 9 is skewed all the same.
+_SKEW_LIMIT = 2**31 - 1
+
+
 def _skew_seconds(device_time: dt.datetime | None, received_at: dt.datetime) -> int | None:
-    return None if device_time is None else round((device_time - received_at).total_seconds())
+    """How far the phone's clock is ahead (negative: behind), clamped to what the column holds:
+    an absurd clock is recorded as skewed, never a reason to lose the officer's data."""
+    if device_time is None:
+        return None
+    return max(-_SKEW_LIMIT, min(_SKEW_LIMIT, round((device_time - received_at).total_seconds())))
 
 
 def _is_skewed(skew: int | None) -> bool:
@@ -635,6 +706,8 @@ _SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
     (b"%PDF-", 0, "application/pdf"),
 )
 _IMAGE_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+# What an attachment may be, and so what its served copy is sent as.
+ATTACHMENT_CONTENT_TYPES: tuple[str, ...] = tuple(c for _m, _o, c in _SIGNATURES)
 
 
 def sniff_content_type(head: bytes) -> str | None:
@@ -706,7 +779,7 @@ def attachment_store(
     if content_type is None:
         raise AttachmentTypeRefused(
             "Only JPEG, PNG and WebP photos and PDF documents are accepted.",
-            extra={"accepted_types": [c for _m, _o, c in _SIGNATURES]},
+            extra={"accepted_types": list(ATTACHMENT_CONTENT_TYPES)},
         )
     served = _strip_metadata(raw, content_type) if content_type in _IMAGE_FORMATS else raw
     with transaction.atomic():
