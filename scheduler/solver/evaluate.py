@@ -19,6 +19,7 @@ officer_unavailable         no shift of the officer overlaps the route
 shift_exceeded              the route overlaps a shift but leaves early or returns after its
                             end (+ allowed overtime), or leaves the operation's window
 officer_double_booked       one officer on two overlapping routes, or in two joint teams
+                            within one shift (a multi-night operation may regroup them)
 team_makeup_missing         the team lacks size, agency, skill, language, female officer or
                             leader rank needed by the visit or by the operation's team rule
 conflict_of_interest        an officer inspects a site or company they are conflicted with
@@ -118,7 +119,7 @@ def evaluate(problem: Problem, plan: Plan) -> Evaluation:
     waves = {w.id: w for w in op.waves} if op else {}
     stops_by_visit: dict[str, int] = defaultdict(int)
     wave_starts: dict[str, list[int]] = defaultdict(list)
-    busy: dict[str, list[tuple[int, int, int, str]]] = defaultdict(list)
+    busy: dict[str, list[tuple[int, int, int, str, int]]] = defaultdict(list)
     workload: dict[str, int] = defaultdict(int)
     total_travel = total_wait = total_overtime = 0
 
@@ -150,6 +151,8 @@ def evaluate(problem: Problem, plan: Plan) -> Evaluation:
             ok = [
                 s for s in m.shifts if s[0] <= route.departure and route.back <= s[1] + problem.max_overtime
             ]
+            # The shift the route belongs to (-1: none), so joint teams are checked per shift.
+            shift_no = next((i for i, s in enumerate(m.shifts) if s in ok), -1)
             if ok:
                 total_overtime += max(0, route.back - min(s[1] for s in ok))
             elif any(s[0] < route.back and route.departure < s[1] for s in m.shifts):
@@ -170,7 +173,7 @@ def evaluate(problem: Problem, plan: Plan) -> Evaluation:
                         route_index=ri,
                     )
                 )
-            busy[m.id].append((route.departure, route.back, ri, route.team_id))
+            busy[m.id].append((route.departure, route.back, ri, route.team_id, shift_no))
         if op is not None and (route.departure < op.start or route.back > op.end):
             out.append(Violation("shift_exceeded", "route outside the operation window", route_index=ri))
 
@@ -302,10 +305,16 @@ def evaluate(problem: Problem, plan: Plan) -> Evaluation:
 
     for oid, spans in busy.items():
         spans.sort()
-        teams = {t for *_, t in spans if t}
-        if op is not None and len(teams) > 1:
-            out.append(Violation("officer_double_booked", f"{oid} in teams {sorted(teams)}", officer_id=oid))
-        for (_s1, e1, r1, _), (s2, _e2, r2, _) in itertools.pairwise(spans):
+        teams_by_shift: dict[int, set[str]] = defaultdict(set)
+        for *_, team, shift_no in spans:
+            if team:
+                teams_by_shift[shift_no].add(team)
+        for teams in teams_by_shift.values():
+            if op is not None and len(teams) > 1:
+                out.append(
+                    Violation("officer_double_booked", f"{oid} in teams {sorted(teams)}", officer_id=oid)
+                )
+        for (_s1, e1, r1, *_), (s2, _e2, r2, *_) in itertools.pairwise(spans):
             if s2 < e1:
                 out.append(
                     Violation("officer_double_booked", f"{oid} on routes {r1} and {r2}", officer_id=oid)

@@ -23,21 +23,33 @@ The whole horizon is one prize-collecting VRPTW solved by PyVRP:
   shifts) and pays ``fairness_weight`` per minute above it (PyVRP overtime on
   ``shift_duration``), which spreads the work without ever costing a visit.
 
-The solution is re-timed with :func:`time_route` and every visit that cannot be planned comes
-back in ``Plan.unplanned`` with a reason code (see ``model.REASON_*``).
+Scale: every profile is a dense matrix over all locations, so memory grows as profiles ×
+locations². When that exceeds ``MAX_MATRIX_ENTRIES`` (weeks of work for dozens of officers),
+the horizon is cut into blocks of whole days solved one after the other, each with its share
+of the time limit: every visit goes to the least loaded block (work per vehicle) its copies
+reach, least flexible visits first, and a visit a block leaves out moves on to the next block.
+One block, the whole horizon as one model, whenever it fits.
+
+The solution is re-timed with :func:`time_route`; then ``balance`` (``BALANCE_SHARE`` of the
+time limit at most) inserts visits left out and evens out officers' totals over the horizon.
+Every visit that cannot be planned comes back in ``Plan.unplanned`` with a reason code (see
+``model.REASON_*``).
 """
 
 from __future__ import annotations
 
 import time
+from bisect import bisect_right
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import pairwise
 
 import numpy as np
 import pyvrp
 from pyvrp import Client, ClientGroup, Depot, Location, ProblemData, VehicleType
 
 from scheduler.solver import model as m
+from scheduler.solver.balance import balance
 from scheduler.solver.control import Progress, ShouldStop, SolveOptions, StopControl, report
 from scheduler.solver.model import Officer, Plan, Problem, Route, Unplanned, Visit, Window
 from scheduler.solver.schedule import time_route
@@ -49,6 +61,12 @@ from scheduler.solver.travel import max_matrix
 _FORBIDDEN = 10_000_000
 _FORBIDDEN_LIMIT = 1_000_000
 _ALWAYS: tuple[Window, ...] = ((-(10**9), 10**9),)
+# Dense matrix entries (profiles × locations²) one PyVRP model may hold: about 0.5 GB for our
+# distance and duration matrices and as much for PyVRP's copies. Beyond it the horizon is
+# split into blocks of days solved one after the other.
+MAX_MATRIX_ENTRIES = 30_000_000
+# Share of the time limit kept for the workload balancing pass.
+BALANCE_SHARE = 0.3
 
 
 @dataclass(frozen=True)
@@ -138,7 +156,106 @@ def plan_routine(
             matrices[key] = max_matrix(problem.travel, points, start, end)
         return matrices[key]
 
-    # Copies of each visit and the crews allowed for each copy.
+    copies = _copies(problem, crews, point_index, shift_matrix, unplanned)
+    vehicles = [(ci, shift) for ci, c in enumerate(crews) for shift in c.shifts]
+    if not copies or not vehicles or (should_stop is not None and should_stop()):
+        reason = m.REASON_CANCELLED if should_stop is not None and should_stop() else m.REASON_NO_SHIFT_FITS
+        unplanned += [Unplanned(vid, reason) for vid in dict.fromkeys(c.visit.id for c in copies)]
+        report(progress, 1.0, None)
+        return Plan((), tuple(unplanned), {"runtime": time.perf_counter() - t0, "iterations": 0})
+
+    blocks = _blocks(copies, vehicles, crews, len(problem.depots))
+    assigned = _assign_to_blocks(copies, vehicles, blocks)
+    build_time = time.perf_counter() - t0
+    search = replace(
+        options,
+        time_limit=options.time_limit * (1 - BALANCE_SHARE) / len(blocks),
+        max_iterations=None
+        if options.max_iterations is None
+        else max(1, options.max_iterations // len(blocks)),
+    )
+    routes: list[Route] = []
+    planned: set[str] = set()
+    dropped: list[str] = []
+    carried: set[str] = set()
+    stats: dict[str, float] = {"iterations": 0.0, "cost": 0.0, "clients": 0.0, "profiles": 0.0}
+    cancelled = False
+    for bi, (lo, hi) in enumerate(blocks):
+        wanted = assigned[bi] | carried
+        block_copies = [c for c in copies if c.visit.id in wanted and _in_block(c, lo, hi)]
+        block_vehicles = [(ci, s) for ci, s in vehicles if lo <= s[0] < hi]
+        if cancelled or not block_copies or not block_vehicles:
+            carried = wanted
+            continue
+        t_build = time.perf_counter()
+        data, client_copy, vehicle_of_type = _build_data(
+            problem,
+            options,
+            crews,
+            block_copies,
+            block_vehicles,
+            depot_ids,
+            points,
+            point_index,
+            shift_matrix,
+        )
+        build_time += time.perf_counter() - t_build
+        span = (0.05 + 0.85 * bi / len(blocks), 0.05 + 0.85 * (bi + 1) / len(blocks))
+        stop = StopControl(search, progress, should_stop, span=span)
+        report(progress, span[0], None)
+        result = pyvrp.solve(data, stop, seed=options.seed, display=False, collect_stats=False)
+        cancelled = stop.cancelled
+        stats["iterations"] += stop.iterations
+        stats["cost"] += float(result.cost()) if result.best.is_feasible() else float("inf")
+        stats["clients"] += data.num_clients
+        stats["profiles"] = max(stats["profiles"], data.num_profiles)
+        if result.best.is_feasible():
+            for r in result.best.routes():
+                ci, shift = vehicle_of_type[r.vehicle_type()]
+                crew = crews[ci]
+                visits = [client_copy[a.idx].visit for a in r.schedule() if a.is_client()]
+                route = _time_crew_route(problem, crew, shift, visits, r.start_time())
+                while route is None and visits:
+                    # Never expected (the model is conservative); keep what stays feasible.
+                    dropped.append(visits.pop().id)
+                    route = _time_crew_route(problem, crew, shift, visits, shift[0])
+                if route is not None and route.stops:
+                    routes.append(route)
+                    planned.update(s.visit_id for s in route.stops)
+        # What this block could not take moves on to the next one, if its window allows.
+        carried = {v for v in wanted if v not in planned}
+    balance_stats = {"moves": 0.0, "balance_runtime": 0.0}
+    if not cancelled:
+        deadline = time.perf_counter() + max(0.05, options.time_limit * BALANCE_SHARE)
+        routes, balance_stats = balance(problem, crews, routes, copies, deadline, should_stop)
+        planned = {s.visit_id for r in routes for s in r.stops}
+    seen = {u.visit_id for u in unplanned}
+    reason = m.REASON_CANCELLED if cancelled and not routes else m.REASON_NO_CAPACITY
+    for c in copies:
+        if c.visit.id not in planned and c.visit.id not in seen:
+            seen.add(c.visit.id)
+            detail = "re-timing failed" if c.visit.id in dropped else ""
+            unplanned.append(Unplanned(c.visit.id, reason, detail))
+    routes.sort(key=lambda r: (r.departure, r.officer_ids))
+    stats.update(
+        {
+            "runtime": time.perf_counter() - t0,
+            "build": build_time,
+            "blocks": float(len(blocks)),
+            "vehicle_types": float(len(vehicles)),
+            "cancelled": float(cancelled),
+            **balance_stats,
+        }
+    )
+    report(progress, 1.0, stats["cost"])
+    return Plan(tuple(routes), tuple(unplanned), stats)
+
+
+def _copies(problem, crews, point_index, shift_matrix, unplanned) -> list[_Copy]:
+    """Copies of each visit (one per usable opening window) and the crews allowed for each;
+    visits that cannot be planned at all go to ``unplanned`` with their reason."""
+    qualified_for: dict[object, list[int]] = {}
+    starts = [[s for s, _ in c.shifts] for c in crews]
     copies: list[_Copy] = []
     for visit in problem.visits:
         site = problem.site_by_id.get(visit.site_id)
@@ -146,7 +263,9 @@ def plan_routine(
             unplanned.append(Unplanned(visit.id, m.REASON_UNKNOWN_SITE, visit.site_id))
             continue
         req = visit.requirement
-        qualified = [i for i, c in enumerate(crews) if not req.unmet(c.officers)]
+        if req not in qualified_for:
+            qualified_for[req] = [i for i, c in enumerate(crews) if not req.unmet(c.officers)]
+        qualified = qualified_for[req]
         if not qualified:
             unplanned.append(Unplanned(visit.id, m.REASON_NO_QUALIFIED_OFFICER, ", ".join(req.unmet(()))))
             continue
@@ -158,19 +277,32 @@ def plan_routine(
         any_allowed = False
         visit_copies = []
         pi = point_index[site.point]
+        # Only crews with a member who visited this site before can be held back by rotation.
+        seen_site = [
+            i for i in free if any(site.id in problem.last_visits.get(o.id, ()) for o in crews[i].officers)
+        ]
         for tw in windows:
-            allowed = [
+            rotated = {
                 i
-                for i in free
-                if not any(problem.rotation_blocks(o.id, site.id, tw[0]) for o in crews[i].officers)
-            ]
+                for i in seen_site
+                if any(problem.rotation_blocks(o.id, site.id, tw[0]) for o in crews[i].officers)
+            }
+            allowed = [i for i in free if i not in rotated] if rotated else free
             any_allowed |= bool(allowed)
             fitting = set()
             for i in allowed:
-                di = point_index[problem.depot_by_id[crews[i].depot_id].point]
-                for shift in crews[i].shifts:
+                crew = crews[i]
+                di = point_index[problem.depot_by_id[crew.depot_id].point]
+                # Shifts are sorted and disjoint: only those starting before the window closes
+                # and ending after it opens can fit, the latest of them first.
+                k = bisect_right(starts[i], tw[1])
+                while k > 0:
+                    k -= 1
+                    shift = crew.shifts[k]
+                    if shift[1] + problem.max_overtime < tw[0] + visit.duration:
+                        break
                     mat = shift_matrix(shift[0], shift[1] + problem.max_overtime)
-                    if _shift_fits(problem, crews[i], shift, tw, visit, int(mat[di, pi]), int(mat[pi, di])):
+                    if _shift_fits(problem, crew, shift, tw, visit, int(mat[di, pi]), int(mat[pi, di])):
                         fitting.add(i)
                         break
             if fitting:
@@ -180,56 +312,51 @@ def plan_routine(
         elif not visit_copies:
             unplanned.append(Unplanned(visit.id, m.REASON_NO_SHIFT_FITS))
         copies += visit_copies
+    return copies
 
-    vehicles = [(ci, shift) for ci, c in enumerate(crews) for shift in c.shifts]
-    if not copies or not vehicles or (should_stop is not None and should_stop()):
-        reason = m.REASON_CANCELLED if should_stop is not None and should_stop() else m.REASON_NO_SHIFT_FITS
-        unplanned += [Unplanned(vid, reason) for vid in dict.fromkeys(c.visit.id for c in copies)]
-        report(progress, 1.0, None)
-        return Plan((), tuple(unplanned), {"runtime": time.perf_counter() - t0, "iterations": 0})
 
-    data, client_copy, vehicle_of_type = _build_data(
-        problem, options, crews, copies, vehicles, depot_ids, points, point_index, shift_matrix
-    )
-    stop = StopControl(options, progress, should_stop, span=(0.05, 0.95))
-    report(progress, 0.05, None)
-    result = pyvrp.solve(data, stop, seed=options.seed, display=False, collect_stats=False)
+def _blocks(copies, vehicles, crews, n_depots) -> list[tuple[int, int]]:
+    """Split the horizon into blocks of whole days, few enough that each block's PyVRP model
+    (one dense matrix per routing profile, roughly one profile per crew) fits the memory
+    budget; one block, the whole horizon, whenever it fits."""
+    n_locs = len({(c.visit.id, c.crews) for c in copies}) + n_depots
+    n_profiles = len({(ci, s[0] % 1440, s[1] - s[0]) for ci, s in vehicles})
+    first = min(s[0] for _, s in vehicles) // 1440
+    last = max(s[0] for _, s in vehicles) // 1440 + 1
+    days = last - first
+    n_blocks = 1
+    while n_blocks < days and n_profiles * (n_locs / n_blocks) ** 2 > MAX_MATRIX_ENTRIES:
+        n_blocks += 1
+    size = -(-days // n_blocks)
+    edges = [(first + k * size) * 1440 for k in range(1, n_blocks)]
+    return list(pairwise([-(10**9), *edges, 10**9]))
 
-    routes: list[Route] = []
-    planned: set[str] = set()
-    dropped: list[str] = []
-    if result.best.is_feasible():
-        for r in result.best.routes():
-            ci, shift = vehicle_of_type[r.vehicle_type()]
-            crew = crews[ci]
-            visits = [client_copy[a.idx].visit for a in r.schedule() if a.is_client()]
-            route = _time_crew_route(problem, crew, shift, visits, r.start_time())
-            while route is None and visits:
-                # Never expected (the model is conservative); keep what stays feasible.
-                dropped.append(visits.pop().id)
-                route = _time_crew_route(problem, crew, shift, visits, shift[0])
-            if route is not None and route.stops:
-                routes.append(route)
-                planned.update(s.visit_id for s in route.stops)
-    seen = {u.visit_id for u in unplanned}
-    reason = m.REASON_CANCELLED if stop.cancelled and not routes else m.REASON_NO_CAPACITY
+
+def _in_block(copy: _Copy, lo: int, hi: int) -> bool:
+    """True when a shift starting in ``[lo, hi)`` may serve the copy (a shift lasts < a day)."""
+    return lo <= copy.tw[1] and copy.tw[0] < hi + 1440
+
+
+def _assign_to_blocks(copies, vehicles, blocks) -> list[set[str]]:
+    """Each visit to one block its copies reach, least flexible first, to the least loaded
+    block (work per vehicle), so the work is spread over the horizon."""
+    if len(blocks) == 1:
+        return [{c.visit.id for c in copies}]
+    capacity = [max(1, sum(1 for _, s in vehicles if lo <= s[0] < hi)) for lo, hi in blocks]
+    options: dict[str, set[int]] = defaultdict(set)
+    work: dict[str, int] = {}
     for c in copies:
-        if c.visit.id not in planned and c.visit.id not in seen:
-            seen.add(c.visit.id)
-            detail = "re-timing failed" if c.visit.id in dropped else ""
-            unplanned.append(Unplanned(c.visit.id, reason, detail))
-    routes.sort(key=lambda r: (r.departure, r.officer_ids))
-    stats = {
-        "runtime": time.perf_counter() - t0,
-        "iterations": stop.iterations,
-        "cost": float(result.cost()) if result.best.is_feasible() else float("inf"),
-        "clients": data.num_clients,
-        "vehicle_types": data.num_vehicle_types,
-        "profiles": data.num_profiles,
-        "cancelled": float(stop.cancelled),
-    }
-    report(progress, 1.0, stats["cost"])
-    return Plan(tuple(routes), tuple(unplanned), stats)
+        work[c.visit.id] = c.visit.duration + 20
+        for bi, (lo, hi) in enumerate(blocks):
+            if _in_block(c, lo, hi):
+                options[c.visit.id].add(bi)
+    load = [0.0] * len(blocks)
+    out: list[set[str]] = [set() for _ in blocks]
+    for vid in sorted(options, key=lambda v: (len(options[v]), v)):
+        bi = min(options[vid], key=lambda b: (load[b] / capacity[b], b))
+        out[bi].add(vid)
+        load[bi] += work[vid]
+    return out
 
 
 def _time_crew_route(
@@ -279,11 +406,14 @@ def _build_data(problem, options, crews, copies, vehicles, depot_ids, points, po
     base_cache: dict[tuple[int, int], np.ndarray] = {}
     vehicle_types = []
     vehicle_of_type = []
+    forbidden_of: dict[int, tuple[int, ...]] = {}
     for ci, shift in vehicles:
         crew = crews[ci]
         end = shift[1] + problem.max_overtime
         span_key = (shift[0] % 1440, end - shift[0])
-        forbidden = tuple(li for li in range(n_depots, n_locs) if ci not in allowed_at[li])
+        if ci not in forbidden_of:
+            forbidden_of[ci] = tuple(li for li in range(n_depots, n_locs) if ci not in allowed_at[li])
+        forbidden = forbidden_of[ci]
         pkey = (forbidden, span_key)
         if pkey not in profiles:
             if span_key not in base_cache:

@@ -140,3 +140,59 @@ def joint_problem(
         sync_tolerance=tolerance,
     )
     return Problem((HQ,), sites, officers, visits, operation=op, **kw)
+
+
+def night_shifts(nights: int) -> tuple[tuple[int, int], ...]:
+    return tuple((d * DAY + 20 * 60, d * DAY + 28 * 60 + 30) for d in range(nights))
+
+
+def operation_problem(
+    n_targets: int = 8,
+    *,
+    nights: int = 2,
+    waves_per_night: int = 2,
+    n_officers: int = 12,
+    wave_of=None,
+    **kw,
+) -> Problem:
+    """Multi-night operation: waves at 22:00, 23:30 (, 01:00) each night, venues open
+    20:00-04:00 every night; officers on duty every night unless ``officers`` is given."""
+    starts = (22 * 60, 23 * 60 + 30, 25 * 60)[:waves_per_night]
+    waves = tuple(Wave(f"N{n + 1}W{k + 1}", n * DAY + s) for n in range(nights) for k, s in enumerate(starts))
+    night = tuple((d * DAY + 20 * 60, d * DAY + 28 * 60) for d in range(nights))
+    sites = tuple(site(i, opening=night) for i in range(n_targets))
+    visits = tuple(
+        visit(
+            i,
+            earliest=0,
+            latest=(nights + 1) * DAY,
+            duration=60,
+            priority=1 + i % 3,
+            waves=tuple(w for w in [wave_of(i) if wave_of else None] if w),
+        )
+        for i in range(n_targets)
+    )
+    officers = kw.pop("officers", None)
+    if officers is None:
+        officers = tuple(
+            officer(
+                f"o{i}",
+                ("PSP", "DSAL", "DSAT")[i % 3],
+                skills={"labour_inspector"} if i % 3 == 1 else (),
+                sex="F" if i % 4 == 2 else "M",
+                rank=1 + i % 4,
+                shifts=night_shifts(nights),
+            )
+            for i in range(n_officers)
+        )
+    op = JointOperation(
+        waves=waves,
+        depot_id="HQ",
+        start=21 * 60,
+        end=(nights - 1) * DAY + 27 * 60,
+        team_min_size=2,
+        team_max_size=4,
+        team_rule=TeamRequirement(agencies=frozenset({"PSP", "DSAL"})),
+        sync_tolerance=10,
+    )
+    return Problem((HQ,), sites, tuple(officers), visits, operation=op, **kw)

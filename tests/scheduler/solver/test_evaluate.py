@@ -8,7 +8,7 @@ import pytest
 
 from scheduler.solver import Plan, Problem, Route, Stop, TeamRequirement, Unplanned, evaluate
 
-from .builders import DAY, HQ, TAIPA, joint_problem, officer, site, visit
+from .builders import DAY, HQ, TAIPA, joint_problem, officer, operation_problem, site, visit
 
 
 def base_problem(**kw) -> Problem:
@@ -191,3 +191,23 @@ def test_joint_officer_in_two_teams_and_team_rule():
     assert "team_makeup_missing" in codes(p, no_police)
     too_big = joint_route(p, ["o0", "o1", "o2", "o3", "o4"], "v2", "W1", 22 * 60, "T3")
     assert "team_makeup_missing" in codes(p, too_big)
+
+
+def test_joint_officer_may_change_teams_between_nights_but_not_within_one():
+    p = operation_problem(3, nights=2)
+    first = joint_route(p, ["o0", "o1"], "v0", "N1W1", 22 * 60, "N1-T01")
+    same_night = joint_route(p, ["o1", "o3"], "v1", "N1W2", 23 * 60 + 30, "N1-T02")
+    second = replace(
+        joint_route(p, ["o1", "o3"], "v1", "N1W1", 22 * 60, "N2-T01"),
+        departure=DAY + 21 * 60,
+    )
+    second = replace(
+        second,
+        back=second.back + DAY,
+        stops=tuple(
+            replace(s, arrival=s.arrival + DAY, start=s.start + DAY, end=s.end + DAY, wave_id="N2W1")
+            for s in second.stops
+        ),
+    )
+    assert codes(p, first, second) == set()
+    assert "officer_double_booked" in codes(p, first, same_night)

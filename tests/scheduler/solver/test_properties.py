@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,7 +20,7 @@ from scheduler.solver import (
     plan_routine,
 )
 
-from .builders import DAY, joint_problem
+from .builders import DAY, joint_problem, night_shifts, officer, operation_problem
 
 SKILLS = ["labour_inspector", "interpreter", "first_aid", "lang:tl"]
 OPTIONS = SolveOptions(time_limit=5, max_iterations=150, seed=3)
@@ -127,3 +129,68 @@ def test_any_joint_plan_passes_the_evaluator(n, tolerance, female, rank, lang):
     ev = evaluate(problem, plan)
     assert ev.violations == (), ev.violations
     assert len(plan.planned_visit_ids()) + len(plan.unplanned) == n
+
+
+@st.composite
+def operations(draw) -> Problem:
+    """Small random operations: one or two nights, random officers, make-up, conflicts, waves."""
+    nights = draw(st.integers(1, 2))
+    n_targets = draw(st.integers(1, 8))
+    officers = []
+    for i in range(draw(st.integers(2, 10))):
+        shifts = night_shifts(nights)
+        if nights == 2 and draw(st.booleans()):
+            shifts = (shifts[draw(st.integers(0, 1))],)
+        officers.append(
+            officer(
+                f"o{i}",
+                draw(st.sampled_from(["PSP", "DSAL", "SA"])),
+                skills=draw(st.sets(st.sampled_from(["labour_inspector", "lang:tl"]), max_size=2)),
+                sex=draw(st.sampled_from("FM")),
+                rank=draw(st.integers(0, 4)),
+                shifts=shifts,
+            )
+        )
+    wave_ids = [f"N{n + 1}W{k + 1}" for n in range(nights) for k in range(2)]
+    choice = draw(st.lists(st.sampled_from([None, *wave_ids]), min_size=n_targets, max_size=n_targets))
+    problem = operation_problem(
+        n_targets, nights=nights, officers=tuple(officers), wave_of=lambda i: choice[i]
+    )
+    visits = tuple(
+        replace(
+            v,
+            team=TeamRequirement(
+                female=draw(st.booleans()) and draw(st.booleans()),
+                languages=frozenset(draw(st.sets(st.just("tl"), max_size=1))),
+                min_leader_rank=draw(st.sampled_from([None, None, 3])),
+            ),
+        )
+        for v in problem.visits
+    )
+    conflicts = {
+        o.id: frozenset(draw(st.sets(st.sampled_from([s.id for s in problem.sites]), max_size=2)))
+        for o in officers
+    }
+    last_visits = {
+        o.id: {s.id: draw(st.integers(-20 * DAY, 0)) for s in problem.sites if draw(st.booleans())}
+        for o in officers[:3]
+    }
+    return replace(
+        problem,
+        visits=visits,
+        conflicts=conflicts,
+        last_visits=last_visits,
+        rotation_gap_days=draw(st.sampled_from([0, 7])),
+        max_overtime=draw(st.sampled_from([0, 30])),
+    )
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(operations())
+def test_any_operation_plan_passes_the_evaluator(problem):
+    plan = plan_joint(problem, options=SolveOptions(time_limit=5, deterministic_time=0.2, seed=1))
+    ev = evaluate(problem, plan)
+    assert ev.violations == (), ev.violations
+    planned = [s.visit_id for r in plan.routes for s in r.stops]
+    unplanned = [u.visit_id for u in plan.unplanned]
+    assert sorted(planned + unplanned) == sorted(v.id for v in problem.visits)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from scheduler.solver import SolveOptions, TeamRequirement, evaluate, plan_routine
+from scheduler.solver import SolveOptions, TeamRequirement, evaluate, plan_routine, routine
 
 from .builders import DAY, FAST, HQ, TAIPA, day_shifts, officer, routine_problem, site, visit
 
@@ -158,3 +158,34 @@ def test_cancellation_stops_early_and_progress_is_reported():
     assert plan.stats["iterations"] <= 60
     assert seen[0] == 0.0 and seen[-1] == 1.0
     assert evaluate(p, plan).violations == ()
+
+
+def test_long_horizon_is_solved_in_blocks_of_days(monkeypatch):
+    # A tiny matrix budget forces one block per couple of days; the plan stays whole and valid.
+    monkeypatch.setattr(routine, "MAX_MATRIX_ENTRIES", 200)
+    p = routine_problem(n_visits=12, n_officers=2, days=4)
+    visits = tuple(
+        replace(v, earliest=(i % 4) * DAY, latest=(i % 4 + 2) * DAY) for i, v in enumerate(p.visits)
+    )
+    p = replace(p, visits=visits)
+    plan, ev = solve(p)
+    assert plan.stats["blocks"] > 1
+    assert ev.objective.visits_missed == 0
+    assert len({r.day for r in plan.routes}) >= 3
+
+
+def test_workload_is_balanced_between_officers():
+    # Eight visits next to HQ: one officer could do them all in a day, two share them.
+    p = routine_problem(n_visits=8, n_officers=2, days=1)
+    sites = tuple(replace(s, lat=HQ.lat + 0.001 * i, lon=HQ.lon) for i, s in enumerate(p.sites))
+    p = replace(p, sites=sites)
+    _, ev = solve(p)
+    assert ev.objective.visits_missed == 0
+    assert ev.objective.workload_range <= 60
+
+
+def test_balancing_never_loses_coverage_and_fills_gaps():
+    # PyVRP cut after one iteration may leave visits out; the balancing pass inserts them.
+    p = routine_problem(n_visits=10, n_officers=3, days=2)
+    _, ev = solve(p, options=SolveOptions(time_limit=5, max_iterations=1, seed=1))
+    assert ev.objective.visits_missed == 0
