@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -469,6 +469,23 @@ def _uuids(code: str) -> list[UUID]:
     )
 
 
+def _nul_paths(value: Any, path: str = "") -> Iterator[str]:
+    """Where the answers hold a NUL character: no text column or PostgreSQL jsonb can store one,
+    and no phone types one, so it is bad input, not a reason for a server error."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            yield path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if "\x00" in str(key):
+                yield where
+            yield from _nul_paths(item, where)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _nul_paths(item, f"{path}[{index}]")
+
+
 def _validate_answers(
     definition: engine.Definition, data: SubmissionInput
 ) -> tuple[engine.Derivation, dict[str, Any]]:
@@ -478,6 +495,10 @@ def _validate_answers(
     for error in derivation.validation.errors:
         errors.setdefault(f"answers.{error.path}" if error.path else "answers", []).append(error.message)
         details.append({"path": error.path, "code": error.code, "message": error.message})
+    for path in _nul_paths(derivation.validation.answers):
+        message = "Text may not contain NUL characters."
+        errors.setdefault(f"answers.{path}" if path else "answers", []).append(message)
+        details.append({"path": path, "code": "nul_character", "message": message})
     declared = {a.name for a in data.attachments}
     for path, ref in engine.attachment_refs(definition, derivation.validation.answers):
         if ref not in declared:
