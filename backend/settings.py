@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "backend.inspections",
     "backend.planning",
     "backend.compliance",
+    "backend.outreach",
+    "backend.reporting",
     "mobile_api",
     "scheduler",
 ]
@@ -224,6 +226,10 @@ REFERRAL_NOTIFY_EMAILS = env_list("REFERRAL_NOTIFY_EMAILS", [])
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "inspections@localhost")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
+# --- Statistics ----------------------------------------------------------------------------
+# On publication, counts of people from 1 to this number minus one are suppressed.
+STATISTICS_SUPPRESSION_THRESHOLD = env_int("STATISTICS_SUPPRESSION_THRESHOLD", 3, minimum=1)
+
 # --- Scheduler ---------------------------------------------------------------------------
 # No officer goes back to the same site within this many days (rotation).
 SCHEDULER_ROTATION_DAYS = env_int("SCHEDULER_ROTATION_DAYS", 30, minimum=0)
@@ -247,6 +253,13 @@ CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "outbox.relay_pending", "schedule": 30.0},
     # Corrective deadlines that passed: request the follow-up inspections (safe to repeat).
     "compliance-deadlines": {"task": "compliance.deadlines_due", "schedule": crontab(hour=6, minute=0)},
+    # Statistics rollups: the days whose records changed, and a full rebuild every night.
+    "reporting-refresh-rollups": {"task": "reporting.refresh_rollups", "schedule": 900.0},
+    "reporting-rebuild-rollups": {
+        "task": "reporting.refresh_rollups",
+        "schedule": crontab(hour=3, minute=30),
+        "kwargs": {"full": True},
+    },
 }
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 20, minimum=1)
 

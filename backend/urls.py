@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/v1/", include("backend.registry.urls")),
     path("api/v1/", include("backend.compliance.urls")),
     path("api/v1/", include("scheduler.urls")),
+    path("api/v1/", include("backend.reporting.urls")),
     path("api/mobile/v1/", include("mobile_api.urls")),
 ]
 

@@ -169,7 +169,8 @@ class Inspection(models.Model):
                 name="inspection_window_start_before_end",
             ),
         ]
-        indexes = [models.Index(fields=["team", "updated_at"])]
+        # planned_start: statistics rebuild a day's figures by it.
+        indexes = [models.Index(fields=["team", "updated_at"]), models.Index(fields=["planned_start"])]
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} @ {self.site} {self.planned_start:%Y-%m-%d}"

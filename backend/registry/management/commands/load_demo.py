@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from backend.compliance.services import violation_catalogue_load
 from backend.inspections.demo import load_field_demo
 from backend.registry.demo import DemoError, default_start, demo_is_loaded, load_demo
+from backend.reporting.history import load_history
 
 ALREADY_LOADED = "Demo data is already loaded; nothing to do. `manage.py demo_logins` prints the logins."
 
@@ -44,6 +45,7 @@ class Command(BaseCommand):
             self.stdout.write(ALREADY_LOADED)
             violation_catalogue_load(actor=None)
             load_field_demo()  # idempotent; fills in the field demo of an older registry demo
+            load_history(seed=options["seed"])
             return
         began = time.perf_counter()
         try:
@@ -66,6 +68,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {login.line()}")
         violation_catalogue_load(actor=None)
         field = load_field_demo()
+        load_history(seed=options["seed"])
         if field:
             self.stdout.write(
                 f"Field demo: {field['operations']} joint operations (one revealed tonight, one sealed "

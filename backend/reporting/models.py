@@ -1,0 +1,172 @@
+"""Statistics storage: rollups (derived, rebuilt at will from the records), the facts a report
+states that no record holds, and published reports frozen as published.
+
+Rollups are caches of ``GROUP BY`` results, never a source of truth: ``services.rollup_check``
+compares them with the raw aggregation, and ``services.rollup_refresh(full=True)`` rebuilds them.
+Each has one row per combination of its dimensions per local (Asia/Macau) day with a count.
+``RollupDay`` keeps, per source and day, a signature of the raw rows (count, sum of ids, latest
+change) so a refresh can find the days that changed without being told.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from backend.registry.models import Agency
+
+
+class InspectionRollup(models.Model):
+    """Inspections of record (see ``statistics.INSPECTION_STATUSES``) per day and dimensions."""
+
+    day = models.DateField(_("day"))
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    category = models.CharField(_("category"), max_length=30)
+    site_kind = models.CharField(_("site kind"), max_length=20)
+    venue_type = models.CharField(_("venue type"), max_length=20, blank=True)
+    parish = models.CharField(_("parish"), max_length=20)
+    status = models.CharField(_("status"), max_length=12)
+    joint = models.BooleanField(_("in a joint operation"))
+    n = models.PositiveIntegerField(_("inspections"))
+
+    class Meta:
+        verbose_name = _("inspection rollup row")
+        verbose_name_plural = _("inspection rollup")
+        indexes = [models.Index(fields=["day", "agency", "category"], name="reporting_insp_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.category} {self.status}: {self.n}"
+
+
+class InspectionMonthRollup(models.Model):
+    """The daily inspection rollup summed per month (``month`` is its first day): what dashboard
+    queries by year, quarter or month over whole months read, a few thousand rows per year."""
+
+    month = models.DateField(_("month"))
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    category = models.CharField(_("category"), max_length=30)
+    site_kind = models.CharField(_("site kind"), max_length=20)
+    venue_type = models.CharField(_("venue type"), max_length=20, blank=True)
+    parish = models.CharField(_("parish"), max_length=20)
+    status = models.CharField(_("status"), max_length=12)
+    joint = models.BooleanField(_("in a joint operation"))
+    n = models.PositiveIntegerField(_("inspections"))
+
+    class Meta:
+        verbose_name = _("monthly inspection rollup row")
+        verbose_name_plural = _("monthly inspection rollup")
+        indexes = [models.Index(fields=["month", "agency", "category"], name="reporting_insp_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.category} {self.status}: {self.n}"
+
+
+class FindingRollup(models.Model):
+    """Findings per day recorded (local) and dimensions."""
+
+    day = models.DateField(_("day"))
+    agency = models.ForeignKey(
+        Agency, null=True, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    violation_code = models.CharField(_("violation"), max_length=20)
+    severity = models.CharField(_("severity"), max_length=10)
+    status = models.CharField(_("status"), max_length=10)
+    potential_victim = models.BooleanField(_("potential victim signal"))
+    n = models.PositiveIntegerField(_("findings"))
+
+    class Meta:
+        verbose_name = _("finding rollup row")
+        verbose_name_plural = _("finding rollup")
+        indexes = [models.Index(fields=["day", "agency"], name="reporting_find_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.violation_code} {self.status}: {self.n}"
+
+
+class RollupDay(models.Model):
+    """The signature of one source's raw rows on one day when its rollup rows were last built."""
+
+    source = models.CharField(max_length=20)
+    day = models.DateField()
+    rows = models.BigIntegerField()
+    id_sum = models.BigIntegerField()
+    state = models.BigIntegerField(default=0)
+    refreshed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("rollup day")
+        verbose_name_plural = _("rollup days")
+        constraints = [models.UniqueConstraint(fields=["source", "day"], name="rollup_day_once")]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.day}"
+
+
+class ReportFact(models.Model):
+    """A figure the report states that no record holds (e.g. the year the Committee was set up),
+    kept by administrators with where it comes from."""
+
+    key = models.SlugField(_("id"), max_length=80, unique=True)
+    label_en = models.CharField(_("label (English)"), max_length=200)
+    label_zh_hant = models.CharField(_("label (Traditional Chinese)"), max_length=200, blank=True)
+    label_pt = models.CharField(_("label (Portuguese)"), max_length=200, blank=True)
+    value = models.IntegerField(_("value"))
+    unit = models.CharField(_("unit"), max_length=40, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    verified = models.BooleanField(_("confirmed by a source besides the report"), default=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("report fact")
+        verbose_name_plural = _("report facts")
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.value}"
+
+    @property
+    def label(self) -> str:
+        language = (get_language() or "en").lower()
+        if language.startswith("zh"):
+            return self.label_zh_hant or self.label_en
+        if language.startswith("pt"):
+            return self.label_pt or self.label_en
+        return self.label_en
+
+
+class PublishedReport(models.Model):
+    """A report as published for a period. Its figures are frozen here; the report for the same
+    period shows them as published, and any later change in the records as a difference."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    year_from = models.PositiveSmallIntegerField(_("from year"))
+    year_to = models.PositiveSmallIntegerField(_("to year"))
+    figures = models.JSONField(_("figures as published"))
+    suppression_threshold = models.PositiveSmallIntegerField(_("small counts suppressed below"))
+    published_at = models.DateTimeField(_("published at"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-year_to", "-year_from"]
+        verbose_name = _("published report")
+        verbose_name_plural = _("published reports")
+        constraints = [
+            models.UniqueConstraint(fields=["year_from", "year_to"], name="report_published_once"),
+            models.CheckConstraint(
+                condition=Q(year_to__gte=models.F("year_from")), name="report_years_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year_from}–{self.year_to}"

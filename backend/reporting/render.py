@@ -1,0 +1,350 @@
+"""The report as HTML and as PDF, in the active language (en, zh-hant or pt).
+
+Both are built from one context (``report_context``): the figures by chapter and four charts
+drawn once with reportlab's graphics (pure Python): inspections per year by category, the
+category breakdown, a schematic map of inspections by parish (parish centres from
+``data/parishes.json``, circles sized by count) and hotline calls per year. The PDF places the
+drawings directly; the HTML embeds them as SVG. Traditional Chinese uses reportlab's built-in
+CID font MSung-Light, so no system font is needed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import math
+from functools import cache
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from reportlab.graphics import renderSVG
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.shapes import Circle, Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from backend.inspections.models import Category
+from backend.outreach.models import HotlineCall
+from backend.reporting.report import SECTIONS, report_figures
+from backend.reporting.statistics import PARISH_LABELS, Query, aggregate
+
+PARISHES_FILE = Path(__file__).parent / "data" / "parishes.json"
+CJK_FONT = "MSung-Light"
+PALETTE = [
+    colors.HexColor(c) for c in ("#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000", "#2e75b6", "#a5a5a5")
+]
+CHART_WIDTH = 170 * mm
+
+
+@cache
+def _parishes() -> list[dict[str, Any]]:
+    return json.loads(PARISHES_FILE.read_text(encoding="utf-8"))["parishes"]
+
+
+def _font() -> str:
+    if (translation.get_language() or "en").lower().startswith("zh"):
+        if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+        return CJK_FONT
+    return "Helvetica"
+
+
+def _bold() -> str:
+    font = _font()
+    return font if font == CJK_FONT else "Helvetica-Bold"
+
+
+def _number(value: Any) -> str:
+    if value is None:
+        return gettext("suppressed")
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, list):
+        if value and isinstance(value[0], dict):
+            parts = []
+            for row in value:
+                n = next(v for k, v in row.items() if k != "year")
+                parts.append(f"{row['year']}: {_number(n)}")
+            return "; ".join(parts) or "0"
+        return ", ".join(str(v) for v in value) or "—"
+    return str(value)
+
+
+# --- Charts --------------------------------------------------------------------------------------
+
+
+def _title(drawing: Drawing, text: str, width: float, height: float) -> None:
+    drawing.add(String(0, height - 12, text, fontName=_bold(), fontSize=10))
+
+
+def chart_inspections_per_year(year_from: int, year_to: int) -> Drawing:
+    result = aggregate(
+        Query(
+            measures=["inspections"],
+            by=["year", "category"],
+            date_from=dt.date(year_from, 1, 1),
+            date_to=dt.date(year_to, 12, 31),
+        )
+    )
+    years = list(range(year_from, year_to + 1))
+    categories = [c for c in Category.values if any(r["category"] == c for r in result.rows)] or [
+        Category.values[0]
+    ]
+    cells = {(r["year"], r["category"]): r["inspections"] for r in result.rows}
+    height = 230
+    drawing = Drawing(CHART_WIDTH, height)
+    _title(drawing, gettext("Inspections per year, by category"), CHART_WIDTH, height)
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 40, 30, CHART_WIDTH * 0.55, height - 60
+    chart.data = [[cells.get((y, c), 0) for y in years] for c in categories]
+    chart.categoryAxis.categoryNames = [str(y) for y in years]
+    chart.categoryAxis.style = "stacked"
+    chart.categoryAxis.labels.fontName = chart.valueAxis.labels.fontName = _font()
+    chart.valueAxis.valueMin = 0
+    for i in range(len(categories)):
+        chart.bars[i].fillColor = PALETTE[i % len(PALETTE)]
+        chart.bars[i].strokeColor = None
+    drawing.add(chart)
+    legend = Legend()
+    legend.x, legend.y = chart.x + chart.width + 15, height - 35
+    legend.fontName, legend.fontSize = _font(), 7
+    legend.alignment = "right"
+    legend.colorNamePairs = [
+        (PALETTE[i % len(PALETTE)], str(Category(c).label)) for i, c in enumerate(categories)
+    ]
+    drawing.add(legend)
+    return drawing
+
+
+def chart_categories(year_from: int, year_to: int) -> Drawing:
+    result = aggregate(
+        Query(
+            measures=["inspections"],
+            by=["category"],
+            date_from=dt.date(year_from, 1, 1),
+            date_to=dt.date(year_to, 12, 31),
+        )
+    )
+    rows = sorted(result.rows, key=lambda r: r["inspections"]) or [
+        {"category": Category.values[0], "inspections": 0}
+    ]
+    height = 40 + 22 * len(rows)
+    drawing = Drawing(CHART_WIDTH, height)
+    _title(drawing, gettext("Inspections by category"), CHART_WIDTH, height)
+    chart = HorizontalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 190, 15, CHART_WIDTH - 230, height - 40
+    chart.data = [[r["inspections"] for r in rows]]
+    chart.categoryAxis.categoryNames = [str(Category(r["category"]).label) for r in rows]
+    chart.categoryAxis.labels.fontName = chart.valueAxis.labels.fontName = _font()
+    chart.categoryAxis.labels.fontSize = 8
+    chart.valueAxis.valueMin = 0
+    chart.bars[0].fillColor = PALETTE[0]
+    chart.barLabelFormat = "%d"
+    chart.barLabels.fontName, chart.barLabels.fontSize = _font(), 7
+    chart.barLabels.dx = 12
+    drawing.add(chart)
+    return drawing
+
+
+def chart_parish_map(year_from: int, year_to: int) -> Drawing:
+    """A schematic map: each parish centre a circle whose area follows its inspections."""
+    result = aggregate(
+        Query(
+            measures=["inspections"],
+            by=["parish"],
+            date_from=dt.date(year_from, 1, 1),
+            date_to=dt.date(year_to, 12, 31),
+        )
+    )
+    counts = {r["parish"]: r["inspections"] for r in result.rows}
+    parishes = _parishes()
+    lats, lons = [p["lat"] for p in parishes], [p["lon"] for p in parishes]
+    height, width = 330, CHART_WIDTH
+    drawing = Drawing(width, height)
+    _title(drawing, gettext("Inspections by parish (schematic map)"), width, height)
+    top, bottom, left = height - 50, 30, 150
+    span_lat, span_lon = max(lats) - min(lats), max(lons) - min(lons)
+    scale = min((top - bottom) / span_lat, (width - left - 120) / span_lon)
+    biggest = max(counts.values(), default=0) or 1
+    for p in parishes:
+        x = left + (p["lon"] - min(lons)) * scale
+        y = bottom + (p["lat"] - min(lats)) * scale
+        n = counts.get(p["id"], 0)
+        radius = 3 + 22 * math.sqrt(n / biggest)
+        drawing.add(
+            Circle(x, y, radius, fillColor=colors.Color(0.12, 0.31, 0.47, alpha=0.55), strokeColor=PALETTE[0])
+        )
+        label = f"{PARISH_LABELS.get(p['id'], p['name_en'])}: {n:,}"
+        drawing.add(String(x + radius + 4, y - 3, label, fontName=_font(), fontSize=7))
+    return drawing
+
+
+def chart_hotline(year_from: int, year_to: int) -> Drawing:
+    result = aggregate(
+        Query(
+            measures=["calls"],
+            by=["year", "hotline"],
+            date_from=dt.date(year_from, 1, 1),
+            date_to=dt.date(year_to, 12, 31),
+        )
+    )
+    years = list(range(year_from, year_to + 1))
+    lines = list(HotlineCall.Hotline.values)
+    cells = {(r["year"], r["hotline"]): r["calls"] for r in result.rows}
+    height = 200
+    drawing = Drawing(CHART_WIDTH, height)
+    _title(drawing, gettext("Hotline calls per year"), CHART_WIDTH, height)
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 40, 30, CHART_WIDTH * 0.5, height - 60
+    chart.data = [[cells.get((y, h), 0) for y in years] for h in lines]
+    chart.categoryAxis.categoryNames = [str(y) for y in years]
+    chart.categoryAxis.labels.fontName = chart.valueAxis.labels.fontName = _font()
+    chart.valueAxis.valueMin = 0
+    for i in range(len(lines)):
+        chart.bars[i].fillColor = PALETTE[i + 1]
+    drawing.add(chart)
+    legend = Legend()
+    legend.x, legend.y = chart.x + chart.width + 15, height - 35
+    legend.fontName, legend.fontSize = _font(), 7
+    legend.alignment = "right"
+    legend.columnMaximum = 10
+    legend.colorNamePairs = [(PALETTE[i + 1], str(HotlineCall.Hotline(h).label)) for i, h in enumerate(lines)]
+    drawing.add(legend)
+    return drawing
+
+
+CHARTS = {
+    "enforcement": (chart_inspections_per_year, chart_categories, chart_parish_map),
+    "protection": (chart_hotline,),
+}
+
+
+# --- The report ----------------------------------------------------------------------------------
+
+
+def report_context(*, year_from: int, year_to: int) -> dict[str, Any]:
+    figures = report_figures(year_from=year_from, year_to=year_to)
+    charts = {section: [build(year_from, year_to) for build in builds] for section, builds in CHARTS.items()}
+    sections = []
+    for key, title in SECTIONS.items():
+        rows = [f for f in figures if f.section == key]
+        sections.append({"id": key, "title": str(title), "figures": rows, "charts": charts.get(key, [])})
+    return {
+        "year_from": year_from,
+        "year_to": year_to,
+        "sections": sections,
+        "figures": figures,
+        "generated_at": timezone.localtime(),
+        "language": translation.get_language(),
+    }
+
+
+def report_html(*, year_from: int, year_to: int) -> str:
+    context = report_context(year_from=year_from, year_to=year_to)
+    for section in context["sections"]:
+        section["svgs"] = [_svg(d) for d in section["charts"]]
+        for f in section["figures"]:
+            f.display = _number(f.value)
+            f.display_current = _number(f.current) if f.changed else ""
+    return render_to_string("reporting/report.html", context)
+
+
+def _svg(drawing: Drawing) -> str:
+    text = renderSVG.drawToString(drawing)
+    return text[text.index("<svg") :]  # drop the XML declaration and doctype inside HTML
+
+
+def report_pdf(*, year_from: int, year_to: int) -> bytes:
+    context = report_context(year_from=year_from, year_to=year_to)
+    font, bold = _font(), _bold()
+    wrap = "CJK" if font == CJK_FONT else None
+    styles = {
+        "title": ParagraphStyle("title", fontName=bold, fontSize=18, leading=24, spaceAfter=8, wordWrap=wrap),
+        "h1": ParagraphStyle(
+            "h1", fontName=bold, fontSize=14, leading=18, spaceBefore=10, spaceAfter=6, wordWrap=wrap
+        ),
+        "body": ParagraphStyle(
+            "body", fontName=font, fontSize=9, leading=12, alignment=TA_LEFT, wordWrap=wrap
+        ),
+        "small": ParagraphStyle(
+            "small", fontName=font, fontSize=7, leading=9, textColor=colors.HexColor("#555555"), wordWrap=wrap
+        ),
+    }
+    story: list[Any] = [
+        Paragraph(
+            escape(
+                gettext("Anti-human trafficking report %(from)s–%(to)s") % {"from": year_from, "to": year_to}
+            ),
+            styles["title"],
+        ),
+        Paragraph(
+            escape(
+                gettext(
+                    "Generated from the recorded work on %(date)s. Each figure comes with its definition."
+                )
+                % {"date": context["generated_at"].strftime("%Y-%m-%d %H:%M")}
+            ),
+            styles["body"],
+        ),
+        Spacer(1, 6 * mm),
+    ]
+    for index, section in enumerate(context["sections"]):
+        if index:
+            story.append(PageBreak())
+        story.append(Paragraph(escape(section["title"]), styles["h1"]))
+        data = [
+            [
+                Paragraph(escape(gettext("Figure")), styles["body"]),
+                Paragraph(escape(gettext("Value")), styles["body"]),
+            ]
+        ]
+        for f in section["figures"]:
+            value = _number(f.value)
+            if f.changed:
+                value += " " + gettext("(now %(current)s)") % {"current": _number(f.current)}
+            data.append(
+                [
+                    [
+                        Paragraph(escape(f.label), styles["body"]),
+                        Paragraph(escape(f.definition), styles["small"]),
+                    ],
+                    Paragraph(escape(value), styles["body"]),
+                ]
+            )
+        table = Table(data, colWidths=[120 * mm, 50 * mm], repeatRows=1)
+        table.setStyle(
+            TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde5ee")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#bbbbbb")),
+                ]
+            )
+        )
+        story.append(table)
+        for drawing in section["charts"]:
+            story += [Spacer(1, 6 * mm), drawing]
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title=gettext("Anti-human trafficking report %(from)s–%(to)s") % {"from": year_from, "to": year_to},
+    )
+    document.build(story)
+    return buffer.getvalue()

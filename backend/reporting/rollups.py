@@ -1,0 +1,130 @@
+"""How each rollup is built from its raw records: the columns (as expressions on the raw rows)
+and the per-day signature used to notice changed days. Used by ``services``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    Max,
+    Model,
+    Q,
+    QuerySet,
+    Sum,
+    When,
+)
+from django.db.models.functions import TruncDate, TruncMonth
+
+from backend.inspections.models import Finding, Inspection
+from backend.reporting.models import FindingRollup, InspectionMonthRollup, InspectionRollup
+from backend.reporting.statistics import LOCAL, RECORD_STATUSES
+
+
+def _status_weight(statuses: Any) -> Any:
+    """Sum of id × status number: changes when any row changes status, whatever else happens."""
+    return Sum(
+        Case(
+            *[When(status=s, then=F("pk") * (i + 1)) for i, s in enumerate(statuses)],
+            default=0,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class RollupSpec:
+    source: str
+    model: type[Model]
+    raw: Callable[[], QuerySet[Any]]
+    date_field: str
+    columns: Callable[[], dict[str, Any]]  # rollup column -> expression on the raw rows
+    signature: Callable[[], dict[str, Any]]  # rows, id_sum and further aggregates of one day
+    month_model: type[Model] | None = None  # the same summed per month, built from the daily rows
+
+    @property
+    def table(self) -> str:
+        return self.model._meta.db_table
+
+
+SPECS: dict[str, RollupSpec] = {
+    "inspections": RollupSpec(
+        "inspections",
+        InspectionRollup,
+        lambda: Inspection.objects.filter(status__in=RECORD_STATUSES),
+        "planned_start",
+        lambda: {
+            "day": TruncDate("planned_start", tzinfo=LOCAL),
+            "agency_id": F("agency_id"),
+            "category": F("category"),
+            "site_kind": F("site__kind"),
+            "venue_type": F("site__venue_type"),
+            "parish": F("site__parish"),
+            "status": F("status"),
+            "joint": ExpressionWrapper(Q(operation__isnull=False), output_field=BooleanField()),
+        },
+        lambda: {
+            "rows": Count("pk"),
+            "id_sum": Sum("pk"),
+            "s_status": _status_weight(RECORD_STATUSES),
+            "s_updated": Max("updated_at"),
+        },
+        InspectionMonthRollup,
+    ),
+    "findings": RollupSpec(
+        "findings",
+        FindingRollup,
+        lambda: Finding.objects.exclude(status=Finding.Status.WITHDRAWN),
+        "created_at",
+        lambda: {
+            "day": TruncDate("created_at", tzinfo=LOCAL),
+            "agency_id": F("competent_agency_id"),
+            "violation_code": F("violation_code"),
+            "severity": F("severity"),
+            "status": F("status"),
+            "potential_victim": F("potential_victim"),
+        },
+        lambda: {
+            "rows": Count("pk"),
+            "id_sum": Sum("pk"),
+            "s_status": _status_weight(Finding.Status.values),
+        },
+    ),
+}
+
+
+def signature_state(values: dict[str, Any]) -> int:
+    """The further aggregates of a signature folded into one stable integer."""
+    state = 0
+    for key in sorted(k for k in values if k.startswith("s_")):
+        value = values[key]
+        if isinstance(value, dt.datetime):
+            value = int(value.timestamp() * 1_000_000)
+        state = (state * 1_000_003 + int(value or 0)) % (2**62)
+    return state
+
+
+def day_to_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
+    return value
+
+
+def month_columns(spec: RollupSpec) -> dict[str, Any]:
+    """The monthly rollup's columns as expressions on the daily rollup."""
+    return {"month": TruncMonth("day"), **{c: F(c) for c in spec.columns() if c != "day"}}
+
+
+def raw_month_columns(spec: RollupSpec) -> dict[str, Any]:
+    """The monthly rollup's columns as expressions on the raw rows (for the check)."""
+    columns = spec.columns()
+    columns.pop("day")
+    return {"month": TruncMonth(spec.date_field, tzinfo=LOCAL), **columns}

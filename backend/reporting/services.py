@@ -1,0 +1,355 @@
+"""Every write of the statistics: rollup refreshes, the rollup check, publication (freezing) of
+a report, and the enqueueing of refreshes from the stages that change records.
+
+Rollups are rebuilt per local day: a day's rows are deleted and the day is aggregated again from
+the raw records with one ``INSERT … SELECT … GROUP BY`` in the database. Which days to rebuild:
+
+- the days a caller names (the findings hook names the day of the inspection and today);
+- without names, the days whose signature changed: one grouped scan of the raw records gives,
+  per day, the row count, the sum of ids and a state (latest ``updated_at`` of inspections, an
+  id-weighted sum of statuses), compared with what was stored at the last build. It notices
+  inserts, deletes, moves between days and status changes, however they were made;
+- ``full=True`` rebuilds everything (the nightly job), which also catches changes of a site's
+  parish or kind, which no signature of the inspections shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from backend.audit.models import AuditEntry
+from backend.audit.services import audit_record
+from backend.core.errors import Conflict
+from backend.outbox.services import task_enqueue
+from backend.reporting.models import PublishedReport, ReportFact, RollupDay
+from backend.reporting.rollups import (
+    SPECS,
+    RollupSpec,
+    day_to_date,
+    month_columns,
+    raw_month_columns,
+    signature_state,
+)
+from backend.reporting.statistics import LOCAL, suppression_threshold
+
+logger = logging.getLogger(__name__)
+
+TASK_REFRESH = "reporting.refresh_rollups"
+RANGES_PER_STATEMENT = 200
+
+
+class ReportAlreadyPublished(Conflict):
+    code = "report_already_published"
+    title = _("A report for this period is already published.")
+
+
+# --- Enqueueing ----------------------------------------------------------------------------------
+
+
+def rollups_enqueue(*, days: Iterable[dt.date] | None = None) -> None:
+    """Ask for a refresh of the rollups, in the caller's transaction (through the outbox)."""
+    kwargs: dict[str, Any] = {}
+    if days is not None:
+        kwargs["days"] = sorted({d.isoformat() for d in days})
+    task_enqueue(task_name=TASK_REFRESH, kwargs=kwargs)
+
+
+def rollups_enqueue_for_submission(*, submission: Any, findings: Any, actor: Any = None) -> None:
+    """Findings hook: the submission's findings are recorded today, and its inspection (the
+    day of its planned start) changes status."""
+    inspection_day = timezone.localtime(submission.inspection.planned_start, LOCAL).date()
+    rollups_enqueue(days={inspection_day, timezone.localdate(timezone.now(), LOCAL)})
+
+
+# --- Refresh -------------------------------------------------------------------------------------
+
+
+@dataclass
+class RefreshResult:
+    days: dict[str, int] = field(default_factory=dict)  # source -> days rebuilt
+    full: bool = False
+
+
+def _lock(source: str) -> None:
+    """One refresh of a source at a time (PostgreSQL; SQLite has one writer anyway)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(f"rollup:{source}".encode())])
+
+
+def _ranges(days: Sequence[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """Consecutive days merged into [first, last] ranges."""
+    out: list[tuple[dt.date, dt.date]] = []
+    for day in sorted(set(days)):
+        if out and day == out[-1][1] + dt.timedelta(days=1):
+            out[-1] = (out[-1][0], day)
+        else:
+            out.append((day, day))
+    return out
+
+
+def _start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0), tzinfo=LOCAL)
+
+
+def _range_q(spec: RollupSpec, ranges: Sequence[tuple[dt.date, dt.date]]) -> Q:
+    q = Q()
+    for first, last in ranges:
+        q |= Q(
+            **{
+                f"{spec.date_field}__gte": _start(first),
+                f"{spec.date_field}__lt": _start(last + dt.timedelta(days=1)),
+            }
+        )
+    return q
+
+
+def _insert_select(table: str, columns: dict[str, Any], rows: Any, count: Any) -> None:
+    """``INSERT INTO table (columns…, n) SELECT … GROUP BY …``: built by the ORM, run in the database."""
+    aliases = {f"r_{name}": expr for name, expr in columns.items()}
+    grouped = rows.annotate(**aliases).values(*aliases).annotate(r_n=count).order_by()
+    sql, params = grouped.query.sql_with_params()
+    names = ", ".join(connection.ops.quote_name(c) for c in [*columns, "n"])
+    picked = ", ".join(connection.ops.quote_name(a) for a in [*aliases, "r_n"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {connection.ops.quote_name(table)} ({names}) "  # noqa: S608
+            f"SELECT {picked} FROM ({sql}) AS src",
+            params,
+        )
+
+
+def _insert_days(spec: RollupSpec, where: Q | None) -> None:
+    raw = spec.raw() if where is None else spec.raw().filter(where)
+    _insert_select(spec.table, spec.columns(), raw, Count("pk"))
+
+
+def _month(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _next_month(month: dt.date) -> dt.date:
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def _rebuild_months(spec: RollupSpec, months: Sequence[dt.date] | None) -> None:
+    """The monthly rollup of the given months (all when None), summed from the daily rollup."""
+    model = spec.month_model
+    if model is None:
+        return
+    daily = spec.model.objects.all()
+    if months is None:
+        model.objects.all().delete()
+        _insert_select(model._meta.db_table, month_columns(spec), daily, Sum("n"))
+        return
+    for chunk in _chunks(sorted(set(months)), RANGES_PER_STATEMENT):
+        model.objects.filter(month__in=chunk).delete()
+        where = Q()
+        for month in chunk:
+            where |= Q(day__gte=month, day__lt=_next_month(month))
+        _insert_select(model._meta.db_table, month_columns(spec), daily.filter(where), Sum("n"))
+
+
+def _signatures(spec: RollupSpec, where: Q | None) -> dict[dt.date, tuple[int, int, int]]:
+    raw = spec.raw()
+    if where is not None:
+        raw = raw.filter(where)
+    rows = raw.annotate(r_day=spec.columns()["day"]).values("r_day").annotate(**spec.signature()).order_by()
+    return {
+        day_to_date(r["r_day"]): (int(r["rows"]), int(r["id_sum"] or 0), signature_state(r)) for r in rows
+    }
+
+
+def _store_signatures(spec: RollupSpec, days: Sequence[dt.date], signatures: dict[dt.date, Any]) -> None:
+    for chunk in _chunks(sorted(days), 500):
+        RollupDay.objects.filter(source=spec.source, day__in=chunk).delete()
+    RollupDay.objects.bulk_create(
+        [
+            RollupDay(source=spec.source, day=day, rows=sig[0], id_sum=sig[1], state=sig[2])
+            for day, sig in signatures.items()
+        ],
+        batch_size=1000,
+    )
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _rebuild_days(spec: RollupSpec, days: Sequence[dt.date]) -> None:
+    days = sorted(set(days))
+    for chunk in _chunks(days, 500):
+        spec.model.objects.filter(day__in=chunk).delete()
+    signatures: dict[dt.date, Any] = {}
+    for ranges in _chunks(_ranges(days), RANGES_PER_STATEMENT):
+        where = _range_q(spec, ranges)
+        _insert_days(spec, where)
+        signatures.update(_signatures(spec, where))
+    _store_signatures(spec, days, signatures)
+    _rebuild_months(spec, [_month(d) for d in days])
+
+
+def _rebuild_all(spec: RollupSpec) -> int:
+    spec.model.objects.all().delete()
+    RollupDay.objects.filter(source=spec.source).delete()
+    _insert_days(spec, None)
+    signatures = _signatures(spec, None)
+    _store_signatures(spec, [], signatures)
+    _rebuild_months(spec, None)
+    return len(signatures)
+
+
+def _changed_days(spec: RollupSpec) -> list[dt.date]:
+    current = _signatures(spec, None)
+    stored = {
+        r.day: (r.rows, r.id_sum, r.state)
+        for r in RollupDay.objects.filter(source=spec.source).only("day", "rows", "id_sum", "state")
+    }
+    return sorted(d for d in current.keys() | stored.keys() if current.get(d) != stored.get(d))
+
+
+def rollup_refresh(
+    *, sources: Sequence[str] | None = None, days: Iterable[dt.date] | None = None, full: bool = False
+) -> RefreshResult:
+    """Bring the rollups up to date with the raw records (see the module's docstring). Safe to
+    run twice, and concurrently (one refresh per source at a time)."""
+    result = RefreshResult(full=full)
+    wanted = list(days) if days is not None else None
+    for name in sources or list(SPECS):
+        spec = SPECS[name]
+        with transaction.atomic():
+            _lock(name)
+            if full:
+                result.days[name] = _rebuild_all(spec)
+                continue
+            todo = wanted if wanted is not None else _changed_days(spec)
+            if todo:
+                _rebuild_days(spec, todo)
+            result.days[name] = len(set(todo))
+    return result
+
+
+@dataclass
+class CheckResult:
+    source: str
+    groups: int
+    differences: list[dict[str, Any]]
+
+    @property
+    def ok(self) -> bool:
+        return not self.differences
+
+
+def _groups(rows: Any, columns: dict[str, Any], count: Any) -> dict[tuple[Any, ...], int]:
+    aliases = {f"r_{c}": e for c, e in columns.items()}
+    out: dict[tuple[Any, ...], int] = {}
+    for row in rows.annotate(**aliases).values(*aliases).annotate(r_n=count).order_by():
+        key = []
+        for c in columns:
+            value = row[f"r_{c}"]
+            if c in ("day", "month"):
+                value = day_to_date(value)
+            elif c in ("joint", "potential_victim"):
+                value = bool(value)
+            key.append(value)
+        out[tuple(key)] = int(row["r_n"] or 0)
+    return out
+
+
+def _differences(
+    level: str, names: list[str], raw: dict[Any, int], roll: dict[Any, int]
+) -> list[dict[str, Any]]:
+    return [
+        {"level": level, **dict(zip(names, k, strict=True)), "raw": raw.get(k, 0), "rollup": roll.get(k, 0)}
+        for k in sorted(raw.keys() | roll.keys(), key=lambda k: tuple(str(x) for x in k))
+        if raw.get(k, 0) != roll.get(k, 0)
+    ]
+
+
+def rollup_check(
+    *, source: str, date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> CheckResult:
+    """Compare a rollup (daily, and monthly where there is one) with the raw aggregation over the
+    same columns, group by group. Both sides are aggregated in the database; only the groups are
+    compared here. With a period, the monthly level is compared over the whole months in it."""
+    spec = SPECS[source]
+    raw = spec.raw()
+    daily = spec.model.objects.all()
+    if date_from:
+        raw = raw.filter(**{f"{spec.date_field}__gte": _start(date_from)})
+        daily = daily.filter(day__gte=date_from)
+    if date_to:
+        raw = raw.filter(**{f"{spec.date_field}__lt": _start(date_to + dt.timedelta(days=1))})
+        daily = daily.filter(day__lte=date_to)
+    columns = spec.columns()
+    identity = {c: F(c) for c in columns}
+    raw_groups = _groups(raw, columns, Count("pk"))
+    differences = _differences("day", list(columns), raw_groups, _groups(daily, identity, Sum("n")))
+    if spec.month_model is not None:
+        months = raw_month_columns(spec)
+        monthly = spec.month_model.objects.all()
+        raw_months = spec.raw()
+        if date_from:
+            first = _month(date_from) if date_from.day == 1 else _next_month(date_from)
+            monthly = monthly.filter(month__gte=first)
+            raw_months = raw_months.filter(**{f"{spec.date_field}__gte": _start(first)})
+        if date_to:
+            last_of_month = (date_to + dt.timedelta(days=1)).day == 1
+            end = _next_month(_month(date_to)) if last_of_month else _month(date_to)
+            monthly = monthly.filter(month__lt=end)
+            raw_months = raw_months.filter(**{f"{spec.date_field}__lt": _start(end)})
+        differences += _differences(
+            "month",
+            list(months),
+            _groups(raw_months, months, Count("pk")),
+            _groups(monthly, {c: F(c) for c in months}, Sum("n")),
+        )
+    return CheckResult(source=source, groups=len(raw_groups), differences=differences)
+
+
+# --- Publication ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_publish(
+    *, year_from: int, year_to: int, actor: Any = None, request: Any = None
+) -> PublishedReport:
+    """Freeze the report of a period as published now (small counts of people suppressed). Its
+    figures never change afterwards; a later correction of the records shows as a difference."""
+    from backend.reporting.report import report_figures
+
+    if PublishedReport.objects.filter(year_from=year_from, year_to=year_to).exists():
+        raise ReportAlreadyPublished()
+    threshold = suppression_threshold()
+    figures = report_figures(year_from=year_from, year_to=year_to, frozen=False, threshold=threshold)
+    published = PublishedReport.objects.create(
+        year_from=year_from,
+        year_to=year_to,
+        figures={f.id: f.value for f in figures},
+        suppression_threshold=threshold,
+        published_at=timezone.now(),
+        published_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(
+        actor=actor, action=AuditEntry.Action.CREATE, verb="report_publish", obj=published, request=request
+    )
+    return published
+
+
+def report_fact_ensure(*, key: str, value: int, label_en: str, **defaults: Any) -> ReportFact:
+    """Create a report fact unless it exists: an administrator's later edit is never overwritten."""
+    fact, _created = ReportFact.objects.get_or_create(
+        key=key, defaults={"value": value, "label_en": label_en, **defaults}
+    )
+    return fact

@@ -1,0 +1,169 @@
+"""The statistics API: who reads what (the permission matrix), bad requests answered as
+problems, and the CSV and XLSX exports."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from backend.reporting.services import rollup_refresh
+from tests import factories
+from tests.reporting.conftest import LOCAL
+
+pytestmark = pytest.mark.django_db
+QUERY = "/api/v1/statistics/query/"
+
+
+@pytest.fixture
+def work(record):
+    """Three PSP inspections and two DSAL ones in 2022; one planned PSP visit (never counted)."""
+    venue = factories.site("venue", parish="se")
+    works = factories.site("construction_site", parish="cotai", venue_type="", opening_hours=[])
+    at = dt.datetime(2022, 5, 3, 21, 0, tzinfo=LOCAL)
+    for _ in range(3):
+        record(venue, "PSP", "prostitution_trafficking", at=at)
+    for _ in range(2):
+        record(works, "DSAL", "construction_preventive", at=at)
+    record(venue, "PSP", "prostitution_trafficking", at=at, status="planned")
+    rollup_refresh()
+
+
+def _totals(response):
+    assert response.status_code == 200, response.content
+    return response.json()["totals"]["inspections"]
+
+
+@pytest.mark.parametrize(("persona", "expected"), [("andy", 5), ("adele", 5), ("paula", 3), ("carol", 2)])
+def test_readers_see_everything_or_their_own_agency(work, api, request, persona, expected):
+    who = request.getfixturevalue(persona)
+    assert _totals(api.as_(who).get(QUERY, {"measure": "inspections"})) == expected
+
+
+@pytest.mark.parametrize("persona", ["alice", "vera", "oscar"])
+def test_other_roles_get_nothing(work, api, request, persona):
+    who = request.getfixturevalue(persona)
+    for url in (
+        QUERY + "?measure=inspections",
+        "/api/v1/statistics/",
+        "/api/v1/statistics/report/2022-2022/",
+    ):
+        response = api.as_(who).get(url)
+        assert response.status_code == 403, url
+        assert response["Content-Type"] == "application/problem+json"
+        assert response.json()["code"] == "statistics_forbidden"
+
+
+def test_anonymous_gets_nothing(work, client):
+    for url in (
+        QUERY + "?measure=inspections",
+        "/api/v1/statistics/",
+        "/api/v1/statistics/query.csv?measure=inspections",
+    ):
+        response = client.get(url)
+        assert response.status_code in (401, 403)
+        assert response["Content-Type"] == "application/problem+json"
+
+
+def test_another_agency_asked_for_comes_back_empty(work, api, carol):
+    body = api.as_(carol).get(QUERY, {"measure": "inspections", "by": "year", "agency": "PSP"}).json()
+    assert body["rows"] == [] and body["totals"]["inspections"] == 0
+
+
+def test_scoped_readers_get_no_figures_about_people(work, api, carol, andy):
+    response = api.as_(carol).get(QUERY, {"measure": "referrals"})
+    assert response.status_code == 403
+    assert api.as_(andy).get(QUERY, {"measure": "referrals"}).status_code == 200
+    catalogue = {m["id"] for m in api.as_(carol).get("/api/v1/statistics/").json()["measures"]}
+    assert "inspections" in catalogue and "referrals" not in catalogue
+
+
+def test_the_report_is_for_analysts_and_administrators(work, api, andy, paula):
+    assert api.as_(paula).get("/api/v1/statistics/report/2022-2022/").status_code == 403
+    body = api.as_(andy).get("/api/v1/statistics/report/2022-2022/").json()
+    figures = {f["id"]: f for f in body["figures"]}
+    assert figures["police_inspections_prostitution_trafficking"]["value"] == 3
+    assert figures["dsal_construction_preventive_inspections"]["definition"]
+
+
+def test_breakdown_by_year_and_category_for_one_agency(work, api, andy):
+    body = (
+        api.as_(andy)
+        .get(
+            QUERY,
+            {"measure": "inspections", "by": "year,category", "agency": "DSAL", "from": "2019", "to": "2023"},
+        )
+        .json()
+    )
+    assert body["rows"] == [{"year": 2022, "category": "construction_preventive", "inspections": 2}]
+    assert body["computed_from"] == "rollup"
+    assert body["labels"]["category"]["construction_preventive"]
+    assert "submitted, reviewed or closed" in body["measures"][0]["definition"]
+
+
+def test_raw_only_measures_and_dimensions_are_answered_from_the_records(work, api, andy):
+    body = api.as_(andy).get(QUERY, {"measure": "sites_inspected,inspections", "by": "venue_type"}).json()
+    assert body["computed_from"] == "raw"
+    assert body["rows"] == [
+        {"venue_type": "", "sites_inspected": 1, "inspections": 2},
+        {"venue_type": "karaoke", "sites_inspected": 1, "inspections": 3},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"measure": "nonsense"}, "measure"),
+        ({}, "measure"),
+        ({"measure": "inspections", "by": "colour"}, "by"),
+        ({"measure": "inspections", "by": "year,year"}, "by"),
+        ({"measure": "inspections", "colour": "red"}, "colour"),
+        ({"measure": "inspections", "category": "nope"}, "category"),
+        ({"measure": "inspections", "from": "2019-13"}, "from"),
+        ({"measure": "inspections", "from": "2023", "to": "2019"}, "from"),
+        ({"measure": "inspections,calls"}, "measure"),
+        ({"measure": "inspections", "by": "operation", "source": "rollup"}, "source"),
+        ({"measure": "inspections", "source": "cache"}, "source"),
+        ({"measure": "calls", "by": "category"}, "by"),
+    ],
+)
+def test_bad_requests_are_problems_naming_the_field(work, api, andy, params, field):
+    for url in (QUERY, "/api/v1/statistics/query.csv", "/api/v1/statistics/query.xlsx"):
+        response = api.as_(andy).get(url, params)
+        assert response.status_code == 400, (url, params)
+        assert response["Content-Type"] == "application/problem+json"
+        body = response.json()
+        assert body["code"] == "statistics_invalid" and field in body["errors"], body
+
+
+def test_bad_report_years_are_problems(work, api, andy):
+    response = api.as_(andy).get("/api/v1/statistics/report/2023-2019/")
+    assert response.status_code == 400 and response.json()["code"] == "invalid"
+
+
+def test_csv_export(work, api, andy):
+    response = api.as_(andy).get(
+        "/api/v1/statistics/query.csv", {"measure": "inspections", "by": "agency,parish", "from": "2022"}
+    )
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert rows == [
+        {"agency": "DSAL", "parish": "cotai", "inspections": "2"},
+        {"agency": "PSP", "parish": "se", "inspections": "3"},
+    ]
+
+
+def test_xlsx_export_opens_with_openpyxl(work, api, paula):
+    response = api.as_(paula).get(
+        "/api/v1/statistics/query.xlsx", {"measure": "inspections", "by": "year,category"}
+    )
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    data = list(book["data"].values)
+    assert data == [("year", "category", "inspections"), (2022, "prostitution_trafficking", 3)]
+    definitions = dict(list(book["definitions"].values)[1:])
+    assert "conducted" in definitions["inspections"]
