@@ -52,72 +52,82 @@ def load_field_demo(*, now: dt.datetime | None = None, actor: Any = None) -> dic
     lead = inspector.agency
     agencies = list(Agency.objects.filter(code__in=["DSAL", "IAS"]))
 
-    tonight = services.operation_create(
+    tonight = _night(
         actor=actor,
         name=f"{OPERATION_NAME} – night 1",
+        lead=lead,
+        agencies=agencies,
+        planner=planner,
+        start=now,
+        reveal_at=now - dt.timedelta(minutes=5),
+        team_name="Demo team A",
+        members=[inspector, leader, *partners],
+        leader=leader,
+        venues=venues[:3],
+        versions=(venue_v, screening_v),
+    )
+    tomorrow = now + dt.timedelta(days=1)
+    _night(
+        actor=actor,
+        name=f"{OPERATION_NAME} – night 2 (sealed)",
+        lead=lead,
+        agencies=agencies,
+        planner=planner,
+        start=tomorrow,
+        reveal_at=tomorrow - dt.timedelta(hours=2),
+        team_name="Demo team A (night 2)",
+        members=[inspector, leader],
+        leader=leader,
+        venues=venues[3:5],
+        versions=(venue_v, screening_v),
+    )
+    assert tonight.inspections.exists()
+    return {"operations": 2, "inspections": min(len(venues), 5)}
+
+
+def _night(
+    *,
+    actor: Any,
+    name: str,
+    lead: Agency,
+    agencies: list[Agency],
+    planner: Officer,
+    start: dt.datetime,
+    reveal_at: dt.datetime,
+    team_name: str,
+    members: list[Officer],
+    leader: Officer,
+    venues: list[Site],
+    versions: tuple[Any, Any],
+) -> Operation:
+    """One published night of the demo operation: a team visiting venues 45 minutes apart."""
+    operation = services.operation_create(
+        actor=actor,
+        name=name,
         lead_agency=lead,
         agencies=agencies,
         planners=[planner],
-        reveal_at=now - dt.timedelta(minutes=5),
-        starts_at=now,
-        ends_at=now + dt.timedelta(hours=8),
+        reveal_at=reveal_at,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=8),
         status=Operation.Status.PUBLISHED,
     )
     team = services.team_create(
-        actor=actor,
-        name="Demo team A",
-        members=[inspector, leader, *partners],
-        leader=leader,
-        operation=tonight,
+        actor=actor, name=team_name, members=members, leader=leader, operation=operation
     )
-    for order, venue in enumerate(venues[:3], start=1):
-        start = now + dt.timedelta(minutes=45 * (order - 1))
+    for order, venue in enumerate(venues, start=1):
+        visit = start + dt.timedelta(minutes=45 * (order - 1))
         services.inspection_issue(
             actor=actor,
             site=venue,
             category="prostitution_trafficking",
-            template_version=venue_v,
-            additional_versions=[screening_v],
-            planned_start=start,
-            planned_end=start + dt.timedelta(minutes=45),
+            template_version=versions[0],
+            additional_versions=[versions[1]],
+            planned_start=visit,
+            planned_end=visit + dt.timedelta(minutes=45),
             team=team,
-            operation=tonight,
+            operation=operation,
             route_order=order,
             priority=1,
         )
-
-    tomorrow_start = now + dt.timedelta(days=1)
-    sealed = services.operation_create(
-        actor=actor,
-        name=f"{OPERATION_NAME} – night 2 (sealed)",
-        lead_agency=lead,
-        agencies=agencies,
-        planners=[planner],
-        reveal_at=tomorrow_start - dt.timedelta(hours=2),
-        starts_at=tomorrow_start,
-        ends_at=tomorrow_start + dt.timedelta(hours=8),
-        status=Operation.Status.PUBLISHED,
-    )
-    sealed_team = services.team_create(
-        actor=actor,
-        name="Demo team A (night 2)",
-        members=[inspector, leader],
-        leader=leader,
-        operation=sealed,
-    )
-    for order, venue in enumerate(venues[3:5], start=1):
-        start = tomorrow_start + dt.timedelta(minutes=45 * (order - 1))
-        services.inspection_issue(
-            actor=actor,
-            site=venue,
-            category="prostitution_trafficking",
-            template_version=venue_v,
-            additional_versions=[screening_v],
-            planned_start=start,
-            planned_end=start + dt.timedelta(minutes=45),
-            team=sealed_team,
-            operation=sealed,
-            route_order=order,
-            priority=1,
-        )
-    return {"operations": 2, "inspections": min(len(venues), 5)}
+    return operation

@@ -8,6 +8,7 @@ import os
 import time
 
 import pytest
+import time_machine
 from celery.contrib.testing.worker import start_worker
 from django.test import override_settings
 
@@ -42,32 +43,73 @@ def operation(city, paula):
 
 @pytest.mark.django_db(transaction=True)
 @override_settings(CELERY_TASK_ALWAYS_EAGER=False)
-def test_a_real_worker_plans_the_operation_then_it_publishes(operation, paula):
+def test_through_the_api_a_real_worker_plans_then_phones_see_it_only_after_reveal(api, paula, city, phone):
+    """Create an operation, plan it on a real Celery worker over the broker, publish, and the
+    officers see their assignments only after the reveal time."""
+    client = api.as_(paula)
+    created = client.post(
+        "/api/v1/planning/operations/",
+        {
+            "name": "Winter Precaution",
+            "lead_agency": "PSP",
+            "agencies": ["DSAL"],
+            "starts_at": EVENING.isoformat(),
+            "ends_at": (EVENING + dt.timedelta(hours=6)).isoformat(),
+            "reveal_at": (EVENING - dt.timedelta(hours=1)).isoformat(),
+            "muster_unit": city["muster"].code,
+            "waves": [
+                {"code": "W1", "starts_at": (EVENING + dt.timedelta(hours=1)).isoformat()},
+                {"code": "W2", "starts_at": (EVENING + dt.timedelta(hours=3)).isoformat()},
+            ],
+            "team_min_size": 2,
+            "team_max_size": 2,
+            "required_agencies": ["PSP", "DSAL"],
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    op_id = created.json()["id"]
+    for wave, venues in (("W1", city["venues"][:2]), ("W2", city["venues"][2:])):
+        response = client.post(
+            f"/api/v1/planning/operations/{op_id}/targets/",
+            {"sites": [str(v.uuid) for v in venues], "wave": wave},
+            format="json",
+        )
+        assert response.status_code == 200, response.content
     url = os.environ.get("CELERY_TEST_BROKER_URL", "memory://")
     with (
         broker(url, result_backend="cache+memory://") as app,
         start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30),
     ):
-        job = services.planning_start(actor=paula.user, operation=operation, time_limit_seconds=5)
+        started = client.post(f"/api/v1/planning/operations/{op_id}/plan/start/", {"time_limit_seconds": 5})
+        assert started.status_code == 202, started.content
+        job_url = f"/api/v1/planning/jobs/{started.json()['id']}/"
         deadline = time.monotonic() + 120  # generous: CI machines are shared
-        while time.monotonic() < deadline:
-            job.refresh_from_db()
-            if job.is_finished:
-                break
+        job = client.get(job_url).json()
+        while job["status"] in ("queued", "running") and time.monotonic() < deadline:
             time.sleep(0.2)
+            job = client.get(job_url).json()
     from backend.outbox.models import OutboxMessage
 
     relayed = list(OutboxMessage.objects.values_list("status", "last_error"))
-    assert job.status == PlanningJob.Status.SUCCEEDED, (job.status, job.error, relayed)
-    assert job.evaluation["feasible"], job.evaluation["violations"]
-    stops = [s for r in job.plan["routes"] for s in r["stops"]]
-    assert len(stops) == 4
-    # Each team raids one venue per wave; both waves are staffed.
-    assert {s["wave_id"] for s in stops} == {"W1", "W2"}
-    services.plan_publish(actor=paula.user, job=job)
-    operation.refresh_from_db()
-    assert operation.status == Operation.Status.PUBLISHED
-    assert operation.inspections.count() == 4
+    assert job["status"] == "succeeded", (job, relayed)
+    assert ("sent", "") in relayed  # it went through the broker, not in-process
+    plan = client.get(f"/api/v1/planning/operations/{op_id}/plan/").json()
+    assert plan["evaluation"]["feasible"], plan["evaluation"]["violations"]
+    stops = [s for r in plan["routes"] for s in r["stops"]]
+    assert len(stops) == 4 and {s["wave"] for s in stops} == {"W1", "W2"}
+    assert client.post(f"/api/v1/planning/operations/{op_id}/plan/publish/").status_code == 200
+    assert Operation.objects.get(uuid=op_id).inspections.count() == 4
+
+    officer = next(
+        o
+        for o in city["psp"] + city["dsal"]
+        if o.full_name in {m["name"] for r in plan["routes"] for m in r["members"]}
+    )
+    assert phone(officer).get("/api/mobile/v1/assignments/").json()["results"] == []  # sealed until reveal
+    with time_machine.travel(EVENING - dt.timedelta(minutes=30), tick=False):
+        seen = phone(officer).get("/api/mobile/v1/assignments/").json()["results"]
+    assert len(seen) == 2 and {a["operation"]["name"] for a in seen} == {"Winter Precaution"}
 
 
 def test_a_cancel_requested_before_the_run_stops_it(operation, paula, django_capture_on_commit_callbacks):
