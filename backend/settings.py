@@ -230,6 +230,10 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 # On publication, counts of people from 1 to this number minus one are suppressed.
 STATISTICS_SUPPRESSION_THRESHOLD = env_int("STATISTICS_SUPPRESSION_THRESHOLD", 3, minimum=1)
 
+# A TrueType font with Traditional Chinese, embedded in PDF reports (Debian: fonts-arphic-uming).
+# Missing: reportlab's standard CJK font, which viewers without CJK fonts cannot draw.
+REPORT_CJK_FONT = env_str("REPORT_CJK_FONT", "/usr/share/fonts/truetype/arphic/uming.ttc")
+
 # --- Scheduler ---------------------------------------------------------------------------
 # No officer goes back to the same site within this many days (rotation).
 SCHEDULER_ROTATION_DAYS = env_int("SCHEDULER_ROTATION_DAYS", 30, minimum=0)

@@ -13,12 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import logging
 import math
 from functools import cache
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -33,6 +35,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from backend.inspections.models import Category
@@ -41,7 +44,10 @@ from backend.reporting.report import SECTIONS, report_figures
 from backend.reporting.statistics import PARISH_LABELS, Query, aggregate
 
 PARISHES_FILE = Path(__file__).parent / "data" / "parishes.json"
+logger = logging.getLogger(__name__)
+
 CJK_FONT = "MSung-Light"
+EMBEDDED_CJK_FONT = "ReportCJK"
 PALETTE = [
     colors.HexColor(c) for c in ("#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000", "#2e75b6", "#a5a5a5")
 ]
@@ -55,15 +61,33 @@ def _parishes() -> list[dict[str, Any]]:
 
 def _font() -> str:
     if (translation.get_language() or "en").lower().startswith("zh"):
-        if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
-        return CJK_FONT
+        return _cjk_font()
     return "Helvetica"
+
+
+def _cjk_font() -> str:
+    """Traditional Chinese for the PDF. A TrueType font (settings.REPORT_CJK_FONT; by default
+    Debian's fonts-arphic-uming) is embedded, subset, so every viewer draws it. Without one the
+    report falls back to reportlab's standard CID font, which is not embedded: viewers without
+    CJK fonts of their own then show blanks."""
+    registered = pdfmetrics.getRegisteredFontNames()
+    if EMBEDDED_CJK_FONT in registered:
+        return EMBEDDED_CJK_FONT
+    path = settings.REPORT_CJK_FONT
+    if path and Path(path).is_file():
+        try:
+            pdfmetrics.registerFont(TTFont(EMBEDDED_CJK_FONT, path, subfontIndex=0))
+            return EMBEDDED_CJK_FONT
+        except Exception:  # a font file reportlab cannot read: say so, and still make the report
+            logger.warning("REPORT_CJK_FONT %s cannot be used; Chinese text will not be embedded", path)
+    if CJK_FONT not in registered:
+        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+    return CJK_FONT
 
 
 def _bold() -> str:
     font = _font()
-    return font if font == CJK_FONT else "Helvetica-Bold"
+    return font if font in (CJK_FONT, EMBEDDED_CJK_FONT) else "Helvetica-Bold"
 
 
 def _number(value: Any) -> str:
@@ -120,6 +144,7 @@ def chart_inspections_per_year(year_from: int, year_to: int) -> Drawing:
     legend = Legend()
     legend.x, legend.y = chart.x + chart.width + 15, height - 35
     legend.fontName, legend.fontSize = _font(), 7
+    legend.columnMaximum = 10  # one column beside the chart: it must not run off the page
     legend.alignment = "right"
     legend.colorNamePairs = [
         (PALETTE[i % len(PALETTE)], str(Category(c).label)) for i, c in enumerate(categories)
@@ -218,6 +243,7 @@ def chart_hotline(year_from: int, year_to: int) -> Drawing:
     legend = Legend()
     legend.x, legend.y = chart.x + chart.width + 15, height - 35
     legend.fontName, legend.fontSize = _font(), 7
+    legend.columnMaximum = 10  # one column beside the chart: it must not run off the page
     legend.alignment = "right"
     legend.columnMaximum = 10
     legend.colorNamePairs = [(PALETTE[i + 1], str(HotlineCall.Hotline(h).label)) for i, h in enumerate(lines)]
@@ -269,7 +295,7 @@ def _svg(drawing: Drawing) -> str:
 def report_pdf(*, year_from: int, year_to: int) -> bytes:
     context = report_context(year_from=year_from, year_to=year_to)
     font, bold = _font(), _bold()
-    wrap = "CJK" if font == CJK_FONT else None
+    wrap = "CJK" if font in (CJK_FONT, EMBEDDED_CJK_FONT) else None
     styles = {
         "title": ParagraphStyle("title", fontName=bold, fontSize=18, leading=24, spaceAfter=8, wordWrap=wrap),
         "h1": ParagraphStyle(
