@@ -24,7 +24,6 @@ from backend.inspections.models import Operation
 from backend.registry.models import Agency, Officer, Role, Site, Unit
 from scheduler import selectors, services
 from scheduler.models import PlanningJob
-from scheduler.problem import clock_of
 
 
 class IsPlanner(BasePermission):
@@ -314,72 +313,6 @@ class JobCancelApi(PlannerApi):
         return Response(JobOutput(job).data)
 
 
-def plan_view(job: PlanningJob) -> dict[str, Any]:
-    """The draft plan for people: teams with members, routes with local arrival times, and what
-    could not be planned with the reason."""
-    clock = clock_of(job)
-    officers = {
-        str(o.uuid): o
-        for o in Officer.objects.filter(
-            uuid__in={i for r in job.plan.get("routes", []) for i in r["officer_ids"]}
-        ).select_related("agency")
-    }
-    names = _visit_names(job)
-    routes = []
-    for index, r in enumerate(job.plan.get("routes", [])):
-        routes.append(
-            {
-                "index": index,
-                "team": r.get("team_id") or f"route {index}",
-                "leader": r.get("leader_id"),
-                "members": [
-                    {
-                        "id": i,
-                        "name": officers[i].full_name,
-                        "agency": officers[i].agency.code,
-                        "sex": officers[i].sex,
-                    }
-                    for i in r["officer_ids"]
-                    if i in officers
-                ],
-                "depot": r["depot_id"],
-                "departure": clock.at(r["departure"]),
-                "back": clock.at(r["back"]),
-                "stops": [
-                    {
-                        "visit": s["visit_id"],
-                        "site": names.get(s["visit_id"], ""),
-                        "arrival": clock.at(s["arrival"]),
-                        "start": clock.at(s["start"]),
-                        "end": clock.at(s["end"]),
-                        "wave": s.get("wave_id"),
-                    }
-                    for s in r["stops"]
-                ],
-            }
-        )
-    return {
-        "job": str(job.uuid),
-        "status": job.status,
-        "replan_of": str(job.replan_of.uuid) if job.replan_of_id else None,
-        "moves": job.moves,
-        "routes": routes,
-        "unplanned": [{**u, "site": names.get(u["visit_id"], "")} for u in job.plan.get("unplanned", [])],
-        "evaluation": job.evaluation,
-    }
-
-
-def _visit_names(job: PlanningJob) -> dict[str, str]:
-    if job.operation_id:
-        return {str(t.pk): t.site.name_en for t in job.operation.targets.select_related("site")}
-    from backend.planning.models import DueWork
-
-    ids = [s["visit_id"] for r in job.plan.get("routes", []) for s in r["stops"]] + [
-        u["visit_id"] for u in job.plan.get("unplanned", [])
-    ]
-    return {str(d.uuid): d.site.name_en for d in DueWork.objects.filter(uuid__in=ids).select_related("site")}
-
-
 def _latest(request: Request, kind: str, subject_id: str) -> PlanningJob:
     job = selectors.latest_job(**_subject(request, kind, subject_id))
     if job is None:
@@ -390,7 +323,7 @@ def _latest(request: Request, kind: str, subject_id: str) -> PlanningJob:
 class PlanApi(PlannerApi):
     @extend_schema(responses=dict)
     def get(self, request: Request, kind: str, subject_id: str) -> Response:
-        return Response(plan_view(_latest(request, kind, subject_id)))
+        return Response(selectors.plan_view(_latest(request, kind, subject_id)))
 
 
 class PlanMoveApi(PlannerApi):
@@ -414,7 +347,7 @@ class PlanMoveApi(PlannerApi):
             to_route=v["to_route"],
             position=v.get("position"),
         )
-        return Response(plan_view(job))
+        return Response(selectors.plan_view(job))
 
 
 class PlanPublishApi(PlannerApi):
@@ -424,7 +357,7 @@ class PlanPublishApi(PlannerApi):
     @extend_schema(request=None, responses=dict)
     def post(self, request: Request, kind: str, subject_id: str) -> Response:
         job = services.plan_publish(actor=request.user, job=_latest(request, kind, subject_id))
-        return Response(plan_view(job))
+        return Response(selectors.plan_view(job))
 
 
 class PlanReplanApi(PlannerApi):
@@ -451,7 +384,7 @@ class PlanReplanApi(PlannerApi):
             since=v.get("since"),
             time_limit_seconds=v["time_limit_seconds"],
         )
-        return Response(plan_view(job), status=status.HTTP_201_CREATED)
+        return Response(selectors.plan_view(job), status=status.HTTP_201_CREATED)
 
 
 class BriefingApi(PlannerApi):
@@ -460,7 +393,7 @@ class BriefingApi(PlannerApi):
     def get(
         self, request: Request, kind: str, subject_id: str, route: int, as_csv: bool = False
     ) -> HttpResponse:
-        view = plan_view(_latest(request, kind, subject_id))
+        view = selectors.plan_view(_latest(request, kind, subject_id))
         if not 0 <= route < len(view["routes"]):
             raise NotFound()
         team = view["routes"][route]

@@ -12,8 +12,10 @@ from django.utils import timezone
 from backend.audit.services import audit_record
 from backend.core.access import Principal, get_visible_or_404, principal_for, scope_rule, visible
 from backend.inspections.models import Operation
-from backend.registry.models import Role
+from backend.planning.models import DueWork
+from backend.registry.models import Officer, Role
 from scheduler.models import OperationSetup, PlanningJob, Programme, Target, Wave
+from scheduler.problem import clock_of
 
 
 def _admin(principal: Principal) -> bool:
@@ -93,3 +95,67 @@ def latest_job(
     qs = PlanningJob.objects.filter(status__in=[PlanningJob.Status.SUCCEEDED, PlanningJob.Status.PUBLISHED])
     qs = qs.filter(operation=operation) if operation is not None else qs.filter(programme=programme)
     return qs.order_by("-created_at").first()
+
+
+def plan_view(job: PlanningJob) -> dict[str, Any]:
+    """The draft plan for people: teams with members, routes with local arrival times, and what
+    could not be planned with the reason."""
+    clock = clock_of(job)
+    officers = {
+        str(o.uuid): o
+        for o in Officer.objects.filter(
+            uuid__in={i for r in job.plan.get("routes", []) for i in r["officer_ids"]}
+        ).select_related("agency")
+    }
+    names = _visit_names(job)
+    routes = []
+    for index, r in enumerate(job.plan.get("routes", [])):
+        routes.append(
+            {
+                "index": index,
+                "team": r.get("team_id") or f"route {index}",
+                "leader": r.get("leader_id"),
+                "members": [
+                    {
+                        "id": i,
+                        "name": officers[i].full_name,
+                        "agency": officers[i].agency.code,
+                        "sex": officers[i].sex,
+                    }
+                    for i in r["officer_ids"]
+                    if i in officers
+                ],
+                "depot": r["depot_id"],
+                "departure": clock.at(r["departure"]),
+                "back": clock.at(r["back"]),
+                "stops": [
+                    {
+                        "visit": s["visit_id"],
+                        "site": names.get(s["visit_id"], ""),
+                        "arrival": clock.at(s["arrival"]),
+                        "start": clock.at(s["start"]),
+                        "end": clock.at(s["end"]),
+                        "wave": s.get("wave_id"),
+                    }
+                    for s in r["stops"]
+                ],
+            }
+        )
+    return {
+        "job": str(job.uuid),
+        "status": job.status,
+        "replan_of": str(job.replan_of.uuid) if job.replan_of_id else None,
+        "moves": job.moves,
+        "routes": routes,
+        "unplanned": [{**u, "site": names.get(u["visit_id"], "")} for u in job.plan.get("unplanned", [])],
+        "evaluation": job.evaluation,
+    }
+
+
+def _visit_names(job: PlanningJob) -> dict[str, str]:
+    if job.operation_id:
+        return {str(t.pk): t.site.name_en for t in job.operation.targets.select_related("site")}
+    ids = [s["visit_id"] for r in job.plan.get("routes", []) for s in r["stops"]] + [
+        u["visit_id"] for u in job.plan.get("unplanned", [])
+    ]
+    return {str(d.uuid): d.site.name_en for d in DueWork.objects.filter(uuid__in=ids).select_related("site")}

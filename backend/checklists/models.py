@@ -7,8 +7,9 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from backend.core.i18n import pick
 
 
 class VersionIsImmutable(Exception):
@@ -35,12 +36,7 @@ class ChecklistTemplate(models.Model):
 
     @property
     def title(self) -> str:
-        language = (get_language() or "en").lower()
-        if language.startswith("zh"):
-            return self.title_zh_hant or self.title_en
-        if language.startswith("pt"):
-            return self.title_pt or self.title_en
-        return self.title_en
+        return pick(en=self.title_en, zh_hant=self.title_zh_hant, pt=self.title_pt)
 
 
 class TemplateVersion(models.Model):

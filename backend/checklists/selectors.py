@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from backend.checklists.models import ChecklistTemplate, TemplateVersion
-from backend.core.access import Principal, get_visible_or_404, scope_rule, visible
+from backend.core.access import Principal, get_visible_or_404, scope_rule
 
 
 @scope_rule(ChecklistTemplate)
@@ -36,15 +36,3 @@ def template_version_latest(*, code: str) -> TemplateVersion | None:
         .order_by("-number")
         .first()
     )
-
-
-def template_versions_usable(*, template: ChecklistTemplate) -> list[int]:
-    return list(
-        template.versions.exclude(status=TemplateVersion.Status.DRAFT)
-        .order_by("number")
-        .values_list("number", flat=True)
-    )
-
-
-def template_list(*, user: Any) -> QuerySet[ChecklistTemplate]:
-    return visible(user, ChecklistTemplate.objects.all())

@@ -15,23 +15,13 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from backend.core.i18n import pick
 from backend.inspections.models import Finding, Submission
 from backend.registry.models import Agency, Company, Officer, Site
 
 LANGUAGE_KEYS = ("en", "zh-hant", "pt")
-
-
-def language_key(language: str | None = None) -> str:
-    """``en``, ``zh-hant`` or ``pt`` for a Django language code (the active one by default)."""
-    language = (language or get_language() or "en").lower()
-    if language.startswith("zh"):
-        return "zh-hant"
-    if language.startswith("pt"):
-        return "pt"
-    return "en"
 
 
 class Severity(models.TextChoices):
@@ -78,12 +68,7 @@ class Violation(models.Model):
         return self.title_in(None)
 
     def title_in(self, language: str | None) -> str:
-        key = language_key(language)
-        if key == "zh-hant":
-            return self.title_zh_hant or self.title_en
-        if key == "pt":
-            return self.title_pt or self.title_en
-        return self.title_en
+        return pick(en=self.title_en, zh_hant=self.title_zh_hant, pt=self.title_pt, language=language)
 
 
 class Review(models.Model):

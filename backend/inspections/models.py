@@ -10,10 +10,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from backend.checklists.models import TemplateVersion
+from backend.core.i18n import pick
 from backend.registry.models import Agency, Officer, Site
 
 
@@ -336,6 +336,6 @@ class Finding(models.Model):
 
     @property
     def display_title(self) -> str:
-        language = (get_language() or "en").lower()
-        key = "zh-hant" if language.startswith("zh") else ("pt" if language.startswith("pt") else "en")
-        return self.title.get(key) or self.title.get("en", "")
+        return pick(
+            en=self.title.get("en", ""), zh_hant=self.title.get("zh-hant", ""), pt=self.title.get("pt", "")
+        )

@@ -57,11 +57,3 @@ def due_work_request(
     )
     audit_record(actor=actor, action="create", verb="due_work_request", obj=due)
     return due
-
-
-@transaction.atomic
-def due_work_cancel(*, actor: Any, due: DueWork, reason: str) -> DueWork:
-    due.status = DueWork.Status.CANCELLED
-    due.save(update_fields=["status"])
-    audit_record(actor=actor, action="update", verb="due_work_cancel", obj=due, changes={"reason": reason})
-    return due

@@ -12,8 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from backend.core.i18n import pick
 
 
 class TranslatedName(models.Model):
@@ -31,12 +32,7 @@ class TranslatedName(models.Model):
 
     @property
     def name(self) -> str:
-        language = (get_language() or "en").lower()
-        if language.startswith("zh"):
-            return self.name_zh_hant or self.name_en
-        if language.startswith("pt"):
-            return self.name_pt or self.name_en
-        return self.name_en
+        return pick(en=self.name_en, zh_hant=self.name_zh_hant, pt=self.name_pt)
 
 
 class Parish(models.TextChoices):

@@ -109,8 +109,3 @@ def availability_list(*, user: Any, officer: Officer | None = None) -> QuerySet[
 def conflict_list(*, user: Any, officer: Officer | None = None) -> QuerySet[ConflictOfInterest]:
     qs = visible(user, ConflictOfInterest.objects.select_related("officer", "site", "company"))
     return qs.filter(officer=officer) if officer is not None else qs
-
-
-def company_chain(*, company: Company) -> list[Company]:
-    """The company and every contractor above it, nearest first."""
-    return company.chain()

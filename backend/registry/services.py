@@ -184,22 +184,6 @@ def officer_create(
 
 
 @transaction.atomic
-def officer_set_roles(*, actor: Any, officer: Officer, roles: Iterable[str]) -> Officer:
-    new = set(roles)
-    old = officer.role_codes()
-    officer.roles.exclude(role__in=new).delete()
-    OfficerRole.objects.bulk_create([OfficerRole(officer=officer, role=r) for r in sorted(new - old)])
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.UPDATE,
-        verb="officer_set_roles",
-        obj=officer,
-        changes={"roles": [sorted(old), sorted(new)]},
-    )
-    return officer
-
-
-@transaction.atomic
 def availability_add(
     *,
     actor: Any,

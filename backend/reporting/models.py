@@ -15,9 +15,9 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from backend.core.i18n import pick
 from backend.registry.models import Agency
 
 
@@ -131,12 +131,7 @@ class ReportFact(models.Model):
 
     @property
     def label(self) -> str:
-        language = (get_language() or "en").lower()
-        if language.startswith("zh"):
-            return self.label_zh_hant or self.label_en
-        if language.startswith("pt"):
-            return self.label_pt or self.label_en
-        return self.label_en
+        return pick(en=self.label_en, zh_hant=self.label_zh_hant, pt=self.label_pt)
 
 
 class PublishedReport(models.Model):

@@ -35,7 +35,6 @@ from backend.registry.models import Company, Site
 from tests import factories
 from tests.checklists.engine.factories import UUID as PHOTO_REF
 from tests.checklists.engine.factories import fill
-from tests.mobile_api.conftest import phone  # noqa: F401  (the officers' phone client, reused)
 
 PHOTO = b"\xff\xd8\xff" + b"photo bytes"
 

@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from backend.audit.models import AuditEntry
 from backend.checklists import engine
@@ -28,7 +27,6 @@ from tests import factories
 from tests.checklists.engine.factories import UUID as PHOTO_REF
 from tests.checklists.engine.factories import fill
 
-PASSWORD = "correct-horse-battery"
 API = "/api/mobile/v1"
 
 
@@ -57,12 +55,6 @@ def _publish_builtin(*codes: str) -> list[TemplateVersion]:
         )
         for code in codes
     ]
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Every persona and every sign-in hashes a password: the real hasher would cost minutes."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -146,24 +138,6 @@ def field(db, alice, dora, bob, paula) -> Field:
         team=bob_team,
     )
     return Field(revealed, sealed, routine, operation, sealed_operation, venue_v, screening_v, agency_v)
-
-
-@pytest.fixture
-def phone(db):
-    """``phone(officer)``: an API client signed in through the officers' API with a device token."""
-
-    def sign_in(officer, device="test phone") -> APIClient:
-        client = APIClient()
-        response = client.post(
-            "/api/mobile/v1/auth/sign-in/",
-            {"username": officer.user.username, "password": PASSWORD, "device_name": device},
-            format="json",
-        )
-        assert response.status_code == 201, response.content
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {response.json()['token']}")
-        return client
-
-    return sign_in
 
 
 def jpeg_with_gps() -> bytes:

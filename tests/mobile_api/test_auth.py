@@ -9,7 +9,6 @@ import json
 import pytest
 import time_machine
 from django.contrib import admin
-from django.core.cache import cache
 from django.urls import include, path, reverse
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -21,8 +20,8 @@ from mobile_api.authentication import DeviceTokenAuthentication
 from mobile_api.models import DeviceToken
 from mobile_api.services_auth import device_token_revoke, device_tokens_revoke_for_user
 from tests import factories
+from tests.conftest import PASSWORD
 
-PASSWORD = "correct-horse-battery"  # the factories' password
 SIGN_IN = "/api/mobile/v1/auth/sign-in/"
 SIGN_OUT = "/api/mobile/v1/auth/sign-out/"
 WHOAMI = "/api/test/whoami/"
@@ -46,20 +45,6 @@ urlpatterns = [
 ]
 
 pytestmark = pytest.mark.urls("tests.mobile_api.test_auth")
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Dozens of sign-ins per test: the real hasher's deliberate slowness would cost minutes."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Failed sign-in counters live in the cache, which outlives a test's transaction."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def sign_in(api, username="alice", password=PASSWORD, address="10.0.0.1", **extra):

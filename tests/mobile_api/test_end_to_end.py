@@ -14,7 +14,8 @@ from backend.audit.models import AuditEntry
 from backend.checklists.services import parsed_definition
 from backend.inspections.models import Attachment, CheckIn, Finding, Submission
 from tests.checklists.engine.factories import fill
-from tests.mobile_api.conftest import API, PASSWORD, attachment_url, checkin_payload, sha256, stored_files
+from tests.conftest import PASSWORD
+from tests.mobile_api.conftest import API, attachment_url, checkin_payload, sha256, stored_files
 
 
 def photo(colour: tuple[int, int, int]) -> bytes:

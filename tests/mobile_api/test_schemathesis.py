@@ -22,7 +22,8 @@ from werkzeug.test import Client
 
 from backend.wsgi import application
 from tests.checklists.engine.factories import UUID as PHOTO_REF
-from tests.mobile_api.conftest import API, PASSWORD, jpeg_with_gps, submission_payload
+from tests.conftest import PASSWORD
+from tests.mobile_api.conftest import API, jpeg_with_gps, submission_payload
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 # Every request carries the real token; refused tokens are tested in test_auth.py.

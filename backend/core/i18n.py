@@ -1,0 +1,21 @@
+"""Texts stored in the three languages of the system, picked by the active language."""
+
+from __future__ import annotations
+
+from django.utils.translation import get_language
+
+
+def language_key(language: str | None = None) -> str:
+    """``en``, ``zh-hant`` or ``pt`` for a Django language code (the active one by default)."""
+    language = (language or get_language() or "en").lower()
+    if language.startswith("zh"):
+        return "zh-hant"
+    if language.startswith("pt"):
+        return "pt"
+    return "en"
+
+
+def pick(*, en: str, zh_hant: str, pt: str, language: str | None = None) -> str:
+    """The text in the active (or given) language, English where that one is empty."""
+    text = {"en": en, "zh-hant": zh_hant, "pt": pt}[language_key(language)]
+    return text or en
