@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "backend.compliance",
     "backend.outreach",
     "backend.reporting",
+    "backend.demo",
     "mobile_api",
     "scheduler",
 ]

@@ -15,8 +15,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from backend.audit.models import AuditEntry
+from backend.demo.city import load_demo
 from backend.outbox.services import task_enqueue
-from backend.registry.demo import load_demo
 from backend.registry.models import (
     Agency,
     Availability,

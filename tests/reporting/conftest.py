@@ -14,8 +14,8 @@ import pytest
 from django.db import transaction
 from django.test import override_settings
 
-from backend.registry.demo import load_demo
-from backend.reporting.history import load_history
+from backend.demo.city import load_demo
+from backend.demo.history import load_history
 from tests import factories
 
 START = dt.date(2026, 1, 5)

@@ -96,6 +96,6 @@ def test_history_spreads_over_every_year_and_several_parishes(history):
 
 
 def test_history_is_loaded_once(history):
-    from backend.reporting.history import load_history
+    from backend.demo.history import load_history
 
     assert load_history(seed=1) == {}

@@ -41,10 +41,10 @@ from backend.audit.services import audit_record
 from backend.checklists.selectors import template_version_latest
 from backend.checklists.services import checklists_load_builtin
 from backend.compliance.models import ProsecutionRecord
+from backend.demo.city import demo_data
 from backend.inspections import services as inspections
 from backend.inspections.models import Inspection, Operation
 from backend.outreach.models import Activity, HotlineCall
-from backend.registry.demo import demo_data
 from backend.registry.models import Agency, LicenceStatus, Site
 from backend.registry.services import site_create
 from backend.reporting.services import report_fact_ensure, rollup_refresh
@@ -178,7 +178,7 @@ class _History:
             actor=self.actor,
             action=AuditEntry.Action.CREATE,
             verb="load_history",
-            object_type="reporting.history",
+            object_type="demo.history",
             object_id=f"seed-{self.seed}",
             changes={"seed": self.seed, "years": list(YEARS), "counts": self.counts},
         )
@@ -455,7 +455,7 @@ class _History:
 
 def load_history(*, seed: int = 1, actor: Any = None) -> dict[str, int]:
     """Record the 2019–2023 history over the demo registry, once (later calls do nothing and
-    return ``{}``). Needs the demo registry (``backend.registry.demo.load_demo``) first."""
+    return ``{}``). Needs the demo registry (``backend.demo.city.load_demo``) first."""
     with transaction.atomic():
         if history_is_loaded():
             return {}

@@ -335,7 +335,7 @@ class _Loader:
             actor=self.actor,
             action=AuditEntry.Action.CREATE,
             verb="load_demo",
-            object_type="registry.demo",
+            object_type="demo.city",
             object_id=f"seed-{self.seed}",
             changes={
                 "seed": self.seed,

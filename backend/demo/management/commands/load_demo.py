@@ -10,9 +10,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from backend.compliance.services import violation_catalogue_load
-from backend.inspections.demo import load_field_demo
-from backend.registry.demo import DemoError, default_start, demo_is_loaded, load_demo
-from backend.reporting.history import load_history
+from backend.demo.city import DemoError, default_start, demo_is_loaded, load_demo
+from backend.demo.field import load_field_demo
+from backend.demo.history import load_history
 
 ALREADY_LOADED = "Demo data is already loaded; nothing to do. `manage.py demo_logins` prints the logins."
 

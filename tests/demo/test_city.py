@@ -23,7 +23,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from backend.audit.models import AuditEntry
-from backend.registry.demo import DEMO_LOGINS, LOCAL, demo_data, demo_logins, load_demo
+from backend.demo.city import DEMO_LOGINS, LOCAL, demo_data, demo_logins, load_demo
 from backend.registry.models import (
     Agency,
     Availability,

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from backend.registry.demo import DemoError, demo_logins
+from backend.demo.city import DemoError, demo_logins
 
 
 class Command(BaseCommand):
