@@ -11,7 +11,8 @@ from typing import Any
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -146,6 +147,7 @@ class OperationTargetsApi(PlannerApi):
     """Add targets: an explicit list of sites, or a selection (kinds, venue types, parishes,
     minimum risk, at most ``limit`` riskiest first)."""
 
+    @extend_schema_serializer(component_name="OperationTargetsInput")
     class Input(serializers.Serializer):
         sites = serializers.ListField(child=serializers.UUIDField(), required=False, default=list)
         kinds = serializers.ListField(
@@ -220,6 +222,7 @@ class ProgrammeOutput(serializers.Serializer):
 
 
 class ProgrammeListApi(PlannerApi):
+    @extend_schema_serializer(component_name="ProgrammeCreateInput")
     class Input(serializers.Serializer):
         name = serializers.CharField(max_length=200)
         agency = serializers.CharField()
@@ -329,6 +332,7 @@ class PlanApi(PlannerApi):
 class PlanMoveApi(PlannerApi):
     """Move (and pin) a visit to another route, or out of the plan; the plan is re-evaluated."""
 
+    @extend_schema_serializer(component_name="PlanMoveInput")
     class Input(serializers.Serializer):
         visit = serializers.CharField(max_length=64)
         to_route = serializers.IntegerField(min_value=0, allow_null=True)
@@ -364,6 +368,7 @@ class PlanReplanApi(PlannerApi):
     """An officer drops out of the published plan: a new draft that keeps what is done and moves
     as few visits as possible (``moves`` counts them). Publish it like any plan."""
 
+    @extend_schema_serializer(component_name="PlanReplanInput")
     class Input(serializers.Serializer):
         officer = serializers.UUIDField()
         since = serializers.DateTimeField(required=False, allow_null=True)
@@ -390,6 +395,7 @@ class PlanReplanApi(PlannerApi):
 class BriefingApi(PlannerApi):
     """One team's route as a printable page, or as CSV (``…/csv/``)."""
 
+    @extend_schema(responses={(200, "text/html"): OpenApiTypes.STR, (200, "text/csv"): OpenApiTypes.STR})
     def get(
         self, request: Request, kind: str, subject_id: str, route: int, as_csv: bool = False
     ) -> HttpResponse:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
@@ -142,6 +142,7 @@ class ConflictOutput(serializers.Serializer):
 class MyConflictsApi(APIView):
     """An officer's own declarations of conflicts of interest; POST declares one."""
 
+    @extend_schema_serializer(component_name="ConflictDeclareInput")
     class Input(serializers.Serializer):
         site = serializers.UUIDField(required=False, allow_null=True)
         company = serializers.UUIDField(required=False, allow_null=True)
