@@ -197,7 +197,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-# --- Cache (failed sign-in counters, throttles) -----------------------------------------
+# --- Cache (throttles) -----------------------------------------
 # Unset: memory of this process (fine for one server). Several servers must share Redis.
 CACHE_URL = env_url("CACHE_URL", None, ("redis", "rediss"))
 CACHES = {
@@ -211,8 +211,12 @@ CACHES = {
 # --- Officers' API (mobile_api) ---------------------------------------------------------
 # Device tokens live this long; phones may stay offline for weeks, so the default is generous.
 MOBILE_TOKEN_TTL_DAYS = env_int("MOBILE_TOKEN_TTL_DAYS", 30, minimum=1, maximum=365)
-# Failed sign-ins allowed per account and per address within the window before a 429.
+# Failed sign-ins allowed within the window before a 429: per account from one address, per
+# account from all addresses, and per address across accounts (far higher: a station's phones
+# share one address). Counted in the database, so the limits hold across processes.
 MOBILE_SIGNIN_MAX_FAILURES = env_int("MOBILE_SIGNIN_MAX_FAILURES", 5, minimum=1)
+MOBILE_SIGNIN_ACCOUNT_MAX_FAILURES = env_int("MOBILE_SIGNIN_ACCOUNT_MAX_FAILURES", 20, minimum=1)
+MOBILE_SIGNIN_ADDRESS_MAX_FAILURES = env_int("MOBILE_SIGNIN_ADDRESS_MAX_FAILURES", 100, minimum=1)
 MOBILE_SIGNIN_WINDOW_SECONDS = env_int("MOBILE_SIGNIN_WINDOW_SECONDS", 900, minimum=1)
 # A check-in farther than this from the site is recorded and flagged, never refused.
 CHECKIN_RADIUS_METRES = env_int("CHECKIN_RADIUS_METRES", 150, minimum=1)

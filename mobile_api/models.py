@@ -74,3 +74,23 @@ class DeviceToken(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class SignInCounter(models.Model):
+    """Failed sign-ins within one fixed window, for one account, account-and-address or address.
+
+    In the database rather than a per-process cache so the limit holds across web processes and
+    under parallel attempts: every attempt adds to its counters with one atomic UPDATE before the
+    password is checked.
+    """
+
+    key = models.CharField(max_length=80, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    window_ends_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("failed sign-in counter")
+        verbose_name_plural = _("failed sign-in counters")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

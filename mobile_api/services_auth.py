@@ -12,15 +12,14 @@ import hashlib
 import logging
 import math
 import secrets
-import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
-from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,7 +29,7 @@ from backend.audit.models import AuditEntry
 from backend.audit.services import audit_record
 from backend.core.errors import DomainError
 from backend.registry.models import Officer
-from mobile_api.models import DeviceToken
+from mobile_api.models import DeviceToken, SignInCounter
 
 logger = logging.getLogger(__name__)
 
@@ -74,53 +73,71 @@ def client_address(request: AnyRequest | None) -> str:
 
 
 # --- Failed sign-in counters ------------------------------------------------------------
-# One counter per account and one per client address, each a fixed window opened by the first
-# failure. The account counter stops guessing one officer's password from many addresses; the
-# address counter stops one address trying a password against many accounts. They live in the
-# shared cache (Redis with several servers), not the database: they are cheap to lose.
+# Three counters, each a fixed window opened by its first failure:
+# - account and address (MOBILE_SIGNIN_MAX_FAILURES): one phone guessing one officer's password;
+# - account (MOBILE_SIGNIN_ACCOUNT_MAX_FAILURES): one officer's password guessed from many
+#   addresses;
+# - address (MOBILE_SIGNIN_ADDRESS_MAX_FAILURES, far higher): one address trying many accounts.
+#   A station's phones share one network address, so a few officers' typing mistakes must not
+#   lock the others out.
+# They live in the database (``SignInCounter``), counted with atomic UPDATEs before the password
+# is checked, so the limits hold across processes and under parallel attempts: of any number of
+# simultaneous guesses, no more than the limit reach the password check.
+
+
+@dataclass(frozen=True)
+class _Counter:
+    key: str
+    limit: int
 
 
 def _key(kind: str, value: str) -> str:
-    # Hashed so any username or address makes a valid, bounded cache key.
-    return f"mobile-signin:{kind}:{hashlib.sha256(value.encode()).hexdigest()}"
+    # Hashed so any username or address makes a bounded key that stores nothing readable.
+    return f"{kind}:{hashlib.sha256(value.encode()).hexdigest()}"
 
 
-def _throttle_keys(*, username: str, address: str) -> list[str]:
-    return [_key("account", username.strip().casefold()), _key("address", address)]
+def _counters(*, username: str, address: str) -> tuple[_Counter, _Counter, _Counter]:
+    account = username.strip().casefold()
+    return (
+        _Counter(_key("account", account), settings.MOBILE_SIGNIN_ACCOUNT_MAX_FAILURES),
+        _Counter(_key("account-address", f"{account}\n{address}"), settings.MOBILE_SIGNIN_MAX_FAILURES),
+        _Counter(_key("address", address), settings.MOBILE_SIGNIN_ADDRESS_MAX_FAILURES),
+    )
 
 
-def _seconds_left(key: str, window: int) -> int:
-    until = cache.get(f"{key}:until")
-    left = (until - time.time()) if until is not None else window
-    return max(1, math.ceil(left))
+def _add_attempt(key: str) -> tuple[int, Any]:
+    """Add one attempt to ``key``'s current window; return the count and when the window ends.
+
+    Atomic across processes: the increment is one UPDATE (the row lock orders parallel attempts),
+    an expired window is reopened by an UPDATE that re-checks the expiry, and a missing row is
+    created in a savepoint that yields to a parallel creator."""
+    window = timedelta(seconds=settings.MOBILE_SIGNIN_WINDOW_SECONDS)
+    while True:
+        now = timezone.now()
+        with transaction.atomic():
+            live = SignInCounter.objects.filter(key=key, window_ends_at__gt=now)
+            if live.update(count=F("count") + 1):
+                row = SignInCounter.objects.get(key=key)
+                return row.count, row.window_ends_at
+            if SignInCounter.objects.filter(key=key, window_ends_at__lte=now).update(
+                count=1, window_ends_at=now + window
+            ):
+                return 1, now + window
+            try:
+                with transaction.atomic():
+                    SignInCounter.objects.create(key=key, count=1, window_ends_at=now + window)
+            except IntegrityError:
+                continue  # another attempt created it first: count on its row
+            # Rows of closed windows are kept only until a new key is first counted.
+            SignInCounter.objects.filter(window_ends_at__lte=now).delete()
+            return 1, now + window
 
 
-def _refuse_if_locked(keys: list[str]) -> None:
-    limit = settings.MOBILE_SIGNIN_MAX_FAILURES
-    window = settings.MOBILE_SIGNIN_WINDOW_SECONDS
-    counts = cache.get_many(keys)
-    locked = [key for key in keys if counts.get(key, 0) >= limit]
-    if locked:
-        # Refused before the password is checked: a locked account is no oracle for guesses.
-        raise TooManyAttempts(retry_after=max(_seconds_left(key, window) for key in locked))
-
-
-def _count_failure(key: str) -> int:
-    """Add one failure to ``key``'s window and return the count, atomically across processes."""
-    window = settings.MOBILE_SIGNIN_WINDOW_SECONDS
-    if cache.add(key, 0, timeout=window):  # the first failure opens the window
-        cache.set(f"{key}:until", time.time() + window, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window closed between add and incr: this failure opens a new one
-        cache.add(key, 0, timeout=window)
-        cache.set(f"{key}:until", time.time() + window, timeout=window)
-        count = cache.incr(key)
-    if count == 1:
-        # Redis re-creates a key that expired between its existence check and INCR without a
-        # time-out; make sure the window closes.
-        cache.touch(key, timeout=window)
-    return count
+def _give_back(key: str) -> None:
+    """Take back the attempt a successful sign-in added to ``key``."""
+    SignInCounter.objects.filter(key=key, count__gt=0, window_ends_at__gt=timezone.now()).update(
+        count=F("count") - 1
+    )
 
 
 # --- Sign-in ------------------------------------------------------------------------------
@@ -163,26 +180,28 @@ def device_sign_in(
 ) -> SignedIn:
     """Sign a phone in: check the password of an active officer's login and issue a token.
 
-    Failures are counted per account and per address; past the limit every attempt, even with
-    the right password, is refused with ``TooManyAttempts`` until the window passes. A success
-    clears the account's count but not the address's, or one good login would let an address
-    keep guessing others.
+    Every attempt first adds to its counters (account, account-and-address, address); past a
+    limit it is refused with ``TooManyAttempts`` before the password is checked, even when the
+    password is right, until the window passes. A success takes its attempt back and clears the
+    account's counters but not the address's, or one good login would let an address keep
+    guessing others.
     """
     address = client_address(request)
-    account_key, address_key = keys = _throttle_keys(username=username, address=address)
-    try:
-        _refuse_if_locked(keys)
-    except TooManyAttempts:
+    counters = _counters(username=username, address=address)
+    counted = [(counter, *_add_attempt(counter.key)) for counter in counters]
+    over = [(count, ends) for counter, count, ends in counted if count > counter.limit]
+    if over:
         logger.warning("Sign-in refused while locked: username %r from %s", username[:150], address)
-        raise
+        # Refused before the password is checked: a locked account is no oracle for guesses.
+        retry_after = max((ends - timezone.now()).total_seconds() for _count, ends in over)
+        raise TooManyAttempts(retry_after=max(1, math.ceil(retry_after)))
 
     # Django's authenticate: the configured backends, a dummy hash for unknown logins (no
     # timing difference) and refusal of inactive users.
     user = authenticate(request, username=username, password=password)
     officer = _officer_of(user)
     if officer is None:
-        limit = settings.MOBILE_SIGNIN_MAX_FAILURES
-        locked = max(_count_failure(account_key), _count_failure(address_key)) >= limit
+        locked = any(count >= counter.limit for counter, count, _ends in counted)
         reason, target = _failure_cause(username, user)
         # Outside any transaction: the refusal below must not roll the entry back.
         audit_record(
@@ -201,7 +220,9 @@ def device_sign_in(
         )
         raise InvalidCredentials()
 
-    cache.delete_many([account_key, f"{account_key}:until"])
+    account, account_address, address_counter = counters
+    SignInCounter.objects.filter(key__in=[account.key, account_address.key]).delete()
+    _give_back(address_counter.key)
     return _issue_token(officer=officer, device_name=device_name, device_id=device_id, request=request)
 
 
