@@ -67,6 +67,8 @@ CONDUCTED = ("submitted", "reviewed", "closed")
 POLICE_AGENCIES = ("PSP", "PJ")
 
 TIME_DIMENSIONS = ("year", "quarter", "month", "week", "day")
+# The venue type of a site that is not a venue (stored empty).
+NOT_A_VENUE = "none"
 
 
 class StatisticsError(InvalidInput):
@@ -83,6 +85,15 @@ class Dimension:
     choices: Mapping[str, Any] | None = None
     agency: bool = False  # values are agency ids, shown as codes
     boolean: bool = False
+    # Offered values stored otherwise (a query string cannot carry an empty value as a filter,
+    # so an empty stored value is offered as a token): offered -> stored.
+    stored_as: Mapping[str, Any] = field(default_factory=dict)
+
+    def stored(self, value: str) -> Any:
+        return self.stored_as.get(value, value)
+
+    def offered(self, value: Any) -> Any:
+        return next((k for k, v in self.stored_as.items() if v == value), value)
 
 
 @dataclass(frozen=True)
@@ -212,7 +223,8 @@ SOURCES: dict[str, Source] = {
                 _("venue type"),
                 "site__venue_type",
                 "venue_type",
-                choices={"": _("not a venue"), **_labels(Site.VenueType)},
+                choices={NOT_A_VENUE: _("not a venue"), **_labels(Site.VenueType)},
+                stored_as={NOT_A_VENUE: ""},
             ),
             "operation": Dimension("operation", _("joint operation"), "operation__name"),
         },
@@ -583,23 +595,43 @@ def query_from_params(params: Mapping[str, Any]) -> Query:
     ``from``, ``to``, ``source`` (auto/raw/rollup) and any dimension as a filter (comma list)."""
 
     def split(name: str) -> list[str]:
-        raw = params.get(name) or ""
-        return [v.strip() for v in str(raw).split(",") if v.strip()]
+        # A parameter given twice (``?agency=PSP&agency=DSAL``) means both values, never the last.
+        given = params.getlist(name) if hasattr(params, "getlist") else [params.get(name)]
+        return [v.strip() for raw in given for v in str(raw or "").split(",") if v.strip()]
 
     measures = split("measure") or split("measures")
     if not measures:
         raise StatisticsError(errors={"measure": [_t("Name at least one measure.")]})
-    reserved = {"measure", "measures", "by", "from", "to", "source", "format", "lang", "limit", "offset"}
+    # ``format`` chooses DRF's renderer; every other parameter is a filter, and one that is
+    # empty or unknown is refused rather than dropped (an unfiltered figure would look filtered).
+    reserved = {"measure", "measures", "by", "from", "to", "source", "format"}
     filters = {k: split(k) for k in params if k not in reserved}
+    empty = [k for k, v in filters.items() if not v]
+    if empty:
+        raise StatisticsError(errors={k: [_t("Give at least one value to filter by.")] for k in empty})
     query = Query(
         measures=measures,
         by=split("by"),
-        filters={k: v for k, v in filters.items() if v},
+        filters=filters,
         date_from=parse_period(params["from"], end=False) if params.get("from") else None,
         date_to=parse_period(params["to"], end=True) if params.get("to") else None,
         prefer=str(params.get("source") or "auto"),
     )
-    validate(query)
+    source = validate(query)
+    # An agency code nobody has would filter everything out and look like a true zero.
+    agency_filters = {k: v for k, v in query.filters.items() if source.dimensions[k].agency}
+    if agency_filters:
+        known = {code.upper() for code in Agency.objects.values_list("code", flat=True)}
+        errors = {
+            name: [
+                _t("Unknown agency %(bad)s; one of %(known)s.")
+                % {"bad": ", ".join(bad), "known": ", ".join(sorted(known))}
+            ]
+            for name, values in agency_filters.items()
+            if (bad := [v for v in values if v.upper() not in known])
+        }
+        if errors:
+            raise StatisticsError(errors=errors)
     return query
 
 
@@ -706,6 +738,8 @@ def aggregate(query: Query, *, agency_scope: int | None = None) -> Result:
             values = _agency_ids(values)  # type: ignore[assignment]
         elif dim.boolean:
             values = [v.lower() in ("true", "1", "yes") for v in values]  # type: ignore[misc]
+        else:
+            values = [dim.stored(v) for v in values]
         if isinstance(target, str):
             qs = qs.filter(**{f"{target}__in": values})
         else:
@@ -747,6 +781,8 @@ def aggregate(query: Query, *, agency_scope: int | None = None) -> Result:
                 value = codes.get(value, value)
             elif dim.boolean:
                 value = "true" if value else "false"
+            else:
+                value = dim.offered(value)
             row[name] = value
         for m in query.measures:
             row[m] = int(raw_row[f"m_{m}"] or 0)

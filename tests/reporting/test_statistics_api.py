@@ -108,8 +108,8 @@ def test_raw_only_measures_and_dimensions_are_answered_from_the_records(work, ap
     body = api.as_(andy).get(QUERY, {"measure": "sites_inspected,inspections", "by": "venue_type"}).json()
     assert body["computed_from"] == "raw"
     assert body["rows"] == [
-        {"venue_type": "", "sites_inspected": 1, "inspections": 2},
         {"venue_type": "karaoke", "sites_inspected": 1, "inspections": 3},
+        {"venue_type": "none", "sites_inspected": 1, "inspections": 2},
     ]
 
 
@@ -128,6 +128,12 @@ def test_raw_only_measures_and_dimensions_are_answered_from_the_records(work, ap
         ({"measure": "inspections", "by": "operation", "source": "rollup"}, "source"),
         ({"measure": "inspections", "source": "cache"}, "source"),
         ({"measure": "calls", "by": "category"}, "by"),
+        ({"measure": "inspections", "venue_type": ""}, "venue_type"),
+        ({"measure": "inspections", "agency": ","}, "agency"),
+        ({"measure": "inspections", "agency": "NOPE"}, "agency"),
+        ({"measure": "inspections", "limit": "5"}, "limit"),
+        ({"measure": "inspections", "lang": "pt"}, "lang"),
+        ({"measure": "inspections", "joint": "maybe"}, "joint"),
     ],
 )
 def test_bad_requests_are_problems_naming_the_field(work, api, andy, params, field):
@@ -167,3 +173,42 @@ def test_xlsx_export_opens_with_openpyxl(work, api, paula):
     assert data == [("year", "category", "inspections"), (2022, "prostitution_trafficking", 3)]
     definitions = dict(list(book["definitions"].values)[1:])
     assert "conducted" in definitions["inspections"]
+
+
+def test_a_filter_given_twice_means_both_values(work, api, andy):
+    response = api.as_(andy).get(QUERY + "?measure=inspections&agency=PSP&agency=DSAL")
+    assert _totals(response) == 5
+
+
+@pytest.mark.parametrize("source", ["raw", "auto"])
+def test_every_value_the_catalogue_offers_filters_as_it_says(work, api, andy, source):
+    """For each source's first measure, each dimension with offered values and each value: the
+    filtered total is that value's row of the unfiltered breakdown (0 when it has none)."""
+    catalogue = api.as_(andy).get("/api/v1/statistics/").json()["measures"]
+    firsts = {}
+    for measure in catalogue:
+        firsts.setdefault(measure["source"]["id"], measure)
+    checked = 0
+    for measure in firsts.values():
+        for dimension in measure["dimensions"]:
+            if not dimension["values"]:
+                continue
+            use = source if source == "raw" or dimension["rollup"] else "raw"
+            base = {"measure": measure["id"], "source": use}
+            breakdown = api.as_(andy).get(QUERY, {**base, "by": dimension["id"]})
+            assert breakdown.status_code == 200, breakdown.content
+            by_value = {str(row[dimension["id"]]): row[measure["id"]] for row in breakdown.json()["rows"]}
+            assert set(by_value) <= set(dimension["values"]), (dimension["id"], by_value)
+            for value in dimension["values"]:
+                response = api.as_(andy).get(QUERY, {**base, dimension["id"]: value})
+                assert response.status_code == 200, (dimension["id"], value, response.content)
+                body = response.json()
+                assert body["filters"] == {dimension["id"]: [value]}
+                assert body["totals"][measure["id"]] == by_value.get(value, 0), (dimension["id"], value)
+                checked += 1
+    assert checked > 40
+
+
+def test_not_a_venue_filters_the_sites_that_are_not_venues(work, api, andy):
+    response = api.as_(andy).get(QUERY, {"measure": "inspections", "venue_type": "none"})
+    assert _totals(response) == 2
