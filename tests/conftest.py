@@ -17,6 +17,8 @@ from rest_framework.test import APIClient
 from backend.audit import db_guard
 from tests import factories
 
+pytest_plugins = ["tests.browser_support"]
+
 PASSWORD = "correct-horse-battery"  # every persona's password (tests.factories)
 
 
@@ -85,6 +87,26 @@ def oscar(db, django_user_model):
     return django_user_model.objects.create_user(username="oscar", password="correct-horse-battery")
 
 
+def second_factor_passed(client, user):
+    """Mark a test client's session as past the second factor, as the sign-in page leaves it
+    (unit tests of one view only; end-to-end tests sign in through the page with a real code)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _created = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin client, past the second factor the admin asks of administrators."""
+    client.force_login(admin_user)
+    second_factor_passed(client, admin_user)
+    return client
+
+
 @pytest.fixture
 def api():
     """An API client; ``api.as_(officer_or_user)`` signs it in."""
@@ -95,6 +117,7 @@ def api():
         user = getattr(who, "user", who)
         client.force_authenticate(user=None)
         client.force_login(user)
+        second_factor_passed(client, user)
         return client
 
     client.as_ = as_

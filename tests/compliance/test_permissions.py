@@ -26,6 +26,7 @@ from backend.compliance.models import (
 )
 from backend.inspections.models import Finding
 from tests.compliance.conftest import construction_answers, ingest
+from tests.conftest import second_factor_passed
 
 
 @dataclass
@@ -222,6 +223,7 @@ def test_permission_matrix(world, request, name, method, url, body, allowed, kin
         who = request.getfixturevalue(persona)
         client = APIClient()
         client.force_login(getattr(who, "user", who))
+        second_factor_passed(client, getattr(who, "user", who))
         before = _state()
         response = client.get(url) if method == "get" else client.post(url, payload, format="json")
         if kind == "list":
@@ -236,6 +238,7 @@ def test_permission_matrix(world, request, name, method, url, body, allowed, kin
     who = request.getfixturevalue(first)
     client = APIClient()
     client.force_login(who.user)
+    second_factor_passed(client, who.user)
     response = client.get(url) if method == "get" else client.post(url, payload, format="json")
     assert response.status_code in (200, 201), (name, first, response.content[:300])
     if kind == "list":

@@ -11,6 +11,7 @@ from backend.audit.models import AuditEntry
 from backend.outreach.models import Activity, HotlineCall
 from backend.outreach.services import ImportRejected, outreach_import_csv
 from tests import factories
+from tests.conftest import second_factor_passed
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +86,7 @@ def test_the_admin_imports_a_file(ias, client, django_user_model):
         "root", "root@example.invalid", "correct-horse-battery"
     )
     client.force_login(admin)
+    second_factor_passed(client, admin)
     url = "/admin/outreach/activity/import/"
     assert client.get(url).status_code == 200
     assert "Import from CSV" in client.get("/admin/outreach/activity/").content.decode()

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from backend.console import services
+
+
+class SignInForm(AuthenticationForm):
+    """Username and password, refused after too many failures for the account."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("The username or password is not right. Both are case-sensitive."),
+        "throttled": _("Too many failed attempts for this account. Wait a few minutes and try again."),
+        "not_console": _(
+            "This account has no back-office role. Field officers sign in on the field app at /field/."
+        ),
+    }
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username") or ""
+        if username and not services.signin_attempt_reserve(username=username):
+            services.signin_failed_record(username=username, request=self.request, reason="throttled")
+            raise ValidationError(self.error_messages["throttled"], code="throttled")
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            services.signin_failed_record(username=username, request=self.request, reason="invalid")
+            raise
+        services.signin_attempts_clear(username=username)
+        return cleaned
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        if not services.may_use_console(user):
+            raise ValidationError(self.error_messages["not_console"], code="not_console")
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code from your authenticator app"),
+        min_length=6,
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}
+        ),
+    )

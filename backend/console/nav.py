@@ -1,0 +1,106 @@
+"""Navigation by role: each app registers its console pages here, in its ``AppConfig.ready``.
+
+The shell knows no domain: it shows a signed-in officer the entries their roles open, in the
+header and on the home page, so an app's page appears in the console by registering itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from backend.core.access import Principal
+
+BACK_OFFICE_ROLES = frozenset(
+    {"team_leader", "planner", "reviewer", "victim_protection", "analyst", "administrator"}
+)
+# Roles whose console sign-in asks for a second factor when CONSOLE_2FA_REQUIRED is on.
+SECOND_FACTOR_ROLES = frozenset({"planner", "reviewer", "victim_protection", "administrator"})
+
+# What each role does here, shown on the home page above that role's entries.
+ROLE_INTRODUCTIONS: dict[str, tuple[Promise, Promise]] = {
+    "planner": (
+        _("Planning"),
+        _("Define joint operations and routine programmes, run the planner, adjust and publish plans."),
+    ),
+    "reviewer": (
+        _("Review"),
+        _("Review the submissions and findings your agency is competent for; follow compliance cases."),
+    ),
+    "team_leader": (
+        _("Team leader"),
+        _("Follow your teams' submissions and return them with a comment where something is missing."),
+    ),
+    "victim_protection": (
+        _("Victim protection"),
+        _("Receive referrals of potential victims and record the protection services given."),
+    ),
+    "analyst": (
+        _("Statistics"),
+        _("Enforcement statistics, breakdowns and exports, and the yearly report."),
+    ),
+    "administrator": (
+        _("Administration"),
+        _("The registry of agencies, officers and sites, users, checklists and policies."),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: Promise | str
+    url_name: str
+    roles: frozenset[str]
+    description: Promise | str = ""
+    order: int = 100
+    kwargs: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        try:
+            return reverse(self.url_name, kwargs=self.kwargs or None)
+        except NoReverseMatch:
+            return ""
+
+
+_ENTRIES: list[NavEntry] = []
+
+
+def register(
+    *,
+    label: Promise | str,
+    url_name: str,
+    roles: set[str] | frozenset[str],
+    description: Promise | str = "",
+    order: int = 100,
+) -> None:
+    """Add a console page to the navigation of officers holding any of ``roles``."""
+    if any(entry.url_name == url_name for entry in _ENTRIES):
+        return
+    _ENTRIES.append(
+        NavEntry(label=label, url_name=url_name, roles=frozenset(roles), description=description, order=order)
+    )
+    _ENTRIES.sort(key=lambda entry: entry.order)
+
+
+def entries_for(principal: Principal) -> list[NavEntry]:
+    """The entries a principal's roles open (every entry for a superuser), in order."""
+    return [
+        entry for entry in _ENTRIES if (principal.is_superuser or entry.roles & principal.roles) and entry.url
+    ]
+
+
+def sections_for(principal: Principal) -> list[dict[str, object]]:
+    """The home page: one section per back-office role held, with that role's entries."""
+    roles = (
+        sorted(BACK_OFFICE_ROLES) if principal.is_superuser else sorted(principal.roles & BACK_OFFICE_ROLES)
+    )
+    sections = []
+    for role in roles:
+        title, intro = ROLE_INTRODUCTIONS[role]
+        entries = [entry for entry in _ENTRIES if role in entry.roles and entry.url]
+        sections.append({"role": role, "title": title, "introduction": intro, "entries": entries})
+    return sections

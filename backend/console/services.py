@@ -1,0 +1,110 @@
+"""Console sign-in: attempts throttled per account, the second factor, and their audit entries."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from backend.audit.models import AuditEntry
+from backend.audit.services import audit_record
+from backend.console.nav import BACK_OFFICE_ROLES, SECOND_FACTOR_ROLES
+from backend.core.access import principal_for
+
+
+def _attempts_key(username: str) -> str:
+    digest = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
+    return f"console-signin:{digest}"
+
+
+def signin_attempt_reserve(*, username: str) -> bool:
+    """Count one attempt for ``username`` before its password is checked.
+
+    Counting first, with the cache's atomic increment, keeps the limit under parallel attempts:
+    the sixth of twenty simultaneous guesses is refused without its password being tried.
+    """
+    key = _attempts_key(username)
+    cache.add(key, 0, timeout=settings.CONSOLE_SIGNIN_WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=settings.CONSOLE_SIGNIN_WINDOW_SECONDS)
+        count = 1
+    return count <= settings.CONSOLE_SIGNIN_MAX_FAILURES
+
+
+def signin_attempts_clear(*, username: str) -> None:
+    cache.delete(_attempts_key(username))
+
+
+def signin_failed_record(*, username: str, request: HttpRequest, reason: str) -> None:
+    audit_record(
+        actor=None,
+        action=AuditEntry.Action.LOGIN_FAILED,
+        verb="console_sign_in",
+        object_type="auth.user",
+        object_id=username[:64],
+        changes={"reason": reason},
+        request=request,
+    )
+
+
+def signin_succeeded_record(*, user: Any, request: HttpRequest, step: str) -> None:
+    audit_record(
+        actor=user,
+        action=AuditEntry.Action.LOGIN,
+        verb=f"console_sign_in_{step}",
+        obj=user,
+        request=request,
+    )
+
+
+def may_use_console(user: Any) -> bool:
+    """Officers holding a back-office role, superusers and staff (the admin's users)."""
+    principal = principal_for(user)
+    return principal.is_superuser or user.is_staff or bool(principal.roles & BACK_OFFICE_ROLES)
+
+
+def second_factor_required(user: Any) -> bool:
+    if not settings.CONSOLE_2FA_REQUIRED:
+        return False
+    principal = principal_for(user)
+    return principal.is_superuser or bool(principal.roles & SECOND_FACTOR_ROLES)
+
+
+def second_factor_device(user: Any) -> TOTPDevice | None:
+    """The user's confirmed authenticator, if they enrolled one."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
+
+
+@transaction.atomic
+def second_factor_enrolment_start(*, user: Any) -> TOTPDevice:
+    """An unconfirmed authenticator for ``user``: the same one until confirmed, so a reload of
+    the enrolment page does not change the secret the officer has just scanned."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="console", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def second_factor_enrolment_confirm(*, device: TOTPDevice, token: str, request: HttpRequest) -> bool:
+    """Confirm the authenticator when ``token`` is a current code of it."""
+    if not device.verify_token(token.strip()):
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
+    audit_record(
+        actor=device.user,
+        action=AuditEntry.Action.CREATE,
+        verb="second_factor_enrol",
+        obj=device.user,
+        request=request,
+    )
+    return True

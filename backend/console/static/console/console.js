@@ -1,0 +1,31 @@
+// Loaded on every console page. Announces htmx swaps to screen readers and keeps focus sensible.
+(function () {
+  "use strict";
+  var live = document.getElementById("live");
+  function announce(text) {
+    if (!live || !text) return;
+    live.textContent = "";
+    window.setTimeout(function () { live.textContent = text; }, 50);
+  }
+  window.consoleAnnounce = announce;
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail && event.detail.target;
+    if (!target) return;
+    var note = target.querySelector("[data-announce]");
+    if (note) announce(note.getAttribute("data-announce"));
+    var focus = target.querySelector("[data-focus]");
+    if (focus) focus.focus();
+  });
+  // Buttons that ask before acting: <button data-confirm="Publish this plan?">.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-confirm]");
+    if (button && !window.confirm(button.getAttribute("data-confirm"))) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+  // Print buttons: <button data-print>.
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) { window.print(); }
+  });
+})();

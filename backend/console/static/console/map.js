@@ -1,0 +1,63 @@
+// Shared map of the console: Macao's outline and the parishes (approximate boxes), drawn from
+// files shipped with the project, and tiles only when MAP_TILE_URL is set. Pages call
+// ConsoleMap.create(element) and add their own layers; every map works without tiles.
+(function () {
+  "use strict";
+  var MACAO = [22.165, 113.56];
+
+  function fetchJson(url) {
+    return url ? fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }) : Promise.resolve(null);
+  }
+
+  function create(element, options) {
+    options = options || {};
+    var data = element.dataset;
+    var map = L.map(element, { keyboard: true, zoomSnap: 0.5, attributionControl: true }).setView(MACAO, options.zoom || 12.5);
+    if (data.tileUrl) {
+      L.tileLayer(data.tileUrl, { maxZoom: 19, attribution: data.tileAttribution || "" }).addTo(map);
+    } else {
+      map.attributionControl.addAttribution("Natural Earth");
+    }
+    var base = L.layerGroup().addTo(map);
+    var ready = Promise.all([fetchJson(data.outlineUrl), fetchJson(data.parishesUrl)]).then(function (files) {
+      if (files[0]) {
+        L.geoJSON(files[0], { interactive: false, style: { color: "#4d6a80", weight: 1.5, fillColor: "#f2efe6", fillOpacity: data.tileUrl ? 0 : 1 } }).addTo(base);
+      }
+      if (files[1] && options.parishes !== false) {
+        var lang = (document.documentElement.lang || "en").toLowerCase();
+        var key = lang.indexOf("zh") === 0 ? "name_zh" : (lang.indexOf("pt") === 0 ? "name_pt" : "name_en");
+        L.geoJSON(files[1], {
+          interactive: false,
+          style: { color: "#6d7f8f", weight: 1, dashArray: "4 4", fill: false },
+          onEachFeature: function (feature, layer) {
+            var c = feature.properties.centre;
+            L.tooltip({ permanent: true, direction: "center", className: "map-label", interactive: false })
+              .setLatLng(c).setContent(feature.properties[key].split(" / ")[0]).addTo(base);
+          }
+        }).addTo(base);
+      }
+      return map;
+    });
+    map.consoleReady = ready;
+    return map;
+  }
+
+  // A numbered, coloured stop marker that keyboard users can reach (Leaflet markers are focusable).
+  function stopIcon(label, colour) {
+    return L.divIcon({
+      className: "",
+      html: '<span class="stop-marker" data-colour="' + colour + '">' + String(label) + "</span>",
+      iconSize: [26, 26],
+      iconAnchor: [13, 13]
+    });
+  }
+
+  // divIcon html cannot carry a style attribute under the CSP; colour it after it is added.
+  function paintStops(map) {
+    map.getContainer().querySelectorAll(".stop-marker[data-colour]").forEach(function (el) {
+      el.style.background = el.getAttribute("data-colour");
+    });
+  }
+
+  window.ConsoleMap = { create: create, stopIcon: stopIcon, paintStops: paintStops };
+})();

@@ -1,0 +1,178 @@
+"""Browser tests: Playwright for Python on Debian's Chromium, against a server the test starts.
+
+Every page a test opens is watched: a console error, an uncaught exception, a request to any
+host but the test server (map tiles included) fails the test, and a screenshot of each page is
+kept under ``var/screenshots/`` as an artefact. Sign-in goes through the real sign-in page with
+a real TOTP code computed as an authenticator app would (``sign_in``), never ``force_login``.
+
+Without Chromium (``apt-get install chromium``) these tests are skipped, saying why; ``.ci/run``
+installs it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+
+
+def pytest_collection_modifyitems(config, items):
+    if CHROMIUM:
+        return
+    skip = pytest.mark.skip(
+        reason="Chromium is not installed (Debian: apt-get install chromium); .ci/run installs it"
+    )
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    if not CHROMIUM:
+        pytest.skip("Chromium is not installed (Debian: apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-dev-shm-usage",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+class WatchedPages:
+    """Opens pages on the test server and records what must never happen on them."""
+
+    def __init__(self, browser, base_url: str, name: str):
+        self.browser = browser
+        self.base_url = base_url
+        self.name = re.sub(r"[^A-Za-z0-9_.-]+", "_", name)[:120]
+        self.problems: list[str] = []
+        self.contexts = []
+        self.pages = []
+
+    def new_page(self, *, viewport=DESKTOP, locale: str = "en", **context_args):
+        context = self.browser.new_context(viewport=viewport, locale=locale, **context_args)
+        self.contexts.append(context)
+        context.route("**/*", self._route)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.on("console", lambda message: self._console(page, message))
+        page.on("pageerror", lambda error: self.problems.append(f"uncaught: {error}"))
+        self.pages.append(page)
+        return page
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith(self.base_url) or url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            self.problems.append(f"request to an outside host: {url}")
+            route.abort()
+
+    def _console(self, page, message):
+        if message.type == "error":
+            self.problems.append(f"console error on {page.url}: {message.text}")
+
+    def shot(self, page, label: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{self.name}--{label}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def close(self):
+        for index, page in enumerate(self.pages):
+            if not page.is_closed():
+                # A page that cannot be drawn any more needs no artefact.
+                with contextlib.suppress(Exception):
+                    self.shot(page, f"final-{index}")
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.fixture
+def pages(chromium_browser, live_server, request):
+    """``pages.new_page()`` opens a watched page; ``pages.base_url`` is the test server."""
+    watched = WatchedPages(chromium_browser, live_server.url, request.node.nodeid)
+    yield watched
+    watched.close()
+    assert not watched.problems, "\n".join(watched.problems)
+
+
+def totp_code(bin_key: bytes, *, after_t: int = -1) -> str:
+    """The code an authenticator app shows now (or at the next step, if this one was used)."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(bin_key, step=30, t0=0, digits=6, drift=0)
+    totp.time = time.time()
+    while totp.t() <= after_t:
+        totp.time += 30
+    return f"{totp.token():06d}"
+
+
+def sign_in(page, base_url: str, username: str, password: str, *, next_path: str = "") -> None:
+    """Sign in through the console's sign-in page, as a user does; the second factor too: an
+    officer without an authenticator enrols one from the key the page shows."""
+    import base64
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    page.goto(f"{base_url}/sign-in/" + (f"?next={next_path}" if next_path else ""))
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    with page.expect_navigation():
+        page.locator("main form button.primary").click()
+    if "/sign-in/code/" not in page.url:
+        return
+    secret = page.locator("#totp-secret")
+    if secret.count():
+        key = secret.inner_text().replace(" ", "")
+        key_bytes = base64.b32decode(key + "=" * (-len(key) % 8))
+        code = totp_code(key_bytes)
+    else:
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        code = totp_code(device.bin_key, after_t=device.last_t)
+    page.locator("#id_token").fill(code)
+    with page.expect_navigation():
+        page.locator("main form button.primary").click()
+    assert "/sign-in/" not in page.url, f"sign-in of {username} did not complete: {page.url}"
+
+
+def axe_check(page, *, exclude: list[str] | None = None) -> None:
+    """No serious or critical WCAG violation on the page (axe-core)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = {"exclude": [[selector] for selector in exclude]} if exclude else None
+    results = Axe().run(page, context=context)
+    bad = [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+        + "; ".join(
+            node["target"][0] if isinstance(node["target"][0], str) else str(node["target"])
+            for node in violation["nodes"][:5]
+        )
+        for violation in results.response["violations"]
+        if violation.get("impact") in ("serious", "critical")
+    ]
+    assert not bad, f"axe on {page.url}:\n" + "\n".join(bad)

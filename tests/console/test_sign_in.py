@@ -1,0 +1,174 @@
+"""Console sign-in for every back-office role: password, second factor, throttling, sign-out,
+passwords, and the session the back-office API accepts. Through the real sign-in page."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import pytest
+from django.core import mail
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from backend.audit.models import AuditEntry
+from tests import factories
+from tests.browser_support import totp_code
+
+PASSWORD = "correct-horse-battery"
+
+
+def _sign_in(client, username, password=PASSWORD, follow=False):
+    return client.post("/sign-in/", {"username": username, "password": password}, follow=follow)
+
+
+def _enrol(client):
+    """Read the key off the enrolment page, as a user types it into an authenticator app."""
+    page = client.get("/sign-in/code/").content.decode()
+    key = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', page).group(1).replace(" ", "")
+    bin_key = base64.b32decode(key + "=" * (-len(key) % 8))
+    return client.post("/sign-in/code/", {"token": totp_code(bin_key)}), bin_key
+
+
+@pytest.fixture
+def planner(db):
+    return factories.officer("PSP", username="paula", roles=("planner",), full_name="Paula Planner")
+
+
+@pytest.fixture
+def analyst(db):
+    return factories.officer("DSAL", username="andy", roles=("analyst",), full_name="Andy Analyst")
+
+
+def test_planner_needs_a_second_factor_and_enrols_one(client, planner):
+    response = _sign_in(client, "paula")
+    assert response.status_code == 302 and response["Location"].startswith("/sign-in/code/")
+    # Not signed in yet, neither for pages nor for the API.
+    assert client.get("/").status_code == 302
+    assert client.get("/api/v1/planning/operations/").status_code in (401, 403)
+    response, _bin_key = _enrol(client)
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert TOTPDevice.objects.get(user=planner.user).confirmed
+    home = client.get("/")
+    assert home.status_code == 200 and "Planning" in home.content.decode()
+    assert client.get("/api/v1/planning/operations/").status_code == 200
+
+
+def test_an_enrolled_planner_gives_the_current_code(client, planner):
+    device = TOTPDevice.objects.create(user=planner.user, name="phone", confirmed=True)
+    _sign_in(client, "paula")
+    wrong = client.post(
+        "/sign-in/code/", {"token": "000000" if totp_code(device.bin_key) != "000000" else "111111"}
+    )
+    assert wrong.status_code == 200 and "not right" in wrong.content.decode()
+    device.refresh_from_db()
+    device.throttling_failure_count = 0
+    device.throttling_failure_timestamp = None
+    device.save()
+    response = client.post("/sign-in/code/", {"token": totp_code(device.bin_key)})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+    assert AuditEntry.objects.filter(verb="console_sign_in_second_factor", actor=planner.user).exists()
+
+
+def test_analyst_signs_in_with_a_password_alone(client, analyst):
+    response = _sign_in(client, "andy")
+    assert response.status_code == 302 and response["Location"] == "/"
+    page = client.get("/").content.decode()
+    assert "Statistics" in page and "Andy Analyst" in page
+
+
+def test_second_factor_can_be_switched_off(client, planner, settings):
+    settings.CONSOLE_2FA_REQUIRED = False
+    assert _sign_in(client, "paula")["Location"] == "/"
+    assert client.get("/api/v1/planning/operations/").status_code == 200
+
+
+def test_field_officers_and_plain_logins_are_sent_elsewhere(client, db, django_user_model):
+    factories.officer("PSP", username="ivan", roles=("inspector",))
+    response = _sign_in(client, "ivan")
+    assert response.status_code == 200 and "field app" in response.content.decode()
+    django_user_model.objects.create_user(username="oscar", password=PASSWORD)
+    assert _sign_in(client, "oscar").status_code == 200
+    assert client.get("/").status_code == 302
+
+
+def test_wrong_passwords_are_throttled_per_account(client, analyst, settings):
+    settings.CONSOLE_SIGNIN_MAX_FAILURES = 3
+    other = factories.officer("PSP", username="olga", roles=("analyst",))
+    for _ in range(3):
+        response = _sign_in(client, "andy", "wrong-password")
+        assert "not right" in response.content.decode()
+    refused = _sign_in(client, "andy")  # the right password, too late
+    assert refused.status_code == 200 and "Too many failed attempts" in refused.content.decode()
+    assert client.get("/").status_code == 302
+    assert _sign_in(client, other.user.username)["Location"] == "/"  # another account is not locked
+    assert AuditEntry.objects.filter(action="login_failed", object_id="andy").count() == 4
+
+
+def test_sign_out_ends_the_session(client, analyst):
+    _sign_in(client, "andy")
+    assert client.get("/").status_code == 200
+    response = client.post("/sign-out/")
+    assert response.status_code == 302 and response["Location"] == "/sign-in/"
+    assert client.get("/").status_code == 302
+    assert client.get("/api/v1/statistics/").status_code in (401, 403)
+
+
+def test_next_is_kept_through_both_steps_and_never_leaves_the_site(client, planner):
+    response = client.post(
+        "/sign-in/", {"username": "paula", "password": PASSWORD, "next": "/account/password/"}
+    )
+    assert "next=/account/password/" in response["Location"]
+    page = client.get(response["Location"]).content.decode()
+    key = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', page).group(1).replace(" ", "")
+    code = totp_code(base64.b32decode(key + "=" * (-len(key) % 8)))
+    done = client.post("/sign-in/code/", {"token": code, "next": "https://evil.example/"})
+    assert done["Location"] == "/"
+
+
+def test_password_change_and_reset(client, analyst):
+    analyst.user.email = "andy@example.invalid"
+    analyst.user.save()
+    _sign_in(client, "andy")
+    response = client.post(
+        "/account/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-new-long-passphrase",
+            "new_password2": "a-new-long-passphrase",
+        },
+    )
+    assert response.status_code == 302
+    client.post("/sign-out/")
+    assert _sign_in(client, "andy", "a-new-long-passphrase")["Location"] == "/"
+    client.post("/sign-out/")
+
+    client.post("/account/password/reset/", {"email": "andy@example.invalid"})
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://[^/]+(/account/password/reset/\S+)", mail.outbox[0].body).group(1)
+    form = client.get(link, follow=True)
+    assert form.status_code == 200
+    set_url = form.redirect_chain[-1][0] if form.redirect_chain else link
+    done = client.post(
+        set_url, {"new_password1": "third-long-passphrase", "new_password2": "third-long-passphrase"}
+    )
+    assert done.status_code == 302
+    assert _sign_in(client, "andy", "third-long-passphrase")["Location"] == "/"
+
+
+def test_pages_carry_a_strict_content_security_policy(client, analyst):
+    _sign_in(client, "andy")
+    policy = client.get("/")["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+
+
+def test_unknown_pages_are_the_console_404(client, analyst):
+    _sign_in(client, "andy")
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404 and "Not found" in response.content.decode()
+
+
+@pytest.mark.parametrize("language,text", [("zh-hant", "登入"), ("pt", "Iniciar sessão")])
+def test_the_sign_in_page_speaks_three_languages(client, db, language, text):
+    response = client.get("/sign-in/", HTTP_ACCEPT_LANGUAGE=language)
+    assert text in response.content.decode()
