@@ -4,6 +4,12 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
 HOST   ?= 127.0.0.1
+# The worker `make run` starts beside the server (and `make worker` alone): beat included, for
+# the outbox relay and the rollups; no gossip, mingle or heartbeats, which only cost file writes
+# on the embedded transport.
+WORKER_CONCURRENCY ?= 2
+CELERY_WORKER = $(VENV)/bin/celery -A backend worker --beat --schedule var/celerybeat-schedule \
+	--concurrency $(WORKER_CONCURRENCY) --without-gossip --without-mingle --without-heartbeat --loglevel=INFO
 
 .PHONY: run test lint bench install install-dev secret worker clean
 
@@ -42,8 +48,14 @@ run: install secret
 	@echo "    Health              http://$(HOST):$(PORT)/healthz"
 	@echo "  Demo logins (role username password; demo data only):"
 	@$(PY) manage.py demo_logins | sed 's/^/    /'
-	@echo "  Background tasks run in-process (CELERY_BROKER_URL is unset). Stop with Ctrl-C."
+	@echo "  Background tasks (planning runs, the outbox relay, rollups) run in a Celery worker started"
+	@echo "  beside the server, on $${CELERY_BROKER_URL:-filesystem://} (messages under var/broker/)."
+	@echo "  Ctrl-C stops both."
 	@echo ""
+	@export CELERY_BROKER_URL="$${CELERY_BROKER_URL:-filesystem://}"; \
+	$(CELERY_WORKER) & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker; exit 0' INT TERM; \
+	trap 'kill -TERM $$worker 2>/dev/null' EXIT; \
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 test: install-dev secret
@@ -58,7 +70,7 @@ bench: install-dev secret
 	@for f in tests/benchmarks/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
 
 worker: install secret
-	$(VENV)/bin/celery -A backend worker --beat --loglevel=INFO
+	CELERY_BROKER_URL="$${CELERY_BROKER_URL:-filesystem://}" $(CELERY_WORKER)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -61,10 +61,6 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "django_htmx",
-    "django_otp",
-    "django_otp.plugins.otp_totp",
-    "csp",
     "backend.core",
     "backend.audit",
     "backend.outbox",
@@ -78,7 +74,6 @@ INSTALLED_APPS = [
     "backend.demo",
     "mobile_api",
     "scheduler",
-    "backend.console",  # last: its templates (404, sign-in) are looked up after the apps'
 ]
 
 MIDDLEWARE = [
@@ -89,9 +84,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
-    "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -110,7 +102,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "backend.console.context_processors.console",
             ],
         },
     },
@@ -176,57 +167,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-LOGIN_URL = "console:sign-in"
-LOGIN_REDIRECT_URL = "console:home"
-# Second factor (TOTP) for planners, reviewers, victim protection and administrators at console
-# sign-in. On by default whenever DEBUG is off.
-CONSOLE_2FA_REQUIRED = env_bool("CONSOLE_2FA_REQUIRED", not DEBUG)
-# Failed console sign-ins per account within the window before sign-in is refused for a while.
-CONSOLE_SIGNIN_MAX_FAILURES = env_int("CONSOLE_SIGNIN_MAX_FAILURES", 5, minimum=1)
-CONSOLE_SIGNIN_WINDOW_SECONDS = env_int("CONSOLE_SIGNIN_WINDOW_SECONDS", 900, minimum=1)
-OTP_TOTP_ISSUER = "Joint inspections"
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600, minimum=300)  # one shift
+LOGIN_URL = "admin:login"
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG and env_bool("HTTPS", False))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-
-# --- Console pages: maps and the Content Security Policy ---------------------------------
-# Map tiles, an XYZ template such as https://tile.openstreetmap.org/{z}/{x}/{y}.png. Empty: no
-# tiles are fetched; maps still draw Macao's outline, the parishes, sites and routes.
-MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
-
-
-def _tile_origin(url: str) -> list[str]:
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url.replace("{s}", "a"))
-    if not parts.scheme or not parts.netloc:
-        return []
-    host = parts.netloc.replace("a.", "*.", 1) if "{s}" in url else parts.netloc
-    return [f"{parts.scheme}://{host}"]
-
-
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", "blob:", *_tile_origin(MAP_TILE_URL)],
-        "connect-src": ["'self'"],
-        "font-src": ["'self'"],
-        "worker-src": ["'self'"],
-        "manifest-src": ["'self'"],
-        "object-src": ["'none'"],
-        "base-uri": ["'self'"],
-        "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
-    }
-}
 
 # --- API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "backend.console.authentication.ConsoleSessionAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -297,13 +245,38 @@ SCHEDULER_ROTATION_DAYS = env_int("SCHEDULER_ROTATION_DAYS", 30, minimum=0)
 # Default and largest time limit of one planning run, in seconds.
 SCHEDULER_TIME_LIMIT_SECONDS = env_int("SCHEDULER_TIME_LIMIT_SECONDS", 30, minimum=1)
 SCHEDULER_MAX_TIME_LIMIT_SECONDS = env_int("SCHEDULER_MAX_TIME_LIMIT_SECONDS", 600, minimum=1)
+# A running job whose worker stopped beating for this long, or that is still running this long
+# after its time limit, is failed with a reason (its worker died), so the planner can start again.
+SCHEDULER_HEARTBEAT_TIMEOUT_SECONDS = env_int("SCHEDULER_HEARTBEAT_TIMEOUT_SECONDS", 90, minimum=5)
+SCHEDULER_RUN_GRACE_SECONDS = env_int("SCHEDULER_RUN_GRACE_SECONDS", 300, minimum=0)
+# Share of an operation's targets drawn at random among the sites a selection matches (percent),
+# so a site that scores low on risk may still be visited; the planner may change it per selection.
+SCHEDULER_RANDOM_SHARE_PERCENT = env_int("SCHEDULER_RANDOM_SHARE_PERCENT", 20, minimum=0)
 
 # --- Tasks ----------------------------------------------------------------------------
-# Unset: tasks run in-process right after the transaction that asked for them commits.
+# Unset: tasks run in-process right after the transaction that asked for them commits (tests).
 # Set: tasks go to a real broker through the outbox (backend.outbox), so a broker that is down
-# delays work and never loses it.
-CELERY_BROKER_URL = env_url("CELERY_BROKER_URL", None, ("redis", "rediss", "amqp", "amqps", "memory"))
+# delays work and never loses it. `make run` sets `filesystem://`: kombu's file-system transport,
+# one file per message under CELERY_BROKER_FOLDER, consumed by the worker `make run` starts (no
+# server to install; see README). Production uses Redis or RabbitMQ.
+CELERY_BROKER_URL = (
+    "filesystem://"  # the whole URL: the folders come from CELERY_BROKER_FOLDER
+    if env_str("CELERY_BROKER_URL", "") == "filesystem://"
+    else env_url("CELERY_BROKER_URL", None, ("redis", "rediss", "amqp", "amqps", "memory"))
+)
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
+CELERY_BROKER_FOLDER = Path(env_str("CELERY_BROKER_FOLDER", str(BASE_DIR / "var" / "broker")))
+if CELERY_BROKER_URL and CELERY_BROKER_URL.startswith("filesystem"):
+    for _folder in ("queue", "control"):
+        (CELERY_BROKER_FOLDER / _folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # Producer and worker share one folder: what the web process writes, the worker reads.
+        "data_folder_in": str(CELERY_BROKER_FOLDER / "queue"),
+        "data_folder_out": str(CELERY_BROKER_FOLDER / "queue"),
+        "control_folder": str(CELERY_BROKER_FOLDER / "control"),
+        # The worker looks for new files this often (seconds): the delay before a run starts.
+        "polling_interval": 0.2,
+    }
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env_url("CELERY_RESULT_BACKEND", None, ("redis", "rediss", "rpc", "django-db"))
 CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-task leaves it for another

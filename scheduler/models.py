@@ -60,6 +60,12 @@ class Wave(models.Model):
         return f"{self.operation} {self.code}"
 
 
+class ChosenBy(models.TextChoices):
+    PLANNER = "planner", _("named by the planner")
+    RISK = "risk", _("by risk")
+    DRAW = "draw", _("by random draw")
+
+
 class Target(models.Model):
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="targets")
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
@@ -67,6 +73,12 @@ class Target(models.Model):
     priority = models.PositiveSmallIntegerField(_("priority"), default=3)
     languages = models.JSONField(_("languages likely spoken"), default=list, blank=True)
     category = models.CharField(_("category"), max_length=30, default="prostitution_trafficking")
+    # How the target was chosen: named by the planner, among the riskiest of a selection, or
+    # drawn at random from the rest of it (with the seed of that draw, so it can be shown again).
+    chosen_by = models.CharField(
+        _("chosen by"), max_length=10, choices=ChosenBy.choices, default=ChosenBy.PLANNER
+    )
+    draw_seed = models.BigIntegerField(_("seed of the draw"), null=True, blank=True)
 
     class Meta:
         ordering = ["operation", "pk"]
@@ -157,6 +169,8 @@ class PlanningJob(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Written every second by the process running the job: when it stops, the worker is gone.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

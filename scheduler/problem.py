@@ -11,9 +11,10 @@ day; opening hours, which are local wall-clock times, become windows over the ho
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 from django.conf import settings
@@ -90,7 +91,16 @@ def _opening(site: Site, clock: Clock, days: int) -> tuple[tuple[int, int], ...]
             if end <= start:
                 end += 1440  # past midnight
             windows.append((start, end))
-    return tuple(sorted(windows))
+    return tuple(sorted(clip(windows, days)))
+
+
+def clip(windows: Iterable[tuple[int, int]], days: int) -> list[tuple[int, int]]:
+    """Windows cut to the horizon, minute 0 to the end of its last day: a shift that began the
+    evening before, or an opening that runs past the last night, keeps only its part inside
+    (the solvers take no minute before the horizon's start)."""
+    end = days * 1440
+    cut = [(max(0, a), min(end, b)) for a, b in windows]
+    return [(a, b) for a, b in cut if a < b]
 
 
 def _site(site: Site, clock: Clock, days: int) -> solver.Site:
@@ -117,7 +127,10 @@ def _officers(officers: Iterable[Officer], clock: Clock, days: int) -> list[solv
     for o in officers:
         # A shift that an absence touches is not worked at all: simpler to explain than a cut one.
         usable = tuple(
-            s for s in shifts[o.pk] if not any(a0 < s[1] and s[0] < a1 for a0, a1 in absences[o.pk])
+            clip(
+                (s for s in shifts[o.pk] if not any(a0 < s[1] and s[0] < a1 for a0, a1 in absences[o.pk])),
+                days,
+            )
         )
         out.append(
             solver.Officer(
@@ -293,6 +306,21 @@ def programme_problem(programme: Programme) -> tuple[solver.Problem, Clock, list
 # --- Plans as JSON --------------------------------------------------------------------------------
 
 
+def finite(value: Any) -> float | None:
+    """A number JSON and the database accept: infinities and NaN (a search that found nothing)
+    become None."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def plan_explained(problem: solver.Problem, plan: solver.Plan) -> solver.Plan:
+    """The plan with every unplanned visit's reason computed by the checker for that visit."""
+    return replace(plan, unplanned=solver.explain_unplanned(problem, plan))
+
+
 def plan_to_json(plan: solver.Plan) -> dict[str, Any]:
     return {
         "routes": [
@@ -308,7 +336,7 @@ def plan_to_json(plan: solver.Plan) -> dict[str, Any]:
             for r in plan.routes
         ],
         "unplanned": [asdict(u) for u in plan.unplanned],
-        "stats": {k: float(v) for k, v in plan.stats.items()},
+        "stats": {k: finite(v) for k, v in plan.stats.items()},
     }
 
 
@@ -335,5 +363,7 @@ def evaluation_to_json(evaluation: solver.Evaluation) -> dict[str, Any]:
     return {
         "feasible": evaluation.feasible,
         "violations": [asdict(v) for v in evaluation.violations],
-        "objective": asdict(evaluation.objective),
+        "objective": {
+            k: finite(v) if isinstance(v, float) else v for k, v in asdict(evaluation.objective).items()
+        },
     }

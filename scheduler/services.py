@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
+import threading
 import time
 from collections.abc import Iterable
 from decimal import Decimal
@@ -13,9 +15,10 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from backend.audit.services import audit_record
 from backend.checklists.selectors import template_version_latest
@@ -220,6 +223,7 @@ def planning_start(
             raise InvalidInput(errors={"targets": ["Choose the operation's targets first."]})
     elif programme is not None and programme.status != Programme.Status.DRAFT:
         raise Conflict("The programme is published.")
+    planning_expire_stale(operation=operation, programme=programme)
     busy = PlanningJob.objects.filter(
         operation=operation,
         programme=programme,
@@ -240,7 +244,9 @@ def planning_start(
 
 
 def planning_cancel(*, actor: Any, job: PlanningJob) -> PlanningJob:
-    """Ask a run to stop; it stops within about a second and keeps the best plan found."""
+    """Ask a run to stop; it stops within about a second and keeps the best plan found. A queued
+    run, or one whose worker died, ends at once."""
+    job = planning_expire_stale(job=job)
     if job.is_finished:
         raise Conflict("The planning run has already finished.")
     PlanningJob.objects.filter(pk=job.pk).update(cancel_requested=True)
@@ -254,30 +260,119 @@ def planning_cancel(*, actor: Any, job: PlanningJob) -> PlanningJob:
     return job
 
 
+# Plain reasons a run ends without a plan (translated where shown, see JobOutput).
+REASON_WORKER_LOST = gettext_noop(
+    "The planning worker stopped before this run ended (it was restarted or killed); start the run again."
+)
+REASON_NOTHING_TO_PLAN = gettext_noop("The operation has no targets to plan.")
+
+
+def _is_stale(job: PlanningJob, now: dt.datetime) -> bool:
+    """A running job whose worker is gone: no heartbeat for the timeout, or still running past
+    its time limit plus the grace (a busy worker's heartbeat may lag; the clock does not)."""
+    silent = dt.timedelta(seconds=settings.SCHEDULER_HEARTBEAT_TIMEOUT_SECONDS)
+    overdue = dt.timedelta(seconds=job.time_limit_seconds + settings.SCHEDULER_RUN_GRACE_SECONDS)
+    last_sign = job.heartbeat_at or job.started_at or job.created_at
+    began = job.started_at or job.created_at
+    return job.status == PlanningJob.Status.RUNNING and (now - last_sign > silent or now - began > overdue)
+
+
+def planning_expire_stale(*, job: PlanningJob | None = None, **subject: Any) -> PlanningJob | None:
+    """Fail running jobs whose worker died, with the reason: ``job`` itself, or those of an
+    operation or programme (``subject``). Returns ``job`` fresh from the database."""
+    now = timezone.now()
+    qs = PlanningJob.objects.filter(status=PlanningJob.Status.RUNNING)
+    qs = qs.filter(pk=job.pk) if job is not None else qs.filter(**subject)
+    for running in qs:
+        if not _is_stale(running, now):
+            continue
+        expired = PlanningJob.objects.filter(pk=running.pk, status=PlanningJob.Status.RUNNING).update(
+            status=PlanningJob.Status.FAILED, error=REASON_WORKER_LOST, finished_at=now
+        )
+        if expired:
+            logger.warning("planning job %s: worker lost, failed", running.uuid)
+            audit_record(actor=None, action="update", verb="planning_worker_lost", obj=running)
+    if job is not None:
+        job.refresh_from_db()
+    return job
+
+
 class _Progress:
-    """Writes progress to the job row at most twice a second, and reads the cancel flag at most
-    once a second: the solver calls both far more often."""
+    """The solver's progress and cancel flag, kept in step with the job row.
+
+    The solver calls it from its own thread and from CP-SAT's threads, far more often than the
+    database needs. On the run's thread it writes and reads directly (at most twice and once a
+    second); a beat thread with its own connection writes the latest progress and a heartbeat
+    every second and reads the cancel flag, so the row moves while CP-SAT holds the run's
+    thread. Every write is one short autocommit statement: the run holds no transaction while
+    it solves, so nothing ever waits on it. A failed write is logged and skipped: progress is a
+    courtesy, never a reason to lose the plan."""
 
     def __init__(self, job_id: int) -> None:
         self.job_id = job_id
+        self.owner = threading.get_ident()
         self.last_write = 0.0
         self.last_read = 0.0
         self.cancelled = False
+        self.latest: tuple[float, float | None] | None = None
+        self._written: tuple[float, float | None] | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
 
     def __call__(self, fraction: float, best: float | None) -> None:
+        fraction = round(min(max(fraction, 0.0), 1.0), 3)
+        best = best if best is not None and math.isfinite(best) else None
+        self.latest = (fraction, best)
         now = time.monotonic()
-        if now - self.last_write >= 0.5 or fraction >= 1.0:
+        if threading.get_ident() == self.owner and (now - self.last_write >= 0.5 or fraction >= 1.0):
             self.last_write = now
-            PlanningJob.objects.filter(pk=self.job_id).update(
-                progress=round(min(max(fraction, 0.0), 1.0), 3), best_objective=best
-            )
+            self._write()
+
+    def _write(self, heartbeat: bool = False) -> None:
+        fields: dict[str, Any] = {"heartbeat_at": timezone.now()} if heartbeat else {}
+        latest = self.latest
+        if latest is not None and latest != self._written:
+            fields.update(progress=latest[0], best_objective=latest[1])
+        if not fields:
+            return
+        try:
+            PlanningJob.objects.filter(pk=self.job_id, status=PlanningJob.Status.RUNNING).update(**fields)
+            self._written = latest
+        except DatabaseError as exc:
+            logger.warning("planning job %s: progress not written: %s", self.job_id, exc)
 
     def should_stop(self) -> bool:
         now = time.monotonic()
-        if not self.cancelled and now - self.last_read >= 1.0:
+        if threading.get_ident() == self.owner and not self.cancelled and now - self.last_read >= 1.0:
             self.last_read = now
-            self.cancelled = PlanningJob.objects.filter(pk=self.job_id, cancel_requested=True).exists()
+            self._read_cancel()
         return self.cancelled
+
+    def _read_cancel(self) -> None:
+        try:
+            if PlanningJob.objects.filter(pk=self.job_id, cancel_requested=True).exists():
+                self.cancelled = True
+        except DatabaseError as exc:
+            logger.warning("planning job %s: cancel flag not read: %s", self.job_id, exc)
+
+    def _beat(self) -> None:
+        try:
+            while not self._stop.wait(1.0):
+                self._write(heartbeat=True)
+                self._read_cancel()
+        finally:
+            connection.close()  # this thread's own connection
+
+    def __enter__(self) -> _Progress:
+        self._write(heartbeat=True)
+        self._thread = threading.Thread(target=self._beat, name=f"planning-{self.job_id}", daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
 
 
 def _build(job: PlanningJob) -> tuple[solver.Problem, problems.Clock]:
@@ -287,39 +382,54 @@ def _build(job: PlanningJob) -> tuple[solver.Problem, problems.Clock]:
     return problem, clock
 
 
+def _finish(job: PlanningJob, **fields: Any) -> None:
+    """The run's one write of its outcome: a short transaction, and only over a job still
+    running (a job failed meanwhile as stale, or cancelled while queued, keeps that end)."""
+    with transaction.atomic():
+        PlanningJob.objects.filter(pk=job.pk, status=PlanningJob.Status.RUNNING).update(
+            finished_at=timezone.now(), **fields
+        )
+
+
 def planning_run(*, job_id: Any) -> PlanningJob | None:
-    """Run one queued job (the Celery task calls this). Safe to run twice: only a queued job runs."""
+    """Run one queued job (the Celery task calls this). Safe to run twice: only a queued job runs.
+
+    The run reads its problem, solves outside any transaction (progress goes to the row on short
+    transactions of its own, see ``_Progress``), and writes the result in one short
+    transaction, so a SQLite database stays writable by everyone else throughout. It always
+    ends: succeeded (possibly with every visit unplanned, each with its reason), failed with
+    the reason, or cancelled."""
     claimed = PlanningJob.objects.filter(uuid=job_id, status=PlanningJob.Status.QUEUED).update(
-        status=PlanningJob.Status.RUNNING, started_at=timezone.now()
+        status=PlanningJob.Status.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now()
     )
     job = PlanningJob.objects.select_related("operation", "programme").filter(uuid=job_id).first()
     if not claimed or job is None:
         return job
-    progress = _Progress(job.pk)
     try:
-        problem, _clock = _build(job)
-        options = solver.SolveOptions(time_limit=float(job.time_limit_seconds), seed=job.seed)
-        plan_fn = solver.plan_joint if job.operation_id else solver.plan_routine
-        plan = plan_fn(problem, options=options, progress=progress, should_stop=progress.should_stop)
-        evaluation = solver.evaluate(problem, plan)
+        with _Progress(job.pk) as progress:
+            problem, _clock = _build(job)
+            options = solver.SolveOptions(time_limit=float(job.time_limit_seconds), seed=job.seed)
+            plan_fn = solver.plan_joint if job.operation_id else solver.plan_routine
+            plan = plan_fn(problem, options=options, progress=progress, should_stop=progress.should_stop)
+            evaluation = solver.evaluate(problem, plan)
+            plan = problems.plan_explained(problem, plan)
+        status = PlanningJob.Status.CANCELLED if progress.cancelled else PlanningJob.Status.SUCCEEDED
+        _finish(
+            job,
+            status=status,
+            plan=problems.plan_to_json(plan),
+            evaluation=problems.evaluation_to_json(evaluation),
+            progress=1.0,
+            best_objective=problems.finite(evaluation.objective.scalar),
+            error="",
+        )
     except Exception as exc:
         logger.exception("planning job %s failed", job.uuid)
-        PlanningJob.objects.filter(pk=job.pk).update(
+        _finish(
+            job,
             status=PlanningJob.Status.FAILED,
-            error=f"{type(exc).__name__}: {exc}"[:2000],
-            finished_at=timezone.now(),
+            error=f"The planner stopped on an error: {type(exc).__name__}: {exc}"[:2000],
         )
-        job.refresh_from_db()
-        return job
-    status = PlanningJob.Status.CANCELLED if progress.cancelled else PlanningJob.Status.SUCCEEDED
-    PlanningJob.objects.filter(pk=job.pk).update(
-        status=status,
-        plan=problems.plan_to_json(plan),
-        evaluation=problems.evaluation_to_json(evaluation),
-        progress=1.0,
-        best_objective=evaluation.objective.scalar,
-        finished_at=timezone.now(),
-    )
     job.refresh_from_db()
     return job
 

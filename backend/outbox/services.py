@@ -30,6 +30,8 @@ def task_enqueue(*, task_name: str, kwargs: dict[str, Any] | None = None) -> Out
 
 def outbox_relay(*, message_id: Any) -> OutboxMessage | None:
     """Send one pending message to the broker, or run it in-process when there is none."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return _run_in_process(message_id)
     with transaction.atomic():
         message = (
             OutboxMessage.objects.select_for_update(skip_locked=True)
@@ -41,24 +43,48 @@ def outbox_relay(*, message_id: Any) -> OutboxMessage | None:
         OutboxMessage.objects.filter(pk=message.pk).update(attempts=F("attempts") + 1)
         message.attempts += 1
         try:
-            if settings.CELERY_TASK_ALWAYS_EAGER:
-                with transaction.atomic():  # a failing task rolls back its own writes only
-                    current_app.tasks[message.task_name].apply(kwargs=message.kwargs, throw=True)
-                message.status = OutboxMessage.Status.DONE
-            else:
-                current_app.send_task(
-                    message.task_name, kwargs=message.kwargs, task_id=str(message.pk), retry=False
-                )
-                message.status = OutboxMessage.Status.SENT
+            current_app.send_task(
+                message.task_name, kwargs=message.kwargs, task_id=str(message.pk), retry=False
+            )
+            message.status = OutboxMessage.Status.SENT
             message.relayed_at = timezone.now()
             message.last_error = ""
-        except Exception as exc:  # the broker is down, or the in-process task failed
+        except Exception as exc:  # the broker is down
             logger.warning("outbox: %s (%s) not relayed: %s", message.task_name, message.pk, exc)
             message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
                 message.status = OutboxMessage.Status.FAILED
         message.save(update_fields=["status", "relayed_at", "last_error"])
         return message
+
+
+def _run_in_process(message_id: Any) -> OutboxMessage | None:
+    """No broker: claim the message, then run its task here as a worker would, outside any
+    transaction of the relay. A long task (a planning run) so never holds the database's write
+    lock while it works, and manages its own transactions exactly as on a worker."""
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk=message_id, status=OutboxMessage.Status.PENDING)
+            .first()
+        )
+        if message is None:
+            return None  # relayed by someone else, or given up on
+        message.attempts += 1
+        message.status = OutboxMessage.Status.SENT  # claimed: no other relay picks it up meanwhile
+        message.save(update_fields=["attempts", "status"])
+    try:
+        current_app.tasks[message.task_name].apply(kwargs=message.kwargs, throw=True)
+        message.status = OutboxMessage.Status.DONE
+        message.relayed_at = timezone.now()
+        message.last_error = ""
+    except Exception as exc:
+        logger.warning("outbox: %s (%s) failed in-process: %s", message.task_name, message.pk, exc)
+        message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        give_up = message.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+        message.status = OutboxMessage.Status.FAILED if give_up else OutboxMessage.Status.PENDING
+    message.save(update_fields=["status", "relayed_at", "last_error"])
+    return message
 
 
 def outbox_relay_pending(*, limit: int = 500) -> int:

@@ -75,7 +75,14 @@ Why PyVRP for routing and CP-SAT for teams
 """
 
 from scheduler.solver.control import SolveOptions
-from scheduler.solver.evaluate import Evaluation, Objective, Violation, evaluate
+from scheduler.solver.evaluate import (
+    Evaluation,
+    Objective,
+    Violation,
+    evaluate,
+    explain_unplanned,
+    explain_visit,
+)
 from scheduler.solver.joint import plan_joint
 from scheduler.solver.model import (
     MINUTES_PER_DAY,
@@ -121,6 +128,8 @@ __all__ = [
     "Wave",
     "count_moves",
     "evaluate",
+    "explain_unplanned",
+    "explain_visit",
     "plan_joint",
     "plan_routine",
     "replan",

@@ -38,8 +38,27 @@ import itertools
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
-from scheduler.solver.model import Plan, Problem, Route
+from scheduler.solver.model import (
+    REASON_CONFLICT_OR_ROTATION,
+    REASON_NO_CAPACITY,
+    REASON_NO_OPENING_IN_DUE_WINDOW,
+    REASON_NO_QUALIFIED_OFFICER,
+    REASON_NO_SHIFT_FITS,
+    REASON_NO_TEAM_QUALIFIES,
+    REASON_NO_WAVE,
+    REASON_REMOVED_BY_PLANNER,
+    REASON_UNKNOWN_SITE,
+    Officer,
+    Plan,
+    Problem,
+    Route,
+    Site,
+    Unplanned,
+    Visit,
+    hhmm,
+)
 
 # Weights of the scalar objective (lower is better). A missed priority point outweighs any
 # realistic amount of travel; every violation outweighs everything.
@@ -159,7 +178,7 @@ def evaluate(problem: Problem, plan: Plan) -> Evaluation:
                 out.append(
                     Violation(
                         "shift_exceeded",
-                        f"route {route.departure}-{route.back} outside shift",
+                        f"route {hhmm(route.departure)}-{hhmm(route.back)} outside shift",
                         officer_id=m.id,
                         route_index=ri,
                     )
@@ -168,7 +187,7 @@ def evaluate(problem: Problem, plan: Plan) -> Evaluation:
                 out.append(
                     Violation(
                         "officer_unavailable",
-                        f"no shift at {route.departure}-{route.back}",
+                        f"no shift at {hhmm(route.departure)}-{hhmm(route.back)}",
                         officer_id=m.id,
                         route_index=ri,
                     )
@@ -210,7 +229,8 @@ def evaluate(problem: Problem, plan: Plan) -> Evaluation:
                 out.append(
                     Violation(
                         "travel_infeasible",
-                        f"arrival {stop.arrival} < {now} + {leg}",
+                        f"arrival {hhmm(stop.arrival)} before {hhmm(now + leg)}"
+                        f" (left {hhmm(now)}, {leg} min away)",
                         visit.id,
                         route_index=ri,
                     )
@@ -219,7 +239,7 @@ def evaluate(problem: Problem, plan: Plan) -> Evaluation:
                 out.append(
                     Violation(
                         "schedule_inconsistent",
-                        f"arrival {stop.arrival} start {stop.start} end {stop.end}",
+                        f"arrival {hhmm(stop.arrival)} start {hhmm(stop.start)} end {hhmm(stop.end)}",
                         visit.id,
                         route_index=ri,
                     )
@@ -229,7 +249,8 @@ def evaluate(problem: Problem, plan: Plan) -> Evaluation:
                 out.append(
                     Violation(
                         "visit_outside_window",
-                        f"{stop.start}-{stop.end} not in [{visit.earliest}, {visit.latest}]",
+                        f"{hhmm(stop.start)}-{hhmm(stop.end)} not within"
+                        f" {hhmm(visit.earliest)}-{hhmm(visit.latest)}",
                         visit.id,
                         route_index=ri,
                     )
@@ -240,7 +261,7 @@ def evaluate(problem: Problem, plan: Plan) -> Evaluation:
                 out.append(
                     Violation(
                         "site_closed",
-                        f"{site.id} closed during {stop.start}-{stop.end}",
+                        f"{site.id} closed during {hhmm(stop.start)}-{hhmm(stop.end)}",
                         visit.id,
                         route_index=ri,
                     )
@@ -266,7 +287,7 @@ def evaluate(problem: Problem, plan: Plan) -> Evaluation:
                     out.append(
                         Violation(
                             "rotation_violated",
-                            f"{m.id} was at {site.id} at {last}, again at {stop.start}",
+                            f"{m.id} was at {site.id} at {hhmm(last)}, again at {hhmm(stop.start)}",
                             visit.id,
                             m.id,
                             ri,
@@ -282,7 +303,7 @@ def evaluate(problem: Problem, plan: Plan) -> Evaluation:
                         out.append(
                             Violation(
                                 "wave_desynchronised",
-                                f"starts {stop.start}, wave {wave.id} at {wave.start}",
+                                f"starts {hhmm(stop.start)}, wave {wave.id} at {hhmm(wave.start)}",
                                 visit.id,
                                 route_index=ri,
                             )
@@ -293,7 +314,13 @@ def evaluate(problem: Problem, plan: Plan) -> Evaluation:
         for m in members:
             workload[m.id] += leg
         if route.back < now + leg:
-            out.append(Violation("travel_infeasible", f"back {route.back} < {now} + {leg}", route_index=ri))
+            out.append(
+                Violation(
+                    "travel_infeasible",
+                    f"back {hhmm(route.back)} before {hhmm(now + leg)} (left {hhmm(now)}, {leg} min away)",
+                    route_index=ri,
+                )
+            )
 
     for vid, n in stops_by_visit.items():
         if n > 1:
@@ -324,7 +351,10 @@ def evaluate(problem: Problem, plan: Plan) -> Evaluation:
         for wid, starts in wave_starts.items():
             if max(starts) - min(starts) > op.sync_tolerance:
                 out.append(
-                    Violation("wave_desynchronised", f"wave {wid} starts spread {min(starts)}-{max(starts)}")
+                    Violation(
+                        "wave_desynchronised",
+                        f"wave {wid} starts spread {hhmm(min(starts))}-{hhmm(max(starts))}",
+                    )
                 )
 
     covered = [v for v in problem.visits if v.id in planned]
@@ -361,3 +391,251 @@ def route_summary(route: Route) -> str:
     """One line describing a route, for logs and benchmark output."""
     stops = " ".join(f"{s.visit_id}@{s.start}" for s in route.stops)
     return f"{'+'.join(route.officer_ids)} day {route.day} {route.departure}-{route.back}: {stops}"
+
+
+# --- Why a visit is not in the plan ---------------------------------------------------------------
+#
+# The checker answers for each unplanned visit with the first rule that binds it, tried from the
+# most fundamental (the site is never open when the visit is due) to the plan's own choices (the
+# teams that could do it are busy): a planner reads what to change, not a solver's status code.
+
+
+def _missing(members, req) -> tuple[str, dict[str, Any]] | None:
+    """The first thing ``members`` together lack for ``req``: (rule, params), or None."""
+    for agency in sorted(req.agencies):
+        if all(m.agency != agency for m in members):
+            return "agency", {"agency": agency}
+    for lang in sorted(req.languages):
+        if all(f"lang:{lang}" not in m.skills for m in members):
+            return "language", {"language": lang}
+    for skill in sorted(req.skills):
+        if all(skill not in m.skills for m in members):
+            if skill.startswith("lang:"):
+                return "language", {"language": skill[5:]}
+            return "skill", {"skill": skill}
+    if req.female and all(m.sex != "F" for m in members):
+        return "female", {}
+    if req.min_leader_rank is not None and all(m.rank < req.min_leader_rank for m in members):
+        return "leader_rank", {"rank": req.min_leader_rank}
+    return None
+
+
+_MISSING_TEXT = {
+    "agency": "no officer of {agency}",
+    "language": "no officer who speaks {language} (interpreter)",
+    "skill": "no officer with the skill {skill}",
+    "female": "no female officer (persons may be searched)",
+    "leader_rank": "no officer of rank {rank} or above to lead",
+}
+
+
+def _starts(problem: Problem, visit: Visit, site: Site) -> list[tuple[int, str | None]]:
+    """Every (start minute, wave) at which the visit fits its due window and the site's
+    opening hours: for a joint target, within each allowed wave's tolerance; else the earliest
+    start in each opening window."""
+    op = problem.operation
+    out: list[tuple[int, str | None]] = []
+    if op is not None:
+        for wave in sorted(op.waves, key=lambda w: w.start):
+            if visit.waves and wave.id not in visit.waves:
+                continue
+            for start in range(wave.start, wave.start + op.sync_tolerance + 1):
+                end = start + visit.duration
+                if visit.earliest <= start and end <= visit.latest and site.is_open(start, end):
+                    out.append((start, wave.id))
+                    break
+        return out
+    for open_, close in site.opening if site.opening is not None else ((visit.earliest, visit.latest),):
+        start = max(open_, visit.earliest)
+        if start + visit.duration <= min(close, visit.latest):
+            out.append((start, None))
+    return out
+
+
+def _on_duty(problem: Problem, depot_point, site: Site, visit: Visit, starts) -> list[Officer]:
+    """Officers with a shift covering the trip out, the visit and the trip back, for some start."""
+    travel = problem.travel
+    out = []
+    for o in problem.officers:
+        home = problem.depot_by_id.get(problem.operation.depot_id if problem.operation else o.depot_id)
+        point = home.point if home is not None else depot_point
+        for start, _wave in starts:
+            lo = start - travel.minutes(point, site.point, start)
+            hi = start + visit.duration + travel.minutes(site.point, point, start + visit.duration)
+            if any(a <= lo and hi <= b + problem.max_overtime for a, b in o.shifts):
+                out.append(o)
+                break
+    return out
+
+
+def _blocked(problem: Problem, officer: Officer, site: Site, start: int) -> str | None:
+    banned = problem.conflicts.get(officer.id, frozenset())
+    if site.id in banned or (site.company_id and site.company_id in banned):
+        return "conflict"
+    last = problem.last_visits.get(officer.id, {}).get(site.id)
+    if last is not None and start - last < problem.rotation_gap_days * 1440:
+        return "rotation"
+    return None
+
+
+def _free_in(route: Route, visit: Visit, start: int, wave: str | None, problem: Problem, site: Site) -> bool:
+    """Whether the route could take the visit at ``start`` between its stops, on travel time."""
+    if wave is not None and any(s.wave_id == wave for s in route.stops):
+        return False
+    travel = problem.travel
+    depot = problem.depot_by_id.get(route.depot_id)
+    if depot is None:
+        return False
+    where, ready = depot.point, route.departure
+    stops = sorted(route.stops, key=lambda s: s.start)
+    nexts = [*stops, None]
+    for nxt in nexts:
+        if nxt is not None and nxt.end <= start:
+            nxt_visit = problem.visit_by_id.get(nxt.visit_id)
+            nxt_site = problem.site_by_id.get(nxt_visit.site_id) if nxt_visit else None
+            if nxt_site is not None:
+                where, ready = nxt_site.point, nxt.end
+            continue
+        if ready + travel.minutes(where, site.point, ready) > start:
+            return False
+        end = start + visit.duration
+        if nxt is None:
+            back = end + travel.minutes(site.point, depot.point, end)
+            return route.departure <= start and (problem.operation is None or back <= problem.operation.end)
+        nxt_visit = problem.visit_by_id.get(nxt.visit_id)
+        nxt_site = problem.site_by_id.get(nxt_visit.site_id) if nxt_visit else None
+        return nxt_site is not None and end + travel.minutes(site.point, nxt_site.point, end) <= nxt.start
+    return False
+
+
+def explain_visit(problem: Problem, plan: Plan, visit_id: str, reason: str = "") -> Unplanned:
+    """The binding reason ``visit_id`` is not in ``plan``, in terms a planner can act on."""
+    visit = problem.visit_by_id.get(visit_id)
+    site = problem.site_by_id.get(visit.site_id) if visit is not None else None
+    if visit is None or site is None:
+        return Unplanned(visit_id, REASON_UNKNOWN_SITE, "the site is not in the problem", "site", {})
+    if reason == REASON_REMOVED_BY_PLANNER:
+        return Unplanned(visit_id, reason, "taken out of the plan by the planner", "planner", {})
+    op = problem.operation
+    due = {"from": hhmm(visit.earliest), "to": hhmm(visit.latest)}
+    opening = [
+        f"{hhmm(a)}-{hhmm(b)}" for a, b in (site.opening or ()) if a < visit.latest and visit.earliest < b
+    ]
+    starts = _starts(problem, visit, site)
+    if not starts:
+        if op is not None:
+            allowed = [w for w in op.waves if not visit.waves or w.id in visit.waves]
+            waves = ", ".join(f"{w.id} at {hhmm(w.start)}" for w in sorted(allowed, key=lambda w: w.start))
+            params = {"waves": waves, "opening": ", ".join(opening) or "-", "minutes": visit.duration}
+            return Unplanned(
+                visit_id,
+                REASON_NO_WAVE,
+                f"no wave ({waves or 'none allowed'}) starts while the site is open ({params['opening']}) "
+                f"for the {visit.duration} minutes a visit takes",
+                "wave",
+                params,
+            )
+        params = {**due, "opening": ", ".join(opening) or "-", "minutes": visit.duration}
+        return Unplanned(
+            visit_id,
+            REASON_NO_OPENING_IN_DUE_WINDOW,
+            f"the site is not open for {visit.duration} minutes between {due['from']} and {due['to']}"
+            f" (opening hours: {params['opening']})",
+            "opening_hours",
+            params,
+        )
+    depot = problem.depot_by_id.get(op.depot_id) if op else None
+    point = depot.point if depot is not None else site.point
+    on_duty = _on_duty(problem, point, site, visit, starts)
+    when = ", ".join(f"{hhmm(s)}" + (f" ({w})" if w else "") for s, w in starts)
+    if not on_duty:
+        return Unplanned(
+            visit_id,
+            REASON_NO_SHIFT_FITS,
+            f"no officer's shift covers the trip and the visit at {when}",
+            "shift",
+            {"times": when},
+        )
+    req = visit.requirement
+    if op is not None:
+        req = req.merged(op.team_rule)
+    lack = _missing(on_duty, req)
+    if lack is not None:
+        rule, params = lack
+        return Unplanned(
+            visit_id,
+            REASON_NO_QUALIFIED_OFFICER,
+            f"among the {len(on_duty)} officers on duty then, " + _MISSING_TEXT[rule].format(**params),
+            rule,
+            {**params, "on_duty": len(on_duty)},
+        )
+    first = starts[0][0]
+    free = [o for o in on_duty if _blocked(problem, o, site, first) is None]
+    if _missing(free, req) is not None:
+        kinds = {_blocked(problem, o, site, first) for o in on_duty} - {None}
+        rule = "conflict" if "conflict" in kinds else "rotation"
+        text = (
+            "the only officers who qualify have a conflict of interest with the site or its company"
+            if rule == "conflict"
+            else "the only officers who qualify visited the site too recently (rotation)"
+        )
+        return Unplanned(visit_id, REASON_CONFLICT_OR_ROTATION, text, rule, {})
+    routes = [r for r in plan.routes if r.stops or op is None]
+    qualifying = []
+    lacking: dict[tuple[str, tuple], int] = {}
+    for r in routes:
+        members = [problem.officer_by_id[i] for i in r.officer_ids if i in problem.officer_by_id]
+        gap = _missing(members, visit.requirement)
+        if gap is None and not any(_blocked(problem, m, site, first) for m in members):
+            qualifying.append(r)
+        elif gap is not None:
+            key = (gap[0], tuple(sorted(gap[1].items())))
+            lacking[key] = lacking.get(key, 0) + 1
+    if routes and not qualifying and lacking:
+        (rule, items), count = max(lacking.items(), key=lambda kv: kv[1])
+        params = dict(items)
+        return Unplanned(
+            visit_id,
+            REASON_NO_TEAM_QUALIFIES,
+            f"{count} of the {len(routes)} teams have "
+            + _MISSING_TEXT[rule].format(**params)
+            + "; officers on duty who qualify are in no team",
+            rule,
+            {**params, "teams": len(routes)},
+        )
+    for r in qualifying:
+        for start, wave in starts:
+            if _free_in(r, visit, start, wave, problem, site):
+                return Unplanned(
+                    visit_id,
+                    REASON_NO_CAPACITY,
+                    f"a team could still take it at {hhmm(start)}"
+                    + (f" in wave {wave}" if wave else "")
+                    + "; move it there or plan again with a longer time limit",
+                    "capacity",
+                    {"times": hhmm(start), "teams": len(qualifying)},
+                )
+    if qualifying:
+        return Unplanned(
+            visit_id,
+            REASON_NO_CAPACITY,
+            f"the {len(qualifying)} teams that qualify are busy or too far away at {when}",
+            "travel",
+            {"times": when, "teams": len(qualifying)},
+        )
+    return Unplanned(
+        visit_id,
+        REASON_NO_CAPACITY,
+        f"no team or officer route is free at {when}; more officers on duty would be needed",
+        "capacity",
+        {"times": when, "teams": 0},
+    )
+
+
+def explain_unplanned(problem: Problem, plan: Plan) -> tuple[Unplanned, ...]:
+    """Every unplanned visit of ``plan`` with its binding reason (see ``explain_visit``)."""
+    planned = plan.planned_visit_ids()
+    return tuple(
+        u if u.visit_id in planned else explain_visit(problem, plan, u.visit_id, u.reason)
+        for u in plan.unplanned
+    )

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from scheduler.solver.travel import GeodesicTravel, TravelTimeProvider
 
@@ -280,11 +281,27 @@ class Route:
 
 @dataclass(frozen=True)
 class Unplanned:
-    """A visit left out of the plan, with a stable ``reason`` code and a detail."""
+    """A visit left out of the plan, with a stable ``reason`` code, the ``rule`` that binds
+    (``opening_hours``, ``wave``, ``shift``, ``agency``, ``skill``, ``language``, ``female``,
+    ``leader_rank``, ``conflict``, ``rotation``, ``team``, ``capacity``, ``travel``, ``planner``),
+    its ``params`` (codes and local times, for a message in any language) and an English
+    ``detail``."""
 
     visit_id: str
     reason: str
     detail: str = ""
+    rule: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False)
+
+
+def hhmm(minute: int) -> str:
+    """A minute of the horizon as local wall-clock time: the horizon starts at local midnight,
+    so 1350 is 22:30 and 1530 is 01:30 the next day ("01:30 (+1 day)")."""
+    day, rest = divmod(minute, MINUTES_PER_DAY)
+    text = f"{rest // 60:02d}:{rest % 60:02d}"
+    if day == 0:
+        return text
+    return f"{text} ({day:+d} day{'s' if abs(day) > 1 else ''})"
 
 
 # Reasons a visit is left out of a plan.
@@ -296,6 +313,8 @@ REASON_NO_CAPACITY = "no_capacity"
 REASON_NO_WAVE = "no_wave_fits"
 REASON_UNKNOWN_SITE = "unknown_site"
 REASON_CANCELLED = "cancelled"
+REASON_NO_TEAM_QUALIFIES = "no_team_qualifies"
+REASON_REMOVED_BY_PLANNER = "removed_by_planner"
 
 
 @dataclass(frozen=True)

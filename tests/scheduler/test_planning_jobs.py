@@ -139,7 +139,7 @@ def test_running_a_job_twice_runs_it_once(operation, paula):
 
 
 def test_progress_is_written_while_solving(operation):
-    job = PlanningJob.objects.create(operation=operation, time_limit_seconds=2)
+    job = PlanningJob.objects.create(operation=operation, time_limit_seconds=2, status="running")
     progress = services._Progress(job.pk)
     progress(0.25, 123.0)
     job.refresh_from_db()
