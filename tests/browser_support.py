@@ -160,6 +160,28 @@ def sign_in(page, base_url: str, username: str, password: str, *, next_path: str
     assert "/sign-in/" not in page.url, f"sign-in of {username} did not complete: {page.url}"
 
 
+def sign_in_client(client, username: str, password: str) -> None:
+    """Sign a Django test client in through the console's sign-in page, second factor included
+    (for HTTP-level page tests; browser tests use ``sign_in``)."""
+    import base64
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    response = client.post("/sign-in/", {"username": username, "password": password})
+    assert response.status_code == 302, f"sign-in of {username} refused"
+    if not response["Location"].startswith("/sign-in/code/"):
+        return
+    device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
+    if device is None:
+        page = client.get("/sign-in/code/").content.decode()
+        key = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', page).group(1).replace(" ", "")
+        code = totp_code(base64.b32decode(key + "=" * (-len(key) % 8)))
+    else:
+        code = totp_code(device.bin_key, after_t=device.last_t)
+    done = client.post("/sign-in/code/", {"token": code})
+    assert done.status_code == 302 and not done["Location"].startswith("/sign-in/"), done
+
+
 def axe_check(page, *, exclude: list[str] | None = None) -> None:
     """No serious or critical WCAG violation on the page (axe-core)."""
     from axe_playwright_python.sync_playwright import Axe

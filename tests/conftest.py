@@ -29,6 +29,12 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_map_tiles(settings):
+    """Tests never fetch map tiles: maps draw from the files shipped with the project."""
+    settings.MAP_TILE_URL = ""
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Failed sign-in counters live in the cache: one test's failures must not lock another."""
     cache.clear()
