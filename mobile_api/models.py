@@ -1,24 +1,20 @@
 """Device tokens: how a field officer's phone proves who it is to the officers' API.
 
-A token is a 256-bit random string handed to the phone once, at sign-in. Only its SHA-256 is
-stored, so a copy of the database (a backup, a replica, a leaked dump) holds nothing that signs
-anyone in. A plain hash is enough here, unlike passwords: the token is random and long, so there
-is nothing to guess and no need for a slow, salted hash.
+A token is handed to the phone once, at sign-in, and stored only as a hash; the machinery is
+shared with the back office's script tokens (``backend.core.tokens``), the table is not.
 """
 
 from __future__ import annotations
-
-import datetime as dt
-import uuid
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from backend.core.tokens import BearerToken
 
-class DeviceToken(models.Model):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+class DeviceToken(BearerToken):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("login"),
@@ -30,7 +26,6 @@ class DeviceToken(models.Model):
     device_id = models.CharField(
         _("device id"), max_length=200, blank=True, help_text=_("As the phone reports it; not verified.")
     )
-    token_hash = models.CharField(_("token hash (SHA-256)"), max_length=64, unique=True, editable=False)
     token_prefix = models.CharField(
         _("token starts with"),
         max_length=8,
@@ -38,18 +33,6 @@ class DeviceToken(models.Model):
         help_text=_("The first characters of the token, to tell devices apart; not enough to use it."),
     )
     created_at = models.DateTimeField(_("signed in at"), default=timezone.now, editable=False)
-    expires_at = models.DateTimeField(_("expires at"))
-    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
-    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("revoked by"),
-        null=True,
-        blank=True,
-        # Who revoked a device is evidence, like the audit log's actor.
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
     revoke_reason = models.CharField(_("reason for revoking"), max_length=200, blank=True)
 
     class Meta:
@@ -66,14 +49,6 @@ class DeviceToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.device_name} ({self.token_prefix}…)"
-
-    def is_usable_at(self, moment: dt.datetime) -> bool:
-        """Whether the token signs its user in at ``moment``: not revoked and not expired."""
-        return self.revoked_at is None and moment < self.expires_at
-
-    @property
-    def is_revoked(self) -> bool:
-        return self.revoked_at is not None
 
 
 class SignInCounter(models.Model):
