@@ -157,6 +157,18 @@ def violation_catalogue_load(
 # --- Review ------------------------------------------------------------------------------------
 
 
+# Stages downstream of review (statistics) register here to learn which records a decision
+# changed, in the decision's own transaction; review never imports them.
+REVIEW_HOOKS: list[Any] = []
+
+
+def register_review_hook(hook: Any) -> None:
+    """``hook(submission=, findings=, actor=)`` runs in the transaction of every decision that
+    changes findings' or the inspection's status."""
+    if hook not in REVIEW_HOOKS:
+        REVIEW_HOOKS.append(hook)
+
+
 def _findings_set_status(findings: Iterable[Finding], status: str) -> int:
     return inspection_services.finding_set_status(findings=findings, status=status)
 
@@ -232,6 +244,8 @@ def submission_approve(
         findings_rejected=len(rejected),
     )
     _mark_inspection_reviewed(submission)
+    for hook in REVIEW_HOOKS:
+        hook(submission=submission, findings=[*approved, *rejected], actor=user)
     audit_record(
         actor=user,
         action=AuditEntry.Action.DECIDE,

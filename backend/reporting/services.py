@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from backend.audit.models import AuditEntry
 from backend.audit.services import audit_record
 from backend.core.errors import Conflict
+from backend.inspections.models import Finding
 from backend.outbox.services import task_enqueue
 from backend.reporting.models import PublishedReport, ReportFact, RollupDay
 from backend.reporting.rollups import (
@@ -64,11 +65,28 @@ def rollups_enqueue(*, days: Iterable[dt.date] | None = None) -> None:
     task_enqueue(task_name=TASK_REFRESH, kwargs=kwargs)
 
 
+def _finding_days(findings: Iterable[Any]) -> set[dt.date]:
+    return {timezone.localtime(f.created_at, LOCAL).date() for f in findings}
+
+
+def _inspection_day(submission: Any) -> dt.date:
+    return timezone.localtime(submission.inspection.planned_start, LOCAL).date()
+
+
 def rollups_enqueue_for_submission(*, submission: Any, findings: Any, actor: Any = None) -> None:
-    """Findings hook: the submission's findings are recorded today, and its inspection (the
-    day of its planned start) changes status."""
-    inspection_day = timezone.localtime(submission.inspection.planned_start, LOCAL).date()
-    rollups_enqueue(days={inspection_day, timezone.localdate(timezone.now(), LOCAL)})
+    """Findings hook: the submission's findings are recorded today, its inspection (the day of
+    its planned start) changes status, and a correction withdraws the findings of the revision
+    it replaces, which may have been recorded on another day."""
+    days = {_inspection_day(submission), timezone.localdate(timezone.now(), LOCAL)}
+    if submission.replaces_id is not None:
+        days |= _finding_days(Finding.objects.filter(submission_id=submission.replaces_id).only("created_at"))
+    rollups_enqueue(days=days)
+
+
+def rollups_enqueue_for_review(*, submission: Any, findings: Any, actor: Any = None) -> None:
+    """Review hook: the decided findings change status on the days they were recorded, and the
+    inspection may become reviewed."""
+    rollups_enqueue(days={_inspection_day(submission), *_finding_days(findings)})
 
 
 # --- Refresh -------------------------------------------------------------------------------------
