@@ -53,13 +53,17 @@ LOCAL = ZoneInfo("Asia/Macau")
 WEEKS = 4
 USERNAME_PREFIX = "demo-"
 
-# One login per role. The inspector and the team leader share a PSP station, so they can be
-# put in one team; the reviewer belongs to the labour bureau, whose cases they decide.
+# One login per back-office role, plus field officers. The inspector and the team leader share a
+# PSP station, so they can be put in one team, and a labour inspector joins them at night. Each
+# reviewing agency has a reviewer: the labour bureau's (who also decides its compliance cases:
+# the labour bureau has no separate compliance role) and the police's.
 DEMO_LOGINS: tuple[tuple[str, str, str, str], ...] = (  # role, username, agency, unit
     (Role.INSPECTOR, "demo-inspector", "PSP", "psp_north"),
     (Role.TEAM_LEADER, "demo-team-leader", "PSP", "psp_north"),
+    (Role.INSPECTOR, "demo-dsal-inspector", "DSAL", "dsal_hq"),
     (Role.PLANNER, "demo-planner", "PSP", "psp_hq"),
     (Role.REVIEWER, "demo-reviewer", "DSAL", "dsal_hq"),
+    (Role.REVIEWER, "demo-psp-reviewer", "PSP", "psp_hq"),
     (Role.VICTIM_PROTECTION, "demo-victim-protection", "IAS", "ias_hq"),
     (Role.ANALYST, "demo-analyst", "PJ", "pj_hq"),
     (Role.ADMINISTRATOR, "demo-admin", "PSP", "psp_hq"),
@@ -88,11 +92,14 @@ OFFICERS = {
 }
 BADGE_BASE = {"PSP": 100000, "PJ": 200000, "DSAL": 300000, "IAS": 400000, "DST": 500000, "SA": 600000}
 POLICE = {"PSP", "PJ", "SA"}  # rotating shifts; the others keep office hours
+# Labour and social-welfare field officers keep office hours, but a third of them is on the
+# night roster each week, so joint night operations needing them can be staffed.
+NIGHT_ROSTER = {"DSAL", "IAS"}
 RANK_WEIGHTS = (22, 18, 15, 12, 10, 8, 6, 4, 3, 2)  # ranks 1..10: a pyramid
 OFFICE_ROLES = {Role.PLANNER, Role.REVIEWER, Role.ANALYST, Role.ADMINISTRATOR}
 # Back-office roles held by ordinary officers at scale 1 (the demo logins come on top).
 SPECIAL_ROLES = {
-    "PSP": [Role.PLANNER, Role.PLANNER, Role.ADMINISTRATOR],
+    "PSP": [Role.PLANNER, Role.PLANNER, Role.ADMINISTRATOR, Role.REVIEWER],
     "PJ": [Role.ANALYST],
     "DSAL": [Role.PLANNER, Role.REVIEWER, Role.REVIEWER, Role.REVIEWER, Role.ANALYST],
     "IAS": [Role.VICTIM_PROTECTION] * 4,
@@ -194,6 +201,10 @@ def default_start(today: dt.date | None = None) -> dt.date:
 
 def default_logins_file() -> Path:
     return Path(settings.BASE_DIR) / "var" / "demo_logins.json"
+
+
+def is_demo_login(username: str) -> bool:
+    return username in {login[1] for login in DEMO_LOGINS}
 
 
 def demo_is_loaded() -> bool:
@@ -516,9 +527,12 @@ class _Loader:
     def availability(self) -> None:
         """Four weeks from the start date: office hours Monday to Friday for the bureaus and
         back-office staff; for police field officers a weekly rotation of day, evening and
-        night shifts (nights 20:00–04:00, when venues are open), five days on, two off. Some
-        officers take leave, fall sick or attend training, and have no shift on those days."""
+        night shifts (nights 20:00–04:00, when venues are open), five days on, two off; labour
+        and social-welfare field officers office hours, except one week in three on the night
+        roster (nights, five days on, two off). Some officers take leave, fall sick or attend
+        training, and have no shift on those days."""
         rng = self.rng("availability")
+        rostered = 0
         days = [self.start + dt.timedelta(days=i) for i in range(WEEKS * 7)]
         rows: list[Availability] = []
         for p, officer in self.officer_plans:
@@ -567,6 +581,9 @@ class _Loader:
             group = rng.randrange(3)
             first_off = rng.randrange(7)
             days_off = {first_off, (first_off + 1) % 7}
+            night_roster = p.agency in NIGHT_ROSTER and not (p.roles & OFFICE_ROLES)
+            if night_roster:  # in turn, so each week's roster holds a third of them
+                group, rostered = rostered % 3, rostered + 1
             for i, day in enumerate(days):
                 if day in absent:
                     continue
@@ -574,6 +591,10 @@ class _Loader:
                     if day.weekday() in days_off:
                         continue
                     opens, closes = POLICE_SHIFTS[ROTATION[(group + i // 7) % 3]]
+                elif night_roster and (group + i // 7) % 3 == 0:
+                    if day.weekday() in days_off:
+                        continue
+                    opens, closes = POLICE_SHIFTS["night"]
                 else:
                     if day.weekday() not in WORKDAYS:
                         continue

@@ -1,29 +1,84 @@
 """The field part of the demo: work for the demo inspector to try the phone flow with.
 
-Today: a revealed joint operation (venue checklist plus the per-person ILO screening) with three
-venue visits for the demo inspector's team. Tomorrow: a second night of the operation, still
-sealed, so the same phone sees nothing of it until its reveal time.
+Tonight: a revealed joint operation (venue checklist plus the per-person ILO screening) with three
+venue visits for the demo inspector's team, from 21:00 local time, when the venues are open.
+Tomorrow night: a second night of the operation, still sealed, so the same phone sees nothing of
+it until its reveal time (two hours before it starts).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from backend.checklists.selectors import template_version_latest
 from backend.checklists.services import checklists_load_builtin
 from backend.inspections import services
 from backend.inspections.models import Operation
-from backend.registry.models import Agency, Officer, Site
+from backend.registry.models import Agency, Availability, Officer, Site
 
 OPERATION_NAME = "Demo joint operation"
+LOCAL = ZoneInfo("Asia/Macau")
+NIGHT_STARTS = dt.time(21, 0)  # the first visit; venues open from 18:00–22:00
+VISIT = dt.timedelta(minutes=45)
+MORNING = dt.time(6, 0)  # before this, "tonight" is the night still running
 
 
 def field_demo_is_loaded() -> bool:
     return Operation.objects.filter(name__startswith=OPERATION_NAME).exists()
+
+
+def night_of(now: dt.datetime) -> dt.date:
+    """The local date of the night in progress or to come: before 06:00, last night's."""
+    local = timezone.localtime(now, LOCAL)
+    return local.date() - dt.timedelta(days=1) if local.time() < MORNING else local.date()
+
+
+def night_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, NIGHT_STARTS, tzinfo=LOCAL)
+
+
+def _open_throughout(site: Site, start: dt.datetime, end: dt.datetime) -> bool:
+    return site.is_open_at(start) and site.is_open_at(end - dt.timedelta(minutes=1))
+
+
+def open_venues(
+    *, parish: str, visits: list[tuple[dt.datetime, dt.datetime]], exclude: set[int]
+) -> list[Site]:
+    """One active venue per visit window, open for the whole window, the inspector's parish
+    first; sites in ``exclude`` are not used."""
+    candidates = list(
+        Site.objects.filter(kind=Site.Kind.VENUE, is_active=True)
+        .exclude(pk__in=exclude)
+        .prefetch_related("opening_hours")
+        .order_by("name_en", "pk")
+    )
+    candidates.sort(key=lambda s: s.parish != parish)  # stable: the parish first, then the rest
+    chosen: list[Site] = []
+    for start, end in visits:
+        site = next(
+            (s for s in candidates if s not in chosen and _open_throughout(s, start, end)),
+            None,
+        )
+        if site is None:
+            raise ValueError(f"No demo venue is open from {start:%H:%M} to {end:%H:%M}.")
+        chosen.append(site)
+    return chosen
+
+
+def on_shift(officers: list[Officer], start: dt.datetime, end: dt.datetime) -> list[Officer]:
+    """Those of ``officers`` with a shift covering ``start``–``end``, in the given order."""
+    covered = set(
+        Availability.objects.filter(
+            Q(officer__in=officers), kind=Availability.Kind.SHIFT, start__lte=start, end__gte=end
+        ).values_list("officer_id", flat=True)
+    )
+    return [o for o in officers if o.pk in covered]
 
 
 @transaction.atomic
@@ -36,53 +91,57 @@ def load_field_demo(*, now: dt.datetime | None = None, actor: Any = None) -> dic
     inspector = Officer.objects.get(user__username="demo-inspector")
     leader = Officer.objects.get(user__username="demo-team-leader")
     planner = Officer.objects.get(user__username="demo-planner")
-    partners = list(
-        Officer.objects.filter(agency__code="DSAL", is_active=True, roles__role="inspector").order_by(
-            "badge_number"
-        )[:1]
-    )
     venue_v = template_version_latest(code="venue_prostitution_trafficking")
     screening_v = template_version_latest(code="ilo_forced_labour_screening")
-    assert venue_v is not None and screening_v is not None
-    venues = list(
-        Site.objects.filter(kind=Site.Kind.VENUE, is_active=True, parish=inspector.unit.parish).order_by(
-            "name_en"
-        )[:5]
-    ) or list(Site.objects.filter(kind=Site.Kind.VENUE).order_by("name_en")[:5])
+    if venue_v is None or screening_v is None:
+        raise ValueError("The built-in checklists are missing.")
     lead = inspector.agency
     agencies = list(Agency.objects.filter(code__in=["DSAL", "IAS"]))
+    labour = list(
+        Officer.objects.filter(agency__code="DSAL", is_active=True, roles__role="inspector")
+        .select_related("user")
+        .order_by("badge_number")
+    )
+    labour.sort(key=lambda o: o.user.username != "demo-dsal-inspector")
 
-    tonight = _night(
+    tonight = night_of(now)
+    start = night_start(tonight)
+    windows = [(start + VISIT * i, start + VISIT * (i + 1)) for i in range(3)]
+    venues = open_venues(parish=inspector.unit.parish, visits=windows, exclude=set())
+    partners = (on_shift(labour, windows[0][0], windows[-1][1]) or labour)[:1]
+    first = _night(
         actor=actor,
         name=f"{OPERATION_NAME} – night 1",
         lead=lead,
         agencies=agencies,
         planner=planner,
-        start=now,
-        reveal_at=now - dt.timedelta(minutes=5),
+        start=start,
+        # Revealed: already now, and at the latest two hours before it starts.
+        reveal_at=min(now - dt.timedelta(minutes=5), start - dt.timedelta(hours=2)),
         team_name="Demo team A",
         members=[inspector, leader, *partners],
         leader=leader,
-        venues=venues[:3],
+        visits=list(zip(venues, windows, strict=True)),
         versions=(venue_v, screening_v),
     )
-    tomorrow = now + dt.timedelta(days=1)
+    start2 = night_start(tonight + dt.timedelta(days=1))
+    windows2 = [(start2 + VISIT * i, start2 + VISIT * (i + 1)) for i in range(2)]
+    venues2 = open_venues(parish=inspector.unit.parish, visits=windows2, exclude={v.pk for v in venues})
     _night(
         actor=actor,
         name=f"{OPERATION_NAME} – night 2 (sealed)",
         lead=lead,
         agencies=agencies,
         planner=planner,
-        start=tomorrow,
-        reveal_at=tomorrow - dt.timedelta(hours=2),
+        start=start2,
+        reveal_at=start2 - dt.timedelta(hours=2),
         team_name="Demo team A (night 2)",
         members=[inspector, leader],
         leader=leader,
-        venues=venues[3:5],
+        visits=list(zip(venues2, windows2, strict=True)),
         versions=(venue_v, screening_v),
     )
-    assert tonight.inspections.exists()
-    return {"operations": 2, "inspections": min(len(venues), 5)}
+    return {"operations": 2, "inspections": first.inspections.count() + len(venues2)}
 
 
 def _night(
@@ -97,10 +156,10 @@ def _night(
     team_name: str,
     members: list[Officer],
     leader: Officer,
-    venues: list[Site],
+    visits: list[tuple[Site, tuple[dt.datetime, dt.datetime]]],
     versions: tuple[Any, Any],
 ) -> Operation:
-    """One published night of the demo operation: a team visiting venues 45 minutes apart."""
+    """One published night of the demo operation: a team visiting venues one after another."""
     operation = services.operation_create(
         actor=actor,
         name=name,
@@ -108,23 +167,22 @@ def _night(
         agencies=agencies,
         planners=[planner],
         reveal_at=reveal_at,
-        starts_at=start,
-        ends_at=start + dt.timedelta(hours=8),
+        starts_at=start - dt.timedelta(minutes=30),  # muster half an hour before the first visit
+        ends_at=start + dt.timedelta(hours=7),
         status=Operation.Status.PUBLISHED,
     )
     team = services.team_create(
         actor=actor, name=team_name, members=members, leader=leader, operation=operation
     )
-    for order, venue in enumerate(venues, start=1):
-        visit = start + dt.timedelta(minutes=45 * (order - 1))
+    for order, (venue, (begins, ends)) in enumerate(visits, start=1):
         services.inspection_issue(
             actor=actor,
             site=venue,
             category="prostitution_trafficking",
             template_version=versions[0],
             additional_versions=[versions[1]],
-            planned_start=visit,
-            planned_end=visit + dt.timedelta(minutes=45),
+            planned_start=begins,
+            planned_end=ends,
             team=team,
             operation=operation,
             route_order=order,

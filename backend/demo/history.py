@@ -27,6 +27,7 @@ rebuilt at the end. Operations and the closed agencies go through their stages' 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import random
 import uuid
 from collections.abc import Sequence
@@ -38,14 +39,23 @@ from django.db import transaction
 
 from backend.audit.models import AuditEntry
 from backend.audit.services import audit_record
+from backend.checklists import engine
 from backend.checklists.selectors import template_version_latest
-from backend.checklists.services import checklists_load_builtin
-from backend.compliance.models import ProsecutionRecord
-from backend.demo.city import demo_data
+from backend.checklists.services import checklists_load_builtin, parsed_definition
+from backend.compliance.models import (
+    AgeBand,
+    NationalityBand,
+    ProsecutionRecord,
+    Referral,
+    Review,
+    VictimPersonalDetails,
+)
+from backend.demo import answers
+from backend.demo.city import demo_data, is_demo_login
 from backend.inspections import services as inspections
-from backend.inspections.models import Inspection, Operation
+from backend.inspections.models import Finding, Inspection, Operation, Submission
 from backend.outreach.models import Activity, HotlineCall
-from backend.registry.models import Agency, LicenceStatus, Site
+from backend.registry.models import Agency, LicenceStatus, Officer, Role, Site
 from backend.registry.services import site_create
 from backend.reporting.services import report_fact_ensure, rollup_refresh
 from backend.reporting.statistics import LOCAL
@@ -92,6 +102,17 @@ ACTIVITIES = (
 HOTLINE_24H_INQUIRIES = 84
 HOTLINE_24H_HELP = {2019: 1, 2020: 1}
 FORCED_LABOUR_CALLS = 680
+# Potential victims flagged in venue inspections and referred to protection, a year: our
+# assumption (the seed gives no count); none used protection services (the seed).
+REFERRALS = {2019: 3, 2020: 1, 2021: 2, 2022: 2, 2023: 2}
+# Share of inspections whose checklist recorded something (an assumption for the demo).
+FINDING_RATES = {"prostitution_trafficking": 0.10, "illegal_employment": 0.08, "employment_agency": 0.15}
+# (category, site kind) -> the checklist answered, where the demo has answers for it.
+FINDING_TEMPLATES = {
+    ("prostitution_trafficking", "venue"): "venue_prostitution_trafficking",
+    ("illegal_employment", "construction_site"): "construction_illegal_employment",
+    ("employment_agency", "employment_agency"): "employment_agency",
+}
 # Files of the two transferred cases: (reference, step, date, recording agency)
 PROSECUTION_STEPS = (
     ("DEMO-TIP-2019-01", "transfer", dt.date(2019, 9, 18), "PJ"),
@@ -149,6 +170,38 @@ def _uuid(rng: random.Random) -> uuid.UUID:
     return uuid.UUID(int=rng.getrandbits(128), version=4)
 
 
+NATIONALITY_BANDS = {
+    "mainland_china": NationalityBand.MAINLAND_CHINA,
+    "hong_kong": NationalityBand.HONG_KONG_MACAO,
+    "macao": NationalityBand.HONG_KONG_MACAO,
+    "philippines": NationalityBand.SOUTH_EAST_ASIA,
+    "vietnam": NationalityBand.SOUTH_EAST_ASIA,
+    "indonesia": NationalityBand.SOUTH_EAST_ASIA,
+    "myanmar": NationalityBand.SOUTH_EAST_ASIA,
+    "nepal": NationalityBand.SOUTH_ASIA,
+}
+
+
+def answers_entry(given: dict[str, Any], path: str) -> dict[str, Any]:
+    """The answers of one repeat entry named like ``persons[2]``."""
+    name, _sep, rest = path.partition("[")
+    entries = given.get(name) if path else None
+    index = int(rest.rstrip("]")) if rest else 0
+    if isinstance(entries, list) and index < len(entries) and isinstance(entries[index], dict):
+        return entries[index]
+    return {}
+
+
+def _answers_for(template: str, rng: random.Random, site: Site, problems: tuple[str, ...]) -> dict[str, Any]:
+    lat, lon = float(site.latitude), float(site.longitude)
+    if template == "venue_prostitution_trafficking":
+        return answers.venue(rng, venue_type=site.venue_type, lat=lat, lon=lon, problems=problems)
+    if template == "construction_illegal_employment":
+        contractor = site.contractor.name_en if site.contractor else "Unknown contractor"
+        return answers.construction(rng, contractor=contractor, lat=lat, lon=lon, problems=problems)
+    return answers.employment_agency(rng, licence=site.licence_number, lat=lat, lon=lon, problems=problems)
+
+
 def _random_day(rng: random.Random, year: int) -> dt.date:
     first = dt.date(year, 1, 1)
     return first + dt.timedelta(days=rng.randrange((dt.date(year, 12, 31) - first).days + 1))
@@ -170,6 +223,7 @@ class _History:
         self.closed_agencies()
         self.operations()
         self.inspections()
+        self.findings()
         self.outreach()
         self.hotline()
         self.prosecutions()
@@ -310,7 +364,181 @@ class _History:
                     )
                 )
         Inspection.objects.bulk_create(rows, batch_size=2000)
+        self.rows = rows
         self.counts["inspections"] = len(rows)
+
+    # --- findings and referrals ----------------------------------------------------------------
+
+    def _reviewers(self) -> dict[int, Officer]:
+        """A reviewer of each agency, an ordinary officer before a demo login."""
+        out: dict[int, Officer] = {}
+        for officer in (
+            Officer.objects.filter(roles__role=Role.REVIEWER).select_related("user").order_by("badge_number")
+        ):
+            current = out.get(officer.agency_id)
+            if current is None or (
+                is_demo_login(current.user.username) and not is_demo_login(officer.user.username)
+            ):
+                out[officer.agency_id] = officer
+        return out
+
+    def findings(self) -> None:
+        """Submissions with findings for a share of the inspections, derived from their answers by
+        the checklist engine as on the phones' path, made official by their agencies' review;
+        and the referrals of the potential victims among them (``REFERRALS`` a year). Only
+        submissions that found something are kept: clean visits count as inspections alone."""
+        rng = self.rng("findings")
+        sites = {
+            s.pk: s
+            for s in Site.objects.select_related("contractor").only(
+                "pk", "kind", "venue_type", "latitude", "longitude", "licence_number", "contractor__name_en"
+            )
+        }
+        officers: dict[int, list[Officer]] = {}
+        for officer in Officer.objects.filter(roles__role=Role.INSPECTOR).order_by("badge_number"):
+            officers.setdefault(officer.agency_id, []).append(officer)
+        reviewers = self._reviewers()
+        victims = {year: n for year, n in REFERRALS.items()}
+        chosen: list[tuple[Inspection, Site, tuple[str, ...]]] = []
+        for row in self.rows:
+            site = sites[row.site_id]
+            builder = FINDING_TEMPLATES.get((row.category, site.kind))
+            if builder is None:
+                continue
+            year = row.planned_start.year
+            problems: tuple[str, ...] = ()
+            if (
+                row.category == "prostitution_trafficking"
+                and victims.get(year, 0) > 0
+                and rng.random() < 0.05
+            ):
+                victims[year] -= 1
+                problems = ("minor", "documents_held")
+            elif rng.random() < FINDING_RATES[row.category]:
+                template = TEMPLATES[row.category]
+                problems = tuple(rng.sample(answers.PROBLEMS[template], k=rng.choice((1, 1, 2))))
+                problems = tuple(p for p in problems if p != "minor")  # victims only as counted
+            if problems:
+                chosen.append((row, site, problems))
+        short = {year: n for year, n in victims.items() if n}
+        if short:
+            raise ValueError(f"Too few venue inspections to place the referrals of {short}.")
+        definitions = {
+            row.template_version_id: parsed_definition(row.template_version) for row, _s, _p in chosen
+        }
+        submissions: list[Submission] = []
+        derived: list[list[Any]] = []
+        for row, site, problems in chosen:
+            kind = FINDING_TEMPLATES[(row.category, site.kind)]
+            given = _answers_for(kind, rng, site, problems)
+            derivation = engine.derive(definitions[row.template_version_id], given)
+            if derivation.validation.errors:
+                raise ValueError(f"Demo answers invalid for {kind}: {derivation.validation.errors[:3]}")
+            received = row.planned_end + dt.timedelta(minutes=rng.randint(5, 240))
+            submissions.append(
+                Submission(
+                    uuid=_uuid(rng),
+                    inspection=row,
+                    officer=rng.choice(officers[row.agency.pk]),
+                    template_version=row.template_version,
+                    answers=derivation.validation.answers,
+                    content_digest=hashlib.sha256(repr(sorted(given.items())).encode()).hexdigest(),
+                    score={"total": str(derivation.score.total), "maximum": str(derivation.score.maximum)},
+                    latitude=site.latitude,
+                    longitude=site.longitude,
+                    device_submitted_at=received,
+                    received_at=received,
+                )
+            )
+            derived.append(list(derivation.findings))
+        Submission.objects.bulk_create(submissions, batch_size=1000)
+        agencies = {a.code: a for a in self.agencies.values()}
+        findings: list[Finding] = []
+        for submission, found in zip(submissions, derived, strict=True):
+            for f in found:
+                findings.append(
+                    Finding(
+                        uuid=_uuid(rng),
+                        submission=submission,
+                        inspection=submission.inspection,
+                        rule_code=f.rule_code,
+                        violation_code=f.violation_code,
+                        severity=f.severity,
+                        legal_basis=f.legal_basis,
+                        competent_agency=agencies.get(f.competent_agency),
+                        competent_agency_code=f.competent_agency,
+                        title={"en": f.title.en, "zh-hant": f.title.zh_hant, "pt": f.title.pt},
+                        entry_path=f.entry_path or "",
+                        potential_victim=f.potential_victim,
+                        evidence=[[path, value] for path, value in f.evidence],
+                        status=Finding.Status.OFFICIAL,
+                    )
+                )
+        Finding.objects.bulk_create(findings, batch_size=2000)
+        for f in findings:  # dated by the day they were recorded, not by this load
+            f.created_at = f.submission.received_at
+        Finding.objects.bulk_update(findings, ["created_at"], batch_size=2000)
+        reviews: list[Review] = []
+        for submission, found in zip(submissions, derived, strict=True):
+            for code in sorted({f.competent_agency for f in found}):
+                agency = agencies.get(code)
+                reviewer = reviewers.get(agency.pk) if agency else None
+                if reviewer is None:
+                    continue
+                reviews.append(
+                    Review(
+                        submission=submission,
+                        agency=agency,
+                        decision=Review.Decision.APPROVED,
+                        decided_by=reviewer,
+                        decided_at=submission.received_at + dt.timedelta(days=rng.randint(1, 6)),
+                        findings_approved=sum(f.competent_agency == code for f in found),
+                    )
+                )
+        Review.objects.bulk_create(reviews, batch_size=2000)
+        self.referrals([f for f in findings if f.potential_victim])
+        self.counts.update(submissions=len(submissions), findings=len(findings), reviews=len(reviews))
+
+    def referrals(self, flagged: Sequence[Finding]) -> None:
+        """Each potential victim was referred to protection, assessed and the referral closed.
+        The two persons of the trafficking files transferred to the prosecutors (2019, 2022) were
+        identified as victims; the others were not. None used protection services (the seed)."""
+        protection = self.agencies.get("IAS")
+        transferred = {
+            int(ref.split("-")[2]) for ref, step, _on, _a in PROSECUTION_STEPS if step == "transfer"
+        }
+        self.identified: dict[int, Referral] = {}
+        for finding in sorted(flagged, key=lambda f: f.created_at):
+            submission = finding.submission
+            year = submission.received_at.year
+            entry = answers_entry(submission.answers, finding.entry_path)
+            identified = year in transferred and year not in self.identified
+            referral = Referral.objects.create(
+                key=f"{submission.inspection.uuid}:history:{finding.entry_path or finding.rule_code}",
+                finding=finding,
+                referring_agency=finding.competent_agency,
+                referred_to=protection,
+                referred_to_code="IAS",
+                site_id=submission.inspection.site_id,
+                observed_at=submission.received_at,
+                urgency=Referral.Urgency.IMMEDIATE,
+                nationality_band=NATIONALITY_BANDS.get(
+                    str(entry.get("nationality")), NationalityBand.UNKNOWN
+                ),
+                age_band=AgeBand.AGE_16_17,
+                status=Referral.Status.CLOSED,
+                assessment=Referral.Assessment.IDENTIFIED
+                if identified
+                else Referral.Assessment.NOT_IDENTIFIED,
+                created_at=submission.received_at,
+                notified_at=submission.received_at + dt.timedelta(minutes=10),
+            )
+            VictimPersonalDetails.objects.create(
+                referral=referral, field_reference=str(entry.get("person_ref", ""))
+            )
+            if identified:
+                self.identified[year] = referral
+        self.counts["referrals"] = len(flagged)
 
     @staticmethod
     def _open(site: Site, day: dt.date) -> bool:
@@ -430,12 +658,13 @@ class _History:
                 on=on,
                 agency=self.agencies.get(agency_code) or self.agencies["PSP"],
                 file_reference=reference,
+                referral=self.identified.get(int(reference.split("-")[2])),
                 defendants=2 if reference.endswith("2019-01") else 1,
                 note="demo history",
                 recorded_by=recorder,
                 recorded_at=dt.datetime.combine(on, dt.time(12), tzinfo=LOCAL),
             )
-            row.full_clean(exclude=["uuid", "agency", "recorded_by"])
+            row.full_clean(exclude=["uuid", "agency", "recorded_by", "referral"])
             row.save()
         self.counts["prosecution_steps"] = len(PROSECUTION_STEPS)
 

@@ -156,7 +156,20 @@ def test_four_weeks_of_shifts_in_macao_time(full_demo):
         )
         for a in shifts.filter(officer__agency__code="DSAL")
     }
-    assert {(w, s, e) for w, s, e in dsal} <= {(w, "09:00", "18:00") for w in range(5)}
+    # Labour officers keep office hours, or work nights on the night roster.
+    assert {(w, s, e) for w, s, e in dsal} <= {(w, "09:00", "18:00") for w in range(5)} | {
+        (w, "20:00", "04:00") for w in range(7)
+    }
+    # Every night of the four weeks, labour and social-welfare officers are on duty for a joint
+    # operation (a PSP-led night operation that needs DSAL can be staffed).
+    for i in range(28):
+        night = timezone.make_aware(dt.datetime.combine(START + dt.timedelta(days=i), dt.time(22)), LOCAL)
+        on_duty = Counter(
+            shifts.filter(start__lte=night, end__gte=night + dt.timedelta(hours=4)).values_list(
+                "officer__agency__code", flat=True
+            )
+        )
+        assert on_duty["DSAL"] >= 3 and on_duty["IAS"] >= 1, (night, on_duty)
     nights = [
         a
         for a in shifts.filter(officer__agency__code="PSP")
@@ -211,6 +224,19 @@ def test_demo_logins_prints_one_working_login_per_role(full_demo, fast_passwords
     assert officer["demo-inspector"].unit == officer["demo-team-leader"].unit
     assert officer["demo-inspector"].agency.code == "PSP"
     assert Officer.objects.get(user__username="demo-reviewer").agency.code == "DSAL"
+    assert Officer.objects.get(user__username="demo-psp-reviewer").agency.code == "PSP"
+    assert Officer.objects.get(user__username="demo-dsal-inspector").agency.code == "DSAL"
+    # One login per back-office role (the labour bureau's reviewer also decides its compliance
+    # cases: there is no separate compliance role), plus field officers.
+    assert {role for role, _u, _p in lines} == {
+        "inspector",
+        "team_leader",
+        "planner",
+        "reviewer",
+        "victim_protection",
+        "analyst",
+        "administrator",
+    }
     assert stat.S_IMODE(full_demo.logins_file.stat().st_mode) == 0o600
 
 

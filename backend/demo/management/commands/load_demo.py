@@ -1,4 +1,4 @@
-"""``manage.py load_demo [--seed N] [--start YYYY-MM-DD]``: the demo registry, once."""
+"""``manage.py load_demo [--seed N] [--start YYYY-MM-DD]``: the demo city, once."""
 
 from __future__ import annotations
 
@@ -9,20 +9,20 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from backend.compliance.services import violation_catalogue_load
-from backend.demo.city import DemoError, default_start, demo_is_loaded, load_demo
-from backend.demo.field import load_field_demo
-from backend.demo.history import load_history
+from backend.demo.city import DemoError
+from backend.demo.services import demo_load
 
 ALREADY_LOADED = "Demo data is already loaded; nothing to do. `manage.py demo_logins` prints the logins."
 
 
 class Command(BaseCommand):
     help = (
-        "Load demo agencies, depots, officers with four weeks of shifts, companies, employment "
-        "agencies, construction sites and venues, and one login per role. Does nothing if the demo "
-        "is already loaded. The same --seed and --start always give the same data; only the "
-        "logins' passwords are random."
+        "Load the demo city: agencies, depots, officers with four weeks of shifts, companies, "
+        "employment agencies, construction sites and venues, one login per role, tonight's and "
+        "tomorrow's field work, five years of history, and the present (work waiting for review, "
+        "cases, referrals, due work, a draft operation). Does nothing if the demo is already "
+        "loaded. The same --seed and --start always give the same registry; only the logins' "
+        "passwords are random."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -41,36 +41,35 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if demo_is_loaded():
-            self.stdout.write(ALREADY_LOADED)
-            violation_catalogue_load(actor=None)
-            load_field_demo()  # idempotent; fills in the field demo of an older registry demo
-            load_history(seed=options["seed"])
-            return
         began = time.perf_counter()
         try:
-            result = load_demo(
+            loaded = demo_load(
                 seed=options["seed"],
-                start=options["start"] or default_start(),
+                start=options["start"],
                 scale=options["scale"],
                 logins_file=options["logins_file"],
             )
         except DemoError as exc:
             raise CommandError(str(exc)) from exc
-        if not result.created:  # another process loaded it meanwhile
+        if not loaded.city.created:
             self.stdout.write(ALREADY_LOADED)
             return
         seconds = time.perf_counter() - began
-        counts = ", ".join(f"{k} {v}" for k, v in result.counts.items())
+        counts = ", ".join(f"{k} {v}" for k, v in loaded.city.counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded in {seconds:.1f} s: {counts}."))
-        self.stdout.write(f"Demo logins (role username password), also kept in {result.logins_file}:")
-        for login in result.logins:
+        self.stdout.write(f"Demo logins (role username password), also kept in {loaded.city.logins_file}:")
+        for login in loaded.city.logins:
             self.stdout.write(f"  {login.line()}")
-        violation_catalogue_load(actor=None)
-        field = load_field_demo()
-        load_history(seed=options["seed"])
-        if field:
+        if loaded.field_work:
             self.stdout.write(
-                f"Field demo: {field['operations']} joint operations (one revealed tonight, one sealed "
-                f"until tomorrow) with {field['inspections']} venue visits for demo-inspector."
+                f"Field demo: {loaded.field_work['operations']} joint operations (one revealed tonight, one "
+                f"sealed until tomorrow night) with {loaded.field_work['inspections']} venue visits for "
+                "demo-inspector."
+            )
+        if loaded.work:
+            w = loaded.work
+            self.stdout.write(
+                f"Present: {w['awaiting_review']} submissions awaiting review, {w['cases']} compliance "
+                f"cases, {w['due_work']} routine visits due, a draft operation for tomorrow night with "
+                f"{w['draft_targets']} targets."
             )

@@ -1,0 +1,546 @@
+"""The present of the demo city: what each back-office user finds on first start.
+
+Everything here goes through the services of the stage it belongs to, as the users' own actions
+would, so their rules (findings, referrals, reviews, cases, scores, due work) apply:
+
+- the past ten months' visits (labour bureau routine visits to employment agencies and building
+  sites, police visits to venues), submitted from the officers' phones and reviewed; the companies
+  behind the sites are then scored, which gives the sites their risk (``company_score_compute``);
+- compliance cases at each stage: just opened, notice issued with its deadline running, follow-up
+  requested (due work for the planners), closed as rectified;
+- last night's and yesterday's work waiting for review in the queue of each reviewing agency, one
+  screening of which flagged a potential victim: a referral waiting for victim protection;
+- open due work for the labour bureau's routine programme (``due_work_request``);
+- a draft joint operation for tomorrow night, two waves and fifteen venues chosen by risk, for the
+  demo planner to plan (no plan yet).
+
+Drawn from ``random.Random`` streams seeded with ``seed``; times relative to ``now``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import random
+import uuid
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from PIL import Image
+
+from backend.checklists import engine
+from backend.checklists.selectors import template_version_latest
+from backend.checklists.services import parsed_definition
+from backend.compliance import services as compliance
+from backend.compliance.models import ComplianceCase
+from backend.demo import answers
+from backend.demo.city import is_demo_login
+from backend.demo.field import LOCAL, night_of, night_start, open_venues
+from backend.inspections import services as inspections
+from backend.inspections.models import Finding, Inspection, Operation, Submission, Team
+from backend.planning.models import DueWork
+from backend.planning.services import due_work_request
+from backend.registry.models import Agency, Company, Officer, Role, Site, Unit
+from scheduler import services as scheduler
+
+LAST_NIGHT = "Demo joint operation – last night"
+DRAFT_NAME = "Demo joint operation – tomorrow night"
+# How much recent work: (agency, site kind, category, visits). An assumption for the demo.
+RECENT = (
+    ("DSAL", Site.Kind.EMPLOYMENT_AGENCY, "employment_agency", 24),
+    ("DSAL", Site.Kind.CONSTRUCTION_SITE, "illegal_employment", 14),
+    ("PSP", Site.Kind.VENUE, "prostitution_trafficking", 30),
+)
+RECENT_DAYS = 300
+PROBLEM_ODDS = 0.6  # share of recent visits that found something
+DUE_AGENCIES, DUE_SITES = 12, 6
+DRAFT_TARGETS = (("w1", 8), ("w2", 7))
+TEMPLATE = {
+    "employment_agency": "employment_agency",
+    "illegal_employment": "construction_illegal_employment",
+    "prostitution_trafficking": "venue_prostitution_trafficking",
+}
+
+
+def work_is_loaded() -> bool:
+    return Operation.objects.filter(name=LAST_NIGHT).exists()
+
+
+@cache
+def _files() -> dict[str, bytes]:
+    """A photo (JPEG) and a signature (PNG), the same small files for every demo submission."""
+    photo, signature = io.BytesIO(), io.BytesIO()
+    Image.new("RGB", (64, 48), (120, 140, 160)).save(photo, format="JPEG", quality=70)
+    Image.new("L", (80, 30), 255).save(signature, format="PNG")
+    return {answers.PHOTO: photo.getvalue(), answers.SIGNATURE: signature.getvalue()}
+
+
+@dataclass
+class _Visit:
+    inspection: Inspection
+    submissions: list[Submission]
+
+
+class _Work:
+    def __init__(self, *, seed: int, now: dt.datetime, actor: Any) -> None:
+        self.seed, self.now, self.actor = seed, now, actor
+        self.today = timezone.localdate(now, LOCAL)
+        self.counts: dict[str, int] = {}
+        self.agencies = {a.code: a for a in Agency.objects.all()}
+
+    def rng(self, section: str) -> random.Random:
+        return random.Random(f"work/{self.seed}/{section}")
+
+    def run(self) -> dict[str, int]:
+        self.people()
+        self.recent()
+        self.cases()
+        self.scores()
+        self.waiting()
+        self.due_work()
+        self.draft_operation()
+        return self.counts
+
+    # --- who ---------------------------------------------------------------------------------------
+
+    def _officers(self, agency: str, role: str) -> list[Officer]:
+        found = list(
+            Officer.objects.filter(agency__code=agency, is_active=True, roles__role=role)
+            .select_related("user", "agency", "unit")
+            .order_by("badge_number")
+        )
+        # Ordinary officers do the demo's past work; the demo logins come last.
+        return sorted(found, key=lambda o: is_demo_login(o.user.username))
+
+    def people(self) -> None:
+        self.inspectors = {code: self._officers(code, Role.INSPECTOR) for code in ("PSP", "DSAL", "IAS")}
+        self.reviewers = {code: self._officers(code, Role.REVIEWER) for code in ("PSP", "DSAL")}
+        for code, group in {**self.inspectors, **self.reviewers}.items():
+            if not group:
+                raise ValueError(f"The demo registry has no officers of {code} for this role.")
+        self.reviewer_of = {self.agencies[code].pk: group[0] for code, group in self.reviewers.items()}
+        self.teams: dict[str, list[Team]] = {}
+        for code, size, count in (("DSAL", 2, 3), ("PSP", 3, 2)):
+            staff = [o for o in self.inspectors[code] if not is_demo_login(o.user.username)]
+            self.teams[code] = [
+                inspections.team_create(
+                    actor=self.actor,
+                    name=f"{code} routine team {i + 1}",
+                    members=staff[i * size : (i + 1) * size] or staff[:size],
+                    leader=(staff[i * size : (i + 1) * size] or staff[:size])[0],
+                )
+                for i in range(count)
+            ]
+
+    # --- visits ------------------------------------------------------------------------------------
+
+    def _answers(
+        self, template: str, rng: random.Random, site: Site, problems: Collection[str]
+    ) -> dict[str, Any]:
+        lat, lon = float(site.latitude), float(site.longitude)
+        if template == "venue_prostitution_trafficking":
+            return answers.venue(rng, venue_type=site.venue_type, lat=lat, lon=lon, problems=problems)
+        if template == "construction_illegal_employment":
+            name = site.contractor.name_en if site.contractor else "Unknown contractor"
+            return answers.construction(rng, contractor=name, lat=lat, lon=lon, problems=problems)
+        if template == "employment_agency":
+            return answers.employment_agency(
+                rng, licence=site.licence_number, lat=lat, lon=lon, problems=problems
+            )
+        return answers.screening(rng, problems=problems)
+
+    def _submit(
+        self,
+        officer: Officer,
+        inspection: Inspection,
+        template: str,
+        rng: random.Random,
+        problems: Collection[str],
+    ) -> Submission:
+        """What the officer's phone sends: the answers, then the photo and signature."""
+        version = template_version_latest(code=template)
+        if version is None:
+            raise ValueError(f"The built-in checklist {template} is missing.")
+        given = self._answers(template, rng, inspection.site, problems)
+        refs = sorted({ref for _path, ref in engine.attachment_refs(parsed_definition(version), given)})
+        files = _files()
+        result = inspections.submission_ingest(
+            officer=officer,
+            data=inspections.SubmissionInput(
+                id=uuid.UUID(int=rng.getrandbits(128), version=4),
+                inspection=inspection.uuid,
+                template_version=version.uuid,
+                answers=given,
+                device_started_at=inspection.planned_start,
+                device_submitted_at=inspection.planned_end,
+                attachments=tuple(
+                    inspections.DeclaredAttachment(
+                        name=ref, sha256=hashlib.sha256(files[ref]).hexdigest(), size=len(files[ref])
+                    )
+                    for ref in refs
+                ),
+                latitude=inspection.site.latitude,
+                longitude=inspection.site.longitude,
+            ),
+        )
+        for ref in refs:
+            inspections.attachment_store(
+                officer=officer,
+                submission=result.submission,
+                name=ref,
+                chunks=[files[ref]],
+                content_length=len(files[ref]),
+            )
+        return result.submission
+
+    def _visit(
+        self,
+        *,
+        site: Site,
+        category: str,
+        team: Team,
+        starts: dt.datetime,
+        minutes: int,
+        templates: Iterable[tuple[str, Collection[str]]],
+        rng: random.Random,
+        operation: Operation | None = None,
+        agency: Agency | None = None,
+    ) -> _Visit:
+        names = [name for name, _problems in templates]
+        versions = [template_version_latest(code=name) for name in names]
+        inspection = inspections.inspection_issue(
+            actor=self.actor,
+            site=site,
+            category=category,
+            template_version=versions[0],
+            additional_versions=versions[1:],
+            planned_start=starts,
+            planned_end=starts + dt.timedelta(minutes=minutes),
+            team=team,
+            operation=operation,
+            agency=agency,
+        )
+        members = list(team.members.order_by("pk"))
+        submissions = []
+        for i, (name, problems) in enumerate(templates):
+            officer = members[i % len(members)]
+            submissions.append(self._submit(officer, inspection, name, rng, problems))
+        return _Visit(inspection=inspection, submissions=submissions)
+
+    def _approve(self, submission: Submission) -> None:
+        """Each agency concerned approves its findings (the officer's own when there are none)."""
+        concerned = set(
+            Finding.objects.filter(submission=submission)
+            .exclude(competent_agency=None)
+            .values_list("competent_agency_id", flat=True)
+        ) or {submission.officer.agency_id}
+        for agency_id in sorted(concerned):
+            reviewer = self.reviewer_of.get(agency_id)
+            if reviewer is not None:
+                compliance.submission_approve(user=reviewer.user, submission=submission)
+
+    def _sites(
+        self,
+        kind: str,
+        rng: random.Random,
+        count: int,
+        exclude: Collection[int] = (),
+        at_most_half: bool = False,
+    ) -> list[Site]:
+        qs = Site.objects.filter(kind=kind, is_active=True).exclude(pk__in=list(exclude))
+        if kind == Site.Kind.VENUE:
+            qs = qs.exclude(venue_type="hotel")  # always open; the others have a night to visit
+        pool = list(
+            qs.select_related("operator", "contractor").prefetch_related("opening_hours").order_by("pk")
+        )
+        if at_most_half:  # a small demo keeps sites for the work still to come
+            count = min(count, len(pool) // 2)
+        return rng.sample(pool, k=min(count, len(pool)))
+
+    def recent(self) -> None:
+        """Visits of the past ten months, submitted and reviewed."""
+        rng = self.rng("recent")
+        self.recent_sites: set[int] = set()
+        self.recent_visits: list[_Visit] = []
+        for code, kind, category, count in RECENT:
+            template = TEMPLATE[category]
+            for site in self._sites(kind, rng, count, at_most_half=True):
+                day = self.today - dt.timedelta(days=rng.randint(7, RECENT_DAYS))
+                if kind == Site.Kind.VENUE:
+                    starts = dt.datetime.combine(day, dt.time(22), tzinfo=LOCAL)
+                    if not site.is_open_at(starts):
+                        starts = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(22), tzinfo=LOCAL)
+                else:
+                    while day.weekday() > 4:
+                        day -= dt.timedelta(days=1)
+                    starts = dt.datetime.combine(day, dt.time(rng.choice((10, 11, 14, 15))), tzinfo=LOCAL)
+                problems: tuple[str, ...] = ()
+                if rng.random() < PROBLEM_ODDS:
+                    choices = [p for p in answers.PROBLEMS[template] if p != "minor"]
+                    problems = tuple(rng.sample(choices, k=rng.choice((1, 1, 2))))
+                visit = self._visit(
+                    site=site,
+                    category=category,
+                    team=rng.choice(self.teams[code]),
+                    starts=starts,
+                    minutes=60,
+                    templates=[(template, problems)],
+                    rng=rng,
+                )
+                for submission in visit.submissions:
+                    self._approve(submission)
+                self.recent_sites.add(site.pk)
+                self.recent_visits.append(visit)
+        self.counts["recent_visits"] = len(self.recent_visits)
+
+    # --- cases -------------------------------------------------------------------------------------
+
+    def cases(self) -> None:
+        """Cases of the labour bureau at each stage, and one of the police, from official findings."""
+        rng = self.rng("cases")
+        by_site: dict[tuple[int, int], list[Finding]] = {}
+        for f in (
+            Finding.objects.filter(
+                submission__inspection__in=[v.inspection for v in self.recent_visits],
+                status=Finding.Status.OFFICIAL,
+            )
+            .select_related("inspection__site__operator", "inspection__site__contractor")
+            .order_by("pk")
+        ):
+            site = f.inspection.site
+            if (site.contractor_id or site.operator_id) and f.competent_agency_id:
+                by_site.setdefault((f.competent_agency_id, site.pk), []).append(f)
+        stages = {"DSAL": ["closed", "follow_up", "notice", "notice", "open"], "PSP": ["notice"]}
+        made = 0
+        for code, wanted in stages.items():
+            agency = self.agencies[code]
+            reviewer = self.reviewer_of[agency.pk].user
+            groups = [
+                found for (agency_id, _site), found in sorted(by_site.items()) if agency_id == agency.pk
+            ]
+            rng.shuffle(groups)
+            for stage, found in zip(wanted, groups, strict=False):
+                case = compliance.case_open(
+                    user=reviewer,
+                    findings=found,
+                    reason="Official findings of a routine inspection.",
+                    corrective_days=rng.choice((14, 21, 30)),
+                )
+                if stage != "open":
+                    compliance.case_notice_issue(user=reviewer, case=case)
+                if stage == "follow_up":
+                    compliance.case_follow_up_request(case=case, actor=reviewer)
+                if stage == "closed":
+                    compliance.case_decide(
+                        user=reviewer,
+                        case=case,
+                        outcome=ComplianceCase.Outcome.RECTIFIED,
+                        reason="The company showed the corrections on a visit.",
+                        rectified_on=self.today,
+                    )
+                made += 1
+        self.counts["cases"] = made
+
+    # --- scores ------------------------------------------------------------------------------------
+
+    def scores(self) -> None:
+        """Every company behind a site visited lately is scored; its sites take their risk from it."""
+        ids = set()
+        for operator, contractor in Site.objects.filter(pk__in=self.recent_sites).values_list(
+            "operator_id", "contractor_id"
+        ):
+            ids.update(x for x in (operator, contractor) if x is not None)
+        for company in Company.objects.filter(pk__in=ids).order_by("pk"):
+            compliance.company_score_compute(company=company, now=self.now, actor=self.actor)
+        self.counts["scored_companies"] = len(ids)
+
+    # --- waiting for review ------------------------------------------------------------------------
+
+    def waiting(self) -> None:
+        """Last night's joint visits to venues and yesterday's labour visits, not yet reviewed."""
+        rng = self.rng("waiting")
+        last_night = night_of(self.now) - dt.timedelta(days=1)
+        start = night_start(last_night)
+        planner = Officer.objects.get(user__username="demo-planner")
+        operation = inspections.operation_create(
+            actor=self.actor,
+            name=LAST_NIGHT,
+            lead_agency=self.agencies["PSP"],
+            agencies=[self.agencies["DSAL"], self.agencies["IAS"]],
+            planners=[planner],
+            starts_at=start - dt.timedelta(minutes=30),
+            ends_at=start + dt.timedelta(hours=6),
+            reveal_at=start - dt.timedelta(hours=2),
+            status=Operation.Status.PUBLISHED,
+        )
+        police = [o for o in self.inspectors["PSP"] if not is_demo_login(o.user.username)]
+        social = self.inspectors["IAS"]
+        team = inspections.team_create(
+            actor=self.actor,
+            name="Night team B",
+            members=[police[-1], police[-2], social[0]],
+            leader=police[-1],
+            operation=operation,
+        )
+        windows = [
+            (start + dt.timedelta(minutes=60 * i), start + dt.timedelta(minutes=60 * i + 45))
+            for i in range(2)
+        ]
+        venues = open_venues(parish="se", visits=windows, exclude=self.recent_sites)
+        waiting = 0
+        for i, (venue, (begins, _ends)) in enumerate(zip(venues, windows, strict=True)):
+            self._visit(
+                site=venue,
+                category="prostitution_trafficking",
+                team=team,
+                starts=begins,
+                minutes=45,
+                templates=[
+                    ("venue_prostitution_trafficking", ("documents_held",) if i == 0 else ("locked_exits",)),
+                    ("ilo_forced_labour_screening", ("victim",) if i == 0 else ()),
+                ],
+                rng=rng,
+                operation=operation,
+            )
+            waiting += 2
+        yesterday = self.today - dt.timedelta(days=1)
+        while yesterday.weekday() > 4:
+            yesterday -= dt.timedelta(days=1)
+        labour = self.teams["DSAL"][0]
+        for site, problems in zip(
+            self._sites(Site.Kind.EMPLOYMENT_AGENCY, rng, 2, exclude=self.recent_sites),
+            (("fee_over_cap", "no_receipts"), ("documents_held",)),
+            strict=False,
+        ):
+            self._visit(
+                site=site,
+                category="employment_agency",
+                team=labour,
+                starts=dt.datetime.combine(yesterday, dt.time(10), tzinfo=LOCAL),
+                minutes=60,
+                templates=[("employment_agency", problems)],
+                rng=rng,
+            )
+            waiting += 1
+        # A joint daytime check of a building site: police and labour findings in one submission.
+        joint = inspections.team_create(
+            actor=self.actor,
+            name="Joint day team C",
+            members=[
+                police[-3],
+                [o for o in self.inspectors["DSAL"] if not is_demo_login(o.user.username)][-1],
+            ],
+            leader=police[-3],
+        )
+        for site in self._sites(Site.Kind.CONSTRUCTION_SITE, rng, 1, exclude=self.recent_sites):
+            self._visit(
+                site=site,
+                category="illegal_employment",
+                team=joint,
+                starts=dt.datetime.combine(yesterday, dt.time(15), tzinfo=LOCAL),
+                minutes=90,
+                templates=[("construction_illegal_employment", ("no_card", "wrong_job"))],
+                rng=rng,
+                agency=self.agencies["PSP"],
+            )
+            waiting += 1
+        self.counts["awaiting_review"] = waiting
+
+    # --- due work and the draft operation ----------------------------------------------------------
+
+    def due_work(self) -> None:
+        """Routine visits the labour bureau owes in the next two weeks, for its programme."""
+        rng = self.rng("due_work")
+        dsal = self.agencies["DSAL"]
+        taken = set(DueWork.objects.values_list("site_id", flat=True)) | self.recent_sites
+        made = 0
+        for kind, count, category in (
+            (Site.Kind.EMPLOYMENT_AGENCY, DUE_AGENCIES, "employment_agency"),
+            (Site.Kind.CONSTRUCTION_SITE, DUE_SITES, "construction_preventive"),
+        ):
+            for site in self._sites(kind, rng, count, exclude=taken):
+                due_work_request(
+                    actor=self.actor,
+                    site=site,
+                    agency=dsal,
+                    category=category,
+                    reason=DueWork.Reason.ROUTINE,
+                    earliest=self.today,
+                    latest=self.today + dt.timedelta(days=13),
+                    priority=rng.choice((2, 3, 3, 4)),
+                    note="Routine visit: not inspected in the last twelve months.",
+                )
+                made += 1
+        self.counts["due_work"] = made
+
+    def draft_operation(self) -> None:
+        """Tomorrow night's joint operation, drafted by the demo planner: riskiest venues first,
+        each open for its whole wave; planning it is left to the planner."""
+        planner = Officer.objects.get(user__username="demo-planner")
+        night = night_of(self.now) + dt.timedelta(days=1)
+        first = night_start(night) + dt.timedelta(minutes=30)
+        waves = {"w1": first, "w2": first + dt.timedelta(hours=2)}
+        starts = first - dt.timedelta(minutes=60)
+        operation = scheduler.operation_plan_create(
+            actor=self.actor,
+            planner=planner,
+            name=DRAFT_NAME,
+            lead_agency=self.agencies["PSP"],
+            agencies=[self.agencies["DSAL"], self.agencies["IAS"]],
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=7),
+            reveal_at=starts - dt.timedelta(hours=2),
+            muster_unit=Unit.objects.get(code="psp_hq"),
+            waves=list(waves.items()),
+            team_min_size=3,
+            team_max_size=5,
+            required_agencies=["PSP", "DSAL"],
+            female_officer=True,
+            visit_minutes=45,
+        )
+        busy = set(
+            Inspection.objects.filter(
+                planned_start__gte=starts - dt.timedelta(hours=3),
+                planned_start__lt=starts + dt.timedelta(hours=9),
+            ).values_list("site_id", flat=True)
+        )
+        ranked = [
+            s
+            for s in Site.objects.filter(kind=Site.Kind.VENUE, is_active=True)
+            .exclude(Q(pk__in=busy) | Q(venue_type="hotel"))
+            .prefetch_related("opening_hours")
+            .order_by("-risk_score", "name_en", "pk")
+        ]
+        placed = 0
+        used: set[int] = set()
+        for code, count in DRAFT_TARGETS:
+            begins = waves[code]
+            fits = [
+                s
+                for s in ranked
+                if s.pk not in used
+                and s.is_open_at(begins)
+                and s.is_open_at(begins + dt.timedelta(minutes=100))
+            ][:count]
+            used.update(s.pk for s in fits)
+            scheduler.operation_targets_set(actor=self.actor, operation=operation, sites=fits[:-1], wave=code)
+            # One target where English is likely spoken: the team needs someone who speaks it.
+            scheduler.operation_targets_set(
+                actor=self.actor, operation=operation, sites=fits[-1:], wave=code, languages=["en"]
+            )
+            placed += len(fits)
+        self.counts["draft_targets"] = placed
+
+
+def load_work(*, seed: int = 1, now: dt.datetime | None = None, actor: Any = None) -> dict[str, int]:
+    """Record the demo's present over the demo registry, once (later calls return ``{}``)."""
+    with transaction.atomic():
+        if work_is_loaded():
+            return {}
+        return _Work(seed=seed, now=now or timezone.now(), actor=actor).run()
