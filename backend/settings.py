@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "backend.demo",
     "mobile_api",
     "scheduler",
+    "backend.accounts",
     "backend.console",  # last: its templates (404, sign-in) are looked up after the apps'
 ]
 
@@ -226,6 +227,8 @@ CONTENT_SECURITY_POLICY = {
 # --- API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First: its scheme is what an anonymous caller's 401 names (WWW-Authenticate).
+        "backend.accounts.authentication.ApiTokenAuthentication",
         "backend.console.authentication.ConsoleSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -263,6 +266,8 @@ CACHES = {
 # --- Officers' API (mobile_api) ---------------------------------------------------------
 # Device tokens live this long; phones may stay offline for weeks, so the default is generous.
 MOBILE_TOKEN_TTL_DAYS = env_int("MOBILE_TOKEN_TTL_DAYS", 30, minimum=1, maximum=365)
+# Scripts' tokens for the back-office API last this long unless their creator asks for less or more.
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 90, minimum=1, maximum=365)
 # Failed sign-ins allowed within the window before a 429: per account from one address, per
 # account from all addresses, and per address across accounts (far higher: a station's phones
 # share one address). Counted in the database, so the limits hold across processes.

@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("api/v1/", include("backend.accounts.urls")),
     path("api/v1/", include("backend.registry.urls")),
     path("api/v1/", include("backend.compliance.urls")),
     path("api/v1/", include("scheduler.urls")),

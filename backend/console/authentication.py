@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.authentication import SessionScheme
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 
@@ -23,3 +24,10 @@ class ConsoleSessionAuthentication(SessionAuthentication):
         if second_factor_required(user) and not user.is_verified():
             return None
         return result
+
+
+class ConsoleSessionScheme(SessionScheme):
+    """The console's session in the OpenAPI schema: Django's session cookie (registered by being
+    defined; without it schema generation warns on every endpoint)."""
+
+    target_class = ConsoleSessionAuthentication

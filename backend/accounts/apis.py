@@ -1,0 +1,102 @@
+"""API tokens for scripts (/api/v1/auth/tokens/). Thin: validate, call one service or selector,
+shape the answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from rest_framework import serializers, status
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.accounts import selectors, services
+
+
+@extend_schema_serializer(component_name="ApiTokenOutput")
+class ApiTokenOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    name = serializers.CharField()
+    token_prefix = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    last_used_at = serializers.DateTimeField(allow_null=True)
+    revoked_at = serializers.DateTimeField(allow_null=True)
+
+
+class _ProblemHeadersMixin:
+    """Adds the headers a domain exception carries (``WWW-Authenticate``, ``Retry-After``) to its
+    problem response; the shared handler maps the body only."""
+
+    def handle_exception(self, exc: Exception) -> Response:
+        response = super().handle_exception(exc)  # type: ignore[misc]
+        for name, value in getattr(exc, "headers", {}).items():
+            response[name] = value
+        return response
+
+
+class ApiTokenListApi(_ProblemHeadersMixin, APIView):
+    """GET: the caller's own tokens. POST: create one with a password (and the authenticator's
+    code when the user has one); the token is in the answer once and never again."""
+
+    parser_classes = [JSONParser]
+
+    @extend_schema_serializer(component_name="ApiTokenCreateInput")
+    class Input(serializers.Serializer):
+        username = serializers.CharField(max_length=150)
+        password = serializers.CharField(max_length=1024, trim_whitespace=False)
+        otp_code = serializers.CharField(max_length=12, required=False, allow_blank=True, default="")
+        name = serializers.CharField(max_length=100)
+        expires_in_days = serializers.IntegerField(
+            min_value=1, max_value=services.MAX_TTL_DAYS, required=False, allow_null=True, default=None
+        )
+
+    @extend_schema_serializer(component_name="ApiTokenCreateOutput")
+    class Output(serializers.Serializer):
+        """The token (shown this once) and its record, as the list shows it."""
+
+        token = serializers.CharField()
+        id = serializers.UUIDField(source="api_token.uuid")
+        name = serializers.CharField(source="api_token.name")
+        token_prefix = serializers.CharField(source="api_token.token_prefix")
+        created_at = serializers.DateTimeField(source="api_token.created_at")
+        expires_at = serializers.DateTimeField(source="api_token.expires_at")
+
+    def _signing_in(self) -> bool:
+        # The schema generator asks without a request.
+        return getattr(self.request, "method", None) == "POST"
+
+    def get_authenticators(self) -> list[Any]:
+        # Creating a token is signing in: no session or stale token may stand in its way (and a
+        # request without a session has no CSRF check to fail).
+        return [] if self._signing_in() else super().get_authenticators()
+
+    def get_permissions(self) -> list[Any]:
+        return [AllowAny()] if self._signing_in() else super().get_permissions()
+
+    @extend_schema(responses=ApiTokenOutput(many=True))
+    def get(self, request: Request) -> Response:
+        tokens = selectors.api_token_list(user=request.user)
+        return Response(ApiTokenOutput(tokens, many=True).data)
+
+    @extend_schema(request=Input, responses={201: Output}, auth=[])
+    def post(self, request: Request) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        created = services.api_token_create(**data.validated_data, request=request)
+        # A credential: no proxy or client cache may keep the answer (as RFC 6749 §5.1 asks).
+        return Response(
+            self.Output(created).data, status=status.HTTP_201_CREATED, headers={"Cache-Control": "no-store"}
+        )
+
+
+class ApiTokenRevokeApi(APIView):
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request, token_id: str) -> Response:
+        """Revoke one of your tokens; it is refused from the next request on."""
+        token = selectors.api_token_get(user=request.user, uuid=token_id)
+        services.api_token_revoke(actor=request.user, token=token, request=request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
