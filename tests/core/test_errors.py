@@ -76,7 +76,9 @@ def test_wrong_method_is_a_problem(client):
 
 
 def test_unauthenticated_is_a_problem(client, db):
-    _assert_problem(client.get("/api/v1/sites/"), 403, "not_authenticated")
+    response = client.get("/api/v1/sites/")
+    _assert_problem(response, 401, "not_authenticated")
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
 
 
 def test_unknown_api_url_is_a_problem(client, db):

@@ -15,9 +15,9 @@ def venue(db):
 
 
 def test_anonymous_sees_nothing(api, venue):
-    assert api.get("/api/v1/sites/").status_code == 403
-    assert api.get(f"/api/v1/sites/{venue.uuid}/").status_code == 403
-    assert api.get("/api/v1/officers/").status_code == 403
+    assert api.get("/api/v1/sites/").status_code == 401
+    assert api.get(f"/api/v1/sites/{venue.uuid}/").status_code == 401
+    assert api.get("/api/v1/officers/").status_code == 401
 
 
 def test_a_login_that_is_no_officer_sees_no_site(api, oscar, venue):
