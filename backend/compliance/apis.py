@@ -13,7 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -183,8 +184,39 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
+class ReviewAttachmentOutput(serializers.Serializer):
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField(allow_null=True)
+    received = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    def get_received(self, attachment: Any) -> bool:
+        return attachment.received_at is not None
+
+    def get_url(self, attachment: Any) -> str | None:
+        """The served copy (metadata stripped), once the phone has uploaded the file."""
+        if attachment.received_at is None:
+            return None
+        path = reverse("review-attachment", args=[attachment.submission.uuid, attachment.name])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class ReviewCheckInOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    officer = serializers.CharField(source="officer.full_name")
+    distance_m = serializers.DecimalField(max_digits=10, decimal_places=1)
+    accuracy_m = serializers.DecimalField(max_digits=8, decimal_places=1, allow_null=True)
+    outside_radius = serializers.BooleanField()
+    device_time = serializers.DateTimeField()
+    received_at = serializers.DateTimeField()
+    clock_skewed = serializers.BooleanField()
+
+
 class ReviewSubmissionDetailApi(APIView):
-    """A submission to review: its answers, the caller's agency's findings, the decisions so far."""
+    """A submission to review: its answers, each photo's served copy, the check-ins with their
+    distance and clock flags, the caller's agency's findings and the decisions so far."""
 
     class Output(serializers.Serializer):
         id = serializers.UUIDField(source="uuid")
@@ -197,11 +229,18 @@ class ReviewSubmissionDetailApi(APIView):
         received_at = serializers.DateTimeField()
         answers = serializers.JSONField()
         score = serializers.JSONField()
+        clock_skewed = serializers.BooleanField()
 
     @extend_schema(responses=Output)
     def get(self, request: Request, submission_id: str) -> Response:
         submission = selectors.review_submission_get(user=request.user, uuid=submission_id)
         body = dict(self.Output(submission).data)
+        body["attachments"] = ReviewAttachmentOutput(
+            selectors.review_attachments(submission=submission), many=True, context={"request": request}
+        ).data
+        body["check_ins"] = ReviewCheckInOutput(
+            selectors.review_check_ins(submission=submission), many=True
+        ).data
         body["findings"] = FindingOutput(
             selectors.review_findings(user=request.user, submission=submission), many=True
         ).data
@@ -209,6 +248,21 @@ class ReviewSubmissionDetailApi(APIView):
             selectors.review_list(user=request.user, submission=submission), many=True
         ).data
         return Response(body)
+
+
+class ReviewAttachmentApi(APIView):
+    """The served copy of a submission's photo or document (EXIF and GPS removed), for those who
+    may review the submission; the original stays as evidence."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request: Request, submission_id: str, name: str) -> FileResponse:
+        attachment = selectors.review_attachment_get(
+            user=request.user, submission_uuid=submission_id, name=name
+        )
+        response = FileResponse(attachment.served_file.open("rb"), content_type=attachment.content_type)
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class SubmissionApproveApi(APIView):

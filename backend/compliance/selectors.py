@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When
 
 from backend.audit.models import AuditEntry
 from backend.audit.services import audit_record
@@ -40,7 +40,7 @@ from backend.compliance.models import (
 )
 from backend.core.access import Principal, get_or_404, get_visible_or_404, principal_for, scope_rule, visible
 from backend.core.errors import NotFound
-from backend.inspections.models import Finding, Submission
+from backend.inspections.models import Attachment, CheckIn, Finding, Submission
 from backend.registry.models import Company, Role
 
 CASE_READERS = (Role.REVIEWER, Role.TEAM_LEADER, Role.ANALYST)
@@ -117,6 +117,28 @@ def review_submission_get(*, user: Any, uuid: Any) -> Submission:
         "inspection__site", "inspection__team", "officer__agency", "template_version__template"
     )
     return get_or_404(qs, uuid=uuid)
+
+
+def review_attachments(*, submission: Submission) -> QuerySet[Attachment]:
+    """The declared files of a submission the caller may review (``review_submission_get``
+    decides that), received or not."""
+    return Attachment.objects.filter(submission=submission).order_by("name")
+
+
+def review_attachment_get(*, user: Any, submission_uuid: Any, name: str) -> Attachment:
+    """One received file of a submission the user may review; 404 for anything else."""
+    submission = review_submission_get(user=user, uuid=submission_uuid)
+    return get_or_404(Attachment.objects.filter(submission=submission, received_at__isnull=False), name=name)
+
+
+def review_check_ins(*, submission: Submission) -> QuerySet[CheckIn]:
+    """The check-ins at the submission's inspection (where and when the team said it was there),
+    with the distance and clock flags, oldest first."""
+    return (
+        CheckIn.objects.filter(inspection_id=submission.inspection_id)
+        .select_related("officer")
+        .order_by("received_at", "pk")
+    )
 
 
 def review_findings(*, user: Any, submission: Submission | None = None) -> QuerySet[Finding]:
@@ -307,3 +329,147 @@ def _prosecutions(principal: Principal, qs: QuerySet[ProsecutionRecord]) -> Quer
 
 def prosecution_list(*, user: Any) -> QuerySet[ProsecutionRecord]:
     return visible(user, ProsecutionRecord.objects.select_related("agency", "case", "referral"))
+
+
+# --- The console's reads (review board, register, company profile) ----------------------------
+
+REVIEW_STATES = ("awaiting", "approved", "returned", "all")
+
+
+def review_board(
+    *,
+    user: Any,
+    state: str = "awaiting",
+    agency_code: str = "",
+    operation_uuid: Any = None,
+    site_kind: str = "",
+    severity: str = "",
+    received_from: Any = None,
+    received_to: Any = None,
+) -> QuerySet[Submission]:
+    """The reviewer's board: submissions the user may review, with their agency's decision,
+    counts of their agency's findings and the flags a reviewer must look at. ``flagged``: a
+    finding of the user's agency to decide on, a potential victim, a phone clock off, or the
+    submitting officer's check-in outside the radius; only what is not flagged may be approved
+    in bulk. ``state``: awaiting (the agency has not decided), approved, returned, all."""
+    from backend.inspections.models import CheckIn
+
+    principal = principal_for(user)
+    agency = principal.agency_id
+    mine = Q(findings__competent_agency_id=agency)
+    far = CheckIn.objects.filter(
+        inspection_id=OuterRef("inspection_id"), officer_id=OuterRef("officer_id"), outside_radius=True
+    )
+    decided = Review.objects.filter(submission=OuterRef("pk"), agency_id=agency)
+    qs = (
+        reviewable_submissions(principal)
+        .annotate(
+            decision=Subquery(decided.values("decision")[:1]),
+            my_findings=Count("findings", filter=mine, distinct=True),
+            my_high_findings=Count(
+                "findings", filter=mine & Q(findings__severity__in=["high", "critical"]), distinct=True
+            ),
+            potential_victims=Count(
+                "findings", filter=mine & Q(findings__potential_victim=True), distinct=True
+            ),
+            check_in_far=Exists(far),
+        )
+        .annotate(
+            flagged=Case(
+                When(Q(my_findings__gt=0) | Q(clock_skewed=True) | Q(check_in_far=True), then=True),
+                default=False,
+                output_field=BooleanField(),
+            )
+        )
+        .select_related(
+            "inspection__site", "inspection__operation", "officer__agency", "template_version__template"
+        )
+    )
+    if state == "awaiting":
+        qs = qs.filter(status=Submission.Status.ACCEPTED, decision__isnull=True)
+    elif state in (Review.Decision.APPROVED, Review.Decision.RETURNED):
+        qs = qs.filter(decision=state)
+    if agency_code:
+        qs = qs.filter(officer__agency__code=agency_code)
+    if operation_uuid:
+        qs = qs.filter(inspection__operation__uuid=operation_uuid)
+    if site_kind:
+        qs = qs.filter(inspection__site__kind=site_kind)
+    if severity:
+        qs = qs.filter(
+            Exists(
+                Finding.objects.filter(
+                    submission=OuterRef("pk"), competent_agency_id=agency, severity=severity
+                )
+            )
+        )
+    if received_from:
+        qs = qs.filter(received_at__date__gte=received_from)
+    if received_to:
+        qs = qs.filter(received_at__date__lte=received_to)
+    return qs.order_by("received_at", "pk")
+
+
+def review_board_operations(*, user: Any) -> QuerySet[Any]:
+    """The operations the user's board can be filtered by: those of submissions they may review
+    that they may also see (an operation before its reveal time is absent)."""
+    from backend.inspections.models import Operation
+
+    ids = reviewable_submissions(principal_for(user)).values("inspection__operation_id")
+    return visible(user, Operation.objects.filter(pk__in=ids)).order_by("-starts_at", "pk")
+
+
+def review_bulk_approvable(*, user: Any, uuids: Any) -> QuerySet[Submission]:
+    """Of ``uuids``, the submissions awaiting the user's agency with nothing flagged."""
+    return review_board(user=user).filter(uuid__in=list(uuids), flagged=False)
+
+
+def company_register(
+    *, user: Any, kind: str = "", query: str = "", open_cases: bool = False
+) -> QuerySet[Company]:
+    """The compliance register: scored companies, worst first, with their latest score and
+    factors and the count of the user's agency's open cases against each."""
+    principal = principal_for(user)
+    open_q = ~Q(compliance_cases__status=ComplianceCase.Status.CLOSED)
+    if not _is_admin(principal):
+        open_q &= Q(compliance_cases__agency_id=principal.agency_id)
+    qs = company_ranking(user=user, kind=kind or None).annotate(
+        open_cases=Count("compliance_cases", filter=open_q, distinct=True)
+    )
+    if query:
+        qs = qs.filter(
+            Q(name_en__icontains=query)
+            | Q(name_zh_hant__icontains=query)
+            | Q(name_pt__icontains=query)
+            | Q(registration_number__icontains=query)
+        )
+    if open_cases:
+        qs = qs.filter(open_cases__gt=0)
+    return qs
+
+
+def company_inspections(*, user: Any, company: Company) -> QuerySet[Any]:
+    """Inspections the user may see of the sites the company operates or contracts, newest
+    first."""
+    from backend.inspections.models import Inspection
+
+    sites = Q(site__operator=company) | Q(site__contractor=company)
+    return (
+        visible(user, Inspection.objects.filter(sites))
+        .select_related("site", "operation", "agency")
+        .annotate(
+            official_findings=Count(
+                "findings", filter=Q(findings__status=Finding.Status.OFFICIAL), distinct=True
+            )
+        )
+        .order_by("-planned_start", "-pk")
+    )
+
+
+def company_cases(*, user: Any, company: Company) -> QuerySet[ComplianceCase]:
+    """The user's agency's cases against the company, open ones first by deadline."""
+    return (
+        case_list(user=user)
+        .filter(company=company)
+        .order_by(F("closed_at").asc(nulls_first=True), F("deadline").asc(nulls_last=True), "-opened_at")
+    )

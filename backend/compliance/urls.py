@@ -11,6 +11,11 @@ urlpatterns = [
         name="review-submission",
     ),
     path(
+        "review/submissions/<str:submission_id>/attachments/<str:name>",
+        apis.ReviewAttachmentApi.as_view(),
+        name="review-attachment",
+    ),
+    path(
         "review/submissions/<str:submission_id>/approve/",
         apis.SubmissionApproveApi.as_view(),
         name="review-approve",
