@@ -250,6 +250,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One component per choice set: inspection categories with their labels, and the planner's
+    # checklist categories (the same codes, unlabelled); otherwise both would be "CategoryEnum".
+    "ENUM_NAME_OVERRIDES": {
+        "InspectionCategoryEnum": "backend.inspections.models.Category",
+        "PlanningCategoryEnum": "scheduler.services.CHECKLISTS",
+    },
 }
 
 # --- Cache (throttles) -----------------------------------------
