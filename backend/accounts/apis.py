@@ -74,7 +74,7 @@ class ApiTokenListApi(_ProblemHeadersMixin, APIView):
         # request without a session has no CSRF check to fail).
         return [] if self._signing_in() else super().get_authenticators()
 
-    def get_permissions(self) -> list[Any]:
+    def get_permissions(self) -> Any:
         return [AllowAny()] if self._signing_in() else super().get_permissions()
 
     @extend_schema(responses=ApiTokenOutput(many=True))

@@ -19,6 +19,7 @@ from backend.accounts.models import ApiToken
 from backend.audit.models import AuditEntry
 from backend.console.services import second_factor_enrolment_confirm, second_factor_enrolment_start
 from backend.registry.models import OfficerRole
+from tests.browser_support import sign_in_client
 from tests.conftest import PASSWORD
 
 TOKENS = "/api/v1/auth/tokens/"
@@ -237,3 +238,16 @@ def test_refusals_speak_the_callers_language(paula, language, title):
         HTTP_ACCEPT_LANGUAGE=language,
     )
     assert response.json()["title"].startswith(title)
+
+
+def test_the_console_session_lists_and_revokes_the_owners_tokens(settings, carol, client):
+    settings.CONSOLE_2FA_REQUIRED = False
+    script = APIClient()
+    created = create(script, "carol").json()
+    script.credentials(HTTP_AUTHORIZATION=f"Bearer {created['token']}")
+    sign_in_client(client, "carol", PASSWORD)
+
+    assert [t["id"] for t in client.get(TOKENS).json()] == [created["id"]]
+    assert client.delete(f"{TOKENS}{created['id']}/").status_code == 204
+    assert script.get("/api/v1/me/").status_code == 401
+    assert client.get(TOKENS).json()[0]["revoked_at"] is not None
