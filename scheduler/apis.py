@@ -11,6 +11,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import path
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
@@ -100,6 +101,8 @@ class OperationOutput(serializers.Serializer):
                 "name": t.site.name_en,
                 "wave": t.wave.code if t.wave_id else None,
                 "priority": t.priority,
+                "chosen_by": t.chosen_by,
+                "draw_seed": t.draw_seed,
             }
             for t in op.targets.select_related("site", "wave")
         ]
@@ -136,10 +139,62 @@ class OperationListApi(PlannerApi):
         return Response(OperationOutput(operation).data, status=status.HTTP_201_CREATED)
 
 
+class TargetEditInput(serializers.Serializer):
+    site = serializers.UUIDField()
+    wave = serializers.SlugField(required=False, allow_null=True, default=None)
+    priority = serializers.IntegerField(min_value=1, max_value=5, default=3)
+    languages = serializers.ListField(
+        child=serializers.CharField(max_length=10), required=False, default=list
+    )
+    category = serializers.ChoiceField(choices=list(services.CHECKLISTS), default="prostitution_trafficking")
+
+
+class OperationUpdateInput(serializers.Serializer):
+    """Every field optional; ``waves`` and ``targets`` replace the whole list."""
+
+    name = serializers.CharField(max_length=200, required=False)
+    starts_at = serializers.DateTimeField(required=False)
+    ends_at = serializers.DateTimeField(required=False)
+    reveal_at = serializers.DateTimeField(required=False)
+    muster_unit = serializers.CharField(required=False)
+    waves = WaveInput(many=True, required=False)
+    targets = TargetEditInput(many=True, required=False)
+    team_min_size = serializers.IntegerField(min_value=1, max_value=20, required=False)
+    team_max_size = serializers.IntegerField(min_value=1, max_value=20, required=False)
+    required_agencies = serializers.ListField(child=serializers.CharField(), required=False)
+    required_skills = serializers.ListField(child=serializers.CharField(), required=False)
+    female_officer = serializers.BooleanField(required=False)
+    min_leader_rank = serializers.IntegerField(min_value=1, max_value=10, required=False, allow_null=True)
+    visit_minutes = serializers.IntegerField(min_value=5, max_value=600, required=False)
+    sync_tolerance_minutes = serializers.IntegerField(min_value=0, max_value=120, required=False)
+
+
 class OperationDetailApi(PlannerApi):
     @extend_schema(responses=OperationOutput)
     def get(self, request: Request, operation_id: str) -> Response:
         operation = selectors.planned_operation_get(user=request.user, uuid=operation_id, request=request)
+        return Response(OperationOutput(operation).data)
+
+    @extend_schema(request=OperationUpdateInput, responses=OperationOutput)
+    def patch(self, request: Request, operation_id: str) -> Response:
+        """Edit a draft operation; a published one answers 409 ``operation_published``."""
+        operation = selectors.planned_operation_get(user=request.user, uuid=operation_id, request=request)
+        data = OperationUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        if "muster_unit" in v:
+            v["muster_unit"] = Unit.objects.filter(code=v["muster_unit"]).first()
+            if v["muster_unit"] is None:
+                raise NotFound("No such unit.", errors={"muster_unit": ["Unknown unit."]})
+        if "waves" in v:
+            v["waves"] = [(w["code"], w["starts_at"]) for w in v["waves"]]
+        if "targets" in v:
+            sites = {s.uuid: s for s in Site.objects.filter(uuid__in=[t["site"] for t in v["targets"]])}
+            missing = sorted(str(t["site"]) for t in v["targets"] if t["site"] not in sites)
+            if missing:
+                raise NotFound("Unknown sites.", errors={"targets": missing})
+            v["targets"] = [{**t, "site": sites[t["site"]]} for t in v["targets"]]
+        operation = services.operation_plan_update(actor=request.user, operation=operation, **v)
         return Response(OperationOutput(operation).data)
 
 
@@ -167,6 +222,16 @@ class OperationTargetsApi(PlannerApi):
         category = serializers.ChoiceField(
             choices=list(services.CHECKLISTS), default="prostitution_trafficking"
         )
+        random_share = serializers.IntegerField(
+            min_value=0,
+            max_value=100,
+            required=False,
+            help_text="Percent of a selection drawn at random among the other matching sites "
+            "(default: the SCHEDULER_RANDOM_SHARE_PERCENT policy).",
+        )
+        seed = serializers.IntegerField(
+            min_value=0, max_value=2**31 - 1, required=False, help_text="Seed of the draw (default: random)."
+        )
 
         def validate(self, data: dict[str, Any]) -> dict[str, Any]:
             if not data["sites"] and not (data["kinds"] or data["venue_types"] or data["parishes"]):
@@ -181,30 +246,26 @@ class OperationTargetsApi(PlannerApi):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
+        target = {k: v[k] for k in ("priority", "languages", "category")} | {"wave": v.get("wave")}
         if v["sites"]:
             sites = list(Site.objects.filter(uuid__in=v["sites"], is_active=True))
             missing = {str(u) for u in v["sites"]} - {str(s.uuid) for s in sites}
             if missing:
                 raise NotFound("Unknown or inactive sites.", errors={"sites": sorted(missing)})
+            services.operation_targets_set(actor=request.user, operation=operation, sites=sites, **target)
         else:
-            sites = list(
-                services.site_selection(
-                    kinds=v["kinds"],
-                    venue_types=v["venue_types"],
-                    parishes=v["parishes"],
-                    min_risk=v.get("min_risk"),
-                    limit=v["limit"],
-                )
+            selection = services.site_draw(
+                kinds=v["kinds"],
+                venue_types=v["venue_types"],
+                parishes=v["parishes"],
+                min_risk=v.get("min_risk"),
+                limit=v["limit"],
+                random_share_percent=v.get("random_share"),
+                seed=v.get("seed"),
             )
-        services.operation_targets_set(
-            actor=request.user,
-            operation=operation,
-            sites=sites,
-            wave=v.get("wave"),
-            priority=v["priority"],
-            languages=v["languages"],
-            category=v["category"],
-        )
+            services.operation_targets_draw(
+                actor=request.user, operation=operation, selection=selection, **target
+            )
         return Response(OperationOutput(operation).data)
 
 
@@ -267,10 +328,14 @@ class JobOutput(serializers.Serializer):
     best_objective = serializers.FloatField(allow_null=True)
     time_limit_seconds = serializers.IntegerField()
     seed = serializers.IntegerField()
-    error = serializers.CharField()
+    error = serializers.SerializerMethodField(help_text="Why the run failed, in the reader's language.")
     created_at = serializers.DateTimeField()
     started_at = serializers.DateTimeField(allow_null=True)
+    heartbeat_at = serializers.DateTimeField(allow_null=True)
     finished_at = serializers.DateTimeField(allow_null=True)
+
+    def get_error(self, job: PlanningJob) -> str:
+        return gettext(job.error) if job.error else ""
 
 
 class PlanStartInput(serializers.Serializer):
@@ -392,37 +457,84 @@ class PlanReplanApi(PlannerApi):
         return Response(selectors.plan_view(job), status=status.HTTP_201_CREATED)
 
 
+BRIEFING_COLUMNS = (
+    "date",
+    "team",
+    "order",
+    "site",
+    "address",
+    "parish",
+    "opening_hours",
+    "contact",
+    "wave",
+    "arrival",
+    "start",
+    "end",
+    "interpreter",
+    "female_officer_for_searches",
+    "muster_point",
+    "muster_address",
+    "officers",
+)
+
+
+def briefing_csv(data: dict[str, Any]) -> str:
+    """The briefing as CSV: one row per stop, with the team's date, muster point and officers
+    (name, agency, rank, languages) repeated on each so every row stands alone."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(BRIEFING_COLUMNS)
+    officers = "; ".join(
+        f"{o['name']} ({o['agency']}, {o['rank']}"
+        + (f", {'/'.join(o['languages'])}" if o["languages"] else "")
+        + (", leader" if o["leader"] else "")
+        + ")"
+        for o in data["officers"]
+    )
+    for s in data["stops"]:
+        writer.writerow(
+            [
+                data["date"].isoformat(),
+                data["team"],
+                s["order"],
+                s["site"],
+                s["address"],
+                s["parish"],
+                s["opening_hours"],
+                s["contact"],
+                s["wave"],
+                f"{s['arrival']:%H:%M}",
+                f"{s['start']:%H:%M}",
+                f"{s['end']:%H:%M}",
+                "/".join(s["interpreter"]),
+                "yes" if s["search"] else "no",
+                data["muster"]["name"],
+                data["muster"]["address"],
+                officers,
+            ]
+        )
+    return out.getvalue()
+
+
 class BriefingApi(PlannerApi):
-    """One team's route as a printable page, or as CSV (``…/csv/``)."""
+    """Team ``number``'s briefing (teams are numbered 1, 2, … as in the plan and its file
+    names) as a printable page, or as CSV (``…/csv/``)."""
 
     @extend_schema(responses={(200, "text/html"): OpenApiTypes.STR, (200, "text/csv"): OpenApiTypes.STR})
     def get(
         self, request: Request, kind: str, subject_id: str, route: int, as_csv: bool = False
     ) -> HttpResponse:
-        view = selectors.plan_view(_latest(request, kind, subject_id))
-        if not 0 <= route < len(view["routes"]):
-            raise NotFound()
-        team = view["routes"][route]
+        job = _latest(request, kind, subject_id)
+        data = selectors.briefing(job, route)
         if as_csv:
-            out = io.StringIO()
-            writer = csv.writer(out)
-            writer.writerow(["order", "site", "wave", "arrival", "start", "end"])
-            for order, s in enumerate(team["stops"], start=1):
-                writer.writerow(
-                    [
-                        order,
-                        s["site"],
-                        s["wave"] or "",
-                        s["arrival"].isoformat(),
-                        s["start"].isoformat(),
-                        s["end"].isoformat(),
-                    ]
-                )
-            response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="briefing-{route + 1}.csv"'
+            response = HttpResponse(briefing_csv(data), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="briefing-team-{route}.csv"'
             return response
+        view = selectors.plan_view(job)
         html = render_to_string(
-            "scheduler/briefing.html", {"plan": view, "team": team, "number": route + 1}, request=request
+            "scheduler/briefing.html",
+            {"plan": view, "team": view["routes"][route - 1], "number": route, "briefing": data},
+            request=request,
         )
         return HttpResponse(html)
 

@@ -4,16 +4,21 @@ Programmes are seen by their planners and by the planners of their agency."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language_info, gettext_lazy
+from django.utils.translation import gettext as _
 
 from backend.audit.services import audit_record
 from backend.core.access import Principal, get_visible_or_404, principal_for, scope_rule, visible
+from backend.core.errors import NotFound
 from backend.inspections.models import Operation
 from backend.planning.models import DueWork
-from backend.registry.models import Officer, Role
+from backend.registry.models import Officer, Role, Site
 from scheduler.models import OperationSetup, PlanningJob, Programme, Target, Wave
 from scheduler.problem import clock_of
 
@@ -113,7 +118,11 @@ def plan_view(job: PlanningJob) -> dict[str, Any]:
         routes.append(
             {
                 "index": index,
-                "team": r.get("team_id") or f"route {index}",
+                "number": index + 1,
+                "team": team_label(
+                    index + 1, (officers[i].agency.code for i in r["officer_ids"] if i in officers)
+                ),
+                "team_id": r.get("team_id", ""),
                 "leader": r.get("leader_id"),
                 "members": [
                     {
@@ -147,9 +156,93 @@ def plan_view(job: PlanningJob) -> dict[str, Any]:
         "replan_of": str(job.replan_of.uuid) if job.replan_of_id else None,
         "moves": job.moves,
         "routes": routes,
-        "unplanned": [{**u, "site": names.get(u["visit_id"], "")} for u in job.plan.get("unplanned", [])],
+        "unplanned": [
+            {**u, "site": names.get(u["visit_id"], ""), "explanation": unplanned_text(u)}
+            for u in job.plan.get("unplanned", [])
+        ],
+        "chosen_by": _chosen_by(job),
         "evaluation": job.evaluation,
     }
+
+
+def _chosen_by(job: PlanningJob) -> dict[str, dict[str, Any]]:
+    """For an operation: how each target (visit id) was chosen, by risk or by draw (with the
+    draw's seed), or named by the planner."""
+    if not job.operation_id:
+        return {}
+    return {
+        str(t.pk): {"chosen_by": t.chosen_by, "draw_seed": t.draw_seed}
+        for t in job.operation.targets.only("pk", "chosen_by", "draw_seed")
+    }
+
+
+def _language_name(code: str) -> str:
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
+
+
+# Why a visit is not in the plan, by the rule the checker found binding (see
+# scheduler.solver.evaluate.explain_visit); the parameters are codes and local times.
+UNPLANNED_TEXTS = {
+    "opening_hours": gettext_lazy(
+        "The site is not open for the %(minutes)s minutes a visit takes between %(from)s and %(to)s "
+        "(opening hours: %(opening)s)."
+    ),
+    "wave": gettext_lazy(
+        "No wave it may join (%(waves)s) starts while the site is open (%(opening)s) for the "
+        "%(minutes)s minutes a visit takes."
+    ),
+    "shift": gettext_lazy("No officer is on duty for the trip and the visit at %(times)s."),
+    "agency": gettext_lazy("No officer of %(agency)s is on duty then (%(on_duty)s officers are)."),
+    "language": gettext_lazy(
+        "No officer on duty then speaks %(language_name)s: the visit needs an interpreter."
+    ),
+    "skill": gettext_lazy("No officer on duty then has the skill %(skill)s."),
+    "female": gettext_lazy("No female officer is on duty then, and persons may be searched."),
+    "leader_rank": gettext_lazy("No officer on duty then has the rank %(rank)s or above to lead."),
+    "conflict": gettext_lazy(
+        "The only officers who qualify have a conflict of interest with the site or its company."
+    ),
+    "rotation": gettext_lazy("The only officers who qualify visited the site too recently (rotation)."),
+    "capacity": gettext_lazy(
+        "A team could still take it at %(times)s: move it there, or plan again with a longer time limit."
+    ),
+    "travel": gettext_lazy("The %(teams)s teams that qualify are busy or too far away at %(times)s."),
+    "planner": gettext_lazy("Taken out of the plan by the planner."),
+    "site": gettext_lazy("The site is no longer in the registry."),
+}
+TEAM_NEEDS = {
+    "agency": gettext_lazy("an officer of %(agency)s"),
+    "language": gettext_lazy("an interpreter for %(language_name)s"),
+    "skill": gettext_lazy("an officer with the skill %(skill)s"),
+    "female": gettext_lazy("a female officer for searches"),
+    "leader_rank": gettext_lazy("a leader of rank %(rank)s or above"),
+}
+TEAM_LACKS = gettext_lazy(
+    "No team formed has %(need)s, which the visit needs; officers on duty who have it are in no team."
+)
+NO_CAPACITY = gettext_lazy("No team or officer is free at %(times)s; more officers on duty would be needed.")
+
+
+def unplanned_text(u: dict[str, Any]) -> str:
+    """One unplanned visit's reason in the active language; the checker's English detail when
+    the plan predates reasons with a rule."""
+    rule, params = u.get("rule", ""), dict(u.get("params") or {})
+    if "language" in params:
+        params["language_name"] = _language_name(params["language"])
+    if u.get("reason") == "no_team_qualifies" and rule in TEAM_NEEDS:
+        return str(TEAM_LACKS) % {"need": str(TEAM_NEEDS[rule]) % params}
+    if rule == "capacity" and not params.get("teams"):
+        return str(NO_CAPACITY) % params
+    template = UNPLANNED_TEXTS.get(rule)
+    if template is None:
+        return u.get("detail", "") or u.get("reason", "")
+    try:
+        return str(template) % params
+    except (KeyError, TypeError, ValueError):
+        return u.get("detail", "") or u.get("reason", "")
 
 
 def _visit_names(job: PlanningJob) -> dict[str, str]:
@@ -159,3 +252,126 @@ def _visit_names(job: PlanningJob) -> dict[str, str]:
         u["visit_id"] for u in job.plan.get("unplanned", [])
     ]
     return {str(d.uuid): d.site.name_en for d in DueWork.objects.filter(uuid__in=ids).select_related("site")}
+
+
+# --- Briefings ------------------------------------------------------------------------------------
+
+
+def team_label(number: int, agencies: Iterable[str]) -> str:
+    """A team's readable name: "Team 3 (PSP·DSAL)", numbered as in its briefing's URL and file."""
+    codes = "·".join(dict.fromkeys(sorted(agencies)))
+    if not codes:
+        return _("Team %(number)s") % {"number": number}
+    return _("Team %(number)s (%(agencies)s)") % {"number": number, "agencies": codes}
+
+
+def _opening_text(site: Site, day: dt.date) -> str:
+    hours = [h for h in site.opening_hours.all() if h.weekday == day.weekday()]
+    if not hours:
+        return _("no fixed hours") if not site.opening_hours.all() else _("closed that day")
+    return ", ".join(f"{h.opens:%H:%M}–{h.closes:%H:%M}" for h in sorted(hours, key=lambda h: h.opens))
+
+
+def _languages(officer: Officer) -> list[str]:
+    return sorted(s.code[5:] for s in officer.skills.all() if s.code.startswith("lang-"))
+
+
+def briefing(job: PlanningJob, number: int) -> dict[str, Any]:
+    """Team ``number`` (1, 2, …: the plan's route order) of a plan as data for its printed
+    briefing, its CSV and its route map: the date, the operation, the muster point (name,
+    address, position), every stop with the site's address, opening hours that day, contact,
+    wave, times (local) and needs (interpreter languages, a female officer for searches), and
+    the officers with agency, rank and languages. Raises NotFound for a number not in the plan.
+    Read through ``job_get`` (or ``latest_job`` of a visible subject) first: this adds no rule."""
+    routes = job.plan.get("routes", [])
+    if not 1 <= number <= len(routes):
+        raise NotFound(_("The plan has no team %(number)s.") % {"number": number})
+    route = routes[number - 1]
+    clock = clock_of(job)
+    officers = {
+        str(o.uuid): o
+        for o in Officer.objects.filter(uuid__in=route["officer_ids"])
+        .select_related("agency", "unit")
+        .prefetch_related("skills")
+    }
+    members = [officers[i] for i in route["officer_ids"] if i in officers]
+    items = _briefing_items(job, [s["visit_id"] for s in route["stops"]])
+    setup = getattr(job.operation, "setup", None) if job.operation_id else None
+    muster = setup.muster_unit if setup is not None else (members[0].unit if members else None)
+    departure = timezone.localtime(clock.at(route["departure"]))
+    female_needed = bool(setup and setup.female_officer)
+    stops = []
+    for order, s in enumerate(route["stops"], start=1):
+        item = items.get(s["visit_id"])
+        site = item.site if item is not None else None
+        company = (site.operator or site.contractor) if site is not None else None
+        start = timezone.localtime(clock.at(s["start"]))
+        languages = sorted(getattr(item, "languages", []) or [])
+        stops.append(
+            {
+                "order": order,
+                "visit": s["visit_id"],
+                "site": site.name_en if site else "",
+                "site_id": str(site.uuid) if site else "",
+                "address": site.address if site else "",
+                "parish": site.get_parish_display() if site else "",
+                "latitude": float(site.latitude) if site else None,
+                "longitude": float(site.longitude) if site else None,
+                "opening_hours": _opening_text(site, start.date()) if site else "",
+                "contact": ", ".join(
+                    x for x in (company.name if company else "", site.licence_number if site else "") if x
+                ),
+                "category": getattr(item, "category", ""),
+                "wave": s.get("wave_id") or "",
+                "arrival": timezone.localtime(clock.at(s["arrival"])),
+                "start": start,
+                "end": timezone.localtime(clock.at(s["end"])),
+                "interpreter": languages,
+                "search": female_needed,
+            }
+        )
+    return {
+        "subject": (job.operation or job.programme).name,
+        "number": number,
+        "team": team_label(number, (m.agency.code for m in members)),
+        "date": departure.date(),
+        "departure": departure,
+        "back": timezone.localtime(clock.at(route["back"])),
+        "muster": {
+            "code": muster.code if muster else route["depot_id"],
+            "name": muster.name if muster else route["depot_id"],
+            "address": muster.address if muster else "",
+            "latitude": float(muster.latitude) if muster else None,
+            "longitude": float(muster.longitude) if muster else None,
+        },
+        "officers": [
+            {
+                "id": str(o.uuid),
+                "name": o.full_name,
+                "agency": o.agency.code,
+                "rank": o.rank_title or str(o.rank),
+                "sex": o.sex,
+                "languages": _languages(o),
+                "leader": str(o.uuid) == route.get("leader_id"),
+            }
+            for o in members
+        ],
+        "needs": {
+            "interpreter": sorted({lang for s in stops for lang in s["interpreter"]}),
+            "female_officer_for_searches": female_needed,
+        },
+        "stops": stops,
+    }
+
+
+def _briefing_items(job: PlanningJob, visit_ids: list[str]) -> dict[str, Any]:
+    related = ("site__operator", "site__contractor")
+    if job.operation_id:
+        qs = job.operation.targets.select_related(*related).prefetch_related("site__opening_hours")
+        return {str(t.pk): t for t in qs.filter(pk__in=[v for v in visit_ids if v.isdigit()])}
+    qs = (
+        DueWork.objects.filter(uuid__in=visit_ids)
+        .select_related(*related)
+        .prefetch_related("site__opening_hours")
+    )
+    return {str(d.uuid): d for d in qs}

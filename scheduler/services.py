@@ -7,9 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+import random
+import secrets
 import threading
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -18,6 +21,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from backend.audit.services import audit_record
@@ -27,10 +31,12 @@ from backend.inspections import services as inspections
 from backend.inspections.models import Inspection, Operation, Team
 from backend.outbox.services import task_enqueue
 from backend.planning.models import DueWork
-from backend.registry.models import Agency, Officer, Site, Unit
+from backend.registry.models import Agency, Officer, Role, Site, Unit
 from scheduler import problem as problems
 from scheduler import solver
-from scheduler.models import OperationSetup, PlanningJob, Programme, Target, Wave
+from scheduler.models import ChosenBy, OperationSetup, PlanningJob, Programme, Target, Wave
+from scheduler.selectors import team_label
+from scheduler.solver.model import REASON_REMOVED_BY_PLANNER
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +57,16 @@ class PlanNotReady(Conflict):
 
 class OperationNotEditable(Conflict):
     code = "operation_not_editable"
+
+
+class OperationPublished(OperationNotEditable):
+    """A published operation changes only by re-planning (``plan_replan``)."""
+
+    code = "operation_published"
+
+
+class AlreadyPublished(Conflict):
+    code = "already_published"
 
 
 # --- Joint operations -----------------------------------------------------------------------------
@@ -98,9 +114,100 @@ def operation_plan_create(
 
 def _editable(operation: Operation) -> None:
     if operation.status != Operation.Status.DRAFT:
-        raise OperationNotEditable(
-            "The operation is published; its targets and teams can no longer change here."
+        raise OperationPublished(
+            _("The operation is published; change it by re-planning (plan/replan/), not by editing it.")
         )
+
+
+SETUP_FIELDS = (
+    "team_min_size",
+    "team_max_size",
+    "required_agencies",
+    "required_skills",
+    "female_officer",
+    "min_leader_rank",
+    "visit_minutes",
+    "sync_tolerance_minutes",
+)
+
+
+@transaction.atomic
+def operation_plan_update(
+    *,
+    actor: Any,
+    operation: Operation,
+    waves: Iterable[tuple[str, dt.datetime]] | None = None,
+    muster_unit: Unit | None = None,
+    targets: Iterable[dict[str, Any]] | None = None,
+    **changes: Any,
+) -> Operation:
+    """Edit a draft operation: name and times (through the inspections service), waves (the
+    whole list: a wave left out is removed and its targets lose their wave), the team rule,
+    the muster point, and targets (the whole list of ``{"site", "wave", "priority",
+    "languages", "category"}``). A published operation is refused (``operation_published``):
+    it changes by re-planning. Plans made before the edit stay readable; plan again."""
+    operation = Operation.objects.select_for_update().get(pk=operation.pk)
+    _editable(operation)
+    edited = sorted(changes)
+    times = {k: changes.pop(k) for k in ("name", "starts_at", "ends_at", "reveal_at") if k in changes}
+    if times:
+        inspections.operation_update(actor=actor, operation=operation, **times)
+    setup = operation.setup
+    for field in SETUP_FIELDS:
+        if field in changes:
+            setattr(setup, field, changes.pop(field))
+    if changes:
+        raise InvalidInput(errors={k: ["This field cannot be changed."] for k in changes})
+    if muster_unit is not None:
+        setup.muster_unit = muster_unit
+    if setup.team_max_size < setup.team_min_size:
+        raise InvalidInput(errors={"team_max_size": ["Must be at least the minimum team size."]})
+    setup.save()
+    if waves is not None:
+        waves = list(waves)
+        for code, moment in waves:
+            if not operation.starts_at <= moment < operation.ends_at:
+                raise InvalidInput(errors={"waves": [f"Wave {code} must start within the operation."]})
+        keep = {code for code, _moment in waves}
+        Wave.objects.filter(operation=operation).exclude(code__in=keep).delete()
+        for code, moment in waves:
+            Wave.objects.update_or_create(operation=operation, code=code, defaults={"starts_at": moment})
+    else:
+        for wave in operation.waves.all():
+            if not operation.starts_at <= wave.starts_at < operation.ends_at:
+                raise InvalidInput(errors={"waves": [f"Wave {wave.code} must start within the operation."]})
+    if targets is not None:
+        targets = list(targets)
+        Target.objects.filter(operation=operation).exclude(site__in=[t["site"] for t in targets]).delete()
+        by_code = {w.code: w for w in operation.waves.all()}
+        for t in targets:
+            code = t.get("wave")
+            if code is not None and code not in by_code:
+                raise InvalidInput(errors={"targets": [f"The operation has no wave {code!r}."]})
+            Target.objects.update_or_create(
+                operation=operation,
+                site=t["site"],
+                defaults={
+                    "wave": by_code.get(code) if code else None,
+                    "priority": t.get("priority", 3),
+                    "languages": sorted(set(t.get("languages", ()))),
+                    "category": t.get("category", "prostitution_trafficking"),
+                },
+            )
+    audit_record(
+        actor=actor,
+        action="update",
+        verb="operation_plan_update",
+        obj=operation,
+        changes={
+            "fields": edited,
+            "muster_unit": muster_unit is not None,
+            "waves": waves is not None,
+            "targets": targets is not None,
+        },
+    )
+    operation.refresh_from_db()
+    return operation
 
 
 def site_selection(
@@ -124,6 +231,80 @@ def site_selection(
     return qs.order_by("-risk_score", "name_en", "pk")[:limit]
 
 
+@dataclass(frozen=True)
+class Selection:
+    """Sites chosen from a selection: ``by_risk`` the riskiest, ``by_draw`` drawn at random from
+    the rest with ``seed`` (so the same seed shows the same draw again)."""
+
+    by_risk: list[Site]
+    by_draw: list[Site]
+    seed: int
+    share_percent: int
+
+
+def site_draw(
+    *,
+    kinds: Iterable[str] = (),
+    venue_types: Iterable[str] = (),
+    parishes: Iterable[str] = (),
+    min_risk: Decimal | None = None,
+    limit: int = 50,
+    random_share_percent: int | None = None,
+    seed: int | None = None,
+) -> Selection:
+    """Choose ``limit`` sites of a selection: most by risk, and a random share (the policy value
+    SCHEDULER_RANDOM_SHARE_PERCENT unless given) drawn among the other matching sites, so a site
+    that scores low may still be visited and the choice cannot be predicted from risk alone."""
+    share = settings.SCHEDULER_RANDOM_SHARE_PERCENT if random_share_percent is None else random_share_percent
+    if not 0 <= share <= 100:
+        raise InvalidInput(errors={"random_share": ["Between 0 and 100 (percent)."]})
+    candidates = list(
+        site_selection(
+            kinds=kinds, venue_types=venue_types, parishes=parishes, min_risk=min_risk, limit=100_000
+        )
+    )
+    wanted = min(limit, len(candidates))
+    n_draw = round(wanted * share / 100)
+    by_risk = candidates[: wanted - n_draw]
+    seed = secrets.randbelow(2**31) if seed is None else seed
+    rest = candidates[wanted - n_draw :]
+    by_draw = random.Random(seed).sample(rest, min(n_draw, len(rest)))
+    return Selection(by_risk=by_risk, by_draw=by_draw, seed=seed, share_percent=share)
+
+
+@transaction.atomic
+def operation_targets_draw(
+    *, actor: Any, operation: Operation, selection: Selection, **target: Any
+) -> list[Target]:
+    """Add a selection's sites as targets, each marked as chosen by risk or by draw (with the
+    draw's seed); ``target`` holds ``operation_targets_set``'s wave, priority, languages and
+    category."""
+    out = operation_targets_set(
+        actor=actor, operation=operation, sites=selection.by_risk, chosen_by=ChosenBy.RISK, **target
+    )
+    out += operation_targets_set(
+        actor=actor,
+        operation=operation,
+        sites=selection.by_draw,
+        chosen_by=ChosenBy.DRAW,
+        draw_seed=selection.seed,
+        **target,
+    )
+    audit_record(
+        actor=actor,
+        action="update",
+        verb="operation_targets_draw",
+        obj=operation,
+        changes={
+            "by_risk": len(selection.by_risk),
+            "by_draw": len(selection.by_draw),
+            "seed": selection.seed,
+            "share_percent": selection.share_percent,
+        },
+    )
+    return out
+
+
 @transaction.atomic
 def operation_targets_set(
     *,
@@ -134,6 +315,8 @@ def operation_targets_set(
     priority: int = 3,
     languages: Iterable[str] = (),
     category: str = "prostitution_trafficking",
+    chosen_by: str = "planner",
+    draw_seed: int | None = None,
 ) -> list[Target]:
     """Add ``sites`` as targets (in ``wave`` when given); a site already targeted is updated."""
     _editable(operation)
@@ -152,6 +335,8 @@ def operation_targets_set(
                 "priority": priority,
                 "languages": sorted(set(languages)),
                 "category": category,
+                "chosen_by": chosen_by,
+                "draw_seed": draw_seed,
             },
         )
         out.append(target)
@@ -183,6 +368,10 @@ def programme_create(
     officers: Iterable[Officer] = (),
     work_in_pairs: bool = True,
 ) -> Programme:
+    if planner.agency_id != agency.pk and not planner.has_role(Role.ADMINISTRATOR):
+        # Planners plan their own agency's routine work; another agency's is given to them by
+        # being named among its programmes' planners (by that agency or an administrator).
+        raise NotFound(_("No such agency among those you plan for."))
     if end_date < start_date:
         raise InvalidInput(errors={"end_date": ["The last day comes before the first."]})
     if (end_date - start_date).days > 62:
@@ -461,17 +650,19 @@ def plan_move(
     new_routes = []
     for index, (route, stops) in enumerate(zip(plan.routes, routes, strict=True)):
         visits = [problem.visit_by_id[s.visit_id] for s in stops]
+        waves = {s.visit_id: s.wave_id for s in stops if s.wave_id}
         if index == to_route:
             visits.insert(len(visits) if position is None else max(0, min(position, len(visits))), visit)
+            wave = _wave_for(problem, visit, set(waves.values()))
+            if wave is not None:
+                waves[visit_id] = wave
         members = [problem.officer_by_id[o] for o in route.officer_ids if o in problem.officer_by_id]
-        waves = {s.visit_id: s.wave_id for s in route.stops if s.wave_id} | (
-            {visit_id: next(iter(visit.waves))} if index == to_route and visit.waves else {}
-        )
-        timed = solver_time_route(problem, members, route, visits, waves)
-        new_routes.append(timed)
+        new_routes.append(solver_time_route(problem, members, route, visits, waves))
     if to_route is None:
-        unplanned.append(solver.Unplanned(visit_id, "removed_by_planner"))
-    new_plan = solver.Plan(routes=tuple(new_routes), unplanned=tuple(unplanned), stats=plan.stats)
+        unplanned.append(solver.Unplanned(visit_id, REASON_REMOVED_BY_PLANNER))
+    new_plan = problems.plan_explained(
+        problem, solver.Plan(routes=tuple(new_routes), unplanned=tuple(unplanned), stats=plan.stats)
+    )
     evaluation = solver.evaluate(problem, new_plan)
     job.plan = problems.plan_to_json(new_plan)
     job.evaluation = problems.evaluation_to_json(evaluation)
@@ -487,6 +678,19 @@ def plan_move(
     return job
 
 
+def _wave_for(problem: solver.Problem, visit: solver.Visit, taken: set[str]) -> str | None:
+    """The wave a target moved onto a team joins: the earliest it may join that the team does
+    not raid yet (one target per team and wave), else its first allowed one (the checker then
+    says what breaks)."""
+    op = problem.operation
+    if op is None:
+        return None
+    allowed = sorted((w for w in op.waves if not visit.waves or w.id in visit.waves), key=lambda w: w.start)
+    free = [w for w in allowed if w.id not in taken]
+    chosen = (free or allowed or [None])[0]
+    return chosen.id if chosen is not None else None
+
+
 def solver_time_route(
     problem: solver.Problem,
     members: list[solver.Officer],
@@ -495,15 +699,28 @@ def solver_time_route(
     waves: dict,
 ) -> solver.Route:
     """Re-time a route after an edit; when it no longer fits, keep the stops in order at their
-    earliest times anyway so the checker can say what breaks."""
+    earliest times anyway so the checker can say what breaks.
+
+    In a joint operation every stop keeps its wave's start: the route is re-timed around the
+    waves (a stop starts at its wave's start, or within the tolerance after it, never at mere
+    arrival), in wave order, so an edit to one team never desynchronises a wave."""
     from scheduler.solver.schedule import time_route
 
+    not_before = not_after = None
+    op = problem.operation
+    if op is not None:
+        starts = {w.id: w.start for w in op.waves}
+        visits = sorted(visits, key=lambda v: starts.get(waves.get(v.id, ""), 10**9))
+        not_before = {vid: starts[w] for vid, w in waves.items() if w in starts}
+        not_after = {vid: starts[w] + op.sync_tolerance for vid, w in waves.items() if w in starts}
     timed = time_route(
         problem,
         members,
         route.depot_id,
         visits,
         route.departure,
+        not_before=not_before,
+        not_after=not_after,
         wave_of=waves,
         team_id=route.team_id,
         leader_id=route.leader_id,
@@ -515,7 +732,8 @@ def solver_time_route(
     stops = []
     clock = route.departure
     for v in visits:
-        stop = kept.get(v.id) or solver.Stop(v.id, clock, clock, clock + v.duration, waves.get(v.id))
+        start = max(clock, (not_before or {}).get(v.id, clock))
+        stop = kept.get(v.id) or solver.Stop(v.id, clock, start, start + v.duration, waves.get(v.id))
         stops.append(stop)
         clock = stop.end
     return solver.Route(
@@ -559,8 +777,10 @@ def plan_publish(*, actor: Any, job: PlanningJob) -> PlanningJob:
         .select_related("operation", "programme")
         .get(pk=job.pk)
     )
+    if job.status == PlanningJob.Status.PUBLISHED:
+        raise AlreadyPublished(_("This plan is already published."))
     if job.status != PlanningJob.Status.SUCCEEDED:
-        raise PlanNotReady("Only a finished plan can be published.")
+        raise PlanNotReady(_("Only a finished plan can be published."))
     if job.evaluation and not job.evaluation.get("feasible", False):
         raise Conflict(
             "The plan breaks rules; fix it before publishing.",
@@ -593,7 +813,7 @@ def plan_publish(*, actor: Any, job: PlanningJob) -> PlanningJob:
         if team is None:
             team = inspections.team_create(
                 actor=actor,
-                name=_team_name(subject, route, index),
+                name=_team_name(subject, route, index, members),
                 members=members,
                 leader=leader,
                 operation=job.operation,
@@ -647,10 +867,12 @@ def plan_publish(*, actor: Any, job: PlanningJob) -> PlanningJob:
     return job
 
 
-def _team_name(subject: Any, route: solver.Route, index: int) -> str:
+def _team_name(subject: Any, route: solver.Route, index: int, members: list[Officer]) -> str:
+    """ "Night Shield – Team 3 (PSP·DSAL)": numbered as the plan and its briefings number it."""
+    label = team_label(index, (m.agency.code for m in members))
     if isinstance(subject, Operation):
-        return f"{subject.name} – team {index}"
-    return f"{subject.name} – day {route.day + 1} crew {index}"
+        return f"{subject.name} – {label}"
+    return f"{subject.name} – " + _("day %(day)s") % {"day": route.day + 1} + f" – {label}"
 
 
 def _work_items(job: PlanningJob, problem: solver.Problem) -> dict[str, Any]:

@@ -821,3 +821,32 @@ def attachment_store(
             changes={"size": size, "content_type": content_type},
         )
     return attachment, True
+
+
+@transaction.atomic
+def operation_update(
+    *,
+    actor: Any,
+    operation: Operation,
+    name: str | None = None,
+    starts_at: Any = None,
+    ends_at: Any = None,
+    reveal_at: Any = None,
+) -> Operation:
+    """Change a draft operation's name or times (its planners do, before publishing)."""
+    if operation.status != Operation.Status.DRAFT:
+        raise Conflict("Only a draft operation can be changed.")
+    if name is not None:
+        operation.name = name
+    for attr, value in (("starts_at", starts_at), ("ends_at", ends_at), ("reveal_at", reveal_at)):
+        if value is not None:
+            setattr(operation, attr, value)
+    if not operation.reveal_at <= operation.starts_at < operation.ends_at:
+        raise InvalidInput(
+            errors={
+                "starts_at": ["The reveal time must come before the start, and the start before the end."]
+            }
+        )
+    operation.save(update_fields=["name", "starts_at", "ends_at", "reveal_at"])
+    audit_record(actor=actor, action="update", verb="operation_update", obj=operation)
+    return operation

@@ -6,9 +6,10 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from backend.audit.services import audit_record
-from backend.core.errors import InvalidInput
+from backend.core.errors import Conflict, InvalidInput
 from backend.planning.models import DueWork
 from backend.registry.models import Agency, Site
 
@@ -56,4 +57,25 @@ def due_work_request(
         requested_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     audit_record(actor=actor, action="create", verb="due_work_request", obj=due)
+    return due
+
+
+class DueWorkNotOpen(Conflict):
+    code = "due_work_not_open"
+
+
+@transaction.atomic
+def due_work_cancel(*, actor: Any, due: DueWork, note: str = "") -> DueWork:
+    """Withdraw an open request; one already planned is cancelled with its inspection, by
+    re-planning, not here."""
+    due = DueWork.objects.select_for_update().get(pk=due.pk)
+    if due.status != DueWork.Status.OPEN:
+        raise DueWorkNotOpen(
+            _("Only open due work can be cancelled; this is %(status)s.") % {"status": due.status}
+        )
+    due.status = DueWork.Status.CANCELLED
+    if note:
+        due.note = note[:300]
+    due.save(update_fields=["status", "note"])
+    audit_record(actor=actor, action="update", verb="due_work_cancel", obj=due, changes={"note": note[:300]})
     return due

@@ -112,11 +112,13 @@ def test_moving_a_visit_is_re_evaluated_and_reported(api, paula, city, operation
 @pytest.mark.django_db(transaction=True)
 def test_briefing_csv_and_printable_page(api, paula, city, operation_payload):
     client, op_id, _job = _planned(api, paula, city, operation_payload)
-    csv_response = client.get(f"/api/v1/planning/operations/{op_id}/plan/briefings/0/csv/")
+    csv_response = client.get(f"/api/v1/planning/operations/{op_id}/plan/briefings/1/csv/")
     assert csv_response.status_code == 200
     lines = csv_response.content.decode().strip().splitlines()
-    assert lines[0].startswith("order,site,wave") and len(lines) == 2
-    page = client.get(f"/api/v1/planning/operations/{op_id}/plan/briefings/0/")
+    assert lines[0].startswith("date,team,order,site,address") and len(lines) == 2
+    assert 'filename="briefing-team-1.csv"' in csv_response["Content-Disposition"]
+    assert client.get(f"/api/v1/planning/operations/{op_id}/plan/briefings/0/").status_code == 404
+    page = client.get(f"/api/v1/planning/operations/{op_id}/plan/briefings/1/")
     assert page.status_code == 200 and b"Team briefing" in page.content
 
 
@@ -134,7 +136,7 @@ def test_a_sealed_operation_is_its_planners_alone_and_reads_are_audited(
             f"/api/v1/planning/operations/{op_id}/",
             f"/api/v1/planning/operations/{op_id}/plan/",
             f"/api/v1/planning/jobs/{job_id}/",
-            f"/api/v1/planning/operations/{op_id}/plan/briefings/0/",
+            f"/api/v1/planning/operations/{op_id}/plan/briefings/1/",
         ):
             assert c.get(url).status_code in (403, 404), (who, url)
     assert api.as_(other_planner).get("/api/v1/planning/operations/").json() == []

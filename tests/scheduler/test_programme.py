@@ -55,9 +55,10 @@ def factories_skill(code):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_programme_plans_every_due_visit_and_publishes_inspections(api, paula, city, programme_city):
+def test_programme_plans_every_due_visit_and_publishes_inspections(api, city, programme_city):
     lou, lee = city["dsal"]
-    client = api.as_(paula)
+    dina = factories.officer("DSAL", username="dina", roles=("planner",))  # DSAL plans DSAL's work
+    client = api.as_(dina)
     created = client.post(
         "/api/v1/planning/programmes/",
         {
@@ -112,3 +113,21 @@ def test_a_planner_of_another_agency_sees_no_programme(api, paula, city, program
     pid = created.json()["id"]
     assert api.as_(paula).get(f"/api/v1/planning/programmes/{pid}/plan/").status_code == 404  # PSP planner
     assert api.as_(paula).get("/api/v1/planning/programmes/").json() == []
+
+
+def test_a_planner_cannot_plan_another_agencys_routine_work(api, paula, city, programme_city):
+    """Issue #15: a PJ (here PSP) planner asking for DSAL's routine programme was answered 201."""
+    response = api.as_(paula).post(
+        "/api/v1/planning/programmes/",
+        {
+            "name": "DSAL week",
+            "agency": "DSAL",
+            "start_date": MONDAY.isoformat(),
+            "end_date": MONDAY.isoformat(),
+        },
+        format="json",
+    )
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
+    from scheduler.models import Programme
+
+    assert not Programme.objects.exists()
