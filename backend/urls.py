@@ -15,6 +15,7 @@ handler500 = "backend.core.errors.api_aware_500"
 urlpatterns = [
     path("", include("backend.console.urls")),
     path("healthz", healthz, name="healthz"),
+    path("planning/", include("scheduler.pages_urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

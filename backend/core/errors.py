@@ -13,6 +13,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
@@ -73,6 +75,45 @@ class Forbidden(DomainError):
     code = "forbidden"
     status = 403
     title = _("You may not do this.")
+
+
+# Messages of the checklist engine (a pure core: English only, with the values in the text),
+# shown in the reader's language by their code. English readers keep the engine's own text.
+ANSWER_ERRORS = {
+    "required": _("An answer is required."),
+    "type": _("The answer has the wrong type."),
+    "unknown_question": _("Not a question of this checklist."),
+    "constraint": _("The answer does not satisfy the question's rule."),
+    "min": _("The answer is below the smallest allowed."),
+    "max": _("The answer is above the largest allowed."),
+    "choice": _("Not one of the options."),
+    "count_mismatch": _("The number of entries does not match the count given."),
+    "nul_character": _("Text may not contain NUL characters."),
+    "attachment_undeclared": _("The photo or signature is not declared in the submission's attachments."),
+}
+
+
+def _translated(message: Any) -> str:
+    """A message in the reader's language. Lazy texts translate themselves; a plain English
+    string raised by a service or serializer (``"Name sites, or …"``) is looked up in the
+    catalogues at answer time."""
+    text = str(message)
+    return gettext(text) if text else text
+
+
+def _answer_errors(errors: dict[str, list[str]], details: list[dict[str, Any]]) -> tuple[dict, list]:
+    """The checklist's answer errors in the reader's language, keyed and listed as before."""
+    if (translation.get_language() or "en").split("-")[0] == "en":
+        return errors, details
+    by_path: dict[str, list[str]] = {}
+    out = []
+    for item in details:
+        text = str(ANSWER_ERRORS.get(item.get("code", ""), _("The answer is not valid.")))
+        path = item.get("path") or ""
+        message = f"{path}: {text}" if path else text
+        by_path.setdefault(f"answers.{path}" if path else "answers", []).append(message)
+        out.append({**item, "message": message})
+    return {**{k: v for k, v in errors.items() if not k.startswith("answers")}, **by_path}, out
 
 
 def problem(
@@ -136,10 +177,18 @@ def _problem_response(body: dict[str, Any], headers: dict[str, str] | None = Non
 
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
+        errors = {k: [_translated(m) for m in v] for k, v in exc.errors.items()}
+        extra = dict(exc.extra)
+        if isinstance(extra.get("answer_errors"), list):
+            errors, extra["answer_errors"] = _answer_errors(errors, extra["answer_errors"])
         body = problem(
-            status=exc.status, code=exc.code, title=str(exc.title), detail=exc.detail, errors=exc.errors
+            status=exc.status,
+            code=exc.code,
+            title=str(exc.title),
+            detail=_translated(exc.detail),
+            errors=errors,
         )
-        body.update({k: v for k, v in exc.extra.items() if k not in body})
+        body.update({k: v for k, v in extra.items() if k not in body})
         return _problem_response(body)
     if isinstance(exc, DjangoValidationError):
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
@@ -169,13 +218,19 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
             code=code,
             title=str(InvalidInput.title),
             detail=str(_("The input is not valid.")),
-            errors=_flatten(exc.detail),
+            errors={k: [_translated(m) for m in v] for k, v in _flatten(exc.detail).items()},
         )
     else:
-        detail = exc.detail if isinstance(exc.detail, str) else str(exc.default_detail)
-        body = problem(
-            status=response.status_code, code=code, title=str(exc.default_detail), detail=str(detail)
-        )
+        detail = _translated(exc.detail if isinstance(exc.detail, str) else exc.default_detail)
+        if isinstance(exc, drf.ParseError) and (translation.get_language() or "en").split("-")[0] != "en":
+            # The parser's reason is Python's English text; other readers get a sentence of theirs.
+            detail = str(_("The request body could not be read."))
+        title = str(exc.default_detail)
+        if "{" in title:
+            # A title with a placeholder ('Method "{method}" not allowed.') reads as the detail,
+            # which DRF filled in.
+            title = detail
+        body = problem(status=response.status_code, code=code, title=title, detail=detail)
     headers = {k: v for k, v in response.headers.items() if k in ("WWW-Authenticate", "Retry-After", "Allow")}
     return _problem_response(body, headers)
 

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from geopy.distance import geodesic
 
 from backend.audit.services import audit_record
@@ -448,8 +449,11 @@ def _version_for(inspection: Inspection, version_id: UUID) -> TemplateVersion:
         }
         names = "; ".join(f"{code}: versions {', '.join(map(str, nums))}" for code, nums in accepted.items())
         raise TemplateVersionUnknown(
-            f"This checklist version is unknown or unpublished for this inspection. Accepted: {names}.",
-            errors={"template_version": ["Unknown or unpublished version."]},
+            gettext(
+                "This checklist version is unknown or unpublished for this inspection. Accepted: %(names)s."
+            )
+            % {"names": names},
+            errors={"template_version": [gettext("Unknown or unpublished version.")]},
             extra={
                 "accepted_versions": [
                     {"template": code, "versions": nums, "uuids": [str(u) for u in _uuids(code)]}
