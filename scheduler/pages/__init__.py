@@ -1,0 +1,1 @@
+"""The planner's pages in the console (mounted at /planning/ by ``scheduler.pages_urls``)."""

@@ -1,0 +1,741 @@
+"""The planner's console pages: operations, targets, planning runs, the plan workspace,
+briefings, routine programmes and due work. Every read goes through the scheduler's (or
+planning's) selectors and every write through the same services as the API; a service's
+refusal is shown on the page, and anything outside the planner's scope is a 404 page."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from backend.console.access import console_page
+from backend.core.errors import DomainError, NotFound
+from backend.inspections.models import Operation
+from backend.planning import selectors as planning_selectors
+from backend.planning import services as planning_services
+from backend.planning.models import DueWork
+from backend.registry.models import Officer, Site
+from scheduler import selectors, services
+from scheduler.forms import (
+    DueWorkForm,
+    MoveForm,
+    OperationFilterForm,
+    OperationForm,
+    PlanStartForm,
+    ProgrammeForm,
+    ReplanForm,
+    SelectionForm,
+    add_domain_error,
+)
+from scheduler.models import PlanningJob, Programme
+from scheduler.pages.workspace import plan_workspace, script_data
+
+KINDS = ("operations", "programmes")
+
+
+def planner_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A planner's page: the console gate for the planner role, and an object the selectors do
+    not show this planner (another agency's, sealed, unknown) is the 404 page."""
+
+    @console_page("planner")
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404 from exc
+
+    return wrapped
+
+
+def _planner(request: HttpRequest) -> Officer:
+    officer = getattr(request.user, "officer", None)
+    if officer is None:
+        raise Http404
+    return officer
+
+
+def _operation(request: HttpRequest, operation_id: Any) -> Operation:
+    return selectors.planned_operation_get(user=request.user, uuid=operation_id, request=request)
+
+
+def _subject(request: HttpRequest, kind: str, subject_id: Any) -> dict[str, Any]:
+    if kind == "operations":
+        return {"operation": _operation(request, subject_id)}
+    if kind == "programmes":
+        return {"programme": selectors.programme_get(user=request.user, uuid=subject_id)}
+    raise Http404
+
+
+def _subject_url(kind: str, subject: Any) -> str:
+    name = "scheduler:operation" if kind == "operations" else "scheduler:programme"
+    return reverse(name, args=[subject.uuid])
+
+
+def _last_job(subject: Any) -> PlanningJob | None:
+    """The subject's most recent run, whatever its state (the subject is already in scope)."""
+    job = subject.jobs.order_by("-created_at").first()
+    return services.planning_expire_stale(job=job) if job is not None and not job.is_finished else job
+
+
+# --- Operations -----------------------------------------------------------------------------------
+
+
+@planner_page
+def operation_list(request: HttpRequest) -> HttpResponse:
+    form = OperationFilterForm(request.GET or None)
+    operations = selectors.planned_operation_list(user=request.user).prefetch_related("agencies")
+    if form.is_valid():
+        d = form.cleaned_data
+        if d["status"]:
+            operations = operations.filter(status=d["status"])
+        if d["starts_from"]:
+            operations = operations.filter(starts_at__date__gte=d["starts_from"])
+        if d["starts_until"]:
+            operations = operations.filter(starts_at__date__lte=d["starts_until"])
+    return render(
+        request,
+        "scheduler/operation_list.html",
+        {"form": form, "operations": operations[:200], "now": timezone.now()},
+    )
+
+
+@planner_page
+@require_http_methods(["GET", "POST"])
+def operation_create(request: HttpRequest) -> HttpResponse:
+    planner = _planner(request)
+    form = OperationForm(request.POST or None, initial={"lead_agency": planner.agency_id})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            operation = services.operation_plan_create(
+                actor=request.user,
+                planner=planner,
+                lead_agency=d["lead_agency"],
+                agencies=list(d["agencies"]),
+                **form.service_arguments(),
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Operation created. Now choose its targets."))
+            return redirect("scheduler:operation", operation.uuid)
+    return render(request, "scheduler/operation_form.html", {"form": form, "operation": None})
+
+
+@planner_page
+@require_http_methods(["GET", "POST"])
+def operation_edit(request: HttpRequest, operation_id: str) -> HttpResponse:
+    operation = _operation(request, operation_id)
+    editable = operation.status == Operation.Status.DRAFT
+    form = OperationForm(request.POST or None, initial=OperationForm.initial_for(operation))
+    # Who takes part is fixed at creation (the inspections service owns it).
+    for name in ("lead_agency", "agencies"):
+        form.fields[name].disabled = True
+    if request.method == "POST" and editable and form.is_valid():
+        arguments = form.service_arguments()
+        try:
+            services.operation_plan_update(actor=request.user, operation=operation, **arguments)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Operation saved. Plan it again to see the change in the plan."))
+            return redirect("scheduler:operation", operation.uuid)
+    status = 200 if editable or request.method == "GET" else 409
+    return render(
+        request,
+        "scheduler/operation_form.html",
+        {"form": form, "operation": operation, "editable": editable},
+        status=status,
+    )
+
+
+def _candidate_sites() -> Any:
+    return (
+        Site.objects.filter(is_active=True)
+        .prefetch_related("opening_hours")
+        .order_by("-risk_score", "name_en", "pk")
+    )
+
+
+def _hours(site: Site) -> str:
+    rows = list(site.opening_hours.all())
+    if not rows:
+        return _("no fixed hours")
+    days = {}
+    for h in rows:
+        days.setdefault(f"{h.opens:%H:%M}–{h.closes:%H:%M}", []).append(h.weekday)
+    parts = []
+    for span, weekdays in days.items():
+        if len(weekdays) == 7:
+            parts.append(_("daily %(hours)s") % {"hours": span})
+        else:
+            names = [str(dict(h.Weekday.choices)[d])[:3] for d in sorted(weekdays)]
+            parts.append(f"{', '.join(names)} {span}")
+    return "; ".join(parts)
+
+
+@planner_page
+def operation_detail(request: HttpRequest, operation_id: str) -> HttpResponse:
+    operation = _operation(request, operation_id)
+    waves = list(operation.waves.all())
+    targets = {t.site_id: t for t in operation.targets.select_related("wave")}
+    sites = []
+    for site in _candidate_sites():
+        target = targets.get(site.pk)
+        sites.append(
+            {
+                "site": site,
+                "hours": _hours(site),
+                "chosen": target is not None,
+                "wave": target.wave.code if target is not None and target.wave_id else "",
+                "chosen_by": target.get_chosen_by_display() if target is not None else "",
+            }
+        )
+    map_data = {
+        "sites": [
+            {
+                "id": str(row["site"].uuid),
+                "name": row["site"].name,
+                "lat": float(row["site"].latitude),
+                "lon": float(row["site"].longitude),
+                "hours": row["hours"],
+            }
+            for row in sites
+        ],
+        "texts": {"chosen": _("target"), "not_chosen": _("not a target"), "hours": _("Opening hours")},
+    }
+    job = _last_job(operation)
+    context = {
+        "operation": operation,
+        "setup": operation.setup,
+        "waves": waves,
+        "sites": sites,
+        "target_count": len(targets),
+        "map_data": map_data,
+        "selection": SelectionForm(waves=waves),
+        "start_form": PlanStartForm(),
+        "job": job,
+        "has_plan": selectors.latest_job(operation=operation) is not None,
+        "editable": operation.status == Operation.Status.DRAFT,
+        "kind": "operations",
+    }
+    return render(request, "scheduler/operation_detail.html", context)
+
+
+@planner_page
+@require_POST
+def operation_targets(request: HttpRequest, operation_id: str) -> HttpResponse:
+    """The whole list of targets from the checklist (or the map that ticks it), each in a wave."""
+    operation = _operation(request, operation_id)
+    chosen = request.POST.getlist("site")
+    sites = {str(s.uuid): s for s in Site.objects.filter(uuid__in=chosen, is_active=True)} if chosen else {}
+    existing = {t.site_id: t for t in operation.targets.all()}
+    targets = []
+    for uuid in chosen:
+        site = sites.get(uuid)
+        if site is None:
+            raise Http404
+        wave = request.POST.get(f"wave-{uuid}") or None
+        kept = existing.get(site.pk)
+        targets.append(
+            {
+                "site": site,
+                "wave": wave,
+                "priority": kept.priority if kept else 3,
+                "languages": kept.languages if kept else [],
+                "category": kept.category if kept else "prostitution_trafficking",
+            }
+        )
+    try:
+        services.operation_plan_update(actor=request.user, operation=operation, targets=targets)
+    except DomainError as exc:
+        messages.error(request, exc.detail if not exc.errors else "; ".join(_flatten(exc.errors)))
+    else:
+        messages.success(request, _("Targets saved: %(count)s.") % {"count": len(targets)})
+    return redirect(reverse("scheduler:operation", args=[operation.uuid]) + "#targets")
+
+
+def _flatten(errors: dict[str, Any]) -> list[str]:
+    return [
+        str(m)
+        for messages_ in errors.values()
+        for m in (messages_ if isinstance(messages_, list) else [messages_])
+    ]
+
+
+@planner_page
+@require_POST
+def operation_select(request: HttpRequest, operation_id: str) -> HttpResponse:
+    """Add the riskiest sites of a selection (kinds, venue types, parishes, minimum risk)."""
+    operation = _operation(request, operation_id)
+    form = SelectionForm(request.POST, waves=list(operation.waves.all()))
+    if not form.is_valid():
+        messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect(reverse("scheduler:operation", args=[operation.uuid]) + "#selection")
+    d = form.cleaned_data
+    try:
+        selection = services.site_draw(
+            kinds=d["kinds"],
+            venue_types=d["venue_types"],
+            parishes=d["parishes"],
+            min_risk=d["min_risk"],
+            limit=d["limit"],
+            random_share_percent=d["random_share"],
+            seed=d["seed"],
+        )
+        services.operation_targets_draw(
+            actor=request.user, operation=operation, selection=selection, wave=d["wave"] or None
+        )
+    except DomainError as exc:
+        messages.error(request, exc.detail if not exc.errors else "; ".join(_flatten(exc.errors)))
+    else:
+        messages.success(
+            request,
+            _("%(risk)s sites added by risk and %(draw)s drawn at random (seed %(seed)s).")
+            % {"risk": len(selection.by_risk), "draw": len(selection.by_draw), "seed": selection.seed},
+        )
+    return redirect(reverse("scheduler:operation", args=[operation.uuid]) + "#targets")
+
+
+# --- Planning runs --------------------------------------------------------------------------------
+
+
+def _job_context(job: PlanningJob, kind: str, subject: Any) -> dict[str, Any]:
+    return {
+        "job": job,
+        "kind": kind,
+        "subject": subject,
+        "workspace_url": reverse("scheduler:plan", args=[kind, subject.uuid]),
+    }
+
+
+@planner_page
+@require_POST
+def plan_start(request: HttpRequest, kind: str, subject_id: str) -> HttpResponse:
+    subject_kw = _subject(request, kind, subject_id)
+    subject = next(iter(subject_kw.values()))
+    form = PlanStartForm(request.POST)
+    error = ""
+    job = None
+    if form.is_valid():
+        try:
+            job = services.planning_start(actor=request.user, **subject_kw, **form.cleaned_data)
+        except DomainError as exc:
+            error = exc.detail if not exc.errors else "; ".join(_flatten(exc.errors))
+    else:
+        error = "; ".join(str(e) for errors in form.errors.values() for e in errors)
+    if job is not None:
+        job.refresh_from_db()
+    if request.htmx:
+        context = {**_job_context(job, kind, subject), "error": error} if job else {"error": error}
+        return render(request, "scheduler/_job.html", context)
+    if error:
+        messages.error(request, error)
+    return redirect(_subject_url(kind, subject) + "#planning")
+
+
+@planner_page
+def job_status(request: HttpRequest, job_id: str) -> HttpResponse:
+    job = selectors.job_get(user=request.user, uuid=job_id)
+    job = services.planning_expire_stale(job=job) or job
+    kind = "operations" if job.operation_id else "programmes"
+    subject = job.operation or job.programme
+    return render(request, "scheduler/_job.html", _job_context(job, kind, subject))
+
+
+@planner_page
+@require_POST
+def job_cancel(request: HttpRequest, job_id: str) -> HttpResponse:
+    job = selectors.job_get(user=request.user, uuid=job_id)
+    kind = "operations" if job.operation_id else "programmes"
+    subject = job.operation or job.programme
+    error = ""
+    try:
+        job = services.planning_cancel(actor=request.user, job=job)
+    except DomainError as exc:
+        error = exc.detail
+        job.refresh_from_db()
+    if request.htmx:
+        return render(request, "scheduler/_job.html", {**_job_context(job, kind, subject), "error": error})
+    if error:
+        messages.error(request, error)
+    return redirect(_subject_url(kind, subject) + "#planning")
+
+
+# --- The plan workspace ---------------------------------------------------------------------------
+
+
+def _latest(request: HttpRequest, kind: str, subject_id: str) -> tuple[Any, PlanningJob | None]:
+    subject_kw = _subject(request, kind, subject_id)
+    return next(iter(subject_kw.values())), selectors.latest_job(**subject_kw)
+
+
+def _move_form(workspace: dict[str, Any], data: Any = None) -> MoveForm:
+    visits = [
+        (s["visit"], f"{s['site']} — {r['team']} #{s['order']}")
+        for r in workspace["routes"]
+        for s in r["stops"]
+    ] + [(u["visit_id"], f"{u['site']} — {_('not planned')}") for u in workspace["unplanned"]]
+    teams = [r["team"] for r in workspace["routes"]]
+    return MoveForm(data, visits=visits, teams=teams)
+
+
+def _comparison(job: PlanningJob, workspace: dict[str, Any]) -> dict[str, Any] | None:
+    """A re-plan beside the plan it changes: KPIs side by side and the visits that changed."""
+    if job.replan_of_id is None:
+        return None
+    before = plan_workspace(job.replan_of)
+
+    def where(ws: dict[str, Any]) -> dict[str, tuple[str, Any]]:
+        return {s["visit"]: (r["team"], s["start"]) for r in ws["routes"] for s in r["stops"]}
+
+    old, new = where(before), where(workspace)
+    names = {s["visit"]: s["site"] for ws in (before, workspace) for r in ws["routes"] for s in r["stops"]}
+    names |= {u["visit_id"]: u["site"] for ws in (before, workspace) for u in ws["unplanned"]}
+    changed = []
+    for visit in sorted(set(old) | set(new), key=lambda v: names.get(v, v)):
+        if old.get(visit) != new.get(visit):
+            changed.append(
+                {"site": names.get(visit, visit), "before": old.get(visit), "after": new.get(visit)}
+            )
+    return {"before": before["kpis"], "after": workspace["kpis"], "changed": changed}
+
+
+def _workspace_context(request: HttpRequest, kind: str, subject: Any, job: PlanningJob) -> dict[str, Any]:
+    workspace = plan_workspace(job)
+    waves = list(subject.waves.all()) if kind == "operations" else []
+    officers = sorted(
+        {(m["id"], f"{m['name']} ({m['agency']})") for r in workspace["routes"] for m in r["members"]},
+        key=lambda pair: pair[1],
+    )
+    texts = {
+        "travel": _("travel"),
+        "waiting": _("waiting"),
+        "on_site": _("on site"),
+        "wave": _("wave"),
+        "muster": _("Muster point"),
+        "unplanned": _("not planned"),
+        "team": _("Team"),
+    }
+    return {
+        "kind": kind,
+        "subject": subject,
+        "job": job,
+        "ws": workspace,
+        "waves": waves,
+        "move_form": _move_form(workspace),
+        "replan_form": ReplanForm(officers=officers),
+        "comparison": _comparison(job, workspace),
+        "editable": job.status == PlanningJob.Status.SUCCEEDED,
+        "published": job.status == PlanningJob.Status.PUBLISHED,
+        "script": script_data(workspace, waves, texts),
+        "subject_url": _subject_url(kind, subject),
+    }
+
+
+@planner_page
+def plan(request: HttpRequest, kind: str, subject_id: str) -> HttpResponse:
+    subject, job = _latest(request, kind, subject_id)
+    if job is None:
+        return render(
+            request,
+            "scheduler/plan_none.html",
+            {"subject": subject, "subject_url": _subject_url(kind, subject)},
+        )
+    return render(request, "scheduler/plan.html", _workspace_context(request, kind, subject, job))
+
+
+def _plan_response(
+    request: HttpRequest, kind: str, subject: Any, job: PlanningJob, *, note: str = "", error: Any = None
+) -> HttpResponse:
+    """After an edit: the workspace again (htmx swaps its main part), with the outcome said."""
+    job.refresh_from_db()
+    context = {**_workspace_context(request, kind, subject, job), "note": note, "error": error}
+    if request.htmx:
+        return render(request, "scheduler/_workspace.html", context)
+    if error:
+        messages.error(request, error["detail"])
+    elif note:
+        messages.success(request, note)
+    return redirect("scheduler:plan", kind, subject.uuid)
+
+
+def _error(exc: DomainError) -> dict[str, Any]:
+    return {
+        "detail": exc.detail,
+        "errors": _flatten(exc.errors),
+        "violations": [v.get("detail", v.get("code", "")) for v in exc.extra.get("violations", [])],
+    }
+
+
+@planner_page
+@require_POST
+def plan_move(request: HttpRequest, kind: str, subject_id: str) -> HttpResponse:
+    subject, job = _latest(request, kind, subject_id)
+    if job is None:
+        raise Http404
+    form = _move_form(plan_workspace(job), request.POST)
+    if not form.is_valid():
+        error = {"detail": _("Choose a visit and where to move it."), "errors": [], "violations": []}
+        return _plan_response(request, kind, subject, job, error=error)
+    try:
+        position = request.POST.get("position")
+        job = services.plan_move(
+            actor=request.user,
+            job=job,
+            visit_id=form.cleaned_data["visit"],
+            to_route=form.target_route(),
+            position=int(position) if position and position.isdigit() else None,
+        )
+    except DomainError as exc:
+        return _plan_response(request, kind, subject, job, error=_error(exc))
+    return _plan_response(
+        request, kind, subject, job, note=_("Visit moved and pinned; the plan was checked again.")
+    )
+
+
+@planner_page
+@require_POST
+def plan_publish(request: HttpRequest, kind: str, subject_id: str) -> HttpResponse:
+    subject, job = _latest(request, kind, subject_id)
+    if job is None:
+        raise Http404
+    try:
+        job = services.plan_publish(actor=request.user, job=job)
+    except DomainError as exc:
+        return _plan_response(request, kind, subject, job, error=_error(exc))
+    return _plan_response(
+        request, kind, subject, job, note=_("Plan published: the teams and inspections exist.")
+    )
+
+
+@planner_page
+@require_POST
+def plan_replan(request: HttpRequest, kind: str, subject_id: str) -> HttpResponse:
+    subject, job = _latest(request, kind, subject_id)
+    if job is None:
+        raise Http404
+    workspace = plan_workspace(job)
+    officers = sorted({(m["id"], m["name"]) for r in workspace["routes"] for m in r["members"]})
+    form = ReplanForm(request.POST, officers=officers)
+    if not form.is_valid():
+        error = {"detail": _("Choose the officer who drops out."), "errors": [], "violations": []}
+        return _plan_response(request, kind, subject, job, error=error)
+    officer = Officer.objects.filter(uuid=form.cleaned_data["officer"]).first()
+    try:
+        job = services.plan_replan(
+            actor=request.user,
+            job=job,
+            officer_out=officer,
+            time_limit_seconds=form.cleaned_data["time_limit_seconds"],
+        )
+    except DomainError as exc:
+        return _plan_response(request, kind, subject, job, error=_error(exc))
+    note = _("Re-plan ready: %(moves)s visits change. Compare it below, then publish it.") % {
+        "moves": job.moves
+    }
+    return _plan_response(request, kind, subject, job, note=note)
+
+
+# --- Briefings ------------------------------------------------------------------------------------
+
+
+def _briefing(request: HttpRequest, kind: str, subject_id: str, number: int) -> tuple[Any, dict[str, Any]]:
+    subject, job = _latest(request, kind, subject_id)
+    if job is None:
+        raise Http404
+    return subject, selectors.briefing(job, number)
+
+
+@planner_page
+def briefing(request: HttpRequest, kind: str, subject_id: str, number: int) -> HttpResponse:
+    subject, data = _briefing(request, kind, subject_id, number)
+    map_data = {
+        "teams": [
+            {
+                "index": number - 1,
+                "number": number,
+                "label": data["team"],
+                "colour": "#0b5cad",
+                "depot": {
+                    "name": data["muster"]["name"],
+                    "lat": data["muster"]["latitude"],
+                    "lon": data["muster"]["longitude"],
+                },
+                "stops": [
+                    {"order": s["order"], "site": s["site"], "lat": s["latitude"], "lon": s["longitude"]}
+                    for s in data["stops"]
+                ],
+            }
+        ],
+        "unplanned": [],
+        "waves": [],
+        "texts": {"muster": _("Muster point"), "team": _("Team")},
+    }
+    return render(
+        request,
+        "scheduler/briefing_page.html",
+        {"b": data, "kind": kind, "subject": subject, "map_data": map_data},
+    )
+
+
+@planner_page
+def briefing_csv(request: HttpRequest, kind: str, subject_id: str, number: int) -> HttpResponse:
+    _subject_obj, data = _briefing(request, kind, subject_id, number)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "order",
+            "site",
+            "address",
+            "opening_hours",
+            "contact",
+            "wave",
+            "arrival",
+            "start",
+            "end",
+            "interpreter",
+        ]
+    )
+    for s in data["stops"]:
+        writer.writerow(
+            [
+                s["order"],
+                s["site"],
+                s["address"],
+                s["opening_hours"],
+                s["contact"],
+                s["wave"],
+                s["arrival"].strftime("%Y-%m-%d %H:%M"),
+                s["start"].strftime("%Y-%m-%d %H:%M"),
+                s["end"].strftime("%Y-%m-%d %H:%M"),
+                " ".join(s["interpreter"]),
+            ]
+        )
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="briefing-team-{number}.csv"'
+    return response
+
+
+# --- Routine programmes ---------------------------------------------------------------------------
+
+
+@planner_page
+def programme_list(request: HttpRequest) -> HttpResponse:
+    programmes = selectors.programme_list(user=request.user).order_by("-start_date")[:200]
+    return render(request, "scheduler/programme_list.html", {"programmes": programmes})
+
+
+@planner_page
+@require_http_methods(["GET", "POST"])
+def programme_create(request: HttpRequest) -> HttpResponse:
+    planner = _planner(request)
+    form = ProgrammeForm(request.POST or None, agency=planner.agency)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            programme = services.programme_create(
+                actor=request.user,
+                planner=planner,
+                name=d["name"],
+                agency=planner.agency,
+                start_date=d["start_date"],
+                end_date=d["end_date"],
+                officers=list(d["officers"]),
+                work_in_pairs=d["work_in_pairs"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Programme created. Plan it when the due work is in."))
+            return redirect("scheduler:programme", programme.uuid)
+    return render(request, "scheduler/programme_form.html", {"form": form, "agency": planner.agency})
+
+
+@planner_page
+def programme_detail(request: HttpRequest, programme_id: str) -> HttpResponse:
+    programme: Programme = selectors.programme_get(user=request.user, uuid=programme_id)
+    due = (
+        planning_selectors.due_work_list(user=request.user, status=DueWork.Status.OPEN)
+        .filter(agency=programme.agency, earliest__lte=programme.end_date, latest__gte=programme.start_date)
+        .select_related("site")[:200]
+    )
+    context = {
+        "programme": programme,
+        "officers": programme.officers.select_related("agency").order_by("full_name"),
+        "due": due,
+        "start_form": PlanStartForm(),
+        "job": _last_job(programme),
+        "has_plan": selectors.latest_job(programme=programme) is not None,
+        "kind": "programmes",
+    }
+    return render(request, "scheduler/programme_detail.html", context)
+
+
+# --- Due work -------------------------------------------------------------------------------------
+
+
+@planner_page
+@require_http_methods(["GET", "POST"])
+def due_work(request: HttpRequest) -> HttpResponse:
+    planner = _planner(request)
+    form = DueWorkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            planning_services.due_work_request(
+                actor=request.user,
+                site=d["site"],
+                agency=planner.agency,
+                category=d["category"],
+                reason=d["reason"],
+                earliest=d["earliest"],
+                latest=d["latest"],
+                priority=d["priority"],
+                note=d["note"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Due work requested."))
+            return redirect("scheduler:due-work")
+    status = request.GET.get("status", DueWork.Status.OPEN)
+    if status not in DueWork.Status.values and status != "all":
+        status = DueWork.Status.OPEN
+    rows = planning_selectors.due_work_list(user=request.user, status=None if status == "all" else status)
+    return render(
+        request,
+        "scheduler/due_work.html",
+        {
+            "form": form,
+            "rows": rows[:300],
+            "status": status,
+            "statuses": [("all", _("All")), *DueWork.Status.choices],
+        },
+    )
+
+
+@planner_page
+@require_POST
+def due_work_cancel(request: HttpRequest, due_id: str) -> HttpResponse:
+    due = planning_selectors.due_work_get(user=request.user, uuid=due_id)
+    try:
+        planning_services.due_work_cancel(actor=request.user, due=due, note=request.POST.get("note", ""))
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("Due work cancelled."))
+    return redirect("scheduler:due-work")

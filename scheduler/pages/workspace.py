@@ -1,0 +1,193 @@
+"""The plan workspace's data: the plan as ``selectors.plan_view`` reads it, with what the map,
+the timeline and the tables need beside it (positions, colours, travel and waiting blocks,
+team make-up, KPIs). Shaping only: the job comes from a selector that applied the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from backend.planning.models import DueWork
+from backend.registry.models import Officer, Unit
+from scheduler import selectors
+from scheduler.models import PlanningJob
+
+# One colour per team (team numbers go with them: colour is never the only cue). Dark enough
+# for white numbers on them (contrast ≥ 4.5:1).
+TEAM_COLOURS = (
+    "#0b5cad",
+    "#a4161a",
+    "#1d6b2f",
+    "#6a3d9a",
+    "#8a5300",
+    "#006d77",
+    "#b3245f",
+    "#4d5a1e",
+    "#3d4a8f",
+    "#7a3b12",
+)
+
+
+def colour(index: int) -> str:
+    return TEAM_COLOURS[index % len(TEAM_COLOURS)]
+
+
+def _minutes(delta: Any) -> int:
+    return max(0, int(delta.total_seconds() // 60))
+
+
+def _sites(job: PlanningJob, visit_ids: list[str]) -> dict[str, Any]:
+    if job.operation_id:
+        targets = job.operation.targets.select_related("site").filter(
+            pk__in=[v for v in visit_ids if v.isdigit()]
+        )
+        return {str(t.pk): t.site for t in targets}
+    return {str(d.uuid): d.site for d in DueWork.objects.filter(uuid__in=visit_ids).select_related("site")}
+
+
+def plan_workspace(job: PlanningJob) -> dict[str, Any]:
+    """Everything the workspace shows of one plan."""
+    view = selectors.plan_view(job)
+    visit_ids = [s["visit"] for r in view["routes"] for s in r["stops"]] + [
+        u["visit_id"] for u in view["unplanned"]
+    ]
+    sites = _sites(job, visit_ids)
+    officer_ids = {m["id"] for r in view["routes"] for m in r["members"]}
+    officers = {
+        str(o.uuid): o
+        for o in Officer.objects.filter(uuid__in=officer_ids)
+        .select_related("agency")
+        .prefetch_related("skills")
+    }
+    depots = {u.code: u for u in Unit.objects.filter(code__in={r["depot"] for r in view["routes"]})}
+    routes = []
+    for r in view["routes"]:
+        previous = r["departure"]
+        travel = waiting = on_site = 0
+        stops = []
+        for order, s in enumerate(r["stops"], start=1):
+            site = sites.get(s["visit"])
+            leg = _minutes(s["arrival"] - previous)
+            wait = _minutes(s["start"] - s["arrival"])
+            work = _minutes(s["end"] - s["start"])
+            travel, waiting, on_site = travel + leg, waiting + wait, on_site + work
+            stops.append(
+                {
+                    **s,
+                    "order": order,
+                    "travel_from": previous,
+                    "travel_minutes": leg,
+                    "waiting_minutes": wait,
+                    "address": site.address if site else "",
+                    "lat": float(site.latitude) if site else None,
+                    "lon": float(site.longitude) if site else None,
+                    "pinned": s["visit"] in job.pins,
+                }
+            )
+            previous = s["end"]
+        if r["stops"]:
+            travel += _minutes(r["back"] - previous)
+        members = []
+        for m in r["members"]:
+            officer = officers.get(m["id"])
+            skills = list(officer.skills.all()) if officer else []
+            members.append(
+                {
+                    **m,
+                    "rank": (officer.rank_title or str(officer.rank)) if officer else "",
+                    "languages": sorted(s.name for s in skills if s.kind == "language"),
+                    "skills": sorted(s.name for s in skills if s.kind != "language"),
+                    "leader": m["id"] == r["leader"],
+                }
+            )
+        depot = depots.get(r["depot"])
+        routes.append(
+            {
+                **r,
+                "colour": colour(r["index"]),
+                "stops": stops,
+                "members": members,
+                "travel_minutes": travel,
+                "waiting_minutes": waiting,
+                "on_site_minutes": on_site,
+                "workload_minutes": _minutes(r["back"] - r["departure"]) if r["stops"] else 0,
+                "depot_name": depot.name if depot else r["depot"],
+                "depot_lat": float(depot.latitude) if depot else None,
+                "depot_lon": float(depot.longitude) if depot else None,
+            }
+        )
+    unplanned = []
+    for u in view["unplanned"]:
+        site = sites.get(u["visit_id"])
+        unplanned.append(
+            {
+                **u,
+                "lat": float(site.latitude) if site else None,
+                "lon": float(site.longitude) if site else None,
+                "pinned": u["visit_id"] in job.pins,
+            }
+        )
+    objective = (job.evaluation or {}).get("objective", {})
+    return {
+        "view": view,
+        "routes": routes,
+        "unplanned": unplanned,
+        "objective": objective,
+        "violations": (job.evaluation or {}).get("violations", []),
+        "feasible": (job.evaluation or {}).get("feasible", False),
+        "kpis": {
+            "planned": sum(len(r["stops"]) for r in routes),
+            "unplanned": len(unplanned),
+            "teams": sum(1 for r in routes if r["stops"]),
+            "travel": objective.get("travel_minutes", sum(r["travel_minutes"] for r in routes)),
+            "waiting": objective.get("waiting_minutes", sum(r["waiting_minutes"] for r in routes)),
+            "overtime": objective.get("overtime_minutes", 0),
+            "workload_min": objective.get("workload_min", 0),
+            "workload_max": objective.get("workload_max", 0),
+        },
+    }
+
+
+def script_data(workspace: dict[str, Any], waves: list[Any], texts: dict[str, str]) -> dict[str, Any]:
+    """What the page's script draws: teams with coloured numbered stops and route lines, the
+    timeline's rows and blocks, and a line at each wave's start (times as ISO strings)."""
+
+    def iso(moment: Any) -> str:
+        return timezone.localtime(moment).isoformat()
+
+    teams = []
+    for r in workspace["routes"]:
+        teams.append(
+            {
+                "index": r["index"],
+                "number": r["number"],
+                "label": r["team"],
+                "colour": r["colour"],
+                "depot": {"name": r["depot_name"], "lat": r["depot_lat"], "lon": r["depot_lon"]},
+                "stops": [
+                    {
+                        "visit": s["visit"],
+                        "order": s["order"],
+                        "site": s["site"],
+                        "lat": s["lat"],
+                        "lon": s["lon"],
+                        "wave": s["wave"] or "",
+                        "travel_from": iso(s["travel_from"]),
+                        "arrival": iso(s["arrival"]),
+                        "start": iso(s["start"]),
+                        "end": iso(s["end"]),
+                    }
+                    for s in r["stops"]
+                ],
+            }
+        )
+    return {
+        "teams": teams,
+        "unplanned": [
+            {"visit": u["visit_id"], "site": u["site"], "lat": u["lat"], "lon": u["lon"]}
+            for u in workspace["unplanned"]
+        ],
+        "waves": [{"code": w.code, "start": iso(w.starts_at)} for w in waves],
+        "texts": texts,
+    }
