@@ -369,7 +369,9 @@ class PlanStartApi(PlannerApi):
 class JobApi(PlannerApi):
     @extend_schema(responses=JobOutput)
     def get(self, request: Request, job_id: str) -> Response:
-        return Response(JobOutput(selectors.job_get(user=request.user, uuid=job_id)).data)
+        # A job whose worker died is failed, with the reason, as soon as someone asks about it.
+        job = services.planning_expire_stale(job=selectors.job_get(user=request.user, uuid=job_id))
+        return Response(JobOutput(job).data)
 
 
 class JobCancelApi(PlannerApi):

@@ -435,8 +435,11 @@ def planning_start(
 def planning_cancel(*, actor: Any, job: PlanningJob) -> PlanningJob:
     """Ask a run to stop; it stops within about a second and keeps the best plan found. A queued
     run, or one whose worker died, ends at once."""
+    was_running = job.status == PlanningJob.Status.RUNNING
     job = planning_expire_stale(job=job)
     if job.is_finished:
+        if was_running and job.error == REASON_WORKER_LOST:
+            return job  # its worker had died: it is over now, and a new run may start
         raise Conflict("The planning run has already finished.")
     PlanningJob.objects.filter(pk=job.pk).update(cancel_requested=True)
     job.refresh_from_db()
@@ -453,7 +456,6 @@ def planning_cancel(*, actor: Any, job: PlanningJob) -> PlanningJob:
 REASON_WORKER_LOST = gettext_noop(
     "The planning worker stopped before this run ended (it was restarted or killed); start the run again."
 )
-REASON_NOTHING_TO_PLAN = gettext_noop("The operation has no targets to plan.")
 
 
 def _is_stale(job: PlanningJob, now: dt.datetime) -> bool:

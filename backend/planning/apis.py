@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -85,10 +86,12 @@ class DueWorkListApi(APIView):
             or principal.has_role(Role.ADMINISTRATOR)
             or agency.pk == principal.agency_id
         ):
-            raise NotFound("No such agency among those you plan for.", errors={"agency": ["Unknown agency."]})
+            raise NotFound(
+                _("No such agency among those you plan for."), errors={"agency": [_("Unknown agency.")]}
+            )
         site = Site.objects.filter(uuid=v["site"], is_active=True).first()
         if site is None:
-            raise NotFound("Unknown or inactive site.", errors={"site": ["Unknown site."]})
+            raise NotFound(_("Unknown or inactive site."), errors={"site": [_("Unknown site.")]})
         due = services.due_work_request(
             actor=request.user,
             site=site,

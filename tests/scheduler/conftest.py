@@ -10,6 +10,7 @@ import pytest
 
 from backend.checklists.services import checklists_load_builtin
 from backend.registry import services as registry
+from scheduler import services
 from tests import factories
 
 MACAU = zoneinfo.ZoneInfo("Asia/Macau")
@@ -52,3 +53,26 @@ def city(db, paula):
         for name, lat, lon in VENUES
     ]
     return {"psp": psp, "dsal": dsal, "venues": venues, "muster": psp[0].unit}
+
+
+@pytest.fixture
+def operation(city, paula):
+    """Winter Precaution: two PSP+DSAL teams of two, venues 1-2 in wave W1 (19:00), 3-4 in W2 (21:00)."""
+    op = services.operation_plan_create(
+        actor=None,
+        planner=paula,
+        name="Winter Precaution",
+        lead_agency=city["psp"][0].agency,
+        agencies=[city["dsal"][0].agency],
+        starts_at=EVENING,
+        ends_at=EVENING + dt.timedelta(hours=6),
+        reveal_at=EVENING - dt.timedelta(hours=1),
+        muster_unit=city["muster"],
+        waves=[("W1", EVENING + dt.timedelta(hours=1)), ("W2", EVENING + dt.timedelta(hours=3))],
+        team_min_size=2,
+        team_max_size=2,
+        required_agencies=["PSP", "DSAL"],
+    )
+    services.operation_targets_set(actor=None, operation=op, sites=city["venues"][:2], wave="W1")
+    services.operation_targets_set(actor=None, operation=op, sites=city["venues"][2:], wave="W2")
+    return op

@@ -19,28 +19,6 @@ from tests.outbox.conftest import broker
 from tests.scheduler.conftest import EVENING
 
 
-@pytest.fixture
-def operation(city, paula):
-    op = services.operation_plan_create(
-        actor=None,
-        planner=paula,
-        name="Winter Precaution",
-        lead_agency=city["psp"][0].agency,
-        agencies=[city["dsal"][0].agency],
-        starts_at=EVENING,
-        ends_at=EVENING + dt.timedelta(hours=6),
-        reveal_at=EVENING - dt.timedelta(hours=1),
-        muster_unit=city["muster"],
-        waves=[("W1", EVENING + dt.timedelta(hours=1)), ("W2", EVENING + dt.timedelta(hours=3))],
-        team_min_size=2,
-        team_max_size=2,
-        required_agencies=["PSP", "DSAL"],
-    )
-    services.operation_targets_set(actor=None, operation=op, sites=city["venues"][:2], wave="W1")
-    services.operation_targets_set(actor=None, operation=op, sites=city["venues"][2:], wave="W2")
-    return op
-
-
 @pytest.mark.django_db(transaction=True)
 @override_settings(CELERY_TASK_ALWAYS_EAGER=False)
 def test_through_the_api_a_real_worker_plans_then_phones_see_it_only_after_reveal(api, paula, city, phone):
