@@ -14,3 +14,37 @@ class ComplianceConfig(AppConfig):
 
         # Inside the ingest transaction: a submission that fails leaves no referral behind.
         register_findings_hook(referrals_for_findings)
+        self._register_console_pages()
+
+    def _register_console_pages(self) -> None:
+        from backend.console import nav
+
+        nav.register(
+            label=_("Review queue"),
+            url_name="compliance_console:review-queue",
+            roles={"reviewer", "team_leader"},
+            description=_("Submissions awaiting your agency's decision: flags first, photos, findings."),
+            order=20,
+        )
+        nav.register(
+            label=_("Compliance register"),
+            url_name="compliance_console:register",
+            roles={"reviewer"},
+            description=_("Employment agencies and contractors with their score, its factors and history."),
+            order=30,
+        )
+        nav.register(
+            label=_("Cases"),
+            url_name="compliance_console:cases",
+            roles={"reviewer"},
+            description=_("Your agency's compliance cases: deadlines, notices, follow-ups and outcomes."),
+            order=31,
+        )
+        # Victim protection alone: nobody else sees the entry, the pages or a count of them.
+        nav.register(
+            label=_("Referrals"),
+            url_name="compliance_console:referrals",
+            roles={"victim_protection"},
+            description=_("Referrals of potential victims and the protection services given."),
+            order=40,
+        )

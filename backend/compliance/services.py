@@ -519,6 +519,15 @@ def case_follow_up_request(*, case: ComplianceCase, actor: Any = None) -> DueWor
     return due
 
 
+@transaction.atomic
+def case_follow_up_order(*, user: Any, case: ComplianceCase) -> DueWork:
+    """A reviewer of the case's agency asks for the follow-up inspection from the case's page
+    once its notice is issued, without waiting for the nightly deadline run: the same request
+    through planning, carrying the same failed items. Safe to call twice."""
+    _require_case_reviewer(user, case)
+    return case_follow_up_request(case=case, actor=user)
+
+
 def case_deadlines_process(*, today: dt.date | None = None) -> list[ComplianceCase]:
     """Every case whose notice deadline has passed gets its follow-up requested (one
     transaction per case, so one failure does not hold back the others). Safe to run twice."""

@@ -1,0 +1,99 @@
+"""A submission shown as the officer answered it: each question's label in the reader's
+language beside the answer, section by section, repeat entries in order, photos as the served
+copies, and the answers a finding rests on gathered first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from backend.checklists.engine.attachments import ATTACHMENT_TYPES
+from backend.checklists.engine.schema import Definition, Question
+from backend.core.i18n import language_key
+
+
+@dataclass
+class Answer:
+    path: str
+    label: str
+    value: str = ""
+    photos: list[str] = field(default_factory=list)  # attachment names
+    photo_items: list[dict[str, str]] = field(default_factory=list)  # name, served-copy url, label
+    flagged: bool = False
+
+
+@dataclass
+class Block:
+    title: str
+    answers: list[Answer]
+
+
+def _display(question: Question, value: Any, lang: str) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if question.type == "yes_no":
+        return _("yes") if value is True else _("no") if value is False else str(value)
+    if question.options:
+        labels = {o.code: o.label.get(lang) for o in question.options}
+        items = value if isinstance(value, list) else [value]
+        return ", ".join(labels.get(str(v), str(v)) for v in items)
+    if question.type == "gps" and isinstance(value, dict):
+        return ", ".join(f"{k} {v}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _walk(
+    questions: tuple[Question, ...], answers: dict[str, Any], prefix: str, label_prefix: str, lang: str
+) -> list[Answer]:
+    out: list[Answer] = []
+    for q in questions:
+        if q.type == "note" or q.key not in answers:
+            continue
+        value = answers[q.key]
+        path = f"{prefix}{q.key}"
+        label = f"{label_prefix}{q.label.get(lang)}"
+        if q.type == "repeat":
+            for index, entry in enumerate(value if isinstance(value, list) else []):
+                if isinstance(entry, dict):
+                    entry_label = f"{label_prefix}{q.label.get(lang)} {index + 1} · "
+                    out.extend(_walk(q.questions, entry, f"{path}[{index}].", entry_label, lang))
+            continue
+        if q.type in ATTACHMENT_TYPES:
+            names = [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
+            out.append(Answer(path=path, label=label, value="" if names else "—", photos=names))
+            continue
+        out.append(Answer(path=path, label=label, value=_display(q, value, lang)))
+    return out
+
+
+def present(definition: Definition, answers: dict[str, Any], evidence_paths: set[str]) -> list[Block]:
+    """The answers in blocks, the flagged ones (evidence of a finding) first in a block of their
+    own and marked where they stand too."""
+    lang = language_key()
+    blocks: list[Block] = []
+    flagged: list[Answer] = []
+    for section in definition.sections:
+        rows = _walk(section.questions, answers or {}, "", "", lang)
+        for row in rows:
+            if row.path in evidence_paths:
+                row.flagged = True
+                flagged.append(row)
+        if rows:
+            blocks.append(Block(title=section.title.get(lang), answers=rows))
+    if flagged:
+        blocks.insert(0, Block(title=_("Flagged items"), answers=flagged))
+    return blocks
+
+
+def evidence_paths(findings: Any) -> set[str]:
+    """The answer paths the findings rest on (the engine records ``[path, value]`` pairs)."""
+    paths: set[str] = set()
+    for finding in findings:
+        for item in finding.evidence or []:
+            if isinstance(item, list | tuple) and item:
+                paths.add(str(item[0]))
+    return paths

@@ -1,0 +1,151 @@
+"""The pages' forms: they validate input as the API's serializers do; services decide the rest."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from backend.compliance.models import CodedSex, ComplianceCase, ProtectionService, Referral
+from backend.compliance.selectors import REVIEW_STATES
+from backend.inspections.models import Finding
+from backend.registry.models import Site
+
+STATE_LABELS = {
+    "awaiting": _("Awaiting your agency"),
+    "approved": _("Approved"),
+    "returned": _("Returned"),
+    "all": _("All"),
+}
+
+
+class QueueFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("State"), choices=[(s, STATE_LABELS[s]) for s in REVIEW_STATES], required=False
+    )
+    agency = forms.ChoiceField(label=_("Officer's agency"), required=False)
+    operation = forms.ChoiceField(label=_("Operation"), required=False)
+    site_kind = forms.ChoiceField(
+        label=_("Site kind"), choices=[("", _("Any")), *list(Site.Kind.choices)], required=False
+    )
+    severity = forms.ChoiceField(
+        label=_("Severity"), choices=[("", _("Any")), *list(Finding.Severity.choices)], required=False
+    )
+    received_from = forms.DateField(
+        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = forms.DateField(
+        label=_("Received until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, agencies=(), operations=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = [("", _("Any"))] + [
+            (a.code, f"{a.code} · {a.name}") for a in agencies
+        ]
+        self.fields["operation"].choices = [("", _("Any"))] + [(str(o.uuid), o.name) for o in operations]
+
+
+class ApproveForm(forms.Form):
+    prefix = "approve"
+
+    comment = forms.CharField(
+        label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReturnForm(forms.Form):
+    prefix = "return"
+
+    comment = forms.CharField(
+        label=_("What must be corrected"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class CaseOpenForm(forms.Form):
+    prefix = "case"
+
+    reason = forms.CharField(
+        label=_("Why the case is opened"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    corrective_days = forms.IntegerField(
+        label=_("Corrective deadline (days)"),
+        required=False,
+        min_value=1,
+        max_value=365,
+        help_text=_("Empty: the strictest default of the violations."),
+    )
+
+
+class CaseCommentForm(forms.Form):
+    prefix = "comment"
+
+    text = forms.CharField(label=_("Comment"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CaseNoticeForm(forms.Form):
+    prefix = "notice"
+
+    reason = forms.CharField(label=_("Note (optional)"), required=False, max_length=2000)
+
+
+class CaseOutcomeForm(forms.Form):
+    prefix = "outcome"
+
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=ComplianceCase.Outcome.choices)
+    reason = forms.CharField(label=_("Why"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    penalty_amount = forms.DecimalField(
+        label=_("Penalty (MOP)"), required=False, max_digits=12, decimal_places=2, min_value=0
+    )
+    rectified_on = forms.DateField(
+        label=_("Rectified on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class RegisterFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    q = forms.CharField(label=_("Name or registration number"), required=False, max_length=100)
+    open_cases = forms.BooleanField(label=_("With open cases only"), required=False)
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        from backend.registry.models import Company
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("Any")), *list(Company.Kind.choices)]
+
+
+class CaseFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Not closed")), *list(ComplianceCase.Status.choices)],
+    )
+
+
+class ReferralFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any")), *list(Referral.Status.choices)]
+    )
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), required=False, choices=[("", _("Any")), *list(Referral.Urgency.choices)]
+    )
+
+
+class ReferralUpdateForm(forms.Form):
+    prefix = "update"
+
+    status = forms.ChoiceField(label=_("Status"), choices=Referral.Status.choices)
+    assessment = forms.ChoiceField(label=_("Assessment"), choices=Referral.Assessment.choices)
+    sex = forms.ChoiceField(label=_("Sex"), choices=CodedSex.choices)
+
+
+class ServiceForm(forms.Form):
+    prefix = "service"
+
+    kind = forms.ChoiceField(label=_("Service"), choices=ProtectionService.Kind.choices)
+    provider_kind = forms.ChoiceField(label=_("Provided by"), choices=ProtectionService.Provider.choices)
+    provider_name = forms.CharField(label=_("Provider"), max_length=200)
+    started_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    ended_on = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)

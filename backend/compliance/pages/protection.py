@@ -1,0 +1,127 @@
+"""Victim protection's pages: the referrals queue, a referral with its coded fields and the
+protection services given, and the person's details behind an explicit "Show" that is
+audited each time (``selectors.victim_details_get``). The victim-protection role alone opens
+them: for anyone else they do not exist."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from backend.compliance import selectors, services
+from backend.compliance.models import Referral
+from backend.compliance.pages.common import found, refusal
+from backend.compliance.pages.forms import ReferralFilterForm, ReferralUpdateForm, ServiceForm
+from backend.console.access import console_page
+from backend.core.errors import DomainError
+
+PROTECTION = ("victim_protection",)
+PAGE_SIZE = 50
+
+
+@console_page(*PROTECTION)
+def referrals(request: HttpRequest) -> HttpResponse:
+    form = ReferralFilterForm(request.GET or None)
+    values = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.referral_list(user=request.user)
+    for name in ("status", "urgency"):
+        if values.get(name):
+            qs = qs.filter(**{name: values[name]})
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "compliance/console/referrals.html",
+        {"form": form, "page": page, "rows": list(page.object_list), "query": query.urlencode()},
+    )
+
+
+def _referral_context(referral: Referral, **extra: Any) -> dict[str, Any]:
+    context = {
+        "referral": referral,
+        "services_given": list(referral.services.all()),
+        "service_form": ServiceForm(),
+        "update_form": ReferralUpdateForm(
+            initial={"status": referral.status, "assessment": referral.assessment, "sex": referral.sex}
+        ),
+        "errors": [],
+    }
+    context.update(extra)
+    return context
+
+
+@console_page(*PROTECTION)
+def referral(request: HttpRequest, referral_id: str) -> HttpResponse:
+    referral = found(selectors.referral_get, user=request.user, uuid=referral_id)
+    return render(request, "compliance/console/referral.html", _referral_context(referral))
+
+
+@never_cache
+@require_POST
+@console_page(*PROTECTION)
+def referral_person(request: HttpRequest, referral_id: str) -> HttpResponse:
+    """The person's details, on an explicit request; the read is audited by the selector."""
+    referral = found(selectors.referral_get, user=request.user, uuid=referral_id)
+    details = found(
+        selectors.victim_details_get, user=request.user, referral_uuid=referral.uuid, request=request
+    )
+    response = render(request, "compliance/console/_person.html", {"referral": referral, "details": details})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _referral_done(request: HttpRequest, referral: Referral, announce: str) -> HttpResponse:
+    referral = found(selectors.referral_get, user=request.user, uuid=referral.uuid)
+    if getattr(request, "htmx", False):
+        return render(
+            request, "compliance/console/_referral_work.html", _referral_context(referral, announce=announce)
+        )
+    messages.success(request, announce)
+    return redirect("compliance_console:referral", referral_id=referral.uuid)
+
+
+def _referral_refused(request: HttpRequest, referral: Referral, status: int, **extra: Any) -> HttpResponse:
+    template = (
+        "compliance/console/_referral_work.html"
+        if getattr(request, "htmx", False)
+        else "compliance/console/referral.html"
+    )
+    return render(request, template, _referral_context(referral, **extra), status=status)
+
+
+@require_POST
+@console_page(*PROTECTION)
+def referral_service(request: HttpRequest, referral_id: str) -> HttpResponse:
+    referral = found(selectors.referral_get, user=request.user, uuid=referral_id)
+    form = ServiceForm(request.POST)
+    if not form.is_valid():
+        return _referral_refused(request, referral, 400, service_form=form)
+    try:
+        services.protection_service_record(
+            user=request.user, referral=referral, request=request, **form.cleaned_data
+        )
+    except DomainError as exc:
+        return _referral_refused(request, referral, exc.status, service_form=form, errors=refusal(exc))
+    return _referral_done(request, referral, _("Service recorded."))
+
+
+@require_POST
+@console_page(*PROTECTION)
+def referral_update(request: HttpRequest, referral_id: str) -> HttpResponse:
+    referral = found(selectors.referral_get, user=request.user, uuid=referral_id)
+    form = ReferralUpdateForm(request.POST)
+    if not form.is_valid():
+        return _referral_refused(request, referral, 400, update_form=form)
+    try:
+        services.referral_update(user=request.user, referral=referral, request=request, **form.cleaned_data)
+    except DomainError as exc:
+        return _referral_refused(request, referral, exc.status, update_form=form, errors=refusal(exc))
+    return _referral_done(request, referral, _("Referral updated."))

@@ -1,0 +1,274 @@
+"""The labour bureau's pages: the compliance register of employment agencies and contractors,
+a company's profile (score and its factors, score history, inspections, repeat violations,
+cases), the cases with their deadlines, and a case's page with its timeline, notice, follow-up
+and outcome."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from backend.compliance import selectors, services
+from backend.compliance.models import LANGUAGE_KEYS, ComplianceCase, Violation
+from backend.compliance.notice import notice_render_html
+from backend.compliance.pages.common import found, refusal
+from backend.compliance.pages.forms import (
+    CaseCommentForm,
+    CaseFilterForm,
+    CaseNoticeForm,
+    CaseOutcomeForm,
+    RegisterFilterForm,
+)
+from backend.console.access import console_page
+from backend.core.errors import DomainError
+
+COMPLIANCE = ("reviewer",)
+PAGE_SIZE = 50
+LANGUAGE_NAMES = {"en": "English", "zh-hant": "繁體中文", "pt": "Português"}
+
+
+def _factors(factors: dict[str, Any] | None) -> dict[str, Any]:
+    """The score's factors as the page shows them (the formula's own names beside each)."""
+    f = factors or {}
+    return {
+        "inspections": f.get("inspections", 0),
+        "findings": f.get("findings", {}),
+        "F": f.get("F", "0"),
+        "R": f.get("R", 0),
+        "T": f.get("T", 0),
+        "repeat_violations": f.get("repeat_violations", []),
+        "cases_with_notice": f.get("cases_with_notice", 0),
+    }
+
+
+@console_page(*COMPLIANCE)
+def register(request: HttpRequest) -> HttpResponse:
+    form = RegisterFilterForm(request.GET or None)
+    values = form.cleaned_data if form.is_valid() else {}
+    companies = selectors.company_register(
+        user=request.user,
+        kind=values.get("kind", ""),
+        query=values.get("q", ""),
+        open_cases=values.get("open_cases", False),
+    )
+    page = Paginator(companies, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    for company in rows:
+        company.factor_view = _factors(company.current_factors)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "compliance/console/register.html",
+        {"form": form, "page": page, "rows": rows, "query": query.urlencode()},
+    )
+
+
+@console_page(*COMPLIANCE)
+def company(request: HttpRequest, company_id: str) -> HttpResponse:
+    company, history = found(selectors.company_score_history, user=request.user, company_uuid=company_id)
+    scores = list(history.order_by("computed_at", "pk"))
+    latest = scores[-1] if scores else None
+    catalogue = {v.code: v for v in Violation.objects.all()}
+    repeats = [
+        {"code": code, "title": catalogue[code].title if code in catalogue else ""}
+        for code in (_factors(latest.factors)["repeat_violations"] if latest else [])
+    ]
+    chart = {
+        "labels": [
+            formats.date_format(timezone.localtime(s.computed_at), "SHORT_DATE_FORMAT") for s in scores
+        ],
+        "values": [float(s.score) for s in scores],
+        "label": _("Compliance score"),
+    }
+    inspections = list(selectors.company_inspections(user=request.user, company=company)[:50])
+    today = timezone.localdate()
+    company_cases = list(selectors.company_cases(user=request.user, company=company))
+    for row in company_cases:
+        row.overdue = row.is_overdue(today)
+    return render(
+        request,
+        "compliance/console/company.html",
+        {
+            "company": company,
+            "scores": list(reversed(scores)),
+            "latest": latest,
+            "factors": _factors(latest.factors) if latest else None,
+            "repeats": repeats,
+            "chart": chart,
+            "inspections": inspections,
+            "cases": company_cases,
+        },
+    )
+
+
+@console_page(*COMPLIANCE)
+def cases(request: HttpRequest) -> HttpResponse:
+    form = CaseFilterForm(request.GET or None)
+    status = form.cleaned_data.get("status", "") if form.is_valid() else ""
+    qs = selectors.case_list(user=request.user)
+    qs = qs.filter(status=status) if status else qs.exclude(status=ComplianceCase.Status.CLOSED)
+    qs = qs.order_by("deadline", "-opened_at", "pk") if not status or status != "closed" else qs
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    rows = list(page.object_list)
+    for row in rows:
+        row.overdue = row.is_overdue(today)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "compliance/console/cases.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+        },
+    )
+
+
+def _case_context(request: HttpRequest, case: ComplianceCase, **extra: Any) -> dict[str, Any]:
+    findings = list(
+        case.findings.select_related("inspection__site", "submission").order_by("violation_code", "pk")
+    )
+    catalogue = {v.code: v for v in Violation.objects.filter(code__in={f.violation_code for f in findings})}
+    for f in findings:
+        f.violation = catalogue.get(f.violation_code)
+    today = timezone.localdate()
+    context = {
+        "case": case,
+        "findings": findings,
+        "timeline": list(selectors.case_timeline(case=case)),
+        "carry_items": services.carry_items_for(case),
+        "languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGE_KEYS],
+        "overdue": case.is_overdue(today),
+        "days_left": (case.deadline - today).days if case.deadline else None,
+        "comment_form": CaseCommentForm(),
+        "notice_form": CaseNoticeForm(),
+        "outcome_form": CaseOutcomeForm(),
+        "errors": [],
+    }
+    context.update(extra)
+    return context
+
+
+@console_page(*COMPLIANCE)
+def case(request: HttpRequest, case_id: str) -> HttpResponse:
+    case = found(selectors.case_get, user=request.user, uuid=case_id)
+    return render(request, "compliance/console/case.html", _case_context(request, case))
+
+
+def _case_done(request: HttpRequest, case: ComplianceCase, announce: str) -> HttpResponse:
+    case = found(selectors.case_get, user=request.user, uuid=case.uuid)
+    if getattr(request, "htmx", False):
+        return render(
+            request, "compliance/console/_case_work.html", _case_context(request, case, announce=announce)
+        )
+    messages.success(request, announce)
+    return redirect("compliance_console:case", case_id=case.uuid)
+
+
+def _case_refused(request: HttpRequest, case: ComplianceCase, status: int, **extra: Any) -> HttpResponse:
+    template = (
+        "compliance/console/_case_work.html"
+        if getattr(request, "htmx", False)
+        else "compliance/console/case.html"
+    )
+    return render(request, template, _case_context(request, case, **extra), status=status)
+
+
+@require_POST
+@console_page(*COMPLIANCE)
+def case_notice_issue(request: HttpRequest, case_id: str) -> HttpResponse:
+    case = found(selectors.case_get, user=request.user, uuid=case_id)
+    form = CaseNoticeForm(request.POST)
+    if not form.is_valid():
+        return _case_refused(request, case, 400, notice_form=form)
+    try:
+        case = services.case_notice_issue(
+            user=request.user, case=case, reason=form.cleaned_data["reason"], request=request
+        )
+    except DomainError as exc:
+        return _case_refused(request, case, exc.status, notice_form=form, errors=refusal(exc))
+    return _case_done(
+        request,
+        case,
+        _("Notice issued: rectify by %(date)s.")
+        % {"date": formats.date_format(case.deadline, "DATE_FORMAT")},
+    )
+
+
+@require_POST
+@console_page(*COMPLIANCE)
+def case_comment(request: HttpRequest, case_id: str) -> HttpResponse:
+    case = found(selectors.case_get, user=request.user, uuid=case_id)
+    form = CaseCommentForm(request.POST)
+    if not form.is_valid():
+        return _case_refused(request, case, 400, comment_form=form)
+    try:
+        services.case_comment(user=request.user, case=case, text=form.cleaned_data["text"], request=request)
+    except DomainError as exc:
+        return _case_refused(request, case, exc.status, comment_form=form, errors=refusal(exc))
+    return _case_done(request, case, _("Comment added to the timeline."))
+
+
+@require_POST
+@console_page(*COMPLIANCE)
+def case_follow_up(request: HttpRequest, case_id: str) -> HttpResponse:
+    case = found(selectors.case_get, user=request.user, uuid=case_id)
+    try:
+        services.case_follow_up_order(user=request.user, case=case)
+    except DomainError as exc:
+        return _case_refused(request, case, exc.status, errors=refusal(exc))
+    return _case_done(request, case, _("Follow-up inspection requested from the planners."))
+
+
+@require_POST
+@console_page(*COMPLIANCE)
+def case_outcome(request: HttpRequest, case_id: str) -> HttpResponse:
+    case = found(selectors.case_get, user=request.user, uuid=case_id)
+    form = CaseOutcomeForm(request.POST)
+    if not form.is_valid():
+        return _case_refused(request, case, 400, outcome_form=form)
+    data = form.cleaned_data
+    amount: Decimal | None = data["penalty_amount"]
+    rectified_on: dt.date | None = data["rectified_on"]
+    try:
+        services.case_decide(
+            user=request.user,
+            case=case,
+            outcome=data["outcome"],
+            reason=data["reason"],
+            penalty_amount=amount,
+            rectified_on=rectified_on,
+            request=request,
+        )
+    except DomainError as exc:
+        return _case_refused(request, case, exc.status, outcome_form=form, errors=refusal(exc))
+    return _case_done(request, case, _("Outcome recorded; the case is closed."))
+
+
+@console_page(*COMPLIANCE)
+def case_notice(request: HttpRequest, case_id: str, lang: str) -> HttpResponse:
+    """The notice, rendered by the notice renderer in the language asked, as a file to keep."""
+    case = found(selectors.case_get, user=request.user, uuid=case_id)
+    if lang not in LANGUAGE_KEYS:
+        raise Http404
+    try:
+        html = notice_render_html(case, lang)
+    except DomainError as exc:
+        return _case_refused(request, case, exc.status, errors=refusal(exc))
+    response = HttpResponse(html, content_type="text/html; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="notice-{case.short_ref}-{lang}.html"'
+    response["Cache-Control"] = "private, no-store"
+    return response
