@@ -1,0 +1,154 @@
+"""The planning run and the plan workspace over HTTP: start (the job may already be finished
+when first polled: tasks run eagerly in tests), the progress partial, the workspace with its
+map and timeline data and table equivalents, moving a visit, pinning, publishing, re-planning
+and comparing, and each team's briefing as a page and as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from backend.inspections.models import Inspection, Operation
+from scheduler.models import PlanningJob
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def planned(planner_client, operation):
+    response = planner_client.post(
+        f"/planning/operations/{operation.uuid}/plan/start/",
+        {"time_limit_seconds": 3, "seed": 1},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    job = PlanningJob.objects.get(operation=operation)
+    assert job.status == PlanningJob.Status.SUCCEEDED, job.error
+    return job, response
+
+
+def _data(page) -> dict:
+    html = page.content.decode()
+    start = html.index('<script id="plan-data" type="application/json">') + len(
+        '<script id="plan-data" type="application/json">'
+    )
+    return json.loads(html[start : html.index("</script>", start)])
+
+
+def test_starting_answers_the_job_partial_even_when_already_finished(planned, planner_client):
+    job, response = planned
+    html = response.content.decode()
+    assert "The plan is ready." in html and "Open the plan" in html
+    assert "hx-trigger" not in html  # finished: no more polling
+    poll = planner_client.get(f"/planning/jobs/{job.uuid}/", HTTP_HX_REQUEST="true")
+    assert poll.status_code == 200 and b"The plan is ready." in poll.content
+
+
+def test_a_running_job_polls_and_offers_cancel(planner_client, operation, paula):
+    job = PlanningJob.objects.create(operation=operation, status=PlanningJob.Status.QUEUED, progress=0.0)
+    poll = planner_client.get(f"/planning/jobs/{job.uuid}/", HTTP_HX_REQUEST="true").content.decode()
+    assert 'hx-trigger="every 1s"' in poll and "Cancel the run" in poll and "<progress" in poll
+    cancelled = planner_client.post(f"/planning/jobs/{job.uuid}/cancel/", HTTP_HX_REQUEST="true")
+    assert cancelled.status_code == 200
+    job.refresh_from_db()
+    assert job.status == PlanningJob.Status.CANCELLED
+
+
+def test_starting_without_targets_says_so(planner_client, operation):
+    operation.targets.all().delete()
+    response = planner_client.post(
+        f"/planning/operations/{operation.uuid}/plan/start/",
+        {"time_limit_seconds": 3, "seed": 1},
+        HTTP_HX_REQUEST="true",
+    )
+    assert b"Choose the operation" in response.content
+    assert not PlanningJob.objects.filter(operation=operation).exists()
+
+
+def test_the_workspace_shows_map_timeline_kpis_teams_and_tables(planned, planner_client, operation, city):
+    page = planner_client.get(f"/planning/operations/{operation.uuid}/plan/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    for fragment in ('id="plan-map"', 'id="plan-timeline"', "visits planned", "Team make-up", "Routes"):
+        assert fragment in html
+    data = _data(page)
+    assert [w["code"] for w in data["waves"]] == ["W1", "W2"]
+    teams = [t for t in data["teams"] if t["stops"]]
+    assert len(teams) == 2 and all(t["depot"]["lat"] is not None for t in teams)
+    assert {s["site"] for t in teams for s in t["stops"]} == {"Lotus Karaoke", "Jade Sauna"}
+    for officer in city["psp"] + city["dsal"]:
+        if officer.full_name in html:
+            assert officer.agency.code in html
+
+
+def test_moving_a_visit_out_of_the_plan_and_back(planned, planner_client, operation):
+    job, _response = planned
+    visit = job.plan["routes"][0]["stops"][0]["visit_id"]
+    url = f"/planning/operations/{operation.uuid}/plan/move/"
+    out = planner_client.post(url, {"visit": visit, "to_route": "out"}, HTTP_HX_REQUEST="true")
+    assert out.status_code == 200 and b"Visit moved and pinned" in out.content
+    job.refresh_from_db()
+    assert visit in {u["visit_id"] for u in job.plan["unplanned"]}
+    assert b"Taken out of the plan by the planner." in out.content
+    back = planner_client.post(url, {"visit": visit, "to_route": "1"})
+    assert back.status_code == 302
+    job.refresh_from_db()
+    assert visit in {s["visit_id"] for s in job.plan["routes"][1]["stops"]}
+    assert job.pins[visit] == 1
+
+
+def test_a_move_to_a_team_that_does_not_exist_is_refused_plainly(planned, planner_client, operation):
+    job, _response = planned
+    visit = job.plan["routes"][0]["stops"][0]["visit_id"]
+    response = planner_client.post(
+        f"/planning/operations/{operation.uuid}/plan/move/",
+        {"visit": visit, "to_route": "9"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert b"Choose a visit and where to move it." in response.content
+    job.refresh_from_db()
+    assert visit in {s["visit_id"] for s in job.plan["routes"][0]["stops"]}
+
+
+def test_publishing_creates_the_inspections_and_a_second_publish_says_so(planned, planner_client, operation):
+    url = f"/planning/operations/{operation.uuid}/plan/publish/"
+    response = planner_client.post(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and b"Plan published" in response.content
+    operation.refresh_from_db()
+    assert operation.status == Operation.Status.PUBLISHED
+    assert Inspection.objects.filter(operation=operation).count() == 2
+    again = planner_client.post(url, HTTP_HX_REQUEST="true")
+    assert b"already published" in again.content
+    assert b"Re-plan: an officer drops out" in again.content
+
+
+def test_a_replan_is_compared_with_the_published_plan(planned, planner_client, operation, city):
+    planner_client.post(f"/planning/operations/{operation.uuid}/plan/publish/")
+    job, _response = planned
+    job.refresh_from_db()
+    officer = job.plan["routes"][0]["officer_ids"][0]
+    response = planner_client.post(
+        f"/planning/operations/{operation.uuid}/plan/replan/",
+        {"officer": officer, "time_limit_seconds": 2},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Re-plan ready" in html and "Compared with the published plan" in html
+    assert "Key figures side by side" in html and "Visits that change" in html
+
+
+def test_each_team_has_a_printable_briefing_and_a_csv(planned, planner_client, operation, city):
+    page = planner_client.get(f"/planning/operations/{operation.uuid}/plan/briefings/1/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "data-print" in html and 'id="briefing-map"' in html and city["muster"].name in html
+    assert "Team 1" in html
+    download = planner_client.get(f"/planning/operations/{operation.uuid}/plan/briefings/1/csv/")
+    assert download["Content-Disposition"] == 'attachment; filename="briefing-team-1.csv"'
+    rows = list(csv.reader(io.StringIO(download.content.decode())))
+    assert rows[0][:3] == ["order", "site", "address"] and len(rows) == 2
+    assert planner_client.get(f"/planning/operations/{operation.uuid}/plan/briefings/9/").status_code == 404
