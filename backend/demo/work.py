@@ -455,20 +455,24 @@ class _Work:
     # --- due work and the draft operation ----------------------------------------------------------
 
     def due_work(self) -> None:
-        """Routine visits the labour bureau owes in the next two weeks, for its programme."""
+        """Routine visits owed in the next two weeks, for each agency's routine programme: the
+        labour bureau's to employment agencies and building sites, the police's checks of venues
+        (the demo planner's agency; building sites need a labour inspector, venues at night do
+        not)."""
         rng = self.rng("due_work")
-        dsal = self.agencies["DSAL"]
         taken = set(DueWork.objects.values_list("site_id", flat=True)) | self.recent_sites
         made = 0
-        for kind, count, category in (
-            (Site.Kind.EMPLOYMENT_AGENCY, DUE_AGENCIES, "employment_agency"),
-            (Site.Kind.CONSTRUCTION_SITE, DUE_SITES, "construction_preventive"),
+        for code, kind, count, category in (
+            ("DSAL", Site.Kind.EMPLOYMENT_AGENCY, DUE_AGENCIES, "employment_agency"),
+            ("DSAL", Site.Kind.CONSTRUCTION_SITE, DUE_SITES, "construction_preventive"),
+            ("PSP", Site.Kind.VENUE, DUE_SITES, "prostitution_trafficking"),
         ):
             for site in self._sites(kind, rng, count, exclude=taken):
+                taken.add(site.pk)
                 due_work_request(
                     actor=self.actor,
                     site=site,
-                    agency=dsal,
+                    agency=self.agencies[code],
                     category=category,
                     reason=DueWork.Reason.ROUTINE,
                     earliest=self.today,
