@@ -1,0 +1,185 @@
+"""The labour bureau's pages over HTTP, signed in through the console's sign-in page: the
+register, a company's profile, the cases and a case's page, who may open them (signed out,
+wrong role, wrong agency, before reveal) and every action on a case (notice, its download in
+three languages, follow-up through planning, comment, outcome)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pytest
+from django.utils import timezone
+
+from backend.compliance import services
+from backend.compliance.models import CaseEvent, ComplianceCase
+from backend.inspections import services as inspections
+from backend.inspections.models import Operation
+from backend.planning.models import DueWork
+from tests.compliance.pages.conftest import signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scored(case, joint):
+    services.company_score_compute(company=joint.contractor)
+    return joint.contractor
+
+
+def urls(case, company):
+    return [
+        "/compliance/",
+        f"/compliance/companies/{company.uuid}/",
+        "/compliance/cases/",
+        f"/compliance/cases/{case.uuid}/",
+        f"/compliance/cases/{case.uuid}/notice/zh-hant/",
+    ]
+
+
+def test_signed_out_is_sent_to_sign_in(case, scored, client):
+    for url in urls(case, scored):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/sign-in/"), url
+    response = client.post(f"/compliance/cases/{case.uuid}/notice/")
+    assert response.status_code == 302 and ComplianceCase.objects.get().status == "open"
+
+
+@pytest.mark.parametrize("persona", ["paula", "vera", "andy", "tina"])
+def test_other_roles_get_404(persona, case, scored, client, request):
+    signed_in(client, request.getfixturevalue(persona))
+    for url in urls(case, scored):
+        assert client.get(url).status_code == 404, url
+    for action in ("notice/", "follow-up/", "comment/", "outcome/"):
+        assert client.post(f"/compliance/cases/{case.uuid}/{action}").status_code == 404
+    assert ComplianceCase.objects.get().status == "open"
+
+
+def test_another_agencys_reviewer_sees_no_case_of_it(case, scored, percy, client):
+    signed_in(client, percy)
+    assert client.get(f"/compliance/cases/{case.uuid}/").status_code == 404
+    assert client.get(f"/compliance/cases/{case.uuid}/notice/en/").status_code == 404
+    assert client.post(f"/compliance/cases/{case.uuid}/notice/").status_code == 404
+    assert case.short_ref not in client.get("/compliance/cases/").content.decode()
+    profile = client.get(f"/compliance/companies/{scored.uuid}/").content.decode()
+    assert case.short_ref not in profile
+    register = client.get("/compliance/").content.decode()
+    assert "Lucky Build Ltd" in register  # scores are every reviewer's; the case count is not
+    assert re.search(r'<span class="badge warn">1</span>', register) is None
+    assert ComplianceCase.objects.get().status == "open"
+
+
+def test_register_lists_the_score_with_its_factors_and_filters(case, scored, carol, client):
+    signed_in(client, carol)
+    page = client.get("/compliance/").content.decode()
+    assert "Lucky Build Ltd" in page and f"/compliance/companies/{scored.uuid}/" in page
+    assert '<span class="badge warn">1</span>' in page  # one open case of Carol's agency
+    assert "Lucky Build Ltd" not in client.get("/compliance/?kind=employment_agency").content.decode()
+    assert "Lucky Build Ltd" in client.get("/compliance/?q=lucky").content.decode()
+    assert "Lucky Build Ltd" in client.get("/compliance/?open_cases=on").content.decode()
+
+
+def test_company_profile_has_score_history_as_chart_and_table_and_its_inspections(
+    case, scored, joint, carol, paula, client
+):
+    services.company_score_compute(company=joint.contractor)
+    now = timezone.now()
+    sealed = inspections.operation_create(
+        actor=None,
+        name="Sealed raid",
+        lead_agency=carol.agency,
+        agencies=[carol.agency],
+        planners=[paula],
+        reveal_at=now + dt.timedelta(hours=5),
+        starts_at=now + dt.timedelta(hours=6),
+        ends_at=now + dt.timedelta(hours=9),
+        status=Operation.Status.PUBLISHED,
+    )
+    inspections.inspection_issue(
+        actor=None,
+        site=joint.site,
+        category="employment_agency",
+        template_version=joint.construction_version,
+        planned_start=now + dt.timedelta(hours=6),
+        planned_end=now + dt.timedelta(hours=8),
+        operation=sealed,
+    )
+    signed_in(client, carol)
+    page = client.get(f"/compliance/companies/{scored.uuid}/").content.decode()
+    chart = json.loads(re.search(r'id="score-chart-data"[^>]*>(.*?)</script>', page).group(1))
+    assert len(chart["values"]) == 2 and all(0 <= v <= 100 for v in chart["values"])
+    assert page.count('<td class="num">') >= 2  # the same figures in the table
+    assert case.short_ref in page
+    history = page.split('id="insp-h"')[1]
+    assert history.count("<tr><td>") == 1  # the joint visit; the sealed raid's is not there yet
+
+
+def test_cases_list_shows_deadlines_and_overdue(case, carol, client):
+    services.case_notice_issue(user=carol.user, case=case)
+    ComplianceCase.objects.filter(pk=case.pk).update(deadline=timezone.localdate() - dt.timedelta(days=1))
+    signed_in(client, carol)
+    page = client.get("/compliance/cases/").content.decode()
+    assert case.short_ref in page and "overdue" in page
+    assert case.short_ref not in client.get("/compliance/cases/?status=closed").content.decode()
+
+
+def test_issue_the_notice_and_download_it_in_three_languages(case, carol, client):
+    signed_in(client, carol)
+    page = client.get(f"/compliance/cases/{case.uuid}/").content.decode()
+    assert "Failed items it will carry" in page and "V-12" in page
+    response = client.post(
+        f"/compliance/cases/{case.uuid}/notice/", {"notice-reason": ""}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200 and "Notice issued" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == "notice_issued" and case.deadline is not None
+    again = client.post(f"/compliance/cases/{case.uuid}/notice/", {}, HTTP_HX_REQUEST="true")
+    assert again.status_code == 409 and "already issued" in again.content.decode()
+    for lang, word in (
+        ("en", "Lucky Build Ltd"),
+        ("zh-hant", "幸運建築有限公司"),
+        ("pt", "Construções Sorte"),
+    ):
+        notice = client.get(f"/compliance/cases/{case.uuid}/notice/{lang}/")
+        assert notice.status_code == 200
+        assert notice["Content-Disposition"] == f'attachment; filename="notice-{case.short_ref}-{lang}.html"'
+        assert word in notice.content.decode()
+    assert client.get(f"/compliance/cases/{case.uuid}/notice/fr/").status_code == 404
+
+
+def test_follow_up_is_requested_through_planning_with_the_failed_items(case, carol, client):
+    signed_in(client, carol)
+    early = client.post(f"/compliance/cases/{case.uuid}/follow-up/", HTTP_HX_REQUEST="true")
+    assert early.status_code == 409 and not DueWork.objects.exists()
+    services.case_notice_issue(user=carol.user, case=case)
+    response = client.post(f"/compliance/cases/{case.uuid}/follow-up/")
+    assert response.status_code == 302
+    due = DueWork.objects.get()
+    assert due.site == case.site and due.reason == DueWork.Reason.FOLLOW_UP
+    assert {item["violation_code"] for item in due.carry_items} == {"V-02", "V-04", "V-12"}
+    case.refresh_from_db()
+    assert case.status == "follow_up" and case.follow_up == due
+    client.post(f"/compliance/cases/{case.uuid}/follow-up/")
+    assert DueWork.objects.count() == 1
+
+
+def test_comment_and_outcome(case, carol, client):
+    signed_in(client, carol)
+    url = f"/compliance/cases/{case.uuid}/"
+    assert client.post(url + "comment/", {"comment-text": " "}).status_code == 400
+    client.post(url + "comment/", {"comment-text": "Called the site manager."})
+    assert CaseEvent.objects.filter(case=case, kind="comment", reason="Called the site manager.").exists()
+    refused = client.post(
+        url + "outcome/", {"outcome-outcome": "penalty", "outcome-reason": "Repeat."}, HTTP_HX_REQUEST="true"
+    )
+    assert refused.status_code == 400 and "positive amount" in refused.content.decode()
+    done = client.post(
+        url + "outcome/",
+        {"outcome-outcome": "penalty", "outcome-reason": "Repeat.", "outcome-penalty_amount": "5000"},
+    )
+    assert done.status_code == 302
+    case.refresh_from_db()
+    assert case.status == "closed" and case.outcome == "penalty" and str(case.penalty_amount) == "5000.00"
+    page = client.get(url).content.decode()
+    assert "Decide the outcome" not in page and "Outcome recorded" in page

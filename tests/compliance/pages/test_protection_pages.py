@@ -1,0 +1,101 @@
+"""Victim protection's pages over HTTP: the victim-protection role alone opens them (nobody
+else sees the pages, their links or counts); the person's details are shown only on an explicit
+POST, never cached, and every showing is in the audit log; services and status are recorded."""
+
+from __future__ import annotations
+
+import pytest
+
+from backend.audit.models import AuditEntry
+from backend.compliance.models import ProtectionService, Referral
+from tests.compliance.pages.conftest import signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+def reads(referral):
+    return AuditEntry.objects.filter(verb="victim_details_get", object_id=str(referral.uuid))
+
+
+def test_signed_out_is_sent_to_sign_in(referral, client):
+    for url in ("/protection/", f"/protection/{referral.uuid}/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
+    response = client.post(f"/protection/{referral.uuid}/person/")
+    assert response.status_code == 302 and not reads(referral).exists()
+
+
+@pytest.mark.parametrize("persona", ["percy", "carol", "paula", "andy", "tina"])
+def test_nobody_else_sees_the_pages_their_links_or_counts(persona, referral, client, request):
+    """Percy is a reviewer of the referring agency (PSP): the API shows him the coded referral,
+    the console's protection pages do not exist for him."""
+    signed_in(client, request.getfixturevalue(persona))
+    assert client.get("/protection/").status_code == 404
+    assert client.get(f"/protection/{referral.uuid}/").status_code == 404
+    assert client.post(f"/protection/{referral.uuid}/person/").status_code == 404
+    assert client.post(f"/protection/{referral.uuid}/services/", {}).status_code == 404
+    assert client.post(f"/protection/{referral.uuid}/update/", {}).status_code == 404
+    home = client.get("/").content.decode()
+    assert "/protection/" not in home and "Referrals" not in home
+    assert not reads(referral).exists() and not ProtectionService.objects.exists()
+
+
+def test_queue_lists_referrals_with_urgency_and_filters(referral, vera, client):
+    signed_in(client, vera)
+    home = client.get("/").content.decode()
+    assert "/protection/" in home
+    page = client.get("/protection/").content.decode()
+    assert str(referral.uuid)[:8] in page and "Cotai Tower B" in page
+    assert "P-1 red jacket" not in page  # coded fields only in the list
+    assert str(referral.uuid)[:8] not in client.get("/protection/?status=closed").content.decode()
+
+
+def test_details_are_hidden_until_shown_and_each_showing_is_audited(referral, vera, client):
+    signed_in(client, vera)
+    page = client.get(f"/protection/{referral.uuid}/").content.decode()
+    assert "P-1 red jacket" not in page and "Show the personal details" in page
+    assert not reads(referral).exists()
+    assert client.get(f"/protection/{referral.uuid}/person/").status_code == 405
+    for n in (1, 2):
+        shown = client.post(f"/protection/{referral.uuid}/person/", HTTP_HX_REQUEST="true")
+        assert shown.status_code == 200 and "P-1 red jacket" in shown.content.decode()
+        assert "no-store" in shown["Cache-Control"]
+        assert reads(referral).count() == n
+    entry = reads(referral).first()
+    assert entry.actor_id == vera.user.pk and entry.action == AuditEntry.Action.READ
+
+
+def test_record_a_service_and_update_the_referral(referral, vera, client):
+    signed_in(client, vera)
+    url = f"/protection/{referral.uuid}/"
+    refused = client.post(
+        url + "services/",
+        {
+            "service-kind": "shelter",
+            "service-provider_kind": "ngo",
+            "service-provider_name": "Good Shepherd Centre",
+            "service-started_on": "2026-03-10",
+            "service-ended_on": "2026-03-01",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert refused.status_code == 400 and "The end comes before the start." in refused.content.decode()
+    assert not ProtectionService.objects.exists()
+    done = client.post(
+        url + "services/",
+        {
+            "service-kind": "shelter",
+            "service-provider_kind": "ngo",
+            "service-provider_name": "Good Shepherd Centre",
+            "service-started_on": "2026-03-10",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert done.status_code == 200 and "Good Shepherd Centre" in done.content.decode()
+    service = ProtectionService.objects.get()
+    assert service.referral == referral and service.recorded_by == vera.user
+    client.post(
+        url + "update/", {"update-status": "acknowledged", "update-assessment": "pending", "update-sex": "F"}
+    )
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.ACKNOWLEDGED and referral.sex == "F"
