@@ -14,6 +14,7 @@ handler500 = "backend.core.errors.api_aware_500"
 
 urlpatterns = [
     path("", include("backend.console.urls")),
+    path("statistics/", include("backend.reporting.pages_urls")),
     path("", include("backend.compliance.pages_urls")),
     path("healthz", healthz, name="healthz"),
     path("planning/", include("scheduler.pages_urls")),

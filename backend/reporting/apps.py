@@ -16,3 +16,30 @@ class ReportingConfig(AppConfig):
         # after commit, so every change that moves a counted figure refreshes its days.
         register_findings_hook(rollups_enqueue_for_submission)
         register_review_hook(rollups_enqueue_for_review)
+
+        from backend.console import nav
+
+        analysts = {"analyst", "administrator"}
+        nav.register(
+            label=_("Dashboard"),
+            url_name="reporting:dashboard",
+            roles=analysts,
+            description=_("The indicators by period, agency, category and parish, with charts and a map."),
+            order=60,
+        )
+        nav.register(
+            label=_("Breakdowns"),
+            url_name="reporting:breakdown",
+            roles=analysts,
+            description=_("Any measure by the dimensions you choose, as a table and a chart; CSV and XLSX."),
+            order=61,
+        )
+        nav.register(
+            label=_("Yearly report"),
+            url_name="reporting:report-index",
+            roles=analysts,
+            description=_(
+                "The report in three languages, as a page and as PDF; publications and corrections."
+            ),
+            order=62,
+        )

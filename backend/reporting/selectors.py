@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from backend.core.access import principal_for
 from backend.core.errors import Forbidden
-from backend.registry.models import Role
+from backend.registry.models import Agency, Role
+from backend.reporting.models import PublishedReport
 from backend.reporting.report import Figure, report_figures
 from backend.reporting.statistics import MEASURES, SOURCES, Query, Result, aggregate, suppress, validate
 
@@ -95,3 +96,20 @@ def report_read(*, user: Any, year_from: int, year_to: int) -> list[Figure]:
     if not statistics_access(user=user).full:
         raise StatisticsForbidden(str(_("The report is for analysts and administrators.")))
     return report_figures(year_from=year_from, year_to=year_to)
+
+
+def statistics_agency_choices(*, user: Any) -> list[tuple[str, str]]:
+    """The agencies whose figures ``user`` may filter by, as (code, name): every agency for a full
+    reader, their own for a scoped one (another agency's figures would come back empty)."""
+    access = statistics_access(user=user)
+    agencies = Agency.objects.order_by("code")
+    if not access.full:
+        agencies = agencies.filter(pk=access.agency_id)
+    return [(agency.code, agency.name) for agency in agencies]
+
+
+def report_publication_list(*, user: Any) -> list[PublishedReport]:
+    """The published reports, latest period first (analysts and administrators)."""
+    if not statistics_access(user=user).full:
+        raise StatisticsForbidden(str(_("The report is for analysts and administrators.")))
+    return list(PublishedReport.objects.select_related("published_by"))

@@ -1,0 +1,645 @@
+"""The analysts' console: the dashboard of the indicators, ad-hoc breakdowns with their downloads,
+and the yearly report with its publications.
+
+Every figure on these pages is read through ``selectors.statistics_aggregate`` from parameters
+parsed by ``statistics.query_from_params``, exactly as the statistics API reads them, so a page
+and the API asked the same question give the same numbers (each panel links to its API query).
+What is left here is presentation: which questions a panel asks, and laying rows out as a table.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import push_url
+
+from backend.console.access import console_page
+from backend.core.errors import DomainError
+from backend.reporting import exports, selectors, services
+from backend.reporting.report import SECTIONS
+from backend.reporting.statistics import (
+    DISTINCT_MEASURES,
+    MEASURES,
+    SOURCES,
+    TIME_DIMENSIONS,
+    Result,
+    query_from_params,
+    value_labels,
+)
+
+ROLES = ("analyst", "administrator")
+LANGUAGES = {"en": "English", "zh-hant": "繁體中文", "pt": "Português"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PARISHES_FILE = Path(__file__).parent / "data" / "parishes.json"
+CHART_ROW_LIMIT = 60  # beyond this a bar chart says nothing a table does not say better
+
+
+def _page(view: Any) -> Any:
+    return console_page(*ROLES)(view)
+
+
+@cache
+def _parish_centres() -> dict[str, tuple[float, float]]:
+    parishes = json.loads(PARISHES_FILE.read_text(encoding="utf-8"))["parishes"]
+    return {p["id"]: (p["lat"], p["lon"]) for p in parishes}
+
+
+def api_url(params: dict[str, str] | QueryDict) -> str:
+    """The statistics API's URL for the same question."""
+    query = params.urlencode() if isinstance(params, QueryDict) else urlencode(params)
+    return f"{reverse('statistics-query')}?{query}"
+
+
+def _errors(error: DomainError) -> list[str]:
+    if not error.errors:
+        return [error.detail]
+    return [f"{name}: {message}" for name, texts in error.errors.items() for message in texts]
+
+
+# --- Laying a result out as a table --------------------------------------------------------------
+
+
+@dataclass
+class Pivot:
+    """One measure of a result as rows × (at most one) column dimension."""
+
+    measure: str
+    label: str
+    unit: str
+    row_dims: list[dict[str, str]]
+    column_dim: dict[str, str] | None
+    columns: list[dict[str, Any]] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    column_totals: list[int | None] = field(default_factory=list)
+    total: int | None = None
+    adds_up: bool = True  # distinct counts (sites, companies, persons) do not add up across groups
+
+    @property
+    def width(self) -> int:
+        """Columns of the table."""
+        if not self.column_dim:
+            return len(self.row_dims) + 1
+        return len(self.row_dims) + len(self.columns) + (1 if self.adds_up else 0)
+
+
+def _label(labels: dict[str, dict[str, str]], dim: str, value: Any) -> str:
+    if value is None:
+        return _("not recorded")
+    return labels.get(dim, {}).get(str(value), str(value))
+
+
+def _sum(values: list[int | None]) -> int | None:
+    """A total of cells, unless one is suppressed (it could then be worked out by subtraction)."""
+    return None if any(v is None for v in values) else sum(v for v in values if v is not None)
+
+
+def pivot(result: Result, rows: list[str], column: str | None, measure: str) -> Pivot:
+    labels = value_labels(result.source, [*rows, *([column] if column else [])])
+    dims = SOURCES[result.source].dimensions
+    out = Pivot(
+        measure=measure,
+        label=str(MEASURES[measure].label),
+        unit=str(MEASURES[measure].unit),
+        row_dims=[{"id": d, "label": str(dims[d].label)} for d in rows],
+        column_dim={"id": column, "label": str(dims[column].label)} if column else None,
+        total=result.totals.get(measure),
+        adds_up=measure not in DISTINCT_MEASURES,
+    )
+    column_values: dict[Any, None] = {}  # insertion-ordered sets
+    row_keys: dict[tuple[Any, ...], None] = {}
+    cells: dict[tuple[tuple[Any, ...], Any], int | None] = {}
+    for row in result.rows:
+        key = tuple(row[d] for d in rows)
+        col = row[column] if column else None
+        row_keys.setdefault(key)
+        if column:
+            column_values.setdefault(col)
+        cells[(key, col)] = row[measure]
+    ordered_columns = sorted(column_values, key=lambda v: (v is None, str(v)))
+    out.columns = (
+        [{"value": v, "label": _label(labels, column, v)} for v in ordered_columns] if column else []
+    )
+    for key in row_keys:
+        values = [cells.get((key, c), 0) for c in ordered_columns] if column else [cells.get((key, None), 0)]
+        out.rows.append(
+            {
+                "values": list(key),
+                "labels": [_label(labels, d, v) for d, v in zip(rows, key, strict=True)],
+                "cells": values,
+                "total": _sum(values) if column and out.adds_up else None,
+            }
+        )
+    if column and out.adds_up:
+        out.column_totals = [_sum([r["cells"][i] for r in out.rows]) for i in range(len(ordered_columns))]
+    return out
+
+
+def chart_data(table: Pivot) -> dict[str, Any] | None:
+    """Chart.js's labels and datasets for a table (None when there are too many rows to chart)."""
+    if not table.rows or len(table.rows) > CHART_ROW_LIMIT:
+        return None
+    labels = [" · ".join(r["labels"]) for r in table.rows]
+    if table.column_dim:
+        datasets = [
+            {"label": c["label"], "data": [r["cells"][i] for r in table.rows]}
+            for i, c in enumerate(table.columns)
+        ]
+    else:
+        datasets = [{"label": table.label, "data": [r["cells"][0] for r in table.rows]}]
+    return {"labels": labels, "datasets": datasets, "stacked": bool(table.column_dim), "unit": table.unit}
+
+
+# --- Dashboard -----------------------------------------------------------------------------------
+
+DASHBOARD_FILTERS = ("agency", "category", "parish")
+INSPECTION_KPIS = ("inspections", "inspections_no_access", "sites_inspected", "companies_inspected")
+FINDING_KPIS = ("findings", "findings_awaiting_review", "potential_victims")
+
+
+def dashboard_filters(params: QueryDict) -> dict[str, str]:
+    return {name: params.get(name, "").strip() for name in ("from", "to", *DASHBOARD_FILTERS)}
+
+
+def dashboard_queries(filters: dict[str, str]) -> dict[str, dict[str, str]]:
+    """The statistics API questions each panel of the dashboard asks, as the API's parameters.
+    Findings have no parish: with a parish chosen, their panels are left out, not unfiltered."""
+    period = {k: filters[k] for k in ("from", "to") if filters[k]}
+    on_inspections = {**period, **{k: filters[k] for k in DASHBOARD_FILTERS if filters[k]}}
+    on_findings = {**period, **{k: filters[k] for k in ("agency", "category") if filters[k]}}
+    same_year = bool(filters["from"] and filters["to"] and filters["from"][:4] == filters["to"][:4])
+    time = "month" if same_year else "year"
+    queries = {
+        "inspection_kpis": {"measure": ",".join(INSPECTION_KPIS), **on_inspections},
+        "inspections_over_time": {"measure": "inspections", "by": f"{time},category", **on_inspections},
+        "parishes": {"measure": "inspections", "by": "parish", **on_inspections},
+    }
+    if not filters["parish"]:
+        queries["finding_kpis"] = {"measure": ",".join(FINDING_KPIS), **on_findings}
+        queries["findings_over_time"] = {"measure": "findings", "by": f"{time},severity", **on_findings}
+    return queries
+
+
+def _ask(request: HttpRequest, params: dict[str, str]) -> Result:
+    return selectors.statistics_aggregate(user=request.user, query=query_from_params(params))
+
+
+def _year_choices() -> list[int]:
+    this_year = timezone.localdate().year
+    return list(range(this_year, this_year - 12, -1))
+
+
+def _period_label(filters: dict[str, str]) -> str:
+    if filters["from"] and filters["to"]:
+        return _("%(start)s to %(end)s") % {"start": filters["from"], "end": filters["to"]}
+    if filters["from"]:
+        return _("from %(start)s") % {"start": filters["from"]}
+    if filters["to"]:
+        return _("up to %(end)s") % {"end": filters["to"]}
+    return _("all years recorded")
+
+
+@_page
+def dashboard(request: HttpRequest) -> HttpResponse:
+    filters = dashboard_filters(request.GET)
+    queries = dashboard_queries(filters)
+    context: dict[str, Any] = {
+        "filters": filters,
+        "years": _year_choices(),
+        "agencies": selectors.statistics_agency_choices(user=request.user),
+        "categories": SOURCES["inspections"].dimensions["category"].choices.items(),  # type: ignore[union-attr]
+        "parishes": SOURCES["inspections"].dimensions["parish"].choices.items(),  # type: ignore[union-attr]
+        "period": _period_label(filters),
+        "api_urls": {name: api_url(params) for name, params in queries.items()},
+    }
+    status = 200
+    try:
+        results = {name: _ask(request, params) for name, params in queries.items()}
+    except DomainError as error:
+        context["errors"] = _errors(error)
+        status = 400
+    else:
+        context.update(_dashboard_panels(results))
+    template = (
+        "reporting/console/_dashboard_results.html" if request.htmx else "reporting/console/dashboard.html"
+    )
+    response = render(request, template, context, status=status)
+    if request.htmx and status == 200:
+        query = urlencode({k: v for k, v in filters.items() if v})
+        push_url(response, f"{request.path}?{query}" if query else request.path)
+    return response
+
+
+def _kpis(result: Result) -> list[dict[str, Any]]:
+    return [
+        {
+            "measure": m,
+            "label": str(MEASURES[m].label),
+            "definition": str(MEASURES[m].definition),
+            "value": result.totals[m],
+        }
+        for m in result.query.measures
+    ]
+
+
+def _dashboard_panels(results: dict[str, Result]) -> dict[str, Any]:
+    over_time = results["inspections_over_time"]
+    time_dim = over_time.query.by[0]
+    inspections_table = pivot(over_time, [time_dim], "category", "inspections")
+    parish_table = pivot(results["parishes"], ["parish"], None, "inspections")
+    centres = _parish_centres()
+    parish_points = [
+        {
+            "id": r["values"][0],
+            "label": r["labels"][0],
+            "value": r["cells"][0],
+            "centre": centres[r["values"][0]],
+        }
+        for r in parish_table.rows
+        if r["values"][0] in centres
+    ]
+    charts: dict[str, Any] = {
+        "inspections": chart_data(inspections_table),
+        "parishes": parish_points,
+    }
+    panels: dict[str, Any] = {
+        "kpis": _kpis(results["inspection_kpis"]),
+        "inspections_table": inspections_table,
+        "parish_table": parish_table,
+        "computed_from": sorted({r.used for r in results.values()}),
+    }
+    if "finding_kpis" in results:
+        panels["kpis"] += _kpis(results["finding_kpis"])
+        findings_table = pivot(results["findings_over_time"], [time_dim], "severity", "findings")
+        panels["findings_table"] = findings_table
+        charts["findings"] = chart_data(findings_table)
+    panels["charts"] = charts
+    return panels
+
+
+# --- Breakdowns ----------------------------------------------------------------------------------
+
+LAYOUT_PARAMETERS = ("rows", "columns")  # the page's own: the API's ``by`` is rows then columns
+DEFAULT_BREAKDOWN = {"measure": "inspections", "rows": "year", "columns": "category"}
+
+
+@dataclass
+class Breakdown:
+    measure: str
+    rows: list[str]
+    column: str | None
+    api_params: QueryDict
+    page_query: str
+
+
+def _split(params: QueryDict, name: str) -> list[str]:
+    return [v.strip() for raw in params.getlist(name) for v in raw.split(",") if v.strip()]
+
+
+def breakdown_from_params(params: QueryDict) -> Breakdown:
+    """The page's query string (the API's, with ``rows`` and ``columns`` for ``by``) read as
+    the API's parameters. Empty fields of the form (no period, no column) mean "none"."""
+    if not params:
+        params = QueryDict(urlencode(DEFAULT_BREAKDOWN))
+    rows = _split(params, "rows")
+    columns = _split(params, "columns")
+    api = QueryDict(mutable=True)
+    for name in params:
+        if name in LAYOUT_PARAMETERS:
+            continue
+        values = params.getlist(name)
+        if name in ("from", "to") and not any(v.strip() for v in values):
+            continue
+        api.setlist(name, values)
+    if rows or columns:
+        api["by"] = ",".join([*rows, *columns])
+    page = api.copy()
+    page.pop("by", None)
+    for name, values in (("rows", rows), ("columns", columns)):
+        if values:
+            page[name] = ",".join(values)
+    measures = _split(params, "measure")
+    return Breakdown(
+        measure=measures[0] if measures else "",
+        rows=rows,
+        column=columns[0] if len(columns) == 1 else None,
+        api_params=api,
+        page_query=page.urlencode(),
+    )
+
+
+def _keep_for_source(params: QueryDict) -> QueryDict:
+    """After the measure changed: drop the layout and filters the new measure's source lacks."""
+    measure = (_split(params, "measure") or [""])[0]
+    if measure not in MEASURES:
+        return params
+    dims = SOURCES[MEASURES[measure].source].dimensions
+    kept = QueryDict(mutable=True)
+    for name in params:
+        values = params.getlist(name)
+        if name in LAYOUT_PARAMETERS:
+            values = [",".join(v for v in _split(params, name) if v in dims)]
+        elif name not in ("measure", "from", "to") and name not in dims:
+            continue
+        kept.setlist(name, values)
+    if not _split(kept, "rows") and not _split(kept, "columns"):
+        kept["rows"] = "year"
+    return kept
+
+
+def _form_context(request: HttpRequest, breakdown: Breakdown) -> dict[str, Any]:
+    catalogue = selectors.statistics_catalogue(user=request.user)
+    groups: dict[str, dict[str, Any]] = {}
+    for measure in catalogue:
+        group = groups.setdefault(
+            measure["source"]["id"], {"label": measure["source"]["label"], "measures": []}
+        )
+        group["measures"].append(measure)
+    current = next((m for m in catalogue if m["id"] == breakdown.measure), catalogue[0])
+    agencies = selectors.statistics_agency_choices(user=request.user)
+    chosen = {name: set(_split(breakdown.api_params, name)) for name in breakdown.api_params}
+    filters = []
+    for dim in current["dimensions"]:
+        if dim["id"] in TIME_DIMENSIONS:
+            continue
+        if dim["values"]:
+            options = list(dim["values"].items())
+        elif dim["id"] == "agency" or "agenc" in dim["id"]:
+            options = [(code, f"{code} · {name}") for code, name in agencies]
+        else:
+            continue
+        values = chosen.get(dim["id"], set())
+        filters.append(
+            {
+                "id": dim["id"],
+                "label": dim["label"],
+                "options": [{"value": v, "label": label, "checked": v in values} for v, label in options],
+                "count": len(values),
+            }
+        )
+    return {
+        "measure_groups": list(groups.values()),
+        "current_measure": current,
+        "dimensions": current["dimensions"],
+        "row_choice": [*breakdown.rows, "", ""][:2],
+        "column_choice": breakdown.column or "",
+        "filter_fields": filters,
+        "period_from": breakdown.api_params.get("from", ""),
+        "period_to": breakdown.api_params.get("to", ""),
+        "years": _year_choices(),
+        "years_text": [str(year) for year in _year_choices()],
+    }
+
+
+@_page
+def breakdown(request: HttpRequest) -> HttpResponse:
+    params = request.GET
+    measure_changed = bool(request.htmx and request.htmx.trigger_name == "measure")
+    if measure_changed:
+        params = _keep_for_source(params)
+    spec = breakdown_from_params(params)
+    context: dict[str, Any] = {
+        "spec": spec,
+        "share_url": f"{request.path}?{spec.page_query}",
+        "api_url": api_url(spec.api_params),
+        "csv_url": f"{reverse('reporting:breakdown-download', args=['csv'])}?{spec.page_query}",
+        "xlsx_url": f"{reverse('reporting:breakdown-download', args=['xlsx'])}?{spec.page_query}",
+        "focus_measure": measure_changed,
+    }
+    status = 200
+    try:
+        result = selectors.statistics_aggregate(user=request.user, query=query_from_params(spec.api_params))
+    except DomainError as error:
+        context["errors"] = _errors(error)
+        status = 400
+    else:
+        tables = [pivot(result, spec.rows or [], spec.column, m) for m in result.query.measures]
+        if not spec.rows and spec.column:
+            tables = [pivot(result, [spec.column], None, m) for m in result.query.measures]
+        context.update(
+            {
+                "result": result,
+                "tables": tables,
+                "chart": chart_data(tables[0]) if tables and (spec.rows or spec.column) else None,
+                "definitions": [
+                    {"label": str(m.label), "definition": str(m.definition)} for m in result.measures
+                ],
+                "source_definition": str(SOURCES[result.source].definition),
+            }
+        )
+    context.update(_form_context(request, spec))
+    template = "reporting/console/_breakdown.html" if request.htmx else "reporting/console/breakdown.html"
+    response = render(request, template, context, status=status)
+    if request.htmx and status == 200:
+        push_url(response, context["share_url"])
+    return response
+
+
+@_page
+def breakdown_download(request: HttpRequest, extension: str) -> HttpResponse:
+    """The breakdown as the API's CSV or XLSX export (codes as values, definitions attached)."""
+    spec = breakdown_from_params(request.GET)
+    try:
+        result = selectors.statistics_aggregate(user=request.user, query=query_from_params(spec.api_params))
+    except DomainError as error:
+        return render(
+            request,
+            "reporting/console/breakdown.html",
+            {"spec": spec, "errors": _errors(error), **_form_context(request, spec)},
+            status=400,
+        )
+    by = "-".join(result.query.by) or "total"
+    filename = f"statistics-{'-'.join(result.query.measures)}-by-{by}.{extension}"
+    if extension == "csv":
+        response = HttpResponse(exports.result_csv(result), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(exports.result_xlsx(result), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- The yearly report ---------------------------------------------------------------------------
+
+
+def _years(year_from: int, year_to: int) -> tuple[int, int]:
+    if not 1900 < year_from <= year_to < 2200:
+        raise Http404
+    return year_from, year_to
+
+
+def _report_language(request: HttpRequest) -> str:
+    language = request.GET.get("lang") or translation.get_language() or "en"
+    if language not in LANGUAGES:
+        raise Http404
+    return language
+
+
+@_page
+def report_index(request: HttpRequest) -> HttpResponse:
+    if request.GET.get("from") and request.GET.get("to"):
+        try:
+            year_from, year_to = int(request.GET["from"]), int(request.GET["to"])
+        except ValueError:
+            year_from = year_to = 0
+        if 1900 < year_from <= year_to < 2200:
+            return redirect("reporting:report", year_from=year_from, year_to=year_to)
+        messages.error(request, _("Choose a first year that is not after the last."))
+    this_year = timezone.localdate().year
+    return render(
+        request,
+        "reporting/console/report_index.html",
+        {
+            "publications": selectors.report_publication_list(user=request.user),
+            "years": _year_choices(),
+            "default_from": this_year - 5,
+            "default_to": this_year - 1,
+        },
+    )
+
+
+# Each chart of the report, and the breakdown that gives its figures as a table.
+CHART_BREAKDOWNS = {
+    "chart_inspections_per_year": {"measure": "inspections", "rows": "year", "columns": "category"},
+    "chart_categories": {"measure": "inspections", "rows": "category"},
+    "chart_parish_map": {"measure": "inspections", "rows": "parish"},
+    "chart_hotline": {"measure": "calls", "rows": "year", "columns": "hotline"},
+}
+
+
+def _chart_image(drawing: Any) -> dict[str, str]:
+    """A report chart as an SVG image: as an <img> its own styles are its own, so the page's
+    strict style policy holds."""
+    from reportlab.graphics import renderSVG
+    from reportlab.graphics.shapes import String
+
+    svg = renderSVG.drawToString(drawing)
+    title = next((c.text for c in drawing.contents if isinstance(c, String)), "")
+    return {"src": "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(), "title": title}
+
+
+def _charts(year_from: int, year_to: int) -> dict[str, list[dict[str, str]]]:
+    from backend.reporting.render import CHARTS
+
+    period = {"from": str(year_from), "to": str(year_to)}
+    out: dict[str, list[dict[str, str]]] = {}
+    for section, builds in CHARTS.items():
+        for build in builds:
+            chart = _chart_image(build(year_from, year_to))
+            layout = CHART_BREAKDOWNS.get(build.__name__)
+            if layout:
+                chart["table_url"] = f"{reverse('reporting:breakdown')}?{urlencode({**layout, **period})}"
+            out.setdefault(section, []).append(chart)
+    return out
+
+
+def _display(value: Any) -> Any:
+    """A figure's value for the page: numbers as numbers, per-year lists as (year, value)."""
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return [(r.get("year"), next((v for k, v in r.items() if k != "year"), None)) for r in value]
+    return value
+
+
+@_page
+def report(request: HttpRequest, year_from: int, year_to: int) -> HttpResponse:
+    year_from, year_to = _years(year_from, year_to)
+    language = _report_language(request)
+    with translation.override(language):
+        figures = selectors.report_read(user=request.user, year_from=year_from, year_to=year_to)
+        charts = _charts(year_from, year_to)
+        sections = [
+            {
+                "id": key,
+                "title": str(title),
+                "figures": [
+                    {
+                        "figure": f,
+                        "value": _display(f.value),
+                        "current": _display(f.current),
+                        "difference": _display(f.difference),
+                    }
+                    for f in figures
+                    if f.section == key
+                ],
+                "charts": charts.get(key, []),
+            }
+            for key, title in SECTIONS.items()
+        ]
+        published = next(
+            (
+                p
+                for p in selectors.report_publication_list(user=request.user)
+                if (p.year_from, p.year_to) == (year_from, year_to)
+            ),
+            None,
+        )
+        article = render_to_string(
+            "reporting/console/_report_article.html",
+            {
+                "sections": sections,
+                "published": published,
+                "year_from": year_from,
+                "year_to": year_to,
+                "generated_at": timezone.localtime(),
+                "corrections": sum(1 for f in figures if f.changed),
+            },
+            request=request,
+        )
+    return render(
+        request,
+        "reporting/console/report.html",
+        {
+            "article": article,
+            "article_language": "zh-Hant" if language == "zh-hant" else language,
+            "language": language,
+            "languages": LANGUAGES.items(),
+            "year_from": year_from,
+            "year_to": year_to,
+            "published": published,
+        },
+    )
+
+
+@_page
+def report_pdf(request: HttpRequest, year_from: int, year_to: int) -> HttpResponse:
+    from backend.reporting.render import report_pdf as render_pdf
+
+    year_from, year_to = _years(year_from, year_to)
+    language = _report_language(request)
+    selectors.report_read(user=request.user, year_from=year_from, year_to=year_to)  # the access check
+    with translation.override(language):
+        data = render_pdf(year_from=year_from, year_to=year_to)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="report-{year_from}-{year_to}-{language}.pdf"'
+    return response
+
+
+@_page
+@require_POST
+def report_publish(request: HttpRequest, year_from: int, year_to: int) -> HttpResponse:
+    year_from, year_to = _years(year_from, year_to)
+    if not selectors.statistics_access(user=request.user).full:
+        raise Http404
+    try:
+        services.report_publish(year_from=year_from, year_to=year_to, actor=request.user, request=request)
+    except DomainError as error:
+        messages.error(request, error.detail)
+    else:
+        messages.success(
+            request,
+            _("The report %(start)s–%(end)s is published; later changes will show beside its figures.")
+            % {"start": year_from, "end": year_to},
+        )
+    return redirect("reporting:report", year_from=year_from, year_to=year_to)

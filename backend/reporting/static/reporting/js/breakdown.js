@@ -1,0 +1,11 @@
+// Breakdowns: draw the chart of the result after each load or change (htmx swaps #breakdown).
+(function () {
+  "use strict";
+  function drawChart() {
+    ReportingCharts.draw("chart-breakdown", ReportingCharts.readJson("breakdown-chart"));
+  }
+  document.addEventListener("DOMContentLoaded", drawChart);
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target && event.detail.target.id === "breakdown") drawChart();
+  });
+})();

@@ -1,0 +1,38 @@
+// Bar charts of the analysts' pages (Chart.js), drawn from JSON the page carries. Every chart
+// has a table with the same figures beside it; the chart is never the only way to read them.
+(function () {
+  "use strict";
+  // Colours distinguishable by most readers and dark enough on white (the table carries the values).
+  var PALETTE = ["#1f4e79", "#c55a11", "#548235", "#7030a0", "#8a6d00", "#2e75b6", "#6b6b6b", "#a4161a", "#0b6e6e", "#5c3d99"];
+  var charts = {};
+
+  function draw(canvasId, data) {
+    if (charts[canvasId]) { charts[canvasId].destroy(); delete charts[canvasId]; }
+    var canvas = document.getElementById(canvasId);
+    if (!canvas || !data || typeof Chart === "undefined") return null;
+    var locale = document.documentElement.lang || "en";
+    var datasets = data.datasets.map(function (set, index) {
+      return { label: set.label, data: set.data, backgroundColor: PALETTE[index % PALETTE.length], borderWidth: 0 };
+    });
+    charts[canvasId] = new Chart(canvas, {
+      type: "bar",
+      data: { labels: data.labels, datasets: datasets },
+      options: {
+        locale: locale,
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        scales: { x: { stacked: data.stacked }, y: { stacked: data.stacked, beginAtZero: true, title: { display: !!data.unit, text: data.unit } } },
+        plugins: { legend: { display: datasets.length > 1, position: "bottom" } }
+      }
+    });
+    return charts[canvasId];
+  }
+
+  function readJson(id) {
+    var element = document.getElementById(id);
+    return element ? JSON.parse(element.textContent) : null;
+  }
+
+  window.ReportingCharts = { draw: draw, readJson: readJson };
+})();
