@@ -26,6 +26,8 @@ OPERATION_NAME = "Demo joint operation"
 LOCAL = ZoneInfo("Asia/Macau")
 NIGHT_STARTS = dt.time(21, 0)  # the first visit; venues open from 18:00–22:00
 VISIT = dt.timedelta(minutes=45)
+MUSTER = dt.timedelta(minutes=30)  # the operation starts when its teams muster, before the first visit
+SEALED_UNTIL = dt.timedelta(hours=2)  # an operation is revealed two hours before it starts
 MORNING = dt.time(6, 0)  # before this, "tonight" is the night still running
 
 
@@ -117,7 +119,7 @@ def load_field_demo(*, now: dt.datetime | None = None, actor: Any = None) -> dic
         planner=planner,
         start=start,
         # Revealed: already now, and at the latest two hours before it starts.
-        reveal_at=min(now - dt.timedelta(minutes=5), start - dt.timedelta(hours=2)),
+        reveal_at=min(now - dt.timedelta(minutes=5), start - MUSTER - SEALED_UNTIL),
         team_name="Demo team A",
         members=[inspector, leader, *partners],
         leader=leader,
@@ -134,7 +136,7 @@ def load_field_demo(*, now: dt.datetime | None = None, actor: Any = None) -> dic
         agencies=agencies,
         planner=planner,
         start=start2,
-        reveal_at=start2 - dt.timedelta(hours=2),
+        reveal_at=start2 - MUSTER - SEALED_UNTIL,
         team_name="Demo team A (night 2)",
         members=[inspector, leader],
         leader=leader,
@@ -167,7 +169,7 @@ def _night(
         agencies=agencies,
         planners=[planner],
         reveal_at=reveal_at,
-        starts_at=start - dt.timedelta(minutes=30),  # muster half an hour before the first visit
+        starts_at=start - MUSTER,
         ends_at=start + dt.timedelta(hours=7),
         status=Operation.Status.PUBLISHED,
     )

@@ -1,0 +1,54 @@
+"""Tonight's demo operation, whatever the hour ``load_demo`` runs: its visits fall inside the
+venues' opening hours, it is revealed, and tomorrow night's stays sealed until two hours before."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from backend.demo.city import load_demo
+from backend.demo.field import LOCAL, OPERATION_NAME, load_field_demo, night_of
+from backend.inspections.models import Operation
+
+START = dt.date(2026, 1, 5)  # a Monday: the shifts run four weeks from here
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def small_city(tmp_path):
+    load_demo(seed=2, start=START, scale=0.1, logins_file=tmp_path / "logins.json")
+
+
+@pytest.mark.parametrize(
+    "local_now",
+    [
+        dt.datetime(2026, 1, 5, 2, 30),  # Monday, small hours: tonight is Sunday's night, still running
+        dt.datetime(2026, 1, 5, 14, 0),  # Monday afternoon: nightclubs are closed on Mondays
+        dt.datetime(2026, 1, 9, 19, 0),  # Friday evening, before the venues fill
+        dt.datetime(2026, 1, 10, 23, 40),  # Saturday, late: the night has begun
+    ],
+)
+def test_tonights_visits_are_inside_opening_hours_at_any_hour(small_city, local_now):
+    now = timezone.make_aware(local_now, LOCAL)
+    assert load_field_demo(now=now) == {"operations": 2, "inspections": 5}
+    tonight = Operation.objects.get(name=f"{OPERATION_NAME} – night 1")
+    sealed = Operation.objects.get(name=f"{OPERATION_NAME} – night 2 (sealed)")
+    night = night_of(now)
+    assert tonight.reveal_at <= now < sealed.reveal_at
+    assert sealed.reveal_at == sealed.starts_at - dt.timedelta(hours=2)
+    for operation, day in ((tonight, night), (sealed, night + dt.timedelta(days=1))):
+        for visit in operation.inspections.select_related("site"):
+            start = timezone.localtime(visit.planned_start, LOCAL)
+            assert start.date() == day and start.hour >= 20
+            assert visit.site.is_open_at(visit.planned_start)
+            assert visit.site.is_open_at(visit.planned_end - dt.timedelta(minutes=1))
+
+
+def test_the_field_demo_is_loaded_once(small_city):
+    now = timezone.make_aware(dt.datetime(2026, 1, 6, 12, 0), LOCAL)
+    assert load_field_demo(now=now)
+    assert load_field_demo(now=now) == {}
+    assert Operation.objects.filter(name__startswith=OPERATION_NAME).count() == 2
