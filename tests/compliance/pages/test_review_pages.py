@@ -225,3 +225,21 @@ def test_a_team_leader_reviews_their_teams_work_but_opens_no_case(joint, bob, cl
     findings = [str(f.uuid) for f in submission.findings.filter(competent_agency_code="DSAL")]
     response = client.post(f"/review/{submission.uuid}/open-case/", {"case-reason": "x", "finding": findings})
     assert response.status_code == 404 and not ComplianceCase.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("zh-hant", ["審核隊列", "本部門的發現", "已標記項目", "退回人員"]),
+        ("pt", ["Fila de revisão", "As constatações da sua entidade", "Itens assinalados", "Devolver ao agente"]),
+    ],
+)
+def test_pages_speak_the_readers_language(language, words, visit, carol, client):
+    signed_in(client, carol)
+    client.post("/i18n/setlang/", {"language": language, "next": "/"})
+    queue = client.get("/review/").content.decode()
+    page = client.get(f"/review/{visit.submission.uuid}/").content.decode()
+    assert words[0] in queue
+    for word in words[1:]:
+        assert word in page
+    assert "Your agency's findings" not in page and "Return to the officer" not in page
