@@ -83,7 +83,8 @@ def build(evening: dt.datetime) -> dict:
     )
     services.operation_targets_set(actor=None, operation=operation, sites=venues[:8], wave="W1")
     services.operation_targets_set(actor=None, operation=operation, sites=venues[8:], wave="W2")
-    return {"operation": str(operation.uuid)}
+    office = factories.site(kind="employment_agency", name_en="Night Jobs Agency")
+    return {"operation": str(operation.uuid), "office": str(office.uuid)}
 
 
 def drive(limit: int = 10) -> dict:
@@ -103,9 +104,24 @@ def drive(limit: int = 10) -> dict:
     assert started.status_code == 202, started.content
     job_url = f"/api/v1/planning/jobs/{started.json()['id']}/"
     samples = []
+    writes = []  # how long a write by the web process takes while the worker solves
     deadline = time.monotonic() + 240  # generous: the machine is shared
     while time.monotonic() < deadline:
         job = client.get(job_url).json()
+        if job["status"] == "running" and len(writes) < 3:
+            t0 = time.monotonic()
+            wrote = client.post(
+                "/api/v1/planning/due-work/",
+                {
+                    "site": ids["office"],
+                    "category": "employment_agency",
+                    "earliest": str(tomorrow),
+                    "latest": str(tomorrow),
+                    "note": f"while planning {len(writes)}",
+                },
+                format="json",
+            )
+            writes.append({"status": wrote.status_code, "seconds": round(time.monotonic() - t0, 3)})
         samples.append(
             {
                 "t": round(time.monotonic() - began, 2),
@@ -118,6 +134,7 @@ def drive(limit: int = 10) -> dict:
     plan = client.get(f"/api/v1/planning/operations/{ids['operation']}/plan/")
     return {
         "answered_seconds": answered,
+        "writes": writes,
         "samples": samples,
         "job": job,
         "plan_status": plan.status_code,

@@ -131,3 +131,61 @@ def test_a_planner_cannot_plan_another_agencys_routine_work(api, paula, city, pr
     from scheduler.models import Programme
 
     assert not Programme.objects.exists()
+
+
+def test_shifts_windows_and_due_dates_across_the_programmes_edges_plan_without_a_crash(
+    city, django_capture_on_commit_callbacks
+):
+    """The issue: `tw_early must be >= 0` when a shift began the evening before the first day."""
+    from scheduler import services
+    from scheduler.models import PlanningJob
+
+    lou, lee = city["dsal"]
+    dina = factories.officer("DSAL", username="dina", roles=("planner",))
+    first, last = MONDAY, MONDAY + dt.timedelta(days=1)
+    for officer in (lou, lee):
+        # 22:00 the day before the first day to 06:00 on it; 20:00 on the last day to 04:00 after it.
+        on_shift(
+            officer,
+            start=dt.datetime.combine(first - dt.timedelta(days=1), dt.time(22), tzinfo=MACAU),
+            hours=8,
+        )
+        on_shift(officer, start=dt.datetime.combine(last, dt.time(20), tzinfo=MACAU), hours=8)
+    bars = [
+        factories.site(
+            name_en=f"Night Bar {i}",
+            latitude=22.20 + i * 0.003,
+            longitude=113.545,
+            opening_hours=[(d, dt.time(21), dt.time(5)) for d in range(7)],  # across midnight
+        )
+        for i in range(3)
+    ]
+    for i, bar in enumerate(bars):
+        due_work_request(
+            actor=None,
+            site=bar,
+            agency=lou.agency,
+            category="prostitution_trafficking",
+            reason="routine",
+            earliest=first - dt.timedelta(days=3 + i),  # due since before the programme
+            latest=last + dt.timedelta(days=2),  # and after it
+        )
+    programme = services.programme_create(
+        actor=None,
+        planner=dina,
+        name="Nights",
+        agency=lou.agency,
+        start_date=first,
+        end_date=last,
+        officers=[lou, lee],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.planning_start(actor=None, programme=programme, time_limit_seconds=3)
+    job.refresh_from_db()
+    assert job.status == PlanningJob.Status.SUCCEEDED, job.error
+    assert job.evaluation["feasible"], job.evaluation["violations"]
+    stops = [s for r in job.plan["routes"] for s in r["stops"]]
+    assert stops, job.plan["unplanned"]
+    for r in job.plan["routes"]:
+        assert r["departure"] >= 0 and r["back"] <= 2 * 1440  # inside the horizon
+    assert all(u["detail"] for u in job.plan["unplanned"])

@@ -108,14 +108,20 @@ def test_a_night_operation_plans_in_a_real_worker_on_the_embedded_transport(fres
     out = driver.stdout.decode()
     assert driver.returncode == 0, (driver.stderr.decode()[-3000:], log[-3000:])
     result = json.loads(out.split("RESULT ", 1)[1])
-    print(json.dumps({k: result[k] for k in ("answered_seconds", "samples")}))  # figures for the record
+    print(
+        json.dumps({k: result[k] for k in ("answered_seconds", "writes", "samples")})
+    )  # figures for the record
     job, samples = result["job"], result["samples"]
 
     assert job["status"] == "succeeded", (job, log[-3000:])
-    assert result["answered_seconds"] < 5, "plan/start must answer at once, not after the solve"
+    # At once, not after the 10 s solve (the margin is for a shared, busy machine).
+    assert result["answered_seconds"] < 8, "plan/start must answer at once, not after the solve"
     running = [s for s in samples if s["status"] == "running"]
     assert len({s["progress"] for s in running}) >= 2, samples  # the bar moves while it runs
     assert any(s["best_objective"] is not None for s in running), samples
+    # The run holds no lock while it solves: the web process writes at once meanwhile.
+    assert len(result["writes"]) == 3 and all(w["status"] == 201 for w in result["writes"]), result["writes"]
+    assert max(w["seconds"] for w in result["writes"]) < 3, result["writes"]
     assert "scheduler.run_job" in log and "succeeded" in log  # the worker process did the work
     plan = result["plan"]
     stops = [s for r in plan["routes"] for s in r["stops"]]

@@ -1,0 +1,95 @@
+"""A team's briefing: the date, the muster point by name and address, each site's address,
+opening hours and contact, the officers with agency, rank and languages, the interpreter and
+search needs; the CSV with the same columns; teams numbered alike in URL and file name, with
+readable names."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+
+from backend.registry.models import Skill, Unit
+from scheduler import selectors, services
+from scheduler.models import PlanningJob
+
+
+@pytest.fixture
+def planned(operation, city):
+    Unit.objects.filter(pk=city["muster"].pk).update(name_en="PSP North Station", address="Rua Norte 12")
+    tagalog = Skill.objects.get_or_create(code="lang-tl", defaults={"name_en": "Tagalog"})[0]
+    city["dsal"][0].skills.add(tagalog)
+    target = operation.targets.get(site=city["venues"][0])
+    target.languages = ["tl"]
+    target.save()
+    job = PlanningJob.objects.create(operation=operation, time_limit_seconds=3)
+    job = services.planning_run(job_id=job.uuid)
+    assert job.status == "succeeded" and not job.plan["unplanned"], job.plan["unplanned"]
+    return job
+
+
+def test_the_briefing_holds_what_a_team_needs_on_the_night(planned):
+    number = next(
+        i for i, r in enumerate(planned.plan["routes"], start=1) if any(s["visit_id"] for s in r["stops"])
+    )
+    data = selectors.briefing(planned, number)
+    assert data["date"] == dt.date(2030, 3, 1) and data["subject"] == "Winter Precaution"
+    assert data["team"] == f"Team {number} (DSAL·PSP)"
+    assert (data["muster"]["name"], data["muster"]["address"]) == ("PSP North Station", "Rua Norte 12")
+    for stop in data["stops"]:
+        assert stop["address"] == "Rua de Teste 1" and stop["opening_hours"] == "18:00–04:00"
+        assert stop["start"].strftime("%H:%M") in ("19:00", "21:00")
+        assert stop["latitude"] and stop["longitude"]
+        assert stop["search"] is True  # the operation asks for a female officer in every team
+    agencies = {o["agency"] for o in data["officers"]}
+    assert agencies == {"PSP", "DSAL"} and all(o["rank"] for o in data["officers"])
+    assert sum(o["leader"] for o in data["officers"]) == 1
+
+
+def test_the_interpreter_need_and_the_officer_who_meets_it_are_shown(planned):
+    for number in range(1, len(planned.plan["routes"]) + 1):
+        data = selectors.briefing(planned, number)
+        if data["needs"]["interpreter"] == ["tl"]:
+            assert any("tl" in o["languages"] for o in data["officers"])
+            break
+    else:
+        pytest.fail("no team carries the Tagalog target")
+
+
+def test_the_csv_has_the_same_columns_and_the_same_number(api, paula, planned):
+    op = planned.operation
+    client = api.as_(paula)
+    response = client.get(f"/api/v1/planning/operations/{op.uuid}/plan/briefings/2/csv/")
+    assert response.status_code == 200
+    assert 'filename="briefing-team-2.csv"' in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    data = selectors.briefing(planned, 2)
+    assert len(rows) == len(data["stops"])
+    row = rows[0]
+    assert row["team"] == data["team"] and row["date"] == "2030-03-01"
+    assert row["muster_point"] == "PSP North Station" and row["muster_address"] == "Rua Norte 12"
+    assert row["address"] and row["opening_hours"] and row["start"] in ("19:00", "21:00")
+    assert "+" not in row["team"] and "PSP" in row["officers"] and "DSAL" in row["officers"]
+    assert client.get(f"/api/v1/planning/operations/{op.uuid}/plan/briefings/9/csv/").status_code == 404
+
+
+def test_plan_and_published_teams_have_readable_names(api, paula, planned):
+    view = selectors.plan_view(planned)
+    assert [r["team"] for r in view["routes"]] == ["Team 1 (DSAL·PSP)", "Team 2 (DSAL·PSP)"]
+    services.plan_publish(actor=paula.user, job=planned)
+    from backend.inspections.models import Team
+
+    names = sorted(Team.objects.values_list("name", flat=True))
+    assert names == ["Winter Precaution – Team 1 (DSAL·PSP)", "Winter Precaution – Team 2 (DSAL·PSP)"]
+
+
+def test_briefings_are_for_the_operations_planners_only(api, planned, alice):
+    from tests import factories
+
+    op = planned.operation
+    other = factories.officer("PSP", username="otto", roles=("planner",))
+    url = f"/api/v1/planning/operations/{op.uuid}/plan/briefings/1/csv/"
+    assert api.as_(other).get(url).status_code == 404
+    assert api.as_(alice).get(url).status_code == 403
