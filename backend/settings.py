@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "backend.reporting",
     "backend.demo",
     "mobile_api",
+    "mobile_api.field",  # the officers' offline web app at /field/
     "scheduler",
     "backend.accounts",
     "backend.console",  # last: its templates (404, sign-in) are looked up after the apps'
@@ -272,6 +273,10 @@ CACHES = {
 # --- Officers' API (mobile_api) ---------------------------------------------------------
 # Device tokens live this long; phones may stay offline for weeks, so the default is generous.
 MOBILE_TOKEN_TTL_DAYS = env_int("MOBILE_TOKEN_TTL_DAYS", 30, minimum=1, maximum=365)
+# The field app shrinks photos on the phone to this longest edge (pixels) and JPEG quality (%)
+# before upload: a full-size photo over a basement's weak signal would never arrive.
+FIELD_PHOTO_MAX_EDGE = env_int("FIELD_PHOTO_MAX_EDGE", 1600, minimum=320, maximum=8000)
+FIELD_PHOTO_QUALITY = env_int("FIELD_PHOTO_QUALITY", 85, minimum=30, maximum=100)
 # Scripts' tokens for the back-office API last this long unless their creator asks for less or more.
 API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 90, minimum=1, maximum=365)
 # Failed sign-ins allowed within the window before a 429: per account from one address, per

@@ -29,6 +29,7 @@ urlpatterns = [
     path("api/v1/", include("scheduler.urls")),
     path("api/v1/", include("backend.reporting.urls")),
     path("api/mobile/v1/", include("mobile_api.urls")),
+    path("field/", include("mobile_api.field.urls")),
 ]
 
 if settings.DEBUG:

@@ -26,11 +26,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.checklists import selectors as checklist_selectors
+from backend.checklists.services import parsed_definition
 from backend.core.errors import DomainError, InvalidInput, NotFound
 from backend.inspections import selectors, services
 from backend.inspections.models import Finding, Inspection, Submission
 from backend.registry.models import Officer
 from mobile_api.authentication import DeviceTokenAuthentication
+from mobile_api.logic import definition_logic
 
 BATCH_LIMIT = 200
 # The phone sends JSON, and bodies with nested objects can only be JSON: the schema offers that
@@ -221,6 +223,10 @@ class TemplateVersionApi(MobileApi):
                     "number": serializers.IntegerField(),
                     "status": serializers.CharField(),
                     "definition": serializers.JSONField(),
+                    "logic": serializers.JSONField(
+                        help_text="the definition's expressions parsed into trees (see mobile_api/logic.py), "
+                        "so a phone evaluates exactly what the server evaluates"
+                    ),
                 },
             ),
             304: None,
@@ -242,6 +248,7 @@ class TemplateVersionApi(MobileApi):
                     "number": version.number,
                     "status": version.status,
                     "definition": version.definition,
+                    "logic": definition_logic(parsed_definition(version)),
                 }
             )
         response["ETag"] = etag

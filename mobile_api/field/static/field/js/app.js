@@ -1,0 +1,463 @@
+// The field app: screens (sign-in, assignments with the route map, one assignment, a checklist,
+// the outbox), routed by the URL's hash so that a reload returns where the officer was.
+import * as api from "./api.js";
+import * as feed from "./feed.js";
+import { ChecklistForm } from "./form.js";
+import * as i18n from "./i18n.js";
+import { t } from "./i18n.js";
+import { attachmentRefs, Checklist } from "./logic.js";
+import * as outbox from "./outbox.js";
+import * as store from "./store.js";
+import { routeMap } from "./map.js";
+
+const CONFIG = JSON.parse(document.getElementById("field-config").textContent);
+const main = document.getElementById("main");
+const net = document.getElementById("net");
+const live = document.getElementById("live");
+let notice = null; // a message carried to the next screen
+
+const el = (tag, attrs = {}, ...children) => {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === "text") node.textContent = v;
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children) if (c) node.append(c);
+  return node;
+};
+
+function announce(text) {
+  live.textContent = "";
+  setTimeout(() => (live.textContent = text), 50);
+}
+
+const STATUS_BADGE = { draft: "muted", queued: "warn", sending: "warn", sent: "warn", complete: "ok", refused: "danger" };
+
+function badge(status) {
+  return el("span", { class: `badge ${STATUS_BADGE[status] || "muted"}`, "data-status": status, text: t(`status_${status}`) });
+}
+
+// ------------------------------------------------------------------ chrome
+
+function updateNet() {
+  net.textContent = navigator.onLine ? t("online") : t("offline");
+}
+
+async function header() {
+  document.getElementById("app-title").textContent = t("app_name");
+  updateNet();
+}
+
+function languagePicker() {
+  const select = el("select", { id: "language", onchange: async (e) => {
+    await i18n.set(e.target.value);
+    await header();
+    render();
+  } });
+  for (const [code, name] of i18n.LANGUAGES) {
+    const option = el("option", { value: code, lang: code === "zh-hant" ? "zh-Hant" : code, text: name });
+    if (code === i18n.language()) option.selected = true;
+    select.append(option);
+  }
+  return el("div", { class: "field" }, el("label", { for: "language", text: t("language") }), select);
+}
+
+function screen(title, ...children) {
+  main.replaceChildren(el("h2", { id: "screen-title", text: title }));
+  if (notice) {
+    main.append(el("p", { class: `notice ${notice.kind || ""}`, role: "status", text: notice.text }));
+    notice = null;
+  }
+  for (const c of children) if (c) main.append(c);
+  main.focus({ preventScroll: true });
+  window.scrollTo(0, 0);
+}
+
+// ------------------------------------------------------------------ sign-in
+
+function signInScreen() {
+  const error = el("p", { class: "notice danger", role: "alert", hidden: true });
+  const form = el("form", { class: "card", novalidate: true });
+  const field = (id, label, attrs) => el("div", { class: "field" }, el("label", { for: id, text: label }), el("input", { id, name: id, ...attrs }));
+  form.append(
+    error,
+    field("username", t("username"), { type: "text", autocomplete: "username", autocapitalize: "none", required: true }),
+    field("password", t("password"), { type: "password", autocomplete: "current-password", required: true }),
+    field("device_name", t("device_name"), { type: "text", value: "Field app", required: true }),
+    el("button", { type: "submit", class: "primary", text: t("sign_in") }),
+  );
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    error.hidden = true;
+    const data = Object.fromEntries(new FormData(form));
+    let deviceId = await store.get("kv", "device_id");
+    if (!deviceId) {
+      deviceId = crypto.randomUUID();
+      await store.put("kv", deviceId, "device_id");
+    }
+    let response;
+    try {
+      response = await api.request("POST", "auth/sign-in/", { json: { ...data, device_id: deviceId }, auth: false });
+    } catch {
+      error.textContent = t("sign_in_offline");
+      error.hidden = false;
+      return;
+    }
+    if (response.status !== 201) {
+      error.textContent = response.status === 429 ? t("sign_in_throttled", { seconds: api.retryAfter(response) ?? 60 }) : t("sign_in_failed");
+      error.hidden = false;
+      return;
+    }
+    const previous = await store.get("kv", "officer");
+    if (previous && previous.id !== response.data.officer.id) {
+      // Another officer's assignments must not show; their unsent work stays for their sign-in.
+      await store.clear("assignments");
+      await store.del("kv", "cursor");
+    }
+    await store.put("kv", response.data.token, "token");
+    await store.put("kv", response.data.officer, "officer");
+    location.hash = "#/";
+    await outbox.sync();
+    render();
+  });
+  screen(t("sign_in_title"), languagePicker(), form);
+}
+
+// ------------------------------------------------------------------ home: assignments, map, outbox
+
+function windowText(a) {
+  return `${i18n.time(a.window_start)} – ${i18n.time(a.window_end, false)}`;
+}
+
+function hoursText(site) {
+  if (!site.opening_hours || !site.opening_hours.length) return t("closed_all_day");
+  return site.opening_hours.map((h) => `${i18n.weekday(h.weekday)} ${h.opens}–${h.closes}`).join(", ");
+}
+
+async function workList(filter = () => true) {
+  const items = (await store.all("work")).filter(filter).sort((a, b) => (b.updated_at || "").localeCompare(a.updated_at || ""));
+  const assignments = new Map((await store.all("assignments")).map((a) => [a.id, a]));
+  const list = el("ul", { class: "plain", id: "outbox-list" });
+  for (const item of items) {
+    const assignment = assignments.get(item.inspection);
+    const where = assignment ? i18n.siteName(assignment.site) : "";
+    const parts = [el("strong", { text: `${item.title ? i18n.pick(item.title) : item.template_code} · ${where}` }), document.createTextNode(" "), badge(item.status)];
+    const details = el("p", { class: "muted" });
+    if (item.result) {
+      const declared = item.payload.attachments.length;
+      details.textContent = `${t("findings_n", { count: item.result.findings.length })} · ${t("files_n", { sent: (item.uploaded || []).length, total: declared })}`;
+    }
+    if (item.status === "refused") details.textContent = problemText(item.problem);
+    const open = el("a", { class: "button", href: `#/w/${item.id}`, text: t("open") });
+    list.append(el("li", { class: "card work", "data-id": item.id }, el("p", {}, ...parts), details, open));
+  }
+  if (!items.length) list.append(el("li", { class: "muted", text: t("outbox_empty") }));
+  return list;
+}
+
+function problemText(problem) {
+  if (!problem) return "";
+  const code = problem.code;
+  if (code === "stale_revision") return t("stale_revision");
+  if (code === "submission_conflict") return t("conflict");
+  if (code === "submission_deleted") return t("deleted");
+  if (code === "template_version_unknown") return t("version_unknown");
+  return t("refused_general", { message: problem.detail || problem.title || code });
+}
+
+async function syncBar() {
+  const syncedAt = await store.get("kv", "synced_at");
+  const button = el("button", { type: "button", class: "primary", id: "sync", text: t("sync_now"), onclick: async () => {
+    button.disabled = true;
+    button.textContent = t("syncing");
+    await outbox.sync();
+    render();
+  } });
+  const officer = await store.get("kv", "officer");
+  const pending = await outbox.pendingCount();
+  const signOut = el("button", { type: "button", class: "danger", id: "sign-out", text: t("sign_out"), onclick: async () => {
+    const unsent = await outbox.pendingCount() + (await store.all("work")).filter((w) => w.status === "draft" || w.status === "refused").length;
+    if (unsent && !signOut.dataset.confirm) {
+      signOut.dataset.confirm = "1";
+      signOut.textContent = t("sign_out_discard", { count: unsent });
+      announce(t("sign_out_unsent", { count: unsent }));
+      return;
+    }
+    try {
+      await api.request("POST", "auth/sign-out/");
+    } catch {
+      // Offline: the token dies with the data below; an administrator can revoke the device too.
+    }
+    await store.wipe();
+    location.hash = "#/";
+    render();
+  } });
+  return el("div", { class: "card" },
+    el("p", { class: "muted", id: "who", text: officer ? t("signed_in_as", { name: officer.full_name || officer.username || "" }) : "" }),
+    el("p", { class: "muted", id: "synced", text: syncedAt ? t("last_sync", { time: i18n.time(syncedAt) }) : t("never_synced") }),
+    pending ? el("p", { class: "muted", text: `${t("status_queued")}: ${pending}` }) : null,
+    el("div", { class: "toolbar" }, button, signOut),
+    languagePicker(),
+  );
+}
+
+async function homeScreen() {
+  const assignments = await feed.assignments();
+  const list = el("ol", { class: "plain", id: "assignments" });
+  assignments.forEach((a, i) => {
+    list.append(
+      el("li", { class: "card assignment", "data-id": a.id },
+        el("h3", {}, el("a", { href: `#/a/${a.id}`, text: `${i + 1}. ${i18n.siteName(a.site)}` })),
+        el("p", { text: windowText(a) }),
+        el("p", { class: "muted", text: a.site.address }),
+        a.status === "cancelled" ? el("p", {}, el("span", { class: "badge danger", text: t("cancelled") })) : null,
+        a.changed ? el("p", {}, el("span", { class: "badge warn", text: t("changed") })) : null,
+      ),
+    );
+  });
+  const mapBox = el("div", { class: "map", id: "route-map", role: "region", "aria-label": t("route_map") });
+  screen(
+    t("assignments"),
+    assignments.length ? mapBox : null,
+    assignments.length && !CONFIG.tile_url ? el("p", { class: "muted", text: t("map_no_tiles") }) : null,
+    assignments.length ? list : el("p", { id: "no-assignments", text: t("no_assignments") }),
+    el("h2", { text: t("outbox") }),
+    await workList(),
+    await syncBar(),
+  );
+  if (assignments.length) routeMap(mapBox, assignments, CONFIG);
+}
+
+// ------------------------------------------------------------------ one assignment
+
+async function assignmentScreen(id) {
+  const a = await store.get("assignments", id);
+  if (!a) return go("#/");
+  const templates = new Map((await store.all("templates")).map((v) => [v.id, v]));
+  const work = (await store.all("work")).filter((w) => w.inspection === id);
+  const team = a.team ? a.team.members.map((m) => `${m.full_name} (${m.agency})`).join(", ") : "";
+  const checkinStatus = el("p", { id: "checkin-status", role: "status", class: "muted" });
+  const lastCheckin = (await store.all("checkins")).filter((c) => c.assignment === id).pop();
+  if (lastCheckin) checkinStatus.textContent = checkinText(lastCheckin);
+  const checklists = el("ul", { class: "plain", id: "checklists" });
+  for (const c of a.checklists) {
+    const version = templates.get(c.id);
+    const name = version ? i18n.pick(version.definition.title) : c.template;
+    const draft = work.find((w) => w.template_version === c.id && w.status === "draft");
+    checklists.append(
+      el("li", {},
+        el("button", { type: "button", class: draft ? "" : "primary", "data-template": c.template, disabled: !version,
+          text: draft ? t("continue_checklist", { name }) : t("start_checklist", { name }),
+          onclick: async () => go(`#/w/${draft ? draft.id : await startWork(a, version)}`) }),
+      ),
+    );
+  }
+  screen(
+    i18n.siteName(a.site),
+    el("div", { class: "card" },
+      el("dl", {},
+        el("dt", { text: t("window") }), el("dd", { text: windowText(a) }),
+        el("dt", { text: t("address") }), el("dd", { text: a.site.address }),
+        el("dt", { text: t("opening_hours") }), el("dd", { text: hoursText(a.site) }),
+        a.operation ? el("dt", { text: t("operation") }) : null, a.operation ? el("dd", { text: a.operation.name }) : null,
+        el("dt", { text: t("team") }), el("dd", { text: team }),
+      ),
+    ),
+    el("div", { class: "card" },
+      el("button", { type: "button", id: "check-in", class: "primary", text: t("check_in"), onclick: () => checkIn(a, checkinStatus) }),
+      checkinStatus,
+    ),
+    el("h2", { text: t("checklists") }),
+    checklists,
+    await workList((w) => w.inspection === id),
+    el("a", { class: "button", href: "#/", text: t("back") }),
+  );
+}
+
+function checkinText(c) {
+  if (c.result) {
+    const text = t("checked_in", { distance: i18n.number(Number(c.result.distance_m)), accuracy: i18n.number(Number(c.accuracy_m ?? 0)) });
+    return c.result.outside_radius ? `${text} ${t("check_in_far")}` : text;
+  }
+  return t("check_in_queued", { accuracy: i18n.number(Number(c.accuracy_m ?? 0)) });
+}
+
+function checkIn(a, status) {
+  status.textContent = t("checking_in");
+  navigator.geolocation.getCurrentPosition(
+    async (p) => {
+      const record = {
+        id: crypto.randomUUID(),
+        assignment: a.id,
+        latitude: p.coords.latitude.toFixed(6),
+        longitude: p.coords.longitude.toFixed(6),
+        accuracy_m: p.coords.accuracy.toFixed(1),
+        device_time: new Date().toISOString(),
+      };
+      await store.put("checkins", record);
+      status.textContent = checkinText(record);
+      await outbox.sync();
+      const sent = await store.get("checkins", record.id);
+      if (sent) status.textContent = checkinText(sent);
+    },
+    (error) => (status.textContent = t("check_in_failed", { reason: error.message })),
+    { enableHighAccuracy: true, timeout: 20000, maximumAge: 0 },
+  );
+}
+
+async function startWork(assignment, version, replaces = null, answers = {}) {
+  const now = new Date().toISOString();
+  const item = {
+    id: crypto.randomUUID(),
+    inspection: assignment.id,
+    template_version: version.id,
+    template_code: version.template,
+    title: version.definition.title,
+    answers,
+    replaces,
+    started_at: now,
+    updated_at: now,
+    status: "draft",
+  };
+  await store.put("work", item);
+  return item.id;
+}
+
+// ------------------------------------------------------------------ a checklist
+
+async function workScreen(id) {
+  const item = await store.get("work", id);
+  if (!item) return go("#/");
+  const version = await store.get("templates", item.template_version);
+  if (!version) return go("#/");
+  const checklist = new Checklist(version.definition, version.logic);
+  const editable = item.status === "draft" || item.status === "refused";
+  const saved = el("p", { class: "muted", id: "saved", role: "status" });
+  const form = new ChecklistForm({
+    checklist,
+    answers: item.answers,
+    workId: id,
+    problem: item.status === "refused" ? item.problem : null,
+    onChange: async (answers) => {
+      await store.update("work", id, (w) => (w ? { ...w, answers, updated_at: new Date().toISOString() } : undefined));
+      saved.textContent = t("draft_saved");
+    },
+  });
+  const summary = el("div", { id: "summary" });
+  const status = el("p", {}, badge(item.status));
+  if (item.status === "refused") summary.append(el("p", { class: "notice danger", role: "alert", text: problemText(item.problem) }));
+  if (item.result) {
+    summary.append(el("p", { text: t("findings_n", { count: item.result.findings.length }) }));
+    const ul = el("ul");
+    for (const f of item.result.findings) ul.append(el("li", { text: `${f.violation_code} · ${i18n.pick(f.title)}` }));
+    summary.append(ul);
+  }
+  const finish = el("button", { type: "button", class: "primary", id: "finish", text: t("finish"), onclick: async () => {
+    form.showAll = true;
+    const result = form.refresh();
+    if (result.errors.length) {
+      announce(t("fix_errors", { count: result.errors.length }));
+      summary.replaceChildren(el("p", { class: "notice danger", role: "alert", text: t("fix_errors", { count: result.errors.length }) }));
+      const first = form.firstProblem();
+      first?.scrollIntoView({ block: "center" });
+      first?.querySelector("input, textarea, button, select")?.focus();
+      return;
+    }
+    await finishWork(id, checklist, form.answers, result);
+    notice = { text: t("queued_ok") };
+    go(`#/a/${item.inspection}`);
+  } });
+  const correct = el("button", { type: "button", id: "correct", text: t("correct"), onclick: async () => {
+    const assignment = await store.get("assignments", item.inspection);
+    const newId = await startWork(assignment || { id: item.inspection }, version, item.id, structuredClone(item.payload.answers));
+    go(`#/w/${newId}`);
+  } });
+  const conflict = item.status === "refused" && item.problem && ["submission_conflict", "stale_revision"].includes(item.problem.code);
+  screen(
+    i18n.pick(version.definition.title),
+    status,
+    summary,
+    editable ? form.render() : null,
+    editable ? el("div", { class: "toolbar" }, finish, saved) : null,
+    !editable && ["sent", "complete"].includes(item.status) ? correct : null,
+    conflict ? correct : null,
+    el("a", { class: "button", href: `#/a/${item.inspection}`, text: t("back") }),
+  );
+}
+
+async function finishWork(id, checklist, answers, result) {
+  const item = await store.get("work", id);
+  const kept = result.answers;
+  const names = attachmentRefs(checklist, kept);
+  const files = await import("./files.js");
+  const location = await store.get("assignments", item.inspection);
+  const payload = {
+    id,
+    inspection: item.inspection,
+    template_version: item.template_version,
+    answers: kept,
+    device_started_at: item.started_at,
+    device_submitted_at: new Date().toISOString(),
+    attachments: await files.declarations([...new Set(names)]),
+  };
+  if (item.replaces) payload.replaces = item.replaces;
+  const checkin = (await store.all("checkins")).filter((c) => c.assignment === item.inspection).pop();
+  if (checkin) payload.location = { latitude: checkin.latitude, longitude: checkin.longitude };
+  else if (location) payload.location = null;
+  if (payload.location === null) delete payload.location;
+  await outbox.queue({ ...item, answers, payload, uploaded: [] });
+}
+
+// ------------------------------------------------------------------ routing
+
+function go(hash) {
+  if (location.hash === hash) render();
+  else location.hash = hash;
+}
+
+let rendering = Promise.resolve();
+
+function render() {
+  rendering = rendering.then(renderNow).catch((error) => console.warn(error));
+  return rendering;
+}
+
+async function renderNow() {
+  await header();
+  if (!(await api.token())) return signInScreen();
+  const [, kind, id] = (location.hash || "#/").split("/");
+  if (kind === "a" && id) return assignmentScreen(id);
+  if (kind === "w" && id) return workScreen(id);
+  return homeScreen();
+}
+
+async function boot() {
+  await i18n.init();
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register(CONFIG.service_worker, { scope: "/field/" }).catch((error) => console.warn("service worker", error));
+  }
+  window.addEventListener("hashchange", render);
+  window.addEventListener("online", () => {
+    updateNet();
+    outbox.sync();
+  });
+  window.addEventListener("offline", updateNet);
+  outbox.onChange(async (event) => {
+    if (event.type === "signed-out") {
+      notice = { text: t("session_ended"), kind: "danger" };
+      render();
+    } else if (event.type === "sync-done") {
+      const current = (location.hash || "#/").split("/")[1];
+      // Never redraw a checklist being typed; the lists follow the sync.
+      if (current !== "w") render();
+      document.body.dataset.synced = String(Date.now());
+    }
+  });
+  await render();
+  document.body.dataset.ready = "1";
+  if (await api.token()) outbox.sync();
+}
+
+boot();

@@ -1,0 +1,50 @@
+// Assignments and checklist versions: the incremental feed (assignments/?since=<cursor>) kept in
+// IndexedDB, a full sync once a day (the feed signals no removals), and every checklist version an
+// assignment names, revalidated by ETag.
+import * as api from "./api.js";
+import * as store from "./store.js";
+
+const DAY = 24 * 3600 * 1000;
+
+export async function refresh() {
+  // Returns the ids of assignments that changed since the last sync.
+  const cursor = await store.get("kv", "cursor");
+  const fullAt = (await store.get("kv", "full_sync_at")) || 0;
+  const full = !cursor || Date.now() - fullAt > DAY;
+  const response = await api.request("GET", full ? "assignments/" : `assignments/?since=${encodeURIComponent(cursor)}`);
+  if (response.status !== 200) throw new api.NetworkError(`assignments answered ${response.status}`);
+  const { results } = response.data;
+  if (full) {
+    const keep = new Set(results.map((a) => a.id));
+    for (const old of await store.all("assignments")) if (!keep.has(old.id)) await store.del("assignments", old.id);
+  }
+  const changed = [];
+  for (const assignment of results) {
+    const before = await store.get("assignments", assignment.id);
+    if (!before || before.updated_at !== assignment.updated_at) changed.push(assignment.id);
+    await store.put("assignments", { ...assignment, changed: Boolean(before) && before.updated_at !== assignment.updated_at });
+  }
+  for (const assignment of await store.all("assignments")) {
+    for (const checklist of assignment.checklists) await template(checklist.id);
+  }
+  await store.put("kv", response.data.cursor, "cursor");
+  if (full) await store.put("kv", Date.now(), "full_sync_at");
+  await store.put("kv", new Date().toISOString(), "synced_at");
+  return changed;
+}
+
+export async function template(id) {
+  const held = await store.get("templates", id);
+  const headers = held && held.etag ? { "If-None-Match": held.etag } : {};
+  const response = await api.request("GET", `templates/${id}/`, { headers });
+  if (response.status === 304) return held;
+  if (response.status !== 200) return held;
+  const record = { ...response.data, etag: response.headers.get("ETag") };
+  await store.put("templates", record);
+  return record;
+}
+
+export async function assignments() {
+  const list = await store.all("assignments");
+  return list.sort((a, b) => a.window_start.localeCompare(b.window_start) || a.route_order - b.route_order);
+}

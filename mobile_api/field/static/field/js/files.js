@@ -1,0 +1,104 @@
+// Photos and signatures: made small on the phone, fingerprinted (SHA-256), kept as blobs in
+// IndexedDB under the reference the answer holds, and uploaded after their submission.
+import * as store from "./store.js";
+
+const CONFIG = JSON.parse(document.getElementById("field-config").textContent);
+
+export async function sha256(blob) {
+  const digest = await crypto.subtle.digest("SHA-256", await blob.arrayBuffer());
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function canvasBlob(canvas, type, quality) {
+  return new Promise((resolve, reject) =>
+    canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error("the image could not be encoded"))), type, quality),
+  );
+}
+
+export async function resizePhoto(file, maxEdge = CONFIG.photo_max_edge, quality = CONFIG.photo_quality / 100) {
+  // Longest edge at most maxEdge pixels, re-encoded as JPEG (which also drops the camera's
+  // metadata from what is sent; the server keeps what it receives as evidence).
+  const bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+  const scale = Math.min(1, maxEdge / Math.max(bitmap.width, bitmap.height));
+  const canvas = document.createElement("canvas");
+  canvas.width = Math.max(1, Math.round(bitmap.width * scale));
+  canvas.height = Math.max(1, Math.round(bitmap.height * scale));
+  canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  bitmap.close();
+  return canvasBlob(canvas, "image/jpeg", quality);
+}
+
+export async function keep(blob, workId) {
+  // Store a file under a new reference (a UUID, as the engine wants in photo answers).
+  const id = crypto.randomUUID();
+  const record = { id, work: workId, blob, type: blob.type, size: blob.size, sha256: await sha256(blob), uploaded: {} };
+  await store.put("files", record);
+  return record;
+}
+
+export const get = (name) => store.get("files", name);
+
+export async function declarations(names) {
+  // The submission's "attachments": name, SHA-256 and size of every file its answers name.
+  const out = [];
+  for (const name of names) {
+    const record = await get(name);
+    if (record) out.push({ name, sha256: record.sha256, size: record.size });
+  }
+  return out;
+}
+
+export class SignaturePad {
+  // A canvas drawn on with a finger, a pen or a mouse (pointer events); toBlob() gives a PNG.
+  constructor(canvas) {
+    this.canvas = canvas;
+    this.ctx = canvas.getContext("2d");
+    this.drawn = false;
+    this.last = null;
+    this.clear();
+    canvas.addEventListener("pointerdown", (e) => this.start(e));
+    canvas.addEventListener("pointermove", (e) => this.move(e));
+    for (const name of ["pointerup", "pointercancel", "pointerleave"]) canvas.addEventListener(name, () => (this.last = null));
+  }
+
+  point(e) {
+    const rect = this.canvas.getBoundingClientRect();
+    return [((e.clientX - rect.left) * this.canvas.width) / rect.width, ((e.clientY - rect.top) * this.canvas.height) / rect.height];
+  }
+
+  start(e) {
+    e.preventDefault();
+    this.canvas.setPointerCapture?.(e.pointerId);
+    this.last = this.point(e);
+    this.line(this.last, [this.last[0] + 0.5, this.last[1] + 0.5]);
+  }
+
+  move(e) {
+    if (!this.last) return;
+    const next = this.point(e);
+    this.line(this.last, next);
+    this.last = next;
+  }
+
+  line(a, b) {
+    const c = this.ctx;
+    c.strokeStyle = "#111";
+    c.lineWidth = 3;
+    c.lineCap = "round";
+    c.beginPath();
+    c.moveTo(a[0], a[1]);
+    c.lineTo(b[0], b[1]);
+    c.stroke();
+    this.drawn = true;
+  }
+
+  clear() {
+    this.ctx.fillStyle = "#fff";
+    this.ctx.fillRect(0, 0, this.canvas.width, this.canvas.height);
+    this.drawn = false;
+  }
+
+  toBlob() {
+    return canvasBlob(this.canvas, "image/png");
+  }
+}

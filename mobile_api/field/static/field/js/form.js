@@ -1,0 +1,400 @@
+// A checklist on the screen: every question type of the engine, sections, repeat groups, skip
+// logic, requirements and constraints re-evaluated on every change by logic.js, each change
+// saved to IndexedDB as it is typed.
+import * as files from "./files.js";
+import { pick, t } from "./i18n.js";
+import { isAnswered, pathOf, Submission, validate } from "./logic.js";
+
+const el = (tag, attrs = {}, ...children) => {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === "text") node.textContent = v;
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children) if (c) node.append(c);
+  return node;
+};
+
+const add = (parent, ...children) => {
+  for (const c of children) if (c) parent.append(c);
+  return parent;
+};
+
+const idOf = (path) => "q-" + path.replace(/[^A-Za-z0-9_]+/g, "-");
+
+function getAt(answers, ctx) {
+  let level = answers;
+  for (const [group, index] of ctx) level = (level[group] || [])[index] || {};
+  return level;
+}
+
+export class ChecklistForm {
+  constructor({ checklist, answers, workId, problem, onChange }) {
+    this.checklist = checklist;
+    this.answers = structuredClone(answers || {});
+    this.workId = workId;
+    this.onChange = onChange;
+    this.touched = new Set();
+    this.showAll = false;
+    this.serverErrors = new Map();
+    this.urls = [];
+    if (problem && Array.isArray(problem.answer_errors)) {
+      for (const e of problem.answer_errors) this.serverErrors.set(e.path, e.message);
+    }
+    this.root = el("div", { class: "checklist" });
+  }
+
+  render() {
+    for (const url of this.urls) URL.revokeObjectURL(url);
+    this.urls = [];
+    this.root.replaceChildren();
+    for (const section of this.checklist.definition.sections) {
+      const box = el("section", { class: "card", "data-section": section.key, "aria-labelledby": `s-${section.key}` });
+      add(box, el("h2", { id: `s-${section.key}`, text: pick(section.title) }));
+      for (const q of section.questions) add(box, this.question(this.checklist.questions.get(q.key), []));
+      this.root.append(box);
+    }
+    this.refresh();
+    return this.root;
+  }
+
+  // ---------------------------------------------------------------- answers
+  get(ctx, key) {
+    return getAt(this.answers, ctx)[key];
+  }
+
+  set(ctx, key, value) {
+    let level = this.answers;
+    for (const [group, index] of ctx) {
+      level[group] = level[group] || [];
+      level[group][index] = level[group][index] || {};
+      level = level[group][index];
+    }
+    if (value === undefined || value === null || value === "" || (Array.isArray(value) && !value.length && key !== "__")) delete level[key];
+    else level[key] = value;
+    const path = pathOf(ctx, key);
+    this.touched.add(path);
+    this.serverErrors.delete(path);
+    this.refresh();
+    this.onChange(this.answers);
+  }
+
+  // ---------------------------------------------------------------- questions
+  question(q, ctx) {
+    const path = pathOf(ctx, q.key);
+    const id = idOf(path);
+    const raw = q.raw;
+    const box = el("div", { class: "q", "data-path": path, "data-key": q.key, "data-type": q.type });
+    box.ctx = ctx;
+    box.q = q;
+    const hint = raw.hint ? el("p", { class: "hint", id: `${id}-hint`, text: pick(raw.hint) }) : null;
+    const err = el("p", { class: "err", id: `${id}-err` });
+    const described = [hint ? `${id}-hint` : null, `${id}-err`].filter(Boolean).join(" ");
+    const req = el("span", { class: "req", text: ` (${t("required")})` });
+    box.req = req;
+    box.err = err;
+    const value = this.get(ctx, q.key);
+    const label = () => el("label", { for: id }, document.createTextNode(pick(raw.label)), req);
+    const legend = () => el("legend", {}, document.createTextNode(pick(raw.label)), req);
+    const input = (attrs) => el("input", { id, "aria-describedby": described, ...attrs });
+
+    switch (q.type) {
+      case "note":
+        add(box, el("p", { text: pick(raw.label) }), hint);
+        return box;
+      case "yes_no":
+      case "single_choice": {
+        const options = q.type === "yes_no" ? [[true, t("yes")], [false, t("no")]] : raw.options.map((o) => [o.code, pick(o.label)]);
+        const fs = el("fieldset", { class: "choices", "aria-describedby": described }, legend(), hint);
+        options.forEach(([code, text], i) => {
+          const radio = el("input", { type: "radio", name: id, id: `${id}-${i}`, checked: value === code, onchange: () => this.set(ctx, q.key, code) });
+          add(fs, el("label", { for: `${id}-${i}` }, radio, document.createTextNode(text)));
+        });
+        add(box, fs, err);
+        return box;
+      }
+      case "multiple_choice": {
+        const fs = el("fieldset", { class: "choices", "aria-describedby": described }, legend(), hint);
+        const chosen = new Set(Array.isArray(value) ? value : []);
+        raw.options.forEach((o, i) => {
+          const box_ = el("input", {
+            type: "checkbox",
+            id: `${id}-${i}`,
+            checked: chosen.has(o.code),
+            onchange: (e) => {
+              const now = new Set(Array.isArray(this.get(ctx, q.key)) ? this.get(ctx, q.key) : []);
+              if (e.target.checked) now.add(o.code);
+              else now.delete(o.code);
+              this.set(ctx, q.key, raw.options.map((x) => x.code).filter((c) => now.has(c)));
+            },
+          });
+          add(fs, el("label", { for: `${id}-${i}` }, box_, document.createTextNode(pick(o.label))));
+        });
+        add(box, fs, err);
+        return box;
+      }
+      case "integer":
+      case "decimal": {
+        const field = input({
+          type: "text",
+          inputmode: q.type === "integer" ? "numeric" : "decimal",
+          autocomplete: "off",
+          value: value === undefined ? "" : String(value),
+          oninput: (e) => {
+            const text = e.target.value.trim().replace(",", ".");
+            if (q.type === "integer" && /^-?[0-9]+$/.test(text) && Number.isSafeInteger(Number(text))) this.set(ctx, q.key, Number(text));
+            else this.set(ctx, q.key, text);
+          },
+        });
+        add(box, label(), hint, field, err);
+        return box;
+      }
+      case "text": {
+        const attrs = { value: value ?? "", oninput: (e) => this.set(ctx, q.key, e.target.value) };
+        const field = raw.multiline ? el("textarea", { id, "aria-describedby": described, oninput: attrs.oninput }) : input({ type: "text", ...attrs });
+        if (raw.multiline) field.value = value ?? "";
+        add(box, label(), hint, field, err);
+        return box;
+      }
+      case "date":
+      case "time": {
+        const field = input({ type: q.type, value: value ?? "", onchange: (e) => this.set(ctx, q.key, e.target.value), oninput: (e) => this.set(ctx, q.key, e.target.value) });
+        add(box, label(), hint, field, err);
+        return box;
+      }
+      case "photo":
+        add(box, label(), hint, this.photos(q, ctx, id, described), err);
+        return box;
+      case "signature":
+        add(box, el("p", { class: "label", id: `${id}-label` }, el("strong", { text: pick(raw.label) }), req), hint, this.signature(q, ctx, id, described), err);
+        return box;
+      case "gps":
+        add(box, el("p", { class: "label" }, el("strong", { text: pick(raw.label) }), req), hint, this.gps(q, ctx, id, described), err);
+        return box;
+      case "repeat":
+        add(box, this.repeat(q, ctx, id, hint, err, legend()));
+        return box;
+      default:
+        return box;
+    }
+  }
+
+  photos(q, ctx, id, described) {
+    const multiple = Boolean(q.raw.multiple);
+    const value = this.get(ctx, q.key);
+    const refs = multiple ? (Array.isArray(value) ? value : []) : value ? [value] : [];
+    const list = el("ul", { class: "thumbs" });
+    refs.forEach((ref, i) => {
+      const item = el("li");
+      files.get(ref).then((record) => {
+        if (!record) return;
+        const url = URL.createObjectURL(record.blob);
+        this.urls.push(url);
+        item.prepend(el("img", { src: url, alt: t("photo_n", { n: i + 1 }) }));
+      });
+      item.append(
+        el("button", {
+          type: "button",
+          class: "danger",
+          text: t("remove_photo", { n: i + 1 }),
+          onclick: () => {
+            this.set(ctx, q.key, multiple ? refs.filter((r) => r !== ref) : undefined);
+            this.render();
+          },
+        }),
+      );
+      list.append(item);
+    });
+    const picker = el("input", {
+      type: "file",
+      id,
+      accept: "image/*",
+      capture: "environment",
+      multiple: multiple,
+      "aria-describedby": described,
+      onchange: async (e) => {
+        const chosen = Array.from(e.target.files || []);
+        const made = [];
+        for (const file of chosen) {
+          const blob = await files.resizePhoto(file);
+          made.push((await files.keep(blob, this.workId)).id);
+        }
+        if (!made.length) return;
+        const now = this.get(ctx, q.key);
+        this.set(ctx, q.key, multiple ? [...(Array.isArray(now) ? now : []), ...made] : made[made.length - 1]);
+        this.render();
+        document.getElementById(id)?.focus();
+      },
+    });
+    return el("div", {}, list, picker);
+  }
+
+  signature(q, ctx, id, described) {
+    const value = this.get(ctx, q.key);
+    const wrap = el("div");
+    if (value) {
+      files.get(value).then((record) => {
+        if (!record) return;
+        const url = URL.createObjectURL(record.blob);
+        this.urls.push(url);
+        wrap.prepend(el("img", { class: "signature", src: url, alt: t("signature_kept") }));
+      });
+      wrap.append(
+        el("button", {
+          type: "button",
+          id,
+          class: "danger",
+          "aria-describedby": described,
+          text: t("clear_signature"),
+          onclick: () => {
+            this.set(ctx, q.key, undefined);
+            this.render();
+          },
+        }),
+      );
+      return wrap;
+    }
+    const canvas = el("canvas", { class: "signature", width: "680", height: "340", role: "img", "aria-label": t("signature_pad"), id: `${id}-pad` });
+    const pad = new files.SignaturePad(canvas);
+    wrap.append(
+      canvas,
+      el("div", { class: "toolbar" },
+        el("button", { type: "button", text: t("clear_signature"), onclick: () => pad.clear() }),
+        el("button", {
+          type: "button",
+          id,
+          class: "primary",
+          "aria-describedby": described,
+          text: t("keep_signature"),
+          onclick: async () => {
+            if (!pad.drawn) return;
+            const record = await files.keep(await pad.toBlob(), this.workId);
+            this.set(ctx, q.key, record.id);
+            this.render();
+          },
+        }),
+      ),
+    );
+    return wrap;
+  }
+
+  gps(q, ctx, id, described) {
+    const value = this.get(ctx, q.key);
+    const status = el("p", { class: "muted", role: "status" });
+    if (value && typeof value === "object") {
+      status.textContent = t("position", { lat: value.lat, lon: value.lon, accuracy: Math.round(value.accuracy ?? 0) });
+    }
+    const button = el("button", {
+      type: "button",
+      id,
+      "aria-describedby": described,
+      text: t("record_position"),
+      onclick: () => {
+        status.textContent = t("checking_in");
+        navigator.geolocation.getCurrentPosition(
+          (p) => {
+            const answer = {
+              lat: Math.round(p.coords.latitude * 1e6) / 1e6,
+              lon: Math.round(p.coords.longitude * 1e6) / 1e6,
+              accuracy: Math.round(p.coords.accuracy * 10) / 10,
+            };
+            this.set(ctx, q.key, answer);
+            status.textContent = t("position", { lat: answer.lat, lon: answer.lon, accuracy: Math.round(answer.accuracy) });
+          },
+          (error) => (status.textContent = t("check_in_failed", { reason: error.message })),
+          { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 },
+        );
+      },
+    });
+    return el("div", {}, button, status);
+  }
+
+  repeat(q, ctx, id, hint, err, legend) {
+    const fs = el("fieldset", { class: "repeat", id }, legend, hint);
+    const rows = Array.isArray(this.get(ctx, q.key)) ? this.get(ctx, q.key) : [];
+    rows.forEach((_, i) => {
+      const entryCtx = [...ctx, [q.key, i]];
+      const entry = el("fieldset", { class: "entry" }, el("legend", { text: t("entry", { n: i + 1 }) }));
+      for (const child of this.checklist.children(q)) entry.append(this.question(child, entryCtx));
+      entry.append(
+        el("button", {
+          type: "button",
+          class: "danger",
+          text: t("remove_entry"),
+          onclick: () => {
+            const now = [...this.get(ctx, q.key)];
+            now.splice(i, 1);
+            this.set(ctx, q.key, now.length ? now : undefined);
+            this.render();
+            document.getElementById(`${id}-add`)?.focus();
+          },
+        }),
+      );
+      add(fs, entry);
+    });
+    add(fs, 
+      el("button", {
+        type: "button",
+        id: `${id}-add`,
+        text: t("add_entry"),
+        onclick: () => {
+          const now = Array.isArray(this.get(ctx, q.key)) ? [...this.get(ctx, q.key)] : [];
+          now.push({});
+          this.set(ctx, q.key, now);
+          this.render();
+          const entries = document.querySelectorAll(`#${id} > .entry`);
+          entries[entries.length - 1]?.querySelector("input, select, textarea, button")?.focus();
+        },
+      }),
+      err,
+    );
+    return fs;
+  }
+
+  // ---------------------------------------------------------------- logic on every change
+  result() {
+    return validate(this.checklist, new Submission(this.checklist, this.answers));
+  }
+
+  refresh() {
+    const result = this.result();
+    const sub = result.submission;
+    const errors = new Map();
+    for (const e of result.errors) if (!errors.has(e.path)) errors.set(e.path, e);
+    for (const section of this.root.querySelectorAll("[data-section]")) section.hidden = !sub.sectionVisible(section.dataset.section);
+    for (const box of this.root.querySelectorAll(".q")) {
+      const { ctx, q } = box;
+      const path = box.dataset.path;
+      box.hidden = !sub.visible(ctx, q);
+      if (q.type === "note") continue;
+      box.dataset.answered = isAnswered(this.get(ctx, q.key)) ? "1" : "0";
+      box.req.hidden = !sub.required(ctx, q);
+      const server = this.serverErrors.get(path);
+      const error = errors.get(path);
+      const show = error && (this.showAll || this.touched.has(path) || ["constraint", "min", "max", "type", "choice"].includes(error.code));
+      let text = "";
+      if (server) text = t("refused_here", { message: server });
+      else if (show && !(error.code === "required" && !this.showAll)) text = message(error);
+      box.err.textContent = text;
+      box.classList.toggle("invalid", Boolean(text));
+    }
+    this.errors = result.errors;
+    return result;
+  }
+
+  firstProblem() {
+    for (const box of this.root.querySelectorAll(".q.invalid")) {
+      if (!box.hidden) return box;
+    }
+    return null;
+  }
+}
+
+export function message(error) {
+  const p = error.params || {};
+  if (error.code === "constraint" && p.message) return pick(p.message);
+  if ((error.code === "min" || error.code === "max") && p.limit !== undefined) return t(`err_${error.code}`, { limit: p.limit });
+  return t(`err_${error.code}`);
+}

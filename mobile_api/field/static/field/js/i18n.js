@@ -1,0 +1,72 @@
+// Three languages, following the phone's and switchable; every text comes from the page
+// (translated on the server, mobile_api/field/texts.py), so switching works offline.
+import * as store from "./store.js";
+
+const TEXTS = JSON.parse(document.getElementById("field-texts").textContent);
+export const LANGUAGES = [
+  ["en", "English"],
+  ["zh-hant", "繁體中文"],
+  ["pt", "Português"],
+];
+let current = "en";
+
+export function fromPhone(list) {
+  for (const tag of list || []) {
+    const t = tag.toLowerCase();
+    if (t.startsWith("zh")) return /hans|cn|sg/.test(t) && !/hant/.test(t) ? "en" : "zh-hant";
+    if (t.startsWith("pt")) return "pt";
+    if (t.startsWith("en")) return "en";
+  }
+  return "en";
+}
+
+export async function init() {
+  current = (await store.get("kv", "language")) || fromPhone(navigator.languages || [navigator.language]);
+  apply();
+}
+
+export async function set(language) {
+  current = language;
+  await store.put("kv", language, "language");
+  apply();
+}
+
+function apply() {
+  document.documentElement.lang = current === "zh-hant" ? "zh-Hant" : current;
+  document.title = t("app_name");
+}
+
+export const language = () => current;
+
+export function t(key, params = {}) {
+  const text = (TEXTS[current] && TEXTS[current][key]) || TEXTS.en[key] || key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => (name in params ? String(params[name]) : `{${name}}`));
+}
+
+export function pick(text) {
+  // A definition's text in the three languages ({"en", "zh-hant", "pt"}).
+  if (!text) return "";
+  return text[current] || text.en || "";
+}
+
+export function siteName(site) {
+  return { en: site.name_en, "zh-hant": site.name_zh_hant, pt: site.name_pt }[current] || site.name_en;
+}
+
+const LOCALES = { en: "en-GB", "zh-hant": "zh-Hant-MO", pt: "pt-PT" };
+
+export function time(iso, withDay = true) {
+  const options = { hour: "2-digit", minute: "2-digit", timeZone: "Asia/Macau" };
+  if (withDay) Object.assign(options, { weekday: "short", day: "numeric", month: "short" });
+  return new Intl.DateTimeFormat(LOCALES[current], options).format(new Date(iso));
+}
+
+export function number(value, digits = 0) {
+  return new Intl.NumberFormat(LOCALES[current], { maximumFractionDigits: digits }).format(value);
+}
+
+export function weekday(n) {
+  // 0 = Monday, as the API's opening hours count.
+  const monday = new Date(Date.UTC(2024, 0, 1 + n));
+  return new Intl.DateTimeFormat(LOCALES[current], { weekday: "short", timeZone: "UTC" }).format(monday);
+}

@@ -1,0 +1,192 @@
+// The outbox: finished checklists, their files and check-ins, sent whenever the network allows.
+// Each checklist keeps the id made when the officer started it, so a retry (after a dropped
+// connection, a closed page or a dead battery) is recognised by the server and stored once.
+// Statuses: draft → queued → sending → sent (files pending) → complete, or refused (the server's
+// message is shown at its question; fixed, the item is queued again under the same id).
+import * as api from "./api.js";
+import * as feed from "./feed.js";
+import * as files from "./files.js";
+import * as store from "./store.js";
+
+const BATCH = 200;
+const listeners = new Set();
+let running = null;
+let timer = null;
+let attempts = 0;
+
+export const PENDING = new Set(["queued", "sending", "sent"]);
+
+export function onChange(listener) {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+function emit(event) {
+  for (const listener of listeners) listener(event);
+}
+
+export async function queue(item) {
+  await store.put("work", { ...item, status: "queued", problem: null, next_at: 0 });
+  emit({ type: "queued", id: item.id });
+  return sync();
+}
+
+export async function pendingCount() {
+  return (await store.all("work")).filter((w) => PENDING.has(w.status)).length;
+}
+
+export function sync() {
+  // One run at a time; a call during a run waits for it.
+  if (!running) {
+    running = run().finally(() => {
+      running = null;
+    });
+  }
+  return running;
+}
+
+function schedule(seconds) {
+  clearTimeout(timer);
+  timer = setTimeout(() => sync(), seconds * 1000);
+  emit({ type: "retry", seconds });
+}
+
+function backoff() {
+  // Exponential, with jitter, capped at five minutes.
+  attempts += 1;
+  return Math.min(300, 2 ** Math.min(attempts, 8)) * (0.75 + Math.random() / 2);
+}
+
+async function run() {
+  if (!navigator.onLine) {
+    // Known to be offline: wait for the "online" event rather than fail request by request.
+    emit({ type: "sync-failed", error: "offline" });
+    return;
+  }
+  emit({ type: "sync-start" });
+  try {
+    await sendCheckins();
+    await sendWork();
+    await sendFiles();
+    await feed.refresh();
+    attempts = 0;
+    emit({ type: "sync-done" });
+  } catch (error) {
+    if (error instanceof api.SignedOut) {
+      emit({ type: "signed-out" });
+      return;
+    }
+    if (error instanceof Throttled) {
+      schedule(error.seconds);
+    } else if (error instanceof api.NetworkError || error instanceof ServerBusy) {
+      schedule(backoff());
+    } else {
+      throw error;
+    }
+    emit({ type: "sync-failed", error: String(error) });
+  }
+}
+
+class Throttled extends Error {
+  constructor(seconds) {
+    super(`throttled for ${seconds} s`);
+    this.seconds = seconds;
+  }
+}
+
+class ServerBusy extends Error {}
+
+function check(response) {
+  if (response.status === 429 || response.status === 503) {
+    const seconds = api.retryAfter(response);
+    if (seconds !== null) throw new Throttled(seconds);
+    throw new ServerBusy(String(response.status));
+  }
+  if (response.status >= 500) throw new ServerBusy(String(response.status));
+}
+
+async function sendCheckins() {
+  for (const checkin of await store.all("checkins")) {
+    const { assignment, result, ...body } = checkin;
+    if (result) continue;
+    const response = await api.request("POST", `assignments/${assignment}/check-ins/`, { json: body });
+    check(response);
+    if (response.status === 200 || response.status === 201) {
+      await store.put("checkins", { ...checkin, result: response.data });
+    } else {
+      // Refused (e.g. the visit was taken off the officer): nothing a retry would change.
+      await store.del("checkins", checkin.id);
+    }
+    emit({ type: "checkin", id: checkin.id });
+  }
+}
+
+async function sendWork() {
+  const waiting = (await store.all("work")).filter((w) => w.status === "queued" || w.status === "sending");
+  for (let start = 0; start < waiting.length; start += BATCH) {
+    const chunk = waiting.slice(start, start + BATCH);
+    for (const item of chunk) await store.update("work", item.id, (w) => (w ? { ...w, status: "sending" } : undefined));
+    emit({ type: "sending" });
+    const response = await api.request("POST", "submissions/batch/", { json: { items: chunk.map((w) => w.payload) } });
+    check(response);
+    if (response.status !== 200) throw new ServerBusy(`batch answered ${response.status}`);
+    const results = new Map(response.data.results.map((r) => [r.id, r]));
+    let retry = false;
+    for (const item of chunk) {
+      const result = results.get(item.id);
+      if (!result || result.status >= 500) {
+        retry = true;
+        continue;
+      }
+      await store.update("work", item.id, (w) => {
+        if (!w) return undefined;
+        if (result.status === 200 || result.status === 201) {
+          const done = result.body.complete;
+          return { ...w, status: done ? "complete" : "sent", result: result.body, problem: null };
+        }
+        return { ...w, status: "refused", problem: result.body };
+      });
+      emit({ type: "item", id: item.id });
+    }
+    if (retry) throw new ServerBusy("some items were not handled");
+  }
+}
+
+async function sendFiles() {
+  for (const item of (await store.all("work")).filter((w) => w.status === "sent")) {
+    let complete = false;
+    for (const declared of item.payload.attachments) {
+      if ((item.uploaded || []).includes(declared.name)) continue;
+      const record = await files.get(declared.name);
+      if (!record) continue;
+      const response = await api.request("PUT", `submissions/${item.id}/attachments/${declared.name}`, {
+        body: record.blob,
+        headers: { "Content-Type": record.type || "application/octet-stream" },
+      });
+      check(response);
+      if (response.status !== 200 && response.status !== 201) {
+        await store.update("work", item.id, (w) => ({ ...w, status: "refused", problem: response.data }));
+        emit({ type: "item", id: item.id });
+        break;
+      }
+      complete = response.data.submission_complete;
+      await store.update("work", item.id, (w) => ({
+        ...w,
+        uploaded: [...new Set([...(w.uploaded || []), declared.name])],
+        status: complete ? "complete" : w.status,
+      }));
+      emit({ type: "file", id: item.id });
+    }
+    const now = await store.get("work", item.id);
+    const all = item.payload.attachments.every((a) => (now.uploaded || []).includes(a.name));
+    if (now.status === "sent" && all && !complete) {
+      // Every file went up but the answer saying so was lost (a closed page): ask.
+      const response = await api.request("GET", `submissions/${item.id}/`);
+      check(response);
+      if (response.status === 200 && response.data.complete) {
+        await store.update("work", item.id, (w) => ({ ...w, status: "complete", result: response.data }));
+        emit({ type: "item", id: item.id });
+      }
+    }
+  }
+}

@@ -1,0 +1,69 @@
+// IndexedDB: everything the phone keeps between starts. One database, a store per kind of record:
+//   kv           the device token, the officer, the sync cursor, the chosen language
+//   assignments  the officer's assignments as the API gave them (by id)
+//   templates    checklist versions with their logic trees and ETags (by version id)
+//   work         checklists: drafts as typed, then queued / sending / sent / complete / refused (by submission id)
+//   files        photos and signatures as blobs with their SHA-256, until the server has them (by name)
+//   checkins     check-ins recorded offline, until sent (by id)
+const NAME = "field-app";
+const STORES = ["kv", "assignments", "templates", "work", "files", "checkins"];
+let opening = null;
+
+function promisify(request) {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+export function open() {
+  if (!opening) {
+    const request = indexedDB.open(NAME, 1);
+    request.onupgradeneeded = () => {
+      const db = request.result;
+      for (const name of STORES) {
+        if (!db.objectStoreNames.contains(name)) db.createObjectStore(name, name === "kv" ? undefined : { keyPath: "id" });
+      }
+    };
+    opening = promisify(request);
+  }
+  return opening;
+}
+
+async function run(store, mode, action) {
+  const db = await open();
+  const tx = db.transaction(store, mode);
+  const result = await promisify(action(tx.objectStore(store)));
+  await new Promise((resolve, reject) => {
+    tx.oncomplete = resolve;
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error);
+  });
+  return result;
+}
+
+export const get = (store, key) => run(store, "readonly", (s) => s.get(key));
+export const all = (store) => run(store, "readonly", (s) => s.getAll());
+export const put = (store, value, key) => run(store, "readwrite", (s) => (key === undefined ? s.put(value) : s.put(value, key)));
+export const del = (store, key) => run(store, "readwrite", (s) => s.delete(key));
+export const clear = (store) => run(store, "readwrite", (s) => s.clear());
+
+export async function update(store, key, change) {
+  // Read, change and write one record in one transaction, so two writers never lose an edit.
+  const db = await open();
+  const tx = db.transaction(store, "readwrite");
+  const s = tx.objectStore(store);
+  const current = await promisify(s.get(key));
+  const next = change(current);
+  if (next !== undefined) s.put(next);
+  await new Promise((resolve, reject) => {
+    tx.oncomplete = resolve;
+    tx.onerror = () => reject(tx.error);
+  });
+  return next;
+}
+
+export async function wipe() {
+  // Sign-out: nothing personal stays on the phone.
+  for (const name of STORES) await clear(name);
+}

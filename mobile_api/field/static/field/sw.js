@@ -1,0 +1,35 @@
+// The field app's service worker (served by mobile_api/field/views.py, which writes VERSION and
+// SHELL above this line). It keeps the app shell for offline starts and nothing else: the data
+// lives in IndexedDB, and API requests always go to the network.
+/* global VERSION, SHELL */
+const CACHE = `field-shell-${VERSION}`;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches
+      .open(CACHE)
+      .then((cache) => cache.addAll(SHELL.map((url) => new Request(url, { cache: "reload" }))))
+      .then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith("field-shell-") && k !== CACHE).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
+  const key = request.mode === "navigate" ? "/field/" : url.pathname;
+  if (!SHELL.includes(key)) return;
+  // The shell: from the cache (it is replaced whole when a new version installs), the network
+  // only if the cache lost it.
+  event.respondWith(caches.match(key, { cacheName: CACHE }).then((hit) => hit || fetch(request)));
+});

@@ -1,0 +1,114 @@
+"""The field app in Chromium on a 360×740 phone: a night's work done offline, then synced.
+
+Sign in through the app's own screen, go offline, check in, fill two venue checklists with
+photos and one ILO screening of three persons, reload while offline (everything is still
+there), go online: exactly those submissions and files arrive, once each, with the findings and
+the referrals they cause. A sealed operation's visit never shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from backend.compliance.models import Referral
+from backend.inspections import services as inspections
+from backend.inspections.models import Attachment, CheckIn, Finding, Submission
+from tests import factories
+from tests.browser_support import axe_check
+from tests.mobile_api.field.phone import (
+    answer_everything,
+    open_phone,
+    sign_in_app,
+    statuses,
+    wait_offline_ready,
+    wait_statuses,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def second_visit(field):
+    """A second venue on the same night's route, for the team of the first."""
+    first = field.revealed
+    return inspections.inspection_issue(
+        actor=None,
+        site=factories.site(
+            name_en="Silver Moon Massage", venue_type="massage", latitude=22.2, longitude=113.551
+        ),
+        category="prostitution_trafficking",
+        template_version=field.venue_version,
+        planned_start=first.planned_end,
+        planned_end=first.planned_end + dt.timedelta(hours=1),
+        team=first.team,
+        operation=field.operation,
+        route_order=2,
+    )
+
+
+def fill_venue(page, assignment_id: str) -> None:
+    page.goto(page.url.split("#")[0] + f"#/a/{assignment_id}")
+    page.locator("button[data-template='venue_prostitution_trafficking']").click()
+    # Two persons found: one holds her own documents, one does not (a finding per entry).
+    answer_everything(page, {"venue_type": "karaoke", "persons_found": 2, "persons": 2}, photos=2)
+    page.locator("#finish").click()
+    page.locator("#check-in").wait_for()
+
+
+def test_a_night_offline_then_synced_once(pages, field, second_visit, alice):
+    page = open_phone(pages)
+    sign_in_app(page, pages.base_url, "alice")
+    page.locator("#assignments .assignment").nth(1).wait_for()
+    names = page.locator("#assignments h3").all_inner_texts()
+    assert names == ["1. Golden Lotus Karaoke", "2. Silver Moon Massage"]
+    assert "Jade Sauna" not in page.content()  # the sealed night's visit
+    assert page.locator("#route-map .stop-marker").count() == 2
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    axe_check(page)
+    wait_offline_ready(page)
+
+    page.context.set_offline(True)
+    page.locator("#assignments h3 a").first.click()
+    page.locator("#check-in").click()
+    page.wait_for_function("() => document.querySelector('#checkin-status').textContent.includes('accuracy')")
+
+    fill_venue(page, str(field.revealed.uuid))
+    page.locator("button[data-template='ilo_forced_labour_screening']").click()
+    # Three persons screened: the first answers yes to every indicator (a potential victim).
+    answer_everything(
+        page,
+        {"screened_count": 3, "persons": 3, "fl_01": True, "age_band": "26_40"},
+    )
+    axe_check(page)
+    page.locator("#finish").click()
+    page.locator("#check-in").wait_for()
+    fill_venue(page, str(second_visit.uuid))
+
+    # A reload with no network: the shell comes from the service worker, the work from IndexedDB.
+    page.goto(pages.base_url + "/field/#/")
+    page.reload()
+    page.locator("#outbox-list").wait_for()
+    assert sorted(statuses(page)) == ["queued", "queued", "queued"]
+    assert Submission.objects.count() == 0 and CheckIn.objects.count() == 0
+
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    wait_statuses(page, "complete", 3)
+    page.locator("#sync").click()  # a second sync sends nothing twice
+    wait_statuses(page, "complete", 3)
+
+    assert Submission.objects.count() == 3
+    assert CheckIn.objects.count() == 1
+    attachments = Attachment.objects.all()
+    # Two venue checklists with two photos and a signature each, a screening with a signature.
+    assert attachments.count() == 7
+    assert all(a.received_at is not None for a in attachments)
+    screening = Submission.objects.get(template_version=field.screening_version)
+    assert len(screening.answers["persons"]) == 3
+    assert Finding.objects.filter(submission=screening, potential_victim=True).count() == 3
+    assert Referral.objects.count() >= 1
+    for submission in Submission.objects.filter(template_version=field.venue_version):
+        assert submission.findings.exists()
+    pages.shot(page, "synced")
