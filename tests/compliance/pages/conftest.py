@@ -96,11 +96,12 @@ def visit(joint, bob) -> Visit:
 
 @pytest.fixture
 def case(visit, carol) -> ComplianceCase:
-    """Carol approved the visit and opened a case from the labour bureau's findings."""
+    """Carol approved the visit and opened a case from the labour bureau's findings whose legal
+    basis is verified (V-02, V-04; V-12, documents held, names no verified Macao provision and
+    could not ground a notice)."""
     services.submission_approve(user=carol.user, submission=visit.submission)
-    return services.case_open(
-        user=carol.user, findings=visit.dsal_findings(), reason="Documents held and no hiring permit."
-    )
+    findings = [f for f in visit.dsal_findings() if f.violation_code in ("V-02", "V-04")]
+    return services.case_open(user=carol.user, findings=findings, reason="Outside the job; no hiring permit.")
 
 
 @pytest.fixture

@@ -127,7 +127,7 @@ def test_cases_list_shows_deadlines_and_overdue(case, carol, client):
 def test_issue_the_notice_and_download_it_in_three_languages(case, carol, client):
     signed_in(client, carol)
     page = client.get(f"/compliance/cases/{case.uuid}/").content.decode()
-    assert "Failed items it will carry" in page and "V-12" in page
+    assert "Failed items it will carry" in page and "V-04" in page
     response = client.post(
         f"/compliance/cases/{case.uuid}/notice/", {"notice-reason": ""}, HTTP_HX_REQUEST="true"
     )
@@ -157,7 +157,7 @@ def test_follow_up_is_requested_through_planning_with_the_failed_items(case, car
     assert response.status_code == 302
     due = DueWork.objects.get()
     assert due.site == case.site and due.reason == DueWork.Reason.FOLLOW_UP
-    assert {item["violation_code"] for item in due.carry_items} == {"V-02", "V-04", "V-12"}
+    assert {item["violation_code"] for item in due.carry_items} == {"V-02", "V-04"}
     case.refresh_from_db()
     assert case.status == "follow_up" and case.follow_up == due
     client.post(f"/compliance/cases/{case.uuid}/follow-up/")

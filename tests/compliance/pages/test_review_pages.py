@@ -231,7 +231,10 @@ def test_a_team_leader_reviews_their_teams_work_but_opens_no_case(joint, bob, cl
     ("language", "words"),
     [
         ("zh-hant", ["審核隊列", "本部門的發現", "已標記項目", "退回人員"]),
-        ("pt", ["Fila de revisão", "As constatações da sua entidade", "Itens assinalados", "Devolver ao agente"]),
+        (
+            "pt",
+            ["Fila de revisão", "As constatações da sua entidade", "Itens assinalados", "Devolver ao agente"],
+        ),
     ],
 )
 def test_pages_speak_the_readers_language(language, words, visit, carol, client):
