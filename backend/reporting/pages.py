@@ -286,7 +286,7 @@ def _dashboard_panels(results: dict[str, Result]) -> dict[str, Any]:
         findings_table = pivot(results["findings_over_time"], [time_dim], "severity", "findings")
         panels["findings_table"] = findings_table
         charts["findings"] = chart_data(findings_table)
-    panels["charts"] = charts
+    panels["charts_json"] = json.dumps(charts)
     return panels
 
 
@@ -429,11 +429,13 @@ def breakdown(request: HttpRequest) -> HttpResponse:
         tables = [pivot(result, spec.rows or [], spec.column, m) for m in result.query.measures]
         if not spec.rows and spec.column:
             tables = [pivot(result, [spec.column], None, m) for m in result.query.measures]
+        chart = chart_data(tables[0]) if tables and (spec.rows or spec.column) else None
         context.update(
             {
                 "result": result,
                 "tables": tables,
-                "chart": chart_data(tables[0]) if tables and (spec.rows or spec.column) else None,
+                "chart": chart,
+                "chart_json": json.dumps(chart),
                 "definitions": [
                     {"label": str(m.label), "definition": str(m.definition)} for m in result.measures
                 ],

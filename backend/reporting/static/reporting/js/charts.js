@@ -29,10 +29,22 @@
     return charts[canvasId];
   }
 
+  // Figures travel in a data-json attribute, not a <script> block: htmx drops scripts from
+  // swapped content when script tags are not allowed, as the console's strict setup says.
   function readJson(id) {
     var element = document.getElementById(id);
-    return element ? JSON.parse(element.textContent) : null;
+    return element ? JSON.parse(element.getAttribute("data-json")) : null;
   }
 
-  window.ReportingCharts = { draw: draw, readJson: readJson };
+  // Before htmx swaps new content in: htmx "settles" by copying the old element's attributes
+  // (style included) onto the new one with the same id, which the strict CSP refuses as an
+  // inline style. Destroy the charts and drop the styles their libraries set, so nothing is copied.
+  function release(container) {
+    Object.keys(charts).forEach(function (id) {
+      if (container.contains(document.getElementById(id))) { charts[id].destroy(); delete charts[id]; }
+    });
+    container.querySelectorAll("[id][style]").forEach(function (el) { el.removeAttribute("style"); });
+  }
+
+  window.ReportingCharts = { draw: draw, readJson: readJson, release: release };
 })();

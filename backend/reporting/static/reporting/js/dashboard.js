@@ -1,5 +1,5 @@
-// The dashboard: after each load or filter (htmx swaps #dashboard-results), draw the charts and
-// the parish map from the figures the server rendered in the tables' JSON twin.
+// The dashboard: after each load or filter (once htmx has swapped #dashboard-results in and
+// settled it), draw the charts and the parish map from the figures the server rendered.
 (function () {
   "use strict";
   var map = null;
@@ -30,7 +30,13 @@
   }
 
   document.addEventListener("DOMContentLoaded", drawAll);
-  document.body.addEventListener("htmx:afterSwap", function (event) {
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || target.id !== "dashboard-results") return;
+    if (map) { map.remove(); map = null; }
+    ReportingCharts.release(target);
+  });
+  document.body.addEventListener("htmx:afterSettle", function (event) {
     if (event.detail.target && event.detail.target.id === "dashboard-results") drawAll();
   });
 })();
