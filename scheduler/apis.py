@@ -369,9 +369,7 @@ class PlanStartApi(PlannerApi):
 class JobApi(PlannerApi):
     @extend_schema(responses=JobOutput)
     def get(self, request: Request, job_id: str) -> Response:
-        # A job whose worker died is failed, with the reason, as soon as someone asks about it.
-        job = services.planning_expire_stale(job=selectors.job_get(user=request.user, uuid=job_id))
-        return Response(JobOutput(job).data)
+        return Response(JobOutput(selectors.job_get(user=request.user, uuid=job_id)).data)
 
 
 class JobCancelApi(PlannerApi):

@@ -83,7 +83,14 @@ def planned_operation_get(*, user: Any, uuid: Any, request: Any = None) -> Opera
 
 
 def job_get(*, user: Any, uuid: Any) -> PlanningJob:
-    return get_visible_or_404(user, PlanningJob.objects.select_related("operation", "programme"), uuid=uuid)
+    """One job the user may see. A running job whose worker died is failed with the reason on
+    the way (through the service), so whoever asks, page or API, sees the truth."""
+    job = get_visible_or_404(user, PlanningJob.objects.select_related("operation", "programme"), uuid=uuid)
+    if job.status == PlanningJob.Status.RUNNING:
+        from scheduler.services import planning_expire_stale  # services import this module
+
+        job = planning_expire_stale(job=job)
+    return job
 
 
 def programme_list(*, user: Any) -> QuerySet[Programme]:

@@ -435,11 +435,10 @@ def planning_start(
 def planning_cancel(*, actor: Any, job: PlanningJob) -> PlanningJob:
     """Ask a run to stop; it stops within about a second and keeps the best plan found. A queued
     run, or one whose worker died, ends at once."""
-    was_running = job.status == PlanningJob.Status.RUNNING
     job = planning_expire_stale(job=job)
     if job.is_finished:
-        if was_running and job.error == REASON_WORKER_LOST:
-            return job  # its worker had died: it is over now, and a new run may start
+        if job.status == PlanningJob.Status.FAILED and job.error == REASON_WORKER_LOST:
+            return job  # its worker had died: it is over, and a new run may start
         raise Conflict("The planning run has already finished.")
     PlanningJob.objects.filter(pk=job.pk).update(cancel_requested=True)
     job.refresh_from_db()
