@@ -30,6 +30,11 @@ wave_desynchronised         targets of one wave start further apart than the tol
 wrong_depot                 a route starts from a depot that is not its officers' (or the
                             operation's muster point)
 ==========================  ===========================================================
+
+Details give times as local wall-clock times (``22:30``), never minutes of the horizon.
+``explain_unplanned`` answers, for each visit a plan leaves out, the first rule that binds it
+(opening hours, wave, shift, agency, language, skill, female officer, leader's rank, conflict,
+rotation, no team having it, capacity), with parameters for a message in any language.
 """
 
 from __future__ import annotations
