@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from backend.audit.admin_mixins import AuditedAdminMixin
 from backend.compliance.models import (
@@ -23,6 +26,8 @@ from backend.compliance.models import (
     Review,
     Violation,
 )
+from backend.compliance.services import violation_legal_basis_confirm
+from backend.core.errors import DomainError
 
 
 @admin.register(Violation)
@@ -34,10 +39,35 @@ class ViolationAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "corrective_days",
         "competent_agency_code",
         "defaults_verified",
+        "legal_basis_verified",
     )
     list_editable = ("default_severity", "corrective_days", "competent_agency_code")
-    list_filter = ("default_severity", "competent_agency_code", "defaults_verified")
+    list_filter = ("default_severity", "competent_agency_code", "defaults_verified", "legal_basis_verified")
     search_fields = ("code", "title_en", "title_zh_hant", "title_pt", "legal_basis")
+    # Confirming a legal basis is an act of its own (the action below), audited with its text.
+    readonly_fields = ("legal_basis_verified", "legal_basis_confirmed_by", "legal_basis_confirmed_at")
+    actions = ["confirm_legal_basis"]
+
+    @admin.action(description=_("Confirm the legal basis of the selected breaches (checked against the law)"))
+    def confirm_legal_basis(self, request: HttpRequest, queryset: QuerySet[Violation]) -> None:
+        confirmed = 0
+        for violation in queryset:
+            try:
+                violation_legal_basis_confirm(actor=request.user, violation=violation, request=request)
+            except DomainError as exc:
+                self.message_user(request, exc.detail, messages.ERROR)
+                return
+            confirmed += 1
+        self.message_user(
+            request,
+            ngettext(
+                "The legal basis of %(count)d breach is confirmed.",
+                "The legal basis of %(count)d breaches is confirmed.",
+                confirmed,
+            )
+            % {"count": confirmed},
+            messages.SUCCESS,
+        )
 
 
 class ReadOnlyAdmin(AuditedAdminMixin, admin.ModelAdmin):

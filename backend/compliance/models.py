@@ -45,6 +45,25 @@ class Violation(models.Model):
     title_zh_hant = models.CharField(_("title (Traditional Chinese)"), max_length=200)
     title_pt = models.CharField(_("title (Portuguese)"), max_length=200)
     legal_basis = models.CharField(_("legal basis"), max_length=300)
+    legal_basis_zh_hant = models.CharField(_("legal basis (Traditional Chinese)"), max_length=300, blank=True)
+    legal_basis_pt = models.CharField(_("legal basis (Portuguese)"), max_length=300, blank=True)
+    # A legal basis that names no verified Macao provision ("no specific Macao prohibition
+    # verified", "number not verified") can never ground an official notice until an
+    # administrator has checked it and confirmed it.
+    legal_basis_verified = models.BooleanField(
+        _("legal basis verified"),
+        default=False,
+        help_text=_("Only breaches with a verified legal basis can be the basis of a notice."),
+    )
+    legal_basis_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("legal basis confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    legal_basis_confirmed_at = models.DateTimeField(_("legal basis confirmed at"), null=True, blank=True)
     laws = models.JSONField(_("laws"), default=list, blank=True, help_text=_("Law ids of macao_laws.json."))
     articles = models.CharField(
         _("articles"), max_length=200, blank=True, help_text=_("Blank where the article was not verified.")
@@ -69,6 +88,11 @@ class Violation(models.Model):
 
     def title_in(self, language: str | None) -> str:
         return pick(en=self.title_en, zh_hant=self.title_zh_hant, pt=self.title_pt, language=language)
+
+    def legal_basis_in(self, language: str | None) -> str:
+        return pick(
+            en=self.legal_basis, zh_hant=self.legal_basis_zh_hant, pt=self.legal_basis_pt, language=language
+        )
 
 
 class Review(models.Model):
@@ -151,6 +175,14 @@ class ComplianceCase(models.Model):
     )
     opened_at = models.DateTimeField(_("opened at"))
     notice_issued_at = models.DateTimeField(_("notice issued at"), null=True, blank=True)
+    notice_issued_by = models.ForeignKey(
+        Officer,
+        verbose_name=_("notice issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     follow_up = models.ForeignKey(
         "planning.DueWork",
         verbose_name=_("follow-up request"),

@@ -2,8 +2,10 @@
 
 Each language has its own template (``templates/compliance/notice_<lang>.html``), written by
 a speaker of it rather than assembled from fragments, since the notice is a legal document.
-Breach titles come from the violation catalogue in the same language. Before the notice is
-issued it renders as a draft without a deadline."""
+Breach titles and legal bases come from the violation catalogue in the same language. Before
+the notice is issued it renders as a draft without a deadline; a legal basis no administrator has
+verified is never printed (such a notice cannot be issued, see ``case_notice_issue``). An issued
+notice names the officer who issued it, how to reach them, a signature block and how to appeal."""
 
 from __future__ import annotations
 
@@ -36,13 +38,23 @@ def notice_context(case: ComplianceCase, language: str) -> dict[str, Any]:
                 "title": violation.title_in(language)
                 if violation
                 else finding.title.get(language) or finding.title.get("en", ""),
-                "legal_basis": violation.legal_basis if violation else finding.legal_basis,
+                "legal_basis": (
+                    violation.legal_basis_in(language)
+                    if violation and violation.legal_basis_verified
+                    else _("(legal basis awaiting an administrator's confirmation)")
+                ),
                 "count": 0,
             },
         )
         item["count"] += 1
+    issuer = case.notice_issued_by
     with translation.override(language):
         return {
+            "issuer": issuer,
+            "issuer_rank": issuer.rank_title if issuer else "",
+            "issuer_unit": issuer.unit.name if issuer else "",
+            "contact_address": issuer.unit.address if issuer else "",
+            "contact_email": issuer.user.email if issuer else "",
             "lang": language,
             "case": case,
             "issued": case.notice_issued_at is not None,
@@ -53,7 +65,7 @@ def notice_context(case: ComplianceCase, language: str) -> dict[str, Any]:
             "agency_name": case.agency.name,
             "company_name": case.company.name if case.company else "",
             "site_name": case.site.name,
-            "items": list(items.values()),
+            "items": [{**item, "legal_basis": str(item["legal_basis"])} for item in items.values()],
         }
 
 

@@ -121,6 +121,8 @@ def violation_catalogue_load(
             "title_zh_hant": entry["title"]["zh-hant"],
             "title_pt": entry["title"]["pt"],
             "legal_basis": entry["legal_basis"],
+            "legal_basis_zh_hant": entry.get("legal_basis_translations", {}).get("zh-hant", ""),
+            "legal_basis_pt": entry.get("legal_basis_translations", {}).get("pt", ""),
             "laws": entry.get("laws", []),
             "articles": entry.get("articles", ""),
         }
@@ -130,14 +132,24 @@ def violation_catalogue_load(
             "competent_agency_code": entry["competent_agency"],
             "defaults_verified": entry.get("defaults_verified", False),
         }
+        # Whether the legal basis is verified follows the file unless an administrator confirmed
+        # it; a reset or a changed legal basis undoes the confirmation (it was of the old text).
+        verification = {
+            "legal_basis_verified": entry.get("legal_basis_verified", False),
+            "legal_basis_confirmed_by": None,
+            "legal_basis_confirmed_at": None,
+        }
         row = Violation.objects.filter(code=entry["code"]).first()
         if row is None:
-            row = Violation(code=entry["code"], **texts, **defaults)
+            row = Violation(code=entry["code"], **texts, **defaults, **verification)
             _full_clean(row)
             row.save()
             created += 1
             continue
         fields = {**texts, **(defaults if reset else {})}
+        unconfirmed = row.legal_basis_confirmed_at is None
+        if reset or row.legal_basis != entry["legal_basis"] or unconfirmed:
+            fields.update(verification)
         if any(getattr(row, k) != v for k, v in fields.items()):
             for k, v in fields.items():
                 setattr(row, k, v)
@@ -152,6 +164,51 @@ def violation_catalogue_load(
         changes={"created": created, "updated": updated, "reset": reset},
     )
     return {"created": created, "updated": updated}
+
+
+class LegalBasisUnverified(Conflict):
+    code = "legal_basis_unverified"
+    title = _("A breach in this case has no verified legal basis.")
+
+
+@transaction.atomic
+def violation_legal_basis_confirm(*, actor: Any, violation: Violation, request: Any = None) -> Violation:
+    """An administrator confirms, after checking the law, that ``violation``'s legal basis (as
+    it now reads, in the three languages) may ground an official notice."""
+    principal = principal_for(actor)
+    if not (principal.is_superuser or principal.has_role(Role.ADMINISTRATOR)):
+        raise Forbidden(str(_("Only an administrator confirms a legal basis.")))
+    violation = Violation.objects.select_for_update().get(pk=violation.pk)
+    violation.legal_basis_verified = True
+    violation.legal_basis_confirmed_by = actor
+    violation.legal_basis_confirmed_at = timezone.now()
+    violation.save(
+        update_fields=["legal_basis_verified", "legal_basis_confirmed_by", "legal_basis_confirmed_at"]
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        verb="violation_legal_basis_confirm",
+        obj=violation,
+        changes={
+            "legal_basis": violation.legal_basis,
+            "legal_basis_zh_hant": violation.legal_basis_zh_hant,
+            "legal_basis_pt": violation.legal_basis_pt,
+        },
+        request=request,
+    )
+    return violation
+
+
+def _unverified_bases(case: ComplianceCase) -> list[str]:
+    """Codes of the case's breaches whose legal basis no administrator has verified."""
+    catalogue = {v.code: v for v in Violation.objects.all()}
+    codes = set()
+    for finding in case.findings.all():
+        violation = catalogue.get(finding.violation_code)
+        if violation is None or not violation.legal_basis_verified:
+            codes.add(finding.violation_code)
+    return sorted(codes)
 
 
 # --- Review ------------------------------------------------------------------------------------
@@ -419,11 +476,25 @@ def case_notice_issue(
     case = ComplianceCase.objects.select_for_update().get(pk=case.pk)
     if case.status != ComplianceCase.Status.OPEN:
         raise CaseStateError(str(_("The notice of this case was already issued.")))
+    unverified = _unverified_bases(case)
+    if unverified:
+        # An official notice never cites "(no specific Macao prohibition verified)".
+        raise LegalBasisUnverified(
+            str(
+                _(
+                    "The legal basis of %(codes)s is not verified; an administrator must confirm it "
+                    "before a notice can cite it, or leave those findings out of the case."
+                )
+            )
+            % {"codes": ", ".join(unverified)},
+            extra={"violations": unverified},
+        )
     now = timezone.now()
     case.status = ComplianceCase.Status.NOTICE_ISSUED
     case.notice_issued_at = now
+    case.notice_issued_by = _officer_of(user)
     case.deadline = timezone.localdate(now) + dt.timedelta(days=case.corrective_days)
-    case.save(update_fields=["status", "notice_issued_at", "deadline"])
+    case.save(update_fields=["status", "notice_issued_at", "notice_issued_by", "deadline"])
     _event(case, CaseEvent.Kind.NOTICE_ISSUED, user, reason, deadline=case.deadline.isoformat())
     audit_record(
         actor=user,

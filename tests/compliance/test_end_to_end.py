@@ -9,10 +9,11 @@ import time_machine
 from django.utils import timezone
 
 from backend.compliance import services
-from backend.compliance.models import ComplianceCase, ComplianceScore
+from backend.compliance.models import ComplianceCase, ComplianceScore, Violation
 from backend.inspections.models import Finding
 from backend.planning.models import DueWork
 from backend.planning.selectors import due_work_open
+from tests import factories
 
 
 def test_joint_visit_to_follow_up(joint, alice, bob, carol, percy, api):
@@ -70,6 +71,18 @@ def test_joint_visit_to_follow_up(joint, alice, bob, carol, percy, api):
     case_id = r.json()["id"]
     assert r.json()["company"] == str(joint.contractor.uuid)
     assert r.json()["corrective_days"] == 3  # the strictest default: V-12 documents held, 3 days
+
+    # V-12's legal basis names no verified Macao provision: no notice until an administrator
+    # has checked it, and the draft never prints the unverified text.
+    r = api.as_(carol).post(f"/api/v1/cases/{case_id}/issue-notice/", {}, format="json")
+    assert r.status_code == 409 and r.json()["code"] == "legal_basis_unverified", r.content
+    assert r.json()["violations"] == ["V-12"]
+    draft = api.as_(carol).get(f"/api/v1/cases/{case_id}/notice/en/").content.decode()
+    assert "not verified" not in draft and "awaiting an administrator" in draft
+    administrator = factories.officer("DSAL", username="ada", roles=("administrator",))
+    services.violation_legal_basis_confirm(
+        actor=administrator.user, violation=Violation.objects.get(code="V-12")
+    )
 
     # The notice, in the three languages, lists the failed items.
     r = api.as_(carol).post(f"/api/v1/cases/{case_id}/issue-notice/", {}, format="json")

@@ -1,0 +1,104 @@
+"""The notice is an official act: it names who issued it and how to reach them, has a signature
+block and says how to appeal; its legal bases read in the notice's language; and a breach whose
+legal basis names no verified Macao provision can never ground a notice until an administrator
+confirms that legal basis."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from backend.audit.models import AuditEntry
+from backend.compliance import services
+from backend.compliance.models import Violation
+from backend.compliance.notice import notice_render_html
+from backend.core.errors import Forbidden
+from backend.inspections.models import Finding
+from tests import factories
+
+
+@pytest.fixture
+def approved(joint, bob, carol, percy):
+    construction = joint.submit_construction(bob)
+    services.submission_approve(user=carol.user, submission=construction.submission)
+    return construction
+
+
+def _dsal(approved):
+    return list(Finding.objects.filter(submission=approved.submission, competent_agency__code="DSAL"))
+
+
+UNVERIFIED = ("no specific Macao prohibition verified", "nenhuma proibição específica", "未核實澳門")
+
+
+def test_an_unverified_legal_basis_never_grounds_a_notice(approved, carol, api):
+    case = services.case_open(user=carol.user, findings=_dsal(approved), reason="x")
+
+    response = api.as_(carol).post(f"/api/v1/cases/{case.uuid}/issue-notice/", {}, format="json")
+    assert response.status_code == 409 and response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["code"] == "legal_basis_unverified" and body["violations"] == ["V-12"]
+    assert "V-12" in body["detail"] and "administrator" in body["detail"]
+    case.refresh_from_db()
+    assert case.notice_issued_at is None and case.status == "open"
+    for lang in ("en", "zh-hant", "pt"):
+        html = notice_render_html(case, lang)
+        assert not any(text in html for text in UNVERIFIED), lang
+
+
+def test_an_administrator_confirms_the_legal_basis_in_the_admin(approved, carol, admin_client, admin_user):
+    v12 = Violation.objects.get(code="V-12")
+    assert not v12.legal_basis_verified
+    response = admin_client.post(
+        reverse("admin:compliance_violation_changelist"),
+        {"action": "confirm_legal_basis", "_selected_action": [v12.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    v12.refresh_from_db()
+    assert v12.legal_basis_verified and v12.legal_basis_confirmed_by == admin_user
+    assert AuditEntry.objects.filter(verb="violation_legal_basis_confirm", actor=admin_user).exists()
+
+    case = services.case_open(user=carol.user, findings=_dsal(approved), reason="x")
+    services.case_notice_issue(user=carol.user, case=case)  # now it may
+
+
+def test_only_an_administrator_confirms_a_legal_basis(approved, carol):
+    with pytest.raises(Forbidden):
+        services.violation_legal_basis_confirm(actor=carol.user, violation=Violation.objects.get(code="V-12"))
+    assert not Violation.objects.get(code="V-12").legal_basis_verified
+
+
+def test_reloading_the_catalogue_keeps_a_confirmation_until_the_legal_basis_changes(db, catalogue):
+    administrator = factories.officer("DSAL", username="ada", roles=("administrator",))
+    v12 = services.violation_legal_basis_confirm(
+        actor=administrator.user, violation=Violation.objects.get(code="V-12")
+    )
+    services.violation_catalogue_load()
+    assert Violation.objects.get(code="V-12").legal_basis_verified
+    services.violation_catalogue_load(reset=True)
+    assert not Violation.objects.get(code="V-12").legal_basis_verified
+    assert Violation.objects.get(code="V-02").legal_basis_verified  # names verified laws
+    assert v12.legal_basis_confirmed_at is not None
+
+
+def test_the_issued_notice_names_the_issuer_contact_signature_and_appeal(approved, carol):
+    findings = [f for f in _dsal(approved) if f.violation_code != "V-12"]
+    case = services.case_open(user=carol.user, findings=findings, reason="x")
+    carol.user.email = "carol@dsal.example"
+    carol.user.save()
+    services.case_notice_issue(user=carol.user, case=case)
+    case.refresh_from_db()
+    assert case.notice_issued_by == carol
+
+    expected = {
+        "en": ("Issued by", "Signature of the issuing officer", "Decree-Law No. 57/99/M", "Law No. 21/2009"),
+        "zh-hant": ("發出人員", "發出人員簽署", "第57/99/M號法令", "第21/2009號法律"),
+        "pt": ("Emitida por", "Assinatura do agente emissor", "Decreto-Lei n.º 57/99/M", "Lei n.º 21/2009"),
+    }
+    for lang, words in expected.items():
+        html = notice_render_html(case, lang)
+        assert all(word in html for word in words), (lang, [w for w in words if w not in html])
+        assert carol.full_name in html and carol.badge_number in html and "carol@dsal.example" in html
+        assert carol.unit.address in html
+    assert "Law No." not in notice_render_html(case, "zh-hant") + notice_render_html(case, "pt")
