@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.contrib import messages
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -440,7 +442,8 @@ def _workspace_context(request: HttpRequest, kind: str, subject: Any, job: Plann
         "comparison": _comparison(job, workspace),
         "editable": job.status == PlanningJob.Status.SUCCEEDED,
         "published": job.status == PlanningJob.Status.PUBLISHED,
-        "script": script_data(workspace, waves, texts),
+        # In an attribute, not a <script>: htmx does not keep script elements it swaps in.
+        "script_json": json.dumps(script_data(workspace, waves, texts), cls=DjangoJSONEncoder),
         "subject_url": _subject_url(kind, subject),
     }
 
@@ -587,7 +590,12 @@ def briefing(request: HttpRequest, kind: str, subject_id: str, number: int) -> H
     return render(
         request,
         "scheduler/briefing_page.html",
-        {"b": data, "kind": kind, "subject": subject, "map_data": map_data},
+        {
+            "b": data,
+            "kind": kind,
+            "subject": subject,
+            "script_json": json.dumps(map_data, cls=DjangoJSONEncoder),
+        },
     )
 
 

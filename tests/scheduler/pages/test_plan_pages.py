@@ -31,11 +31,11 @@ def planned(planner_client, operation):
 
 
 def _data(page) -> dict:
-    html = page.content.decode()
-    start = html.index('<script id="plan-data" type="application/json">') + len(
-        '<script id="plan-data" type="application/json">'
-    )
-    return json.loads(html[start : html.index("</script>", start)])
+    import html as markup
+    import re
+
+    found = re.search(r'id="plan-data" hidden data-plan="([^"]*)"', page.content.decode())
+    return json.loads(markup.unescape(found.group(1)))
 
 
 def test_starting_answers_the_job_partial_even_when_already_finished(planned, planner_client):

@@ -1,10 +1,10 @@
 // The plan workspace: the teams' routes on the map (one colour and number per team, numbered
 // stops, the muster point) and the timeline (one row per team: travel, waiting, on-site; a line
 // at each wave's start). Dragging a visit to another row submits the "Move a visit" form, which
-// is also the way to do it without dragging. Redrawn after every htmx swap of the workspace.
+// is also the way to do it without dragging (and the routes table says the same as both). Redrawn after every htmx swap of the workspace.
 (function () {
   "use strict";
-  var current = { map: null, timeline: null };
+  var current = { map: null };
 
   function text(value) {
     var span = document.createElement("span");
@@ -69,46 +69,120 @@
     form.requestSubmit();
   }
 
+  function ms(iso) { return Date.parse(iso); }
+  function clock(iso) { return iso.substring(11, 16); }  // ISO strings are local (Asia/Macau) time
+
+  function block(className, fromIso, toIso, span, label, title) {
+    var el = document.createElement("div");
+    el.className = "tl-block " + className;
+    el.style.left = ((ms(fromIso) - span.start) / span.length * 100) + "%";
+    el.style.width = Math.max(0.4, (ms(toIso) - ms(fromIso)) / span.length * 100) + "%";
+    if (label) el.appendChild(text(label));
+    el.title = title;
+    return el;
+  }
+
+  // A plain timeline (no library: the standalone vis-timeline build injects <style> elements,
+  // which the strict CSP refuses): one row per team, travel, waiting and on-site blocks, and a
+  // line at each wave's start. On-site blocks can be dragged onto another team's row.
   function drawTimeline(element, data) {
-    if (!element || !window.vis) return;
+    if (!element) return;
+    element.textContent = "";
     var editable = !!document.getElementById("move-form");
-    var groups = [];
-    var items = [];
-    data.teams.forEach(function (team) {
-      if (!team.stops.length) return;
-      groups.push({ id: team.index, content: text(team.label), className: "team-row" });
-      team.stops.forEach(function (stop) {
-        if (stop.arrival > stop.travel_from) {
-          items.push({ id: "t-" + stop.visit, group: team.index, start: stop.travel_from, end: stop.arrival,
-            content: text(data.texts.travel), className: "block-travel", editable: false, title: data.texts.travel });
-        }
-        if (stop.start > stop.arrival) {
-          items.push({ id: "w-" + stop.visit, group: team.index, start: stop.arrival, end: stop.start,
-            content: text(data.texts.waiting), className: "block-waiting", editable: false, title: data.texts.waiting });
-        }
-        items.push({ id: "v-" + stop.visit, visit: stop.visit, group: team.index, start: stop.start, end: stop.end,
-          content: text(stop.order + ". " + stop.site), className: "block-onsite",
-          title: data.texts.on_site + ": " + stop.site + (stop.wave ? " (" + data.texts.wave + " " + stop.wave + ")" : ""),
-          editable: editable ? { updateGroup: true, updateTime: false, remove: false } : false });
-      });
+    var teams = data.teams.filter(function (team) { return team.stops.length; });
+    if (!teams.length) return;
+    var times = [];
+    teams.forEach(function (team) {
+      team.stops.forEach(function (stop) { times.push(ms(stop.travel_from), ms(stop.end)); });
     });
-    if (!groups.length) return;
-    var timeline = new vis.Timeline(element, new vis.DataSet(items), new vis.DataSet(groups), {
-      stack: false,
-      orientation: { axis: "top" },
-      zoomable: true,
-      margin: { item: 4 },
-      onMove: function (item, callback) {
-        callback(null);  // the server re-times the route; the swap redraws the timeline
-        if (item.visit) submitMove(item.visit, item.group);
-      }
-    });
+    (data.waves || []).forEach(function (wave) { times.push(ms(wave.start)); });
+    var hour = 3600000;
+    var span = { start: Math.floor(Math.min.apply(null, times) / hour) * hour };
+    span.end = Math.ceil(Math.max.apply(null, times) / hour) * hour;
+    span.length = Math.max(hour, span.end - span.start);
+
+    var axis = document.createElement("div");
+    axis.className = "tl-row tl-axis";
+    axis.appendChild(document.createElement("div")).className = "tl-label";
+    var axisTrack = axis.appendChild(document.createElement("div"));
+    axisTrack.className = "tl-track";
+    for (var t = span.start; t <= span.end; t += hour) {
+      var tick = document.createElement("span");
+      tick.className = "tl-tick";
+      tick.style.left = ((t - span.start) / span.length * 100) + "%";
+      var d = new Date(t);
+      var first = teams[0].stops[0].start;  // the offset of local time, from the data
+      var offset = first.substring(19);
+      var local = new Date(t + (offsetMinutes(offset) + d.getTimezoneOffset()) * 60000);
+      tick.textContent = pad(local.getHours()) + ":00";
+      axisTrack.appendChild(tick);
+    }
     (data.waves || []).forEach(function (wave) {
-      var id = "wave-" + wave.code;
-      timeline.addCustomTime(new Date(wave.start), id);
-      timeline.setCustomTimeMarker(data.texts.wave + " " + wave.code, id, false);
+      var mark = document.createElement("span");
+      mark.className = "tl-wave-label";
+      mark.style.left = ((ms(wave.start) - span.start) / span.length * 100) + "%";
+      mark.textContent = data.texts.wave + " " + wave.code + " " + clock(wave.start);
+      axisTrack.appendChild(mark);
     });
-    current.timeline = timeline;
+    element.appendChild(axis);
+
+    teams.forEach(function (team) {
+      var row = document.createElement("div");
+      row.className = "tl-row";
+      var label = row.appendChild(document.createElement("div"));
+      label.className = "tl-label";
+      var number = label.appendChild(document.createElement("span"));
+      number.className = "team-number";
+      number.style.background = team.colour;
+      number.textContent = team.number;
+      label.appendChild(text(" " + team.label));
+      var track = row.appendChild(document.createElement("div"));
+      track.className = "tl-track";
+      track.setAttribute("data-route", team.index);
+      team.stops.forEach(function (stop) {
+        if (ms(stop.arrival) > ms(stop.travel_from)) {
+          track.appendChild(block("tl-travel", stop.travel_from, stop.arrival, span, "", data.texts.travel + " " + clock(stop.travel_from) + "–" + clock(stop.arrival)));
+        }
+        if (ms(stop.start) > ms(stop.arrival)) {
+          track.appendChild(block("tl-waiting", stop.arrival, stop.start, span, "", data.texts.waiting + " " + clock(stop.arrival) + "–" + clock(stop.start)));
+        }
+        var visit = block("tl-onsite", stop.start, stop.end, span, stop.order + ". " + stop.site,
+          data.texts.on_site + ": " + stop.site + " " + clock(stop.start) + "–" + clock(stop.end) + (stop.wave ? " (" + data.texts.wave + " " + stop.wave + ")" : ""));
+        visit.setAttribute("data-visit", stop.visit);
+        if (editable) {
+          visit.draggable = true;
+          visit.addEventListener("dragstart", function (event) {
+            event.dataTransfer.setData("text/plain", stop.visit);
+            event.dataTransfer.effectAllowed = "move";
+          });
+        }
+        track.appendChild(visit);
+      });
+      (data.waves || []).forEach(function (wave) {
+        var line = document.createElement("span");
+        line.className = "tl-wave";
+        line.style.left = ((ms(wave.start) - span.start) / span.length * 100) + "%";
+        track.appendChild(line);
+      });
+      if (editable) {
+        track.addEventListener("dragover", function (event) { event.preventDefault(); track.classList.add("tl-drop"); });
+        track.addEventListener("dragleave", function () { track.classList.remove("tl-drop"); });
+        track.addEventListener("drop", function (event) {
+          event.preventDefault();
+          track.classList.remove("tl-drop");
+          var id = event.dataTransfer.getData("text/plain");
+          if (id) submitMove(id, team.index);
+        });
+      }
+      element.appendChild(row);
+    });
+  }
+
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function offsetMinutes(text) {
+    var m = /([+-])(\d\d):(\d\d)/.exec(text || "");
+    if (!m) return 0;
+    return (m[1] === "-" ? -1 : 1) * (parseInt(m[2], 10) * 60 + parseInt(m[3], 10));
   }
 
   function paintSwatches() {
@@ -121,14 +195,21 @@
   function draw() {
     var source = document.getElementById("plan-data");
     if (!source) return;
-    var data = JSON.parse(source.textContent);
+    var data = JSON.parse(source.getAttribute("data-plan"));
     if (current.map) { current.map.remove(); current.map = null; }
-    if (current.timeline) { current.timeline.destroy(); current.timeline = null; }
     drawMap(document.getElementById("plan-map") || document.getElementById("briefing-map"), data);
     drawTimeline(document.getElementById("plan-timeline"), data);
     paintSwatches();
   }
 
+  // htmx's settling copies the old attributes of elements whose id survives the swap, "style"
+  // included (Leaflet's, on the map): the CSP refuses that, so drop them before the swap.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail && event.detail.target;
+    if (!target || target.id !== "workspace") return;
+    if (current.map) { current.map.remove(); current.map = null; }
+    target.querySelectorAll("[id][style]").forEach(function (el) { el.removeAttribute("style"); });
+  });
   document.addEventListener("htmx:afterSwap", function (event) {
     if (event.detail && event.detail.target && event.detail.target.id === "workspace") draw();
   });
