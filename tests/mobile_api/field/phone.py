@@ -32,6 +32,7 @@ def sign_in_app(page: Any, base_url: str, username: str, password: str = PASSWOR
     page.locator("#username").fill(username)
     page.locator("#password").fill(password)
     page.locator("form button[type=submit]").click()
+    page.locator("body[data-synced]").wait_for(state="attached")  # the first sync is over
     page.locator("#sync").wait_for()
 
 
@@ -51,12 +52,12 @@ def jpeg(colour: tuple[int, int, int] = (180, 40, 40), size: tuple[int, int] = (
     return out.getvalue()
 
 
-def _next_question(page: Any) -> Any:
+def _next_question(page: Any, skip: set[str]) -> Any:
     """The first visible, unanswered question that takes an answer (None when there is none)."""
     boxes = page.locator(".q[data-answered='0']:not([hidden])")
     for i in range(boxes.count()):
         box = boxes.nth(i)
-        if box.is_visible():
+        if box.get_attribute("data-path") not in skip and box.is_visible():
             return box
     return None
 
@@ -69,9 +70,10 @@ def answer_everything(page: Any, answers: dict[str, Any] | None = None, *, photo
     """
     answers = answers or {}
     seen: dict[str, int] = {}
+    skip: set[str] = set()
     page.locator("#finish").wait_for()
     while True:
-        box = _next_question(page)
+        box = _next_question(page, skip)
         if box is None:
             return
         key, kind, path = (
@@ -118,7 +120,9 @@ def answer_everything(page: Any, answers: dict[str, Any] | None = None, *, photo
         elif kind == "signature":
             sign(page, box)
         elif kind == "repeat":
-            for _ in range(int(wanted or 1)):
+            if wanted == 0:
+                skip.add(path)  # left empty on purpose
+            for _ in range(1 if wanted is None else int(wanted)):
                 page.locator(f".q[data-path=\"{path}\"] > fieldset > button[id$='-add']").click()
         page.wait_for_timeout(20)
 
@@ -165,3 +169,29 @@ def wait_statuses(page: Any, expected: str, count: int, timeout: int = 30_000) -
 
 def digits(text: str) -> int:
     return int(re.sub(r"\D", "", text) or 0)
+
+
+def fill_checklist(
+    page: Any, assignment_id: str, template: str, answers: dict[str, Any] | None = None, *, photos: int = 1
+) -> None:
+    """Open an assignment, start one of its checklists, answer it and finish it."""
+    page.goto(page.url.split("#")[0] + f"#/a/{assignment_id}")
+    page.locator(f"button[data-template='{template}']").click()
+    answer_everything(page, answers, photos=photos)
+    page.locator("#finish").click()
+    page.locator("#check-in").wait_for()
+
+
+def go_online(page: Any) -> None:
+    page.context.set_offline(False)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+
+
+def work_items(page: Any) -> list[dict[str, Any]]:
+    """What the phone holds in IndexedDB (id, status) for its checklists."""
+    return page.evaluate(
+        """async () => {
+            const store = await import('/static/field/js/store.js');
+            return (await store.all('work')).map(w => ({id: w.id, status: w.status}));
+        }"""
+    )

@@ -127,8 +127,15 @@ async function sendWork() {
     const chunk = waiting.slice(start, start + BATCH);
     for (const item of chunk) await store.update("work", item.id, (w) => (w ? { ...w, status: "sending" } : undefined));
     emit({ type: "sending" });
-    const response = await api.request("POST", "submissions/batch/", { json: { items: chunk.map((w) => w.payload) } });
-    check(response);
+    let response;
+    try {
+      response = await api.request("POST", "submissions/batch/", { json: { items: chunk.map((w) => w.payload) } });
+      check(response);
+    } catch (error) {
+      // Not sent after all (no network, signed out, throttled): back in the queue as it was.
+      for (const item of chunk) await store.update("work", item.id, (w) => (w && w.status === "sending" ? { ...w, status: "queued" } : undefined));
+      throw error;
+    }
     if (response.status !== 200) throw new ServerBusy(`batch answered ${response.status}`);
     const results = new Map(response.data.results.map((r) => [r.id, r]));
     let retry = false;
