@@ -38,7 +38,7 @@ from backend.checklists import engine
 from backend.checklists.selectors import template_version_latest
 from backend.checklists.services import parsed_definition
 from backend.compliance import services as compliance
-from backend.compliance.models import ComplianceCase
+from backend.compliance.models import ComplianceCase, Violation
 from backend.demo import answers
 from backend.demo.city import is_demo_login
 from backend.demo.field import LOCAL, night_of, night_start, open_venues
@@ -317,13 +317,19 @@ class _Work:
             if (site.contractor_id or site.operator_id) and f.competent_agency_id:
                 by_site.setdefault((f.competent_agency_id, site.pk), []).append(f)
         stages = {"DSAL": ["closed", "follow_up", "notice", "notice", "open"], "PSP": ["notice"]}
+        # A notice may only cite a breach whose legal basis an administrator has verified: the
+        # reviewer leaves the others out of the case (the demo verifies no law on its own).
+        verified = set(Violation.objects.filter(legal_basis_verified=True).values_list("code", flat=True))
         made = 0
         for code, wanted in stages.items():
             agency = self.agencies[code]
             reviewer = self.reviewer_of[agency.pk].user
             groups = [
-                found for (agency_id, _site), found in sorted(by_site.items()) if agency_id == agency.pk
+                [f for f in found if f.violation_code in verified]
+                for (agency_id, _site), found in sorted(by_site.items())
+                if agency_id == agency.pk
             ]
+            groups = [found for found in groups if found]
             rng.shuffle(groups)
             for stage, found in zip(wanted, groups, strict=False):
                 case = compliance.case_open(
