@@ -9,7 +9,6 @@ What is left here is presentation: which questions a panel asks, and laying rows
 
 from __future__ import annotations
 
-import base64
 import json
 from dataclasses import dataclass, field
 from functools import cache
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -24,6 +24,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import push_url
 
@@ -512,39 +513,67 @@ def report_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-# Each chart of the report, and the breakdown that gives its figures as a table.
-CHART_BREAKDOWNS = {
-    "chart_inspections_per_year": {"measure": "inspections", "rows": "year", "columns": "category"},
-    "chart_categories": {"measure": "inspections", "rows": "category"},
-    "chart_parish_map": {"measure": "inspections", "rows": "parish"},
-    "chart_hotline": {"measure": "calls", "rows": "year", "columns": "hotline"},
+# Each chart of the report (by its builder's name): its title, and the breakdown that gives its
+# figures as a table.
+CHART_PAGES = {
+    "chart_inspections_per_year": (
+        _lazy("Inspections per year, by category"),
+        {"measure": "inspections", "rows": "year", "columns": "category"},
+    ),
+    "chart_categories": (_lazy("Inspections by category"), {"measure": "inspections", "rows": "category"}),
+    "chart_parish_map": (
+        _lazy("Inspections by parish (schematic map)"),
+        {"measure": "inspections", "rows": "parish"},
+    ),
+    "chart_hotline": (
+        _lazy("Hotline calls per year"),
+        {"measure": "calls", "rows": "year", "columns": "hotline"},
+    ),
 }
 
 
-def _chart_image(drawing: Any) -> dict[str, str]:
-    """A report chart as an SVG image: as an <img> its own styles are its own, so the page's
-    strict style policy holds."""
-    from reportlab.graphics import renderSVG
-    from reportlab.graphics.shapes import String
-
-    svg = renderSVG.drawToString(drawing)
-    title = next((c.text for c in drawing.contents if isinstance(c, String)), "")
-    return {"src": "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(), "title": title}
-
-
-def _charts(year_from: int, year_to: int) -> dict[str, list[dict[str, str]]]:
+def _chart_builders() -> list[tuple[str, Any]]:
     from backend.reporting.render import CHARTS
 
+    return [(section, build) for section, builds in CHARTS.items() for build in builds]
+
+
+def _charts(year_from: int, year_to: int, language: str) -> dict[str, list[dict[str, str]]]:
+    """The report's charts as images of their own (drawn on their own requests, so the page
+    does not wait for them), each with its title and a link to its figures as a table."""
     period = {"from": str(year_from), "to": str(year_to)}
     out: dict[str, list[dict[str, str]]] = {}
-    for section, builds in CHARTS.items():
-        for build in builds:
-            chart = _chart_image(build(year_from, year_to))
-            layout = CHART_BREAKDOWNS.get(build.__name__)
-            if layout:
-                chart["table_url"] = f"{reverse('reporting:breakdown')}?{urlencode({**layout, **period})}"
-            out.setdefault(section, []).append(chart)
+    for index, (section, build) in enumerate(_chart_builders()):
+        title, layout = CHART_PAGES.get(build.__name__, (_lazy("Chart"), None))
+        chart = {
+            "src": reverse("reporting:report-chart", args=[year_from, year_to, index]) + f"?lang={language}",
+            "title": str(title),
+        }
+        if layout:
+            chart["table_url"] = f"{reverse('reporting:breakdown')}?{urlencode({**layout, **period})}"
+        out.setdefault(section, []).append(chart)
     return out
+
+
+# An SVG image is drawn with its own inline styles and runs no script; shown through <img>.
+@csp_replace({"style-src": ["'unsafe-inline'"], "script-src": ["'none'"], "default-src": ["'none'"]})
+@_page
+def report_chart(request: HttpRequest, year_from: int, year_to: int, index: int) -> HttpResponse:
+    from reportlab.graphics import renderSVG
+
+    year_from, year_to = _years(year_from, year_to)
+    language = _report_language(request)
+    if not selectors.statistics_access(user=request.user).full:
+        raise Http404
+    builders = _chart_builders()
+    if index >= len(builders):
+        raise Http404
+    try:
+        with translation.override(language):
+            svg = renderSVG.drawToString(builders[index][1](year_from, year_to))
+    except DomainError as error:  # the image's alternative text stands in for it
+        return HttpResponse(str(error.detail), status=error.status, content_type="text/plain; charset=utf-8")
+    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 
 def _display(value: Any) -> Any:
@@ -560,7 +589,7 @@ def report(request: HttpRequest, year_from: int, year_to: int) -> HttpResponse:
     language = _report_language(request)
     with translation.override(language):
         figures = selectors.report_read(user=request.user, year_from=year_from, year_to=year_to)
-        charts = _charts(year_from, year_to)
+        charts = _charts(year_from, year_to, language)
         sections = [
             {
                 "id": key,
@@ -621,8 +650,12 @@ def report_pdf(request: HttpRequest, year_from: int, year_to: int) -> HttpRespon
     year_from, year_to = _years(year_from, year_to)
     language = _report_language(request)
     selectors.report_read(user=request.user, year_from=year_from, year_to=year_to)  # the access check
-    with translation.override(language):
-        data = render_pdf(year_from=year_from, year_to=year_to)
+    try:
+        with translation.override(language):
+            data = render_pdf(year_from=year_from, year_to=year_to)
+    except DomainError as error:  # e.g. no font to draw Chinese with: say so on the report's page
+        messages.error(request, error.detail)
+        return redirect("reporting:report", year_from=year_from, year_to=year_to)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="report-{year_from}-{year_to}-{language}.pdf"'
     return response

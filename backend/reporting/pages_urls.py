@@ -13,5 +13,8 @@ urlpatterns = [
     path("report/", pages.report_index, name="report-index"),
     path("report/<int:year_from>-<int:year_to>/", pages.report, name="report"),
     path("report/<int:year_from>-<int:year_to>.pdf", pages.report_pdf, name="report-pdf"),
+    path(
+        "report/<int:year_from>-<int:year_to>/charts/<int:index>.svg", pages.report_chart, name="report-chart"
+    ),
     path("report/<int:year_from>-<int:year_to>/publish/", pages.report_publish, name="report-publish"),
 ]

@@ -30,7 +30,8 @@ def city(tmp_path, settings):
 def _drawn(page, canvas_id):
     """Wait for a chart drawn on a canvas still in the page, with its size set."""
     page.wait_for_function(
-        "id => { const c = Chart.getChart(id); return !!c && c.canvas.isConnected && c.canvas.hasAttribute('width') }",
+        "id => { const c = Chart.getChart(id);"
+        " return !!c && c.canvas.isConnected && c.canvas.hasAttribute('width') }",
         arg=canvas_id,
     )
 
@@ -60,7 +61,8 @@ def test_analyst_filters_builds_downloads_and_reads_the_report(pages, city, tmp_
     chart_total = page.evaluate(
         "Chart.getChart('chart-inspections').data.datasets.flatMap(d => d.data).reduce((a, b) => a + b, 0)"
     )
-    table_total = page.locator('table[data-measure="inspections"] td[data-total]').first.get_attribute("data-value")
+    table_total = page.locator('table[data-measure="inspections"] td[data-total]').first
+    table_total = table_total.get_attribute("data-value")
     assert chart_total == int(table_total) == api["totals"]["inspections"]
     axe_check(page)
     pages.shot(page, "dashboard-dsal")

@@ -194,7 +194,14 @@ def test_report_page_in_each_language(analyst, language):
         for title in SECTIONS.values():
             assert str(title) in html
     assert 'lang="zh-Hant"' in html if language == "zh-hant" else f'lang="{language}"' in html
-    assert "data:image/svg+xml;base64," in html  # the charts, as images under the strict CSP
+    # The charts are images of their own, drawn in the report's language, with their own styles.
+    src = f"/statistics/report/2019-2023/charts/0.svg?lang={language}"
+    assert f'src="{src}"' in html
+    chart = analyst.get(src)
+    assert chart.status_code == 200 and chart["Content-Type"].startswith("image/svg+xml")
+    assert "style-src 'unsafe-inline'" in chart["Content-Security-Policy"]
+    assert "script-src 'none'" in chart["Content-Security-Policy"]
+    assert analyst.get("/statistics/report/2019-2023/charts/99.svg").status_code == 404
 
 
 def test_report_pdf_downloads_in_traditional_chinese(analyst):
