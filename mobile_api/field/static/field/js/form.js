@@ -363,22 +363,30 @@ export class ChecklistForm {
     const sub = result.submission;
     const errors = new Map();
     for (const e of result.errors) if (!errors.has(e.path)) errors.set(e.path, e);
-    for (const section of this.root.querySelectorAll("[data-section]")) section.hidden = !sub.sectionVisible(section.dataset.section);
+    // Write only what changed: 500 boxes rewritten on every keystroke would cost the phone a
+    // style recalculation each time.
+    const put = (node, name, value) => {
+      if (node[name] !== value) node[name] = value;
+    };
+    for (const section of this.root.querySelectorAll("[data-section]")) put(section, "hidden", !sub.sectionVisible(section.dataset.section));
     for (const box of this.root.querySelectorAll(".q")) {
       const { ctx, q } = box;
       const path = box.dataset.path;
-      box.hidden = !sub.visible(ctx, q);
+      const visible = sub.visible(ctx, q);
+      put(box, "hidden", !visible);
       if (q.type === "note") continue;
-      box.dataset.answered = isAnswered(this.get(ctx, q.key)) ? "1" : "0";
-      box.req.hidden = !sub.required(ctx, q);
+      const answered = isAnswered(this.get(ctx, q.key)) ? "1" : "0";
+      if (box.dataset.answered !== answered) box.dataset.answered = answered;
+      if (!visible && !box.err.textContent) continue;
+      put(box.req, "hidden", !sub.required(ctx, q));
       const server = this.serverErrors.get(path);
       const error = errors.get(path);
       const show = error && (this.showAll || this.touched.has(path) || ["constraint", "min", "max", "type", "choice"].includes(error.code));
       let text = "";
       if (server) text = t("refused_here", { message: server });
       else if (show && !(error.code === "required" && !this.showAll)) text = message(error);
-      box.err.textContent = text;
-      box.classList.toggle("invalid", Boolean(text));
+      put(box.err, "textContent", text);
+      if (box.classList.contains("invalid") !== Boolean(text)) box.classList.toggle("invalid", Boolean(text));
     }
     this.errors = result.errors;
     return result;
