@@ -304,7 +304,7 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 STATISTICS_SUPPRESSION_THRESHOLD = env_int("STATISTICS_SUPPRESSION_THRESHOLD", 3, minimum=1)
 
 # A TrueType font with Traditional Chinese, embedded in PDF reports (Debian: fonts-arphic-uming).
-# Missing: reportlab's standard CJK font, which viewers without CJK fonts cannot draw.
+# Its Traditional Chinese face is used; without a usable font the Chinese PDF is refused.
 REPORT_CJK_FONT = env_str("REPORT_CJK_FONT", "/usr/share/fonts/truetype/arphic/uming.ttc")
 
 # --- Scheduler ---------------------------------------------------------------------------

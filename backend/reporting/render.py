@@ -4,13 +4,20 @@ Both are built from one context (``report_context``): the figures by chapter and
 drawn once with reportlab's graphics (pure Python): inspections per year by category, the
 category breakdown, a schematic map of inspections by parish (parish centres from
 ``data/parishes.json``, circles sized by count) and hotline calls per year. The PDF places the
-drawings directly; the HTML embeds them as SVG. Traditional Chinese uses reportlab's built-in
-CID font MSung-Light, so no system font is needed.
+drawings directly; the HTML embeds them as SVG. Traditional Chinese needs a TrueType font
+(``REPORT_CJK_FONT``), embedded as a subset in its Traditional Chinese (TW, else HK) face; without
+one the Chinese PDF is refused with a message naming the setting, never drawn blank.
+
+Numbers follow the active language's format (Django's: ``1,426`` in English, ``1.426`` in
+Portuguese) in tables and charts alike; a year is a year (``2007``), never ``2,007``. The PDF
+has a cover, a table of contents and numbered pages; chapters follow each other without a page
+break of their own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
 import logging
@@ -23,7 +30,9 @@ from xml.sax.saxutils import escape
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from reportlab.graphics import renderSVG
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
@@ -34,10 +43,22 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Frame,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.tableofcontents import TableOfContents
 
+from backend.core.errors import DomainError
 from backend.inspections.models import Category
 from backend.outreach.models import HotlineCall
 from backend.reporting.report import SECTIONS, report_figures
@@ -46,8 +67,20 @@ from backend.reporting.statistics import PARISH_LABELS, Query, aggregate
 PARISHES_FILE = Path(__file__).parent / "data" / "parishes.json"
 logger = logging.getLogger(__name__)
 
-CJK_FONT = "MSung-Light"
 EMBEDDED_CJK_FONT = "ReportCJK"
+# Faces of a font collection, best first: Traditional Chinese as written in Taiwan, then in
+# Hong Kong (Macao's usage is close to both); never a Simplified Chinese face (UMingCN).
+TRADITIONAL_FACES = ("TW", "HK")
+
+
+class ReportFontMissing(DomainError):
+    """The Chinese report needs a TrueType font with Traditional Chinese; there is none."""
+
+    code = "report_font_missing"
+    status = 503
+    title = _("The Chinese report cannot be drawn: no Chinese font is installed.")
+
+
 PALETTE = [
     colors.HexColor(c) for c in ("#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000", "#2e75b6", "#a5a5a5")
 ]
@@ -65,36 +98,62 @@ def _font() -> str:
     return "Helvetica"
 
 
+def _traditional_face(path: str) -> int:
+    """The index of the Traditional Chinese face in a font collection (0 for a single font)."""
+    if not path.lower().endswith((".ttc", ".otc")):
+        return 0
+    faces = []
+    for index in range(32):
+        try:
+            faces.append(TTFont(f"probe-{index}", path, subfontIndex=index).face.name.decode("latin-1"))
+        except Exception:  # past the last face
+            break
+    for wanted in TRADITIONAL_FACES:
+        for index, name in enumerate(faces):
+            if name.endswith(wanted):
+                return index
+    return next((i for i, name in enumerate(faces) if name.endswith(TRADITIONAL_FACES)), 0)
+
+
 def _cjk_font() -> str:
-    """Traditional Chinese for the PDF. A TrueType font (settings.REPORT_CJK_FONT; by default
-    Debian's fonts-arphic-uming) is embedded, subset, so every viewer draws it. Without one the
-    report falls back to reportlab's standard CID font, which is not embedded: viewers without
-    CJK fonts of their own then show blanks."""
-    registered = pdfmetrics.getRegisteredFontNames()
-    if EMBEDDED_CJK_FONT in registered:
-        return EMBEDDED_CJK_FONT
-    path = settings.REPORT_CJK_FONT
+    """Traditional Chinese for the PDF: the TrueType font ``settings.REPORT_CJK_FONT`` (by default
+    Debian's fonts-arphic-uming), its Traditional Chinese face, embedded as a subset so every
+    viewer draws it. Without a usable one the report is refused: reportlab's standard CID font is
+    not embedded, and viewers without CJK fonts of their own showed blank pages."""
+    path = settings.REPORT_CJK_FONT or ""
+    name = f"{EMBEDDED_CJK_FONT}-{hashlib.sha256(path.encode()).hexdigest()[:12]}"
+    if name in pdfmetrics.getRegisteredFontNames():
+        return name
     if path and Path(path).is_file():
         try:
-            pdfmetrics.registerFont(TTFont(EMBEDDED_CJK_FONT, path, subfontIndex=0))
-            return EMBEDDED_CJK_FONT
-        except Exception:  # a font file reportlab cannot read: say so, and still make the report
-            logger.warning("REPORT_CJK_FONT %s cannot be used; Chinese text will not be embedded", path)
-    if CJK_FONT not in registered:
-        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
-    return CJK_FONT
+            pdfmetrics.registerFont(TTFont(name, path, subfontIndex=_traditional_face(path)))
+            return name
+        except Exception:
+            logger.warning("REPORT_CJK_FONT %s cannot be used by reportlab", path, exc_info=True)
+    raise ReportFontMissing(
+        gettext(
+            "Set REPORT_CJK_FONT to a TrueType font with Traditional Chinese (e.g. Debian's "
+            "fonts-arphic-uming: /usr/share/fonts/truetype/arphic/uming.ttc); %(path)s cannot be used."
+        )
+        % {"path": path or '""'}
+    )
 
 
 def _bold() -> str:
     font = _font()
-    return font if font in (CJK_FONT, EMBEDDED_CJK_FONT) else "Helvetica-Bold"
+    return font if font.startswith(EMBEDDED_CJK_FONT) else "Helvetica-Bold"
 
 
-def _number(value: Any) -> str:
+def _count(value: float) -> str:
+    """A count in the active language's format, grouped (tables, bar labels, axes alike)."""
+    return number_format(int(value), force_grouping=True)
+
+
+def _number(value: Any, *, year: bool = False) -> str:
     if value is None:
         return gettext("suppressed")
     if isinstance(value, int):
-        return f"{value:,}"
+        return str(value) if year else _count(value)
     if isinstance(value, list):
         if value and isinstance(value[0], dict):
             parts = []
@@ -137,6 +196,7 @@ def chart_inspections_per_year(year_from: int, year_to: int) -> Drawing:
     chart.categoryAxis.style = "stacked"
     chart.categoryAxis.labels.fontName = chart.valueAxis.labels.fontName = _font()
     chart.valueAxis.valueMin = 0
+    chart.valueAxis.labelTextFormat = _count
     for i in range(len(categories)):
         chart.bars[i].fillColor = PALETTE[i % len(PALETTE)]
         chart.bars[i].strokeColor = None
@@ -175,8 +235,9 @@ def chart_categories(year_from: int, year_to: int) -> Drawing:
     chart.categoryAxis.labels.fontName = chart.valueAxis.labels.fontName = _font()
     chart.categoryAxis.labels.fontSize = 8
     chart.valueAxis.valueMin = 0
+    chart.valueAxis.labelTextFormat = _count
     chart.bars[0].fillColor = PALETTE[0]
-    chart.barLabelFormat = "%d"
+    chart.barLabelFormat = _count
     chart.barLabels.fontName, chart.barLabels.fontSize = _font(), 7
     chart.barLabels.dx = 12
     drawing.add(chart)
@@ -203,7 +264,8 @@ def chart_parish_map(year_from: int, year_to: int) -> Drawing:
     span_lat, span_lon = max(lats) - min(lats), max(lons) - min(lons)
     scale = min((top - bottom) / span_lat, (width - left - 120) / span_lon)
     biggest = max(counts.values(), default=0) or 1
-    for p in parishes:
+    placed: list[tuple[float, float, float, float]] = []
+    for p in sorted(parishes, key=lambda p: -p["lat"]):
         x = left + (p["lon"] - min(lons)) * scale
         y = bottom + (p["lat"] - min(lats)) * scale
         n = counts.get(p["id"], 0)
@@ -211,9 +273,35 @@ def chart_parish_map(year_from: int, year_to: int) -> Drawing:
         drawing.add(
             Circle(x, y, radius, fillColor=colors.Color(0.12, 0.31, 0.47, alpha=0.55), strokeColor=PALETTE[0])
         )
-        label = f"{PARISH_LABELS.get(p['id'], p['name_en'])}: {n:,}"
-        drawing.add(String(x + radius + 4, y - 3, label, fontName=_font(), fontSize=7))
+        label = f"{PARISH_LABELS.get(p['id'], p['name_en'])}: {_count(n)}"
+        box = _free_label_box(label, x + radius + 4, y - 3, placed)
+        placed.append(box)
+        drawing.add(String(box[0], box[1] + LABEL_DESCENT, label, fontName=_font(), fontSize=LABEL_SIZE))
     return drawing
+
+
+LABEL_SIZE = 7
+LABEL_DESCENT = 2  # a label's box starts this far below its baseline
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _free_label_box(
+    label: str, x: float, baseline: float, placed: list[tuple[float, float, float, float]]
+) -> tuple[float, float, float, float]:
+    """The box (x0, y0, x1, y1) of ``label`` nearest its parish that overlaps no label already
+    placed: parishes close together (the peninsula's five) would otherwise print on each other."""
+    width = pdfmetrics.stringWidth(label, _font(), LABEL_SIZE)
+    height = LABEL_SIZE + 2
+    for step in range(40):
+        # Try below, then above, further each time.
+        shift = (step + 1) // 2 * height * (-1 if step % 2 else 1) if step else 0
+        box = (x, baseline - LABEL_DESCENT - shift, x + width, baseline - LABEL_DESCENT - shift + height)
+        if not any(_overlap(box, other) for other in placed):
+            return box
+    return (x, baseline - LABEL_DESCENT, x + width, baseline - LABEL_DESCENT + height)
 
 
 def chart_hotline(year_from: int, year_to: int) -> Drawing:
@@ -237,6 +325,7 @@ def chart_hotline(year_from: int, year_to: int) -> Drawing:
     chart.categoryAxis.categoryNames = [str(y) for y in years]
     chart.categoryAxis.labels.fontName = chart.valueAxis.labels.fontName = _font()
     chart.valueAxis.valueMin = 0
+    chart.valueAxis.labelTextFormat = _count
     for i in range(len(lines)):
         chart.bars[i].fillColor = PALETTE[i + 1]
     drawing.add(chart)
@@ -282,9 +371,14 @@ def report_html(*, year_from: int, year_to: int) -> str:
     for section in context["sections"]:
         section["svgs"] = [_svg(d) for d in section["charts"]]
         for f in section["figures"]:
-            f.display = _number(f.value)
-            f.display_current = _number(f.current) if f.changed else ""
+            f.display = _number(f.value, year=_is_year(f))
+            f.display_current = _number(f.current, year=_is_year(f)) if f.changed else ""
     return render_to_string("reporting/report.html", context)
+
+
+def _is_year(figure: Any) -> bool:
+    """A figure whose value is a year (the Committee's founding), printed without grouping."""
+    return figure.id.endswith("_year")
 
 
 def _svg(drawing: Drawing) -> str:
@@ -292,15 +386,52 @@ def _svg(drawing: Drawing) -> str:
     return text[text.index("<svg") :]  # drop the XML declaration and doctype inside HTML
 
 
+class _ReportDocument(BaseDocTemplate):
+    """A cover, then numbered pages; chapter headings feed the table of contents."""
+
+    def __init__(self, buffer: io.BytesIO, *, font: str, **kwargs: Any) -> None:
+        super().__init__(buffer, **kwargs)
+        self.report_font = font
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
+        self.addPageTemplates(
+            [
+                PageTemplate(id="cover", frames=[frame]),
+                PageTemplate(id="numbered", frames=[frame], onPage=self._number_page),
+            ]
+        )
+
+    def _number_page(self, canvas: Any, document: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(self.report_font, 8)
+        canvas.drawRightString(
+            A4[0] - self.rightMargin, 10 * mm, gettext("Page %(number)s") % {"number": canvas.getPageNumber()}
+        )
+        canvas.restoreState()
+
+    def afterFlowable(self, flowable: Any) -> None:
+        if isinstance(flowable, Paragraph) and flowable.style.name == "h1":
+            self.notify("TOCEntry", (0, flowable.getPlainText(), self.page))
+
+
 def report_pdf(*, year_from: int, year_to: int) -> bytes:
+    font, bold = _font(), _bold()  # refuses a Chinese report without a Chinese font, before any work
     context = report_context(year_from=year_from, year_to=year_to)
-    font, bold = _font(), _bold()
-    wrap = "CJK" if font in (CJK_FONT, EMBEDDED_CJK_FONT) else None
+    wrap = "CJK" if font.startswith(EMBEDDED_CJK_FONT) else None
     styles = {
+        "cover": ParagraphStyle(
+            "cover", fontName=bold, fontSize=26, leading=34, spaceBefore=60 * mm, spaceAfter=12, wordWrap=wrap
+        ),
         "title": ParagraphStyle("title", fontName=bold, fontSize=18, leading=24, spaceAfter=8, wordWrap=wrap),
         "h1": ParagraphStyle(
-            "h1", fontName=bold, fontSize=14, leading=18, spaceBefore=10, spaceAfter=6, wordWrap=wrap
+            "h1",
+            fontName=bold,
+            fontSize=14,
+            leading=18,
+            spaceBefore=14,
+            spaceAfter=6,
+            wordWrap=wrap,
         ),
+        "toc": ParagraphStyle("toc", fontName=font, fontSize=11, leading=18, wordWrap=wrap),
         "body": ParagraphStyle(
             "body", fontName=font, fontSize=9, leading=12, alignment=TA_LEFT, wordWrap=wrap
         ),
@@ -308,13 +439,12 @@ def report_pdf(*, year_from: int, year_to: int) -> bytes:
             "small", fontName=font, fontSize=7, leading=9, textColor=colors.HexColor("#555555"), wordWrap=wrap
         ),
     }
+    title = gettext("Anti-human trafficking report %(from)s–%(to)s") % {"from": year_from, "to": year_to}
+    contents = TableOfContents()
+    contents.levelStyles = [styles["toc"]]
+    contents.dotsMinLevel = 0
     story: list[Any] = [
-        Paragraph(
-            escape(
-                gettext("Anti-human trafficking report %(from)s–%(to)s") % {"from": year_from, "to": year_to}
-            ),
-            styles["title"],
-        ),
+        Paragraph(escape(title), styles["cover"]),
         Paragraph(
             escape(
                 gettext(
@@ -324,12 +454,16 @@ def report_pdf(*, year_from: int, year_to: int) -> bytes:
             ),
             styles["body"],
         ),
-        Spacer(1, 6 * mm),
+        NextPageTemplate("numbered"),
+        PageBreak(),
+        Paragraph(escape(gettext("Contents")), styles["title"]),
+        contents,
+        PageBreak(),
     ]
-    for index, section in enumerate(context["sections"]):
-        if index:
-            story.append(PageBreak())
-        story.append(Paragraph(escape(section["title"]), styles["h1"]))
+    for section in context["sections"]:
+        # A chapter follows the previous one on the same page; it moves to the next only when
+        # its heading and the first rows of its table would not fit.
+        story += [CondPageBreak(45 * mm), Paragraph(escape(section["title"]), styles["h1"])]
         data = [
             [
                 Paragraph(escape(gettext("Figure")), styles["body"]),
@@ -337,9 +471,11 @@ def report_pdf(*, year_from: int, year_to: int) -> bytes:
             ]
         ]
         for f in section["figures"]:
-            value = _number(f.value)
+            value = _number(f.value, year=_is_year(f))
             if f.changed:
-                value += " " + gettext("(now %(current)s)") % {"current": _number(f.current)}
+                value += " " + gettext("(now %(current)s)") % {
+                    "current": _number(f.current, year=_is_year(f))
+                }
             data.append(
                 [
                     [
@@ -363,14 +499,15 @@ def report_pdf(*, year_from: int, year_to: int) -> bytes:
         for drawing in section["charts"]:
             story += [Spacer(1, 6 * mm), drawing]
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(
+    document = _ReportDocument(
         buffer,
+        font=font,
         pagesize=A4,
         leftMargin=18 * mm,
         rightMargin=18 * mm,
         topMargin=18 * mm,
         bottomMargin=18 * mm,
-        title=gettext("Anti-human trafficking report %(from)s–%(to)s") % {"from": year_from, "to": year_to},
+        title=title,
     )
-    document.build(story)
+    document.multiBuild(story)
     return buffer.getvalue()

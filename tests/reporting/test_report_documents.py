@@ -4,12 +4,12 @@ English, Traditional Chinese and Portuguese, from the command and from the API."
 from __future__ import annotations
 
 import io
-from pathlib import Path
+import re
 
 import pypdfium2 as pdfium
 import pytest
-from django.conf import settings
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils import translation
 
 from backend.reporting.render import report_html, report_pdf
@@ -37,22 +37,115 @@ def test_pdf_renders_in_each_language(history, language):
         data = report_pdf(year_from=2019, year_to=2023)
     assert data.startswith(b"%PDF")
     document = pdfium.PdfDocument(data)
-    assert len(document) >= 4  # one chapter a page at least
-    for index in (0, 1):
-        page = document[index]
-        image = page.render(scale=1).to_pil()
-        assert _ink(image) > 0.01, f"page {index + 1} is blank"
-    text = document[0].get_textpage().get_text_range()
-    assert TITLES[language] in text
-    assert SECTION[language] in document[1].get_textpage().get_text_range()
+    assert len(document) >= 4  # cover, contents, chapters
+    for index, least in ((0, 0.002), (1, 0.002), (2, 0.01)):
+        image = document[index].render(scale=1).to_pil()
+        assert _ink(image) > least, f"page {index + 1} is blank"
+    assert TITLES[language] in " ".join(document[0].get_textpage().get_text_range().split())
+    assert SECTION[language] in document[1].get_textpage().get_text_range()  # the contents
     if language == "zh-hant":
-        if Path(settings.REPORT_CJK_FONT).is_file():
-            # The font is embedded: the Chinese title is drawn, whatever fonts the viewer has.
-            assert b"/FontFile2" in data and b"MSung-Light" not in data
-            title = document[0].render(scale=1).to_pil().crop((0, 0, 600, 140))
-            assert _ink(title) > 0.005, "the Chinese title is not drawn"
-        else:
-            assert b"MSung-Light" in data  # the fallback: reportlab's standard CJK font
+        # The font is embedded in its Traditional Chinese face: drawn whatever fonts the viewer has.
+        assert b"/FontFile2" in data and b"UMingTW" in data
+        assert b"UMingCN" not in data and b"MSung-Light" not in data
+        title = document[0].render(scale=1).to_pil().crop((0, 0, 600, 400))
+        assert _ink(title) > 0.005, "the Chinese title is not drawn"
+
+
+def _pages(data: bytes) -> list[str]:
+    document = pdfium.PdfDocument(data)
+    return [document[i].get_textpage().get_text_range() for i in range(len(document))]
+
+
+def test_the_pdf_has_a_cover_contents_and_numbered_pages_and_chapters_share_pages(history):
+    with translation.override("en"):
+        pages = _pages(report_pdf(year_from=2019, year_to=2023))
+    assert "Contents" in pages[1] and all(title in pages[1] for title in ("Prevention", "Law enforcement"))
+    assert "Page" not in pages[0]  # the cover is not numbered
+    for number, text in enumerate(pages[1:], start=2):
+        assert f"Page {number}" in text
+    # A chapter follows the previous one on its last page when there is room.
+    shared = []
+    for title in ("Law enforcement", "Victim protection", "Collaboration"):
+        page = next(text for text in pages[2:] if title in text.splitlines())
+        lines = [line for line in page.splitlines() if line.strip() and not line.startswith("Page ")]
+        if lines.index(title) > 0:
+            shared.append(title)
+    assert shared, "every chapter starts a page of its own"
+
+
+@pytest.mark.parametrize(
+    ("language", "grouped", "wrong"),
+    [("en", "7,640", "7.640"), ("pt", "7.640", "7,640")],
+)
+def test_numbers_follow_the_language_and_a_year_is_a_year(history, language, grouped, wrong):
+    with translation.override(language):
+        text = "".join(_pages(report_pdf(year_from=2019, year_to=2023)))
+        html = report_html(year_from=2019, year_to=2023)
+    assert grouped in text and wrong not in text
+    assert "2007" in text and "2,007" not in text and "2.007" not in text
+    assert ">2007<" in html and "2,007" not in html
+
+
+def test_chart_numbers_are_grouped_as_in_the_tables(history):
+    from backend.reporting.render import _svg, chart_categories, chart_inspections_per_year
+
+    for language, grouped, wrong in (("en", r"\d,\d{3}", r"\d\.\d{3}"), ("pt", r"\d\.\d{3}", r"\d,\d{3}")):
+        with translation.override(language):
+            svgs = _svg(chart_categories(2019, 2023)) + _svg(chart_inspections_per_year(2019, 2023))
+        numbers = re.findall(r">\s*([\d.,\s]+)\s*<", svgs)
+        assert any(re.fullmatch(grouped, n.strip()) or re.search(grouped, n) for n in numbers), language
+        assert not any(re.search(wrong, n) for n in numbers), (language, numbers)
+
+
+def test_parish_labels_do_not_overlap(history):
+    from reportlab.graphics.shapes import String
+    from reportlab.pdfbase import pdfmetrics
+
+    from backend.reporting.render import chart_parish_map
+
+    for language in ("en", "zh-hant", "pt"):
+        with translation.override(language):
+            drawing = chart_parish_map(2019, 2023)
+        labels = [item for item in drawing.contents if isinstance(item, String) and ":" in item.text]
+        assert len(labels) >= 7
+        boxes = [
+            (
+                s.x,
+                s.y - 2,
+                s.x + pdfmetrics.stringWidth(s.text, s.fontName, s.fontSize),
+                s.y - 2 + s.fontSize + 2,
+            )
+            for s in labels
+        ]
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1 :]:
+                overlap = a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+                assert not overlap, (language, a, b)
+
+
+def test_a_chinese_pdf_without_a_font_is_refused_naming_the_setting(history, settings, api, andy, tmp_path):
+    from backend.reporting.render import ReportFontMissing
+
+    settings.REPORT_CJK_FONT = str(tmp_path / "no-such-font.ttc")
+    with translation.override("zh-hant"), pytest.raises(ReportFontMissing, match="REPORT_CJK_FONT"):
+        report_pdf(year_from=2019, year_to=2023)
+    with pytest.raises(CommandError, match="REPORT_CJK_FONT"):
+        call_command(
+            "report",
+            "2019",
+            "2023",
+            "--format",
+            "pdf",
+            "--lang",
+            "zh-hant",
+            "--output",
+            str(tmp_path / "r.pdf"),
+        )
+    response = api.as_(andy).get("/api/v1/statistics/report/2019-2023.pdf?lang=zh-hant")
+    assert response.status_code == 503 and response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "report_font_missing"
+    with translation.override("en"):
+        assert report_pdf(year_from=2019, year_to=2023).startswith(b"%PDF")  # other languages still work
 
 
 def test_the_enforcement_page_has_its_figures_and_charts(history):
@@ -69,7 +162,8 @@ def test_html_has_the_chapters_figures_and_charts(history, language):
         html = report_html(year_from=2019, year_to=2023)
     assert TITLES[language] in html and SECTION[language] in html
     assert html.count("<svg") == 4
-    assert 'id="dsal_employment_agency_inspections"' in html and "1,863" in html
+    grouped = {"en": "1,863", "zh-hant": "1863", "pt": "1.863"}[language]  # Django's formats
+    assert 'id="dsal_employment_agency_inspections"' in html and grouped in html
 
 
 def test_report_command_writes_a_pdf(history, tmp_path):

@@ -43,7 +43,7 @@ class Command(BaseCommand):
                     changed = f"  (now {f.current}, difference {f.difference})" if f.changed else ""
                     self.stdout.write(f"{f.id:50} {json.dumps(f.value, ensure_ascii=False)}{changed}")
                 return
-            from backend.reporting.render import report_html, report_pdf
+            from backend.reporting.render import ReportFontMissing, report_html, report_pdf
 
             if fmt == "html":
                 body = report_html(year_from=year_from, year_to=year_to)
@@ -52,7 +52,10 @@ class Command(BaseCommand):
                 else:
                     self.stdout.write(body)
                 return
-            data = report_pdf(year_from=year_from, year_to=year_to)
+            try:
+                data = report_pdf(year_from=year_from, year_to=year_to)
+            except ReportFontMissing as exc:
+                raise CommandError(f"{exc.title} {exc.detail}") from exc
             if options["output"]:
                 options["output"].write_bytes(data)
             else:
