@@ -40,3 +40,25 @@ def test_each_readme_command_parses(line):
         parser.parse_args(args)
     except (CommandError, SystemExit) as exc:
         pytest.fail(f"`python manage.py {line}` is refused by the command: {exc}")
+
+
+def _section(title: str) -> str:
+    text = README.read_text(encoding="utf-8")
+    start = text.index(title)
+    end = text.find("\n## ", start + len(title))
+    return text[start : end if end != -1 else len(text)]
+
+
+def test_the_phone_contract_documents_every_attachment_answer_of_the_engine():
+    """A phone app is written from the README: every question type whose answer names an
+    attachment (the engine's ``ATTACHMENT_TYPES``) must be described there, with its shape."""
+    from backend.checklists.engine.attachments import ATTACHMENT_TYPES
+
+    contract = _section("## The officers' API")
+    for kind in sorted(ATTACHMENT_TYPES):
+        assert re.search(rf"\b{kind}\b", contract, re.IGNORECASE), (
+            f"the README does not describe {kind} answers"
+        )
+    assert "Photo and signature answers" in contract
+    for shape in ("UUID string", "`multiple`", "`attachments`", "attachment_undeclared"):
+        assert shape in contract, shape
