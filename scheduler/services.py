@@ -498,8 +498,10 @@ class _Progress:
     it solves, so nothing ever waits on it. A failed write is logged and skipped: progress is a
     courtesy, never a reason to lose the plan."""
 
-    def __init__(self, job_id: int) -> None:
+    def __init__(self, job_id: int, time_limit: float | None = None) -> None:
         self.job_id = job_id
+        self.time_limit = time_limit
+        self.began = time.monotonic()
         self.owner = threading.get_ident()
         self.last_write = 0.0
         self.last_read = 0.0
@@ -510,7 +512,8 @@ class _Progress:
         self._thread: threading.Thread | None = None
 
     def __call__(self, fraction: float, best: float | None) -> None:
-        fraction = round(min(max(fraction, 0.0), 1.0), 3)
+        # Never backwards: the clock may have moved the bar past a solver's milestone.
+        fraction = round(min(max(fraction, self.latest[0] if self.latest else 0.0), 1.0), 3)
         best = best if best is not None and math.isfinite(best) else None
         self.latest = (fraction, best)
         now = time.monotonic()
@@ -520,6 +523,13 @@ class _Progress:
 
     def _write(self, heartbeat: bool = False) -> None:
         fields: dict[str, Any] = {"heartbeat_at": timezone.now()} if heartbeat else {}
+        if heartbeat and self.time_limit:
+            # The solvers report at their own milestones; between them the bar follows the clock
+            # (never past 95 % before the run says it is done).
+            elapsed = round(min(0.95, (time.monotonic() - self.began) / self.time_limit), 3)
+            fraction, best = self.latest or (0.0, None)
+            if elapsed > fraction:
+                self.latest = (elapsed, best)
         latest = self.latest
         if latest is not None and latest != self._written:
             fields.update(progress=latest[0], best_objective=latest[1])
@@ -596,7 +606,7 @@ def planning_run(*, job_id: Any) -> PlanningJob | None:
     if not claimed or job is None:
         return job
     try:
-        with _Progress(job.pk) as progress:
+        with _Progress(job.pk, time_limit=float(job.time_limit_seconds)) as progress:
             problem, _clock = _build(job)
             options = solver.SolveOptions(time_limit=float(job.time_limit_seconds), seed=job.seed)
             plan_fn = solver.plan_joint if job.operation_id else solver.plan_routine

@@ -131,3 +131,15 @@ def test_a_second_run_while_one_is_queued_is_a_conflict(operation, paula):
         services.planning_start(actor=paula.user, operation=operation)
         with pytest.raises(Conflict):
             services.planning_start(actor=paula.user, operation=operation)
+
+
+def test_the_bar_follows_the_clock_between_the_solvers_milestones_and_never_goes_back(operation):
+    job = PlanningJob.objects.create(operation=operation, time_limit_seconds=10, status="running")
+    progress = services._Progress(job.pk, time_limit=10.0)
+    progress.began -= 5  # half the time limit has passed without a report
+    progress._write(heartbeat=True)
+    job.refresh_from_db()
+    assert job.progress == 0.5 and job.heartbeat_at is not None
+    progress(0.2, 99.0)  # a late milestone: the best objective moves, the bar does not go back
+    job.refresh_from_db()
+    assert job.progress == 0.5 and job.best_objective == 99.0
