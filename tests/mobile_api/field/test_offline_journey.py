@@ -24,6 +24,7 @@ from tests.mobile_api.field.phone import (
     statuses,
     wait_offline_ready,
     wait_statuses,
+    work_items,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -59,6 +60,9 @@ def fill_venue(page, assignment_id: str) -> None:
 
 def test_a_night_offline_then_synced_once(pages, field, second_visit, alice):
     page = open_phone(pages)
+    page.goto(pages.base_url + "/field/")
+    page.locator("#username").wait_for()
+    axe_check(page)  # the sign-in screen
     sign_in_app(page, pages.base_url, "alice")
     page.locator("#assignments .assignment").nth(1).wait_for()
     names = page.locator("#assignments h3").all_inner_texts()
@@ -112,3 +116,20 @@ def test_a_night_offline_then_synced_once(pages, field, second_visit, alice):
     for submission in Submission.objects.filter(template_version=field.venue_version):
         assert submission.findings.exists()
     pages.shot(page, "synced")
+
+    # Signing out leaves nothing personal on the phone.
+    page.locator("#sign-out").click()
+    page.locator("#username").wait_for()
+    assert work_items(page) == []
+    held = page.evaluate(
+        """async () => {
+            const store = await import('/static/field/js/store.js');
+            const counts = {};
+            for (const name of ['assignments', 'templates', 'files', 'checkins']) {
+                counts[name] = (await store.all(name)).length;
+            }
+            counts.token = await store.get('kv', 'token');
+            return counts;
+        }"""
+    )
+    assert held == {"assignments": 0, "templates": 0, "files": 0, "checkins": 0, "token": None}

@@ -371,7 +371,9 @@ async function workScreen(id) {
   } });
   const correct = el("button", { type: "button", id: "correct", text: t("correct"), onclick: async () => {
     const assignment = await store.get("assignments", item.inspection);
-    const newId = await startWork(assignment || { id: item.inspection }, version, item.id, structuredClone(item.payload.answers));
+    // A correction replaces the latest revision: this one, or the one the server names as current.
+    const base = item.problem && item.problem.code === "stale_revision" && item.problem.current ? item.problem.current : item.id;
+    const newId = await startWork(assignment || { id: item.inspection }, version, base, structuredClone(item.payload.answers));
     go(`#/w/${newId}`);
   } });
   const conflict = item.status === "refused" && item.problem && ["submission_conflict", "stale_revision"].includes(item.problem.code);
@@ -392,7 +394,6 @@ async function finishWork(id, checklist, answers, result) {
   const kept = result.answers;
   const names = attachmentRefs(checklist, kept);
   const files = await import("./files.js");
-  const location = await store.get("assignments", item.inspection);
   const payload = {
     id,
     inspection: item.inspection,
@@ -403,10 +404,9 @@ async function finishWork(id, checklist, answers, result) {
     attachments: await files.declarations([...new Set(names)]),
   };
   if (item.replaces) payload.replaces = item.replaces;
+  // Where the checklist was filled: the check-in's position, when the officer checked in.
   const checkin = (await store.all("checkins")).filter((c) => c.assignment === item.inspection).pop();
   if (checkin) payload.location = { latitude: checkin.latitude, longitude: checkin.longitude };
-  else if (location) payload.location = null;
-  if (payload.location === null) delete payload.location;
   await outbox.queue({ ...item, answers, payload, uploaded: [] });
 }
 
