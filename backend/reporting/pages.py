@@ -65,6 +65,12 @@ def api_url(params: dict[str, str] | QueryDict) -> str:
     return f"{reverse('statistics-query')}?{query}"
 
 
+def _refused(request: HttpRequest) -> int:
+    """The status of a page that shows why a question cannot be answered: 400, except to htmx,
+    which swaps in only successful answers (the form stays, the explanation replaces the figures)."""
+    return 200 if request.htmx else 400
+
+
 def _errors(error: DomainError) -> list[str]:
     if not error.errors:
         return [error.detail]
@@ -231,14 +237,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         results = {name: _ask(request, params) for name, params in queries.items()}
     except DomainError as error:
         context["errors"] = _errors(error)
-        status = 400
+        status = _refused(request)
     else:
         context.update(_dashboard_panels(results))
     template = (
         "reporting/console/_dashboard_results.html" if request.htmx else "reporting/console/dashboard.html"
     )
     response = render(request, template, context, status=status)
-    if request.htmx and status == 200:
+    if request.htmx and "errors" not in context:
         query = urlencode({k: v for k, v in filters.items() if v})
         push_url(response, f"{request.path}?{query}" if query else request.path)
     return response
@@ -425,7 +431,7 @@ def breakdown(request: HttpRequest) -> HttpResponse:
         result = selectors.statistics_aggregate(user=request.user, query=query_from_params(spec.api_params))
     except DomainError as error:
         context["errors"] = _errors(error)
-        status = 400
+        status = _refused(request)
     else:
         tables = [pivot(result, spec.rows or [], spec.column, m) for m in result.query.measures]
         if not spec.rows and spec.column:
@@ -446,7 +452,7 @@ def breakdown(request: HttpRequest) -> HttpResponse:
     context.update(_form_context(request, spec))
     template = "reporting/console/_breakdown.html" if request.htmx else "reporting/console/breakdown.html"
     response = render(request, template, context, status=status)
-    if request.htmx and status == 200:
+    if request.htmx and "errors" not in context:
         push_url(response, context["share_url"])
     return response
 
@@ -576,8 +582,11 @@ def report_chart(request: HttpRequest, year_from: int, year_to: int, index: int)
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 
-def _display(value: Any) -> Any:
-    """A figure's value for the page: numbers as numbers, per-year lists as (year, value)."""
+def _display(value: Any, *, year: bool = False) -> Any:
+    """A figure's value for the page: numbers as numbers, a year as written (never grouped as
+    2,007), per-year lists as (year, value)."""
+    if year and isinstance(value, int):
+        return str(value)
     if isinstance(value, list) and value and isinstance(value[0], dict):
         return [(r.get("year"), next((v for k, v in r.items() if k != "year"), None)) for r in value]
     return value
@@ -597,8 +606,9 @@ def report(request: HttpRequest, year_from: int, year_to: int) -> HttpResponse:
                 "figures": [
                     {
                         "figure": f,
-                        "value": _display(f.value),
-                        "current": _display(f.current),
+                        # A figure that is a year (the Committee's founding) is named ``…_year``.
+                        "value": _display(f.value, year=f.id.endswith("_year")),
+                        "current": _display(f.current, year=f.id.endswith("_year")),
                         "difference": _display(f.difference),
                     }
                     for f in figures

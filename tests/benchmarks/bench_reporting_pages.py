@@ -46,6 +46,7 @@ PAGES = [
     ),
     ("report index", "/statistics/report/", {}),
     ("report 2019-2023 (page)", "/statistics/report/2019-2023/", {}),
+    ("report chart: inspections per year (SVG)", "/statistics/report/2019-2023/charts/0.svg", {}),
     ("report 2019-2023 PDF zh-hant", "/statistics/report/2019-2023.pdf?lang=zh-hant", {}),
 ]
 

@@ -173,6 +173,14 @@ def test_breakdown_keeps_its_question_in_its_address(analyst):
     )
 
 
+def test_a_question_refused_explains_itself_in_place_for_htmx(analyst):
+    response = analyst.get(
+        "/statistics/breakdown/?measure=inspections&rows=year&rows=year", HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200  # htmx swaps only successful answers
+    assert 'class="errors"' in response.content.decode() and "HX-Push-Url" not in response
+
+
 def test_changing_the_measure_keeps_only_what_its_source_has(analyst):
     response = analyst.get(
         "/statistics/breakdown/?measure=calls&rows=year&columns=category&category=illegal_employment",
@@ -239,8 +247,15 @@ def test_dashboard_query_count_is_pinned(analyst, django_assert_max_num_queries)
     # with an agency filter, two agency look-ups by the engine (15), the header's agency (1).
     with django_assert_max_num_queries(21):
         assert analyst.get("/statistics/?from=2019&to=2023&agency=DSAL").status_code == 200
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(12):
         assert (
             analyst.get("/statistics/breakdown/?measure=inspections&rows=year&columns=category").status_code
             == 200
         )
+
+
+def test_report_page_query_count_is_pinned(analyst, django_assert_max_num_queries):
+    """One query per figure of the report (it has 30), whatever the number of records; the
+    charts are drawn on requests of their own."""
+    with django_assert_max_num_queries(45):
+        assert analyst.get("/statistics/report/2019-2023/").status_code == 200
