@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.console.access import console_page
 from backend.core.errors import DomainError, NotFound
-from backend.inspections.models import Operation
+from backend.inspections.models import Category, Operation
 from backend.planning import selectors as planning_selectors
 from backend.planning import services as planning_services
 from backend.planning.models import DueWork
@@ -723,13 +723,18 @@ def due_work(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", DueWork.Status.OPEN)
     if status not in DueWork.Status.values and status != "all":
         status = DueWork.Status.OPEN
-    rows = planning_selectors.due_work_list(user=request.user, status=None if status == "all" else status)
+    rows = list(
+        planning_selectors.due_work_list(user=request.user, status=None if status == "all" else status)[:300]
+    )
+    labels = dict(Category.choices)
+    for row in rows:  # the category is a code on the row (no choices there): say it in words
+        row.category_label = labels.get(row.category, row.category)
     return render(
         request,
         "scheduler/due_work.html",
         {
             "form": form,
-            "rows": rows[:300],
+            "rows": rows,
             "status": status,
             "statuses": [("all", _("All")), *DueWork.Status.choices],
         },
