@@ -117,3 +117,10 @@ def test_analyst_filters_builds_downloads_and_reads_the_report(pages, city, tmp_
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     axe_check(phone)
     pages.shot(phone, "dashboard-phone-zh")
+    for name, path in (
+        ("breakdown", "/statistics/breakdown/?measure=inspections&rows=year,agency&columns=category"),
+        ("report", "/statistics/report/2019-2023/"),
+    ):
+        phone.goto(base + path)
+        assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), path
+        pages.shot(phone, f"phone-zh-{name}")
