@@ -17,7 +17,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests import factories
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, second_factor_passed
 from tests.mobile_api.conftest import dora, field, media, submission_payload  # noqa: F401 (fixtures)
 
 MOBILE = "/api/mobile/v1/"
@@ -75,8 +75,17 @@ def _cases(field, alice, andy) -> dict[str, Callable[[APIClient, str], Any]]:  #
             )
         return response
 
+    def planner(client, lang, method, path, body):
+        planner_user = field.operation.planners.first().user
+        client.force_login(planner_user)
+        second_factor_passed(client, planner_user)
+        return getattr(client, method)(
+            "/api/v1/planning/" + path, body, format="json", HTTP_ACCEPT_LANGUAGE=lang
+        )
+
     def statistics(client, lang, params):
         client.force_login(andy.user)
+        second_factor_passed(client, andy.user)
         return client.get("/api/v1/statistics/query/", params, HTTP_ACCEPT_LANGUAGE=lang)
 
     return {
@@ -121,6 +130,13 @@ def _cases(field, alice, andy) -> dict[str, Callable[[APIClient, str], Any]]:  #
         "statistics_period": lambda c, lang: statistics(
             c, lang, {"measure": "inspections", "from": "2019-13"}
         ),
+        "planning_invalid": lambda c, lang: planner(c, lang, "post", "operations/", {}),
+        "planning_targets": lambda c, lang: planner(
+            c, lang, "post", f"operations/{field.operation.uuid}/targets/", {"wave": "w1"}
+        ),
+        "planning_publish": lambda c, lang: planner(
+            c, lang, "post", f"operations/{field.operation.uuid}/plan/publish/", {}
+        ),
     }
 
 
@@ -128,6 +144,9 @@ def _cases(field, alice, andy) -> dict[str, Callable[[APIClient, str], Any]]:  #
 def andy(db):
     return factories.officer("DSAL", username="andy", roles=("analyst",))
 
+
+# The cases about signing in; every other one must reach the endpoint's own rules.
+SIGNED_OUT = {"not_authenticated", "token_invalid", "invalid_credentials"}
 
 CASES = [
     "not_authenticated",
@@ -147,6 +166,9 @@ CASES = [
     "statistics_invalid",
     "statistics_filters",
     "statistics_period",
+    "planning_invalid",
+    "planning_targets",
+    "planning_publish",
 ]
 
 
@@ -157,6 +179,7 @@ def test_every_error_is_in_the_readers_language(field, alice, andy, case, settin
     bodies = {}
     for lang in LANGUAGES:
         response = send(APIClient(), lang)
+        assert response.status_code not in (401, 403) or case in SIGNED_OUT, (case, response.content)
         assert 400 <= response.status_code < 500, (case, lang, response.content)
         assert response["Content-Type"].startswith("application/problem+json"), (
             case,
