@@ -195,3 +195,14 @@ def work_items(page: Any) -> list[dict[str, Any]]:
             return (await store.all('work')).map(w => ({id: w.id, status: w.status}));
         }"""
     )
+
+
+def small_touch_targets(page: Any) -> list[str]:
+    """Controls smaller than 44×44 CSS pixels (the map's own controls aside)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll(
+                'button, a, select, input:not([type=radio]):not([type=checkbox]), textarea, .choices label')]
+            .filter(el => !el.closest('.leaflet-container') && el.offsetParent !== null)
+            .filter(el => { const r = el.getBoundingClientRect(); return r.height < 44 || r.width < 44; })
+            .map(el => el.outerHTML.slice(0, 80))"""
+    )

@@ -21,6 +21,7 @@ from tests.mobile_api.field.phone import (
     answer_everything,
     open_phone,
     sign_in_app,
+    small_touch_targets,
     statuses,
     wait_offline_ready,
     wait_statuses,
@@ -69,6 +70,11 @@ def test_a_night_offline_then_synced_once(pages, field, second_visit, alice):
     assert names == ["1. Golden Lotus Karaoke", "2. Silver Moon Massage"]
     assert "Jade Sauna" not in page.content()  # the sealed night's visit
     assert page.locator("#route-map .stop-marker").count() == 2
+    assert small_touch_targets(page) == []
+    held = page.evaluate(
+        "async () => (await (await import('/static/field/js/store.js')).all('assignments')).length"
+    )
+    assert held == 2  # the sealed night's visit never reached the phone
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     axe_check(page)
     wait_offline_ready(page)
@@ -86,6 +92,7 @@ def test_a_night_offline_then_synced_once(pages, field, second_visit, alice):
         {"screened_count": 3, "persons": 3, "fl_01": True, "age_band": "26_40"},
     )
     axe_check(page)
+    assert small_touch_targets(page) == []
     page.locator("#finish").click()
     page.locator("#check-in").wait_for()
     fill_venue(page, str(second_visit.uuid))

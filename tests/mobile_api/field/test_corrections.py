@@ -1,0 +1,70 @@
+"""Corrections from the phone: a sent checklist is corrected by a new revision (``replaces``);
+when someone else corrected it first, the phone explains ``stale_revision`` and corrects the
+revision the server names as current."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.utils import timezone
+
+from backend.inspections.models import Submission
+from tests.mobile_api.field.phone import fill_checklist, open_phone, sign_in_app, wait_statuses
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+VENUE = "venue_prostitution_trafficking"
+
+
+def test_a_sent_checklist_is_corrected_after_a_colleagues_correction(pages, field, phone, dora):
+    page = open_phone(pages)
+    sign_in_app(page, pages.base_url, "alice")
+    fill_checklist(
+        page, str(field.revealed.uuid), VENUE, {"venue_type": "karaoke", "persons_found": 0, "persons": 0}
+    )
+    page.goto(pages.base_url + "/field/#/")
+    wait_statuses(page, "complete", 1)
+    [first] = Submission.objects.all()
+
+    # Dora, in the same team, corrects it from her phone first.
+    colleague = phone(dora)
+    answers = dict(first.answers, remarks="corrected by Dora")
+    response = colleague.post(
+        "/api/mobile/v1/submissions/",
+        {
+            "id": str(uuid.uuid4()),
+            "inspection": str(field.revealed.uuid),
+            "template_version": str(field.venue_version.uuid),
+            "answers": answers,
+            "device_submitted_at": timezone.now().isoformat(),
+            "attachments": [
+                {"name": a.name, "sha256": a.sha256, "size": a.size} for a in first.attachments.all()
+            ],
+            "replaces": str(first.uuid),
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    current = response.json()["id"]
+
+    # Alice corrects the revision she holds: the server refuses it as stale, the phone says why.
+    page.locator("#outbox-list a").click()
+    page.locator("#correct").click()
+    page.locator(".q[data-path='remarks'] textarea").fill("corrected by Alice")
+    page.locator("#finish").click()
+    page.goto(pages.base_url + "/field/#/")
+    page.wait_for_function("() => document.querySelector('#outbox-list [data-status=\"refused\"]') !== null")
+    page.locator("#outbox-list li", has=page.locator("[data-status='refused']")).locator("a").click()
+    assert "already corrected" in page.locator("#summary").inner_text()
+
+    # Corrected again, on top of the current revision: stored as the third revision.
+    page.locator("#correct").click()
+    page.locator("#finish").click()
+    page.goto(pages.base_url + "/field/#/")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#outbox-list [data-status=\"complete\"]').length === 2"
+    )
+    latest = Submission.objects.get(replaces__uuid=current)
+    assert latest.revision == 3 and latest.answers["remarks"] == "corrected by Alice"
+    assert Submission.objects.count() == 3
