@@ -23,7 +23,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from backend.audit.models import AuditEntry
 from backend.audit.services import audit_record
@@ -334,6 +348,21 @@ def prosecution_list(*, user: Any) -> QuerySet[ProsecutionRecord]:
 # --- The console's reads (review board, register, company profile) ----------------------------
 
 REVIEW_STATES = ("awaiting", "approved", "returned", "all")
+BOARD_DEFERRED = (
+    "answers",
+    "score",
+    "template_version__definition",
+    "template_version__template__site_kinds",
+    "template_version__template__categories",
+    "inspection__site__risk_factors",
+)
+
+
+def _count(qs: QuerySet[Any]) -> Coalesce:
+    """The number of rows of a correlated queryset, as a subquery (0 when none)."""
+    # COUNT as a plain function, not an aggregate: no GROUP BY, one row per outer row.
+    counted = qs.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted[:1]), Value(0))
 
 
 def review_board(
@@ -356,7 +385,8 @@ def review_board(
 
     principal = principal_for(user)
     agency = principal.agency_id
-    mine = Q(findings__competent_agency_id=agency)
+    # Correlated counts rather than joins and GROUP BY: the board stays fast with many findings.
+    mine = Finding.objects.filter(submission=OuterRef("pk"), competent_agency_id=agency)
     far = CheckIn.objects.filter(
         inspection_id=OuterRef("inspection_id"), officer_id=OuterRef("officer_id"), outside_radius=True
     )
@@ -365,13 +395,9 @@ def review_board(
         reviewable_submissions(principal)
         .annotate(
             decision=Subquery(decided.values("decision")[:1]),
-            my_findings=Count("findings", filter=mine, distinct=True),
-            my_high_findings=Count(
-                "findings", filter=mine & Q(findings__severity__in=["high", "critical"]), distinct=True
-            ),
-            potential_victims=Count(
-                "findings", filter=mine & Q(findings__potential_victim=True), distinct=True
-            ),
+            my_findings=_count(mine),
+            my_high_findings=_count(mine.filter(severity__in=["high", "critical"])),
+            potential_victims=_count(mine.filter(potential_victim=True)),
             check_in_far=Exists(far),
         )
         .annotate(
@@ -384,6 +410,8 @@ def review_board(
         .select_related(
             "inspection__site", "inspection__operation", "officer__agency", "template_version__template"
         )
+        # A list needs no answers or checklist definitions: decoding them costs more than the query.
+        .defer(*BOARD_DEFERRED)
     )
     if state == "awaiting":
         qs = qs.filter(status=Submission.Status.ACCEPTED, decision__isnull=True)

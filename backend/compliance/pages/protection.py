@@ -30,7 +30,7 @@ PAGE_SIZE = 50
 def referrals(request: HttpRequest) -> HttpResponse:
     form = ReferralFilterForm(request.GET or None)
     values = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.referral_list(user=request.user)
+    qs = selectors.referral_list(user=request.user).defer("site__risk_factors")
     for name in ("status", "urgency"):
         if values.get(name):
             qs = qs.filter(**{name: values[name]})
