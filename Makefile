@@ -42,6 +42,7 @@ run: install secret
 	$(PY) manage.py load_demo
 	@echo ""
 	@echo "  Joint inspections is starting at http://$(HOST):$(PORT)/"
+	@echo "    Field officers      http://$(HOST):$(PORT)/field/  (the phone app; sign in as demo-inspector)"
 	@echo "    API documentation   http://$(HOST):$(PORT)/api/docs/"
 	@echo "    OpenAPI schema      http://$(HOST):$(PORT)/api/schema/"
 	@echo "    Administration      http://$(HOST):$(PORT)/admin/"
