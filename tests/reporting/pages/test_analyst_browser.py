@@ -70,6 +70,11 @@ def test_analyst_filters_builds_downloads_and_reads_the_report(pages, city, tmp_
     # A breakdown: hotline calls by year and hotline, built with the form alone.
     page.get_by_role("link", name="Breakdowns").first.click()
     page.wait_for_load_state()
+    # With the keyboard: a new measure redraws the form for its source, and focus stays put.
+    page.locator("#bd-measure").focus()
+    with page.expect_response(lambda r: "/statistics/breakdown/?" in r.url):
+        page.keyboard.press("ArrowDown")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'bd-measure'")
     with page.expect_response(lambda r: "/statistics/breakdown/?" in r.url):
         page.get_by_label("Measure").select_option("calls")
     page.locator("#bd-columns").select_option("hotline")
