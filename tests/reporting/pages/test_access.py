@@ -74,3 +74,48 @@ def test_bad_questions_are_answered_on_the_page_not_with_an_error(client, andy):
         assert 'class="errors"' in response.content.decode(), url
     assert client.get("/statistics/report/2023-2019/").status_code == 404
     assert client.get("/statistics/report/2022-2022/?lang=xx").status_code == 404
+
+
+def test_a_sealed_operation_shows_nowhere_before_its_reveal(client, andy, record):
+    """Before its reveal time an operation's targets are secret: its planned visits are counted
+    nowhere and its name appears in no breakdown, even to an analyst."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from backend.inspections.models import Operation
+    from backend.inspections.services import operation_create
+    from backend.reporting.services import rollup_refresh
+    from tests import factories
+
+    soon = timezone.now() + dt.timedelta(days=2)
+    sealed = operation_create(
+        actor=None,
+        name="Operation Nightjar",
+        lead_agency=factories.agency("PSP"),
+        starts_at=soon + dt.timedelta(hours=2),
+        ends_at=soon + dt.timedelta(hours=8),
+        reveal_at=soon,
+        status=Operation.Status.PUBLISHED,
+    )
+    venue = factories.site("venue", parish="se")
+    record(
+        venue,
+        "PSP",
+        "prostitution_trafficking",
+        at=soon + dt.timedelta(hours=3),
+        status="planned",
+        operation=sealed,
+    )
+    record(venue, "PSP", "prostitution_trafficking", at=timezone.now() - dt.timedelta(days=3))
+    rollup_refresh()
+    sign_in_client(client, "andy", PASSWORD)
+    dashboard = client.get("/statistics/").content.decode()
+    assert 'data-measure="inspections"><span class="value" data-value="1"' in dashboard
+    for url in (
+        "/statistics/breakdown/?measure=inspections,inspections_no_access&rows=operation,status",
+        "/statistics/breakdown/?measure=inspections&rows=day&columns=joint",
+    ):
+        page = client.get(url).content.decode()
+        assert "Nightjar" not in page
+        assert soon.date().isoformat() not in page
