@@ -9,8 +9,12 @@ the referrals they cause. A sealed operation's visit never shows.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import io
 
 import pytest
+from django.conf import settings
+from PIL import Image
 
 from backend.compliance.models import Referral
 from backend.inspections import services as inspections
@@ -116,6 +120,14 @@ def test_a_night_offline_then_synced_once(pages, field, second_visit, alice):
     # Two venue checklists with two photos and a signature each, a screening with a signature.
     assert attachments.count() == 7
     assert all(a.received_at is not None for a in attachments)
+    # Photos (taken at 2400×1800) were shrunk on the phone; what arrived is what was declared.
+    photos = [a for a in attachments if a.content_type == "image/jpeg"]
+    assert len(photos) == 4
+    for attachment in photos:
+        with attachment.file.open("rb") as handle:
+            data = handle.read()
+        assert hashlib.sha256(data).hexdigest() == attachment.sha256
+        assert max(Image.open(io.BytesIO(data)).size) == settings.FIELD_PHOTO_MAX_EDGE
     screening = Submission.objects.get(template_version=field.screening_version)
     assert len(screening.answers["persons"]) == 3
     assert Finding.objects.filter(submission=screening, potential_victim=True).count() == 3

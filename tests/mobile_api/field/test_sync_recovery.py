@@ -114,3 +114,28 @@ def test_a_revoked_device_keeps_its_unsent_work_for_the_next_sign_in(pages, fiel
     expected = [p for p in pages.problems if "status of 401 (Unauthorized)" in p]
     assert len(expected) == 1, pages.problems
     pages.problems.remove(expected[0])
+
+
+def test_a_busy_server_is_retried_after_the_time_it_asks(pages, field):
+    page = open_phone(pages)
+    sign_in_app(page, pages.base_url, "alice")
+    answered = []
+
+    def busy_once(route):
+        if not answered:
+            answered.append(time.monotonic())
+            route.fulfill(status=429, headers={"Retry-After": "2"}, json={"code": "throttled"})
+        else:
+            answered.append(time.monotonic())
+            route.continue_()
+
+    page.route("**/submissions/batch/", busy_once)
+    fill_checklist(page, str(field.revealed.uuid), VENUE, QUIET_VENUE)
+    page.goto(pages.base_url + "/field/#/")
+    wait_statuses(page, "complete", 1)
+    assert len(answered) == 2 and answered[1] - answered[0] >= 1.9  # waited as Retry-After said
+    assert Submission.objects.count() == 1
+    # Chromium logs the 429 as a console error: the one expected here, and only it.
+    expected = [p for p in pages.problems if "status of 429" in p]
+    assert len(expected) == 1, pages.problems
+    pages.problems.remove(expected[0])

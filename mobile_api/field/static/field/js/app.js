@@ -15,6 +15,7 @@ const main = document.getElementById("main");
 const net = document.getElementById("net");
 const live = document.getElementById("live");
 let notice = null; // a message carried to the next screen
+let retryAt = 0; // when the outbox tries again after a failure
 
 const el = (tag, attrs = {}, ...children) => {
   const node = document.createElement(tag);
@@ -198,6 +199,7 @@ async function syncBar() {
     el("p", { class: "muted", id: "who", text: officer ? t("signed_in_as", { name: officer.full_name || officer.username || "" }) : "" }),
     el("p", { class: "muted", id: "synced", text: syncedAt ? t("last_sync", { time: i18n.time(syncedAt) }) : t("never_synced") }),
     pending ? el("p", { class: "muted", text: `${t("status_queued")}: ${pending}` }) : null,
+    el("p", { class: "muted", id: "retry", role: "status", text: retryAt > Date.now() ? t("retry_in", { seconds: Math.round((retryAt - Date.now()) / 1000) }) : "" }),
     el("div", { class: "toolbar" }, button, signOut),
     languagePicker(),
   );
@@ -448,7 +450,12 @@ async function boot() {
     if (event.type === "signed-out") {
       notice = { text: t("session_ended"), kind: "danger" };
       render();
+    } else if (event.type === "retry") {
+      retryAt = Date.now() + event.seconds * 1000;
+      const line = document.getElementById("retry");
+      if (line) line.textContent = t("retry_in", { seconds: Math.round(event.seconds) });
     } else if (event.type === "sync-done") {
+      retryAt = 0;
       const current = (location.hash || "#/").split("/")[1];
       // Never redraw a checklist being typed; the lists follow the sync.
       if (current !== "w") render();
