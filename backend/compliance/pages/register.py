@@ -144,6 +144,8 @@ def _case_context(request: HttpRequest, case: ComplianceCase, **extra: Any) -> d
     catalogue = {v.code: v for v in Violation.objects.filter(code__in={f.violation_code for f in findings})}
     for f in findings:
         f.violation = catalogue.get(f.violation_code)
+        f.legal_basis_text = f.violation.legal_basis_in(None) if f.violation else f.legal_basis
+        f.legal_basis_verified = f.violation.legal_basis_verified if f.violation else False
     today = timezone.localdate()
     context = {
         "case": case,

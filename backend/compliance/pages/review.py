@@ -140,6 +140,8 @@ def _submission_context(request: HttpRequest, submission: Any, **extra: Any) -> 
     for f in findings:
         f.violation = catalogue.get(f.violation_code)
         f.case = next(iter(f.compliance_cases.all()), None)
+        f.legal_basis_text = f.violation.legal_basis_in(None) if f.violation else f.legal_basis
+        f.legal_basis_verified = f.violation.legal_basis_verified if f.violation else False
     reviews = list(selectors.review_list(user=user, submission=submission))
     principal = principal_for(user)
     mine = next((r for r in reviews if r.agency_id == principal.agency_id), None)

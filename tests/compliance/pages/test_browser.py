@@ -63,8 +63,8 @@ def test_dsal_reviewer_approves_a_photo_submission_opens_a_case_and_downloads_th
     page.get_by_role("button", name="Approve", exact=True).click()
     page.get_by_text("Approved. The findings you accepted are official.").first.wait_for()
     assert Review.objects.get(submission=visit.submission).decision == "approved"
-    # V-12 (documents held) has no verified Macao legal basis: it cannot ground a notice.
-    page.get_by_role("checkbox", name="V-12").uncheck()
+    # V-12 (documents held) has no verified Macao legal basis: offered unticked, it cannot ground a notice.
+    assert not page.get_by_role("checkbox", name="V-12").is_checked()
     page.get_by_label("Why the case is opened").fill("Documents held by the employer; no hiring permit.")
     with page.expect_navigation():
         page.get_by_role("button", name="Open the case").click()

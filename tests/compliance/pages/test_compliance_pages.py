@@ -183,3 +183,14 @@ def test_comment_and_outcome(case, carol, client):
     assert case.status == "closed" and case.outcome == "penalty" and str(case.penalty_amount) == "5000.00"
     page = client.get(url).content.decode()
     assert "Decide the outcome" not in page and "Outcome recorded" in page
+
+
+def test_a_notice_resting_on_an_unverified_legal_basis_is_refused_with_the_reason(visit, carol, client):
+    services.submission_approve(user=carol.user, submission=visit.submission)
+    case = services.case_open(user=carol.user, findings=visit.dsal_findings(), reason="All three.")
+    signed_in(client, carol)
+    response = client.post(f"/compliance/cases/{case.uuid}/notice/", {}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 409
+    assert "V-12" in response.content.decode() and 'role="alert"' in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == "open"

@@ -246,3 +246,19 @@ def test_pages_speak_the_readers_language(language, words, visit, carol, client)
     for word in words[1:]:
         assert word in page
     assert "Your agency's findings" not in page and "Return to the officer" not in page
+
+
+def test_legal_basis_in_the_readers_language_and_unverified_ones_marked(visit, carol, client):
+    from backend.compliance.models import Violation
+
+    signed_in(client, carol)
+    client.post("/i18n/setlang/", {"language": "zh-hant", "next": "/"})
+    page = client.get(f"/review/{visit.submission.uuid}/").content.decode()
+    v04 = Violation.objects.get(code="V-04")
+    assert v04.legal_basis_in("zh-hant") in page
+    client.post(f"/review/{visit.submission.uuid}/approve/", {})
+    page = client.get(f"/review/{visit.submission.uuid}/").content.decode()
+    v12 = visit.submission.findings.get(violation_code="V-12")
+    assert f'value="{v12.uuid}">' in page  # offered unticked: it cannot ground a notice
+    v02 = visit.submission.findings.get(violation_code="V-02")
+    assert f'value="{v02.uuid}" checked>' in page
