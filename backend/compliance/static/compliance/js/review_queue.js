@@ -36,7 +36,10 @@
   function show(which) {
     var onMap = which === "map";
     wrap.hidden = !onMap;
-    document.getElementById("queue-results").querySelector(".table-wrap").hidden = onMap;
+    var results = document.getElementById("queue-results");
+    results.querySelector(".table-wrap").hidden = onMap;
+    var bulk = results.querySelector(".bulk-bar");
+    if (bulk) bulk.hidden = onMap;  // the boxes to tick are in the table
     tableButton.setAttribute("aria-pressed", String(!onMap));
     mapButton.setAttribute("aria-pressed", String(onMap));
     if (onMap && !map) {
