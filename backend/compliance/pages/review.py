@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -91,10 +90,12 @@ def review_bulk_approve(request: HttpRequest) -> HttpResponse:
     chosen = request.POST.getlist("submission")
     approvable = list(selectors.review_bulk_approvable(user=request.user, uuids=_uuids(chosen)))
     done = 0
-    with transaction.atomic():
-        for submission in approvable:
+    for submission in approvable:  # each its own decision: one decided meanwhile holds up no other
+        try:
             services.submission_approve(user=request.user, submission=submission, request=request)
-            done += 1
+        except DomainError:
+            continue
+        done += 1
     skipped = len(chosen) - done
     messages.success(
         request, ngettext("%(n)d submission approved.", "%(n)d submissions approved.", done) % {"n": done}

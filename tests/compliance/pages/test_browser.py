@@ -92,8 +92,16 @@ def test_dsal_reviewer_approves_a_photo_submission_opens_a_case_and_downloads_th
 
     phone = pages.new_page(viewport=PHONE, locale="zh-TW")
     sign_in(phone, pages.base_url, "carol", PASSWORD)
+    for path in (
+        f"/review/{visit.submission.uuid}/",
+        "/review/",
+        f"/compliance/cases/{case.uuid}/",
+        "/compliance/",
+    ):
+        phone.goto(pages.base_url + path)
+        assert no_sideways_scroll(phone), path
     phone.goto(f"{pages.base_url}/review/{visit.submission.uuid}/")
-    assert no_sideways_scroll(phone)
+    assert phone.locator("html").get_attribute("lang") == "zh-Hant"
     axe_check(phone)
     pages.shot(phone, "submission-phone")
 
