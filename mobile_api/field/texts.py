@@ -68,8 +68,6 @@ TEXTS = {
     "add_entry": _("Add an entry"),
     "remove_entry": _("Remove this entry"),
     "entry": _("Entry {n}"),
-    "entries_expected": _("{count} entries expected"),
-    "take_photo": _("Take or choose a photo"),
     "photo_n": _("Photo {n}"),
     "remove_photo": _("Remove photo {n}"),
     "signature_pad": _("Signature pad: draw with a finger"),
@@ -102,13 +100,10 @@ TEXTS = {
     "err_type": _("This answer has the wrong form."),
     "err_min": _("Below the minimum ({limit})."),
     "err_max": _("Above the maximum ({limit})."),
-    "err_min_plain": _("Too few."),
-    "err_max_plain": _("Too many."),
     "err_choice": _("Not one of the options."),
     "err_constraint": _("This answer is not consistent with the others."),
     "err_count_mismatch": _("The number of entries differs from the count given above."),
     "err_unknown_question": _("Not a question of this checklist."),
-    "hint_decimal": _("A number, with a point for decimals"),
 }
 
 

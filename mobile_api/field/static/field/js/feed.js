@@ -24,9 +24,11 @@ export async function refresh() {
     if (!before || before.updated_at !== assignment.updated_at) changed.push(assignment.id);
     await store.put("assignments", { ...assignment, changed: Boolean(before) && before.updated_at !== assignment.updated_at });
   }
+  const versions = new Set();
   for (const assignment of await store.all("assignments")) {
-    for (const checklist of assignment.checklists) await template(checklist.id);
+    for (const checklist of assignment.checklists) versions.add(checklist.id);
   }
+  for (const id of versions) await template(id);
   await store.put("kv", response.data.cursor, "cursor");
   if (full) await store.put("kv", Date.now(), "full_sync_at");
   await store.put("kv", new Date().toISOString(), "synced_at");

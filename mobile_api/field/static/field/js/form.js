@@ -72,7 +72,8 @@ export class ChecklistForm {
       level[group][index] = level[group][index] || {};
       level = level[group][index];
     }
-    if (value === undefined || value === null || value === "" || (Array.isArray(value) && !value.length && key !== "__")) delete level[key];
+    // An empty answer is no answer: the key goes, as the engine would treat it anyway.
+    if (value === undefined || value === null || value === "" || (Array.isArray(value) && !value.length)) delete level[key];
     else level[key] = value;
     const path = pathOf(ctx, key);
     this.touched.add(path);
