@@ -339,10 +339,11 @@ def breakdown_from_params(params: QueryDict) -> Breakdown:
         if values:
             page[name] = ",".join(values)
     measures = _split(params, "measure")
+    # A table has one column dimension: any before the last are laid out as rows, in order.
     return Breakdown(
         measure=measures[0] if measures else "",
-        rows=rows,
-        column=columns[0] if len(columns) == 1 else None,
+        rows=[*rows, *columns[:-1]],
+        column=columns[-1] if columns else None,
         api_params=api,
         page_query=page.urlencode(),
     )
@@ -384,7 +385,7 @@ def _form_context(request: HttpRequest, breakdown: Breakdown) -> dict[str, Any]:
             continue
         if dim["values"]:
             options = list(dim["values"].items())
-        elif dim["id"] == "agency" or "agenc" in dim["id"]:
+        elif dim["id"] == "agency":
             options = [(code, f"{code} · {name}") for code, name in agencies]
         else:
             continue
