@@ -186,6 +186,7 @@ async function syncBar() {
       announce(t("sign_out_unsent", { count: unsent }));
       return;
     }
+    await outbox.stop();
     try {
       await api.request("POST", "auth/sign-out/");
     } catch {

@@ -45,6 +45,13 @@ export function sync() {
   return running;
 }
 
+export async function stop() {
+  // Before signing out: no retry left waiting, and the run in progress finished, so no request
+  // goes out with a token that is about to be revoked.
+  clearTimeout(timer);
+  if (running) await running;
+}
+
 function schedule(seconds) {
   clearTimeout(timer);
   timer = setTimeout(() => sync(), seconds * 1000);
