@@ -197,6 +197,26 @@ class OperationFilterForm(forms.Form):
         self.fields["status"].choices = [("", _("Any status")), *Operation.Status.choices]
 
 
+class TargetFilterForm(forms.Form):
+    """Which of the other sites the targets list shows: by kind, parish, or a name or address."""
+
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    parish = forms.ChoiceField(label=_("Parish"), required=False)
+    q = forms.CharField(label=_("Name or address"), max_length=100, required=False)
+    page = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("Any kind")), *Site.Kind.choices]
+        self.fields["parish"].choices = [("", _("Any parish")), *Parish.choices]
+
+    def filters(self) -> dict[str, Any]:
+        if not self.is_valid():
+            return {}
+        d = self.cleaned_data
+        return {"kind": d["kind"], "parish": d["parish"], "query": d["q"].strip(), "page": d["page"] or 1}
+
+
 class SelectionForm(forms.Form):
     """Targets by a selection: the riskiest sites matching kinds, venue types, parishes and a
     minimum risk, into one wave."""

@@ -11,6 +11,7 @@ urlpatterns = [
     path("operations/new/", views.operation_create, name="operation-create"),
     path("operations/<uuid:operation_id>/", views.operation_detail, name="operation"),
     path("operations/<uuid:operation_id>/edit/", views.operation_edit, name="operation-edit"),
+    path("operations/<uuid:operation_id>/sites/", views.operation_sites, name="operation-sites"),
     path("operations/<uuid:operation_id>/targets/", views.operation_targets, name="operation-targets"),
     path("operations/<uuid:operation_id>/select/", views.operation_select, name="operation-select"),
     path("programmes/", views.programme_list, name="programmes"),

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -38,9 +38,11 @@ from scheduler.forms import (
     ProgrammeForm,
     ReplanForm,
     SelectionForm,
+    TargetFilterForm,
     add_domain_error,
 )
 from scheduler.models import PlanningJob, Programme
+from scheduler.pages import targets as site_lists
 from scheduler.pages.workspace import plan_workspace, script_data
 
 KINDS = ("operations", "programmes")
@@ -163,69 +165,47 @@ def operation_edit(request: HttpRequest, operation_id: str) -> HttpResponse:
     )
 
 
-def _candidate_sites() -> Any:
-    return (
-        Site.objects.filter(is_active=True)
-        .prefetch_related("opening_hours")
-        .order_by("-risk_score", "name_en", "pk")
-    )
-
-
-def _hours(site: Site) -> str:
-    rows = list(site.opening_hours.all())
-    if not rows:
-        return _("no fixed hours")
-    days = {}
-    for h in rows:
-        days.setdefault(f"{h.opens:%H:%M}–{h.closes:%H:%M}", []).append(h.weekday)
-    parts = []
-    for span, weekdays in days.items():
-        if len(weekdays) == 7:
-            parts.append(_("daily %(hours)s") % {"hours": span})
-        else:
-            names = [str(dict(h.Weekday.choices)[d])[:3] for d in sorted(weekdays)]
-            parts.append(f"{', '.join(names)} {span}")
-    return "; ".join(parts)
-
-
 @planner_page
 def operation_detail(request: HttpRequest, operation_id: str) -> HttpResponse:
     operation = _operation(request, operation_id)
-    waves = list(operation.waves.all())
-    targets = {t.site_id: t for t in operation.targets.select_related("wave")}
-    sites = []
-    for site in _candidate_sites():
-        target = targets.get(site.pk)
-        sites.append(
+    filters = TargetFilterForm(request.GET or None)
+    others = site_lists.candidates(operation, **filters.filters())
+    if request.htmx and request.htmx.target == "candidates":
+        return render(
+            request,
+            "scheduler/_candidates.html",
             {
-                "site": site,
-                "hours": _hours(site),
-                "chosen": target is not None,
-                "wave": target.wave.code if target is not None and target.wave_id else "",
-                "chosen_by": target.get_chosen_by_display() if target is not None else "",
-            }
+                "operation": operation,
+                "others": others,
+                "waves": list(operation.waves.all()),
+                "editable": operation.status == Operation.Status.DRAFT,
+                "filters": filters,
+            },
         )
-    map_data = {
-        "sites": [
-            {
-                "id": str(row["site"].uuid),
-                "name": row["site"].name,
-                "lat": float(row["site"].latitude),
-                "lon": float(row["site"].longitude),
-                "hours": row["hours"],
-            }
-            for row in sites
-        ],
-        "texts": {"chosen": _("target"), "not_chosen": _("not a target"), "hours": _("Opening hours")},
-    }
+    waves = list(operation.waves.all())
+    chosen = site_lists.chosen(operation)
     job = _last_job(operation)
     context = {
         "operation": operation,
         "setup": operation.setup,
         "waves": waves,
-        "sites": sites,
-        "target_count": len(targets),
-        "map_data": map_data,
+        "chosen": chosen,
+        "others": others,
+        "filters": filters,
+        "target_count": len(chosen),
+        # The sites for the map come from operation_sites (one request the browser may cache);
+        # the page carries only the texts the script shows.
+        "map_data": {
+            "sites_url": reverse("scheduler:operation-sites", args=[operation.uuid]),
+            "texts": {
+                "chosen": _("target"),
+                "not_chosen": _("not a target"),
+                "hours": _("Opening hours"),
+                "added": _("%(name)s added to the targets: choose its wave, then save."),
+                "removed": _("%(name)s taken out of the targets: save to keep the change."),
+                "wave_of": _("Wave of %(name)s"),
+            },
+        },
         "selection": SelectionForm(waves=waves),
         "start_form": PlanStartForm(),
         "job": job,
@@ -234,6 +214,13 @@ def operation_detail(request: HttpRequest, operation_id: str) -> HttpResponse:
         "kind": "operations",
     }
     return render(request, "scheduler/operation_detail.html", context)
+
+
+@planner_page
+def operation_sites(request: HttpRequest, operation_id: str) -> JsonResponse:
+    """Every active site for the targets map (the operation only scopes who may ask)."""
+    _operation(request, operation_id)
+    return JsonResponse({"sites": site_lists.map_sites()})
 
 
 @planner_page

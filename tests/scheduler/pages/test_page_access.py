@@ -44,6 +44,8 @@ def pages(operation, paula, city):
             "/planning/operations/new/",
             f"/planning/operations/{op}/",
             f"/planning/operations/{op}/edit/",
+            f"/planning/operations/{op}/sites/",
+            f"/planning/operations/{op}/?kind=venue&page=2",
             f"/planning/operations/{op}/plan/",
             f"/planning/operations/{op}/plan/briefings/1/",
             f"/planning/operations/{op}/plan/briefings/1/csv/",

@@ -1,17 +1,25 @@
-// Targets of an operation on a map: clicking (or pressing Enter on) a site's marker ticks or
-// unticks its checkbox in the list, which stays the keyboard and screen-reader way to choose.
+// Targets of an operation on a map. The sites come from the page's sites URL (every active
+// site: the demo city has some 840, too many to write into the page). Clicking a site's marker
+// ticks or unticks its checkbox; a site not listed on the page gets a row in the targets table,
+// where its wave is chosen. The lists stay the keyboard and screen-reader way to choose, so the
+// markers are not tab stops (840 of them would be). Ticked rows of the other sites move into the
+// targets table before htmx swaps in another page of them, so no tick is lost.
 (function () {
   "use strict";
   var element = document.getElementById("targets-map");
   var source = document.getElementById("targets-data");
   if (!element || !source || !window.ConsoleMap) return;
   var data = JSON.parse(source.textContent);
+  var texts = data.texts;
   var map = ConsoleMap.create(element);
   var markers = {};
+  var lang = document.documentElement.lang || "en";
+  var riskFormat = new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
   function box(id) { return document.getElementById("site-" + id); }
+  function fill(text, name) { return text.replace("%(name)s", name); }
 
-  function icon(site, chosen) {
+  function icon(chosen) {
     return L.divIcon({
       className: "",
       html: '<span class="site-marker' + (chosen ? " chosen" : "") + '"></span>',
@@ -21,41 +29,98 @@
   }
 
   function label(site, chosen) {
-    return site.name + " — " + (chosen ? data.texts.chosen : data.texts.not_chosen) + " — " + data.texts.hours + ": " + site.hours;
+    return site.name + " — " + (chosen ? texts.chosen : texts.not_chosen) + " — " + texts.hours + ": " + site.hours;
   }
 
   function refresh(site) {
     var input = box(site.id);
     var chosen = !!(input && input.checked);
     var marker = markers[site.id];
-    marker.setIcon(icon(site, chosen));
+    if (!marker) return;
+    marker.setIcon(icon(chosen));
     marker.setTooltipContent(label(site, chosen));
     var el = marker.getElement();
-    if (el) {
-      el.setAttribute("aria-label", label(site, chosen));
-      el.setAttribute("aria-pressed", chosen ? "true" : "false");
-      el.setAttribute("role", "button");
-    }
+    if (el) el.setAttribute("aria-hidden", "true");
   }
 
-  map.consoleReady.then(function () {
+  // A row in the targets table for a site the page does not list (picked on the map).
+  function addRow(site) {
+    var template = document.getElementById("target-row");
+    var body = document.getElementById("chosen-rows");
+    if (!template || !body) return null;
+    var row = template.content.firstElementChild.cloneNode(true);
+    row.setAttribute("data-site", site.id);
+    var input = row.querySelector("input[name=site]");
+    input.value = site.id;
+    input.id = "site-" + site.id;
+    row.querySelector(".name").textContent = site.name;
+    var select = row.querySelector("select");
+    if (select) {
+      select.name = "wave-" + site.id;
+      select.setAttribute("aria-label", fill(texts.wave_of, site.name));
+    }
+    row.querySelector(".kind").textContent = site.kind;
+    row.querySelector(".parish").textContent = site.parish;
+    row.querySelector(".risk").textContent = riskFormat.format(site.risk);
+    row.querySelector(".hours").textContent = site.hours;
+    var empty = body.querySelector(".no-target");
+    if (empty) empty.remove();
+    body.appendChild(row);
+    return input;
+  }
+
+  function toggle(site) {
+    var input = box(site.id);
+    if (input && input.disabled) return;
+    if (!input) {
+      input = addRow(site);
+      if (!input) return;
+    } else {
+      input.checked = !input.checked;
+    }
+    refresh(site);
+    window.consoleAnnounce(fill(input.checked ? texts.added : texts.removed, site.name));
+  }
+
+  var byId = {};
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (input && input.name === "site" && byId[input.value]) refresh(byId[input.value]);
+  });
+
+  // Keep the ticks of the page of other sites that is about to be replaced.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail && event.detail.target;
+    if (!target || target.id !== "candidates") return;
+    var body = document.getElementById("chosen-rows");
+    target.querySelectorAll("input[name=site]:checked").forEach(function (input) {
+      var row = input.closest("tr");
+      var empty = body.querySelector(".no-target");
+      if (empty) empty.remove();
+      body.appendChild(row);
+    });
+  });
+
+  Promise.all([
+    map.consoleReady,
+    fetch(data.sites_url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (r) { return r.json(); })
+  ]).then(function (results) {
+    var sites = results[1].sites;
     var bounds = [];
-    data.sites.forEach(function (site) {
+    var layer = L.layerGroup();
+    sites.forEach(function (site) {
+      byId[site.id] = site;
       var input = box(site.id);
-      var marker = L.marker([site.lat, site.lon], { icon: icon(site, input && input.checked), keyboard: true, title: site.name });
+      var marker = L.marker([site.lat, site.lon], { icon: icon(input && input.checked), keyboard: false, title: site.name });
       marker.bindTooltip(label(site, input && input.checked));
-      marker.on("click", function () {
-        if (!input || input.disabled) return;
-        input.checked = !input.checked;
-        refresh(site);
-        window.consoleAnnounce(label(site, input.checked));
-      });
-      marker.addTo(map);
+      marker.on("click", function () { toggle(site); });
+      marker.addTo(layer);
       markers[site.id] = marker;
-      refresh(site);
-      if (input) input.addEventListener("change", function () { refresh(site); });
       bounds.push([site.lat, site.lon]);
     });
+    layer.addTo(map);
+    sites.forEach(refresh);
     if (bounds.length) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15 });
+    element.setAttribute("data-ready", "true");
   });
 })();
