@@ -25,6 +25,11 @@ urlpatterns = [
     path("protection/", protection.referrals, name="referrals"),
     path("protection/<str:referral_id>/", protection.referral, name="referral"),
     path("protection/<str:referral_id>/person/", protection.referral_person, name="referral-person"),
+    path(
+        "protection/<str:referral_id>/person/record/",
+        protection.referral_person_record,
+        name="referral-person-record",
+    ),
     path("protection/<str:referral_id>/services/", protection.referral_service, name="referral-service"),
     path("protection/<str:referral_id>/update/", protection.referral_update, name="referral-update"),
 ]

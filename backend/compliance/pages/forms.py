@@ -149,3 +149,18 @@ class ServiceForm(forms.Form):
         label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
+class PersonForm(forms.Form):
+    prefix = "person"
+
+    full_name = forms.CharField(label=_("Full name"), required=False, max_length=200)
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    nationality = forms.CharField(label=_("Nationality"), required=False, max_length=60)
+    travel_document = forms.CharField(label=_("Travel document number"), required=False, max_length=60)
+    contact = forms.CharField(label=_("Contact"), required=False, max_length=200)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from backend.compliance import selectors, services
 from backend.compliance.models import Referral
 from backend.compliance.pages.common import found, refusal
-from backend.compliance.pages.forms import ReferralFilterForm, ReferralUpdateForm, ServiceForm
+from backend.compliance.pages.forms import PersonForm, ReferralFilterForm, ReferralUpdateForm, ServiceForm
 from backend.console.access import console_page
 from backend.core.errors import DomainError
 
@@ -73,9 +73,44 @@ def referral_person(request: HttpRequest, referral_id: str) -> HttpResponse:
     details = found(
         selectors.victim_details_get, user=request.user, referral_uuid=referral.uuid, request=request
     )
-    response = render(request, "compliance/console/_person.html", {"referral": referral, "details": details})
+    return _person(request, referral, details)
+
+
+def _person(
+    request: HttpRequest, referral: Referral, details: Any, status: int = 200, **extra: Any
+) -> HttpResponse:
+    fields = ("full_name", "date_of_birth", "nationality", "travel_document", "contact", "notes")
+    context = {
+        "referral": referral,
+        "details": details,
+        "person_form": PersonForm(initial={name: getattr(details, name) for name in fields}),
+        "errors": [],
+        **extra,
+    }
+    response = render(request, "compliance/console/_person.html", context, status=status)
     response["Cache-Control"] = "no-store"
     return response
+
+
+@never_cache
+@require_POST
+@console_page(*PROTECTION)
+def referral_person_record(request: HttpRequest, referral_id: str) -> HttpResponse:
+    """Record what the person tells the officer; the read and the change are both audited."""
+    referral = found(selectors.referral_get, user=request.user, uuid=referral_id)
+    details = found(
+        selectors.victim_details_get, user=request.user, referral_uuid=referral.uuid, request=request
+    )
+    form = PersonForm(request.POST)
+    if not form.is_valid():
+        return _person(request, referral, details, 400, person_form=form)
+    try:
+        details = services.victim_details_record(
+            user=request.user, details=details, request=request, **form.cleaned_data
+        )
+    except DomainError as exc:
+        return _person(request, referral, details, exc.status, person_form=form, errors=refusal(exc))
+    return _person(request, referral, details, announce=_("Personal details saved."))
 
 
 def _referral_done(request: HttpRequest, referral: Referral, announce: str) -> HttpResponse:

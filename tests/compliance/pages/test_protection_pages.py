@@ -99,3 +99,29 @@ def test_record_a_service_and_update_the_referral(referral, vera, client):
     )
     referral.refresh_from_db()
     assert referral.status == Referral.Status.ACKNOWLEDGED and referral.sex == "F"
+
+
+def test_record_the_persons_details_audited_and_nobody_else_may(referral, vera, percy, client):
+    url = f"/protection/{referral.uuid}/person/record/"
+    signed_in(client, percy)
+    assert client.post(url, {"person-full_name": "X"}).status_code == 404
+    client.logout()
+    signed_in(client, vera)
+    refused = client.post(url, {"person-date_of_birth": "not a date"}, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 400
+    done = client.post(
+        url,
+        {
+            "person-full_name": "Maria Santos",
+            "person-nationality": "Philippines",
+            "person-notes": "Wants to go home.",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert done.status_code == 200 and "Maria Santos" in done.content.decode()
+    assert "no-store" in done["Cache-Control"]
+    referral.personal_details.refresh_from_db()
+    assert referral.personal_details.full_name == "Maria Santos"
+    changes = AuditEntry.objects.filter(verb="victim_details_record", object_id=str(referral.uuid))
+    assert changes.count() == 1 and "Maria Santos" not in str(changes.get().changes)
+    assert reads(referral).count() == 2  # each POST read the details first
