@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from backend.compliance.models import CodedSex, ComplianceCase, ProtectionService, Referral
 from backend.compliance.selectors import REVIEW_STATES
@@ -160,7 +161,9 @@ class PersonForm(forms.Form):
     )
     nationality = forms.CharField(label=_("Nationality"), required=False, max_length=60)
     travel_document = forms.CharField(label=_("Travel document number"), required=False, max_length=60)
-    contact = forms.CharField(label=_("Contact"), required=False, max_length=200)
+    contact = forms.CharField(
+        label=pgettext_lazy("personal details", "Contact"), required=False, max_length=200
+    )
     notes = forms.CharField(
         label=_("Notes"), required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
     )
