@@ -110,10 +110,12 @@ def test_a_revoked_device_keeps_its_unsent_work_for_the_next_sign_in(pages, fiel
     wait_statuses(page, "complete", 1)
     assert Submission.objects.count() == 1
     assert page.locator("#screen-title").inner_text() == "Tarefas"
-    # Chromium logs the revoked token's 401 as a console error: the one expected here, and only it.
+    # Chromium logs each answer of the revoked token (401) as a console error: those are expected
+    # here (how many depends on the requests in flight when it was revoked), and nothing else.
     expected = [p for p in pages.problems if "status of 401 (Unauthorized)" in p]
-    assert len(expected) == 1, pages.problems
-    pages.problems.remove(expected[0])
+    assert expected, pages.problems
+    for problem in expected:
+        pages.problems.remove(problem)
 
 
 def test_a_busy_server_is_retried_after_the_time_it_asks(pages, field):
