@@ -126,3 +126,14 @@ def test_the_targets_page_and_its_map_data_read_in_bounded_queries(
         planner_client.get(_url(operation, "sites/"))
     with django_assert_max_num_queries(18):
         planner_client.get(_url(operation, "?page=2"), **HTMX)
+
+
+def test_lists_of_checkboxes_are_fieldsets_with_a_legend_not_nested_labels(planner_client, operation):
+    page = planner_client.get(_url(operation)).content.decode()
+    kinds = page[page.index('<div id="id_kinds">') - 200 : page.index('<div id="id_kinds">')]
+    assert (
+        '<fieldset class="choices"><legend>Kinds</legend>' in kinds and '<label class="check">' not in kinds
+    )
+    form = planner_client.get("/planning/operations/new/").content.decode()
+    assert "<legend>Participating agencies</legend>" in form
+    assert '<label class="check"><input type="checkbox" name="female_officer"' in form

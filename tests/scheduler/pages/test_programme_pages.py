@@ -10,6 +10,7 @@ import pytest
 from backend.planning.models import DueWork
 from backend.planning.services import due_work_request
 from scheduler.models import PlanningJob, Programme
+from tests import factories
 from tests.scheduler.conftest import EVENING
 
 DAY = EVENING.date()
@@ -144,3 +145,47 @@ def test_a_programme_with_due_work_is_planned_and_published_from_the_console(pla
     published = planner_client.post(f"/planning/programmes/{programme.uuid}/plan/publish/", follow=True)
     programme.refresh_from_db()
     assert programme.status == Programme.Status.PUBLISHED, published.content.decode()[-3000:]
+
+
+@pytest.mark.django_db
+def test_a_programme_without_ticked_officers_plans_with_the_agencys_inspectors(planner_client, paula):
+    form = planner_client.get("/planning/programmes/new/").content.decode()
+    assert "all of the agency&#x27;s inspectors on duty" in form
+    response = planner_client.post(
+        "/planning/programmes/new/",
+        {
+            "name": "Whole unit",
+            "start_date": DAY.isoformat(),
+            "end_date": DAY.isoformat(),
+            "work_in_pairs": "on",
+        },
+    )
+    assert response.status_code == 302
+    programme = Programme.objects.get(name="Whole unit")
+    assert not programme.officers.exists()
+    assert "all of the agency on duty" in planner_client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_due_work_form_lists_every_active_site_and_keeps_the_choice_on_a_refusal(planner_client, city):
+    closed = factories.site(name_en="Closed Bar", is_active=False)
+    chosen = city["venues"][2]
+    page = planner_client.post(
+        "/planning/due-work/",
+        {
+            "site": chosen.pk,
+            "category": "prostitution_trafficking",
+            "reason": "manual",
+            "earliest": DAY.isoformat(),
+            "latest": (DAY - dt.timedelta(days=1)).isoformat(),
+            "priority": 3,
+        },
+    ).content.decode()
+    select = page[
+        page.index('<select name="site"') : page.index("</select>", page.index('<select name="site"'))
+    ]
+    assert 'id="id_site"' in select and " required" in select
+    assert f'<option value="{chosen.pk}" selected>{chosen.name_en}</option>' in select
+    for venue in city["venues"]:
+        assert f'<option value="{venue.pk}"' in select
+    assert "Closed Bar" not in select and closed.pk

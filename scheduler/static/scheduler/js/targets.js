@@ -19,12 +19,14 @@
   function box(id) { return document.getElementById("site-" + id); }
   function fill(text, name) { return text.replace("%(name)s", name); }
 
+  // Targets stand out; the hundreds of other sites are small dots, so the city stays readable.
   function icon(chosen) {
+    var size = chosen ? 22 : 12;
     return L.divIcon({
       className: "",
       html: '<span class="site-marker' + (chosen ? " chosen" : "") + '"></span>',
-      iconSize: [24, 24],
-      iconAnchor: [12, 12]
+      iconSize: [size, size],
+      iconAnchor: [size / 2, size / 2]
     });
   }
 
@@ -106,7 +108,7 @@
     fetch(data.sites_url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (r) { return r.json(); })
   ]).then(function (results) {
     var sites = results[1].sites;
-    var bounds = [];
+    var bounds = [], chosenBounds = [];
     var layer = L.layerGroup();
     sites.forEach(function (site) {
       byId[site.id] = site;
@@ -117,10 +119,13 @@
       marker.addTo(layer);
       markers[site.id] = marker;
       bounds.push([site.lat, site.lon]);
+      if (input && input.checked) chosenBounds.push([site.lat, site.lon]);
     });
     layer.addTo(map);
     sites.forEach(refresh);
-    if (bounds.length) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15 });
+    // Open on the targets already chosen (the planner's area), else on every site.
+    var view = chosenBounds.length > 1 ? chosenBounds : bounds;
+    if (view.length) map.fitBounds(view, { padding: [24, 24], maxZoom: 15 });
     element.setAttribute("data-ready", "true");
   });
 })();
