@@ -11,7 +11,7 @@ WORKER_CONCURRENCY ?= 2
 CELERY_WORKER = $(VENV)/bin/celery -A backend worker --beat --schedule var/celerybeat-schedule \
 	--concurrency $(WORKER_CONCURRENCY) --without-gossip --without-mingle --without-heartbeat --loglevel=INFO
 
-.PHONY: run test lint bench install install-dev secret worker clean
+.PHONY: code run test lint bench install install-dev secret worker clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,9 @@ run: install secret
 	@echo "    Health              http://$(HOST):$(PORT)/healthz"
 	@echo "  Demo logins (role username password; demo data only):"
 	@$(PY) manage.py demo_logins | sed 's/^/    /'
+	@echo "  Sign in at http://$(HOST):$(PORT)/sign-in/. Planners, reviewers, victim protection and the"
+	@echo "  administrator also give a six-digit code: the first sign-in shows a QR code and key for an"
+	@echo "  authenticator app; without a phone, \`make code LOGIN=demo-planner\` prints the current code."
 	@echo "  Background tasks (planning runs, the outbox relay, rollups) run in a Celery worker started"
 	@echo "  beside the server, on $${CELERY_BROKER_URL:-filesystem://} (messages under var/broker/)."
 	@echo "  Ctrl-C stops both."
@@ -58,6 +61,10 @@ run: install secret
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker; exit 0' INT TERM; \
 	trap 'kill -TERM $$worker 2>/dev/null' EXIT; \
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
+
+# The current second-factor code of a demo login (demo data only): make code LOGIN=demo-planner
+code: install
+	@$(PY) manage.py demo_code $(LOGIN)
 
 test: install-dev secret
 	$(PY) -m pytest
