@@ -234,7 +234,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "backend.core.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "backend.core.pagination.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "backend.core.errors.problem_exception_handler",
@@ -292,6 +297,9 @@ CHECKIN_RADIUS_METRES = env_int("CHECKIN_RADIUS_METRES", 150, minimum=1)
 DEVICE_CLOCK_SKEW_SECONDS = env_int("DEVICE_CLOCK_SKEW_SECONDS", 300, minimum=1)
 # Attachments: largest accepted upload, and the content types accepted (sniffed, not trusted).
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 15 * 1024 * 1024, minimum=1024)
+# The largest JSON body any API reads: a full batch (200 submissions) with every long text answer
+# filled in Chinese is about 5 MB, so 16 MB leaves room; above it the answer is a 413 problem.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 16 * 1024 * 1024, minimum=1024 * 1024)
 
 # --- Compliance ----------------------------------------------------------------------------
 # Who is e-mailed when a potential victim is referred (no personal details in the mail).

@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from backend.console.admin_site import admin_site_guard
 from backend.core.health import healthz
 
+handler400 = "backend.core.errors.api_aware_400"
 handler404 = "backend.core.errors.api_aware_404"
 handler500 = "backend.core.errors.api_aware_500"
 

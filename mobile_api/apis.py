@@ -12,11 +12,13 @@ import binascii
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.http import FileResponse, HttpResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers, status
@@ -28,6 +30,7 @@ from rest_framework.views import APIView
 from backend.checklists import selectors as checklist_selectors
 from backend.checklists.services import parsed_definition
 from backend.core.errors import DomainError, InvalidInput, NotFound
+from backend.core.parsers import SafeJSONParser
 from backend.inspections import selectors, services
 from backend.inspections.models import Finding, Inspection, Submission
 from backend.registry.models import Officer
@@ -67,18 +70,43 @@ class MobileApi(APIView):
         return request.officer  # type: ignore[attr-defined,no-any-return]
 
 
-def _device_time(request: Request) -> dt.datetime | None:
-    """The phone's clock at sending (header X-Device-Time, ISO 8601): recorded, never trusted."""
+def _device_time(request: Request) -> tuple[dt.datetime | None, bool]:
+    """The phone's clock at sending (header X-Device-Time, ISO 8601) and whether it was
+    unreadable. Recorded, never trusted: so a clock the server cannot read is recorded as absent
+    and the work flagged, never a reason to refuse what the officer recorded."""
     raw = request.headers.get("X-Device-Time")
     if not raw:
-        return None
+        return None, False
     try:
         value = parse_datetime(raw)
     except ValueError:  # well formed but impossible, e.g. month 13
         value = None
     if value is None or timezone.is_naive(value):
-        raise InvalidInput(errors={"X-Device-Time": ["An ISO 8601 time with a zone offset is required."]})
-    return value
+        return None, True
+    return value, False
+
+
+class StrictUUIDField(serializers.UUIDField):
+    """A UUID as a string only: DRF would read the number 12345 as UUID int 12345, and store
+    a submission under an id the phone never made."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
+
+
+class CoordinateField(serializers.DecimalField):
+    """Degrees as a phone sends them (a double, ``22.198745123456789``), rounded to the column's
+    six places (about 11 cm) rather than refused for their precision."""
+
+    def __init__(self, *, bound: int, **kwargs: Any) -> None:
+        super().__init__(max_digits=9, decimal_places=6, min_value=-bound, max_value=bound, **kwargs)
+
+    def validate_precision(self, value: Any) -> Any:
+        if abs(value) >= 1000:  # no degree; too many digits to round (refused below as such)
+            return super().validate_precision(value)
+        return super().validate_precision(self.quantize(value))
 
 
 # --- Cursor for incremental sync ------------------------------------------------------------------
@@ -263,9 +291,9 @@ class CheckInApi(MobileApi):
     # Named: other modules' nested "Input" and "Output" would otherwise share one component.
     @extend_schema_serializer(component_name="CheckInInput")
     class Input(serializers.Serializer):
-        id = serializers.UUIDField()
-        latitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-90, max_value=90)
-        longitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-180, max_value=180)
+        id = StrictUUIDField()
+        latitude = CoordinateField(bound=90)
+        longitude = CoordinateField(bound=180)
         accuracy_m = serializers.DecimalField(
             max_digits=8, decimal_places=1, min_value=0, required=False, allow_null=True
         )
@@ -285,11 +313,13 @@ class CheckInApi(MobileApi):
         inspection = selectors.assignment_get_for_officer(officer=officer, uuid=inspection_id)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
+        sent_at, clock_unreadable = _device_time(request)
         checkin, created = services.checkin_record(
             officer=officer,
             inspection=inspection,
             data=services.CheckInInput(**data.validated_data),
-            sent_at=_device_time(request),
+            sent_at=sent_at,
+            clock_unreadable=clock_unreadable,
         )
         return Response(
             self.Output(checkin).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
@@ -304,20 +334,30 @@ class AttachmentDeclaration(serializers.Serializer):
     sha256 = serializers.RegexField(r"^[0-9a-fA-F]{64}$")
     size = serializers.IntegerField(min_value=1, required=False, allow_null=True)
 
+    def validate_size(self, value: int | None) -> int | None:
+        # Declared larger than any upload may be, it could never arrive and the submission would
+        # stay incomplete for good: refused now, while the phone can still fix it.
+        limit = settings.ATTACHMENT_MAX_BYTES
+        if value is not None and value > limit:
+            raise serializers.ValidationError(
+                gettext("Attachments may be at most %(limit)s bytes.") % {"limit": limit}
+            )
+        return value
+
 
 class LocationInput(serializers.Serializer):
-    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-90, max_value=90)
-    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-180, max_value=180)
+    latitude = CoordinateField(bound=90)
+    longitude = CoordinateField(bound=180)
 
 
 class SubmissionInputSerializer(serializers.Serializer):
-    id = serializers.UUIDField()
-    inspection = serializers.UUIDField()
-    template_version = serializers.UUIDField()
+    id = StrictUUIDField()
+    inspection = StrictUUIDField()
+    template_version = StrictUUIDField()
     answers = serializers.DictField()
     device_submitted_at = serializers.DateTimeField()
     device_started_at = serializers.DateTimeField(required=False, allow_null=True)
-    replaces = serializers.UUIDField(required=False, allow_null=True)
+    replaces = StrictUUIDField(required=False, allow_null=True)
     attachments = AttachmentDeclaration(many=True, required=False)
     location = LocationInput(required=False, allow_null=True)
 
@@ -326,6 +366,14 @@ class SubmissionInputSerializer(serializers.Serializer):
         if len(names) != len(set(names)):
             raise serializers.ValidationError("Attachment names must be unique within a submission.")
         return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        started = attrs.get("device_started_at")
+        if started is not None and started > attrs["device_submitted_at"]:
+            raise serializers.ValidationError(
+                {"device_started_at": [gettext("The start must not come after the submission.")]}
+            )
+        return attrs
 
     def to_input(self) -> services.SubmissionInput:
         v = self.validated_data
@@ -386,7 +434,7 @@ class SubmissionOutput(serializers.Serializer):
 
 
 def _ingest(
-    officer: Officer, data: dict[str, Any], sent_at: dt.datetime | None, request: Any
+    officer: Officer, data: dict[str, Any], clock: tuple[dt.datetime | None, bool], request: Any
 ) -> tuple[int, Any]:
     """One submission through the service: (HTTP status, body). Errors become problem bodies,
     so a batch can report each item on its own."""
@@ -396,7 +444,11 @@ def _ingest(
     try:
         serializer.is_valid(raise_exception=True)
         result = services.submission_ingest(
-            officer=officer, data=serializer.to_input(), sent_at=sent_at, request=request
+            officer=officer,
+            data=serializer.to_input(),
+            sent_at=clock[0],
+            clock_unreadable=clock[1],
+            request=request,
         )
     except (DomainError, serializers.ValidationError) as exc:
         response = problem_exception_handler(exc, {})
@@ -412,6 +464,9 @@ def _ingest(
 class SubmissionCreateApi(MobileApi):
     """Send one submission. The same id with the same content answers 200 as the first time;
     with other content 409, and the stored one is unchanged."""
+
+    # JSON alone: nested answers cannot travel as form fields, so a form body is a 415.
+    parser_classes: list[Any] = [SafeJSONParser]
 
     @extend_schema(
         request={JSON: SubmissionInputSerializer},
@@ -429,6 +484,9 @@ class SubmissionCreateApi(MobileApi):
 class SubmissionBatchApi(MobileApi):
     """Send up to 200 queued submissions at once. Each item is handled on its own: a bad item is
     reported with its errors and does not block the others."""
+
+    # JSON alone: nested answers cannot travel as form fields, so a form body is a 415.
+    parser_classes: list[Any] = [SafeJSONParser]
 
     class Input(serializers.Serializer):
         # Items are not checked here: one that is not even an object is reported on its own.
@@ -455,13 +513,13 @@ class SubmissionBatchApi(MobileApi):
     def post(self, request: Request) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
-        officer, sent_at = self.officer(request), _device_time(request)
+        officer, clock = self.officer(request), _device_time(request)
         results = []
         # One commit for the batch (a commit is the dearest part of a small write); each item is
         # its own savepoint inside it, so a bad item is rolled back alone.
         with transaction.atomic():
             for item in data.validated_data["items"]:
-                code, body = _ingest(officer, item, sent_at, request)
+                code, body = _ingest(officer, item, clock, request)
                 item_id = item.get("id", "") if isinstance(item, dict) else ""
                 results.append({"id": str(item_id), "status": code, "body": body})
         return Response({"results": results})

@@ -6,12 +6,12 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.core.parsers import SafeJSONParser
 from mobile_api import services_auth
 from mobile_api.authentication import DeviceTokenAuthentication
 
@@ -52,7 +52,7 @@ class SignInApi(_ProblemHeadersMixin, APIView):
     # in, and without a session there is no CSRF check to fail.
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
 
     @extend_schema_serializer(component_name="SignInInput")
     class Input(serializers.Serializer):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -772,7 +773,9 @@ class ProsecutionListApi(ListAPIView):
         if params.get("kind"):
             qs = qs.filter(kind=params["kind"])
         if params.get("year"):
-            if not params["year"].isdigit():
+            # ASCII digits of a calendar year: "²" is a digit to str.isdigit, and thirty digits
+            # overflow the database's integer.
+            if not re.fullmatch(r"[0-9]{4}", params["year"]) or params["year"] < "1900":
                 raise InvalidInput(errors={"year": [str(_("A year, e.g. 2023."))]})
             qs = qs.filter(on__year=int(params["year"]))
         return qs

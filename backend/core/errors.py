@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext
@@ -75,6 +78,26 @@ class Forbidden(DomainError):
     code = "forbidden"
     status = 403
     title = _("You may not do this.")
+
+
+class RequestTooLarge(DomainError):
+    code = "request_too_large"
+    status = 413
+    title = _("The request body is too large.")
+
+
+class TooDeep(DomainError):
+    code = "too_deep"
+    status = 400
+    title = _("The request body is nested too deep.")
+
+
+def too_large() -> RequestTooLarge:
+    limit = int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    return RequestTooLarge(
+        gettext("A request body may be at most %(limit)s bytes.") % {"limit": limit},
+        extra={"max_bytes": limit},
+    )
 
 
 # Messages of the checklist engine (a pure core: English only, with the values in the text),
@@ -175,7 +198,32 @@ def _problem_response(body: dict[str, Any], headers: dict[str, str] | None = Non
     return response
 
 
+# A database that is restarting or unreachable: the phone should back off and retry, not
+# conclude that its request was wrong or that the server broke.
+DATABASE_RETRY_AFTER_SECONDS = 5
+
+
+def _json_rendered(context: dict[str, Any]) -> None:
+    """Render the problem as JSON whatever was negotiated: the browsable API (``?format=api``)
+    or a CSV endpoint would otherwise draw it as HTML or CSV under a problem+json label."""
+    from rest_framework.renderers import JSONRenderer  # importing it at the top loads the parsers
+
+    request = context.get("request")
+    if request is not None:
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = "application/json"
+
+
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    _json_rendered(context)
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        title = str(_("The service is briefly unavailable; retry shortly."))
+        return _problem_response(
+            problem(status=503, code="unavailable", title=title, detail=title),
+            {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+        )
+    if isinstance(exc, RequestDataTooBig):
+        exc = too_large()
     if isinstance(exc, DomainError):
         errors = {k: [_translated(m) for m in v] for k, v in exc.errors.items()}
         extra = dict(exc.extra)
@@ -250,6 +298,21 @@ def api_aware_404(request: HttpRequest, exception: Exception | None = None):  # 
     from django.views.defaults import page_not_found
 
     return page_not_found(request, exception or Http404())
+
+
+def api_aware_400(request: HttpRequest, exception: Exception | None = None):  # type: ignore[no-untyped-def]
+    """Refusals Django makes before any view (a body above DATA_UPLOAD_MAX_MEMORY_SIZE, a host
+    not in ALLOWED_HOSTS) answer in the problem shape under /api/; pages keep Django's page."""
+    if request.path.startswith("/api/"):
+        if isinstance(exception, RequestDataTooBig):
+            error = too_large()
+            body = problem(status=error.status, code=error.code, title=str(error.title), detail=error.detail)
+            body.update(error.extra)
+            return JsonResponse(body, status=error.status, content_type=PROBLEM_CONTENT_TYPE)
+        return _json_problem(request, 400, "bad_request", str(_("The request was refused.")))
+    from django.views.defaults import bad_request
+
+    return bad_request(request, exception or Exception())
 
 
 def api_aware_500(request: HttpRequest):  # type: ignore[no-untyped-def]

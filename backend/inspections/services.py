@@ -312,9 +312,17 @@ class CheckInInput:
 
 @transaction.atomic
 def checkin_record(
-    *, officer: Officer, inspection: Inspection, data: CheckInInput, sent_at: dt.datetime | None = None
+    *,
+    officer: Officer,
+    inspection: Inspection,
+    data: CheckInInput,
+    sent_at: dt.datetime | None = None,
+    clock_unreadable: bool = False,
 ) -> tuple[CheckIn, bool]:
-    """Record an arrival. Returns (check-in, created). Idempotent on the client id."""
+    """Record an arrival. Returns (check-in, created). Idempotent on the client id.
+
+    ``clock_unreadable``: the phone sent a clock the server could not read; it is recorded as
+    absent and the arrival flagged as skewed."""
     content = {
         "inspection": str(inspection.uuid),
         "latitude": str(data.latitude),
@@ -349,12 +357,19 @@ def checkin_record(
                 outside_radius=distance > settings.CHECKIN_RADIUS_METRES,
                 device_time=data.device_time,
                 received_at=now,
-                clock_skewed=_is_skewed(skew)
+                clock_skewed=clock_unreadable
+                or _is_skewed(skew)
                 or data.device_time > now + dt.timedelta(seconds=settings.DEVICE_CLOCK_SKEW_SECONDS),
                 content_digest=digest,
             )
     except IntegrityError:
-        return checkin_record(officer=officer, inspection=inspection, data=data, sent_at=sent_at)
+        return checkin_record(
+            officer=officer,
+            inspection=inspection,
+            data=data,
+            sent_at=sent_at,
+            clock_unreadable=clock_unreadable,
+        )
     if inspection.status == Inspection.Status.ASSIGNED:
         inspection.status = Inspection.Status.IN_PROGRESS
         inspection.save(update_fields=["status", "updated_at"])
@@ -527,15 +542,30 @@ def _score_json(score: engine.Score) -> dict[str, Any]:
 
 
 def submission_ingest(
-    *, officer: Officer, data: SubmissionInput, sent_at: dt.datetime | None = None, request: Any = None
+    *,
+    officer: Officer,
+    data: SubmissionInput,
+    sent_at: dt.datetime | None = None,
+    clock_unreadable: bool = False,
+    request: Any = None,
 ) -> IngestResult:
-    """Store one submission exactly once (see the module docstring for the rules)."""
+    """Store one submission exactly once (see the module docstring for the rules).
+
+    ``clock_unreadable``: the phone's clock header could not be read; recorded as absent and
+    the submission flagged as skewed, never refused."""
     digest = _digest(data.content())
     existing = Submission.objects.filter(uuid=data.id).first()
     if existing is not None:
         return _replay(existing, digest, officer)
     try:
-        return _submission_create(officer=officer, data=data, digest=digest, sent_at=sent_at, request=request)
+        return _submission_create(
+            officer=officer,
+            data=data,
+            digest=digest,
+            sent_at=sent_at,
+            clock_unreadable=clock_unreadable,
+            request=request,
+        )
     except IntegrityError:
         # Lost a race on the client id (a concurrent replay committed first): answer as a replay.
         existing = Submission.objects.filter(uuid=data.id).first()
@@ -546,7 +576,13 @@ def submission_ingest(
 
 @transaction.atomic
 def _submission_create(
-    *, officer: Officer, data: SubmissionInput, digest: str, sent_at: dt.datetime | None, request: Any
+    *,
+    officer: Officer,
+    data: SubmissionInput,
+    digest: str,
+    sent_at: dt.datetime | None,
+    clock_unreadable: bool,
+    request: Any,
 ) -> IngestResult:
     from backend.inspections.selectors import assignment_for_ingest
 
@@ -594,7 +630,7 @@ def _submission_create(
         device_started_at=data.device_started_at,
         device_submitted_at=data.device_submitted_at,
         received_at=now,
-        clock_skewed=_is_skewed(skew) or future,
+        clock_skewed=clock_unreadable or _is_skewed(skew) or future,
         clock_skew_seconds=skew,
     )
     if replaces is not None:
@@ -723,6 +759,10 @@ class AttachmentConflict(Conflict):
     code = "attachment_conflict"
 
 
+class AttachmentSizeMismatch(InvalidInput):
+    code = "attachment_size_mismatch"
+
+
 # Magic numbers: what a file is, whatever its name or the Content-Type the phone sent says.
 _SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
     (b"\xff\xd8\xff", 0, "image/jpeg"),
@@ -797,6 +837,12 @@ def attachment_store(
         raise AttachmentChecksumMismatch(
             "The file's SHA-256 differs from the one the submission declared; nothing was stored.",
             extra={"declared_sha256": attachment.sha256, "received_sha256": digest.hexdigest()},
+        )
+    if attachment.declared_size is not None and size != attachment.declared_size:
+        # The declared bytes, wrongly measured: stored, they would contradict the record.
+        raise AttachmentSizeMismatch(
+            gettext("The file's size differs from the one the submission declared; nothing was stored."),
+            extra={"declared_size": attachment.declared_size, "received_size": size},
         )
     if attachment.received_at is not None:
         return attachment, False  # the same bytes again: harmless

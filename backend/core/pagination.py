@@ -1,0 +1,44 @@
+"""Pages of every list in the back-office API, with their numbers range-checked.
+
+DRF's limit/offset pagination passes any integer to the database, so ``?limit=`` with thirty
+digits overflowed the driver (a server error). A limit is at most ``MAX_LIMIT`` (larger asks are
+served ``MAX_LIMIT`` rows, as DRF's ``max_limit`` does), an offset at most ``MAX_OFFSET``; anything
+else is a 400 naming the parameter.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext
+from rest_framework.pagination import LimitOffsetPagination
+
+from backend.core.errors import InvalidInput
+
+MAX_LIMIT = 500
+MAX_OFFSET = 2**31 - 1
+
+
+def _bounded(raw: str, name: str, maximum: int) -> int:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12 or int(raw) > maximum:
+        raise InvalidInput(
+            errors={name: [gettext("A whole number from 0 to %(maximum)s.") % {"maximum": maximum}]}
+        )
+    return int(raw)
+
+
+class BoundedLimitOffsetPagination(LimitOffsetPagination):
+    max_limit = MAX_LIMIT
+
+    def get_limit(self, request: Any) -> int | None:
+        raw = request.query_params.get(self.limit_query_param)
+        if raw is None or raw == "":
+            return self.default_limit
+        value = _bounded(raw, self.limit_query_param, 10**12)
+        return min(value, self.max_limit) if value > 0 else self.default_limit
+
+    def get_offset(self, request: Any) -> int:
+        raw = request.query_params.get(self.offset_query_param)
+        if raw is None or raw == "":
+            return 0
+        return _bounded(raw, self.offset_query_param, MAX_OFFSET)
