@@ -5,7 +5,8 @@
 
 The second times the pages on the demo city (some 840 sites) in a database where `migrate` and
 `load_demo` ran, signed in as demo-planner (its working password from the demo's logins); it
-reads only, apart from that sign-in.
+reads only, apart from that sign-in. The draft operation's workspace is timed once it has been
+planned from the console.
 
 Builds the small planning city of tests/scheduler (four officers, venues) plus 100 more sites,
 an operation with two waves planned once, signs the planner in through the sign-in page, then
@@ -100,9 +101,16 @@ def demo() -> None:
     op = Operation.objects.filter(status=Operation.Status.DRAFT).order_by("-starts_at").first()
     sites = Site.objects.filter(is_active=True).count()
     print(f"\ndemo city: {sites} active sites; {op.name}, {op.targets.count()} targets")
+    planned = {}
+    if op.jobs.exists():  # planned from the console once: its workspace and a briefing too
+        planned = {
+            "plan workspace": f"/planning/operations/{op.uuid}/plan/",
+            "briefing of team 1": f"/planning/operations/{op.uuid}/plan/briefings/1/",
+        }
     _time(
         client,
         {
+            **planned,
             "operations list": "/planning/",
             f"operation (targets, {sites} sites)": f"/planning/operations/{op.uuid}/",
             "  its sites for the map (JSON)": f"/planning/operations/{op.uuid}/sites/",
