@@ -11,7 +11,7 @@ WORKER_CONCURRENCY ?= 2
 CELERY_WORKER = $(VENV)/bin/celery -A backend worker --beat --schedule var/celerybeat-schedule \
 	--concurrency $(WORKER_CONCURRENCY) --without-gossip --without-mingle --without-heartbeat --loglevel=INFO
 
-.PHONY: code run test lint bench install install-dev secret worker clean
+.PHONY: code run serve test lint bench install install-dev secret worker clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -79,6 +79,17 @@ bench: install-dev secret
 
 worker: install secret
 	CELERY_BROKER_URL="$${CELERY_BROKER_URL:-filesystem://}" $(CELERY_WORKER)
+
+# The production layout on one machine (see README, "Deploying"): the Procfile's gunicorn web
+# processes (WEB_CONCURRENCY), a Celery worker and beat, started together by honcho, DEBUG off,
+# static files collected once (hashed, compressed, cached for a year), on the environment's
+# database and broker (kombu's filesystem transport when no CELERY_BROKER_URL is set).
+serve: install secret
+	$(PY) manage.py migrate --noinput
+	STATIC_COLLECTED=1 DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
+	@export STATIC_COLLECTED=1 DEBUG=0 CELERY_BROKER_URL="$${CELERY_BROKER_URL:-filesystem://}" \
+		PATH="$(CURDIR)/$(VENV)/bin:$$PATH"; \
+	exec $(VENV)/bin/honcho start --procfile Procfile --port $(PORT)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -8,6 +8,7 @@ when DEBUG is off.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -15,6 +16,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from backend.core import file_storage as _file_storage
 from backend.core.env import (
     MACAO,
     env_bbox,
@@ -162,15 +164,15 @@ SERVICE_AREA = env_bbox("SERVICE_AREA", MACAO)
 
 # --- Static files ---------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "media/"
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
-}
-WHITENOISE_USE_FINDERS = True  # `make run` serves admin and API docs without collectstatic
+# Uploads: MEDIA_ROOT, or an S3-compatible bucket when AWS_STORAGE_BUCKET_NAME is set. Static
+# files: hashed, compressed and cached for a year once `make serve` collected them
+# (STATIC_COLLECTED, DEBUG off); otherwise found in the apps, as `make run` and tests need.
+STORAGES = _file_storage.storages_from_env(os.environ, debug=DEBUG)
+WHITENOISE_USE_FINDERS = not _file_storage.static_collected(os.environ, debug=DEBUG)
 
 # --- Auth -----------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,0 +1,38 @@
+"""Gunicorn's settings for the production web processes (the Procfile's ``web``), from the environment.
+
+WEB_CONCURRENCY processes (default 2, about one per core), each with WEB_THREADS threads, so a
+phone uploading a photo slowly over a weak signal holds one thread, not a whole process. Bound to
+HOST:PORT (127.0.0.1 behind a reverse proxy on the same machine; 0.0.0.0 when the proxy is on
+another); the proxy's address goes in FORWARDED_ALLOW_IPS so its X-Forwarded-Proto is trusted.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+def _int(name: str, default: int, minimum: int = 1) -> int:
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = int(raw) if raw else default
+    except ValueError:
+        raise SystemExit(f"{name} must be a whole number, not {raw!r}.") from None
+    if value < minimum:
+        raise SystemExit(f"{name} must be at least {minimum}, not {value}.")
+    return value
+
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{_int('PORT', 8000)}"
+workers = _int("WEB_CONCURRENCY", 2)
+worker_class = "gthread"
+threads = _int("WEB_THREADS", 4)
+timeout = _int("WEB_TIMEOUT", 60)  # planning runs go to the worker; nothing in a request takes longer
+graceful_timeout = 30
+keepalive = 5
+# A process is replaced after this many requests (with jitter, not all at once): a slow leak
+# never grows without bound.
+max_requests = _int("WEB_MAX_REQUESTS", 2000, minimum=0)
+max_requests_jitter = max_requests // 10
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = "-"
+errorlog = "-"
