@@ -13,7 +13,6 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.http import FileResponse, HttpResponse
 from django.urls import path
 from django.utils import timezone
@@ -31,6 +30,7 @@ from backend.checklists import selectors as checklist_selectors
 from backend.checklists.services import parsed_definition
 from backend.core.errors import DomainError, InvalidInput, NotFound
 from backend.core.parsers import SafeJSONParser
+from backend.core.transactions import atomic_retrying
 from backend.inspections import selectors, services
 from backend.inspections.models import Finding, Inspection, Submission
 from backend.registry.models import Officer
@@ -474,7 +474,8 @@ class SubmissionCreateApi(MobileApi):
         responses={201: SubmissionOutput, 200: SubmissionOutput},
     )
     def post(self, request: Request) -> Response:
-        code, body = _ingest(self.officer(request), request.data, _device_time(request), request)
+        officer, data, clock = self.officer(request), request.data, _device_time(request)
+        code, body = atomic_retrying(lambda: _ingest(officer, data, clock, request))
         response = Response(body, status=code)
         if code >= 400:
             response.content_type = "application/problem+json"
@@ -514,15 +515,26 @@ class SubmissionBatchApi(MobileApi):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         officer, clock = self.officer(request), _device_time(request)
-        results = []
+        items = data.validated_data["items"]
+
+        def item_id(item: Any) -> str:
+            return str(item.get("id", "")) if isinstance(item, dict) else ""
+
+        # Items are stored in the order of their ids, whatever order the phone sent: two batches
+        # holding the same new items then take their locks in one order and never deadlock.
+        order = sorted(range(len(items)), key=lambda i: (item_id(items[i]), i))
+
+        def store() -> list[dict[str, Any]]:
+            results: list[dict[str, Any]] = [{} for _ in items]
+            for index in order:
+                code, body = _ingest(officer, items[index], clock, request)
+                results[index] = {"id": item_id(items[index]), "status": code, "body": body}
+            return results
+
         # One commit for the batch (a commit is the dearest part of a small write); each item is
-        # its own savepoint inside it, so a bad item is rolled back alone.
-        with transaction.atomic():
-            for item in data.validated_data["items"]:
-                code, body = _ingest(officer, item, clock, request)
-                item_id = item.get("id", "") if isinstance(item, dict) else ""
-                results.append({"id": str(item_id), "status": code, "body": body})
-        return Response({"results": results})
+        # its own savepoint inside it, so a bad item is rolled back alone. A deadlock with another
+        # writer rolls the batch back whole, and it is run again.
+        return Response({"results": atomic_retrying(store)})
 
 
 class SubmissionDetailApi(MobileApi):

@@ -787,9 +787,25 @@ def _entry(answers: dict[str, Any], path: str) -> dict[str, Any]:
     return node if isinstance(node, dict) else {}
 
 
-def _referral_key(finding: Finding, submission: Submission) -> str:
+def _first_revision(submission: Submission) -> Submission:
+    """The submission a chain of corrections started from: every revision names the same people."""
+    seen = 0
+    while submission.replaces_id is not None and seen < 1000:
+        submission = submission.replaces
+        seen += 1
+    return submission
+
+
+def referral_key(*, finding: Finding, submission: Submission) -> str:
+    """One person of one screening: the screening's first revision and the person's entry.
+
+    Phones send one screening per person, so every screening's person is ``persons[0]``: keyed by
+    inspection and entry alone, each person after the first lost their referral to the first. A
+    replay is the same submission and a correction keeps its first revision, so the same person is
+    referred once, whatever arrives again."""
     template = submission.template_version.template.code
-    return f"{submission.inspection.uuid}:{template}:{finding.entry_path or finding.rule_code}"
+    first = _first_revision(submission)
+    return f"{submission.inspection.uuid}:{template}:{first.uuid}:{finding.entry_path or finding.rule_code}"
 
 
 def referrals_for_findings(
@@ -815,7 +831,7 @@ def referrals_for_findings(
         urgent = (
             minor or bool(_IMMEDIATE_INDICATORS & set(indicators)) or entry.get("signs_of_violence") is True
         )
-        key = _referral_key(finding, submission)
+        key = referral_key(finding=finding, submission=submission)
         referral = Referral.objects.select_for_update().filter(key=key).first()
         if referral is not None:
             referral.finding = finding

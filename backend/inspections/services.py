@@ -569,8 +569,13 @@ def submission_ingest(
     except IntegrityError:
         # Lost a race on the client id (a concurrent replay committed first): answer as a replay.
         existing = Submission.objects.filter(uuid=data.id).first()
-        if existing is None:  # the other unique rule: someone corrected the same base first
+        if existing is None and data.replaces is not None:
+            # The other unique rule: someone corrected the same base first.
             raise StaleRevision("The submission this one replaces has just been replaced.") from None
+        if existing is None:
+            # No revision was named, so none is stale: a clash elsewhere, which the phone's retry
+            # (a 5xx) resolves; never a 4xx that tells it to drop the officer's work.
+            raise
         return _replay(existing, digest, officer)
 
 

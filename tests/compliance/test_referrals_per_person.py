@@ -1,0 +1,47 @@
+"""Every flagged person gets a referral of their own, exactly once (#15): phones send one ILO
+screening per person, so two screenings of one inspection, each naming its first person, are two
+people, while a replay or a correction of one screening is still the same person."""
+
+from __future__ import annotations
+
+from backend.compliance.models import Referral, VictimPersonalDetails
+from backend.outbox.models import OutboxMessage
+from tests.compliance.conftest import ingest
+
+
+def test_two_screenings_of_one_inspection_refer_both_people(joint, alice):
+    first = joint.submit_screening(alice, person_ref="P-1 red jacket")
+    second = joint.submit_screening(alice, person_ref="P-2 blue shirt")
+    findings = [*first.findings, *second.findings]
+    assert sum(f.potential_victim for f in findings) == 2
+    referrals = Referral.objects.order_by("created_at")
+    assert [r.finding for r in referrals] == [f for f in findings if f.potential_victim]
+    assert sorted(VictimPersonalDetails.objects.values_list("field_reference", flat=True)) == [
+        "P-1 red jacket",
+        "P-2 blue shirt",
+    ]
+    assert OutboxMessage.objects.filter(task_name="compliance.referral_notify").count() == 2
+
+
+def test_a_correction_of_the_second_screening_keeps_two_referrals(joint, alice):
+    joint.submit_screening(alice, person_ref="P-1 red jacket")
+    second = joint.submit_screening(alice, person_ref="P-2 blue shirt")
+    corrected = {**second.submission.answers, "remarks": "corrected"}
+    third = ingest(alice, joint.inspection, joint.screening_version, corrected, replaces=second.submission)
+    again = {**third.submission.answers, "remarks": "corrected twice"}
+    fourth = ingest(alice, joint.inspection, joint.screening_version, again, replaces=third.submission)
+    assert Referral.objects.count() == 2
+    assert Referral.objects.filter(finding=fourth.findings[0]).exists()
+    assert OutboxMessage.objects.filter(task_name="compliance.referral_notify").count() == 2
+
+
+def test_two_people_in_one_screening_are_two_referrals(joint, alice):
+    from backend.checklists.services import parsed_definition
+    from tests.checklists.engine.factories import fill
+
+    answers = fill(parsed_definition(joint.screening_version), yes=True, entries=2)
+    answers["persons"][0].update({"person_ref": "P-1", "nationality": "philippines"})
+    answers["persons"][1].update({"person_ref": "P-2", "nationality": "vietnam"})
+    ingest(alice, joint.inspection, joint.screening_version, answers)
+    joint.submit_screening(alice, person_ref="P-3")
+    assert Referral.objects.count() == 3
