@@ -254,11 +254,11 @@ def unplanned_text(u: dict[str, Any]) -> str:
 
 def _visit_names(job: PlanningJob) -> dict[str, str]:
     if job.operation_id:
-        return {str(t.pk): t.site.name_en for t in job.operation.targets.select_related("site")}
+        return {str(t.pk): t.site.name for t in job.operation.targets.select_related("site")}
     ids = [s["visit_id"] for r in job.plan.get("routes", []) for s in r["stops"]] + [
         u["visit_id"] for u in job.plan.get("unplanned", [])
     ]
-    return {str(d.uuid): d.site.name_en for d in DueWork.objects.filter(uuid__in=ids).select_related("site")}
+    return {str(d.uuid): d.site.name for d in DueWork.objects.filter(uuid__in=ids).select_related("site")}
 
 
 # --- Briefings ------------------------------------------------------------------------------------
@@ -318,7 +318,7 @@ def briefing(job: PlanningJob, number: int) -> dict[str, Any]:
             {
                 "order": order,
                 "visit": s["visit_id"],
-                "site": site.name_en if site else "",
+                "site": site.name if site else "",
                 "site_id": str(site.uuid) if site else "",
                 "address": site.address if site else "",
                 "parish": site.get_parish_display() if site else "",

@@ -177,3 +177,19 @@ def test_dates_are_in_the_readers_format(language, pages, planner_client, operat
     with translation.override("en"):
         english = formats.date_format(timezone.localtime(operation.starts_at), "SHORT_DATETIME_FORMAT")
     assert starts != english and starts in page and english not in page
+
+
+def test_the_plan_names_sites_in_the_readers_language(planner_client, operation, city):
+    venue = operation.targets.select_related("site").first().site
+    type(venue).objects.filter(pk=venue.pk).update(name_zh_hant="蓮花卡拉OK")
+    planner_client.post(
+        f"/planning/operations/{operation.uuid}/plan/start/", {"time_limit_seconds": 2, "seed": 1}
+    )
+    planner_client.post("/i18n/setlang/", {"language": "zh-hant", "next": "/"})
+    workspace = planner_client.get(f"/planning/operations/{operation.uuid}/plan/").content.decode()
+    briefings = "".join(
+        planner_client.get(f"/planning/operations/{operation.uuid}/plan/briefings/{n}/").content.decode()
+        for n in (1, 2)
+    )
+    assert "蓮花卡拉OK" in workspace and venue.name_en not in workspace
+    assert "蓮花卡拉OK" in briefings
