@@ -48,14 +48,7 @@ def test_page_times(planner_client, operation):
         "due work": "/planning/due-work/",
     }
     print()
-    for label, url in pages.items():
-        planner_client.get(url)
-        times = []
-        for _ in range(7):
-            began = time.perf_counter()
-            assert planner_client.get(url).status_code == 200
-            times.append((time.perf_counter() - began) * 1000)
-        print(f"{label:40s} median {statistics.median(times):7.1f} ms  (min {min(times):.1f})")
+    _time(planner_client, pages)
 
 
 def _time(client, pages) -> None:
