@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.console.access import console_page
@@ -415,6 +416,7 @@ def _workspace_context(request: HttpRequest, kind: str, subject: Any, job: Plann
         "on_site": _("on site"),
         "wave": _("wave"),
         "muster": _("Muster point"),
+        "muster_mark": pgettext("one letter on the map's muster point marker", "M"),
         "unplanned": _("not planned"),
         "team": _("Team"),
     }
@@ -572,7 +574,11 @@ def briefing(request: HttpRequest, kind: str, subject_id: str, number: int) -> H
         ],
         "unplanned": [],
         "waves": [],
-        "texts": {"muster": _("Muster point"), "team": _("Team")},
+        "texts": {
+            "muster": _("Muster point"),
+            "muster_mark": pgettext("one letter on the map's muster point marker", "M"),
+            "team": _("Team"),
+        },
     }
     return render(
         request,

@@ -6,6 +6,7 @@ entry translated, and dates come in the language's own format."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 from html.parser import HTMLParser
@@ -193,3 +194,6 @@ def test_the_plan_names_sites_in_the_readers_language(planner_client, operation,
     )
     assert "蓮花卡拉OK" in workspace and venue.name_en not in workspace
     assert "蓮花卡拉OK" in briefings
+    # The map's muster point marker carries a letter of the reader's language too.
+    found = re.search(r'id="plan-data" hidden data-plan="([^"]*)"', workspace)
+    assert json.loads(html.unescape(found.group(1)))["texts"]["muster_mark"] == "集"

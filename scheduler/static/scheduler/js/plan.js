@@ -6,6 +6,13 @@
   "use strict";
   var current = { map: null };
 
+  // The muster point's letter in the reader's language (M, 集, C), as text inside the icon's HTML.
+  function mark(value) {
+    var span = document.createElement("span");
+    span.textContent = value || "M";
+    return span.innerHTML;
+  }
+
   function text(value) {
     var span = document.createElement("span");
     span.textContent = value;
@@ -41,7 +48,7 @@
           depots[team.depot.name] = true;
           bounds.push([team.depot.lat, team.depot.lon]);
           L.marker([team.depot.lat, team.depot.lon], {
-            icon: L.divIcon({ className: "", html: '<span class="muster-marker">M</span>', iconSize: [26, 26], iconAnchor: [13, 13] }),
+            icon: L.divIcon({ className: "", html: '<span class="muster-marker">' + mark(data.texts.muster_mark) + "</span>", iconSize: [26, 26], iconAnchor: [13, 13] }),
             keyboard: true,
             title: data.texts.muster + ": " + team.depot.name
           }).bindTooltip(data.texts.muster + ": " + team.depot.name).addTo(map);
