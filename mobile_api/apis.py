@@ -34,6 +34,7 @@ from backend.core.transactions import atomic_retrying
 from backend.inspections import selectors, services
 from backend.inspections.models import Finding, Inspection, Submission
 from backend.registry.models import Officer
+from mobile_api import feed, services_feed
 from mobile_api.authentication import DeviceTokenAuthentication
 from mobile_api.logic import definition_logic
 
@@ -112,11 +113,12 @@ class CoordinateField(serializers.DecimalField):
 # --- Cursor for incremental sync ------------------------------------------------------------------
 
 
-def _encode_cursor(moment: dt.datetime) -> str:
-    return base64.urlsafe_b64encode(moment.isoformat().encode()).decode().rstrip("=")
-
-
-def _decode_cursor(raw: str) -> dt.datetime:
+def _held(officer: Officer, raw: str) -> feed.Held:
+    """What the phone holds, from its cursor (see mobile_api/feed.py). A cursor of the earlier
+    form (a time this server gave out) is still accepted, answered with the full feed."""
+    held = services_feed.feed_cursor_recall(officer=officer, cursor=raw)
+    if held is not None:
+        return held
     try:
         text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode()
         moment = parse_datetime(text)
@@ -126,7 +128,7 @@ def _decode_cursor(raw: str) -> dt.datetime:
         raise InvalidInput(
             "The cursor is not one this server gave out.", errors={"since": ["Invalid cursor."]}
         )
-    return moment
+    return feed.Held(None)
 
 
 # --- Assignments ---------------------------------------------------------------------------------
@@ -198,7 +200,8 @@ class AssignmentOutput(serializers.Serializer):
 class AssignmentListApi(MobileApi):
     """My assignments: my teams' inspections, once their operation is revealed.
 
-    Pass the `cursor` of the previous answer as `since` to get only what changed since."""
+    Pass the `cursor` of the previous answer as `since` to get only what changed since, and the
+    ids to drop (`removed`)."""
 
     @extend_schema(
         operation_id="mobile_v1_assignments_list",
@@ -206,18 +209,29 @@ class AssignmentListApi(MobileApi):
             OpenApiParameter("since", OpenApiTypes.STR, description="cursor from the previous answer")
         ],
         responses=inline_serializer(
-            "AssignmentList", {"cursor": serializers.CharField(), "results": AssignmentOutput(many=True)}
+            "AssignmentList",
+            {
+                "cursor": serializers.CharField(),
+                "full": serializers.BooleanField(
+                    help_text="the results are everything you hold: replace your assignments with them"
+                ),
+                "results": AssignmentOutput(many=True),
+                "removed": serializers.ListField(
+                    child=serializers.UUIDField(),
+                    help_text="ids you hold that are no longer yours (moved, taken off the team): drop them",
+                ),
+            },
         ),
     )
     def get(self, request: Request) -> Response:
-        since = request.query_params.get("since")
-        now = timezone.now()
-        inspections = selectors.assignment_list_for_officer(
-            officer=self.officer(request), since=_decode_cursor(since) if since else None, now=now
-        ).prefetch_related("additional_versions__template")
-        return Response(
-            {"cursor": _encode_cursor(now), "results": AssignmentOutput(inspections, many=True).data}
-        )
+        officer, since = self.officer(request), request.query_params.get("since")
+        held = _held(officer, since) if since else feed.Held(None)
+        inspections = selectors.assignment_list_for_officer(officer=officer, now=timezone.now())
+        inspections = inspections.prefetch_related("additional_versions__template")
+        items = AssignmentOutput(inspections, many=True).data
+        results, removed = feed.changes(held, items)
+        cursor = services_feed.feed_cursor_remember(officer=officer, items=items)
+        return Response({"cursor": cursor, "full": held.tags is None, "results": results, "removed": removed})
 
 
 class AssignmentDetailApi(MobileApi):

@@ -69,3 +69,23 @@ class SignInCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.count}"
+
+
+class FeedCursor(models.Model):
+    """What a phone held after a sync of its assignments (see mobile_api/feed.py): each
+    assignment's id with a digest of what it was sent. The phone keeps only this row's key, so
+    its cursor stays short however much it holds; the same holdings give the same key."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    officer = models.ForeignKey(
+        "registry.Officer", verbose_name=_("officer"), on_delete=models.CASCADE, related_name="+"
+    )
+    held = models.BinaryField(_("held assignments"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("assignment feed cursor")
+        indexes = [models.Index(fields=["officer", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.key[:12]
