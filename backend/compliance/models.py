@@ -523,7 +523,10 @@ class ProsecutionRecord(models.Model):
         verbose_name_plural = _("prosecution records")
         indexes = [models.Index(fields=["kind", "on"])]
         constraints = [
-            models.UniqueConstraint(fields=["file_reference", "kind"], name="prosecution_step_once_per_file")
+            # Per agency: one agency's refusal must not tell it that another's file exists.
+            models.UniqueConstraint(
+                fields=["agency", "file_reference", "kind"], name="prosecution_step_once_per_agency_file"
+            )
         ]
 
     def __str__(self) -> str:

@@ -1028,7 +1028,8 @@ def prosecution_record(
     _require_role(user, Role.REVIEWER)
     if on > _today():
         raise InvalidInput(errors={"on": [str(_("This date is in the future."))]})
-    if ProsecutionRecord.objects.filter(file_reference=file_reference.strip(), kind=kind).exists():
+    mine = ProsecutionRecord.objects.filter(agency_id=officer.agency_id)  # another's files stay unknown
+    if mine.filter(file_reference=file_reference.strip(), kind=kind).exists():
         raise Conflict(str(_("This step is already recorded for this file.")), errors={"kind": [kind]})
     row = ProsecutionRecord(
         kind=kind,

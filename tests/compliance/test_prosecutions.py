@@ -58,3 +58,13 @@ def test_other_agencies_reviewers_do_not_see_them(db, percy, carol, api):
     _record(api, percy)
     assert api.as_(carol).get("/api/v1/prosecutions/").json()["count"] == 0
     assert api.as_(percy).get("/api/v1/prosecutions/").json()["count"] == 1
+
+
+def test_another_agencys_file_reference_is_not_revealed_by_a_conflict(db, percy, carol, api):
+    """Uniqueness is per agency: a 409 on another agency's reference would tell one agency that
+    another's criminal file exists (#15)."""
+    assert _record(api, percy).status_code == 201
+    response = _record(api, carol)
+    assert response.status_code == 201, response.content
+    assert ProsecutionRecord.objects.filter(file_reference="MP-22-001").count() == 2
+    assert _record(api, carol).status_code == 409  # its own step twice is still a conflict
