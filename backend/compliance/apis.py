@@ -613,13 +613,30 @@ class ComplianceRegisterCsvApi(APIView):
 
 
 class ServiceOutput(serializers.Serializer):
+    """A protection service. Who provides it and the note say where a person is: shown to victim
+    protection alone (context ``protection_details``, from the selector); others see the coded
+    kinds, so counts stay possible."""
+
     id = serializers.UUIDField(source="uuid")
     kind = serializers.CharField()
     provider_kind = serializers.CharField()
-    provider_name = serializers.CharField()
+    provider_name = serializers.SerializerMethodField()
     started_on = serializers.DateField()
     ended_on = serializers.DateField(allow_null=True)
-    note = serializers.CharField()
+    note = serializers.SerializerMethodField()
+
+    def _shown(self, value: str) -> str | None:
+        return value if self.context.get("protection_details") else None
+
+    def get_provider_name(self, row: ProtectionService) -> str | None:
+        return self._shown(row.provider_name)
+
+    def get_note(self, row: ProtectionService) -> str | None:
+        return self._shown(row.note)
+
+
+def _protection_context(request: Request) -> dict[str, Any]:
+    return {"protection_details": selectors.protection_details_visible(user=request.user)}
 
 
 class ReferralOutput(serializers.Serializer):
@@ -649,6 +666,9 @@ class ReferralListApi(ListAPIView):
     serializer_class = ReferralOutput
     filter_backends: list[Any] = []
 
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), **_protection_context(self.request)}
+
     def get_queryset(self) -> Any:
         qs = selectors.referral_list(user=self.request.user)
         for name in ("status", "urgency"):
@@ -660,7 +680,8 @@ class ReferralListApi(ListAPIView):
 class ReferralDetailApi(APIView):
     @extend_schema(responses=ReferralOutput)
     def get(self, request: Request, referral_id: str) -> Response:
-        return Response(ReferralOutput(selectors.referral_get(user=request.user, uuid=referral_id)).data)
+        referral = selectors.referral_get(user=request.user, uuid=referral_id)
+        return Response(ReferralOutput(referral, context=_protection_context(request)).data)
 
 
 class PersonOutput(serializers.Serializer):
@@ -722,7 +743,7 @@ class ReferralUpdateApi(APIView):
         referral = services.referral_update(
             user=request.user, referral=referral, request=request, **data.validated_data
         )
-        return Response(ReferralOutput(referral).data)
+        return Response(ReferralOutput(referral, context=_protection_context(request)).data)
 
 
 class ProtectionServiceRecordApi(APIView):
@@ -742,7 +763,9 @@ class ProtectionServiceRecordApi(APIView):
         row = services.protection_service_record(
             user=request.user, referral=referral, request=request, **data.validated_data
         )
-        return Response(ServiceOutput(row).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ServiceOutput(row, context=_protection_context(request)).data, status=status.HTTP_201_CREATED
+        )
 
 
 # --- Prosecutions ------------------------------------------------------------------------------------

@@ -300,6 +300,12 @@ def _personal_details(principal: Principal, qs: QuerySet[VictimPersonalDetails])
     return qs if _holds(principal, Role.VICTIM_PROTECTION) else qs.none()
 
 
+def protection_details_visible(*, user: Any) -> bool:
+    """Whether ``user`` may see who provides a referred person's protection and its note (which
+    shelter holds them): victim protection alone, as for the person's details."""
+    return _holds(principal_for(user), Role.VICTIM_PROTECTION)
+
+
 def referral_list(*, user: Any) -> QuerySet[Referral]:
     qs = Referral.objects.select_related("site", "referring_agency", "referred_to").prefetch_related(
         "services"

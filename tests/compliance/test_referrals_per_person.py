@@ -45,3 +45,33 @@ def test_two_people_in_one_screening_are_two_referrals(joint, alice):
     ingest(alice, joint.inspection, joint.screening_version, answers)
     joint.submit_screening(alice, person_ref="P-3")
     assert Referral.objects.count() == 3
+
+
+def test_who_shelters_a_person_is_shown_to_victim_protection_alone(joint, alice, vera, percy, andy, api):
+    """The provider's name and the note say where a person is: analysts, reviewers and team
+    leaders see the coded kinds only (#15)."""
+    joint.submit_screening(alice)
+    referral = Referral.objects.get()
+    service = {
+        "kind": "shelter",
+        "provider_kind": "ngo",
+        "provider_name": "Harbour Lights shelter",
+        "started_on": "2024-01-02",
+        "note": "room 4, Rua do Campo",
+    }
+    created = api.as_(vera).post(f"/api/v1/referrals/{referral.uuid}/services/", service, format="json")
+    assert created.status_code == 201, created.content
+    assert created.json()["provider_name"] == "Harbour Lights shelter"
+
+    shown = api.as_(vera).get(f"/api/v1/referrals/{referral.uuid}/").json()["services"][0]
+    assert (shown["provider_name"], shown["note"]) == ("Harbour Lights shelter", "room 4, Rua do Campo")
+    for who in (andy, percy):
+        client = api.as_(who)
+        for body in (
+            client.get(f"/api/v1/referrals/{referral.uuid}/").json(),
+            client.get("/api/v1/referrals/").json()["results"][0],
+        ):
+            [coded] = body["services"]
+            assert (coded["kind"], coded["provider_kind"]) == ("shelter", "ngo")
+            assert coded["provider_name"] is None and coded["note"] is None
+            assert "Harbour" not in str(body) and "Campo" not in str(body)
