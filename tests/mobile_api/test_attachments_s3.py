@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 
 from backend.core.file_storage import S3_BACKEND, storages_from_env
 from backend.inspections.models import Attachment
+from tests import factories
 from tests.checklists.engine.factories import UUID as PHOTO_REF
 from tests.mobile_api.conftest import API, jpeg_with_gps, sha256, stored_files, submission_payload
 
@@ -84,7 +85,7 @@ def bucket(settings, s3_endpoint):
 
 
 def test_an_attachment_lives_in_the_bucket_and_is_served_only_through_the_checks(
-    field, alice, bob, phone, media, bucket
+    field, alice, bob, phone, api, media, bucket
 ):
     client = phone(alice)
     photo = jpeg_with_gps()
@@ -117,6 +118,16 @@ def test_an_attachment_lives_in_the_bucket_and_is_served_only_through_the_checks
     # Another agency's officer, and nobody signed in: nothing.
     assert phone(bob).get(url).status_code == 404
     assert APIClient().get(url).status_code == 401
+
+    # The console's reviewers read it from the bucket through their own checks.
+    review_url = f"/api/v1/review/submissions/{payload['id']}/attachments/{PHOTO_REF}"
+    reviewer = factories.officer("PSP", username="percy", roles=("reviewer",))
+    reviewed = api.as_(reviewer).get(review_url)
+    assert reviewed.status_code == 200
+    assert b"".join(reviewed.streaming_content) == body
+    stranger = factories.officer("IAS", username="ivy", roles=("reviewer",))
+    assert api.as_(stranger).get(review_url).status_code == 404  # an agency it does not concern
+    assert APIClient().get(review_url).status_code == 401
 
 
 def test_without_a_bucket_uploads_stay_in_the_local_folder():
