@@ -27,6 +27,7 @@ from backend.compliance.models import (
     Violation,
 )
 from backend.compliance.services import violation_legal_basis_confirm
+from backend.core.admin_access import AuditedReadsAdminMixin
 from backend.core.errors import DomainError
 
 
@@ -127,7 +128,7 @@ class ProtectionServiceInline(admin.TabularInline):
 
 
 @admin.register(Referral)
-class ReferralAdmin(ReadOnlyAdmin):
+class ReferralAdmin(AuditedReadsAdminMixin, ReadOnlyAdmin):
     # Coded fields only: nothing here identifies the person.
     list_display = (
         "uuid",

@@ -1,9 +1,13 @@
+"""Operations, teams, inspections and what the field sends: administrators alone, every read
+audited (sealed operations and screenings' answers are here; see backend/core/admin_access.py)."""
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from backend.audit.admin_mixins import AuditedAdminMixin
+from backend.core.admin_access import AuditedReadsAdminMixin
 from backend.inspections import services
 from backend.inspections.models import (
     Attachment,
@@ -17,7 +21,7 @@ from backend.inspections.models import (
 
 
 @admin.register(Operation)
-class OperationAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class OperationAdmin(AuditedReadsAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "lead_agency", "status", "starts_at", "ends_at", "reveal_at")
     list_filter = ("status", "lead_agency", "agencies")
     search_fields = ("name", "uuid")
@@ -27,7 +31,7 @@ class OperationAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class TeamAdmin(AuditedReadsAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "operation", "leader")
     list_filter = ("operation",)
     search_fields = ("name", "members__full_name", "members__badge_number")
@@ -36,7 +40,7 @@ class TeamAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class InspectionAdmin(AuditedReadsAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("site", "category", "status", "planned_start", "team", "operation", "priority")
     list_filter = ("status", "category", "operation", "site__kind", "site__parish")
     search_fields = ("site__name_en", "site__name_zh_hant", "site__name_pt", "uuid")
@@ -76,7 +80,7 @@ class FindingInline(admin.TabularInline):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(AuditedReadsAdminMixin, admin.ModelAdmin):
     """Evidence: read-only. Deleting leaves a tombstone (through the service) so that no phone
     can bring the submission back by replaying it."""
 
@@ -113,7 +117,7 @@ class SubmissionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(admin.ModelAdmin):
+class FindingAdmin(AuditedReadsAdminMixin, admin.ModelAdmin):
     list_display = (
         "violation_code",
         "severity",
@@ -137,7 +141,7 @@ class FindingAdmin(admin.ModelAdmin):
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(admin.ModelAdmin):
+class CheckInAdmin(AuditedReadsAdminMixin, admin.ModelAdmin):
     list_display = ("inspection", "officer", "distance_m", "outside_radius", "clock_skewed", "received_at")
     list_filter = ("outside_radius", "clock_skewed")
     search_fields = ("uuid", "officer__full_name")

@@ -1,0 +1,53 @@
+"""The admin keeps sealed operations and victims' data to administrators, and audits each read
+(#15): a staff login given Django's view permissions read sealed operations, teams and
+inspections, past the selectors' scoping."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from backend.audit.models import AuditEntry
+from tests.conftest import second_factor_passed
+from tests.mobile_api.conftest import dora, field, media  # noqa: F401 (fixtures)
+
+PAGES = [
+    "/admin/inspections/operation/",
+    "/admin/inspections/team/",
+    "/admin/inspections/inspection/",
+    "/admin/inspections/submission/",
+    "/admin/inspections/finding/",
+    "/admin/compliance/referral/",
+]
+
+
+@pytest.fixture
+def sam(django_user_model):
+    """Staff with Django's view permission on everything listed, but no administrator role."""
+    user = django_user_model.objects.create_user(username="sam", password="x-correct-horse", is_staff=True)
+    codenames = ["view_operation", "view_team", "view_inspection", "view_submission", "view_finding"]
+    user.user_permissions.set(Permission.objects.filter(codename__in=[*codenames, "view_referral"]))
+    return user
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_staff_login_with_view_permission_reads_nothing_sealed(client, sam, field, page):  # noqa: F811
+    client.force_login(sam)
+    second_factor_passed(client, sam)
+    assert client.get(page).status_code == 403
+    sealed = f"/admin/inspections/operation/{field.sealed_operation.pk}/change/"
+    assert client.get(sealed).status_code == 403
+    index = client.get("/admin/").content.decode()
+    assert "Thunderbolt" not in index and "/admin/inspections/" not in index
+
+
+def test_an_administrators_reads_are_audited(admin_client, admin_user, field):  # noqa: F811
+    response = admin_client.get("/admin/inspections/operation/")
+    assert response.status_code == 200 and "Thunderbolt night 2" in response.content.decode()
+    admin_client.get(f"/admin/inspections/operation/{field.sealed_operation.pk}/change/")
+    reads = AuditEntry.objects.filter(actor=admin_user, action=AuditEntry.Action.READ)
+    assert set(reads.values_list("verb", "object_type")) == {
+        ("admin_list", "inspections.operation"),
+        ("admin_view", "inspections.operation"),
+    }
+    assert reads.get(verb="admin_view").object_id == str(field.sealed_operation.pk)
