@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from PIL import Image
 from rest_framework.test import APIClient
 
@@ -137,3 +138,17 @@ def test_without_a_bucket_uploads_stay_in_the_local_folder():
     assert collected["staticfiles"]["BACKEND"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
     in_debug = storages_from_env({"STATIC_COLLECTED": "1"}, debug=True)
     assert in_debug["staticfiles"]["BACKEND"] == "whitenoise.storage.CompressedStaticFilesStorage"
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {"STATIC_COLLECTED": "maybe"},
+        {"AWS_STORAGE_BUCKET_NAME": "b", "AWS_S3_ENDPOINT_URL": "minio:9000"},
+        {"AWS_STORAGE_BUCKET_NAME": "b", "AWS_S3_ADDRESSING_STYLE": "sideways"},
+    ],
+)
+def test_a_malformed_storage_variable_stops_start_up_naming_it(environ):
+    named = next(k for k in environ if k != "AWS_STORAGE_BUCKET_NAME")
+    with pytest.raises(ImproperlyConfigured, match=named):
+        storages_from_env(environ, debug=False)
