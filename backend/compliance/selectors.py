@@ -320,10 +320,22 @@ def referral_get(*, user: Any, uuid: Any) -> Referral:
 def victim_details_get(*, user: Any, referral_uuid: Any, request: Any = None) -> VictimPersonalDetails:
     """The personal details of a referred person: the victim-protection role alone; anyone else
     gets 404. Every read leaves an audit entry (action ``read``), written even when the caller's
-    transaction is read-only, so no read goes unrecorded."""
-    details = get_visible_or_404(
-        user, VictimPersonalDetails.objects.select_related("referral"), referral__uuid=referral_uuid
-    )
+    transaction is read-only, so no read goes unrecorded. A refused attempt (another role, an
+    unknown referral) is recorded too, as ``victim_details_refused``."""
+    try:
+        details = get_visible_or_404(
+            user, VictimPersonalDetails.objects.select_related("referral"), referral__uuid=referral_uuid
+        )
+    except NotFound:
+        audit_record(
+            actor=user if getattr(user, "is_authenticated", False) else None,
+            action=AuditEntry.Action.OTHER,
+            verb="victim_details_refused",
+            object_type="compliance.victimpersonaldetails",
+            object_id=str(referral_uuid)[:64],
+            request=request,
+        )
+        raise
     audit_record(
         actor=user,
         action=AuditEntry.Action.READ,

@@ -4,6 +4,7 @@ people, while a replay or a correction of one screening is still the same person
 
 from __future__ import annotations
 
+from backend.audit.models import AuditEntry
 from backend.compliance.models import Referral, VictimPersonalDetails
 from backend.outbox.models import OutboxMessage
 from tests.compliance.conftest import ingest
@@ -75,3 +76,15 @@ def test_who_shelters_a_person_is_shown_to_victim_protection_alone(joint, alice,
             assert (coded["kind"], coded["provider_kind"]) == ("shelter", "ngo")
             assert coded["provider_name"] is None and coded["note"] is None
             assert "Harbour" not in str(body) and "Campo" not in str(body)
+
+
+def test_a_refused_attempt_at_a_persons_details_is_audited(joint, alice, percy, andy, api):
+    joint.submit_screening(alice)
+    referral = Referral.objects.get()
+    for who in (percy, andy):
+        response = api.as_(who).get(f"/api/v1/referrals/{referral.uuid}/person/", REMOTE_ADDR="10.9.8.7")
+        assert response.status_code == 404
+    refused = AuditEntry.objects.filter(verb="victim_details_refused").order_by("at")
+    assert [e.actor for e in refused] == [percy.user, andy.user]
+    assert {(e.object_id, e.ip_address) for e in refused} == {(str(referral.uuid), "10.9.8.7")}
+    assert not AuditEntry.objects.filter(verb="victim_details_get").exists()
