@@ -9,6 +9,7 @@ another); the proxy's address goes in FORWARDED_ALLOW_IPS so its X-Forwarded-Pro
 from __future__ import annotations
 
 import os
+from typing import Any
 
 
 def _int(name: str, default: int, minimum: int = 1) -> int:
@@ -36,3 +37,14 @@ max_requests_jitter = max_requests // 10
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 errorlog = "-"
+
+
+def on_starting(server: Any) -> None:
+    """Several processes without a shared cache each count the console's failed sign-ins and the
+    throttles alone: say so at start (README, "Deploying": CACHE_URL must be Redis)."""
+    if workers > 1 and not os.environ.get("CACHE_URL"):
+        server.log.warning(
+            "CACHE_URL is unset: each of the %d web processes keeps its own sign-in failure counters "
+            "and throttles; set CACHE_URL=redis://... so they are shared.",
+            workers,
+        )
