@@ -192,6 +192,18 @@ OTP_TOTP_ISSUER = "Joint inspections"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600, minimum=300)  # one shift
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG and env_bool("HTTPS", False))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Served over HTTPS (HTTPS=true): plain HTTP is redirected (but /healthz, which load balancers
+# ask over HTTP) and browsers are told to use HTTPS only for a year (HSTS, sub-domains included,
+# preload allowed). Behind a proxy that ends TLS, trust its X-Forwarded-Proto (BEHIND_HTTPS_PROXY),
+# or the redirect never ends.
+_HTTPS = env_bool("HTTPS", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _HTTPS and not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if _HTTPS and not DEBUG else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", SECURE_HSTS_SECONDS > 0)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", SECURE_HSTS_SECONDS > 0)
+if env_bool("BEHIND_HTTPS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Console pages: maps and the Content Security Policy ---------------------------------
 # Map tiles, an XYZ template such as https://tile.openstreetmap.org/{z}/{x}/{y}.png. Empty: no

@@ -101,3 +101,33 @@ def test_start_up_names_the_malformed_variable(name, value):
 def test_start_up_with_good_values_succeeds():
     result = _start(SECRET_KEY="x" * 50, TIME_ZONE="Asia/Macau", LANGUAGE_CODE="pt")
     assert result.returncode == 0, result.stderr
+
+
+def test_production_settings_pass_the_deploy_check():
+    """``check --deploy`` with production settings over HTTPS: no HSTS, SSL-redirect or cookie
+    warning (#15); the Content Security Policy is set."""
+    environ = {
+        k: v
+        for k, v in os.environ.items()
+        # The test run's own switches (async-unsafe for the browser tests) are not production's.
+        if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    environ.update(
+        {
+            "SECRET_KEY_FILE": "/nonexistent/secret",
+            "DJANGO_SETTINGS_MODULE": "backend.settings",
+            "SECRET_KEY": "k" * 20 + "Q7!x" * 10,
+            "HTTPS": "true",
+            "ALLOWED_HOSTS": "inspections.example.org",
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "security.W" not in result.stdout + result.stderr
