@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    # First of the project's apps: the shell's words (sign in, password, …) are the console's own,
+    # whatever another app's catalogue says for the same text.
+    "backend.console",
     "backend.core",
     "backend.audit",
     "backend.outbox",
@@ -82,7 +85,6 @@ INSTALLED_APPS = [
     "mobile_api.field",  # the officers' offline web app at /field/
     "scheduler",
     "backend.accounts",
-    "backend.console",  # last: its templates (404, sign-in) are looked up after the apps'
 ]
 
 MIDDLEWARE = [
@@ -143,6 +145,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # The test database is a file, not memory: the browser tests' live server answers several
+    # requests at once (a page and its data), and Django hands every thread of it the one shared
+    # connection of an in-memory database, which hangs under concurrent use. One file per process.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3"),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Time and languages ---------------------------------------------------------------
