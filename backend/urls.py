@@ -13,6 +13,10 @@ handler400 = "backend.core.errors.api_aware_400"
 handler404 = "backend.core.errors.api_aware_404"
 handler500 = "backend.core.errors.api_aware_500"
 
+# Before the URLs are built: the admin's "login/" URL binds the site's login view when
+# admin.site.urls is read, so a guard applied afterwards left Django's own, unthrottled sign-in.
+admin_site_guard(admin.site)
+
 urlpatterns = [
     path("", include("backend.console.urls")),
     path("statistics/", include("backend.reporting.pages_urls")),
@@ -36,6 +40,5 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-admin_site_guard(admin.site)
 admin.site.site_header = "Joint inspections"
 admin.site.site_title = "Joint inspections"

@@ -51,3 +51,14 @@ def test_an_administrators_reads_are_audited(admin_client, admin_user, field):  
         ("admin_view", "inspections.operation"),
     }
     assert reads.get(verb="admin_view").object_id == str(field.sealed_operation.pk)
+
+
+def test_the_admins_own_sign_in_checks_no_password(client, admin_user):
+    """/admin/login/ hands every attempt to the console's sign-in, which counts failures per
+    account (CONSOLE_SIGNIN_MAX_FAILURES): no password is tried there, right or wrong (#15)."""
+    for password in ["wrong"] * 10 + ["password"]:
+        response = client.post("/admin/login/", {"username": admin_user.username, "password": password})
+        assert response.status_code == 302
+        assert response["Location"].startswith("/sign-in")
+    assert "_auth_user_id" not in client.session
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.LOGIN_FAILED).exists()
