@@ -114,7 +114,8 @@ class OperationOutput(serializers.Serializer):
 class OperationListApi(PlannerApi):
     @extend_schema(responses=OperationOutput(many=True))
     def get(self, request: Request) -> Response:
-        return Response(OperationOutput(selectors.planned_operation_list(user=request.user), many=True).data)
+        operations = selectors.planned_operation_list_read(user=request.user, request=request)
+        return Response(OperationOutput(operations, many=True).data)
 
     @extend_schema(request=OperationInput, responses={201: OperationOutput})
     def post(self, request: Request) -> Response:

@@ -74,10 +74,26 @@ def planned_operation_list(*, user: Any) -> QuerySet[Operation]:
     return qs.filter(pk__in=Operation.objects.filter(planners__id=principal.officer_id).values("pk"))
 
 
+def _sealed(operation: Operation) -> bool:
+    return operation.reveal_at > timezone.now() or operation.status == Operation.Status.DRAFT
+
+
+def planned_operation_list_read(*, user: Any, request: Any = None) -> list[Operation]:
+    """The operations the user plans, as a list shown to them: each sealed one in it leaves an
+    audit entry of the read, as opening it does."""
+    operations = list(planned_operation_list(user=user))
+    for operation in operations:
+        if _sealed(operation):
+            audit_record(
+                actor=user, action="read", verb="sealed_operation_listed", obj=operation, request=request
+            )
+    return operations
+
+
 def planned_operation_get(*, user: Any, uuid: Any, request: Any = None) -> Operation:
     """One operation the user plans. Reading a sealed operation leaves an audit entry."""
     operation = get_visible_or_404(user, planned_operation_list(user=user), uuid=uuid)
-    if operation.reveal_at > timezone.now() or operation.status == Operation.Status.DRAFT:
+    if _sealed(operation):
         audit_record(actor=user, action="read", verb="sealed_operation_read", obj=operation, request=request)
     return operation
 
