@@ -12,7 +12,10 @@
   function create(element, options) {
     options = options || {};
     var data = element.dataset;
-    var map = L.map(element, { keyboard: true, zoomSnap: 0.5, attributionControl: true }).setView(MACAO, options.zoom || 12.5);
+    // No zoom animation: pages replace their maps on htmx swaps, and an animation still running
+    // on a removed map throws (Leaflet's "_leaflet_pos" of a pane that is gone).
+    var map = L.map(element, { keyboard: true, zoomSnap: 0.5, attributionControl: true, zoomAnimation: false })
+      .setView(MACAO, options.zoom || 12.5);
     if (data.tileUrl) {
       L.tileLayer(data.tileUrl, { maxZoom: 19, attribution: data.tileAttribution || "" }).addTo(map);
     } else {
@@ -20,6 +23,7 @@
     }
     var base = L.layerGroup().addTo(map);
     var ready = Promise.all([fetchJson(data.outlineUrl), fetchJson(data.parishesUrl)]).then(function (files) {
+      if (!map.getContainer().isConnected) return map; // replaced before its outline arrived
       if (files[0]) {
         L.geoJSON(files[0], { interactive: false, style: { color: "#4d6a80", weight: 1.5, fillColor: "#f2efe6", fillOpacity: data.tileUrl ? 0 : 1 } }).addTo(base);
       }
