@@ -82,7 +82,8 @@ def _state():
         tuple(Finding.objects.order_by("pk").values_list("status", flat=True)),
         tuple(VictimPersonalDetails.objects.values_list("full_name", flat=True)),
         tuple(Referral.objects.values_list("status", "sex")),
-        AuditEntry.objects.count(),
+        # A refused attempt at a person's details is recorded (#15); nothing else is written.
+        AuditEntry.objects.exclude(verb="victim_details_refused").count(),
     )
 
 
