@@ -188,7 +188,6 @@ class OperationForm(forms.Form):
 
     @classmethod
     def initial_for(cls, operation: Any) -> dict[str, Any]:
-        setup: OperationSetup = operation.setup
         initial: dict[str, Any] = {
             "name": operation.name,
             "lead_agency": operation.lead_agency_id,
@@ -196,16 +195,22 @@ class OperationForm(forms.Form):
             "starts_at": operation.starts_at,
             "ends_at": operation.ends_at,
             "reveal_at": operation.reveal_at,
-            "muster_unit": setup.muster_unit_id,
-            "team_min_size": setup.team_min_size,
-            "team_max_size": setup.team_max_size,
-            "required_agencies": list(Agency.objects.filter(code__in=setup.required_agencies)),
-            "required_skills": list(Skill.objects.filter(code__in=setup.required_skills)),
-            "female_officer": setup.female_officer,
-            "min_leader_rank": setup.min_leader_rank,
-            "visit_minutes": setup.visit_minutes,
-            "sync_tolerance_minutes": setup.sync_tolerance_minutes,
         }
+        # An operation made outside the planner's pages (the inspections service, the API) has
+        # no setup: its form starts from the fields' defaults.
+        setup: OperationSetup | None = getattr(operation, "setup", None)
+        if setup is not None:
+            initial |= {
+                "muster_unit": setup.muster_unit_id,
+                "team_min_size": setup.team_min_size,
+                "team_max_size": setup.team_max_size,
+                "required_agencies": list(Agency.objects.filter(code__in=setup.required_agencies)),
+                "required_skills": list(Skill.objects.filter(code__in=setup.required_skills)),
+                "female_officer": setup.female_officer,
+                "min_leader_rank": setup.min_leader_rank,
+                "visit_minutes": setup.visit_minutes,
+                "sync_tolerance_minutes": setup.sync_tolerance_minutes,
+            }
         for n, wave in enumerate(operation.waves.all()[:WAVE_ROWS], start=1):
             initial[f"wave_code_{n}"] = wave.code
             initial[f"wave_start_{n}"] = wave.starts_at

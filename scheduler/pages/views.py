@@ -188,7 +188,8 @@ def operation_detail(request: HttpRequest, operation_id: str) -> HttpResponse:
     job = _last_job(operation)
     context = {
         "operation": operation,
-        "setup": operation.setup,
+        # None for an operation made outside these pages (the inspections service, the API).
+        "setup": getattr(operation, "setup", None),
         "waves": waves,
         "chosen": chosen,
         "others": others,
