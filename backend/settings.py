@@ -216,7 +216,9 @@ if env_bool("BEHIND_HTTPS_PROXY", False):
 # --- Console pages: maps and the Content Security Policy ---------------------------------
 # Map tiles, an XYZ template such as https://tile.openstreetmap.org/{z}/{x}/{y}.png. Empty: no
 # tiles are fetched; maps still draw Macao's outline, the parishes, sites and routes.
-MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# (os.environ, not env_str: env_str reads an empty value as unset, which would bring the default
+# tiles back.)
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png").strip()
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
 
 
