@@ -13,14 +13,11 @@ import datetime as dt
 import io
 import json
 from collections import Counter
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -43,25 +40,6 @@ from scheduler.selectors import planned_operation_list
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("demo")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_HASHER, MEDIA_ROOT=str(folder / "media")),
-        transaction.atomic(),
-    ):
-        loaded, printed = io.StringIO(), io.StringIO()
-        call_command("load_demo", f"--logins-file={folder / 'logins.json'}", stdout=loaded)
-        call_command("demo_logins", f"--logins-file={folder / 'logins.json'}", stdout=printed)
-        passwords = {}
-        for line in printed.getvalue().splitlines():
-            _role, username, password = line.split(" ")
-            passwords[username] = password
-        yield SimpleNamespace(output=loaded.getvalue(), passwords=passwords, now=timezone.now())
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
