@@ -467,7 +467,9 @@ def _plan_response(
 
 def _error(exc: DomainError) -> dict[str, Any]:
     return {
-        "detail": exc.detail,
+        # A service's plain English message is looked up in the catalogues here, as the API's
+        # error handler does (lazy texts are already in the reader's language).
+        "detail": _(str(exc.detail)) if exc.detail else exc.detail,
         "errors": _flatten(exc.errors),
         "violations": [v.get("detail", v.get("code", "")) for v in exc.extra.get("violations", [])],
     }
