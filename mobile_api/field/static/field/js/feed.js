@@ -1,6 +1,7 @@
 // Assignments and checklist versions: the incremental feed (assignments/?since=<cursor>) kept in
-// IndexedDB, a full sync once a day (the feed signals no removals), and every checklist version an
-// assignment names, revalidated by ETag.
+// IndexedDB: what changed, the ids to drop (`removed`: moved to another team, officer taken off),
+// or the whole list when the server answers `full`; a full sync once a day as well, and every
+// checklist version an assignment names, revalidated by ETag.
 import * as api from "./api.js";
 import * as store from "./store.js";
 
@@ -14,10 +15,11 @@ export async function refresh() {
   const response = await api.request("GET", full ? "assignments/" : `assignments/?since=${encodeURIComponent(cursor)}`);
   if (response.status !== 200) throw new api.NetworkError(`assignments answered ${response.status}`);
   const { results } = response.data;
-  if (full) {
+  if (full || response.data.full) {
     const keep = new Set(results.map((a) => a.id));
     for (const old of await store.all("assignments")) if (!keep.has(old.id)) await store.del("assignments", old.id);
   }
+  for (const id of response.data.removed || []) await store.del("assignments", id);
   const changed = [];
   for (const assignment of results) {
     const before = await store.get("assignments", assignment.id);

@@ -1,0 +1,43 @@
+"""The field app drops the work the feed says is no longer the officer's (moved to another team)
+on its next incremental sync, without waiting for the daily full sync."""
+
+from __future__ import annotations
+
+import pytest
+
+from backend.inspections import services as inspections
+from tests.mobile_api.field.phone import open_phone, sign_in_app
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_visit_moved_to_another_team_leaves_the_phone_on_the_next_sync(pages, field, dora):
+    page = open_phone(pages)
+    sign_in_app(page, pages.base_url, "alice")
+    visit = page.locator(f"li.assignment[data-id='{field.revealed.uuid}']")
+    visit.wait_for()
+
+    elsewhere = inspections.team_create(
+        actor=None, name="Night 1 B", members=[dora], operation=field.operation
+    )
+    inspection = field.revealed
+    inspections.inspection_reschedule(
+        actor=None,
+        inspection=inspection,
+        team=elsewhere,
+        planned_start=inspection.planned_start,
+        planned_end=inspection.planned_end,
+        route_order=1,
+    )
+    page.locator("#sync").click()
+    visit.wait_for(state="detached")
+    held = page.evaluate(
+        """() => new Promise((resolve) => {
+             const open = indexedDB.open("field-app");
+             open.onsuccess = () => {
+               const request = open.result.transaction("assignments").objectStore("assignments").getAllKeys();
+               request.onsuccess = () => resolve(request.result);
+             };
+           })"""
+    )
+    assert str(inspection.uuid) not in held
