@@ -27,6 +27,7 @@ from backend.registry.models import (
     Skill,
     Unit,
 )
+from tests.conftest import second_factor_passed
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +54,7 @@ def admin(small_demo, client):
     user = get_user_model().objects.get(username="demo-admin")
     assert user.is_superuser
     client.force_login(user)
+    second_factor_passed(client, user)
     client.user = user
     return client
 
