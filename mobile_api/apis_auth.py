@@ -36,18 +36,7 @@ class SignedInOfficerOutput(serializers.Serializer):
         return sorted(r.role for r in officer.roles.all())
 
 
-class _ProblemHeadersMixin:
-    """Adds the headers a domain exception carries (``Retry-After``, ``WWW-Authenticate``) to its
-    problem response; the shared handler maps the body only."""
-
-    def handle_exception(self, exc: Exception) -> Response:
-        response = super().handle_exception(exc)  # type: ignore[misc]
-        for name, value in getattr(exc, "headers", {}).items():
-            response[name] = value
-        return response
-
-
-class SignInApi(_ProblemHeadersMixin, APIView):
+class SignInApi(APIView):
     # No authentication: a stale token or a browser session must not get in the way of signing
     # in, and without a session there is no CSRF check to fail.
     authentication_classes: list = []

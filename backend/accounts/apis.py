@@ -27,18 +27,7 @@ class ApiTokenOutput(serializers.Serializer):
     revoked_at = serializers.DateTimeField(allow_null=True)
 
 
-class _ProblemHeadersMixin:
-    """Adds the headers a domain exception carries (``WWW-Authenticate``, ``Retry-After``) to its
-    problem response; the shared handler maps the body only."""
-
-    def handle_exception(self, exc: Exception) -> Response:
-        response = super().handle_exception(exc)  # type: ignore[misc]
-        for name, value in getattr(exc, "headers", {}).items():
-            response[name] = value
-        return response
-
-
-class ApiTokenListApi(_ProblemHeadersMixin, APIView):
+class ApiTokenListApi(APIView):
     """GET: the caller's own tokens. POST: create one with a password (and the authenticator's
     code when the user has one); the token is in the answer once and never again."""
 

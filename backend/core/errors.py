@@ -237,7 +237,8 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
             errors=errors,
         )
         body.update({k: v for k, v in extra.items() if k not in body})
-        return _problem_response(body)
+        # A domain error may carry headers its client acts on (Retry-After, WWW-Authenticate).
+        return _problem_response(body, dict(getattr(exc, "headers", {}) or {}) or None)
     if isinstance(exc, DjangoValidationError):
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return _problem_response(
