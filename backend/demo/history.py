@@ -457,20 +457,11 @@ class _History:
         for submission, found in zip(submissions, derived, strict=True):
             for f in found:
                 findings.append(
-                    Finding(
-                        uuid=_uuid(rng),
+                    inspections.finding_build(
+                        derived=f,
                         submission=submission,
-                        inspection=submission.inspection,
-                        rule_code=f.rule_code,
-                        violation_code=f.violation_code,
-                        severity=f.severity,
-                        legal_basis=f.legal_basis,
-                        competent_agency=agencies.get(f.competent_agency),
-                        competent_agency_code=f.competent_agency,
-                        title={"en": f.title.en, "zh-hant": f.title.zh_hant, "pt": f.title.pt},
-                        entry_path=f.entry_path or "",
-                        potential_victim=f.potential_victim,
-                        evidence=[[path, value] for path, value in f.evidence],
+                        agencies=agencies,
+                        uuid=_uuid(rng),
                         status=Finding.Status.OFFICIAL,
                     )
                 )

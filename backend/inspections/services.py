@@ -579,6 +579,28 @@ def submission_ingest(
         return _replay(existing, digest, officer)
 
 
+def finding_build(
+    *, derived: Any, submission: Submission, agencies: dict[str, Any], **fields: Any
+) -> Finding:
+    """An unsaved finding for one the checklist engine derived from ``submission``'s answers;
+    ``agencies`` maps the competent agencies' codes to their rows."""
+    return Finding(
+        submission=submission,
+        inspection=submission.inspection,
+        rule_code=derived.rule_code,
+        violation_code=derived.violation_code,
+        severity=derived.severity,
+        legal_basis=derived.legal_basis,
+        competent_agency=agencies.get(derived.competent_agency),
+        competent_agency_code=derived.competent_agency,
+        title={"en": derived.title.en, "zh-hant": derived.title.zh_hant, "pt": derived.title.pt},
+        entry_path=derived.entry_path or "",
+        potential_victim=derived.potential_victim,
+        evidence=[[path, value] for path, value in derived.evidence],
+        **fields,
+    )
+
+
 @transaction.atomic
 def _submission_create(
     *,
@@ -652,23 +674,7 @@ def _submission_create(
         a.code: a for a in Agency.objects.filter(code__in={f.competent_agency for f in derivation.findings})
     }
     findings = Finding.objects.bulk_create(
-        [
-            Finding(
-                submission=submission,
-                inspection=inspection,
-                rule_code=f.rule_code,
-                violation_code=f.violation_code,
-                severity=f.severity,
-                legal_basis=f.legal_basis,
-                competent_agency=agencies.get(f.competent_agency),
-                competent_agency_code=f.competent_agency,
-                title={"en": f.title.en, "zh-hant": f.title.zh_hant, "pt": f.title.pt},
-                entry_path=f.entry_path or "",
-                potential_victim=f.potential_victim,
-                evidence=[[path, value] for path, value in f.evidence],
-            )
-            for f in derivation.findings
-        ]
+        [finding_build(derived=f, submission=submission, agencies=agencies) for f in derivation.findings]
     )
     for hook in FINDINGS_HOOKS:
         hook(submission=submission, findings=findings, actor=officer.user)
