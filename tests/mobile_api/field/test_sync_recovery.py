@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from backend.inspections.models import Attachment, Submission
 from mobile_api.services_auth import device_tokens_revoke_for_user
@@ -105,7 +106,8 @@ def test_a_revoked_device_keeps_its_unsent_work_for_the_next_sign_in(pages, fiel
     assert Submission.objects.count() == 0
 
     page.locator("#language").select_option("pt")
-    assert page.locator("form button[type=submit]").inner_text() == "Entrar"
+    # The console's catalogue names the shell's words ("Iniciar sessão"); wait for the re-render.
+    expect(page.locator("form button[type=submit]")).to_have_text("Iniciar sessão")
     sign_in_app(page, pages.base_url, "alice")
     wait_statuses(page, "complete", 1)
     assert Submission.objects.count() == 1
