@@ -3,7 +3,7 @@
 Every page a test opens is watched: a console error, an uncaught exception, a request to any
 host but the test server (map tiles included) fails the test, and a screenshot of each page is
 kept under ``var/screenshots/`` as an artefact. Sign-in goes through the real sign-in page with
-a real TOTP code computed as an authenticator app would (``sign_in``), never ``force_login``.
+a real TOTP code computed as an authenticator app would (``sign_in``), never a session made by hand.
 
 Without Chromium (``apt-get install chromium``) these tests are skipped, saying why; ``.ci/run``
 installs it.
