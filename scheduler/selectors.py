@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 
-from backend.audit.services import audit_record
+from backend.audit.services import audit_record, audit_record_many
 from backend.core.access import Principal, get_visible_or_404, principal_for, scope_rule, visible
 from backend.core.errors import NotFound
 from backend.inspections.models import Operation
@@ -81,12 +81,18 @@ def _sealed(operation: Operation) -> bool:
 def planned_operation_list_read(*, user: Any, request: Any = None) -> list[Operation]:
     """The operations the user plans, as a list shown to them: each sealed one in it leaves an
     audit entry of the read, as opening it does."""
-    operations = list(planned_operation_list(user=user))
-    for operation in operations:
-        if _sealed(operation):
-            audit_record(
-                actor=user, action="read", verb="sealed_operation_listed", obj=operation, request=request
-            )
+    return operations_listed(user=user, operations=planned_operation_list(user=user), request=request)
+
+
+def operations_listed(*, user: Any, operations: Iterable[Operation], request: Any = None) -> list[Operation]:
+    """Operations about to be shown to the user in a list (the API's or the planner's page, after
+    its filters and limit): each sealed one shown leaves an audit entry of the read."""
+    operations = list(operations)
+    sealed = [operation for operation in operations if _sealed(operation)]
+    if sealed:
+        audit_record_many(
+            actor=user, action="read", verb="sealed_operation_listed", objs=sealed, request=request
+        )
     return operations
 
 

@@ -112,7 +112,14 @@ def operation_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "scheduler/operation_list.html",
-        {"form": form, "operations": operations[:200], "now": timezone.now()},
+        {
+            "form": form,
+            # Listing a sealed operation is a read of it: audited as the API's list is (#15).
+            "operations": selectors.operations_listed(
+                user=request.user, operations=operations[:200], request=request
+            ),
+            "now": timezone.now(),
+        },
     )
 
 
