@@ -383,11 +383,20 @@ CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-task leaves it for anothe
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# How often the background refresh rebuilds the days ingest and review queued: the analysts'
+# figures lag the records by at most this plus one refresh (their pages say as of when).
+ROLLUPS_REFRESH_SECONDS = env_int("ROLLUPS_REFRESH_SECONDS", 10, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "outbox.relay_pending", "schedule": 30.0},
     # Corrective deadlines that passed: request the follow-up inspections (safe to repeat).
     "compliance-deadlines": {"task": "compliance.deadlines_due", "schedule": crontab(hour=6, minute=0)},
-    # Statistics rollups: the days whose records changed, and a full rebuild every night.
+    # Statistics rollups: the days ingest and review queued (coalesced: each day rebuilt once per
+    # run), the days whose records changed otherwise, and a full rebuild every night.
+    "reporting-refresh-queued-rollups": {
+        "task": "reporting.refresh_queued_rollups",
+        "schedule": float(ROLLUPS_REFRESH_SECONDS),
+        "options": {"expires": float(ROLLUPS_REFRESH_SECONDS)},
+    },
     "reporting-refresh-rollups": {"task": "reporting.refresh_rollups", "schedule": 900.0},
     "reporting-rebuild-rollups": {
         "task": "reporting.refresh_rollups",

@@ -15,6 +15,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backend.core.i18n import pick
@@ -105,6 +106,40 @@ class RollupDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.day}"
+
+
+class RollupQueue(models.Model):
+    """A local day whose rollups must be rebuilt: written by the transaction that changed its
+    records (one multi-row INSERT, no lock, no read), consumed by the background refresh, which
+    claims every queued row and rebuilds each day once, however many rows named it."""
+
+    id = models.BigAutoField(primary_key=True)
+    day = models.DateField()
+    queued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("queued rollup day")
+        verbose_name_plural = _("queued rollup days")
+
+    def __str__(self) -> str:
+        return f"{self.day} (queued {self.queued_at:%H:%M:%S})"
+
+
+class RollupClock(models.Model):
+    """When the rollups were last brought up to date: every change committed before ``as_of``
+    is in the figures (the refresh started then and claimed every day queued before it)."""
+
+    key = models.CharField(max_length=20, primary_key=True)
+    as_of = models.DateTimeField()
+    took_ms = models.PositiveIntegerField(default=0)
+    days = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("rollup clock")
+        verbose_name_plural = _("rollup clocks")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.as_of:%Y-%m-%d %H:%M:%S}"
 
 
 class ReportFact(models.Model):

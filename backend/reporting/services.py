@@ -11,17 +11,26 @@ the raw records with one ``INSERT … SELECT … GROUP BY`` in the database. Whi
   inserts, deletes, moves between days and status changes, however they were made;
 - ``full=True`` rebuilds everything (the nightly job), which also catches changes of a site's
   parish or kind, which no signature of the inspections shows.
+
+Changes from ingest and review never refresh in their request: their transaction queues the days
+it touched (``RollupQueue``, one multi-row INSERT), and the background refresh
+(``rollup_refresh_queued``, every ``ROLLUPS_REFRESH_SECONDS`` from beat) claims the whole queue
+and rebuilds each queued day once, however many submissions named it. Once the queue drains the
+rollups are exact; ``RollupClock`` says as of when, which the analysts' pages show. Without a
+broker (tests, a process with no worker) the queue is drained right after the commit instead.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
@@ -32,7 +41,7 @@ from backend.audit.services import audit_record
 from backend.core.errors import Conflict
 from backend.inspections.models import Finding
 from backend.outbox.services import task_enqueue
-from backend.reporting.models import PublishedReport, ReportFact, RollupDay
+from backend.reporting.models import PublishedReport, ReportFact, RollupClock, RollupDay, RollupQueue
 from backend.reporting.rollups import (
     SPECS,
     RollupSpec,
@@ -58,11 +67,28 @@ class ReportAlreadyPublished(Conflict):
 
 
 def rollups_enqueue(*, days: Iterable[dt.date] | None = None) -> None:
-    """Ask for a refresh of the rollups, in the caller's transaction (through the outbox)."""
-    kwargs: dict[str, Any] = {}
-    if days is not None:
-        kwargs["days"] = sorted({d.isoformat() for d in days})
-    task_enqueue(task_name=TASK_REFRESH, kwargs=kwargs)
+    """Ask for a refresh of the rollups, in the caller's transaction.
+
+    Named days are queued (one INSERT; the background refresh coalesces them); without names, a
+    scan for changed days is asked of a worker through the outbox."""
+    if days is None:
+        task_enqueue(task_name=TASK_REFRESH, kwargs={})
+        return
+    RollupQueue.objects.bulk_create([RollupQueue(day=d) for d in sorted(set(days))])
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        _drain_after_commit()
+
+
+def _drain_in_process() -> None:
+    rollup_refresh_queued()
+
+
+def _drain_after_commit() -> None:
+    """No broker, so no beat: drain the queue once the transaction commits (once per commit,
+    however many submissions a batch holds)."""
+    if connection.in_atomic_block and any(f is _drain_in_process for _s, f, _r in connection.run_on_commit):
+        return
+    transaction.on_commit(_drain_in_process)
 
 
 def _finding_days(findings: Iterable[Any]) -> set[dt.date]:
@@ -256,6 +282,46 @@ def rollup_refresh(
                 _rebuild_days(spec, todo)
             result.days[name] = len(set(todo))
     return result
+
+
+QUEUE_CLOCK = "queue"
+
+
+@dataclass
+class QueuedRefresh:
+    as_of: dt.datetime
+    queued: int  # rows claimed
+    days: list[dt.date]
+    took_ms: int
+
+
+def rollup_refresh_queued() -> QueuedRefresh:
+    """Claim every queued day and rebuild each once, in one transaction: a failure leaves the
+    queue as it was. Every change committed before the refresh started is then in the rollups,
+    which ``RollupClock`` records (``as_of``). Safe to run concurrently (one at a time)."""
+    started = time.perf_counter()
+    with transaction.atomic():
+        _lock("queue")
+        as_of = timezone.now()  # before the claim: whatever committed earlier is claimed below
+        table = connection.ops.quote_name(RollupQueue._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {table} RETURNING day")  # noqa: S608 (our table's name)
+            claimed = [day_to_date(row[0]) for row in cursor.fetchall()]
+        days = sorted(set(claimed))
+        if days:
+            rollup_refresh(days=days)
+        took_ms = round((time.perf_counter() - started) * 1000)
+        RollupClock.objects.update_or_create(
+            key=QUEUE_CLOCK, defaults={"as_of": as_of, "took_ms": took_ms, "days": len(days)}
+        )
+    return QueuedRefresh(as_of=as_of, queued=len(claimed), days=days, took_ms=took_ms)
+
+
+def rollups_as_of() -> dt.datetime | None:
+    """When the rollups were last exact (see ``rollup_refresh_queued``), or None before the first
+    refresh. Days still queued after it are not yet in the figures."""
+    clock = RollupClock.objects.filter(key=QUEUE_CLOCK).first()
+    return clock.as_of if clock is not None else None
 
 
 @dataclass

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from backend.inspections.models import Finding, Inspection, Operation, Submission
 from backend.inspections.services import finding_set_status, operation_create
 from backend.outbox.models import OutboxMessage
-from backend.reporting.models import InspectionRollup
+from backend.reporting.models import InspectionRollup, RollupQueue
 from backend.reporting.services import rollup_check, rollup_refresh, rollups_enqueue_for_submission
 from tests import factories
 from tests.reporting.conftest import LOCAL
@@ -188,12 +188,12 @@ def test_named_days_are_rebuilt_without_a_scan(world, record):
     assert InspectionRollup.objects.get().status == "reviewed"
 
 
-def test_the_findings_hook_enqueues_a_refresh_in_the_ingest_transaction(world, record):
+def test_the_findings_hook_queues_its_days_in_the_ingest_transaction(world, record):
     inspection = record(world["sites"][0], "PSP", "prostitution_trafficking", at=MOMENTS[3])
     submission = _submission(world, inspection)
     rollups_enqueue_for_submission(submission=submission, findings=[], actor=None)
-    message = OutboxMessage.objects.get(task_name="reporting.refresh_rollups")
-    assert MOMENTS[3].date().isoformat() in message.kwargs["days"]
+    assert MOMENTS[3].date() in set(RollupQueue.objects.values_list("day", flat=True))
+    assert not OutboxMessage.objects.filter(task_name="reporting.refresh_rollups").exists()
 
 
 def test_rollups_command_checks_and_refreshes(world, record, capsys):
