@@ -20,7 +20,8 @@ class SolveOptions:
     ``workers`` is CP-SAT's thread count; more than one is faster but not reproducible.
     ``priority_scale`` is the routing prize per priority point, in travel minutes: large enough
     that coverage always beats travel. ``fairness_weight`` is the cost per minute a route runs
-    over its fair share of the work.
+    over its fair share of the work. ``lower_bound``: a joint operation's plan also gets the
+    LP bound on its objective and the gap to it (``stats["lower_bound"]``, ``stats["gap"]``).
     """
 
     time_limit: float = 10.0
@@ -30,6 +31,7 @@ class SolveOptions:
     workers: int = 1
     priority_scale: int = 10_000
     fairness_weight: int = 1
+    lower_bound: bool = True  # joint operations: prove a lower bound after the search (bound.py)
 
 
 class StopControl:

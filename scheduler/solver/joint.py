@@ -46,6 +46,7 @@ from ortools.graph.python import linear_sum_assignment
 from ortools.sat.python import cp_model
 
 from scheduler.solver import model as m
+from scheduler.solver.bound import gap, joint_bound
 from scheduler.solver.control import Progress, ShouldStop, SolveOptions, report
 from scheduler.solver.model import Officer, Plan, Problem, Route, TeamRequirement, Unplanned, Visit
 from scheduler.solver.schedule import time_route
@@ -547,6 +548,13 @@ def plan_joint(
         _score(problem, routes) + PRIORITY_WEIGHT * sum(max(1, t.priority) for t in targets)
     )
     stats["runtime"] = time.perf_counter() - t0
+    if options.lower_bound and not stats["cancelled"] and not (should_stop is not None and should_stop()):
+        # The proven lower bound (LP relaxation, see bound.py), after the search: it never
+        # delays a plan, and its seconds are reported apart.
+        lower = joint_bound(problem, sessions, waves)
+        stats["lower_bound"] = lower.value
+        stats["lower_bound_seconds"] = lower.seconds
+        stats["gap"] = gap(stats["objective"], lower.value)
     report(progress, 1.0, stats["objective"])
     return Plan(tuple(routes), tuple(unplanned), stats)
 

@@ -198,6 +198,18 @@ def max_matrix(
 
     For :class:`GeodesicTravel` the band edges are sampled exactly, so the result is exact.
     """
+    return _extreme_matrix(provider, points, start, end, step, np.maximum)
+
+
+def min_matrix(
+    provider: TravelTimeProvider, points: Sequence[Point], start: int, end: int, step: int = 30
+) -> np.ndarray:
+    """Elementwise fastest travel time for departures in ``[start, end]`` (what a lower bound
+    may charge a leg); exact for :class:`GeodesicTravel`, sampled every ``step`` otherwise."""
+    return _extreme_matrix(provider, points, start, end, step, np.minimum)
+
+
+def _extreme_matrix(provider, points, start, end, step, pick) -> np.ndarray:
     samples = set(range(start, max(start, end) + 1, step)) | {end}
     if isinstance(provider, GeodesicTravel):
         for band in provider.bands:
@@ -212,7 +224,7 @@ def max_matrix(
     result: np.ndarray | None = None
     for minute in sorted(samples):
         m = np.asarray(provider.matrix(points, minute), dtype=np.int64)
-        result = m if result is None else np.maximum(result, m)
+        result = m if result is None else pick(result, m)
     assert result is not None
     return result
 
@@ -224,4 +236,5 @@ __all__ = [
     "TravelTimeProvider",
     "ellipsoid_km",
     "max_matrix",
+    "min_matrix",
 ]
