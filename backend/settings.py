@@ -382,12 +382,29 @@ CELERY_RESULT_BACKEND = env_url("CELERY_RESULT_BACKEND", None, ("redis", "rediss
 CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-task leaves it for another
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The broker is asked briefly: a broker that is down is the relay's problem (the row stays
+# pending), never a request's. Redis gives an unacknowledged message of a worker that died back
+# after the visibility timeout (longer than the longest task plus its longest retry delay).
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+if CELERY_BROKER_URL and CELERY_BROKER_URL.startswith(("redis", "rediss")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": 3,
+        "socket_timeout": 10,  # a broker that accepts and never answers is given up on, too
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 3600, minimum=1),
+    }
+# The outbox relay runs this often on beat; a message sent that reported no outcome for
+# OUTBOX_RESEND_AFTER_SECONDS (the broker lost it) is sent again (tasks are safe to run twice).
+OUTBOX_RELAY_INTERVAL_SECONDS = env_int("OUTBOX_RELAY_INTERVAL_SECONDS", 30, minimum=1)
+OUTBOX_RESEND_AFTER_SECONDS = env_int("OUTBOX_RESEND_AFTER_SECONDS", 3600, minimum=1)
 CELERY_TIMEZONE = TIME_ZONE
 # How often the background refresh rebuilds the days ingest and review queued: the analysts'
 # figures lag the records by at most this plus one refresh (their pages say as of when).
 ROLLUPS_REFRESH_SECONDS = env_int("ROLLUPS_REFRESH_SECONDS", 10, minimum=1)
 CELERY_BEAT_SCHEDULE = {
-    "relay-outbox": {"task": "outbox.relay_pending", "schedule": 30.0},
+    "relay-outbox": {"task": "outbox.relay_pending", "schedule": float(OUTBOX_RELAY_INTERVAL_SECONDS)},
+    # Planning runs whose worker died (no heartbeat): failed with the reason, so planners retry.
+    "scheduler-expire-stale": {"task": "scheduler.expire_stale", "schedule": 30.0},
     # Corrective deadlines that passed: request the follow-up inspections (safe to repeat).
     "compliance-deadlines": {"task": "compliance.deadlines_due", "schedule": crontab(hour=6, minute=0)},
     # Statistics rollups: the days ingest and review queued (coalesced: each day rebuilt once per

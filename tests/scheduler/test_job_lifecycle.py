@@ -85,3 +85,22 @@ def test_a_finished_run_records_its_heartbeat_and_a_finite_objective(paula, oper
     job = services.planning_run(job_id=job.uuid)
     assert job.status == PlanningJob.Status.SUCCEEDED
     assert job.heartbeat_at is not None and job.best_objective is not None
+
+
+def test_the_beat_sweep_fails_a_dead_run_nobody_looks_at(dead_job, operation, paula):
+    """Before the sweep a dead run stayed `running` until someone opened it; beat now fails it
+    with the reason within SCHEDULER_HEARTBEAT_TIMEOUT_SECONDS plus the sweep's period."""
+    from django.conf import settings
+
+    from scheduler.tasks import expire_stale
+
+    assert "scheduler.expire_stale" in {e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()}
+    now = timezone.now()
+    live = PlanningJob.objects.create(
+        operation=operation, status="running", started_at=now, heartbeat_at=now, time_limit_seconds=60
+    )
+    expire_stale.apply()
+    dead_job.refresh_from_db()
+    live.refresh_from_db()
+    assert dead_job.status == PlanningJob.Status.FAILED and dead_job.error == services.REASON_WORKER_LOST
+    assert live.status == PlanningJob.Status.RUNNING
