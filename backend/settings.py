@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "backend.audit",
     "backend.outbox",
     "backend.registry",
+    "backend.registry_import",
     "backend.checklists",
     "backend.inspections",
     "backend.planning",
@@ -169,6 +170,17 @@ LOCALE_PATHS = [BASE_DIR / "backend" / "locale"]
 
 # --- The area inspected ---------------------------------------------------------------
 SERVICE_AREA = env_bbox("SERVICE_AREA", MACAO)
+
+# --- Geocoding of imported addresses (backend/registry_import/geocoding.py) ---------------------
+# "<geopy service>:<base URL>", e.g. "nominatim:https://nominatim.example.org"; empty: no geocoding
+# (rows without coordinates are placed on the map by the administrator).
+GEOCODER = env_str("GEOCODER", "")
+GEOCODER_API_KEY = env_str("GEOCODER_API_KEY", "")
+GEOCODER_USER_AGENT = env_str("GEOCODER_USER_AGENT", "joint-inspections registry import")
+GEOCODER_TIMEOUT_SECONDS = env_int("GEOCODER_TIMEOUT_SECONDS", 10, minimum=1)
+# Nominatim's usage policy: at most one request a second.
+GEOCODER_MIN_DELAY_SECONDS = env_int("GEOCODER_MIN_DELAY_MS", 1000, minimum=0) / 1000
+GEOCODER_CACHE_SECONDS = env_int("GEOCODER_CACHE_SECONDS", 30 * 24 * 3600, minimum=0)
 
 # --- Static files ---------------------------------------------------------------------
 STATIC_URL = "static/"

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("backend.compliance.pages_urls")),
     path("healthz", healthz, name="healthz"),
     path("planning/", include("scheduler.pages_urls")),
+    path("registry/imports/", include("backend.registry_import.pages_urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -140,6 +140,12 @@ class Officer(models.Model):
     )
     skills = models.ManyToManyField(Skill, verbose_name=_("skills"), blank=True, related_name="officers")
     is_active = models.BooleanField(_("active"), default=True)
+    external_id = models.CharField(
+        _("external id"),
+        max_length=64,
+        blank=True,
+        help_text=_("The identifier in the agency's own registry; imports match on it."),
+    )
 
     class Meta:
         ordering = ["agency__code", "badge_number"]
@@ -150,6 +156,11 @@ class Officer(models.Model):
                 fields=["agency", "badge_number"], name="officer_badge_unique_per_agency"
             ),
             models.CheckConstraint(condition=Q(rank__gte=1, rank__lte=10), name="officer_rank_1_to_10"),
+            models.UniqueConstraint(
+                fields=["agency", "external_id"],
+                condition=~Q(external_id=""),
+                name="officer_external_id_unique_per_agency",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -197,12 +208,22 @@ class Availability(models.Model):
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
     note = models.CharField(_("note"), max_length=200, blank=True)
+    external_id = models.CharField(
+        _("external id"),
+        max_length=64,
+        blank=True,
+        help_text=_("The identifier in the agency's own registry; imports match on it."),
+    )
 
     class Meta:
         ordering = ["officer", "start"]
         verbose_name = _("availability")
         verbose_name_plural = _("availability")
-        indexes = [models.Index(fields=["officer", "start"]), models.Index(fields=["start", "end"])]
+        indexes = [
+            models.Index(fields=["officer", "start"]),
+            models.Index(fields=["start", "end"]),
+            models.Index(fields=["external_id"], name="availability_external_id"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__gt=models.F("start")), name="availability_start_before_end"
@@ -243,6 +264,12 @@ class Company(TranslatedName):
         related_name="subcontractors",
     )
     is_active = models.BooleanField(_("active"), default=True)
+    external_id = models.CharField(
+        _("external id"),
+        max_length=64,
+        blank=True,
+        help_text=_("The identifier in the agency's own registry; imports match on it."),
+    )
 
     class Meta:
         ordering = ["name_en"]
@@ -251,7 +278,10 @@ class Company(TranslatedName):
         constraints = [
             models.CheckConstraint(
                 condition=~Q(main_contractor=models.F("id")), name="company_not_own_contractor"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["external_id"], condition=~Q(external_id=""), name="company_external_id_unique"
+            ),
         ]
 
     def clean(self) -> None:
@@ -360,6 +390,12 @@ class Site(TranslatedName):
     last_inspected_on = models.DateField(_("last inspected on"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    external_id = models.CharField(
+        _("external id"),
+        max_length=64,
+        blank=True,
+        help_text=_("The identifier in the agency's own registry; imports match on it."),
+    )
 
     class Meta:
         ordering = ["name_en"]
@@ -372,6 +408,9 @@ class Site(TranslatedName):
             models.CheckConstraint(
                 condition=Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
                 name="site_coordinates_on_earth",
+            ),
+            models.UniqueConstraint(
+                fields=["external_id"], condition=~Q(external_id=""), name="site_external_id_unique"
             ),
         ]
         indexes = [models.Index(fields=["kind", "parish"])]

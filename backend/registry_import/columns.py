@@ -1,0 +1,308 @@
+"""What a registry file may hold: the kinds (sites, companies, officers, shifts and absences), their
+columns with meaning and example, and the reasons a row or a file is refused.
+
+Column keys are the header a template carries; a header may also be a column's label in English,
+Traditional Chinese or Portuguese, so a file made from a translated template reads the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: Promise
+    meaning: Promise
+    example: str
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    key: str
+    label: Promise
+    columns: tuple[Column, ...]
+
+    @property
+    def keys(self) -> list[str]:
+        return [c.key for c in self.columns]
+
+    @property
+    def required(self) -> list[str]:
+        return [c.key for c in self.columns if c.required]
+
+
+EXTERNAL_ID = Column(
+    "external_id",
+    _("External id"),
+    _(
+        "Your registry's own identifier for the record. "
+        "Importing again matches on it: it updates, never duplicates."
+    ),
+    "",
+    required=True,
+)
+
+
+def _ext(example: str) -> Column:
+    return Column(EXTERNAL_ID.key, EXTERNAL_ID.label, EXTERNAL_ID.meaning, example, required=True)
+
+
+NAMES = (
+    Column(
+        "name_en",
+        _("Name (English)"),
+        _("The name in English. At least one of the three names is needed."),
+        "",
+    ),
+    Column("name_zh_hant", _("Name (Chinese)"), _("The name in Traditional Chinese."), ""),
+    Column("name_pt", _("Name (Portuguese)"), _("The name in Portuguese."), ""),
+)
+
+
+def _names(en: str, zh: str, pt: str) -> tuple[Column, ...]:
+    return tuple(Column(c.key, c.label, c.meaning, ex) for c, ex in zip(NAMES, (en, zh, pt), strict=True))
+
+
+SITES = KindSpec(
+    "sites",
+    _("Sites"),
+    (
+        _ext("LIC-2026-0042"),
+        *_names("Golden Lotus Karaoke", "金蓮卡拉OK", "Karaoke Lótus Dourado"),
+        Column(
+            "kind",
+            _("Kind"),
+            _("construction_site, employment_agency or venue (or the name shown in the console)."),
+            "venue",
+            required=True,
+        ),
+        Column(
+            "venue_type",
+            _("Venue type"),
+            _("Venues only: sauna, massage, nightclub, karaoke, bar, hotel or other."),
+            "karaoke",
+        ),
+        Column(
+            "address",
+            _("Address"),
+            _("The street address, as a geocoder can find it."),
+            "Rua de Pequim 126",
+            True,
+        ),
+        Column(
+            "parish",
+            _("Parish"),
+            _(
+                "fatima, santo_antonio, sao_lazaro, se, sao_lourenco, carmo_taipa, cotai or coloane "
+                "(or its name)."
+            ),
+            "se",
+            required=True,
+        ),
+        Column(
+            "latitude",
+            _("Latitude"),
+            _("Decimal degrees. Leave latitude and longitude empty to have the address geocoded."),
+            "22.192100",
+        ),
+        Column("longitude", _("Longitude"), _("Decimal degrees, with the latitude."), "113.547300"),
+        Column(
+            "opening_hours",
+            _("Opening hours"),
+            _(
+                "Weekdays and times, e.g. Mon-Thu 20:00-02:00; Fri-Sun 20:00-04:00 "
+                "(a time past midnight closes the next morning)."
+            ),
+            "Mon-Sun 20:00-04:00",
+        ),
+        Column(
+            "operator",
+            _("Operator"),
+            _("The external id of the operating company (import companies first)."),
+            "BR-88123",
+        ),
+        Column(
+            "contractor",
+            _("Contractor"),
+            _("Construction sites only: the external id of the main contractor."),
+            "",
+        ),
+        Column("licence_number", _("Licence number"), _("The venue's or agency's licence number."), "L-5521"),
+    ),
+)
+
+COMPANIES = KindSpec(
+    "companies",
+    _("Companies"),
+    (
+        _ext("BR-88123"),
+        *_names("Lotus Entertainment Ltd", "金蓮娛樂有限公司", "Entretenimento Lótus, Lda."),
+        Column(
+            "kind",
+            _("Kind"),
+            _("operator, contractor, subcontractor or employment_agency."),
+            "operator",
+            required=True,
+        ),
+        Column(
+            "registration_number",
+            _("Registration number"),
+            _("The commercial registration number."),
+            "SO-12345",
+        ),
+        Column(
+            "main_contractor",
+            _("Subcontractor of"),
+            _(
+                "For a subcontractor: the external id of the company it works for "
+                "(in this file or already imported)."
+            ),
+            "",
+        ),
+    ),
+)
+
+OFFICERS = KindSpec(
+    "officers",
+    _("Officers"),
+    (
+        _ext("PSP-004512"),
+        Column("agency", _("Agency"), _("The agency's code: PSP, PJ, DSAL, IAS…"), "PSP", required=True),
+        Column(
+            "unit",
+            _("Unit"),
+            _("The code of the unit (station or office) the officer works from."),
+            "psp_taipa",
+            True,
+        ),
+        Column("badge_number", _("Badge number"), _("Unique within the agency."), "4512", required=True),
+        Column(
+            "full_name",
+            _("Full name"),
+            _("As it appears on the officer's card."),
+            "CHAN Tai Man 陳大文",
+            True,
+        ),
+        Column("rank", _("Rank level"), _("1 (junior) to 10 (senior), comparable across agencies."), "3"),
+        Column("rank_title", _("Rank title"), _("The agency's own title."), "Subchefe"),
+        Column(
+            "sex",
+            _("Sex"),
+            _("F or M, where a rule needs it (body searches by an officer of the same sex); may stay empty."),
+            "M",
+        ),
+        Column(
+            "languages",
+            _("Languages"),
+            _("Codes of the languages spoken, separated by semicolons, e.g. lang-zh-yue; lang-pt."),
+            "lang-zh-yue; lang-en",
+        ),
+        Column(
+            "skills",
+            _("Qualifications"),
+            _("Codes of qualifications, separated by semicolons, e.g. labour-inspector."),
+            "",
+        ),
+    ),
+)
+
+SHIFTS = KindSpec(
+    "shifts",
+    _("Shifts and absences"),
+    (
+        _ext("ROSTER-2026-12-0001"),
+        Column("agency", _("Agency"), _("The officer's agency code."), "PSP", required=True),
+        Column(
+            "officer",
+            _("Officer"),
+            _("The officer's external id (import officers first)."),
+            "PSP-004512",
+            True,
+        ),
+        Column("kind", _("Kind"), _("shift, leave, training or sick."), "shift", required=True),
+        Column("start", _("Start"), _("Local time, YYYY-MM-DD HH:MM."), "2026-12-04 20:00", required=True),
+        Column(
+            "end", _("End"), _("Local time, YYYY-MM-DD HH:MM, after the start."), "2026-12-05 04:00", True
+        ),
+        Column("note", _("Note"), _("Free text."), ""),
+    ),
+)
+
+KINDS: dict[str, KindSpec] = {k.key: k for k in (SITES, COMPANIES, OFFICERS, SHIFTS)}
+KIND_CHOICES = [(k.key, k.label) for k in KINDS.values()]
+
+
+def header_aliases(spec: KindSpec) -> dict[str, str]:
+    """Normalised header text → column key: the key itself and its label in each language."""
+    from django.conf import settings
+
+    out = {c.key: c.key for c in spec.columns}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for c in spec.columns:
+                out[normalise_header(str(c.label))] = c.key
+    return out
+
+
+def normalise_header(text: str) -> str:
+    return " ".join(text.replace("_", " ").split()).casefold().replace(" ", "_")
+
+
+# Why a file or a row is refused. Stored as code + parameters and put into words when shown, in
+# the reader's language.
+REASONS: dict[str, Promise] = {
+    "not_utf8": _("The file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again."),
+    "not_csv": _("The file cannot be read as CSV."),
+    "not_xlsx": _("The file cannot be read as an XLSX workbook."),
+    "unknown_format": _("Upload a .csv or .xlsx file."),
+    "empty": _("The file has no rows."),
+    "no_header": _("No header row was found: the first row should name the columns (%(columns)s)."),
+    "missing_columns": _("Required columns are missing: %(columns)s."),
+    "too_many_rows": _("The file has more than %(limit)s rows; split it."),
+    "required": _("A value is required."),
+    "duplicate": _("The same external id is on row %(other)s."),
+    "choice": _("“%(value)s” is not one of: %(choices)s."),
+    "number": _("“%(value)s” is not a number."),
+    "range": _("The value must be between %(low)s and %(high)s."),
+    "both_coordinates": _("Give both latitude and longitude, or neither."),
+    "outside_area": _("The point lies outside the service area (%(area)s)."),
+    "outside_parish": _("The point lies outside the parish named (%(parish)s)."),
+    "hours": _("“%(value)s” is not opening hours like Mon-Fri 09:00-18:00; Sat 20:00-04:00."),
+    "no_company": _("No company has the external id “%(value)s”."),
+    "no_agency": _("No agency has the code “%(value)s”."),
+    "no_unit": _("No unit of agency %(agency)s has the code “%(value)s”."),
+    "no_officer": _("No officer of agency %(agency)s has the external id “%(value)s”."),
+    "no_skill": _("No %(kind)s has the code “%(value)s”."),
+    "not_your_agency": _("You may import records of your own agency (%(agency)s) only."),
+    "badge_taken": _("Badge number %(value)s belongs to another officer of the agency."),
+    "venue_type_needed": _("A venue needs a venue type."),
+    "venue_type_only": _("Only venues have a venue type."),
+    "contractor_only": _("Only construction sites have a contractor."),
+    "self_contractor": _("A company cannot be its own contractor."),
+    "chain_loop": _("This would make the contracting chain a loop."),
+    "datetime": _("“%(value)s” is not a local time like 2026-12-04 20:00."),
+    "end_before_start": _("The end must come after the start."),
+    "too_long": _("At most %(limit)s characters."),
+}
+
+# Why a row could not be placed on the map (not a refusal: the administrator places it).
+PLACE_REASONS: dict[str, Promise] = {
+    "no_geocoder": _("No geocoder is configured (GEOCODER); place it on the map."),
+    "not_found": _("The geocoder did not find the address."),
+    "outside_area": _("The geocoder's answer lies outside the service area."),
+    "outside_parish": _("The geocoder's answer lies outside the parish named."),
+    "unavailable": _("The geocoder did not answer; place it on the map or try again later."),
+}
+
+
+def reason_text(code: str, params: dict | None = None) -> str:
+    template = REASONS.get(code) or PLACE_REASONS.get(code) or code
+    text = str(template)
+    return text % params if params and "%(" in text else text

@@ -1,0 +1,233 @@
+"""The administrators' console pages for registry imports: upload with templates and exports, the
+dry run with its progress and refusals, the map where unplaced rows are placed, and apply."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from backend.console.access import console_page
+from backend.core.errors import DomainError, NotFound
+from backend.registry.models import Parish
+from backend.registry_import import selectors, services
+from backend.registry_import.columns import KIND_CHOICES, KINDS, reason_text
+from backend.registry_import.files import CSV_TYPE, FORMATS, XLSX_TYPE
+from backend.registry_import.models import ImportRow, RegistryImport
+
+ADMINISTRATORS = ("administrator",)
+PAGE_SIZE = 100
+LANGUAGE_NAMES = {"en": "English", "zh-hant": "繁體中文", "pt": "Português"}
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_lazy("What the file holds"), choices=KIND_CHOICES)
+    file = forms.FileField(
+        label=_lazy("File (CSV or XLSX)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+
+class PlaceForm(forms.Form):
+    number = forms.IntegerField(widget=forms.HiddenInput)
+    latitude = forms.DecimalField(label=_lazy("Latitude"), max_digits=9, decimal_places=6)
+    longitude = forms.DecimalField(label=_lazy("Longitude"), max_digits=9, decimal_places=6)
+
+
+def _get(request: HttpRequest, uuid) -> RegistryImport:
+    try:
+        return selectors.import_get(user=request.user, uuid=uuid)
+    except NotFound:
+        raise Http404 from None
+
+
+def _refusal(exc: DomainError) -> list[str]:
+    out = [str(e) for errs in exc.errors.values() for e in errs]
+    return out or [str(exc.detail)]
+
+
+def _download(data: bytes, name: str, fmt: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=CSV_TYPE if fmt == "csv" else XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@console_page(*ADMINISTRATORS)
+def import_list(request: HttpRequest) -> HttpResponse:
+    form = UploadForm()
+    status = 200
+    errors: list[str] = []
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                item = services.import_receive(
+                    actor=request.user,
+                    kind=form.cleaned_data["kind"],
+                    file_name=upload.name,
+                    data=upload.read(),
+                    request=request,
+                )
+            except DomainError as exc:
+                errors, status = _refusal(exc), 400
+            else:
+                return redirect("registry_import:detail", uuid=item.uuid)
+        else:
+            status = 400
+    imports = Paginator(selectors.imports_visible(request.user), 25).get_page(request.GET.get("page"))
+    kinds = [{"key": k.key, "label": k.label} for k in KINDS.values()]
+    return render(
+        request,
+        "registry_import/list.html",
+        {
+            "form": form,
+            "errors": errors,
+            "imports": imports,
+            "kinds": kinds,
+            "formats": FORMATS,
+            "languages": LANGUAGE_NAMES,
+        },
+        status=status,
+    )
+
+
+@console_page(*ADMINISTRATORS)
+def template_download(request: HttpRequest, kind: str, language: str, fmt: str) -> HttpResponse:
+    if kind not in KINDS or fmt not in FORMATS or language not in LANGUAGE_NAMES:
+        raise Http404
+    data = services.template_file(kind, fmt, language)
+    return _download(data, f"{kind}-template-{language}.{fmt}", fmt)
+
+
+@console_page(*ADMINISTRATORS)
+def export_download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    if kind not in KINDS or fmt not in FORMATS:
+        raise Http404
+    data = services.export_file(kind, fmt, agency_id=services.scope_agency_id(request.user))
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return _download(data, f"{kind}-{stamp}.{fmt}", fmt)
+
+
+def _rows_context(request: HttpRequest, item: RegistryImport) -> dict:
+    show = request.GET.get("show", "refused" if item.counts.get("refused") else "all")
+    rows = item.rows.all()
+    if show in ImportRow.Action.values:
+        rows = rows.filter(action=show)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    spec = KINDS[item.kind]
+    labels = {c.key: c.label for c in spec.columns}
+    shown = []
+    for row in page:
+        shown.append(
+            {
+                "number": row.number,
+                "action": row.get_action_display(),
+                "action_code": row.action,
+                "external_id": row.values.get("external_id", ""),
+                "summary": row.values.get("name_en")
+                or row.values.get("full_name")
+                or row.values.get("officer", ""),
+                "problems": [
+                    {
+                        "column": labels.get(p["column"], p["column"]),
+                        "text": reason_text(p["code"], p["params"]),
+                    }
+                    for p in row.problems
+                ],
+                "to_place": row.needs_place,
+            }
+        )
+    return {"rows": shown, "page": page, "show": show}
+
+
+@console_page(*ADMINISTRATORS)
+def import_detail(request: HttpRequest, uuid) -> HttpResponse:
+    item = _get(request, uuid)
+    context = {
+        "item": item,
+        "file_problems": [reason_text(p["code"], p["params"]) for p in item.file_problems],
+        "filters": [("all", _("All rows"))] + [(a.value, a.label) for a in ImportRow.Action],
+        **_rows_context(request, item),
+    }
+    if request.htmx and request.GET.get("part") == "status":
+        if not item.in_progress:
+            # Done: the whole page again, so the counts, rows and buttons appear.
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        return render(request, "registry_import/_status.html", context)
+    return render(request, "registry_import/detail.html", context)
+
+
+@require_POST
+@console_page(*ADMINISTRATORS)
+def import_apply(request: HttpRequest, uuid) -> HttpResponse:
+    item = _get(request, uuid)
+    try:
+        services.import_apply_request(actor=request.user, registry_import=item, request=request)
+    except DomainError as exc:
+        for text in _refusal(exc):
+            messages.error(request, text)
+    return redirect("registry_import:detail", uuid=item.uuid)
+
+
+@console_page(*ADMINISTRATORS)
+def import_place(request: HttpRequest, uuid) -> HttpResponse:
+    item = _get(request, uuid)
+    if item.kind != "sites":
+        raise Http404
+    errors: list[str] = []
+    status = 200
+    if request.method == "POST":
+        form = PlaceForm(request.POST)
+        if form.is_valid():
+            try:
+                services.import_place(
+                    actor=request.user,
+                    registry_import=item,
+                    number=form.cleaned_data["number"],
+                    latitude=str(form.cleaned_data["latitude"]),
+                    longitude=str(form.cleaned_data["longitude"]),
+                    request=request,
+                )
+            except NotFound:
+                raise Http404 from None
+            except DomainError as exc:
+                errors, status = _refusal(exc), 400
+            else:
+                messages.success(request, _("Row %(n)s placed.") % {"n": form.cleaned_data["number"]})
+                item.refresh_from_db()
+                if item.status != RegistryImport.Status.TO_PLACE:
+                    return redirect("registry_import:detail", uuid=item.uuid)
+                return redirect("registry_import:place", uuid=item.uuid)
+        else:
+            errors, status = [e for errs in form.errors.values() for e in errs], 400
+    rows = list(item.rows.filter(needs_place=True)[:200])
+    pins = [
+        {"number": r.number, "name": r.values.get("name_en", ""), "parish": r.values.get("parish", "")}
+        for r in rows
+    ]
+    listed = [
+        {
+            "number": r.number,
+            "name": r.values.get("name_en", ""),
+            "address": r.values.get("address", ""),
+            "parish": Parish(r.values["parish"]).label if r.values.get("parish") in Parish.values else "",
+            "why": services.place_reason_text(r.place_problem),
+            "form": PlaceForm(initial={"number": r.number}, prefix=f"row{r.number}"),
+        }
+        for r in rows
+    ]
+    return render(
+        request,
+        "registry_import/place.html",
+        {"item": item, "rows": listed, "pins": pins, "errors": errors},
+        status=status,
+    )
