@@ -53,6 +53,22 @@ def _page(view: Any) -> Any:
     return console_page(*ROLES)(view)
 
 
+def figures_as_of(results: Any) -> dict[str, Any] | None:
+    """When figures read from the rollups were exact (the last background refresh), for the
+    page to say so; None when every figure was read from the records (live)."""
+    if not any(r.used == "rollup" for r in results):
+        return None
+    as_of = services.rollups_as_of()
+    if as_of is None:
+        return {"pending": True}
+    local = timezone.localtime(as_of)
+    same_day = local.date() == timezone.localdate()
+    return {
+        "iso": local.isoformat(timespec="seconds"),
+        "text": local.strftime("%H:%M:%S") if same_day else local.strftime("%Y-%m-%d %H:%M:%S"),
+    }
+
+
 @cache
 def _parish_centres() -> dict[str, tuple[float, float]]:
     parishes = json.loads(PARISHES_FILE.read_text(encoding="utf-8"))["parishes"]
@@ -287,6 +303,7 @@ def _dashboard_panels(results: dict[str, Result]) -> dict[str, Any]:
         "inspections_table": inspections_table,
         "parish_table": parish_table,
         "computed_from": sorted({r.used for r in results.values()}),
+        "as_of": figures_as_of(results.values()),
     }
     if "finding_kpis" in results:
         panels["kpis"] += _kpis(results["finding_kpis"])
@@ -448,6 +465,7 @@ def breakdown(request: HttpRequest) -> HttpResponse:
                     {"label": str(m.label), "definition": str(m.definition)} for m in result.measures
                 ],
                 "source_definition": str(SOURCES[result.source].definition),
+                "as_of": figures_as_of([result]),
             }
         )
     context.update(_form_context(request, spec))
