@@ -35,7 +35,18 @@ var/secret_key:
 	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 	@chmod 600 $@
 
-secret: var/secret_key
+# The personal data keys (encryption, and the HMAC of lookups): demo keys, never committed.
+var/personal_data_keys:
+	@mkdir -p var
+	@$(PYTHON) -c "import base64, secrets; print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())" > $@
+	@chmod 600 $@
+
+var/personal_data_index_key:
+	@mkdir -p var
+	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(32))" > $@
+	@chmod 600 $@
+
+secret: var/secret_key var/personal_data_keys var/personal_data_index_key
 
 run: install secret
 	$(PY) manage.py migrate --noinput

@@ -48,6 +48,35 @@ else:
     if len(SECRET_KEY) < 32:
         raise ImproperlyConfigured("SECRET_KEY must be at least 32 characters long.")
 
+# Personal data of referred and screened persons is encrypted by the application (backend.privacy).
+# PERSONAL_DATA_KEYS: Fernet keys, comma-separated, the first encrypts and every one decrypts;
+# PERSONAL_DATA_INDEX_KEY: the HMAC key of equality lookups. Or the files *_FILE name, which
+# `make run` and `make test` generate once beside the secret key. No default when DEBUG is off.
+PERSONAL_DATA_KEYS_FILE = Path(
+    env_str("PERSONAL_DATA_KEYS_FILE", str(BASE_DIR / "var" / "personal_data_keys"))
+)
+PERSONAL_DATA_INDEX_KEY_FILE = Path(
+    env_str("PERSONAL_DATA_INDEX_KEY_FILE", str(BASE_DIR / "var" / "personal_data_index_key"))
+)
+PERSONAL_DATA_KEYS = env_list(
+    "PERSONAL_DATA_KEYS",
+    PERSONAL_DATA_KEYS_FILE.read_text().split() if PERSONAL_DATA_KEYS_FILE.is_file() else [],
+)
+PERSONAL_DATA_INDEX_KEY = env_str(
+    "PERSONAL_DATA_INDEX_KEY",
+    PERSONAL_DATA_INDEX_KEY_FILE.read_text().strip() if PERSONAL_DATA_INDEX_KEY_FILE.is_file() else "",
+)
+if not DEBUG and not PERSONAL_DATA_KEYS:
+    raise ImproperlyConfigured(
+        "PERSONAL_DATA_KEYS must be set (or PERSONAL_DATA_KEYS_FILE must name a file holding it) "
+        "when DEBUG is off."
+    )
+if not DEBUG and not PERSONAL_DATA_INDEX_KEY:
+    raise ImproperlyConfigured(
+        "PERSONAL_DATA_INDEX_KEY must be set (or PERSONAL_DATA_INDEX_KEY_FILE must name a file holding it) "
+        "when DEBUG is off."
+    )
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -81,6 +110,7 @@ INSTALLED_APPS = [
     "backend.compliance",
     "backend.outreach",
     "backend.reporting",
+    "backend.privacy",
     "backend.demo",
     "mobile_api",
     "mobile_api.field",  # the officers' offline web app at /field/
@@ -340,6 +370,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 16 * 1024 *
 # --- Compliance ----------------------------------------------------------------------------
 # Who is e-mailed when a potential victim is referred (no personal details in the mail).
 REFERRAL_NOTIFY_EMAILS = env_list("REFERRAL_NOTIFY_EMAILS", [])
+
+# Retention of personal data (backend.privacy.retention, applied daily by privacy.apply_retention):
+# identifying answers of a screened person no indicator flagged are erased after
+# PRIVACY_SCREENING_UNFLAGGED_DAYS; a closed referral's personal details, its protection services'
+# provider and note and the person's screening answers after PRIVACY_CLOSED_REFERRAL_DAYS.
+# Coded fields (sex, age and nationality bands, indicators) are kept: every statistic stays.
+PRIVACY_SCREENING_UNFLAGGED_DAYS = env_int("PRIVACY_SCREENING_UNFLAGGED_DAYS", 30, minimum=1)
+PRIVACY_CLOSED_REFERRAL_DAYS = env_int("PRIVACY_CLOSED_REFERRAL_DAYS", 5 * 365, minimum=1)
+# The access report flags a reader who opened more persons' details than this in one day.
+PRIVACY_READS_PER_DAY_FLAG = env_int("PRIVACY_READS_PER_DAY_FLAG", 20, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "inspections@localhost")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
@@ -432,6 +472,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=30),
         "kwargs": {"full": True},
     },
+    # Personal data past its retention period: erased, counts audited (safe to repeat).
+    "privacy-retention": {"task": "privacy.apply_retention", "schedule": crontab(hour=2, minute=15)},
 }
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 20, minimum=1)
 

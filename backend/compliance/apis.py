@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
@@ -39,6 +39,7 @@ from backend.compliance.notice import notice_render_html
 from backend.core.access import get_visible_or_404, principal_for
 from backend.core.errors import InvalidInput, NotFound
 from backend.inspections.models import Finding
+from backend.privacy.reasons import ReadReason
 from backend.registry.models import Company
 
 # --- Shared output shapes ------------------------------------------------------------------------
@@ -696,12 +697,31 @@ class PersonOutput(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
-class ReferralPersonApi(APIView):
-    """The referred person's details: victim-protection role only; every read is audited."""
+_REASON_PARAMETERS = [
+    OpenApiParameter(
+        "reason",
+        str,
+        required=True,
+        enum=ReadReason.values,
+        description="Why you read the details; recorded with the read in the audit log.",
+    ),
+    OpenApiParameter("reason_text", str, description="Required when reason is `other` (5–300 characters)."),
+]
 
-    @extend_schema(responses=PersonOutput)
+
+class ReferralPersonApi(APIView):
+    """The referred person's details: victim-protection role only; every read is audited with
+    its reason (``?reason=``, one of the codes; ``reason_text`` for ``other``)."""
+
+    @extend_schema(responses=PersonOutput, parameters=_REASON_PARAMETERS)
     def get(self, request: Request, referral_id: str) -> Response:
-        details = selectors.victim_details_get(user=request.user, referral_uuid=referral_id, request=request)
+        details = selectors.victim_details_get(
+            user=request.user,
+            referral_uuid=referral_id,
+            reason=request.query_params.get("reason"),
+            reason_text=request.query_params.get("reason_text", ""),
+            request=request,
+        )
         response = Response(PersonOutput(details).data)
         response["Cache-Control"] = "no-store"
         return response
@@ -718,7 +738,9 @@ class ReferralPersonRecordApi(APIView):
 
     @extend_schema(request=Input, responses=PersonOutput)
     def post(self, request: Request, referral_id: str) -> Response:
-        details = selectors.victim_details_get(user=request.user, referral_uuid=referral_id, request=request)
+        details = selectors.victim_details_get(
+            user=request.user, referral_uuid=referral_id, reason=ReadReason.RECORD, request=request
+        )
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         details = services.victim_details_record(

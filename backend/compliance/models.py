@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -19,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from backend.core.i18n import pick
 from backend.inspections.models import Finding, Submission
+from backend.privacy.crypto import Unreadable, blind_index
+from backend.privacy.fields import EncryptedDateField, EncryptedTextField
 from backend.registry.models import Agency, Company, Officer, Site
 
 LANGUAGE_KEYS = ("en", "zh-hant", "pt")
@@ -390,6 +393,8 @@ class Referral(models.Model):
     )
     created_at = models.DateTimeField(_("referred at"))
     notified_at = models.DateTimeField(_("protection notified at"), null=True, blank=True)
+    # When victim protection closed it: the retention period of the person's details runs from here.
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -402,17 +407,21 @@ class Referral(models.Model):
 
 class VictimPersonalDetails(models.Model):
     """What could identify the person. Lives apart from findings and referrals; read only by the
-    victim-protection role through ``selectors.victim_details_get`` (every read audited)."""
+    victim-protection role through ``selectors.victim_details_get`` (every read audited). Every
+    field is encrypted at rest (``backend.privacy``); the travel document has a keyed hash for
+    "the same document seen again"."""
 
     referral = models.OneToOneField(Referral, on_delete=models.PROTECT, related_name="personal_details")
-    field_reference = models.CharField(_("reference used in the field"), max_length=200, blank=True)
-    full_name = models.CharField(_("full name"), max_length=200, blank=True)
-    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
-    nationality = models.CharField(_("nationality"), max_length=60, blank=True)
-    travel_document = models.CharField(_("travel document number"), max_length=60, blank=True)
-    contact = models.CharField(_("contact"), max_length=200, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    field_reference = EncryptedTextField(_("reference used in the field"), max_length=200, blank=True)
+    full_name = EncryptedTextField(_("full name"), max_length=200, blank=True)
+    date_of_birth = EncryptedDateField(_("date of birth"), null=True, blank=True)
+    nationality = EncryptedTextField(_("nationality"), max_length=60, blank=True)
+    travel_document = EncryptedTextField(_("travel document number"), max_length=60, blank=True)
+    travel_document_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    contact = EncryptedTextField(_("contact"), max_length=200, blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("personal details of a referred person")
@@ -420,6 +429,14 @@ class VictimPersonalDetails(models.Model):
 
     def __str__(self) -> str:
         return f"{_('Personal details')} {str(self.referral.uuid)[:8]}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not isinstance(self.travel_document, Unreadable):
+            self.travel_document_index = blind_index(self.travel_document or "", purpose="travel_document")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "travel_document" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "travel_document_index"}
+        super().save(*args, **kwargs)
 
 
 class ProtectionService(models.Model):
@@ -443,10 +460,11 @@ class ProtectionService(models.Model):
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="services")
     kind = models.CharField(_("service"), max_length=20, choices=Kind.choices)
     provider_kind = models.CharField(_("provided by"), max_length=10, choices=Provider.choices)
-    provider_name = models.CharField(_("provider"), max_length=200)
+    # Which shelter or clinic holds the person, and the note: encrypted at rest.
+    provider_name = EncryptedTextField(_("provider"), max_length=200)
     started_on = models.DateField(_("from"))
     ended_on = models.DateField(_("until"), null=True, blank=True)
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = EncryptedTextField(_("note"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )

@@ -55,6 +55,7 @@ from backend.compliance.models import (
 from backend.core.access import Principal, get_or_404, get_visible_or_404, principal_for, scope_rule, visible
 from backend.core.errors import NotFound
 from backend.inspections.models import Attachment, CheckIn, Finding, Submission
+from backend.privacy.reasons import reason_clean
 from backend.registry.models import Company, Role
 
 CASE_READERS = (Role.REVIEWER, Role.TEAM_LEADER, Role.ANALYST)
@@ -317,11 +318,15 @@ def referral_get(*, user: Any, uuid: Any) -> Referral:
     return get_visible_or_404(user, referral_list(user=user), uuid=uuid)
 
 
-def victim_details_get(*, user: Any, referral_uuid: Any, request: Any = None) -> VictimPersonalDetails:
+def victim_details_get(
+    *, user: Any, referral_uuid: Any, reason: str | None = None, reason_text: str = "", request: Any = None
+) -> VictimPersonalDetails:
     """The personal details of a referred person: the victim-protection role alone; anyone else
-    gets 404. Every read leaves an audit entry (action ``read``), written even when the caller's
-    transaction is read-only, so no read goes unrecorded. A refused attempt (another role, an
-    unknown referral) is recorded too, as ``victim_details_refused``."""
+    gets 404. Every read leaves an audit entry (action ``read``) with its reason (a code of
+    ``backend.privacy.reasons.ReadReason``, free text for "other"), written even when the caller's
+    transaction is read-only, so no read goes unrecorded; a read without a reason is refused (400).
+    A refused attempt (another role, an unknown referral) is recorded too, as
+    ``victim_details_refused``."""
     try:
         details = get_visible_or_404(
             user, VictimPersonalDetails.objects.select_related("referral"), referral__uuid=referral_uuid
@@ -336,12 +341,14 @@ def victim_details_get(*, user: Any, referral_uuid: Any, request: Any = None) ->
             request=request,
         )
         raise
+    code, text = reason_clean(reason, reason_text)
     audit_record(
         actor=user,
         action=AuditEntry.Action.READ,
         verb="victim_details_get",
         obj=details.referral,
         object_type="compliance.victimpersonaldetails",
+        changes={"reason": code, **({"reason_text": text} if text else {})},
         request=request,
     )
     return details

@@ -957,6 +957,10 @@ def referral_update(
     changes = {k: [getattr(referral, k), v] for k, v in fields.items() if getattr(referral, k) != v}
     for k, v in fields.items():
         setattr(referral, k, v)
+    if "status" in changes:
+        # The retention period of the person's details runs from the closing (backend.privacy).
+        referral.closed_at = timezone.now() if referral.status == Referral.Status.CLOSED else None
+        fields["closed_at"] = referral.closed_at
     _full_clean(referral, exclude=["key", "finding", "site", "referring_agency", "referred_to"])
     referral.save(update_fields=list(fields) or None)
     audit_record(

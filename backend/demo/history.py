@@ -55,6 +55,7 @@ from backend.demo.city import demo_data, is_demo_login
 from backend.inspections import services as inspections
 from backend.inspections.models import Finding, Inspection, Operation, Submission
 from backend.outreach.models import Activity, HotlineCall
+from backend.privacy.screening import protect_submissions
 from backend.registry.models import Agency, LicenceStatus, Officer, Role, Site
 from backend.registry.services import site_create
 from backend.reporting.services import report_fact_ensure, rollup_refresh
@@ -488,6 +489,11 @@ class _History:
                 )
         Review.objects.bulk_create(reviews, batch_size=2000)
         self.referrals([f for f in findings if f.potential_victim])
+        # As ingest does: screened persons' identifying answers go to the protected store.
+        by_submission: dict[int, list[Finding]] = {}
+        for f in findings:
+            by_submission.setdefault(f.submission_id, []).append(f)
+        protect_submissions((s, by_submission.get(s.pk, [])) for s in submissions)
         self.counts.update(submissions=len(submissions), findings=len(findings), reviews=len(reviews))
 
     def referrals(self, flagged: Sequence[Finding]) -> None:

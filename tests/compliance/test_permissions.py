@@ -161,7 +161,7 @@ ENDPOINTS = [
     ),
     ("referral list", "get", "/api/v1/referrals/", None, {"percy", "vera", "andy"}, "list"),
     ("referral detail", "get", "/api/v1/referrals/{referral}/", None, {"percy", "vera", "andy"}, "object"),
-    ("person", "get", "/api/v1/referrals/{referral}/person/", None, {"vera"}, "object"),
+    ("person", "get", "/api/v1/referrals/{referral}/person/?reason=protection", None, {"vera"}, "object"),
     (
         "person record",
         "post",

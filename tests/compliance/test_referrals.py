@@ -132,7 +132,9 @@ def test_superuser_cannot_read_the_person(joint, alice, api, django_user_model):
 def test_protection_officer_reads_the_person_and_the_read_is_audited(joint, alice, vera, api):
     joint.submit_screening(alice)
     referral = Referral.objects.get()
-    r = api.as_(vera).get(f"/api/v1/referrals/{referral.uuid}/person/", REMOTE_ADDR="10.1.2.3")
+    r = api.as_(vera).get(
+        f"/api/v1/referrals/{referral.uuid}/person/?reason=assessment", REMOTE_ADDR="10.1.2.3"
+    )
     assert r.status_code == 200
     assert r.json()["field_reference"] == "P-1 red jacket"
     assert r["Cache-Control"] == "no-store"
@@ -143,7 +145,13 @@ def test_protection_officer_reads_the_person_and_the_read_is_audited(joint, alic
         str(referral.uuid),
         "10.1.2.3",
     )
-    api.as_(vera).get(f"/api/v1/referrals/{referral.uuid}/person/")
+    assert entry.changes == {"reason": "assessment"}
+    api.as_(vera).get(f"/api/v1/referrals/{referral.uuid}/person/?reason=other&reason_text=court+order+17")
+    assert AuditEntry.objects.filter(verb="victim_details_get", action="read").count() == 2
+    # Without a reason (or "other" without saying why) nothing is shown and nothing is read.
+    for query in ("", "?reason=curious", "?reason=other&reason_text=x"):
+        refused = api.as_(vera).get(f"/api/v1/referrals/{referral.uuid}/person/{query}")
+        assert refused.status_code == 400 and "P-1" not in refused.content.decode()
     assert AuditEntry.objects.filter(verb="victim_details_get", action="read").count() == 2
 
 

@@ -84,7 +84,7 @@ def test_victim_protection_reads_the_waiting_referral_and_the_read_is_audited(de
     _page(client, "/protection/", str(referral.uuid))
     _page(client, f"/protection/{referral.uuid}/")
     before = AuditEntry.objects.filter(action=AuditEntry.Action.READ).count()
-    shown = client.post(f"/protection/{referral.uuid}/person/")
+    shown = client.post(f"/protection/{referral.uuid}/person/", {"reason": "protection"})
     assert shown.status_code == 200 and "no-store" in shown["Cache-Control"]
     assert AuditEntry.objects.filter(action=AuditEntry.Action.READ).count() == before + 1
 

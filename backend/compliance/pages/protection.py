@@ -21,6 +21,8 @@ from backend.compliance.pages.common import found, refusal
 from backend.compliance.pages.forms import PersonForm, ReferralFilterForm, ReferralUpdateForm, ServiceForm
 from backend.console.access import console_page
 from backend.core.errors import DomainError
+from backend.privacy.reasons import ReadReason, ReasonForm
+from backend.privacy.services import screened_person_for
 
 PROTECTION = ("victim_protection",)
 PAGE_SIZE = 50
@@ -52,6 +54,7 @@ def _referral_context(referral: Referral, **extra: Any) -> dict[str, Any]:
         "update_form": ReferralUpdateForm(
             initial={"status": referral.status, "assessment": referral.assessment, "sex": referral.sex}
         ),
+        "reason_form": ReasonForm(),
         "errors": [],
     }
     context.update(extra)
@@ -68,10 +71,26 @@ def referral(request: HttpRequest, referral_id: str) -> HttpResponse:
 @require_POST
 @console_page(*PROTECTION)
 def referral_person(request: HttpRequest, referral_id: str) -> HttpResponse:
-    """The person's details, on an explicit request; the read is audited by the selector."""
+    """The person's details, on an explicit request with its reason; the read and the reason
+    are audited by the selector. Without a reason the form comes back (400), nothing shown."""
     referral = found(selectors.referral_get, user=request.user, uuid=referral_id)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        response = render(
+            request,
+            "compliance/console/_person_ask.html",
+            {"referral": referral, "reason_form": form},
+            status=400,
+        )
+        response["Cache-Control"] = "no-store"
+        return response
     details = found(
-        selectors.victim_details_get, user=request.user, referral_uuid=referral.uuid, request=request
+        selectors.victim_details_get,
+        user=request.user,
+        referral_uuid=referral.uuid,
+        reason=form.cleaned_data["reason"],
+        reason_text=form.cleaned_data.get("reason_text") or "",
+        request=request,
     )
     return _person(request, referral, details)
 
@@ -80,9 +99,14 @@ def _person(
     request: HttpRequest, referral: Referral, details: Any, status: int = 200, **extra: Any
 ) -> HttpResponse:
     fields = ("full_name", "date_of_birth", "nationality", "travel_document", "contact", "notes")
+    screened = screened_person_for(referral)
     context = {
         "referral": referral,
         "details": details,
+        "screened": screened,
+        "screened_notes": sorted(
+            (k, v) for k, v in (screened.answers.items() if screened else []) if k != "person_ref"
+        ),
         "person_form": PersonForm(initial={name: getattr(details, name) for name in fields}),
         "errors": [],
         **extra,
@@ -99,7 +123,11 @@ def referral_person_record(request: HttpRequest, referral_id: str) -> HttpRespon
     """Record what the person tells the officer; the read and the change are both audited."""
     referral = found(selectors.referral_get, user=request.user, uuid=referral_id)
     details = found(
-        selectors.victim_details_get, user=request.user, referral_uuid=referral.uuid, request=request
+        selectors.victim_details_get,
+        user=request.user,
+        referral_uuid=referral.uuid,
+        reason=ReadReason.RECORD,
+        request=request,
     )
     form = PersonForm(request.POST)
     if not form.is_valid():

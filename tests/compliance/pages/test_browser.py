@@ -116,6 +116,7 @@ def test_victim_protection_reads_a_referral_audited_and_records_a_service(pages,
     page.wait_for_load_state()
     assert page.get_by_text("P-1 red jacket").count() == 0
     axe_check(page)
+    page.get_by_label("Why do you show them?").select_option("assessment")
     page.get_by_role("button", name="Show the personal details").click()
     page.get_by_text("P-1 red jacket").wait_for()
     assert (

@@ -56,8 +56,13 @@ def test_details_are_hidden_until_shown_and_each_showing_is_audited(referral, ve
     assert "P-1 red jacket" not in page and "Show the personal details" in page
     assert not reads(referral).exists()
     assert client.get(f"/protection/{referral.uuid}/person/").status_code == 405
+    asked = client.post(f"/protection/{referral.uuid}/person/", {"reason": ""}, HTTP_HX_REQUEST="true")
+    assert asked.status_code == 400 and "P-1 red jacket" not in asked.content.decode()
+    assert "Why do you show them?" in asked.content.decode() and not reads(referral).exists()
     for n in (1, 2):
-        shown = client.post(f"/protection/{referral.uuid}/person/", HTTP_HX_REQUEST="true")
+        shown = client.post(
+            f"/protection/{referral.uuid}/person/", {"reason": "protection"}, HTTP_HX_REQUEST="true"
+        )
         assert shown.status_code == 200 and "P-1 red jacket" in shown.content.decode()
         assert "no-store" in shown["Cache-Control"]
         assert reads(referral).count() == n

@@ -1,0 +1,125 @@
+"""Identifying answers of screenings go to the protected store (``ScreenedPerson``).
+
+Run as an ingest findings hook, inside the ingest transaction and after the referral hook (which
+copies the field reference into the referred person's encrypted details): each repeat entry that
+describes a person (it has a ``person_ref``) gives up its identifying answers, the reference and
+the free-text notes, to an encrypted row; the stored answers and the findings' evidence keep a
+coded reference in their place. Coded answers (age band, nationality band, indicators) stay, so
+every rule, score and statistic reads the same."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from backend.privacy import crypto
+
+PERSON_KEY = "person_ref"
+PROTECTED_NOTE = "[protected]"
+
+
+def is_identifying(key: str) -> bool:
+    return key == PERSON_KEY or key.endswith("_note")
+
+
+def has_persons(answers: dict[str, Any]) -> bool:
+    return any(
+        isinstance(v, list) and any(isinstance(e, dict) and PERSON_KEY in e for e in v)
+        for v in answers.values()
+    )
+
+
+def _protect_answers(answers: dict[str, Any], scope: str) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The answers with identifying values replaced, and those values per entry path."""
+    out = copy.deepcopy(answers)
+    taken: dict[str, dict[str, Any]] = {}
+    for group, entries in out.items():
+        if not isinstance(entries, list):
+            continue
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict) or PERSON_KEY not in entry:
+                continue
+            values = {k: v for k, v in entry.items() if is_identifying(k) and v not in (None, "")}
+            if not values or all(str(v).startswith("SP-") or v == PROTECTED_NOTE for v in values.values()):
+                continue
+            path = f"{group}[{index}]"
+            code = crypto.coded_reference(str(entry.get(PERSON_KEY) or path), scope=f"{scope}:{path}")
+            values["_coded"] = code
+            for key in values:
+                if key in entry:
+                    entry[key] = code if key == PERSON_KEY else PROTECTED_NOTE
+            taken[path] = values
+    return out, taken
+
+
+def _protect_evidence(evidence: list[Any], taken: dict[str, dict[str, Any]]) -> list[Any]:
+    out = []
+    for item in evidence or []:
+        path, value = item[0], item[1]
+        entry, _dot, key = str(path).rpartition(".")
+        if entry in taken and is_identifying(key):
+            value = taken[entry]["_coded"] if key == PERSON_KEY else PROTECTED_NOTE
+        out.append([path, value])
+    return out
+
+
+def protect_submissions(
+    items: Iterable[tuple[Any, Sequence[Any]]], *, models: tuple[Any, Any, Any] | None = None
+) -> int:
+    """Move the identifying answers of each (submission, its findings) to the protected store.
+    Returns the number of persons protected. Safe to repeat: protected answers are left alone.
+    ``models``: (Submission, Finding, ScreenedPerson), the historical ones in a migration."""
+    from backend.inspections.models import Finding, Submission
+
+    if models is not None:
+        Submission, Finding, ScreenedPerson = models
+    else:
+        from backend.privacy.models import ScreenedPerson
+
+    rows: list[ScreenedPerson] = []
+    submissions: list[Any] = []
+    findings_changed: list[Any] = []
+    for submission, findings in items:
+        answers = submission.answers or {}
+        if not has_persons(answers):
+            continue
+        scope = str(submission.inspection.uuid) if submission.inspection_id else str(submission.uuid)
+        protected, taken = _protect_answers(answers, scope)
+        if not taken:
+            continue
+        raised = {f.entry_path for f in findings}
+        for path, values in taken.items():
+            code = values.pop("_coded")
+            rows.append(
+                ScreenedPerson(
+                    submission=submission,
+                    entry_path=path,
+                    coded_reference=code,
+                    reference_index=crypto.blind_index(
+                        str(values.get(PERSON_KEY) or ""), purpose="person_ref"
+                    ),
+                    answers=dict(values),
+                    flagged=path in raised,
+                )
+            )
+            values["_coded"] = code
+        submission.answers = protected
+        submissions.append(submission)
+        for finding in findings:
+            evidence = _protect_evidence(finding.evidence, taken)
+            if evidence != finding.evidence:
+                finding.evidence = evidence
+                findings_changed.append(finding)
+    if not rows:
+        return 0
+    ScreenedPerson.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+    Submission.objects.bulk_update(submissions, ["answers"], batch_size=500)
+    if findings_changed:
+        Finding.objects.bulk_update(findings_changed, ["evidence"], batch_size=500)
+    return len(rows)
+
+
+def protect_on_ingest(*, submission: Any, findings: Sequence[Any], actor: Any = None) -> None:
+    """The ingest hook (registered in ``PrivacyConfig.ready``, after the referral hook)."""
+    protect_submissions([(submission, findings)])
