@@ -57,6 +57,7 @@ run: install secret
 	@echo "    API documentation   http://$(HOST):$(PORT)/api/docs/"
 	@echo "    OpenAPI schema      http://$(HOST):$(PORT)/api/schema/"
 	@echo "    Administration      http://$(HOST):$(PORT)/admin/"
+	@echo "    Registry imports    http://$(HOST):$(PORT)/registry/imports/  (demo-admin; samples in backend/registry_import/samples/)"
 	@echo "    Health              http://$(HOST):$(PORT)/healthz"
 	@echo "  Demo logins (role username password; demo data only):"
 	@$(PY) manage.py demo_logins | sed 's/^/    /'
