@@ -330,6 +330,14 @@ class JobOutput(serializers.Serializer):
     time_limit_seconds = serializers.IntegerField()
     seed = serializers.IntegerField()
     error = serializers.SerializerMethodField(help_text="Why the run failed, in the reader's language.")
+    lower_bound = serializers.SerializerMethodField(
+        help_text="Joint operations: a proven lower bound on the plan's objective (priority of targets "
+        "left out × 1000 + minutes of travel + officers deployed); null for programmes."
+    )
+    gap = serializers.SerializerMethodField(
+        help_text="(objective − lower bound) / objective of the plan: 0 is proven optimal; null without "
+        "a bound or when the plan breaks rules."
+    )
     created_at = serializers.DateTimeField()
     started_at = serializers.DateTimeField(allow_null=True)
     heartbeat_at = serializers.DateTimeField(allow_null=True)
@@ -337,6 +345,14 @@ class JobOutput(serializers.Serializer):
 
     def get_error(self, job: PlanningJob) -> str:
         return gettext(job.error) if job.error else ""
+
+    def get_lower_bound(self, job: PlanningJob) -> float | None:
+        bound = selectors.bound_view(job)
+        return bound["lower_bound"] if bound else None
+
+    def get_gap(self, job: PlanningJob) -> float | None:
+        bound = selectors.bound_view(job)
+        return bound["gap"] if bound else None
 
 
 class PlanStartInput(serializers.Serializer):

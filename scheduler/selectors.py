@@ -190,7 +190,31 @@ def plan_view(job: PlanningJob) -> dict[str, Any]:
             for u in job.plan.get("unplanned", [])
         ],
         "chosen_by": _chosen_by(job),
-        "evaluation": job.evaluation,
+        "evaluation": {
+            **job.evaluation,
+            "violations": [
+                {**v, "message": violation_text(v, officers, names)}
+                for v in job.evaluation.get("violations", [])
+            ],
+        },
+        "bound": bound_view(job),
+    }
+
+
+def bound_view(job: PlanningJob) -> dict[str, Any] | None:
+    """A joint plan's objective, the proven lower bound on it and the gap between them (None for
+    a programme, or a plan made before bounds were computed)."""
+    stats = job.plan.get("stats") or {}
+    if stats.get("lower_bound") is None or stats.get("objective") is None:
+        return None
+    # A plan that breaks rules is no plan of the operation: the bound says nothing about it.
+    gap = stats.get("gap") if (job.evaluation or {}).get("feasible", True) else None
+    return {
+        "objective": stats["objective"],
+        "lower_bound": stats["lower_bound"],
+        "gap": gap,
+        "gap_percent": round(100 * gap, 1) if gap is not None else None,
+        "terms": _("priority of targets left out × 1000 + minutes of travel + officers deployed"),
     }
 
 
@@ -272,6 +296,101 @@ def unplanned_text(u: dict[str, Any]) -> str:
         return str(template) % params
     except (KeyError, TypeError, ValueError):
         return u.get("detail", "") or u.get("reason", "")
+
+
+# A rule the plan breaks, by the case the checker reports (scheduler.solver.evaluate: each rule a
+# function, its violations carry ``rule``, ``case`` and ``params`` in codes and local times).
+VIOLATION_TEXTS = {
+    "officer_unknown": gettext_lazy("A team names an officer who is not in the registry."),
+    "depot_unknown": gettext_lazy("A team leaves from an unknown unit (%(depot)s)."),
+    "not_muster_point": gettext_lazy("A team leaves from %(depot)s, not from the muster point %(muster)s."),
+    "not_members_depot": gettext_lazy("A route leaves from %(depot)s, which is no member's unit."),
+    "back_before_departure": gettext_lazy("A route comes back (%(back)s) before it leaves (%(departure)s)."),
+    "shift_exceeded": gettext_lazy("%(officer)s's shift does not cover the route %(departure)s–%(back)s."),
+    "officer_unavailable": gettext_lazy("%(officer)s has no shift at %(departure)s–%(back)s."),
+    "outside_operation": gettext_lazy("A team works outside the operation's hours (%(start)s–%(end)s)."),
+    "team_size": gettext_lazy("A team has %(size)s officers; the operation asks for %(min)s to %(max)s."),
+    "team_agency": gettext_lazy(
+        "A team has no officer of %(agency)s, which the operation's team rule asks for."
+    ),
+    "team_skill": gettext_lazy(
+        "A team has no officer with the skill %(skill)s, which the team rule asks for."
+    ),
+    "team_language": gettext_lazy(
+        "A team has no officer who speaks %(language_name)s, which the team rule asks for."
+    ),
+    "team_female": gettext_lazy("A team has no female officer, which the team rule asks for."),
+    "team_leader_rank": gettext_lazy("A team has no officer of rank %(rank)s or above to lead it."),
+    "visit_size": gettext_lazy("The team has %(size)s officers; the visit needs %(min)s to %(max)s."),
+    "visit_agency": gettext_lazy("The team has no officer of %(agency)s, which the visit needs."),
+    "visit_skill": gettext_lazy("The team has no officer with the skill %(skill)s, which the visit needs."),
+    "visit_language": gettext_lazy(
+        "The team has no officer who speaks %(language_name)s: the visit needs an interpreter."
+    ),
+    "visit_female": gettext_lazy("The team has no female officer, and persons may be searched."),
+    "visit_leader_rank": gettext_lazy("The team has no officer of rank %(rank)s or above to lead the visit."),
+    "arrival": gettext_lazy(
+        "The team arrives at %(arrival)s, but leaving at %(left)s it needs %(minutes)s minutes: "
+        "not before %(ready)s."
+    ),
+    "back": gettext_lazy(
+        "The team is back at %(back)s, but leaving at %(left)s it needs %(minutes)s minutes: "
+        "not before %(ready)s."
+    ),
+    "stop_times": gettext_lazy(
+        "The visit's times do not add up: arrival %(arrival)s, start %(start)s, end %(end)s."
+    ),
+    "visit_outside_window": gettext_lazy(
+        "The visit (%(start)s–%(end)s) is not within its due time, %(from)s–%(to)s."
+    ),
+    "site_closed": gettext_lazy("The site is closed during the visit (%(start)s–%(end)s)."),
+    "conflict_of_interest": gettext_lazy(
+        "%(officer)s has a conflict of interest with the site or its company."
+    ),
+    "rotation_violated": gettext_lazy(
+        "%(officer)s was at the site at %(last)s and would be again at %(start)s, too soon (rotation)."
+    ),
+    "wave_invalid": gettext_lazy("The target is in a wave it may not join (%(wave)s)."),
+    "late_in_wave": gettext_lazy(
+        "The target starts at %(start)s, outside its wave %(wave)s at %(wave_start)s."
+    ),
+    "spread": gettext_lazy("Wave %(wave)s does not start together: from %(first)s to %(last)s."),
+    "visit_unknown": gettext_lazy("A stop names a visit that is not in the plan's problem."),
+    "planned_twice": gettext_lazy("The visit is planned %(times)s times."),
+    "planned_and_unplanned": gettext_lazy("The visit is both planned and listed as not planned."),
+    "two_teams": gettext_lazy("%(officer)s is in more than one team in the same shift (%(teams)s)."),
+    "two_routes": gettext_lazy("%(officer)s is on two routes at once (routes %(first)s and %(second)s)."),
+}
+
+
+def violation_text(v: dict[str, Any], officers: dict[str, Any], sites: dict[str, str]) -> str:
+    """One broken rule in the active language, naming officers and sites; the checker's English
+    detail for an evaluation stored before breaches had a case."""
+    params = dict(v.get("params") or {})
+    if "officer" in params:
+        officer = officers.get(params["officer"])
+        params["officer"] = officer.full_name if officer is not None else _("An officer")
+    if "language" in params:
+        params["language_name"] = _language_name(params["language"])
+    if v.get("visit_id") and "site" in params:
+        params["site"] = sites.get(v["visit_id"], params["site"])
+    template = VIOLATION_TEXTS.get(v.get("case", ""))
+    if template is None:
+        return v.get("detail", "") or v.get("code", "")
+    try:
+        text = str(template) % params
+    except (KeyError, TypeError, ValueError):
+        return v.get("detail", "") or v.get("code", "")
+    site = sites.get(v.get("visit_id") or "")
+    return _("%(site)s: %(text)s") % {"site": site, "text": text} if site else text
+
+
+def violation_messages(job: PlanningJob, violations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``violations`` of ``job``'s plan, each with its ``message`` in the active language."""
+    ids = {str((v.get("params") or {}).get("officer")) for v in violations} - {"None"}
+    officers = {str(o.uuid): o for o in Officer.objects.filter(uuid__in=ids)} if ids else {}
+    names = _visit_names(job)
+    return [{**v, "message": violation_text(v, officers, names)} for v in violations]
 
 
 def _visit_names(job: PlanningJob) -> dict[str, str]:

@@ -35,7 +35,9 @@ from backend.registry.models import Agency, Officer, Role, Site, Unit
 from scheduler import problem as problems
 from scheduler import solver
 from scheduler.models import ChosenBy, OperationSetup, PlanningJob, Programme, Target, Wave
-from scheduler.selectors import team_label
+from scheduler.selectors import team_label, violation_messages
+from scheduler.solver.bound import gap as bound_gap
+from scheduler.solver.bound import joint_objective
 from scheduler.solver.model import REASON_REMOVED_BY_PLANNER
 
 logger = logging.getLogger(__name__)
@@ -674,6 +676,7 @@ def plan_move(
     new_plan = problems.plan_explained(
         problem, solver.Plan(routes=tuple(new_routes), unplanned=tuple(unplanned), stats=plan.stats)
     )
+    new_plan = solver.Plan(new_plan.routes, new_plan.unplanned, _restated(problem, plan.stats, new_plan))
     evaluation = solver.evaluate(problem, new_plan)
     job.plan = problems.plan_to_json(new_plan)
     job.evaluation = problems.evaluation_to_json(evaluation)
@@ -687,6 +690,16 @@ def plan_move(
         changes={"visit": visit_id, "to_route": to_route},
     )
     return job
+
+
+def _restated(problem: solver.Problem, stats: Any, plan: solver.Plan) -> dict[str, Any]:
+    """A joint plan's statistics after an edit: its objective again, and the gap to the bound
+    (which no edit changes: it bounds every plan of the operation)."""
+    stats = dict(stats)
+    if problem.operation is not None and stats.get("lower_bound") is not None:
+        stats["objective"] = joint_objective(problem, plan)
+        stats["gap"] = bound_gap(stats["objective"], stats["lower_bound"])
+    return stats
 
 
 def _wave_for(problem: solver.Problem, visit: solver.Visit, taken: set[str]) -> str | None:
@@ -795,7 +808,7 @@ def plan_publish(*, actor: Any, job: PlanningJob) -> PlanningJob:
     if job.evaluation and not job.evaluation.get("feasible", False):
         raise Conflict(
             "The plan breaks rules; fix it before publishing.",
-            extra={"violations": job.evaluation.get("violations", [])[:50]},
+            extra={"violations": violation_messages(job, job.evaluation.get("violations", [])[:50])},
         )
     problem, clock = _build(job)
     plan = problems.plan_from_json(job.plan)

@@ -473,12 +473,16 @@ def _plan_response(
 
 
 def _error(exc: DomainError) -> dict[str, Any]:
+    """A refusal for the page; a plan's broken rules come with their message (see
+    ``selectors.violation_messages``), older ones with the checker's English detail."""
     return {
         # A service's plain English message is looked up in the catalogues here, as the API's
         # error handler does (lazy texts are already in the reader's language).
         "detail": _(str(exc.detail)) if exc.detail else exc.detail,
         "errors": _flatten(exc.errors),
-        "violations": [v.get("detail", v.get("code", "")) for v in exc.extra.get("violations", [])],
+        "violations": [
+            v.get("message") or v.get("detail", v.get("code", "")) for v in exc.extra.get("violations", [])
+        ],
     }
 
 

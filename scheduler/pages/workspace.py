@@ -134,7 +134,8 @@ def plan_workspace(job: PlanningJob) -> dict[str, Any]:
         "routes": routes,
         "unplanned": unplanned,
         "objective": objective,
-        "violations": (job.evaluation or {}).get("violations", []),
+        "violations": view["evaluation"].get("violations", []),
+        "bound": view["bound"],
         "feasible": (job.evaluation or {}).get("feasible", False),
         "kpis": {
             "planned": sum(len(r["stops"]) for r in routes),

@@ -42,7 +42,8 @@ from __future__ import annotations
 import itertools
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from scheduler.solver.model import (
@@ -55,11 +56,13 @@ from scheduler.solver.model import (
     REASON_NO_WAVE,
     REASON_REMOVED_BY_PLANNER,
     REASON_UNKNOWN_SITE,
+    Depot,
     Officer,
     Plan,
     Problem,
     Route,
     Site,
+    Stop,
     Unplanned,
     Visit,
     hhmm,
@@ -77,11 +80,18 @@ WEIGHT_VIOLATION = 1_000_000.0
 
 @dataclass(frozen=True)
 class Violation:
+    """One broken rule. ``code`` is the kind (see the table above); ``rule`` names the check
+    that found it (one of ``RULES``); ``params`` (codes and local times) and ``case`` (which of
+    the rule's messages) let a reader show it in any language; ``detail`` is English."""
+
     code: str
     detail: str
     visit_id: str | None = None
     officer_id: str | None = None
     route_index: int | None = None
+    rule: str = ""
+    case: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -113,283 +123,576 @@ class Evaluation:
         return {v.code for v in self.violations}
 
 
-def _team_unmet(members, req) -> list[str]:
-    """Make-up check written independently of ``TeamRequirement.unmet`` (oracle)."""
-    out = []
+# What a team lacks, by case: (English text, parameters). Written independently of
+# ``TeamRequirement.unmet`` (the oracle shares no code with the solvers).
+_LACK_TEXT = {
+    "size": "size {size} not in [{min}, {max}]",
+    "agency": "no officer of {agency}",
+    "skill": "no officer with {skill}",
+    "language": "no interpreter for {language}",
+    "female": "no female officer",
+    "leader_rank": "leader rank below {rank}",
+}
+
+
+def _team_lacks(members, req) -> list[tuple[str, dict[str, Any]]]:
+    """Everything ``members`` together lack for ``req``, as (case, params)."""
+    out: list[tuple[str, dict[str, Any]]] = []
     n = len(members)
     if n < req.min_size or (req.max_size is not None and n > req.max_size):
-        out.append(f"size {n} not in [{req.min_size}, {req.max_size}]")
-    for agency in req.agencies:
-        if all(m.agency != agency for m in members):
-            out.append(f"no officer of {agency}")
-    for skill in req.skills:
-        if all(skill not in m.skills for m in members):
-            out.append(f"no officer with {skill}")
-    for lang in req.languages:
-        if all(f"lang:{lang}" not in m.skills for m in members):
-            out.append(f"no interpreter for {lang}")
+        out.append(("size", {"size": n, "min": req.min_size, "max": req.max_size}))
+    out += [("agency", {"agency": a}) for a in req.agencies if all(m.agency != a for m in members)]
+    out += [("skill", {"skill": s}) for s in req.skills if all(s not in m.skills for m in members)]
+    out += [
+        ("language", {"language": x})
+        for x in req.languages
+        if all(f"lang:{x}" not in m.skills for m in members)
+    ]
     if req.female and all(m.sex != "F" for m in members):
-        out.append("no female officer")
+        out.append(("female", {}))
     if req.min_leader_rank is not None and all(m.rank < req.min_leader_rank for m in members):
-        out.append(f"leader rank below {req.min_leader_rank}")
+        out.append(("leader_rank", {"rank": req.min_leader_rank}))
     return out
 
 
-def evaluate(problem: Problem, plan: Plan) -> Evaluation:
-    """Check ``plan`` against ``problem``; return every violation and the objective breakdown."""
-    out: list[Violation] = []
-    travel = problem.travel
+def _team_unmet(members, req) -> list[str]:
+    """The English texts of what ``members`` lack for ``req``."""
+    return [_LACK_TEXT[case].format(**params) for case, params in _team_lacks(members, req)]
+
+
+# --- The rules ------------------------------------------------------------------------------------
+#
+# Each rule is a short function yielding the violations it finds. Route rules see one route and
+# its members; stop rules one stop of it; plan rules the whole plan (with what the route pass
+# recorded in the tally). ``_v`` builds a violation naming its rule.
+
+
+@dataclass
+class _Tally:
+    """What the route pass records for the plan rules and the objective."""
+
+    stops_by_visit: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    wave_starts: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    busy: dict[str, list[tuple[int, int, int, str, int]]] = field(default_factory=lambda: defaultdict(list))
+    workload: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    travel: int = 0
+    waiting: int = 0
+    overtime: int = 0
+
+
+@dataclass(frozen=True)
+class _RouteCtx:
+    problem: Problem
+    route: Route
+    index: int
+    members: tuple[Officer, ...]
+    depot: Depot
+
+
+@dataclass(frozen=True)
+class _StopCtx:
+    route: _RouteCtx
+    stop: Stop
+    visit: Visit
+    site: Site
+    leg: int  # travel minutes from the previous place
+    left: int  # when the team left the previous place
+
+
+def _v(rule: str, code: str, detail: str, case: str = "", params=None, **where: Any) -> Violation:
+    return Violation(code, detail, rule=rule, case=case or code, params=dict(params or {}), **where)
+
+
+def rule_known_officers(problem: Problem, route: Route, index: int) -> Iterator[Violation]:
+    """Every officer a route names exists."""
+    for oid in route.officer_ids:
+        if oid not in problem.officer_by_id:
+            yield _v(
+                "known_officers",
+                "officer_unknown",
+                f"officer {oid}",
+                params={"officer": oid},
+                officer_id=oid,
+                route_index=index,
+            )
+
+
+def rule_depot(problem: Problem, route: Route, index: int, members) -> Iterator[Violation]:
+    """A route leaves from a known depot: the muster point of an operation, else a member's unit."""
     op = problem.operation
-    waves = {w.id: w for w in op.waves} if op else {}
-    stops_by_visit: dict[str, int] = defaultdict(int)
-    wave_starts: dict[str, list[int]] = defaultdict(list)
-    busy: dict[str, list[tuple[int, int, int, str, int]]] = defaultdict(list)
-    workload: dict[str, int] = defaultdict(int)
-    total_travel = total_wait = total_overtime = 0
+    if route.depot_id not in problem.depot_by_id:
+        yield _v(
+            "depot",
+            "wrong_depot",
+            f"unknown depot {route.depot_id}",
+            "depot_unknown",
+            {"depot": route.depot_id},
+            route_index=index,
+        )
+    elif op is not None and route.depot_id != op.depot_id:
+        yield _v(
+            "depot",
+            "wrong_depot",
+            f"team starts at {route.depot_id}, not {op.depot_id}",
+            "not_muster_point",
+            {"depot": route.depot_id, "muster": op.depot_id},
+            route_index=index,
+        )
+    elif op is None and members and route.depot_id not in {m.depot_id for m in members}:
+        yield _v(
+            "depot",
+            "wrong_depot",
+            f"{route.depot_id} is no member's depot",
+            "not_members_depot",
+            {"depot": route.depot_id},
+            route_index=index,
+        )
 
-    for ri, route in enumerate(plan.routes):
-        members = []
-        for oid in route.officer_ids:
-            officer = problem.officer_by_id.get(oid)
-            if officer is None:
-                out.append(Violation("officer_unknown", f"officer {oid}", officer_id=oid, route_index=ri))
-            else:
-                members.append(officer)
-        depot = problem.depot_by_id.get(route.depot_id)
-        if depot is None:
-            out.append(Violation("wrong_depot", f"unknown depot {route.depot_id}", route_index=ri))
+
+def rule_route_times(ctx: _RouteCtx) -> Iterator[Violation]:
+    """A route comes back after it leaves."""
+    if ctx.route.back < ctx.route.departure:
+        yield _v(
+            "route_times",
+            "schedule_inconsistent",
+            "back before departure",
+            "back_before_departure",
+            {"departure": hhmm(ctx.route.departure), "back": hhmm(ctx.route.back)},
+            route_index=ctx.index,
+        )
+
+
+def rule_shifts(ctx: _RouteCtx, tally: _Tally) -> Iterator[Violation]:
+    """Each member is on a shift (plus the allowed overtime) for the whole route."""
+    problem, route = ctx.problem, ctx.route
+    span = {"departure": hhmm(route.departure), "back": hhmm(route.back)}
+    for m in ctx.members:
+        ok = [s for s in m.shifts if s[0] <= route.departure and route.back <= s[1] + problem.max_overtime]
+        # The shift the route belongs to (-1: none), so joint teams are checked per shift.
+        shift_no = next((i for i, s in enumerate(m.shifts) if s in ok), -1)
+        tally.busy[m.id].append((route.departure, route.back, ctx.index, route.team_id, shift_no))
+        if ok:
+            tally.overtime += max(0, route.back - min(s[1] for s in ok))
+        elif any(s[0] < route.back and route.departure < s[1] for s in m.shifts):
+            yield _v(
+                "shifts",
+                "shift_exceeded",
+                f"route {span['departure']}-{span['back']} outside shift",
+                params={**span, "officer": m.id},
+                officer_id=m.id,
+                route_index=ctx.index,
+            )
+        else:
+            yield _v(
+                "shifts",
+                "officer_unavailable",
+                f"no shift at {span['departure']}-{span['back']}",
+                params={**span, "officer": m.id},
+                officer_id=m.id,
+                route_index=ctx.index,
+            )
+
+
+def rule_operation_window(ctx: _RouteCtx) -> Iterator[Violation]:
+    """A joint team works inside the operation's window."""
+    op, route = ctx.problem.operation, ctx.route
+    if op is not None and (route.departure < op.start or route.back > op.end):
+        yield _v(
+            "operation_window",
+            "shift_exceeded",
+            "route outside the operation window",
+            "outside_operation",
+            {"start": hhmm(op.start), "end": hhmm(op.end)},
+            route_index=ctx.index,
+        )
+
+
+def rule_team_rule(ctx: _RouteCtx) -> Iterator[Violation]:
+    """A joint team meets the operation's team rule and size bounds."""
+    op = ctx.problem.operation
+    if op is None:
+        return
+    for case, params in _team_lacks(ctx.members, op.team_rule):
+        text = "team rule: " + _LACK_TEXT[case].format(**params)
+        yield _v("team_rule", "team_makeup_missing", text, f"team_{case}", params, route_index=ctx.index)
+    n = len(ctx.members)
+    if not op.team_min_size <= n <= op.team_max_size:
+        params = {"size": n, "min": op.team_min_size, "max": op.team_max_size}
+        yield _v(
+            "team_rule",
+            "team_makeup_missing",
+            _LACK_TEXT["size"].format(**params).replace("size", "team size", 1),
+            "team_size",
+            params,
+            route_index=ctx.index,
+        )
+
+
+def rule_travel(ctx: _StopCtx) -> Iterator[Violation]:
+    """The team cannot arrive before the travel time from where it was allows."""
+    stop, ready = ctx.stop, ctx.left + ctx.leg
+    if stop.arrival < ready:
+        params = {
+            "arrival": hhmm(stop.arrival),
+            "ready": hhmm(ready),
+            "left": hhmm(ctx.left),
+            "minutes": ctx.leg,
+        }
+        yield _v(
+            "travel",
+            "travel_infeasible",
+            f"arrival {params['arrival']} before {params['ready']}"
+            f" (left {params['left']}, {ctx.leg} min away)",
+            "arrival",
+            params,
+            visit_id=ctx.visit.id,
+            route_index=ctx.route.index,
+        )
+
+
+def rule_stop_times(ctx: _StopCtx) -> Iterator[Violation]:
+    """A visit starts after arrival and lasts exactly its duration."""
+    stop = ctx.stop
+    if stop.start < stop.arrival or stop.end != stop.start + ctx.visit.duration:
+        params = {"arrival": hhmm(stop.arrival), "start": hhmm(stop.start), "end": hhmm(stop.end)}
+        yield _v(
+            "stop_times",
+            "schedule_inconsistent",
+            f"arrival {params['arrival']} start {params['start']} end {params['end']}",
+            "stop_times",
+            params,
+            visit_id=ctx.visit.id,
+            route_index=ctx.route.index,
+        )
+
+
+def rule_due_window(ctx: _StopCtx) -> Iterator[Violation]:
+    """The whole visit lies inside its due window."""
+    stop, visit = ctx.stop, ctx.visit
+    if stop.start < visit.earliest or stop.end > visit.latest:
+        params = {
+            "start": hhmm(stop.start),
+            "end": hhmm(stop.end),
+            "from": hhmm(visit.earliest),
+            "to": hhmm(visit.latest),
+        }
+        yield _v(
+            "due_window",
+            "visit_outside_window",
+            f"{params['start']}-{params['end']} not within {params['from']}-{params['to']}",
+            params=params,
+            visit_id=visit.id,
+            route_index=ctx.route.index,
+        )
+
+
+def rule_opening_hours(ctx: _StopCtx) -> Iterator[Violation]:
+    """The whole visit lies inside one opening window of the site."""
+    stop, site = ctx.stop, ctx.site
+    if site.opening is not None and not any(o <= stop.start and stop.end <= c for o, c in site.opening):
+        params = {"site": site.id, "start": hhmm(stop.start), "end": hhmm(stop.end)}
+        yield _v(
+            "opening_hours",
+            "site_closed",
+            f"{site.id} closed during {params['start']}-{params['end']}",
+            params=params,
+            visit_id=ctx.visit.id,
+            route_index=ctx.route.index,
+        )
+
+
+def rule_visit_team(ctx: _StopCtx) -> Iterator[Violation]:
+    """The team brings what the visit needs: size, agencies, skills, languages, a female
+    officer, a leader's rank."""
+    visit, members = ctx.visit, ctx.route.members
+    lacks = _team_lacks(members, visit.team)
+    lacks += [
+        ("skill", {"skill": s})
+        for s in sorted(visit.required_skills - visit.team.skills)
+        if all(s not in m.skills for m in members)
+    ]
+    for case, params in lacks:
+        yield _v(
+            "visit_team",
+            "team_makeup_missing",
+            _LACK_TEXT[case].format(**params),
+            f"visit_{case}",
+            params,
+            visit_id=visit.id,
+            route_index=ctx.route.index,
+        )
+
+
+def rule_conflicts(ctx: _StopCtx) -> Iterator[Violation]:
+    """No member inspects a site or company they have a conflict of interest with."""
+    site = ctx.site
+    for m in ctx.route.members:
+        banned = ctx.route.problem.conflicts.get(m.id, frozenset())
+        if site.id in banned or (site.company_id and site.company_id in banned):
+            yield _v(
+                "conflicts",
+                "conflict_of_interest",
+                f"{m.id} conflicted with {site.id}",
+                params={"officer": m.id, "site": site.id},
+                visit_id=ctx.visit.id,
+                officer_id=m.id,
+                route_index=ctx.route.index,
+            )
+
+
+def rule_rotation(ctx: _StopCtx) -> Iterator[Violation]:
+    """No member revisits a site within the rotation gap."""
+    problem, site, start = ctx.route.problem, ctx.site, ctx.stop.start
+    for m in ctx.route.members:
+        last = problem.last_visits.get(m.id, {}).get(site.id)
+        if last is not None and start - last < problem.rotation_gap_days * 1440:
+            params = {"officer": m.id, "site": site.id, "last": hhmm(last), "start": hhmm(start)}
+            yield _v(
+                "rotation",
+                "rotation_violated",
+                f"{m.id} was at {site.id} at {params['last']}, again at {params['start']}",
+                params=params,
+                visit_id=ctx.visit.id,
+                officer_id=m.id,
+                route_index=ctx.route.index,
+            )
+
+
+def rule_wave(ctx: _StopCtx, tally: _Tally) -> Iterator[Violation]:
+    """A joint target is raided in a wave it may join, within the wave's tolerance."""
+    op, stop, visit = ctx.route.problem.operation, ctx.stop, ctx.visit
+    if op is None:
+        return
+    wave = next((w for w in op.waves if w.id == (stop.wave_id or "")), None)
+    if wave is None or (visit.waves and wave.id not in visit.waves):
+        yield _v(
+            "wave",
+            "wave_invalid",
+            f"wave {stop.wave_id!r}",
+            params={"wave": stop.wave_id or ""},
+            visit_id=visit.id,
+            route_index=ctx.route.index,
+        )
+        return
+    tally.wave_starts[wave.id].append(stop.start)
+    if not wave.start <= stop.start <= wave.start + op.sync_tolerance:
+        params = {"start": hhmm(stop.start), "wave": wave.id, "wave_start": hhmm(wave.start)}
+        yield _v(
+            "wave",
+            "wave_desynchronised",
+            f"starts {params['start']}, wave {wave.id} at {params['wave_start']}",
+            "late_in_wave",
+            params,
+            visit_id=visit.id,
+            route_index=ctx.route.index,
+        )
+
+
+def rule_travel_back(ctx: _RouteCtx, left: int, leg: int) -> Iterator[Violation]:
+    """The team cannot be back before the travel time from its last place allows."""
+    if ctx.route.back < left + leg:
+        params = {"back": hhmm(ctx.route.back), "ready": hhmm(left + leg), "left": hhmm(left), "minutes": leg}
+        yield _v(
+            "travel",
+            "travel_infeasible",
+            f"back {params['back']} before {params['ready']} (left {params['left']}, {leg} min away)",
+            "back",
+            params,
+            route_index=ctx.index,
+        )
+
+
+STOP_RULES = (
+    rule_travel,
+    rule_stop_times,
+    rule_due_window,
+    rule_opening_hours,
+    rule_visit_team,
+    rule_conflicts,
+    rule_rotation,
+)
+
+
+def rule_unknown_visit(stop: Stop, index: int) -> Violation:
+    return _v(
+        "known_visits",
+        "visit_unknown",
+        f"visit {stop.visit_id}",
+        params={"visit": stop.visit_id},
+        visit_id=stop.visit_id,
+        route_index=index,
+    )
+
+
+def _route_violations(problem: Problem, route: Route, index: int, tally: _Tally) -> Iterator[Violation]:
+    """The route rules, then every stop's, walking the route with the problem's travel times."""
+    yield from rule_known_officers(problem, route, index)
+    members = tuple(problem.officer_by_id[o] for o in route.officer_ids if o in problem.officer_by_id)
+    yield from rule_depot(problem, route, index, members)
+    depot = problem.depot_by_id.get(route.depot_id)
+    if depot is None:
+        return
+    ctx = _RouteCtx(problem, route, index, members, depot)
+    yield from rule_route_times(ctx)
+    yield from rule_shifts(ctx, tally)
+    yield from rule_operation_window(ctx)
+    yield from rule_team_rule(ctx)
+    where, now = depot.point, route.departure
+    for stop in route.stops:
+        tally.stops_by_visit[stop.visit_id] += 1
+        visit = problem.visit_by_id.get(stop.visit_id)
+        if visit is None or visit.site_id not in problem.site_by_id:
+            yield rule_unknown_visit(stop, index)
             continue
-        if op is not None and route.depot_id != op.depot_id:
-            out.append(
-                Violation(
-                    "wrong_depot", f"team starts at {route.depot_id}, not {op.depot_id}", route_index=ri
-                )
-            )
-        if op is None and members and route.depot_id not in {m.depot_id for m in members}:
-            out.append(Violation("wrong_depot", f"{route.depot_id} is no member's depot", route_index=ri))
-        if route.back < route.departure:
-            out.append(Violation("schedule_inconsistent", "back before departure", route_index=ri))
-
-        # Shifts.
+        site = problem.site_by_id[visit.site_id]
+        leg = problem.travel.minutes(where, site.point, now)
+        tally.travel += leg
+        tally.waiting += max(0, stop.start - stop.arrival)
         for m in members:
-            ok = [
-                s for s in m.shifts if s[0] <= route.departure and route.back <= s[1] + problem.max_overtime
-            ]
-            # The shift the route belongs to (-1: none), so joint teams are checked per shift.
-            shift_no = next((i for i, s in enumerate(m.shifts) if s in ok), -1)
-            if ok:
-                total_overtime += max(0, route.back - min(s[1] for s in ok))
-            elif any(s[0] < route.back and route.departure < s[1] for s in m.shifts):
-                out.append(
-                    Violation(
-                        "shift_exceeded",
-                        f"route {hhmm(route.departure)}-{hhmm(route.back)} outside shift",
-                        officer_id=m.id,
-                        route_index=ri,
-                    )
-                )
-            else:
-                out.append(
-                    Violation(
-                        "officer_unavailable",
-                        f"no shift at {hhmm(route.departure)}-{hhmm(route.back)}",
-                        officer_id=m.id,
-                        route_index=ri,
-                    )
-                )
-            busy[m.id].append((route.departure, route.back, ri, route.team_id, shift_no))
-        if op is not None and (route.departure < op.start or route.back > op.end):
-            out.append(Violation("shift_exceeded", "route outside the operation window", route_index=ri))
+            tally.workload[m.id] += leg + visit.duration
+        stop_ctx = _StopCtx(ctx, stop, visit, site, leg, now)
+        for rule in STOP_RULES:
+            yield from rule(stop_ctx)
+        yield from rule_wave(stop_ctx, tally)
+        where, now = site.point, stop.end
+    leg = problem.travel.minutes(where, depot.point, now)
+    tally.travel += leg
+    for m in members:
+        tally.workload[m.id] += leg
+    yield from rule_travel_back(ctx, now, leg)
 
-        # Team make-up rules of the operation.
-        if op is not None:
-            rule = op.team_rule
-            for miss in _team_unmet(members, rule):
-                out.append(Violation("team_makeup_missing", f"team rule: {miss}", route_index=ri))
-            n = len(members)
-            if not op.team_min_size <= n <= op.team_max_size:
-                out.append(
-                    Violation(
-                        "team_makeup_missing",
-                        f"team size {n} not in [{op.team_min_size}, {op.team_max_size}]",
-                        route_index=ri,
-                    )
-                )
 
-        where, now = depot.point, route.departure
-        for stop in route.stops:
-            stops_by_visit[stop.visit_id] += 1
-            visit = problem.visit_by_id.get(stop.visit_id)
-            if visit is None or visit.site_id not in problem.site_by_id:
-                out.append(
-                    Violation("visit_unknown", f"visit {stop.visit_id}", stop.visit_id, route_index=ri)
-                )
-                continue
-            site = problem.site_by_id[visit.site_id]
-            leg = travel.minutes(where, site.point, now)
-            total_travel += leg
-            for m in members:
-                workload[m.id] += leg + visit.duration
-            if stop.arrival < now + leg:
-                out.append(
-                    Violation(
-                        "travel_infeasible",
-                        f"arrival {hhmm(stop.arrival)} before {hhmm(now + leg)}"
-                        f" (left {hhmm(now)}, {leg} min away)",
-                        visit.id,
-                        route_index=ri,
-                    )
-                )
-            if stop.start < stop.arrival or stop.end != stop.start + visit.duration:
-                out.append(
-                    Violation(
-                        "schedule_inconsistent",
-                        f"arrival {hhmm(stop.arrival)} start {hhmm(stop.start)} end {hhmm(stop.end)}",
-                        visit.id,
-                        route_index=ri,
-                    )
-                )
-            total_wait += max(0, stop.start - stop.arrival)
-            if stop.start < visit.earliest or stop.end > visit.latest:
-                out.append(
-                    Violation(
-                        "visit_outside_window",
-                        f"{hhmm(stop.start)}-{hhmm(stop.end)} not within"
-                        f" {hhmm(visit.earliest)}-{hhmm(visit.latest)}",
-                        visit.id,
-                        route_index=ri,
-                    )
-                )
-            if site.opening is not None and not any(
-                o <= stop.start and stop.end <= c for o, c in site.opening
-            ):
-                out.append(
-                    Violation(
-                        "site_closed",
-                        f"{site.id} closed during {hhmm(stop.start)}-{hhmm(stop.end)}",
-                        visit.id,
-                        route_index=ri,
-                    )
-                )
-            required = visit.team
-            for miss in _team_unmet(members, required):
-                out.append(Violation("team_makeup_missing", miss, visit.id, route_index=ri))
-            for skill in sorted(visit.required_skills - required.skills):
-                if all(skill not in m.skills for m in members):
-                    out.append(
-                        Violation("team_makeup_missing", f"no officer with {skill}", visit.id, route_index=ri)
-                    )
-            for m in members:
-                banned = problem.conflicts.get(m.id, frozenset())
-                if site.id in banned or (site.company_id and site.company_id in banned):
-                    out.append(
-                        Violation(
-                            "conflict_of_interest", f"{m.id} conflicted with {site.id}", visit.id, m.id, ri
-                        )
-                    )
-                last = problem.last_visits.get(m.id, {}).get(site.id)
-                if last is not None and stop.start - last < problem.rotation_gap_days * 1440:
-                    out.append(
-                        Violation(
-                            "rotation_violated",
-                            f"{m.id} was at {site.id} at {hhmm(last)}, again at {hhmm(stop.start)}",
-                            visit.id,
-                            m.id,
-                            ri,
-                        )
-                    )
-            if op is not None:
-                wave = waves.get(stop.wave_id or "")
-                if wave is None or (visit.waves and wave.id not in visit.waves):
-                    out.append(Violation("wave_invalid", f"wave {stop.wave_id!r}", visit.id, route_index=ri))
-                else:
-                    wave_starts[wave.id].append(stop.start)
-                    if not wave.start <= stop.start <= wave.start + op.sync_tolerance:
-                        out.append(
-                            Violation(
-                                "wave_desynchronised",
-                                f"starts {hhmm(stop.start)}, wave {wave.id} at {hhmm(wave.start)}",
-                                visit.id,
-                                route_index=ri,
-                            )
-                        )
-            where, now = site.point, stop.end
-        leg = travel.minutes(where, depot.point, now)
-        total_travel += leg
-        for m in members:
-            workload[m.id] += leg
-        if route.back < now + leg:
-            out.append(
-                Violation(
-                    "travel_infeasible",
-                    f"back {hhmm(route.back)} before {hhmm(now + leg)} (left {hhmm(now)}, {leg} min away)",
-                    route_index=ri,
-                )
-            )
-
-    for vid, n in stops_by_visit.items():
+def rule_each_visit_once(plan: Plan, tally: _Tally) -> Iterator[Violation]:
+    """A visit is in one stop at most, and not also among the unplanned."""
+    for vid, n in tally.stops_by_visit.items():
         if n > 1:
-            out.append(Violation("visit_duplicated", f"{vid} planned {n} times", vid))
-    planned = set(stops_by_visit)
+            yield _v(
+                "each_visit_once",
+                "visit_duplicated",
+                f"{vid} planned {n} times",
+                "planned_twice",
+                {"visit": vid, "times": n},
+                visit_id=vid,
+            )
     for u in plan.unplanned:
-        if u.visit_id in planned:
-            out.append(Violation("visit_duplicated", f"{u.visit_id} both planned and unplanned", u.visit_id))
+        if u.visit_id in tally.stops_by_visit:
+            yield _v(
+                "each_visit_once",
+                "visit_duplicated",
+                f"{u.visit_id} both planned and unplanned",
+                "planned_and_unplanned",
+                {"visit": u.visit_id},
+                visit_id=u.visit_id,
+            )
 
-    for oid, spans in busy.items():
+
+def rule_one_place_at_a_time(problem: Problem, tally: _Tally) -> Iterator[Violation]:
+    """An officer is on one route at a time, and in one joint team per shift."""
+    for oid, spans in tally.busy.items():
         spans.sort()
         teams_by_shift: dict[int, set[str]] = defaultdict(set)
         for *_, team, shift_no in spans:
             if team:
                 teams_by_shift[shift_no].add(team)
         for teams in teams_by_shift.values():
-            if op is not None and len(teams) > 1:
-                out.append(
-                    Violation("officer_double_booked", f"{oid} in teams {sorted(teams)}", officer_id=oid)
+            if problem.operation is not None and len(teams) > 1:
+                yield _v(
+                    "one_place_at_a_time",
+                    "officer_double_booked",
+                    f"{oid} in teams {sorted(teams)}",
+                    "two_teams",
+                    {"officer": oid, "teams": ", ".join(sorted(teams))},
+                    officer_id=oid,
                 )
         for (_s1, e1, r1, *_), (s2, _e2, r2, *_) in itertools.pairwise(spans):
             if s2 < e1:
-                out.append(
-                    Violation("officer_double_booked", f"{oid} on routes {r1} and {r2}", officer_id=oid)
+                yield _v(
+                    "one_place_at_a_time",
+                    "officer_double_booked",
+                    f"{oid} on routes {r1} and {r2}",
+                    "two_routes",
+                    {"officer": oid, "first": r1 + 1, "second": r2 + 1},
+                    officer_id=oid,
                 )
 
-    if op is not None:
-        for wid, starts in wave_starts.items():
-            if max(starts) - min(starts) > op.sync_tolerance:
-                out.append(
-                    Violation(
-                        "wave_desynchronised",
-                        f"wave {wid} starts spread {hhmm(min(starts))}-{hhmm(max(starts))}",
-                    )
-                )
 
+def rule_waves_together(problem: Problem, tally: _Tally) -> Iterator[Violation]:
+    """A wave's targets start within the tolerance of one another."""
+    op = problem.operation
+    if op is None:
+        return
+    for wid, starts in tally.wave_starts.items():
+        if max(starts) - min(starts) > op.sync_tolerance:
+            params = {"wave": wid, "first": hhmm(min(starts)), "last": hhmm(max(starts))}
+            yield _v(
+                "waves_together",
+                "wave_desynchronised",
+                f"wave {wid} starts spread {params['first']}-{params['last']}",
+                "spread",
+                params,
+            )
+
+
+# Every rule, by the name a violation carries in ``rule``.
+RULES = {
+    f.__name__.removeprefix("rule_"): f
+    for f in (
+        rule_known_officers,
+        rule_depot,
+        rule_route_times,
+        rule_shifts,
+        rule_operation_window,
+        rule_team_rule,
+        *STOP_RULES,
+        rule_wave,
+        rule_each_visit_once,
+        rule_one_place_at_a_time,
+        rule_waves_together,
+    )
+} | {"known_visits": rule_unknown_visit}
+
+
+def _objective(problem: Problem, tally: _Tally, violations: int) -> Objective:
+    planned = set(tally.stops_by_visit)
     covered = [v for v in problem.visits if v.id in planned]
     missed = [v for v in problem.visits if v.id not in planned]
-    loads = [workload.get(o.id, 0) for o in problem.officers if o.shifts]
+    loads = [tally.workload.get(o.id, 0) for o in problem.officers if o.shifts]
     prio_missed = sum(v.priority for v in missed)
     w_range = (max(loads) - min(loads)) if loads else 0
     scalar = (
         WEIGHT_PRIORITY_MISSED * prio_missed
-        + WEIGHT_TRAVEL * total_travel
-        + WEIGHT_WAITING * total_wait
-        + WEIGHT_OVERTIME * total_overtime
+        + WEIGHT_TRAVEL * tally.travel
+        + WEIGHT_WAITING * tally.waiting
+        + WEIGHT_OVERTIME * tally.overtime
         + WEIGHT_FAIRNESS * w_range
-        + WEIGHT_VIOLATION * len(out)
+        + WEIGHT_VIOLATION * violations
     )
-    objective = Objective(
+    return Objective(
         visits_covered=len(covered),
         visits_missed=len(missed),
         priority_covered=sum(v.priority for v in covered),
         priority_missed=prio_missed,
-        travel_minutes=total_travel,
-        waiting_minutes=total_wait,
-        overtime_minutes=total_overtime,
+        travel_minutes=tally.travel,
+        waiting_minutes=tally.waiting,
+        overtime_minutes=tally.overtime,
         workload_min=min(loads) if loads else 0,
         workload_max=max(loads) if loads else 0,
         workload_range=w_range,
         workload_std=statistics.pstdev(loads) if loads else 0.0,
         scalar=scalar,
     )
-    return Evaluation(tuple(out), objective)
+
+
+def evaluate(problem: Problem, plan: Plan) -> Evaluation:
+    """Check ``plan`` against ``problem``; return every violation and the objective breakdown."""
+    tally = _Tally()
+    out: list[Violation] = []
+    for index, route in enumerate(plan.routes):
+        out += _route_violations(problem, route, index, tally)
+    out += rule_each_visit_once(plan, tally)
+    out += rule_one_place_at_a_time(problem, tally)
+    out += rule_waves_together(problem, tally)
+    return Evaluation(tuple(out), _objective(problem, tally, len(out)))
 
 
 def route_summary(route: Route) -> str:
