@@ -7,6 +7,10 @@ on every machine reads the same files. Either way they are never served by URL: 
 the console's download endpoints read them through the storage after their access checks, and the
 bucket stays private (no ACL, no public URL handed out).
 
+On the local folder a file is written whole or not at all (``backend.core.verified_storage``):
+it takes its name only once written, flushed and read back (size and SHA-256); a full disk or a
+read-only folder leaves nothing behind and answers 507 or 503 with ``Retry-After``.
+
 Static files are served by whitenoise. With ``STATIC_COLLECTED`` (set by ``make serve`` after
 ``collectstatic``) and DEBUG off, they come from ``STATIC_ROOT`` under hashed names, compressed,
 with a year's cache; otherwise straight from the apps' folders, so tests and ``make run`` need no
@@ -21,7 +25,9 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 
 S3_BACKEND = "storages.backends.s3.S3Storage"
-FILESYSTEM_BACKEND = "django.core.files.storage.FileSystemStorage"
+# Written whole or not at all (backend.core.verified_storage); settings import this module, so
+# the storage class lives apart from it, with its imports of Django and DRF.
+FILESYSTEM_BACKEND = "backend.core.verified_storage.VerifiedFileSystemStorage"
 STATIC_FINDERS_BACKEND = "whitenoise.storage.CompressedStaticFilesStorage"
 STATIC_MANIFEST_BACKEND = "whitenoise.storage.CompressedManifestStaticFilesStorage"
 

@@ -814,6 +814,27 @@ def _strip_metadata(raw: bytes, content_type: str) -> bytes:
         raise AttachmentTypeRefused("The file is not a readable image.") from exc
 
 
+def _files_save(attachment: Attachment, files: Iterable[tuple[Any, bytes]]) -> None:
+    """Store an attachment's files under their own names, all or none. A file left under a
+    name by an earlier try that never completed (the row says nothing arrived, and the caller
+    holds its lock) is replaced, so a retry never ends under a suffixed name. A storage that
+    cannot write (disk full, read-only) raises its 507/503; what this call stored is removed."""
+    from django.core.files.base import ContentFile
+
+    saved: list[Any] = []
+    try:
+        for field, data in files:
+            name = field.field.generate_filename(attachment, "upload")
+            if field.storage.exists(name):
+                field.storage.delete(name)  # an orphan of a failed try: nothing refers to it
+            field.save(name.rsplit("/", 1)[-1], ContentFile(data), save=False)
+            saved.append(field)
+    except Exception:
+        for field in saved:
+            field.storage.delete(field.name)
+        raise
+
+
 def attachment_store(
     *,
     officer: Officer,
@@ -826,7 +847,6 @@ def attachment_store(
 
     Verified against the SHA-256 the submission declared; a repeated upload of the same bytes is
     harmless (nothing is rewritten); other bytes for an attachment already received are refused."""
-    from django.core.files.base import ContentFile
 
     limit = settings.ATTACHMENT_MAX_BYTES
     attachment = submission.attachments.filter(name=name).first()
@@ -868,8 +888,7 @@ def attachment_store(
         attachment = Attachment.objects.select_for_update().get(pk=attachment.pk)
         if attachment.received_at is not None:
             return attachment, False  # a concurrent upload of the same verified bytes won
-        attachment.file.save("original", ContentFile(raw), save=False)
-        attachment.served_file.save("served", ContentFile(served), save=False)
+        _files_save(attachment, ((attachment.file, raw), (attachment.served_file, served)))
         attachment.content_type = content_type
         attachment.size = size
         attachment.received_at = timezone.now()

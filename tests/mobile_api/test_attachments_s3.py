@@ -133,7 +133,7 @@ def test_an_attachment_lives_in_the_bucket_and_is_served_only_through_the_checks
 
 def test_without_a_bucket_uploads_stay_in_the_local_folder():
     storages = storages_from_env({}, debug=False)
-    assert storages["default"] == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    assert storages["default"] == {"BACKEND": "backend.core.verified_storage.VerifiedFileSystemStorage"}
     collected = storages_from_env({"STATIC_COLLECTED": "1"}, debug=False)
     assert collected["staticfiles"]["BACKEND"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
     in_debug = storages_from_env({"STATIC_COLLECTED": "1"}, debug=True)
