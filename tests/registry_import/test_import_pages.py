@@ -1,0 +1,143 @@
+"""The administrators' import pages over HTTP, signed in through the console's sign-in page:
+upload, dry run, place, apply; templates and exports; and who may open what (a page or an import
+outside one's role or agency is a 404)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+
+from backend.registry.models import Site
+from backend.registry_import.columns import reason_text
+from backend.registry_import.models import RegistryImport
+from tests import factories
+from tests.browser_support import sign_in_client
+from tests.registry_import.support import FILES
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def admins(db):
+    return {
+        "PSP": factories.officer("PSP", username="ada", roles=("administrator",)),
+        "DSAL": factories.officer("DSAL", username="dora", roles=("administrator",)),
+    }
+
+
+def signed_in(client, username):
+    sign_in_client(client, username, PASSWORD)
+    return client
+
+
+def post_file(client, kind, name, data=None):
+    data = data if data is not None else (FILES / name).read_bytes()
+    return client.post("/registry/imports/", {"kind": kind, "file": SimpleUploadedFile(name, data)})
+
+
+def test_upload_dry_run_and_apply_through_the_pages(client, admins, django_capture_on_commit_callbacks):
+    signed_in(client, "ada")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_file(client, "sites", "sites_bom.csv")
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    text = page.content.decode()
+    assert page.status_code == 200 and "Apply the import" in text and "Golden Lotus Karaoke" in text
+    item = RegistryImport.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        applied = client.post(f"/registry/imports/{item.uuid}/apply/")
+    assert applied.status_code == 302
+    assert Site.objects.filter(external_id__in=["S-001", "S-002", "S-003"]).count() == 3
+    # A second apply of the same import is refused in words, and changes nothing.
+    again = client.post(f"/registry/imports/{item.uuid}/apply/", follow=True)
+    assert "can be applied" in again.content.decode() and Site.objects.count() == 3
+
+
+def test_refusals_are_shown_with_row_column_and_reason_in_the_readers_language(
+    client, admins, django_capture_on_commit_callbacks
+):
+    signed_in(client, "ada")
+    client.post("/i18n/setlang/", {"language": "zh-hant", "next": "/"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_file(client, "companies", "companies_duplicates.csv")
+    text = client.get(response["Location"]).content.decode()
+    assert "C-1" in text and "Apply the import" not in text
+    with translation.override("zh-hant"):
+        expected = reason_text("duplicate", {"other": "2"})
+    assert expected != "The same external id is on row 2."  # the catalogue has it
+    assert expected in text
+
+
+def test_rows_are_placed_on_the_map_page(client, admins, django_capture_on_commit_callbacks, settings):
+    settings.GEOCODER = ""
+    signed_in(client, "ada")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_file(client, "sites", "sites_addresses.csv")
+    item = RegistryImport.objects.get()
+    page = client.get(f"/registry/imports/{item.uuid}/place/")
+    assert page.status_code == 200 and 'id="place-map"' in page.content.decode()
+    outside = client.post(
+        f"/registry/imports/{item.uuid}/place/", {"number": 2, "latitude": "22.19", "longitude": "113.54"}
+    )
+    assert outside.status_code == 400  # Taipa's row placed on the peninsula
+    for number, lat, lon in (
+        (2, "22.1535", "113.5571"),
+        (3, "22.1921", "113.5473"),
+        (4, "22.2080", "113.5420"),
+    ):
+        done = client.post(
+            f"/registry/imports/{item.uuid}/place/", {"number": number, "latitude": lat, "longitude": lon}
+        )
+        assert done.status_code == 302
+    item.refresh_from_db()
+    assert item.status == RegistryImport.Status.READY
+    del response
+
+
+@pytest.mark.parametrize(
+    ("language", "meaning"), [("zh-hant", "外部"), ("pt", "externo"), ("en", "External id")]
+)
+def test_templates_carry_meanings_in_three_languages(client, admins, language, meaning):
+    signed_in(client, "ada")
+    response = client.get(f"/registry/imports/templates/sites-{language}.csv")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    body = response.content.decode("utf-8-sig")
+    assert body.splitlines()[-2].startswith("external_id,name_en")
+    xlsx = client.get(f"/registry/imports/templates/officers-{language}.xlsx")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def test_who_may_open_what(client, admins, paula, django_capture_on_commit_callbacks):
+    signed_in(client, "dora")
+    with django_capture_on_commit_callbacks(execute=True):
+        post_file(client, "sites", "sites_bom.csv")
+    dsal_import = RegistryImport.objects.get()
+    client.logout()
+
+    signed_in(client, "ada")  # another agency's administrator
+    assert client.get(f"/registry/imports/{dsal_import.uuid}/").status_code == 404
+    assert client.post(f"/registry/imports/{dsal_import.uuid}/apply/").status_code == 404
+    assert client.get(f"/registry/imports/{dsal_import.uuid}/place/").status_code == 404
+    assert "sites_bom.csv" not in client.get("/registry/imports/").content.decode()
+    client.logout()
+
+    signed_in(client, "paula")  # a planner
+    for url in (
+        "/registry/imports/",
+        f"/registry/imports/{dsal_import.uuid}/",
+        "/registry/imports/export/sites.csv",
+    ):
+        assert client.get(url).status_code == 404
+    assert post_file(client, "sites", "sites_bom.csv").status_code == 404
+    client.logout()
+    assert client.get("/registry/imports/").status_code == 302  # to the sign-in page
+    assert RegistryImport.objects.count() == 1
+
+
+def test_a_file_that_is_not_csv_or_xlsx_is_a_clear_400(client, admins):
+    signed_in(client, "ada")
+    response = post_file(client, "sites", "notes.pdf", b"%PDF-1.7")
+    assert response.status_code == 400 and "Upload a .csv or .xlsx file." in response.content.decode()
+    assert RegistryImport.objects.count() == 0
