@@ -364,6 +364,68 @@ class _Builder:
             changed |= team.jobs.get(wi) != current.get(k)
         return changed
 
+    def chains(self, team: _Team) -> bool:
+        """True when the team reaches each of its targets from the one before in time."""
+        jobs = sorted(team.jobs.items())
+        return all(
+            self.end(t1, w1) + self.T[t1 + 1, t2 + 1] <= self.start[t2, w2]
+            for (w1, t1), (w2, t2) in pairwise(jobs)
+        )
+
+    def shift_into_wave(self, wi: int) -> bool:
+        """Targets another team raids in another wave may move into wave ``wi`` (to any team
+        that qualifies), priced as the travel added here minus the travel saved there; one
+        linear assignment decides, and the result is kept only when it is feasible and cheaper.
+        Moves targets between waves, which ``reassign_wave`` never does."""
+        where = {ti: (k, w) for k, team in enumerate(self.teams) for w, ti in team.jobs.items()}
+        movers = [
+            ti
+            for ti, (k, w) in where.items()
+            if w != wi and wi in self.options[ti] and self.idle_ok(self.teams[k], w)
+        ]
+        if not movers or not self.teams:
+            return False
+        K, M = len(self.teams), len(movers)
+        props = [self.props(t) for t in self.teams]
+        lsa = linear_sum_assignment.SimpleLinearSumAssignment()
+        arcs = 0
+        for j, ti in enumerate(movers):
+            k0, w0 = where[ti]
+            prev, nxt = self.neighbours(self.teams[k0], w0)
+            a = 0 if prev is None else self.teams[k0].jobs[prev] + 1
+            b = 0 if nxt is None else self.teams[k0].jobs[nxt] + 1
+            saving = int(self.T[a, ti + 1] + self.T[ti + 1, b] - self.T[a, b])
+            for k, team in enumerate(self.teams):
+                if k == k0 or wi in team.jobs or not self.qualifies(team, ti, props[k]):
+                    continue
+                cost = self.insert_cost(team, ti, wi)
+                if cost is not None and cost < saving:
+                    lsa.add_arc_with_cost(k, j, cost - saving)
+                    arcs += 1
+            lsa.add_arc_with_cost(K + j, j, 0)
+            for k in range(K):
+                lsa.add_arc_with_cost(K + j, M + k, 0)
+        if not arcs:
+            return False
+        for k in range(K):
+            lsa.add_arc_with_cost(k, M + k, 0)
+        if lsa.solve() != lsa.OPTIMAL:
+            return False
+        before = self.cost()
+        saved = [dict(t.jobs) for t in self.teams]
+        for k in range(K):
+            j = lsa.right_mate(k)
+            if j < M:
+                ti = movers[j]
+                k0, w0 = where[ti]
+                self.teams[k0].jobs.pop(w0, None)
+                self.teams[k].jobs[wi] = ti
+        if all(self.chains(t) for t in self.teams) and self.cost() < before:
+            return True
+        for team, jobs in zip(self.teams, saved, strict=True):
+            team.jobs = jobs
+        return False
+
     def improve(self, deadline: float, should_stop: ShouldStop | None) -> int:
         passes = 0
         waves = list(self.session.waves)
@@ -373,6 +435,7 @@ class _Builder:
                 if time.perf_counter() > deadline or (should_stop is not None and should_stop()):
                     return passes
                 self.reassign_wave(wi)
+                self.shift_into_wave(wi)
             passes += 1
             if self.cost() >= before:
                 break
