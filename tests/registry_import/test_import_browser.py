@@ -1,0 +1,45 @@
+"""The administrator's path in the browser: sign in, upload a sites file, read the dry run, apply
+it; then a planner finds the new site on the targets map of a draft operation."""
+
+from __future__ import annotations
+
+import pytest
+
+from backend.registry.models import Site
+from tests import factories
+from tests.browser_support import axe_check, sign_in
+from tests.registry_import.support import FILES
+from tests.scheduler.conftest import city  # noqa: F401  (the planners' small city, as a fixture)
+from tests.scheduler.pages.conftest import operation  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "correct-horse-battery"
+
+
+def test_an_administrator_imports_sites_and_the_planner_sees_them_on_the_map(pages, request):
+    draft = request.getfixturevalue("operation")
+    factories.officer("PSP", username="ada", roles=("administrator",))
+
+    page = pages.new_page()
+    sign_in(page, pages.base_url, "ada", PASSWORD)
+    page.goto(f"{pages.base_url}/")
+    page.get_by_role("link", name="Registry imports").first.click()
+    page.get_by_label("What the file holds").select_option("sites")
+    page.get_by_label("File (CSV or XLSX)").set_input_files(str(FILES / "sites_bom.csv"))
+    page.get_by_role("button", name="Check the file").click()
+    page.get_by_role("button", name="Apply the import").wait_for()
+    assert "Golden Lotus Karaoke" in page.locator("main").inner_text()
+    axe_check(page)
+    pages.shot(page, "dry-run")
+    page.get_by_role("button", name="Apply the import").click()
+    page.get_by_text("Applied", exact=True).first.wait_for()
+    assert Site.objects.filter(external_id__in=["S-001", "S-002", "S-003"]).count() == 3
+
+    planner = pages.new_page()
+    sign_in(planner, pages.base_url, "paula", PASSWORD)
+    planner.goto(f"{pages.base_url}/planning/operations/{draft.uuid}/")
+    planner.locator("#targets-map[data-ready]").wait_for()
+    planner.locator("#targets-map .leaflet-marker-icon[title='Golden Lotus Karaoke']").wait_for(
+        state="attached"
+    )
+    pages.shot(planner, "planner-map")
