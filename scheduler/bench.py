@@ -1,13 +1,15 @@
 """Benchmarks of the scheduler, runnable on their own.
 
-``python -m scheduler.bench solomon --seconds 10 [--instances C101,R101,…] [--dir PATH]``
+``python -m scheduler.bench solomon --seconds 10 [--iterations N] [--instances C101,R101,…] [--dir PATH]``
 solves Solomon VRPTW instances (any file in the Solomon format) with the scheduler's routing
 layer, PyVRP under the solver's StopControl, in the conditions of
 ``shared/benchmarks/solomon/peers.md``: DIMACS convention (arc = Euclidean distance truncated to
 one decimal, scaled ×10; travel time = distance), K vehicles of capacity Q from the file,
-distance-only objective. It prints one line per instance (vehicles, distance, the gap to the
-distance-only best-known in BKS.csv when present, and feasibility by an independent checker
-written here) and last a line ``mean gap: X %``. Figures only: it never fails on time.
+distance-only objective. Each instance is solved twice, through the scheduler's StopControl
+and by PyVRP alone (its own ``MaxRuntime``), for the same seconds. It prints one line per
+instance and solver (vehicles, distance, the gap to the distance-only best-known in BKS.csv when
+present, and feasibility by an independent checker written here) and last a line ``mean gap: X %
+(PyVRP alone in the same run: Y %)``. Figures only: it never fails on time.
 """
 
 from __future__ import annotations
@@ -89,6 +91,13 @@ def solomon(argv: list[str] | None = None) -> float:
     ap.add_argument("--instances", default="", help="comma-separated names; default: every file in --dir")
     ap.add_argument("--dir", "--data-dir", dest="dir", type=Path, default=DEFAULT_DIR)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument(
+        "--iterations",
+        type=int,
+        default=0,
+        help="stop both after this many PyVRP iterations instead of --seconds: the same work for each,"
+        " whatever share of a busy CPU each gets",
+    )
     args = ap.parse_args(argv)
     bks: dict[str, tuple[int, float]] = {}
     if (args.dir / "BKS.csv").exists():
@@ -97,37 +106,52 @@ def solomon(argv: list[str] | None = None) -> float:
                 if row["source"] == "cvrplib_distance_dimacs":
                     bks[row["instance"]] = (int(row["vehicles"]), float(row["distance"]))
     names = args.instances.split(",") if args.instances else sorted(p.stem for p in args.dir.glob("*.txt"))
-    print(f"PyVRP via scheduler.solver StopControl, {args.seconds:g} s, seed {args.seed}, DIMACS convention")
     print(
-        f"{'instance':8} {'veh':>4} {'dist':>9} {'BKS':>9} {'gap %':>7} {'wall s':>7} {'cpu s':>6}  feasible"
+        "PyVRP via scheduler.solver StopControl (scheduler) and PyVRP alone, "
+        + (f"{args.iterations} iterations" if args.iterations else f"{args.seconds:g} s")
+        + f" each, seed {args.seed}, DIMACS convention"
     )
-    gaps = []
-    infeasible = 0
+    print(
+        f"{'instance':8} {'who':9} {'veh':>4} {'dist':>9} {'BKS':>9} {'gap %':>7} {'wall s':>7} {'cpu s':>6}"
+        "  feasible"
+    )
+    gaps: dict[str, list[float]] = {"scheduler": [], "pyvrp": []}
+    infeasible = dict.fromkeys(gaps, 0)
     for name in names:
         vehicles, capacity, rows = parse(args.dir / f"{name}.txt")
         data = build(rows, vehicles, capacity)
-        stop = StopControl(SolveOptions(time_limit=args.seconds, seed=args.seed))
-        w0, c0 = time.perf_counter(), time.process_time()
-        result = pyvrp.solve(data, stop, seed=args.seed, display=False, collect_stats=False)
-        wall, cpu = time.perf_counter() - w0, time.process_time() - c0
-        # Clients are numbered after the depot: client activity idx k is customer k + 1.
-        routes = [[a.idx + 1 for a in r.schedule() if a.is_client()] for r in result.best.routes()]
-        errors, dist = check(rows, capacity, vehicles, routes)
-        feasible = not errors and result.best.is_feasible()
-        infeasible += not feasible
         ref = bks.get(name)
-        gap = 100 * (dist - ref[1]) / ref[1] if ref else float("nan")
-        if ref:
-            gaps.append(gap)
-        verdict = "yes" if feasible else f"NO: {errors[:2]}"
-        print(
-            f"{name:8} {len(routes):>4} {dist:>9.1f} {ref[1] if ref else float('nan'):>9.1f} {gap:>7.2f} "
-            f"{wall:>7.1f} {cpu:>6.1f}  {verdict}"
-        )
-    mean = sum(gaps) / len(gaps) if gaps else float("nan")
-    print(f"infeasible: {infeasible} of {len(names)}")
-    print(f"mean gap: {mean:.2f} %")
-    return mean
+        for who in gaps:
+            if who == "scheduler":
+                limit = 1e9 if args.iterations else args.seconds
+                stop = StopControl(
+                    SolveOptions(time_limit=limit, seed=args.seed, max_iterations=args.iterations or None)
+                )
+            elif args.iterations:
+                stop = pyvrp.stop.MaxIterations(args.iterations)
+            else:
+                stop = pyvrp.stop.MaxRuntime(args.seconds)
+            w0, c0 = time.perf_counter(), time.process_time()
+            result = pyvrp.solve(data, stop, seed=args.seed, display=False, collect_stats=False)
+            wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+            # Clients are numbered after the depot: client activity idx k is customer k + 1.
+            routes = [[a.idx + 1 for a in r.schedule() if a.is_client()] for r in result.best.routes()]
+            errors, dist = check(rows, capacity, vehicles, routes)
+            feasible = not errors and result.best.is_feasible()
+            infeasible[who] += not feasible
+            gap = 100 * (dist - ref[1]) / ref[1] if ref else float("nan")
+            if ref:
+                gaps[who].append(gap)
+            verdict = "yes" if feasible else f"NO: {errors[:2]}"
+            print(
+                f"{name:8} {who:9} {len(routes):>4} {dist:>9.1f} {ref[1] if ref else float('nan'):>9.1f}"
+                f" {gap:>7.2f} {wall:>7.1f} {cpu:>6.1f}  {verdict}"
+            )
+    means = {who: sum(g) / len(g) if g else float("nan") for who, g in gaps.items()}
+    for who in gaps:
+        print(f"{who}: infeasible {infeasible[who]} of {len(names)}, mean gap {means[who]:.2f} %")
+    print(f"mean gap: {means['scheduler']:.2f} % (PyVRP alone in the same run: {means['pyvrp']:.2f} %)")
+    return means["scheduler"]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -8,7 +8,8 @@ per solve and the scaling series up to 3,000 visits:
 * routine week: 60 officers, 5 days, 400 visits (the first benchmark, for comparison);
 * joint night: 40 venues, 2 waves, 80 officers (the first benchmark, for comparison);
 * joint operation: three nights, three waves a night, 300 targets, 250 officers: time to a
-  first feasible plan, and the plan after the time limit;
+  first feasible plan, the plan after the time limit, and the gap to the proven lower bound
+  (LP relaxation) after 0, 5, 15 s (--full: 0, 10, 30, 60 s);
 * programme: four weeks, 2,000 due inspections, 80 officers: the same two figures;
 * scaling: 100, 300, 1,000 (and with --full 3,000) visits over four weeks at a fixed short
   time limit: model building time, search time, coverage.
@@ -25,6 +26,7 @@ import random
 import sys
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -43,6 +45,8 @@ from scheduler.solver import (
     plan_joint,
     plan_routine,
 )
+from scheduler.solver.bound import gap, joint_bound
+from scheduler.solver.joint import _sessions
 
 DAY = 1440
 DEPOTS = (
@@ -392,6 +396,60 @@ def run(title: str, problem: Problem, solve, *, detail: bool = True) -> None:
     print(f"  wall {wall:.1f} s (incl. model building), solver stats {shown}", flush=True)
 
 
+def gap_over_time(problem: Problem, limits, joint_opts) -> None:
+    """The joint operation's objective against its proven lower bound (the LP relaxation of
+    the wave model, scheduler/solver/bound.py), for growing time limits: one run per limit
+    (same seed), the bound computed once. Goal (#17): a first plan < 10 s, within 5 % by 60 s."""
+    waves = sorted(problem.operation.waves, key=lambda w: (w.start, w.id))
+    bound = joint_bound(problem, _sessions(problem.operation, waves), waves)
+    print("== operation 3 nights/300 targets/250 officers: gap to the proven bound over time")
+    print(
+        f"  bound {bound.value:.1f} (LP: {bound.variables} variables, {bound.constraints} rows,"
+        f" {bound.seconds:.1f} s wall; LP travel {bound.travel:.0f} min, officers {bound.officers:.0f})"
+    )
+    print(f"  {'limit s':>8} {'wall s':>7} {'objective':>10} {'gap %':>7}  feasible")
+    for limit in limits:
+        t0 = time.perf_counter()
+        plan = plan_joint(problem, options=replace(joint_opts(limit), lower_bound=False))
+        wall = time.perf_counter() - t0
+        objective = plan.stats["objective"]
+        ok = "yes" if evaluate(problem, plan).feasible else "NO"
+        print(
+            f"  {limit:>8g} {wall:>7.1f} {objective:>10.0f} {100 * gap(objective, bound.value):>7.2f}  {ok}"
+        )
+        ROWS.append(
+            (
+                f"operation gap at {limit:g} s: {100 * gap(objective, bound.value):.1f} %",
+                wall,
+                float("nan"),
+                f"{len(plan.planned_visit_ids())}/{len(problem.visits)}",
+                float("nan"),
+                0,
+                "-",
+                0.0,
+                0,
+            )
+        )
+    print(
+        "  objective = priority of targets left out x 1000 + travel minutes + officers deployed;"
+        " gap = (objective - bound) / objective. Shared CPU: wall times are noisy.",
+        flush=True,
+    )
+
+
+def scaling_note(rows) -> None:
+    """Near-linear growth: seconds of model building per 1,000 visits along the series."""
+    series = [(title, build) for title, _wall, build, *_ in rows if title.startswith("scaling")]
+    if series:
+        print(
+            "  model building per 1,000 visits: "
+            + ", ".join(
+                f"{title.split()[1]} visits {1000 * build / int(title.split()[1]):.2f} s"
+                for title, build in series
+            )
+        )
+
+
 def table() -> None:
     print()
     widths = (44, 7, 7, 10, 6, 7, 12, 6, 4)
@@ -454,6 +512,7 @@ def main() -> None:
         operation,
         lambda: plan_joint(operation, options=joint_opts(seconds)),
     )
+    gap_over_time(operation, (0.0, 10.0, 30.0, 60.0) if full else (0.0, 5.0, 15.0), joint_opts)
 
     programme = programme_instance(random.Random(seed), 80, 28, 2000)
     run(
@@ -477,6 +536,7 @@ def main() -> None:
             lambda p=p: plan_routine(p, options=routine_opts(limit)),
         )
     table()
+    scaling_note(ROWS)
 
 
 if __name__ == "__main__":
