@@ -310,3 +310,27 @@ def test_templates_read_back_as_their_own_kind(django_capture_on_commit_callback
     item = upload(django_capture_on_commit_callbacks, admin_psp.user, "companies", f"t.{fmt}", data)
     assert item.file_problems == [] and item.rows_total == 1
     assert item.status == RegistryImport.Status.READY, refusals(item)
+
+
+def test_the_management_command_prints_the_dry_run_and_applies(admin_psp, capsys):
+    from django.core.management import CommandError, call_command
+
+    call_command(
+        "import_registry", "companies", str(FILES / "companies_duplicates.csv"), "--user", "admin-psp"
+    )
+    out = capsys.readouterr()
+    assert "2 to create" in out.out and "2 refused" in out.out
+    assert "Row 4, external_id: The same external id is on row 2." in out.err
+    with pytest.raises(CommandError, match="Not applied"):
+        call_command(
+            "import_registry",
+            "companies",
+            str(FILES / "companies_duplicates.csv"),
+            "--user",
+            "admin-psp",
+            "--apply",
+        )
+    assert Company.objects.count() == 0
+    call_command("import_registry", "sites", str(FILES / "sites_bom.csv"), "--user", "admin-psp", "--apply")
+    assert "Applied: 3 created, 0 updated." in capsys.readouterr().out
+    assert Site.objects.count() == 3
