@@ -47,10 +47,15 @@ Solvers
       For small single-night operations the exact CP-SAT model (make-up, conflicts, one team
       per officer, one target per team and wave, travel between consecutive waves), hinted
       by the decomposition, may still improve the plan; the better one wins.
+      Targets move between waves too (an assignment per wave prices a move from another
+      team's other wave). Every joint plan gets a proven **lower bound** (``bound.py``: the LP
+      relaxation of the wave model, solved by GLOP) and its gap, ``stats["lower_bound"]`` and
+      ``stats["gap"]``; ``joint_objective`` restates the objective of an edited plan.
     * ``replan`` (``replan.py``): after an officer drops out or visits change, keeps done
       visits and started routes, substitutes an equivalent officer, else reinserts cheaply,
       else re-solves; reports the number of moved visits.
-    * ``evaluate`` (``evaluate.py``): the independent oracle. Every violation with a code, the
+    * ``evaluate`` (``evaluate.py``): the independent oracle, one short function per rule.
+      Every violation with a code, the rule that found it, parameters for any language, the
       objective broken down (priority covered and missed, travel, waiting, overtime, workload
       fairness) and one scalar (lower is better).
 

@@ -64,14 +64,15 @@ def start_range(problem: Problem, visit: Visit, wave_start: int, tolerance: int)
     tolerance]``, its due window and one opening window; None when none."""
     site = problem.site_by_id[visit.site_id]
     windows = site.opening if site.opening is not None else ((visit.earliest, visit.latest),)
-    lo = hi = None
+    spans = []
     for open_, close in windows:
         first = max(wave_start, visit.earliest, open_)
         last = min(wave_start + tolerance, close - visit.duration, visit.latest - visit.duration)
         if first <= last:
-            lo = first if lo is None else min(lo, first)
-            hi = last if hi is None else max(hi, last)
-    return None if lo is None else (lo, hi)
+            spans.append((first, last))
+    if not spans:
+        return None
+    return (min(a for a, _ in spans), max(b for _, b in spans))
 
 
 def _props(req) -> list[tuple[str, object]]:
@@ -139,8 +140,8 @@ def joint_bound(problem: Problem, sessions, waves) -> Bound:
     inf = lp.infinity()
     objective = lp.Objective()
     served = [lp.Constraint(-inf, 1.0) for _ in targets]
-    arcs: list[tuple[object, float]] = []  # (variable, travel minutes)
-    nodes: list[tuple[object, int]] = []  # (variable, officers of a team it starts)
+    arcs: list[tuple[pywraplp.Variable, float]] = []  # (variable, travel minutes)
+    nodes: list[tuple[pywraplp.Variable, int]] = []  # (variable, officers of a team it starts)
 
     def arc(travel: float, tail, head, *more: tuple[pywraplp.Constraint, float]) -> None:
         """A flow variable priced at ``travel``, leaving ``tail``'s row, entering ``head``'s."""

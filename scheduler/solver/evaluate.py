@@ -31,7 +31,14 @@ wrong_depot                 a route starts from a depot that is not its officers
                             operation's muster point)
 ==========================  ===========================================================
 
-Details give times as local wall-clock times (``22:30``), never minutes of the horizon.
+Each rule is a short function (``rule_*``, listed in ``RULES`` by name): the route rules
+(known officers, depot, route times, shifts, operation window, team rule), the stop rules
+(travel, stop times, due window, opening hours, the visit's team, conflicts, rotation, wave) and
+the plan rules (each visit once, one place at a time, waves together). A violation carries the
+``rule`` that found it, a ``case`` (which of the rule's messages) and ``params`` in codes and
+local times, so the console says it in the reader's language (``scheduler.selectors.
+VIOLATION_TEXTS``); ``detail`` is the English text. Details give times as local wall-clock
+times (``22:30``), never minutes of the horizon.
 ``explain_unplanned`` answers, for each visit a plan leaves out, the first rule that binds it
 (opening hours, wave, shift, agency, language, skill, female officer, leader's rank, conflict,
 rotation, no team having it, capacity), with parameters for a message in any language.

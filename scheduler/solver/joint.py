@@ -20,8 +20,10 @@ joins at most one team per session (so at most one per shift). Within a session:
   team's targets in the waves before and after (or the depot), minus ``PRIORITY_WEIGHT`` ×
   priority for a target served. Passes sweep forwards and backwards until nothing improves,
   the time limit or a cancellation; every pass keeps the plan feasible, so the best plan so
-  far is always the current one. Teams left without a target are dissolved and members no
-  longer needed by any target are released;
+  far is always the current one. After each wave's reassignment a second assignment may move
+  targets other teams raid in other waves into it (travel added here minus travel saved
+  there), kept only when every team still chains and the cost falls. Teams left without a
+  target are dissolved and members no longer needed by any target are released;
 * for a small single-session operation the exact CP-SAT model (``_cpsat``: who is in which
   team and which team raids which target in which wave, all at once), hinted with the
   decomposition's plan, then searches for the rest of the time limit, and the better plan
@@ -31,7 +33,9 @@ joins at most one team per session (so at most one per shift). Within a session:
 
 Travel uses the slowest travel time over the session, so the real times re-computed
 afterwards are never later. The objective everywhere: priority of targets left out
-(dominant), then travel minutes, then one per officer deployed.
+(dominant), then travel minutes, then one per officer deployed. After the search,
+``bound.joint_bound`` proves a lower bound on it (the LP relaxation of the wave model) and the
+plan's ``stats`` carry the bound and the gap.
 """
 
 from __future__ import annotations
