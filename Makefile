@@ -11,7 +11,7 @@ WORKER_CONCURRENCY ?= 2
 CELERY_WORKER = $(VENV)/bin/celery -A backend worker --beat --schedule var/celerybeat-schedule \
 	--concurrency $(WORKER_CONCURRENCY) --without-gossip --without-mingle --without-heartbeat --loglevel=INFO
 
-.PHONY: code run serve test lint bench install install-dev secret worker clean
+.PHONY: code run serve test lint bench load install install-dev secret worker clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -88,6 +88,13 @@ lint: install-dev secret
 
 bench: install-dev secret
 	@for f in tests/benchmarks/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+
+# N simulated officers each syncing a day's work (V submissions with photos) through the production
+# stack on PostgreSQL and Redis (README, "Benchmarks"): make load OFFICERS=200 VISITS=20
+OFFICERS ?= 200
+VISITS ?= 20
+load: install-dev secret
+	$(PY) -m tests.load.load_officers --officers $(OFFICERS) --visits $(VISITS)
 
 worker: install secret
 	CELERY_BROKER_URL="$${CELERY_BROKER_URL:-filesystem://}" $(CELERY_WORKER)
