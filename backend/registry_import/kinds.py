@@ -24,7 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
@@ -487,7 +487,7 @@ class Sites(Handler):
         return d
 
     def apply(self, creates, updates):
-        made = Site.objects.bulk_create([Site(**self._obj_fields(r)) for r in creates], batch_size=BATCH)
+        Site.objects.bulk_create([Site(**self._obj_fields(r)) for r in creates], batch_size=BATCH)
         ids = {_key(e, u): pk for pk, e, u in Site.objects.values_list("id", "external_id", "uuid")}
         objs = Site.objects.in_bulk([ids[r["external_id"]] for r in updates])
         changed = []
@@ -498,19 +498,25 @@ class Sites(Handler):
             changed.append(obj)
         Site.objects.bulk_update(changed, [*self.FIELDS, "operator_id", "contractor_id"], batch_size=BATCH)
         OpeningHours.objects.filter(site_id__in=[o.pk for o in changed]).delete()
-        hours = []
-        for r in [*creates, *updates]:
-            for day, opens, closes in parse_hours(r["opening_hours"]) or ():
-                hours.append(
-                    OpeningHours(
-                        site_id=ids[r["external_id"]],
-                        weekday=day,
-                        opens=dt.time.fromisoformat(opens),
-                        closes=dt.time.fromisoformat(closes),
-                    )
+        # Seven periods a site: the one table where the ORM's per-object cost outweighs the insert
+        # itself (a 50,000-site import writes 350,000 rows), so the rows go in as plain parameters.
+        adapt = connection.ops.adapt_timefield_value
+        times = {
+            t: adapt(dt.time.fromisoformat(t))
+            for t in {f"{h:02d}:{m:02d}" for h in range(24) for m in range(60)}
+        }
+        hours = [
+            (ids[r["external_id"]], day, times[opens], times[closes])
+            for r in [*creates, *updates]
+            for day, opens, closes in parse_hours(r["opening_hours"]) or ()
+        ]
+        table = connection.ops.quote_name(OpeningHours._meta.db_table)
+        with connection.cursor() as cursor:
+            for start in range(0, len(hours), 5000):
+                cursor.executemany(
+                    f"INSERT INTO {table} (site_id, weekday, opens, closes) VALUES (%s, %s, %s, %s)",  # noqa: S608 (our table)
+                    hours[start : start + 5000],
                 )
-        OpeningHours.objects.bulk_create(hours, batch_size=BATCH)
-        del made
 
 
 class Officers(Handler):

@@ -189,6 +189,7 @@ def import_check(*, import_id: int) -> RegistryImport:
 
     # Geocoding last, once the row is known to be good: the service's time goes to rows that count.
     to_geocode = [r for r in records if r.needs_place]
+    _progress(item, total, total + len(to_geocode))
     for n, record in enumerate(to_geocode, start=1):
         place = geocoding.geocode(record.values["address"], record.values["parish"])
         if place.latitude is None:
@@ -206,8 +207,8 @@ def import_check(*, import_id: int) -> RegistryImport:
                 counts[record.action] -= 1
                 record.action = ImportRow.Action.UPDATE
                 counts[record.action] += 1
-        if n % 20 == 0:
-            _progress(item, total, total)
+        if n % 5 == 0:  # the geocoder's pace: one a second by default
+            _progress(item, total + n, total + len(to_geocode))
     counts["to_place"] = sum(1 for r in records if r.needs_place)
     ImportRow.objects.bulk_create(records, batch_size=1000)
     item.counts = {k: counts.get(k, 0) for k in ("create", "update", "unchanged", "refused", "to_place")}

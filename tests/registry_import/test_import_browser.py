@@ -16,7 +16,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery"
 
 
-def test_an_administrator_imports_sites_and_the_planner_sees_them_on_the_map(pages, request):
+def test_an_administrator_imports_sites_and_the_planner_sees_them_on_the_map(pages, request, settings):
+    settings.GEOCODER = ""
     draft = request.getfixturevalue("operation")
     factories.officer("PSP", username="ada", roles=("administrator",))
 
@@ -34,6 +35,33 @@ def test_an_administrator_imports_sites_and_the_planner_sees_them_on_the_map(pag
     page.get_by_role("button", name="Apply the import").click()
     page.get_by_text("Applied", exact=True).first.wait_for()
     assert Site.objects.filter(external_id__in=["S-001", "S-002", "S-003"]).count() == 3
+
+    # Addresses without coordinates and no geocoder: placed by hand on the map page.
+    page.goto(f"{pages.base_url}/registry/imports/")
+    page.get_by_label("What the file holds").select_option("sites")
+    page.get_by_label("File (CSV or XLSX)").set_input_files(str(FILES / "sites_addresses.csv"))
+    page.get_by_role("button", name="Check the file").click()
+    page.get_by_role("link", name="Place them on the map").click()
+    page.locator("#place-map .leaflet-pane").first.wait_for(state="attached")
+    first = page.locator("#row-2")
+    first.get_by_role("button", name="Choose on the map").click()
+    page.locator("#place-map").click(position={"x": 200, "y": 150})
+    assert first.get_by_label("Latitude").input_value().startswith("22.")  # the click filled it
+    axe_check(page, exclude=[".leaflet-control-container"])
+    pages.shot(page, "place-rows")
+    for number, lat, lon in (
+        ("2", "22.153500", "113.557100"),
+        ("3", "22.192100", "113.547300"),
+        ("4", "22.208", "113.542"),
+    ):
+        row = page.locator(f"#row-{number}")
+        row.get_by_label("Latitude").fill(lat)
+        row.get_by_label("Longitude").fill(lon)
+        row.get_by_role("button", name="Save the place").click()
+        page.wait_for_load_state()
+    page.get_by_role("button", name="Apply the import").click()
+    page.get_by_text("Applied", exact=True).first.wait_for()
+    assert str(Site.objects.get(external_id="G-1").latitude) == "22.153500"
 
     planner = pages.new_page()
     sign_in(planner, pages.base_url, "paula", PASSWORD)
