@@ -7,7 +7,7 @@ import pytest
 
 from backend.registry.models import Site
 from tests import factories
-from tests.browser_support import axe_check, sign_in
+from tests.browser_support import PHONE, axe_check, sign_in
 from tests.registry_import.support import FILES
 from tests.scheduler.conftest import city  # noqa: F401  (the planners' small city, as a fixture)
 from tests.scheduler.pages.conftest import operation  # noqa: F401
@@ -62,6 +62,13 @@ def test_an_administrator_imports_sites_and_the_planner_sees_them_on_the_map(pag
     page.get_by_role("button", name="Apply the import").click()
     page.get_by_text("Applied", exact=True).first.wait_for()
     assert str(Site.objects.get(external_id="G-1").latitude) == "22.153500"
+
+    # At phone width the pages reflow: nothing wider than the screen but the tables' own scroll boxes.
+    detail = page.url
+    page.set_viewport_size(PHONE)
+    for url in (f"{pages.base_url}/registry/imports/", detail):
+        page.goto(url)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), url
 
     planner = pages.new_page()
     sign_in(planner, pages.base_url, "paula", PASSWORD)
