@@ -56,9 +56,10 @@ def audit_record_many(
     verb: str,
     objs: list[models.Model],
     request: HttpRequest | None = None,
+    changes: list[dict[str, Any]] | None = None,
 ) -> list[AuditEntry]:
     """One entry per object, as ``audit_record`` writes them, in one insert (a list of sealed
-    operations shown costs one query, not one per row)."""
+    operations shown costs one query, not one per row); ``changes``, if given, one per object."""
     ip, agent = _client_address(request)
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditEntry.objects.bulk_create(
@@ -71,11 +72,11 @@ def audit_record_many(
                 object_type=obj._meta.label_lower,
                 object_id=str(getattr(obj, "uuid", None) or obj.pk),
                 object_repr=str(obj)[:200],
-                changes={},
+                changes=changes[i] if changes is not None else {},
                 ip_address=ip,
                 user_agent=agent,
             )
-            for obj in objs
+            for i, obj in enumerate(objs)
         ]
     )
 

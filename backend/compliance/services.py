@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backend.audit.models import AuditEntry
-from backend.audit.services import audit_record
+from backend.audit.services import audit_record, audit_record_many
 from backend.compliance import scoring
 from backend.compliance.models import (
     AgeBand,
@@ -820,8 +820,22 @@ def referrals_for_findings(
         return []
     answers = submission.answers or {}
     protection = Agency.objects.filter(code=PROTECTION_AGENCY).first()
-    out = []
+    keys = {id(f): referral_key(finding=f, submission=submission) for f in flagged}
+    # Set-based: one read of the people already referred (a correction's), one insert per table
+    # for the new ones, whatever the number of people flagged.
+    existing = {r.key: r for r in Referral.objects.select_for_update().filter(key__in=set(keys.values()))}
+    out, new, pending = [], [], {}
     for finding in flagged:
+        key = keys[id(finding)]
+        if key in pending:  # two findings of one person: one referral, to the later finding
+            pending[key].finding = finding
+            continue
+        referral = existing.get(key)
+        if referral is not None:
+            referral.finding = finding
+            referral.save(update_fields=["finding"])
+            out.append(referral)
+            continue
         entry = _entry(answers, finding.entry_path)
         indicators = sorted(
             k for k, v in entry.items() if k.startswith("fl_") and not k.endswith("_note") and v is True
@@ -831,14 +845,7 @@ def referrals_for_findings(
         urgent = (
             minor or bool(_IMMEDIATE_INDICATORS & set(indicators)) or entry.get("signs_of_violence") is True
         )
-        key = referral_key(finding=finding, submission=submission)
-        referral = Referral.objects.select_for_update().filter(key=key).first()
-        if referral is not None:
-            referral.finding = finding
-            referral.save(update_fields=["finding"])
-            out.append(referral)
-            continue
-        referral = Referral.objects.create(
+        referral = Referral(
             key=key,
             finding=finding,
             referring_agency=finding.competent_agency,
@@ -857,18 +864,27 @@ def referrals_for_findings(
             age_band=age_band,
             created_at=timezone.now(),
         )
-        VictimPersonalDetails.objects.create(
-            referral=referral, field_reference=str(entry.get("person_ref") or "")[:200]
-        )
-        audit_record(
-            actor=actor,
-            action=AuditEntry.Action.CREATE,
-            verb="referral_open",
-            obj=referral,
-            changes={"urgency": referral.urgency, "finding": str(finding.uuid)},
-        )
-        task_enqueue(task_name="compliance.referral_notify", kwargs={"referral_id": str(referral.uuid)})
+        new.append((referral, str(entry.get("person_ref") or "")[:200]))
+        pending[key] = referral
         out.append(referral)
+    if not new:
+        return out
+    created = Referral.objects.bulk_create([r for r, _ref in new])
+    VictimPersonalDetails.objects.bulk_create(
+        [
+            VictimPersonalDetails(referral=r, field_reference=ref)
+            for r, (_r, ref) in zip(created, new, strict=True)
+        ]
+    )
+    audit_record_many(
+        actor=actor,
+        action=AuditEntry.Action.CREATE,
+        verb="referral_open",
+        objs=created,
+        changes=[{"urgency": r.urgency, "finding": str(r.finding.uuid)} for r in created],
+    )
+    for referral in created:
+        task_enqueue(task_name="compliance.referral_notify", kwargs={"referral_id": str(referral.uuid)})
     return out
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import time
 import zlib
 from collections.abc import Iterable, Sequence
@@ -79,15 +80,19 @@ def rollups_enqueue(*, days: Iterable[dt.date] | None = None) -> None:
         _drain_after_commit()
 
 
+_queued = threading.local()
+
+
 def _drain_in_process() -> None:
-    rollup_refresh_queued()
+    if getattr(_queued, "pending", False):  # the first callback of a commit drains for all
+        _queued.pending = False
+        rollup_refresh_queued()
 
 
 def _drain_after_commit() -> None:
     """No broker, so no beat: drain the queue once the transaction commits (once per commit,
-    however many submissions a batch holds)."""
-    if connection.in_atomic_block and any(f is _drain_in_process for _s, f, _r in connection.run_on_commit):
-        return
+    however many submissions a batch holds: the later callbacks find nothing pending)."""
+    _queued.pending = True
     transaction.on_commit(_drain_in_process)
 
 
