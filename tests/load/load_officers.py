@@ -62,6 +62,7 @@ from tests.deploy.test_production_stack import (
 )
 
 RETRIES = 5
+SETUP_TIMEOUT = 1800  # writing 4,000 visits through the services takes minutes on a busy machine
 TIMEOUT = 60
 
 
@@ -149,9 +150,15 @@ def stack(officers: int, visits: int, *, web_concurrency: int, redis_db: int) ->
         started = time.monotonic()
         _create_database(database, env)
         collect = _run([sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], env)
-        out = _finish(
-            _run([sys.executable, "-m", "tests.load.load_setup", str(officers), str(visits)], env), "set-up"
-        )
+        setup_process = _run([sys.executable, "-m", "tests.load.load_setup", str(officers), str(visits)], env)
+        try:
+            out, _ = setup_process.communicate(timeout=SETUP_TIMEOUT)
+        finally:
+            if setup_process.poll() is None:
+                setup_process.kill()
+                setup_process.wait()
+        if setup_process.returncode != 0:
+            raise RuntimeError(f"set-up failed:\n{out}")
         setup = json.loads(out.splitlines()[-1])
         _finish(collect, "collectstatic")
         setup_seconds = time.monotonic() - started
