@@ -9,10 +9,10 @@ free port, two gunicorn web processes and a Celery worker with beat, all subproc
 - The worker's process killed in the middle of a task: the task runs again and its effect
   happens once; a task delivered twice has one effect.
 
-Marker ``faults``; run in CI's PostgreSQL pass (``pytest -m faults``). Skipped, saying why, when
-PostgreSQL's server binaries or redis-server are missing. The schema comes from the production
-stack test's migrated template on the shared server when it answers (a copy takes a second or
-two; a full migrate, the fallback, about 25 s).
+Markers ``faults`` and ``stack``: run in CI's PostgreSQL pass (alone: ``pytest -m faults``).
+Skipped, saying why, when PostgreSQL's server binaries or redis-server are missing. The schema
+comes from the production stack test's migrated template on the shared server when it answers
+(a dump and load of a few seconds; a full migrate, the fallback, 25 s or more).
 """
 
 from __future__ import annotations
@@ -41,7 +41,9 @@ import requests
 from tests.browser_support import totp_code
 from tests.checklists.engine.factories import UUID as PHOTO_REF
 
-pytestmark = [pytest.mark.faults]
+# Also `stack`: it starts servers of its own as the production-stack test does, and so runs where
+# that one runs (CI's PostgreSQL pass; the SQLite pass leaves out `stack`).
+pytestmark = [pytest.mark.faults, pytest.mark.stack]
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
