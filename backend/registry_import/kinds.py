@@ -17,7 +17,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -178,7 +178,8 @@ def codes(value: str) -> list[str]:
     return sorted({c.strip() for c in re.split(r"[;,]", value) if c.strip()})
 
 
-def parse_hours(value: str) -> set[tuple[int, str, str]] | None:
+@lru_cache(maxsize=4096)  # a registry repeats a few dozen opening hours over thousands of rows
+def parse_hours(value: str) -> frozenset[tuple[int, str, str]] | None:
     """ "Mon-Fri 09:00-18:00; Sat 20:00-04:00" → {(weekday, "09:00", "18:00"), …}; None if malformed."""
     out: set[tuple[int, str, str]] = set()
     for part in value.split(";"):
@@ -205,10 +206,11 @@ def parse_hours(value: str) -> set[tuple[int, str, str]] | None:
             else:
                 return None
         out.update((d, opens, closes) for d in days)
-    return out
+    return frozenset(out)
 
 
-def format_hours(periods: set[tuple[int, str, str]]) -> str:
+@lru_cache(maxsize=4096)
+def format_hours(periods: frozenset[tuple[int, str, str]]) -> str:
     """The canonical text of a set of periods: days grouped by identical hours, runs as ranges."""
     by_times: dict[tuple[str, str], list[int]] = defaultdict(list)
     for day, opens, closes in periods:
@@ -411,7 +413,7 @@ class Sites(Handler):
                 "parish": r["parish"],
                 "latitude": format(Decimal(r["latitude"]).quantize(Decimal("0.000001")), "f"),
                 "longitude": format(Decimal(r["longitude"]).quantize(Decimal("0.000001")), "f"),
-                "opening_hours": format_hours(hours.get(r["id"], set())),
+                "opening_hours": format_hours(frozenset(hours.get(r["id"], ()))),
                 "operator": company_keys.get(r["operator_id"], ""),
                 "contractor": company_keys.get(r["contractor_id"], ""),
                 "licence_number": r["licence_number"],
@@ -450,10 +452,10 @@ class Sites(Handler):
             lat, lon = existing["latitude"], existing["longitude"]
         out.update(latitude=lat, longitude=lon)
         hours_text = values.get("opening_hours", "")
-        periods = parse_hours(hours_text) if hours_text else set()
+        periods = parse_hours(hours_text) if hours_text else frozenset()
         if periods is None:
             problems.add("opening_hours", "hours", value=hours_text)
-            periods = set()
+            periods = frozenset()
         out["opening_hours"] = format_hours(periods)
         for column in ("operator", "contractor"):
             ref = values.get(column, "")
