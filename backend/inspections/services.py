@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -793,33 +794,136 @@ def sniff_content_type(head: bytes) -> str | None:
     return None
 
 
-def _strip_metadata(raw: bytes, content_type: str) -> bytes:
-    """A copy of an image without EXIF, GPS or other metadata, upright as it was shot. Raises
-    AttachmentTypeRefused for bytes that only look like an image."""
-    import io
-
+def _strip_metadata(source: Any, content_type: str, out: Any) -> None:
+    """Write to ``out`` a copy of the image in ``source`` (files, at their start) without EXIF,
+    GPS or other metadata, upright as it was shot. Raises AttachmentTypeRefused for bytes that
+    only look like an image. JPEG, what phones send, is copied segment by segment (constant
+    memory, not decoded); other images are decoded and encoded again."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
-        with Image.open(io.BytesIO(raw)) as image:
+        with Image.open(source) as image:
+            if content_type == "image/jpeg":
+                orientation = image.getexif().get(0x0112, 1)
+                # Decoded at an eighth of its size: the whole entropy stream is read, so a broken
+                # file is refused, in a 64th of the memory.
+                image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
+                image.load()
+                source.seek(0)
+                _jpeg_without_metadata(source, out, orientation=orientation)
+                return
             image.load()
             upright = ImageOps.exif_transpose(image)  # keep what the camera meant, drop the tag
             upright.info.clear()  # EXIF, GPS, XMP, ICC, text chunks: nothing rides along
-            out = io.BytesIO()
             fmt = _IMAGE_FORMATS[content_type]
             options: dict[str, Any] = {"quality": 90} if fmt in ("JPEG", "WEBP") else {}
             upright.save(out, format=fmt, **options)
-            return out.getvalue()
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError, SyntaxError) as exc:
         raise AttachmentTypeRefused("The file is not a readable image.") from exc
 
 
-def _files_save(attachment: Attachment, files: Iterable[tuple[Any, bytes]]) -> None:
+# JPEG markers kept in the served copy: the image itself (tables, frame, scans, restarts) and the
+# JFIF and Adobe headers that say how to read its colours. Every other APPn (EXIF, GPS, XMP, ICC,
+# IPTC, maker notes) and comments are left out.
+_JPEG_KEPT_APP = {0xE0, 0xEE}
+
+
+def _orientation_segment(orientation: int) -> bytes:
+    """A minimal EXIF segment holding only the orientation: the one tag a viewer needs to show
+    the photo upright, and nothing about where, when or on what it was taken."""
+    import struct
+
+    tiff = b"MM\x00*" + struct.pack(">I", 8) + struct.pack(">H", 1)
+    tiff += struct.pack(">HHIHH", 0x0112, 3, 1, orientation, 0) + struct.pack(">I", 0)
+    body = b"Exif\x00\x00" + tiff
+    return b"\xff\xe1" + struct.pack(">H", len(body) + 2) + body
+
+
+def _jpeg_without_metadata(source: Any, out: Any, *, orientation: int) -> None:
+    import struct
+
+    def read(n: int) -> bytes:
+        data = source.read(n)
+        if len(data) != n:
+            raise ValueError("truncated JPEG")
+        return data
+
+    if read(2) != b"\xff\xd8":
+        raise ValueError("not a JPEG")
+    out.write(b"\xff\xd8")
+    wrote_orientation = orientation in (None, 1) or not 1 <= int(orientation) <= 8
+    while True:
+        byte = read(1)
+        if byte != b"\xff":
+            raise ValueError("JPEG marker expected")
+        marker = read(1)[0]
+        while marker == 0xFF:  # fill bytes
+            marker = read(1)[0]
+        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
+            out.write(bytes((0xFF, marker)))
+            continue
+        if marker == 0xD9:
+            out.write(b"\xff\xd9")
+            return
+        length = struct.unpack(">H", read(2))[0]
+        if length < 2:
+            raise ValueError("bad JPEG segment length")
+        keep = not (0xE0 <= marker <= 0xEF or marker == 0xFE) or marker in _JPEG_KEPT_APP
+        if keep and not wrote_orientation and marker not in _JPEG_KEPT_APP:
+            out.write(_orientation_segment(int(orientation)))
+            wrote_orientation = True
+        if not keep:
+            source.seek(length - 2, 1)
+            continue
+        out.write(bytes((0xFF, marker)) + struct.pack(">H", length))
+        remaining = length - 2
+        while remaining:
+            part = read(min(remaining, 1 << 16))
+            out.write(part)
+            remaining -= len(part)
+        if marker == 0xDA:  # start of scan: the entropy-coded data, up to the next marker
+            _copy_scan(source, out)
+
+
+def _copy_scan(source: Any, out: Any) -> None:
+    """Copy entropy-coded data up to (not including) the next marker, leaving ``source`` there;
+    stuffed 0xFF00 and restart markers belong to the scan."""
+    while True:
+        block = source.read(1 << 16)
+        if not block:
+            raise ValueError("truncated JPEG scan")
+        at = 0
+        while True:
+            at = block.find(b"\xff", at)
+            if at == -1 or at == len(block) - 1:
+                break
+            follower = block[at + 1]
+            if follower == 0x00 or 0xD0 <= follower <= 0xD7:
+                at += 2
+                continue
+            out.write(block[:at])
+            source.seek(at - len(block), 1)
+            return
+        if at == len(block) - 1:  # a 0xFF at the block's end: decide with the next block
+            out.write(block[:-1])
+            source.seek(-1, 1)
+            nxt = source.read(2)
+            if len(nxt) < 2:
+                raise ValueError("truncated JPEG scan")
+            if nxt[1] == 0x00 or 0xD0 <= nxt[1] <= 0xD7:
+                out.write(nxt)
+                continue
+            source.seek(-2, 1)
+            return
+        out.write(block)
+
+
+def _files_save(attachment: Attachment, files: Iterable[tuple[Any, Any]]) -> None:
     """Store an attachment's files under their own names, all or none. A file left under a
     name by an earlier try that never completed (the row says nothing arrived, and the caller
     holds its lock) is replaced, so a retry never ends under a suffixed name. A storage that
     cannot write (disk full, read-only) raises its 507/503; what this call stored is removed."""
-    from django.core.files.base import ContentFile
+    from django.core.files.base import ContentFile, File
 
     saved: list[Any] = []
     try:
@@ -827,7 +931,10 @@ def _files_save(attachment: Attachment, files: Iterable[tuple[Any, bytes]]) -> N
             name = field.field.generate_filename(attachment, "upload")
             if field.storage.exists(name):
                 field.storage.delete(name)  # an orphan of a failed try: nothing refers to it
-            field.save(name.rsplit("/", 1)[-1], ContentFile(data), save=False)
+            if not isinstance(data, bytes):
+                data.seek(0)  # a temporary file: streamed to the storage, never read whole
+            content = ContentFile(data) if isinstance(data, bytes) else File(data)
+            field.save(name.rsplit("/", 1)[-1], content, save=False)
             saved.append(field)
     except Exception:
         for field in saved:
@@ -854,52 +961,64 @@ def attachment_store(
         raise NotFound(f"The submission declares no attachment named {name!r}.")
     if content_length is not None and content_length > limit:
         raise AttachmentTooLarge(f"Attachments may be at most {limit} bytes.", extra={"max_bytes": limit})
-    digest = hashlib.sha256()
-    parts: list[bytes] = []
-    size = 0
-    for chunk in chunks:
-        size += len(chunk)
-        if size > limit:
-            raise AttachmentTooLarge(f"Attachments may be at most {limit} bytes.", extra={"max_bytes": limit})
-        digest.update(chunk)
-        parts.append(chunk)
-    raw = b"".join(parts)
-    if digest.hexdigest() != attachment.sha256:
-        raise AttachmentChecksumMismatch(
-            "The file's SHA-256 differs from the one the submission declared; nothing was stored.",
-            extra={"declared_sha256": attachment.sha256, "received_sha256": digest.hexdigest()},
-        )
-    if attachment.declared_size is not None and size != attachment.declared_size:
-        # The declared bytes, wrongly measured: stored, they would contradict the record.
-        raise AttachmentSizeMismatch(
-            gettext("The file's size differs from the one the submission declared; nothing was stored."),
-            extra={"declared_size": attachment.declared_size, "received_size": size},
-        )
-    if attachment.received_at is not None:
-        return attachment, False  # the same bytes again: harmless
-    content_type = sniff_content_type(raw[:16])
-    if content_type is None:
-        raise AttachmentTypeRefused(
-            "Only JPEG, PNG and WebP photos and PDF documents are accepted.",
-            extra={"accepted_types": list(ATTACHMENT_CONTENT_TYPES)},
-        )
-    served = _strip_metadata(raw, content_type) if content_type in _IMAGE_FORMATS else raw
-    with transaction.atomic():
-        attachment = Attachment.objects.select_for_update().get(pk=attachment.pk)
+    # The body goes to a temporary file as it arrives (hashed on the way): a 15 MB photo costs
+    # the web process a chunk of memory, not its size, and its served copy is written the same way.
+    with (
+        tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR) as raw,
+        tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR) as served,
+    ):
+        digest = hashlib.sha256()
+        size = 0
+        head = b""
+        for chunk in chunks:
+            size += len(chunk)
+            if size > limit:
+                raise AttachmentTooLarge(
+                    f"Attachments may be at most {limit} bytes.", extra={"max_bytes": limit}
+                )
+            digest.update(chunk)
+            if len(head) < 16:
+                head += chunk[: 16 - len(head)]
+            raw.write(chunk)
+        if digest.hexdigest() != attachment.sha256:
+            raise AttachmentChecksumMismatch(
+                "The file's SHA-256 differs from the one the submission declared; nothing was stored.",
+                extra={"declared_sha256": attachment.sha256, "received_sha256": digest.hexdigest()},
+            )
+        if attachment.declared_size is not None and size != attachment.declared_size:
+            # The declared bytes, wrongly measured: stored, they would contradict the record.
+            raise AttachmentSizeMismatch(
+                gettext("The file's size differs from the one the submission declared; nothing was stored."),
+                extra={"declared_size": attachment.declared_size, "received_size": size},
+            )
         if attachment.received_at is not None:
-            return attachment, False  # a concurrent upload of the same verified bytes won
-        _files_save(attachment, ((attachment.file, raw), (attachment.served_file, served)))
-        attachment.content_type = content_type
-        attachment.size = size
-        attachment.received_at = timezone.now()
-        attachment.save()
-        audit_record(
-            actor=officer.user,
-            action="create",
-            verb="attachment_store",
-            obj=attachment,
-            changes={"size": size, "content_type": content_type},
-        )
+            return attachment, False  # the same bytes again: harmless
+        content_type = sniff_content_type(head)
+        if content_type is None:
+            raise AttachmentTypeRefused(
+                "Only JPEG, PNG and WebP photos and PDF documents are accepted.",
+                extra={"accepted_types": list(ATTACHMENT_CONTENT_TYPES)},
+            )
+        raw.seek(0)
+        if content_type in _IMAGE_FORMATS:
+            _strip_metadata(raw, content_type, served)
+        with transaction.atomic():
+            attachment = Attachment.objects.select_for_update().get(pk=attachment.pk)
+            if attachment.received_at is not None:
+                return attachment, False  # a concurrent upload of the same verified bytes won
+            copy = served if content_type in _IMAGE_FORMATS else raw
+            _files_save(attachment, ((attachment.file, raw), (attachment.served_file, copy)))
+            attachment.content_type = content_type
+            attachment.size = size
+            attachment.received_at = timezone.now()
+            attachment.save()
+            audit_record(
+                actor=officer.user,
+                action="create",
+                verb="attachment_store",
+                obj=attachment,
+                changes={"size": size, "content_type": content_type},
+            )
     return attachment, True
 
 

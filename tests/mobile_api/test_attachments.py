@@ -221,3 +221,43 @@ def test_the_served_photo_has_no_metadata_and_the_original_is_kept_intact(field,
     attachment = Attachment.objects.get()
     with attachment.file.open("rb") as original:
         assert original.read() == photo
+
+
+def _jpeg(orientation: int | None, size=(64, 48)) -> bytes:
+    """A noisy JPEG with GPS, a maker and (optionally) an orientation, as phones write them."""
+    import random
+
+    image = Image.frombytes("RGB", size, random.Random(3).randbytes(size[0] * size[1] * 3))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    if orientation is not None:
+        exif[0x0112] = orientation
+    exif.get_ifd(0x8825)[2] = (22.0, 11.0, 30.0)
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif, quality=85, progressive=orientation == 6)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("orientation", [None, 6])
+def test_a_served_jpeg_keeps_every_pixel_and_only_its_orientation(field, alice, phone, orientation):
+    """The served copy of a JPEG is the same image (not encoded again, so no loss and no decoding
+    of a large photo in the web process), without GPS or maker, upright as shot."""
+    client = phone(alice)
+    photo = _jpeg(orientation)
+    payload = submit(client, field, photo=photo)
+    assert put(client, payload, PHOTO_REF, photo, "image/jpeg").status_code == 201
+    data = b"".join(client.get(attachment_url(payload["id"], PHOTO_REF)).streaming_content)
+    assert b"PhoneMaker" not in data and len(data) < len(photo)
+    with Image.open(io.BytesIO(data)) as served, Image.open(io.BytesIO(photo)) as shot:
+        assert served.tobytes() == shot.tobytes()
+        exif = served.getexif()
+        assert not exif.get_ifd(0x8825)
+        assert dict(exif) == ({} if orientation is None else {0x0112: orientation})
+
+
+def test_a_truncated_jpeg_is_refused_and_nothing_is_stored(field, alice, phone, media):
+    client = phone(alice)
+    photo = _jpeg(None)[:-200]
+    payload = submit(client, field, photo=photo)
+    assert_problem(put(client, payload, PHOTO_REF, photo, "image/jpeg"), 415, "attachment_type_refused")
+    assert not [p for p in media.rglob("*") if p.is_file()]
