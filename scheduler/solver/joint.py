@@ -9,7 +9,11 @@ joins at most one team per session (so at most one per shift). Within a session:
   ``[wave start, wave start + tolerance]`` that its due window and opening hours allow, so
   every wave is synchronised by construction. A (target, wave) option exists only when a team
   can reach it from the muster depot inside the session and still be back in time;
-* **teams are formed by construction** (``_Builder``): targets, by priority and then by
+* **teams are formed by construction** (``_Builder``), twice at least: as the paths of a
+  min-cost flow (muster point, one target per wave, back; priced like the objective), each
+  path then staffed with officers holding what its targets need together (the first plan);
+  and greedily:
+  targets, by priority and then by
   scarcity of what they need, go to the existing team slot (team, free wave) that adds the
   least travel and whose make-up, conflicts, rotation and timing allow it; failing that a team
   takes one more officer bringing what is missing; failing that a new team is staffed from the
@@ -46,7 +50,7 @@ import time
 from dataclasses import dataclass, field, replace
 from itertools import combinations, pairwise
 
-from ortools.graph.python import linear_sum_assignment
+from ortools.graph.python import linear_sum_assignment, min_cost_flow
 from ortools.sat.python import cp_model
 
 from scheduler.solver import model as m
@@ -65,7 +69,8 @@ SESSION_GAP = 8 * 60
 # at most this; beyond it CP-SAT rarely improves on its hint within a minute.
 CPSAT_MAX_SIZE = 2500
 MAX_PASSES = 20
-# Constructions per session from perturbed target orders (the first one unperturbed).
+# Constructions per session: the min-cost flow one, the greedy one, then the greedy one from
+# perturbed target orders.
 RESTARTS = 30
 
 Prop = tuple[str, object]
@@ -311,6 +316,108 @@ class _Builder:
         for ti in order:
             self.place(ti)
 
+    def construct_by_flow(self) -> None:
+        """Teams as paths of a min-cost flow: muster point -> a target per wave -> back, each
+        target on at most one path, priced like the objective (travel, officers, minus the
+        priority served). A target used in two waves keeps its first and loses the other
+        options; the flow is solved again until none is. Each path is then staffed (its
+        targets' needs together), the targets of a path that cannot be staffed and any left
+        over placed by the greedy construction."""
+        options = {ti: list(ws) for ti, ws in self.options.items()}
+        paths: list[list[tuple[int, int]]] = []
+        for _ in range(10):
+            paths = self._flow_paths(options)
+            seen: dict[int, int] = {}
+            repeated = False
+            for path in paths:
+                for ti, wi in path:
+                    if ti in seen and seen[ti] != wi:
+                        options[ti] = [seen[ti]]
+                        repeated = True
+                    seen.setdefault(ti, wi)
+            if not repeated:
+                break
+        placed: set[int] = set()
+        order = sorted(paths, key=lambda p: min(self._rarity(ti) for ti, _ in p))
+        for path in order:
+            path = [(ti, wi) for ti, wi in path if ti not in placed]
+            while path:
+                team = self._staffed(path)
+                if team is not None:
+                    self.teams.append(team)
+                    self.free.difference_update(team.members)
+                    placed.update(ti for ti, _ in path)
+                    break
+                path.remove(max(path, key=lambda tw: (self._rarity(tw[0]) * -1, tw[0])))
+        rest = sorted(
+            (ti for ti in self.options if ti not in placed),
+            key=lambda ti: (-self.targets[ti].priority, self._rarity(ti), ti),
+        )
+        for ti in rest:
+            self.place(ti)
+
+    def _rarity(self, ti: int) -> int:
+        return min((self.scarcity[p] for p in self.need[ti]), default=len(self.avail))
+
+    def _staffed(self, path: list[tuple[int, int]]) -> _Team | None:
+        targets = [ti for ti, _ in path]
+        need = frozenset().union(*(self.need[ti] for ti in targets))
+        size = (max(self.size[ti][0] for ti in targets), min(self.size[ti][1] for ti in targets))
+        banned = {oi for oi in self.free if any((oi, ti) in self.blocked for ti in targets)}
+        members = self.staff(need, size, banned)
+        if members is None:
+            return None
+        team = _Team(members, {wi: ti for ti, wi in path})
+        return team if self.chains(team) else None
+
+    def _flow_paths(self, options: dict[int, list[int]]) -> list[list[tuple[int, int]]]:
+        flow = min_cost_flow.SimpleMinCostFlow()
+        nodes = sorted((ti, wi) for ti, ws in options.items() for wi in ws)
+        index = {key: 2 + 2 * n for n, key in enumerate(nodes)}  # in-node; out-node is +1
+        source, sink = 0, 1
+        teams = max(1, len(self.avail) // max(1, self.op.team_min_size))
+        wave_start = {wi: self.waves[wi].start for wi in self.session.waves}
+        for (ti, wi), node in index.items():
+            prize = PRIORITY_WEIGHT * max(1, self.targets[ti].priority)
+            flow.add_arc_with_capacity_and_unit_cost(node, node + 1, 1, -prize)
+            flow.add_arc_with_capacity_and_unit_cost(
+                source, node, 1, int(self.T[0, ti + 1]) + self.size[ti][0]
+            )
+            flow.add_arc_with_capacity_and_unit_cost(node + 1, sink, 1, int(self.T[ti + 1, 0]))
+            done = self.end(ti, wi)
+            for (tj, wj), other in index.items():
+                if (
+                    tj != ti
+                    and wave_start[wj] > wave_start[wi]
+                    and done + self.T[ti + 1, tj + 1] <= self.start[tj, wj]
+                    and self.size[tj][0] <= self.size[ti][1]
+                    and self.size[ti][0] <= self.size[tj][1]
+                ):
+                    flow.add_arc_with_capacity_and_unit_cost(node + 1, other, 1, int(self.T[ti + 1, tj + 1]))
+        flow.add_arc_with_capacity_and_unit_cost(source, sink, teams, 0)
+        flow.set_node_supply(source, teams)
+        flow.set_node_supply(sink, -teams)
+        if flow.solve() != flow.OPTIMAL:
+            return []
+        succ: dict[int, int] = {}
+        starts = []
+        for arc in range(flow.num_arcs()):
+            if flow.flow(arc) > 0:
+                tail, head = flow.tail(arc), flow.head(arc)
+                if tail == source and head != sink:
+                    starts.append(head)
+                elif tail % 2 == 1 and tail > 1:
+                    succ[tail] = head
+        key_of = {node: key for key, node in index.items()}
+        paths = []
+        for node in starts:
+            path = []
+            while node in key_of:
+                path.append(key_of[node])
+                node = succ.get(node + 1, sink)
+            paths.append(path)
+        return paths
+
     # -- improvement -----------------------------------------------------------------------
 
     def served(self) -> dict[int, int]:
@@ -491,7 +598,7 @@ def plan_joint(
     any_option: set[int] = set()
     qualified: set[int] = set()
     stats: dict[str, float] = {"sessions": float(len(sessions)), "cancelled": 0.0}
-    totals = {"teams": 0, "officers_available": 0, "passes": 0, "restarts": 0, "cost": 0}
+    totals = {"teams": 0, "officers_available": 0, "passes": 0, "restarts": 0, "cost": 0, "flow_won": 0}
     cpsat_stats: dict[str, float] = {}
 
     for si, session in enumerate(sessions):
@@ -544,12 +651,16 @@ def plan_joint(
         builder = None
         for attempt in range(RESTARTS):
             trial = _Builder(problem, targets, waves, session, start, avail, blocked, T, worked)
-            trial.construct(rng if attempt else None)
+            if attempt == 0:
+                trial.construct_by_flow()
+            else:
+                trial.construct(rng if attempt > 1 else None)
             totals["passes"] += trial.improve(session_deadline, should_stop)
             trial.trim()
             totals["restarts"] += 1
             if builder is None or trial.rank() < builder.rank():
                 builder = trial
+                totals["flow_won"] += attempt == 0
             if time.perf_counter() > session_deadline or (should_stop is not None and should_stop()):
                 break
         teams = [([avail[oi] for oi in t.members], sorted(t.jobs.items())) for t in builder.teams]
