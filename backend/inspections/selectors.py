@@ -149,7 +149,9 @@ def assignment_for_ingest(*, officer: Officer, uuid: Any) -> Inspection:
     """One assignment, with only what ingesting work on it needs (one query; the sync path runs
     it for every submission)."""
     qs = _assignable_to(officer, timezone.now()).select_related("site", "template_version")
-    return get_or_404(qs, uuid=uuid)
+    # Not the issued version's definition: a large JSON document that ingest never reads (the
+    # parsed definition is cached per version), decoded for every submission otherwise.
+    return get_or_404(qs.defer("template_version__definition"), uuid=uuid)
 
 
 def assignment_list_for_officer(

@@ -447,6 +447,9 @@ def _version_for(inspection: Inspection, version_id: UUID) -> TemplateVersion:
     )
     version = (  # one query: the version, if it belongs to a template issued with the inspection
         TemplateVersion.objects.select_related("template")
+        # Parsed once per process by its digest (checklists.services.parsed_definition): the
+        # document itself is read only on the first use, not decoded for every submission.
+        .defer("definition")
         .filter(Q(template_id=inspection.template_version.template_id) | Q(template_id__in=additional))
         .filter(uuid=version_id)
         .exclude(status=TemplateVersion.Status.DRAFT)
