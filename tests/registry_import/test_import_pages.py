@@ -141,3 +141,25 @@ def test_a_file_that_is_not_csv_or_xlsx_is_a_clear_400(client, admins):
     response = post_file(client, "sites", "notes.pdf", b"%PDF-1.7")
     assert response.status_code == 400 and "Upload a .csv or .xlsx file." in response.content.decode()
     assert RegistryImport.objects.count() == 0
+
+
+def test_the_dry_run_page_follows_a_check_running_in_the_worker(client, admins):
+    """While the worker checks, the status part polls; once done it asks for the whole page again."""
+    from backend.registry_import import services
+
+    item = services.import_receive(
+        actor=admins["PSP"].user,
+        kind="sites",
+        file_name="sites_bom.csv",
+        data=(FILES / "sites_bom.csv").read_bytes(),
+        in_background=False,  # as if the worker had not started it yet
+    )
+    signed_in(client, "ada")
+    page = client.get(f"/registry/imports/{item.uuid}/").content.decode()
+    assert 'hx-trigger="every 1s"' in page and "Apply the import" not in page
+    part = client.get(f"/registry/imports/{item.uuid}/?part=status", HTTP_HX_REQUEST="true")
+    assert part.status_code == 200 and "<progress" in part.content.decode()
+    services.import_check(import_id=item.pk)
+    done = client.get(f"/registry/imports/{item.uuid}/?part=status", HTTP_HX_REQUEST="true")
+    assert done.status_code == 204 and done["HX-Refresh"] == "true"
+    assert "Apply the import" in client.get(f"/registry/imports/{item.uuid}/").content.decode()
