@@ -464,7 +464,9 @@ CELERY_BEAT_SCHEDULE = {
     "reporting-refresh-queued-rollups": {
         "task": "reporting.refresh_queued_rollups",
         "schedule": float(ROLLUPS_REFRESH_SECONDS),
-        "options": {"expires": float(ROLLUPS_REFRESH_SECONDS)},
+        # Behind a backlog (a worker busy with other tasks) a refresh waits, but not forever:
+        # one that could not start within a minute is dropped, and a later one does its work.
+        "options": {"expires": 60.0},
     },
     "reporting-refresh-rollups": {"task": "reporting.refresh_rollups", "schedule": 900.0},
     "reporting-rebuild-rollups": {
