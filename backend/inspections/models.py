@@ -5,16 +5,48 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Cast, ExtractYear, TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backend.checklists.models import TemplateVersion
 from backend.core.i18n import pick
 from backend.registry.models import Agency, Officer, Site
+
+# Statistics count by the local day in Macau.
+LOCAL_TZ = ZoneInfo("Asia/Macau")
+
+
+def stored_local_day(field: str) -> models.GeneratedField:
+    """The local (Asia/Macau) day of ``field``, kept by the database on every write however it
+    is made (save, bulk insert, raw SQL, COPY), so statistics group and filter by a stored,
+    indexable date instead of converting each row's timestamp when they read."""
+    return models.GeneratedField(
+        expression=TruncDate(field, tzinfo=LOCAL_TZ), output_field=models.DateField(), db_persist=True
+    )
+
+
+def stored_local_month(field: str) -> models.GeneratedField:
+    """The first day of the local month of ``field`` (see ``stored_local_day``)."""
+    return models.GeneratedField(
+        expression=Cast(TruncMonth(field, tzinfo=LOCAL_TZ), models.DateField()),
+        output_field=models.DateField(),
+        db_persist=True,
+    )
+
+
+def stored_local_year(field: str) -> models.GeneratedField:
+    """The local year of ``field`` (see ``stored_local_day``)."""
+    return models.GeneratedField(
+        expression=ExtractYear(field, tzinfo=LOCAL_TZ),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
 
 
 class Category(models.TextChoices):
@@ -158,6 +190,10 @@ class Inspection(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     # The phones' incremental sync reads changes by this field.
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+    # What statistics group and filter by (see ``stored_local_day``).
+    local_day = stored_local_day("planned_start")
+    local_month = stored_local_month("planned_start")
+    local_year = stored_local_year("planned_start")
 
     class Meta:
         ordering = ["planned_start", "route_order"]
@@ -169,8 +205,18 @@ class Inspection(models.Model):
                 name="inspection_window_start_before_end",
             ),
         ]
-        # planned_start: statistics rebuild a day's figures by it.
-        indexes = [models.Index(fields=["team", "updated_at"]), models.Index(fields=["planned_start"])]
+        # planned_start: statistics rebuild a day's figures by it. local_day, covering what
+        # the statistics read of an inspection: ad-hoc breakdowns by any dimension over any
+        # period and the rollup rebuild of a day read this index alone, not the table.
+        indexes = [
+            models.Index(fields=["team", "updated_at"]),
+            models.Index(fields=["planned_start"]),
+            models.Index(
+                fields=["local_day"],
+                include=["status", "agency", "category", "site", "operation", "local_month", "local_year"],
+                name="inspection_stats_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} @ {self.site} {self.planned_start:%Y-%m-%d}"
@@ -325,11 +371,20 @@ class Finding(models.Model):
     evidence = models.JSONField(_("evidence"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # What statistics group and filter by (see ``stored_local_day``).
+    local_day = stored_local_day("created_at")
 
     class Meta:
         ordering = ["submission", "pk"]
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
+        indexes = [
+            models.Index(
+                fields=["local_day"],
+                include=["status", "competent_agency", "violation_code", "severity", "potential_victim"],
+                name="finding_stats_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.violation_code} {self.display_title}"

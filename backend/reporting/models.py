@@ -67,6 +67,37 @@ class InspectionMonthRollup(models.Model):
         return f"{self.month:%Y-%m} {self.category} {self.status}: {self.n}"
 
 
+class InspectionSiteMonthRollup(models.Model):
+    """Inspections of record per local month, dimensions and site (with the site's operator):
+    what distinct counts (sites, companies inspected) read. A site counted in two groups is two
+    rows, so a count of distinct sites over any grouping of these rows is exact; there are at
+    most sites × groups rows a month, whatever the number of inspections."""
+
+    month = models.DateField(_("month"))
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    category = models.CharField(_("category"), max_length=30)
+    site_kind = models.CharField(_("site kind"), max_length=20)
+    venue_type = models.CharField(_("venue type"), max_length=20, blank=True)
+    parish = models.CharField(_("parish"), max_length=20)
+    status = models.CharField(_("status"), max_length=12)
+    joint = models.BooleanField(_("in a joint operation"))
+    site = models.ForeignKey(
+        "registry.Site", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    operator = models.ForeignKey(
+        "registry.Company", null=True, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    n = models.PositiveIntegerField(_("inspections"))
+
+    class Meta:
+        verbose_name = _("monthly inspection rollup row by site")
+        verbose_name_plural = _("monthly inspection rollup by site")
+        indexes = [models.Index(fields=["month", "agency", "category"], name="reporting_insp_site_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} site {self.site_id} {self.status}: {self.n}"
+
+
 class FindingRollup(models.Model):
     """Findings per day recorded (local) and dimensions."""
 

@@ -21,11 +21,16 @@ from django.db.models import (
     Sum,
     When,
 )
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models.functions import TruncMonth
 
 from backend.inspections.models import Finding, Inspection
-from backend.reporting.models import FindingRollup, InspectionMonthRollup, InspectionRollup
-from backend.reporting.statistics import LOCAL, RECORD_STATUSES
+from backend.reporting.models import (
+    FindingRollup,
+    InspectionMonthRollup,
+    InspectionRollup,
+    InspectionSiteMonthRollup,
+)
+from backend.reporting.statistics import RECORD_STATUSES
 
 
 def _status_weight(statuses: Any) -> Any:
@@ -47,6 +52,12 @@ class RollupSpec:
     columns: Callable[[], dict[str, Any]]  # rollup column -> expression on the raw rows
     signature: Callable[[], dict[str, Any]]  # rows, id_sum and further aggregates of one day
     month_model: type[Model] | None = None  # the same summed per month, built from the daily rows
+    # The stored local (Asia/Macau) day of ``date_field`` on the raw rows, kept by the database:
+    # a rebuild selects and groups by it, converting no timestamp.
+    day_field: str = "local_day"
+    month_field: str | None = None  # the stored local month, where there is one
+    # Per month, dimensions and site: what distinct counts of sites and companies read.
+    site_month_model: type[Model] | None = None
 
     @property
     def table(self) -> str:
@@ -60,7 +71,7 @@ SPECS: dict[str, RollupSpec] = {
         lambda: Inspection.objects.filter(status__in=RECORD_STATUSES),
         "planned_start",
         lambda: {
-            "day": TruncDate("planned_start", tzinfo=LOCAL),
+            "day": F("local_day"),
             "agency_id": F("agency_id"),
             "category": F("category"),
             "site_kind": F("site__kind"),
@@ -76,6 +87,8 @@ SPECS: dict[str, RollupSpec] = {
             "s_updated": Max("updated_at"),
         },
         InspectionMonthRollup,
+        month_field="local_month",
+        site_month_model=InspectionSiteMonthRollup,
     ),
     "findings": RollupSpec(
         "findings",
@@ -83,7 +96,7 @@ SPECS: dict[str, RollupSpec] = {
         lambda: Finding.objects.exclude(status=Finding.Status.WITHDRAWN),
         "created_at",
         lambda: {
-            "day": TruncDate("created_at", tzinfo=LOCAL),
+            "day": F("local_day"),
             "agency_id": F("competent_agency_id"),
             "violation_code": F("violation_code"),
             "severity": F("severity"),
@@ -127,4 +140,10 @@ def raw_month_columns(spec: RollupSpec) -> dict[str, Any]:
     """The monthly rollup's columns as expressions on the raw rows (for the check)."""
     columns = spec.columns()
     columns.pop("day")
-    return {"month": TruncMonth(spec.date_field, tzinfo=LOCAL), **columns}
+    month = F(spec.month_field) if spec.month_field else TruncMonth(spec.day_field)
+    return {"month": month, **columns}
+
+
+def site_month_columns(spec: RollupSpec) -> dict[str, Any]:
+    """The per-site monthly rollup's columns as expressions on the raw rows."""
+    return {**raw_month_columns(spec), "site_id": F("site_id"), "operator_id": F("site__operator_id")}

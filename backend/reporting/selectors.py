@@ -79,7 +79,12 @@ def statistics_catalogue(*, user: Any) -> list[dict[str, Any]]:
                     {
                         "id": d.id,
                         "label": str(d.label),
-                        "rollup": d.rollup is not None and measure.rollup is not None,
+                        "rollup": d.rollup is not None
+                        and (
+                            measure.rollup is not None
+                            # a distinct count's rollup is monthly
+                            or (measure.distinct_rollup is not None and d.id not in ("week", "day"))
+                        ),
                         "values": {k: str(v) for k, v in d.choices.items()} if d.choices else None,
                     }
                     for d in source.dimensions.values()

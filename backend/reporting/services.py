@@ -50,6 +50,7 @@ from backend.reporting.rollups import (
     month_columns,
     raw_month_columns,
     signature_state,
+    site_month_columns,
 )
 from backend.reporting.statistics import LOCAL, suppression_threshold
 
@@ -154,12 +155,7 @@ def _start(day: dt.date) -> dt.datetime:
 def _range_q(spec: RollupSpec, ranges: Sequence[tuple[dt.date, dt.date]]) -> Q:
     q = Q()
     for first, last in ranges:
-        q |= Q(
-            **{
-                f"{spec.date_field}__gte": _start(first),
-                f"{spec.date_field}__lt": _start(last + dt.timedelta(days=1)),
-            }
-        )
+        q |= Q(**{f"{spec.day_field}__gte": first, f"{spec.day_field}__lte": last})
     return q
 
 
@@ -191,8 +187,26 @@ def _next_month(month: dt.date) -> dt.date:
     return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
+def _rebuild_site_months(spec: RollupSpec, months: Sequence[dt.date] | None) -> None:
+    """The per-site monthly rollup of the given months (all when None), from the raw rows of
+    those months (read by their stored local month: an index range, no time conversion)."""
+    model = spec.site_month_model
+    if model is None or spec.month_field is None:
+        return
+    if months is None:
+        model.objects.all().delete()
+        _insert_select(model._meta.db_table, site_month_columns(spec), spec.raw(), Count("pk"))
+        return
+    for chunk in _chunks(sorted(set(months)), RANGES_PER_STATEMENT):
+        model.objects.filter(month__in=chunk).delete()
+        rows = spec.raw().filter(**{f"{spec.month_field}__in": chunk})
+        _insert_select(model._meta.db_table, site_month_columns(spec), rows, Count("pk"))
+
+
 def _rebuild_months(spec: RollupSpec, months: Sequence[dt.date] | None) -> None:
-    """The monthly rollup of the given months (all when None), summed from the daily rollup."""
+    """The monthly rollups of the given months (all when None): summed from the daily rollup,
+    and per site from the raw rows."""
+    _rebuild_site_months(spec, months)
     model = spec.month_model
     if model is None:
         return
@@ -389,14 +403,17 @@ def rollup_check(
         months = raw_month_columns(spec)
         monthly = spec.month_model.objects.all()
         raw_months = spec.raw()
+        period = Q()
         if date_from:
             first = _month(date_from) if date_from.day == 1 else _next_month(date_from)
+            period &= Q(month__gte=first)
             monthly = monthly.filter(month__gte=first)
             raw_months = raw_months.filter(**{f"{spec.date_field}__gte": _start(first)})
         if date_to:
             last_of_month = (date_to + dt.timedelta(days=1)).day == 1
             end = _next_month(_month(date_to)) if last_of_month else _month(date_to)
             monthly = monthly.filter(month__lt=end)
+            period &= Q(month__lt=end)
             raw_months = raw_months.filter(**{f"{spec.date_field}__lt": _start(end)})
         differences += _differences(
             "month",
@@ -404,6 +421,15 @@ def rollup_check(
             _groups(raw_months, months, Count("pk")),
             _groups(monthly, {c: F(c) for c in months}, Sum("n")),
         )
+        if spec.site_month_model is not None:
+            by_site = site_month_columns(spec)
+            per_site = spec.site_month_model.objects.filter(period)
+            differences += _differences(
+                "site-month",
+                list(by_site),
+                _groups(raw_months, by_site, Count("pk")),
+                _groups(per_site, {c: F(c) for c in by_site}, Sum("n")),
+            )
     return CheckResult(source=source, groups=len(raw_groups), differences=differences)
 
 

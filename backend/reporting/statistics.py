@@ -12,12 +12,14 @@ exists there, else from the raw records. Nothing here checks who is asking: ``se
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Count,
@@ -55,7 +57,12 @@ from backend.core.errors import InvalidInput
 from backend.inspections.models import Category, Finding, Inspection
 from backend.outreach.models import Activity, HotlineCall
 from backend.registry.models import Agency, Parish, Site
-from backend.reporting.models import FindingRollup, InspectionMonthRollup, InspectionRollup
+from backend.reporting.models import (
+    FindingRollup,
+    InspectionMonthRollup,
+    InspectionRollup,
+    InspectionSiteMonthRollup,
+)
 
 LOCAL = ZoneInfo("Asia/Macau")
 
@@ -107,8 +114,13 @@ class Source:
     dimensions: dict[str, Dimension]
     rollup_model: type[Model] | None = None
     month_rollup_model: type[Model] | None = None  # the rollup summed per month, for whole months
+    site_month_model: type[Model] | None = None  # per month and site, for distinct counts
     agency_dimension: str | None = None  # narrowed to the reader's agency when they are scoped
     personal: bool = False  # counts people: analysts and administrators only, small counts hidden
+    # Stored local (Asia/Macau) columns of ``date_field`` on the raw rows, by time dimension
+    # ("day" at least): the raw path groups and filters by them instead of converting each
+    # row's timestamp (the rest of the time dimensions are derived from the stored day).
+    stored_time: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -121,6 +133,11 @@ class Measure:
     rollup: Callable[[], Any] | None = None  # the same on the rollup; None: raw only
     unit: Promise = field(default_factory=lambda: _("records"))
     personal: bool = False
+    # A distinct count: the id counted on the raw rows and on the per-site rollup (None: raw
+    # only), and which rows count. Answered in two steps (see ``_distinct_rows``).
+    distinct: str | None = None
+    distinct_rollup: str | None = None
+    counts: Q | None = None
 
 
 def _labels(choices: Any) -> dict[str, Any]:
@@ -160,6 +177,8 @@ def _time_expr(dim_id: str, path: str, is_datetime: bool) -> Any:
 
 
 def _as_date(value: Any) -> dt.date:
+    if isinstance(value, str):  # read by SQL of our own on SQLite, which has no date type
+        return dt.date.fromisoformat(value[:10])
     if isinstance(value, dt.datetime):
         return timezone.localtime(value, LOCAL).date() if timezone.is_aware(value) else value.date()
     return value
@@ -230,7 +249,9 @@ SOURCES: dict[str, Source] = {
         },
         rollup_model=InspectionRollup,
         month_rollup_model=InspectionMonthRollup,
+        site_month_model=InspectionSiteMonthRollup,
         agency_dimension="agency",
+        stored_time={"day": "local_day", "month": "local_month", "year": "local_year"},
     ),
     "findings": Source(
         "findings",
@@ -267,6 +288,7 @@ SOURCES: dict[str, Source] = {
         },
         rollup_model=FindingRollup,
         agency_dimension="agency",
+        stored_time={"day": "local_day"},
     ),
     "referrals": Source(
         "referrals",
@@ -411,6 +433,9 @@ MEASURES: dict[str, Measure] = {
             _("Distinct sites with at least one conducted inspection (submitted, reviewed or closed)."),
             lambda: Count("site", filter=Q(status__in=CONDUCTED), distinct=True),
             unit=_("sites"),
+            distinct="site_id",
+            distinct_rollup="site_id",
+            counts=Q(status__in=CONDUCTED),
         ),
         Measure(
             "companies_inspected",
@@ -419,6 +444,9 @@ MEASURES: dict[str, Measure] = {
             _("Distinct operators of sites with at least one conducted inspection."),
             lambda: Count("site__operator", filter=Q(status__in=CONDUCTED), distinct=True),
             unit=_("companies"),
+            distinct="site__operator_id",
+            distinct_rollup="operator_id",
+            counts=Q(status__in=CONDUCTED),
         ),
         Measure(
             "findings",
@@ -480,6 +508,7 @@ MEASURES: dict[str, Measure] = {
             lambda: Count("referral", distinct=True),
             unit=_("persons"),
             personal=True,
+            distinct="referral_id",
         ),
         Measure(
             "protection_services",
@@ -694,34 +723,55 @@ def uses_rollup(query: Query, source: Source) -> bool:
     if query.prefer == "raw" or source.rollup_model is None:
         return False
     measures = [MEASURES[m] for m in query.measures]
-    fits = all(m.rollup is not None for m in measures) and all(
-        source.dimensions[d].rollup is not None for d in [*query.by, *query.filters]
-    )
+    dims_fit = all(source.dimensions[d].rollup is not None for d in [*query.by, *query.filters])
+    fits = dims_fit and all(m.rollup is not None for m in measures)
+    if not fits and _fits_site_months(query, source):
+        return True
     if query.prefer == "rollup" and not fits:
         raise StatisticsError(errors={"source": [_t("This request cannot be answered from the rollups.")]})
     return fits
 
 
+def _fits_site_months(query: Query, source: Source) -> bool:
+    """Whether the per-site monthly rollup answers ``query``: a distinct count (with counts
+    the rollup has), dimensions and filters of the rollup, no week or day, whole months."""
+    measures = [MEASURES[m] for m in query.measures]
+    return (
+        source.site_month_model is not None
+        and any(m.distinct for m in measures)
+        and all(m.distinct_rollup or m.rollup for m in measures)
+        and all(source.dimensions[d].rollup is not None for d in [*query.by, *query.filters])
+        and _whole_months(query)
+    )
+
+
 def aggregate(query: Query, *, agency_scope: int | None = None) -> Result:
-    """Answer ``query`` with one grouped query. ``agency_scope`` narrows the source to one
-    agency (the reader's own) where the source has an agency."""
+    """Answer ``query`` with one grouped query, its totals from the same grouped rows.
+    ``agency_scope`` narrows the source to one agency (the reader's own) where the source has
+    an agency."""
     source = validate(query)
     rollup = uses_rollup(query, source)
+    distinct = any(MEASURES[m].distinct for m in query.measures)
+    by_site = rollup and distinct  # only the per-site rollup answers a distinct count
     monthly = rollup and source.month_rollup_model is not None and _whole_months(query)
-    if monthly:
+    if by_site:
+        qs = source.site_month_model.objects.all()  # type: ignore[union-attr]
+    elif monthly:
         qs = source.month_rollup_model.objects.all()  # type: ignore[union-attr]
     else:
         qs = source.rollup_model.objects.all() if rollup else source.queryset()  # type: ignore[union-attr]
-    day_column = "month" if monthly else "day"
+    day_column = "month" if monthly or by_site else "day"
 
     def path(dim: Dimension) -> Any:
         if not rollup:
             return dim.raw
         return day_column if dim.rollup == "day" else dim.rollup
 
-    # The period.
-    date_path = day_column if rollup else source.date_field
-    is_datetime = source.date_is_datetime and not rollup
+    # The period. The raw rows of a source with a stored local day are read by it: no time zone
+    # conversion per row.
+    stored = {} if rollup else dict(source.stored_time)
+    date_path = day_column if rollup else stored.get("day", source.date_field)
+    is_datetime = source.date_is_datetime and not rollup and not stored
     if query.date_from:
         qs = qs.filter(
             **{f"{date_path}__gte": _day_start(query.date_from) if is_datetime else query.date_from}
@@ -749,20 +799,31 @@ def aggregate(query: Query, *, agency_scope: int | None = None) -> Result:
             raise StatisticsError(errors={"measure": [_t("Not available at agency scope.")]})
         qs = qs.filter(**{path(source.dimensions[source.agency_dimension]): agency_scope})
 
-    aggregates = {f"m_{m}": (MEASURES[m].rollup if rollup else MEASURES[m].raw)() for m in query.measures}  # type: ignore[misc]
-    if query.by:
-        groups = {}
-        for name in query.by:
-            dim = source.dimensions[name]
-            if name in TIME_DIMENSIONS:
-                groups[f"d_{name}"] = _time_expr(name, path(dim), is_datetime)
+    groups = {}
+    for name in query.by:
+        dim = source.dimensions[name]
+        if name in stored:
+            groups[f"d_{name}"] = F(stored[name])
+        elif name in TIME_DIMENSIONS:
+            groups[f"d_{name}"] = _time_expr(name, date_path if stored else path(dim), is_datetime)
+        else:
+            target = path(dim)
+            groups[f"d_{name}"] = F(target) if isinstance(target, str) else target
+    aliases = list(groups)
+    grand: dict[str, Any] | None = None
+    with transaction.atomic(), _work_memory():
+        if distinct:
+            raw_rows, grand = _distinct_rows(qs, groups, query.measures, rollup=rollup)
+        else:
+            aggregates = {
+                f"m_{m}": (MEASURES[m].rollup if rollup else MEASURES[m].raw)() for m in query.measures
+            }  # type: ignore[misc]
+            if query.by:
+                raw_rows = list(
+                    qs.annotate(**groups).values(*aliases).annotate(**aggregates).order_by(*aliases)
+                )
             else:
-                target = path(dim)
-                groups[f"d_{name}"] = F(target) if isinstance(target, str) else target
-        aliases = list(groups)
-        raw_rows = list(qs.annotate(**groups).values(*aliases).annotate(**aggregates).order_by(*aliases))
-    else:
-        raw_rows = [qs.aggregate(**aggregates)]
+                raw_rows = [qs.aggregate(**aggregates)]
 
     codes = (
         dict(Agency.objects.values_list("pk", "code"))
@@ -793,8 +854,10 @@ def aggregate(query: Query, *, agency_scope: int | None = None) -> Result:
         # Time values formatted in Python may merge across time zones' edges: keep order stable.
         rows.sort(key=lambda r: tuple(_sort_key(r[d]) for d in query.by))
         totals = {m: sum(r[m] for r in rows) for m in query.measures}
-        # A distinct count (sites, companies, persons) does not add up across groups.
-        totals.update(_totals(qs, query))
+        # A distinct count (sites, companies, persons) does not add up across groups: its total
+        # came with the groups, from the same grouped rows.
+        if grand is not None:
+            totals.update({m: int(grand[f"m_{m}"] or 0) for m in query.measures if MEASURES[m].distinct})
     else:
         totals = dict(rows[0])
     return Result(
@@ -807,6 +870,18 @@ def aggregate(query: Query, *, agency_scope: int | None = None) -> Result:
     )
 
 
+@contextmanager
+def _work_memory() -> Iterator[None]:
+    """On PostgreSQL, ``STATISTICS_WORK_MEM`` (default 64MB) for this transaction's statement:
+    the hash aggregates of a breakdown over the records (a group per day and site) then stay
+    in memory instead of spilling to disk. Other statements keep the server's setting."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            memory = str(getattr(settings, "STATISTICS_WORK_MEM", "64MB"))
+            cursor.execute("SELECT set_config('work_mem', %s, true)", [memory])
+    yield
+
+
 def _whole_months(query: Query) -> bool:
     """Whether the monthly rollup answers ``query``: no week or day, a period of whole months."""
     if any(d in ("week", "day") for d in query.by):
@@ -816,15 +891,78 @@ def _whole_months(query: Query) -> bool:
     return not (query.date_to and (query.date_to + dt.timedelta(days=1)).day != 1)
 
 
-DISTINCT_MEASURES = ("sites_inspected", "companies_inspected", "protected_persons")
+DISTINCT_MEASURES = tuple(m.id for m in MEASURES.values() if m.distinct)
 
 
-def _totals(qs: QuerySet[Any], query: Query) -> dict[str, int]:
-    distinct = [m for m in query.measures if m in DISTINCT_MEASURES]
-    if not distinct:
-        return {}
-    values = qs.aggregate(**{f"m_{m}": MEASURES[m].raw() for m in distinct})
-    return {m: int(values[f"m_{m}"] or 0) for m in distinct}
+def _distinct_rows(
+    qs: QuerySet[Any], groups: dict[str, Any], measures: Sequence[str], *, rollup: bool
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Measures with distinct counts, per group and in total, from one read of ``qs``.
+
+    First the rows are grouped by the groups and the counted ids (one row per group and site,
+    far fewer than the records); then, over those grouped rows, each group's measures and the
+    grand totals are counted (``WITH … UNION ALL``: the grouped rows are made once and read by
+    each branch, the records are read once). A distinct count is the number of ids with at
+    least one counting row; a plain count sums the first step's counts. Every step is a hash
+    aggregate or a scan: no sort of the rows for ``COUNT(DISTINCT …)``."""
+    keys: dict[str, str] = {}
+    inner_aggregates: dict[str, Any] = {}
+    for m in measures:
+        measure = MEASURES[m]
+        if measure.distinct:
+            key = measure.distinct_rollup if rollup else measure.distinct
+            keys.setdefault(key, f"k_{len(keys)}")  # type: ignore[arg-type]
+            counting = Sum("n", filter=measure.counts) if rollup else Count("pk", filter=measure.counts)
+            inner_aggregates[f"w_{m}"] = counting
+        else:
+            inner_aggregates[f"w_{m}"] = (measure.rollup if rollup else measure.raw)()  # type: ignore[misc]
+    aliases = list(groups)
+    inner = (
+        qs.annotate(**groups, **{alias: F(key) for key, alias in keys.items()})
+        .values(*aliases, *keys.values())
+        .annotate(**inner_aggregates)
+        .order_by()
+    )
+    sql, params = inner.query.sql_with_params()
+    quote = connection.ops.quote_name
+    dims = ", ".join(quote(a) for a in aliases)
+    nulls = "".join("NULL, " for _a in aliases)
+    # Only our own aliases and quoted names go into this text; values are parameters.
+    branches = []
+    for i, m in enumerate(measures):
+        measure = MEASURES[m]
+        weight = quote(f"w_{m}")
+        if not measure.distinct:
+            if aliases:
+                branches.append(f"SELECT 0, {i}, {dims}, SUM({weight}) FROM s GROUP BY {dims}")  # noqa: S608
+            branches.append(f"SELECT 1, {i}, {nulls}SUM({weight}) FROM s")  # noqa: S608
+            continue
+        key = quote(keys[measure.distinct_rollup if rollup else measure.distinct])  # type: ignore[index]
+        counted = f"SELECT DISTINCT {key} FROM s WHERE {weight} > 0"  # noqa: S608
+        if aliases:
+            # The grouped rows are unique per group and id when one id is counted.
+            ids = f"s WHERE {weight} > 0"
+            if len(keys) > 1:
+                ids = f"(SELECT DISTINCT {dims}, {key} FROM s WHERE {weight} > 0) AS d"  # noqa: S608
+            branches.append(f"SELECT 0, {i}, {dims}, COUNT({key}) FROM {ids} GROUP BY {dims}")  # noqa: S608
+        # COUNT of the id, not of rows: no id (a site without an operator) is not counted.
+        branches.append(f"SELECT 1, {i}, {nulls}COUNT({key}) FROM ({counted}) AS t")  # noqa: S608
+    text = f"WITH s AS ({sql}) " + " UNION ALL ".join(branches)
+    with connection.cursor() as cursor:
+        cursor.execute(text, params)
+        fetched = cursor.fetchall()
+    grand: dict[str, Any] = {f"m_{m}": 0 for m in measures}
+    grouped: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for total, i, *values in fetched:
+        *group, value = values
+        if total:
+            grand[f"m_{measures[i]}"] = value
+            continue
+        row = grouped.setdefault(
+            tuple(group), {**dict(zip(aliases, group, strict=True)), **{f"m_{m}": 0 for m in measures}}
+        )
+        row[f"m_{measures[i]}"] = value
+    return (list(grouped.values()) if aliases else [grand]), grand
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:

@@ -1,25 +1,31 @@
 """Statistics benchmark: prints figures, never fails on a time.
 
-    .venv/bin/python tests/benchmarks/bench_statistics.py [--rows 5000000] [--repeat 7]
+    .venv/bin/python tests/benchmarks/bench_statistics.py [--rows 5000000] [--small 500000]
+        [--repeat 5] [--draws 24] [--seed 17]
 
 Creates a fresh PostgreSQL database ``bench_stats_<pid>`` on BENCH_POSTGRES_URL (by default
-postgresql://postgres@127.0.0.1:5432/postgres), migrates it, loads N inspections (5 million by
-default) with COPY, builds the rollups, then times the common statistics queries two ways:
+postgresql://postgres@127.0.0.1:5432/postgres), migrates it, and generates inspections in the
+database (``INSERT … SELECT … FROM generate_series``, seeded: no row crosses the wire): first
+``--small`` (0.5 million), then up to ``--rows`` (5 million). At each size it builds the rollups
+and times, through the API (Django's test client signed in as an analyst: URL conf, middleware,
+access rules, query building, JSON rendering), the dashboard queries and ``--draws`` breakdowns
+drawn at random from what the catalogue offers for inspections (measures, distinct counts
+included, × up to three dimensions × a filter × a period).
 
-- through the API (Django's test client, signed in as an analyst: URL conf, middleware, session
-  authentication, access rules, query building, JSON rendering);
-- as hand-written SQL through psycopg: the same aggregation on the rollup table (what the API
-  runs for dashboard queries) and on the raw inspections table.
-
-For each query: the median of ``--repeat`` runs in ms, and the ratio API / SQL. The database is
-dropped at the end. Skipped, saying so, when PostgreSQL cannot be reached. Aim: dashboard queries
-(rollups) through the API within 50 ms, ad-hoc breakdowns (raw) within a second.
+For each query it prints the path the engine took (daily, monthly or per-site rollup, or the
+records), the shape of the plan PostgreSQL chose for the statement the API ran (EXPLAIN), the
+median time through the API at both sizes, the growth from the small to the large size (flat for
+rollups, at most linear — ×10 — for reads of the records), and the ratio of the API's time to that
+statement alone through psycopg (the database's ceiling for the same work). The database is
+dropped at the end. Skipped, saying so, when PostgreSQL cannot be reached. Aims: every breakdown
+within 1 s at 5 million, dashboards within 50 ms.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import random
 import statistics
@@ -27,12 +33,12 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-CHUNK = 250_000
 PARISHES = ["fatima", "santo_antonio", "sao_lazaro", "se", "sao_lourenco", "carmo_taipa", "cotai", "coloane"]
+# (agency, category, share, pool of sites)
 CATEGORIES = [
     ("PSP", "prostitution_trafficking", 0.11, "venue"),
     ("PSP", "illegal_employment", 0.60, None),
@@ -41,84 +47,29 @@ CATEGORIES = [
     ("DSAL", "construction_questionnaire", 0.08, "construction_site"),
     ("DSAL", "employment_agency", 0.15, "employment_agency"),
 ]
-STATUSES = ["closed"] * 80 + ["reviewed"] * 8 + ["submitted"] * 6 + ["no_access"] * 3 + ["planned"] * 3
+# status by share: closed 80 %, reviewed 8 %, submitted 6 %, no access 3 %, planned 3 %
+STATUS_EDGES = [0.80, 0.88, 0.94, 0.97]
+STATUS_NAMES = ["closed", "reviewed", "submitted", "no_access", "planned"]
+JOINT_SHARE = 0.05
+VENUE_TYPES = ["sauna", "massage", "karaoke", "bar", "hotel"]
+YEARS = (2019, 2023)
 
-# (name, API query string, SQL on the rollup or None, SQL on the raw table)
-LOCAL_YEAR = "extract(year from planned_start at time zone 'Asia/Macau')"
-CONDUCTED = "('submitted','reviewed','closed')"
-MONTHLY = "reporting_inspectionmonthrollup"
-QUERIES: list[tuple[str, str, str | None, str]] = [
+DASHBOARDS = [
+    ("dashboard: inspections by year", "measure=inspections&by=year"),
     (
-        "dashboard: inspections by year",
-        "measure=inspections&by=year",
-        f"SELECT extract(year from month), sum(n) FROM {MONTHLY} WHERE status IN {CONDUCTED} "
-        "GROUP BY 1 ORDER BY 1",
-        f"SELECT {LOCAL_YEAR}, count(*) FROM inspections_inspection WHERE status IN {CONDUCTED} "
-        "GROUP BY 1 ORDER BY 1",
-    ),
-    (
-        "dashboard: by year x category, DSAL, 2019-2023",
+        "dashboard: year x category, DSAL, 2019-2023",
         "measure=inspections&by=year,category&agency=DSAL&from=2019&to=2023",
-        f"SELECT extract(year from month), category, sum(n) FROM {MONTHLY} r "
-        f"JOIN registry_agency a ON a.id = r.agency_id WHERE a.code = 'DSAL' AND status IN {CONDUCTED} "
-        "AND month BETWEEN '2019-01-01' AND '2023-12-31' GROUP BY 1, 2 ORDER BY 1, 2",
-        f"SELECT {LOCAL_YEAR}, category, count(*) FROM inspections_inspection i JOIN registry_agency a "
-        f"ON a.id = i.agency_id WHERE a.code = 'DSAL' AND status IN {CONDUCTED} AND planned_start >= "
-        "'2019-01-01 00:00+08' AND planned_start < '2024-01-01 00:00+08' GROUP BY 1, 2 ORDER BY 1, 2",
     ),
-    (
-        "dashboard: by month, 2023",
-        "measure=inspections&by=month&from=2023&to=2023",
-        f"SELECT month, sum(n) FROM {MONTHLY} "
-        f"WHERE status IN {CONDUCTED} "
-        "AND month BETWEEN '2023-01-01' AND '2023-12-31' GROUP BY 1 ORDER BY 1",
-        "SELECT date_trunc('month', planned_start at time zone 'Asia/Macau'), count(*) FROM "
-        f"inspections_inspection WHERE status IN {CONDUCTED} AND planned_start >= '2023-01-01 00:00+08' "
-        "AND planned_start < '2024-01-01 00:00+08' GROUP BY 1 ORDER BY 1",
-    ),
-    (
-        "dashboard: by parish x agency",
-        "measure=inspections&by=parish,agency",
-        f"SELECT parish, agency_id, sum(n) FROM {MONTHLY} WHERE status IN {CONDUCTED} "
-        "GROUP BY 1, 2 ORDER BY 1, 2",
-        "SELECT s.parish, i.agency_id, count(*) FROM inspections_inspection i JOIN registry_site s ON "
-        f"s.id = i.site_id WHERE i.status IN {CONDUCTED} GROUP BY 1, 2 ORDER BY 1, 2",
-    ),
-    (
-        "ad hoc: by year x category (forced raw)",
-        "measure=inspections&by=year,category&source=raw",
-        None,
-        f"SELECT {LOCAL_YEAR}, category, count(*) FROM inspections_inspection WHERE status IN {CONDUCTED} "
-        "GROUP BY 1, 2 ORDER BY 1, 2",
-    ),
-    (
-        "ad hoc: distinct sites by year, DSAL agencies",
-        "measure=sites_inspected&by=year&agency=DSAL&category=employment_agency",
-        None,
-        f"SELECT {LOCAL_YEAR}, count(DISTINCT site_id) FROM inspections_inspection i JOIN registry_agency a "
-        f"ON a.id = i.agency_id WHERE a.code = 'DSAL' AND category = 'employment_agency' AND status IN "
-        f"{CONDUCTED} GROUP BY 1 ORDER BY 1",
-    ),
-    (
-        "ad hoc: by venue type x parish, 2022",
-        "measure=inspections&by=venue_type,parish&from=2022&to=2022",
-        f"SELECT venue_type, parish, sum(n) FROM {MONTHLY} WHERE status IN {CONDUCTED} "
-        "AND month BETWEEN '2022-01-01' AND '2022-12-31' GROUP BY 1, 2 ORDER BY 1, 2",
-        "SELECT s.venue_type, s.parish, count(*) FROM inspections_inspection i "
-        "JOIN registry_site s ON s.id = i.site_id "
-        f"WHERE i.status IN {CONDUCTED} AND planned_start >= '2022-01-01 00:00+08' AND planned_start < "
-        "'2023-01-01 00:00+08' GROUP BY 1, 2 ORDER BY 1, 2",
-    ),
-    (
-        "ad hoc: by ISO week x agency, Q2 2023 (daily)",
-        "measure=inspections&by=week,agency&from=2023-04&to=2023-06",
-        "SELECT date_trunc('week', day), agency_id, sum(n) FROM reporting_inspectionrollup "
-        f"WHERE status IN {CONDUCTED} AND day BETWEEN '2023-04-01' AND '2023-06-30' "
-        "GROUP BY 1, 2 ORDER BY 1, 2",
-        "SELECT date_trunc('week', planned_start at time zone 'Asia/Macau'), agency_id, count(*) "
-        f"FROM inspections_inspection WHERE status IN {CONDUCTED} AND planned_start >= '2023-04-01 00:00+08' "
-        "AND planned_start < '2023-07-01 00:00+08' GROUP BY 1, 2 ORDER BY 1, 2",
-    ),
+    ("dashboard: by month, 2023", "measure=inspections&by=month&from=2023&to=2023"),
+    ("dashboard: by parish x agency", "measure=inspections&by=parish,agency"),
+    ("dashboard: venue type x parish, 2022", "measure=inspections&by=venue_type,parish&from=2022&to=2022"),
+    ("dashboard: ISO week x agency, Q2 2023", "measure=inspections&by=week,agency&from=2023-04&to=2023-06"),
+    ("distinct sites by year, DSAL agencies", "measure=sites_inspected&by=year&category=employment_agency"),
+    ("distinct companies by quarter x parish", "measure=companies_inspected&by=quarter,parish"),
+    ("distinct sites by week (5 years)", "measure=sites_inspected&by=week"),
+    ("distinct sites by day x venue type", "measure=sites_inspected,inspections&by=day,venue_type"),
+    ("forced raw: year x category", "measure=inspections&by=year,category&source=raw"),
+    ("by joint operation (records only)", "measure=inspections,sites_inspected&by=operation,year"),
 ]
 
 
@@ -137,12 +88,78 @@ def median_ms(fn: Any, repeat: int) -> float:
     return statistics.median(times)
 
 
+def draws(catalogue: list[dict[str, Any]], n: int, seed: int) -> list[tuple[str, str]]:
+    """``n`` breakdowns of inspections drawn from the catalogue: one or two measures, up to three
+    dimensions, maybe a filter, maybe a period (a year, years, months or days)."""
+    rng = random.Random(seed)
+    measures = [m for m in catalogue if m["source"]["id"] == "inspections"]
+    dims = [d for d in measures[0]["dimensions"]]
+    periods: list[dict[str, str]] = [
+        {},
+        {"from": "2022", "to": "2022"},
+        {"from": "2020", "to": "2023"},
+        {"from": "2023-03", "to": "2023-08"},
+        {"from": "2021-02-10", "to": "2021-05-20"},
+        {"from": "2019-01-15", "to": "2023-12-31"},
+    ]
+    out = []
+    for i in range(n):
+        chosen = rng.sample([m["id"] for m in measures], rng.choice([1, 1, 2]))
+        by = [d["id"] for d in rng.sample(dims, rng.choice([1, 1, 2, 2, 3]))]
+        params: dict[str, str] = {"measure": ",".join(chosen), "by": ",".join(by)}
+        params.update(rng.choice(periods))
+        filterable = [d for d in dims if d["values"] and d["id"] not in by]
+        if filterable and rng.random() < 0.5:
+            dim = rng.choice(filterable)
+            params[dim["id"]] = rng.choice(sorted(dim["values"]))
+        label = f"draw {i + 1:2d}: " + " ".join(f"{k}={v}" for k, v in params.items() if k != "measure")
+        out.append((f"{label} [{params['measure']}]", urlencode(params)))
+    return out
+
+
+def plan_shape(plan: dict[str, Any]) -> str:
+    """The plan's nodes that do the work, outermost first: 'HashAgg < Index Only Scan idx'."""
+    names = {
+        "Aggregate": lambda n: {"Hashed": "HashAgg", "Sorted": "GroupAgg", "Mixed": "MixedAgg"}.get(
+            n.get("Strategy"), "Agg"
+        ),
+        "Seq Scan": lambda n: f"Seq Scan {n.get('Relation Name', '')}",
+        "Parallel Seq Scan": lambda n: f"Par Seq Scan {n.get('Relation Name', '')}",
+        "Index Only Scan": lambda n: f"Index Only {n.get('Index Name', '')}",
+        "Index Scan": lambda n: f"Index Scan {n.get('Index Name', '')}",
+        "Bitmap Heap Scan": lambda n: f"Bitmap {n.get('Relation Name', '')}",
+        "CTE Scan": lambda n: "CTE",
+        "Append": lambda n: "Append",
+        "Gather": lambda n: "Gather",
+        "Gather Merge": lambda n: "Gather",
+        "Hash Join": lambda n: "HashJoin",
+        "Sort": lambda n: "Sort",
+    }
+    seen: list[str] = []
+
+    def walk(node: dict[str, Any]) -> None:
+        kind = node["Node Type"]
+        if kind in names:
+            label = names[kind](node).replace("inspections_inspection", "inspections").strip()
+            label = label.replace("reporting_inspection", "rollup:")
+            if label not in seen:
+                seen.append(label)
+        for child in node.get("Plans", []):
+            walk(child)
+
+    walk(plan)
+    return " < ".join(seen[:6])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--rows", type=int, default=5_000_000)
-    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--small", type=int, default=500_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--draws", type=int, default=24)
+    parser.add_argument("--seed", type=int, default=17)
     args = parser.parse_args()
     try:
         import psycopg
@@ -167,6 +184,96 @@ def main() -> int:
         print(f"\nDropped {name}; whole run {time.perf_counter() - began:.0f} s.")
 
 
+def generate(url: str, world: dict[str, Any], first: int, last: int, seed: float) -> float:
+    """Inspections ``first`` .. ``last`` (1-based) generated in the database, seeded; the
+    table's secondary indexes and constraints dropped before and rebuilt after (the usual bulk
+    load). Returns the seconds the INSERT took (the rebuild is printed apart)."""
+    import psycopg
+
+    edges = []
+    total = 0.0
+    for *_rest, share, _pool in CATEGORIES:
+        total += share
+        edges.append(round(total, 4))
+    pools = {kind: world["sites"][kind] for kind in ("venue", "construction_site", "employment_agency")}
+    pools["all"] = [pk for pks in world["sites"].values() for pk in pks]
+
+    def pick(pool: str) -> str:
+        return f"(%({pool})s::int[])[1 + floor(rs * {len(pools[pool])})::int]"
+
+    site = (
+        "CASE cat "
+        + " ".join(f"WHEN {i + 1} THEN {pick(c[3] or 'all')}" for i, c in enumerate(CATEGORIES))
+        + " END"
+    )
+    categories = ",".join(f"'{c[1]}'" for c in CATEGORIES)
+    agency_ids = ",".join(str(world["agencies"][c[0]]) for c in CATEGORIES)
+    statuses = ",".join(f"'{s}'" for s in STATUS_NAMES)
+    start = dt.datetime(YEARS[0], 1, 1, tzinfo=dt.UTC).timestamp()
+    span = dt.datetime(YEARS[1] + 1, 1, 1, tzinfo=dt.UTC).timestamp() - start
+    status_edges = ",".join(str(e) for e in STATUS_EDGES)
+    cat_edges = ",".join(str(e) for e in edges[:-1])
+    sql = f"""
+        INSERT INTO inspections_inspection (uuid, site_id, category, agency_id, template_version_id,
+            operation_id, planned_start, planned_end, route_order, status, priority, created_at,
+            updated_at)
+        SELECT gen_random_uuid(), {site}, (ARRAY[{categories}])[cat], (ARRAY[{agency_ids}])[cat],
+            %(version)s, CASE WHEN rj < {JOINT_SHARE} THEN %(operation)s END, at, at + interval '1 hour',
+            0, (ARRAY[{statuses}])[st], 3, now(), now()
+        FROM (
+            SELECT width_bucket(random(), ARRAY[{cat_edges}]::float8[]) + 1 AS cat,
+                random() AS rs, random() AS rj,
+                to_timestamp({start} + random() * {span}) AS at,
+                width_bucket(random(), ARRAY[{status_edges}]::float8[]) + 1 AS st
+            FROM generate_series(%(first)s, %(last)s)
+        ) AS r
+    """
+    with psycopg.connect(url) as pg, pg.cursor() as cursor:
+        indexes = cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'inspections_inspection' "
+            "AND indexname NOT LIKE '%%_pkey'"
+        ).fetchall()
+        constraints = cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = 'inspections_inspection'::regclass AND contype IN ('u', 'f')"
+        ).fetchall()
+        for con, _definition in constraints:
+            cursor.execute(f'ALTER TABLE inspections_inspection DROP CONSTRAINT "{con}"')
+        unique = {con for con, _ in constraints}
+        for index, _definition in indexes:
+            if index not in unique:
+                cursor.execute(f'DROP INDEX "{index}"')
+        cursor.execute("SELECT setseed(%s)", [seed])
+        step = time.perf_counter()
+        cursor.execute(
+            sql,
+            {
+                **pools,
+                "version": world["version"],
+                "operation": world["operation"],
+                "first": first,
+                "last": last,
+            },
+        )
+        pg.commit()
+        took = time.perf_counter() - step
+        step = time.perf_counter()
+        for con, definition in constraints:
+            cursor.execute(f'ALTER TABLE inspections_inspection ADD CONSTRAINT "{con}" {definition}')
+        for index, definition in indexes:
+            if index not in unique:
+                cursor.execute(definition)
+        pg.commit()
+        pg.autocommit = True
+        cursor.execute("VACUUM ANALYZE inspections_inspection")
+        print(
+            f"  generated inspections {first:,}..{last:,} in the database: {took:.1f} s "
+            f"({(last - first + 1) / took:,.0f} rows/s); indexes, constraints, VACUUM ANALYZE: "
+            f"{time.perf_counter() - step:.1f} s"
+        )
+    return took
+
+
 def run(args: argparse.Namespace, url: str) -> int:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
@@ -179,8 +286,9 @@ def run(args: argparse.Namespace, url: str) -> int:
     logging.disable(logging.WARNING)
     import psycopg
     from django.core.management import call_command
+    from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
 
     setup_test_environment()
     step = time.perf_counter()
@@ -189,7 +297,9 @@ def run(args: argparse.Namespace, url: str) -> int:
 
     from backend.checklists.selectors import template_version_latest
     from backend.checklists.services import checklists_load_builtin
-    from backend.registry.models import Site
+    from backend.inspections.models import Operation
+    from backend.registry.models import Company, Site
+    from backend.reporting.selectors import statistics_catalogue
     from backend.reporting.services import rollup_check, rollup_refresh
     from tests import factories
 
@@ -197,7 +307,10 @@ def run(args: argparse.Namespace, url: str) -> int:
     analyst = factories.officer("PJ", username="bench-analyst", roles=("analyst",))
     checklists_load_builtin()
     version = template_version_latest(code="venue_prostitution_trafficking")
-    rng = random.Random(5)
+    rng = random.Random(args.seed)
+    companies = Company.objects.bulk_create(
+        [Company(kind="operator", name_en=f"Operator {i}") for i in range(900)], batch_size=1000
+    )
     kinds = {"venue": 1200, "construction_site": 1500, "employment_agency": 300}
     sites = []
     for kind, count in kinds.items():
@@ -213,151 +326,131 @@ def run(args: argparse.Namespace, url: str) -> int:
                     parish=rng.choice(PARISHES),
                     latitude=22.19,
                     longitude=113.54,
+                    operator=rng.choice(companies) if rng.random() < 0.8 else None,
                 )
             )
     Site.objects.bulk_create(sites, batch_size=1000)
     by_kind: dict[str, list[int]] = {}
     for pk, kind in Site.objects.values_list("pk", "kind"):
         by_kind.setdefault(kind, []).append(pk)
-    all_sites = [pk for pks in by_kind.values() for pk in pks]
-
-    # COPY the inspections, in chunks of text rows built here.
-    step = time.perf_counter()
-    start = dt.datetime(2019, 1, 1, tzinfo=dt.UTC).timestamp()
-    span = dt.datetime(2024, 1, 1, tzinfo=dt.UTC).timestamp() - start
-    weights = [c[2] for c in CATEGORIES]
-    columns = (
-        "uuid, site_id, category, agency_id, template_version_id, planned_start, planned_end, route_order, "
-        "status, priority, created_at, updated_at"
+    operation = Operation.objects.create(
+        name="Thunder",
+        lead_agency=agencies["PSP"],
+        starts_at=dt.datetime(2019, 1, 1, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+        reveal_at=dt.datetime(2019, 1, 1, tzinfo=dt.UTC),
+        status=Operation.Status.CLOSED,
     )
-    with psycopg.connect(url) as pg, pg.cursor() as cursor:
-        # Loading into a table without its secondary indexes and building them after is the
-        # usual bulk-load path; the indexes are the migrations' own, recreated as they were.
-        indexes = cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'inspections_inspection' "
-            "AND indexname NOT LIKE '%%_pkey'"
-        ).fetchall()
-        constraints = cursor.execute(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE conrelid = 'inspections_inspection'::regclass AND contype IN ('u', 'f')"
-        ).fetchall()
-        for name, _definition in constraints:
-            cursor.execute(f'ALTER TABLE inspections_inspection DROP CONSTRAINT "{name}"')
-        unique_names = {name for name, _ in constraints}
-        for name, _definition in indexes:
-            if name not in unique_names:
-                cursor.execute(f'DROP INDEX "{name}"')
-        # COPY compact rows (site, category, start in epoch seconds, status) into a staging
-        # table, then expand them server-side into inspections in one INSERT … SELECT.
-        cursor.execute("CREATE UNLOGGED TABLE bench_stage (site int, cat int, start_s bigint, st int)")
-        pools = [by_kind[kind] if kind else all_sites for *_rest, kind in CATEGORIES]
-        done, first = 0, int(start)
-        while done < args.rows:
-            n = min(CHUNK, args.rows - done)
-            cats = rng.choices(range(len(CATEGORIES)), weights=weights, k=n)
-            lines = [
-                f"{rng.choice(pools[c])}\t{c + 1}\t{first + int(rng.random() * span)}\t"
-                f"{rng.randrange(len(STATUSES)) + 1}\n"
-                for c in cats
-            ]
-            with cursor.copy("COPY bench_stage FROM STDIN") as copy:
-                copy.write("".join(lines))
-            done += n
-        categories = ",".join(f"'{c[1]}'" for c in CATEGORIES)
-        agency_ids = ",".join(str(agencies[c[0]].pk) for c in CATEGORIES)
-        statuses = ",".join(f"'{x}'" for x in STATUSES)
-        cursor.execute(
-            f"INSERT INTO inspections_inspection ({columns}) "
-            f"SELECT gen_random_uuid(), site, (ARRAY[{categories}])[cat], (ARRAY[{agency_ids}])[cat], "
-            f"{version.pk}, to_timestamp(start_s), to_timestamp(start_s) + interval '1 hour', 0, "
-            f"(ARRAY[{statuses}])[st], 3, now(), now() FROM bench_stage"
-        )
-        cursor.execute("DROP TABLE bench_stage")
-        pg.commit()
-        loaded = time.perf_counter() - step
-        for name, definition in constraints:
-            cursor.execute(f'ALTER TABLE inspections_inspection ADD CONSTRAINT "{name}" {definition}')
-        for name, definition in indexes:
-            if name not in unique_names:
-                cursor.execute(definition)
-        pg.commit()
-        cursor.execute("ANALYZE")
-        pg.commit()
-    print(
-        f"COPY {args.rows:,} inspections: {loaded:.1f} s; their indexes rebuilt and ANALYZE: "
-        f"{time.perf_counter() - step - loaded:.1f} s"
-    )
-
-    step = time.perf_counter()
-    refreshed = rollup_refresh(sources=["inspections"], full=True)
-    with psycopg.connect(url) as pg:
-        rollup_rows = pg.execute("SELECT count(*) FROM reporting_inspectionrollup").fetchone()[0]
-        month_rows = pg.execute(f"SELECT count(*) FROM {MONTHLY}").fetchone()[0]
-        pg.execute("ANALYZE reporting_inspectionrollup")
-        pg.execute(f"ANALYZE {MONTHLY}")
-    print(
-        f"rollup full build (INSERT ... SELECT ... GROUP BY): {time.perf_counter() - step:.1f} s, "
-        f"{rollup_rows:,} daily rows over {refreshed.days['inspections']:,} days, {month_rows:,} monthly"
-    )
-    step = time.perf_counter()
-    # One year: the whole five (raw aggregation twice over 5 million rows) is the nightly job's.
-    check = rollup_check(source="inspections", date_from=dt.date(2023, 1, 1), date_to=dt.date(2023, 12, 31))
-    print(
-        f"rollup check of 2023 (raw vs daily and monthly rollups): {time.perf_counter() - step:.1f} s, "
-        f"ok={check.ok}"
-    )
-
-    # Incremental: 200 changes on one day, found by the signature scan, and by a named day.
-    from backend.inspections.models import Inspection
-
-    day = dt.date(2023, 6, 1)
-    changed = list(
-        Inspection.objects.filter(planned_start__date=day).order_by("pk").values_list("pk", flat=True)[:200]
-    )
-    Inspection.objects.filter(pk__in=changed).update(status="reviewed", updated_at=dt.datetime.now(dt.UTC))
-    step = time.perf_counter()
-    found = rollup_refresh(sources=["inspections"])
-    print(
-        f"incremental refresh, days found by signature scan: {(time.perf_counter() - step) * 1000:.0f} ms "
-        f"({found.days['inspections']} day(s) rebuilt)"
-    )
-    step = time.perf_counter()
-    rollup_refresh(sources=["inspections"], days=[day])
-    elapsed = (time.perf_counter() - step) * 1000
-    print(f"incremental refresh of one named day (the findings hook's path): {elapsed:.0f} ms")
-    # Rebuilding a day reads that day's inspections: without an index on planned_start (the
-    # inspections app has none yet) that is a full scan. With the index it is recommended to add:
-    with psycopg.connect(url, autocommit=True) as pg:
-        pg.execute("CREATE INDEX bench_inspection_planned_start ON inspections_inspection (planned_start)")
-    step = time.perf_counter()
-    rollup_refresh(sources=["inspections"], days=[day])
-    elapsed = (time.perf_counter() - step) * 1000
-    print(f"  the same with an index on inspections_inspection (planned_start): {elapsed:.0f} ms")
+    world = {
+        "sites": by_kind,
+        "agencies": {code: a.pk for code, a in agencies.items()},
+        "version": version.pk,
+        "operation": operation.pk,
+    }
 
     client = Client()
     client.force_login(analyst.user)
-    print(f"\n{'query':48} {'API ms':>9} {'SQL ms':>9} {'ratio':>7}")
-    print(
-        "(SQL: on the monthly rollup the API reads for dashboard queries, on the raw table for ad-hoc ones)"
-    )
-    with psycopg.connect(url, autocommit=True) as pg:
-        for label, params, rollup_sql, raw_sql in QUERIES:
+    catalogue = statistics_catalogue(user=analyst.user)
+    queries = DASHBOARDS + draws(catalogue, args.draws, args.seed)
 
-            def api_call(params: str = params) -> None:
-                response = client.get("/api/v1/statistics/query/?" + params)
+    def measure_all(size: int) -> dict[str, tuple[str, str, float, float]]:
+        out = {}
+        with psycopg.connect(url, autocommit=True) as pg:
+            for label, params in queries:
+                path = "/api/v1/statistics/query/?" + params
+                with CaptureQueriesContext(connection) as captured:
+                    response = client.get(path)
                 assert response.status_code == 200, response.content[:500]
+                used = response.json().get("computed_from", "?")
+                level = response.json().get("rollup_level") or ""
+                # The statement that reads the figures (the rest: session, user, freshness).
+                reads = [
+                    q["sql"]
+                    for q in captured.captured_queries
+                    if "reporting_inspection" in q["sql"] or "inspections_inspection" in q["sql"]
+                ]
+                statement = max(reads, key=len)
+                plan = pg.execute("EXPLAIN (FORMAT JSON) " + statement).fetchone()[0]
+                plan = plan if isinstance(plan, list) else json.loads(plan)
+                shape = plan_shape(plan[0]["Plan"])
+                first = time.perf_counter()
+                client.get(path)
+                once = time.perf_counter() - first
+                repeat = args.repeat if once < 0.5 else 2
+                api_ms = median_ms(lambda path=path: client.get(path), repeat)
+                sql_ms = median_ms(lambda s=statement: pg.execute(s).fetchall(), repeat)
+                out[label] = (f"{used} {level}".strip(), shape, api_ms, sql_ms)
+        print(f"  measured {len(queries)} queries at {size:,} inspections")
+        return out
 
-            repeat = args.repeat if rollup_sql else 2  # full scans: a few seconds each at 5 million
-            api_ms = median_ms(api_call, repeat)
-            sql = rollup_sql or raw_sql
-            sql_ms = median_ms(lambda sql=sql: pg.execute(sql).fetchall(), repeat)
-            print(f"{label:48} {api_ms:9.1f} {sql_ms:9.1f} {api_ms / sql_ms:7.1f}")
-            if rollup_sql:
-                raw_ms = median_ms(lambda sql=raw_sql: pg.execute(sql).fetchall(), 2)
-                print(f"{'  the same on the raw table (SQL)':48} {'':9} {raw_ms:9.1f} {'':7}")
+    results = {}
+    sizes = [args.small, args.rows] if args.small and args.small < args.rows else [args.rows]
+    loaded = 0
+    for size in sizes:
+        print(f"\n== {size:,} inspections")
+        generate(url, world, loaded + 1, size, seed=0.17 + size / 1e9)
+        loaded = size
+        step = time.perf_counter()
+        refreshed = rollup_refresh(sources=["inspections"], full=True)
+        with psycopg.connect(url, autocommit=True) as pg:
+            counts = {
+                table: pg.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                for table in (
+                    "reporting_inspectionrollup",
+                    "reporting_inspectionmonthrollup",
+                    "reporting_inspectionsitemonthrollup",
+                )
+            }
+            pg.execute("VACUUM ANALYZE")
+        print(
+            f"  rollups full build: {time.perf_counter() - step:.1f} s over "
+            f"{refreshed.days['inspections']:,} days: {counts['reporting_inspectionrollup']:,} daily rows, "
+            f"{counts['reporting_inspectionmonthrollup']:,} monthly, "
+            f"{counts['reporting_inspectionsitemonthrollup']:,} per site and month"
+        )
+        step = time.perf_counter()
+        rollup_refresh(sources=["inspections"], days=[dt.date(2023, 6, 1)])
+        print(
+            f"  refresh of one named day (daily, monthly and per-site rows of its month): "
+            f"{(time.perf_counter() - step) * 1000:.0f} ms"
+        )
+        step = time.perf_counter()
+        check = rollup_check(
+            source="inspections", date_from=dt.date(2023, 1, 1), date_to=dt.date(2023, 12, 31)
+        )
+        print(
+            f"  rollup check of 2023 (raw vs every rollup): {time.perf_counter() - step:.1f} s, ok={check.ok}"
+        )
+        results[size] = measure_all(size)
+
+    small, large = sizes[0], sizes[-1]
+    print(
+        f"\n{'query':78} {'path':12} {'plan (outermost first)':58} "
+        + (f"{'ms@' + format(small, ','):>12} " if len(sizes) > 1 else "")
+        + f"{'ms@' + format(large, ','):>12} {'growth':>7} {'API/SQL':>8}"
+    )
+    over = []
+    for label, _params in queries:
+        used, shape, api_ms, sql_ms = results[large][label]
+        line = f"{label[:78]:78} {used:12} {shape[:58]:58} "
+        if len(sizes) > 1:
+            small_ms = results[small][label][2]
+            line += f"{small_ms:12.1f} {api_ms:12.1f} {api_ms / small_ms:6.1f}x "
+        else:
+            line += f"{api_ms:12.1f} {'':7} "
+        line += f"{api_ms / sql_ms:8.2f}"
+        print(line)
+        if api_ms > 1000:
+            over.append(label)
+    times = sorted(r[2] for r in results[large].values())
+    dashboards = [results[large][label][2] for label, _ in DASHBOARDS[:6]]
+    print(
+        f"\nAt {large:,}: median {statistics.median(times):.0f} ms, worst {times[-1]:.0f} ms, "
+        f"{len(over)} of {len(queries)} over 1 s; dashboards {min(dashboards):.1f}-{max(dashboards):.1f} ms"
+    )
     with psycopg.connect(url) as pg:
         version_text = pg.execute("SHOW server_version").fetchone()[0]
-    print(f"\nPostgreSQL {version_text}; {args.rows:,} inspections")
+    print(f"PostgreSQL {version_text}")
     return 0
 
 

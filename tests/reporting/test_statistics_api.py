@@ -104,13 +104,21 @@ def test_breakdown_by_year_and_category_for_one_agency(work, api, andy):
     assert "submitted, reviewed or closed" in body["measures"][0]["definition"]
 
 
-def test_raw_only_measures_and_dimensions_are_answered_from_the_records(work, api, andy):
-    body = api.as_(andy).get(QUERY, {"measure": "sites_inspected,inspections", "by": "venue_type"}).json()
-    assert body["computed_from"] == "raw"
+def test_distinct_counts_are_answered_from_the_per_site_rollup_as_from_the_records(work, api, andy):
+    params = {"measure": "sites_inspected,inspections", "by": "venue_type"}
+    body = api.as_(andy).get(QUERY, params).json()
+    assert body["computed_from"] == "rollup"
     assert body["rows"] == [
         {"venue_type": "karaoke", "sites_inspected": 1, "inspections": 3},
         {"venue_type": "none", "sites_inspected": 1, "inspections": 2},
     ]
+    raw = api.as_(andy).get(QUERY, {**params, "source": "raw"}).json()
+    assert raw["computed_from"] == "raw"
+    assert (raw["rows"], raw["totals"]) == (body["rows"], body["totals"])
+    # By day the per-site rollup (monthly) cannot answer: the records do.
+    daily = api.as_(andy).get(QUERY, {**params, "by": "day"}).json()
+    assert daily["computed_from"] == "raw"
+    assert daily["totals"] == body["totals"]
 
 
 @pytest.mark.parametrize(
