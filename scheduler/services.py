@@ -443,7 +443,8 @@ def planning_cancel(*, actor: Any, job: PlanningJob) -> PlanningJob:
             return job  # its worker had died: it is over, and a new run may start
         raise Conflict("The planning run has already finished.")
     PlanningJob.objects.filter(pk=job.pk).update(cancel_requested=True)
-    job.refresh_from_db()
+    # A run that has not beaten for CANCEL_SILENCE is not there to read the flag: it ends now.
+    job = planning_expire_stale(job=job)
     if job.status == PlanningJob.Status.QUEUED:
         PlanningJob.objects.filter(pk=job.pk, status=PlanningJob.Status.QUEUED).update(
             status=PlanningJob.Status.CANCELLED, finished_at=timezone.now()
@@ -459,10 +460,18 @@ REASON_WORKER_LOST = gettext_noop(
 )
 
 
+# A live run beats every second and reads its cancel flag as often: one asked to stop that has
+# been silent this long has no worker left to stop it, so the cancel takes effect without it.
+CANCEL_SILENCE = dt.timedelta(seconds=10)
+
+
 def _is_stale(job: PlanningJob, now: dt.datetime) -> bool:
-    """A running job whose worker is gone: no heartbeat for the timeout, or still running past
-    its time limit plus the grace (a busy worker's heartbeat may lag; the clock does not)."""
+    """A running job whose worker is gone: no heartbeat for the timeout (``CANCEL_SILENCE`` once
+    a cancel was asked), or still running past its time limit plus the grace (a busy worker's
+    heartbeat may lag; the clock does not)."""
     silent = dt.timedelta(seconds=settings.SCHEDULER_HEARTBEAT_TIMEOUT_SECONDS)
+    if job.cancel_requested:
+        silent = min(silent, CANCEL_SILENCE)
     overdue = dt.timedelta(seconds=job.time_limit_seconds + settings.SCHEDULER_RUN_GRACE_SECONDS)
     last_sign = job.heartbeat_at or job.started_at or job.created_at
     began = job.started_at or job.created_at
@@ -478,8 +487,14 @@ def planning_expire_stale(*, job: PlanningJob | None = None, **subject: Any) -> 
     for running in qs:
         if not _is_stale(running, now):
             continue
+        # Asked to stop, it stopped (its worker with it); otherwise it failed, saying why.
+        end = (
+            {"status": PlanningJob.Status.CANCELLED}
+            if running.cancel_requested
+            else {"status": PlanningJob.Status.FAILED, "error": REASON_WORKER_LOST}
+        )
         expired = PlanningJob.objects.filter(pk=running.pk, status=PlanningJob.Status.RUNNING).update(
-            status=PlanningJob.Status.FAILED, error=REASON_WORKER_LOST, finished_at=now
+            finished_at=now, **end
         )
         if expired:
             logger.warning("planning job %s: worker lost, failed", running.uuid)

@@ -104,3 +104,23 @@ def test_the_beat_sweep_fails_a_dead_run_nobody_looks_at(dead_job, operation, pa
     live.refresh_from_db()
     assert dead_job.status == PlanningJob.Status.FAILED and dead_job.error == services.REASON_WORKER_LOST
     assert live.status == PlanningJob.Status.RUNNING
+
+
+def test_cancel_of_a_run_whose_worker_just_died_takes_effect_at_once(api, paula, operation):
+    """Killed 20 s ago: not yet silent for the heartbeat timeout, so cancel used to answer 200
+    and change nothing until then (no worker was left to read the flag). A live run (beating)
+    keeps running until it reads the flag itself."""
+    with override_settings(CELERY_TASK_ALWAYS_EAGER=False):
+        job = services.planning_start(actor=paula.user, operation=operation, time_limit_seconds=60)
+    now = timezone.now()
+    lately = now - dt.timedelta(seconds=20)
+    PlanningJob.objects.filter(pk=job.pk).update(status="running", started_at=lately, heartbeat_at=lately)
+    answered = api.as_(paula).post(f"/api/v1/planning/jobs/{job.uuid}/cancel/")
+    assert answered.status_code == 200 and answered.json()["status"] == "cancelled"
+    job.refresh_from_db()
+    assert job.status == PlanningJob.Status.CANCELLED and job.finished_at is not None
+
+    with override_settings(CELERY_TASK_ALWAYS_EAGER=False):
+        live = services.planning_start(actor=paula.user, operation=operation, time_limit_seconds=60)
+    PlanningJob.objects.filter(pk=live.pk).update(status="running", started_at=now, heartbeat_at=now)
+    assert services.planning_cancel(actor=paula.user, job=live).status == PlanningJob.Status.RUNNING

@@ -69,9 +69,10 @@ def test_through_the_api_a_real_worker_plans_then_phones_see_it_only_after_revea
             job = client.get(job_url).json()
     from backend.outbox.models import OutboxMessage
 
-    relayed = list(OutboxMessage.objects.values_list("status", "last_error"))
+    relayed = list(OutboxMessage.objects.values_list("status", "last_error", "heard_at"))
     assert job["status"] == "succeeded", (job, relayed)
-    assert ("sent", "") in relayed  # it went through the broker, not in-process
+    # It went through the broker, not in-process: the worker reported its start and its end.
+    assert [(status, error) for status, error, heard in relayed if heard is not None] == [("done", "")]
     plan = client.get(f"/api/v1/planning/operations/{op_id}/plan/").json()
     assert plan["evaluation"]["feasible"], plan["evaluation"]["violations"]
     stops = [s for r in plan["routes"] for s in r["stops"]]
