@@ -10,6 +10,7 @@ One thread per process, started on first use (after a fork, the child starts its
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import queue
@@ -50,6 +51,9 @@ def _ensure_thread() -> None:
         _pid = os.getpid()
         _thread = threading.Thread(target=_run, args=(_queue,), name="outbox-relay", daemon=True)
         _thread.start()
+        # A command that ends right after its commit (load_demo) gives the thread a moment to
+        # send; what it cannot send in time stays pending for the periodic relay.
+        atexit.register(wait_idle, 5.0)
 
 
 def _run(hints: queue.Queue[Any]) -> None:
