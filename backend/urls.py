@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("backend.console.urls")),
     path("statistics/", include("backend.reporting.pages_urls")),
     path("", include("backend.compliance.pages_urls")),
+    path("privacy/", include("backend.privacy.pages_urls")),
     path("healthz", healthz, name="healthz"),
     path("planning/", include("scheduler.pages_urls")),
     path("registry/imports/", include("backend.registry_import.pages_urls")),

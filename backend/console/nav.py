@@ -15,10 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from backend.core.access import Principal
 
 BACK_OFFICE_ROLES = frozenset(
-    {"team_leader", "planner", "reviewer", "victim_protection", "analyst", "administrator"}
+    {"team_leader", "planner", "reviewer", "victim_protection", "analyst", "administrator", "data_protection"}
 )
 # Roles whose console sign-in asks for a second factor when CONSOLE_2FA_REQUIRED is on.
-SECOND_FACTOR_ROLES = frozenset({"planner", "reviewer", "victim_protection", "administrator"})
+SECOND_FACTOR_ROLES = frozenset(
+    {"planner", "reviewer", "victim_protection", "administrator", "data_protection"}
+)
 
 # What each role does here, shown on the home page above that role's entries.
 ROLE_INTRODUCTIONS: dict[str, tuple[Promise, Promise]] = {

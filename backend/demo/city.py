@@ -66,6 +66,7 @@ DEMO_LOGINS: tuple[tuple[str, str, str, str], ...] = (  # role, username, agency
     (Role.REVIEWER, "demo-psp-reviewer", "PSP", "psp_hq"),
     (Role.VICTIM_PROTECTION, "demo-victim-protection", "IAS", "ias_hq"),
     (Role.ANALYST, "demo-analyst", "PJ", "pj_hq"),
+    (Role.DATA_PROTECTION, "demo-data-protection", "IAS", "ias_hq"),
     (Role.ADMINISTRATOR, "demo-admin", "PSP", "psp_hq"),
 )
 

@@ -14,3 +14,22 @@ class PrivacyConfig(AppConfig):
         # After the referral hook (backend.compliance comes first in INSTALLED_APPS), which copies
         # the field reference into the referred person's encrypted details.
         register_findings_hook(protect_on_ingest)
+        self._register_console_pages()
+
+    def _register_console_pages(self) -> None:
+        from backend.console import nav
+
+        nav.ROLE_INTRODUCTIONS["data_protection"] = (
+            _("Data protection"),
+            _("Review who read persons' details, when and why; follow up the reads flagged."),
+        )
+        # The role's name (backend.registry's Role), in this app's catalogue too.
+        _("data-protection officer")
+
+        nav.register(
+            label=_("Access report"),
+            url_name="privacy_console:access-report",
+            roles={"data_protection"},
+            description=_("Who read which person's details, when and why; unusual reads flagged."),
+            order=90,
+        )

@@ -276,10 +276,12 @@ def rotate_keys(
     for table, columns in ENCRYPTED_COLUMNS:
         last_id = (start or {}).get(table, 0)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM {qn(table)} WHERE id > %s", [last_id])  # noqa: S608
-            total = cursor.fetchone()[0]
+            # Rows written after the start are under the first key already (every process runs
+            # with it first): the run ends at the highest id it saw, however fast rows arrive.
+            cursor.execute(f"SELECT COUNT(*), MAX(id) FROM {qn(table)} WHERE id > %s", [last_id])  # noqa: S608
+            total, highest = cursor.fetchone()
         seen = done = unreadable = 0
-        for batch in _batches(table, columns, last_id, batch_size):
+        for batch in _batches(table, columns, last_id, highest or 0, batch_size):
             with transaction.atomic(), connection.cursor() as cursor:
                 for row in batch:
                     pk, values = row[0], row[1:]
@@ -306,14 +308,14 @@ def rotate_keys(
     return rotated
 
 
-def _batches(table: str, columns: tuple[str, ...], after: int, size: int) -> Iterator[list[tuple]]:
+def _batches(table: str, columns: tuple[str, ...], after: int, upto: int, size: int) -> Iterator[list[tuple]]:
     qn = connection.ops.quote_name
     cols = ", ".join(qn(c) for c in columns)
     while True:
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT id, {cols} FROM {qn(table)} WHERE id > %s ORDER BY id LIMIT %s",  # noqa: S608
-                [after, size],
+                f"SELECT id, {cols} FROM {qn(table)} WHERE id > %s AND id <= %s ORDER BY id LIMIT %s",  # noqa: S608
+                [after, upto, size],
             )
             rows = cursor.fetchall()
         if not rows:

@@ -93,6 +93,8 @@ class Role(models.TextChoices):
     VICTIM_PROTECTION = "victim_protection", _("victim protection")
     ANALYST = "analyst", _("analyst")
     ADMINISTRATOR = "administrator", _("administrator")
+    # Reviews who read persons' details (backend.privacy's access report); reads none itself.
+    DATA_PROTECTION = "data_protection", _("data-protection officer")
 
 
 class Skill(TranslatedName):

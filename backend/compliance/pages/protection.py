@@ -78,7 +78,7 @@ def referral_person(request: HttpRequest, referral_id: str) -> HttpResponse:
     if not form.is_valid():
         response = render(
             request,
-            "compliance/console/_person_ask.html",
+            "privacy/console/_person_ask.html",
             {"referral": referral, "reason_form": form},
             status=400,
         )

@@ -1,0 +1,70 @@
+"""Every read of a person's details has its reason in the audit log and in the data-protection
+officer's access report; reads outside the reader's own cases, in unusual numbers, and refused
+attempts are flagged. Nobody but that officer opens the report, and the officer reads no person."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from backend.audit.models import AuditEntry
+from backend.privacy.access_report import access_report
+from tests import factories
+from tests.browser_support import sign_in_client
+from tests.conftest import PASSWORD
+
+
+@pytest.fixture
+def dora(db):
+    return factories.officer("IAS", username="dora", full_name="Dora Privacy", roles=("data_protection",))
+
+
+@pytest.fixture
+def victor(db):
+    return factories.officer("IAS", username="victor", full_name="Victor Other", roles=("victim_protection",))
+
+
+def test_reads_their_reasons_and_flags_in_the_access_report(
+    referred, vera, victor, percy, dora, api, client, settings
+):
+    url = f"/api/v1/referrals/{referred.uuid}/person/"
+    # Vera worked on this referral (recorded the details and the shelter): her read is her case.
+    assert api.as_(vera).get(url + "?reason=protection", REMOTE_ADDR="10.0.0.5").status_code == 200
+    # Victor never worked on it; Percy is refused.
+    assert api.as_(victor).get(url + "?reason=other&reason_text=checking+a+duplicate").status_code == 200
+    assert api.as_(percy).get(url + "?reason=assessment").status_code == 404
+    today = timezone.localdate()
+    rows = access_report(date_from=today, date_to=today)
+    assert [(r.reader, r.reason, r.flags) for r in rows] == [
+        ("vera", "protection", []),
+        ("victor", "other", ["outside"]),
+        ("percy", "", ["refused"]),
+    ]
+    assert rows[1].reason_text == "checking a duplicate" and rows[0].ip_address == "10.0.0.5"
+    settings.PRIVACY_READS_PER_DAY_FLAG = 0
+    assert [r.flags for r in access_report(date_from=today, date_to=today, flagged_only=True)] == [
+        ["volume"],
+        ["outside", "volume"],
+        ["refused"],
+    ]
+    assert access_report(date_from=today - dt.timedelta(days=3), date_to=today - dt.timedelta(days=1)) == []
+
+    # The page: the data-protection officer alone, and her reading of it is recorded.
+    for who in (vera, percy):
+        sign_in_client(client, who.user.username, PASSWORD)
+        assert client.get("/privacy/access/").status_code == 404
+        client.logout()
+    sign_in_client(client, "dora", PASSWORD)
+    assert "/privacy/access/" in client.get("/").content.decode()
+    page = client.get(f"/privacy/access/?date_from={today}&date_to={today}&flagged=on")
+    body = page.content.decode()
+    assert page.status_code == 200 and "checking a duplicate" in body and "outside the reader" in body
+    assert "refused attempt" in body and "Maria" not in body
+    assert AuditEntry.objects.filter(verb="access_report_read", actor=dora.user).count() == 1
+    bad = client.get(f"/privacy/access/?date_from={today}&date_to={today - dt.timedelta(days=2)}")
+    assert bad.status_code == 400
+    # She reviews reads; she reads no person herself.
+    assert client.get(f"/protection/{referred.uuid}/").status_code == 404
+    assert api.as_(dora).get(url + "?reason=assessment").status_code == 404
