@@ -121,6 +121,18 @@ def import_check(*, import_id: int) -> RegistryImport:
     item.status = RegistryImport.Status.CHECKING
     item.save(update_fields=["status"])
     item.rows.all().delete()
+    try:
+        return _check(item)
+    except Exception as exc:  # a fault of ours or of the storage: say so on the page, not stay "checking"
+        logger.exception("registry import %s: the check failed", item.uuid)
+        RegistryImport.objects.filter(pk=item.pk).update(
+            status=RegistryImport.Status.FAILED, failure=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+        item.refresh_from_db()
+        return item
+
+
+def _check(item: RegistryImport) -> RegistryImport:
     spec = KINDS[item.kind]
     with item.file.open("rb") as f:
         data = f.read()

@@ -334,3 +334,13 @@ def test_the_management_command_prints_the_dry_run_and_applies(admin_psp, capsys
     call_command("import_registry", "sites", str(FILES / "sites_bom.csv"), "--user", "admin-psp", "--apply")
     assert "Applied: 3 created, 0 updated." in capsys.readouterr().out
     assert Site.objects.count() == 3
+
+
+def test_a_check_that_fails_says_so_instead_of_staying_checking(admin_psp):
+    item = services.import_receive(
+        actor=admin_psp.user, kind="sites", file_name="s.csv", data=b"external_id\n", in_background=False
+    )
+    item.file.storage.delete(item.file.name)  # the stored upload is gone (storage fault)
+    item = services.import_check(import_id=item.pk)
+    assert item.status == RegistryImport.Status.FAILED and item.failure.startswith("FileNotFoundError")
+    assert Site.objects.count() == 0
