@@ -15,6 +15,7 @@ import logging
 import os
 import queue
 import threading
+import time
 from typing import Any
 
 from django.db import close_old_connections, connection
@@ -74,12 +75,11 @@ def _run(hints: queue.Queue[Any]) -> None:
 
 
 def wait_idle(timeout: float = 10.0) -> bool:
-    """Wait until every hint given so far was handled (tests and shutdown). True if it was."""
-    done = threading.Event()
-
-    def joiner() -> None:
-        _queue.join()
-        done.set()
-
-    threading.Thread(target=joiner, daemon=True).start()
-    return done.wait(timeout)
+    """Wait until every hint given so far was handled (tests and exit). True if it was. Polls
+    rather than starting a thread: it also runs at interpreter exit, where none may start."""
+    deadline = time.monotonic() + timeout
+    while _queue.unfinished_tasks:
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.02)
+    return True
