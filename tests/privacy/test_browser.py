@@ -1,0 +1,43 @@
+"""The data-protection officer's journey in a real browser, signing in through the sign-in page:
+from the console's home to the access report, a flagged read with its reason, the filter, axe on
+each page, and the report at phone width without sideways scrolling."""
+
+from __future__ import annotations
+
+import pytest
+
+from backend.compliance import selectors
+from tests import factories
+from tests.browser_support import PHONE, axe_check, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "correct-horse-battery"
+
+
+def test_the_data_protection_officer_reviews_a_flagged_read(pages, referred):
+    victor = factories.officer(
+        "IAS", username="victor", full_name="Victor Other", roles=("victim_protection",)
+    )
+    factories.officer("IAS", username="dora", full_name="Dora Privacy", roles=("data_protection",))
+    selectors.victim_details_get(
+        user=victor.user, referral_uuid=referred.uuid, reason="other", reason_text="checking a duplicate"
+    )
+    page = pages.new_page()
+    sign_in(page, pages.base_url, "dora", PASSWORD)
+    axe_check(page)
+    page.get_by_role("link", name="Access report").first.click()
+    page.wait_for_load_state()
+    page.get_by_text("checking a duplicate").wait_for()
+    assert page.get_by_text("outside the reader's own cases", exact=True).count() == 1
+    axe_check(page)
+    page.get_by_label("Flagged reads only").check()
+    page.get_by_role("button", name="Show", exact=True).click()
+    page.wait_for_load_state()
+    assert page.get_by_text("victor").count() >= 1 and "flagged=on" in page.url
+    axe_check(page)
+    phone = pages.new_page(viewport=PHONE)
+    sign_in(phone, pages.base_url, "dora", PASSWORD)
+    phone.goto(f"{pages.base_url}/privacy/access/")
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    axe_check(phone)
