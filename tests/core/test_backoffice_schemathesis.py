@@ -30,7 +30,7 @@ import pytest
 import schemathesis
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.test import Client
@@ -173,11 +173,19 @@ def test_every_back_office_operation_is_fuzzed():
 
 
 def test_no_server_error_in_any_sequence_of_calls(world):
-    personas = itertools.cycle(world["auth"])
-
     class Machine(schema.as_state_machine()):  # type: ignore[misc]
+        """Each scenario starts from the same world (a savepoint rolled back after it) and the
+        same first persona, so Hypothesis can replay and shrink one."""
+
+        def setup(self) -> None:
+            self.personas = itertools.cycle(world["auth"])
+            self.savepoint = transaction.savepoint()
+
+        def teardown(self) -> None:
+            transaction.savepoint_rollback(self.savepoint)
+
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
-            return {"headers": next(personas)}
+            return {"headers": next(self.personas)}
 
         def before_call(self, case: Any) -> None:
             cache.clear()
