@@ -8,6 +8,7 @@ through ``backend.privacy.services`` (audited); retention erases it on schedule.
 
 from __future__ import annotations
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -38,3 +39,33 @@ class ScreenedPerson(models.Model):
 
     def __str__(self) -> str:
         return self.coded_reference
+
+
+class RetentionPolicy(models.Model):
+    """How long personal data is kept, set by an administrator in the admin (one row, audited).
+    Without a row the settings' defaults apply (PRIVACY_SCREENING_UNFLAGGED_DAYS,
+    PRIVACY_CLOSED_REFERRAL_DAYS)."""
+
+    screening_unflagged_days = models.PositiveIntegerField(
+        _("identifying answers of a screened person no indicator flagged (days)"),
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text=_("Erased this many days after the screening."),
+    )
+    closed_referral_days = models.PositiveIntegerField(
+        _("a closed referral's personal details (days)"),
+        default=5 * 365,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "The person's details, their services' provider and note and their screening answers are "
+            "erased this many days after the referral was closed. Coded fields are kept."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("retention policy")
+        verbose_name_plural = _("retention policy")
+
+    def __str__(self) -> str:
+        return str(_("Retention policy"))

@@ -95,6 +95,15 @@ class RetentionResult:
 
 
 def retention_policy() -> dict[str, int]:
+    """The administrator's policy (admin, ``RetentionPolicy``), else the settings' defaults."""
+    from backend.privacy.models import RetentionPolicy
+
+    row = RetentionPolicy.objects.order_by("pk").first()
+    if row is not None:
+        return {
+            "screening_unflagged_days": row.screening_unflagged_days,
+            "closed_referral_days": row.closed_referral_days,
+        }
     return {
         "screening_unflagged_days": settings.PRIVACY_SCREENING_UNFLAGGED_DAYS,
         "closed_referral_days": settings.PRIVACY_CLOSED_REFERRAL_DAYS,

@@ -10,7 +10,7 @@ from backend.audit.models import AuditEntry
 from backend.compliance import services as compliance
 from backend.compliance.models import ProtectionService, Referral, VictimPersonalDetails
 from backend.privacy import tasks
-from backend.privacy.models import ScreenedPerson
+from backend.privacy.models import RetentionPolicy, ScreenedPerson
 from backend.reporting.report import report_figures
 from backend.reporting.statistics import aggregate, query_from_params
 from tests.privacy.conftest import KNOWN_STRINGS, PERSON
@@ -50,8 +50,9 @@ def test_retention_erases_on_schedule_audits_counts_and_no_figure_moves(
         "services_erased": 0,
         "screenings_of_referrals_erased": 0,
     }
+    # An administrator shortens the referrals' period (the admin's policy row beats the settings).
+    RetentionPolicy.objects.create(screening_unflagged_days=30, closed_referral_days=365)
     # Day 31: the unflagged person's answers go; the referred person's details stay (open years).
-    settings.PRIVACY_CLOSED_REFERRAL_DAYS = 365
     from backend.privacy.services import apply_retention
 
     result = apply_retention(now=now + dt.timedelta(days=31))
