@@ -474,6 +474,23 @@ class _Loader:
             Role.ADMINISTRATOR: 6,
         }
         for role, username, agency, unit in DEMO_LOGINS:
+            if role == Role.DATA_PROTECTION:
+                # Drawn from no stream, so the officers planned after it stay as they were.
+                p = _OfficerPlan(
+                    agency=agency,
+                    unit=unit,
+                    badge=str(BADGE_BASE[agency] + 9001),
+                    username=username,
+                    full_name="Leong Ka Man",
+                    sex="F",
+                    rank=6,
+                    roles={role},
+                    skills={"lang-zh-yue", "lang-zh-cmn", "lang-pt"},
+                )
+                p.username, p.demo_role = username, str(role)
+                p.password = secrets.token_urlsafe(12)
+                plans.append(p)
+                continue
             roles = {role, Role.INSPECTOR} if role == Role.TEAM_LEADER else {role}
             p = plan(agency, unit, roles, rank=demo_ranks[role])
             p.username, p.demo_role = username, str(role)
