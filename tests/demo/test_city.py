@@ -236,6 +236,7 @@ def test_demo_logins_prints_one_working_login_per_role(full_demo, fast_passwords
         "victim_protection",
         "analyst",
         "administrator",
+        "data_protection",
     }
     assert stat.S_IMODE(full_demo.logins_file.stat().st_mode) == 0o600
 
