@@ -19,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
@@ -811,7 +812,7 @@ def aggregate(query: Query, *, agency_scope: int | None = None) -> Result:
             groups[f"d_{name}"] = F(target) if isinstance(target, str) else target
     aliases = list(groups)
     grand: dict[str, Any] | None = None
-    with transaction.atomic(), _work_memory():
+    with _work_memory(needed=distinct and not rollup):
         if distinct:
             raw_rows, grand = _distinct_rows(qs, groups, query.measures, rollup=rollup)
         else:
@@ -871,15 +872,19 @@ def aggregate(query: Query, *, agency_scope: int | None = None) -> Result:
 
 
 @contextmanager
-def _work_memory() -> Iterator[None]:
-    """On PostgreSQL, ``STATISTICS_WORK_MEM`` (default 64MB) for this transaction's statement:
-    the hash aggregates of a breakdown over the records (a group per day and site) then stay
-    in memory instead of spilling to disk. Other statements keep the server's setting."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            memory = str(getattr(settings, "STATISTICS_WORK_MEM", "64MB"))
-            cursor.execute("SELECT set_config('work_mem', %s, true)", [memory])
-    yield
+def _work_memory(*, needed: bool) -> Iterator[None]:
+    """On PostgreSQL, for a distinct count over the records, ``STATISTICS_WORK_MEM`` (default 64MB)
+    for its own transaction: its hash aggregates (a group per day and site) then stay in memory
+    instead of spilling to disk. Other statements keep the server's setting; other breakdowns (the
+    rollups, plain sums) pay no extra statement, so the pages' query counts stay as pinned."""
+    if needed and connection.vendor == "postgresql":
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                memory = str(getattr(settings, "STATISTICS_WORK_MEM", "64MB"))
+                cursor.execute("SELECT set_config('work_mem', %s, true)", [memory])
+            yield
+    else:
+        yield
 
 
 def _whole_months(query: Query) -> bool:
@@ -923,7 +928,11 @@ def _distinct_rows(
         .annotate(**inner_aggregates)
         .order_by()
     )
-    sql, params = inner.query.sql_with_params()
+    grand: dict[str, Any] = {f"m_{m}": 0 for m in measures}
+    try:
+        sql, params = inner.query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (an empty list of values): no rows
+        return ([] if aliases else [grand]), grand
     quote = connection.ops.quote_name
     dims = ", ".join(quote(a) for a in aliases)
     nulls = "".join("NULL, " for _a in aliases)
@@ -951,7 +960,6 @@ def _distinct_rows(
     with connection.cursor() as cursor:
         cursor.execute(text, params)
         fetched = cursor.fetchall()
-    grand: dict[str, Any] = {f"m_{m}": 0 for m in measures}
     grouped: dict[tuple[Any, ...], dict[str, Any]] = {}
     for total, i, *values in fetched:
         *group, value = values
