@@ -94,7 +94,10 @@ class WatchedPages:
 
     def _console(self, page, message):
         if message.type == "error":
-            self.problems.append(f"console error on {page.url}: {message.text}")
+            where = (message.location or {}).get("url") or ""
+            self.problems.append(
+                f"console error on {page.url}: {message.text}" + (f" ({where})" if where else "")
+            )
 
     def shot(self, page, label: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

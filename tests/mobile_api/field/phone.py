@@ -37,8 +37,11 @@ def sign_in_app(page: Any, base_url: str, username: str, password: str = PASSWOR
 
 
 def wait_offline_ready(page: Any) -> None:
-    """The service worker is active and the shell cached: the app now starts offline."""
+    """The service worker is active, controls the page and the shell is cached: the app now starts
+    offline. (``ready`` resolves while the worker is still activating, before its
+    ``clients.claim()``: a page not yet controlled fetches from the network, which fails offline.)"""
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", polling=200)
     page.wait_for_function(
         "() => caches.keys().then(k => k.some(n => n.startsWith('field-shell-')))", polling=200
     )
