@@ -45,7 +45,7 @@ def test_targets_across_pages_and_from_the_map_on_a_phone_in_chinese(pages, oper
     ticked, picked = extra[0], extra[1]  # both on the first page of the other sites
     page.locator(f"#site-{ticked.uuid}").check()
     page.locator("#candidates .pager a").last.click()  # 下一頁
-    page.get_by_text("第 2 頁，共 2 頁").wait_for()
+    page.get_by_text("第 2 頁，共 2 頁", exact=True).wait_for()  # not the live region that also says it
     assert page.locator(f"#chosen-rows #site-{ticked.uuid}").is_checked()  # kept, moved up
     assert page.locator(f"#site-{picked.uuid}").count() == 0
 
