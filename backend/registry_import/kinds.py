@@ -11,6 +11,7 @@ and matched, under their UUID.
 
 from __future__ import annotations
 
+import abc
 import datetime as dt
 import json
 import re
@@ -249,7 +250,7 @@ def _key(obj_external_id: str, obj_uuid: Any) -> str:
 # --- The kinds ---------------------------------------------------------------------------------
 
 
-class Handler:
+class Handler(abc.ABC):
     spec: KindSpec
 
     def __init__(self, *, agency_id: int | None) -> None:
@@ -260,19 +261,23 @@ class Handler:
     def key(self, values: dict[str, str]) -> str:
         return values.get("external_id", "")
 
+    @abc.abstractmethod
     def existing(self) -> dict[str, dict[str, str]]:
-        raise NotImplementedError
+        """The kind's records as export values, by key (external id or UUID)."""
 
+    @abc.abstractmethod
     def check(
         self, values: dict[str, str], problems: Problems, existing: dict[str, str] | None
     ) -> dict[str, str]:
-        raise NotImplementedError
+        """One row's values made clean, its refusals added to ``problems``."""
 
     def check_file(self, rows: dict[str, dict[str, str]], problems: dict[str, Problems]) -> None:
-        """Checks across rows (e.g. the contracting chain), after each row's own."""
+        """Checks across rows (e.g. the contracting chain), after each row's own; none by default."""
+        return None
 
+    @abc.abstractmethod
     def apply(self, creates: list[dict[str, str]], updates: list[dict[str, str]]) -> None:
-        raise NotImplementedError
+        """Write the checked rows (inside the import's one transaction)."""
 
     def export(self) -> Iterator[list[str]]:
         keys = self.spec.keys
