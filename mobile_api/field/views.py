@@ -50,13 +50,15 @@ def shell_assets() -> tuple[tuple[str, ...], str]:
     return tuple(urls), digest.hexdigest()[:16]
 
 
-@require_GET
-def app_page(request: HttpRequest) -> HttpResponse:
-    """The app shell: the scripts decide what to show from what the phone holds."""
-    _urls, version = shell_assets()
+def shell_config() -> tuple[dict, str]:
+    """(The settings the shell carries, the shell's version).
+
+    The version covers these settings as well as the files: the service worker keeps the page
+    (and the settings written into it) until its version changes, so a changed setting, a new
+    photo size say, must change it to reach the phones already installed."""
+    _urls, files_version = shell_assets()
     config = {
         "api": "/api/mobile/v1/",
-        "version": version,
         "service_worker": "/field/sw.js",
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
@@ -65,6 +67,15 @@ def app_page(request: HttpRequest) -> HttpResponse:
         "photo_quality": settings.FIELD_PHOTO_QUALITY,
         "checkin_radius_m": settings.CHECKIN_RADIUS_METRES,
     }
+    digest = hashlib.sha256(files_version.encode() + json.dumps(config, sort_keys=True).encode())
+    version = digest.hexdigest()[:16]
+    return {**config, "version": version}, version
+
+
+@require_GET
+def app_page(request: HttpRequest) -> HttpResponse:
+    """The app shell: the scripts decide what to show from what the phone holds."""
+    config, _version = shell_config()
     response = render(
         request, "field/app.html", {"field_config": config, "field_texts": texts_for_all_languages()}
     )
@@ -76,7 +87,8 @@ def app_page(request: HttpRequest) -> HttpResponse:
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The service worker, served from /field/ so its scope is the app; its precache list and
     version are written in, so a changed file reaches the phones."""
-    urls, version = shell_assets()
+    urls, _files_version = shell_assets()
+    _config, version = shell_config()
     source = (STATIC_DIR / "field" / "sw.js").read_text()
     shell = ["/field/", "/field/manifest.webmanifest", *urls]
     head = f"const VERSION = {json.dumps(version)};\nconst SHELL = {json.dumps(shell)};\n"

@@ -14,7 +14,7 @@ from django.contrib.staticfiles import finders
 
 from backend.checklists.engine import parse_expression
 from backend.checklists.services import parsed_definition
-from mobile_api.field.views import shell_assets
+from mobile_api.field.views import shell_assets, shell_config
 from mobile_api.logic import definition_logic, expression_tree
 
 SHELL_BUDGET = 300 * 1024  # the issue's limit for the compressed app shell, without map tiles
@@ -66,12 +66,31 @@ def test_the_service_worker_covers_the_app_and_lists_files_that_exist(client):
     assert response["Cache-Control"] == "no-cache"
     source = response.content.decode()
     shell = json.loads(re.search(r"const SHELL = (\[.*?\]);", source).group(1))
-    urls, version = shell_assets()
+    urls, _files_version = shell_assets()
+    _config, version = shell_config()
     assert f'"{version}"' in source
     assert shell[:2] == ["/field/", "/field/manifest.webmanifest"] and shell[2:] == list(urls)
     assert "/static/field/js/app.js" in shell and "/static/vendor/leaflet/1.9.4/leaflet.js" in shell
     for url in shell[2:]:
         assert finders.find(url.removeprefix("/static/")), url
+
+
+def _sw_version(client) -> str:
+    return re.search(r'const VERSION = "(\w+)";', client.get("/field/sw.js").content.decode()).group(1)
+
+
+@pytest.mark.django_db
+def test_a_changed_setting_reaches_installed_phones(client, settings):
+    # The service worker serves the page it keeps (and the settings written into it) until its
+    # version changes: a new photo size must give a new version, or installed phones never see it.
+    before = _sw_version(client)
+    settings.FIELD_PHOTO_MAX_EDGE = 800
+    after = _sw_version(client)
+    assert after != before
+    config = _json_script(client.get("/field/").content.decode(), "field-config")
+    assert config["photo_max_edge"] == 800 and config["version"] == after
+    settings.MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+    assert _sw_version(client) not in (before, after)
 
 
 @pytest.mark.django_db
