@@ -55,6 +55,16 @@ def _route_cost(problem: Problem, route: Route | None) -> tuple[int, int]:
     return legs, legs + work
 
 
+def members(mask: int) -> frozenset[int]:
+    """The crew indices in a bit mask (the routing model keeps sets of crews as masks)."""
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return frozenset(out)
+
+
 class _State:
     def __init__(self, problem, crews, routes, copies):
         self.problem = problem
@@ -66,11 +76,12 @@ class _State:
             ci = crew_index[r.officer_ids]
             shift = next(s for s in crews[ci].shifts if s[0] <= r.departure < s[1])
             self.route[ci, shift] = r
-        self.allowed: dict[str, set[int]] = defaultdict(set)
+        masks: dict[str, int] = defaultdict(int)
         self.windows: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for c in copies:
-            self.allowed[c.visit.id] |= c.crews
+            masks[c.visit.id] |= c.mask
             self.windows[c.visit.id].append(c.tw)
+        self.allowed: dict[str, frozenset[int]] = {vid: members(mask) for vid, mask in masks.items()}
         self.cost = {key: _route_cost(problem, r) for key, r in self.route.items()}
         self.load: dict[str, int] = defaultdict(int)
         for (ci, _), (_, load) in self.cost.items():

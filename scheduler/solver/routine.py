@@ -39,7 +39,7 @@ Every visit that cannot be planned comes back in ``Plan.unplanned`` with a reaso
 from __future__ import annotations
 
 import time
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from itertools import pairwise
@@ -49,7 +49,7 @@ import pyvrp
 from pyvrp import Client, ClientGroup, Depot, Location, ProblemData, VehicleType
 
 from scheduler.solver import model as m
-from scheduler.solver.balance import balance
+from scheduler.solver.balance import balance, members
 from scheduler.solver.control import Progress, ShouldStop, SolveOptions, StopControl, report
 from scheduler.solver.model import Officer, Plan, Problem, Route, Unplanned, Visit, Window
 from scheduler.solver.schedule import time_route
@@ -104,7 +104,11 @@ def crews_of(problem: Problem) -> list[Crew]:
 class _Copy:
     visit: Visit
     tw: Window
-    crews: frozenset[int]  # indices of crews allowed to serve this copy
+    mask: int  # the crews allowed to serve this copy, as a bit mask of crew indices
+
+    @property
+    def crews(self) -> frozenset[int]:
+        return members(self.mask)
 
 
 def copies_of(problem: Problem, visit: Visit) -> list[Window]:
@@ -119,9 +123,7 @@ def copies_of(problem: Problem, visit: Visit) -> list[Window]:
     return sorted(out)
 
 
-def _shift_fits(
-    problem, crew: Crew, shift: Window, tw: Window, visit: Visit, out_min: int, back_min: int
-) -> bool:
+def _shift_fits(problem, shift: Window, tw: Window, visit: Visit, out_min: int, back_min: int) -> bool:
     start = max(tw[0], shift[0] + out_min)
     return start <= tw[1] and start + visit.duration + back_min <= shift[1] + problem.max_overtime
 
@@ -135,7 +137,7 @@ def plan_routine(
 ) -> Plan:
     """Plan the routine programme of ``problem``; see the module docstring for the model."""
     options = options or SolveOptions()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     report(progress, 0.0, None)
     crews = crews_of(problem)
     unplanned: list[Unplanned] = []
@@ -167,6 +169,7 @@ def plan_routine(
     blocks = _blocks(copies, vehicles, crews, len(problem.depots))
     assigned = _assign_to_blocks(copies, vehicles, blocks)
     build_time = time.perf_counter() - t0
+    build_cpu = time.process_time() - c0
     search = replace(
         options,
         time_limit=options.time_limit * (1 - BALANCE_SHARE) / len(blocks),
@@ -187,7 +190,7 @@ def plan_routine(
         if cancelled or not block_copies or not block_vehicles:
             carried = wanted
             continue
-        t_build = time.perf_counter()
+        t_build, c_build = time.perf_counter(), time.process_time()
         data, client_copy, vehicle_of_type = _build_data(
             problem,
             options,
@@ -200,6 +203,7 @@ def plan_routine(
             shift_matrix,
         )
         build_time += time.perf_counter() - t_build
+        build_cpu += time.process_time() - c_build
         span = (0.05 + 0.85 * bi / len(blocks), 0.05 + 0.85 * (bi + 1) / len(blocks))
         stop = StopControl(search, progress, should_stop, span=span)
         report(progress, span[0], None)
@@ -241,6 +245,7 @@ def plan_routine(
         {
             "runtime": time.perf_counter() - t0,
             "build": build_time,
+            "build_cpu": build_cpu,
             "blocks": float(len(blocks)),
             "vehicle_types": float(len(vehicles)),
             "cancelled": float(cancelled),
@@ -253,9 +258,36 @@ def plan_routine(
 
 def _copies(problem, crews, point_index, shift_matrix, unplanned) -> list[_Copy]:
     """Copies of each visit (one per usable opening window) and the crews allowed for each;
-    visits that cannot be planned at all go to ``unplanned`` with their reason."""
-    qualified_for: dict[object, list[int]] = {}
-    starts = [[s for s, _ in c.shifts] for c in crews]
+    visits that cannot be planned at all go to ``unplanned`` with their reason.
+
+    Linear in the visits: sets of crews are bit masks, conflicts of interest and rotation are
+    looked up from the site's side (who is barred from it, who visited it), and a copy's shifts
+    are found among the distinct shifts (with the mask of the crews working each, per depot),
+    never by walking every crew."""
+    crew_ids: dict[str, list[int]] = defaultdict(list)
+    for i, c in enumerate(crews):
+        for o in c.officers:
+            crew_ids[o.id].append(i)
+    barred: dict[str, int] = defaultdict(int)  # site or company id -> crews with a conflict
+    for oid, items in problem.conflicts.items():
+        for i in crew_ids.get(oid, ()):
+            for item in items:
+                barred[item] |= 1 << i
+    visited: dict[str, list[tuple[int, str]]] = defaultdict(list)  # site -> (crew, officer)
+    for oid, last in problem.last_visits.items():
+        for i in crew_ids.get(oid, ()):
+            for sid in last:
+                visited[sid].append((i, oid))
+    # Distinct shifts, sorted by start, and per shift the crews working it by depot.
+    working: dict[Window, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for i, c in enumerate(crews):
+        for shift in c.shifts:
+            working[shift][c.depot_id] |= 1 << i
+    shifts = sorted(working)
+    starts = [s for s, _ in shifts]
+    longest = max((e - s for s, e in shifts), default=0)
+    depot_point = {d: point_index[problem.depot_by_id[d].point] for d in {c.depot_id for c in crews}}
+    qualified_for: dict[object, int] = {}
     copies: list[_Copy] = []
     for visit in problem.visits:
         site = problem.site_by_id.get(visit.site_id)
@@ -264,12 +296,13 @@ def _copies(problem, crews, point_index, shift_matrix, unplanned) -> list[_Copy]
             continue
         req = visit.requirement
         if req not in qualified_for:
-            qualified_for[req] = [i for i, c in enumerate(crews) if not req.unmet(c.officers)]
+            qualified_for[req] = sum(1 << i for i, c in enumerate(crews) if not req.unmet(c.officers))
         qualified = qualified_for[req]
         if not qualified:
             unplanned.append(Unplanned(visit.id, m.REASON_NO_QUALIFIED_OFFICER, ", ".join(req.unmet(()))))
             continue
-        free = [i for i in qualified if not any(problem.conflicted(o.id, visit) for o in crews[i].officers)]
+        conflicted = barred.get(site.id, 0) | (barred.get(site.company_id, 0) if site.company_id else 0)
+        free = qualified & ~conflicted
         windows = copies_of(problem, visit)
         if not windows:
             unplanned.append(Unplanned(visit.id, m.REASON_NO_OPENING_IN_DUE_WINDOW))
@@ -278,35 +311,29 @@ def _copies(problem, crews, point_index, shift_matrix, unplanned) -> list[_Copy]
         visit_copies = []
         pi = point_index[site.point]
         # Only crews with a member who visited this site before can be held back by rotation.
-        seen_site = [
-            i for i in free if any(site.id in problem.last_visits.get(o.id, ()) for o in crews[i].officers)
-        ]
+        seen_site = [(i, oid) for i, oid in visited.get(site.id, ()) if free >> i & 1]
         for tw in windows:
-            rotated = {
-                i
-                for i in seen_site
-                if any(problem.rotation_blocks(o.id, site.id, tw[0]) for o in crews[i].officers)
-            }
-            allowed = [i for i in free if i not in rotated] if rotated else free
+            allowed = free
+            for i, oid in seen_site:
+                if problem.rotation_blocks(oid, site.id, tw[0]):
+                    allowed &= ~(1 << i)
             any_allowed |= bool(allowed)
-            fitting = set()
-            for i in allowed:
-                crew = crews[i]
-                di = point_index[problem.depot_by_id[crew.depot_id].point]
-                # Shifts are sorted and disjoint: only those starting before the window closes
-                # and ending after it opens can fit, the latest of them first.
-                k = bisect_right(starts[i], tw[1])
-                while k > 0:
-                    k -= 1
-                    shift = crew.shifts[k]
-                    if shift[1] + problem.max_overtime < tw[0] + visit.duration:
-                        break
+            fitting = 0
+            # Shifts (shorter than ``longest``) starting before the window closes and ending
+            # after the visit could end.
+            lo = bisect_left(starts, tw[0] + visit.duration - problem.max_overtime - longest)
+            for shift in shifts[lo : bisect_right(starts, tw[1])]:
+                if shift[1] + problem.max_overtime < tw[0] + visit.duration:
+                    continue
+                for depot_id, mask in working[shift].items():
+                    if not mask & allowed & ~fitting:
+                        continue
                     mat = shift_matrix(shift[0], shift[1] + problem.max_overtime)
-                    if _shift_fits(problem, crew, shift, tw, visit, int(mat[di, pi]), int(mat[pi, di])):
-                        fitting.add(i)
-                        break
+                    di = depot_point[depot_id]
+                    if _shift_fits(problem, shift, tw, visit, int(mat[di, pi]), int(mat[pi, di])):
+                        fitting |= mask & allowed
             if fitting:
-                visit_copies.append(_Copy(visit, tw, frozenset(fitting)))
+                visit_copies.append(_Copy(visit, tw, fitting))
         if not any_allowed:
             unplanned.append(Unplanned(visit.id, m.REASON_CONFLICT_OR_ROTATION))
         elif not visit_copies:
@@ -319,7 +346,7 @@ def _blocks(copies, vehicles, crews, n_depots) -> list[tuple[int, int]]:
     """Split the horizon into blocks of whole days, few enough that each block's PyVRP model
     (one dense matrix per routing profile, roughly one profile per crew) fits the memory
     budget; one block, the whole horizon, whenever it fits."""
-    n_locs = len({(c.visit.id, c.crews) for c in copies}) + n_depots
+    n_locs = len({(c.visit.id, c.mask) for c in copies}) + n_depots
     n_profiles = len({(ci, s[0] % 1440, s[1] - s[0]) for ci, s in vehicles})
     first = min(s[0] for _, s in vehicles) // 1440
     last = max(s[0] for _, s in vehicles) // 1440 + 1
@@ -379,10 +406,10 @@ def _build_data(problem, options, crews, copies, vehicles, depot_ids, points, po
     n_depots = len(depot_ids)
     # One location per depot, then one per (visit, allowed-crew set).
     loc_points = list(range(n_depots))
-    loc_key: dict[tuple[str, frozenset[int]], int] = {}
+    loc_key: dict[tuple[str, int], int] = {}
     client_loc = []
     for c in copies:
-        key = (c.visit.id, c.crews)
+        key = (c.visit.id, c.mask)
         if key not in loc_key:
             loc_key[key] = len(loc_points)
             loc_points.append(point_index[problem.site_by_id[c.visit.site_id].point])
@@ -390,11 +417,13 @@ def _build_data(problem, options, crews, copies, vehicles, depot_ids, points, po
     idx = np.asarray(loc_points)
     locations = [Location(x=points[p][1], y=points[p][0]) for p in loc_points]
 
-    # Crews forbidden at each location.
-    n_locs = len(loc_points)
-    allowed_at: list[frozenset[int] | None] = [None] * n_locs
-    for (_, crews_ok), li in loc_key.items():
-        allowed_at[li] = crews_ok
+    # Crews allowed at each client location: a boolean matrix (location, crew), unpacked from
+    # the copies' bit masks in numpy, so a crew's forbidden locations are one column's zeros.
+    width = max(1, (len(crews) + 7) // 8)
+    packed = b"".join(mask.to_bytes(width, "little") for (_, mask) in loc_key)
+    allowed_at = np.unpackbits(
+        np.frombuffer(packed, dtype=np.uint8).reshape(len(loc_key), width), axis=1, bitorder="little"
+    )[:, : len(crews)].astype(bool)
 
     # Fair share of work per route: service plus a rough travel allowance, spread over shifts.
     work = sum(c.visit.duration + 20 for c in _one_copy_per_visit(copies))
@@ -412,7 +441,7 @@ def _build_data(problem, options, crews, copies, vehicles, depot_ids, points, po
         end = shift[1] + problem.max_overtime
         span_key = (shift[0] % 1440, end - shift[0])
         if ci not in forbidden_of:
-            forbidden_of[ci] = tuple(li for li in range(n_depots, n_locs) if ci not in allowed_at[li])
+            forbidden_of[ci] = tuple((np.flatnonzero(~allowed_at[:, ci]) + n_depots).tolist())
         forbidden = forbidden_of[ci]
         pkey = (forbidden, span_key)
         if pkey not in profiles:
@@ -456,10 +485,10 @@ def _build_data(problem, options, crews, copies, vehicles, depot_ids, points, po
         clients.append(None)
     group_index = {}
     groups = []
-    for vid, members in groups_members.items():
-        if len(members) > 1:
+    for vid, group in groups_members.items():
+        if len(group) > 1:
             group_index[vid] = len(groups)
-            groups.append(ClientGroup(members, required=False))
+            groups.append(ClientGroup(group, required=False))
     for k, c in enumerate(copies):
         clients[k] = Client(
             location=client_loc[k],
