@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 
 from backend.compliance import services
-from backend.compliance.models import CaseEvent, ComplianceCase
+from backend.compliance.models import CaseEvent, ComplianceCase, Violation
 from backend.inspections import services as inspections
 from backend.inspections.models import Operation
 from backend.planning.models import DueWork
@@ -78,6 +78,58 @@ def test_register_lists_the_score_with_its_factors_and_filters(case, scored, car
     assert "Lucky Build Ltd" not in client.get("/compliance/?kind=employment_agency").content.decode()
     assert "Lucky Build Ltd" in client.get("/compliance/?q=lucky").content.decode()
     assert "Lucky Build Ltd" in client.get("/compliance/?open_cases=on").content.decode()
+
+
+def test_repeat_violations_and_the_scores_factors_on_the_register_and_the_profile(
+    case, joint, bob, carol, client
+):
+    """A second visit of the contractor's site finds V-02 and V-04 again: both are repeat
+    violations, named on the register and the profile, and R, F and T are the score's own."""
+    from backend.compliance.models import ComplianceScore
+    from tests.compliance.conftest import construction_answers, ingest
+
+    now = timezone.now()
+    team = inspections.team_create(
+        actor=None, name="Return visit", members=[bob], leader=bob, operation=joint.operation
+    )
+    again = inspections.inspection_issue(
+        actor=None,
+        site=joint.site,
+        category="illegal_employment",
+        template_version=joint.construction_version,
+        planned_start=now - dt.timedelta(minutes=20),
+        planned_end=now + dt.timedelta(hours=1),
+        team=team,
+        operation=joint.operation,
+    )
+    answers = construction_answers(joint.construction_version)
+    services.submission_approve(
+        user=carol.user, submission=ingest(bob, again, joint.construction_version, answers).submission
+    )
+    services.company_score_compute(company=joint.contractor)
+    factors = ComplianceScore.objects.filter(company=joint.contractor).latest("computed_at").factors
+    assert {"V-02", "V-04"} <= set(factors["repeat_violations"]) and factors["R"] == 20
+    signed_in(client, carol)
+    register = client.get("/compliance/").content.decode()
+    row = register.split(f"/compliance/companies/{joint.contractor.uuid}/")[1].split("</tr>")[0]
+    cells = re.findall(r'<td class="num">(.*?)</td>', row)
+    assert cells[2:5] == [factors["F"], str(factors["R"]), str(factors["T"])]
+    assert ", ".join(factors["repeat_violations"]) in row
+    profile = client.get(f"/compliance/companies/{joint.contractor.uuid}/").content.decode()
+    repeats = profile.split('id="repeat-h"')[1].split("</section>")[0]
+    assert "<strong>V-02</strong>" in repeats and "<strong>V-04</strong>" in repeats
+    client.post("/i18n/setlang/", {"language": "zh-hant", "next": "/"})
+    profile = client.get(f"/compliance/companies/{joint.contractor.uuid}/").content.decode()
+    v02 = Violation.objects.get(code="V-02")
+    assert v02.title_in("zh-hant") in profile.split('id="repeat-h"')[1].split("</section>")[0]
+    # In Portuguese F is written as the score beside it is: a decimal comma.
+    client.post("/i18n/setlang/", {"language": "pt", "next": "/"})
+    register = client.get("/compliance/").content.decode()
+    row = register.split(f"/compliance/companies/{joint.contractor.uuid}/")[1].split("</tr>")[0]
+    f_cell = re.findall(r'<td class="num">(.*?)</td>', row)[2]
+    assert f_cell == factors["F"].replace(".", ",")
+    profile = client.get(f"/compliance/companies/{joint.contractor.uuid}/").content.decode()
+    assert f'<span class="value">{f_cell}</span>' in profile
 
 
 def test_company_profile_has_score_history_as_chart_and_table_and_its_inspections(

@@ -114,6 +114,44 @@ def test_queue_lists_flags_and_filters(visit, joint, bob, carol, client):
     assert partial.startswith('<div id="queue-results">') and "<html" not in partial
 
 
+def test_queue_filters_by_operation(visit, joint, bob, carol, paula, client):
+    """Two operations with work waiting: the operation filter keeps one, and offers both."""
+    now = timezone.now()
+    night = inspections.operation_create(
+        actor=None,
+        name="Night labour sweep",
+        lead_agency=carol.agency,
+        agencies=[carol.agency],
+        planners=[paula],
+        reveal_at=now - dt.timedelta(hours=2),
+        starts_at=now - dt.timedelta(hours=1),
+        ends_at=now + dt.timedelta(hours=6),
+        status=Operation.Status.PUBLISHED,
+    )
+    team = inspections.team_create(actor=None, name="Night 1", members=[bob], leader=bob, operation=night)
+    inspection = inspections.inspection_issue(
+        actor=None,
+        site=joint.site,
+        category="illegal_employment",
+        template_version=joint.construction_version,
+        planned_start=now - dt.timedelta(minutes=20),
+        planned_end=now + dt.timedelta(hours=1),
+        team=team,
+        operation=night,
+    )
+    answers = construction_answers(joint.construction_version)
+    at_night = ingest(bob, inspection, joint.construction_version, answers).submission
+    signed_in(client, carol)
+    page = client.get("/review/").content.decode()
+    assert f'<option value="{night.uuid}">Night labour sweep</option>' in page
+    assert f'<option value="{joint.operation.uuid}">Joint construction sweep</option>' in page
+    assert str(at_night.uuid) in page and str(visit.submission.uuid) in page
+    page = client.get(f"/review/?operation={night.uuid}").content.decode()
+    assert str(at_night.uuid) in page and str(visit.submission.uuid) not in page
+    page = client.get(f"/review/?operation={joint.operation.uuid}").content.decode()
+    assert str(at_night.uuid) not in page and str(visit.submission.uuid) in page
+
+
 def test_bulk_approval_approves_only_what_nothing_flags(visit, joint, bob, carol, client):
     clean = clean_submission(joint, bob)
     signed_in(client, carol)
