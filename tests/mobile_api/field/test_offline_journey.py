@@ -108,9 +108,17 @@ def test_a_night_offline_then_synced_once(pages, field, second_visit, alice):
     assert sorted(statuses(page)) == ["queued", "queued", "queued"]
     assert Submission.objects.count() == 0 and CheckIn.objects.count() == 0
 
+    synced_before = page.evaluate("document.body.dataset.synced")
     page.context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     wait_statuses(page, "complete", 3)
+    page.wait_for_function("(before) => document.body.dataset.synced !== before", arg=synced_before)
+    # The visits moved on by the officer's own work are not "changed since the last sync".
+    changed = page.evaluate(
+        """async () => (await (await import('/static/field/js/store.js')).all('assignments'))
+            .map(a => a.changed)"""
+    )
+    assert changed == [False, False]
     page.locator("#sync").click()  # a second sync sends nothing twice
     wait_statuses(page, "complete", 3)
 

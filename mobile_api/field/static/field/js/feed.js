@@ -23,8 +23,9 @@ export async function refresh() {
   const changed = [];
   for (const assignment of results) {
     const before = await store.get("assignments", assignment.id);
-    if (!before || before.updated_at !== assignment.updated_at) changed.push(assignment.id);
-    await store.put("assignments", { ...assignment, changed: Boolean(before) && before.updated_at !== assignment.updated_at });
+    const differs = Boolean(before) && seen(before) !== seen(assignment);
+    if (!before || differs) changed.push(assignment.id);
+    await store.put("assignments", { ...assignment, changed: differs });
   }
   const versions = new Set();
   for (const assignment of await store.all("assignments")) {
@@ -35,6 +36,14 @@ export async function refresh() {
   if (full) await store.put("kv", Date.now(), "full_sync_at");
   await store.put("kv", new Date().toISOString(), "synced_at");
   return changed;
+}
+
+function seen(assignment) {
+  // What the officer reads of an assignment: its time, place, team, checklists and whether it is
+  // cancelled. The status their own check-in and submissions move on (and the time of that) is
+  // no change to tell them about.
+  const { updated_at: _updated, changed: _changed, status, ...rest } = assignment;
+  return JSON.stringify({ ...rest, cancelled: status === "cancelled" });
 }
 
 export async function template(id) {
