@@ -10,9 +10,11 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.http import urlencode
 
 from backend.console.services import may_use_console, second_factor_required
 from backend.core.access import principal_for
@@ -38,7 +40,8 @@ def console_page(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callabl
             if not may_use_console(user):
                 raise Http404
             if second_factor_required(user) and not user.is_verified():
-                return redirect(f"{_second_factor_url()}?next={request.get_full_path()}")
+                query = urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})
+                return redirect(f"{_second_factor_url()}?{query}")
             if roles and not principal_for(user).has_role(*roles):
                 raise Http404
             return view(request, *args, **kwargs)

@@ -71,10 +71,17 @@ def may_use_console(user: Any) -> bool:
 
 
 def second_factor_required(user: Any) -> bool:
+    """Planners, reviewers, victim protection, data protection and administrators, when
+    CONSOLE_2FA_REQUIRED is on; administrators are also whoever enters the admin (staff), with
+    or without a role."""
     if not settings.CONSOLE_2FA_REQUIRED:
         return False
     principal = principal_for(user)
-    return principal.is_superuser or bool(principal.roles & SECOND_FACTOR_ROLES)
+    return (
+        principal.is_superuser
+        or bool(getattr(user, "is_staff", False))
+        or bool(principal.roles & SECOND_FACTOR_ROLES)
+    )
 
 
 def second_factor_device(user: Any) -> TOTPDevice | None:

@@ -13,7 +13,7 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -44,8 +44,8 @@ class SignInView(auth_views.LoginView):
         user = form.get_user()
         services.signin_succeeded_record(user=user, request=self.request, step="password")
         if services.second_factor_required(user):
-            query = f"?next={self.get_redirect_url() or reverse('console:home')}"
-            return redirect(reverse("console:second-factor") + query)
+            query = urlencode({REDIRECT_FIELD_NAME: self.get_redirect_url() or reverse("console:home")})
+            return redirect(f"{reverse('console:second-factor')}?{query}")
         return response
 
 

@@ -101,4 +101,5 @@ def test_the_admin_imports_a_file(ias, client, django_user_model):
 def test_the_admin_import_needs_the_add_permission(ias, client, django_user_model):
     staff = django_user_model.objects.create_user("staff", password="correct-horse-battery", is_staff=True)
     client.force_login(staff)
+    second_factor_passed(client, staff)  # staff are administrators: the admin asks for it
     assert client.get("/admin/outreach/activity/import/").status_code == 403
