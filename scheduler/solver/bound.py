@@ -43,6 +43,7 @@ from scheduler.solver.model import Plan, Problem, Visit
 from scheduler.solver.travel import GeodesicTravel, TravelTimeProvider
 
 PRIORITY_WEIGHT = 1000
+NO_LEG = 10**9  # travel time of a leg that cannot arrive in time
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,26 @@ class _Fastest:
         self.starts = sorted(samples)
         self.matrices = [np.asarray(provider.matrix(points, m), dtype=np.int64) for m in self.starts]
         self._cache: dict[tuple[int, int], np.ndarray] = {}
+        self._rows: dict[tuple[int, int, int], np.ndarray] = {}
+
+    def arriving(self, source: int, depart: int, arrive: int) -> np.ndarray:
+        """Fastest travel from point ``source`` to every point leaving at ``depart`` or later
+        and arriving by ``arrive``: a leg that can only arrive in time by leaving before a
+        faster stretch starts pays the slower stretch's time. ``NO_LEG`` where none arrives."""
+        key = (source, depart, arrive)
+        cached = self._rows.get(key)
+        if cached is not None:
+            return cached
+        best = np.full(self.matrices[0].shape[1], NO_LEG, dtype=np.int64)
+        first = max(0, bisect_right(self.starts, depart) - 1)
+        for k in range(first, len(self.starts)):
+            leave = max(self.starts[k], depart)
+            if leave > arrive:
+                break
+            row = self.matrices[k][source]
+            best = np.where(leave + row <= arrive, np.minimum(best, row), best)
+        self._rows[key] = best
+        return best
 
     def between(self, a: int, b: int) -> np.ndarray:
         i = max(0, bisect_right(self.starts, a) - 1)
@@ -208,20 +229,20 @@ def joint_bound(problem: Problem, sessions, waves) -> Bound:
                 wave_props[wi, p].SetCoefficient(y, 1.0)
             nodes.append((y, 0))
             # From the muster point (a new team of at least size[ti] officers), and back.
-            out_leg = fastest.between(session.lo, last)[0, ti + 1]
-            team = lp.NumVar(0.0, inf, "")
-            nodes.append((team, size[ti]))
-            objective.SetCoefficient(team, float(out_leg + size[ti]))
-            inflow[ti, wi].SetCoefficient(team, 1.0)
-            officers_row.SetCoefficient(team, float(size[ti]))
-            for row in rule_rows:
-                row.SetCoefficient(team, 1.0)
-            arcs.append((team, float(out_leg)))
-            arc(
-                float(fastest.between(first + targets[ti].duration, session.hi)[ti + 1, 0]),
-                outflow[ti, wi],
-                None,
-            )
+            # Legs priced at the fastest time that still arrives in time (``arriving``).
+            out_leg = fastest.arriving(0, session.lo, last)[ti + 1]
+            if out_leg < NO_LEG:
+                team = lp.NumVar(0.0, inf, "")
+                nodes.append((team, size[ti]))
+                objective.SetCoefficient(team, float(out_leg + size[ti]))
+                inflow[ti, wi].SetCoefficient(team, 1.0)
+                officers_row.SetCoefficient(team, float(size[ti]))
+                for row in rule_rows:
+                    row.SetCoefficient(team, 1.0)
+                arcs.append((team, float(out_leg)))
+            back_leg = fastest.arriving(ti + 1, first + targets[ti].duration, session.hi)[0]
+            if back_leg < NO_LEG:
+                arc(float(back_leg), outflow[ti, wi], None)
         by_wave: dict[int, list[int]] = {}
         for ti, wi in options:
             by_wave.setdefault(wi, []).append(ti)
@@ -232,10 +253,12 @@ def joint_bound(problem: Problem, sessions, waves) -> Bound:
                 latest = waves[wj].start + op.sync_tolerance
                 for ti in by_wave.get(wi, []):
                     done = options[ti, wi][0] + targets[ti].duration
-                    T = fastest.between(done, latest)
+                    leg = fastest.arriving(ti + 1, done, latest)
                     for tj in by_wave[wj]:
-                        if tj != ti and done + T[ti + 1, tj + 1] <= options[tj, wj][1]:
-                            arc(float(T[ti + 1, tj + 1]), outflow[ti, wi], inflow[tj, wj])
+                        if tj != ti and done + leg[tj + 1] <= options[tj, wj][1]:
+                            # Arriving by the wave's latest start; a target that starts earlier
+                            # in the tolerance needs the leg sooner, so this never overcharges.
+                            arc(float(leg[tj + 1]), outflow[ti, wi], inflow[tj, wj])
 
     objective.SetMinimization()
     status = lp.Solve()

@@ -54,7 +54,7 @@ from ortools.graph.python import linear_sum_assignment, min_cost_flow
 from ortools.sat.python import cp_model
 
 from scheduler.solver import model as m
-from scheduler.solver.bound import gap, joint_bound
+from scheduler.solver.bound import gap, joint_bound, start_range
 from scheduler.solver.control import Progress, ShouldStop, SolveOptions, report
 from scheduler.solver.model import Officer, Plan, Problem, Route, TeamRequirement, Unplanned, Visit
 from scheduler.solver.schedule import time_route
@@ -601,6 +601,7 @@ def plan_joint(
     totals = {"teams": 0, "officers_available": 0, "passes": 0, "restarts": 0, "cost": 0, "flow_won": 0}
     cpsat_stats: dict[str, float] = {}
 
+    night_of = _spread_over_sessions(problem, targets, waves, sessions)
     for si, session in enumerate(sessions):
         if should_stop is not None and should_stop():
             stats["cancelled"] = 1.0
@@ -608,7 +609,7 @@ def plan_joint(
         T = max_matrix(problem.travel, points, session.lo, session.hi)  # 0 = depot, i+1 = targets[i]
         start: dict[tuple[int, int], int] = {}
         for ti, t in enumerate(targets):
-            if ti in planned:
+            if ti in planned or night_of.get(ti, si) > si:
                 continue
             for wi in session.waves:
                 w = waves[wi]
@@ -737,6 +738,52 @@ def plan_joint(
     return Plan(tuple(routes), tuple(unplanned), stats)
 
 
+def _spread_over_sessions(problem, targets, waves, sessions) -> dict[int, int]:
+    """The session each target that several sessions could take is kept for.
+
+    Planned one after the other, the first night would take every target that could also
+    wait, and need more teams than the later ones. Here the targets with a choice of nights
+    go, least flexible first, to the night whose busiest wave grows least (then the least
+    loaded night), into its least loaded wave they may join; a night's load counts the targets
+    bound to it, those with a choice of waves spread over them. A target its night cannot
+    take still moves on to the later nights."""
+    op = problem.operation
+    session_of = {wi: si for si, session in enumerate(sessions) for wi in session.waves}
+    fits: dict[int, dict[int, list[int]]] = {}
+    for ti, t in enumerate(targets):
+        by_session: dict[int, list[int]] = {}
+        for wi, w in enumerate(waves):
+            if (t.waves and w.id not in t.waves) or wi not in session_of:
+                continue
+            if _start_in_wave(problem, t, w.start, op.sync_tolerance) is not None:
+                by_session.setdefault(session_of[wi], []).append(wi)
+        fits[ti] = by_session
+    load = [0.0] * len(waves)
+    for by_session in fits.values():
+        if len(by_session) == 1:
+            (ws,) = by_session.values()
+            for wi in ws:
+                load[wi] += 1 / len(ws)
+
+    def need(si: int) -> float:
+        return max(load[wi] for wi in sessions[si].waves)
+
+    night_of: dict[int, int] = {}
+    flexible = [ti for ti, by_session in fits.items() if len(by_session) > 1]
+    for ti in sorted(flexible, key=lambda ti: (sum(map(len, fits[ti].values())), ti)):
+        best = None
+        for si, ws in fits[ti].items():
+            wi = min(ws, key=lambda w: (load[w], w))
+            grows = round(max(need(si), load[wi] + 1) - need(si), 6)
+            key = (grows, sum(load[w] for w in sessions[si].waves), si)
+            if best is None or key < best[0]:
+                best = (key, si, wi)
+        _, si, wi = best
+        night_of[ti] = si
+        load[wi] += 1
+    return night_of
+
+
 def _routes(problem, session, need_lo, need_hi, n_sessions, teams, targets, waves, start) -> list[Route]:
     """Times each team's targets on the real travel times; a target that cannot be timed is dropped."""
     op = problem.operation
@@ -763,8 +810,50 @@ def _routes(problem, session, need_lo, need_hi, n_sessions, teams, targets, wave
             if route is None:  # never expected: the plan used the slowest travel times
                 jobs = jobs[:-1]
         if route is not None:
-            routes.append(route)
+            routes.append(_later_first_start(problem, route, members, jobs, targets, waves, start, need_hi))
     return routes
+
+
+def _later_first_start(problem, route, members, jobs, targets, waves, start, latest_back) -> Route:
+    """The same route with its first raid started later within the wave's tolerance, when
+    that makes its travel shorter: a team that leaves the muster point a few minutes later
+    may leave in a faster band (the night's, from 22:00) and still be on time. Kept only when
+    it drives less; every start stays inside [wave start, wave start + tolerance]."""
+    op = problem.operation
+    ti, wi = jobs[0]
+    span = start_range(problem, targets[ti], waves[wi].start, op.sync_tolerance)
+    if span is None or span[1] <= start[ti, wi]:
+        return route
+    best, best_travel = route, _travel(problem, route)
+    for later in range(span[1], start[ti, wi], -1):
+        trial = time_route(
+            problem,
+            members,
+            op.depot_id,
+            [targets[t] for t, _ in jobs],
+            route.departure,
+            latest_back=latest_back,
+            not_before={targets[t].id: later if k == 0 else start[t, w] for k, (t, w) in enumerate(jobs)},
+            not_after={targets[t].id: waves[w].start + op.sync_tolerance for t, w in jobs},
+            wave_of={targets[t].id: waves[w].id for t, w in jobs},
+            team_id=route.team_id,
+            leader_id=route.leader_id,
+        )
+        if trial is not None and (travel := _travel(problem, trial)) < best_travel:
+            best, best_travel = trial, travel
+    return best
+
+
+def _travel(problem: Problem, route: Route) -> int:
+    """Minutes driven by one route, each leg at its departure (as the objective counts them)."""
+    travel = problem.travel
+    depot = problem.depot_by_id[route.depot_id].point
+    where, now, total = depot, route.departure, 0
+    for s in route.stops:
+        point = problem.site_by_id[problem.visit_by_id[s.visit_id].site_id].point
+        total += travel.minutes(where, point, now)
+        where, now = point, s.end
+    return total + travel.minutes(where, depot, now)
 
 
 def _score(problem: Problem, routes: list[Route]) -> int:

@@ -31,6 +31,24 @@ def test_one_target_the_bound_is_the_optimum_and_the_gap_zero():
     assert plan.stats["gap"] == pytest.approx(0.0, abs=1e-9)
 
 
+def test_a_leg_that_must_leave_before_the_night_band_is_priced_at_evening_speed():
+    # Wave at 22:00, tolerance 10 min; the target is 15 min away at night speed (from 22:00),
+    # 18 min in the evening: arriving by 22:10 means leaving before 22:00, in the slower band.
+    # The bound charges the leg that arrives in time, so it is the optimum, not 3 min under.
+    p = joint_problem(7, waves=(("W1", 22 * 60),))
+    p = replace(p, visits=(p.visits[6],))
+    depot, target = p.depot_by_id["HQ"].point, p.sites[6].point
+    assert p.travel.minutes(depot, target, 22 * 60) > p.operation.sync_tolerance
+    optimum = (
+        p.travel.minutes(depot, target, 21 * 60 + 45)
+        + p.travel.minutes(target, depot, 23 * 60 + 10)
+        + p.operation.team_min_size
+    )
+    plan = plan_joint(p, options=JOINT_FAST)
+    assert plan.stats["objective"] == joint_objective(p, plan) == optimum
+    assert bound_of(p).value == pytest.approx(optimum)
+
+
 def test_too_few_officers_the_bound_counts_the_targets_no_team_can_take():
     # One PSP and one DSAL officer: one team, one target per wave; three targets in W1 only.
     officers = (

@@ -133,8 +133,8 @@ def test_requires_an_operation():
 
 
 def test_multi_night_operation_plans_each_night_with_fresh_teams():
-    # Two nights, two waves a night; half the targets are kept for the second night.
-    p = operation_problem(8, nights=2, wave_of=lambda i: "N2W1" if i % 2 else None)
+    # Two nights, two waves a night; half the targets are kept for each night's first wave.
+    p = operation_problem(8, nights=2, wave_of=lambda i: "N2W1" if i % 2 else "N1W1")
     plan, ev = solve(p)
     assert ev.objective.visits_missed == 0
     assert plan.stats["sessions"] == 2
@@ -147,6 +147,18 @@ def test_multi_night_operation_plans_each_night_with_fresh_teams():
     # Twelve officers, several teams a night: someone works both nights, in one team each night.
     per_night = Counter((r.team_id.split("-")[0], o) for r in plan.routes for o in r.officer_ids)
     assert max(per_night.values()) == 1
+
+
+def test_targets_free_to_wait_go_to_the_night_whose_teams_can_take_them():
+    # Four targets bound to the second night's first wave, four that may go in any wave:
+    # planned night after night, the first night would take the free ones with teams of its
+    # own; spread over the nights, they fill the second wave of the second night's teams.
+    p = operation_problem(8, nights=2, wave_of=lambda i: "N2W1" if i % 2 else None)
+    plan, ev = solve(p)
+    assert ev.objective.visits_missed == 0
+    assert {r.team_id.split("-")[0] for r in plan.routes} == {"N2"}
+    assert len(plan.routes) == 4
+    assert all([s.wave_id for s in r.stops] == ["N2W1", "N2W2"] for r in plan.routes)
 
 
 def test_officer_off_duty_on_a_night_is_not_planned_that_night():
@@ -196,8 +208,10 @@ def test_macao_size_operation_is_feasible_and_quick():
     )
     conflicts = {o.id: {f"s{rng.randrange(120)}"} for o in officers if rng.random() < 0.2}
     p = replace(p, visits=visits, conflicts=conflicts)
-    t0 = time.perf_counter()
+    c0 = time.process_time()
     plan, ev = solve(p, options=SolveOptions(time_limit=5, seed=1))
-    assert time.perf_counter() - t0 < 20  # loose: the machine is shared
+    # CPU seconds, search and LP bound together (about 4 s): on a shared machine the wall
+    # clock can run several times that, which says nothing about the solver.
+    assert time.process_time() - c0 < 20
     assert ev.objective.visits_missed == 0
     assert plan.stats["sessions"] == 3
