@@ -33,9 +33,9 @@ def due_work_request(
     """Ask for ``site`` to be inspected between ``earliest`` and ``latest``. A second open request
     from the same source for the same site is the same request (idempotent)."""
     if latest < earliest:
-        raise InvalidInput(errors={"latest": ["The window must end on or after its start."]})
+        raise InvalidInput(errors={"latest": [_("The window must end on or after its start.")]})
     if not 1 <= priority <= 5:
-        raise InvalidInput(errors={"priority": ["Priority runs from 1 (highest) to 5."]})
+        raise InvalidInput(errors={"priority": [_("Priority runs from 1 (highest) to 5.")]})
     if source_type and source_id:
         existing = DueWork.objects.filter(
             site=site, source_type=source_type, source_id=source_id, status=DueWork.Status.OPEN

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from backend.audit.models import AuditEntry
 from backend.audit.services import audit_record, model_changes
@@ -59,9 +60,9 @@ def _set_opening_hours(site: Site, periods: Iterable[OpeningPeriod]) -> None:
                 errors={f"{where}.{k}": [str(m) for m in v] for k, v in exc.message_dict.items()}
             ) from exc
         if opens == closes:
-            raise InvalidInput(errors={where: ["Opening and closing times are the same."]})
+            raise InvalidInput(errors={where: [_("Opening and closing times are the same.")]})
         if (weekday, opens) in starts:
-            raise InvalidInput(errors={where: ["Two periods start at the same time on that day."]})
+            raise InvalidInput(errors={where: [_("Two periods start at the same time on that day.")]})
         starts.add((weekday, opens))
         rows.append(row)
     site.opening_hours.all().delete()
@@ -147,7 +148,10 @@ def officer_create(
     """Create a login and its officer record together."""
     User = get_user_model()
     if User.objects.filter(username=username).exists():
-        raise Conflict(f"The username {username!r} is taken.", errors={"username": ["Already taken."]})
+        raise Conflict(
+            _("The username %(username)s is taken.") % {"username": repr(username)},
+            errors={"username": [_("Already taken.")]},
+        )
     user = User(username=username, email=email, is_staff="administrator" in set(roles))
     user.is_superuser = user.is_staff
     if password:
@@ -197,11 +201,13 @@ def availability_add(
     """Record a shift or an absence. Two periods of the same kind may not overlap."""
     row = Availability(officer=officer, kind=kind, start=start, end=end, note=note)
     if start >= end:
-        raise InvalidInput(errors={"end": ["The end must come after the start."]})
+        raise InvalidInput(errors={"end": [_("The end must come after the start.")]})
     _full_clean(row, exclude=["officer"])
     overlapping = Availability.objects.filter(officer=officer, kind=kind, start__lt=end, end__gt=start)
     if overlapping.exists():
-        raise Conflict("This period overlaps another of the same kind.", errors={"start": ["Overlaps."]})
+        raise Conflict(
+            _("This period overlaps another of the same kind."), errors={"start": [_("Overlaps.")]}
+        )
     row.save()
     if audit:
         audit_record(actor=actor, action=AuditEntry.Action.CREATE, verb="availability_add", obj=row)
@@ -220,9 +226,9 @@ def conflict_declare(
 ) -> ConflictOfInterest:
     """An officer declares a tie to a site or a company; the scheduler must honour it."""
     if (site is None) == (company is None):
-        raise InvalidInput(errors={"non_field_errors": ["Name either a site or a company."]})
+        raise InvalidInput(errors={"non_field_errors": [_("Name either a site or a company.")]})
     if not reason.strip():
-        raise InvalidInput(errors={"reason": ["Say what the tie is."]})
+        raise InvalidInput(errors={"reason": [_("Say what the tie is.")]})
     existing = ConflictOfInterest.objects.filter(officer=officer, site=site, company=company).first()
     if existing is not None:
         return existing  # declaring the same tie twice records it once
@@ -241,7 +247,7 @@ def site_set_risk(*, actor: Any, site: Site, score: Decimal, factors: dict[str, 
     so targeting can be audited. Compliance calls it when a company's score changes."""
     score = Decimal(str(score)).quantize(Decimal("0.01"))
     if not Decimal(0) <= score <= Decimal(100):
-        raise InvalidInput(errors={"risk_score": ["The risk score runs from 0 to 100."]})
+        raise InvalidInput(errors={"risk_score": [_("The risk score runs from 0 to 100.")]})
     changes = model_changes(site, {"risk_score": score})
     Site.objects.filter(pk=site.pk).update(risk_score=score, risk_factors=factors)
     site.risk_score, site.risk_factors = score, factors

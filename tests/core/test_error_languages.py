@@ -83,6 +83,10 @@ def _cases(field, alice, andy) -> dict[str, Callable[[APIClient, str], Any]]:  #
             "/api/v1/planning/" + path, body, format="json", HTTP_ACCEPT_LANGUAGE=lang
         )
 
+    def officer_api(client, lang, method, path, body):
+        client.force_login(alice.user)
+        return getattr(client, method)("/api/v1/" + path, body, format="json", HTTP_ACCEPT_LANGUAGE=lang)
+
     def statistics(client, lang, params):
         client.force_login(andy.user)
         second_factor_passed(client, andy.user)
@@ -137,6 +141,34 @@ def _cases(field, alice, andy) -> dict[str, Callable[[APIClient, str], Any]]:  #
         "planning_publish": lambda c, lang: planner(
             c, lang, "post", f"operations/{field.operation.uuid}/plan/publish/", {}
         ),
+        "due_work_window": lambda c, lang: planner(
+            c,
+            lang,
+            "post",
+            "due-work/",
+            {
+                "site": str(field.revealed.site.uuid),
+                "category": "prostitution_trafficking",
+                "earliest": "2030-03-08",
+                "latest": "2030-03-04",
+            },
+        ),
+        "due_work_priority": lambda c, lang: planner(
+            c,
+            lang,
+            "post",
+            "due-work/",
+            {
+                "site": str(field.revealed.site.uuid),
+                "category": "prostitution_trafficking",
+                "earliest": "2030-03-04",
+                "latest": "2030-03-08",
+                "priority": 9,
+            },
+        ),
+        "conflict_unnamed": lambda c, lang: officer_api(
+            c, lang, "post", "me/conflicts/", {"reason": "A cousin works there."}
+        ),
     }
 
 
@@ -169,6 +201,9 @@ CASES = [
     "planning_invalid",
     "planning_targets",
     "planning_publish",
+    "due_work_window",
+    "due_work_priority",
+    "conflict_unnamed",
 ]
 
 
