@@ -4,8 +4,6 @@ it before its reveal time (and every such read is audited)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.http import HttpResponse
@@ -474,65 +472,6 @@ class PlanReplanApi(PlannerApi):
         return Response(selectors.plan_view(job), status=status.HTTP_201_CREATED)
 
 
-BRIEFING_COLUMNS = (
-    "date",
-    "team",
-    "order",
-    "site",
-    "address",
-    "parish",
-    "opening_hours",
-    "contact",
-    "wave",
-    "arrival",
-    "start",
-    "end",
-    "interpreter",
-    "female_officer_for_searches",
-    "muster_point",
-    "muster_address",
-    "officers",
-)
-
-
-def briefing_csv(data: dict[str, Any]) -> str:
-    """The briefing as CSV: one row per stop, with the team's date, muster point and officers
-    (name, agency, rank, languages) repeated on each so every row stands alone."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(BRIEFING_COLUMNS)
-    officers = "; ".join(
-        f"{o['name']} ({o['agency']}, {o['rank']}"
-        + (f", {'/'.join(o['languages'])}" if o["languages"] else "")
-        + (", leader" if o["leader"] else "")
-        + ")"
-        for o in data["officers"]
-    )
-    for s in data["stops"]:
-        writer.writerow(
-            [
-                data["date"].isoformat(),
-                data["team"],
-                s["order"],
-                s["site"],
-                s["address"],
-                s["parish"],
-                s["opening_hours"],
-                s["contact"],
-                s["wave"],
-                f"{s['arrival']:%H:%M}",
-                f"{s['start']:%H:%M}",
-                f"{s['end']:%H:%M}",
-                "/".join(s["interpreter"]),
-                "yes" if s["search"] else "no",
-                data["muster"]["name"],
-                data["muster"]["address"],
-                officers,
-            ]
-        )
-    return out.getvalue()
-
-
 class BriefingApi(PlannerApi):
     """Team ``number``'s briefing (teams are numbered 1, 2, … as in the plan and its file
     names) as a printable page, or as CSV (``…/csv/``)."""
@@ -544,13 +483,12 @@ class BriefingApi(PlannerApi):
         job = _latest(request, kind, subject_id)
         data = selectors.briefing(job, route)
         if as_csv:
-            response = HttpResponse(briefing_csv(data), content_type="text/csv; charset=utf-8")
+            response = HttpResponse(selectors.briefing_csv(data), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="briefing-team-{route}.csv"'
             return response
-        view = selectors.plan_view(job)
         html = render_to_string(
-            "scheduler/briefing.html",
-            {"plan": view, "team": view["routes"][route - 1], "number": route, "briefing": data},
+            "scheduler/briefing_print.html",
+            {"b": data, "sketch": selectors.briefing_route_sketch(data)},
             request=request,
         )
         return HttpResponse(html)

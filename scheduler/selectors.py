@@ -4,7 +4,9 @@ Programmes are seen by their planners and by the planners of their agency."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections.abc import Iterable
 from typing import Any
 
@@ -523,3 +525,100 @@ def _briefing_items(job: PlanningJob, visit_ids: list[str]) -> dict[str, Any]:
         .prefetch_related("site__opening_hours")
     )
     return {str(d.uuid): d for d in qs}
+
+
+BRIEFING_COLUMNS = (
+    "date",
+    "team",
+    "order",
+    "site",
+    "address",
+    "parish",
+    "opening_hours",
+    "contact",
+    "wave",
+    "arrival",
+    "start",
+    "end",
+    "interpreter",
+    "female_officer_for_searches",
+    "muster_point",
+    "muster_address",
+    "officers",
+)
+
+
+def briefing_csv(data: dict[str, Any]) -> str:
+    """The briefing as CSV: one row per stop, with the team's date, muster point and officers
+    (name, agency, rank, languages) repeated on each so every row stands alone."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(BRIEFING_COLUMNS)
+    officers = "; ".join(
+        f"{o['name']} ({o['agency']}, {o['rank']}"
+        + (f", {'/'.join(o['languages'])}" if o["languages"] else "")
+        + (", leader" if o["leader"] else "")
+        + ")"
+        for o in data["officers"]
+    )
+    for s in data["stops"]:
+        writer.writerow(
+            [
+                data["date"].isoformat(),
+                data["team"],
+                s["order"],
+                s["site"],
+                s["address"],
+                s["parish"],
+                s["opening_hours"],
+                s["contact"],
+                s["wave"],
+                f"{s['arrival']:%H:%M}",
+                f"{s['start']:%H:%M}",
+                f"{s['end']:%H:%M}",
+                "/".join(s["interpreter"]),
+                "yes" if s["search"] else "no",
+                data["muster"]["name"],
+                data["muster"]["address"],
+                officers,
+            ]
+        )
+    return out.getvalue()
+
+
+def briefing_route_sketch(data: dict[str, Any], width: int = 640, height: int = 360) -> dict[str, Any]:
+    """The team's route drawn to scale for a printed page (an SVG needs no script, tiles or
+    network): the muster point and each stop projected into ``width`` × ``height`` with a margin,
+    north up, in visiting order and back."""
+    points = [(data["muster"]["latitude"], data["muster"]["longitude"])] + [
+        (s["latitude"], s["longitude"]) for s in data["stops"]
+    ]
+    known = [(lat, lon) for lat, lon in points if lat is not None and lon is not None]
+    if not known:
+        return {"width": width, "height": height, "muster": None, "stops": [], "path": ""}
+    lats, lons = [p[0] for p in known], [p[1] for p in known]
+    span = max(max(lats) - min(lats), max(lons) - min(lons), 0.002)
+    margin = 30
+    scale = min(width - 2 * margin, height - 2 * margin) / span
+
+    def xy(lat: float | None, lon: float | None) -> tuple[float, float] | None:
+        if lat is None or lon is None:
+            return None
+        return (
+            round(margin + (lon - min(lons)) * scale, 1),
+            round(height - margin - (lat - min(lats)) * scale, 1),
+        )
+
+    muster = xy(*points[0])
+    stops = [
+        {"order": s["order"], "site": s["site"], "xy": xy(s["latitude"], s["longitude"])}
+        for s in data["stops"]
+    ]
+    line = [p for p in [muster, *(s["xy"] for s in stops), muster] if p is not None]
+    return {
+        "width": width,
+        "height": height,
+        "muster": muster,
+        "stops": [s for s in stops if s["xy"] is not None],
+        "path": " ".join(f"{x},{y}" for x, y in line),
+    }

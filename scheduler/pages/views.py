@@ -5,8 +5,6 @@ refusal is shown on the page, and anything outside the planner's scope is a 404 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Callable
 from functools import wraps
@@ -28,7 +26,7 @@ from backend.inspections.models import Category, Operation
 from backend.planning import selectors as planning_selectors
 from backend.planning import services as planning_services
 from backend.planning.models import DueWork
-from backend.registry.models import Officer, Site
+from backend.registry.models import Officer, Site, Skill
 from scheduler import selectors, services
 from scheduler.forms import (
     DueWorkForm,
@@ -565,9 +563,27 @@ def _briefing(request: HttpRequest, kind: str, subject_id: str, number: int) -> 
     return subject, selectors.briefing(job, number)
 
 
+def _language_names(data: dict[str, Any]) -> dict[str, Any]:
+    """The briefing with languages named in the reader's language ("Portuguese", not "pt"), as
+    the workspace names them; a code no skill names stays as it is."""
+    codes = {c for o in data["officers"] for c in o["languages"]} | set(data["needs"]["interpreter"])
+    skills = Skill.objects.filter(kind=Skill.Kind.LANGUAGE, code__in=[f"lang-{c}" for c in codes])
+    names = {s.code.removeprefix("lang-"): s.name for s in skills}
+
+    def named(languages: list[str]) -> list[str]:
+        return [names.get(c, c) for c in languages]
+
+    return {
+        **data,
+        "officers": [{**o, "languages": named(o["languages"])} for o in data["officers"]],
+        "needs": {**data["needs"], "interpreter": named(data["needs"]["interpreter"])},
+    }
+
+
 @planner_page
 def briefing(request: HttpRequest, kind: str, subject_id: str, number: int) -> HttpResponse:
     subject, data = _briefing(request, kind, subject_id, number)
+    data = _language_names(data)
     map_data = {
         "teams": [
             {
@@ -609,38 +625,8 @@ def briefing(request: HttpRequest, kind: str, subject_id: str, number: int) -> H
 @planner_page
 def briefing_csv(request: HttpRequest, kind: str, subject_id: str, number: int) -> HttpResponse:
     _subject_obj, data = _briefing(request, kind, subject_id, number)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "order",
-            "site",
-            "address",
-            "opening_hours",
-            "contact",
-            "wave",
-            "arrival",
-            "start",
-            "end",
-            "interpreter",
-        ]
-    )
-    for s in data["stops"]:
-        writer.writerow(
-            [
-                s["order"],
-                s["site"],
-                s["address"],
-                s["opening_hours"],
-                s["contact"],
-                s["wave"],
-                s["arrival"].strftime("%Y-%m-%d %H:%M"),
-                s["start"].strftime("%Y-%m-%d %H:%M"),
-                s["end"].strftime("%Y-%m-%d %H:%M"),
-                " ".join(s["interpreter"]),
-            ]
-        )
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    # The same columns as the API's CSV: one builder for both.
+    response = HttpResponse(selectors.briefing_csv(data), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="briefing-team-{number}.csv"'
     return response
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
+from html import unescape
 
 import pytest
 
@@ -73,6 +75,39 @@ def test_the_csv_has_the_same_columns_and_the_same_number(api, paula, planned):
     assert row["address"] and row["opening_hours"] and row["start"] in ("19:00", "21:00")
     assert "+" not in row["team"] and "PSP" in row["officers"] and "DSAL" in row["officers"]
     assert client.get(f"/api/v1/planning/operations/{op.uuid}/plan/briefings/9/csv/").status_code == 404
+
+
+def test_the_printable_briefing_of_the_api_shows_what_the_data_holds(api, paula, planned, city):
+    """The API's printable page (it showed the muster point's code and the bare route)."""
+    op = planned.operation
+    page = api.as_(paula).get(f"/api/v1/planning/operations/{op.uuid}/plan/briefings/1/")
+    assert page.status_code == 200
+    html = unescape(page.content.decode())
+    data = selectors.briefing(planned, 1)
+    assert "PSP North Station, Rua Norte 12" in html and city["muster"].code not in html
+    assert data["date"].strftime("%Y") in html and data["subject"] in html
+    for stop in data["stops"]:
+        assert stop["address"] in html and stop["opening_hours"] in html and stop["contact"] in html
+    for officer in data["officers"]:
+        assert officer["name"] in html and officer["rank"] in html
+    assert "a female officer for searches" in html
+    # The route map: a polyline from the muster point through each stop and back.
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    assert svg.count("<circle") == len(data["stops"]) and "<polyline" in svg
+    points = re.search(r'points="([^"]+)"', svg).group(1).split()
+    assert len(points) == len(data["stops"]) + 2 and points[0] == points[-1]
+
+
+def test_the_consoles_csv_is_the_apis(api, paula, planned, client):
+    from tests.conftest import second_factor_passed
+
+    op = planned.operation
+    client.force_login(paula.user)
+    second_factor_passed(client, paula.user)
+    console = client.get(f"/planning/operations/{op.uuid}/plan/briefings/1/csv/")
+    from_api = api.as_(paula).get(f"/api/v1/planning/operations/{op.uuid}/plan/briefings/1/csv/")
+    assert console.status_code == from_api.status_code == 200
+    assert console.content == from_api.content
 
 
 def test_plan_and_published_teams_have_readable_names(api, paula, planned):

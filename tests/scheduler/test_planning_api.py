@@ -119,7 +119,7 @@ def test_briefing_csv_and_printable_page(api, paula, city, operation_payload):
     assert 'filename="briefing-team-1.csv"' in csv_response["Content-Disposition"]
     assert client.get(f"/api/v1/planning/operations/{op_id}/plan/briefings/0/").status_code == 404
     page = client.get(f"/api/v1/planning/operations/{op_id}/plan/briefings/1/")
-    assert page.status_code == 200 and b"Team briefing" in page.content
+    assert page.status_code == 200 and b"Briefing of Team 1" in page.content
 
 
 @pytest.mark.django_db(transaction=True)

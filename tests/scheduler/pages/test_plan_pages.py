@@ -12,6 +12,7 @@ import json
 import pytest
 
 from backend.inspections.models import Inspection, Operation
+from backend.registry.models import Officer, Skill
 from scheduler.models import PlanningJob
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -123,6 +124,9 @@ def test_publishing_creates_the_inspections_and_a_second_publish_says_so(planned
     again = planner_client.post(url, HTTP_HX_REQUEST="true")
     assert b"already published" in again.content
     assert b"Re-plan: an officer drops out" in again.content
+    # A published plan changes by re-planning only: no "Plan again" to a page without a planner.
+    assert b"Plan again" not in again.content
+    assert b"Run the planner" not in planner_client.get(f"/planning/operations/{operation.uuid}/").content
 
 
 def test_a_replan_is_compared_with_the_published_plan(planned, planner_client, operation, city):
@@ -142,13 +146,24 @@ def test_a_replan_is_compared_with_the_published_plan(planned, planner_client, o
 
 
 def test_each_team_has_a_printable_briefing_and_a_csv(planned, planner_client, operation, city):
+    job, _response = planned
+    portuguese = Skill.objects.create(
+        code="lang-pt", kind=Skill.Kind.LANGUAGE, name_en="Portuguese", name_pt="Português"
+    )
+    for officer in Officer.objects.filter(uuid__in=job.plan["routes"][0]["officer_ids"]):
+        officer.skills.add(portuguese)
     page = planner_client.get(f"/planning/operations/{operation.uuid}/plan/briefings/1/")
     assert page.status_code == 200
     html = page.content.decode()
     assert "data-print" in html and 'id="briefing-map"' in html and city["muster"].name in html
     assert "Team 1" in html
+    assert "<td>Portuguese</td>" in html  # languages by name, as in the workspace, not "pt"
+    portuguese_page = planner_client.get(
+        f"/planning/operations/{operation.uuid}/plan/briefings/1/", HTTP_ACCEPT_LANGUAGE="pt"
+    )
+    assert "<td>Português</td>" in portuguese_page.content.decode()
     download = planner_client.get(f"/planning/operations/{operation.uuid}/plan/briefings/1/csv/")
     assert download["Content-Disposition"] == 'attachment; filename="briefing-team-1.csv"'
     rows = list(csv.reader(io.StringIO(download.content.decode())))
-    assert rows[0][:3] == ["order", "site", "address"] and len(rows) == 2
+    assert rows[0][:4] == ["date", "team", "order", "site"] and len(rows) == 2  # the API's columns
     assert planner_client.get(f"/planning/operations/{operation.uuid}/plan/briefings/9/").status_code == 404
