@@ -4,17 +4,33 @@ from the authenticator the first sign-in sets up (``tests.browser_support.sign_i
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import html
+import random
+import uuid
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
+from rest_framework.test import APIClient
 
 from backend.audit.models import AuditEntry
-from backend.compliance.models import Referral
+from backend.checklists.engine import attachment_refs
+from backend.checklists.models import TemplateVersion
+from backend.checklists.services import parsed_definition
+from backend.compliance.models import ComplianceCase, Referral, Violation
 from backend.compliance.selectors import review_queue
+from backend.demo import answers
+from backend.demo.field import LOCAL, OPERATION_NAME
 from backend.demo.work import DRAFT_NAME
-from backend.inspections.models import Operation
+from backend.inspections.models import Finding, Operation, Submission
 from scheduler.models import PlanningJob
 from tests.browser_support import sign_in_client
+from tests.mobile_api.conftest import jpeg_with_gps
+
+MOBILE = "/api/mobile/v1"
 
 pytestmark = pytest.mark.django_db
 
@@ -70,12 +86,27 @@ def test_the_dsal_reviewer_approves_a_waiting_submission(demo, media, django_cap
     waiting = list(review_queue(user=user)[:1])
     assert waiting, "the demo holds submissions waiting for the DSAL reviewer"
     submission = waiting[0]
+    analyst = _signed_in(demo, "demo-analyst")
+    before = _official_findings(analyst)
+    official = Finding.Status.OFFICIAL
+    already = submission.findings.filter(status=official).count()
     _page(client, "/review/", str(submission.uuid))
     _page(client, f"/review/{submission.uuid}/")
     with django_capture_on_commit_callbacks(execute=True):
         approved = client.post(f"/review/{submission.uuid}/approve/", {"approve-comment": "Checked."})
     assert approved.status_code in (200, 302)
     assert submission.uuid not in {s.uuid for s in review_queue(user=user)}
+    # The analyst's figures count the approved findings at once (the rollups follow reviews).
+    approved_findings = submission.findings.filter(status=official).count() - already
+    assert approved_findings > 0, "the approval made findings official"
+    assert _official_findings(analyst) == before + approved_findings
+
+
+def _official_findings(client: Client) -> int:
+    """Official findings as the analyst's statistics API answers them (the console's session)."""
+    response = client.get("/api/v1/statistics/query/", {"measure": "findings"})
+    assert response.status_code == 200, response.content
+    return int(response.json()["totals"]["findings"])
 
 
 def test_victim_protection_reads_the_waiting_referral_and_the_read_is_audited(demo, media):
@@ -111,3 +142,142 @@ def test_nobody_else_reaches_victim_protection(demo):
         assert client.get("/protection/").status_code == 404, username
         assert client.get(f"/protection/{referral.uuid}/").status_code == 404, username
         assert "/protection/" not in client.get("/").content.decode(), username
+
+
+# --- the officers: tonight's visit, from the phone to the reviewer ------------------------------
+
+
+def _demo_files() -> dict[str, bytes]:
+    return {answers.PHOTO: jpeg_with_gps(), answers.SIGNATURE: jpeg_with_gps()}
+
+
+def test_the_inspector_works_tonights_visit_and_the_police_reviewer_finds_it(
+    demo, media, django_capture_on_commit_callbacks
+):
+    """The officers' path on the demo: sign in on the phone, tonight's assignments, the checklist
+    downloaded, check in at the door, the answers and their photo and signature synced; the
+    police reviewer then finds the visit waiting, with its findings, on the console."""
+    phone = APIClient()
+    signed_in = phone.post(
+        f"{MOBILE}/auth/sign-in/",
+        {"username": "demo-inspector", "password": demo.passwords["demo-inspector"], "device_name": "demo"},
+        format="json",
+    )
+    assert signed_in.status_code == 201, signed_in.content
+    phone.credentials(HTTP_AUTHORIZATION=f"Bearer {signed_in.json()['token']}")
+
+    tonight = Operation.objects.get(name=f"{OPERATION_NAME} – night 1")
+    feed = phone.get(f"{MOBILE}/assignments/")
+    assert feed.status_code == 200, feed.content
+    assignments = feed.json()["results"]
+    assert {a["id"] for a in assignments} == {str(i.uuid) for i in tonight.inspections.all()}
+    assignment = assignments[0]
+    visit = tonight.inspections.select_related("site").get(uuid=assignment["id"])
+    start = timezone.localtime(dt.datetime.fromisoformat(assignment["window_start"]), LOCAL)
+    assert start.hour >= 20 and visit.site.is_open_at(visit.planned_start)  # a night visit, when open
+
+    checklist = next(c for c in assignment["checklists"] if c["template"] == "venue_prostitution_trafficking")
+    downloaded = phone.get(f"{MOBILE}/templates/{checklist['id']}/")
+    assert downloaded.status_code == 200, downloaded.content
+    version = TemplateVersion.objects.get(uuid=checklist["id"])
+
+    arrived = phone.post(
+        f"{MOBILE}/assignments/{visit.uuid}/check-ins/",
+        {
+            "id": str(uuid.uuid4()),
+            "latitude": str(visit.site.latitude),
+            "longitude": str(visit.site.longitude),
+            "accuracy_m": "8.0",
+            "device_time": timezone.now().isoformat(),
+        },
+        format="json",
+    )
+    assert arrived.status_code == 201, arrived.content
+
+    given = answers.venue(
+        random.Random(5),
+        venue_type=visit.site.venue_type,
+        lat=float(visit.site.latitude),
+        lon=float(visit.site.longitude),
+        problems=("locked_exits",),
+    )
+    files = _demo_files()
+    refs = sorted({ref for _path, ref in attachment_refs(parsed_definition(version), given)})
+    submission_id = str(uuid.uuid4())
+    with django_capture_on_commit_callbacks(execute=True):
+        synced = phone.post(
+            f"{MOBILE}/submissions/batch/",
+            {
+                "items": [
+                    {
+                        "id": submission_id,
+                        "inspection": str(visit.uuid),
+                        "template_version": checklist["id"],
+                        "answers": given,
+                        "device_started_at": (timezone.now() - dt.timedelta(minutes=30)).isoformat(),
+                        "device_submitted_at": timezone.now().isoformat(),
+                        "attachments": [
+                            {"name": r, "sha256": hashlib.sha256(files[r]).hexdigest(), "size": len(files[r])}
+                            for r in refs
+                        ],
+                        "location": {
+                            "latitude": str(visit.site.latitude),
+                            "longitude": str(visit.site.longitude),
+                        },
+                    }
+                ]
+            },
+            format="json",
+            HTTP_X_DEVICE_TIME=timezone.now().isoformat(),
+        )
+        assert synced.status_code == 200, synced.content
+        [result] = synced.json()["results"]
+        assert result["status"] == 201, result
+        assert result["body"]["findings"], result  # locked exits are a finding
+        for ref in refs:
+            uploaded = phone.put(
+                f"{MOBILE}/submissions/{submission_id}/attachments/{ref}",
+                files[ref],
+                content_type="image/jpeg",
+            )
+            assert uploaded.status_code == 201, uploaded.content
+    assert phone.get(f"{MOBILE}/submissions/{submission_id}/").json()["complete"] is True
+
+    reviewer = _signed_in(demo, "demo-psp-reviewer")
+    assert Submission.objects.filter(uuid=submission_id).exists()
+    reviewer_user = get_user_model().objects.get(username="demo-psp-reviewer")
+    assert submission_id in {str(s.uuid) for s in review_queue(user=reviewer_user)}
+    body = _page(reviewer, f"/review/{submission_id}/", visit.site.name_en)
+    for finding in Finding.objects.filter(submission__uuid=submission_id):
+        assert str(finding.violation_code) in body, finding.violation_code
+
+
+# --- the labour bureau: a case from its opening to the notice -----------------------------------
+
+
+def test_the_labour_bureau_issues_the_open_cases_notice_in_chinese(demo, media):
+    """The DSAL reviewer finds the case just opened, issues its notice, and downloads it in
+    Chinese: issuer, contact and appeal present, the legal basis in Chinese, never the mark of an
+    unverified legal basis."""
+    client = _signed_in(demo, "demo-reviewer")
+    case = ComplianceCase.objects.get(agency__code="DSAL", status=ComplianceCase.Status.OPEN)
+    _page(client, "/compliance/cases/", case.short_ref)
+    _page(client, f"/compliance/cases/{case.uuid}/", case.short_ref)
+    issued = client.post(f"/compliance/cases/{case.uuid}/notice/", {"notice-reason": "Demo path."})
+    assert issued.status_code in (200, 302), issued.content[:2000]
+    case.refresh_from_db()
+    assert case.notice_issued_at is not None and case.deadline is not None
+    notice = client.get(f"/compliance/cases/{case.uuid}/notice/zh-hant/")
+    assert notice.status_code == 200, notice.content[:2000]
+    text = html.unescape(notice.content.decode())
+    assert "verified" not in text and "Macao prohibition" not in text
+    assert "草稿" not in text  # issued, not a draft
+    reviewer = get_user_model().objects.get(username="demo-reviewer")
+    assert reviewer.officer.full_name in text  # the issuing officer
+    assert "聲明異議" in text and "發出人員簽署" in text  # the appeal and the signature block
+    codes = set(case.findings.values_list("violation_code", flat=True))
+    assert codes
+    for violation in Violation.objects.filter(code__in=codes):
+        assert violation.legal_basis_verified, violation.code
+        assert violation.legal_basis_in("zh-hant") in text, violation.code
+        assert violation.legal_basis_in("zh-hant") != violation.legal_basis_in("en")
