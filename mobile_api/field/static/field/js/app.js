@@ -242,7 +242,7 @@ async function assignmentScreen(id) {
   const work = (await store.all("work")).filter((w) => w.inspection === id);
   const team = a.team ? a.team.members.map((m) => `${m.full_name} (${m.agency})`).join(", ") : "";
   const checkinStatus = el("p", { id: "checkin-status", role: "status", class: "muted" });
-  const lastCheckin = (await store.all("checkins")).filter((c) => c.assignment === id).pop();
+  const lastCheckin = await latestCheckin(id);
   if (lastCheckin) checkinStatus.textContent = checkinText(lastCheckin);
   const checklists = el("ul", { class: "plain", id: "checklists" });
   for (const c of a.checklists) {
@@ -277,6 +277,12 @@ async function assignmentScreen(id) {
     await workList((w) => w.inspection === id),
     el("a", { class: "button", href: "#/", text: t("back") }),
   );
+}
+
+async function latestCheckin(assignmentId) {
+  // The store lists check-ins by id (a random UUID): the latest is the one made last on the phone.
+  const mine = (await store.all("checkins")).filter((c) => c.assignment === assignmentId);
+  return mine.sort((a, b) => a.device_time.localeCompare(b.device_time)).pop();
 }
 
 function checkinText(c) {
@@ -408,7 +414,7 @@ async function finishWork(id, checklist, answers, result) {
   };
   if (item.replaces) payload.replaces = item.replaces;
   // Where the checklist was filled: the check-in's position, when the officer checked in.
-  const checkin = (await store.all("checkins")).filter((c) => c.assignment === item.inspection).pop();
+  const checkin = await latestCheckin(item.inspection);
   if (checkin) payload.location = { latitude: checkin.latitude, longitude: checkin.longitude };
   await outbox.queue({ ...item, answers, payload, uploaded: [] });
 }

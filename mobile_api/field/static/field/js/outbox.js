@@ -113,7 +113,8 @@ function check(response) {
 }
 
 async function sendCheckins() {
-  for (const checkin of await store.all("checkins")) {
+  const checkins = (await store.all("checkins")).sort((a, b) => a.device_time.localeCompare(b.device_time));
+  for (const checkin of checkins) {
     const { assignment, result, ...body } = checkin;
     if (result) continue;
     const response = await api.request("POST", `assignments/${assignment}/check-ins/`, { json: body });
