@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.db import IntegrityError
 from django.http import FileResponse, HttpResponse
 from django.urls import path
 from django.utils import timezone
@@ -447,32 +448,60 @@ class SubmissionOutput(serializers.Serializer):
         return FindingOutput(findings, many=True).data  # type: ignore[return-value]
 
 
-def _ingest(
-    officer: Officer, data: dict[str, Any], clock: tuple[dt.datetime | None, bool], request: Any
-) -> tuple[int, Any]:
-    """One submission through the service: (HTTP status, body). Errors become problem bodies,
-    so a batch can report each item on its own."""
+def _problem(exc: Exception) -> tuple[int, Any]:
     from backend.core.errors import problem_exception_handler
 
+    response = problem_exception_handler(exc, {})
+    assert response is not None
+    return response.status_code, response.data
+
+
+def _parsed(data: Any) -> services.SubmissionInput | tuple[int, Any]:
+    """One item's shape checked: its input for the service, or the problem that refuses it."""
     serializer = SubmissionInputSerializer(data=data)
     try:
         serializer.is_valid(raise_exception=True)
-        result = services.submission_ingest(
+    except serializers.ValidationError as exc:
+        return _problem(exc)
+    return serializer.to_input()
+
+
+def _answer(outcome: services.IngestResult | DomainError) -> tuple[int, Any]:
+    """(HTTP status, body) of one item: the stored submission as it stands, or the problem."""
+    if isinstance(outcome, DomainError):
+        return _problem(outcome)
+    body = SubmissionOutput(outcome.submission).data
+    return (status.HTTP_201_CREATED if outcome.created else status.HTTP_200_OK), body
+
+
+RACES_RUN_AGAIN = 3
+
+
+def _ingest_all(request: Request, officer: Officer, inputs: list[services.SubmissionInput]) -> list[Any]:
+    """The items through the service in one transaction, answered each on its own. A deadlock
+    with another writer rolls them back whole, and they are run again; so does a race lost on a
+    submission's id (a concurrent request stored it first), and the run again answers it as a
+    replay."""
+    sent_at, clock_unreadable = _device_time(request)
+
+    def work() -> list[Any]:
+        outcomes = services.submissions_ingest(
             officer=officer,
-            data=serializer.to_input(),
-            sent_at=clock[0],
-            clock_unreadable=clock[1],
+            items=inputs,
+            sent_at=sent_at,
+            clock_unreadable=clock_unreadable,
             request=request,
+            retried_whole=True,
         )
-    except (DomainError, serializers.ValidationError) as exc:
-        response = problem_exception_handler(exc, {})
-        assert response is not None
-        return response.status_code, response.data
-    submission = result.submission
-    if not result.created:
-        submission = selectors.submission_get_for_officer(officer=officer, uuid=submission.uuid)
-    body = SubmissionOutput(submission).data
-    return (status.HTTP_201_CREATED if result.created else status.HTTP_200_OK), body
+        return [_answer(outcome) for outcome in outcomes]
+
+    for attempt in range(1, RACES_RUN_AGAIN + 1):
+        try:
+            return atomic_retrying(work)
+        except IntegrityError:
+            if attempt == RACES_RUN_AGAIN:
+                raise  # not a race on an id, which the run again would have answered
+    raise AssertionError("unreachable")
 
 
 class SubmissionCreateApi(MobileApi):
@@ -488,8 +517,11 @@ class SubmissionCreateApi(MobileApi):
         responses={201: SubmissionOutput, 200: SubmissionOutput},
     )
     def post(self, request: Request) -> Response:
-        officer, data, clock = self.officer(request), request.data, _device_time(request)
-        code, body = atomic_retrying(lambda: _ingest(officer, data, clock, request))
+        parsed = _parsed(request.data)
+        if isinstance(parsed, tuple):
+            code, body = parsed
+        else:
+            ((code, body),) = _ingest_all(request, self.officer(request), [parsed])
         response = Response(body, status=code)
         if code >= 400:
             response.content_type = "application/problem+json"
@@ -528,27 +560,32 @@ class SubmissionBatchApi(MobileApi):
     def post(self, request: Request) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
-        officer, clock = self.officer(request), _device_time(request)
         items = data.validated_data["items"]
 
         def item_id(item: Any) -> str:
             return str(item.get("id", "")) if isinstance(item, dict) else ""
 
-        # Items are stored in the order of their ids, whatever order the phone sent: two batches
-        # holding the same new items then take their locks in one order and never deadlock.
-        order = sorted(range(len(items)), key=lambda i: (item_id(items[i]), i))
-
-        def store() -> list[dict[str, Any]]:
-            results: list[dict[str, Any]] = [{} for _ in items]
-            for index in order:
-                code, body = _ingest(officer, items[index], clock, request)
-                results[index] = {"id": item_id(items[index]), "status": code, "body": body}
-            return results
-
-        # One commit for the batch (a commit is the dearest part of a small write); each item is
-        # its own savepoint inside it, so a bad item is rolled back alone. A deadlock with another
-        # writer rolls the batch back whole, and it is run again.
-        return Response({"results": atomic_retrying(store)})
+        answers: list[Any] = [_parsed(item) for item in items]
+        # Stored in the order of their ids, whatever order the phone sent: two batches holding
+        # the same new items then take their locks in one order and never deadlock.
+        valid = sorted(
+            (i for i, a in enumerate(answers) if not isinstance(a, tuple)),
+            key=lambda i: (item_id(items[i]), i),
+        )
+        if valid:
+            # One transaction and a fixed number of statements for all the items; a refused
+            # item refuses only itself (it writes nothing before it is known to be good).
+            stored = _ingest_all(request, self.officer(request), [answers[i] for i in valid])
+            for index, answer in zip(valid, stored, strict=True):
+                answers[index] = answer
+        return Response(
+            {
+                "results": [
+                    {"id": item_id(item), "status": code, "body": body}
+                    for item, (code, body) in zip(items, answers, strict=True)
+                ]
+            }
+        )
 
 
 class SubmissionDetailApi(MobileApi):

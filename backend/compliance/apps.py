@@ -9,11 +9,11 @@ class ComplianceConfig(AppConfig):
 
     def ready(self) -> None:
         from backend.compliance import selectors  # noqa: F401  (registers the access rules)
-        from backend.compliance.services import referrals_for_findings
+        from backend.compliance.services import referrals_for_findings, referrals_for_submissions
         from backend.inspections.services import register_findings_hook
 
         # Inside the ingest transaction: a submission that fails leaves no referral behind.
-        register_findings_hook(referrals_for_findings)
+        register_findings_hook(referrals_for_findings, many=referrals_for_submissions)
         self._register_console_pages()
 
     def _register_console_pages(self) -> None:

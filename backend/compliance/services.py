@@ -44,7 +44,7 @@ from backend.core.access import principal_for
 from backend.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from backend.inspections import services as inspection_services
 from backend.inspections.models import Finding, Inspection, Submission
-from backend.outbox.services import task_enqueue
+from backend.outbox.services import task_enqueue, task_enqueue_many
 from backend.planning.models import DueWork
 from backend.planning.services import due_work_request
 from backend.registry.models import Agency, Company, Role, Site
@@ -815,17 +815,25 @@ def referrals_for_findings(
     once, inside the ingest transaction (no submission, no referral), and the notification is
     queued through the outbox. A correction of the same submission moves the referral to its
     new finding instead of referring the person twice."""
-    flagged = [f for f in findings if f.potential_victim]
+    return referrals_for_submissions(items=[(submission, findings)], actor=actor)
+
+
+def referrals_for_submissions(
+    *, items: Sequence[tuple[Submission, Sequence[Finding]]], actor: Any
+) -> list[Referral]:
+    """``referrals_for_findings`` for many submissions at once (a phone's batch): the same rows,
+    in a fixed number of statements whatever the number of submissions and of people."""
+    flagged = [(s, f) for s, findings in items for f in findings if f.potential_victim]
     if not flagged:
         return []
-    answers = submission.answers or {}
     protection = Agency.objects.filter(code=PROTECTION_AGENCY).first()
-    keys = {id(f): referral_key(finding=f, submission=submission) for f in flagged}
+    keys = {id(f): referral_key(finding=f, submission=s) for s, f in flagged}
     # Set-based: one read of the people already referred (a correction's), one insert per table
     # for the new ones, whatever the number of people flagged.
     existing = {r.key: r for r in Referral.objects.select_for_update().filter(key__in=set(keys.values()))}
     out, new, pending = [], [], {}
-    for finding in flagged:
+    for submission, finding in flagged:
+        answers = submission.answers or {}
         key = keys[id(finding)]
         if key in pending:  # two findings of one person: one referral, to the later finding
             pending[key].finding = finding
@@ -883,8 +891,10 @@ def referrals_for_findings(
         objs=created,
         changes=[{"urgency": r.urgency, "finding": str(r.finding.uuid)} for r in created],
     )
-    for referral in created:
-        task_enqueue(task_name="compliance.referral_notify", kwargs={"referral_id": str(referral.uuid)})
+    task_enqueue_many(
+        task_name="compliance.referral_notify",
+        kwargs=[{"referral_id": str(referral.uuid)} for referral in created],
+    )
     return out
 
 

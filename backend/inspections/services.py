@@ -26,12 +26,12 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext
 from geopy.distance import geodesic
 
-from backend.audit.services import audit_record
+from backend.audit.services import audit_record, audit_record_many
 from backend.checklists import engine
 from backend.checklists.models import TemplateVersion
 from backend.checklists.services import parsed_definition
@@ -274,11 +274,27 @@ def operation_publish(*, actor: Any, operation: Operation) -> Operation:
 # opening a referral for a potential victim) register here from their AppConfig.ready(), so that
 # this stage never imports them. Each hook is called as hook(submission=, findings=, actor=).
 FINDINGS_HOOKS: list[Any] = []
+# A hook's form for many submissions at once, many(items=[(submission, findings)], actor=): a
+# batch then costs the hook a fixed number of statements, not a round per submission.
+FINDINGS_HOOKS_MANY: dict[Any, Any] = {}
 
 
-def register_findings_hook(hook: Any) -> None:
+def register_findings_hook(hook: Any, *, many: Any = None) -> None:
     if hook not in FINDINGS_HOOKS:
         FINDINGS_HOOKS.append(hook)
+    if many is not None:
+        FINDINGS_HOOKS_MANY[hook] = many
+
+
+def _findings_hooks_run(items: list[tuple[Submission, list[Finding]]], actor: Any) -> None:
+    """Every hook, in the order registered, over every stored submission."""
+    for hook in FINDINGS_HOOKS:
+        many = FINDINGS_HOOKS_MANY.get(hook)
+        if many is not None:
+            many(items=items, actor=actor)
+            continue
+        for submission, findings in items:
+            hook(submission=submission, findings=findings, actor=actor)
 
 
 def _digest(content: dict[str, Any]) -> str:
@@ -553,10 +569,317 @@ def submission_ingest(
     clock_unreadable: bool = False,
     request: Any = None,
 ) -> IngestResult:
-    """Store one submission exactly once (see the module docstring for the rules).
+    """Store one submission exactly once (see the module docstring for the rules); raises what
+    refuses it.
 
     ``clock_unreadable``: the phone's clock header could not be read; recorded as absent and
     the submission flagged as skewed, never refused."""
+    with transaction.atomic():
+        (outcome,) = submissions_ingest(
+            officer=officer, items=[data], sent_at=sent_at, clock_unreadable=clock_unreadable, request=request
+        )
+    if isinstance(outcome, DomainError):
+        raise outcome
+    return outcome
+
+
+def submissions_ingest(
+    *,
+    officer: Officer,
+    items: list[SubmissionInput],
+    sent_at: dt.datetime | None = None,
+    clock_unreadable: bool = False,
+    request: Any = None,
+    retried_whole: bool = False,
+) -> list[IngestResult | DomainError]:
+    """Store many submissions (a phone's batch, or one), each exactly once, and answer each on
+    its own: its result, or the error that refused it alone. Call it inside a transaction.
+
+    Set-based: one read for the idempotency of all, one for their assignments, versions from a
+    per-process cache, then one insert per table for all accepted items (submissions,
+    attachments, findings, audit entries, and each findings hook's rows), so a batch costs a
+    fixed number of statements whatever its size. Corrections go one by one (see
+    ``_correction_ingest``). An id sent twice in one call is stored once: the later copies are
+    answered as replays of the first.
+
+    Concurrent senders of one id race on its unique index: the insert of the submissions is a
+    savepoint, and the ids a concurrent request stored first answer as replays. With
+    ``retried_whole`` (the caller's transaction is the request's own, and the caller runs it
+    again on an ``IntegrityError``) that savepoint is spared: the run again finds them stored."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("submissions_ingest runs inside the caller's transaction")
+    results: list[IngestResult | DomainError | None] = [None] * len(items)
+    pending = list(range(len(items)))
+    while pending:
+        seen: set[UUID] = set()
+        now_round, later = [], []
+        for index in pending:
+            (later if items[index].id in seen else now_round).append(index)
+            seen.add(items[index].id)
+        _ingest_round(officer, items, now_round, results, sent_at, clock_unreadable, request, retried_whole)
+        pending = later
+    return results  # type: ignore[return-value]
+
+
+def _outcome(work: Any) -> Any:
+    try:
+        return work()
+    except DomainError as exc:
+        return exc
+
+
+# Published and retired versions by uuid, kept per process: what ingest reads of a version (its
+# template, number, digest) never changes once it is published, and drafts are never kept.
+_VERSIONS: dict[UUID, TemplateVersion] = {}
+_VERSIONS_KEPT = 2000
+
+
+def _versions(uuids: set[UUID]) -> dict[UUID, TemplateVersion]:
+    """The published or retired versions among ``uuids``: no query once each was read."""
+    found = {u: v for u in uuids if (v := _VERSIONS.get(u)) is not None}
+    missing = uuids - found.keys()
+    if missing:
+        if len(_VERSIONS) > _VERSIONS_KEPT:
+            _VERSIONS.clear()
+        for version in (
+            TemplateVersion.objects.select_related("template")
+            .defer("definition")  # parsed once per process by its digest (parsed_definition)
+            .filter(uuid__in=missing)
+            .exclude(status=TemplateVersion.Status.DRAFT)
+        ):
+            found[version.uuid] = _VERSIONS[version.uuid] = version
+    return found
+
+
+def _ingest_round(
+    officer: Officer,
+    items: list[SubmissionInput],
+    indexes: list[int],
+    results: list[Any],
+    sent_at: dt.datetime | None,
+    clock_unreadable: bool,
+    request: Any,
+    retried_whole: bool = False,
+) -> None:
+    """One round of ``submissions_ingest``: items whose ids are distinct."""
+    from backend.inspections.selectors import assignments_for_ingest
+
+    plain = [i for i in indexes if items[i].replaces is None]
+    digests = {i: _digest(items[i].content()) for i in indexes}
+    existing = (
+        {
+            s.uuid: s
+            for s in Submission.objects.filter(uuid__in={items[i].id for i in plain})
+            .select_related("inspection", "template_version", "replaces")
+            .defer("answers", "template_version__definition", "replaces__answers")
+        }
+        if plain
+        else {}
+    )
+    fresh = []
+    for i in plain:
+        stored = existing.get(items[i].id)
+        if stored is None:
+            fresh.append(i)
+        else:
+            results[i] = _outcome(lambda s=stored, i=i: _replay(s, digests[i], officer))
+    replayed = [r.submission for r in (results[i] for i in plain) if isinstance(r, IngestResult)]
+    if replayed:  # what the answer shows of a stored submission: two reads for all
+        prefetch_related_objects(replayed, "attachments", "findings")
+
+    accepted = _accepted(officer, items, fresh, results, assignments_for_ingest)
+    if accepted:
+        _store(officer, items, accepted, digests, results, sent_at, clock_unreadable, request, retried_whole)
+
+    for i in indexes:
+        if items[i].replaces is not None:
+            results[i] = _outcome(
+                lambda i=i: _correction_ingest(
+                    officer=officer,
+                    data=items[i],
+                    sent_at=sent_at,
+                    clock_unreadable=clock_unreadable,
+                    request=request,
+                )
+            )
+
+
+@dataclass
+class _Accepted:
+    index: int
+    inspection: Inspection
+    version: TemplateVersion
+    derivation: engine.Derivation
+    answers: dict[str, Any]
+
+
+def _accepted(
+    officer: Officer, items: list[SubmissionInput], fresh: list[int], results: list[Any], assignments: Any
+) -> list[_Accepted]:
+    """The new items that pass every check (assignment, version, answers); each refused one gets
+    its error in ``results``."""
+    if not fresh:
+        return []
+    inspections = assignments(officer=officer, uuids={items[i].inspection for i in fresh})
+    versions = _versions({items[i].template_version for i in fresh})
+    # A version of another template than the issued one: one of the additional checklists?
+    others = {
+        inspection.pk
+        for i in fresh
+        if (inspection := inspections.get(items[i].inspection)) is not None
+        and (version := versions.get(items[i].template_version)) is not None
+        and version.template_id != inspection.template_version.template_id
+    }
+    additional: dict[int, set[int]] = {}
+    if others:
+        rows = Inspection.additional_versions.through.objects.filter(inspection_id__in=others)
+        for inspection_id, template_id in rows.values_list("inspection_id", "templateversion__template_id"):
+            additional.setdefault(inspection_id, set()).add(template_id)
+    out = []
+    for i in fresh:
+        data = items[i]
+
+        def check(data: SubmissionInput = data, i: int = i) -> _Accepted:
+            inspection = inspections.get(data.inspection)
+            if inspection is None:
+                raise NotFound()
+            version = versions.get(data.template_version)
+            issued = {inspection.template_version.template_id, *additional.get(inspection.pk, ())}
+            if version is None or version.template_id not in issued:
+                version = _version_for(inspection, data.template_version)  # raises, naming the accepted
+            derivation, kept = _validate_answers(parsed_definition(version), data)
+            return _Accepted(i, inspection, version, derivation, kept)
+
+        outcome = _outcome(check)
+        if isinstance(outcome, _Accepted):
+            out.append(outcome)
+        else:
+            results[i] = outcome
+    return out
+
+
+def _store_again(
+    officer: Officer,
+    items: list[SubmissionInput],
+    accepted: list[_Accepted],
+    submissions: list[Submission],
+    results: list[Any],
+    sent_at: dt.datetime | None,
+    clock_unreadable: bool,
+    request: Any,
+) -> None:
+    """A concurrent request stored some of these ids first (it committed while this insert
+    waited on the unique index): those answer as replays, the others are stored again."""
+    if not Submission.objects.filter(uuid__in=[s.uuid for s in submissions]).exists():
+        raise  # a clash elsewhere, which the phone's retry (a 5xx) resolves
+    for a in accepted:
+        results[a.index] = None
+    _ingest_round(officer, items, [a.index for a in accepted], results, sent_at, clock_unreadable, request)
+
+
+def _store(
+    officer: Officer,
+    items: list[SubmissionInput],
+    accepted: list[_Accepted],
+    digests: dict[int, str],
+    results: list[Any],
+    sent_at: dt.datetime | None,
+    clock_unreadable: bool,
+    request: Any,
+    retried_whole: bool,
+) -> None:
+    now = timezone.now()
+    skew = _skew_seconds(sent_at, now)
+    future = now + dt.timedelta(seconds=settings.DEVICE_CLOCK_SKEW_SECONDS)
+    submissions = [
+        Submission(
+            uuid=items[a.index].id,
+            inspection=a.inspection,
+            officer=officer,
+            template_version=a.version,
+            revision=1,
+            replaces=None,
+            answers=a.answers,
+            content_digest=digests[a.index],
+            score=_score_json(a.derivation.score),
+            latitude=items[a.index].latitude,
+            longitude=items[a.index].longitude,
+            device_started_at=items[a.index].device_started_at,
+            device_submitted_at=items[a.index].device_submitted_at,
+            received_at=now,
+            clock_skewed=clock_unreadable or _is_skewed(skew) or items[a.index].device_submitted_at > future,
+            clock_skew_seconds=skew,
+        )
+        for a in accepted
+    ]
+    if retried_whole:
+        Submission.objects.bulk_create(submissions)  # a lost race: the caller runs it all again
+    else:
+        try:
+            with transaction.atomic():  # a savepoint: a lost race on an id undoes this insert alone
+                Submission.objects.bulk_create(submissions)
+        except IntegrityError:
+            _store_again(officer, items, accepted, submissions, results, sent_at, clock_unreadable, request)
+            return
+
+    attachments = Attachment.objects.bulk_create(
+        [
+            Attachment(submission=submission, name=d.name, sha256=d.sha256.lower(), declared_size=d.size)
+            for submission, a in zip(submissions, accepted, strict=True)
+            for d in items[a.index].attachments
+        ]
+    )
+    codes = {f.competent_agency for a in accepted for f in a.derivation.findings}
+    agencies = {a.code: a for a in Agency.objects.filter(code__in=codes)} if codes else {}
+    found = [
+        [finding_build(derived=f, submission=submission, agencies=agencies) for f in a.derivation.findings]
+        for submission, a in zip(submissions, accepted, strict=True)
+    ]
+    Finding.objects.bulk_create([f for findings in found for f in findings])
+    stored = list(zip(submissions, found, strict=True))
+    _findings_hooks_run(stored, officer.user)
+    started = {
+        a.inspection.pk: a.inspection
+        for a in accepted
+        if a.inspection.status in (Inspection.Status.ASSIGNED, Inspection.Status.IN_PROGRESS)
+    }
+    if started:
+        Inspection.objects.filter(pk__in=sorted(started)).update(
+            status=Inspection.Status.SUBMITTED, updated_at=now
+        )
+        for inspection in started.values():
+            inspection.status, inspection.updated_at = Inspection.Status.SUBMITTED, now
+    audit_record_many(
+        actor=officer.user,
+        action="create",
+        verb="submission_ingest",
+        objs=submissions,
+        changes=[
+            {"revision": 1, "findings": len(findings), "clock_skewed": submission.clock_skewed}
+            for submission, findings in stored
+        ],
+        request=request,
+    )
+    # What the answer shows is known already: spare the queries that would read it back.
+    by_submission: dict[int, list[Attachment]] = {}
+    for attachment in attachments:
+        by_submission.setdefault(id(attachment.submission), []).append(attachment)
+    for (submission, findings), a in zip(stored, accepted, strict=True):
+        _prime(submission, "attachments", by_submission.get(id(submission), []))
+        _prime(submission, "findings", findings)
+        results[a.index] = IngestResult(submission=submission, created=True, findings=findings)
+
+
+def _correction_ingest(
+    *,
+    officer: Officer,
+    data: SubmissionInput,
+    sent_at: dt.datetime | None = None,
+    clock_unreadable: bool = False,
+    request: Any = None,
+) -> IngestResult:
+    """Store one correction (a submission that ``replaces`` another) exactly once: corrections
+    are rare and lock the revision they replace, so each goes on its own."""
     digest = _digest(data.content())
     existing = Submission.objects.filter(uuid=data.id).first()
     if existing is not None:
@@ -680,8 +1003,7 @@ def _submission_create(
     findings = Finding.objects.bulk_create(
         [finding_build(derived=f, submission=submission, agencies=agencies) for f in derivation.findings]
     )
-    for hook in FINDINGS_HOOKS:
-        hook(submission=submission, findings=findings, actor=officer.user)
+    _findings_hooks_run([(submission, findings)], officer.user)
     if inspection.status in (Inspection.Status.ASSIGNED, Inspection.Status.IN_PROGRESS):
         inspection.status = Inspection.Status.SUBMITTED
         inspection.save(update_fields=["status", "updated_at"])

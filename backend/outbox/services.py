@@ -36,6 +36,19 @@ def task_enqueue(*, task_name: str, kwargs: dict[str, Any] | None = None) -> Out
     return message
 
 
+def task_enqueue_many(*, task_name: str, kwargs: list[dict[str, Any]]) -> list[OutboxMessage]:
+    """``task_enqueue`` for many runs of one task, in one insert (a batch of submissions queues
+    its notifications in one statement, whatever their number)."""
+    if not kwargs:
+        return []
+    messages = OutboxMessage.objects.bulk_create(
+        [OutboxMessage(task_name=task_name, kwargs=k) for k in kwargs]
+    )
+    ids = [m.pk for m in messages]
+    transaction.on_commit(lambda: [_after_commit(pk) for pk in ids])
+    return messages
+
+
 def _after_commit(message_id: Any) -> None:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         _run_in_process(message_id)

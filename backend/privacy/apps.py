@@ -9,11 +9,11 @@ class PrivacyConfig(AppConfig):
 
     def ready(self) -> None:
         from backend.inspections.services import register_findings_hook
-        from backend.privacy.screening import protect_on_ingest
+        from backend.privacy.screening import protect_on_ingest, protect_on_ingest_many
 
         # After the referral hook (backend.compliance comes first in INSTALLED_APPS), which copies
         # the field reference into the referred person's encrypted details.
-        register_findings_hook(protect_on_ingest)
+        register_findings_hook(protect_on_ingest, many=protect_on_ingest_many)
         self._register_console_pages()
 
     def _register_console_pages(self) -> None:

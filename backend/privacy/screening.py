@@ -123,3 +123,8 @@ def protect_submissions(
 def protect_on_ingest(*, submission: Any, findings: Sequence[Any], actor: Any = None) -> None:
     """The ingest hook (registered in ``PrivacyConfig.ready``, after the referral hook)."""
     protect_submissions([(submission, findings)])
+
+
+def protect_on_ingest_many(*, items: Sequence[tuple[Any, Sequence[Any]]], actor: Any = None) -> None:
+    """The same, for many submissions at once (a phone's batch): a fixed number of statements."""
+    protect_submissions(items)

@@ -10,11 +10,15 @@ class ReportingConfig(AppConfig):
     def ready(self) -> None:
         from backend.compliance.services import register_review_hook
         from backend.inspections.services import register_findings_hook
-        from backend.reporting.services import rollups_enqueue_for_review, rollups_enqueue_for_submission
+        from backend.reporting.services import (
+            rollups_enqueue_for_review,
+            rollups_enqueue_for_submission,
+            rollups_enqueue_for_submissions,
+        )
 
         # In the ingest and review transactions: the refresh is recorded with the change and runs
         # after commit, so every change that moves a counted figure refreshes its days.
-        register_findings_hook(rollups_enqueue_for_submission)
+        register_findings_hook(rollups_enqueue_for_submission, many=rollups_enqueue_for_submissions)
         register_review_hook(rollups_enqueue_for_review)
 
         from backend.console import nav

@@ -115,6 +115,18 @@ def rollups_enqueue_for_submission(*, submission: Any, findings: Any, actor: Any
     rollups_enqueue(days=days)
 
 
+def rollups_enqueue_for_submissions(*, items: Sequence[tuple[Any, Any]], actor: Any = None) -> None:
+    """The findings hook for many submissions at once (a phone's batch): one queue insert for
+    all their days, and one read of the findings of the revisions they replace, if any."""
+    if not items:
+        return
+    days = {timezone.localdate(timezone.now(), LOCAL)} | {_inspection_day(s) for s, _findings in items}
+    replaced = {s.replaces_id for s, _findings in items if s.replaces_id is not None}
+    if replaced:
+        days |= _finding_days(Finding.objects.filter(submission_id__in=replaced).only("created_at"))
+    rollups_enqueue(days=days)
+
+
 def rollups_enqueue_for_review(*, submission: Any, findings: Any, actor: Any = None) -> None:
     """Review hook: the decided findings change status on the days they were recorded, and the
     inspection may become reviewed."""

@@ -490,7 +490,8 @@ class Run:
         say(
             f"SQL statements (transaction control included): single submission {counted['single'][0]} "
             f"({counted['names'][0]}) / {counted['single'][1]} ({counted['names'][1]}); a batch of "
-            f"{QUERY_SAMPLE_BATCH}: {counted['batch']} ({counted['batch'] / QUERY_SAMPLE_BATCH:.1f} per item)"
+            f"{QUERY_SAMPLE_BATCH}: {counted['batch']} ({counted['batch'] / QUERY_SAMPLE_BATCH:.1f} "
+            "per item; a batch costs the same whatever its size)"
         )
 
     # 4: the raw ceiling
@@ -791,7 +792,7 @@ class Run:
             f"({raw['single']:.0f}/s); batch {b['rate']:.1f}/s = {100 * b['rate'] / raw['copy']:.1f}% of raw "
             f"COPY ({raw['copy']:.0f}/s); {self.out['rows']:.2f} rows and "
             f"{self.out['statements']['single'][1]} statements per single submission, "
-            f"{self.out['statements']['batch'] / QUERY_SAMPLE_BATCH:.1f} per batch item; "
+            f"{self.out['statements']['batch']} per batch ({QUERY_SAMPLE_BATCH} items); "
             f"{u['mb']:.0f} MB upload: peak memory +{u['peak_rise_mb']:.1f} MB; rollups' age under load max "
             f"{st['max']:.1f} s, exact {st['drained']:.1f} s after"
         )
