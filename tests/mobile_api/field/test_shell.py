@@ -155,3 +155,37 @@ def test_the_logic_trees_need_a_device_token(field, client):
     response = client.get(f"/api/mobile/v1/templates/{field.screening_version.uuid}/")
     assert response.status_code == 401
     assert b"consent" not in response.content
+
+
+@pytest.mark.django_db
+def test_no_other_origin_may_read_the_token_or_the_data(field, alice, client):
+    # The token lives in the app's IndexedDB (same-origin only); the API grants no other origin a
+    # cross-origin read: a page elsewhere can neither read the sign-in's answer nor the data.
+    from tests.conftest import PASSWORD
+
+    elsewhere = {"HTTP_ORIGIN": "https://elsewhere.example"}
+    preflight = client.options(
+        "/api/mobile/v1/auth/sign-in/", HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST", **elsewhere
+    )
+    assert "Access-Control-Allow-Origin" not in preflight
+    signed_in = client.post(
+        "/api/mobile/v1/auth/sign-in/",
+        {
+            "username": "alice",
+            "password": PASSWORD,
+            "device_name": "elsewhere",
+            "device_id": "5f0c1d2e-0000-4000-8000-00000000000e",
+        },
+        content_type="application/json",
+        **elsewhere,
+    )
+    assert signed_in.status_code == 201
+    assert signed_in["Cache-Control"] == "no-store"
+    assert not any(header.lower().startswith("access-control-") for header in signed_in.headers)
+    data = client.get(
+        "/api/mobile/v1/assignments/",
+        HTTP_AUTHORIZATION=f"Bearer {signed_in.json()['token']}",
+        **elsewhere,
+    )
+    assert data.status_code == 200
+    assert not any(header.lower().startswith("access-control-") for header in data.headers)
