@@ -246,3 +246,17 @@ def test_a_notice_resting_on_an_unverified_legal_basis_is_refused_with_the_reaso
     assert "V-12" in response.content.decode() and 'role="alert"' in response.content.decode()
     case.refresh_from_db()
     assert case.status == "open"
+
+
+def test_an_english_time_ends_no_sentence_with_two_full_stops(case, scored, carol, client):
+    """English times end in "a.m."/"p.m.": no sentence puts its own full stop after one."""
+    services.case_notice_issue(user=carol.user, case=case)
+    signed_in(client, carol)
+    for url in (
+        f"/compliance/cases/{case.uuid}/",
+        f"/compliance/companies/{scored.uuid}/",
+        f"/review/{case.findings.first().submission.uuid}/",
+    ):
+        page = client.get(url).content.decode()
+        assert "a.m." in page or "p.m." in page or "noon" in page or "midnight" in page, url
+        assert re.search(r"(a\.m|p\.m)\.\.", page) is None, url
