@@ -66,31 +66,50 @@ def phone(db):
     return sign_in
 
 
+def make_persona(name: str):
+    """The shared persona ``name`` (alice, bob, carol, paula or oscar), created in the database:
+    the fixtures below, and module-scoped worlds that need the same people once per module."""
+    if name == "oscar":
+        from django.contrib.auth import get_user_model
+
+        return get_user_model().objects.create_user(username="oscar", password=PASSWORD)
+    return {
+        "alice": lambda: factories.officer("PSP", username="alice", full_name="Alice Police", sex="F"),
+        "bob": lambda: factories.officer(
+            "DSAL", username="bob", full_name="Bob Labour", roles=("inspector",)
+        ),
+        "carol": lambda: factories.officer(
+            "DSAL", username="carol", full_name="Carol Reviewer", roles=("reviewer",), sex="F"
+        ),
+        "paula": lambda: factories.officer(
+            "PSP", username="paula", full_name="Paula Planner", roles=("planner",), sex="F"
+        ),
+    }[name]()
+
+
 @pytest.fixture
 def alice(db):
-    return factories.officer("PSP", username="alice", full_name="Alice Police", sex="F")
+    return make_persona("alice")
 
 
 @pytest.fixture
 def bob(db):
-    return factories.officer("DSAL", username="bob", full_name="Bob Labour", roles=("inspector",))
+    return make_persona("bob")
 
 
 @pytest.fixture
 def carol(db):
-    return factories.officer(
-        "DSAL", username="carol", full_name="Carol Reviewer", roles=("reviewer",), sex="F"
-    )
+    return make_persona("carol")
 
 
 @pytest.fixture
 def paula(db):
-    return factories.officer("PSP", username="paula", full_name="Paula Planner", roles=("planner",), sex="F")
+    return make_persona("paula")
 
 
 @pytest.fixture
-def oscar(db, django_user_model):
-    return django_user_model.objects.create_user(username="oscar", password="correct-horse-battery")
+def oscar(db):
+    return make_persona("oscar")
 
 
 def second_factor_passed(client, user):

@@ -45,28 +45,38 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+COMPLIANCE_PERSONAS = {
+    "percy": lambda: factories.officer(
+        "PSP", username="percy", full_name="Percy Reviewer", roles=("reviewer",)
+    ),
+    "vera": lambda: factories.officer(
+        "IAS", username="vera", full_name="Vera Protection", roles=("victim_protection",), sex="F"
+    ),
+    "andy": lambda: factories.officer("DSAL", username="andy", full_name="Andy Analyst", roles=("analyst",)),
+    "tina": lambda: factories.officer(
+        "DSAL", username="tina", full_name="Tina Leader", roles=("team_leader",), sex="F"
+    ),
+}
+
+
 @pytest.fixture
 def percy(db):
-    return factories.officer("PSP", username="percy", full_name="Percy Reviewer", roles=("reviewer",))
+    return COMPLIANCE_PERSONAS["percy"]()
 
 
 @pytest.fixture
 def vera(db):
-    return factories.officer(
-        "IAS", username="vera", full_name="Vera Protection", roles=("victim_protection",), sex="F"
-    )
+    return COMPLIANCE_PERSONAS["vera"]()
 
 
 @pytest.fixture
 def andy(db):
-    return factories.officer("DSAL", username="andy", full_name="Andy Analyst", roles=("analyst",))
+    return COMPLIANCE_PERSONAS["andy"]()
 
 
 @pytest.fixture
 def tina(db):
-    return factories.officer(
-        "DSAL", username="tina", full_name="Tina Leader", roles=("team_leader",), sex="F"
-    )
+    return COMPLIANCE_PERSONAS["tina"]()
 
 
 @pytest.fixture
@@ -158,6 +168,11 @@ def ingest(
 
 @pytest.fixture
 def joint(db, alice, bob, paula, catalogue) -> Joint:
+    return joint_build(alice, bob, paula)
+
+
+def joint_build(alice: Any, bob: Any, paula: Any) -> Joint:
+    """The joint visit of the module's docstring (the violation catalogue loaded first)."""
     checklists_load_builtin()
     factories.agency("IAS", name_en="Social Welfare Bureau")
     now = timezone.now()

@@ -11,6 +11,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from backend.audit.models import AuditEntry
@@ -24,9 +27,11 @@ from backend.compliance.models import (
     Review,
     VictimPersonalDetails,
 )
+from backend.compliance.services import violation_catalogue_load
 from backend.inspections.models import Finding
-from tests.compliance.conftest import construction_answers, ingest
-from tests.conftest import second_factor_passed
+from backend.registry.models import Officer
+from tests.compliance.conftest import COMPLIANCE_PERSONAS, construction_answers, ingest, joint_build
+from tests.conftest import make_persona, second_factor_passed
 
 
 @dataclass
@@ -39,8 +44,56 @@ class World:
     company: str
 
 
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def _built(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The people and the world, built once for the module and rolled back after it (each test
+    runs in a savepoint inside, so what one test writes is gone before the next): building them
+    took half of each of the matrix's two dozen tests."""
+    media = tmp_path_factory.mktemp("permissions-media")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHER, MEDIA_ROOT=str(media), MAP_TILE_URL=""),
+        transaction.atomic(),
+    ):
+        people = {name: make_persona(name) for name in ("alice", "bob", "paula", "carol")}
+        people.update({name: COMPLIANCE_PERSONAS[name]() for name in ("percy", "vera", "andy")})
+        violation_catalogue_load()
+        joint = joint_build(people["alice"], people["bob"], people["paula"])
+        built = _build_world(joint, **{k: people[k] for k in ("alice", "bob", "carol", "percy")})
+        make_persona("oscar")
+        yield built
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def world(joint, alice, bob, carol, percy, vera, andy):
+def world(_built, db):
+    return _built
+
+
+def _persona_fixture(username: str):
+    @pytest.fixture
+    def persona(_built, db):
+        return Officer.objects.select_related("user", "agency").get(user__username=username)
+
+    return persona
+
+
+# The module's people, read back from the module's world in each test (the shared fixtures would
+# create them a second time).
+alice, bob, carol, percy, vera, andy = (
+    _persona_fixture(name) for name in ("alice", "bob", "carol", "percy", "vera", "andy")
+)
+
+
+@pytest.fixture
+def oscar(_built, db):
+    return get_user_model().objects.get(username="oscar")
+
+
+def _build_world(joint, alice, bob, carol, percy):
     joint.submit_construction(bob)  # the joint one: in the police's queue too
     joint.submit_screening(alice)
     # A submission with labour findings only: the police (and Alice, who leads the team for the
