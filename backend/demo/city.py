@@ -530,6 +530,9 @@ class _Loader:
                 rank_title=titles[p.agency][p.rank - 1],
                 roles=sorted(p.roles),
                 skills=[self.skills[s] for s in sorted(p.skills)],
+                # The demo logins can reset their password: the mail goes to EMAIL_BACKEND
+                # (the console's output under make run), addressed to a domain that never exists.
+                email=f"{p.username}@demo.invalid" if p.demo_role else "",
                 audit=False,
             )
             self.officer_plans.append((p, officer))

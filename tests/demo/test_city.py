@@ -214,6 +214,7 @@ def test_demo_logins_prints_one_working_login_per_role(full_demo, fast_passwords
     for role, username, password in lines:
         user = authenticate(username=username, password=password)
         assert user is not None, username
+        assert user.email == f"{username}@demo.invalid"  # "Forgot your password?" reaches them
         if role == "administrator":
             assert user.is_staff and user.is_superuser
         else:
