@@ -353,7 +353,7 @@ def checkin_record(
         if existing.officer_id != officer.pk:
             raise NotFound()  # another officer's id: nothing to learn here
         if existing.content_digest != digest:
-            raise Conflict("A check-in with this id was already recorded with other content.")
+            raise Conflict(gettext("A check-in with this id was already recorded with other content."))
         return existing, False
     now = timezone.now()
     site = inspection.site
@@ -1283,9 +1283,14 @@ def attachment_store(
     limit = settings.ATTACHMENT_MAX_BYTES
     attachment = submission.attachments.filter(name=name).first()
     if attachment is None:
-        raise NotFound(f"The submission declares no attachment named {name!r}.")
+        raise NotFound(
+            gettext("The submission declares no attachment named %(name)s.") % {"name": repr(name)}
+        )
     if content_length is not None and content_length > limit:
-        raise AttachmentTooLarge(f"Attachments may be at most {limit} bytes.", extra={"max_bytes": limit})
+        raise AttachmentTooLarge(
+            gettext("Attachments may be at most %(limit)s bytes.") % {"limit": limit},
+            extra={"max_bytes": limit},
+        )
     # The body goes to a temporary file as it arrives (hashed on the way): a 15 MB photo costs
     # the web process a chunk of memory, not its size, and its served copy is written the same way.
     with (

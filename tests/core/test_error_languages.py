@@ -87,6 +87,27 @@ def _cases(field, alice, andy) -> dict[str, Callable[[APIClient, str], Any]]:  #
         client.force_login(alice.user)
         return getattr(client, method)("/api/v1/" + path, body, format="json", HTTP_ACCEPT_LANGUAGE=lang)
 
+    def checkin_twice(client, lang):
+        from tests.mobile_api.conftest import checkin_payload
+
+        first = checkin_payload(field.revealed)
+        url = MOBILE + f"assignments/{field.revealed.uuid}/check-ins/"
+        client.post(url, first, format="json", **bearer(client))
+        changed = {**first, "accuracy_m": "99.0"}
+        return client.post(url, changed, format="json", HTTP_ACCEPT_LANGUAGE=lang, **bearer(client))
+
+    def undeclared(client, lang):
+        payload = submission_payload(field.revealed, field.venue_version)
+        made = client.post(MOBILE + "submissions/", payload, format="json", **bearer(client))
+        assert made.status_code in (200, 201), made.content
+        return client.put(
+            MOBILE + f"submissions/{payload['id']}/attachments/nope.jpg",
+            b"x",
+            content_type="image/jpeg",
+            HTTP_ACCEPT_LANGUAGE=lang,
+            **bearer(client),
+        )
+
     def statistics(client, lang, params):
         client.force_login(andy.user)
         second_factor_passed(client, andy.user)
@@ -166,6 +187,22 @@ def _cases(field, alice, andy) -> dict[str, Callable[[APIClient, str], Any]]:  #
                 "priority": 9,
             },
         ),
+        "operation_times": lambda c, lang: planner(
+            c,
+            lang,
+            "post",
+            "operations/",
+            {
+                "name": "Bad times",
+                "lead_agency": "PSP",
+                "starts_at": "2030-03-01T20:00:00+08:00",
+                "ends_at": "2030-03-02T02:00:00+08:00",
+                "reveal_at": "2030-03-01T22:00:00+08:00",
+                "waves": [{"code": "W1", "starts_at": "2030-03-01T21:00:00+08:00"}],
+            },
+        ),
+        "checkin_conflict": lambda c, lang: checkin_twice(c, lang),
+        "attachment_undeclared": lambda c, lang: undeclared(c, lang),
         "conflict_unnamed": lambda c, lang: officer_api(
             c, lang, "post", "me/conflicts/", {"reason": "A cousin works there."}
         ),
@@ -204,6 +241,9 @@ CASES = [
     "due_work_window",
     "due_work_priority",
     "conflict_unnamed",
+    "operation_times",
+    "checkin_conflict",
+    "attachment_undeclared",
 ]
 
 
