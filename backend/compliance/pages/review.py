@@ -36,18 +36,19 @@ def _filters(request: HttpRequest) -> tuple[QueueFilterForm, dict[str, Any]]:
         agencies=Agency.objects.order_by("code"),
         operations=selectors.review_board_operations(user=request.user),
     )
-    values: dict[str, Any] = {"state": "awaiting"}
-    if form.is_valid():
-        data = form.cleaned_data
-        values = {
-            "state": data["state"] or "awaiting",
-            "agency_code": data["agency"],
-            "operation_uuid": data["operation"] or None,
-            "site_kind": data["site_kind"],
-            "severity": data["severity"],
-            "received_from": data["received_from"],
-            "received_to": data["received_to"],
-        }
+    form.is_valid()
+    # A filter the form refuses is shown with its error; the others still apply (dropping them
+    # all would show a reviewer the whole queue as if it were what they asked for).
+    data = getattr(form, "cleaned_data", {})
+    values: dict[str, Any] = {
+        "state": data.get("state") or "awaiting",
+        "agency_code": data.get("agency", ""),
+        "operation_uuid": data.get("operation") or None,
+        "site_kind": data.get("site_kind", ""),
+        "severity": data.get("severity", ""),
+        "received_from": data.get("received_from"),
+        "received_to": data.get("received_to"),
+    }
     return form, values
 
 
@@ -77,9 +78,15 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         "state": values["state"],
         "query": request.GET.urlencode(),
         "bulk": values["state"] == "awaiting",
+        # Said again in the results, which are all an htmx filter swaps in.
+        "errors": [f"{form[name].label}: {error}" for name, errs in form.errors.items() for error in errs],
     }
     return page_or_partial(
-        request, "compliance/console/review_queue.html", "compliance/console/_queue_results.html", context
+        request,
+        "compliance/console/review_queue.html",
+        "compliance/console/_queue_results.html",
+        context,
+        status=400 if form.errors else 200,
     )
 
 

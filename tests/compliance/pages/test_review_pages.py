@@ -114,6 +114,19 @@ def test_queue_lists_flags_and_filters(visit, joint, bob, carol, client):
     assert partial.startswith('<div id="queue-results">') and "<html" not in partial
 
 
+def test_a_refused_filter_answers_400_and_the_other_filters_still_apply(visit, carol, client):
+    signed_in(client, carol)
+    response = client.get("/review/?agency=PSP&severity=extreme")
+    page = response.content.decode()
+    assert response.status_code == 400 and 'class="field-error"' in page
+    assert "Cotai Tower B" not in page  # the agency filter still holds
+    response = client.get("/review/?agency=DSAL&received_from=yesterday", HTTP_HX_REQUEST="true")
+    partial = response.content.decode()
+    assert response.status_code == 400 and "Cotai Tower B" in partial
+    assert partial.startswith('<div id="queue-results">') and 'role="alert"' in partial
+    assert "Received from: Enter a valid date." in partial
+
+
 def test_queue_filters_by_operation(visit, joint, bob, carol, paula, client):
     """Two operations with work waiting: the operation filter keeps one, and offers both."""
     now = timezone.now()
