@@ -30,8 +30,10 @@ QUIET_VENUE = {"venue_type": "karaoke", "persons_found": 0, "persons": 0}
 
 
 def test_a_refused_item_shows_the_servers_message_at_its_question_then_is_fixed(pages, field):
-    page = open_phone(pages)
+    page = open_phone(pages)  # an English phone, the app switched to Portuguese
     sign_in_app(page, pages.base_url, "alice")
+    page.locator("#language").select_option("pt")
+    expect(page.locator("#screen-title")).to_have_text("Tarefas")
     # The engine accepts any text; the server refuses a NUL character, which no column can store.
     fill_checklist(page, str(field.revealed.uuid), VENUE, {**QUIET_VENUE, "remarks": "broken\x00remark"})
     page.goto(pages.base_url + "/field/#/")
@@ -40,7 +42,8 @@ def test_a_refused_item_shows_the_servers_message_at_its_question_then_is_fixed(
 
     page.locator("#outbox-list a").click()
     error = page.locator(".q[data-path='remarks'] .err")
-    assert "Text may not contain NUL characters." in error.inner_text()
+    # The server's message, in the app's language rather than the phone's.
+    assert "O texto não pode conter caracteres NUL." in error.inner_text()
     assert page.locator(".q.invalid").count() == 1  # at that question only
     axe_check(page)
     pages.shot(page, "refused")

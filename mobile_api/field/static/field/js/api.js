@@ -1,5 +1,6 @@
 // The officers' API as the README's phone contract describes it: the device token on every
 // request, the phone's clock in X-Device-Time, problem+json errors with a stable code.
+import { language } from "./i18n.js";
 import * as store from "./store.js";
 
 const CONFIG = JSON.parse(document.getElementById("field-config").textContent);
@@ -16,7 +17,10 @@ export async function token() {
 }
 
 export async function request(method, path, { json, body, headers = {}, auth = true } = {}) {
-  const h = { Accept: "application/json", "X-Device-Time": new Date().toISOString(), ...headers };
+  // The server's messages (a refusal shown at its question) in the app's language, which the
+  // officer may have switched away from the phone's.
+  const lang = language() === "zh-hant" ? "zh-Hant" : language();
+  const h = { Accept: "application/json", "Accept-Language": lang, "X-Device-Time": new Date().toISOString(), ...headers };
   if (auth) {
     const t = await token();
     if (!t) throw new SignedOut("no token");
