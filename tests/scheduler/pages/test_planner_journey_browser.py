@@ -10,7 +10,8 @@ import pytest
 
 from backend.checklists.services import checklists_load_builtin
 from backend.inspections.models import Inspection, Operation
-from scheduler.models import PlanningJob
+from backend.planning.models import DueWork
+from scheduler.models import PlanningJob, Programme
 from tests import factories
 from tests.browser_support import PHONE, axe_check, sign_in
 from tests.scheduler.conftest import EVENING, on_shift
@@ -167,6 +168,49 @@ def test_a_planner_plans_adjusts_publishes_and_prints_an_operation(pages):
     page.emulate_media(media="print")
     pages.shot(page, "9-briefing-print")
     page.emulate_media(media="screen")
+
+    # A routine programme the same way: due work requested on the console, a programme of the
+    # planner's agency planned, published and printed.
+    day = EVENING.date().isoformat()
+    page.get_by_role("link", name="Due work").first.click()
+    page.wait_for_url("**/planning/due-work/")
+    for venue in venues[6:8]:
+        page.select_option("#id_site", value=str(venue.pk))
+        page.select_option("#id_category", "prostitution_trafficking")
+        page.fill("#id_earliest", day)
+        page.fill("#id_latest", day)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Request", exact=True).click()
+        assert page.locator("main table", has_text=venue.name_en).count() == 1
+    axe_check(page)
+    page.get_by_role("link", name="Programmes").first.click()
+    page.get_by_role("link", name="New programme").click()
+    page.fill("#id_name", "Night round")
+    page.fill("#id_start_date", day)
+    page.fill("#id_end_date", day)
+    page.get_by_role("button", name="Create the programme").click()
+    page.wait_for_url("**/planning/programmes/*/")
+    page.fill("#id_time_limit_seconds", "3")
+    page.get_by_role("button", name="Plan", exact=True).click()
+    page.get_by_text("The plan is ready.").first.wait_for(timeout=60_000)
+    page.get_by_role("link", name="Open the plan").first.click()
+    page.wait_for_url("**/plan/")
+    page.locator("#plan-timeline .tl-onsite").first.wait_for()
+    axe_check(page, exclude=[".leaflet-marker-pane"])
+    with page.expect_response("**/plan/publish/"):
+        page.get_by_role("button", name="Publish the plan").click()
+    page.get_by_text("Plan published").first.wait_for()
+    programme = Programme.objects.get(name="Night round")
+    assert programme.status == Programme.Status.PUBLISHED
+    requested = DueWork.objects.filter(site__in=venues[6:8])
+    assert [d.status for d in requested] == [DueWork.Status.PLANNED] * 2
+    assert all(d.inspection_id for d in requested)
+    page.locator("a", has_text="Briefing").first.click()
+    page.wait_for_url("**/briefings/1/")
+    page.evaluate("window.print = function () { window.__printed = true; }")
+    page.get_by_role("button", name="Print").click()
+    assert page.evaluate("window.__printed === true")
+    pages.shot(page, "9b-programme-briefing")
 
     # One pass at a supervisor's phone width.
     phone = pages.new_page(viewport=PHONE)
