@@ -654,6 +654,8 @@ def plan_joint(
         rng = random.Random(options.seed * 7919 + session.number)
         session_deadline = t0 + options.time_limit * (si + 1) / len(sessions)
         builder = None
+        leaders: list[_Builder] = []
+        n_sessions = len(sessions)
         for attempt in range(RESTARTS):
             trial = _Builder(problem, targets, waves, session, start, avail, blocked, T, worked)
             if attempt == 0:
@@ -667,13 +669,25 @@ def plan_joint(
             totals["restarts"] += 1
             if builder is None or trial.rank() < builder.rank():
                 builder = trial
+                leaders.append(trial)
                 totals["flow_won"] += attempt == 0
             if attempt + 1 >= FIRST_PLAN_ATTEMPTS and time.perf_counter() > session_deadline:
                 break
             if should_stop is not None and should_stop():
                 break
-        teams = [([avail[oi] for oi in t.members], sorted(t.jobs.items())) for t in builder.teams]
-        teams = [(members, [(ti, wi) for wi, ti in jobs]) for members, jobs in teams]
+
+        # The builders rank plans on the session's slowest travel times; the objective counts
+        # each leg at its departure. Of the plans that led in turn, the one the objective
+        # prefers wins, so a longer search never returns a worse plan than the first one.
+        if len(leaders) > 1:
+            scored = []
+            for b in leaders:
+                timed = _routes(
+                    problem, session, need_lo, need_hi, n_sessions, _teams_of(b, avail), targets, waves, start
+                )
+                scored.append((_score(problem, timed), b.rank(), len(scored)))
+            builder = leaders[min(scored)[2]]
+        teams = _teams_of(builder, avail)
         report(progress, 0.1 + 0.8 * (si + 1) / len(sessions), float(builder.cost()))
 
         n_slots = min(len(session_targets), len(avail) // max(1, op.team_min_size))
@@ -744,6 +758,14 @@ def plan_joint(
         stats["gap"] = gap(stats["objective"], lower.value)
     report(progress, 1.0, stats["objective"])
     return Plan(tuple(routes), tuple(unplanned), stats)
+
+
+def _teams_of(builder: _Builder, avail) -> list[tuple[list[Officer], list[tuple[int, int]]]]:
+    """A builder's teams as (members, [(target, wave)]) in wave order."""
+    return [
+        ([avail[oi] for oi in t.members], [(ti, wi) for wi, ti in sorted(t.jobs.items())])
+        for t in builder.teams
+    ]
 
 
 def _spread_over_sessions(problem, targets, waves, sessions) -> dict[int, int]:
