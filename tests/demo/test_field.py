@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from backend.demo.city import load_demo
@@ -13,13 +15,29 @@ from backend.demo.field import LOCAL, OPERATION_NAME, load_field_demo, night_of
 from backend.inspections.models import Operation
 
 START = dt.date(2026, 1, 5)  # a Monday: the shifts run four weeks from here
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def _small_city_loaded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A tenth of the demo city, loaded once for the module and rolled back after it; each test
+    runs in a savepoint inside, so the field demo one test loads is gone before the next."""
+    folder = tmp_path_factory.mktemp("small-city")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHER, MEDIA_ROOT=str(folder / "media")),
+        transaction.atomic(),
+    ):
+        load_demo(seed=2, start=START, scale=0.1, logins_file=folder / "logins.json")
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def small_city(tmp_path):
-    load_demo(seed=2, start=START, scale=0.1, logins_file=tmp_path / "logins.json")
+def small_city(_small_city_loaded, db):
+    return None
 
 
 @pytest.mark.parametrize(
