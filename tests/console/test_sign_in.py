@@ -4,6 +4,7 @@ passwords, and the session the back-office API accepts. Through the real sign-in
 from __future__ import annotations
 
 import base64
+import html
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -12,8 +13,9 @@ from django.core import mail
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from backend.audit.models import AuditEntry
+from backend.console.nav import BACK_OFFICE_ROLES, ROLE_INTRODUCTIONS
 from tests import factories
-from tests.browser_support import totp_code
+from tests.browser_support import sign_in_client, totp_code
 
 PASSWORD = "correct-horse-battery"
 
@@ -208,3 +210,19 @@ def test_a_page_asked_for_before_the_second_factor_is_reached_after_it(client, p
         response["Location"], {"token": totp_code(base64.b32decode(key + "=" * (-len(key) % 8)))}
     )
     assert done["Location"] == target
+
+
+@pytest.mark.parametrize("role", sorted(BACK_OFFICE_ROLES))
+def test_every_back_office_role_signs_in_and_is_told_what_comes_next(client, db, role):
+    factories.officer("IAS", username="rita", roles=(role,))
+    sign_in_client(client, "rita", PASSWORD)
+    page = client.get("/").content.decode()
+    title, introduction = ROLE_INTRODUCTIONS[role]
+    assert f">{title}<" in page and html.escape(str(introduction)) in page
+
+
+def test_a_superuser_home_lists_every_roles_section(client, db, django_user_model):
+    django_user_model.objects.create_superuser("root", password=PASSWORD)
+    sign_in_client(client, "root", PASSWORD)
+    page = client.get("/").content.decode()
+    assert all(f">{title}<" in page for title, _intro in ROLE_INTRODUCTIONS.values())
