@@ -31,7 +31,8 @@ PAGE_SIZE = 50
 @console_page(*PROTECTION)
 def referrals(request: HttpRequest) -> HttpResponse:
     form = ReferralFilterForm(request.GET or None)
-    values = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()
+    values = getattr(form, "cleaned_data", {})  # a refused filter shows its error; the rest apply
     qs = selectors.referral_list(user=request.user).defer("site__risk_factors")
     for name in ("status", "urgency"):
         if values.get(name):
@@ -43,6 +44,7 @@ def referrals(request: HttpRequest) -> HttpResponse:
         request,
         "compliance/console/referrals.html",
         {"form": form, "page": page, "rows": list(page.object_list), "query": query.urlencode()},
+        status=400 if form.errors else 200,
     )
 
 

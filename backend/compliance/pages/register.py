@@ -53,7 +53,8 @@ def _factors(factors: dict[str, Any] | None) -> dict[str, Any]:
 @console_page(*COMPLIANCE)
 def register(request: HttpRequest) -> HttpResponse:
     form = RegisterFilterForm(request.GET or None)
-    values = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()
+    values = getattr(form, "cleaned_data", {})  # a refused filter shows its error; the rest apply
     companies = selectors.company_register(
         user=request.user,
         kind=values.get("kind", ""),
@@ -70,6 +71,7 @@ def register(request: HttpRequest) -> HttpResponse:
         request,
         "compliance/console/register.html",
         {"form": form, "page": page, "rows": rows, "query": query.urlencode()},
+        status=400 if form.errors else 200,
     )
 
 
@@ -115,6 +117,7 @@ def company(request: HttpRequest, company_id: str) -> HttpResponse:
 def cases(request: HttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None)
     status = form.cleaned_data.get("status", "") if form.is_valid() else ""
+    answer = 400 if form.errors else 200
     qs = selectors.case_list(user=request.user)
     qs = qs.filter(status=status) if status else qs.exclude(status=ComplianceCase.Status.CLOSED)
     qs = qs.order_by("deadline", "-opened_at", "pk") if not status or status != "closed" else qs
@@ -134,6 +137,7 @@ def cases(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "query": query.urlencode(),
         },
+        status=answer,
     )
 
 

@@ -260,3 +260,12 @@ def test_an_english_time_ends_no_sentence_with_two_full_stops(case, scored, caro
         page = client.get(url).content.decode()
         assert "a.m." in page or "p.m." in page or "noon" in page or "midnight" in page, url
         assert re.search(r"(a\.m|p\.m)\.\.", page) is None, url
+
+
+def test_a_refused_filter_answers_400_and_the_other_filters_still_apply(case, scored, carol, client):
+    signed_in(client, carol)
+    response = client.get("/compliance/?kind=employment_agency&q=" + "x" * 101)
+    assert response.status_code == 400 and 'class="field-error"' in response.content.decode()
+    assert "Lucky Build Ltd" not in response.content.decode()  # the kind filter still holds
+    response = client.get("/compliance/cases/?status=lost")
+    assert response.status_code == 400 and 'class="field-error"' in response.content.decode()
