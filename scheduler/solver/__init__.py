@@ -39,7 +39,8 @@ Solvers
       Then ``balance`` (``balance.py``) inserts what is left out and moves visits from the
       busiest officers to the idlest while travel + fairness improves: officers' totals over
       the horizon, which no routing cost sees. Unplannable visits come back with reasons.
-    * ``plan_joint`` (``joint.py``): a decomposition, night by night (session): teams are
+    * ``plan_joint`` (``joint.py``): a decomposition, night by night (session), targets free
+      to wait spread over the nights beforehand: teams are
       formed by construction (targets by priority and scarcity go to the cheapest team slot,
       or a team takes one more officer, or a new team is staffed), then targets are
       reassigned wave by wave as linear assignment problems (OR-Tools) on the travel between

@@ -1,9 +1,12 @@
 """Joint operation: form multi-agency teams and give each team one target per wave.
 
 An operation runs over one or more **sessions** (nights): its waves, sorted by start, split
-wherever two consecutive waves are more than ``SESSION_GAP`` apart. Each session is planned
-in turn, over the targets not yet planned, with the officers on duty that night; an officer
-joins at most one team per session (so at most one per shift). Within a session:
+wherever two consecutive waves are more than ``SESSION_GAP`` apart. Targets that several
+sessions could take are first spread over them (``_spread_over_sessions``: each to the night
+whose busiest wave grows least), so the first night does not take everything that could wait.
+Each session is then planned in turn, over its targets and those earlier nights left out, with
+the officers on duty that night; an officer joins at most one team per session (so at most one
+per shift). Within a session:
 
 * a target's start in wave ``w`` is fixed before solving: the first minute in
   ``[wave start, wave start + tolerance]`` that its due window and opening hours allow, so
