@@ -382,6 +382,14 @@ PRIVACY_CLOSED_REFERRAL_DAYS = env_int("PRIVACY_CLOSED_REFERRAL_DAYS", 5 * 365, 
 PRIVACY_READS_PER_DAY_FLAG = env_int("PRIVACY_READS_PER_DAY_FLAG", 20, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "inspections@localhost")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The SMTP server when EMAIL_BACKEND is django.core.mail.backends.smtp.EmailBackend: password
+# resets from the console's sign-in page and referral notices go through it.
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 
 # --- Statistics ----------------------------------------------------------------------------
 # On publication, counts of people from 1 to this number minus one are suppressed.

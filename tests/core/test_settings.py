@@ -90,6 +90,7 @@ def test_start_up_without_secret_key_fails_when_debug_is_off():
         ("DATABASE_URL", "oracle://db"),
         ("LANGUAGE_CODE", "fr"),
         ("CELERY_BROKER_URL", "not a url"),
+        ("EMAIL_PORT", "smtp"),
     ],
 )
 def test_start_up_names_the_malformed_variable(name, value):
@@ -101,6 +102,32 @@ def test_start_up_names_the_malformed_variable(name, value):
 def test_start_up_with_good_values_succeeds():
     result = _start(SECRET_KEY="x" * 50, TIME_ZONE="Asia/Macau", LANGUAGE_CODE="pt")
     assert result.returncode == 0, result.stderr
+
+
+def test_password_reset_mail_goes_to_the_smtp_server_the_environment_names():
+    environ = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "backend.settings",
+            "SECRET_KEY": "x" * 50,
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "mail.example.org",
+            "EMAIL_PORT": "587",
+            "EMAIL_HOST_USER": "inspections",
+            "EMAIL_HOST_PASSWORD": "s3cret",
+            "EMAIL_USE_TLS": "true",
+        }
+    )
+    script = (
+        "import django; django.setup(); from django.core.mail import get_connection; "
+        "c = get_connection(); print(type(c).__name__, c.host, c.port, c.username, c.password, c.use_tls)"
+    )
+    result = subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
+        [sys.executable, "-c", script], cwd=ROOT, env=environ, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    expected = ["EmailBackend", "mail.example.org", "587", "inspections", "s3cret", "True"]
+    assert result.stdout.split() == expected
 
 
 def test_production_settings_pass_the_deploy_check():
