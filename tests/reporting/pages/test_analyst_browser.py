@@ -64,6 +64,12 @@ def test_analyst_filters_builds_downloads_and_reads_the_report(pages, city, tmp_
     table_total = page.locator('table[data-measure="inspections"] td[data-total]').first
     table_total = table_total.get_attribute("data-value")
     assert chart_total == int(table_total) == api["totals"]["inspections"]
+    # The parish map: one circle for each parish where DSAL inspected, as the API counts them.
+    by_parish = page.request.get(f"{base}/api/v1/statistics/query/?measure=inspections&by=parish&agency=DSAL")
+    inspected = [r for r in by_parish.json()["rows"] if r["inspections"]]
+    circles = page.locator("#parish-map path.leaflet-interactive")
+    circles.first.wait_for()
+    assert len(inspected) > 1 and circles.count() == len(inspected)
     axe_check(page)
     pages.shot(page, "dashboard-dsal")
 
