@@ -33,6 +33,9 @@ class InspectionRollup(models.Model):
     parish = models.CharField(_("parish"), max_length=20)
     status = models.CharField(_("status"), max_length=12)
     joint = models.BooleanField(_("in a joint operation"))
+    operation = models.ForeignKey(
+        "inspections.Operation", null=True, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
     n = models.PositiveIntegerField(_("inspections"))
 
     class Meta:
@@ -56,6 +59,9 @@ class InspectionMonthRollup(models.Model):
     parish = models.CharField(_("parish"), max_length=20)
     status = models.CharField(_("status"), max_length=12)
     joint = models.BooleanField(_("in a joint operation"))
+    operation = models.ForeignKey(
+        "inspections.Operation", null=True, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
     n = models.PositiveIntegerField(_("inspections"))
 
     class Meta:
@@ -68,10 +74,12 @@ class InspectionMonthRollup(models.Model):
 
 
 class InspectionSiteMonthRollup(models.Model):
-    """Inspections of record per local month, dimensions and site (with the site's operator):
-    what distinct counts (sites, companies inspected) read. A site counted in two groups is two
-    rows, so a count of distinct sites over any grouping of these rows is exact; there are at
-    most sites × groups rows a month, whatever the number of inspections."""
+    """Conducted inspections (submitted, reviewed or closed: what distinct counts count) per local
+    month, dimensions and site (with the site's operator): what distinct counts of sites and
+    companies read. A site counted in two groups is two rows, so a count of distinct sites over
+    any grouping of these rows is exact; there are at most sites × groups rows a month, whatever
+    the number of inspections. No status column (it would split each row in three): a count per
+    status that counts instead; the plain counts come from the daily and monthly rollups."""
 
     month = models.DateField(_("month"))
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+", db_constraint=False)
@@ -79,8 +87,10 @@ class InspectionSiteMonthRollup(models.Model):
     site_kind = models.CharField(_("site kind"), max_length=20)
     venue_type = models.CharField(_("venue type"), max_length=20, blank=True)
     parish = models.CharField(_("parish"), max_length=20)
-    status = models.CharField(_("status"), max_length=12)
     joint = models.BooleanField(_("in a joint operation"))
+    operation = models.ForeignKey(
+        "inspections.Operation", null=True, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
     site = models.ForeignKey(
         "registry.Site", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
     )
@@ -88,6 +98,10 @@ class InspectionSiteMonthRollup(models.Model):
         "registry.Company", null=True, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
     )
     n = models.PositiveIntegerField(_("inspections"))
+    # Of which in each status that counts (the status dimension of distinct counts).
+    n_submitted = models.PositiveIntegerField(default=0)
+    n_reviewed = models.PositiveIntegerField(default=0)
+    n_closed = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("monthly inspection rollup row by site")
@@ -95,7 +109,61 @@ class InspectionSiteMonthRollup(models.Model):
         indexes = [models.Index(fields=["month", "agency", "category"], name="reporting_insp_site_month_idx")]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} site {self.site_id} {self.status}: {self.n}"
+        return f"{self.month:%Y-%m} site {self.site_id}: {self.n}"
+
+
+class InspectionSiteWeekRollup(models.Model):
+    """The same per ISO week (``week`` is its Monday): what distinct counts by week read."""
+
+    week = models.DateField(_("week"))
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    category = models.CharField(_("category"), max_length=30)
+    site_kind = models.CharField(_("site kind"), max_length=20)
+    venue_type = models.CharField(_("venue type"), max_length=20, blank=True)
+    parish = models.CharField(_("parish"), max_length=20)
+    joint = models.BooleanField(_("in a joint operation"))
+    operation = models.ForeignKey(
+        "inspections.Operation", null=True, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    site = models.ForeignKey(
+        "registry.Site", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    operator = models.ForeignKey(
+        "registry.Company", null=True, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    n = models.PositiveIntegerField(_("inspections"))
+    n_submitted = models.PositiveIntegerField(default=0)
+    n_reviewed = models.PositiveIntegerField(default=0)
+    n_closed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("weekly inspection rollup row by site")
+        verbose_name_plural = _("weekly inspection rollup by site")
+        indexes = [models.Index(fields=["week", "agency", "category"], name="reporting_insp_site_week_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.week} site {self.site_id}: {self.n}"
+
+
+class InspectionDayDistinct(models.Model):
+    """Distinct sites and companies with a conducted inspection per local day, in total
+    (``dimension`` empty) and per value of one dimension: what distinct counts by day read (a
+    row per day and value, instead of a row per day and site). ``value`` is the dimension's
+    stored value as text (an agency's id; ``true``/``false`` for joint)."""
+
+    day = models.DateField(_("day"))
+    dimension = models.CharField(_("dimension"), max_length=20, blank=True)
+    value = models.CharField(_("value"), max_length=30, blank=True)
+    sites = models.PositiveIntegerField(_("sites"))
+    companies = models.PositiveIntegerField(_("companies"))
+
+    class Meta:
+        verbose_name = _("distinct count per day")
+        verbose_name_plural = _("distinct counts per day")
+        indexes = [models.Index(fields=["dimension", "day"], name="reporting_day_distinct_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.dimension}={self.value}: {self.sites} sites"
 
 
 class FindingRollup(models.Model):

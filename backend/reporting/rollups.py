@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Count,
     ExpressionWrapper,
     F,
@@ -19,18 +20,21 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
+    Value,
     When,
 )
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Cast, TruncMonth, TruncWeek
 
 from backend.inspections.models import Finding, Inspection
 from backend.reporting.models import (
     FindingRollup,
+    InspectionDayDistinct,
     InspectionMonthRollup,
     InspectionRollup,
     InspectionSiteMonthRollup,
+    InspectionSiteWeekRollup,
 )
-from backend.reporting.statistics import RECORD_STATUSES
+from backend.reporting.statistics import CONDUCTED, DAY_DISTINCT_DIMENSIONS, RECORD_STATUSES
 
 
 def _status_weight(statuses: Any) -> Any:
@@ -56,8 +60,11 @@ class RollupSpec:
     # a rebuild selects and groups by it, converting no timestamp.
     day_field: str = "local_day"
     month_field: str | None = None  # the stored local month, where there is one
-    # Per month, dimensions and site: what distinct counts of sites and companies read.
+    # Per month (and per ISO week), dimensions and site, conducted inspections only: what
+    # distinct counts of sites and companies read; and per day their distinct counts.
     site_month_model: type[Model] | None = None
+    site_week_model: type[Model] | None = None
+    day_distinct_model: type[Model] | None = None
 
     @property
     def table(self) -> str:
@@ -79,6 +86,7 @@ SPECS: dict[str, RollupSpec] = {
             "parish": F("site__parish"),
             "status": F("status"),
             "joint": ExpressionWrapper(Q(operation__isnull=False), output_field=BooleanField()),
+            "operation_id": F("operation_id"),
         },
         lambda: {
             "rows": Count("pk"),
@@ -89,6 +97,8 @@ SPECS: dict[str, RollupSpec] = {
         InspectionMonthRollup,
         month_field="local_month",
         site_month_model=InspectionSiteMonthRollup,
+        site_week_model=InspectionSiteWeekRollup,
+        day_distinct_model=InspectionDayDistinct,
     ),
     "findings": RollupSpec(
         "findings",
@@ -144,6 +154,51 @@ def raw_month_columns(spec: RollupSpec) -> dict[str, Any]:
     return {"month": month, **columns}
 
 
+# RollupClock's key once the weekly per-site rollup, the per-day distinct counts and the rollups'
+# operation column hold every day (set by a full build, and by the migration that made them on a
+# database without rollups): until then those breakdowns read the records.
+SITE_LEVELS_CLOCK = "site_levels"
+
+# What the distinct counts count (``Measure.counts`` of sites and companies inspected): the
+# per-site rollups hold these rows only, without their status.
+SITE_COUNTS = Q(status__in=CONDUCTED)
+
+
+def site_counts() -> dict[str, Any]:
+    """The per-site rollups' counts: all their rows, and per status that counts."""
+    return {"n": Count("pk"), **{f"n_{s}": Count("pk", filter=Q(status=s)) for s in CONDUCTED}}
+
+
+def site_columns(spec: RollupSpec, level: str = "month") -> dict[str, Any]:
+    """The per-site rollup's columns (monthly, or weekly: ``week`` is the ISO week's Monday) as
+    expressions on the raw rows."""
+    columns = raw_month_columns(spec)
+    columns.pop("status", None)
+    if level == "week":
+        columns.pop("month")
+        columns = {"week": TruncWeek(spec.day_field), **columns}
+    return {**columns, "site_id": F("site_id"), "operator_id": F("site__operator_id")}
+
+
 def site_month_columns(spec: RollupSpec) -> dict[str, Any]:
-    """The per-site monthly rollup's columns as expressions on the raw rows."""
-    return {**raw_month_columns(spec), "site_id": F("site_id"), "operator_id": F("site__operator_id")}
+    return site_columns(spec, "month")
+
+
+def day_distinct_selects(spec: RollupSpec, rows: QuerySet[Any]) -> list[QuerySet[Any]]:
+    """The per-day distinct counts as grouped querysets of ``rows`` (raw rows), one per
+    dimension (the first, with an empty dimension, the day's totals): columns day, dimension,
+    value, sites, companies."""
+    conducted = rows.filter(SITE_COUNTS)
+    out = []
+    for dim, expr in (("", None), *DAY_DISTINCT_DIMENSIONS.items()):
+        value = Value("") if expr is None else Cast(expr, output_field=CharField())
+        out.append(
+            conducted.annotate(r_day=F(spec.day_field), r_dim=Value(dim), r_value=value)
+            .values("r_day", "r_dim", "r_value")
+            .annotate(
+                r_sites=Count("site_id", distinct=True),
+                r_companies=Count("site__operator_id", distinct=True),
+            )
+            .order_by()
+        )
+    return out

@@ -82,8 +82,8 @@ def statistics_catalogue(*, user: Any) -> list[dict[str, Any]]:
                         "rollup": d.rollup is not None
                         and (
                             measure.rollup is not None
-                            # a distinct count's rollup is monthly
-                            or (measure.distinct_rollup is not None and d.id not in ("week", "day"))
+                            # a distinct count's rollups hold no status
+                            or measure.distinct_rollup is not None
                         ),
                         "values": {k: str(v) for k, v in d.choices.items()} if d.choices else None,
                     }

@@ -44,12 +44,17 @@ from backend.inspections.models import Finding
 from backend.outbox.services import task_enqueue
 from backend.reporting.models import PublishedReport, ReportFact, RollupClock, RollupDay, RollupQueue
 from backend.reporting.rollups import (
+    SITE_COUNTS,
+    SITE_LEVELS_CLOCK,
     SPECS,
     RollupSpec,
+    day_distinct_selects,
     day_to_date,
     month_columns,
     raw_month_columns,
     signature_state,
+    site_columns,
+    site_counts,
     site_month_columns,
 )
 from backend.reporting.statistics import LOCAL, suppression_threshold
@@ -172,12 +177,19 @@ def _range_q(spec: RollupSpec, ranges: Sequence[tuple[dt.date, dt.date]]) -> Q:
 
 
 def _insert_select(table: str, columns: dict[str, Any], rows: Any, count: Any) -> None:
-    """``INSERT INTO table (columns…, n) SELECT … GROUP BY …``: built by the ORM, run in the database."""
+    """``INSERT INTO table (columns…, n) SELECT … GROUP BY …``: built by the ORM, run in the database.
+    ``count`` may be a mapping of count columns to aggregates."""
+    counts = count if isinstance(count, dict) else {"n": count}
     aliases = {f"r_{name}": expr for name, expr in columns.items()}
-    grouped = rows.annotate(**aliases).values(*aliases).annotate(r_n=count).order_by()
+    grouped = (
+        rows.annotate(**aliases)
+        .values(*aliases)
+        .annotate(**{f"r_{c}": a for c, a in counts.items()})
+        .order_by()
+    )
     sql, params = grouped.query.sql_with_params()
-    names = ", ".join(connection.ops.quote_name(c) for c in [*columns, "n"])
-    picked = ", ".join(connection.ops.quote_name(a) for a in [*aliases, "r_n"])
+    names = ", ".join(connection.ops.quote_name(c) for c in [*columns, *counts])
+    picked = ", ".join(connection.ops.quote_name(a) for a in [*aliases, *(f"r_{c}" for c in counts)])
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {connection.ops.quote_name(table)} ({names}) "  # noqa: S608
@@ -205,14 +217,53 @@ def _rebuild_site_months(spec: RollupSpec, months: Sequence[dt.date] | None) -> 
     model = spec.site_month_model
     if model is None or spec.month_field is None:
         return
+    raw = spec.raw().filter(SITE_COUNTS)
     if months is None:
         model.objects.all().delete()
-        _insert_select(model._meta.db_table, site_month_columns(spec), spec.raw(), Count("pk"))
+        _insert_select(model._meta.db_table, site_month_columns(spec), raw, site_counts())
         return
     for chunk in _chunks(sorted(set(months)), RANGES_PER_STATEMENT):
         model.objects.filter(month__in=chunk).delete()
-        rows = spec.raw().filter(**{f"{spec.month_field}__in": chunk})
-        _insert_select(model._meta.db_table, site_month_columns(spec), rows, Count("pk"))
+        rows = raw.filter(**{f"{spec.month_field}__in": chunk})
+        _insert_select(model._meta.db_table, site_month_columns(spec), rows, site_counts())
+
+
+def _rebuild_site_days(spec: RollupSpec, days: Sequence[dt.date] | None) -> None:
+    """The per-site weekly rollup of the weeks of ``days`` and the per-day distinct counts of
+    ``days`` (all when None), from the raw rows (read by their stored local day)."""
+    weekly, daily = spec.site_week_model, spec.day_distinct_model
+    if weekly is None or daily is None:
+        return
+    raw = spec.raw().filter(SITE_COUNTS)
+    if days is None:
+        weekly.objects.all().delete()
+        daily.objects.all().delete()
+        _insert_select(weekly._meta.db_table, site_columns(spec, "week"), raw, site_counts())
+        _insert_day_distinct(spec, spec.raw())
+        RollupClock.objects.update_or_create(key=SITE_LEVELS_CLOCK, defaults={"as_of": timezone.now()})
+        return
+    weeks = sorted({d - dt.timedelta(days=d.weekday()) for d in days})
+    for chunk in _chunks(weeks, RANGES_PER_STATEMENT):
+        weekly.objects.filter(week__in=chunk).delete()
+        ranges = [(w, w + dt.timedelta(days=6)) for w in chunk]
+        rows = raw.filter(_range_q(spec, ranges))
+        _insert_select(weekly._meta.db_table, site_columns(spec, "week"), rows, site_counts())
+    for ranges in _chunks(_ranges(days), RANGES_PER_STATEMENT):
+        for first, last in ranges:
+            daily.objects.filter(day__gte=first, day__lte=last).delete()
+        _insert_day_distinct(spec, spec.raw().filter(_range_q(spec, ranges)))
+
+
+def _insert_day_distinct(spec: RollupSpec, rows: Any) -> None:
+    table = connection.ops.quote_name(spec.day_distinct_model._meta.db_table)  # type: ignore[union-attr]
+    for grouped in day_distinct_selects(spec, rows):
+        sql, params = grouped.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (day, dimension, value, sites, companies) "  # noqa: S608
+                f"SELECT r_day, r_dim, r_value, r_sites, r_companies FROM ({sql}) AS src",
+                params,
+            )
 
 
 def _rebuild_months(spec: RollupSpec, months: Sequence[dt.date] | None) -> None:
@@ -273,6 +324,7 @@ def _rebuild_days(spec: RollupSpec, days: Sequence[dt.date]) -> None:
         signatures.update(_signatures(spec, where))
     _store_signatures(spec, days, signatures)
     _rebuild_months(spec, [_month(d) for d in days])
+    _rebuild_site_days(spec, days)
 
 
 def _rebuild_all(spec: RollupSpec) -> int:
@@ -282,6 +334,7 @@ def _rebuild_all(spec: RollupSpec) -> int:
     signatures = _signatures(spec, None)
     _store_signatures(spec, [], signatures)
     _rebuild_months(spec, None)
+    _rebuild_site_days(spec, None)
     return len(signatures)
 
 
@@ -439,10 +492,59 @@ def rollup_check(
             differences += _differences(
                 "site-month",
                 list(by_site),
-                _groups(raw_months, by_site, Count("pk")),
+                _groups(raw_months.filter(SITE_COUNTS), by_site, Count("pk")),
                 _groups(per_site, {c: F(c) for c in by_site}, Sum("n")),
             )
+    differences += _check_site_days(spec, date_from, date_to)
     return CheckResult(source=source, groups=len(raw_groups), differences=differences)
+
+
+def _check_site_days(
+    spec: RollupSpec, date_from: dt.date | None, date_to: dt.date | None
+) -> list[dict[str, Any]]:
+    """The weekly per-site rollup (over the whole weeks of the period) and the per-day distinct
+    counts against the raw rows."""
+    weekly, daily = spec.site_week_model, spec.day_distinct_model
+    if weekly is None or daily is None:
+        return []
+    raw = spec.raw()
+    weeks = weekly.objects.all()
+    days = daily.objects.all()
+    if date_from:
+        monday = date_from + dt.timedelta(days=-date_from.weekday() % 7)
+        raw_weeks = Q(**{f"{spec.day_field}__gte": monday})
+        weeks = weeks.filter(week__gte=monday)
+        days = days.filter(day__gte=date_from)
+        raw_days = Q(**{f"{spec.day_field}__gte": date_from})
+    else:
+        raw_weeks, raw_days = Q(), Q()
+    if date_to:
+        end = date_to + dt.timedelta(days=1)
+        end -= dt.timedelta(days=end.weekday())  # the Monday after the last whole week
+        raw_weeks &= Q(**{f"{spec.day_field}__lt": end})
+        weeks = weeks.filter(week__lt=end)
+        days = days.filter(day__lte=date_to)
+        raw_days &= Q(**{f"{spec.day_field}__lte": date_to})
+    by_site = site_columns(spec, "week")
+    differences = _differences(
+        "site-week",
+        list(by_site),
+        _groups(raw.filter(SITE_COUNTS).filter(raw_weeks), by_site, Count("pk")),
+        _groups(weeks, {c: F(c) for c in by_site}, Sum("n")),
+    )
+    expected: dict[tuple[Any, ...], int] = {}
+    for grouped in day_distinct_selects(spec, raw.filter(raw_days)):
+        for r in grouped:
+            key = (day_to_date(r["r_day"]), r["r_dim"], str(r["r_value"]))
+            expected[(*key, "sites")] = int(r["r_sites"])
+            expected[(*key, "companies")] = int(r["r_companies"])
+    stored: dict[tuple[Any, ...], int] = {}
+    for r in days.values("day", "dimension", "value", "sites", "companies"):
+        key = (day_to_date(r["day"]), r["dimension"], r["value"])
+        stored[(*key, "sites")] = r["sites"]
+        stored[(*key, "companies")] = r["companies"]
+    names = ["day", "dimension", "value", "count"]
+    return differences + _differences("day-distinct", names, expected, stored)
 
 
 # --- Publication ---------------------------------------------------------------------------------

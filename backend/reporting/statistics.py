@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,6 +23,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     ExpressionWrapper,
     F,
@@ -31,6 +32,7 @@ from django.db.models import (
     QuerySet,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import (
     Coalesce,
@@ -60,9 +62,12 @@ from backend.outreach.models import Activity, HotlineCall
 from backend.registry.models import Agency, Parish, Site
 from backend.reporting.models import (
     FindingRollup,
+    InspectionDayDistinct,
     InspectionMonthRollup,
     InspectionRollup,
     InspectionSiteMonthRollup,
+    InspectionSiteWeekRollup,
+    RollupClock,
 )
 
 LOCAL = ZoneInfo("Asia/Macau")
@@ -116,6 +121,8 @@ class Source:
     rollup_model: type[Model] | None = None
     month_rollup_model: type[Model] | None = None  # the rollup summed per month, for whole months
     site_month_model: type[Model] | None = None  # per month and site, for distinct counts
+    site_week_model: type[Model] | None = None  # per ISO week and site, for distinct counts
+    day_distinct_model: type[Model] | None = None  # distinct counts per day (and one dimension)
     agency_dimension: str | None = None  # narrowed to the reader's agency when they are scoped
     personal: bool = False  # counts people: analysts and administrators only, small counts hidden
     # Stored local (Asia/Macau) columns of ``date_field`` on the raw rows, by time dimension
@@ -246,11 +253,13 @@ SOURCES: dict[str, Source] = {
                 choices={NOT_A_VENUE: _("not a venue"), **_labels(Site.VenueType)},
                 stored_as={NOT_A_VENUE: ""},
             ),
-            "operation": Dimension("operation", _("joint operation"), "operation__name"),
+            "operation": Dimension("operation", _("joint operation"), "operation__name", "operation__name"),
         },
         rollup_model=InspectionRollup,
         month_rollup_model=InspectionMonthRollup,
         site_month_model=InspectionSiteMonthRollup,
+        site_week_model=InspectionSiteWeekRollup,
+        day_distinct_model=InspectionDayDistinct,
         agency_dimension="agency",
         stored_time={"day": "local_day", "month": "local_month", "year": "local_year"},
     ),
@@ -393,6 +402,18 @@ SOURCES: dict[str, Source] = {
             "outcome": Dimension("outcome", _("outcome"), "outcome", choices=_labels(HotlineCall.Outcome)),
         },
     ),
+}
+
+
+# The dimensions whose per-day distinct counts are stored (``InspectionDayDistinct``), as the
+# text of their stored value on the raw inspections.
+DAY_DISTINCT_DIMENSIONS: dict[str, Any] = {
+    "agency": F("agency_id"),
+    "category": F("category"),
+    "site_kind": F("site__kind"),
+    "parish": F("site__parish"),
+    "venue_type": F("site__venue_type"),
+    "joint": Case(When(operation__isnull=True, then=Value("false")), default=Value("true")),
 }
 
 
@@ -583,6 +604,8 @@ class Query:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     prefer: str = "auto"  # auto | raw | rollup
+    # Agency codes already looked up (shared by the parts of one answer: ``replace`` copies it).
+    agency_ids: dict[tuple[str, ...], list[int]] = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass
@@ -725,107 +748,103 @@ def uses_rollup(query: Query, source: Source) -> bool:
         return False
     measures = [MEASURES[m] for m in query.measures]
     dims_fit = all(source.dimensions[d].rollup is not None for d in [*query.by, *query.filters])
+    if dims_fit and any(d in ROLLUP_V2_DIMENSIONS for d in [*query.by, *query.filters]):
+        dims_fit = _site_levels_built()
     fits = dims_fit and all(m.rollup is not None for m in measures)
-    if not fits and _fits_site_months(query, source):
-        return True
     if query.prefer == "rollup" and not fits:
         raise StatisticsError(errors={"source": [_t("This request cannot be answered from the rollups.")]})
     return fits
 
 
-def _fits_site_months(query: Query, source: Source) -> bool:
-    """Whether the per-site monthly rollup answers ``query``: a distinct count (with counts
-    the rollup has), dimensions and filters of the rollup, no week or day, whole months."""
+def _site_level(query: Query, source: Source, agency_scope: int | None) -> str | None:
+    """Which per-site path answers the distinct counts of ``query`` (its plain counts come from
+    the daily or monthly rollup): ``month`` (the per-site monthly rollup for the whole months of
+    the period, the records for the days at its edges), ``week`` (the same per ISO week, when
+    week is the only time dimension), ``day`` (the per-day distinct counts, when day is asked for
+    with at most one other dimension, grouped, or filtered by one value), or None: the records."""
     measures = [MEASURES[m] for m in query.measures]
-    return (
-        source.site_month_model is not None
-        and any(m.distinct for m in measures)
-        and all(m.distinct_rollup or m.rollup for m in measures)
-        and all(source.dimensions[d].rollup is not None for d in [*query.by, *query.filters])
-        and _whole_months(query)
-    )
+    if query.prefer == "raw" or source.site_month_model is None or not any(m.distinct for m in measures):
+        return None
+    if not all(m.distinct_rollup if m.distinct else m.rollup for m in measures):
+        return None
+    others = list(dict.fromkeys(d for d in [*query.by, *query.filters] if d not in TIME_DIMENSIONS))
+    if any(source.dimensions[d].rollup is None for d in others):
+        return None
+    times = {d for d in query.by if d in TIME_DIMENSIONS}
+    coarse = times <= {"year", "quarter", "month"}
+    # (the per-site rollups' status counts came with them too)
+    needs_v2 = not coarse or any(d in (*ROLLUP_V2_DIMENSIONS, "status") for d in others)
+    built = needs_v2 and source.site_week_model is not None and _site_levels_built()
+    if needs_v2 and not built:
+        return None
+    if coarse:
+        return "month"
+    if times == {"week"} and built:
+        return "week"
+    if "day" in times and built and source.day_distinct_model is not None and "status" not in others:
+        if agency_scope is not None and others not in ([], ["agency"]):
+            return None
+        if len(others) > 1 or any(d not in DAY_DISTINCT_DIMENSIONS for d in others):
+            return None
+        # A distinct count over several values of a dimension is no sum of its values' counts.
+        if others and others[0] not in query.by and len(query.filters[others[0]]) != 1:
+            return None
+        return "day"
+    return None
 
 
-def aggregate(query: Query, *, agency_scope: int | None = None) -> Result:
-    """Answer ``query`` with one grouped query, its totals from the same grouped rows.
-    ``agency_scope`` narrows the source to one agency (the reader's own) where the source has
-    an agency."""
-    source = validate(query)
-    rollup = uses_rollup(query, source)
-    distinct = any(MEASURES[m].distinct for m in query.measures)
-    by_site = rollup and distinct  # only the per-site rollup answers a distinct count
-    monthly = rollup and source.month_rollup_model is not None and _whole_months(query)
-    if by_site:
-        qs = source.site_month_model.objects.all()  # type: ignore[union-attr]
-    elif monthly:
-        qs = source.month_rollup_model.objects.all()  # type: ignore[union-attr]
-    else:
-        qs = source.rollup_model.objects.all() if rollup else source.queryset()  # type: ignore[union-attr]
-    day_column = "month" if monthly or by_site else "day"
+# Dimensions in the rollups since the weekly per-site rollup came: answered from the rollups
+# once a full build has filled them (see ``rollups.SITE_LEVELS_CLOCK``).
+ROLLUP_V2_DIMENSIONS = ("operation",)
 
-    def path(dim: Dimension) -> Any:
-        if not rollup:
-            return dim.raw
-        return day_column if dim.rollup == "day" else dim.rollup
 
-    # The period. The raw rows of a source with a stored local day are read by it: no time zone
-    # conversion per row.
-    stored = {} if rollup else dict(source.stored_time)
-    date_path = day_column if rollup else stored.get("day", source.date_field)
-    is_datetime = source.date_is_datetime and not rollup and not stored
-    if query.date_from:
-        qs = qs.filter(
-            **{f"{date_path}__gte": _day_start(query.date_from) if is_datetime else query.date_from}
-        )
-    if query.date_to:
-        end = query.date_to + dt.timedelta(days=1)
-        qs = qs.filter(**{f"{date_path}__lt": _day_start(end) if is_datetime else end})
-    # Filters on dimensions, and the reader's scope.
-    filters = dict(query.filters)
-    for name, values in filters.items():
+def _site_levels_built() -> bool:
+    from backend.reporting.rollups import SITE_LEVELS_CLOCK
+
+    return RollupClock.objects.filter(key=SITE_LEVELS_CLOCK).exists()
+
+
+def _filter_values(dim: Dimension, values: Sequence[str], query: Query) -> list[Any]:
+    if dim.agency:
+        key = tuple(values)
+        if key not in query.agency_ids:
+            query.agency_ids[key] = _agency_ids(values)
+        return query.agency_ids[key]
+    if dim.boolean:
+        return [v.lower() in ("true", "1", "yes") for v in values]
+    return [dim.stored(v) for v in values]
+
+
+def _filtered(
+    qs: QuerySet[Any],
+    source: Source,
+    query: Query,
+    agency_scope: int | None,
+    path: Callable[[Dimension], Any],
+) -> QuerySet[Any]:
+    """``qs`` narrowed by the query's filters and the reader's scope (``path``: where each
+    dimension is on ``qs``)."""
+    for name, values in query.filters.items():
         dim = source.dimensions[name]
         target = path(dim)
-        if dim.agency:
-            values = _agency_ids(values)  # type: ignore[assignment]
-        elif dim.boolean:
-            values = [v.lower() in ("true", "1", "yes") for v in values]  # type: ignore[misc]
-        else:
-            values = [dim.stored(v) for v in values]
         if isinstance(target, str):
-            qs = qs.filter(**{f"{target}__in": values})
+            qs = qs.filter(**{f"{target}__in": _filter_values(dim, values, query)})
         else:
-            qs = qs.alias(**{f"f_{name}": target}).filter(**{f"f_{name}__in": values})
+            qs = qs.alias(**{f"f_{name}": target}).filter(
+                **{f"f_{name}__in": _filter_values(dim, values, query)}
+            )
     if agency_scope is not None:
         if source.agency_dimension is None:
             raise StatisticsError(errors={"measure": [_t("Not available at agency scope.")]})
         qs = qs.filter(**{path(source.dimensions[source.agency_dimension]): agency_scope})
+    return qs
 
-    groups = {}
-    for name in query.by:
-        dim = source.dimensions[name]
-        if name in stored:
-            groups[f"d_{name}"] = F(stored[name])
-        elif name in TIME_DIMENSIONS:
-            groups[f"d_{name}"] = _time_expr(name, date_path if stored else path(dim), is_datetime)
-        else:
-            target = path(dim)
-            groups[f"d_{name}"] = F(target) if isinstance(target, str) else target
-    aliases = list(groups)
-    grand: dict[str, Any] | None = None
-    with _work_memory(needed=distinct and not rollup):
-        if distinct:
-            raw_rows, grand = _distinct_rows(qs, groups, query.measures, rollup=rollup)
-        else:
-            aggregates = {
-                f"m_{m}": (MEASURES[m].rollup if rollup else MEASURES[m].raw)() for m in query.measures
-            }  # type: ignore[misc]
-            if query.by:
-                raw_rows = list(
-                    qs.annotate(**groups).values(*aliases).annotate(**aggregates).order_by(*aliases)
-                )
-            else:
-                raw_rows = [qs.aggregate(**aggregates)]
 
+def _rows_out(
+    source: Source, query: Query, measures: Sequence[str], raw_rows: Iterable[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Grouped rows (``d_<dim>``, ``m_<measure>``) as the API gives them: values offered, times
+    formatted."""
     codes = (
         dict(Agency.objects.values_list("pk", "code"))
         if any(source.dimensions[d].agency for d in query.by)
@@ -846,9 +865,101 @@ def aggregate(query: Query, *, agency_scope: int | None = None) -> Result:
             else:
                 value = dim.offered(value)
             row[name] = value
-        for m in query.measures:
+        for m in measures:
             row[m] = int(raw_row[f"m_{m}"] or 0)
         rows.append(row)
+    return rows
+
+
+def aggregate(query: Query, *, agency_scope: int | None = None) -> Result:
+    """Answer ``query`` with one grouped query, its totals from the same grouped rows.
+    ``agency_scope`` narrows the source to one agency (the reader's own) where the source has
+    an agency."""
+    source = validate(query)
+    level = _site_level(query, source, agency_scope)
+    if level is not None:
+        return _aggregate_by_site(query, source, level, agency_scope)
+    qs, groups, rollup, day_column = _prepared(query, source, agency_scope)
+    distinct = any(MEASURES[m].distinct for m in query.measures)
+    aliases = list(groups)
+    grand: dict[str, Any] | None = None
+    with _work_memory(needed=distinct and not rollup):
+        if distinct:
+            raw_rows, grand = _distinct_rows(qs, groups, query.measures, rollup=rollup)
+        else:
+            aggregates = _plain_aggregates(query, rollup)
+            if query.by:
+                raw_rows = list(
+                    qs.annotate(**groups).values(*aliases).annotate(**aggregates).order_by(*aliases)
+                )
+            else:
+                raw_rows = [qs.aggregate(**aggregates)]
+    rows = _rows_out(source, query, query.measures, raw_rows)
+    return _result(
+        query, source, rows, grand, used="rollup" if rollup else "raw", level=day_column if rollup else ""
+    )
+
+
+def _plain_aggregates(query: Query, rollup: bool) -> dict[str, Any]:
+    return {f"m_{m}": (MEASURES[m].rollup if rollup else MEASURES[m].raw)() for m in query.measures}  # type: ignore[misc]
+
+
+def _prepared(
+    query: Query, source: Source, agency_scope: int | None
+) -> tuple[QuerySet[Any], dict[str, Any], bool, str]:
+    """The rows that answer ``query`` (a rollup's or the records, narrowed to the period, the
+    filters and the scope), its groups as expressions on them, whether they are a rollup's, and
+    the rollup's time column."""
+    rollup = uses_rollup(query, source)
+    monthly = rollup and source.month_rollup_model is not None and _whole_months(query)
+    if monthly:
+        qs = source.month_rollup_model.objects.all()  # type: ignore[union-attr]
+    else:
+        qs = source.rollup_model.objects.all() if rollup else source.queryset()  # type: ignore[union-attr]
+    day_column = "month" if monthly else "day"
+
+    def path(dim: Dimension) -> Any:
+        if not rollup:
+            return dim.raw
+        return day_column if dim.rollup == "day" else dim.rollup
+
+    # The period. The raw rows of a source with a stored local day are read by it: no time zone
+    # conversion per row.
+    stored = {} if rollup else dict(source.stored_time)
+    date_path = day_column if rollup else stored.get("day", source.date_field)
+    is_datetime = source.date_is_datetime and not rollup and not stored
+    if query.date_from:
+        qs = qs.filter(
+            **{f"{date_path}__gte": _day_start(query.date_from) if is_datetime else query.date_from}
+        )
+    if query.date_to:
+        end = query.date_to + dt.timedelta(days=1)
+        qs = qs.filter(**{f"{date_path}__lt": _day_start(end) if is_datetime else end})
+    # Filters on dimensions, and the reader's scope.
+    qs = _filtered(qs, source, query, agency_scope, path)
+
+    groups = {}
+    for name in query.by:
+        dim = source.dimensions[name]
+        if name in stored:
+            groups[f"d_{name}"] = F(stored[name])
+        elif name in TIME_DIMENSIONS:
+            groups[f"d_{name}"] = _time_expr(name, date_path if stored else path(dim), is_datetime)
+        else:
+            target = path(dim)
+            groups[f"d_{name}"] = F(target) if isinstance(target, str) else target
+    return qs, groups, rollup, day_column
+
+
+def _result(
+    query: Query,
+    source: Source,
+    rows: list[dict[str, Any]],
+    grand: dict[str, Any] | None,
+    *,
+    used: str,
+    level: str,
+) -> Result:
     if query.by:
         # Groups whose measures are all zero say nothing (filtered aggregates leave them).
         rows = [r for r in rows if any(r[m] for m in query.measures)]
@@ -861,22 +972,241 @@ def aggregate(query: Query, *, agency_scope: int | None = None) -> Result:
             totals.update({m: int(grand[f"m_{m}"] or 0) for m in query.measures if MEASURES[m].distinct})
     else:
         totals = dict(rows[0])
-    return Result(
-        query=query,
-        source=source.id,
-        used="rollup" if rollup else "raw",
-        rows=rows,
-        totals=totals,
-        level=day_column if rollup else "",
-    )
+    return Result(query=query, source=source.id, used=used, rows=rows, totals=totals, level=level)
+
+
+def _aggregate_by_site(query: Query, source: Source, level: str, agency_scope: int | None) -> Result:
+    """Distinct counts from a per-site path (see ``_site_level``), plain counts from the daily or
+    monthly rollup: in one statement for whole months or weeks, merged group by group."""
+    distinct = [m for m in query.measures if MEASURES[m].distinct]
+    plain = [m for m in query.measures if not MEASURES[m].distinct]
+    if level == "day":
+        asked = replace(query, measures=distinct)
+        raw_rows = _day_distinct_rows(asked, source, agency_scope)
+        # The period's distinct total is no sum of days: counted from the per-site rollups.
+        totals = aggregate(replace(asked, by=[]), agency_scope=agency_scope).totals
+        grand = {f"m_{m}": v for m, v in totals.items()}
+        rows = _rows_out(source, query, distinct, raw_rows)
+        if plain:
+            counted = aggregate(replace(query, measures=plain), agency_scope=agency_scope)
+            rows = _merged(query, [*rows, *counted.rows])
+            if not query.by:
+                rows[0].update(counted.totals)
+    else:
+        raw_rows, grand = _site_union_rows(query, source, level, agency_scope)
+        rows = _merged(query, _rows_out(source, query, query.measures, raw_rows))
+    return _result(query, source, rows, grand, used="rollup", level=level)
+
+
+def _merged(query: Query, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of the same group added up (each measure comes from one of them)."""
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in rows:
+        key = tuple(row[d] for d in query.by)
+        into = merged.setdefault(key, {**{d: row[d] for d in query.by}, **dict.fromkeys(query.measures, 0)})
+        for m in query.measures:
+            into[m] += row.get(m) or 0
+    return list(merged.values())
+
+
+def _edges(level: str, first: dt.date | None, last: dt.date | None) -> tuple[Any, Any, list[tuple[Any, Any]]]:
+    """The whole months (or weeks) of the period [first, last] as [start, stop), and the days
+    at its edges as [from, to) ranges (None: unbounded)."""
+    end = None if last is None else last + dt.timedelta(days=1)
+    if level == "month":
+        start = None if first is None else first if first.day == 1 else _next_month(first)
+        stop = None if end is None else end.replace(day=1)
+    else:
+        start = None if first is None else first + dt.timedelta(days=-first.weekday() % 7)
+        stop = None if end is None else end - dt.timedelta(days=end.weekday())
+    if start is not None and stop is not None and start >= stop:
+        return None, None, [(first, end)]  # no whole month (week): the records only
+    edges = []
+    if first is not None and start > first:
+        edges.append((first, start))
+    if end is not None and stop < end:
+        edges.append((stop, end))
+    return start or dt.date.min, stop or dt.date.max, edges
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def _site_union_rows(
+    query: Query, source: Source, level: str, agency_scope: int | None
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Distinct counts per group and in total over the per-site rollup's rows of the whole
+    months (weeks) of the period and the records' rows of the days at its edges, grouped alike
+    by group and counted id, in one statement (``WITH s AS (… UNION ALL …)``); the plain
+    counts in the same statement, from the daily or monthly rollup (``p``)."""
+    model = source.site_month_model if level == "month" else source.site_week_model
+    start, stop, edges = _edges(level, query.date_from, query.date_to)
+    measures = [MEASURES[m] for m in query.measures if MEASURES[m].distinct]
+    keys = list(dict.fromkeys(m.distinct_rollup for m in measures))
+    raw_keys = {m.distinct_rollup: m.distinct for m in measures}
+    parts = []
+    # The status that count, of those asked for: the per-site rollups count each in a column.
+    statuses = [s for s in CONDUCTED if s in query.filters.get("status", CONDUCTED)]
+    if start is not None and statuses:
+        rolled = model.objects.all()  # type: ignore[union-attr]
+        if start != dt.date.min:
+            rolled = rolled.filter(**{f"{level}__gte": start})
+        if stop != dt.date.max:
+            rolled = rolled.filter(**{f"{level}__lt": stop})
+        unfiltered = {k: v for k, v in query.filters.items() if k != "status"}
+        rolled = _filtered(
+            rolled, source, replace(query, filters=unfiltered), agency_scope, lambda d: d.rollup
+        )
+        if len(statuses) < len(CONDUCTED):
+            either = Q()
+            for status in statuses:
+                either |= Q(**{f"n_{status}__gt": 0})
+            rolled = rolled.filter(either)
+        keyed = {f"k_{i}": F(k) for i, k in enumerate(keys)}
+        # Grouped by status: the rows of each status apart, labelled with it.
+        for status in statuses if "status" in query.by else [None]:
+            groups = {
+                # The week column is its Monday already: grouped as it is, no conversion per row.
+                f"d_{name}": (F(level) if name == level else _time_expr(name, level, False))
+                if name in TIME_DIMENSIONS
+                else Value(status)
+                if name == "status"
+                else F(source.dimensions[name].rollup)
+                for name in query.by
+            }
+            rows = rolled if status is None else rolled.filter(**{f"n_{status}__gt": 0})
+            parts.append((rows, groups, keyed, Sum("n")))
+    day = source.stored_time["day"]
+    for first, end in edges:
+        raw = source.queryset().filter(status__in=CONDUCTED)
+        if first is not None:
+            raw = raw.filter(**{f"{day}__gte": first})
+        if end is not None:
+            raw = raw.filter(**{f"{day}__lt": end})
+        raw = _filtered(raw, source, query, agency_scope, lambda d: d.raw)
+        groups = {}
+        for name in query.by:
+            target = source.dimensions[name].raw
+            if name in TIME_DIMENSIONS:
+                groups[f"d_{name}"] = _time_expr(name, day, False)
+            else:
+                groups[f"d_{name}"] = F(target) if isinstance(target, str) else target
+        parts.append((raw, groups, {f"k_{i}": F(raw_keys[k]) for i, k in enumerate(keys)}, Count("pk")))
+    aliases = [f"d_{name}" for name in query.by]
+    key_aliases = [f"k_{i}" for i in range(len(keys))]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in [*aliases, *key_aliases, "w"])
+    selects, params = [], []
+    for qs, groups, key_exprs, weight in parts:
+        inner = (
+            qs.annotate(**groups, **key_exprs).values(*aliases, *key_aliases).annotate(w=weight).order_by()
+        )
+        try:
+            sql, part_params = inner.query.sql_with_params()
+        except EmptyResultSet:  # a filter that can match nothing
+            continue
+        selects.append(f"SELECT {columns} FROM ({sql}) AS p{len(selects)}")  # noqa: S608
+        params.extend(part_params)
+    grand: dict[str, Any] = {f"m_{m}": 0 for m in query.measures}
+    dims = ", ".join(quote(a) for a in aliases)
+    nulls = "".join("NULL, " for _a in aliases)
+    branches = []
+    ctes = []
+    plain = replace(query, measures=[m for m in query.measures if not MEASURES[m].distinct])
+    if plain.measures:
+        qs, groups, rollup, _column = _prepared(plain, source, agency_scope)
+        grouped = (
+            qs.annotate(**groups).values(*aliases) if aliases else qs.annotate(one=Value(1)).values("one")
+        )
+        try:
+            sql, plain_params = (
+                grouped.annotate(**_plain_aggregates(plain, rollup)).order_by().query.sql_with_params()
+            )
+        except EmptyResultSet:
+            pass
+        else:
+            ctes.append((f"p AS ({sql})", plain_params))
+            for m in plain.measures:
+                i, value = query.measures.index(m), quote(f"m_{m}")
+                if aliases:
+                    branches.append(f"SELECT 0, {i}, {dims}, {value} FROM p")  # noqa: S608
+                branches.append(f"SELECT 1, {i}, {nulls}SUM({value}) FROM p")  # noqa: S608
+    if selects:
+        ctes.insert(0, (f"s AS ({' UNION ALL '.join(selects)})", params))
+    if not ctes:
+        return ([] if aliases else [grand]), grand
+    unique = len(selects) == 1 and len(keys) == 1  # one grouped read of one id: (group, id) unique
+    for measure in measures if selects else []:
+        i = next(j for j, m in enumerate(query.measures) if MEASURES[m] is measure)
+        key = quote(f"k_{keys.index(measure.distinct_rollup)}")
+        if aliases:
+            ids = "s" if unique else f"(SELECT DISTINCT {dims}, {key} FROM s) AS d"  # noqa: S608
+            branches.append(f"SELECT 0, {i}, {dims}, COUNT({key}) FROM {ids} GROUP BY {dims}")  # noqa: S608
+        branches.append(f"SELECT 1, {i}, {nulls}COUNT({key}) FROM (SELECT DISTINCT {key} FROM s) AS t")  # noqa: S608
+    text = "WITH " + ", ".join(c for c, _p in ctes) + " " + " UNION ALL ".join(branches)
+    # A week's per-site rows are many (a group per week and site): their own working memory. The
+    # monthly ones stay at the server's (the pages' statement counts are pinned).
+    with _work_memory(needed=level == "week"), connection.cursor() as cursor:
+        cursor.execute(text, [p for _c, cte_params in ctes for p in cte_params])
+        fetched = cursor.fetchall()
+    grouped: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for total, i, *values in fetched:
+        *group, value = values
+        if total:
+            grand[f"m_{query.measures[i]}"] = value
+            continue
+        row = grouped.setdefault(
+            tuple(group), {**dict(zip(aliases, group, strict=True)), **{f"m_{m}": 0 for m in query.measures}}
+        )
+        row[f"m_{query.measures[i]}"] = value
+    return (list(grouped.values()) if aliases else [grand]), grand
+
+
+def _day_distinct_rows(query: Query, source: Source, agency_scope: int | None) -> list[dict[str, Any]]:
+    """Distinct counts by day (and coarser times, and at most one other dimension) from the
+    stored per-day counts: a row per day and value."""
+    others = [d for d in dict.fromkeys([*query.by, *query.filters]) if d not in TIME_DIMENSIONS]
+    name = others[0] if others else ("agency" if agency_scope is not None else "")
+    qs = source.day_distinct_model.objects.filter(dimension=name)  # type: ignore[union-attr]
+    if query.date_from:
+        qs = qs.filter(day__gte=query.date_from)
+    if query.date_to:
+        qs = qs.filter(day__lte=query.date_to)
+    if name in query.filters:
+        dim = source.dimensions[name]
+        wanted = _filter_values(dim, query.filters[name], query)
+        qs = qs.filter(value__in=[_as_text(dim, v) for v in wanted])
+    if agency_scope is not None:
+        qs = qs.filter(value=str(agency_scope))
+    groups: dict[str, Any] = {}
+    for by in query.by:
+        groups[f"d_{by}"] = _time_expr(by, "day", False) if by in TIME_DIMENSIONS else F("value")
+    sums = {
+        f"m_{m}": Sum("sites" if MEASURES[m].distinct_rollup == "site_id" else "companies")
+        for m in query.measures
+    }
+    rows = list(qs.annotate(**groups).values(*groups).annotate(**sums).order_by())
+    if name in query.by:
+        dim = source.dimensions[name]
+        for row in rows:
+            value = row[f"d_{name}"]
+            row[f"d_{name}"] = int(value) if dim.agency else (value == "true") if dim.boolean else value
+    return rows
+
+
+def _as_text(dim: Dimension, value: Any) -> str:
+    if dim.boolean:
+        return "true" if value else "false"
+    return str(value)
 
 
 @contextmanager
 def _work_memory(*, needed: bool) -> Iterator[None]:
-    """On PostgreSQL, for a distinct count over the records, ``STATISTICS_WORK_MEM`` (default 64MB)
-    for its own transaction: its hash aggregates (a group per day and site) then stay in memory
-    instead of spilling to disk. Other statements keep the server's setting; other breakdowns (the
-    rollups, plain sums) pay no extra statement, so the pages' query counts stay as pinned."""
+    """On PostgreSQL, for a distinct count (over the records or the per-site rollups),
+    ``STATISTICS_WORK_MEM`` (default 64MB) for its own transaction: its hash aggregates (a group
+    per period and site) then stay in memory instead of spilling to disk. Other statements keep
+    the server's setting; other breakdowns (the rollups, plain sums) pay no extra statement."""
     if needed and connection.vendor == "postgresql":
         with transaction.atomic():
             with connection.cursor() as cursor:

@@ -1,7 +1,7 @@
 """Statistics benchmark: prints figures, never fails on a time.
 
     .venv/bin/python tests/benchmarks/bench_statistics.py [--rows 5000000] [--small 500000]
-        [--repeat 5] [--draws 24] [--seed 17]
+        [--repeat 5] [--draws 24] [--seed 17] [--db NAME]
 
 Creates a fresh PostgreSQL database ``bench_stats_<pid>`` on BENCH_POSTGRES_URL (by default
 postgresql://postgres@127.0.0.1:5432/postgres), migrates it, and generates inspections in the
@@ -17,8 +17,11 @@ records), the shape of the plan PostgreSQL chose for the statement the API ran (
 median time through the API at both sizes, the growth from the small to the large size (flat for
 rollups, at most linear — ×10 — for reads of the records), and the ratio of the API's time to that
 statement alone through psycopg (the database's ceiling for the same work). The database is
-dropped at the end. Skipped, saying so, when PostgreSQL cannot be reached. Aims: every breakdown
-within 1 s at 5 million, dashboards within 50 ms.
+dropped at the end, unless ``--db NAME`` names it: it is then kept, and a later run with the same
+name that finds its ``--rows`` inspections there skips the generation (and the small size),
+migrates it, rebuilds the rollups and measures again (for work on the queries and rollups).
+Skipped, saying so, when PostgreSQL cannot be reached. Aims: every breakdown within 1 s at 5
+million, dashboards within 50 ms.
 """
 
 from __future__ import annotations
@@ -160,6 +163,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--draws", type=int, default=24)
     parser.add_argument("--seed", type=int, default=17)
+    parser.add_argument("--db", default="", help="keep (and reuse) this database")
     args = parser.parse_args()
     try:
         import psycopg
@@ -168,20 +172,26 @@ def main() -> int:
     except Exception as exc:
         print(f"SKIPPED: PostgreSQL is not reachable at {PG_ADMIN_URL} ({type(exc).__name__}: {exc}).")
         return 0
-    name = f"bench_stats_{os.getpid()}"
-    admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    admin.execute(f'CREATE DATABASE "{name}"')
+    name = args.db or f"bench_stats_{os.getpid()}"
+    exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+    if not args.db:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    if not (args.db and exists):
+        admin.execute(f'CREATE DATABASE "{name}"')
     url = with_database(PG_ADMIN_URL, name)
     began = time.perf_counter()
     try:
-        return run(args, url)
+        return run(args, url, reuse=bool(args.db and exists))
     finally:
         from django.db import connections
 
         connections.close_all()
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if args.db:
+            print(f"\nKept {name}; whole run {time.perf_counter() - began:.0f} s.")
+        else:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            print(f"\nDropped {name}; whole run {time.perf_counter() - began:.0f} s.")
         admin.close()
-        print(f"\nDropped {name}; whole run {time.perf_counter() - began:.0f} s.")
 
 
 def generate(url: str, world: dict[str, Any], first: int, last: int, seed: float) -> float:
@@ -274,7 +284,7 @@ def generate(url: str, world: dict[str, Any], first: int, last: int, seed: float
     return took
 
 
-def run(args: argparse.Namespace, url: str) -> int:
+def run(args: argparse.Namespace, url: str, reuse: bool = False) -> int:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
     sys.path.insert(0, str(ROOT))
@@ -284,11 +294,8 @@ def run(args: argparse.Namespace, url: str) -> int:
 
     django.setup()
     logging.disable(logging.WARNING)
-    import psycopg
     from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.test.utils import setup_test_environment
 
     setup_test_environment()
     step = time.perf_counter()
@@ -297,12 +304,18 @@ def run(args: argparse.Namespace, url: str) -> int:
 
     from backend.checklists.selectors import template_version_latest
     from backend.checklists.services import checklists_load_builtin
-    from backend.inspections.models import Operation
-    from backend.registry.models import Company, Site
-    from backend.reporting.selectors import statistics_catalogue
-    from backend.reporting.services import rollup_check, rollup_refresh
+    from backend.inspections.models import Inspection, Operation
+    from backend.registry.models import Company, Officer, Site
     from tests import factories
 
+    loaded = Inspection.objects.count() if reuse else 0
+    if reuse and loaded >= args.rows:
+        print(f"reusing the database's {loaded:,} inspections (no generation, no small size)")
+        analyst = Officer.objects.get(user__username="bench-analyst")
+        return measure_sizes(args, url, analyst, world=None, loaded=loaded)
+    if loaded:
+        print(f"{loaded:,} inspections in the database, fewer than --rows: drop it or name another")
+        return 1
     agencies = {code: factories.agency(code) for code in ("PSP", "DSAL", "PJ")}
     analyst = factories.officer("PJ", username="bench-analyst", roles=("analyst",))
     checklists_load_builtin()
@@ -347,6 +360,18 @@ def run(args: argparse.Namespace, url: str) -> int:
         "version": version.pk,
         "operation": operation.pk,
     }
+    return measure_sizes(args, url, analyst, world=world, loaded=0)
+
+
+def measure_sizes(args: argparse.Namespace, url: str, analyst: Any, world: Any, loaded: int) -> int:
+    """Generate (unless ``world`` is None: the rows are there) and measure at each size."""
+    import psycopg
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from backend.reporting.selectors import statistics_catalogue
+    from backend.reporting.services import rollup_check, rollup_refresh
 
     client = Client()
     client.force_login(analyst.user)
@@ -385,10 +410,12 @@ def run(args: argparse.Namespace, url: str) -> int:
 
     results = {}
     sizes = [args.small, args.rows] if args.small and args.small < args.rows else [args.rows]
-    loaded = 0
+    if world is None:
+        sizes = [loaded]
     for size in sizes:
         print(f"\n== {size:,} inspections")
-        generate(url, world, loaded + 1, size, seed=0.17 + size / 1e9)
+        if world is not None:
+            generate(url, world, loaded + 1, size, seed=0.17 + size / 1e9)
         loaded = size
         step = time.perf_counter()
         refreshed = rollup_refresh(sources=["inspections"], full=True)

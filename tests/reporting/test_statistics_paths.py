@@ -36,7 +36,10 @@ MOMENTS = [
     dt.datetime(2022, 3, 31, 20, 0, tzinfo=dt.UTC),
 ]
 MEASURES = ["inspections", "inspections_no_access", "sites_inspected", "companies_inspected"]
-DIMENSIONS = ["year", "quarter", "month", "week", "day", "agency", "parish", "venue_type", "joint", "status"]
+DIMENSIONS = [
+    *("year", "quarter", "month", "week", "day"),
+    *("agency", "parish", "venue_type", "joint", "status", "operation"),
+]
 PERIODS = [
     (None, None),
     (dt.date(2022, 1, 1), dt.date(2022, 12, 31)),  # whole months: the monthly rollups
@@ -84,7 +87,15 @@ queries = st.lists(
         st.lists(st.sampled_from(MEASURES), min_size=1, max_size=2, unique=True),
         st.lists(st.sampled_from(DIMENSIONS), max_size=2, unique=True),
         st.sampled_from(PERIODS),
-        st.sampled_from([None, ("parish", ["se"]), ("agency", ["PSP"]), ("joint", ["true"])]),
+        st.sampled_from(
+            [
+                None,
+                ("parish", ["se"]),
+                ("agency", ["PSP"]),
+                ("joint", ["true"]),
+                ("status", ["reviewed", "no_access"]),
+            ]
+        ),
     ),
     min_size=3,
     max_size=3,
@@ -105,6 +116,7 @@ def _key(inspection, dim):
         "venue_type": site.venue_type or "none",
         "joint": "true" if inspection.operation_id else "false",
         "status": inspection.status,
+        "operation": inspection.operation.name if inspection.operation_id else None,
     }[dim]
 
 
@@ -112,7 +124,9 @@ def _expected(measures, by, period, where):
     """The figures, counted in Python from the records (the definition, not the engine)."""
     groups: dict[tuple, list[Inspection]] = {}
     everything = []
-    for inspection in Inspection.objects.select_related("site", "agency").filter(status__in=RECORD_STATUSES):
+    for inspection in Inspection.objects.select_related("site", "agency", "operation").filter(
+        status__in=RECORD_STATUSES
+    ):
         local = inspection.planned_start.astimezone(MACAU).date()
         if (period[0] and local < period[0]) or (period[1] and local > period[1]):
             continue
@@ -201,3 +215,43 @@ def test_distinct_counts_by_month_read_the_per_site_rollup(world):
         {"month": "2022-02", "sites_inspected": 1, "inspections": 2},
     ]
     assert result.totals == {"sites_inspected": 1, "inspections": 3}
+
+
+def test_distinct_counts_by_week_or_day_read_their_rollups_and_the_edges_the_records(world):
+    sites = world["sites"]
+    for site, moment in ((0, MOMENTS[2]), (1, MOMENTS[3]), (0, MOMENTS[4]), (2, MOMENTS[4])):
+        Inspection.objects.create(
+            site=sites[site],
+            agency=world["agencies"][0],
+            category="prostitution_trafficking",
+            status="closed",
+            template_version=world["version"],
+            planned_start=moment,
+            planned_end=moment + dt.timedelta(hours=1),
+        )
+    rollup_refresh()
+    assert rollup_check(source="inspections").ok
+    # 30 January (a Sunday, week 4), 1 February twice (week 5, with 1 February's other site).
+    by_week = aggregate(Query(measures=["sites_inspected", "inspections"], by=["week"]))
+    assert (by_week.used, by_week.level) == ("rollup", "week")
+    assert by_week.rows == [
+        {"week": "2022-W04", "sites_inspected": 1, "inspections": 1},
+        {"week": "2022-W05", "sites_inspected": 3, "inspections": 3},
+    ]
+    assert by_week.totals == {"sites_inspected": 3, "inspections": 4}
+    by_day = aggregate(Query(measures=["companies_inspected"], by=["day", "parish"]))
+    assert by_day.level == "day"
+    assert by_day.rows == [
+        {"day": "2022-01-30", "parish": "se", "companies_inspected": 1},
+        {"day": "2022-02-01", "parish": "fatima", "companies_inspected": 1},
+        {"day": "2022-02-01", "parish": "se", "companies_inspected": 2},
+    ]
+    assert by_day.totals == {"companies_inspected": 2}
+    # A period of days: whole weeks or months from the rollups, the edges from the records.
+    edges = aggregate(Query(measures=["sites_inspected"], by=["month"], date_from=dt.date(2022, 1, 30)))
+    assert edges.level == "month"
+    assert edges.rows == [
+        {"month": "2022-01", "sites_inspected": 1},
+        {"month": "2022-02", "sites_inspected": 3},
+    ]
+    assert edges.totals == {"sites_inspected": 3}
