@@ -226,3 +226,12 @@ def test_a_superuser_home_lists_every_roles_section(client, db, django_user_mode
     sign_in_client(client, "root", PASSWORD)
     page = client.get("/").content.decode()
     assert all(f">{title}<" in page for title, _intro in ROLE_INTRODUCTIONS.values())
+
+
+def test_the_api_docs_use_the_session_and_need_no_inline_style(client, analyst):
+    _sign_in(client, "andy")
+    page = client.get("/api/docs/")
+    html_text = page.content.decode()
+    assert page.status_code == 200 and "'unsafe-inline'" not in page["Content-Security-Policy"]
+    assert "<style" not in html_text and "console/swagger_ui.css" in html_text
+    assert client.get("/api/v1/statistics/").status_code != 403  # the same session opens the API
