@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -50,3 +50,13 @@ class TokenForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}
         ),
     )
+
+
+class LimitedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, sending at most a few mails per address in the sign-in window; the
+    page answers the same whether a mail went, so it tells nobody which addresses exist."""
+
+    def get_users(self, email: str) -> Any:
+        if not services.password_reset_reserve(email=email):
+            return iter(())
+        return super().get_users(email)

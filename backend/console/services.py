@@ -38,6 +38,19 @@ def signin_attempt_reserve(*, username: str) -> bool:
     return count <= settings.CONSOLE_SIGNIN_MAX_FAILURES
 
 
+def password_reset_reserve(*, email: str) -> bool:
+    """Count one password-reset mail to ``email``: at most CONSOLE_SIGNIN_MAX_FAILURES in
+    CONSOLE_SIGNIN_WINDOW_SECONDS, so the reset page cannot be used to flood a mailbox."""
+    key = "console-reset:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+    cache.add(key, 0, timeout=settings.CONSOLE_SIGNIN_WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=settings.CONSOLE_SIGNIN_WINDOW_SECONDS)
+        count = 1
+    return count <= settings.CONSOLE_SIGNIN_MAX_FAILURES
+
+
 def signin_attempts_clear(*, username: str) -> None:
     cache.delete(_attempts_key(username))
 

@@ -23,7 +23,7 @@ from django_otp import login as otp_login
 
 from backend.console import nav, services
 from backend.console.access import console_page
-from backend.console.forms import SignInForm, TokenForm
+from backend.console.forms import LimitedPasswordResetForm, SignInForm, TokenForm
 from backend.core.access import principal_for
 
 
@@ -128,6 +128,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 password_reset = auth_views.PasswordResetView.as_view(
     template_name="console/password_reset.html",
+    form_class=LimitedPasswordResetForm,
     email_template_name="console/password_reset_email.txt",
     subject_template_name="console/password_reset_subject.txt",
     success_url=reverse_lazy("console:password-reset-sent"),

@@ -235,3 +235,13 @@ def test_the_api_docs_use_the_session_and_need_no_inline_style(client, analyst):
     assert page.status_code == 200 and "'unsafe-inline'" not in page["Content-Security-Policy"]
     assert "<style" not in html_text and "console/swagger_ui.css" in html_text
     assert client.get("/api/v1/statistics/").status_code != 403  # the same session opens the API
+
+
+def test_password_reset_mails_are_limited_per_address(client, analyst, settings):
+    settings.CONSOLE_SIGNIN_MAX_FAILURES = 3
+    analyst.user.email = "andy@example.invalid"
+    analyst.user.save()
+    for _ in range(5):
+        response = client.post("/account/password/reset/", {"email": "Andy@example.invalid"})
+        assert response.status_code == 302  # the same answer each time: nothing is given away
+    assert len(mail.outbox) == 3
