@@ -394,16 +394,19 @@ def measure_sizes(args: argparse.Namespace, url: str, analyst: Any, world: Any, 
                     for q in captured.captured_queries
                     if "reporting_inspection" in q["sql"] or "inspections_inspection" in q["sql"]
                 ]
-                statement = max(reads, key=len)
-                plan = pg.execute("EXPLAIN (FORMAT JSON) " + statement).fetchone()[0]
-                plan = plan if isinstance(plan, list) else json.loads(plan)
-                shape = plan_shape(plan[0]["Plan"])
+                # None: the engine knew no row could match (e.g. a status no distinct count counts).
+                statement = max(reads, key=len) if reads else None
+                shape = "(no statement)"
+                if statement is not None:
+                    plan = pg.execute("EXPLAIN (FORMAT JSON) " + statement).fetchone()[0]
+                    plan = plan if isinstance(plan, list) else json.loads(plan)
+                    shape = plan_shape(plan[0]["Plan"])
                 first = time.perf_counter()
                 client.get(path)
                 once = time.perf_counter() - first
                 repeat = args.repeat if once < 0.5 else 2
                 api_ms = median_ms(lambda path=path: client.get(path), repeat)
-                sql_ms = median_ms(lambda s=statement: pg.execute(s).fetchall(), repeat)
+                sql_ms = median_ms(lambda s=statement: pg.execute(s).fetchall(), repeat) if statement else 0.0
                 out[label] = (f"{used} {level}".strip(), shape, api_ms, sql_ms)
         print(f"  measured {len(queries)} queries at {size:,} inspections")
         return out
@@ -465,7 +468,7 @@ def measure_sizes(args: argparse.Namespace, url: str, analyst: Any, world: Any, 
             line += f"{small_ms:12.1f} {api_ms:12.1f} {api_ms / small_ms:6.1f}x "
         else:
             line += f"{api_ms:12.1f} {'':7} "
-        line += f"{api_ms / sql_ms:8.2f}"
+        line += f"{api_ms / sql_ms:8.2f}" if sql_ms else f"{'-':>8}"
         print(line)
         if api_ms > 1000:
             over.append(label)
