@@ -14,7 +14,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import path
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -34,6 +35,7 @@ from backend.core.parsers import SafeJSONParser
 from backend.core.transactions import atomic_retrying
 from backend.inspections import selectors, services
 from backend.inspections.models import Finding, Inspection, Submission
+from backend.inspections.personal_files import served_response
 from backend.registry.models import Officer
 from mobile_api import feed, services_feed
 from mobile_api.authentication import DeviceTokenAuthentication
@@ -658,15 +660,16 @@ class AttachmentApi(MobileApi):
             (200, content_type): OpenApiTypes.BINARY for content_type in services.ATTACHMENT_CONTENT_TYPES
         }
     )
-    def get(self, request: Request, submission_id: str, name: str) -> FileResponse:
+    def get(self, request: Request, submission_id: str, name: str) -> HttpResponseBase:
         submission = selectors.submission_get_for_officer(officer=self.officer(request), uuid=submission_id)
         attachment = next((a for a in submission.attachments.all() if a.name == name), None)
         if attachment is None or attachment.received_at is None:
             raise NotFound()
-        response = FileResponse(attachment.served_file.open("rb"), content_type=attachment.content_type)
+        response = served_response(attachment)
         response["X-Content-Type-Options"] = "nosniff"
         response["Content-Disposition"] = "inline"
-        response["Cache-Control"] = "private, max-age=3600"
+        # A person's card or signature is never kept in the phone's cache.
+        response["Cache-Control"] = "private, no-store" if attachment.personal else "private, max-age=3600"
         return response
 
 

@@ -14,7 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +40,7 @@ from backend.compliance.notice import notice_render_html
 from backend.core.access import get_visible_or_404, principal_for
 from backend.core.errors import InvalidInput, NotFound
 from backend.inspections.models import Finding
+from backend.inspections.personal_files import served_response
 from backend.privacy.reasons import ReadReason
 from backend.registry.models import Company
 
@@ -257,11 +259,11 @@ class ReviewAttachmentApi(APIView):
     may review the submission; the original stays as evidence."""
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
-    def get(self, request: Request, submission_id: str, name: str) -> FileResponse:
+    def get(self, request: Request, submission_id: str, name: str) -> HttpResponseBase:
         attachment = selectors.review_attachment_get(
             user=request.user, submission_uuid=submission_id, name=name
         )
-        response = FileResponse(attachment.served_file.open("rb"), content_type=attachment.content_type)
+        response = served_response(attachment)
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
         return response

@@ -191,8 +191,28 @@ def _storage_files(storage: Any, folder: str = "") -> Iterator[str]:
 def _attachments() -> list[dict[str, Any]]:
     from backend.inspections.models import Attachment
 
-    rows = Attachment.objects.exclude(file="").values_list("uuid", "file", "served_file", "sha256")
-    return [{"uuid": str(u), "file": f, "served_file": s or "", "declared_sha256": d} for u, f, s, d in rows]
+    rows = Attachment.objects.exclude(file="").values_list(
+        "uuid", "file", "served_file", "sha256", "personal"
+    )
+    return [
+        {"uuid": str(u), "file": f, "served_file": s or "", "declared_sha256": d, "personal": p}
+        for u, f, s, d, p in rows
+    ]
+
+
+def _personal_original_sha256(name: str) -> str | None:
+    """The SHA-256 of a person's file as its officer sent it (it is stored encrypted); None when
+    no configured key opens it (a restore without PERSONAL_DATA_KEYS)."""
+    from backend.privacy import files as sealed
+
+    digest = hashlib.sha256()
+    try:
+        with default_storage.open(name, "rb") as f:
+            for chunk in sealed.decrypt_chunks(f):
+                digest.update(chunk)
+    except sealed.UnreadableFile:
+        return None
+    return digest.hexdigest()
 
 
 # --- Backup -----------------------------------------------------------------------------------
@@ -288,6 +308,8 @@ class RestoreReport:
     rows: int
     files: int
     attachments: int
+    # A person's files no configured key opens (restored without PERSONAL_DATA_KEYS).
+    personal_files_unreadable: int = 0
 
 
 def _database_is_empty() -> bool:
@@ -410,11 +432,17 @@ def restore_check(manifest: dict[str, Any]) -> RestoreReport:
         if digest.hexdigest() != meta["sha256"]:
             problems.append(f"{name}: SHA-256 differs from the manifest's")
     attachments = _attachments()
+    unreadable = 0
     for a in attachments:
         stored = files.get(a["file"])
+        original = stored and (
+            _personal_original_sha256(a["file"]) if a.get("personal") else stored["sha256"]
+        )
         if stored is None:
             problems.append(f"attachment {a['uuid']}: its file {a['file']} is not in the backup")
-        elif stored["sha256"] != a["declared_sha256"]:
+        elif original is None:
+            unreadable += 1  # encrypted under a key this server does not hold: whole, not readable
+        elif original != a["declared_sha256"]:
             problems.append(f"attachment {a['uuid']}: its file does not hash to the declared SHA-256")
         if a["served_file"] and a["served_file"] not in files:
             problems.append(
@@ -425,7 +453,11 @@ def restore_check(manifest: dict[str, Any]) -> RestoreReport:
         more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
         raise BackupError(f"The restore does not match the backup:\n  {shown}{more}")
     return RestoreReport(
-        tables=len(counts), rows=sum(counts.values()), files=len(files), attachments=len(attachments)
+        tables=len(counts),
+        rows=sum(counts.values()),
+        files=len(files),
+        attachments=len(attachments),
+        personal_files_unreadable=unreadable,
     )
 
 

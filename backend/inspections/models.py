@@ -323,6 +323,11 @@ class Attachment(models.Model):
     file = models.FileField(upload_to=attachment_path, max_length=200, blank=True)
     served_file = models.FileField(upload_to=served_path, max_length=200, blank=True)
     received_at = models.DateTimeField(_("received"), null=True, blank=True)
+    # A file of a person's (a photo inside a screened person's entry, a signature): stored
+    # encrypted under PERSONAL_DATA_KEYS (backend/privacy/files.py), both the original and the
+    # served copy; erased with the person's identifying answers when retention says so.
+    personal = models.BooleanField(_("belongs to a person (encrypted)"), default=False)
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
 
     class Meta:
         ordering = ["submission", "name"]

@@ -14,6 +14,7 @@ Ingest rules (the contract the phones rely on):
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -36,6 +37,7 @@ from backend.checklists import engine
 from backend.checklists.models import TemplateVersion
 from backend.checklists.services import parsed_definition
 from backend.core.errors import Conflict, DomainError, Gone, InvalidInput, NotFound
+from backend.inspections import personal_files
 from backend.inspections.models import (
     Attachment,
     CheckIn,
@@ -1332,23 +1334,28 @@ def attachment_store(
         raw.seek(0)
         if content_type in _IMAGE_FORMATS:
             _strip_metadata(raw, content_type, served)
-        with transaction.atomic():
-            attachment = Attachment.objects.select_for_update().get(pk=attachment.pk)
-            if attachment.received_at is not None:
-                return attachment, False  # a concurrent upload of the same verified bytes won
-            copy = served if content_type in _IMAGE_FORMATS else raw
-            _files_save(attachment, ((attachment.file, raw), (attachment.served_file, copy)))
-            attachment.content_type = content_type
-            attachment.size = size
-            attachment.received_at = timezone.now()
-            attachment.save()
-            audit_record(
-                actor=officer.user,
-                action="create",
-                verb="attachment_store",
-                obj=attachment,
-                changes={"size": size, "content_type": content_type},
-            )
+        copy = served if content_type in _IMAGE_FORMATS else raw
+        personal = personal_files.belongs_to_person(attachment)
+        with contextlib.ExitStack() as sealed:
+            if personal:  # a person's card or signature: only ciphertext reaches the storage
+                raw, copy = (sealed.enter_context(personal_files.seal(f)) for f in (raw, copy))
+            with transaction.atomic():
+                attachment = Attachment.objects.select_for_update().get(pk=attachment.pk)
+                if attachment.received_at is not None:
+                    return attachment, False  # a concurrent upload of the same verified bytes won
+                _files_save(attachment, ((attachment.file, raw), (attachment.served_file, copy)))
+                attachment.content_type = content_type
+                attachment.size = size
+                attachment.personal = personal
+                attachment.received_at = timezone.now()
+                attachment.save()
+                audit_record(
+                    actor=officer.user,
+                    action="create",
+                    verb="attachment_store",
+                    obj=attachment,
+                    changes={"size": size, "content_type": content_type, "personal": personal},
+                )
     return attachment, True
 
 

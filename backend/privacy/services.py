@@ -74,13 +74,19 @@ def _erase_referrals(referral_ids: list[int], now: dt.datetime) -> tuple[int, in
             entry_path=entry_path,
         )
     n_screened = (
-        ScreenedPerson.objects.filter(query, erased_at__isnull=True).update(
-            answers={}, reference_index="", erased_at=now
-        )
-        if findings
-        else 0
+        _erase_screened(ScreenedPerson.objects.filter(query, erased_at__isnull=True), now) if findings else 0
     )
     return n_details, n_services, n_screened
+
+
+def _erase_screened(persons: Any, now: dt.datetime) -> int:
+    """Erase these screened persons' identifying answers and the files inside their entries
+    (a photo of their document, their signature)."""
+    from backend.inspections.personal_files import erase_person_files
+
+    entries = list(persons.values_list("submission_id", "entry_path"))
+    erase_person_files(entries, now=now)
+    return persons.update(answers={}, reference_index="", erased_at=now)
 
 
 @dataclass(frozen=True)
@@ -123,7 +129,7 @@ def apply_retention(*, now: dt.datetime | None = None) -> RetentionResult:
             erased_at__isnull=True,
             created_at__lt=now - dt.timedelta(days=policy["screening_unflagged_days"]),
         )
-        n_screenings = unflagged.update(answers={}, reference_index="", erased_at=now)
+        n_screenings = _erase_screened(unflagged, now)
         due = list(
             Referral.objects.filter(status=Referral.Status.CLOSED)
             .annotate(closed=Coalesce("closed_at", "created_at"))
@@ -314,7 +320,33 @@ def rotate_keys(
         rotated[table] = done
         if unreadable:
             rotated[f"{table}:unreadable"] = unreadable
+    rotated["inspections_attachment"] = _rotate_files(batch_size, start, progress)
     return rotated
+
+
+def _rotate_files(
+    batch_size: int, start: dict[str, int] | None, progress: Callable[[RotationProgress], Any] | None
+) -> int:
+    """A person's files (cards, signatures): the same, file by file, in id order."""
+    from backend.inspections import personal_files
+    from backend.inspections.models import Attachment
+
+    table = "inspections_attachment"
+    files = Attachment.objects.filter(personal=True, erased_at__isnull=True).exclude(file="")
+    last_id = (start or {}).get(table, 0)
+    highest = files.order_by("-pk").values_list("pk", flat=True).first() or 0
+    total = files.filter(pk__gt=last_id).count()
+    seen = done = 0
+    while True:
+        batch = list(files.filter(pk__gt=last_id, pk__lte=highest).order_by("pk")[:batch_size])
+        if not batch:
+            return done
+        for attachment in batch:
+            done += personal_files.rotate(attachment)
+        seen += len(batch)
+        last_id = batch[-1].pk
+        if progress is not None:
+            progress(RotationProgress(table, last_id, seen, done, total))
 
 
 def _batches(table: str, columns: tuple[str, ...], after: int, upto: int, size: int) -> Iterator[list[tuple]]:

@@ -30,6 +30,8 @@ from django.utils import timezone
 from backend.checklists.services import parsed_definition
 from backend.inspections import services as inspections
 from backend.inspections.models import Attachment, Submission
+from backend.inspections.personal_files import read_original
+from backend.privacy import files as sealed
 from tests.checklists.engine.factories import UUID as PHOTO_REF
 from tests.checklists.engine.factories import fill
 from tests.mobile_api.conftest import dora, field, jpeg_with_gps, media  # noqa: F401 (fixtures)
@@ -159,7 +161,9 @@ def test_backup_then_restore_into_a_new_database_and_folder(
     assert "django_migrations" in tables and tables["audit_auditentry"] > 0
     files = manifest["media"]["files"]
     for attachment in Attachment.objects.all():
-        assert files[attachment.file.name]["sha256"] == attachment.sha256
+        with attachment.file.open("rb") as stored:  # a person's file is stored encrypted
+            assert files[attachment.file.name]["sha256"] == hashlib.sha256(stored.read()).hexdigest()
+        assert hashlib.sha256(read_original(attachment)).hexdigest() == attachment.sha256
         assert attachment.served_file.name in files
     assert manifest["media"]["missing"] == []
     dump = folder / manifest["database"]["file"]
@@ -183,6 +187,9 @@ def test_backup_then_restore_into_a_new_database_and_folder(
         assert target.counts() == tables
         for attachment in Attachment.objects.all():
             original = (restored_media / attachment.file.name).read_bytes()
+            if attachment.personal:  # stored encrypted: opened with the same keys
+                with (restored_media / attachment.file.name).open("rb") as f:
+                    original = b"".join(sealed.decrypt_chunks(f))
             assert hashlib.sha256(original).hexdigest() == attachment.sha256
             assert (restored_media / attachment.served_file.name).read_bytes() == (
                 Path(media) / attachment.served_file.name

@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 
 from backend.inspections.models import Attachment
+from backend.inspections.personal_files import read_original
 from tests.checklists.engine.factories import UUID as PHOTO_REF
 from tests.mobile_api.conftest import (
     API,
@@ -109,9 +110,9 @@ def test_other_bytes_for_a_received_file_are_refused(field, alice, phone, media)
     client = phone(alice)
     payload = submit(client, field)
     assert put(client, payload, PHOTO_REF, jpeg_with_gps()).status_code == 201
-    original = Attachment.objects.get().file.read()
+    original = read_original(Attachment.objects.get())
     assert_problem(put(client, payload, PHOTO_REF, png()), 400, "attachment_checksum_mismatch")
-    assert Attachment.objects.get().file.read() == original
+    assert read_original(Attachment.objects.get()) == original
     assert len(stored_files(media)) == 2
 
 
@@ -219,8 +220,7 @@ def test_the_served_photo_has_no_metadata_and_the_original_is_kept_intact(field,
     assert b"PhoneMaker" not in data
 
     attachment = Attachment.objects.get()
-    with attachment.file.open("rb") as original:
-        assert original.read() == photo
+    assert read_original(attachment) == photo
 
 
 def _jpeg(orientation: int | None, size=(64, 48)) -> bytes:

@@ -19,6 +19,7 @@ import pytest
 from PIL import Image
 
 from backend.inspections.models import Attachment
+from backend.inspections.personal_files import read_original
 from tests.checklists.engine.factories import UUID as PHOTO_REF
 from tests.mobile_api.conftest import (
     API,
@@ -109,8 +110,7 @@ def test_a_full_disk_answers_507_leaves_nothing_and_the_retry_takes_the_expected
     assert _files(small_disk) == _expected_names(payload)
     stored = Attachment.objects.get(submission__uuid=payload["id"])
     assert stored.file.name == _expected_names(payload)[0]
-    with stored.file.open("rb") as f:
-        assert f.read() == photo
+    assert read_original(stored) == photo
 
 
 def test_a_read_only_media_folder_answers_503_and_the_next_upload_succeeds(field, alice, phone, small_disk):
@@ -142,4 +142,4 @@ def test_an_orphan_left_under_the_name_by_an_older_failure_is_replaced(field, al
     done = client.put(attachment_url(payload["id"], PHOTO_REF), photo, content_type="image/jpeg")
     assert done.status_code == 201, done.content
     assert [str(p.relative_to(media)) for p in stored_files(media)] == _expected_names(payload)
-    assert (media / original).read_bytes() == photo
+    assert read_original(Attachment.objects.get(submission__uuid=payload["id"])) == photo

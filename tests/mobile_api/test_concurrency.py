@@ -13,6 +13,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from backend.inspections.models import Attachment, CheckIn, Finding, Submission
+from backend.inspections.personal_files import read_original
 from tests.checklists.engine.factories import UUID as PHOTO_REF
 from tests.mobile_api.conftest import (
     API,
@@ -84,8 +85,7 @@ def test_ten_concurrent_uploads_of_one_file_store_it_once(field, alice, phone, m
     assert len(stored_files(media)) == 2  # the original and the served copy, once each
     attachment = Attachment.objects.get()
     assert attachment.received_at is not None
-    with attachment.file.open("rb") as original:
-        assert original.read() == jpeg_with_gps()
+    assert read_original(attachment) == jpeg_with_gps()
 
 
 def test_ten_concurrent_check_in_replays_record_one_arrival(field, alice, phone):

@@ -19,6 +19,7 @@ from PIL import Image
 from backend.compliance.models import Referral
 from backend.inspections import services as inspections
 from backend.inspections.models import Attachment, CheckIn, Finding, Submission
+from backend.inspections.personal_files import read_original
 from tests import factories
 from tests.browser_support import axe_check
 from tests.mobile_api.field.phone import (
@@ -132,8 +133,7 @@ def test_a_night_offline_then_synced_once(pages, field, second_visit, alice):
     photos = [a for a in attachments if a.content_type == "image/jpeg"]
     assert len(photos) == 4
     for attachment in photos:
-        with attachment.file.open("rb") as handle:
-            data = handle.read()
+        data = read_original(attachment)
         assert hashlib.sha256(data).hexdigest() == attachment.sha256
         assert max(Image.open(io.BytesIO(data)).size) == settings.FIELD_PHOTO_MAX_EDGE
     screening = Submission.objects.get(template_version=field.screening_version)

@@ -40,3 +40,10 @@ class Command(BaseCommand):
             f"restored and verified: {report.tables} tables, {report.rows} rows, {report.files} files "
             f"(SHA-256 each), {report.attachments} attachments as declared"
         )
+        if report.personal_files_unreadable:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{report.personal_files_unreadable} personal files are whole but encrypted under a key "
+                    "this server does not hold: set PERSONAL_DATA_KEYS to the backup's keys to read them"
+                )
+            )
