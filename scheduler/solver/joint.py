@@ -691,7 +691,16 @@ def plan_joint(
                 scored.append((_score(problem, timed), b.rank(), len(scored)))
             builder = leaders[min(scored)[2]]
         teams = _teams_of(builder, avail)
-        report(progress, 0.1 + 0.8 * (si + 1) / len(sessions), float(builder.cost()))
+        session_routes = _routes(
+            problem, session, need_lo, need_hi, len(sessions), teams, targets, waves, start
+        )
+        # The objective of the plan so far, every target of a later session counted as left out:
+        # the same figure as the finished plan's (not the builder's own units, nor one session's).
+        report(
+            progress,
+            0.1 + 0.8 * (si + 1) / len(sessions),
+            _objective(problem, targets, routes + session_routes),
+        )
 
         n_slots = min(len(session_targets), len(avail) // max(1, op.team_min_size))
         size = n_slots * (len(avail) + len(start))
@@ -714,18 +723,12 @@ def plan_joint(
             cpsat_stats = exact["stats"]
             stats["cancelled"] = max(stats["cancelled"], cpsat_stats.get("cancelled", 0.0))
             if exact["teams"] is not None:
-                mine = _routes(
-                    problem, session, need_lo, need_hi, len(sessions), teams, targets, waves, start
-                )
                 theirs = _routes(
                     problem, session, need_lo, need_hi, len(sessions), exact["teams"], targets, waves, start
                 )
-                if _score(problem, theirs) < _score(problem, mine):
-                    teams = exact["teams"]
+                if _score(problem, theirs) < _score(problem, session_routes):
+                    teams, session_routes = exact["teams"], theirs
                     stats["cpsat_won"] = 1.0
-        session_routes = _routes(
-            problem, session, need_lo, need_hi, len(sessions), teams, targets, waves, start
-        )
         routes += session_routes
         for r in session_routes:
             for oid in r.officer_ids:
@@ -748,9 +751,7 @@ def plan_joint(
     stats.update({k: float(v) for k, v in totals.items()})
     stats.update(cpsat_stats)
     # Priority left out × PRIORITY_WEIGHT + travel + officers deployed.
-    stats["objective"] = float(
-        _score(problem, routes) + PRIORITY_WEIGHT * sum(max(1, t.priority) for t in targets)
-    )
+    stats["objective"] = _objective(problem, targets, routes)
     stats["runtime"] = time.perf_counter() - t0
     if options.lower_bound and not stats["cancelled"] and not (should_stop is not None and should_stop()):
         # The proven lower bound (LP relaxation, see bound.py), after the search: it never
@@ -887,6 +888,11 @@ def _travel(problem: Problem, route: Route) -> int:
         total += travel.minutes(where, point, now)
         where, now = point, s.end
     return total + travel.minutes(where, depot, now)
+
+
+def _objective(problem: Problem, targets: list[Visit], routes: list[Route]) -> float:
+    """Priority left out × PRIORITY_WEIGHT + travel minutes + officers deployed."""
+    return float(_score(problem, routes) + PRIORITY_WEIGHT * sum(max(1, t.priority) for t in targets))
 
 
 def _score(problem: Problem, routes: list[Route]) -> int:

@@ -205,7 +205,10 @@ def plan_routine(
         build_time += time.perf_counter() - t_build
         build_cpu += time.process_time() - c_build
         span = (0.05 + 0.85 * bi / len(blocks), 0.05 + 0.85 * (bi + 1) / len(blocks))
-        stop = StopControl(search, progress, should_stop, span=span)
+        # PyVRP's best cost is one block's, penalised and scaled: not the plan's objective, so the
+        # bar moves with it but no figure is shown until the checker scores the whole plan.
+        fraction_only = None if progress is None else (lambda f, _cost: progress(f, None))
+        stop = StopControl(search, fraction_only, should_stop, span=span)
         report(progress, span[0], None)
         result = pyvrp.solve(data, stop, seed=options.seed, display=False, collect_stats=False)
         cancelled = stop.cancelled
@@ -252,7 +255,7 @@ def plan_routine(
             **balance_stats,
         }
     )
-    report(progress, 1.0, stats["cost"])
+    report(progress, 1.0, None)
     return Plan(tuple(routes), tuple(unplanned), stats)
 
 

@@ -215,3 +215,17 @@ def test_macao_size_operation_is_feasible_and_quick():
     assert time.process_time() - c0 < 20
     assert ev.objective.visits_missed == 0
     assert plan.stats["sessions"] == 3
+
+
+def test_progress_reports_the_plans_own_objective_falling_night_by_night():
+    """The "best objective so far" a planner watches is the objective of the plan so far (every
+    target of a later night counted as left out), in the finished plan's units: it falls night by
+    night and ends on the figure compared with the bound. It once reported each night's builder
+    cost alone (138 → 266 → 194), ending on another figure than the plan's."""
+    reports: list[tuple[float, float | None]] = []
+    p = operation_problem(8, nights=2, wave_of=lambda i: "N2W1" if i % 2 else "N1W1")
+    plan = plan_joint(p, options=JOINT_FAST, progress=lambda f, best: reports.append((f, best)))
+    figures = [best for _f, best in reports if best is not None]
+    assert len(figures) == 3  # after each night, then the finished plan
+    assert figures[0] > figures[1] == figures[2] == plan.stats["objective"]
+    assert [f for f, _b in reports] == sorted(f for f, _b in reports)
