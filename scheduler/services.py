@@ -709,6 +709,13 @@ def plan_move(
     return job
 
 
+def _pins_in(plan: solver.Plan, pins: dict[str, int | None]) -> dict[str, int | None]:
+    """The pins carried into a new plan: each pinned visit at its route's index there (out of
+    the plan stays out)."""
+    where = {s.visit_id: i for i, r in enumerate(plan.routes) for s in r.stops}
+    return {v: where.get(v) for v, route in pins.items() if route is None or v in where}
+
+
 def _restated(problem: solver.Problem, stats: Any, plan: solver.Plan) -> dict[str, Any]:
     """A joint plan's statistics after an edit: its objective again, and the gap to the bound
     (which no edit changes: it bounds every plan of the operation)."""
@@ -993,6 +1000,8 @@ def plan_replan(
         plan,
         done=done,
         change=solver.Change(officer_out=str(officer_out.uuid), since=clock.minute(since or timezone.now())),
+        # What the planner pinned to a team before publishing stays with it.
+        pinned=frozenset(v for v, route in (job.pins or {}).items() if route is not None),
         options=solver.SolveOptions(time_limit=float(time_limit_seconds), seed=job.seed),
     )
     evaluation = solver.evaluate(result.problem, result.plan)
@@ -1009,6 +1018,7 @@ def plan_replan(
         published_refs=job.published_refs,
         replan_of=job,
         moves=result.moves,
+        pins=_pins_in(result.plan, job.pins or {}),
         requested_by=actor if getattr(actor, "is_authenticated", False) else None,
         started_at=timezone.now(),
         finished_at=timezone.now(),

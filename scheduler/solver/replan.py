@@ -1,8 +1,9 @@
 """Re-planning a published plan after a change, moving as few visits as possible.
 
 A change is an officer dropping out (from minute ``since``), visits added, visits removed.
-Routes that left the depot before ``since`` are locked, except that a dropped officer's route
-keeps only its done stops. Visits already done never move. Then, cheapest first:
+Routes that left the depot before ``since`` are locked, and so are routes holding a visit the
+planner pinned, except that a dropped officer's route keeps only its done stops. Visits already
+done never move. Then, cheapest first:
 
 1. **substitute**: give each affected route to an equivalent officer (same make-up, free at
    that time, no conflict), keeping its visits together (joint teams keep their id, so the
@@ -129,11 +130,14 @@ def replan(
     *,
     done: frozenset[str] | set[str],
     change: Change,
+    pinned: frozenset[str] | set[str] = frozenset(),
     options: SolveOptions | None = None,
     progress: Progress | None = None,
     should_stop: ShouldStop | None = None,
 ) -> ReplanResult:
-    """Repair ``plan`` after ``change``; see the module docstring for the strategy."""
+    """Repair ``plan`` after ``change``; see the module docstring for the strategy. A route
+    holding a ``pinned`` visit (the planner pinned it to its team) is kept as it is, unless it
+    loses the officer who dropped out (then it is substituted like any other)."""
     options = options or SolveOptions()
     report(progress, 0.0, None)
     new_problem = _changed_problem(problem, change)
@@ -168,7 +172,7 @@ def replan(
                 orphans += rest
             elif rest:
                 affected.append(replace(route, stops=tuple(s for s in route.stops if s.visit_id not in done)))
-        elif route.departure < change.since:
+        elif route.departure < change.since or any(s.visit_id in pinned for s in route.stops):
             locked.append(route)
         else:
             open_routes.append(route)

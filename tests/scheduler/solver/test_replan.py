@@ -78,3 +78,21 @@ def test_joint_team_member_dropping_out_is_replaced_in_the_same_team():
     assert result.moves == 0
     assert all(gone not in r.officer_ids for r in result.plan.routes)
     assert result.plan.planned_visit_ids() == plan.planned_visit_ids()
+
+
+def test_a_pinned_visits_route_is_kept_when_the_rest_is_planned_again():
+    """Without a spare, a joint re-plan solves every open route again; a route holding a visit
+    the planner pinned stays exactly as it was (team, stops, times), the others may change."""
+    p = joint_problem(8)
+    plan = plan_joint(p, options=JOINT_FAST)
+    gone = plan.routes[0].officer_ids[0]
+    change = Change(officer_out=gone, since=0)
+    unpinned = replan(p, plan, done=frozenset(), change=change, options=JOINT_FAST)
+    kept = plan.routes[1]
+    assert kept not in unpinned.plan.routes  # re-solved without a pin, this team's route changes
+
+    pin = kept.stops[-1].visit_id
+    result = replan(p, plan, done=frozenset(), change=change, pinned={pin}, options=JOINT_FAST)
+    assert evaluate(result.problem, result.plan).violations == ()
+    assert kept in result.plan.routes
+    assert all(gone not in r.officer_ids for r in result.plan.routes)
