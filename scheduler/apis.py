@@ -434,6 +434,22 @@ class PlanMoveApi(PlannerApi):
         return Response(selectors.plan_view(job))
 
 
+class PlanUnpinApi(PlannerApi):
+    """Release a pinned visit: the plan is unchanged, and a re-plan may move it again."""
+
+    @extend_schema_serializer(component_name="PlanUnpinInput")
+    class Input(serializers.Serializer):
+        visit = serializers.CharField(max_length=64)
+
+    @extend_schema(request=Input, responses=dict)
+    def post(self, request: Request, kind: str, subject_id: str) -> Response:
+        job = _latest(request, kind, subject_id)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = services.plan_unpin(actor=request.user, job=job, visit_id=data.validated_data["visit"])
+        return Response(selectors.plan_view(job))
+
+
 class PlanPublishApi(PlannerApi):
     """Create the teams and inspections of the plan. For an operation, phones see nothing of it
     until its reveal time."""
@@ -506,6 +522,7 @@ urlpatterns = [
     path("planning/<str:kind>/<str:subject_id>/plan/start/", PlanStartApi.as_view(), name="planning-start"),
     path("planning/<str:kind>/<str:subject_id>/plan/", PlanApi.as_view(), name="planning-plan"),
     path("planning/<str:kind>/<str:subject_id>/plan/move/", PlanMoveApi.as_view(), name="planning-move"),
+    path("planning/<str:kind>/<str:subject_id>/plan/unpin/", PlanUnpinApi.as_view(), name="planning-unpin"),
     path(
         "planning/<str:kind>/<str:subject_id>/plan/publish/",
         PlanPublishApi.as_view(),

@@ -709,6 +709,20 @@ def plan_move(
     return job
 
 
+@transaction.atomic
+def plan_unpin(*, actor: Any, job: PlanningJob, visit_id: str) -> PlanningJob:
+    """Release a visit the planner pinned: the plan stays as it is, and a re-plan may move it."""
+    job = PlanningJob.objects.select_for_update().get(pk=job.pk)
+    if job.status not in (PlanningJob.Status.SUCCEEDED, PlanningJob.Status.PUBLISHED):
+        raise PlanNotReady("Only a finished plan has pins.")
+    if visit_id not in (job.pins or {}):
+        raise NotFound("This visit is not pinned.")
+    job.pins = {v: r for v, r in job.pins.items() if v != visit_id}
+    job.save(update_fields=["pins"])
+    audit_record(actor=actor, action="update", verb="plan_unpin", obj=job, changes={"visit": visit_id})
+    return job
+
+
 def _pins_in(plan: solver.Plan, pins: dict[str, int | None]) -> dict[str, int | None]:
     """The pins carried into a new plan: each pinned visit at its route's index there (out of
     the plan stays out)."""

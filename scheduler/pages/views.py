@@ -512,6 +512,19 @@ def plan_move(request: HttpRequest, kind: str, subject_id: str) -> HttpResponse:
 
 @planner_page
 @require_POST
+def plan_unpin(request: HttpRequest, kind: str, subject_id: str) -> HttpResponse:
+    subject, job = _latest(request, kind, subject_id)
+    if job is None:
+        raise Http404
+    try:
+        job = services.plan_unpin(actor=request.user, job=job, visit_id=request.POST.get("visit", ""))
+    except DomainError as exc:
+        return _plan_response(request, kind, subject, job, error=_error(exc))
+    return _plan_response(request, kind, subject, job, note=_("Pin released; a re-plan may move this visit."))
+
+
+@planner_page
+@require_POST
 def plan_publish(request: HttpRequest, kind: str, subject_id: str) -> HttpResponse:
     subject, job = _latest(request, kind, subject_id)
     if job is None:

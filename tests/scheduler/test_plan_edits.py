@@ -130,3 +130,17 @@ def test_editing_is_for_the_operations_planners_alone(api, operation, alice):
     assert APIClient().patch(url, {"name": "x"}, format="json").status_code in (401, 403)
     operation.refresh_from_db()
     assert operation.name == "Winter Precaution"
+
+
+def test_a_pin_is_released_over_the_api_by_the_operations_planners_alone(api, planned, paula, alice):
+    visit = planned.plan["routes"][0]["stops"][0]["visit_id"]
+    services.plan_move(actor=paula.user, job=planned, visit_id=visit, to_route=0)
+    url = f"/api/v1/planning/operations/{planned.operation.uuid}/plan/unpin/"
+    assert api.as_(alice).post(url, {"visit": visit}, format="json").status_code == 403  # not a planner
+    response = api.as_(paula).post(url, {"visit": visit}, format="json")
+    assert response.status_code == 200, response.content
+    planned.refresh_from_db()
+    assert planned.pins == {}
+    again = api.as_(paula).post(url, {"visit": visit}, format="json")
+    assert again.status_code == 404 and again.json()["code"] == "not_found"
+    assert api.as_(paula).post(url, {}, format="json").status_code == 400

@@ -167,3 +167,19 @@ def test_each_team_has_a_printable_briefing_and_a_csv(planned, planner_client, o
     rows = list(csv.reader(io.StringIO(download.content.decode())))
     assert rows[0][:4] == ["date", "team", "order", "site"] and len(rows) == 2  # the API's columns
     assert planner_client.get(f"/planning/operations/{operation.uuid}/plan/briefings/9/").status_code == 404
+
+
+def test_a_pinned_visit_is_released_from_the_workspace(planned, planner_client, operation):
+    job, _response = planned
+    visit = job.plan["routes"][0]["stops"][0]["visit_id"]
+    move = f"/planning/operations/{operation.uuid}/plan/move/"
+    planner_client.post(move, {"visit": visit, "to_route": "0"})
+    page = planner_client.get(f"/planning/operations/{operation.uuid}/plan/").content.decode()
+    assert f"/planning/operations/{operation.uuid}/plan/unpin/" in page and "Unpin" in page
+    url = f"/planning/operations/{operation.uuid}/plan/unpin/"
+    done = planner_client.post(url, {"visit": visit}, HTTP_HX_REQUEST="true")
+    assert done.status_code == 200 and b"Pin released" in done.content
+    job.refresh_from_db()
+    assert job.pins == {}
+    again = planner_client.post(url, {"visit": visit}, HTTP_HX_REQUEST="true")
+    assert b"This visit is not pinned." in again.content
