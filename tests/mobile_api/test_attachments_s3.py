@@ -19,6 +19,8 @@ from rest_framework.test import APIClient
 
 from backend.core.file_storage import S3_BACKEND, storages_from_env
 from backend.inspections.models import Attachment
+from backend.inspections.personal_files import read_original
+from backend.privacy import files as sealed
 from tests import factories
 from tests.checklists.engine.factories import UUID as PHOTO_REF
 from tests.mobile_api.conftest import API, jpeg_with_gps, sha256, stored_files, submission_payload
@@ -106,7 +108,9 @@ def test_an_attachment_lives_in_the_bucket_and_is_served_only_through_the_checks
     assert keys == sorted(f"uploads/{n}" for n in (attachment.file.name, attachment.served_file.name))
     assert stored_files(media) == []
     original = bucket.Object(f"uploads/{attachment.file.name}").get()["Body"].read()
-    assert original == photo
+    # The answer uses the photo as a signature too: a person's, so the bucket holds it encrypted.
+    assert attachment.personal and sealed.is_encrypted(original) and b"PhoneMaker" not in original
+    assert read_original(attachment) == photo  # opened from the bucket with the keys: exact
 
     # Served to its officer from the bucket, without the photo's metadata.
     served = client.get(url)
@@ -114,7 +118,8 @@ def test_an_attachment_lives_in_the_bucket_and_is_served_only_through_the_checks
     body = b"".join(served.streaming_content)
     with Image.open(io.BytesIO(body)) as image:
         assert not image.getexif()
-    assert body == bucket.Object(f"uploads/{attachment.served_file.name}").get()["Body"].read()
+    served_stored = bucket.Object(f"uploads/{attachment.served_file.name}").get()["Body"].read()
+    assert body == b"".join(sealed.decrypt_chunks(io.BytesIO(served_stored)))  # the bucket's copy, opened
 
     # Another agency's officer, and nobody signed in: nothing.
     assert phone(bob).get(url).status_code == 404
