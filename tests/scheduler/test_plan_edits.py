@@ -136,7 +136,18 @@ def test_a_pin_is_released_over_the_api_by_the_operations_planners_alone(api, pl
     visit = planned.plan["routes"][0]["stops"][0]["visit_id"]
     services.plan_move(actor=paula.user, job=planned, visit_id=visit, to_route=0)
     url = f"/api/v1/planning/operations/{planned.operation.uuid}/plan/unpin/"
+    from rest_framework.test import APIClient
+
+    from tests import factories
+
     assert api.as_(alice).post(url, {"visit": visit}, format="json").status_code == 403  # not a planner
+    # Another agency's planner, not among the operation's planners (sealed to them before its reveal
+    # time and after): nothing to learn. Signed out: nothing.
+    other = factories.officer("DSAL", username="dora", roles=("planner",))
+    assert api.as_(other).post(url, {"visit": visit}, format="json").status_code == 404
+    assert APIClient().post(url, {"visit": visit}, format="json").status_code == 401
+    planned.refresh_from_db()
+    assert planned.pins == {visit: 0}
     response = api.as_(paula).post(url, {"visit": visit}, format="json")
     assert response.status_code == 200, response.content
     planned.refresh_from_db()
