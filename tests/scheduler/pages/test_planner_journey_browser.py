@@ -137,6 +137,11 @@ def test_a_planner_plans_adjusts_publishes_and_prints_an_operation(pages):
         page.locator(f"#plan-timeline .tl-track[data-route='{target_route}'] [data-visit='{visit}']").count()
         == 1
     )
+    # Redrawn after htmx settled: the map keeps Leaflet's classes, so it clips what it draws.
+    page.wait_for_function(
+        "() => { const m = document.getElementById('plan-map'); return m"
+        " && m.classList.contains('leaflet-container') && getComputedStyle(m).overflow === 'hidden'; }"
+    )
     pages.shot(page, "6-dragged")
 
     # Move a visit out of the plan with the form (the way without dragging).

@@ -217,7 +217,9 @@
     if (current.map) { current.map.remove(); current.map = null; }
     target.querySelectorAll("[id][style]").forEach(function (el) { el.removeAttribute("style"); });
   });
-  document.addEventListener("htmx:afterSwap", function (event) {
+  // Drawn once htmx has settled: settling puts back the new elements' own attributes, so a map
+  // drawn before it lost Leaflet's classes (no clipping: outlines and labels spilt over the page).
+  document.addEventListener("htmx:afterSettle", function (event) {
     if (event.detail && event.detail.target && event.detail.target.id === "workspace") draw();
   });
   draw();
