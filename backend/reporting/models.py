@@ -73,15 +73,11 @@ class InspectionMonthRollup(models.Model):
         return f"{self.month:%Y-%m} {self.category} {self.status}: {self.n}"
 
 
-class InspectionSiteMonthRollup(models.Model):
-    """Conducted inspections (submitted, reviewed or closed: what distinct counts count) per local
-    month, dimensions and site (with the site's operator): what distinct counts of sites and
-    companies read. A site counted in two groups is two rows, so a count of distinct sites over
-    any grouping of these rows is exact; there are at most sites × groups rows a month, whatever
-    the number of inspections. No status column (it would split each row in three): a count per
-    status that counts instead; the plain counts come from the daily and monthly rollups."""
+class _SiteRollupRow(models.Model):
+    """What a per-site rollup row holds beside its period: the dimensions, the site with its
+    operator, and its conducted inspections, of which in each status that counts (the status
+    dimension of distinct counts)."""
 
-    month = models.DateField(_("month"))
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     category = models.CharField(_("category"), max_length=30)
     site_kind = models.CharField(_("site kind"), max_length=20)
@@ -98,10 +94,23 @@ class InspectionSiteMonthRollup(models.Model):
         "registry.Company", null=True, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
     )
     n = models.PositiveIntegerField(_("inspections"))
-    # Of which in each status that counts (the status dimension of distinct counts).
     n_submitted = models.PositiveIntegerField(default=0)
     n_reviewed = models.PositiveIntegerField(default=0)
     n_closed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class InspectionSiteMonthRollup(_SiteRollupRow):
+    """Conducted inspections (submitted, reviewed or closed: what distinct counts count) per local
+    month, dimensions and site (with the site's operator): what distinct counts of sites and
+    companies read. A site counted in two groups is two rows, so a count of distinct sites over
+    any grouping of these rows is exact; there are at most sites × groups rows a month, whatever
+    the number of inspections. No status column (it would split each row in three): a count per
+    status that counts instead; the plain counts come from the daily and monthly rollups."""
+
+    month = models.DateField(_("month"))
 
     class Meta:
         verbose_name = _("monthly inspection rollup row by site")
@@ -112,29 +121,10 @@ class InspectionSiteMonthRollup(models.Model):
         return f"{self.month:%Y-%m} site {self.site_id}: {self.n}"
 
 
-class InspectionSiteWeekRollup(models.Model):
+class InspectionSiteWeekRollup(_SiteRollupRow):
     """The same per ISO week (``week`` is its Monday): what distinct counts by week read."""
 
     week = models.DateField(_("week"))
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+", db_constraint=False)
-    category = models.CharField(_("category"), max_length=30)
-    site_kind = models.CharField(_("site kind"), max_length=20)
-    venue_type = models.CharField(_("venue type"), max_length=20, blank=True)
-    parish = models.CharField(_("parish"), max_length=20)
-    joint = models.BooleanField(_("in a joint operation"))
-    operation = models.ForeignKey(
-        "inspections.Operation", null=True, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
-    )
-    site = models.ForeignKey(
-        "registry.Site", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
-    )
-    operator = models.ForeignKey(
-        "registry.Company", null=True, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
-    )
-    n = models.PositiveIntegerField(_("inspections"))
-    n_submitted = models.PositiveIntegerField(default=0)
-    n_reviewed = models.PositiveIntegerField(default=0)
-    n_closed = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("weekly inspection rollup row by site")
