@@ -11,7 +11,7 @@ would, so their rules (findings, referrals, reviews, cases, scores, due work) ap
 - last night's and yesterday's work waiting for review in the queue of each reviewing agency, one
   screening of which flagged a potential victim: a referral waiting for victim protection;
 - open due work for the labour bureau's routine programme (``due_work_request``);
-- a draft joint operation for tomorrow night, two waves and fifteen venues chosen by risk, for the
+- a draft joint operation for tomorrow night, two waves of seven venues chosen by risk, for the
   demo planner to plan (no plan yet).
 
 Drawn from ``random.Random`` streams seeded with ``seed``; times relative to ``now``.
@@ -60,7 +60,7 @@ RECENT = (
 RECENT_DAYS = 300
 PROBLEM_ODDS = 0.6  # share of recent visits that found something
 DUE_AGENCIES, DUE_SITES = 12, 6
-DRAFT_TARGETS = (("w1", 8), ("w2", 7))
+DRAFT_TARGETS = (("w1", 7), ("w2", 7))
 TEMPLATE = {
     "employment_agency": "employment_agency",
     "illegal_employment": "construction_illegal_employment",
