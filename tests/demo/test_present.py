@@ -25,7 +25,7 @@ from backend.compliance.models import ComplianceCase, ComplianceScore, Protectio
 from backend.compliance.selectors import case_list, referral_list, review_queue
 from backend.demo.field import LOCAL, OPERATION_NAME
 from backend.demo.history import REFERRALS
-from backend.demo.work import DRAFT_NAME
+from backend.demo.work import DRAFT_NAME, DRAFT_TARGETS
 from backend.inspections.models import Finding, Operation, Submission
 from backend.outreach.models import HotlineCall
 from backend.planning.models import DueWork
@@ -118,7 +118,7 @@ def test_the_planner_finds_tomorrow_nights_draft_ready_to_plan(demo):
     assert sorted(waves) == ["w1", "w2"]
     targets = list(operation.targets.select_related("site", "wave"))
     assert 14 <= len(targets) <= 16
-    assert Counter(t.wave.code for t in targets) == {"w1": 8, "w2": 7}
+    assert Counter(t.wave.code for t in targets) == dict(DRAFT_TARGETS)
     for t in targets:  # each venue open for its wave
         assert t.site.is_open_at(t.wave.starts_at) and t.site.is_open_at(
             t.wave.starts_at + dt.timedelta(hours=1)
