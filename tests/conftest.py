@@ -15,6 +15,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from backend.audit import db_guard
+from backend.registry.selectors import agencies_forget
 from tests import factories
 
 pytest_plugins = ["tests.browser_support"]
@@ -38,6 +39,7 @@ def _no_map_tiles(settings):
 def _fresh_cache():
     """Failed sign-in counters live in the cache: one test's failures must not lock another."""
     cache.clear()
+    agencies_forget()  # agencies by code, kept per process: another test's rows are gone
     yield
     cache.clear()
 

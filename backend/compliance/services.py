@@ -47,7 +47,8 @@ from backend.inspections.models import Finding, Inspection, Submission
 from backend.outbox.services import task_enqueue, task_enqueue_many
 from backend.planning.models import DueWork
 from backend.planning.services import due_work_request
-from backend.registry.models import Agency, Company, Role, Site
+from backend.registry.models import Company, Role, Site
+from backend.registry.selectors import agencies_by_code
 from backend.registry.services import site_set_risk
 
 CATALOGUE_FILE = Path(__file__).with_name("violations.json")
@@ -826,14 +827,22 @@ def referrals_for_submissions(
     flagged = [(s, f) for s, findings in items for f in findings if f.potential_victim]
     if not flagged:
         return []
-    protection = Agency.objects.filter(code=PROTECTION_AGENCY).first()
+    protection = agencies_by_code([PROTECTION_AGENCY]).get(PROTECTION_AGENCY)
     keys = {id(f): referral_key(finding=f, submission=s) for s, f in flagged}
-    # Set-based: one read of the people already referred (a correction's), one insert per table
-    # for the new ones, whatever the number of people flagged.
-    existing = {r.key: r for r in Referral.objects.select_for_update().filter(key__in=set(keys.values()))}
+    # Set-based: one read of the people already referred, one insert per table for the new ones,
+    # whatever the number of people flagged. Only a correction can find its people referred: a
+    # key names the first revision, which for a first submission is the one being stored now
+    # (its id is unique, so no other request can have referred them).
+    corrections = {keys[id(f)] for s, f in flagged if s.replaces_id is not None}
+    existing = (
+        {r.key: r for r in Referral.objects.select_for_update().filter(key__in=corrections)}
+        if corrections
+        else {}
+    )
     out, new, pending = [], [], {}
     for submission, finding in flagged:
-        answers = submission.answers or {}
+        # What the phone sent: ingest protects identifying answers before it stores them.
+        answers = getattr(submission, "answers_received", None) or submission.answers or {}
         key = keys[id(finding)]
         if key in pending:  # two findings of one person: one referral, to the later finding
             pending[key].finding = finding

@@ -48,6 +48,7 @@ from backend.inspections.models import (
     Team,
 )
 from backend.registry.models import Agency, Officer, Site
+from backend.registry.selectors import agencies_by_code
 
 # --- Errors the phones see, each with a stable code -------------------------------------------
 
@@ -286,6 +287,20 @@ def register_findings_hook(hook: Any, *, many: Any = None) -> None:
         FINDINGS_HOOKS.append(hook)
     if many is not None:
         FINDINGS_HOOKS_MANY[hook] = many
+
+
+# Functions given the unsaved submissions and findings of an ingest, before they are stored
+# (backend.privacy takes identifying answers out): each returns what to run once they are.
+ANSWERS_PROTECTORS: list[Any] = []
+
+
+def register_answers_protector(protector: Any) -> None:
+    if protector not in ANSWERS_PROTECTORS:
+        ANSWERS_PROTECTORS.append(protector)
+
+
+def _protect_before_insert(items: list[tuple[Submission, list[Finding]]]) -> list[Any]:
+    return [protector(items=items) for protector in ANSWERS_PROTECTORS]
 
 
 def _findings_hooks_run(items: list[tuple[Submission, list[Finding]]], actor: Any) -> None:
@@ -814,6 +829,14 @@ def _store(
         )
         for a in accepted
     ]
+    codes = {f.competent_agency for a in accepted for f in a.derivation.findings}
+    agencies = agencies_by_code(codes)
+    found = [
+        [finding_build(derived=f, submission=submission, agencies=agencies) for f in a.derivation.findings]
+        for submission, a in zip(submissions, accepted, strict=True)
+    ]
+    stored = list(zip(submissions, found, strict=True))
+    after_insert = _protect_before_insert(stored)
     if retried_whole:
         Submission.objects.bulk_create(submissions)  # a lost race: the caller runs it all again
     else:
@@ -831,14 +854,9 @@ def _store(
             for d in items[a.index].attachments
         ]
     )
-    codes = {f.competent_agency for a in accepted for f in a.derivation.findings}
-    agencies = {a.code: a for a in Agency.objects.filter(code__in=codes)} if codes else {}
-    found = [
-        [finding_build(derived=f, submission=submission, agencies=agencies) for f in a.derivation.findings]
-        for submission, a in zip(submissions, accepted, strict=True)
-    ]
     Finding.objects.bulk_create([f for findings in found for f in findings])
-    stored = list(zip(submissions, found, strict=True))
+    for store in after_insert:
+        store()
     _findings_hooks_run(stored, officer.user)
     started = {
         a.inspection.pk: a.inspection
@@ -971,7 +989,7 @@ def _submission_create(
     now = timezone.now()
     skew = _skew_seconds(sent_at, now)
     future = data.device_submitted_at > now + dt.timedelta(seconds=settings.DEVICE_CLOCK_SKEW_SECONDS)
-    submission = Submission.objects.create(
+    submission = Submission(
         uuid=data.id,
         inspection=inspection,
         officer=officer,
@@ -989,6 +1007,12 @@ def _submission_create(
         clock_skewed=clock_unreadable or _is_skewed(skew) or future,
         clock_skew_seconds=skew,
     )
+    agencies = agencies_by_code(f.competent_agency for f in derivation.findings)
+    findings = [
+        finding_build(derived=f, submission=submission, agencies=agencies) for f in derivation.findings
+    ]
+    after_insert = _protect_before_insert([(submission, findings)])
+    submission.save(force_insert=True)
     if replaces is not None:
         replaces.status = Submission.Status.SUPERSEDED
         replaces.save(update_fields=["status"])
@@ -999,12 +1023,9 @@ def _submission_create(
             for a in data.attachments
         ]
     )
-    agencies = {
-        a.code: a for a in Agency.objects.filter(code__in={f.competent_agency for f in derivation.findings})
-    }
-    findings = Finding.objects.bulk_create(
-        [finding_build(derived=f, submission=submission, agencies=agencies) for f in derivation.findings]
-    )
+    findings = Finding.objects.bulk_create(findings)
+    for store in after_insert:
+        store()
     _findings_hooks_run([(submission, findings)], officer.user)
     if inspection.status in (Inspection.Status.ASSIGNED, Inspection.Status.IN_PROGRESS):
         inspection.status = Inspection.Status.SUBMITTED

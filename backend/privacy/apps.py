@@ -8,11 +8,14 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Personal data")
 
     def ready(self) -> None:
-        from backend.inspections.services import register_findings_hook
-        from backend.privacy.screening import protect_on_ingest, protect_on_ingest_many
+        from backend.inspections.services import register_answers_protector, register_findings_hook
+        from backend.privacy.screening import protect_before_insert, protect_on_ingest, protect_on_ingest_many
 
-        # After the referral hook (backend.compliance comes first in INSTALLED_APPS), which copies
-        # the field reference into the referred person's encrypted details.
+        # New submissions are protected before they are stored; the findings hook protects the
+        # rest (corrections). After the referral hook (backend.compliance comes first in
+        # INSTALLED_APPS), which copies the field reference into the referred person's encrypted
+        # details.
+        register_answers_protector(protect_before_insert)
         register_findings_hook(protect_on_ingest, many=protect_on_ingest_many)
         self._register_console_pages()
 

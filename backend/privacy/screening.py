@@ -1,7 +1,9 @@
 """Identifying answers of screenings go to the protected store (``ScreenedPerson``).
 
-Run as an ingest findings hook, inside the ingest transaction and after the referral hook (which
-copies the field reference into the referred person's encrypted details): each repeat entry that
+Run by ingest on the submissions and findings before they are stored (``protect_before_insert``:
+identifying answers never reach the submissions' rows), and as a findings hook for what was stored
+otherwise, inside the ingest transaction and after the referral hook (which copies the field
+reference into the referred person's encrypted details, from what the phone sent): each repeat entry that
 describes a person (it has a ``person_ref``) gives up its identifying answers, the reference and
 the free-text notes, to an encrypted row; the stored answers and the findings' evidence keep a
 coded reference in their place. Coded answers (age band, nationality band, indicators) stay, so
@@ -64,12 +66,49 @@ def _protect_evidence(evidence: list[Any], taken: dict[str, dict[str, Any]]) -> 
     return out
 
 
+def _protect_one(
+    submission: Any, findings: Sequence[Any], ScreenedPerson: Any
+) -> tuple[list[Any], list[Any]]:
+    """Protect one submission's answers and its findings' evidence in memory: the rows of the
+    protected store it gives (unsaved) and the findings whose evidence changed."""
+    answers = submission.answers or {}
+    if not has_persons(answers):
+        return [], []
+    scope = str(submission.inspection.uuid) if submission.inspection_id else str(submission.uuid)
+    protected, taken = _protect_answers(answers, scope)
+    if not taken:
+        return [], []
+    raised = {f.entry_path for f in findings}
+    rows = []
+    for path, values in taken.items():
+        code = values.pop("_coded")
+        rows.append(
+            ScreenedPerson(
+                submission=submission,
+                entry_path=path,
+                coded_reference=code,
+                reference_index=crypto.blind_index(str(values.get(PERSON_KEY) or ""), purpose="person_ref"),
+                answers=dict(values),
+                flagged=path in raised,
+            )
+        )
+        values["_coded"] = code
+    submission.answers = protected
+    changed = []
+    for finding in findings:
+        evidence = _protect_evidence(finding.evidence, taken)
+        if evidence != finding.evidence:
+            finding.evidence = evidence
+            changed.append(finding)
+    return rows, changed
+
+
 def protect_submissions(
     items: Iterable[tuple[Any, Sequence[Any]]], *, models: tuple[Any, Any, Any] | None = None
 ) -> int:
-    """Move the identifying answers of each (submission, its findings) to the protected store.
-    Returns the number of persons protected. Safe to repeat: protected answers are left alone.
-    ``models``: (Submission, Finding, ScreenedPerson), the historical ones in a migration."""
+    """Move the identifying answers of each stored (submission, its findings) to the protected
+    store. Returns the number of persons protected. Safe to repeat: protected answers are left
+    alone. ``models``: (Submission, Finding, ScreenedPerson), the historical ones in a migration."""
     from backend.inspections.models import Finding, Submission
 
     if models is not None:
@@ -77,40 +116,17 @@ def protect_submissions(
     else:
         from backend.privacy.models import ScreenedPerson
 
-    rows: list[ScreenedPerson] = []
+    rows: list[Any] = []
     submissions: list[Any] = []
     findings_changed: list[Any] = []
     for submission, findings in items:
-        answers = submission.answers or {}
-        if not has_persons(answers):
-            continue
-        scope = str(submission.inspection.uuid) if submission.inspection_id else str(submission.uuid)
-        protected, taken = _protect_answers(answers, scope)
-        if not taken:
-            continue
-        raised = {f.entry_path for f in findings}
-        for path, values in taken.items():
-            code = values.pop("_coded")
-            rows.append(
-                ScreenedPerson(
-                    submission=submission,
-                    entry_path=path,
-                    coded_reference=code,
-                    reference_index=crypto.blind_index(
-                        str(values.get(PERSON_KEY) or ""), purpose="person_ref"
-                    ),
-                    answers=dict(values),
-                    flagged=path in raised,
-                )
-            )
-            values["_coded"] = code
-        submission.answers = protected
-        submissions.append(submission)
-        for finding in findings:
-            evidence = _protect_evidence(finding.evidence, taken)
-            if evidence != finding.evidence:
-                finding.evidence = evidence
-                findings_changed.append(finding)
+        if getattr(submission, "answers_received", None) is not None:
+            continue  # protected before it was stored (protect_before_insert)
+        taken, changed = _protect_one(submission, findings, ScreenedPerson)
+        if taken:
+            rows += taken
+            submissions.append(submission)
+            findings_changed += changed
     if not rows:
         return 0
     ScreenedPerson.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
@@ -118,6 +134,30 @@ def protect_submissions(
     if findings_changed:
         Finding.objects.bulk_update(findings_changed, ["evidence"], batch_size=500)
     return len(rows)
+
+
+def protect_before_insert(*, items: Sequence[tuple[Any, Sequence[Any]]]) -> Any:
+    """Ingest's answers protector (registered in ``PrivacyConfig.ready``): runs on the unsaved
+    submissions and findings, so identifying answers are never written to the submissions' or
+    findings' rows (nor to the database's log of them), and no UPDATE follows the insert. Each
+    protected submission keeps what the phone sent in ``answers_received``, in memory only, for
+    the findings hooks (the referral copies the field reference into the person's encrypted
+    details). Returns what to run once the submissions are stored: the protected store's insert."""
+    from backend.privacy.models import ScreenedPerson
+
+    rows: list[Any] = []
+    for submission, findings in items:
+        received = submission.answers
+        taken, _changed = _protect_one(submission, findings, ScreenedPerson)
+        if taken:
+            submission.answers_received = received
+            rows += taken
+
+    def store() -> None:
+        if rows:
+            ScreenedPerson.objects.bulk_create(rows, batch_size=500)
+
+    return store
 
 
 def protect_on_ingest(*, submission: Any, findings: Sequence[Any], actor: Any = None) -> None:

@@ -8,6 +8,9 @@ because joint teams are drawn from several agencies.
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -28,6 +31,43 @@ from backend.registry.models import (
 )
 
 PEOPLE_MANAGERS = (Role.PLANNER, Role.ADMINISTRATOR)
+
+# Agencies by code, kept per process: ingest names the competent agency of every finding and the
+# protection agency of every referral, and agencies are reference data an administrator edits a
+# few times a year. A save or delete in this process empties the cache at once (signals, see
+# RegistryConfig.ready); another process's edit is seen within AGENCY_CACHE_SECONDS.
+AGENCY_CACHE_SECONDS = 60.0
+_agencies: dict[str, Agency | None] = {}
+_agencies_read_at = 0.0
+_agencies_lock = threading.Lock()
+
+
+def agencies_forget(**_kwargs: Any) -> None:
+    """Empty the per-process cache of ``agencies_by_code`` (a signal receiver, and for tests)."""
+    global _agencies_read_at
+    with _agencies_lock:
+        _agencies.clear()
+        _agencies_read_at = 0.0
+
+
+def agencies_by_code(codes: Iterable[str]) -> dict[str, Agency]:
+    """The agencies of ``codes`` that exist, by code: no query once each code was read (an
+    unknown code is remembered as unknown for as long)."""
+    global _agencies_read_at
+    wanted = {c for c in codes if c}
+    now = time.monotonic()
+    with _agencies_lock:
+        if now - _agencies_read_at > AGENCY_CACHE_SECONDS:
+            _agencies.clear()
+            _agencies_read_at = now
+        missing = wanted - _agencies.keys()
+    if missing:
+        found = {a.code: a for a in Agency.objects.filter(code__in=missing)}
+        with _agencies_lock:
+            for code in missing:
+                _agencies[code] = found.get(code)
+    with _agencies_lock:
+        return {c: a for c in wanted if (a := _agencies.get(c)) is not None}
 
 
 def _reference_data(principal: Principal, qs: QuerySet[Any]) -> QuerySet[Any]:

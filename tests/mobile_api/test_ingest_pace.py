@@ -15,16 +15,16 @@ from tests.mobile_api.conftest import API, submission_payload
 
 BATCH = f"{API}/submissions/batch/"
 SINGLE = f"{API}/submissions/"
-# Token (1); idempotency and the assignment (2 reads; the checklist version is cached per
-# process once read); submission, attachments, findings, rollup queue, inspection status, audit
-# (6 writes); the findings' agencies (1); the screened persons' protected store (backend.privacy:
-# 1 insert, and 2 updates moving identifying answers out of the submission and its findings'
-# evidence); the transaction (a savepoint and its release: 2). With people flagged: the
-# protection agency and the people already referred (2 reads), referrals, their personal
-# details, their audit entries and their notifications in the outbox (4 writes, one per table,
-# whatever the number of people).
-SINGLE_NO_PERSON = 15
-SINGLE_ONE_PERSON = 21
+# Token (1); idempotency and the assignment (2 reads; the checklist version and the agencies are
+# cached per process once read); submission, attachments, findings, rollup queue, inspection
+# status, audit (6 writes); the screened persons' protected store (backend.privacy: 1 insert; the
+# identifying answers are taken out before the submission and its findings are inserted, so no
+# update follows); the transaction (a savepoint and its release: 2). With people flagged:
+# referrals, their personal details, their audit entries and their notifications in the outbox
+# (4 writes, one per table, whatever the number of people; a first submission reads no earlier
+# referrals: only a correction can have any).
+SINGLE_NO_PERSON = 12
+SINGLE_ONE_PERSON = 16
 
 
 def _issue(field, count):

@@ -10,10 +10,12 @@ import sys
 from cryptography.fernet import Fernet
 from django.db import connection
 
+from backend.checklists.services import parsed_definition
 from backend.compliance.models import VictimPersonalDetails
 from backend.inspections.models import Finding, Submission
 from backend.privacy import crypto
 from backend.privacy.models import ScreenedPerson
+from tests.checklists.engine.factories import fill
 from tests.privacy.conftest import FIELD_REF, PERSON, SCREENING_NOTE, SHELTER, SHELTER_NOTE
 
 
@@ -103,3 +105,40 @@ def test_with_debug_off_a_missing_key_stops_start_up_naming_the_variable(tmp_pat
         check=False,
     )
     assert run.returncode != 0 and "PERSONAL_DATA_KEYS must be set" in run.stderr
+
+
+def test_identifying_answers_are_never_written_to_submissions_or_findings(joint, alice):
+    """Ingest takes them out before it inserts (no insert then update): neither the statements
+    that write a submission or its findings nor the database's log of them ever carries the field
+    reference or a note, for a first submission or its correction, and the referral still gets
+    the field reference in the person's encrypted details."""
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.compliance.conftest import ingest
+
+    def writes(queries):
+        return [
+            q["sql"]
+            for q in queries.captured_queries
+            if q["sql"].startswith(("INSERT", "UPDATE"))
+            and ('"inspections_submission"' in q["sql"] or '"inspections_finding"' in q["sql"])
+        ]
+
+    with CaptureQueriesContext(connection) as queries:
+        first = joint.submit_screening(alice, fl_03_note=SCREENING_NOTE)
+    assert writes(queries) and not [q for q in writes(queries) if q.startswith("UPDATE")]
+    assert not [q for q in writes(queries) if FIELD_REF in q or SCREENING_NOTE in q]
+    details = VictimPersonalDetails.objects.get()
+    assert details.field_reference == FIELD_REF
+
+    answers = fill(parsed_definition(joint.screening_version), yes=True, entries=1)
+    answers["persons"][0].update({"person_ref": FIELD_REF, "nationality": "philippines"})
+    answers["persons"][0]["fl_03_note"] = SCREENING_NOTE + " (corrected)"
+    with CaptureQueriesContext(connection) as queries:
+        ingest(alice, joint.inspection, joint.screening_version, answers, replaces=first.submission)
+    inserted = [q for q in writes(queries) if q.startswith("INSERT")]
+    assert inserted and not [q for q in inserted if FIELD_REF in q or SCREENING_NOTE in q]
+    assert ScreenedPerson.objects.count() == 2  # the correction's person, in the protected store
+    assert VictimPersonalDetails.objects.count() == 1  # still one referral: the same person
+    for table in ("inspections_submission", "inspections_finding"):
+        assert FIELD_REF not in str(_raw(table, "*")) and SCREENING_NOTE not in str(_raw(table, "*"))
