@@ -52,6 +52,27 @@ def test_a_bad_item_is_reported_and_does_not_block_the_others(field, alice, phon
     }
 
 
+def test_items_of_a_bad_shape_are_refused_each_as_the_single_endpoint_refuses_it(field, alice, phone):
+    """One serializer checks every item of a batch: what it reports of one item never leaks into
+    the next, and each report is the single endpoint's."""
+    client = phone(alice)
+    no_time = submission_payload(field.revealed, field.venue_version)
+    del no_time["device_submitted_at"]
+    bad_ids = submission_payload(field.revealed, field.venue_version)
+    bad_ids["inspection"], bad_ids["attachments"] = "not-a-uuid", [{"name": "a"}, {"name": "a"}]
+    good = submission_payload(field.revealed, field.venue_version)
+    response = sync(client, [no_time, bad_ids, good])
+    assert statuses(response) == [400, 400, 201]
+    results = response.json()["results"]
+    assert_problem_body(results[0]["body"], 400, "invalid", fields=("device_submitted_at",))
+    assert "inspection" not in results[0]["body"]["errors"]
+    assert "device_submitted_at" not in results[1]["body"]["errors"]
+    for item, result in zip((no_time, bad_ids), results, strict=False):
+        single = client.post(f"{API}/submissions/", item, format="json")
+        assert single.status_code == 400 and single.json() == result["body"]
+    assert Submission.objects.count() == 1
+
+
 def test_an_item_that_is_not_an_object_does_not_block_the_others(field, alice, phone):
     good = submission_payload(field.revealed, field.venue_version)
     response = sync(phone(alice), ["not a submission", good, 42])
