@@ -33,8 +33,9 @@ from backend.reporting.models import (
     InspectionRollup,
     InspectionSiteMonthRollup,
     InspectionSiteWeekRollup,
+    InspectionWeekDistinct,
 )
-from backend.reporting.statistics import CONDUCTED, DAY_DISTINCT_DIMENSIONS, RECORD_STATUSES
+from backend.reporting.statistics import CONDUCTED, DAY_DISTINCT_DIMENSIONS, RECORD_STATUSES, SOURCES
 
 
 def _status_weight(statuses: Any) -> Any:
@@ -61,10 +62,11 @@ class RollupSpec:
     day_field: str = "local_day"
     month_field: str | None = None  # the stored local month, where there is one
     # Per month (and per ISO week), dimensions and site, conducted inspections only: what
-    # distinct counts of sites and companies read; and per day their distinct counts.
+    # distinct counts of sites and companies read; and per day and per week their distinct counts.
     site_month_model: type[Model] | None = None
     site_week_model: type[Model] | None = None
     day_distinct_model: type[Model] | None = None
+    week_distinct_model: type[Model] | None = None
 
     @property
     def table(self) -> str:
@@ -99,6 +101,7 @@ SPECS: dict[str, RollupSpec] = {
         site_month_model=InspectionSiteMonthRollup,
         site_week_model=InspectionSiteWeekRollup,
         day_distinct_model=InspectionDayDistinct,
+        week_distinct_model=InspectionWeekDistinct,
     ),
     "findings": RollupSpec(
         "findings",
@@ -158,6 +161,10 @@ def raw_month_columns(spec: RollupSpec) -> dict[str, Any]:
 # operation column hold every day (set by a full build, and by the migration that made them on a
 # database without rollups): until then those breakdowns read the records.
 SITE_LEVELS_CLOCK = "site_levels"
+# RollupClock's key once the per-week distinct counts hold every week (set by a full build, and by
+# the migration that made them on a database without rollups): until then distinct counts by week
+# read the weekly per-site rollup.
+WEEK_DISTINCT_CLOCK = "week_distinct"
 
 # What the distinct counts count (``Measure.counts`` of sites and companies inspected): the
 # per-site rollups hold these rows only, without their status.
@@ -184,20 +191,48 @@ def site_month_columns(spec: RollupSpec) -> dict[str, Any]:
     return site_columns(spec, "month")
 
 
-def day_distinct_selects(spec: RollupSpec, rows: QuerySet[Any]) -> list[QuerySet[Any]]:
-    """The per-day distinct counts as grouped querysets of ``rows`` (raw rows), one per
-    dimension (the first, with an empty dimension, the day's totals): columns day, dimension,
-    value, sites, companies."""
+def day_distinct_selects(spec: RollupSpec, rows: QuerySet[Any], level: str = "day") -> list[QuerySet[Any]]:
+    """The per-day (``level`` week: per-ISO-week) distinct counts as grouped querysets of
+    ``rows`` (raw rows), one per dimension (the first, with an empty dimension, the totals):
+    columns r_day (the day, or the week's Monday), r_dim, r_value, r_sites, r_companies."""
     conducted = rows.filter(SITE_COUNTS)
+    period = F(spec.day_field) if level == "day" else TruncWeek(spec.day_field)
     out = []
     for dim, expr in (("", None), *DAY_DISTINCT_DIMENSIONS.items()):
         value = Value("") if expr is None else Cast(expr, output_field=CharField())
         out.append(
-            conducted.annotate(r_day=F(spec.day_field), r_dim=Value(dim), r_value=value)
+            conducted.annotate(r_day=period, r_dim=Value(dim), r_value=value)
             .values("r_day", "r_dim", "r_value")
             .annotate(
                 r_sites=Count("site_id", distinct=True),
                 r_companies=Count("site__operator_id", distinct=True),
+            )
+            .order_by()
+        )
+    return out
+
+
+def week_distinct_selects(spec: RollupSpec, weeks: QuerySet[Any]) -> list[QuerySet[Any]]:
+    """The per-week distinct counts as grouped querysets of ``weeks`` (rows of the weekly
+    per-site rollup: a row per week, group and site, a third of the records at 5 million, and
+    exact), one per dimension like ``day_distinct_selects``: columns r_day (the week's Monday),
+    r_dim, r_value, r_sites, r_companies."""
+    dimensions = SOURCES[spec.source].dimensions
+    out = []
+    for dim in ("", *DAY_DISTINCT_DIMENSIONS):
+        if not dim:
+            value: Any = Value("")
+        elif dimensions[dim].boolean:
+            column = dimensions[dim].rollup
+            value = Case(When(**{column: True}, then=Value("true")), default=Value("false"))
+        else:
+            value = Cast(F(dimensions[dim].rollup), output_field=CharField())
+        out.append(
+            weeks.annotate(r_day=F("week"), r_dim=Value(dim), r_value=value)
+            .values("r_day", "r_dim", "r_value")
+            .annotate(
+                r_sites=Count("site_id", distinct=True),
+                r_companies=Count("operator_id", distinct=True),
             )
             .order_by()
         )

@@ -47,6 +47,7 @@ from backend.reporting.rollups import (
     SITE_COUNTS,
     SITE_LEVELS_CLOCK,
     SPECS,
+    WEEK_DISTINCT_CLOCK,
     RollupSpec,
     day_distinct_selects,
     day_to_date,
@@ -56,6 +57,7 @@ from backend.reporting.rollups import (
     site_columns,
     site_counts,
     site_month_columns,
+    week_distinct_selects,
 )
 from backend.reporting.statistics import LOCAL, suppression_threshold
 
@@ -229,8 +231,9 @@ def _rebuild_site_months(spec: RollupSpec, months: Sequence[dt.date] | None) -> 
 
 
 def _rebuild_site_days(spec: RollupSpec, days: Sequence[dt.date] | None) -> None:
-    """The per-site weekly rollup of the weeks of ``days`` and the per-day distinct counts of
-    ``days`` (all when None), from the raw rows (read by their stored local day)."""
+    """The per-site weekly rollup and the per-week distinct counts of the weeks of ``days``, and
+    the per-day distinct counts of ``days`` (all when None), from the raw rows (read by their
+    stored local day); the per-week distinct counts from the weekly per-site rows just built."""
     weekly, daily = spec.site_week_model, spec.day_distinct_model
     if weekly is None or daily is None:
         return
@@ -239,8 +242,10 @@ def _rebuild_site_days(spec: RollupSpec, days: Sequence[dt.date] | None) -> None
         weekly.objects.all().delete()
         daily.objects.all().delete()
         _insert_select(weekly._meta.db_table, site_columns(spec, "week"), raw, site_counts())
+        _rebuild_week_distinct(spec, None)
         _insert_day_distinct(spec, spec.raw())
-        RollupClock.objects.update_or_create(key=SITE_LEVELS_CLOCK, defaults={"as_of": timezone.now()})
+        for key in (SITE_LEVELS_CLOCK, WEEK_DISTINCT_CLOCK):
+            RollupClock.objects.update_or_create(key=key, defaults={"as_of": timezone.now()})
         return
     weeks = sorted({d - dt.timedelta(days=d.weekday()) for d in days})
     for chunk in _chunks(weeks, RANGES_PER_STATEMENT):
@@ -248,19 +253,41 @@ def _rebuild_site_days(spec: RollupSpec, days: Sequence[dt.date] | None) -> None
         ranges = [(w, w + dt.timedelta(days=6)) for w in chunk]
         rows = raw.filter(_range_q(spec, ranges))
         _insert_select(weekly._meta.db_table, site_columns(spec, "week"), rows, site_counts())
+        _rebuild_week_distinct(spec, chunk)
     for ranges in _chunks(_ranges(days), RANGES_PER_STATEMENT):
         for first, last in ranges:
             daily.objects.filter(day__gte=first, day__lte=last).delete()
         _insert_day_distinct(spec, spec.raw().filter(_range_q(spec, ranges)))
 
 
+def _rebuild_week_distinct(spec: RollupSpec, weeks: Sequence[dt.date] | None) -> None:
+    """The per-week distinct counts of ``weeks`` (all when None) from the weekly per-site rollup,
+    which must hold those weeks already."""
+    model, weekly = spec.week_distinct_model, spec.site_week_model
+    if model is None or weekly is None:
+        return
+    rows = weekly.objects.all()
+    if weeks is None:
+        model.objects.all().delete()
+    else:
+        model.objects.filter(week__in=weeks).delete()
+        rows = rows.filter(week__in=weeks)
+    _insert_distinct(model, "week", week_distinct_selects(spec, rows))
+
+
 def _insert_day_distinct(spec: RollupSpec, rows: Any) -> None:
-    table = connection.ops.quote_name(spec.day_distinct_model._meta.db_table)  # type: ignore[union-attr]
-    for grouped in day_distinct_selects(spec, rows):
+    _insert_distinct(spec.day_distinct_model, "day", day_distinct_selects(spec, rows))  # type: ignore[arg-type]
+
+
+def _insert_distinct(model: Any, period: str, selects: Sequence[Any]) -> None:
+    """Rows of distinct counts (``day_distinct_selects``' columns) into ``model``, whose period
+    column is ``period``."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    for grouped in selects:
         sql, params = grouped.query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} (day, dimension, value, sites, companies) "  # noqa: S608
+                f"INSERT INTO {table} ({period}, dimension, value, sites, companies) "  # noqa: S608
                 f"SELECT r_day, r_dim, r_value, r_sites, r_companies FROM ({sql}) AS src",
                 params,
             )
@@ -502,18 +529,20 @@ def rollup_check(
 def _check_site_days(
     spec: RollupSpec, date_from: dt.date | None, date_to: dt.date | None
 ) -> list[dict[str, Any]]:
-    """The weekly per-site rollup (over the whole weeks of the period) and the per-day distinct
-    counts against the raw rows."""
+    """The weekly per-site rollup and the per-week distinct counts (over the whole weeks of the
+    period) and the per-day distinct counts against the raw rows."""
     weekly, daily = spec.site_week_model, spec.day_distinct_model
     if weekly is None or daily is None:
         return []
     raw = spec.raw()
     weeks = weekly.objects.all()
     days = daily.objects.all()
+    week_counts = spec.week_distinct_model.objects.all() if spec.week_distinct_model else None
     if date_from:
         monday = date_from + dt.timedelta(days=-date_from.weekday() % 7)
         raw_weeks = Q(**{f"{spec.day_field}__gte": monday})
         weeks = weeks.filter(week__gte=monday)
+        week_counts = week_counts.filter(week__gte=monday) if week_counts is not None else None
         days = days.filter(day__gte=date_from)
         raw_days = Q(**{f"{spec.day_field}__gte": date_from})
     else:
@@ -523,6 +552,7 @@ def _check_site_days(
         end -= dt.timedelta(days=end.weekday())  # the Monday after the last whole week
         raw_weeks &= Q(**{f"{spec.day_field}__lt": end})
         weeks = weeks.filter(week__lt=end)
+        week_counts = week_counts.filter(week__lt=end) if week_counts is not None else None
         days = days.filter(day__lte=date_to)
         raw_days &= Q(**{f"{spec.day_field}__lte": date_to})
     by_site = site_columns(spec, "week")
@@ -532,19 +562,41 @@ def _check_site_days(
         _groups(raw.filter(SITE_COUNTS).filter(raw_weeks), by_site, Count("pk")),
         _groups(weeks, {c: F(c) for c in by_site}, Sum("n")),
     )
-    expected: dict[tuple[Any, ...], int] = {}
-    for grouped in day_distinct_selects(spec, raw.filter(raw_days)):
+    names = ["day", "dimension", "value", "count"]
+    differences += _differences(
+        "day-distinct",
+        names,
+        _distinct_expected(day_distinct_selects(spec, raw.filter(raw_days))),
+        _distinct_stored(days, "day"),
+    )
+    if week_counts is not None:
+        differences += _differences(
+            "week-distinct",
+            ["week", "dimension", "value", "count"],
+            _distinct_expected(day_distinct_selects(spec, raw.filter(raw_weeks), "week")),
+            _distinct_stored(week_counts, "week"),
+        )
+    return differences
+
+
+def _distinct_expected(selects: Sequence[Any]) -> dict[tuple[Any, ...], int]:
+    """Distinct counts from the raw rows (``day_distinct_selects``), keyed like ``_distinct_stored``."""
+    out: dict[tuple[Any, ...], int] = {}
+    for grouped in selects:
         for r in grouped:
             key = (day_to_date(r["r_day"]), r["r_dim"], str(r["r_value"]))
-            expected[(*key, "sites")] = int(r["r_sites"])
-            expected[(*key, "companies")] = int(r["r_companies"])
-    stored: dict[tuple[Any, ...], int] = {}
-    for r in days.values("day", "dimension", "value", "sites", "companies"):
-        key = (day_to_date(r["day"]), r["dimension"], r["value"])
-        stored[(*key, "sites")] = r["sites"]
-        stored[(*key, "companies")] = r["companies"]
-    names = ["day", "dimension", "value", "count"]
-    return differences + _differences("day-distinct", names, expected, stored)
+            out[(*key, "sites")] = int(r["r_sites"])
+            out[(*key, "companies")] = int(r["r_companies"])
+    return out
+
+
+def _distinct_stored(rows: Any, period: str) -> dict[tuple[Any, ...], int]:
+    out: dict[tuple[Any, ...], int] = {}
+    for r in rows.values(period, "dimension", "value", "sites", "companies"):
+        key = (day_to_date(r[period]), r["dimension"], r["value"])
+        out[(*key, "sites")] = r["sites"]
+        out[(*key, "companies")] = r["companies"]
+    return out
 
 
 # --- Publication ---------------------------------------------------------------------------------

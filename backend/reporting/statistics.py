@@ -67,6 +67,7 @@ from backend.reporting.models import (
     InspectionRollup,
     InspectionSiteMonthRollup,
     InspectionSiteWeekRollup,
+    InspectionWeekDistinct,
     RollupClock,
 )
 
@@ -123,6 +124,7 @@ class Source:
     site_month_model: type[Model] | None = None  # per month and site, for distinct counts
     site_week_model: type[Model] | None = None  # per ISO week and site, for distinct counts
     day_distinct_model: type[Model] | None = None  # distinct counts per day (and one dimension)
+    week_distinct_model: type[Model] | None = None  # the same per ISO week
     agency_dimension: str | None = None  # narrowed to the reader's agency when they are scoped
     personal: bool = False  # counts people: analysts and administrators only, small counts hidden
     # Stored local (Asia/Macau) columns of ``date_field`` on the raw rows, by time dimension
@@ -260,6 +262,7 @@ SOURCES: dict[str, Source] = {
         site_month_model=InspectionSiteMonthRollup,
         site_week_model=InspectionSiteWeekRollup,
         day_distinct_model=InspectionDayDistinct,
+        week_distinct_model=InspectionWeekDistinct,
         agency_dimension="agency",
         stored_time={"day": "local_day", "month": "local_month", "year": "local_year"},
     ),
@@ -759,9 +762,12 @@ def uses_rollup(query: Query, source: Source) -> bool:
 def _site_level(query: Query, source: Source, agency_scope: int | None) -> str | None:
     """Which per-site path answers the distinct counts of ``query`` (its plain counts come from
     the daily or monthly rollup): ``month`` (the per-site monthly rollup for the whole months of
-    the period, the records for the days at its edges), ``week`` (the same per ISO week, when
-    week is the only time dimension), ``day`` (the per-day distinct counts, when day is asked for
-    with at most one other dimension, grouped, or filtered by one value), or None: the records."""
+    the period, the records for the days at its edges), ``week_distinct`` (the per-week distinct
+    counts, when week is the only time dimension, with at most one other dimension, grouped, or
+    filtered by one value; the records for the days at the period's edges), ``week`` (the
+    per-site weekly rollup, for the other breakdowns by week alone), ``day`` (the per-day
+    distinct counts, when day is asked for with at most one other dimension, grouped, or filtered
+    by one value), or None: the records."""
     measures = [MEASURES[m] for m in query.measures]
     if query.prefer == "raw" or source.site_month_model is None or not any(m.distinct for m in measures):
         return None
@@ -780,17 +786,23 @@ def _site_level(query: Query, source: Source, agency_scope: int | None) -> str |
     if coarse:
         return "month"
     if times == {"week"} and built:
-        return "week"
-    if "day" in times and built and source.day_distinct_model is not None and "status" not in others:
-        if agency_scope is not None and others not in ([], ["agency"]):
-            return None
-        if len(others) > 1 or any(d not in DAY_DISTINCT_DIMENSIONS for d in others):
-            return None
-        # A distinct count over several values of a dimension is no sum of its values' counts.
-        if others and others[0] not in query.by and len(query.filters[others[0]]) != 1:
-            return None
-        return "day"
+        counted = source.week_distinct_model is not None and _counted_by_value(query, agency_scope, others)
+        return "week_distinct" if counted and _week_distinct_built() else "week"
+    if "day" in times and built and source.day_distinct_model is not None:
+        return "day" if _counted_by_value(query, agency_scope, others) else None
     return None
+
+
+def _counted_by_value(query: Query, agency_scope: int | None, others: list[str]) -> bool:
+    """Whether stored distinct counts per period and value (``_DistinctCounts``) answer the
+    query's dimensions besides time (``others``): none, or one grouped or filtered by one value
+    (a distinct count over several values is no sum of their counts); a reader scoped to an
+    agency, none but the agency."""
+    if agency_scope is not None and others not in ([], ["agency"]):
+        return False
+    if len(others) > 1 or any(d not in DAY_DISTINCT_DIMENSIONS for d in others):
+        return False
+    return not (others and others[0] not in query.by and len(query.filters[others[0]]) != 1)
 
 
 # Dimensions in the rollups since the weekly per-site rollup came: answered from the rollups
@@ -802,6 +814,12 @@ def _site_levels_built() -> bool:
     from backend.reporting.rollups import SITE_LEVELS_CLOCK
 
     return RollupClock.objects.filter(key=SITE_LEVELS_CLOCK).exists()
+
+
+def _week_distinct_built() -> bool:
+    from backend.reporting.rollups import WEEK_DISTINCT_CLOCK
+
+    return RollupClock.objects.filter(key=WEEK_DISTINCT_CLOCK).exists()
 
 
 def _filter_values(dim: Dimension, values: Sequence[str], query: Query) -> list[Any]:
@@ -980,9 +998,12 @@ def _aggregate_by_site(query: Query, source: Source, level: str, agency_scope: i
     monthly rollup: in one statement for whole months or weeks, merged group by group."""
     distinct = [m for m in query.measures if MEASURES[m].distinct]
     plain = [m for m in query.measures if not MEASURES[m].distinct]
-    if level == "day":
+    if level in ("day", "week_distinct"):
         asked = replace(query, measures=distinct)
-        raw_rows = _day_distinct_rows(asked, source, agency_scope)
+        if level == "day":
+            raw_rows = _day_distinct_rows(asked, source, agency_scope)
+        else:
+            raw_rows = _week_distinct_rows(asked, source, agency_scope)
         # The period's distinct total is no sum of days: counted from the per-site rollups.
         totals = aggregate(replace(asked, by=[]), agency_scope=agency_scope).totals
         grand = {f"m_{m}": v for m, v in totals.items()}
@@ -1163,16 +1184,26 @@ def _site_union_rows(
     return (list(grouped.values()) if aliases else [grand]), grand
 
 
-def _day_distinct_rows(query: Query, source: Source, agency_scope: int | None) -> list[dict[str, Any]]:
+def _day_distinct_rows(
+    query: Query, source: Source, agency_scope: int | None, *, level: str = "day", whole: Any = None
+) -> list[dict[str, Any]]:
     """Distinct counts by day (and coarser times, and at most one other dimension) from the
-    stored per-day counts: a row per day and value."""
+    stored per-day counts: a row per day and value. ``level`` week: by ISO week from the stored
+    per-week counts, of the weeks in ``whole`` ([first Monday, Monday after))."""
     others = [d for d in dict.fromkeys([*query.by, *query.filters]) if d not in TIME_DIMENSIONS]
     name = others[0] if others else ("agency" if agency_scope is not None else "")
-    qs = source.day_distinct_model.objects.filter(dimension=name)  # type: ignore[union-attr]
-    if query.date_from:
-        qs = qs.filter(day__gte=query.date_from)
-    if query.date_to:
-        qs = qs.filter(day__lte=query.date_to)
+    model = source.day_distinct_model if level == "day" else source.week_distinct_model
+    qs = model.objects.filter(dimension=name)  # type: ignore[union-attr]
+    if level == "day":
+        if query.date_from:
+            qs = qs.filter(day__gte=query.date_from)
+        if query.date_to:
+            qs = qs.filter(day__lte=query.date_to)
+    else:
+        if whole[0] != dt.date.min:
+            qs = qs.filter(week__gte=whole[0])
+        if whole[1] != dt.date.max:
+            qs = qs.filter(week__lt=whole[1])
     if name in query.filters:
         dim = source.dimensions[name]
         wanted = _filter_values(dim, query.filters[name], query)
@@ -1181,7 +1212,12 @@ def _day_distinct_rows(query: Query, source: Source, agency_scope: int | None) -
         qs = qs.filter(value=str(agency_scope))
     groups: dict[str, Any] = {}
     for by in query.by:
-        groups[f"d_{by}"] = _time_expr(by, "day", False) if by in TIME_DIMENSIONS else F("value")
+        if by == "week" and level == "week":
+            groups[f"d_{by}"] = F("week")  # its Monday already
+        elif by in TIME_DIMENSIONS:
+            groups[f"d_{by}"] = _time_expr(by, "day", False)
+        else:
+            groups[f"d_{by}"] = F("value")
     sums = {
         f"m_{m}": Sum("sites" if MEASURES[m].distinct_rollup == "site_id" else "companies")
         for m in query.measures
@@ -1192,6 +1228,20 @@ def _day_distinct_rows(query: Query, source: Source, agency_scope: int | None) -
         for row in rows:
             value = row[f"d_{name}"]
             row[f"d_{name}"] = int(value) if dim.agency else (value == "true") if dim.boolean else value
+    return rows
+
+
+def _week_distinct_rows(query: Query, source: Source, agency_scope: int | None) -> list[dict[str, Any]]:
+    """Distinct counts by ISO week (and at most one other dimension): the whole weeks of the
+    period from the stored per-week counts, a row per week and value; the partial weeks at its
+    edges (groups of their own: a week's group is its Monday) from the records."""
+    start, stop, edges = _edges("week", query.date_from, query.date_to)
+    rows = []
+    if start is not None:
+        rows = _day_distinct_rows(query, source, agency_scope, level="week", whole=(start, stop))
+    for first, end in edges:
+        part = replace(query, date_from=first, date_to=end - dt.timedelta(days=1))
+        rows += _site_union_rows(part, source, "week", agency_scope)[0]
     return rows
 
 
