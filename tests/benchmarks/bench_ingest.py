@@ -13,7 +13,9 @@ postgresql://postgres@127.0.0.1:5432/postgres); without PostgreSQL the run says 
 
 Measured, in one run:
 
-1. single: N submissions, one per POST, dealt to the C clients (submissions/s, p50/p99);
+1. single: N submissions, one per POST, dealt to the C clients (submissions/s, p50/p99); then the
+   same N sent again, each a replay answered from one read with nothing written: the fixed cost of
+   a request on this path (server, parsing, token, rendering), the floor of any change to the writes;
 2. batch: B POSTs of 200 submissions, dealt to the C clients;
 3. rows per submission (table by table, from the tables' counts) and SQL statements per single
    submission and per batch item (counted in-process on the same database by Django's
@@ -144,12 +146,12 @@ class Client:
             "X-Device-Time": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
         }
 
-    def post_single(self, payload: dict[str, Any]) -> float:
+    def post_single(self, payload: dict[str, Any], expected: int = 201) -> float:
         body = json.dumps(payload).encode()
         t0 = time.perf_counter()
         status, content = self.request("POST", SINGLE_URL, body, self.headers())
         elapsed = time.perf_counter() - t0
-        if status != 201:
+        if status != expected:
             raise Broken(f"single submission: HTTP {status}: {content[:3000]!r}")
         return elapsed
 
@@ -361,6 +363,7 @@ class Run:
         before = self.snapshot()
         single_ids = self.measure_single()
         mid = self.snapshot()
+        self.measure_replays()
         batch_ids = self.measure_batches()
         after = self.snapshot()
         self.rows_per_submission(before, after, args.single + args.batches * BATCH_SIZE)
@@ -443,7 +446,25 @@ class Run:
             f"from {args.clients} clients: {rate:7.1f} submissions/s, "
             f"latency p50 {p50:.1f} ms, p99 {p99:.1f} ms"
         )
+        self.single_payloads = payloads
         return [p["id"] for p in payloads]
+
+    def measure_replays(self) -> None:
+        """The same single submissions sent again (a phone that lost the answers): the same
+        server, clients, parsing, token and rendering, one read and no write. The fixed cost of a
+        request on this path, which no change to the writes can go below."""
+        args = self.args
+        payloads = self.single_payloads
+        wall, latencies = run_parallel(
+            self.clients, deal(payloads, args.clients), lambda c, p: c.post_single(p, expected=200)
+        )
+        rate = len(payloads) / wall
+        self.out["replay"] = {"rate": rate, "p50": percentile(latencies, 50) * 1000}
+        say(
+            f"replays: the same {len(payloads)} POSTs again (answered 200 from one read, nothing written): "
+            f"{rate:7.1f}/s, latency p50 {percentile(latencies, 50) * 1000:.1f} ms; a new submission costs "
+            f"{self.out['single']['rate'] / rate:.2f} of a replay's rate"
+        )
 
     def measure_batches(self) -> list[str]:
         args = self.args
@@ -791,7 +812,9 @@ class Run:
         say("\n== summary (PostgreSQL, gunicorn, 4 clients)")
         say(
             f"single {s['rate']:.1f}/s = {100 * s['rate'] / raw['single']:.1f}% of raw psycopg "
-            f"({raw['single']:.0f}/s); batch {b['rate']:.1f}/s = {100 * b['rate'] / raw['copy']:.1f}% of raw "
+            f"({raw['single']:.0f}/s; replays of the same {self.out['replay']['rate']:.0f}/s = "
+            f"{100 * self.out['replay']['rate'] / raw['single']:.1f}%); "
+            f"batch {b['rate']:.1f}/s = {100 * b['rate'] / raw['copy']:.1f}% of raw "
             f"COPY ({raw['copy']:.0f}/s); {self.out['rows']:.2f} rows and "
             f"{self.out['statements']['single'][1]} statements per single submission, "
             f"{self.out['statements']['batch']} per batch ({QUERY_SAMPLE_BATCH} items); "
