@@ -137,12 +137,15 @@ class InspectionSiteWeekRollup(_SiteRollupRow):
 
 class _DistinctCounts(models.Model):
     """Distinct sites and companies with a conducted inspection in a period, in total
-    (``dimension`` empty) and per value of one dimension: a row per period and value, instead
-    of a row per period and site. ``value`` is the dimension's stored value as text (an agency's
-    id; ``true``/``false`` for joint)."""
+    (``dimension`` empty), per value of one dimension, and per pair of values of two
+    (``dimension2``, in the order of ``statistics.DAY_DISTINCT_DIMENSIONS``): a row per period
+    and values, instead of a row per period and site. A value is the dimension's stored value as
+    text (an agency's id; ``true``/``false`` for joint)."""
 
     dimension = models.CharField(_("dimension"), max_length=20, blank=True)
     value = models.CharField(_("value"), max_length=30, blank=True)
+    dimension2 = models.CharField(_("second dimension"), max_length=20, blank=True, default="")
+    value2 = models.CharField(_("second value"), max_length=30, blank=True, default="")
     sites = models.PositiveIntegerField(_("sites"))
     companies = models.PositiveIntegerField(_("companies"))
 
@@ -158,10 +161,10 @@ class InspectionDayDistinct(_DistinctCounts):
     class Meta:
         verbose_name = _("distinct count per day")
         verbose_name_plural = _("distinct counts per day")
-        indexes = [models.Index(fields=["dimension", "day"], name="reporting_day_distinct_idx")]
+        indexes = [models.Index(fields=["dimension", "dimension2", "day"], name="reporting_day_distinct_idx")]
 
     def __str__(self) -> str:
-        return f"{self.day} {self.dimension}={self.value}: {self.sites} sites"
+        return f"{self.day} {self.dimension}={self.value} {self.dimension2}={self.value2}: {self.sites}"
 
 
 class InspectionWeekDistinct(_DistinctCounts):
@@ -174,10 +177,14 @@ class InspectionWeekDistinct(_DistinctCounts):
     class Meta:
         verbose_name = _("distinct count per week")
         verbose_name_plural = _("distinct counts per week")
-        indexes = [models.Index(fields=["dimension", "week"], name="reporting_week_distinct_idx")]
+        indexes = [
+            models.Index(fields=["dimension", "dimension2", "week"], name="reporting_week_distinct_idx")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.week} {self.dimension}={self.value}: {self.sites} sites"
+        return (
+            f"{self.week} {self.dimension}={self.value} {self.dimension2}={self.value2}: {self.sites} sites"
+        )
 
 
 class FindingRollup(models.Model):

@@ -35,7 +35,13 @@ from backend.reporting.models import (
     InspectionSiteWeekRollup,
     InspectionWeekDistinct,
 )
-from backend.reporting.statistics import CONDUCTED, DAY_DISTINCT_DIMENSIONS, RECORD_STATUSES, SOURCES
+from backend.reporting.statistics import (
+    CONDUCTED,
+    DAY_DISTINCT_DIMENSIONS,
+    DISTINCT_GROUPINGS,
+    RECORD_STATUSES,
+    SOURCES,
+)
 
 
 def _status_weight(statuses: Any) -> Any:
@@ -157,15 +163,6 @@ def raw_month_columns(spec: RollupSpec) -> dict[str, Any]:
     return {"month": month, **columns}
 
 
-# RollupClock's key once the weekly per-site rollup, the per-day distinct counts and the rollups'
-# operation column hold every day (set by a full build, and by the migration that made them on a
-# database without rollups): until then those breakdowns read the records.
-SITE_LEVELS_CLOCK = "site_levels"
-# RollupClock's key once the per-week distinct counts hold every week (set by a full build, and by
-# the migration that made them on a database without rollups): until then distinct counts by week
-# read the weekly per-site rollup.
-WEEK_DISTINCT_CLOCK = "week_distinct"
-
 # What the distinct counts count (``Measure.counts`` of sites and companies inspected): the
 # per-site rollups hold these rows only, without their status.
 SITE_COUNTS = Q(status__in=CONDUCTED)
@@ -191,49 +188,51 @@ def site_month_columns(spec: RollupSpec) -> dict[str, Any]:
     return site_columns(spec, "month")
 
 
-def day_distinct_selects(spec: RollupSpec, rows: QuerySet[Any], level: str = "day") -> list[QuerySet[Any]]:
-    """The per-day (``level`` week: per-ISO-week) distinct counts as grouped querysets of
-    ``rows`` (raw rows), one per dimension (the first, with an empty dimension, the totals):
-    columns r_day (the day, or the week's Monday), r_dim, r_value, r_sites, r_companies."""
-    conducted = rows.filter(SITE_COUNTS)
-    period = F(spec.day_field) if level == "day" else TruncWeek(spec.day_field)
+def _distinct_grouped(
+    rows: QuerySet[Any], period: Any, values: dict[str, Any], operator: str
+) -> list[QuerySet[Any]]:
+    """``rows`` grouped by ``period`` and each stored grouping (``DISTINCT_GROUPINGS``; ``values``:
+    each dimension's value as text on the rows), with the distinct sites and companies
+    (``operator``: the path of a site's operator on the rows) of each group: columns r_day, r_dim,
+    r_value, r_dim2, r_value2 (empty when the grouping has fewer dimensions), r_sites,
+    r_companies."""
     out = []
-    for dim, expr in (("", None), *DAY_DISTINCT_DIMENSIONS.items()):
-        value = Value("") if expr is None else Cast(expr, output_field=CharField())
+    for grouping in DISTINCT_GROUPINGS:
+        names = [*grouping, "", ""][:2]
         out.append(
-            conducted.annotate(r_day=period, r_dim=Value(dim), r_value=value)
-            .values("r_day", "r_dim", "r_value")
-            .annotate(
-                r_sites=Count("site_id", distinct=True),
-                r_companies=Count("site__operator_id", distinct=True),
+            rows.annotate(
+                r_day=period,
+                r_dim=Value(names[0]),
+                r_value=values[names[0]] if names[0] else Value(""),
+                r_dim2=Value(names[1]),
+                r_value2=values[names[1]] if names[1] else Value(""),
             )
+            .values("r_day", "r_dim", "r_value", "r_dim2", "r_value2")
+            .annotate(r_sites=Count("site_id", distinct=True), r_companies=Count(operator, distinct=True))
             .order_by()
         )
     return out
+
+
+def day_distinct_selects(spec: RollupSpec, rows: QuerySet[Any], level: str = "day") -> list[QuerySet[Any]]:
+    """The per-day (``level`` week: per-ISO-week) distinct counts as grouped querysets of
+    ``rows`` (raw rows), one per stored grouping (see ``_distinct_grouped``; r_day is the day,
+    or the week's Monday)."""
+    period = F(spec.day_field) if level == "day" else TruncWeek(spec.day_field)
+    values = {d: Cast(expr, output_field=CharField()) for d, expr in DAY_DISTINCT_DIMENSIONS.items()}
+    return _distinct_grouped(rows.filter(SITE_COUNTS), period, values, "site__operator_id")
 
 
 def week_distinct_selects(spec: RollupSpec, weeks: QuerySet[Any]) -> list[QuerySet[Any]]:
     """The per-week distinct counts as grouped querysets of ``weeks`` (rows of the weekly
     per-site rollup: a row per week, group and site, a third of the records at 5 million, and
-    exact), one per dimension like ``day_distinct_selects``: columns r_day (the week's Monday),
-    r_dim, r_value, r_sites, r_companies."""
+    exact), one per stored grouping like ``day_distinct_selects``."""
     dimensions = SOURCES[spec.source].dimensions
-    out = []
-    for dim in ("", *DAY_DISTINCT_DIMENSIONS):
-        if not dim:
-            value: Any = Value("")
-        elif dimensions[dim].boolean:
-            column = dimensions[dim].rollup
-            value = Case(When(**{column: True}, then=Value("true")), default=Value("false"))
+    values: dict[str, Any] = {}
+    for dim in DAY_DISTINCT_DIMENSIONS:
+        column = dimensions[dim].rollup
+        if dimensions[dim].boolean:
+            values[dim] = Case(When(**{column: True}, then=Value("true")), default=Value("false"))
         else:
-            value = Cast(F(dimensions[dim].rollup), output_field=CharField())
-        out.append(
-            weeks.annotate(r_day=F("week"), r_dim=Value(dim), r_value=value)
-            .values("r_day", "r_dim", "r_value")
-            .annotate(
-                r_sites=Count("site_id", distinct=True),
-                r_companies=Count("operator_id", distinct=True),
-            )
-            .order_by()
-        )
-    return out
+            values[dim] = Cast(F(column), output_field=CharField())
+    return _distinct_grouped(weeks, F("week"), values, "operator_id")

@@ -45,9 +45,7 @@ from backend.outbox.services import task_enqueue
 from backend.reporting.models import PublishedReport, ReportFact, RollupClock, RollupDay, RollupQueue
 from backend.reporting.rollups import (
     SITE_COUNTS,
-    SITE_LEVELS_CLOCK,
     SPECS,
-    WEEK_DISTINCT_CLOCK,
     RollupSpec,
     day_distinct_selects,
     day_to_date,
@@ -59,7 +57,13 @@ from backend.reporting.rollups import (
     site_month_columns,
     week_distinct_selects,
 )
-from backend.reporting.statistics import LOCAL, suppression_threshold
+from backend.reporting.statistics import (
+    DISTINCT_PAIRS_CLOCK,
+    LOCAL,
+    SITE_LEVELS_CLOCK,
+    WEEK_DISTINCT_CLOCK,
+    suppression_threshold,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -244,7 +248,7 @@ def _rebuild_site_days(spec: RollupSpec, days: Sequence[dt.date] | None) -> None
         _insert_select(weekly._meta.db_table, site_columns(spec, "week"), raw, site_counts())
         _rebuild_week_distinct(spec, None)
         _insert_day_distinct(spec, spec.raw())
-        for key in (SITE_LEVELS_CLOCK, WEEK_DISTINCT_CLOCK):
+        for key in (SITE_LEVELS_CLOCK, WEEK_DISTINCT_CLOCK, DISTINCT_PAIRS_CLOCK):
             RollupClock.objects.update_or_create(key=key, defaults={"as_of": timezone.now()})
         return
     weeks = sorted({d - dt.timedelta(days=d.weekday()) for d in days})
@@ -287,8 +291,8 @@ def _insert_distinct(model: Any, period: str, selects: Sequence[Any]) -> None:
         sql, params = grouped.query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} ({period}, dimension, value, sites, companies) "  # noqa: S608
-                f"SELECT r_day, r_dim, r_value, r_sites, r_companies FROM ({sql}) AS src",
+                f"INSERT INTO {table} ({period}, dimension, value, dimension2, value2, sites, companies) "  # noqa: S608
+                f"SELECT r_day, r_dim, r_value, r_dim2, r_value2, r_sites, r_companies FROM ({sql}) AS src",
                 params,
             )
 
@@ -562,7 +566,7 @@ def _check_site_days(
         _groups(raw.filter(SITE_COUNTS).filter(raw_weeks), by_site, Count("pk")),
         _groups(weeks, {c: F(c) for c in by_site}, Sum("n")),
     )
-    names = ["day", "dimension", "value", "count"]
+    names = ["day", "dimension", "value", "dimension2", "value2", "count"]
     differences += _differences(
         "day-distinct",
         names,
@@ -572,7 +576,7 @@ def _check_site_days(
     if week_counts is not None:
         differences += _differences(
             "week-distinct",
-            ["week", "dimension", "value", "count"],
+            ["week", "dimension", "value", "dimension2", "value2", "count"],
             _distinct_expected(day_distinct_selects(spec, raw.filter(raw_weeks), "week")),
             _distinct_stored(week_counts, "week"),
         )
@@ -584,7 +588,7 @@ def _distinct_expected(selects: Sequence[Any]) -> dict[tuple[Any, ...], int]:
     out: dict[tuple[Any, ...], int] = {}
     for grouped in selects:
         for r in grouped:
-            key = (day_to_date(r["r_day"]), r["r_dim"], str(r["r_value"]))
+            key = (day_to_date(r["r_day"]), r["r_dim"], str(r["r_value"]), r["r_dim2"], str(r["r_value2"]))
             out[(*key, "sites")] = int(r["r_sites"])
             out[(*key, "companies")] = int(r["r_companies"])
     return out
@@ -592,8 +596,8 @@ def _distinct_expected(selects: Sequence[Any]) -> dict[tuple[Any, ...], int]:
 
 def _distinct_stored(rows: Any, period: str) -> dict[tuple[Any, ...], int]:
     out: dict[tuple[Any, ...], int] = {}
-    for r in rows.values(period, "dimension", "value", "sites", "companies"):
-        key = (day_to_date(r[period]), r["dimension"], r["value"])
+    for r in rows.values(period, "dimension", "value", "dimension2", "value2", "sites", "companies"):
+        key = (day_to_date(r[period]), r["dimension"], r["value"], r["dimension2"], r["value2"])
         out[(*key, "sites")] = r["sites"]
         out[(*key, "companies")] = r["companies"]
     return out

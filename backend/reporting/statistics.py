@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from itertools import combinations
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -408,8 +409,8 @@ SOURCES: dict[str, Source] = {
 }
 
 
-# The dimensions whose per-day distinct counts are stored (``InspectionDayDistinct``), as the
-# text of their stored value on the raw inspections.
+# The dimensions whose per-day and per-week distinct counts are stored (``InspectionDayDistinct``,
+# ``InspectionWeekDistinct``), as the text of their stored value on the raw inspections.
 DAY_DISTINCT_DIMENSIONS: dict[str, Any] = {
     "agency": F("agency_id"),
     "category": F("category"),
@@ -418,6 +419,12 @@ DAY_DISTINCT_DIMENSIONS: dict[str, Any] = {
     "venue_type": F("site__venue_type"),
     "joint": Case(When(operation__isnull=True, then=Value("false")), default=Value("true")),
 }
+# The groupings stored: none (the period's total), each dimension, each pair (in the order above).
+DISTINCT_GROUPINGS: tuple[tuple[str, ...], ...] = (
+    (),
+    *((d,) for d in DAY_DISTINCT_DIMENSIONS),
+    *combinations(DAY_DISTINCT_DIMENSIONS, 2),
+)
 
 
 # --- Measures ------------------------------------------------------------------------------------
@@ -780,29 +787,33 @@ def _site_level(query: Query, source: Source, agency_scope: int | None) -> str |
     coarse = times <= {"year", "quarter", "month"}
     # (the per-site rollups' status counts came with them too)
     needs_v2 = not coarse or any(d in (*ROLLUP_V2_DIMENSIONS, "status") for d in others)
-    built = needs_v2 and source.site_week_model is not None and _site_levels_built()
-    if needs_v2 and not built:
+    levels = _levels_built() if needs_v2 else set()
+    if needs_v2 and (source.site_week_model is None or SITE_LEVELS_CLOCK not in levels):
         return None
     if coarse:
         return "month"
-    if times == {"week"} and built:
-        counted = source.week_distinct_model is not None and _counted_by_value(query, agency_scope, others)
-        return "week_distinct" if counted and _week_distinct_built() else "week"
-    if "day" in times and built and source.day_distinct_model is not None:
-        return "day" if _counted_by_value(query, agency_scope, others) else None
+    grouping = _stored_grouping(query, agency_scope, others)
+    if grouping is not None and len(grouping) == 2 and DISTINCT_PAIRS_CLOCK not in levels:
+        grouping = None  # the pairs: once a full build filled them
+    if times == {"week"}:
+        counted = grouping is not None and source.week_distinct_model is not None
+        return "week_distinct" if counted and WEEK_DISTINCT_CLOCK in levels else "week"
+    if "day" in times and source.day_distinct_model is not None and grouping is not None:
+        return "day"
     return None
 
 
-def _counted_by_value(query: Query, agency_scope: int | None, others: list[str]) -> bool:
-    """Whether stored distinct counts per period and value (``_DistinctCounts``) answer the
-    query's dimensions besides time (``others``): none, or one grouped or filtered by one value
-    (a distinct count over several values is no sum of their counts); a reader scoped to an
-    agency, none but the agency."""
-    if agency_scope is not None and others not in ([], ["agency"]):
-        return False
-    if len(others) > 1 or any(d not in DAY_DISTINCT_DIMENSIONS for d in others):
-        return False
-    return not (others and others[0] not in query.by and len(query.filters[others[0]]) != 1)
+def _stored_grouping(query: Query, agency_scope: int | None, others: list[str]) -> tuple[str, ...] | None:
+    """The stored grouping of distinct counts per period (``DISTINCT_GROUPINGS``) that answers
+    the query's dimensions besides time (``others``, and the agency of a reader scoped to one),
+    or None: at most two, each grouped or filtered by one value (a distinct count over several
+    values is no sum of their counts)."""
+    needed = {*others, *(["agency"] if agency_scope is not None else [])}
+    if len(needed) > 2 or any(d not in DAY_DISTINCT_DIMENSIONS for d in needed):
+        return None
+    if any(d not in query.by and len(query.filters[d]) != 1 for d in others):
+        return None
+    return tuple(d for d in DAY_DISTINCT_DIMENSIONS if d in needed)
 
 
 # Dimensions in the rollups since the weekly per-site rollup came: answered from the rollups
@@ -810,16 +821,24 @@ def _counted_by_value(query: Query, agency_scope: int | None, others: list[str])
 ROLLUP_V2_DIMENSIONS = ("operation",)
 
 
-def _site_levels_built() -> bool:
-    from backend.reporting.rollups import SITE_LEVELS_CLOCK
+# RollupClock's keys once a full build filled what came after the first rollups (set too by the
+# migrations that made them, on a database without rollups): until then the breakdowns that
+# need them read older rollups or the records. The weekly per-site rollup, the per-day distinct
+# counts and the rollups' operation column; the per-week distinct counts; the pairs of
+# dimensions in the per-day and per-week distinct counts.
+SITE_LEVELS_CLOCK = "site_levels"
+WEEK_DISTINCT_CLOCK = "week_distinct"
+DISTINCT_PAIRS_CLOCK = "distinct_pairs"
 
+
+def _site_levels_built() -> bool:
     return RollupClock.objects.filter(key=SITE_LEVELS_CLOCK).exists()
 
 
-def _week_distinct_built() -> bool:
-    from backend.reporting.rollups import WEEK_DISTINCT_CLOCK
-
-    return RollupClock.objects.filter(key=WEEK_DISTINCT_CLOCK).exists()
+def _levels_built() -> set[str]:
+    """The keys above that are set, in one statement."""
+    keys = (SITE_LEVELS_CLOCK, WEEK_DISTINCT_CLOCK, DISTINCT_PAIRS_CLOCK)
+    return set(RollupClock.objects.filter(key__in=keys).values_list("key", flat=True))
 
 
 def _filter_values(dim: Dimension, values: Sequence[str], query: Query) -> list[Any]:
@@ -1187,13 +1206,17 @@ def _site_union_rows(
 def _day_distinct_rows(
     query: Query, source: Source, agency_scope: int | None, *, level: str = "day", whole: Any = None
 ) -> list[dict[str, Any]]:
-    """Distinct counts by day (and coarser times, and at most one other dimension) from the
-    stored per-day counts: a row per day and value. ``level`` week: by ISO week from the stored
-    per-week counts, of the weeks in ``whole`` ([first Monday, Monday after))."""
+    """Distinct counts by day (and coarser times, and at most two other dimensions, see
+    ``_stored_grouping``) from the stored per-day counts: a row per day and values. ``level``
+    week: by ISO week from the stored per-week counts, of the weeks in ``whole`` ([first Monday,
+    Monday after))."""
     others = [d for d in dict.fromkeys([*query.by, *query.filters]) if d not in TIME_DIMENSIONS]
-    name = others[0] if others else ("agency" if agency_scope is not None else "")
+    grouping = _stored_grouping(query, agency_scope, others) or ()
+    columns = dict(zip(grouping, ("value", "value2"), strict=False))
     model = source.day_distinct_model if level == "day" else source.week_distinct_model
-    qs = model.objects.filter(dimension=name)  # type: ignore[union-attr]
+    qs = model.objects.filter(  # type: ignore[union-attr]
+        dimension=grouping[0] if grouping else "", dimension2=grouping[1] if len(grouping) > 1 else ""
+    )
     if level == "day":
         if query.date_from:
             qs = qs.filter(day__gte=query.date_from)
@@ -1204,12 +1227,13 @@ def _day_distinct_rows(
             qs = qs.filter(week__gte=whole[0])
         if whole[1] != dt.date.max:
             qs = qs.filter(week__lt=whole[1])
-    if name in query.filters:
+    for name, column in columns.items():
         dim = source.dimensions[name]
-        wanted = _filter_values(dim, query.filters[name], query)
-        qs = qs.filter(value__in=[_as_text(dim, v) for v in wanted])
-    if agency_scope is not None:
-        qs = qs.filter(value=str(agency_scope))
+        if name in query.filters:
+            wanted = _filter_values(dim, query.filters[name], query)
+            qs = qs.filter(**{f"{column}__in": [_as_text(dim, v) for v in wanted]})
+        if name == source.agency_dimension and agency_scope is not None:
+            qs = qs.filter(**{column: str(agency_scope)})
     groups: dict[str, Any] = {}
     for by in query.by:
         if by == "week" and level == "week":
@@ -1217,17 +1241,18 @@ def _day_distinct_rows(
         elif by in TIME_DIMENSIONS:
             groups[f"d_{by}"] = _time_expr(by, "day", False)
         else:
-            groups[f"d_{by}"] = F("value")
+            groups[f"d_{by}"] = F(columns[by])
     sums = {
         f"m_{m}": Sum("sites" if MEASURES[m].distinct_rollup == "site_id" else "companies")
         for m in query.measures
     }
     rows = list(qs.annotate(**groups).values(*groups).annotate(**sums).order_by())
-    if name in query.by:
-        dim = source.dimensions[name]
-        for row in rows:
-            value = row[f"d_{name}"]
-            row[f"d_{name}"] = int(value) if dim.agency else (value == "true") if dim.boolean else value
+    for name in columns:
+        if name in query.by:
+            dim = source.dimensions[name]
+            for row in rows:
+                value = row[f"d_{name}"]
+                row[f"d_{name}"] = int(value) if dim.agency else (value == "true") if dim.boolean else value
     return rows
 
 

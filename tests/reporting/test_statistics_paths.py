@@ -17,9 +17,15 @@ from hypothesis import strategies as st
 from backend.inspections.models import Inspection, Operation
 from backend.inspections.services import operation_create
 from backend.reporting.models import InspectionSiteMonthRollup, InspectionWeekDistinct, RollupClock
-from backend.reporting.rollups import WEEK_DISTINCT_CLOCK
 from backend.reporting.services import rollup_check, rollup_refresh
-from backend.reporting.statistics import CONDUCTED, RECORD_STATUSES, Query, aggregate
+from backend.reporting.statistics import (
+    CONDUCTED,
+    DISTINCT_PAIRS_CLOCK,
+    RECORD_STATUSES,
+    WEEK_DISTINCT_CLOCK,
+    Query,
+    aggregate,
+)
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -204,23 +210,31 @@ def test_every_path_answers_as_the_records_say(world, rows, asked):
     _check_paths(world, rows, asked)
 
 
-# Breakdowns by ISO week: week alone or with one or two other dimensions (the per-week distinct
-# counts or the weekly per-site rollup), over whole weeks, weeks with edges, or days only.
-weekly_queries = st.lists(
-    st.tuples(
-        st.lists(st.sampled_from(MEASURES), min_size=1, max_size=2, unique=True),
-        st.lists(st.sampled_from(DIMENSIONS[5:]), max_size=2, unique=True).map(lambda d: ["week", *d]),
-        st.sampled_from(PERIODS),
-        wheres,
-    ),
-    min_size=3,
-    max_size=3,
-)
+def _timed_queries(time):
+    """Breakdowns by ``time`` (week or day) and up to two other dimensions (the stored distinct
+    counts per period, or the weekly per-site rollup, or the records), over whole weeks, weeks
+    with edges, or days only."""
+    return st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(MEASURES), min_size=1, max_size=2, unique=True),
+            st.lists(st.sampled_from(DIMENSIONS[5:]), max_size=2, unique=True).map(lambda d: [time, *d]),
+            st.sampled_from(PERIODS),
+            wheres,
+        ),
+        min_size=3,
+        max_size=3,
+    )
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=records, asked=weekly_queries)
+@given(rows=records, asked=_timed_queries("week"))
 def test_every_weekly_path_answers_as_the_records_say(world, rows, asked):
+    _check_paths(world, rows, asked)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=records, asked=_timed_queries("day"))
+def test_every_daily_path_answers_as_the_records_say(world, rows, asked):
     _check_paths(world, rows, asked)
 
 
@@ -327,8 +341,11 @@ def test_distinct_counts_by_week_read_the_per_week_counts_kept_by_every_refresh(
     edged = ask(by=["week", "agency"], date_from=dt.date(2022, 1, 30))
     assert edged.level == "week_distinct"
     assert [r["week"] for r in edged.rows] == ["2022-W04", "2022-W05", "2022-W05"]
-    # Two dimensions, or two values of one: the weekly per-site rollup.
-    assert ask(by=["week", "parish", "agency"]).level == "week"
+    # Two dimensions: their stored pairs.
+    assert ask(by=["week", "parish", "agency"]).level == "week_distinct"
+    assert ask(by=["week", "parish"], filters={"agency": ["PSP"]}).level == "week_distinct"
+    # Three dimensions, or two values of one: the weekly per-site rollup.
+    assert ask(by=["week", "parish", "agency", "joint"]).level == "week"
     assert ask(by=["week"], filters={"parish": ["se", "fatima"]}).level == "week"
     # A new inspection queued for its day: its week's counts are rebuilt with the day.
     _inspect(world, 2, MOMENTS[4])
@@ -344,7 +361,42 @@ def test_distinct_counts_by_week_read_the_per_week_counts_kept_by_every_refresh(
 def test_until_a_full_build_fills_them_weeks_read_the_per_site_rollup(world):
     _inspect(world, 0, MOMENTS[2])
     rollup_refresh(full=True)
+
+    def level(*by):
+        result = aggregate(Query(measures=["sites_inspected"], by=list(by)))
+        return result.level or result.used
+
     RollupClock.objects.filter(key=WEEK_DISTINCT_CLOCK).delete()  # as the migration leaves it
-    assert aggregate(Query(measures=["sites_inspected"], by=["week"])).level == "week"
+    assert level("week") == "week"
+    RollupClock.objects.filter(key=DISTINCT_PAIRS_CLOCK).delete()
+    assert (level("week", "parish", "agency"), level("day", "parish", "agency")) == ("week", "raw")
+    assert level("day", "parish") == "day"  # one dimension: stored before the pairs came
     rollup_refresh(full=True)
-    assert aggregate(Query(measures=["sites_inspected"], by=["week"])).level == "week_distinct"
+    assert (level("week"), level("week", "parish", "agency")) == ("week_distinct", "week_distinct")
+    assert level("day", "parish", "agency") == "day"
+
+
+def test_distinct_counts_by_day_and_two_dimensions_read_the_stored_pairs(world):
+    _inspect(world, 0, MOMENTS[4])
+    _inspect(world, 1, MOMENTS[3])
+    _inspect(world, 2, MOMENTS[4], agency=1)
+    _inspect(world, 0, MOMENTS[2], agency=1)
+    rollup_refresh(full=True)
+    asked = Query(measures=["sites_inspected", "companies_inspected"], by=["day", "parish", "agency"])
+    result = aggregate(asked)
+    assert result.level == "day"
+    assert [tuple(r.values()) for r in result.rows] == [
+        ("2022-01-30", "se", "DSAL", 1, 1),
+        ("2022-02-01", "fatima", "PSP", 1, 1),
+        ("2022-02-01", "se", "DSAL", 1, 1),
+        ("2022-02-01", "se", "PSP", 1, 1),
+    ]
+    assert result.totals == {"sites_inspected": 3, "companies_inspected": 2}
+    # A reader scoped to an agency: the pair of the agency and the one dimension asked for.
+    psp = world["agencies"][0].pk
+    scoped = aggregate(Query(measures=["sites_inspected"], by=["day", "parish"]), agency_scope=psp)
+    assert scoped.level == "day"
+    assert scoped.rows == [
+        {"day": "2022-02-01", "parish": "fatima", "sites_inspected": 1},
+        {"day": "2022-02-01", "parish": "se", "sites_inspected": 1},
+    ]
