@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from typing import Any
 
 from .expressions import (
@@ -160,7 +161,7 @@ class Question:
     def group(self) -> str | None:
         return self.groups[-1] if self.groups else None
 
-    @property
+    @cached_property  # read for every answer of every submission: built once per parsed definition
     def option_codes(self) -> frozenset[str]:
         return frozenset(o.code for o in self.options)
 
