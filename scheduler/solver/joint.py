@@ -38,6 +38,16 @@ per shift). Within a session:
   targets and 80 officers, while the decomposition plans 300 targets and 250 officers over
   three nights in about a second, so the exact model is kept for small operations only.
 
+The first plan is that decomposition's (its first two constructions, about a second at 300
+targets). When some target may go in more than one wave and time is left, the **wave plans**
+follow (``_wave_plan``): a model of all sessions at once chooses every target's wave (so its
+night) on the same terms as the min-cost flow, with each target raided at most once, which
+neither the spread over the nights nor the per-night flow sees. First its LP relaxation,
+rounded (a fraction of a second), then the MIP (SCIP); after each the sessions are planned
+again with those nights, the flow construction keeping each target to its chosen wave (after
+the MIP the perturbed restarts take the rest of the time). The best plan wins, so a longer
+search never returns a worse plan than the first.
+
 Travel uses the slowest travel time over the session, so the real times re-computed
 afterwards are never later. The objective everywhere: priority of targets left out
 (dominant), then travel minutes, then one per officer deployed. After the search,
@@ -625,33 +635,44 @@ def plan_joint(
     )
     best = first
     stats: dict[str, float] = {"sessions": float(len(sessions)), "cancelled": first.cancelled}
-    if choices and not first.exact and not first.cancelled and time.perf_counter() < deadline:
-        # The wave plan: every target's wave (and so its night) chosen at once by a MIP, then
-        # the nights planned again around it; the better plan wins.
+    session_of = {wi: si for si, s in enumerate(sessions) for wi in s.waves}
+    # The wave plans: every target's wave (and so its night) chosen at once, by the LP
+    # relaxation rounded (a fraction of a second) and then by the MIP; the nights are planned
+    # again around each, and the best plan wins. The LP's plan is there when a loaded machine
+    # cuts the MIP before it has a good solution of its own.
+    for relaxed in (True, False) if choices and not first.exact and not first.cancelled else ():
+        if time.perf_counter() >= deadline or stats["cancelled"]:
+            break
         left = deadline - time.perf_counter()
-        chosen, mip_stats = _wave_plan(ctx, time_limit=WAVE_PLAN_SHARE * left)
-        stats.update(mip_stats)
-        report(progress, 0.55, None)
-        if chosen and not (should_stop is not None and should_stop()):
-            session_of = {wi: si for si, s in enumerate(sessions) for wi in s.waves}
+        chosen, mip_stats = _wave_plan(
+            ctx, time_limit=left if relaxed else WAVE_PLAN_SHARE * left, relaxed=relaxed
+        )
+        prefix = "wave_lp" if relaxed else "wave_plan"
+        stats.update({f"{prefix}_{k}": v for k, v in mip_stats.items()})
+        report(progress, 0.55 if relaxed else 0.7, None)
+        if should_stop is not None and should_stop():
+            stats["cancelled"] = 1.0
+        elif chosen:
             night_of = _spread_over_sessions(problem, targets, waves, sessions)
             night_of.update({ti: session_of[wi] for ti, wi in chosen.items()})
             start_b = time.perf_counter()
-            share = max(0.0, deadline - start_b)
-            second = _plan_sessions(
+            share = 0.0 if relaxed else max(0.0, deadline - start_b)
+            again = _plan_sessions(
                 ctx,
                 night_of,
                 chosen,
-                restarts_until=lambda si: start_b + share * (si + 1) / len(sessions),
+                restarts_until=lambda si, start_b=start_b, share=share: (
+                    start_b + share * (si + 1) / len(sessions)
+                ),
                 deadline=deadline,
                 progress=None,
                 span=(0.6, 0.9),
             )
-            stats["cancelled"] = max(stats["cancelled"], second.cancelled)
-            if not second.cancelled and second.objective < first.objective:
-                best = second
-                stats["wave_plan_won"] = 1.0
-                report(progress, 0.95, second.objective)
+            stats["cancelled"] = max(stats["cancelled"], again.cancelled)
+            if not again.cancelled and again.objective < best.objective:
+                best = again
+                stats[f"{prefix}_won"] = 1.0
+                report(progress, 0.6 if relaxed else 0.95, again.objective)
 
     routes = best.routes
     unplanned = [
@@ -893,7 +914,9 @@ def _has_choices(problem: Problem, targets: list[Visit], waves) -> bool:
     return False
 
 
-def _wave_plan(ctx: _Context, *, time_limit: float) -> tuple[dict[int, int] | None, dict[str, float]]:
+def _wave_plan(
+    ctx: _Context, *, time_limit: float, relaxed: bool = False
+) -> tuple[dict[int, int] | None, dict[str, float]]:
     """The wave (and so the night) of every target, chosen for all sessions at once.
 
     A MIP on the decomposition's own terms (each session's slowest travel, fixed starts): per
@@ -909,11 +932,14 @@ def _wave_plan(ctx: _Context, *, time_limit: float) -> tuple[dict[int, int] | No
     300-target benchmark, 103 teams where this plan's waves make 100. Solved by SCIP (bundled
     with OR-Tools) to a ``WAVE_PLAN_GAP`` relative gap, ``WAVE_PLAN_STALL_NODES`` nodes without
     a better solution or ``time_limit``; reproducible unless the clock ends it. Returns
-    (target -> wave for the targets it takes, or None; stats)."""
+    (target -> wave for the targets it takes, or None; stats).
+
+    ``relaxed``: the LP relaxation instead (GLOP, ``y`` continuous), each target to the wave
+    holding more than half of it, if one does."""
     t0 = time.perf_counter()
     problem, targets, waves, sessions = ctx.problem, ctx.targets, ctx.waves, ctx.sessions
     op = problem.operation
-    mip = pywraplp.Solver.CreateSolver("SCIP")
+    mip = pywraplp.Solver.CreateSolver("GLOP" if relaxed else "SCIP")
     if mip is None or time_limit <= 0:
         return None, {}
     inf = mip.infinity()
@@ -942,7 +968,7 @@ def _wave_plan(ctx: _Context, *, time_limit: float) -> tuple[dict[int, int] | No
         wave_rows: dict[tuple[int, Prop], pywraplp.Constraint] = {}
         inflow, outflow = {}, {}
         for ti, wi in start:
-            y = ys[ti, wi] = mip.BoolVar("")
+            y = ys[ti, wi] = mip.NumVar(0.0, 1.0, "") if relaxed else mip.BoolVar("")
             objective.SetCoefficient(y, -float(PRIORITY_WEIGHT * max(1, targets[ti].priority)))
             if ti not in served:
                 served[ti] = mip.Constraint(-inf, 1.0)
@@ -992,18 +1018,35 @@ def _wave_plan(ctx: _Context, *, time_limit: float) -> tuple[dict[int, int] | No
     objective.SetOffset(float(sum(PRIORITY_WEIGHT * max(1, t.priority) for t in targets)))
     objective.SetMinimization()
     mip.SetTimeLimit(max(1, int(1000 * (time_limit - (time.perf_counter() - t0)))))
-    mip.SetSolverSpecificParametersAsString(f"limits/stallnodes = {WAVE_PLAN_STALL_NODES}\n")
     params = pywraplp.MPSolverParameters()
-    params.SetDoubleParam(params.RELATIVE_MIP_GAP, WAVE_PLAN_GAP)
-    status = mip.Solve(params)
+    if not relaxed:
+        mip.SetSolverSpecificParametersAsString(f"limits/stallnodes = {WAVE_PLAN_STALL_NODES}\n")
+        params.SetDoubleParam(params.RELATIVE_MIP_GAP, WAVE_PLAN_GAP)
+    done = threading.Event()
+
+    def watchdog() -> None:
+        # A cancellation interrupts SCIP, which then returns the best plan it has (if any).
+        while not done.wait(0.05):
+            if ctx.should_stop is not None and ctx.should_stop():
+                mip.InterruptSolve()
+                return
+
+    thread = threading.Thread(target=watchdog, daemon=True)
+    thread.start()
+    try:
+        status = mip.Solve(params)
+    finally:
+        done.set()
+        thread.join()
     stats = {
-        "wave_plan_seconds": time.perf_counter() - t0,
-        "wave_plan_variables": float(mip.NumVariables()),
-        "wave_plan_optimal": float(status == pywraplp.Solver.OPTIMAL),
+        "seconds": time.perf_counter() - t0,
+        "variables": float(mip.NumVariables()),
+        "optimal": float(status == pywraplp.Solver.OPTIMAL),
     }
-    if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+    # An LP cut short has no meaning; a MIP cut short has a plan (perhaps a poor one).
+    if status not in (pywraplp.Solver.OPTIMAL,) + (() if relaxed else (pywraplp.Solver.FEASIBLE,)):
         return None, stats
-    stats["wave_plan_objective"] = objective.Value()
+    stats["objective"] = objective.Value()
     return {ti: wi for (ti, wi), y in ys.items() if y.solution_value() > 0.5}, stats
 
 

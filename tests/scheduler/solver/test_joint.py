@@ -265,3 +265,14 @@ def test_wave_plan_same_seed_gives_the_same_plan():
     b = plan_joint(p, options=options)
     assert a.routes == b.routes
     assert a.stats["objective"] == b.stats["objective"]
+
+
+def test_cancellation_during_the_wave_plan_returns_the_first_plan():
+    p = _choice_operation()
+    t0 = time.perf_counter()
+    plan, ev = solve(
+        p, options=replace(JOINT_FAST, time_limit=60.0), should_stop=lambda: time.perf_counter() - t0 > 1.0
+    )
+    assert time.perf_counter() - t0 < 15
+    assert plan.stats["cancelled"] == 1.0
+    assert ev.objective.visits_missed == 0
