@@ -71,6 +71,8 @@ DASHBOARDS = [
     ("distinct companies by quarter x parish", "measure=companies_inspected&by=quarter,parish"),
     ("distinct sites by week (5 years)", "measure=sites_inspected&by=week"),
     ("distinct sites by day x venue type", "measure=sites_inspected,inspections&by=day,venue_type"),
+    ("distinct sites by day x parish x agency", "measure=sites_inspected&by=day,parish,agency"),
+    ("distinct sites by week x parish x agency", "measure=sites_inspected&by=week,parish,agency"),
     ("forced raw: year x category", "measure=inspections&by=year,category&source=raw"),
     ("by joint operation (records only)", "measure=inspections,sites_inspected&by=operation,year"),
 ]
@@ -429,6 +431,9 @@ def measure_sizes(args: argparse.Namespace, url: str, analyst: Any, world: Any, 
                     "reporting_inspectionrollup",
                     "reporting_inspectionmonthrollup",
                     "reporting_inspectionsitemonthrollup",
+                    "reporting_inspectionsiteweekrollup",
+                    "reporting_inspectiondaydistinct",
+                    "reporting_inspectionweekdistinct",
                 )
             }
             pg.execute("VACUUM ANALYZE")
@@ -436,7 +441,10 @@ def measure_sizes(args: argparse.Namespace, url: str, analyst: Any, world: Any, 
             f"  rollups full build: {time.perf_counter() - step:.1f} s over "
             f"{refreshed.days['inspections']:,} days: {counts['reporting_inspectionrollup']:,} daily rows, "
             f"{counts['reporting_inspectionmonthrollup']:,} monthly, "
-            f"{counts['reporting_inspectionsitemonthrollup']:,} per site and month"
+            f"{counts['reporting_inspectionsitemonthrollup']:,} per site and month, "
+            f"{counts['reporting_inspectionsiteweekrollup']:,} per site and week; distinct counts: "
+            f"{counts['reporting_inspectiondaydistinct']:,} per day, "
+            f"{counts['reporting_inspectionweekdistinct']:,} per week"
         )
         step = time.perf_counter()
         rollup_refresh(sources=["inspections"], days=[dt.date(2023, 6, 1)])
