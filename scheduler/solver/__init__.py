@@ -44,9 +44,10 @@ Solvers
       formed by construction (targets by priority and scarcity go to the cheapest team slot,
       or a team takes one more officer, or a new team is staffed), then targets are
       reassigned wave by wave as linear assignment problems (OR-Tools) on the travel between
-      a team's consecutive targets. Then a MIP (SCIP) chooses every target's wave over all
-      nights at once and the nights are planned again around it (the better plan wins);
-      restarts from perturbed orders use the rest of the time.
+      a team's consecutive targets. Then the LP relaxation (GLOP, rounded) and the MIP
+      (SCIP) of every target's wave over all nights at once each have the nights planned
+      again around them (the best plan wins); restarts from perturbed orders use the rest
+      of the time.
       For small single-night operations the exact CP-SAT model (make-up, conflicts, one team
       per officer, one target per team and wave, travel between consecutive waves), hinted
       by the decomposition, may still improve the plan; the better one wins.
