@@ -16,6 +16,10 @@ Measured, in one run:
 1. single: N submissions, one per POST, dealt to the C clients (submissions/s, p50/p99); then the
    same N sent again, each a replay answered from one read with nothing written: the fixed cost of
    a request on this path (server, parsing, token, rendering), the floor of any change to the writes;
+   then the same N without a token, refused 401 before anything is parsed or read: the server and
+   the framework alone (gunicorn, Django's middleware, DRF's dispatch), the ceiling of any view;
+   each phase with the CPU milliseconds per request of the web processes, PostgreSQL (its backends,
+   those that closed included) and the clients, and the database sessions opened per request;
 2. batch: B POSTs of 200 submissions, dealt to the C clients;
 3. rows per submission (table by table, from the tables' counts) and SQL statements per single
    submission and per batch item (counted in-process on the same database by Django's
@@ -32,8 +36,11 @@ Measured, in one run:
    twice a second, then the time until the queue drains and ``manage.py rollups check`` (rollups
    equal to the raw aggregation).
 
-``--profile``: py-spy samples the web processes during the single and the batch runs and prints
-where the time goes (top functions of the project and of the libraries, inclusive).
+``--profile``: py-spy samples the web processes during the single, replay and batch runs and
+prints where the time goes (top functions of the project and of the libraries, inclusive).
+BENCH_PYSPY="--gil" samples only the thread holding the GIL (where the CPU goes, not the waits);
+BENCH_PROFILE_TOP=N prints N functions (18). WEB_CONCURRENCY and WEB_THREADS size the server
+(2 x 4).
 A non-2xx answer stops the run with the response printed and a non-zero exit.
 """
 
@@ -91,6 +98,40 @@ class Broken(Exception):
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return []
+
+
+def tree_cpu(parent: int) -> float:
+    """CPU seconds (user + system) of a process and all its children, the live ones and those
+    that ended and were waited for (a PostgreSQL backend that closed, a gunicorn worker replaced)."""
+    own = _stat(parent)
+    if not own:
+        return 0.0
+    ticks = sum(int(v) for v in own[11:15])  # utime, stime, cutime, cstime (stat fields 14-17)
+    children = subprocess.run(  # noqa: S603
+        ["/bin/ps", "-o", "pid=", "--ppid", str(parent)], capture_output=True, text=True, check=False
+    ).stdout.split()
+    for pid in children:
+        fields = _stat(int(pid))
+        if fields:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / TICK
+
+
+def postmaster() -> int:
+    out = subprocess.run(
+        ["/usr/bin/pgrep", "-o", "-x", "postgres"], capture_output=True, text=True, check=False
+    )
+    return int(out.stdout.split()[0]) if out.stdout.split() else 0
 
 
 def say(text: str = "") -> None:
@@ -301,15 +342,16 @@ class Run:
             "CACHE_URL": f"redis://127.0.0.1:{self.redis_port}/1",
             "HOST": "127.0.0.1",
             "PORT": str(self.web_port),
-            "WEB_CONCURRENCY": "2",
-            "WEB_THREADS": "4",
+            "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2"),
+            "WEB_THREADS": os.environ.get("WEB_THREADS", "4"),
             "WEB_MAX_REQUESTS": "0",
             "ROLLUPS_REFRESH_SECONDS": "2",
             "LOG_LEVEL": "WARNING",
             "PATH": f"{BIN}:{os.environ.get('PATH', '')}",
         }
         say(
-            f"Submission ingest through gunicorn (2 processes x 4 threads) on PostgreSQL, {c} clients: "
+            f"Submission ingest through gunicorn ({self.env['WEB_CONCURRENCY']} processes x "
+            f"{self.env['WEB_THREADS']} threads) on PostgreSQL, {c} clients: "
             f"{args.single} single submissions, {args.batches} batches of {BATCH_SIZE} "
             f"(load average at the start: {', '.join(f'{v:.2f}' for v in os.getloadavg())})"
         )
@@ -364,6 +406,7 @@ class Run:
         single_ids = self.measure_single()
         mid = self.snapshot()
         self.measure_replays()
+        self.measure_floor()
         batch_ids = self.measure_batches()
         after = self.snapshot()
         self.rows_per_submission(before, after, args.single + args.batches * BATCH_SIZE)
@@ -434,7 +477,7 @@ class Run:
     def measure_single(self) -> list[str]:
         args = self.args
         payloads = [self.payload() for _ in range(args.single)]
-        with self.profiling("single"):
+        with self.profiling("single"), self.cpu("single", args.single):
             wall, latencies = run_parallel(
                 self.clients, deal(payloads, args.clients), lambda c, p: c.post_single(p)
             )
@@ -444,7 +487,7 @@ class Run:
         say(
             f"single: {args.single} POSTs of one submission ({len(json.dumps(payloads[0])) / 1024:.1f} KiB) "
             f"from {args.clients} clients: {rate:7.1f} submissions/s, "
-            f"latency p50 {p50:.1f} ms, p99 {p99:.1f} ms"
+            f"latency p50 {p50:.1f} ms, p99 {p99:.1f} ms; {self.cpu_text('single')}"
         )
         self.single_payloads = payloads
         return [p["id"] for p in payloads]
@@ -455,21 +498,77 @@ class Run:
         request on this path, which no change to the writes can go below."""
         args = self.args
         payloads = self.single_payloads
-        wall, latencies = run_parallel(
-            self.clients, deal(payloads, args.clients), lambda c, p: c.post_single(p, expected=200)
-        )
+        with self.profiling("replay"), self.cpu("replay", len(payloads)):
+            wall, latencies = run_parallel(
+                self.clients, deal(payloads, args.clients), lambda c, p: c.post_single(p, expected=200)
+            )
         rate = len(payloads) / wall
         self.out["replay"] = {"rate": rate, "p50": percentile(latencies, 50) * 1000}
         say(
             f"replays: the same {len(payloads)} POSTs again (answered 200 from one read, nothing written): "
             f"{rate:7.1f}/s, latency p50 {percentile(latencies, 50) * 1000:.1f} ms; a new submission costs "
-            f"{self.out['single']['rate'] / rate:.2f} of a replay's rate"
+            f"{self.out['single']['rate'] / rate:.2f} of a replay's rate; {self.cpu_text('replay')}"
+        )
+
+    @contextlib.contextmanager
+    def cpu(self, phase: str, n: int) -> Any:
+        """CPU milliseconds per request of the web processes, PostgreSQL and the clients (this
+        process) over a phase: where the machine's two cores went, whatever the wall clock says."""
+        pg = postmaster()
+        query = "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"
+
+        def sessions() -> int:
+            row = self.pg.execute(query).fetchone()
+            return int(row[0]) if row else 0
+
+        opened = sessions()
+        before = (tree_cpu(self.web.pid), tree_cpu(pg), time.process_time())
+        yield
+        client_cpu = time.process_time()
+        time.sleep(0.5)  # backends that closed at the end are reaped into the postmaster's total
+        after = (tree_cpu(self.web.pid), tree_cpu(pg), client_cpu)
+        self.out.setdefault("sessions", {})[phase] = (sessions() - opened) / n
+        per = [1000 * (a - b) / n for a, b in zip(after, before, strict=True)]
+        self.out.setdefault("cpu", {})[phase] = per
+
+    def cpu_text(self, phase: str, unit: str = "request") -> str:
+        web, pg, clients = self.out["cpu"][phase]
+        return (
+            f"CPU per {unit}: web {web:.2f} ms, PostgreSQL {pg:.2f} ms, clients {clients:.2f} ms; "
+            f"database sessions opened per {unit}: {self.out['sessions'][phase]:.2f}"
+        )
+
+    def measure_floor(self) -> None:
+        """The same POSTs with no token, refused 401 by the API before anything is parsed or read:
+        gunicorn, Django's middleware, DRF's dispatch and a problem+json answer, no database. What
+        any endpoint of this stack costs before it does its work: the ceiling of every view here."""
+        args = self.args
+        payloads = self.single_payloads
+
+        def refused(client: Client, payload: dict[str, Any]) -> float:
+            body = json.dumps(payload).encode()
+            headers = {k: v for k, v in client.headers().items() if k != "Authorization"}
+            t0 = time.perf_counter()
+            status, content = client.request("POST", SINGLE_URL, body, headers)
+            elapsed = time.perf_counter() - t0
+            if status != 401:
+                raise Broken(f"a submission without a token: HTTP {status}: {content[:2000]!r}")
+            return elapsed
+
+        with self.cpu("floor", len(payloads)):
+            wall, latencies = run_parallel(self.clients, deal(payloads, args.clients), refused)
+        rate = len(payloads) / wall
+        self.out["floor"] = {"rate": rate, "p50": percentile(latencies, 50) * 1000}
+        say(
+            f"floor: the same {len(payloads)} POSTs without a token (refused 401, nothing parsed or read): "
+            f"{rate:7.1f}/s, latency p50 {percentile(latencies, 50) * 1000:.1f} ms; the framework "
+            f"alone, the ceiling of any view on this server; {self.cpu_text('floor')}"
         )
 
     def measure_batches(self) -> list[str]:
         args = self.args
         batches = [[self.payload() for _ in range(BATCH_SIZE)] for _ in range(args.batches)]
-        with self.profiling("batch"):
+        with self.profiling("batch"), self.cpu("batch", args.batches * BATCH_SIZE):
             wall, latencies = run_parallel(
                 self.clients, deal(batches, args.clients), lambda c, items: c.post_batch(items)
             )
@@ -479,7 +578,9 @@ class Run:
         size = len(json.dumps({"items": batches[0]})) / 1024 / 1024
         say(
             f"batch:  {args.batches} POSTs of {BATCH_SIZE} submissions ({size:.2f} MiB) from "
-            f"{args.clients} clients: {rate:7.1f} submissions/s, per batch p50 {p50:.0f} ms, p99 {p99:.0f} ms"
+            f"{args.clients} clients: {rate:7.1f} submissions/s, per batch p50 {p50:.0f} ms, "
+            f"p99 {p99:.0f} ms; "
+            f"{self.cpu_text('batch', 'submission')}"
         )
         return [p["id"] for items in batches for p in items]
 
@@ -648,7 +749,8 @@ class Run:
             return wall
 
         single_units = units(before, mid, single_ids, len(single_ids))
-        single_rate = len(single_ids) / drive(single_units, inserts)
+        with self.cpu("raw", len(single_ids)):
+            single_rate = len(single_ids) / drive(single_units, inserts)
         for t in tables:
             self.pg.execute(f'TRUNCATE "raw_{t}" CASCADE')
         batch_units = units(mid, after, batch_ids, len(batch_ids) // BATCH_SIZE)
@@ -659,7 +761,11 @@ class Run:
             f"raw psycopg, the same rows ({rows:.2f} per submission in {len(tables)} tables: "
             f"{', '.join(tables)}) and the status UPDATE, {clients} connections:\n"
             f"  one transaction per submission, a multi-row INSERT per table: {single_rate:8.0f}/s; "
-            f"single HTTP is {100 * self.out['single']['rate'] / single_rate:.1f}% of it\n"
+            f"single HTTP is {100 * self.out['single']['rate'] / single_rate:.1f}% of it (replays "
+            f"{100 * self.out['replay']['rate'] / single_rate:.1f}%, refused without a token "
+            f"{100 * self.out['floor']['rate'] / single_rate:.1f}%); PostgreSQL "
+            f"{self.out['cpu']['raw'][1]:.2f} ms CPU per submission, the clients "
+            f"{self.out['cpu']['raw'][2]:.2f} ms\n"
             f"  one transaction per {BATCH_SIZE}, a COPY per table:              {copy_rate:8.0f}/s; "
             f"batch HTTP is {100 * self.out['batch']['rate'] / copy_rate:.1f}% of it"
         )
@@ -792,7 +898,7 @@ class Run:
             out = self.scratch / f"profile-{name}-{pid}.txt"
             spy = subprocess.Popen(  # noqa: S603
                 [str(BIN / "py-spy"), "record", "--pid", str(pid), "--format", "raw", "--rate", "200",
-                 "--output", str(out), "--nonblocking"],
+                 "--output", str(out), "--nonblocking", *os.environ.get("BENCH_PYSPY", "").split()],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )  # fmt: skip
             spies.append((spy, out))
@@ -813,7 +919,8 @@ class Run:
         say(
             f"single {s['rate']:.1f}/s = {100 * s['rate'] / raw['single']:.1f}% of raw psycopg "
             f"({raw['single']:.0f}/s; replays of the same {self.out['replay']['rate']:.0f}/s = "
-            f"{100 * self.out['replay']['rate'] / raw['single']:.1f}%); "
+            f"{100 * self.out['replay']['rate'] / raw['single']:.1f}%; refused without a token "
+            f"{self.out['floor']['rate']:.0f}/s = {100 * self.out['floor']['rate'] / raw['single']:.1f}%); "
             f"batch {b['rate']:.1f}/s = {100 * b['rate'] / raw['copy']:.1f}% of raw "
             f"COPY ({raw['copy']:.0f}/s); {self.out['rows']:.2f} rows and "
             f"{self.out['statements']['single'][1]} statements per single submission, "
@@ -903,7 +1010,7 @@ def print_profile(name: str, files: list[Path]) -> None:
             continue
         say(f"  {100 * n / total:5.1f}%  {label}")
         shown += 1
-        if shown >= 18:
+        if shown >= int(os.environ.get("BENCH_PROFILE_TOP", "18")):
             break
     say("  own time: " + "; ".join(f"{label} {100 * n / total:.1f}%" for label, n in own.most_common(8)))
 
