@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from backend.checklists.services import checklists_load_builtin
 from backend.inspections.models import Inspection, Operation
@@ -133,10 +134,10 @@ def test_a_planner_plans_adjusts_publishes_and_prints_an_operation(pages):
     page.get_by_text("Visit moved and pinned").first.wait_for()
     job = PlanningJob.objects.get(operation=operation)
     assert visit in {s["visit_id"] for s in job.plan["routes"][int(target_route)]["stops"]}
-    assert (
-        page.locator(f"#plan-timeline .tl-track[data-route='{target_route}'] [data-visit='{visit}']").count()
-        == 1
-    )
+    # The timeline is redrawn by the page's script after htmx settles the swap: wait for it.
+    expect(
+        page.locator(f"#plan-timeline .tl-track[data-route='{target_route}'] [data-visit='{visit}']")
+    ).to_have_count(1)
     # Redrawn after htmx settled: the map keeps Leaflet's classes, so it clips what it draws.
     page.wait_for_function(
         "() => { const m = document.getElementById('plan-map'); return m"
