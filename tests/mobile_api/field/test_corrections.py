@@ -60,6 +60,8 @@ def test_a_sent_checklist_is_corrected_after_a_colleagues_correction(pages, fiel
 
     # Corrected again, on top of the current revision: stored as the third revision.
     page.locator("#correct").click()
+    # The refused revision's screen has a #finish too: wait for the new draft's screen.
+    page.locator("#main .badge[data-status='draft']").wait_for()
     page.locator("#finish").click()
     page.goto(pages.base_url + "/field/#/")
     page.wait_for_function(

@@ -120,7 +120,10 @@ def test_a_night_offline_then_synced_once(pages, field, second_visit, alice):
             .map(a => a.changed)"""
     )
     assert changed == [False, False]
+    synced_before = page.evaluate("document.body.dataset.synced")
     page.locator("#sync").click()  # a second sync sends nothing twice
+    # The list already says "complete": wait for this sync to be over before counting.
+    page.wait_for_function("(before) => document.body.dataset.synced !== before", arg=synced_before)
     wait_statuses(page, "complete", 3)
 
     assert Submission.objects.count() == 3

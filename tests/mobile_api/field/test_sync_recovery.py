@@ -82,7 +82,10 @@ def test_a_page_closed_in_the_middle_of_a_sync_resumes_and_stores_once(pages, fi
     again.goto(pages.base_url + "/field/")
     wait_statuses(again, "complete", 1)
     files = stored_files(media)
+    synced_before = again.evaluate("document.body.dataset.synced")
     again.locator("#sync").click()
+    # The list already says "complete": wait for this sync to be over before counting.
+    again.wait_for_function("(before) => document.body.dataset.synced !== before", arg=synced_before)
     wait_statuses(again, "complete", 1)
 
     assert Submission.objects.count() == 1

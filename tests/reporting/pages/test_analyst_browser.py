@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from backend.demo.city import load_demo
 from backend.demo.history import load_history
@@ -68,8 +69,8 @@ def test_analyst_filters_builds_downloads_and_reads_the_report(pages, city, tmp_
     by_parish = page.request.get(f"{base}/api/v1/statistics/query/?measure=inspections&by=parish&agency=DSAL")
     inspected = [r for r in by_parish.json()["rows"] if r["inspections"]]
     circles = page.locator("#parish-map path.leaflet-interactive")
-    circles.first.wait_for()
-    assert len(inspected) > 1 and circles.count() == len(inspected)
+    assert len(inspected) > 1
+    expect(circles).to_have_count(len(inspected))
     axe_check(page)
     pages.shot(page, "dashboard-dsal")
 
@@ -80,6 +81,8 @@ def test_analyst_filters_builds_downloads_and_reads_the_report(pages, city, tmp_
     page.locator("#bd-measure").focus()
     with page.expect_response(lambda r: "/statistics/breakdown/?" in r.url):
         page.keyboard.press("ArrowDown")
+    # The form is swapped in after the response: its measure carries data-focus (the old one did not).
+    expect(page.locator("#bd-measure[data-focus]")).to_be_attached()
     page.wait_for_function("() => document.activeElement && document.activeElement.id === 'bd-measure'")
     with page.expect_response(lambda r: "/statistics/breakdown/?" in r.url):
         page.get_by_label("Measure").select_option("calls")
@@ -88,6 +91,9 @@ def test_analyst_filters_builds_downloads_and_reads_the_report(pages, city, tmp_
     page.locator("#bd-to").select_option("2023")
     with page.expect_response(lambda r: "/statistics/breakdown/?" in r.url):
         page.get_by_role("button", name="Show").click()
+    # The URL is pushed as the result is swapped in; until then the chart of the measure's
+    # change is still drawn and the URL is the one before.
+    page.wait_for_url(lambda url: "measure=calls" in url and "columns=hotline" in url)
     _drawn(page, "chart-breakdown")
     assert "measure=calls" in page.url and "columns=hotline" in page.url
     axe_check(page)

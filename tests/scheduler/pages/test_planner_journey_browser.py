@@ -94,8 +94,7 @@ def test_a_planner_plans_adjusts_publishes_and_prints_an_operation(pages):
 
     # Targets on the map: a click on a marker ticks the site in the list.
     markers = page.locator("#targets-map .leaflet-marker-icon")
-    markers.first.wait_for()
-    assert markers.count() == 12
+    expect(markers).to_have_count(12)
     chosen = venues[:4]
     for venue in chosen:
         page.locator(f"#targets-map .leaflet-marker-icon[title='{venue.name_en}']").click()
@@ -122,7 +121,7 @@ def test_a_planner_plans_adjusts_publishes_and_prints_an_operation(pages):
     page.locator("#plan-timeline .tl-onsite").first.wait_for()
     page.locator("#plan-map .stop-marker").first.wait_for()
     rows = page.locator("#plan-timeline .tl-track[data-route]")
-    assert page.locator("#plan-timeline .tl-wave-label").count() == 2  # a line per wave
+    expect(page.locator("#plan-timeline .tl-wave-label")).to_have_count(2)  # a line per wave
     axe_check(page, exclude=[".leaflet-marker-pane"])
     pages.shot(page, "5-workspace")
 
@@ -155,7 +154,11 @@ def test_a_planner_plans_adjusts_publishes_and_prints_an_operation(pages):
 
     with page.expect_response("**/plan/publish/"):
         page.get_by_role("button", name="Publish the plan").click()
-    page.locator("#workspace .message.success, #workspace .errors").first.wait_for()
+    # The move's own note (a .message.success) is still there until the publish's swap: wait
+    # for the publish's note, or its errors.
+    page.locator("#workspace .message.success", has_text="Plan published").or_(
+        page.locator("#workspace .errors")
+    ).first.wait_for()
     assert page.get_by_text("Plan published").first.is_visible(), page.locator("#workspace").inner_text()[
         :1500
     ]
