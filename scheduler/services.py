@@ -790,19 +790,25 @@ def solver_time_route(
     )
     if timed is not None:
         return timed
-    kept = {s.visit_id: s for s in route.stops}
+    # Each stop at its earliest: the travel from the stop before (or the muster point), then its
+    # wave's start; opening hours and rules aside, which the checker reports. Travel is never
+    # dropped, nor the way back, so the times shown are ones the team could keep.
+    travel = problem.travel
+    depot = problem.depot_by_id[route.depot_id].point
+    where, clock = depot, route.departure
     stops = []
-    clock = route.departure
     for v in visits:
-        start = max(clock, (not_before or {}).get(v.id, clock))
-        stop = kept.get(v.id) or solver.Stop(v.id, clock, start, start + v.duration, waves.get(v.id))
-        stops.append(stop)
-        clock = stop.end
+        site = problem.site_by_id[v.site_id].point
+        arrival = clock + travel.minutes(where, site, clock)
+        start = max(arrival, (not_before or {}).get(v.id, arrival))
+        stops.append(solver.Stop(v.id, arrival, start, start + v.duration, waves.get(v.id)))
+        where, clock = site, start + v.duration
+    back = clock + travel.minutes(where, depot, clock)
     return solver.Route(
         officer_ids=route.officer_ids,
         depot_id=route.depot_id,
         departure=route.departure,
-        back=max(route.back, clock),
+        back=back,
         stops=tuple(stops),
         team_id=route.team_id,
         leader_id=route.leader_id,

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.console.access import console_page
@@ -456,15 +456,41 @@ def plan(request: HttpRequest, kind: str, subject_id: str) -> HttpResponse:
 
 
 def _plan_response(
-    request: HttpRequest, kind: str, subject: Any, job: PlanningJob, *, note: str = "", error: Any = None
+    request: HttpRequest,
+    kind: str,
+    subject: Any,
+    job: PlanningJob,
+    *,
+    note: str = "",
+    error: Any = None,
+    note_broken: bool = False,
 ) -> HttpResponse:
-    """After an edit: the workspace again (htmx swaps its main part), with the outcome said."""
+    """After an edit: the workspace again (htmx swaps its main part), with the outcome said.
+
+    ``note_broken``: the edit is done, but if the plan now breaks rules the note says so as a
+    warning, with how many and a link to them, rather than as a success."""
     job.refresh_from_db()
-    context = {**_workspace_context(request, kind, subject, job), "note": note, "error": error}
+    context = {
+        **_workspace_context(request, kind, subject, job),
+        "note": note,
+        "error": error,
+        "note_broken": note_broken,
+    }
     if request.htmx:
         return render(request, "scheduler/_workspace.html", context)
+    broken = len(context["ws"]["violations"]) if note_broken else 0
     if error:
         messages.error(request, error["detail"])
+    elif note and broken:
+        messages.warning(
+            request,
+            ngettext(
+                "%(note)s The plan now breaks %(n)d rule: it cannot be published until it holds.",
+                "%(note)s The plan now breaks %(n)d rules: it cannot be published until they hold.",
+                broken,
+            )
+            % {"note": note, "n": broken},
+        )
     elif note:
         messages.success(request, note)
     return redirect("scheduler:plan", kind, subject.uuid)
@@ -506,7 +532,12 @@ def plan_move(request: HttpRequest, kind: str, subject_id: str) -> HttpResponse:
     except DomainError as exc:
         return _plan_response(request, kind, subject, job, error=_error(exc))
     return _plan_response(
-        request, kind, subject, job, note=_("Visit moved and pinned; the plan was checked again.")
+        request,
+        kind,
+        subject,
+        job,
+        note=_("Visit moved and pinned; the plan was checked again."),
+        note_broken=True,
     )
 
 

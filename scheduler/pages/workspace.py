@@ -129,6 +129,9 @@ def plan_workspace(job: PlanningJob) -> dict[str, Any]:
             }
         )
     objective = (job.evaluation or {}).get("objective", {})
+    # Per deployed team, from its departure to its return, as the page's label says (the
+    # objective's workload is per rostered officer, those left at the station included).
+    loads = [r["workload_minutes"] for r in routes if r["stops"]]
     return {
         "view": view,
         "routes": routes,
@@ -144,8 +147,8 @@ def plan_workspace(job: PlanningJob) -> dict[str, Any]:
             "travel": objective.get("travel_minutes", sum(r["travel_minutes"] for r in routes)),
             "waiting": objective.get("waiting_minutes", sum(r["waiting_minutes"] for r in routes)),
             "overtime": objective.get("overtime_minutes", 0),
-            "workload_min": objective.get("workload_min", 0),
-            "workload_max": objective.get("workload_max", 0),
+            "workload_min": min(loads, default=0),
+            "workload_max": max(loads, default=0),
         },
     }
 

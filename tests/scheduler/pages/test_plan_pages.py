@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 
 import pytest
@@ -183,3 +184,46 @@ def test_a_pinned_visit_is_released_from_the_workspace(planned, planner_client, 
     assert job.pins == {}
     again = planner_client.post(url, {"visit": visit}, HTTP_HX_REQUEST="true")
     assert b"This visit is not pinned." in again.content
+
+
+def test_a_move_that_breaks_rules_warns_and_keeps_the_travel(planned, planner_client, operation):
+    """Two visits of one wave on one team cannot both start at the wave: the move is done (the
+    planner decides), but the note is a warning that counts the broken rules and links to them,
+    and the route's times keep the travel between the sites and back to the muster point."""
+    job, _response = planned
+    routes = [r for r in job.plan["routes"] if r["stops"]]
+    assert len(routes) >= 2
+    visit = routes[0]["stops"][0]["visit_id"]
+    target = job.plan["routes"].index(routes[1])
+    url = f"/planning/operations/{operation.uuid}/plan/move/"
+    out = planner_client.post(url, {"visit": visit, "to_route": str(target)}, HTTP_HX_REQUEST="true")
+    html = out.content.decode()
+    assert out.status_code == 200 and "Visit moved and pinned" in html
+    assert 'class="message warning"' in html and "The plan now breaks" in html
+    assert 'href="#violations-h"' in html and 'id="violations"' in html
+    job.refresh_from_db()
+    route = job.plan["routes"][target]
+    stops = route["stops"]
+    assert visit in {s["visit_id"] for s in stops} and len(stops) >= 2
+    for before, after in itertools.pairwise(stops):
+        assert after["arrival"] >= before["end"]
+    # The way back to the muster point is kept: the team is back after its last stop ends.
+    assert route["back"] > stops[-1]["end"]
+
+    # Without htmx, the same warning as a message after the redirect.
+    back = planner_client.post(url, {"visit": visit, "to_route": "0"}, follow=True)
+    assert back.status_code == 200
+
+
+def test_the_workload_per_team_counts_the_deployed_teams_alone(planned, planner_client, operation):
+    """The figure is labelled per team: from each deployed team's departure to its return, not
+    the objective's per-officer range, which counts the officers left at the station as 0."""
+    job, _response = planned
+    # As the evaluation of a night with officers rostered but not deployed says it (0 for them).
+    job.evaluation["objective"].update(workload_min=0, workload_max=128)
+    job.save(update_fields=["evaluation"])
+    page = planner_client.get(f"/planning/operations/{operation.uuid}/plan/")
+    loads = [r["back"] - r["departure"] for r in job.plan["routes"] if r["stops"]]  # minutes
+    assert loads and min(loads) > 0
+    html = page.content.decode()
+    assert f'<span class="value">{int(min(loads))}–{int(max(loads))}</span>' in html
