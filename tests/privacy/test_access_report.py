@@ -65,6 +65,11 @@ def test_reads_their_reasons_and_flags_in_the_access_report(
     assert AuditEntry.objects.filter(verb="access_report_read", actor=dora.user).count() == 1
     bad = client.get(f"/privacy/access/?date_from={today}&date_to={today - dt.timedelta(days=2)}")
     assert bad.status_code == 400
+    # A period without reads says so (an empty page of results is no reason to show nothing).
+    quiet = today - dt.timedelta(days=400)
+    empty = client.get(f"/privacy/access/?date_from={quiet}&date_to={quiet + dt.timedelta(days=30)}")
+    assert empty.status_code == 200 and "No read in this period." in empty.content.decode()
+    assert "0 reads" in empty.content.decode()
     # She reviews reads; she reads no person herself.
     assert client.get(f"/protection/{referred.uuid}/").status_code == 404
     assert api.as_(dora).get(url + "?reason=assessment").status_code == 404

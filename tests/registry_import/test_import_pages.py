@@ -163,3 +163,10 @@ def test_the_dry_run_page_follows_a_check_running_in_the_worker(client, admins):
     done = client.get(f"/registry/imports/{item.uuid}/?part=status", HTTP_HX_REQUEST="true")
     assert done.status_code == 204 and done["HX-Refresh"] == "true"
     assert "Apply the import" in client.get(f"/registry/imports/{item.uuid}/").content.decode()
+
+
+def test_the_administrators_home_links_to_the_administration_beside_the_imports(client, admins):
+    """The home's administration card promises the registry, users, checklists and policies: its
+    link to the Django admin stays when the card also lists console pages (registry imports)."""
+    home = signed_in(client, "ada").get("/").content.decode()
+    assert "/registry/imports/" in home and 'href="/admin/"' in home
