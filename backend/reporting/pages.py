@@ -88,9 +88,17 @@ def _refused(request: HttpRequest) -> int:
 
 
 def _errors(error: DomainError) -> list[str]:
+    """The refusal's messages for the page: each under the label of the field it is about, as
+    the form names it, never the API's parameter name ("from: …"); a message that names its
+    subject itself (a dimension, an agency, a source) stands alone."""
     if not error.errors:
         return [error.detail]
-    return [f"{name}: {message}" for name, texts in error.errors.items() for message in texts]
+    labels = {"from": _("From"), "to": _("To"), "measure": _("Measure")}
+    return [
+        f"{labels[name]}: {message}" if name in labels else str(message)
+        for name, texts in error.errors.items()
+        for message in texts
+    ]
 
 
 # --- Laying a result out as a table --------------------------------------------------------------
