@@ -58,9 +58,7 @@ def _result_body(result: Result) -> dict[str, Any]:
 
 
 def _filename(result: Result, extension: str) -> str:
-    return (
-        f"statistics-{'-'.join(result.query.measures)}-by-{'-'.join(result.query.by) or 'total'}.{extension}"
-    )
+    return exports.filename(result, extension)
 
 
 class StatisticsCatalogueApi(APIView):

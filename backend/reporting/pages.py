@@ -497,8 +497,7 @@ def breakdown_download(request: HttpRequest, extension: str) -> HttpResponse:
             {"spec": spec, "errors": _errors(error), **_form_context(request, spec)},
             status=400,
         )
-    by = "-".join(result.query.by) or "total"
-    filename = f"statistics-{'-'.join(result.query.measures)}-by-{by}.{extension}"
+    filename = exports.filename(result, extension)
     if extension == "csv":
         response = HttpResponse(exports.result_csv(result), content_type="text/csv; charset=utf-8")
     else:

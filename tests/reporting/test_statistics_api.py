@@ -222,3 +222,21 @@ def test_every_value_the_catalogue_offers_filters_as_it_says(work, api, andy, so
 def test_not_a_venue_filters_the_sites_that_are_not_venues(work, api, andy):
     response = api.as_(andy).get(QUERY, {"measure": "inspections", "venue_type": "none"})
     assert _totals(response) == 2
+
+
+def test_a_downloaded_breakdown_says_the_question_it_answers(work, api, paula):
+    """Read later, away from the page, the file says its period and its filters: in its name and,
+    in the XLSX, on a sheet of its own; each id on the definitions sheet once."""
+    response = api.as_(paula).get(
+        "/api/v1/statistics/query.xlsx",
+        {"measure": "inspections", "by": "year", "from": "2019", "to": "2023", "agency": "PSP"},
+    )
+    assert response.status_code == 200
+    assert "2019-01-01-to-2023-12-31-filtered.xlsx" in response["Content-Disposition"]
+    book = load_workbook(io.BytesIO(response.content))
+    asked = dict(list(book["question"].values)[1:])
+    assert asked["from"] == "2019-01-01" and asked["to"] == "2023-12-31"
+    assert asked["filter agency"] == "PSP" and asked["grouped by"] == "year"
+    assert asked["answered from"].split()[0] in {"rollup", "raw"}
+    ids = [row[0] for row in list(book["definitions"].values)[1:]]
+    assert len(ids) == len(set(ids)) and "inspections" in ids
