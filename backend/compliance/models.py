@@ -138,8 +138,9 @@ class Review(models.Model):
 class ComplianceCase(models.Model):
     """A case an agency opens against a company or site from official findings.
 
-    open → notice issued (deadline set) → follow-up requested (the deadline passed) → closed
-    with an outcome. Every step is a ``CaseEvent`` (the timeline) and an audit entry."""
+    open → notice issued (deadline set) → follow-up requested (the deadline passed, or a reviewer
+    asked sooner) → closed with an outcome. Every step is a ``CaseEvent`` (the timeline) and an
+    audit entry."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("open")

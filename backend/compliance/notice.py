@@ -2,7 +2,8 @@
 
 Each language has its own template (``templates/compliance/notice_<lang>.html``), written by
 a speaker of it rather than assembled from fragments, since the notice is a legal document.
-Breach titles and legal bases come from the violation catalogue in the same language. Before
+Each breach reads as it was found (the accepted finding's own title, in the notice's language),
+with its code and the legal basis from the violation catalogue in the same language. Before
 the notice is issued it renders as a draft without a deadline; a legal basis no administrator has
 verified is never printed (such a notice cannot be issued, see ``case_notice_issue``). An issued
 notice names the officer who issued it, how to reach them, a signature block and how to appeal."""
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backend.compliance.models import LANGUAGE_KEYS, ComplianceCase, Violation
 from backend.core.errors import InvalidInput
+from backend.core.i18n import pick
 
 TEMPLATES = {
     "en": "compliance/notice_en.html",
@@ -28,16 +30,23 @@ TEMPLATES = {
 
 def notice_context(case: ComplianceCase, language: str) -> dict[str, Any]:
     catalogue = {v.code: v for v in Violation.objects.all()}
-    items: OrderedDict[str, dict[str, Any]] = OrderedDict()
+    # One line per breach found, in the words of the finding the reviewer accepted (not the
+    # catalogue's wider title for its code): two findings under one code are two lines, the same
+    # finding on several workers one line with its count.
+    items: OrderedDict[tuple[str, str], dict[str, Any]] = OrderedDict()
     for finding in case.findings.order_by("violation_code", "pk"):
         violation = catalogue.get(finding.violation_code)
+        title = pick(
+            en=finding.title.get("en", ""),
+            zh_hant=finding.title.get("zh-hant", ""),
+            pt=finding.title.get("pt", ""),
+            language=language,
+        ) or (violation.title_in(language) if violation else "")
         item = items.setdefault(
-            finding.violation_code,
+            (finding.violation_code, title),
             {
                 "code": finding.violation_code,
-                "title": violation.title_in(language)
-                if violation
-                else finding.title.get(language) or finding.title.get("en", ""),
+                "title": title,
                 "legal_basis": (
                     violation.legal_basis_in(language)
                     if violation and violation.legal_basis_verified

@@ -541,7 +541,11 @@ def carry_items_for(case: ComplianceCase) -> list[dict[str, Any]]:
 @transaction.atomic
 def case_follow_up_request(*, case: ComplianceCase, actor: Any = None) -> DueWork:
     """Ask the planners for a follow-up inspection of the case's site (through planning's service,
-    the one way to request an inspection), carrying the failed items. Safe to call twice."""
+    the one way to request an inspection), carrying the failed items. Safe to call twice.
+
+    Once the deadline has passed (the nightly run) the visit is planned from the day after it. A
+    reviewer may ask sooner, while days remain, when the site must be seen before then: the visit is
+    then plannable from today, and the timeline says who brought it forward and from which deadline."""
     case = ComplianceCase.objects.select_for_update().get(pk=case.pk)
     if case.follow_up_id is not None:
         return case.follow_up  # type: ignore[return-value]
@@ -554,7 +558,9 @@ def case_follow_up_request(*, case: ComplianceCase, actor: Any = None) -> DueWor
         .values_list("category", flat=True)
         .first()
     )
-    earliest = max(case.deadline + dt.timedelta(days=1), _today())
+    today = _today()
+    early = case.deadline >= today  # the company still has days to put things right
+    earliest = today if early else max(case.deadline + dt.timedelta(days=1), today)
     due = due_work_request(
         actor=actor,
         site=case.site,
@@ -573,29 +579,46 @@ def case_follow_up_request(*, case: ComplianceCase, actor: Any = None) -> DueWor
     case.follow_up = due
     case.follow_up_requested_at = timezone.now()
     case.save(update_fields=["status", "follow_up", "follow_up_requested_at"])
+    if early:
+        note = str(_("Requested early by %(name)s, before the corrective deadline of %(deadline)s.")) % {
+            "name": _actor_name(actor),
+            "deadline": case.deadline.isoformat(),
+        }
+    else:
+        note = str(_("The corrective deadline passed."))
     _event(
         case,
         CaseEvent.Kind.FOLLOW_UP_REQUESTED,
         actor,
-        str(_("The corrective deadline passed.")),
+        note,
         due_work=str(due.uuid),
         carry_items=len(items),
+        early=early,
     )
     audit_record(
         actor=actor,
         action=AuditEntry.Action.DECIDE,
         verb="case_follow_up_request",
         obj=case,
-        changes={"due_work": str(due.uuid)},
+        changes={"due_work": str(due.uuid), "early": early},
     )
     return due
+
+
+def _actor_name(user: Any) -> str:
+    """Who asked, as the timeline names them: the officer's name and badge, else the login."""
+    officer = getattr(user, "officer", None) if user is not None else None
+    if officer is not None:
+        return f"{officer.full_name} ({officer.badge_number})"
+    return user.get_username() if getattr(user, "is_authenticated", False) else "system"
 
 
 @transaction.atomic
 def case_follow_up_order(*, user: Any, case: ComplianceCase) -> DueWork:
     """A reviewer of the case's agency asks for the follow-up inspection from the case's page
     once its notice is issued, without waiting for the nightly deadline run: the same request
-    through planning, carrying the same failed items. Safe to call twice."""
+    through planning, carrying the same failed items, plannable from today when the deadline is
+    still ahead (see ``case_follow_up_request``). Safe to call twice."""
     _require_case_reviewer(user, case)
     return case_follow_up_request(case=case, actor=user)
 

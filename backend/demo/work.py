@@ -341,7 +341,9 @@ class _Work:
                 if stage != "open":
                     compliance.case_notice_issue(user=reviewer, case=case)
                 if stage == "follow_up":
-                    compliance.case_follow_up_request(case=case, actor=reviewer)
+                    # Its deadline is still weeks ahead: the reviewer brings the visit forward from
+                    # the case's page, as the timeline then says (the nightly run waits for it).
+                    compliance.case_follow_up_order(user=reviewer, case=case)
                 if stage == "closed":
                     compliance.case_decide(
                         user=reviewer,

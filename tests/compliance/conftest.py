@@ -217,3 +217,34 @@ def joint_build(alice: Any, bob: Any, paula: Any) -> Joint:
         operation=operation,
     )
     return Joint(inspection, site, contractor, operation, construction_v, screening_v)
+
+
+@pytest.fixture
+def agency_visit(joint, bob) -> Any:
+    """Bob's routine check of an employment agency ("Bright Future Agency") that breaks Law
+    16/2020 twice under one violation code, V-07: its fee records are not in order (the checklist's
+    ``fee_records``) and one job-seeker paid more than half his first month's wage
+    (``fee_over_cap``). The result of the ingest; the findings await the labour bureau's review."""
+    version = TemplateVersion.objects.get(template__code="employment_agency", status="published")
+    agency = factories.company(kind="employment_agency", name_en="Bright Future Agency")
+    site = factories.site(
+        kind="employment_agency", name_en="Bright Future", operator=agency, opening_hours=[]
+    )
+    now = timezone.now()
+    inspection = inspections.inspection_issue(
+        actor=None,
+        site=site,
+        category="employment_agency",
+        template_version=version,
+        planned_start=now - dt.timedelta(minutes=30),
+        planned_end=now + dt.timedelta(hours=2),
+        team=inspections.team_create(actor=None, name="DSAL routine", members=[bob]),
+    )
+    answers = fill(parsed_definition(version), yes=True, entries=2)
+    answers["receipts_issued"] = False
+    for entry in answers["job_seekers"]:
+        entry.update(
+            {"first_month_wage": 6000, "fee_charged": 1000, "documents_held": False, "seeker_debt": False}
+        )
+    answers["job_seekers"][1].update({"fee_charged": 4000, "fee_over_cap_note": "Training fee, no receipt"})
+    return ingest(bob, inspection, version, answers)

@@ -102,7 +102,8 @@ def test_notice_renders_in_three_languages_before_and_after_issue(approved, caro
         html = notice_render_html(case, lang)
         assert words in html and case.deadline.isoformat() in html and "DRAFT" not in html
         assert f'lang="{lang}"' in html
-    assert "外地僱員在獲許可的職業" in notice_render_html(case, "zh-hant")  # the catalogue's title for V-02
+    v02 = next(f for f in _dsal(approved) if f.violation_code == "V-02")
+    assert v02.title["zh-hant"] in notice_render_html(case, "zh-hant")  # the breach as it was found
     assert api.as_(carol).get(f"/api/v1/cases/{case.uuid}/notice/fr/").status_code == 404
 
 
@@ -205,3 +206,46 @@ def test_only_a_reviewer_of_the_agency_acts_on_its_cases(approved, carol, andy, 
     assert api.as_(andy).get(f"/api/v1/cases/{case.uuid}/").status_code == 200  # may read
     r = api.as_(andy).post(f"/api/v1/cases/{case.uuid}/comments/", {"text": "hi"}, format="json")
     assert r.status_code == 403 and r.json()["code"] == "not_allowed"
+
+
+def _notice_issued(approved, carol, corrective_days):
+    case = services.case_open(
+        user=carol.user, findings=_dsal(approved), reason="x", corrective_days=corrective_days
+    )
+    return services.case_notice_issue(user=carol.user, case=case)
+
+
+def test_a_reviewer_brings_the_follow_up_forward_while_days_remain(approved, carol):
+    case = _notice_issued(approved, carol, corrective_days=30)
+    # 17:00 UTC is 01:00 the next day in Macao: the visit is plannable from Macao's today.
+    asked = dt.datetime.combine(case.deadline - dt.timedelta(days=20), dt.time(17), tzinfo=dt.UTC)
+    with time_machine.travel(asked, tick=False):
+        due = services.case_follow_up_order(user=carol.user, case=case)
+        today = timezone.localdate()
+    assert today == case.deadline - dt.timedelta(days=19)
+    assert (due.earliest, due.latest) == (today, today + dt.timedelta(days=14))
+    event = case.events.get(kind=CaseEvent.Kind.FOLLOW_UP_REQUESTED)
+    assert event.actor == carol.user and event.data["early"] is True
+    assert event.reason == (
+        f"Requested early by {carol.full_name} ({carol.badge_number}), "
+        f"before the corrective deadline of {case.deadline.isoformat()}."
+    )
+    assert "passed" not in event.reason
+
+
+def test_a_reviewer_asking_on_the_deadline_day_still_asks_early(approved, carol):
+    case = _notice_issued(approved, carol, corrective_days=5)
+    with time_machine.travel(dt.datetime.combine(case.deadline, dt.time(3), tzinfo=dt.UTC), tick=False):
+        due = services.case_follow_up_order(user=carol.user, case=case)
+    assert due.earliest == case.deadline
+    assert case.events.get(kind=CaseEvent.Kind.FOLLOW_UP_REQUESTED).reason.startswith("Requested early by")
+
+
+def test_after_the_deadline_the_follow_up_says_the_deadline_passed(approved, carol):
+    late = _notice_issued(approved, carol, corrective_days=5)
+    with time_machine.travel(dt.datetime.combine(late.deadline, dt.time(17), tzinfo=dt.UTC), tick=False):
+        # 01:00 the day after the deadline in Macao: the nightly run's case, and a reviewer's too.
+        assert services.case_deadlines_process() == [late]
+    due = late.events.get(kind=CaseEvent.Kind.FOLLOW_UP_REQUESTED)
+    assert (due.reason, due.actor, due.data["early"]) == ("The corrective deadline passed.", None, False)
+    assert DueWork.objects.get().earliest == late.deadline + dt.timedelta(days=1)

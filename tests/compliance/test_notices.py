@@ -5,8 +5,12 @@ confirms that legal basis."""
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from backend.audit.models import AuditEntry
 from backend.compliance import services
@@ -102,3 +106,34 @@ def test_the_issued_notice_names_the_issuer_contact_signature_and_appeal(approve
         assert carol.full_name in html and carol.badge_number in html and "carol@dsal.example" in html
         assert carol.unit.address in html
     assert "Law No." not in notice_render_html(case, "zh-hant") + notice_render_html(case, "pt")
+
+
+NOTICE_ROW = re.compile(r"<tr><td>(V-\d+)</td><td>(.*?)</td><td>(.*?)</td><td>(\d+)</td></tr>")
+
+
+@pytest.fixture
+def fee_case(agency_visit, carol):
+    """Both V-07 findings of the agency visit accepted and put in one case, its notice issued."""
+    services.submission_approve(user=carol.user, submission=agency_visit.submission)
+    findings = list(Finding.objects.filter(submission=agency_visit.submission))
+    case = services.case_open(user=carol.user, findings=findings, reason="Fees.")
+    return services.case_notice_issue(user=carol.user, case=case)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hant", "pt"])
+def test_the_notice_states_each_breach_as_it_was_found(fee_case, lang):
+    html = notice_render_html(fee_case, lang)
+    rows = [tuple(unescape(cell) for cell in row) for row in NOTICE_ROW.findall(html)]
+    v07 = Violation.objects.get(code="V-07")
+    found = {f.title[lang] for f in fee_case.findings.all()}
+    assert len(found) == 2
+    assert sorted(rows) == sorted(("V-07", title, v07.legal_basis_in(lang), "1") for title in found)
+    assert v07.title_in(lang) not in unescape(html)  # the catalogue's wider wording is not what was found
+
+
+def test_the_issuer_line_names_the_agency_once(fee_case, carol):
+    for lang in ("en", "zh-hant", "pt"):
+        with translation.override(lang):
+            unit, agency = carol.unit.name, carol.agency.name
+        html = notice_render_html(fee_case, lang)
+        assert unit in html and f"{unit}, {agency}" not in html, lang

@@ -209,6 +209,10 @@ def test_follow_up_is_requested_through_planning_with_the_failed_items(case, car
     assert response.status_code == 302
     due = DueWork.objects.get()
     assert due.site == case.site and due.reason == DueWork.Reason.FOLLOW_UP
+    # Asked while the deadline is weeks ahead: plannable from today, and the timeline says so.
+    assert due.earliest == timezone.localdate()
+    page = client.get(f"/compliance/cases/{case.uuid}/").content.decode()
+    assert f"Requested early by {carol.full_name}" in page and "deadline passed" not in page
     assert {item["violation_code"] for item in due.carry_items} == {"V-02", "V-04"}
     case.refresh_from_db()
     assert case.status == "follow_up" and case.follow_up == due
