@@ -4,6 +4,7 @@ copies, and the answers a finding rests on gathered first."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,6 +88,37 @@ def present(definition: Definition, answers: dict[str, Any], evidence_paths: set
     if flagged:
         blocks.insert(0, Block(title=_("Flagged items"), answers=flagged))
     return blocks
+
+
+_ENTRY = re.compile(r"^(\w+)\[(\d+)\]$")
+
+
+def entry_label(definition: Definition, path: str, lang: str) -> str:
+    """A repeat entry's path (``workers[3]``, nested ``a[0].b[1]``) in words: each group's label
+    and the entry's number counted from 1 ("Worker 4"), as the answers name it. A part the
+    definition does not know stays as stored."""
+    parts = []
+    for part in path.split("."):
+        match = _ENTRY.match(part)
+        question = definition.questions.get(match.group(1)) if match else None
+        if match is None or question is None:
+            parts.append(part)
+            continue
+        parts.append(f"{question.label.get(lang)} {int(match.group(2)) + 1}")
+    return " · ".join(parts)
+
+
+def question_label(definition: Definition, key: str, lang: str) -> str:
+    """A question's label in ``lang``; the key itself for a question the definition lacks."""
+    question = definition.questions.get(key)
+    return question.label.get(lang) if question else key
+
+
+def option_label(definition: Definition, key: str, code: str, lang: str) -> str:
+    """An option's label of question ``key`` in ``lang``; the code itself when unknown."""
+    question = definition.questions.get(key)
+    labels = {o.code: o.label.get(lang) for o in question.options} if question else {}
+    return labels.get(code, code)
 
 
 def evidence_paths(findings: Any) -> set[str]:

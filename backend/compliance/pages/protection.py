@@ -15,12 +15,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from backend.checklists.engine.schema import Definition
+from backend.checklists.models import TemplateVersion
+from backend.checklists.services import parsed_definition
 from backend.compliance import selectors, services
 from backend.compliance.models import Referral
+from backend.compliance.pages.answers import option_label, question_label
 from backend.compliance.pages.common import found, refusal
 from backend.compliance.pages.forms import PersonForm, ReferralFilterForm, ReferralUpdateForm, ServiceForm
 from backend.console.access import console_page
 from backend.core.errors import DomainError
+from backend.core.i18n import language_key
 from backend.privacy.reasons import ReadReason, ReasonForm
 from backend.privacy.services import screened_person_for
 
@@ -48,9 +53,24 @@ def referrals(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _screening(referral: Referral) -> Definition | None:
+    """The checklist of the screening that referred the person: its labels name the coded
+    fields (indicators, language, notes) in the reader's language."""
+    version = TemplateVersion.objects.filter(submissions__findings=referral.finding_id).first()
+    return parsed_definition(version) if version else None
+
+
 def _referral_context(referral: Referral, **extra: Any) -> dict[str, Any]:
+    definition, lang = _screening(referral), language_key()
     context = {
         "referral": referral,
+        # What was stored stays coded; shown by the screening's own labels (the code if unknown).
+        "indicators": [
+            question_label(definition, key, lang) if definition else key for key in referral.indicators
+        ],
+        "language_label": option_label(definition, "interview_language", referral.language, lang)
+        if definition and referral.language
+        else referral.language,
         "services_given": list(referral.services.all()),
         "service_form": ServiceForm(),
         "update_form": ReferralUpdateForm(
@@ -102,13 +122,17 @@ def _person(
 ) -> HttpResponse:
     fields = ("full_name", "date_of_birth", "nationality", "travel_document", "contact", "notes")
     screened = screened_person_for(referral)
+    definition, lang = _screening(referral) if screened else None, language_key()
     context = {
         "referral": referral,
         "details": details,
         "screened": screened,
-        "screened_notes": sorted(
-            (k, v) for k, v in (screened.answers.items() if screened else []) if k != "person_ref"
-        ),
+        # Each note under its question's label ("Note on FL-02: ..."), by key (FL-01 first).
+        "screened_notes": [
+            (question_label(definition, k, lang) if definition else k, v)
+            for k, v in sorted(screened.answers.items() if screened else [])
+            if k != "person_ref"
+        ],
         "person_form": PersonForm(initial={name: getattr(details, name) for name in fields}),
         "errors": [],
         **extra,

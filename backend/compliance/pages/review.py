@@ -17,12 +17,13 @@ from django.views.decorators.http import require_POST
 from backend.checklists.services import parsed_definition
 from backend.compliance import selectors, services
 from backend.compliance.models import Violation
-from backend.compliance.pages.answers import evidence_paths, present
+from backend.compliance.pages.answers import entry_label, evidence_paths, present
 from backend.compliance.pages.common import found, page_or_partial, refusal
 from backend.compliance.pages.forms import ApproveForm, CaseOpenForm, QueueFilterForm, ReturnForm
 from backend.console.access import console_page
 from backend.core.access import principal_for
 from backend.core.errors import DomainError
+from backend.core.i18n import language_key
 from backend.inspections.models import Finding
 from backend.registry.models import Agency, Role
 
@@ -78,6 +79,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         "state": values["state"],
         "query": request.GET.urlencode(),
         "bulk": values["state"] == "awaiting",
+        # Boxes to tick, and the button, only where a row on this page can be approved in bulk.
+        "choosable": values["state"] == "awaiting" and any(not s.flagged for s in rows),
         # Said again in the results, which are all an htmx filter swaps in.
         "errors": [f"{form[name].label}: {error}" for name, errs in form.errors.items() for error in errs],
     }
@@ -95,6 +98,10 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 def review_bulk_approve(request: HttpRequest) -> HttpResponse:
     """Approve the chosen submissions that nothing flags; the others stay in the queue."""
     chosen = request.POST.getlist("submission")
+    back = reverse("compliance_console:review-queue") + _back_query(request)
+    if not chosen:
+        messages.warning(request, _("Nothing was approved: tick the submissions to approve first."))
+        return redirect(back)
     approvable = list(selectors.review_bulk_approvable(user=request.user, uuids=_uuids(chosen)))
     done = 0
     for submission in approvable:  # each its own decision: one decided meanwhile holds up no other
@@ -104,9 +111,10 @@ def review_bulk_approve(request: HttpRequest) -> HttpResponse:
             continue
         done += 1
     skipped = len(chosen) - done
-    messages.success(
-        request, ngettext("%(n)d submission approved.", "%(n)d submissions approved.", done) % {"n": done}
-    )
+    if done:
+        messages.success(
+            request, ngettext("%(n)d submission approved.", "%(n)d submissions approved.", done) % {"n": done}
+        )
     if skipped:
         messages.warning(
             request,
@@ -117,7 +125,7 @@ def review_bulk_approve(request: HttpRequest) -> HttpResponse:
             )
             % {"n": skipped},
         )
-    return redirect(reverse("compliance_console:review-queue") + _back_query(request))
+    return redirect(back)
 
 
 def _uuids(values: list[str]) -> list[str]:
@@ -155,9 +163,11 @@ def _submission_context(request: HttpRequest, submission: Any, **extra: Any) -> 
     mine = next((r for r in reviews if r.agency_id == principal.agency_id), None)
     openable = [f for f in findings if f.status == Finding.Status.OFFICIAL and f.case is None]
     attachments = {a.name: a for a in selectors.review_attachments(submission=submission)}
-    blocks = present(
-        parsed_definition(submission.template_version), submission.answers, evidence_paths(findings)
-    )
+    definition = parsed_definition(submission.template_version)
+    lang = language_key()
+    for f in findings:  # which entry the finding is about, as the answers below name it
+        f.entry_label = entry_label(definition, f.entry_path, lang) if f.entry_path else ""
+    blocks = present(definition, submission.answers, evidence_paths(findings))
     photos: dict[str, dict[str, str]] = {}
     for block in blocks:
         for answer in block.answers:

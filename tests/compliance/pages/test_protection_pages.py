@@ -133,3 +133,33 @@ def test_record_the_persons_details_audited_and_nobody_else_may(referral, vera, 
     changes = AuditEntry.objects.filter(verb="victim_details_record", object_id=str(referral.uuid))
     assert changes.count() == 1 and "Maria Santos" not in str(changes.get().changes)
     assert reads(referral).count() == 2  # each POST read the details first
+
+
+def test_referral_names_indicators_language_and_notes_as_the_screening_does(joint, alice, vera, client):
+    """Stored coded (``fl_02``, ``tagalog``, ``fl_02_note``), shown by the screening checklist's
+    labels in the reader's language, so the officer knows which ILO indicators were seen."""
+    from backend.checklists.services import parsed_definition
+    from tests.checklists.engine.factories import fill
+    from tests.compliance.conftest import ingest
+
+    answers = fill(parsed_definition(joint.screening_version), yes=False, entries=1)
+    answers["interview_language"] = "tagalog"
+    person = {k: v for k, v in answers["persons"][0].items() if not k.endswith("_note")}
+    person.update(consent=True, person_ref="P-2 blue cap", fl_02=True, fl_05=True)
+    answers["persons"] = [dict(person, fl_02_note="Promised a hotel job.", fl_05_note="Bruises.")]
+    ingest(alice, joint.inspection, joint.screening_version, answers)
+    referral = Referral.objects.get()
+    assert referral.indicators == ["fl_02", "fl_05"] and referral.language == "tagalog"
+    signed_in(client, vera)
+    page = client.get(f"/protection/{referral.uuid}/").content.decode()
+    assert "FL-02 Deception" in page and "FL-05 Physical and sexual violence" in page
+    assert "FL-03" not in page and "fl_0" not in page
+    assert "Tagalog" in page and "tagalog" not in page
+    shown = client.post(
+        f"/protection/{referral.uuid}/person/", {"reason": "protection"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "Note on FL-02: what was seen or said, and by whom" in shown
+    assert "Promised a hotel job." in shown and "fl_02_note" not in shown
+    client.post("/i18n/setlang/", {"language": "zh-hant", "next": "/"})
+    page = client.get(f"/protection/{referral.uuid}/").content.decode()
+    assert "FL-02 欺騙" in page and "他加祿語" in page

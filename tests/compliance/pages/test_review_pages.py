@@ -6,6 +6,8 @@ of what nothing flags, open a case)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from html import unescape
 
 import pytest
 from django.utils import timezone
@@ -313,3 +315,62 @@ def test_legal_basis_in_the_readers_language_and_unverified_ones_marked(visit, c
     assert f'value="{v12.uuid}">' in page  # offered unticked: it cannot ground a notice
     v02 = visit.submission.findings.get(violation_code="V-02")
     assert f'value="{v02.uuid}" checked>' in page
+
+
+# --- What a reviewer is told, in words --------------------------------------------------------
+
+
+def test_a_row_with_findings_to_decide_says_so_and_offers_no_bulk_approval(visit, carol, client):
+    """Only flagged rows on the page (the visit has findings of the labour bureau): the reason is
+    a badge, and neither boxes nor the bulk button are offered, but a sentence says why."""
+    signed_in(client, carol)
+    page = client.get("/review/").content.decode()
+    assert "findings to decide" in page
+    assert 'name="submission"' not in page
+    assert "Approve the chosen submissions" not in page
+    assert "none can be approved in bulk" in page
+    client.post("/i18n/setlang/", {"language": "zh-hant", "next": "/"})
+    assert "待決定的發現" in client.get("/review/").content.decode()
+
+
+def test_bulk_approval_with_nothing_approved_reports_no_success(visit, joint, bob, carol, client):
+    clean_submission(joint, bob)
+    signed_in(client, carol)
+    page = client.get("/review/").content.decode()
+    assert "Approve the chosen submissions" in page  # one row can be chosen
+    response = client.post("/review/approve/", {})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Nothing was approved: tick the submissions to approve first." in page
+    assert "approved." not in page and not Review.objects.exists()
+    response = client.post("/review/approve/", {"submission": [str(visit.submission.uuid)]})
+    page = client.get(response["Location"]).content.decode()
+    assert "0 submissions approved." not in page and "flagged or already decided" in page
+    assert not Review.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "entry"), [("en", "Worker 2"), ("zh-hant", "工人 2"), ("pt", "Trabalhador 2")]
+)
+def test_a_findings_entry_is_named_as_the_checklist_names_it(language, entry, visit, carol, client):
+    """V-02 is about the second worker checked: "Worker 2", never the stored ``workers[1]``."""
+    signed_in(client, carol)
+    client.post("/i18n/setlang/", {"language": language, "next": "/"})
+    page = client.get(f"/review/{visit.submission.uuid}/").content.decode()
+    findings = page.split('id="findings-h"')[1].split("</section>")[0]
+    assert f'<span class="help">{entry}</span>' in findings
+    assert "workers[" not in findings
+
+
+def test_two_findings_under_one_code_have_decisions_told_apart(agency_visit, carol, client):
+    signed_in(client, carol)
+    page = client.get(f"/review/{agency_visit.submission.uuid}/").content.decode()
+    legends = sorted(
+        unescape(legend) for legend in re.findall(r'<legend class="visually-hidden">(.*?)</legend>', page)
+    )
+    assert len(legends) == 2
+    # The job-seeker's file the first was found on follows its title.
+    assert legends[0].startswith(
+        "Decision on V-07 Fee charged to a job-seeker above 50% of the first month's wage ("
+    )
+    assert legends[1] == "Decision on V-07 Fee list or receipts not in order"
