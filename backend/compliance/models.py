@@ -281,6 +281,15 @@ class CaseEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
 
+    @property
+    def actor_name(self) -> str:
+        """Who, as a reader of the timeline knows them: the officer's name and badge; the login
+        (as then named) for anyone else, or "system"."""
+        officer = getattr(self.actor, "officer", None) if self.actor_id else None
+        if officer is not None:
+            return f"{officer.full_name} ({officer.badge_number})"
+        return self.actor_label
+
 
 class ComplianceScore(models.Model):
     """A company's compliance score as computed at one moment, with the factors that made it

@@ -237,7 +237,7 @@ def case_get(*, user: Any, uuid: Any) -> ComplianceCase:
 
 
 def case_timeline(*, case: ComplianceCase) -> QuerySet[CaseEvent]:
-    return case.events.select_related("actor").order_by("at", "pk")
+    return case.events.select_related("actor__officer").order_by("at", "pk")
 
 
 # --- Scores and the register -------------------------------------------------------------------

@@ -239,6 +239,9 @@ def test_comment_and_outcome(case, carol, client):
     assert case.status == "closed" and case.outcome == "penalty" and str(case.penalty_amount) == "5000.00"
     page = client.get(url).content.decode()
     assert "Decide the outcome" not in page and "Outcome recorded" in page
+    # The timeline names who did what as colleagues know them, not by their login.
+    assert f"{carol.full_name} ({carol.badge_number})" in page
+    assert f"— {carol.user.username}" not in page
 
 
 def test_a_notice_resting_on_an_unverified_legal_basis_is_refused_with_the_reason(visit, carol, client):
