@@ -41,6 +41,13 @@ def test_targets_across_pages_and_from_the_map_on_a_phone_in_chinese(pages, oper
     page.locator("#targets-map[data-ready]").wait_for()
     assert page.locator("#targets-map .leaflet-marker-icon").count() > len(extra)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    # The parish names lie under the targets: a label never hides a marker.
+    page.locator("#targets-map .leaflet-parish-labels-pane .map-label").first.wait_for()
+    labels, markers = page.evaluate(
+        """() => ['.leaflet-parish-labels-pane', '.leaflet-marker-pane'].map(
+            s => Number(getComputedStyle(document.querySelector('#targets-map ' + s)).zIndex))"""
+    )
+    assert labels < markers
 
     ticked, picked = extra[0], extra[1]  # both on the first page of the other sites
     page.locator(f"#site-{ticked.uuid}").check()

@@ -22,6 +22,9 @@
       map.attributionControl.addAttribution("Natural Earth");
     }
     var base = L.layerGroup().addTo(map);
+    // Parish names under the pages' own markers and circles (Leaflet's tooltips sit above
+    // them): a label never hides a stop or a target.
+    map.createPane("parish-labels").style.zIndex = 450;
     var ready = Promise.all([fetchJson(data.outlineUrl), fetchJson(data.parishesUrl)]).then(function (files) {
       if (!map.getContainer().isConnected) return map; // replaced before its outline arrived
       if (files[0]) {
@@ -35,7 +38,7 @@
           style: { color: "#6d7f8f", weight: 1, dashArray: "4 4", fill: false },
           onEachFeature: function (feature, layer) {
             var c = feature.properties.centre;
-            L.tooltip({ permanent: true, direction: "center", className: "map-label", interactive: false })
+            L.tooltip({ permanent: true, direction: "center", className: "map-label", interactive: false, pane: "parish-labels" })
               .setLatLng(c).setContent(feature.properties[key].split(" / ")[0]).addTo(base);
           }
         }).addTo(base);
