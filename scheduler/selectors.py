@@ -498,6 +498,7 @@ def briefing(job: PlanningJob, number: int) -> dict[str, Any]:
             {
                 "id": str(o.uuid),
                 "name": o.full_name,
+                "badge": o.badge_number,
                 "agency": o.agency.code,
                 "rank": o.rank_title or str(o.rank),
                 "sex": o.sex,
@@ -509,6 +510,10 @@ def briefing(job: PlanningJob, number: int) -> dict[str, Any]:
         "needs": {
             "interpreter": sorted({lang for s in stops for lang in s["interpreter"]}),
             "female_officer_for_searches": female_needed,
+            # Who does the searches: names are not unique across agencies, so with the badge.
+            "searchers": [
+                f"{o.full_name} ({o.badge_number})" for o in members if female_needed and o.sex == "F"
+            ],
         },
         "stops": stops,
     }
@@ -555,7 +560,7 @@ def briefing_csv(data: dict[str, Any]) -> str:
     writer = csv.writer(out)
     writer.writerow(BRIEFING_COLUMNS)
     officers = "; ".join(
-        f"{o['name']} ({o['agency']}, {o['rank']}"
+        f"{o['name']} ({o['badge']}, {o['agency']}, {o['rank']}"
         + (f", {'/'.join(o['languages'])}" if o["languages"] else "")
         + (", leader" if o["leader"] else "")
         + ")"

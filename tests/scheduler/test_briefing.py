@@ -74,6 +74,7 @@ def test_the_csv_has_the_same_columns_and_the_same_number(api, paula, planned):
     assert row["muster_point"] == "PSP North Station" and row["muster_address"] == "Rua Norte 12"
     assert row["address"] and row["opening_hours"] and row["start"] in ("19:00", "21:00")
     assert "+" not in row["team"] and "PSP" in row["officers"] and "DSAL" in row["officers"]
+    assert all(o["badge"] in row["officers"] for o in data["officers"])
     assert client.get(f"/api/v1/planning/operations/{op.uuid}/plan/briefings/9/csv/").status_code == 404
 
 
@@ -89,8 +90,10 @@ def test_the_printable_briefing_of_the_api_shows_what_the_data_holds(api, paula,
     for stop in data["stops"]:
         assert stop["address"] in html and stop["opening_hours"] in html and stop["contact"] in html
     for officer in data["officers"]:
-        assert officer["name"] in html and officer["rank"] in html
+        assert officer["name"] in html and officer["rank"] in html and officer["badge"] in html
     assert "a female officer for searches" in html
+    # Who searches is named, with the badge: names are not unique across agencies.
+    assert data["needs"]["searchers"] and all(who in html for who in data["needs"]["searchers"])
     # The route map: a polyline from the muster point through each stop and back.
     svg = html[html.index("<svg") : html.index("</svg>")]
     assert svg.count("<circle") == len(data["stops"]) and "<polyline" in svg
