@@ -2,12 +2,15 @@
 
 The page carries all three languages (the phone switches language offline, with no request),
 keyed by short ids the scripts use. ``{name}`` placeholders are filled in by the script.
+A text with a count (``PLURALS``) is sent as its forms by plural category ("one", "other"),
+so the script picks the form for the count with ``Intl.PluralRules``, as gettext would.
 """
 
 from __future__ import annotations
 
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext_lazy
 
 TEXTS = {
     "app_name": _("Field inspections"),
@@ -22,8 +25,6 @@ TEXTS = {
     "sign_in_offline": _("No network: signing in needs a connection once."),
     "signed_in_as": _("Signed in as {name}"),
     "sign_out": _("Sign out"),
-    "sign_out_discard": _("Discard {count} unsent checklists and sign out"),
-    "sign_out_unsent": _("{count} checklists have not been sent. Sync first, or discard them."),
     "session_ended": _("Your sign-in on this phone has ended. Sign in again: your unsent work is kept."),
     "online": _("Online"),
     "offline": _("Offline: your work is kept on the phone"),
@@ -45,7 +46,14 @@ TEXTS = {
     "operation": _("Operation"),
     "changed": _("Changed since the last sync"),
     "cancelled": _("Cancelled"),
-    "back": _("Back"),
+    "visit_not_started": _("Not started"),
+    "visit_checked_in": _("Checked in"),
+    "visit_draft": _("Draft in progress"),
+    "visit_waiting": _("Waiting to send"),
+    "visit_sent": _("Sent"),
+    "visit_refused": _("Needs a correction"),
+    # "Back" alone is also the time a team is back (briefings): the button says it in context.
+    "back": pgettext_lazy("a button: go back to the previous screen", "Back"),
     "open": _("Open"),
     "check_in": _("Check in here"),
     "checking_in": _("Finding your position…"),
@@ -58,10 +66,18 @@ TEXTS = {
     "check_in_failed": _("The phone could not give a position: {reason}"),
     "start_checklist": _("Start {name}"),
     "continue_checklist": _("Continue {name}"),
+    "open_checklist": _("Open {name}"),
+    "checklist_sent": _("{name} was sent."),
+    "checklist_waiting": _("{name} is finished and waits to be sent."),
+    "checklist_refused": _("{name} was refused by the server and needs a correction."),
+    "discard_draft": _("Discard this draft"),
+    "discard_draft_confirm": _("Discard this draft for good? Tap again"),
+    "draft_discarded": _("Draft discarded."),
     "draft_saved": _("Saved on this phone"),
     "finish": _("Finish and send"),
-    "fix_errors": _("{count} answers need attention before sending."),
     "queued_ok": _("Finished. It is sent when the network allows."),
+    "sent_ok": _("Finished and sent."),
+    "sent_files_ok": _("Finished and sent; its photos are still being uploaded."),
     "required": _("Required"),
     "yes": _("Yes"),
     "no": _("No"),
@@ -94,7 +110,6 @@ TEXTS = {
     "version_unknown": _("This checklist version is no longer accepted for this visit."),
     "correct": _("Correct and send again"),
     "retry_in": _("Next attempt in {seconds} s"),
-    "findings_n": _("{count} findings recorded"),
     "files_n": _("{sent} of {total} files arrived"),
     "err_required": _("An answer is required."),
     "err_type": _("This answer has the wrong form."),
@@ -106,11 +121,32 @@ TEXTS = {
     "err_unknown_question": _("Not a question of this checklist."),
 }
 
+# Texts with a count, by the count: each language's catalogue has its own plural forms.
+PLURALS = {
+    "sign_out_discard": lambda n: ngettext(
+        "Discard {count} unsent checklist and sign out", "Discard {count} unsent checklists and sign out", n
+    ),
+    "sign_out_unsent": lambda n: ngettext(
+        "{count} checklist has not been sent. Sync first, or discard it.",
+        "{count} checklists have not been sent. Sync first, or discard them.",
+        n,
+    ),
+    "fix_errors": lambda n: ngettext(
+        "{count} answer needs attention before sending.", "{count} answers need attention before sending.", n
+    ),
+    "findings_n": lambda n: ngettext("{count} finding recorded", "{count} findings recorded", n),
+}
+# A count of each category in the three languages (CLDR: English and Portuguese "one" and
+# "other", Chinese "other" alone).
+PLURAL_SAMPLES = {"one": 1, "other": 2}
 
-def texts_for_all_languages() -> dict[str, dict[str, str]]:
-    """{language: {id: text}} for en, zh-hant and pt."""
-    out: dict[str, dict[str, str]] = {}
+
+def texts_for_all_languages() -> dict[str, dict[str, str | dict[str, str]]]:
+    """{language: {id: text}} for en, zh-hant and pt; a text with a count is {category: text}."""
+    out: dict[str, dict[str, str | dict[str, str]]] = {}
     for language in ("en", "zh-hant", "pt"):
         with translation.override(language):
             out[language] = {key: str(text) for key, text in TEXTS.items()}
+            for key, forms in PLURALS.items():
+                out[language][key] = {category: forms(n) for category, n in PLURAL_SAMPLES.items()}
     return out

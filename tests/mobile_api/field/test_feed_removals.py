@@ -23,7 +23,9 @@ def test_a_connected_phone_checks_in_far_and_follows_the_feed(pages, field, dora
     sign_in_app(page, pages.base_url, "alice")
     visit = page.locator(f"li.assignment[data-id='{field.revealed.uuid}']")
     visit.wait_for()
-    assert visit.locator(".badge").count() == 0
+    # Not started, and nothing changed since the last sync (no "changed" badge).
+    expect(visit.locator(".visit-state .badge")).to_have_attribute("data-state", "not_started")
+    assert visit.locator(".badge.warn").count() == 0
 
     # About 5 km from the site: stored with the flag, and the officer told why it is no refusal.
     page.context.set_geolocation({"latitude": 22.16, "longitude": 113.56, "accuracy": 30})

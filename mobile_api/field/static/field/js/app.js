@@ -34,6 +34,7 @@ function announce(text) {
   setTimeout(() => (live.textContent = text), 50);
 }
 
+const PENDING_SEND = new Set(["queued", "sending"]);
 const STATUS_BADGE = { draft: "muted", queued: "warn", sending: "warn", sent: "warn", complete: "ok", refused: "danger" };
 
 function badge(status) {
@@ -68,7 +69,7 @@ function languagePicker() {
 function screen(title, ...children) {
   main.replaceChildren(el("h2", { id: "screen-title", text: title }));
   if (notice) {
-    main.append(el("p", { class: `notice ${notice.kind || ""}`, role: "status", text: notice.text }));
+    main.append(el("p", { class: `notice ${notice.kind || ""}`, role: "status", "data-work": notice.work, text: notice.text }));
     notice = null;
   }
   for (const c of children) if (c) main.append(c);
@@ -206,8 +207,30 @@ async function syncBar() {
   );
 }
 
+// Where a visit stands, from what the phone holds (its checklists, its check-in) and, for work
+// this phone does not hold (sent before a sign-out, or by a colleague), the server's status.
+const VISIT_BADGE = { refused: "danger", draft: "muted", waiting: "warn", sent: "ok", checked_in: "muted", not_started: "muted" };
+const SUBMITTED = new Set(["submitted", "reviewed", "closed"]);
+
+function visitState(assignment, work, checkins) {
+  const mine = work.filter((w) => w.inspection === assignment.id);
+  const has = (...statuses) => mine.some((w) => statuses.includes(w.status));
+  if (has("refused")) return "refused";
+  if (has("draft")) return "draft";
+  if (has("queued", "sending")) return "waiting";
+  if (has("sent", "complete") || SUBMITTED.has(assignment.status)) return "sent";
+  if (checkins.some((c) => c.assignment === assignment.id)) return "checked_in";
+  return "not_started";
+}
+
+function visitBadge(state) {
+  return el("span", { class: `badge ${VISIT_BADGE[state]}`, "data-state": state, text: t(`visit_${state}`) });
+}
+
 async function homeScreen() {
   const assignments = await feed.assignments();
+  const work = await store.all("work");
+  const checkins = await store.all("checkins");
   const list = el("ol", { class: "plain", id: "assignments" });
   assignments.forEach((a, i) => {
     list.append(
@@ -215,7 +238,7 @@ async function homeScreen() {
         el("h3", {}, el("a", { href: `#/a/${a.id}`, text: `${i + 1}. ${i18n.siteName(a.site)}` })),
         el("p", { text: windowText(a) }),
         el("p", { class: "muted", text: a.site.address }),
-        a.status === "cancelled" ? el("p", {}, el("span", { class: "badge danger", text: t("cancelled") })) : null,
+        a.status === "cancelled" ? el("p", {}, el("span", { class: "badge danger", text: t("cancelled") })) : el("p", { class: "visit-state" }, visitBadge(visitState(a, work, checkins))),
         a.changed ? el("p", {}, el("span", { class: "badge warn", text: t("changed") })) : null,
       ),
     );
@@ -248,14 +271,28 @@ async function assignmentScreen(id) {
   for (const c of a.checklists) {
     const version = templates.get(c.id);
     const name = version ? i18n.pick(version.definition.title) : c.template;
-    const draft = work.find((w) => w.template_version === c.id && w.status === "draft");
-    checklists.append(
-      el("li", {},
-        el("button", { type: "button", class: draft ? "" : "primary", "data-template": c.template, disabled: !version,
-          text: draft ? t("continue_checklist", { name }) : t("start_checklist", { name }),
-          onclick: async () => go(`#/w/${draft ? draft.id : await startWork(a, version)}`) }),
-      ),
-    );
+    const mine = work.filter((w) => w.template_version === c.id).sort((x, y) => (y.updated_at || "").localeCompare(x.updated_at || ""));
+    const draft = mine.find((w) => w.status === "draft");
+    // Finished on this phone (waiting, sent or refused): opened, corrected from there, never
+    // started a second time.
+    const finished = mine.find((w) => w.status !== "draft");
+    if (draft) {
+      checklists.append(el("li", {},
+        el("button", { type: "button", "data-template": c.template, "data-work": draft.id, text: t("continue_checklist", { name }), onclick: () => go(`#/w/${draft.id}`) }),
+      ));
+    } else if (finished) {
+      const said = finished.status === "refused" ? "checklist_refused" : PENDING_SEND.has(finished.status) ? "checklist_waiting" : "checklist_sent";
+      checklists.append(el("li", { class: "card", "data-finished": c.template },
+        el("p", {}, document.createTextNode(`${t(said, { name })} `), badge(finished.status)),
+        el("a", { class: "button", href: `#/w/${finished.id}`, "data-template": c.template, "data-work": finished.id, text: t("open_checklist", { name }) }),
+      ));
+    } else {
+      checklists.append(el("li", {},
+        el("button", { type: "button", class: "primary", "data-template": c.template, disabled: !version,
+          text: t("start_checklist", { name }),
+          onclick: async () => go(`#/w/${await startWork(a, version)}`) }),
+      ));
+    }
   }
   screen(
     i18n.siteName(a.site),
@@ -375,7 +412,9 @@ async function workScreen(id) {
       return;
     }
     await finishWork(id, checklist, form.answers, result);
-    notice = { text: t("queued_ok") };
+    // Sent at once when the network allows: say what happened, not what will.
+    const after = await store.get("work", id);
+    notice = { text: finishedText(after ? after.status : "queued"), work: id };
     go(`#/a/${item.inspection}`);
   } });
   const correct = el("button", { type: "button", id: "correct", text: t("correct"), onclick: async () => {
@@ -385,17 +424,37 @@ async function workScreen(id) {
     const newId = await startWork(assignment || { id: item.inspection }, version, base, structuredClone(item.payload.answers));
     go(`#/w/${newId}`);
   } });
+  const discard = el("button", { type: "button", class: "danger", id: "discard", text: t("discard_draft"), onclick: async () => {
+    if (!discard.dataset.confirm) {
+      discard.dataset.confirm = "1";
+      discard.textContent = t("discard_draft_confirm");
+      announce(t("discard_draft_confirm"));
+      return;
+    }
+    if (await outbox.discard(id)) notice = { text: t("draft_discarded") };
+    go(`#/a/${item.inspection}`);
+  } });
   const conflict = item.status === "refused" && item.problem && ["submission_conflict", "stale_revision"].includes(item.problem.code);
+  const corrects = (!editable && ["sent", "complete"].includes(item.status)) || conflict;
   screen(
     i18n.pick(version.definition.title),
     status,
     summary,
     editable ? form.render() : null,
     editable ? el("div", { class: "toolbar" }, finish, saved) : null,
-    !editable && ["sent", "complete"].includes(item.status) ? correct : null,
-    conflict ? correct : null,
-    el("a", { class: "button", href: `#/a/${item.inspection}`, text: t("back") }),
+    el("div", { class: "toolbar", id: "actions" },
+      corrects ? correct : null,
+      item.status === "draft" ? discard : null,
+      el("a", { class: "button", href: `#/a/${item.inspection}`, text: t("back") }),
+    ),
   );
+}
+
+function finishedText(status) {
+  if (status === "refused") return t("status_refused");
+  if (status === "complete") return t("sent_ok");
+  if (status === "sent") return t("sent_files_ok");
+  return t("queued_ok");
 }
 
 async function finishWork(id, checklist, answers, result) {
@@ -461,6 +520,11 @@ async function boot() {
       retryAt = Date.now() + event.seconds * 1000;
       const line = document.getElementById("retry");
       if (line) line.textContent = t("retry_in", { seconds: Math.round(event.seconds) });
+    } else if (event.type === "item" || event.type === "file") {
+      // A note about a finished checklist says how it stands now ("sent", not "will be sent").
+      const note = document.querySelector(`.notice[data-work="${event.id}"]`);
+      const item = note && (await store.get("work", event.id));
+      if (item) note.textContent = finishedText(item.status);
     } else if (event.type === "sync-done") {
       retryAt = 0;
       const current = (location.hash || "#/").split("/")[1];

@@ -39,7 +39,11 @@ function apply() {
 export const language = () => current;
 
 export function t(key, params = {}) {
-  const text = (TEXTS[current] && TEXTS[current][key]) || TEXTS.en[key] || key;
+  let text = (TEXTS[current] && TEXTS[current][key]) || TEXTS.en[key] || key;
+  if (typeof text === "object") {
+    // A text with a count: its forms by plural category, chosen for {count} in this language.
+    text = text[new Intl.PluralRules(LOCALES[current]).select(Number(params.count))] || text.other;
+  }
   return text.replace(/\{(\w+)\}/g, (_, name) => (name in params ? String(params[name]) : `{${name}}`));
 }
 

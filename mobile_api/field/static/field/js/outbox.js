@@ -31,6 +31,17 @@ export async function queue(item) {
   return sync();
 }
 
+export async function discard(id) {
+  // A draft the officer gives up, with the photos and signatures taken for it. Only a draft:
+  // a finished checklist (queued, sent, complete or refused) is never discarded this way.
+  const removed = await store.removeIf("work", id, (w) => w.status === "draft");
+  if (removed) {
+    for (const file of await store.all("files")) if (file.work === id) await store.del("files", file.id);
+    emit({ type: "discarded", id });
+  }
+  return removed;
+}
+
 export async function pendingCount() {
   return (await store.all("work")).filter((w) => PENDING.has(w.status)).length;
 }

@@ -63,6 +63,21 @@ export async function update(store, key, change) {
   return next;
 }
 
+export async function removeIf(store, key, test) {
+  // Delete one record only if it still passes the test, read and deleted in one transaction.
+  const db = await open();
+  const tx = db.transaction(store, "readwrite");
+  const s = tx.objectStore(store);
+  const current = await promisify(s.get(key));
+  const removed = Boolean(current) && test(current);
+  if (removed) s.delete(key);
+  await new Promise((resolve, reject) => {
+    tx.oncomplete = resolve;
+    tx.onerror = () => reject(tx.error);
+  });
+  return removed;
+}
+
 export async function wipe() {
   // Sign-out: nothing personal stays on the phone.
   for (const name of STORES) await clear(name);
