@@ -185,7 +185,14 @@ class SiteAdmin(AuditedAdminMixin, admin.ModelAdmin):
     )
     list_filter = ("kind", "venue_type", "parish", "licence_status", "is_active")
     list_select_related = ("operator",)
-    search_fields = (*NAMES, "address", "licence_number", "operator__name_en", "contractor__name_en")
+    search_fields = (
+        *NAMES,
+        "address",
+        "licence_number",
+        "contact_name",
+        "operator__name_en",
+        "contractor__name_en",
+    )
     autocomplete_fields = ("operator", "contractor")
     readonly_fields = ("uuid", "risk_score", "risk_factors", "last_inspected_on")
     inlines = (OpeningHoursInline,)
@@ -196,6 +203,7 @@ class SiteAdmin(AuditedAdminMixin, admin.ModelAdmin):
             _("Licence and operator"),
             {"fields": ("licence_number", "licence_status", "licence_expiry", "operator")},
         ),
+        (_("On-site contact"), {"fields": (("contact_name", "contact_phone"),)}),
         (
             _("Construction sites"),
             {"fields": ("contractor", "declared_workforce", "expected_end"), "classes": ("collapse",)},

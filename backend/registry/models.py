@@ -375,6 +375,15 @@ class Site(TranslatedName):
         on_delete=models.PROTECT,
         related_name="operated_sites",
     )
+    # Who a team asks for on arrival: a person, not the company (that is the operator). Empty when
+    # the registry does not know one; the briefing then says so rather than naming the company.
+    contact_name = models.CharField(
+        _("on-site contact person"),
+        max_length=200,
+        blank=True,
+        help_text=_("The person a team asks for on site: the manager, foreman or licence holder."),
+    )
+    contact_phone = models.CharField(_("on-site contact phone"), max_length=40, blank=True)
     # Construction sites only.
     contractor = models.ForeignKey(
         Company,

@@ -135,6 +135,21 @@ SITES = KindSpec(
             "",
         ),
         Column("licence_number", _("Licence number"), _("The venue's or agency's licence number."), "L-5521"),
+        Column(
+            "contact_name",
+            _("On-site contact person"),
+            _(
+                "The person a team asks for on site (manager, foreman, licence holder), not the company. "
+                "A file without this column leaves the one on record."
+            ),
+            "Chan Tai Man",
+        ),
+        Column(
+            "contact_phone",
+            _("On-site contact phone"),
+            _("That person's phone. A file without this column leaves the one on record."),
+            "+853 2800 0000",
+        ),
     ),
 )
 

@@ -405,6 +405,8 @@ class Sites(Handler):
             "operator_id",
             "contractor_id",
             "licence_number",
+            "contact_name",
+            "contact_phone",
         ):
             key = _key(r["external_id"], r["uuid"])
             out[key] = {
@@ -422,6 +424,8 @@ class Sites(Handler):
                 "operator": company_keys.get(r["operator_id"], ""),
                 "contractor": company_keys.get(r["contractor_id"], ""),
                 "licence_number": r["licence_number"],
+                "contact_name": r["contact_name"],
+                "contact_phone": r["contact_phone"],
                 "_id": r["id"],
             }
         return out
@@ -470,6 +474,13 @@ class Sites(Handler):
         if out["contractor"] and kind and kind != Site.Kind.CONSTRUCTION_SITE:
             problems.add("contractor", "contractor_only")
         out["licence_number"] = text(problems, values, "licence_number", 40)
+        for column, limit in (("contact_name", 200), ("contact_phone", 40)):
+            # Columns added after the first templates: a file made from an older one, without
+            # them, must not erase the contact an administrator has since recorded.
+            if column not in values and existing is not None:
+                out[column] = existing[column]
+            else:
+                out[column] = text(problems, values, column, limit)
         return out
 
     FIELDS = [
@@ -484,6 +495,8 @@ class Sites(Handler):
         "latitude",
         "longitude",
         "licence_number",
+        "contact_name",
+        "contact_phone",
     ]
 
     def _obj_fields(self, r):

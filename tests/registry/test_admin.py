@@ -204,6 +204,22 @@ def test_admin_site_save_records_fields_and_opening_hours(admin):
     assert entry.changes["opening_hours"] == {"added": ["Friday 20:00–04:00"]}
 
 
+def test_admin_site_records_the_on_site_contact_person_and_phone(admin):
+    """The briefing's 'on-site contact': a person and a phone, kept apart from the operator."""
+    page = admin.get(_url(Site, "add")).content.decode()
+    assert 'name="contact_name"' in page and 'name="contact_phone"' in page
+    response = admin.post(
+        _url(Site, "add"), _site_form(contact_name="Chan Tai Man", contact_phone="+853 6612 3456")
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    site = Site.objects.get(name_en="Test Karaoke")
+    assert (site.contact_name, site.contact_phone) == ("Chan Tai Man", "+853 6612 3456")
+    entry = AuditEntry.objects.get(verb="admin_site_create")
+    assert entry.changes["contact_name"] == [None, "Chan Tai Man"]
+    found = admin.get(_url(Site, "changelist"), {"q": "Chan Tai"}).content.decode()
+    assert "Test Karaoke" in found
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [("latitude", "22.300000"), ("longitude", "113.700000"), ("latitude", "22.100000")],
