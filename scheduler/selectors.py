@@ -429,9 +429,11 @@ def _languages(officer: Officer) -> list[str]:
 def briefing(job: PlanningJob, number: int) -> dict[str, Any]:
     """Team ``number`` (1, 2, …: the plan's route order) of a plan as data for its printed
     briefing, its CSV and its route map: the date, the operation, the muster point (name,
-    address, position), every stop with the site's address, opening hours that day, contact,
-    wave, times (local) and needs (interpreter languages, a female officer for searches), and
-    the officers with agency, rank and languages. Raises NotFound for a number not in the plan.
+    address, position), every stop with the site's address, opening hours that day, on-site
+    contact (the person and phone the registry holds, empty when it holds none: the company is
+    no one to ask for at the door), operator, contractor and licence, wave, times (local) and
+    needs (interpreter languages, a female officer for searches), and the officers with agency,
+    rank and languages. Raises NotFound for a number not in the plan.
     Read through ``job_get`` (or ``latest_job`` of a visible subject) first: this adds no rule."""
     routes = job.plan.get("routes", [])
     if not 1 <= number <= len(routes):
@@ -454,7 +456,6 @@ def briefing(job: PlanningJob, number: int) -> dict[str, Any]:
     for order, s in enumerate(route["stops"], start=1):
         item = items.get(s["visit_id"])
         site = item.site if item is not None else None
-        company = (site.operator or site.contractor) if site is not None else None
         start = timezone.localtime(clock.at(s["start"]))
         languages = sorted(getattr(item, "languages", []) or [])
         stops.append(
@@ -468,9 +469,11 @@ def briefing(job: PlanningJob, number: int) -> dict[str, Any]:
                 "latitude": float(site.latitude) if site else None,
                 "longitude": float(site.longitude) if site else None,
                 "opening_hours": _opening_text(site, start.date()) if site else "",
-                "contact": ", ".join(
-                    x for x in (company.name if company else "", site.licence_number if site else "") if x
-                ),
+                "contact_person": site.contact_name if site else "",
+                "contact_phone": site.contact_phone if site else "",
+                "operator": site.operator.name if site and site.operator else "",
+                "contractor": site.contractor.name if site and site.contractor else "",
+                "licence_number": site.licence_number if site else "",
                 "category": getattr(item, "category", ""),
                 "wave": s.get("wave_id") or "",
                 "arrival": timezone.localtime(clock.at(s["arrival"])),
@@ -540,7 +543,11 @@ BRIEFING_COLUMNS = (
     "address",
     "parish",
     "opening_hours",
-    "contact",
+    "contact_person",
+    "contact_phone",
+    "operator",
+    "contractor",
+    "licence_number",
     "wave",
     "arrival",
     "start",
@@ -555,7 +562,9 @@ BRIEFING_COLUMNS = (
 
 def briefing_csv(data: dict[str, Any]) -> str:
     """The briefing as CSV: one row per stop, with the team's date, muster point and officers
-    (name, agency, rank, languages) repeated on each so every row stands alone."""
+    (name, agency, rank, languages) repeated on each so every row stands alone. The on-site
+    contact is a person and phone or empty (none on record), never the company: that is the
+    operator's column."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(BRIEFING_COLUMNS)
@@ -576,7 +585,11 @@ def briefing_csv(data: dict[str, Any]) -> str:
                 s["address"],
                 s["parish"],
                 s["opening_hours"],
-                s["contact"],
+                s["contact_person"],
+                s["contact_phone"],
+                s["operator"],
+                s["contractor"],
+                s["licence_number"],
                 s["wave"],
                 f"{s['arrival']:%H:%M}",
                 f"{s['start']:%H:%M}",

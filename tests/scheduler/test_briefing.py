@@ -1,7 +1,7 @@
 """A team's briefing: the date, the muster point by name and address, each site's address,
-opening hours and contact, the officers with agency, rank and languages, the interpreter and
-search needs; the CSV with the same columns; teams numbered alike in URL and file name, with
-readable names."""
+opening hours, on-site contact person (or that none is on record) and operator, the officers
+with agency, rank and languages, the interpreter and search needs; the CSV with the same
+columns; teams numbered alike in URL and file name, with readable names."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import pytest
 from backend.registry.models import Skill, Unit
 from scheduler import selectors, services
 from scheduler.models import PlanningJob
+from tests import factories
 
 
 @pytest.fixture
@@ -88,7 +89,9 @@ def test_the_printable_briefing_of_the_api_shows_what_the_data_holds(api, paula,
     assert "PSP North Station, Rua Norte 12" in html and city["muster"].code not in html
     assert data["date"].strftime("%Y") in html and data["subject"] in html
     for stop in data["stops"]:
-        assert stop["address"] in html and stop["opening_hours"] in html and stop["contact"] in html
+        assert stop["address"] in html and stop["opening_hours"] in html
+    # No contact person on record for these venues: said, not filled with a company.
+    assert html.count("no contact person on record") == len(data["stops"])
     for officer in data["officers"]:
         assert officer["name"] in html and officer["rank"] in html and officer["badge"] in html
     assert "a female officer for searches" in html
@@ -131,3 +134,101 @@ def test_briefings_are_for_the_operations_planners_only(api, planned, alice):
     url = f"/api/v1/planning/operations/{op.uuid}/plan/briefings/1/csv/"
     assert api.as_(other).get(url).status_code == 404
     assert api.as_(alice).get(url).status_code == 403
+
+
+# --- Who to ask for on site -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def contacts(city):
+    """Lotus Karaoke has a manager on record; Jade Sauna only its operating company."""
+    from backend.registry import services as registry
+
+    lotus, jade = city["venues"][:2]
+    owner = factories.company(name_en="Lotus Entertainment Ltd")
+    registry.site_update(
+        actor=None,
+        site=lotus,
+        operator=owner,
+        licence_number="IAM/KAR/0042",
+        contact_name="Chan Tai Man",
+        contact_phone="+853 6612 3456",
+    )
+    registry.site_update(actor=None, site=jade, operator=factories.company(name_en="Jade Leisure Co"))
+    return {"lotus": lotus, "jade": jade}
+
+
+def _stop(job, site):
+    for number in range(1, len(job.plan["routes"]) + 1):
+        data = selectors.briefing(job, number)
+        for stop in data["stops"]:
+            if stop["site_id"] == str(site.uuid):
+                return number, stop
+    pytest.fail(f"{site.name} is in no team's route")
+
+
+def test_the_contact_is_the_person_on_site_and_the_company_is_the_operator(contacts, planned):
+    """The briefing gave the operating company (and licence) as the 'contact': no one a team can
+    ask for at the door."""
+    _number, lotus = _stop(planned, contacts["lotus"])
+    assert (lotus["contact_person"], lotus["contact_phone"]) == ("Chan Tai Man", "+853 6612 3456")
+    assert (lotus["operator"], lotus["licence_number"]) == ("Lotus Entertainment Ltd", "IAM/KAR/0042")
+    assert "contact" not in lotus  # the old key held the company
+    _number, jade = _stop(planned, contacts["jade"])
+    assert (jade["contact_person"], jade["contact_phone"]) == ("", "")  # never the company instead
+    assert jade["operator"] == "Jade Leisure Co"
+
+
+def test_the_printed_briefing_says_when_no_contact_person_is_on_record(api, paula, contacts, planned):
+    op = planned.operation
+    pages = {}
+    for site in ("lotus", "jade"):
+        number, _stop_data = _stop(planned, contacts[site])
+        url = f"/api/v1/planning/operations/{op.uuid}/plan/briefings/{number}/"
+        pages[site] = unescape(api.as_(paula).get(url).content.decode())
+    lotus = _row(pages["lotus"], "Lotus Karaoke")
+    assert "Chan Tai Man" in lotus and "+853 6612 3456" in lotus and "Lotus Entertainment Ltd" in lotus
+    assert "IAM/KAR/0042" in lotus and "no contact person on record" not in lotus
+    jade = _row(pages["jade"], "Jade Sauna")
+    assert "no contact person on record" in jade and "Jade Leisure Co" in jade
+    for html in pages.values():
+        assert "On-site contact" in html and '<th scope="col">Operator</th>' in html
+
+
+def test_the_consoles_briefing_shows_the_contact_person_in_every_language(paula, contacts, planned, client):
+    from django.utils import translation
+
+    from tests.conftest import second_factor_passed
+
+    client.force_login(paula.user)
+    second_factor_passed(client, paula.user)
+    number, _lotus = _stop(planned, contacts["jade"])
+    url = f"/planning/operations/{planned.operation.uuid}/plan/briefings/{number}/"
+    for language in ("en", "zh-hant", "pt"):
+        html = unescape(client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode())
+        with translation.override(language):
+            none = translation.gettext("no contact person on record")
+            heading = translation.gettext("On-site contact")
+        assert none in _row(html, "Jade Sauna") and heading in html
+        if language != "en":
+            assert none != "no contact person on record" and heading != "On-site contact"
+
+
+def test_the_csv_carries_contact_person_phone_and_operator_apart(api, paula, contacts, planned):
+    op = planned.operation
+    rows = {}
+    for number in range(1, len(planned.plan["routes"]) + 1):
+        url = f"/api/v1/planning/operations/{op.uuid}/plan/briefings/{number}/csv/"
+        for row in csv.DictReader(io.StringIO(api.as_(paula).get(url).content.decode())):
+            rows[row["site"]] = row
+    assert "contact" not in rows["Lotus Karaoke"]
+    lotus, jade = rows["Lotus Karaoke"], rows["Jade Sauna"]
+    assert (lotus["contact_person"], lotus["contact_phone"]) == ("Chan Tai Man", "+853 6612 3456")
+    assert (lotus["operator"], lotus["licence_number"]) == ("Lotus Entertainment Ltd", "IAM/KAR/0042")
+    assert (jade["contact_person"], jade["contact_phone"], jade["operator"]) == ("", "", "Jade Leisure Co")
+
+
+def _row(html: str, site: str) -> str:
+    """The route table's row of ``site``."""
+    start = html.index(f"<td>{site}</td>")
+    return html[html.rindex("<tr>", 0, start) : html.index("</tr>", start)]
