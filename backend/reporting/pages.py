@@ -4,7 +4,8 @@ and the yearly report with its publications.
 Every figure on these pages is read through ``selectors.statistics_aggregate`` from parameters
 parsed by ``statistics.query_from_params``, exactly as the statistics API reads them, so a page
 and the API asked the same question give the same numbers (each panel links to its API query).
-What is left here is presentation: which questions a panel asks, and laying rows out as a table.
+What is left here is presentation: which questions a panel asks, and laying rows out as a table
+(over time with every period, those where nothing was counted as zeros: ``with_empty_periods``).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from backend.reporting.statistics import (
     Result,
     query_from_params,
     value_labels,
+    with_empty_periods,
 )
 
 ROLES = ("analyst", "administrator")
@@ -224,8 +226,12 @@ def dashboard_queries(filters: dict[str, str]) -> dict[str, dict[str, str]]:
     return queries
 
 
-def _ask(request: HttpRequest, params: dict[str, str]) -> Result:
-    return selectors.statistics_aggregate(user=request.user, query=query_from_params(params))
+def _ask(request: HttpRequest, params: dict[str, str] | QueryDict) -> Result:
+    """The API's answer to ``params``, laid out for a table or a chart over time: the periods in
+    which nothing was counted are there as zeros (the API leaves them out; a year missing from a
+    trend would join its neighbours as if they followed each other)."""
+    result = selectors.statistics_aggregate(user=request.user, query=query_from_params(params))
+    return with_empty_periods(result)
 
 
 def _year_choices() -> list[int]:
@@ -454,7 +460,7 @@ def breakdown(request: HttpRequest) -> HttpResponse:
     }
     status = 200
     try:
-        result = selectors.statistics_aggregate(user=request.user, query=query_from_params(spec.api_params))
+        result = _ask(request, spec.api_params)
     except DomainError as error:
         context["errors"] = _errors(error)
         status = _refused(request)
@@ -486,7 +492,8 @@ def breakdown(request: HttpRequest) -> HttpResponse:
 
 @_page
 def breakdown_download(request: HttpRequest, extension: str) -> HttpResponse:
-    """The breakdown as the API's CSV or XLSX export (codes as values, definitions attached)."""
+    """The breakdown as the API's CSV or XLSX export (codes as values, definitions attached): the
+    groups where something was counted, as the API gives them, without the table's empty periods."""
     spec = breakdown_from_params(request.GET)
     try:
         result = selectors.statistics_aggregate(user=request.user, query=query_from_params(spec.api_params))

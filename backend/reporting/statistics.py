@@ -1420,3 +1420,88 @@ def suppress(result: Result, threshold: int | None = None) -> Result:
             hidden = True
         result.suppressed = result.suppressed or hidden
     return result
+
+
+# --- Periods with nothing counted ----------------------------------------------------------------
+
+# Beyond this many rows a filled answer stays as it came (a table that long is read as a list,
+# not as a trend, and no chart is drawn of it).
+MAX_FILLED_ROWS = 5000
+
+
+def period_span(dim_id: str, value: Any) -> tuple[dt.date, dt.date]:
+    """The first and last day of a time dimension's value as answers write it (``2021``,
+    ``2021-Q3``, ``2021-07``, ``2021-W27``, ``2021-07-05``)."""
+    if dim_id == "year":
+        return dt.date(int(value), 1, 1), dt.date(int(value), 12, 31)
+    if dim_id == "quarter":
+        first = dt.date(int(value[:4]), 3 * int(value[-1]) - 2, 1)
+        return first, _next_month(_next_month(_next_month(first))) - dt.timedelta(days=1)
+    if dim_id == "month":
+        first = dt.date.fromisoformat(f"{value}-01")
+        return first, _next_month(first) - dt.timedelta(days=1)
+    if dim_id == "week":
+        year, week = str(value).split("-W")
+        monday = dt.date.fromisocalendar(int(year), int(week), 1)
+        return monday, monday + dt.timedelta(days=6)
+    day = dt.date.fromisoformat(str(value))
+    return day, day
+
+
+def _period_of(dim_id: str, day: dt.date) -> Any:
+    return day.year if dim_id == "year" else _time_value(dim_id, day)
+
+
+def with_empty_periods(
+    result: Result, *, today: dt.date | None = None, limit: int = MAX_FILLED_ROWS
+) -> Result:
+    """``result`` with a row of zeros for every period of its time dimensions in which nothing
+    was counted, so that a table or a chart over time shows the year (month, week, day) with
+    nothing as 0 instead of leaving it out and joining its neighbours.
+
+    The statistics API answers with the groups where something was counted (and its files say
+    the same); the analysts' tables and charts lay those groups out over the whole period. The
+    period: from ``from`` (else the first period counted) to ``to`` (else the last), never past
+    ``today``: a year that has not come yet is no zero. Each combination of the other dimensions
+    found in the answer gets every period (by year and agency: each agency, every year).
+    Unchanged when nothing was counted at all, when no time dimension was asked for, or when the
+    filled answer would pass ``limit`` rows."""
+    query = result.query
+    times = [d for d in query.by if d in TIME_DIMENSIONS]
+    dated = [r for r in result.rows if all(r[d] is not None for d in times)]
+    if not times or not dated:
+        return result
+    # Each row's days: where the spans of its time values meet (year 2019 and week 2020-W01:
+    # 30 and 31 December 2019).
+    spans = []
+    for row in dated:
+        ranges = [period_span(d, row[d]) for d in times]
+        spans.append((max(r[0] for r in ranges), min(r[1] for r in ranges)))
+    today = today or timezone.localtime(timezone.now(), LOCAL).date()
+    first = query.date_from or min(start for start, _end in spans)
+    last = min(query.date_to or max(end for _start, end in spans), today)
+    last = max(last, max(start for start, _end in spans))  # what was counted is never cut off
+    others = [d for d in query.by if d not in TIME_DIMENSIONS]
+    combinations_found = list(dict.fromkeys(tuple(r[d] for d in others) for r in result.rows))
+    periods: list[tuple[Any, ...]] = []
+    day = first
+    while day <= last:
+        values = tuple(_period_of(d, day) for d in times)
+        periods.append(values)
+        if len(periods) * len(combinations_found) > limit:
+            return result
+        # On to the first day of the next period of any of the time dimensions.
+        day = min(period_span(d, v)[1] for d, v in zip(times, values, strict=True)) + dt.timedelta(days=1)
+    present = {tuple(r[d] for d in query.by) for r in result.rows}
+    rows = list(result.rows)
+    for period in periods:
+        for combination in combinations_found:
+            values = {**dict(zip(times, period, strict=True)), **dict(zip(others, combination, strict=True))}
+            key = tuple(values[d] for d in query.by)
+            if key not in present:
+                present.add(key)
+                rows.append({**{d: values[d] for d in query.by}, **dict.fromkeys(query.measures, 0)})
+    if len(rows) == len(result.rows):
+        return result
+    rows.sort(key=lambda r: tuple(_sort_key(r[d]) for d in query.by))
+    return replace(result, rows=rows)
