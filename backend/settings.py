@@ -197,7 +197,8 @@ LANGUAGE_CODE = env_str("LANGUAGE_CODE", "en")
 if LANGUAGE_CODE not in {code for code, _name in LANGUAGES}:
     raise ImproperlyConfigured(f"LANGUAGE_CODE must be one of en, zh-hant, pt, not {LANGUAGE_CODE!r}.")
 LOCALE_PATHS = [BASE_DIR / "backend" / "locale"]
-# English dates day-first, as written in Macao (backend/formats/en); Chinese and Portuguese keep Django's.
+# As written in Macao: English dates day-first (backend/formats/en), Chinese numbers grouped by
+# thousands with commas (backend/formats/zh_Hant); the rest is Django's.
 FORMAT_MODULE_PATH = ["backend.formats"]
 
 # --- The area inspected ---------------------------------------------------------------

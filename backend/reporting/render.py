@@ -8,7 +8,7 @@ drawings directly; the HTML embeds them as SVG. Traditional Chinese needs a True
 (``REPORT_CJK_FONT``), embedded as a subset in its Traditional Chinese (TW, else HK) face; without
 one the Chinese PDF is refused with a message naming the setting, never drawn blank.
 
-Numbers follow the active language's format (Django's: ``1,426`` in English, ``1.426`` in
+Numbers follow the active language's format (``1,426`` in English and Chinese, ``1.426`` in
 Portuguese) in tables and charts alike; a year is a year (``2007``), never ``2,007``. The PDF
 has a cover, a table of contents and numbered pages; chapters follow each other without a page
 break of their own.
