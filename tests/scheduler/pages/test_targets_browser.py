@@ -41,8 +41,9 @@ def test_targets_across_pages_and_from_the_map_on_a_phone_in_chinese(pages, oper
     page.locator("#targets-map[data-ready]").wait_for()
     assert page.locator("#targets-map .leaflet-marker-icon").count() > len(extra)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-    # The parish names lie under the targets: a label never hides a marker.
-    page.locator("#targets-map .leaflet-parish-labels-pane .map-label").first.wait_for()
+    # The parish names lie under the targets: a label never hides a marker. (A name a marker
+    # would cover is hidden besides, so the pane is waited for, not a visible name.)
+    page.locator("#targets-map .leaflet-parish-labels-pane .map-label").first.wait_for(state="attached")
     labels, markers = page.evaluate(
         """() => ['.leaflet-parish-labels-pane', '.leaflet-marker-pane'].map(
             s => Number(getComputedStyle(document.querySelector('#targets-map ' + s)).zIndex))"""

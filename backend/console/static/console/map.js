@@ -33,20 +33,64 @@
       if (files[1] && options.parishes !== false) {
         var lang = (document.documentElement.lang || "en").toLowerCase();
         var key = lang.indexOf("zh") === 0 ? "name_zh" : (lang.indexOf("pt") === 0 ? "name_pt" : "name_en");
+        var labels = [];
         L.geoJSON(files[1], {
           interactive: false,
           style: { color: "#6d7f8f", weight: 1, dashArray: "4 4", fill: false },
           onEachFeature: function (feature, layer) {
             var c = feature.properties.centre;
-            L.tooltip({ permanent: true, direction: "center", className: "map-label", interactive: false, pane: "parish-labels" })
-              .setLatLng(c).setContent(feature.properties[key].split(" / ")[0]).addTo(base);
+            labels.push(L.tooltip({ permanent: true, direction: "center", className: "map-label", interactive: false, pane: "parish-labels" })
+              .setLatLng(c).setContent(feature.properties[key].split(" / ")[0]).addTo(base));
           }
         }).addTo(base);
+        // Again whenever the view or the pages' markers change (pages add theirs after this
+        // runs, and swap them on edits), once per burst of changes.
+        var pending = false;
+        var thin = function () {
+          if (pending) return;
+          pending = true;
+          window.requestAnimationFrame(function () { pending = false; declutter(map, labels); });
+        };
+        map.on("zoomend resize layeradd layerremove", thin);
+        thin();
       }
       return map;
     });
     map.consoleReady = ready;
     return map;
+  }
+
+  // Parish names where they fit. At the whole-city zoom the five peninsula parishes lie within
+  // a finger's width: their names ran over one another and lay under the pages' stops and
+  // targets, readable neither way. A name is shown only where it touches no name already shown
+  // (in the file's order: Fatima first), no marker and no control (zoom buttons, attribution);
+  // otherwise it waits for a closer zoom, where there is room. The dashed boxes still show every parish.
+  var LABEL_GAP = 4; // px kept between two names
+
+  // Whether boxes a and b come closer than gap px (a negative gap lets them overlap that much).
+  function touches(a, b, gap) {
+    return a.left < b.right + gap && b.left < a.right + gap && a.top < b.bottom + gap && b.top < a.bottom + gap;
+  }
+
+  function declutter(map, labels) {
+    var container = map.getContainer();
+    if (!container.isConnected) return;
+    var obstacles = Array.prototype.map.call(
+      container.querySelectorAll(".leaflet-marker-pane > .leaflet-marker-icon, .leaflet-control"),
+      function (el) { return el.getBoundingClientRect(); }
+    );
+    var shown = [];
+    labels.forEach(function (tooltip) {
+      var el = tooltip.getElement();
+      if (!el) return;
+      var r = el.getBoundingClientRect(); // measured while hidden too: visibility keeps the box
+      var crowded = r.width > 0 && (
+        shown.some(function (s) { return touches(r, s, LABEL_GAP); }) ||
+        obstacles.some(function (o) { return touches(r, o, -1); }) // a marker's 1px rim may touch
+      );
+      el.classList.toggle("crowded", crowded);
+      if (!crowded) shown.push(r);
+    });
   }
 
   // A numbered, coloured stop marker that keyboard users can reach (Leaflet markers are focusable).
