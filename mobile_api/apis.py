@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import path
@@ -21,7 +22,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -157,11 +164,41 @@ class SiteBrief(serializers.Serializer):
         ]
 
 
+class SentBy(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    full_name = serializers.CharField()
+    badge_number = serializers.CharField()
+    agency = serializers.CharField(source="agency.code")
+
+
+class SentChecklist(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid", help_text="the submission")
+    checklist = serializers.UUIDField(source="template_version.uuid", help_text="its checklist version")
+    template = serializers.CharField(source="template_version.template.code")
+    revision = serializers.IntegerField()
+    received_at = serializers.DateTimeField()
+    # The team's own work, which teammates already share (submissions/<id>/): the sender named
+    # as a teammate knows them, by name, badge and agency, and nothing more of them.
+    by = SentBy(source="officer")
+
+
 class VersionBrief(serializers.Serializer):
     id = serializers.UUIDField(source="uuid")
     template = serializers.CharField(source="template.code")
     number = serializers.IntegerField()
     digest = serializers.CharField()
+
+
+def _sent_checklists() -> Prefetch:
+    """The checklists of each visit the server holds as they stand (the current revision of
+    each; nothing superseded or deleted), with who sent them: one query for any number of
+    visits."""
+    return Prefetch(
+        "submissions",
+        queryset=Submission.objects.filter(status=Submission.Status.ACCEPTED)
+        .select_related("officer__agency", "template_version__template")
+        .order_by("received_at", "pk"),
+    )
 
 
 class AssignmentOutput(serializers.Serializer):
@@ -176,6 +213,10 @@ class AssignmentOutput(serializers.Serializer):
     operation = serializers.SerializerMethodField()
     team = serializers.SerializerMethodField()
     checklists = serializers.SerializerMethodField()
+    sent = serializers.SerializerMethodField(
+        help_text="the visit's checklists the server holds, oldest first, and who sent each (their "
+        "own or a teammate's phone): a phone offers no second start of one already sent"
+    )
     updated_at = serializers.DateTimeField()
 
     def get_operation(self, inspection: Inspection) -> dict[str, Any] | None:
@@ -198,6 +239,11 @@ class AssignmentOutput(serializers.Serializer):
     def get_checklists(self, inspection: Inspection) -> list[dict[str, Any]]:
         versions = [inspection.template_version, *inspection.additional_versions.all()]
         return VersionBrief(versions, many=True).data  # type: ignore[return-value]
+
+    @extend_schema_field(SentChecklist(many=True))
+    def get_sent(self, inspection: Inspection) -> list[dict[str, Any]]:
+        sent = [s for s in inspection.submissions.all() if s.status == Submission.Status.ACCEPTED]
+        return SentChecklist(sent, many=True).data  # type: ignore[return-value]
 
 
 class AssignmentListApi(MobileApi):
@@ -230,7 +276,7 @@ class AssignmentListApi(MobileApi):
         officer, since = self.officer(request), request.query_params.get("since")
         held = _held(officer, since) if since else feed.Held(None)
         inspections = selectors.assignment_list_for_officer(officer=officer, now=timezone.now())
-        inspections = inspections.prefetch_related("additional_versions__template")
+        inspections = inspections.prefetch_related("additional_versions__template", _sent_checklists())
         items = AssignmentOutput(inspections, many=True).data
         results, removed = feed.changes(held, items)
         cursor = services_feed.feed_cursor_remember(officer=officer, items=items)
@@ -241,6 +287,7 @@ class AssignmentDetailApi(MobileApi):
     @extend_schema(responses=AssignmentOutput)
     def get(self, request: Request, inspection_id: str) -> Response:
         inspection = selectors.assignment_get_for_officer(officer=self.officer(request), uuid=inspection_id)
+        prefetch_related_objects([inspection], _sent_checklists())
         return Response(AssignmentOutput(inspection).data)
 
 

@@ -10,8 +10,9 @@ import time_machine
 from django.utils import timezone
 
 from backend.inspections import services as inspections
+from backend.inspections.models import Inspection
 from tests import factories
-from tests.mobile_api.conftest import API, assert_problem, checkin_payload
+from tests.mobile_api.conftest import API, assert_problem, checkin_payload, submission_payload
 
 ASSIGNMENTS = f"{API}/assignments/"
 
@@ -124,13 +125,14 @@ def test_a_malformed_cursor_is_a_problem(field, alice, phone, cursor):
     assert_problem(phone(alice).get(ASSIGNMENTS, {"since": cursor}), 400, "invalid", fields=("since",))
 
 
-# token, inspections, opening hours, team members, additional versions, their templates, and the
-# feed's cursor stored (insert) and old ones pruned (delete)
-LIST_QUERIES = 8
+# token, inspections, opening hours, team members, additional versions, their templates, the
+# checklists sent (with their senders), and the feed's cursor stored (insert) and old ones pruned
+# (delete)
+LIST_QUERIES = 9
 
 
 def test_the_list_costs_the_same_queries_for_one_or_ten_assignments(
-    field, alice, phone, django_assert_num_queries
+    field, alice, dora, phone, django_assert_num_queries
 ):
     client = phone(alice)
     client.get(ASSIGNMENTS)  # the token's last use is written once a minute: not in what follows
@@ -141,6 +143,17 @@ def test_the_list_costs_the_same_queries_for_one_or_ten_assignments(
     issue_for_team(field, 9)
     with django_assert_num_queries(LIST_QUERIES):
         assert len(ids(client.get(ASSIGNMENTS))) == 10
+
+    # Each visit with its checklists sent, by Alice and by Dora: still the same queries.
+    doras = phone(dora)
+    for n, inspection in enumerate(Inspection.objects.filter(team=field.revealed.team)):
+        sender = client if n % 2 else doras
+        for version in (field.venue_version, field.screening_version):
+            payload = submission_payload(inspection, version)
+            assert sender.post(f"{API}/submissions/", payload, format="json").status_code == 201
+    with django_assert_num_queries(LIST_QUERIES):
+        listed = client.get(ASSIGNMENTS).json()["results"]
+    assert [len(a["sent"]) for a in listed] == [2] * 10
 
     with django_assert_num_queries(LIST_QUERIES):
         client.get(ASSIGNMENTS, {"since": base64.urlsafe_b64encode(b"2020-01-01T00:00:00+00:00").decode()})

@@ -175,13 +175,17 @@ def test_outsiders_find_nothing_in_any_list(request, phone, who, work):
     target = request.getfixturevalue(work)
     officer = request.getfixturevalue(who)
     client = phone(officer)
-    listed = client.get(f"{API}/assignments/").json()["results"]
+    listing = client.get(f"{API}/assignments/")
+    listed = listing.json()["results"]
     since_ever = client.get(
         f"{API}/assignments/", {"since": base64.urlsafe_b64encode(b"2000-01-01T00:00Z").decode()}
     )
     assert since_ever.status_code == 200
     for results in (listed, since_ever.json()["results"]):
         assert str(target.inspection.uuid) not in {a["id"] for a in results}
+    # Nor the checklist sent on it (a visit's "sent" names it, and its sender).
+    for response in (listing, since_ever):
+        assert target.submission not in response.content.decode()
     assert not selectors.assignment_list_for_officer(officer=officer).filter(pk=target.inspection.pk).exists()
     assert (
         selectors.submission_list_for_officer(officer=officer).filter(inspection=target.inspection).count()
@@ -212,6 +216,11 @@ def test_a_teammate_sees_the_work_of_the_team(revealed, dora, phone):
         assert status == 200, endpoint.__name__
     body = client.get(f"{API}/submissions/{revealed.submission}/").json()
     assert body["findings"] and body["complete"] is True
+    # The visit in the feed says the checklist was sent, and by whom.
+    [assignment] = client.get(f"{API}/assignments/").json()["results"]
+    assert [(s["id"], s["by"]["full_name"]) for s in assignment["sent"]] == [
+        (revealed.submission, "Alice Police")
+    ]
 
 
 # --- Another officer's client ids are not an oracle ---------------------------------------------------

@@ -40,9 +40,9 @@ export async function refresh() {
 
 function seen(assignment) {
   // What the officer reads of an assignment: its time, place, team, checklists and whether it is
-  // cancelled. The status their own check-in and submissions move on (and the time of that) is
-  // no change to tell them about.
-  const { updated_at: _updated, changed: _changed, status, ...rest } = assignment;
+  // cancelled. The status their own check-in and submissions move on (and the time of that), and
+  // the checklists sent (the card says those itself), are no change of plan to tell them about.
+  const { updated_at: _updated, changed: _changed, sent: _sent, status, ...rest } = assignment;
   return JSON.stringify({ ...rest, cancelled: status === "cancelled" });
 }
 
