@@ -52,6 +52,9 @@ TEXTS = {
     "visit_waiting": _("Waiting to send"),
     "visit_sent": _("Sent"),
     "visit_refused": _("Needs a correction"),
+    "visit_sent_by": _("Sent by {who}"),
+    # An officer as a teammate knows them: two officers of two agencies may share a name.
+    "officer_badge": _("{name} ({agency}, badge {badge})"),
     # "Back" alone is also the time a team is back (briefings): the button says it in context.
     "back": pgettext_lazy("a button: go back to the previous screen", "Back"),
     "open": _("Open"),
@@ -70,6 +73,10 @@ TEXTS = {
     "checklist_sent": _("{name} was sent."),
     "checklist_waiting": _("{name} is finished and waits to be sent."),
     "checklist_refused": _("{name} was refused by the server and needs a correction."),
+    "checklist_sent_by": _("{name} was sent by {who}, {time}."),
+    "checklist_sent_elsewhere": _(
+        "Nothing to start again here: a correction is made on the phone that sent it."
+    ),
     "discard_draft": _("Discard this draft"),
     "discard_draft_confirm": _("Discard this draft for good? Tap again"),
     "draft_discarded": _("Draft discarded."),

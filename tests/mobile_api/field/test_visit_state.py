@@ -15,6 +15,7 @@ from backend.inspections import services as inspections
 from backend.inspections.models import Submission
 from tests import factories
 from tests.browser_support import axe_check
+from tests.mobile_api.conftest import submission_payload
 from tests.mobile_api.field.phone import (
     answer_everything,
     fill_checklist,
@@ -275,3 +276,72 @@ def test_the_note_after_finishing_follows_the_checklist_once_sent(pages, field):
         "() => document.querySelectorAll('#outbox-list [data-status=\"complete\"]').length === 2"
     )
     expect(page.locator("#main")).not_to_contain_text("when the network allows")
+
+
+def sync_now(page) -> None:
+    synced = page.evaluate("document.body.dataset.synced")
+    page.locator("#sync").click()
+    page.wait_for_function("(before) => document.body.dataset.synced !== before", arg=synced)
+
+
+def test_a_checklist_a_teammate_sent_is_not_offered_to_start_again(pages, field, dora, phone):
+    """Alice and Dora are one team: once Dora's phone has sent the venue checklist, Alice's phone
+    says so after its sync, naming Dora as a teammate knows her (two officers of two agencies may
+    share a name), and offers no second start of it; the visit's other checklist is still hers."""
+    page = open_phone(pages)
+    sign_in_app(page, pages.base_url, "alice")
+    visit = str(field.revealed.uuid)
+    # Alice has begun the screening on her phone.
+    open_assignment(page, visit)
+    page.locator(f"button[data-template='{SCREENING}']").click()
+    page.locator("#finish").wait_for()
+
+    doras = phone(dora)
+
+    def dora_sends(version) -> None:
+        payload = submission_payload(field.revealed, version)
+        response = doras.post("/api/mobile/v1/submissions/", payload, format="json")
+        assert response.status_code == 201, response.content
+
+    dora_sends(field.venue_version)
+    page.goto(pages.base_url + "/field/#/")
+    sync_now(page)
+    card = page.locator(f"#assignments .assignment[data-id='{visit}']")
+    who = f"Dora Police (PSP, badge {dora.badge_number})"
+    expect(card.locator(".sent-by")).to_have_text(f"Sent by {who}")
+    expect(card.locator(".visit-state .badge")).to_have_attribute("data-state", "draft")  # Alice's own
+
+    card.locator("h3 a").click()
+    venue = page.locator(f"#checklists [data-sent-elsewhere='{VENUE}']")
+    expect(venue).to_contain_text(f"Venue inspection – prostitution and trafficking was sent by {who}, ")
+    expect(venue).to_contain_text("Nothing to start again here")
+    expect(venue.locator(".badge[data-state='sent']")).to_be_visible()
+    expect(page.locator(f"#checklists button[data-template='{VENUE}']")).to_have_count(0)
+    expect(page.locator(f"#checklists button[data-template='{SCREENING}']")).to_have_text(
+        "Continue ILO forced-labour indicator screening (per person)"
+    )
+    expect(page.locator(f"#checklists [data-sent-elsewhere='{SCREENING}']")).to_have_count(0)
+    axe_check(page)
+    assert small_touch_targets(page) == []
+
+    # In the officer's language (chosen on the home screen).
+    page.goto(pages.base_url + "/field/#/")
+    page.locator("#language").select_option("pt")
+    expect(card.locator(".sent-by")).to_have_text(f"Enviada por Dora Police (PSP, n.º {dora.badge_number})")
+    page.locator("#language").select_option("zh-hant")
+    expect(card.locator(".sent-by")).to_have_text(f"由 Dora Police（PSP，職員編號 {dora.badge_number}） 傳送")
+    card.locator("h3 a").click()
+    expect(venue).to_contain_text(f"已由 Dora Police（PSP，職員編號 {dora.badge_number}） 於 ")
+    expect(venue).to_contain_text("此處無須重新開始")
+
+    # Dora sends the screening too: Alice's draft of it stays hers to continue or discard, and
+    # says the checklist has been sent.
+    dora_sends(field.screening_version)
+    page.goto(pages.base_url + "/field/#/")
+    page.locator("#language").select_option("en")
+    sync_now(page)
+    card.locator("h3 a").click()
+    screening = page.locator(f"#checklists [data-sent-elsewhere='{SCREENING}']")
+    expect(screening).to_contain_text(f"was sent by {who}")
+    expect(screening.locator(f"button[data-template='{SCREENING}']")).to_be_visible()
+    assert Submission.objects.count() == 2

@@ -218,7 +218,7 @@ function visitState(assignment, work, checkins) {
   if (has("refused")) return "refused";
   if (has("draft")) return "draft";
   if (has("queued", "sending")) return "waiting";
-  if (has("sent", "complete") || SUBMITTED.has(assignment.status)) return "sent";
+  if (has("sent", "complete") || SUBMITTED.has(assignment.status) || (assignment.sent || []).length) return "sent";
   if (checkins.some((c) => c.assignment === assignment.id)) return "checked_in";
   return "not_started";
 }
@@ -227,18 +227,37 @@ function visitBadge(state) {
   return el("span", { class: `badge ${VISIT_BADGE[state]}`, "data-state": state, text: t(`visit_${state}`) });
 }
 
+// The checklists of a visit the server holds that this phone did not send (a teammate's, or its
+// officer's from another phone or before a sign-out): the work's id is the submission's id.
+function sentElsewhere(assignment, work) {
+  const held = new Set(work.map((w) => w.id));
+  return (assignment.sent || []).filter((s) => !held.has(s.id));
+}
+
+function senderText(by) {
+  return t("officer_badge", { name: by.full_name, agency: by.agency, badge: by.badge_number });
+}
+
+function sentByLine(assignment, work) {
+  const senders = new Map(sentElsewhere(assignment, work).map((s) => [s.by.id, senderText(s.by)]));
+  if (!senders.size) return null;
+  return el("p", { class: "muted sent-by", text: t("visit_sent_by", { who: [...senders.values()].join(", ") }) });
+}
+
 async function homeScreen() {
   const assignments = await feed.assignments();
   const work = await store.all("work");
   const checkins = await store.all("checkins");
   const list = el("ol", { class: "plain", id: "assignments" });
   assignments.forEach((a, i) => {
+    const ours = work.filter((w) => w.inspection === a.id);
     list.append(
       el("li", { class: "card assignment", "data-id": a.id },
         el("h3", {}, el("a", { href: `#/a/${a.id}`, text: `${i + 1}. ${i18n.siteName(a.site)}` })),
         el("p", { text: windowText(a) }),
         el("p", { class: "muted", text: a.site.address }),
         a.status === "cancelled" ? el("p", {}, el("span", { class: "badge danger", text: t("cancelled") })) : el("p", { class: "visit-state" }, visitBadge(visitState(a, work, checkins))),
+        a.status === "cancelled" ? null : sentByLine(a, ours),
         a.changed ? el("p", {}, el("span", { class: "badge warn", text: t("changed") })) : null,
       ),
     );
@@ -276,9 +295,20 @@ async function assignmentScreen(id) {
     // Finished on this phone (waiting, sent or refused): opened, corrected from there, never
     // started a second time.
     const finished = mine.find((w) => w.status !== "draft");
+    // Sent from another phone (a teammate's, most often): said so, and nothing to start.
+    const elsewhere = sentElsewhere(a, work).filter((s) => s.template === c.template).pop();
+    const sentBy = elsewhere
+      ? el("p", { class: "sent-by" }, document.createTextNode(`${t("checklist_sent_by", { name, who: senderText(elsewhere.by), time: i18n.time(elsewhere.received_at) })} `), visitBadge("sent"))
+      : null;
     if (draft) {
-      checklists.append(el("li", {},
+      checklists.append(el("li", elsewhere ? { class: "card", "data-sent-elsewhere": c.template } : {},
+        sentBy,
         el("button", { type: "button", "data-template": c.template, "data-work": draft.id, text: t("continue_checklist", { name }), onclick: () => go(`#/w/${draft.id}`) }),
+      ));
+    } else if (!finished && elsewhere) {
+      checklists.append(el("li", { class: "card", "data-sent-elsewhere": c.template },
+        sentBy,
+        el("p", { class: "muted", text: t("checklist_sent_elsewhere") }),
       ));
     } else if (finished) {
       const said = finished.status === "refused" ? "checklist_refused" : PENDING_SEND.has(finished.status) ? "checklist_waiting" : "checklist_sent";
