@@ -8,6 +8,7 @@ from django.db import models
 from django.http import HttpRequest
 
 from backend.audit.models import AuditEntry
+from backend.core.inserts import insert_many
 
 
 def _client_address(request: HttpRequest | None) -> tuple[str | None, str]:
@@ -62,7 +63,7 @@ def audit_record_many(
     operations shown costs one query, not one per row); ``changes``, if given, one per object."""
     ip, agent = _client_address(request)
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditEntry.objects.bulk_create(
+    return insert_many(
         [
             AuditEntry(
                 actor=actor if is_user else None,

@@ -42,6 +42,7 @@ from backend.compliance.models import (
 from backend.compliance.selectors import reviewable_findings, reviewable_submissions
 from backend.core.access import principal_for
 from backend.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from backend.core.inserts import insert_many
 from backend.inspections import services as inspection_services
 from backend.inspections.models import Finding, Inspection, Submission
 from backend.outbox.services import task_enqueue, task_enqueue_many
@@ -909,8 +910,8 @@ def referrals_for_submissions(
         out.append(referral)
     if not new:
         return out
-    created = Referral.objects.bulk_create([r for r, _ref in new])
-    VictimPersonalDetails.objects.bulk_create(
+    created = insert_many([r for r, _ref in new])
+    insert_many(
         [
             VictimPersonalDetails(referral=r, field_reference=ref)
             for r, (_r, ref) in zip(created, new, strict=True)

@@ -37,6 +37,7 @@ from backend.checklists import engine
 from backend.checklists.models import TemplateVersion
 from backend.checklists.services import parsed_definition
 from backend.core.errors import Conflict, DomainError, Gone, InvalidInput, NotFound
+from backend.core.inserts import insert_many
 from backend.inspections import personal_files
 from backend.inspections.models import (
     Attachment,
@@ -844,23 +845,23 @@ def _store(
     stored = list(zip(submissions, found, strict=True))
     after_insert = _protect_before_insert(stored)
     if retried_whole:
-        Submission.objects.bulk_create(submissions)  # a lost race: the caller runs it all again
+        insert_many(submissions)  # a lost race: the caller runs it all again
     else:
         try:
             with transaction.atomic():  # a savepoint: a lost race on an id undoes this insert alone
-                Submission.objects.bulk_create(submissions)
+                insert_many(submissions)
         except IntegrityError:
             _store_again(officer, items, accepted, submissions, results, sent_at, clock_unreadable, request)
             return
 
-    attachments = Attachment.objects.bulk_create(
+    attachments = insert_many(
         [
             Attachment(submission=submission, name=d.name, sha256=d.sha256.lower(), declared_size=d.size)
             for submission, a in zip(submissions, accepted, strict=True)
             for d in items[a.index].attachments
         ]
     )
-    Finding.objects.bulk_create([f for findings in found for f in findings])
+    insert_many([f for findings in found for f in findings])
     for store in after_insert:
         store()
     _findings_hooks_run(stored, officer.user)

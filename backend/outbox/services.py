@@ -12,6 +12,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from backend.core.inserts import insert_many
 from backend.outbox.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -41,9 +42,7 @@ def task_enqueue_many(*, task_name: str, kwargs: list[dict[str, Any]]) -> list[O
     its notifications in one statement, whatever their number)."""
     if not kwargs:
         return []
-    messages = OutboxMessage.objects.bulk_create(
-        [OutboxMessage(task_name=task_name, kwargs=k) for k in kwargs]
-    )
+    messages = insert_many([OutboxMessage(task_name=task_name, kwargs=k) for k in kwargs])
     ids = [m.pk for m in messages]
     transaction.on_commit(lambda: [_after_commit(pk) for pk in ids])
     return messages

@@ -15,6 +15,7 @@ import copy
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from backend.core.inserts import insert_many
 from backend.privacy import crypto
 
 PERSON_KEY = "person_ref"
@@ -155,7 +156,7 @@ def protect_before_insert(*, items: Sequence[tuple[Any, Sequence[Any]]]) -> Any:
 
     def store() -> None:
         if rows:
-            ScreenedPerson.objects.bulk_create(rows, batch_size=500)
+            insert_many(rows)
 
     return store
 

@@ -40,6 +40,7 @@ from django.utils.translation import gettext_lazy as _
 from backend.audit.models import AuditEntry
 from backend.audit.services import audit_record
 from backend.core.errors import Conflict
+from backend.core.inserts import insert_many
 from backend.inspections.models import Finding
 from backend.outbox.services import task_enqueue
 from backend.reporting.models import PublishedReport, ReportFact, RollupClock, RollupDay, RollupQueue
@@ -87,7 +88,7 @@ def rollups_enqueue(*, days: Iterable[dt.date] | None = None) -> None:
     if days is None:
         task_enqueue(task_name=TASK_REFRESH, kwargs={})
         return
-    RollupQueue.objects.bulk_create([RollupQueue(day=d) for d in sorted(set(days))])
+    insert_many([RollupQueue(day=d) for d in sorted(set(days))])
     if settings.CELERY_TASK_ALWAYS_EAGER:
         _drain_after_commit()
 
