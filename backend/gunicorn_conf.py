@@ -8,6 +8,7 @@ another); the proxy's address goes in FORWARDED_ALLOW_IPS so its X-Forwarded-Pro
 
 from __future__ import annotations
 
+import gc
 import os
 from typing import Any
 
@@ -48,3 +49,14 @@ def on_starting(server: Any) -> None:
             "and throttles; set CACHE_URL=redis://... so they are shared.",
             workers,
         )
+
+
+def post_worker_init(worker: Any) -> None:
+    """Once a process has loaded Django, its modules, models and settings live as long as it
+    does: frozen out of the garbage collector's scans, and the youngest generation collected
+    after 50,000 allocations rather than 700, a request's short-lived objects (the ORM's
+    expressions, a checklist's answers) no longer trigger full scans of them (README,
+    "Performance": about a tenth of a submission's CPU)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(_int("WEB_GC_THRESHOLD", 50_000), 20, 100)

@@ -522,20 +522,34 @@ class Run:
             return int(row[0]) if row else 0
 
         opened = sessions()
+        workers = self.web_workers()
+        each = [tree_cpu(w) for w in workers]
         before = (tree_cpu(self.web.pid), tree_cpu(pg), time.process_time())
+        started = time.perf_counter()
         yield
+        wall = time.perf_counter() - started
         client_cpu = time.process_time()
+        each = [tree_cpu(w) - b for w, b in zip(workers, each, strict=True)]
         time.sleep(0.5)  # backends that closed at the end are reaped into the postmaster's total
         after = (tree_cpu(self.web.pid), tree_cpu(pg), client_cpu)
         self.out.setdefault("sessions", {})[phase] = (sessions() - opened) / n
+        # How the work spread over the web processes (a client's keep-alive connection stays with
+        # the process that accepted it) and how busy the cores were.
+        self.out.setdefault("spread", {})[phase] = (
+            [100 * e / max(sum(each), 1e-9) for e in each],
+            100 * sum(a - b for a, b in zip(after, before, strict=True)) / (wall * (os.cpu_count() or 1)),
+        )
         per = [1000 * (a - b) / n for a, b in zip(after, before, strict=True)]
         self.out.setdefault("cpu", {})[phase] = per
 
     def cpu_text(self, phase: str, unit: str = "request") -> str:
         web, pg, clients = self.out["cpu"][phase]
+        shares, busy = self.out["spread"][phase]
         return (
             f"CPU per {unit}: web {web:.2f} ms, PostgreSQL {pg:.2f} ms, clients {clients:.2f} ms; "
-            f"database sessions opened per {unit}: {self.out['sessions'][phase]:.2f}"
+            f"database sessions opened per {unit}: {self.out['sessions'][phase]:.2f}; "
+            f"web CPU by process {' / '.join(f'{x:.0f}' for x in shares)} %, "
+            f"these processes used {busy:.0f} % of the cores"
         )
 
     def measure_floor(self) -> None:
