@@ -6,15 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.core.access import principal_for
 from backend.registry import selectors, services
-from backend.registry.models import Company, Officer, Site
+from backend.registry.models import Company, Officer, Role, Site
 
 
 class OpeningHoursOutput(serializers.Serializer):
@@ -37,6 +40,11 @@ class SiteOutput(serializers.Serializer):
     latitude = serializers.DecimalField(max_digits=9, decimal_places=6)
     longitude = serializers.DecimalField(max_digits=9, decimal_places=6)
     licence_number = serializers.CharField()
+    contact_name = serializers.CharField(
+        help_text="The on-site contact person a team asks for (manager, foreman, licence holder), "
+        "not the company; empty when none is on record."
+    )
+    contact_phone = serializers.CharField(help_text="That person's phone; empty when none is on record.")
     licence_status = serializers.CharField()
     licence_expiry = serializers.DateField(allow_null=True)
     operator = serializers.UUIDField(source="operator.uuid", allow_null=True, default=None)
@@ -79,10 +87,60 @@ class SiteListApi(ListAPIView):
         return selectors.site_list(user=self.request.user).order_by("name_en", "pk")
 
 
+class EditsSitesOrReads(BasePermission):
+    """Every officer reads the registry; planners and administrators correct a site's on-site
+    contact (the briefing's person to ask for at the door)."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        principal = principal_for(request.user)
+        return principal.is_superuser or (
+            principal.is_officer and principal.has_role(Role.PLANNER, Role.ADMINISTRATOR)
+        )
+
+
 class SiteDetailApi(APIView):
+    permission_classes = [IsAuthenticated, EditsSitesOrReads]
+
+    @extend_schema_serializer(component_name="SiteContactInput")
+    class Input(serializers.Serializer):
+        """Either field or both; an empty string clears it. The limits are the registry
+        files' (contact_name 200 characters, contact_phone 40)."""
+
+        contact_name = serializers.CharField(
+            max_length=200,
+            allow_blank=True,
+            required=False,
+            help_text="The person a team asks for on site (manager, foreman, licence holder), "
+            "not the company.",
+        )
+        contact_phone = serializers.CharField(
+            max_length=40, allow_blank=True, required=False, help_text="That person's phone."
+        )
+
+        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+            # A misspelt field would otherwise be dropped silently and answer 200 with no change.
+            unknown = sorted(set(self.initial_data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({k: [_("Unknown field.")] for k in unknown})
+            if not attrs:
+                raise serializers.ValidationError(_("Give contact_name, contact_phone or both."))
+            return attrs
+
     @extend_schema(responses=SiteOutput)
     def get(self, request: Request, site_id: str) -> Response:
         site = selectors.site_get(user=request.user, uuid=site_id)
+        return Response(SiteOutput(site).data)
+
+    @extend_schema(request=Input, responses=SiteOutput)
+    def patch(self, request: Request, site_id: str) -> Response:
+        """Set or clear a site's on-site contact person and phone (planners and administrators;
+        audited). Other fields of a site come from the registry files and the admin."""
+        site = selectors.site_get(user=request.user, uuid=site_id)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        site = services.site_update(actor=request.user, site=site, **data.validated_data)
         return Response(SiteOutput(site).data)
 
 
