@@ -111,6 +111,13 @@ CONSTRUCTION_SITES = 300
 VENUES = {"sauna": 35, "massage": 90, "nightclub": 35, "karaoke": 60, "bar": 80, "hotel": 70, "other": 30}
 DEVELOPERS, MAIN_CONTRACTORS, SUBCONTRACTORS, HOTEL_GROUPS = 24, 60, 90, 15
 CONFLICTS = 6
+# Share of sites whose registry names an on-site contact person (the manager, foreman or licence
+# holder a team asks for at the door), and of those, whose phone is a mobile rather than the
+# office's landline. The rest have none on record, as a real registry often does not: the
+# briefing then says so. An assumption for the demo, like the spreads below.
+CONTACT_SHARE = {"employment_agency": 0.85, "construction_site": 0.8, "hotel": 0.9, "venue": 0.6}
+CONTACT_MOBILE = {"employment_agency": 0.3, "construction_site": 0.9, "hotel": 0.1, "venue": 0.6}
+CONTACT_WITHOUT_PHONE = 0.05  # a name and no number: the team still knows whom to ask for
 
 # Where each kind of place is, as parish weights (REFERENCE §4: our own assumption).
 SPREAD = {
@@ -326,6 +333,7 @@ class _Loader:
         self.words = self.data["words"]
         self.parishes = {p["code"]: p for p in self.data["parishes"]}
         self.counts: dict[str, int] = {}
+        self.contacts = self.rng("site_contacts")
 
     def rng(self, section: str) -> random.Random:
         # A str seed is hashed with SHA-512 by random.Random: stable across runs and machines.
@@ -772,8 +780,25 @@ class _Loader:
     def _hours(self, key: str) -> list[tuple[int, dt.time, dt.time]]:
         return [(d, opens, closes) for weekdays, opens, closes in HOURS[key] for d in weekdays]
 
+    def _contact(self, kind: str) -> dict[str, str]:
+        """The on-site contact of the next site, from a stream of its own, so adding contacts
+        changed none of the places drawn before them. Macao numbers: 8 digits, landlines 28xx xxxx,
+        mobiles 6xxx xxxx."""
+        rng = self.contacts
+        if rng.random() >= CONTACT_SHARE[kind]:
+            return {"contact_name": "", "contact_phone": ""}
+        name = self._person(rng, "F" if rng.random() < 0.4 else "M")
+        if rng.random() < CONTACT_WITHOUT_PHONE:
+            phone = ""
+        elif rng.random() < CONTACT_MOBILE[kind]:
+            phone = f"6{rng.choice('23568')}{rng.randint(0, 99):02d} {rng.randint(0, 9999):04d}"
+        else:
+            phone = f"28{rng.randint(20, 99)} {rng.randint(0, 9999):04d}"
+        return {"contact_name": name, "contact_phone": phone}
+
     def _site(self, **fields: Any) -> Site:
-        return site_create(actor=self.actor, audit=False, **fields)
+        kind = "hotel" if fields.get("venue_type") == "hotel" else str(fields["kind"])
+        return site_create(actor=self.actor, audit=False, **self._contact(kind), **fields)
 
     def employment_agencies(self) -> None:
         rng = self.rng("employment_agencies")

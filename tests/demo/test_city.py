@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import stat
 from collections import Counter
 from typing import Any
@@ -138,6 +139,26 @@ def test_opening_hours_fit_each_kind_of_place(full_demo):
     operators = Site.objects.filter(kind="employment_agency").values_list("operator__kind", flat=True)
     assert set(operators) == {Company.Kind.EMPLOYMENT_AGENCY}
     assert Site.objects.filter(kind="employment_agency", licence_status="valid").count() > 100
+
+
+def test_most_sites_name_an_on_site_contact_and_some_do_not(full_demo):
+    """A briefing names whom to ask for at the door; a site without one on record says so."""
+    rows = list(Site.objects.values_list("kind", "venue_type", "contact_name", "contact_phone"))
+    named = [r for r in rows if r[2]]
+    assert 0.6 * len(rows) < len(named) < 0.85 * len(rows)
+    for kind in Site.Kind.values:  # every kind of place has both
+        of_kind = [r for r in rows if r[0] == kind]
+        assert any(r[2] for r in of_kind) and any(not r[2] for r in of_kind), kind
+    assert not [r for r in rows if r[3] and not r[2]]  # never a number without a person
+    phones = [r[3] for r in named if r[3]]
+    assert len(phones) > 0.9 * len(named)
+    # Macao numbers: 8 digits, landlines 28xx xxxx and mobiles 6xxx xxxx.
+    assert all(re.fullmatch(r"(28|6[23568])\d\d \d{4}", p) for p in phones), phones
+    assert {p[0] for p in phones} == {"2", "6"}
+    foremen = [r[3] for r in named if r[0] == "construction_site" and r[3]]
+    assert sum(p.startswith("6") for p in foremen) > 0.7 * len(foremen)  # a foreman's mobile
+    # Names as the demo's officers have them: Chinese (romanised, then in characters) or Macanese.
+    assert any(not r[2][-1].isascii() for r in named) and any(r[2][-1].isascii() for r in named)
     assert Site.objects.filter(kind="employment_agency", licence_status__in=["expired", "suspended"]).exists()
     assert Company.objects.filter(kind="subcontractor", main_contractor__kind="subcontractor").exists()
 
@@ -372,6 +393,8 @@ def _canonical_dump() -> dict[str, Any]:
                 str(s.expected_end),
                 s.is_active,
                 str(s.closed_on),
+                s.contact_name,
+                s.contact_phone,
                 tuple((h.weekday, h.opens.isoformat(), h.closes.isoformat()) for h in s.opening_hours.all()),
             )
             for s in Site.objects.select_related("operator", "contractor").prefetch_related("opening_hours")

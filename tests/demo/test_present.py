@@ -35,7 +35,7 @@ from backend.reporting.selectors import statistics_aggregate
 from backend.reporting.statistics import Query
 from scheduler import services as scheduler
 from scheduler.models import PlanningJob
-from scheduler.selectors import planned_operation_list
+from scheduler.selectors import briefing, planned_operation_list
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -150,6 +150,12 @@ def test_the_draft_operation_plans_with_every_target_placed(demo, media):
     assert job.status == PlanningJob.Status.SUCCEEDED, job.error
     plan = job.plan
     assert plan["routes"] and plan["unplanned"] == [], plan["unplanned"]
+    # The briefings name whom to ask for at the door, or say that no one is on record.
+    stops = [s for n in range(1, len(plan["routes"]) + 1) for s in briefing(job, n)["stops"]]
+    named = [s for s in stops if s["contact_person"]]
+    assert named and len(named) < len(stops), [(s["site"], s["contact_person"]) for s in stops]
+    assert any(s["contact_phone"] for s in named)
+    assert all(s["operator"] for s in stops)  # the company, never given as the contact
 
 
 # --- reviewers, cases, referrals -----------------------------------------------------------------
