@@ -127,6 +127,13 @@ def tree_cpu(parent: int) -> float:
     return ticks / TICK
 
 
+def machine_cpu() -> tuple[float, float]:
+    """Busy and total time of all the machine's cores so far (/proc/stat), in ticks."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return float(sum(fields) - idle), float(sum(fields))
+
+
 def postmaster() -> int:
     out = subprocess.run(
         ["/usr/bin/pgrep", "-o", "-x", "postgres"], capture_output=True, text=True, check=False
@@ -525,31 +532,37 @@ class Run:
         workers = self.web_workers()
         each = [tree_cpu(w) for w in workers]
         before = (tree_cpu(self.web.pid), tree_cpu(pg), time.process_time())
+        machine = machine_cpu()
         started = time.perf_counter()
         yield
         wall = time.perf_counter() - started
         client_cpu = time.process_time()
+        machine = [a - b for a, b in zip(machine_cpu(), machine, strict=True)]
         each = [tree_cpu(w) - b for w, b in zip(workers, each, strict=True)]
         time.sleep(0.5)  # backends that closed at the end are reaped into the postmaster's total
         after = (tree_cpu(self.web.pid), tree_cpu(pg), client_cpu)
         self.out.setdefault("sessions", {})[phase] = (sessions() - opened) / n
         # How the work spread over the web processes (a client's keep-alive connection stays with
-        # the process that accepted it) and how busy the cores were.
+        # the process that accepted it), how busy the machine's cores were, and how much of that
+        # was this run's web processes and clients (PostgreSQL's total counts every database of
+        # the cluster, so it is left out here).
+        ours = (after[0] - before[0]) + (after[2] - before[2])
         self.out.setdefault("spread", {})[phase] = (
             [100 * e / max(sum(each), 1e-9) for e in each],
-            100 * sum(a - b for a, b in zip(after, before, strict=True)) / (wall * (os.cpu_count() or 1)),
+            100 * machine[0] / max(machine[1], 1e-9),
+            100 * ours / (wall * (os.cpu_count() or 1)),
         )
         per = [1000 * (a - b) / n for a, b in zip(after, before, strict=True)]
         self.out.setdefault("cpu", {})[phase] = per
 
     def cpu_text(self, phase: str, unit: str = "request") -> str:
         web, pg, clients = self.out["cpu"][phase]
-        shares, busy = self.out["spread"][phase]
+        shares, busy, ours = self.out["spread"][phase]
         return (
             f"CPU per {unit}: web {web:.2f} ms, PostgreSQL {pg:.2f} ms, clients {clients:.2f} ms; "
             f"database sessions opened per {unit}: {self.out['sessions'][phase]:.2f}; "
             f"web CPU by process {' / '.join(f'{x:.0f}' for x in shares)} %, "
-            f"these processes used {busy:.0f} % of the cores"
+            f"the cores were {busy:.0f} % busy, {ours:.0f} % with this server and its clients"
         )
 
     def measure_floor(self) -> None:
