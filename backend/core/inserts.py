@@ -30,50 +30,60 @@ MAX_PARAMETERS = 30_000
 
 @functools.cache
 def _fields(model: type[models.Model]) -> list[models.Field] | None:
-    """The columns a row sends, or None when the model is not the plain case."""
+    """The model's columns, or None when it is not the plain case."""
     opts = model._meta
     if opts.parents or opts.proxy or not opts.managed:
         return None
     fields = [f for f in opts.concrete_fields if f.column]
-    if any(hasattr(f, "get_placeholder") or f.generated for f in fields):
+    if any(hasattr(f, "get_placeholder") for f in fields):
         return None
     return fields
 
 
+@functools.cache
+def _shape(model: type[models.Model], with_pk: bool) -> tuple[list[models.Field], list[models.Field]]:
+    """The columns a row sends and those the database gives back: the key it draws (unless
+    given) and the generated columns (``GeneratedField``, as the ORM reads them back)."""
+    pk = model._meta.pk
+    fields = _fields(model) or []
+    sent = [f for f in fields if not f.generated and (with_pk or f is not pk)]
+    returned = [f for f in fields if f.generated or (f is pk and not with_pk)]
+    return sent, returned
+
+
 @functools.lru_cache(maxsize=512)
 def _sql(model: type[models.Model], with_pk: bool, rows: int, ignore_conflicts: bool) -> str:
-    """``INSERT INTO t (columns) VALUES (%s, ...), ... RETURNING pk``, made once per shape."""
-    opts = model._meta
+    """``INSERT INTO t (columns) VALUES (%s, ...), ... RETURNING ...``, made once per shape."""
     quote = connections["default"].ops.quote_name
-    sent = [f for f in _fields(model) or () if with_pk or f is not opts.pk]
+    sent, returned = _shape(model, with_pk)
     row = "(" + ", ".join(["%s"] * len(sent)) + ")"
-    tail = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
-    if not with_pk and not ignore_conflicts:
-        tail = f" RETURNING {quote(opts.pk.column)}"
+    if ignore_conflicts:
+        tail = " ON CONFLICT DO NOTHING"
+    else:
+        tail = (" RETURNING " + ", ".join(quote(f.column) for f in returned)) if returned else ""
     columns = ", ".join(quote(f.column) for f in sent)
     # Names quoted from the model, values as parameters: nothing here comes from input.
-    return f"INSERT INTO {quote(opts.db_table)} ({columns}) VALUES " + ", ".join([row] * rows) + tail  # noqa: S608
+    head = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "  # noqa: S608
+    return head + ", ".join([row] * rows) + tail
 
 
 def insert_many(objs: Sequence[M], *, ignore_conflicts: bool = False) -> list[M]:
     """Insert ``objs`` (unsaved instances of one model) in one statement and return them, their
-    primary keys set (not with ``ignore_conflicts``: rows that clash are skipped, as
-    ``bulk_create(ignore_conflicts=True)`` does)."""
+    primary keys (and generated columns) set; with ``ignore_conflicts`` rows that clash are
+    skipped and nothing is read back, as ``bulk_create(ignore_conflicts=True)`` does."""
     objs = list(objs)
     if not objs:
         return objs
     model = type(objs[0])
     alias = router.db_for_write(model)
     connection = connections[alias]
-    fields = _fields(model) if connection.vendor == "postgresql" else None
-    if fields is None:
+    if connection.vendor != "postgresql" or _fields(model) is None:
         return model._default_manager.bulk_create(objs, ignore_conflicts=ignore_conflicts)
-    pk_field = model._meta.pk
     with_pk = objs[0].pk is not None
     if any((o.pk is not None) != with_pk for o in objs):  # a mix: the ORM sorts it out
         return model._default_manager.bulk_create(objs, ignore_conflicts=ignore_conflicts)
-    sent = fields if with_pk else [f for f in fields if f is not pk_field]
-    per_statement = max(1, MAX_PARAMETERS // len(sent))
+    sent, returned = _shape(model, with_pk)
+    per_statement = max(1, MAX_PARAMETERS // max(len(sent), 1))
     with connection.cursor() as cursor:
         for start in range(0, len(objs), per_statement):
             chunk = objs[start : start + per_statement]
@@ -82,9 +92,10 @@ def insert_many(objs: Sequence[M], *, ignore_conflicts: bool = False) -> list[M]
                 obj._prepare_related_fields_for_save(operation_name="bulk_create")
                 params.extend(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in sent)
             cursor.execute(_sql(model, with_pk, len(chunk), ignore_conflicts), params)
-            if not ignore_conflicts and not with_pk:
-                for obj, (key,) in zip(chunk, cursor.fetchall(), strict=True):
-                    setattr(obj, pk_field.attname, key)
+            if returned and not ignore_conflicts:
+                for obj, values in zip(chunk, cursor.fetchall(), strict=True):
+                    for f, value in zip(returned, values, strict=True):
+                        setattr(obj, f.attname, value)
     for obj in objs:
         obj._state.adding = False
         obj._state.db = alias

@@ -97,3 +97,13 @@ def test_nothing_to_insert_sends_nothing():
     with CaptureQueriesContext(connection) as queries:
         assert insert_many([]) == []
     assert len(queries) == 0
+
+
+def test_generated_columns_are_left_to_the_database_and_read_back():
+    from backend.inspections.models import Finding
+
+    sent, returned = inserts._shape(Finding, False)
+    assert "local_day" not in {f.name for f in sent}
+    assert [f.name for f in returned] == ["id", "local_day"]
+    sent, returned = inserts._shape(Finding, True)
+    assert [f.name for f in returned] == ["local_day"]
