@@ -22,6 +22,14 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+// A page asks to be claimed when it found no controller once this worker was active: one that
+// loaded while the worker was installing and was still starting when the worker activated is
+// skipped by clients.claim() (only pages already running are claimed), and would stay without
+// the cached shell, so its scripts loaded later (files.js) would fail offline until a reload.
+self.addEventListener("message", (event) => {
+  if (event.data === "claim") event.waitUntil(self.clients.claim());
+});
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;

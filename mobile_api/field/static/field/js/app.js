@@ -535,6 +535,11 @@ async function boot() {
   await i18n.init();
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(CONFIG.service_worker, { scope: "/field/" }).catch((error) => console.warn("service worker", error));
+    // A page that loaded while the worker was installing may be left out of its claim (see
+    // sw.js): once the worker is active, this page asks to be claimed, so it works offline now.
+    navigator.serviceWorker.ready.then((registration) => {
+      if (!navigator.serviceWorker.controller && registration.active) registration.active.postMessage("claim");
+    });
   }
   window.addEventListener("hashchange", render);
   window.addEventListener("online", () => {
