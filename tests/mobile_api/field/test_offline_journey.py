@@ -8,7 +8,6 @@ the referrals they cause. A sealed operation's visit never shows.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
 
@@ -17,10 +16,8 @@ from django.conf import settings
 from PIL import Image
 
 from backend.compliance.models import Referral
-from backend.inspections import services as inspections
 from backend.inspections.models import Attachment, CheckIn, Finding, Submission
 from backend.inspections.personal_files import read_original
-from tests import factories
 from tests.browser_support import axe_check
 from tests.mobile_api.field.phone import (
     answer_everything,
@@ -34,25 +31,6 @@ from tests.mobile_api.field.phone import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def second_visit(field):
-    """A second venue on the same night's route, for the team of the first."""
-    first = field.revealed
-    return inspections.inspection_issue(
-        actor=None,
-        site=factories.site(
-            name_en="Silver Moon Massage", venue_type="massage", latitude=22.2, longitude=113.551
-        ),
-        category="prostitution_trafficking",
-        template_version=field.venue_version,
-        planned_start=first.planned_end,
-        planned_end=first.planned_end + dt.timedelta(hours=1),
-        team=first.team,
-        operation=field.operation,
-        route_order=2,
-    )
 
 
 def fill_venue(page, assignment_id: str) -> None:

@@ -6,14 +6,10 @@ what happened to the checklist, not what will."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from playwright.sync_api import expect
 
-from backend.inspections import services as inspections
 from backend.inspections.models import Submission
-from tests import factories
 from tests.browser_support import axe_check
 from tests.mobile_api.conftest import submission_payload
 from tests.mobile_api.field.phone import (
@@ -33,25 +29,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 VENUE = "venue_prostitution_trafficking"
 SCREENING = "ilo_forced_labour_screening"
 QUIET_VENUE = {"venue_type": "karaoke", "persons_found": 0, "persons": 0}
-
-
-@pytest.fixture
-def second_visit(field):
-    """A second venue on the same night's route, for the team of the first."""
-    first = field.revealed
-    return inspections.inspection_issue(
-        actor=None,
-        site=factories.site(
-            name_en="Silver Moon Massage", venue_type="massage", latitude=22.2, longitude=113.551
-        ),
-        category="prostitution_trafficking",
-        template_version=field.venue_version,
-        planned_start=first.planned_end,
-        planned_end=first.planned_end + dt.timedelta(hours=1),
-        team=first.team,
-        operation=field.operation,
-        route_order=2,
-    )
 
 
 def open_assignment(page, assignment_id: str) -> None:
