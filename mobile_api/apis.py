@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import path
@@ -189,18 +189,6 @@ class VersionBrief(serializers.Serializer):
     digest = serializers.CharField()
 
 
-def _sent_checklists() -> Prefetch:
-    """The checklists of each visit the server holds as they stand (the current revision of
-    each; nothing superseded or deleted), with who sent them: one query for any number of
-    visits."""
-    return Prefetch(
-        "submissions",
-        queryset=Submission.objects.filter(status=Submission.Status.ACCEPTED)
-        .select_related("officer__agency", "template_version__template")
-        .order_by("received_at", "pk"),
-    )
-
-
 class AssignmentOutput(serializers.Serializer):
     id = serializers.UUIDField(source="uuid")
     category = serializers.CharField()
@@ -276,7 +264,9 @@ class AssignmentListApi(MobileApi):
         officer, since = self.officer(request), request.query_params.get("since")
         held = _held(officer, since) if since else feed.Held(None)
         inspections = selectors.assignment_list_for_officer(officer=officer, now=timezone.now())
-        inspections = inspections.prefetch_related("additional_versions__template", _sent_checklists())
+        inspections = inspections.prefetch_related(
+            "additional_versions__template", selectors.sent_checklists()
+        )
         items = AssignmentOutput(inspections, many=True).data
         results, removed = feed.changes(held, items)
         cursor = services_feed.feed_cursor_remember(officer=officer, items=items)
@@ -287,7 +277,7 @@ class AssignmentDetailApi(MobileApi):
     @extend_schema(responses=AssignmentOutput)
     def get(self, request: Request, inspection_id: str) -> Response:
         inspection = selectors.assignment_get_for_officer(officer=self.officer(request), uuid=inspection_id)
-        prefetch_related_objects([inspection], _sent_checklists())
+        prefetch_related_objects([inspection], selectors.sent_checklists())
         return Response(AssignmentOutput(inspection).data)
 
 

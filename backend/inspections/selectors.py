@@ -163,6 +163,18 @@ def assignments_for_ingest(*, officer: Officer, uuids: Iterable[Any]) -> dict[An
     return {i.uuid: i for i in qs.order_by()}  # a dict: no ordering to compile or sort
 
 
+def sent_checklists() -> Prefetch:
+    """The checklists of each visit the server holds as they stand (the current revision of
+    each; nothing superseded or deleted), with who sent them: one query for any number of
+    visits."""
+    return Prefetch(
+        "submissions",
+        queryset=Submission.objects.filter(status=Submission.Status.ACCEPTED)
+        .select_related("officer__agency", "template_version__template")
+        .order_by("received_at", "pk"),
+    )
+
+
 def assignment_list_for_officer(
     *, officer: Officer, since: dt.datetime | None = None, now: dt.datetime | None = None
 ) -> QuerySet[Inspection]:
