@@ -232,3 +232,19 @@ def _row(html: str, site: str) -> str:
     """The route table's row of ``site``."""
     start = html.index(f"<td>{site}</td>")
     return html[html.rindex("<tr>", 0, start) : html.index("</tr>", start)]
+
+
+def test_the_printable_briefing_is_styled_and_its_map_drawn_in_every_language(api, paula, planned):
+    """The page's styles are a file (the Content-Security-Policy refuses inline styles), and the
+    map's coordinates are plain numbers: in Portuguese they read "30,0", which no browser draws."""
+    op = planned.operation
+    for language in ("en", "pt", "zh-hant"):
+        page = api.as_(paula).get(
+            f"/api/v1/planning/operations/{op.uuid}/plan/briefings/1/", HTTP_ACCEPT_LANGUAGE=language
+        )
+        html = page.content.decode()
+        assert "<style" not in html and "scheduler/briefing_print.css" in html
+        svg = html[html.index("<svg") : html.index("</svg>")]
+        numbers = re.findall(r' (?:cx|cy|x|y|width|height)="([^"]*)"', svg)
+        numbers += re.search(r'points="([^"]+)"', svg).group(1).replace(",", " ").split()
+        assert numbers and all(re.fullmatch(r"-?\d+(\.\d+)?", n) for n in numbers), (language, numbers)
