@@ -21,7 +21,16 @@ from rest_framework.views import APIView
 from backend.core.errors import InvalidInput
 from backend.reporting import exports, selectors, services
 from backend.reporting.report import SECTIONS
-from backend.reporting.statistics import SOURCES, Result, query_from_params, value_labels
+from backend.reporting.statistics import (
+    FILLS,
+    MAX_FILLED_ROWS,
+    SOURCES,
+    Result,
+    fill_from_params,
+    query_from_params,
+    value_labels,
+    with_empty_periods,
+)
 
 LANGUAGES = ("en", "zh-hant", "pt")
 QUERY_PARAMETERS = [
@@ -33,10 +42,32 @@ QUERY_PARAMETERS = [
     OpenApiParameter("to", str, description="YYYY, YYYY-MM or YYYY-MM-DD (inclusive)."),
     OpenApiParameter("source", str, description="auto (default), raw or rollup."),
     OpenApiParameter("agency", str, description="Any dimension filters: comma-separated values."),
+    OpenApiParameter(
+        "fill",
+        str,
+        enum=list(FILLS),
+        description=(
+            "zeros: list every period of the time dimension in `by` (year, quarter, month, week or "
+            "day) from `from` (else the first period counted) to `to` (else the last), never past "
+            "today, those where nothing was counted as 0, for each group of the other dimensions "
+            "found; as the console's tables and charts show them. Without it, only the groups where "
+            "something was counted are listed. Refused without a time dimension in `by`, or when "
+            f"the filled answer would pass {MAX_FILLED_ROWS:,} rows."
+        ),
+    ),
 ]
 
 
-def _result_body(result: Result) -> dict[str, Any]:
+def _answer(request: Request) -> Result:
+    """The question of ``request``'s parameters answered within what its user may read; with
+    ``fill=zeros``, laid out over every period as the console's pages lay it out."""
+    query = query_from_params(request.query_params)
+    fill = fill_from_params(request.query_params, query)
+    result = selectors.statistics_aggregate(user=request.user, query=query)
+    return with_empty_periods(result, refuse_beyond_limit=True) if fill else result
+
+
+def _result_body(result: Result, fill: str | None) -> dict[str, Any]:
     source = SOURCES[result.source]
     return {
         "measures": [
@@ -48,6 +79,7 @@ def _result_body(result: Result) -> dict[str, Any]:
         "filters": result.query.filters,
         "from": result.query.date_from,
         "to": result.query.date_to,
+        "fill": fill,
         "computed_from": result.used,
         "rollup_level": result.level or None,
         "suppressed": result.suppressed,
@@ -80,10 +112,8 @@ class StatisticsQueryApi(APIView):
 
     @extend_schema(parameters=QUERY_PARAMETERS, responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
-        result = selectors.statistics_aggregate(
-            user=request.user, query=query_from_params(request.query_params)
-        )
-        return Response(_result_body(result))
+        result = _answer(request)
+        return Response(_result_body(result, request.query_params.get("fill")))
 
 
 class StatisticsCsvApi(APIView):
@@ -91,9 +121,7 @@ class StatisticsCsvApi(APIView):
 
     @extend_schema(parameters=QUERY_PARAMETERS, responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request: Request) -> HttpResponse:
-        result = selectors.statistics_aggregate(
-            user=request.user, query=query_from_params(request.query_params)
-        )
+        result = _answer(request)
         response = HttpResponse(exports.result_csv(result), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{_filename(result, "csv")}"'
         return response
@@ -106,9 +134,7 @@ class StatisticsXlsxApi(APIView):
 
     @extend_schema(parameters=QUERY_PARAMETERS, responses={(200, XLSX): OpenApiTypes.BINARY})
     def get(self, request: Request) -> HttpResponse:
-        result = selectors.statistics_aggregate(
-            user=request.user, query=query_from_params(request.query_params)
-        )
+        result = _answer(request)
         response = HttpResponse(exports.result_xlsx(result), content_type=self.XLSX)
         response["Content-Disposition"] = f'attachment; filename="{_filename(result, "xlsx")}"'
         return response

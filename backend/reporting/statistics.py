@@ -45,6 +45,7 @@ from django.db.models.functions import (
     TruncWeek,
 )
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
@@ -667,7 +668,7 @@ def query_from_params(params: Mapping[str, Any]) -> Query:
         raise StatisticsError(errors={"measure": [_t("Name at least one measure.")]})
     # ``format`` chooses DRF's renderer; every other parameter is a filter, and one that is
     # empty or unknown is refused rather than dropped (an unfiltered figure would look filtered).
-    reserved = {"measure", "measures", "by", "from", "to", "source", "format"}
+    reserved = {"measure", "measures", "by", "from", "to", "source", "format", "fill"}
     filters = {k: split(k) for k in params if k not in reserved}
     empty = [k for k, v in filters.items() if not v]
     if empty:
@@ -1452,8 +1453,31 @@ def _period_of(dim_id: str, day: dt.date) -> Any:
     return day.year if dim_id == "year" else _time_value(dim_id, day)
 
 
+FILLS = ("zeros",)
+
+
+def fill_from_params(params: Mapping[str, Any], query: Query) -> bool:
+    """Whether the request asks for ``query``'s periods with nothing counted as 0
+    (``fill=zeros``). A fill the API cannot apply (another value, or no time dimension to fill)
+    is refused, as a filter is, rather than ignored."""
+    if "fill" not in params:
+        return False
+    given = params.getlist("fill") if hasattr(params, "getlist") else [params.get("fill")]
+    if [str(v or "").strip() for v in given] != list(FILLS):
+        raise StatisticsError(errors={"fill": [_t("Only fill=zeros: periods with nothing counted as 0.")]})
+    if not any(d in TIME_DIMENSIONS for d in query.by):
+        raise StatisticsError(
+            errors={"fill": [_t("fill=zeros fills periods: group by year, quarter, month, week or day.")]}
+        )
+    return True
+
+
 def with_empty_periods(
-    result: Result, *, today: dt.date | None = None, limit: int = MAX_FILLED_ROWS
+    result: Result,
+    *,
+    today: dt.date | None = None,
+    limit: int = MAX_FILLED_ROWS,
+    refuse_beyond_limit: bool = False,
 ) -> Result:
     """``result`` with a row of zeros for every period of its time dimensions in which nothing
     was counted, so that a table or a chart over time shows the year (month, week, day) with
@@ -1465,7 +1489,8 @@ def with_empty_periods(
     ``today``: a year that has not come yet is no zero. Each combination of the other dimensions
     found in the answer gets every period (by year and agency: each agency, every year).
     Unchanged when nothing was counted at all, when no time dimension was asked for, or when the
-    filled answer would pass ``limit`` rows."""
+    filled answer would pass ``limit`` rows (refused instead with ``refuse_beyond_limit``: the API
+    must not hand back an unfilled answer to a question that asked for one)."""
     query = result.query
     times = [d for d in query.by if d in TIME_DIMENSIONS]
     dated = [r for r in result.rows if all(r[d] is not None for d in times)]
@@ -1489,6 +1514,11 @@ def with_empty_periods(
         values = tuple(_period_of(d, day) for d in times)
         periods.append(values)
         if len(periods) * len(combinations_found) > limit:
+            if refuse_beyond_limit:
+                too_many = _t(
+                    "Filled, the answer would pass %(limit)s rows: ask for a shorter period or fewer groups."
+                ) % {"limit": number_format(limit, force_grouping=True)}
+                raise StatisticsError(errors={"fill": [too_many]})
             return result
         # On to the first day of the next period of any of the time dimensions.
         day = min(period_span(d, v)[1] for d, v in zip(times, values, strict=True)) + dt.timedelta(days=1)
