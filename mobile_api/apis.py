@@ -542,7 +542,8 @@ def _ingest_all(request: Request, officer: Officer, inputs: list[services.Submis
     """The items through the service in one transaction, answered each on its own. A deadlock
     with another writer rolls them back whole, and they are run again; so does a race lost on a
     submission's id (a concurrent request stored it first), and the run again answers it as a
-    replay."""
+    replay, or on a visit's checklist (a teammate's first one committed first), and the run
+    again refuses it (409 checklist_already_sent)."""
     sent_at, clock_unreadable = _device_time(request)
 
     def work() -> list[Any]:

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from backend.core.access import Principal, get_or_404, get_visible_or_404, scope_rule
@@ -155,12 +157,69 @@ def assignment_for_ingest(*, officer: Officer, uuid: Any) -> Inspection:
     return get_or_404(qs.defer("template_version__definition"), uuid=uuid)
 
 
+@dataclass(frozen=True)
+class SentByAnother:
+    """A checklist of a visit as it stands (its current revision), sent by another officer."""
+
+    id: UUID
+    revision: int
+    received_at: dt.datetime
+    by_id: UUID
+    by_name: str
+    by_badge: str
+    by_agency: str
+
+
 def assignments_for_ingest(*, officer: Officer, uuids: Iterable[Any]) -> dict[Any, Inspection]:
     """``assignment_for_ingest`` for many at once (a phone's batch), by uuid: one query. Those
-    absent are not the officer's to submit on."""
+    absent are not the officer's to submit on.
+
+    Each carries ``sent_by_others``: by template id, the newest of the visit's current
+    checklists that another officer sent (a ``SentByAnother``), which refuses a second first
+    checklist beside it. Read in the same query: each such checklist is one more row of its
+    visit, and a visit holds a handful."""
+    # The officer's own are read too and passed over below: a condition excluding them puts the
+    # joins out of order (Django 5.2 joins the sender before the checklist in that case).
+    current = FilteredRelation("submissions", condition=Q(submissions__status=Submission.Status.ACCEPTED))
     qs = _assignable_to(officer, timezone.now()).select_related("site", "template_version")
-    qs = qs.defer("template_version__definition").filter(uuid__in=set(uuids))
-    return {i.uuid: i for i in qs.order_by()}  # a dict: no ordering to compile or sort
+    qs = (
+        qs.defer("template_version__definition")
+        .filter(uuid__in=set(uuids))
+        .annotate(
+            current=current,
+            sent_id=F("current__uuid"),
+            sent_pk=F("current__pk"),
+            sent_template=F("current__template_version__template_id"),
+            sent_revision=F("current__revision"),
+            sent_at=F("current__received_at"),
+            sent_by=F("current__officer_id"),
+            sent_by_id=F("current__officer__uuid"),
+            sent_by_name=F("current__officer__full_name"),
+            sent_by_badge=F("current__officer__badge_number"),
+            sent_by_agency=F("current__officer__agency__code"),
+        )
+    )
+    out: dict[Any, Inspection] = {}
+    newest: dict[tuple[int, int], tuple[dt.datetime, int]] = {}
+    for row in qs.order_by():  # a dict: no ordering to compile or sort
+        inspection = out.setdefault(row.uuid, row)
+        if inspection is row:
+            inspection.sent_by_others = {}
+        if row.sent_id is None or row.sent_by == officer.pk:
+            continue
+        key, when = (row.pk, row.sent_template), (row.sent_at, row.sent_pk)
+        if key not in newest or when > newest[key]:
+            newest[key] = when
+            inspection.sent_by_others[row.sent_template] = SentByAnother(
+                row.sent_id,
+                row.sent_revision,
+                row.sent_at,
+                row.sent_by_id,
+                row.sent_by_name,
+                row.sent_by_badge,
+                row.sent_by_agency,
+            )
+    return out
 
 
 def sent_checklists() -> Prefetch:

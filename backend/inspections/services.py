@@ -8,6 +8,12 @@ Ingest rules (the contract the phones rely on):
   as a replay, so one record results whatever the timing.
 - A request either commits whole or leaves nothing: validation, the submission, its declared
   attachments, its findings and its audit entry are one transaction.
+- A visit keeps one current checklist of each template whoever of the team sends it: a new
+  submission (no ``replaces``) of one the visit holds, current and sent by another officer, is
+  refused (``ChecklistAlreadySent``, naming it and its sender) and stored only as a correction
+  of it. An officer's own further submissions of a checklist are kept (a phone may send one ILO
+  screening per person). A database trigger (``db_guard``) holds the rule when teammates' phones
+  send at the same moment; the loser's insert fails, and run again, is refused.
 - Device clocks are recorded, never trusted: ordering and secrecy use the server's receive time,
   and a device clock far from the server's is flagged.
 """
@@ -64,6 +70,14 @@ class SubmissionDeleted(Gone):
 
 class StaleRevision(Conflict):
     code = "stale_revision"
+
+
+class ChecklistAlreadySent(Conflict):
+    """A new submission (no ``replaces``) of a checklist the visit already holds, current and
+    sent by another officer: stored, it would be a second current checklist beside theirs. The
+    body names the current one and its sender; sent as a correction of it, it is stored."""
+
+    code = "checklist_already_sent"
 
 
 class TemplateVersionUnknown(InvalidInput):
@@ -771,6 +785,9 @@ def _accepted(
             issued = {inspection.template_version.template_id, *additional.get(inspection.pk, ())}
             if version is None or version.template_id not in issued:
                 version = _version_for(inspection, data.template_version)  # raises, naming the accepted
+            sent = inspection.sent_by_others.get(version.template_id)
+            if sent is not None:
+                raise _already_sent(version, sent)
             derivation, kept = _validate_answers(parsed_definition(version), data)
             return _Accepted(i, inspection, version, derivation, kept)
 
@@ -782,23 +799,50 @@ def _accepted(
     return out
 
 
+def _already_sent(version: TemplateVersion, sent: Any) -> ChecklistAlreadySent:
+    who = gettext("%(name)s (%(agency)s, badge %(badge)s)") % {
+        "name": sent.by_name,
+        "agency": sent.by_agency,
+        "badge": sent.by_badge,
+    }
+    return ChecklistAlreadySent(
+        gettext(
+            "%(checklist)s was already sent for this visit by %(who)s. Yours was not stored: send it "
+            "as a correction of that one (replaces) for it to take its place."
+        )
+        % {"checklist": version.template.title, "who": who},
+        extra={
+            "current": str(sent.id),
+            "current_revision": sent.revision,
+            "sent_at": timezone.localtime(sent.received_at).isoformat(),
+            "sent_by": {
+                "id": str(sent.by_id),
+                "full_name": sent.by_name,
+                "badge_number": sent.by_badge,
+                "agency": sent.by_agency,
+            },
+        },
+    )
+
+
 def _store_again(
     officer: Officer,
     items: list[SubmissionInput],
     accepted: list[_Accepted],
-    submissions: list[Submission],
     results: list[Any],
     sent_at: dt.datetime | None,
     clock_unreadable: bool,
     request: Any,
 ) -> None:
-    """A concurrent request stored some of these ids first (it committed while this insert
-    waited on the unique index): those answer as replays, the others are stored again."""
-    if not Submission.objects.filter(uuid__in=[s.uuid for s in submissions]).exists():
-        raise  # a clash elsewhere, which the phone's retry (a 5xx) resolves
+    """A concurrent request committed first what this insert clashed with, while it waited: some
+    of these ids (which then answer as replays), or another officer's first checklist of one of
+    these visits (db_guard's one sender per checklist: the item is then refused, naming it). The
+    round runs again and reads both; a clash again is elsewhere, and raises (the phone's retry,
+    after a 5xx, resolves it)."""
     for a in accepted:
         results[a.index] = None
-    _ingest_round(officer, items, [a.index for a in accepted], results, sent_at, clock_unreadable, request)
+    indexes = [a.index for a in accepted]
+    _ingest_round(officer, items, indexes, results, sent_at, clock_unreadable, request, retried_whole=True)
 
 
 def _store(
@@ -851,7 +895,7 @@ def _store(
             with transaction.atomic():  # a savepoint: a lost race on an id undoes this insert alone
                 insert_many(submissions)
         except IntegrityError:
-            _store_again(officer, items, accepted, submissions, results, sent_at, clock_unreadable, request)
+            _store_again(officer, items, accepted, results, sent_at, clock_unreadable, request)
             return
 
     attachments = insert_many(
