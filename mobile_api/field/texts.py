@@ -113,6 +113,12 @@ TEXTS = {
         "Someone has already corrected this checklist. Open the current version and correct that one."
     ),
     "conflict": _("This checklist was already stored with other answers; send a correction instead."),
+    "already_sent": _(
+        "{who} sent this checklist for this visit first, {time}. Yours is kept on this phone, not "
+        "stored: send it as a correction of theirs to make it the visit's checklist (theirs stays "
+        "on record as the earlier revision)."
+    ),
+    "send_as_correction": _("Send mine as a correction of theirs"),
     "deleted": _("An administrator deleted this checklist; it cannot be sent again."),
     "version_unknown": _("This checklist version is no longer accepted for this visit."),
     "correct": _("Correct and send again"),

@@ -162,6 +162,7 @@ async function workList(filter = () => true) {
 function problemText(problem) {
   if (!problem) return "";
   const code = problem.code;
+  if (code === "checklist_already_sent") return t("already_sent", { who: senderText(problem.sent_by), time: i18n.time(problem.sent_at) });
   if (code === "stale_revision") return t("stale_revision");
   if (code === "submission_conflict") return t("conflict");
   if (code === "submission_deleted") return t("deleted");
@@ -312,8 +313,11 @@ async function assignmentScreen(id) {
       ));
     } else if (finished) {
       const said = finished.status === "refused" ? "checklist_refused" : PENDING_SEND.has(finished.status) ? "checklist_waiting" : "checklist_sent";
+      // Refused because a teammate sent it first: who, and when (the feed may not hold it yet).
+      const before = alreadySent(finished);
+      const text = before ? t("checklist_sent_by", { name, who: senderText(before.sent_by), time: i18n.time(before.sent_at) }) : t(said, { name });
       checklists.append(el("li", { class: "card", "data-finished": c.template },
-        el("p", {}, document.createTextNode(`${t(said, { name })} `), badge(finished.status)),
+        el("p", {}, document.createTextNode(`${text} `), badge(finished.status)),
         el("a", { class: "button", href: `#/w/${finished.id}`, "data-template": c.template, "data-work": finished.id, text: t("open_checklist", { name }) }),
       ));
     } else {
@@ -344,6 +348,12 @@ async function assignmentScreen(id) {
     await workList((w) => w.inspection === id),
     el("a", { class: "button", href: "#/", text: t("back") }),
   );
+}
+
+// The server's refusal of a checklist another officer already sent for the visit (the current
+// one and who sent it), while the phone still holds it refused; otherwise null.
+function alreadySent(item) {
+  return item.status === "refused" && item.problem && item.problem.code === "checklist_already_sent" ? item.problem : null;
 }
 
 async function latestCheckin(assignmentId) {
@@ -410,6 +420,9 @@ async function workScreen(id) {
   if (!version) return go("#/");
   const checklist = new Checklist(version.definition, version.logic);
   const editable = item.status === "draft" || item.status === "refused";
+  // A teammate sent this checklist first: the officer's own is kept, and sent (with any change)
+  // as a correction of theirs, which takes its place on the visit; theirs stays on record.
+  const before = alreadySent(item);
   const saved = el("p", { class: "muted", id: "saved", role: "status" });
   const form = new ChecklistForm({
     checklist,
@@ -430,7 +443,7 @@ async function workScreen(id) {
     for (const f of item.result.findings) ul.append(el("li", { text: `${f.violation_code} · ${i18n.pick(f.title)}` }));
     summary.append(ul);
   }
-  const finish = el("button", { type: "button", class: "primary", id: "finish", text: t("finish"), onclick: async () => {
+  const finish = el("button", { type: "button", class: "primary", id: "finish", text: t(before ? "send_as_correction" : "finish"), onclick: async () => {
     form.showAll = true;
     const result = form.refresh();
     if (result.errors.length) {
@@ -441,7 +454,7 @@ async function workScreen(id) {
       first?.querySelector("input, textarea, button, select")?.focus();
       return;
     }
-    await finishWork(id, checklist, form.answers, result);
+    await finishWork(id, checklist, form.answers, result, before ? before.current : null);
     // Sent at once when the network allows: say what happened, not what will.
     const after = await store.get("work", id);
     notice = { text: finishedText(after ? after.status : "queued"), work: id };
@@ -487,8 +500,11 @@ function finishedText(status) {
   return t("queued_ok");
 }
 
-async function finishWork(id, checklist, answers, result) {
+async function finishWork(id, checklist, answers, result, replacing = null) {
+  // ``replacing``: the current submission this checklist is sent as a correction of, when a
+  // teammate sent the visit's first; the id stays (nothing was stored under it).
   const item = await store.get("work", id);
+  if (replacing) item.replaces = replacing;
   const kept = result.answers;
   const names = attachmentRefs(checklist, kept);
   const files = await import("./files.js");
