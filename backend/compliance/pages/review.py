@@ -3,6 +3,7 @@ and one submission as the officer answered it, with its decision, its findings a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -145,7 +146,10 @@ def _back_query(request: HttpRequest) -> str:
     return f"?{query}" if query and "\n" not in query else ""
 
 
-def _submission_context(request: HttpRequest, submission: Any, **extra: Any) -> dict[str, Any]:
+def _submission_context(
+    request: HttpRequest, submission: Any, *, rejecting: Sequence[str] = (), **extra: Any
+) -> dict[str, Any]:
+    """``rejecting``: the findings the reviewer marked Reject in a refused approval."""
     user = request.user
     findings = list(
         selectors.review_findings(user=user, submission=submission)
@@ -156,6 +160,7 @@ def _submission_context(request: HttpRequest, submission: Any, **extra: Any) -> 
     for f in findings:
         f.violation = catalogue.get(f.violation_code)
         f.case = next(iter(f.compliance_cases.all()), None)
+        f.rejecting = str(f.uuid) in rejecting
         f.legal_basis_text = f.violation.legal_basis_in(None) if f.violation else f.legal_basis
         f.legal_basis_verified = f.violation.legal_basis_verified if f.violation else False
     reviews = list(selectors.review_list(user=user, submission=submission))
@@ -250,23 +255,29 @@ def _work(request: HttpRequest, submission: Any, *, status: int = 200, **extra: 
 def review_approve(request: HttpRequest, submission_id: str) -> HttpResponse:
     submission = found(selectors.review_submission_get, user=request.user, uuid=submission_id)
     form = ApproveForm(request.POST)
+    reject = _uuids(
+        [
+            k.removeprefix("finding-")
+            for k, v in request.POST.items()
+            if k.startswith("finding-") and v == "reject"
+        ]
+    )
+    # A refusal shows the form again as the reviewer left it: a finding marked Reject that came
+    # back as Accept would be made official by the next click.
     if not form.is_valid():
-        return _work(request, submission, status=400, approve_form=form)
-    reject = [
-        k.removeprefix("finding-")
-        for k, v in request.POST.items()
-        if k.startswith("finding-") and v == "reject"
-    ]
+        return _work(request, submission, status=400, approve_form=form, rejecting=reject)
     try:
         services.submission_approve(
             user=request.user,
             submission=submission,
             comment=form.cleaned_data["comment"],
-            reject=_uuids(reject),
+            reject=reject,
             request=request,
         )
     except DomainError as exc:
-        return _work(request, submission, status=exc.status, approve_form=form, errors=refusal(exc))
+        return _work(
+            request, submission, status=exc.status, approve_form=form, errors=refusal(exc), rejecting=reject
+        )
     return _work(request, submission, announce=_("Approved. The findings you accepted are official."))
 
 
