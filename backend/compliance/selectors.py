@@ -134,6 +134,26 @@ def review_submission_get(*, user: Any, uuid: Any) -> Submission:
     return get_or_404(qs, uuid=uuid)
 
 
+def review_revisions(*, submission: Submission) -> list[Submission]:
+    """The earlier revisions ``submission`` corrects, newest first, each with who sent it (a
+    teammate's correction takes the place of a colleague's checklist): one query, none for a
+    first revision."""
+    if submission.replaces_id is None:
+        return []
+    earlier = {
+        s.pk: s
+        for s in Submission.objects.filter(
+            inspection_id=submission.inspection_id, revision__lt=submission.revision
+        ).select_related("officer")
+    }
+    out: list[Submission] = []
+    previous = submission.replaces_id
+    while previous in earlier and len(out) < 20:
+        out.append(earlier[previous])
+        previous = earlier[previous].replaces_id
+    return out
+
+
 def review_attachments(*, submission: Submission) -> QuerySet[Attachment]:
     """The declared files of a submission the caller may review (``review_submission_get``
     decides that), received or not."""

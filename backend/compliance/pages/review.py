@@ -202,7 +202,7 @@ def _submission_context(
         "check_ins": list(selectors.review_check_ins(submission=submission)),
         "blocks": blocks,
         "photos": list(photos.values()),
-        "revisions": _revisions(submission),
+        "revisions": selectors.review_revisions(submission=submission),
         "approve_form": ApproveForm(),
         "return_form": ReturnForm(),
         "case_form": CaseOpenForm(),
@@ -210,16 +210,6 @@ def _submission_context(
     }
     context.update(extra)
     return context
-
-
-def _revisions(submission: Any) -> list[Any]:
-    """The earlier revisions this one corrects, newest first (the officer's corrections)."""
-    out = []
-    current = submission.replaces
-    while current is not None and len(out) < 20:
-        out.append(current)
-        current = current.replaces
-    return out
 
 
 @console_page(*REVIEWERS)

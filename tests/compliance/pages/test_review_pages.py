@@ -198,6 +198,27 @@ def test_submission_shows_flagged_items_first_photos_check_ins_and_legal_basis(v
     assert "Law No. 21/2009" in page and "DSAL" in page
 
 
+def test_a_teammates_correction_says_whose_work_it_replaced(visit, joint, alice, carol, client):
+    """A teammate may send their checklist as a correction of a colleague's (the server refuses
+    it beside theirs): the history names who sent each revision, in the reader's language."""
+    correction = joint.submit_construction(alice, replaces=visit.submission)
+    signed_in(client, carol)
+    page = unescape(client.get(f"/review/{correction.submission.uuid}/").content.decode())
+    history = page.split('id="history-h"')[1]
+    assert "Received from Alice Police (revision 2)." in history
+    assert "Revision 1, received from Bob Labour, corrected by this one." in history
+    old = unescape(client.get(f"/review/{visit.submission.uuid}/").content.decode())
+    assert "Review its current revision instead." in old and "Received from Bob Labour (revision 1)." in old
+
+    for language, said in (
+        ("pt", "Revisão 1, recebida de Bob Labour, corrigida por esta."),
+        ("zh-hant", "第 1 版（接收自 Bob Labour），已由此版更正。"),
+    ):
+        client.post("/i18n/setlang/", {"language": language, "next": "/"})
+        page = unescape(client.get(f"/review/{correction.submission.uuid}/").content.decode())
+        assert said in page.split('id="history-h"')[1]
+
+
 def test_approve_accepting_some_findings_and_rejecting_one(visit, carol, client):
     signed_in(client, carol)
     _v02, _v04, v12 = sorted(visit.dsal_findings(), key=lambda f: f.violation_code)
