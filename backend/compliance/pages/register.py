@@ -17,9 +17,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from backend.checklists.services import parsed_definition
 from backend.compliance import selectors, services
 from backend.compliance.models import LANGUAGE_KEYS, ComplianceCase, Violation
 from backend.compliance.notice import notice_render_html
+from backend.compliance.pages.answers import entry_label
 from backend.compliance.pages.common import found, refusal
 from backend.compliance.pages.forms import (
     CaseCommentForm,
@@ -30,6 +32,7 @@ from backend.compliance.pages.forms import (
 )
 from backend.console.access import console_page
 from backend.core.errors import DomainError
+from backend.core.i18n import language_key
 
 COMPLIANCE = ("reviewer",)
 PAGE_SIZE = 50
@@ -141,9 +144,35 @@ def cases(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _carried_in_words(items: list[dict[str, Any]], findings: list[Any]) -> list[dict[str, Any]]:
+    """The items a follow-up re-checks as a reviewer reads them: the finding's title, the entry
+    as the answers name it ("Worker 4") and the checklist's title, where the items themselves
+    hold the checklist's codes (the planners' due work carries those)."""
+    by_uuid = {str(f.uuid): f for f in findings}
+    lang = language_key()
+    out = []
+    for item in items:
+        finding = by_uuid.get(item["finding"])
+        version = finding.submission.template_version if finding else None
+        entry = item["entry_path"]
+        if version is not None and entry:
+            entry = entry_label(parsed_definition(version), entry, lang)
+        out.append(
+            {
+                **item,
+                "title": finding.display_title if finding else item["rule_code"],
+                "entry": entry,
+                "checklist": version.template.title if version else item["template"],
+            }
+        )
+    return out
+
+
 def _case_context(request: HttpRequest, case: ComplianceCase, **extra: Any) -> dict[str, Any]:
     findings = list(
-        case.findings.select_related("inspection__site", "submission").order_by("violation_code", "pk")
+        case.findings.select_related("inspection__site", "submission__template_version__template").order_by(
+            "violation_code", "pk"
+        )
     )
     catalogue = {v.code: v for v in Violation.objects.filter(code__in={f.violation_code for f in findings})}
     for f in findings:
@@ -155,7 +184,7 @@ def _case_context(request: HttpRequest, case: ComplianceCase, **extra: Any) -> d
         "case": case,
         "findings": findings,
         "timeline": list(selectors.case_timeline(case=case)),
-        "carry_items": services.carry_items_for(case),
+        "carry_items": _carried_in_words(services.carry_items_for(case), findings),
         "languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGE_KEYS],
         "overdue": case.is_overdue(today),
         "days_left": (case.deadline - today).days if case.deadline else None,
