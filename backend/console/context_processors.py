@@ -14,11 +14,16 @@ def console(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     principal = principal_for(user)
     officer = getattr(user, "officer", None) if user is not None and principal.is_officer else None
+    entries = [
+        (entry.label, entry.url) for entry in (nav.entries_for(principal) if principal.user_id else [])
+    ]
+    # The entry the page belongs to: the longest address the path begins with, so /compliance/cases/
+    # is Cases alone, not also the register at /compliance/.
+    current = max(
+        (url for _label, url in entries if url and request.path.startswith(url)), key=len, default=None
+    )
     return {
-        "console_nav": [
-            {"label": entry.label, "url": entry.url, "active": request.path.startswith(entry.url)}
-            for entry in (nav.entries_for(principal) if principal.user_id else [])
-        ],
+        "console_nav": [{"label": label, "url": url, "active": url == current} for label, url in entries],
         "console_officer": officer,
         "map_tile_url": settings.MAP_TILE_URL,
         "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
