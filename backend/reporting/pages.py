@@ -77,8 +77,13 @@ def _parish_centres() -> dict[str, tuple[float, float]]:
     return {p["id"]: (p["lat"], p["lon"]) for p in parishes}
 
 
-def api_url(params: dict[str, str] | QueryDict) -> str:
-    """The statistics API's URL for the same question."""
+def api_url(params: dict[str, str] | QueryDict, *, filled: bool = False) -> str:
+    """The statistics API's URL for the same question; for an answer the page ``filled`` with the
+    periods where nothing was counted, asking the API to fill them too (``fill=zeros``), so the
+    link answers with the table the page shows."""
+    if filled:
+        params = params.copy()
+        params["fill"] = "zeros"
     query = params.urlencode() if isinstance(params, QueryDict) else urlencode(params)
     return f"{reverse('statistics-query')}?{query}"
 
@@ -270,6 +275,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         status = _refused(request)
     else:
         context.update(_dashboard_panels(results))
+        context["api_urls"] = {
+            name: api_url(params, filled=results[name].filled) for name, params in queries.items()
+        }
     template = (
         "reporting/console/_dashboard_results.html" if request.htmx else "reporting/console/dashboard.html"
     )
@@ -471,6 +479,7 @@ def breakdown(request: HttpRequest) -> HttpResponse:
         chart = chart_data(tables[0]) if tables and (spec.rows or spec.column) else None
         context.update(
             {
+                "api_url": api_url(spec.api_params, filled=result.filled),
                 "result": result,
                 "tables": tables,
                 "chart": chart,

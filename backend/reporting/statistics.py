@@ -628,6 +628,7 @@ class Result:
     totals: dict[str, int | None]
     suppressed: bool = False
     level: str = ""  # for rollups: "day" or "month"
+    filled: bool = False  # rows of zeros added for the periods with nothing counted
 
     @property
     def measures(self) -> list[Measure]:
@@ -1534,4 +1535,4 @@ def with_empty_periods(
     if len(rows) == len(result.rows):
         return result
     rows.sort(key=lambda r: tuple(_sort_key(r[d]) for d in query.by))
-    return replace(result, rows=rows)
+    return replace(result, rows=rows, filled=True)
