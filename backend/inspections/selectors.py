@@ -24,6 +24,8 @@ from django.db.models import Exists, F, FilteredRelation, OuterRef, Prefetch, Q,
 from django.utils import timezone
 
 from backend.core.access import Principal, get_or_404, get_visible_or_404, scope_rule
+from backend.core.errors import NotFound
+from backend.core.prepared import PreparedRead
 from backend.inspections.models import (
     Attachment,
     CheckIn,
@@ -139,22 +141,59 @@ ASSIGNABLE = [
 ]
 
 
-def _assignable_to(officer: Officer, now: dt.datetime) -> QuerySet[Inspection]:
-    """The rule alone: the officer's teams' issued inspections, operation revealed."""
+def _assignable_to(officer: Officer | int, now: dt.datetime) -> QuerySet[Inspection]:
+    """The rule alone: the officer's (or officer id's) teams' issued inspections, operation
+    revealed."""
+    officer_id = officer if isinstance(officer, int) else officer.pk
     return Inspection.objects.filter(
         _revealed("operation", now),
-        Exists(Team.members.through.objects.filter(team_id=OuterRef("team_id"), officer_id=officer.pk)),
+        Exists(Team.members.through.objects.filter(team_id=OuterRef("team_id"), officer_id=officer_id)),
         status__in=ASSIGNABLE,
     )
+
+
+def _for_ingest(officer_id: int, now: dt.datetime, uuids: list[Any]) -> QuerySet[Inspection]:
+    """The officer's assignments among ``uuids``, each with its visit's current checklists (one
+    row per checklist: see ``assignments_for_ingest``)."""
+    # The officer's own are read too and passed over by the caller: a condition excluding them
+    # puts the joins out of order (Django 5.2 joins the sender before the checklist in that case).
+    current = FilteredRelation("submissions", condition=Q(submissions__status=Submission.Status.ACCEPTED))
+    # Not the issued version's definition: a large JSON document that ingest never reads (the
+    # parsed definition is cached per version), decoded for every submission otherwise.
+    return (
+        _assignable_to(officer_id, now)
+        .select_related("site", "template_version")
+        .defer("template_version__definition")
+        .filter(uuid__in=uuids)
+        .annotate(
+            current=current,
+            sent_id=F("current__uuid"),
+            sent_pk=F("current__pk"),
+            sent_template=F("current__template_version__template_id"),
+            sent_revision=F("current__revision"),
+            sent_at=F("current__received_at"),
+            sent_by=F("current__officer_id"),
+            sent_by_id=F("current__officer__uuid"),
+            sent_by_name=F("current__officer__full_name"),
+            sent_by_badge=F("current__officer__badge_number"),
+            sent_by_agency=F("current__officer__agency__code"),
+        )
+        .order_by()  # read into a dict: no ordering to compile or sort
+    )
+
+
+# Compiled once per number of uuids: on every submission the ORM's compiling of this read cost
+# more CPU than PostgreSQL's running it (backend.core.prepared).
+_ASSIGNMENTS_FOR_INGEST = PreparedRead(Inspection, _for_ingest, officer_id=int, now=dt.datetime, uuids=[UUID])
 
 
 def assignment_for_ingest(*, officer: Officer, uuid: Any) -> Inspection:
     """One assignment, with only what ingesting work on it needs (one query; the sync path runs
     it for every submission)."""
-    qs = _assignable_to(officer, timezone.now()).select_related("site", "template_version")
-    # Not the issued version's definition: a large JSON document that ingest never reads (the
-    # parsed definition is cached per version), decoded for every submission otherwise.
-    return get_or_404(qs.defer("template_version__definition"), uuid=uuid)
+    found = assignments_for_ingest(officer=officer, uuids=[uuid]).get(_as_uuid(uuid))
+    if found is None:
+        raise NotFound()  # as get_or_404: not theirs, or no such visit
+    return found
 
 
 @dataclass(frozen=True)
@@ -178,30 +217,11 @@ def assignments_for_ingest(*, officer: Officer, uuids: Iterable[Any]) -> dict[An
     checklists that another officer sent (a ``SentByAnother``), which refuses a second first
     checklist beside it. Read in the same query: each such checklist is one more row of its
     visit, and a visit holds a handful."""
-    # The officer's own are read too and passed over below: a condition excluding them puts the
-    # joins out of order (Django 5.2 joins the sender before the checklist in that case).
-    current = FilteredRelation("submissions", condition=Q(submissions__status=Submission.Status.ACCEPTED))
-    qs = _assignable_to(officer, timezone.now()).select_related("site", "template_version")
-    qs = (
-        qs.defer("template_version__definition")
-        .filter(uuid__in=set(uuids))
-        .annotate(
-            current=current,
-            sent_id=F("current__uuid"),
-            sent_pk=F("current__pk"),
-            sent_template=F("current__template_version__template_id"),
-            sent_revision=F("current__revision"),
-            sent_at=F("current__received_at"),
-            sent_by=F("current__officer_id"),
-            sent_by_id=F("current__officer__uuid"),
-            sent_by_name=F("current__officer__full_name"),
-            sent_by_badge=F("current__officer__badge_number"),
-            sent_by_agency=F("current__officer__agency__code"),
-        )
-    )
     out: dict[Any, Inspection] = {}
     newest: dict[tuple[int, int], tuple[dt.datetime, int]] = {}
-    for row in qs.order_by():  # a dict: no ordering to compile or sort
+    wanted = {u for u in map(_as_uuid, uuids) if u is not None}
+    rows = _ASSIGNMENTS_FOR_INGEST(officer_id=officer.pk, now=timezone.now(), uuids=sorted(wanted))
+    for row in rows:
         inspection = out.setdefault(row.uuid, row)
         if inspection is row:
             inspection.sent_by_others = {}
@@ -220,6 +240,66 @@ def assignments_for_ingest(*, officer: Officer, uuids: Iterable[Any]) -> dict[An
                 row.sent_by_agency,
             )
     return out
+
+
+def _as_uuid(value: Any) -> UUID | None:
+    """A uuid given as one or as its text; None for anything that is not one (it names nothing)."""
+    if isinstance(value, UUID):
+        return value
+    try:
+        return UUID(str(value))
+    except ValueError:
+        return None
+
+
+def _stored(uuids: list[Any]) -> QuerySet[Submission]:
+    return (
+        Submission.objects.filter(uuid__in=uuids)
+        .select_related("inspection", "template_version", "replaces")
+        .defer("answers", "template_version__definition", "replaces__answers")
+        .order_by()  # read into a dict: the default ordering would only cost its compiling
+    )
+
+
+_STORED = PreparedRead(Submission, _stored, uuids=[UUID])
+_ATTACHMENTS_OF = PreparedRead(
+    Attachment, lambda ids: Attachment.objects.filter(submission_id__in=ids).order_by(), ids=[int]
+)
+_FINDINGS_OF = PreparedRead(
+    Finding, lambda ids: Finding.objects.filter(submission_id__in=ids).order_by(), ids=[int]
+)
+
+
+def submissions_stored(*, uuids: Iterable[UUID]) -> dict[UUID, Submission]:
+    """The submissions already stored under these ids, whoever sent them (ingest's idempotency
+    read, before anything is written): one query, compiled once per number of ids."""
+    return {s.uuid: s for s in _STORED(uuids=sorted(set(uuids)))}
+
+
+def submissions_with_answer_parts(submissions: list[Submission]) -> None:
+    """What the officers' API answers of stored submissions (their attachments and findings)
+    read for all of them in two queries and kept on each, as ``prefetch_related`` keeps them
+    (unordered: the answer sorts them itself)."""
+    ids = [s.pk for s in submissions]
+    attachments: dict[int, list[Attachment]] = {i: [] for i in ids}
+    findings: dict[int, list[Finding]] = {i: [] for i in ids}
+    for a in _ATTACHMENTS_OF(ids=ids):
+        attachments[a.submission_id].append(a)
+    for f in _FINDINGS_OF(ids=ids):
+        findings[f.submission_id].append(f)
+    for s in submissions:
+        prime_related(s, "attachments", attachments[s.pk])
+        prime_related(s, "findings", findings[s.pk])
+
+
+def prime_related(instance: Any, name: str, objects: list[Any]) -> None:
+    """``instance.<name>.all()`` answers ``objects`` without a query, as after a prefetch (and
+    ``instance.<name>.filter(...)`` still asks for the instance's own rows alone)."""
+    queryset = getattr(instance, name).all()
+    queryset._result_cache = list(objects)
+    queryset._prefetch_done = True
+    cache = getattr(instance, "_prefetched_objects_cache", None) or {}
+    instance._prefetched_objects_cache = {**cache, name: queryset}
 
 
 def sent_checklists() -> Prefetch:

@@ -33,7 +33,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from geopy.distance import geodesic
@@ -54,6 +54,7 @@ from backend.inspections.models import (
     Submission,
     Team,
 )
+from backend.inspections.selectors import prime_related
 from backend.registry.models import Agency, Officer, Site
 from backend.registry.selectors import agencies_by_code
 
@@ -694,21 +695,15 @@ def _ingest_round(
     retried_whole: bool = False,
 ) -> None:
     """One round of ``submissions_ingest``: items whose ids are distinct."""
-    from backend.inspections.selectors import assignments_for_ingest
+    from backend.inspections.selectors import (
+        assignments_for_ingest,
+        submissions_stored,
+        submissions_with_answer_parts,
+    )
 
     plain = [i for i in indexes if items[i].replaces is None]
     digests = {i: _digest(items[i].content()) for i in indexes}
-    existing = (
-        {
-            s.uuid: s
-            for s in Submission.objects.filter(uuid__in={items[i].id for i in plain})
-            .select_related("inspection", "template_version", "replaces")
-            .defer("answers", "template_version__definition", "replaces__answers")
-            .order_by()  # read into a dict: the default ordering would only cost its compiling
-        }
-        if plain
-        else {}
-    )
+    existing = submissions_stored(uuids={items[i].id for i in plain}) if plain else {}
     fresh = []
     for i in plain:
         stored = existing.get(items[i].id)
@@ -717,13 +712,8 @@ def _ingest_round(
         else:
             results[i] = _outcome(lambda s=stored, i=i: _replay(s, digests[i], officer))
     replayed = [r.submission for r in (results[i] for i in plain) if isinstance(r, IngestResult)]
-    if replayed:  # what the answer shows of a stored submission: two reads for all (unordered:
-        # the answer sorts them itself)
-        prefetch_related_objects(
-            replayed,
-            Prefetch("attachments", queryset=Attachment.objects.order_by()),
-            Prefetch("findings", queryset=Finding.objects.order_by()),
-        )
+    if replayed:  # what the answer shows of a stored submission: two reads for all
+        submissions_with_answer_parts(replayed)
 
     accepted = _accepted(officer, items, fresh, results, assignments_for_ingest)
     if accepted:
@@ -936,8 +926,8 @@ def _store(
     for attachment in attachments:
         by_submission.setdefault(id(attachment.submission), []).append(attachment)
     for (submission, findings), a in zip(stored, accepted, strict=True):
-        _prime(submission, "attachments", by_submission.get(id(submission), []))
-        _prime(submission, "findings", findings)
+        prime_related(submission, "attachments", by_submission.get(id(submission), []))
+        prime_related(submission, "findings", findings)
         results[a.index] = IngestResult(submission=submission, created=True, findings=findings)
 
 
@@ -1090,17 +1080,9 @@ def _submission_create(
         request=request,
     )
     # What the response shows is known already: spare the queries that would read it back.
-    _prime(submission, "attachments", attachments)
-    _prime(submission, "findings", findings)
+    prime_related(submission, "attachments", attachments)
+    prime_related(submission, "findings", findings)
     return IngestResult(submission=submission, created=True, findings=findings)
-
-
-def _prime(instance: Any, name: str, objects: list[Any]) -> None:
-    queryset = getattr(instance, name).all()
-    queryset._result_cache = list(objects)
-    queryset._prefetch_done = True
-    cache = getattr(instance, "_prefetched_objects_cache", None) or {}
-    instance._prefetched_objects_cache = {**cache, name: queryset}
 
 
 def _current_uuid(submission: Submission) -> str | None:

@@ -1,0 +1,178 @@
+"""Reads on the ingest path with their SQL compiled once per process, not once per request.
+
+A read the officers' API makes on every request (the device token, the idempotency read of the
+submissions' ids, the assignments a submission names) spent more CPU in Django's SQL compiler
+than in PostgreSQL: building the queryset, resolving its joins and compiling its ``WHERE`` took
+about 1 ms each, several times per request (profiled: 40 % of a single submission's CPU in the
+web process; README, "Performance").
+
+``PreparedRead(build, **kinds)`` keeps the queryset in one place, built by ``build`` from its
+parameters, as before. The first call for a shape (the lengths of the list parameters) builds it
+with stand-in values of the declared kinds, compiles it, and notes where each stand-in landed in
+the statement's parameters; every later call sends the same statement with the call's values in
+those places, and turns the rows into model instances exactly as the ORM's own iterator does
+(``from_db``, ``select_related`` objects populated, deferred fields deferred). So the rule stays
+the queryset's (a change to it is a change to the read), and only its compiling is spared.
+
+What the values may not do: change the statement's shape beyond the length of a list, i.e. be
+None (``IS NULL``) or empty (no rows at all; that call answers ``[]`` without a query). A
+stand-in that does not come out unchanged among the compiled parameters is an error at the
+first call (tests compile every prepared read), never a wrong answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import threading
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+from django.db import connections, models, router
+from django.db.models.query import get_related_populators
+
+M = TypeVar("M", bound=models.Model)
+
+_counter = itertools.count(1)
+
+
+def _stand_in(kind: type) -> Any:
+    """A value of ``kind`` that nothing else in a query can equal."""
+    n = next(_counter)
+    if kind is uuid.UUID:
+        return uuid.uuid4()
+    if kind is int:
+        return -(7_300_000_000_000 + n)  # no key, count or code is ever this
+    if kind is str:
+        return f"\x1fstand-in {uuid.uuid4().hex}"
+    if kind is dt.datetime:
+        return dt.datetime(1901, 1, 1, tzinfo=dt.UTC) + dt.timedelta(microseconds=n * 7 + 3)
+    if kind is bytes:
+        return b"\x1f" + uuid.uuid4().bytes
+    raise TypeError(f"no stand-in for {kind!r}")
+
+
+def _forms(kind: type, alias: str) -> dict[str, Callable[[Any], Any]]:
+    """How a value of ``kind`` may reach the statement's parameters on this database: as it is
+    (PostgreSQL's native uuid and timestamptz), or adapted by the backend (SQLite's hex uuids
+    and text timestamps)."""
+    forms: dict[str, Callable[[Any], Any]] = {"as is": lambda v: v}
+    if kind is uuid.UUID:
+        forms["hex"] = lambda v: v.hex
+    if kind is dt.datetime:
+        forms["adapted"] = connections[alias].ops.adapt_datetimefield_value
+    return forms
+
+
+class _Compiled:
+    __slots__ = ("converters", "end", "init_list", "model", "params", "places", "populators", "sql", "start")
+
+    def __init__(
+        self, queryset: models.QuerySet[Any], stand_ins: dict[str, Any], kinds: dict[str, Any], alias: str
+    ) -> None:
+        compiler = queryset.query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        wanted: dict[Any, tuple[str, int | None, Callable[[Any], Any]]] = {}
+        for name, value in stand_ins.items():
+            kind = kinds[name][0] if isinstance(kinds[name], list) else kinds[name]
+            for form in _forms(kind, alias).values():
+                for i, v in enumerate(value) if isinstance(value, list) else [(None, value)]:
+                    wanted[form(v)] = (name, i, form)
+        places: list[tuple[int, str, int | None, Callable[[Any], Any]]] = []
+        for position, param in enumerate(params):
+            try:
+                where = wanted.get(param)
+            except TypeError:  # an unhashable parameter (a list): a constant of the query
+                where = None
+            if where is not None:
+                places.append((position, *where))
+        expected = {
+            (n, i) for n, v in stand_ins.items() for i in (range(len(v)) if isinstance(v, list) else [None])
+        }
+        missing = expected - {(name, i) for _, name, i, _ in places}
+        if missing:
+            raise ValueError(f"stand-ins not found among the compiled parameters: {sorted(missing, key=str)}")
+        if compiler.annotation_col_map or queryset._known_related_objects or compiler.has_extra_select:
+            raise ValueError("a prepared read returns plain model rows (no annotations or extra columns)")
+        self.sql = sql
+        self.params = list(params)
+        self.places = places
+        select, klass_info = compiler.select, compiler.klass_info
+        self.model = klass_info["model"]
+        fields = klass_info["select_fields"]
+        self.start, self.end = fields[0], fields[-1] + 1
+        self.init_list = [f[0].target.attname for f in select[self.start : self.end]]
+        self.populators = get_related_populators(klass_info, select, alias)
+        self.converters = compiler.get_converters([f[0] for f in select])
+
+
+class PreparedRead(Generic[M]):
+    """A read compiled once per shape and run with each call's values (see the module).
+
+    ``model``: what the read returns (for the database router); ``build(**values)``: the
+    queryset; ``kinds``: each parameter's type (``uuid.UUID``, ``int``, ``str``,
+    ``dt.datetime``, ``bytes``), or ``[type]`` for a list of them."""
+
+    def __init__(self, model: type[M], build: Callable[..., models.QuerySet[M]], **kinds: Any) -> None:
+        self.model = model
+        self.build = build
+        self.kinds = kinds
+        self._compiled: dict[tuple[Any, ...], _Compiled] = {}
+        self._lock = threading.Lock()
+
+    def _compile(self, alias: str, shape: tuple[Any, ...]) -> _Compiled:
+        stand_ins = {
+            name: [_stand_in(kind[0]) for _ in range(size)] if isinstance(kind, list) else _stand_in(kind)
+            for (name, kind), size in zip(self.kinds.items(), shape, strict=True)
+        }
+        return _Compiled(self.build(**stand_ins), stand_ins, self.kinds, alias)
+
+    def __call__(self, **values: Any) -> list[M]:
+        if values.keys() != self.kinds.keys():
+            raise TypeError(f"expected the parameters {sorted(self.kinds)}, got {sorted(values)}")
+        # Lists as IN lists: each value once (as the ORM sends them), so the shape is their number.
+        values = {
+            k: list(dict.fromkeys(v)) if isinstance(self.kinds[k], list) else v for k, v in values.items()
+        }
+        if any(isinstance(self.kinds[k], list) and not v for k, v in values.items()):
+            return []  # the ORM answers an empty IN without asking the database either
+        if any(v is None or (isinstance(v, list) and None in v) for v in values.values()):
+            raise ValueError("a prepared read's values may not be None (it would change the SQL)")
+        alias = router.db_for_read(self.model) or "default"
+        shape = tuple(len(values[n]) if isinstance(k, list) else None for n, k in self.kinds.items())
+        key = (alias, shape)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            with self._lock:
+                compiled = self._compiled.get(key) or self._compile(alias, shape)
+                self._compiled[key] = compiled
+        return self._run(compiled, alias, values)
+
+    @staticmethod
+    def _run(compiled: _Compiled, alias: str, values: dict[str, Any]) -> list[M]:
+        params = compiled.params.copy()
+        for position, name, index, form in compiled.places:
+            params[position] = form(values[name] if index is None else values[name][index])
+        with connections[alias].cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows: Sequence[Any] = cursor.fetchall()
+        if compiled.converters:  # as the compiler's apply_converters, with this thread's connection
+            connection = connections[alias]
+            converted = []
+            for row in map(list, rows):
+                for position, (functions, expression) in compiled.converters.items():
+                    value = row[position]
+                    for function in functions:
+                        value = function(value, expression, connection)
+                    row[position] = value
+                converted.append(row)
+            rows = converted
+        model, init_list, start, end = compiled.model, compiled.init_list, compiled.start, compiled.end
+        out = []
+        for row in rows:
+            obj = model.from_db(alias, init_list, row[start:end])
+            for populator in compiled.populators:
+                populator.populate(row, obj)
+            out.append(obj)
+        return out

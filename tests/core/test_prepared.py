@@ -1,0 +1,93 @@
+"""``PreparedRead``: a queryset built and compiled once per shape (the lengths of its lists), then
+run with each call's values in their places; what it refuses rather than answer wrongly."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from backend.core.prepared import PreparedRead
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+
+
+@pytest.fixture
+def users():
+    when = dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)
+    return [
+        User.objects.create(username=f"u{i}", date_joined=when + dt.timedelta(days=i), is_active=i != 2)
+        for i in range(5)
+    ]
+
+
+def _counting(build):
+    calls = []
+
+    def counted(**values):
+        calls.append(values)
+        return build(**values)
+
+    return counted, calls
+
+
+def test_compiled_once_per_shape_and_run_with_each_calls_values(users):
+    build, calls = _counting(
+        lambda names, since: User.objects.filter(username__in=names, date_joined__gte=since, is_active=True)
+    )
+    read = PreparedRead(User, build, names=[str], since=dt.datetime)
+    start = users[0].date_joined
+
+    def names(found):
+        return sorted(u.username for u in found)
+
+    assert names(read(names=["u0", "u1"], since=start)) == ["u0", "u1"]
+    assert names(read(names=["u3", "u4"], since=start + dt.timedelta(days=4))) == ["u4"]
+    assert names(read(names=["u2", "u1"], since=start)) == ["u1"]  # u2 is inactive: a constant kept
+    assert len(calls) == 1  # two names each time: one compiling
+    assert names(read(names=["u0", "u1", "u3"], since=start)) == ["u0", "u1", "u3"]
+    assert names(read(names=["u0", "u0", "u1"], since=start)) == ["u0", "u1"]  # twice: once
+    assert len(calls) == 2
+    with CaptureQueriesContext(connection) as queries:
+        read(names=["u4", "u3"], since=start)
+    assert len(queries) == 1
+
+
+def test_the_objects_are_the_orms(users):
+    read = PreparedRead(User, lambda name: User.objects.filter(username=name).defer("password"), name=str)
+    (got,) = read(name="u3")
+    orm = User.objects.defer("password").get(username="u3")
+    assert got == orm and got._state.adding is False and got._state.db == "default"
+    assert got.get_deferred_fields() == orm.get_deferred_fields() == {"password"}
+    assert got.date_joined == orm.date_joined and got.date_joined.tzinfo is not None
+
+
+def test_an_empty_list_asks_nothing_and_none_is_refused(users):
+    read = PreparedRead(User, lambda names: User.objects.filter(username__in=names), names=[str])
+    with CaptureQueriesContext(connection) as queries:
+        assert read(names=[]) == []
+    assert len(queries) == 0
+    with pytest.raises(ValueError, match="None"):
+        read(names=["u1", None])
+    with pytest.raises(TypeError, match="parameters"):
+        read(name=["u1"])
+
+
+def test_a_value_the_query_does_not_send_as_given_is_refused_at_the_first_call(users):
+    # The queryset transforms its parameter: the stand-in cannot be found, so no statement could
+    # be run again with another value. An error, never a statement that ignores the value.
+    read = PreparedRead(User, lambda name: User.objects.filter(username=name.upper()), name=str)
+    with pytest.raises(ValueError, match="stand-ins not found"):
+        read(name="u1")
+
+
+def test_annotations_are_not_a_prepared_reads(users):
+    from django.db.models import Value
+
+    read = PreparedRead(User, lambda name: User.objects.filter(username=name).annotate(x=Value(1)), name=str)
+    with pytest.raises(ValueError, match="plain model rows"):
+        read(name="u1")
