@@ -219,7 +219,13 @@ class Inspection(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_category_display()} @ {self.site} {self.planned_start:%Y-%m-%d}"
+        # One label translated: get_category_display() translates every category's label to find
+        # one (it hashes them all), which was a sixth of a batch's CPU in the audit's object_repr.
+        try:
+            category = str(Category(self.category).label)
+        except ValueError:
+            category = self.category
+        return f"{category} @ {self.site} {self.planned_start:%Y-%m-%d}"
 
 
 class CheckIn(models.Model):

@@ -107,3 +107,21 @@ def test_inspection_rows_read_whole_when_asked_again(field, alice):
     got.route_order = 7
     got.save(update_fields=["route_order"])
     assert Inspection.objects.get(pk=got.pk).route_order == 7
+
+
+def test_an_inspection_reads_as_its_category_in_the_language_in_use(field):
+    from django.utils import translation
+
+    from backend.inspections.models import Category
+
+    inspection = field.revealed
+    label = Category(inspection.category).label  # lazy: formatted in the language in use
+    shown = {}
+    for language in ("en", "zh-hant", "pt"):
+        with translation.override(language):
+            shown[language] = str(inspection)
+            assert shown[language].startswith(f"{label} @ ")
+            assert shown[language].split(" @ ")[0] == inspection.get_category_display()
+    assert shown["en"] != shown["zh-hant"]  # translated
+    inspection.category = "not-a-category"  # an old value no longer among the choices: shown as is
+    assert str(inspection).startswith("not-a-category @ ")
