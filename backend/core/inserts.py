@@ -24,17 +24,18 @@ it as any other.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
-import psycopg
 from django.db import connections, models, router
+
+from backend.core.prepared import server_binding_cursor
 
 M = TypeVar("M", bound=models.Model)
 # Parameters per statement (PostgreSQL takes at most 65,535): a longer list goes in several.
 MAX_PARAMETERS = 30_000
+PREPARED_ROWS = 8
 
 
 @functools.cache
@@ -79,21 +80,6 @@ def _sql(model: type[models.Model], with_pk: bool, rows: int, ignore_conflicts: 
     return head + values + tail
 
 
-@contextlib.contextmanager
-def _server_binding_cursor(connection: Any) -> Iterator[Any]:
-    """A psycopg ``RawCursor`` on the connection's session, wrapped as ``connection.cursor()``
-    wraps its own (debug logging, database errors as Django's)."""
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        raw = psycopg.RawCursor(connection.connection)
-    connection.validate_thread_sharing()
-    cursor = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
-    try:
-        yield cursor
-    finally:
-        cursor.close()
-
-
 def insert_many(objs: Sequence[M], *, ignore_conflicts: bool = False) -> list[M]:
     """Insert ``objs`` (unsaved instances of one model) in one statement and return them, their
     primary keys (and generated columns) set; with ``ignore_conflicts`` rows that clash are
@@ -111,7 +97,9 @@ def insert_many(objs: Sequence[M], *, ignore_conflicts: bool = False) -> list[M]
         return model._default_manager.bulk_create(objs, ignore_conflicts=ignore_conflicts)
     sent, returned = _shape(model, with_pk)
     per_statement = max(1, MAX_PARAMETERS // max(len(sent), 1))
-    with _server_binding_cursor(connection) as cursor:
+    # A few rows (a single submission's) make the same statements again and again: kept prepared
+    # on the session, PostgreSQL plans them once per connection. A batch's are one-offs.
+    with server_binding_cursor(connection, prepare=len(objs) <= PREPARED_ROWS) as cursor:
         for start in range(0, len(objs), per_statement):
             chunk = objs[start : start + per_statement]
             params: list[Any] = []

@@ -22,17 +22,59 @@ first call (tests compile every prepared read), never a wrong answer.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
+import re
 import threading
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
+import psycopg
 from django.db import connections, models, router
 from django.db.models.query import get_related_populators
 
 M = TypeVar("M", bound=models.Model)
+
+
+class _PreparingCursor(psycopg.RawCursor):
+    """Statements kept prepared on the session: PostgreSQL parses and plans each once per
+    connection, then only binds and runs it (psycopg keeps up to ``prepared_max`` per
+    connection, 100, and forgets the least used)."""
+
+    def execute(self, query: Any, params: Any = None, *, prepare: bool | None = True, **kwargs: Any) -> Any:
+        return super().execute(query, params, prepare=prepare, **kwargs)
+
+
+@contextlib.contextmanager
+def server_binding_cursor(connection: Any, *, prepare: bool = False) -> Iterator[Any]:
+    """A psycopg ``RawCursor`` on a PostgreSQL connection's session (statements written with
+    ``$1, $2, ...``, values bound on the server), wrapped as ``connection.cursor()`` wraps its
+    own: query logging and counting, database errors as Django's (``IntegrityError``).
+    ``prepare``: each statement kept prepared on the session (see ``_PreparingCursor``).
+
+    Django's own cursor binds on the client: psycopg parses the statement's ``%s`` in Python on
+    every execution (uncached past 4 KB or 50 values) and quotes every value into the text."""
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        raw = (_PreparingCursor if prepare else psycopg.RawCursor)(connection.connection)
+    connection.validate_thread_sharing()
+    cursor = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+    try:
+        yield cursor
+    finally:
+        cursor.close()
+
+
+_PLACEHOLDER = re.compile(r"%(%|s)")
+
+
+def _numbered(sql: str) -> str:
+    """Django's ``%s`` placeholders as PostgreSQL's ``$1, $2, ...`` (and ``%%`` as ``%``)."""
+    count = itertools.count(1)
+    return _PLACEHOLDER.sub(lambda m: "%" if m.group(1) == "%" else f"${next(count)}", sql)
+
 
 _counter = itertools.count(1)
 
@@ -66,7 +108,18 @@ def _forms(kind: type, alias: str) -> dict[str, Callable[[Any], Any]]:
 
 
 class _Compiled:
-    __slots__ = ("converters", "end", "init_list", "model", "params", "places", "populators", "sql", "start")
+    __slots__ = (
+        "converters",
+        "end",
+        "init_list",
+        "model",
+        "native",
+        "params",
+        "places",
+        "populators",
+        "sql",
+        "start",
+    )
 
     def __init__(
         self, queryset: models.QuerySet[Any], stand_ins: dict[str, Any], kinds: dict[str, Any], alias: str
@@ -95,7 +148,10 @@ class _Compiled:
             raise ValueError(f"stand-ins not found among the compiled parameters: {sorted(missing, key=str)}")
         if compiler.annotation_col_map or queryset._known_related_objects or compiler.has_extra_select:
             raise ValueError("a prepared read returns plain model rows (no annotations or extra columns)")
-        self.sql = sql
+        # On PostgreSQL the statement is kept prepared on each connection, its values bound on
+        # the server: PostgreSQL parses and plans it once per connection.
+        self.native = connections[alias].vendor == "postgresql"
+        self.sql = _numbered(sql) if self.native else sql
         self.params = list(params)
         self.places = places
         select, klass_info = compiler.select, compiler.klass_info
@@ -154,11 +210,12 @@ class PreparedRead(Generic[M]):
         params = compiled.params.copy()
         for position, name, index, form in compiled.places:
             params[position] = form(values[name] if index is None else values[name][index])
-        with connections[alias].cursor() as cursor:
+        connection = connections[alias]
+        native = compiled.native
+        with server_binding_cursor(connection, prepare=True) if native else connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows: Sequence[Any] = cursor.fetchall()
         if compiled.converters:  # as the compiler's apply_converters, with this thread's connection
-            connection = connections[alias]
             converted = []
             for row in map(list, rows):
                 for position, (functions, expression) in compiled.converters.items():
