@@ -99,18 +99,18 @@ def insert_many(objs: Sequence[M], *, ignore_conflicts: bool = False) -> list[M]
     per_statement = max(1, MAX_PARAMETERS // max(len(sent), 1))
     # A few rows (a single submission's) make the same statements again and again: kept prepared
     # on the session, PostgreSQL plans them once per connection. A batch's are one-offs.
-    with server_binding_cursor(connection, prepare=len(objs) <= PREPARED_ROWS) as cursor:
-        for start in range(0, len(objs), per_statement):
-            chunk = objs[start : start + per_statement]
-            params: list[Any] = []
-            for obj in chunk:
-                obj._prepare_related_fields_for_save(operation_name="bulk_create")
-                params.extend(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in sent)
-            cursor.execute(_sql(model, with_pk, len(chunk), ignore_conflicts), params)
-            if returned and not ignore_conflicts:
-                for obj, values in zip(chunk, cursor.fetchall(), strict=True):
-                    for f, value in zip(returned, values, strict=True):
-                        setattr(obj, f.attname, value)
+    cursor = server_binding_cursor(connection, prepare=len(objs) <= PREPARED_ROWS)
+    for start in range(0, len(objs), per_statement):
+        chunk = objs[start : start + per_statement]
+        params: list[Any] = []
+        for obj in chunk:
+            obj._prepare_related_fields_for_save(operation_name="bulk_create")
+            params.extend(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in sent)
+        cursor.execute(_sql(model, with_pk, len(chunk), ignore_conflicts), params)
+        if returned and not ignore_conflicts:
+            for obj, values in zip(chunk, cursor.fetchall(), strict=True):
+                for f, value in zip(returned, values, strict=True):
+                    setattr(obj, f.attname, value)
     for obj in objs:
         obj._state.adding = False
         obj._state.db = alias
