@@ -110,6 +110,7 @@ def _forms(kind: type, alias: str) -> dict[str, Callable[[Any], Any]]:
 
 class _Compiled:
     __slots__ = (
+        "annotations",
         "converters",
         "end",
         "init_list",
@@ -147,8 +148,8 @@ class _Compiled:
         missing = expected - {(name, i) for _, name, i, _ in places}
         if missing:
             raise ValueError(f"stand-ins not found among the compiled parameters: {sorted(missing, key=str)}")
-        if compiler.annotation_col_map or queryset._known_related_objects or compiler.has_extra_select:
-            raise ValueError("a prepared read returns plain model rows (no annotations or extra columns)")
+        if queryset._known_related_objects or queryset.query.extra_select:
+            raise ValueError("a prepared read returns model rows (and annotations), no extra() columns")
         # On PostgreSQL the statement is kept prepared on each connection, its values bound on
         # the server: PostgreSQL parses and plans it once per connection.
         self.native = connections[alias].vendor == "postgresql"
@@ -162,6 +163,7 @@ class _Compiled:
         self.init_list = [f[0].target.attname for f in select[self.start : self.end]]
         self.populators = get_related_populators(klass_info, select, alias)
         self.converters = compiler.get_converters([f[0] for f in select])
+        self.annotations = list(compiler.annotation_col_map.items())
 
 
 class PreparedRead(Generic[M]):
@@ -232,10 +234,13 @@ class PreparedRead(Generic[M]):
                 converted.append(row)
             rows = converted
         model, init_list, start, end = compiled.model, compiled.init_list, compiled.start, compiled.end
+        annotations = compiled.annotations
         out = []
         for row in rows:
             obj = model.from_db(alias, init_list, row[start:end])
             for populator in compiled.populators:
                 populator.populate(row, obj)
+            for name, position in annotations:
+                setattr(obj, name, row[position])
             out.append(obj)
         return out

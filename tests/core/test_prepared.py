@@ -85,9 +85,22 @@ def test_a_value_the_query_does_not_send_as_given_is_refused_at_the_first_call(u
         read(name="u1")
 
 
-def test_annotations_are_not_a_prepared_reads(users):
-    from django.db.models import Value
+def test_annotations_are_set_as_the_orm_sets_them(users):
+    from django.db.models import F, Value
 
-    read = PreparedRead(User, lambda name: User.objects.filter(username=name).annotate(x=Value(1)), name=str)
-    with pytest.raises(ValueError, match="plain model rows"):
+    read = PreparedRead(
+        User,
+        lambda name: User.objects.filter(username=name).annotate(x=Value(1), joined=F("date_joined")),
+        name=str,
+    )
+    (got,) = read(name="u1")
+    assert got.x == 1 and got.joined == users[1].date_joined
+
+
+def test_extra_columns_are_not_a_prepared_reads(users):
+    def build(name):
+        return User.objects.filter(username=name).extra(select={"y": "1"})
+
+    read = PreparedRead(User, build, name=str)
+    with pytest.raises(ValueError, match="extra"):
         read(name="u1")
