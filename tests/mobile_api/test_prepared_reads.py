@@ -25,7 +25,8 @@ pytestmark = pytest.mark.django_db
 
 def _values(obj):
     deferred = obj.get_deferred_fields()
-    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields if f.attname not in deferred}
+    fields = obj._meta.concrete_fields
+    return {f.attname: getattr(obj, f.attname) for f in fields if f.attname not in deferred}
 
 
 def test_the_assignments_read_answers_what_its_queryset_answers(field, alice):
@@ -62,7 +63,8 @@ def test_each_call_reads_with_its_own_time_and_officer(field, alice, bob):
 
 
 def test_one_assignment_or_not_found(field, alice):
-    assert selectors.assignment_for_ingest(officer=alice, uuid=str(field.revealed.uuid)).pk == field.revealed.pk
+    one = selectors.assignment_for_ingest(officer=alice, uuid=str(field.revealed.uuid))
+    assert one.pk == field.revealed.pk
     for other in (field.sealed.uuid, field.routine.uuid, uuid.uuid4(), "not-a-uuid"):
         with pytest.raises(NotFound):
             selectors.assignment_for_ingest(officer=alice, uuid=other)
