@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from backend.checklists.engine.attachments import ATTACHMENT_TYPES
@@ -41,10 +42,25 @@ def _display(question: Question, value: Any, lang: str) -> str:
         items = value if isinstance(value, list) else [value]
         return ", ".join(labels.get(str(v), str(v)) for v in items)
     if question.type == "gps" and isinstance(value, dict):
-        return ", ".join(f"{k} {v}" for k, v in value.items())
+        return _position(value)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+def _position(value: dict[str, Any]) -> str:
+    """A recorded position as "22.19, 113.54 (within 10 m)" in the reader's language; the
+    coordinates keep their decimal point in every language (a comma would split them)."""
+    lat, lon, accuracy = value.get("lat"), value.get("lon"), value.get("accuracy")
+    if lat is None or lon is None:
+        return "—"
+    where = f"{lat}, {lon}"
+    if accuracy is None:
+        return where
+    return _("%(position)s (within %(metres)s m)") % {
+        "position": where,
+        "metres": number_format(accuracy, use_l10n=True),
+    }
 
 
 def _walk(
