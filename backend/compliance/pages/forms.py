@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -43,7 +45,11 @@ class QueueFilterForm(forms.Form):
         self.fields["agency"].choices = [("", _("Any"))] + [
             (a.code, f"{a.code} · {a.name}") for a in agencies
         ]
-        self.fields["operation"].choices = [("", _("Any"))] + [(str(o.uuid), o.name) for o in operations]
+        # Named with their date: a recurring operation keeps its name from one year to the next.
+        self.fields["operation"].choices = [("", _("Any"))] + [
+            (str(o.uuid), f"{o.name} · {date_format(localtime(o.starts_at), 'DATE_FORMAT')}")
+            for o in operations
+        ]
 
 
 class ApproveForm(forms.Form):

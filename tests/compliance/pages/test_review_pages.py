@@ -10,7 +10,7 @@ import re
 from html import unescape
 
 import pytest
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from backend.compliance.models import ComplianceCase, Review
 from backend.inspections import services as inspections
@@ -158,8 +158,11 @@ def test_queue_filters_by_operation(visit, joint, bob, carol, paula, client):
     at_night = ingest(bob, inspection, joint.construction_version, answers).submission
     signed_in(client, carol)
     page = client.get("/review/").content.decode()
-    assert f'<option value="{night.uuid}">Night labour sweep</option>' in page
-    assert f'<option value="{joint.operation.uuid}">Joint construction sweep</option>' in page
+    # Each named with its date (a recurring operation keeps its name).
+    day = formats.date_format(timezone.localtime(now - dt.timedelta(hours=1)), "DATE_FORMAT")
+    assert f'<option value="{night.uuid}">Night labour sweep · {day}</option>' in page
+    joint_day = formats.date_format(timezone.localtime(joint.operation.starts_at), "DATE_FORMAT")
+    assert f'<option value="{joint.operation.uuid}">Joint construction sweep · {joint_day}</option>' in page
     assert str(at_night.uuid) in page and str(visit.submission.uuid) in page
     page = client.get(f"/review/?operation={night.uuid}").content.decode()
     assert str(at_night.uuid) in page and str(visit.submission.uuid) not in page
