@@ -998,6 +998,24 @@ def victim_details_record(
     return details
 
 
+class AssessmentPending(InvalidInput):
+    code = "assessment_pending"
+    title = _("The assessment's outcome is not recorded yet.")
+
+
+# The statuses that say the assessment is done, with what the officer is told when it is not.
+_NEEDS_ASSESSMENT = {
+    Referral.Status.ASSESSED: _(
+        "Choose the assessment's outcome (identified, not identified or undetermined) before "
+        "marking the referral assessed: it is still pending."
+    ),
+    Referral.Status.CLOSED: _(
+        "Choose the assessment's outcome (identified, not identified or undetermined) before "
+        "closing the referral: it is still pending."
+    ),
+}
+
+
 @transaction.atomic
 def referral_update(
     *,
@@ -1008,12 +1026,23 @@ def referral_update(
     sex: str | None = None,
     request: Any = None,
 ) -> Referral:
-    """The victim-protection officer advances a referral and completes its coded fields."""
+    """The victim-protection officer advances a referral and completes its coded fields.
+
+    A referral is marked assessed or closed only with the assessment's outcome: closed while
+    "pending" it would leave the person's assessment unrecorded for good (and start the
+    retention of their details), so that change is refused and nothing is saved."""
     _require_role(user, Role.VICTIM_PROTECTION)
     fields = {
         k: v for k, v in {"status": status, "assessment": assessment, "sex": sex}.items() if v is not None
     }
     changes = {k: [getattr(referral, k), v] for k, v in fields.items() if getattr(referral, k) != v}
+    status_after = fields.get("status", referral.status)
+    if (
+        ("status" in changes or "assessment" in changes)
+        and status_after in _NEEDS_ASSESSMENT
+        and fields.get("assessment", referral.assessment) == Referral.Assessment.PENDING
+    ):
+        raise AssessmentPending(errors={"assessment": [str(_NEEDS_ASSESSMENT[status_after])]})
     for k, v in fields.items():
         setattr(referral, k, v)
     if "status" in changes:

@@ -228,3 +228,49 @@ def test_service_layer_refuses_wrong_role(joint, alice, percy):
     details = VictimPersonalDetails.objects.get()
     with pytest.raises(services.NotAllowed):
         services.victim_details_record(user=percy.user, details=details, full_name="x")
+
+
+def test_a_referral_is_not_closed_while_its_assessment_is_pending(joint, alice, vera, api):
+    """Closing (or marking assessed) says the assessment is done: with the outcome still
+    "pending" it is a 400 problem naming the assessment, and nothing is saved or audited."""
+    joint.submit_screening(alice)
+    referral = Referral.objects.get()
+    client = api.as_(vera)
+    url = f"/api/v1/referrals/{referral.uuid}/update/"
+    for body in (
+        {"status": "closed"},
+        {"status": "assessed", "sex": "F"},
+        {"status": "closed", "assessment": "pending"},
+    ):
+        r = client.post(url, body, format="json")
+        assert r.status_code == 400 and r["Content-Type"] == "application/problem+json", r.content
+        assert r.json()["code"] == "assessment_pending" and "assessment" in r.json()["errors"]
+        assert "still pending" in r.json()["errors"]["assessment"][0]
+    r = client.post(url, {"status": "closed"}, format="json", HTTP_ACCEPT_LANGUAGE="pt")
+    assert "pendente" in r.json()["errors"]["assessment"][0]
+    referral.refresh_from_db()
+    assert (referral.status, referral.assessment, referral.sex, referral.closed_at) == (
+        "new",
+        "pending",
+        "U",
+        None,
+    )
+    assert not AuditEntry.objects.filter(verb="referral_update").exists()
+
+    r = client.post(url, {"status": "closed", "assessment": "undetermined"}, format="json")
+    assert r.status_code == 200, r.content
+    referral.refresh_from_db()
+    assert (referral.status, referral.assessment) == ("closed", "undetermined") and referral.closed_at
+    # Nor is the outcome taken back to "pending" once the referral is closed.
+    r = client.post(url, {"assessment": "pending"}, format="json")
+    assert r.status_code == 400 and r.json()["code"] == "assessment_pending"
+
+
+def test_service_layer_refuses_closing_with_a_pending_assessment(joint, alice, vera):
+    joint.submit_screening(alice)
+    referral = Referral.objects.get()
+    with pytest.raises(services.AssessmentPending):
+        services.referral_update(user=vera.user, referral=referral, status=Referral.Status.CLOSED)
+    assert referral.status == Referral.Status.NEW  # the object in hand is left as it was too
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.NEW and referral.closed_at is None

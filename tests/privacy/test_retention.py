@@ -36,7 +36,12 @@ def test_retention_erases_on_schedule_audits_counts_and_no_figure_moves(
     joint.submit_screening(alice, person_ref="Q-2 blue cap", age_band="26_40", **NO_FLAGS)
     unflagged = ScreenedPerson.objects.get(flagged=False)
     assert unflagged.answers == {"person_ref": "Q-2 blue cap"}
-    compliance.referral_update(user=vera.user, referral=referred, status=Referral.Status.CLOSED)
+    compliance.referral_update(
+        user=vera.user,
+        referral=referred,
+        status=Referral.Status.CLOSED,
+        assessment=Referral.Assessment.NOT_IDENTIFIED,
+    )
     referred.refresh_from_db()
     assert referred.closed_at is not None
     before = _figures()

@@ -163,3 +163,29 @@ def test_referral_names_indicators_language_and_notes_as_the_screening_does(join
     client.post("/i18n/setlang/", {"language": "zh-hant", "next": "/"})
     page = client.get(f"/protection/{referral.uuid}/").content.decode()
     assert "FL-02 欺騙" in page and "他加祿語" in page
+
+
+def test_closing_with_the_assessment_pending_is_refused_and_says_why(referral, vera, client):
+    """A protection officer closes a referral once the person is assessed: the page refuses a
+    "closed" with the assessment still "pending", says why in the reader's language, and saves
+    nothing."""
+    signed_in(client, vera)
+    url = f"/protection/{referral.uuid}/update/"
+    closing = {"update-status": "closed", "update-assessment": "pending", "update-sex": "F"}
+    refused = client.post(url, closing, HTTP_HX_REQUEST="true")
+    page = refused.content.decode()
+    assert refused.status_code == 400 and "before closing the referral: it is still pending." in page
+    assert "Referral updated." not in page
+    refused = client.post(url, closing)  # without htmx: the whole page, with the reason
+    assert refused.status_code == 400 and "it is still pending." in refused.content.decode()
+    client.post("/i18n/setlang/", {"language": "zh-hant", "next": "/"})
+    refused = client.post(url, closing, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 400 and "評估仍為待定" in refused.content.decode()
+    referral.refresh_from_db()
+    assert (referral.status, referral.sex, referral.closed_at) == ("new", "U", None)
+    assert not AuditEntry.objects.filter(verb="referral_update").exists()
+
+    done = client.post(url, dict(closing, **{"update-assessment": "not_identified"}), HTTP_HX_REQUEST="true")
+    assert done.status_code == 200
+    referral.refresh_from_db()
+    assert (referral.status, referral.assessment) == ("closed", "not_identified") and referral.closed_at
