@@ -971,17 +971,24 @@ def referral_notify(*, referral_uuid: str) -> Referral | None:
 _DETAIL_FIELDS = ("full_name", "date_of_birth", "nationality", "travel_document", "contact", "notes")
 
 
+def victim_details_changes(*, details: VictimPersonalDetails, fields: dict[str, Any]) -> list[str]:
+    """The names of the fields whose value ``fields`` would change (none: nothing to record)."""
+    return sorted(k for k, v in fields.items() if getattr(details, k) != v)
+
+
 @transaction.atomic
 def victim_details_record(
     *, user: Any, details: VictimPersonalDetails, request: Any = None, **fields: Any
 ) -> VictimPersonalDetails:
     """The victim-protection officer records what the person tells them. The audit entry names
-    the fields changed, never their values."""
+    the fields changed, never their values; a form that changes nothing writes nothing."""
     _require_role(user, Role.VICTIM_PROTECTION)
     unknown = set(fields) - set(_DETAIL_FIELDS)
     if unknown:
         raise InvalidInput(errors={k: [str(_("Unknown field."))] for k in sorted(unknown)})
-    changed = sorted(k for k, v in fields.items() if getattr(details, k) != v)
+    changed = victim_details_changes(details=details, fields=fields)
+    if not changed:
+        return details  # nothing to save, and no change to audit
     for k, v in fields.items():
         setattr(details, k, v)
     _full_clean(details, exclude=["referral"])

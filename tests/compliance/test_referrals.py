@@ -274,3 +274,16 @@ def test_service_layer_refuses_closing_with_a_pending_assessment(joint, alice, v
     assert referral.status == Referral.Status.NEW  # the object in hand is left as it was too
     referral.refresh_from_db()
     assert referral.status == Referral.Status.NEW and referral.closed_at is None
+
+
+def test_recording_the_same_details_again_writes_no_audit_entry(joint, alice, vera, api):
+    joint.submit_screening(alice)
+    referral = Referral.objects.get()
+    client = api.as_(vera)
+    url = f"/api/v1/referrals/{referral.uuid}/person/record/"
+    for body in ({}, {"full_name": "", "notes": "", "date_of_birth": None}):
+        r = client.post(url, body, format="json")
+        assert r.status_code == 200, r.content
+    assert not AuditEntry.objects.filter(verb="victim_details_record").exists()
+    r = client.post(url, {"full_name": "Maria Santos"}, format="json")
+    assert r.status_code == 200 and AuditEntry.objects.filter(verb="victim_details_record").count() == 1

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -31,6 +32,7 @@ from backend.privacy.services import screened_person_for
 
 PROTECTION = ("victim_protection",)
 PAGE_SIZE = 50
+NOT_SAVED = gettext_lazy("Nothing was saved: correct the fields marked.")
 
 
 @console_page(*PROTECTION)
@@ -157,21 +159,29 @@ def referral_person_record(request: HttpRequest, referral_id: str) -> HttpRespon
     )
     form = PersonForm(request.POST)
     if not form.is_valid():
-        return _person(request, referral, details, 400, person_form=form)
+        return _person(request, referral, details, 400, person_form=form, errors=[NOT_SAVED])
+    if not services.victim_details_changes(details=details, fields=form.cleaned_data):
+        return _person(
+            request, referral, details, announce=_("Nothing was changed: the details are as they were.")
+        )
     try:
         details = services.victim_details_record(
             user=request.user, details=details, request=request, **form.cleaned_data
         )
     except DomainError as exc:
         return _person(request, referral, details, exc.status, person_form=form, errors=refusal(exc))
-    return _person(request, referral, details, announce=_("Personal details saved."))
+    return _person(request, referral, details, announce=_("Personal details saved."), announce_tone="success")
 
 
-def _referral_done(request: HttpRequest, referral: Referral, announce: str) -> HttpResponse:
+def _referral_done(request: HttpRequest, referral: Referral, announce: str, where: str) -> HttpResponse:
+    """``where`` names the form that was sent: its answer shows beside its button, in view on a
+    phone, not at the top of the work area."""
     referral = found(selectors.referral_get, user=request.user, uuid=referral.uuid)
     if getattr(request, "htmx", False):
         return render(
-            request, "compliance/console/_referral_work.html", _referral_context(referral, announce=announce)
+            request,
+            "compliance/console/_referral_work.html",
+            _referral_context(referral, announce=announce, where=where),
         )
     messages.success(request, announce)
     return redirect("compliance_console:referral", referral_id=referral.uuid)
@@ -192,14 +202,18 @@ def referral_service(request: HttpRequest, referral_id: str) -> HttpResponse:
     referral = found(selectors.referral_get, user=request.user, uuid=referral_id)
     form = ServiceForm(request.POST)
     if not form.is_valid():
-        return _referral_refused(request, referral, 400, service_form=form)
+        return _referral_refused(
+            request, referral, 400, service_form=form, errors=[NOT_SAVED], where="service"
+        )
     try:
         services.protection_service_record(
             user=request.user, referral=referral, request=request, **form.cleaned_data
         )
     except DomainError as exc:
-        return _referral_refused(request, referral, exc.status, service_form=form, errors=refusal(exc))
-    return _referral_done(request, referral, _("Service recorded."))
+        return _referral_refused(
+            request, referral, exc.status, service_form=form, errors=refusal(exc), where="service"
+        )
+    return _referral_done(request, referral, _("Service recorded."), "service")
 
 
 @require_POST
@@ -208,9 +222,11 @@ def referral_update(request: HttpRequest, referral_id: str) -> HttpResponse:
     referral = found(selectors.referral_get, user=request.user, uuid=referral_id)
     form = ReferralUpdateForm(request.POST)
     if not form.is_valid():
-        return _referral_refused(request, referral, 400, update_form=form)
+        return _referral_refused(request, referral, 400, update_form=form, errors=[NOT_SAVED], where="update")
     try:
         services.referral_update(user=request.user, referral=referral, request=request, **form.cleaned_data)
     except DomainError as exc:
-        return _referral_refused(request, referral, exc.status, update_form=form, errors=refusal(exc))
-    return _referral_done(request, referral, _("Referral updated."))
+        return _referral_refused(
+            request, referral, exc.status, update_form=form, errors=refusal(exc), where="update"
+        )
+    return _referral_done(request, referral, _("Referral updated."), "update")

@@ -189,3 +189,26 @@ def test_closing_with_the_assessment_pending_is_refused_and_says_why(referral, v
     assert done.status_code == 200
     referral.refresh_from_db()
     assert (referral.status, referral.assessment) == ("closed", "not_identified") and referral.closed_at
+
+
+def test_saving_the_personal_details_unchanged_says_so_and_audits_nothing(referral, vera, client):
+    """An empty form over empty details changes nothing: the page says nothing was changed,
+    not "saved", and no change is written to the audit log (the read before it is)."""
+    signed_in(client, vera)
+    url = f"/protection/{referral.uuid}/person/record/"
+    empty = {
+        f"person-{name}": ""
+        for name in ("full_name", "date_of_birth", "nationality", "travel_document", "contact", "notes")
+    }
+    answer = client.post(url, empty, HTTP_HX_REQUEST="true")
+    page = answer.content.decode()
+    assert answer.status_code == 200 and "Personal details saved." not in page
+    assert "Nothing was changed: the details are as they were." in page
+    changes = AuditEntry.objects.filter(verb="victim_details_record", object_id=str(referral.uuid))
+    assert not changes.exists() and reads(referral).count() == 1
+    client.post("/i18n/setlang/", {"language": "pt", "next": "/"})
+    page = client.post(url, empty, HTTP_HX_REQUEST="true").content.decode()
+    assert "Nada foi alterado" in page and not changes.exists()
+    done = client.post(url, dict(empty, **{"person-nationality": "Philippines"}), HTTP_HX_REQUEST="true")
+    assert "Dados pessoais guardados." in done.content.decode()
+    assert changes.get().changes == {"fields": ["nationality"]}

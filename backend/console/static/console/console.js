@@ -11,6 +11,8 @@
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail && event.detail.target;
     if (!target) return;
+    // An outerHTML swap removed the target: what it swapped in is the element the event fires on.
+    if (!target.isConnected) target = event.target;
     var note = target.querySelector("[data-announce]");
     if (note) announce(note.getAttribute("data-announce"));
     var focus = target.querySelector("[data-focus]");
