@@ -35,7 +35,6 @@ from backend.core.prepared import server_binding_cursor
 M = TypeVar("M", bound=models.Model)
 # Parameters per statement (PostgreSQL takes at most 65,535): a longer list goes in several.
 MAX_PARAMETERS = 30_000
-PREPARED_ROWS = 8
 
 
 @functools.cache
@@ -97,9 +96,7 @@ def insert_many(objs: Sequence[M], *, ignore_conflicts: bool = False) -> list[M]
         return model._default_manager.bulk_create(objs, ignore_conflicts=ignore_conflicts)
     sent, returned = _shape(model, with_pk)
     per_statement = max(1, MAX_PARAMETERS // max(len(sent), 1))
-    # A few rows (a single submission's) make the same statements again and again: kept prepared
-    # on the session, PostgreSQL plans them once per connection. A batch's are one-offs.
-    cursor = server_binding_cursor(connection, prepare=len(objs) <= PREPARED_ROWS)
+    cursor = server_binding_cursor(connection)
     for start in range(0, len(objs), per_statement):
         chunk = objs[start : start + per_statement]
         params: list[Any] = []

@@ -37,20 +37,10 @@ from django.db.models.query import get_related_populators
 M = TypeVar("M", bound=models.Model)
 
 
-class _PreparingCursor(psycopg.RawCursor):
-    """Statements kept prepared on the session: PostgreSQL parses and plans each once per
-    connection, then only binds and runs it (psycopg keeps up to ``prepared_max`` per
-    connection, 100, and forgets the least used)."""
-
-    def execute(self, query: Any, params: Any = None, *, prepare: bool | None = True, **kwargs: Any) -> Any:
-        return super().execute(query, params, prepare=prepare, **kwargs)
-
-
-def server_binding_cursor(connection: Any, *, prepare: bool = False) -> Any:
+def server_binding_cursor(connection: Any) -> Any:
     """A psycopg ``RawCursor`` on a PostgreSQL connection's session (statements written with
     ``$1, $2, ...``, values bound on the server), wrapped as ``connection.cursor()`` wraps its
     own: query logging and counting, database errors as Django's (``IntegrityError``).
-    ``prepare``: each statement kept prepared on the session (see ``_PreparingCursor``).
 
     One such cursor per connection (connections are the thread's own) is used again: making a
     cursor for each statement was 5 % of a submission's CPU. Not closed after use: it goes with
@@ -60,11 +50,10 @@ def server_binding_cursor(connection: Any, *, prepare: bool = False) -> Any:
     every execution (uncached past 4 KB or 50 values) and quotes every value into the text."""
     connection.ensure_connection()
     connection.validate_thread_sharing()
-    kept: dict[bool, Any] = connection.__dict__.setdefault("_server_binding_cursors", {})
-    raw = kept.get(prepare)
+    raw = connection.__dict__.get("_server_binding_cursor")
     if raw is None or raw.closed or raw.connection is not connection.connection:
         with connection.wrap_database_errors:
-            raw = kept[prepare] = (_PreparingCursor if prepare else psycopg.RawCursor)(connection.connection)
+            raw = connection.__dict__["_server_binding_cursor"] = psycopg.RawCursor(connection.connection)
     return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
 
 
@@ -150,8 +139,9 @@ class _Compiled:
             raise ValueError(f"stand-ins not found among the compiled parameters: {sorted(missing, key=str)}")
         if queryset._known_related_objects or queryset.query.extra_select:
             raise ValueError("a prepared read returns model rows (and annotations), no extra() columns")
-        # On PostgreSQL the statement is kept prepared on each connection, its values bound on
-        # the server: PostgreSQL parses and plans it once per connection.
+        # On PostgreSQL the values are bound on the server (server_binding_cursor). Kept as
+        # prepared statements (psycopg's prepare) they cost PostgreSQL more CPU per submission
+        # in the benchmark than they saved (generic plans), so they are not.
         self.native = connections[alias].vendor == "postgresql"
         self.sql = _numbered(sql) if self.native else sql
         self.params = list(params)
@@ -216,7 +206,7 @@ class PreparedRead(Generic[M]):
         connection = connections[alias]
         rows: Sequence[Any]
         if compiled.native:
-            cursor = server_binding_cursor(connection, prepare=True)
+            cursor = server_binding_cursor(connection)
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
         else:
