@@ -653,7 +653,9 @@ def case_decide(
     errors: dict[str, list[str]] = {}
     if case.status == ComplianceCase.Status.CLOSED:
         raise CaseStateError(str(_("This case is already closed.")))
-    if outcome not in ComplianceCase.Outcome.values:
+    if not outcome:  # never a default: the reviewer picks the outcome that closes the case
+        errors["outcome"] = [str(_("Choose the outcome of the case."))]
+    elif outcome not in ComplianceCase.Outcome.values:
         errors["outcome"] = [str(_("Unknown outcome."))]
     if not reason.strip():
         errors["reason"] = [str(_("Say why."))]

@@ -98,7 +98,13 @@ class CaseNoticeForm(forms.Form):
 class CaseOutcomeForm(forms.Form):
     prefix = "outcome"
 
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=ComplianceCase.Outcome.choices)
+    # An empty first choice: a reviewer could otherwise close a case as "rectified" without
+    # ever choosing it, that being the first option.
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[("", _("Choose…")), *ComplianceCase.Outcome.choices],
+        error_messages={"required": _("Choose the outcome of the case.")},
+    )
     reason = forms.CharField(label=_("Why"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     penalty_amount = forms.DecimalField(
         label=_("Penalty (MOP)"), required=False, max_digits=12, decimal_places=2, min_value=0

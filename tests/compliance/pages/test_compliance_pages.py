@@ -276,3 +276,43 @@ def test_a_refused_filter_answers_400_and_the_other_filters_still_apply(case, sc
     assert "Lucky Build Ltd" not in response.content.decode()  # the kind filter still holds
     response = client.get("/compliance/cases/?status=lost")
     assert response.status_code == 400 and 'class="field-error"' in response.content.decode()
+
+
+def test_the_outcome_is_never_chosen_for_the_reviewer(case, carol, client):
+    """The outcome select starts on an empty "Choose…", not on "rectified": a case closes only
+    with an outcome the reviewer picked; without one the page says so, in their language, and
+    the case stays open."""
+    signed_in(client, carol)
+    url = f"/compliance/cases/{case.uuid}/"
+    page = client.get(url).content.decode()
+    select = re.search(r'<select name="outcome-outcome"[^>]*>(.*?)</select>', page, re.S)
+    assert select and " required" in select.group(0).split(">")[0], page
+    options = re.findall(r"<option[^>]*>", select.group(1))
+    assert options[0] == '<option value="" selected>' and all("selected" not in o for o in options[1:])
+    assert "Choose…</option>" in select.group(1)
+    refused = client.post(
+        url + "outcome/", {"outcome-outcome": "", "outcome-reason": "Permits shown."}, HTTP_HX_REQUEST="true"
+    )
+    assert refused.status_code == 400 and "Choose the outcome" in refused.content.decode()
+    client.post("/i18n/setlang/", {"language": "pt", "next": "/"})
+    assert "Escolha…</option>" in client.get(url).content.decode()
+    refused = client.post(url + "outcome/", {"outcome-reason": "Permits shown."}, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 400 and "Escolha o resultado" in refused.content.decode()
+    client.post("/i18n/setlang/", {"language": "zh-hant", "next": "/"})
+    assert "請選擇…</option>" in client.get(url).content.decode()
+    case.refresh_from_db()
+    assert case.status != "closed" and case.outcome == ""
+    assert not CaseEvent.objects.filter(case=case, kind="outcome").exists()
+
+
+def test_the_service_refuses_a_case_closed_without_an_outcome(case, carol):
+    from django.utils import translation
+
+    from backend.core.errors import InvalidInput
+
+    services.case_notice_issue(user=carol.user, case=case)
+    with translation.override("en"), pytest.raises(InvalidInput) as refused:
+        services.case_decide(user=carol.user, case=case, outcome="", reason="Permits shown.")
+    assert refused.value.errors == {"outcome": ["Choose the outcome of the case."]}
+    case.refresh_from_db()
+    assert case.status != "closed"
