@@ -525,6 +525,9 @@ def breakdown_download(request: HttpRequest, extension: str) -> HttpResponse:
 # --- The yearly report ---------------------------------------------------------------------------
 
 
+REPORT_DEFAULT_YEARS = 5
+
+
 def _years(year_from: int, year_to: int) -> tuple[int, int]:
     if not 1900 < year_from <= year_to < 2200:
         raise Http404
@@ -538,6 +541,16 @@ def _report_language(request: HttpRequest) -> str:
     return language
 
 
+def _proposal(recorded: tuple[int, int] | None, year_from: int, year_to: int) -> str:
+    """Which years the page proposes, and why, in words."""
+    years = {"start": year_from, "end": year_to}
+    if recorded is None:
+        return _("No full year has inspections recorded yet.")
+    if year_to - year_from + 1 < REPORT_DEFAULT_YEARS:
+        return _("Proposed: %(start)s–%(end)s, every full year with inspections recorded.") % years
+    return _("Proposed: %(start)s–%(end)s, the last five full years with inspections recorded.") % years
+
+
 @_page
 def report_index(request: HttpRequest) -> HttpResponse:
     if request.GET.get("from") and request.GET.get("to"):
@@ -549,14 +562,25 @@ def report_index(request: HttpRequest) -> HttpResponse:
             return redirect("reporting:report", year_from=year_from, year_to=year_to)
         messages.error(request, _("Choose a first year that is not after the last."))
     this_year = timezone.localdate().year
+    # The last five full years that hold records (the demo's history is 2019–2023), not blindly
+    # the five before this one, which may hold nothing.
+    recorded = selectors.report_years_recorded(user=request.user, before_year=this_year)
+    if recorded:
+        default_to = recorded[1]
+        default_from = max(recorded[0], default_to - REPORT_DEFAULT_YEARS + 1)
+    else:
+        default_from, default_to = this_year - REPORT_DEFAULT_YEARS, this_year - 1
+    years = _year_choices()
+    years += list(range(years[-1] - 1, default_from - 1, -1))  # an older history stays choosable
     return render(
         request,
         "reporting/console/report_index.html",
         {
             "publications": selectors.report_publication_list(user=request.user),
-            "years": _year_choices(),
-            "default_from": this_year - 5,
-            "default_to": this_year - 1,
+            "years": years,
+            "default_from": default_from,
+            "default_to": default_to,
+            "proposal": _proposal(recorded, default_from, default_to),
         },
     )
 

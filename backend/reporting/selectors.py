@@ -12,15 +12,17 @@ Counts of people are suppressed below the threshold in whatever leaves through h
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Max, Min
 from django.utils.translation import gettext_lazy as _
 
 from backend.core.access import principal_for
 from backend.core.errors import Forbidden
 from backend.registry.models import Agency, Role
-from backend.reporting.models import PublishedReport
+from backend.reporting.models import InspectionMonthRollup, PublishedReport
 from backend.reporting.report import Figure, report_figures
 from backend.reporting.statistics import MEASURES, SOURCES, Query, Result, aggregate, suppress, validate
 
@@ -111,6 +113,21 @@ def statistics_agency_choices(*, user: Any) -> list[tuple[str, str]]:
     if not access.full:
         agencies = agencies.filter(pk=access.agency_id)
     return [(agency.code, agency.name) for agency in agencies]
+
+
+def report_years_recorded(*, user: Any, before_year: int) -> tuple[int, int] | None:
+    """The first and last year before ``before_year`` with an inspection recorded, or None: what
+    the report's page proposes. One MIN/MAX over the monthly rollup's index (a few thousand rows a
+    year), never over the inspections themselves; a day still waiting for its refresh (seconds)
+    is at worst missing from the proposal."""
+    if not statistics_access(user=user).full:
+        raise StatisticsForbidden(str(_("The report is for analysts and administrators.")))
+    span = InspectionMonthRollup.objects.filter(month__lt=dt.date(before_year, 1, 1)).aggregate(
+        first=Min("month"), last=Max("month")
+    )
+    if span["last"] is None:
+        return None
+    return span["first"].year, span["last"].year
 
 
 def report_publication_list(*, user: Any) -> list[PublishedReport]:

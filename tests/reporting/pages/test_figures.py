@@ -263,3 +263,29 @@ def test_report_page_query_count_is_pinned(analyst, django_assert_max_num_querie
     also sets its working memory (one statement; two such figures)."""
     with django_assert_max_num_queries(47):
         assert analyst.get("/statistics/report/2019-2023/").status_code == 200
+
+
+def _selected(index: str, select_id: str) -> str:
+    import re
+
+    select = re.search(rf'<select id="{select_id}"[^>]*>(.*?)</select>', index, re.S)
+    assert select, index
+    return re.findall(r'<option value="(\d+)" selected>', select.group(1))
+
+
+def test_the_report_proposes_the_last_five_full_years_with_records(analyst, django_assert_num_queries):
+    """The history holds 2019–2023 (and the demo's present, this year): the page proposes those
+    five years and says which they are, instead of the five years before this one, of which
+    only 2021–2023 hold anything."""
+    analyst.get("/statistics/report/")
+    # The session, the user, the officer and roles, one MIN/MAX over the monthly rollup, the
+    # publications, the officer's agency.
+    with django_assert_num_queries(7):
+        index = analyst.get("/statistics/report/").content.decode()
+    assert (_selected(index, "r-from"), _selected(index, "r-to")) == (["2019"], ["2023"])
+    assert "Proposed: 2019–2023, the last five full years with inspections recorded." in index
+    analyst.post("/i18n/setlang/", {"language": "zh-hant", "next": "/"})
+    assert (
+        "建議：2019–2023，即最近五個記錄了巡查的完整年度。"
+        in analyst.get("/statistics/report/").content.decode()
+    )
