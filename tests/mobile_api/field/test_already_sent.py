@@ -61,8 +61,11 @@ def test_a_checklist_a_teammate_sent_first_is_kept_and_sent_as_a_correction_of_t
     expect(card.locator(".badge[data-status='refused']")).to_be_visible()
     expect(page.locator(f"#checklists button[data-template='{VENUE}']")).to_have_count(0)
 
-    # Her checklist, as she left it, to send as a correction of Dora's.
-    card.locator("a.button").click()
+    # Her checklist, as she left it, to send as a correction of Dora's. (Followed by its address:
+    # a sync still running would redraw this screen, scrolled to the top, under a tap.)
+    link = card.locator("a.button")
+    expect(link).to_have_attribute("href", f"#/w/{held['id']}")
+    page.goto(pages.base_url + f"/field/#/w/{held['id']}")
     summary = page.locator("#summary")
     expect(summary).to_contain_text(f"{who} sent this checklist for this visit first, ")
     expect(summary).to_contain_text("send it as a correction of theirs")
