@@ -23,7 +23,8 @@ class TemplateVersionInline(admin.TabularInline):
 
 @admin.register(ChecklistTemplate)
 class ChecklistTemplateAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ("code", "title_en", "title_zh_hant", "title_pt")
+    list_display = ("code", "title_en", "title_zh_hant", "title_pt", "several_per_visit")
+    list_filter = ("several_per_visit",)
     search_fields = ("code", "title_en", "title_zh_hant", "title_pt")
     inlines = [TemplateVersionInline]
     readonly_fields = ("code", "site_kinds", "categories")

@@ -16,6 +16,11 @@ class VersionIsImmutable(Exception):
     pass
 
 
+# Built-in templates filled per person, so several officers of a team each send their own for
+# one visit (set when the template is first created; an administrator may change it after).
+SEVERAL_PER_VISIT = frozenset({"ilo_forced_labour_screening"})
+
+
 class ChecklistTemplate(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     code = models.SlugField(_("code"), max_length=80, unique=True)
@@ -24,6 +29,15 @@ class ChecklistTemplate(models.Model):
     title_pt = models.CharField(_("title (Portuguese)"), max_length=200, blank=True)
     site_kinds = models.JSONField(_("site kinds"), default=list, blank=True)
     categories = models.JSONField(_("inspection categories"), default=list, blank=True)
+    several_per_visit = models.BooleanField(
+        _("several per visit"),
+        default=False,
+        help_text=_(
+            "On: each officer of the team may send their own of this checklist for one visit (one "
+            "per person interviewed, for example), and none replaces a teammate's. Off: a visit keeps "
+            "one current checklist of this template, whoever of the team sends it."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from backend.audit.services import audit_record
 from backend.checklists import engine
-from backend.checklists.models import ChecklistTemplate, TemplateVersion
+from backend.checklists.models import SEVERAL_PER_VISIT, ChecklistTemplate, TemplateVersion
 from backend.core.errors import Conflict, InvalidInput
 
 
@@ -43,7 +43,12 @@ def template_version_create(*, actor: Any, definition: dict[str, Any]) -> Templa
     title = parsed.title
     template, _created = ChecklistTemplate.objects.select_for_update().get_or_create(
         code=parsed.code,
-        defaults={"title_en": title.en, "title_zh_hant": title.zh_hant, "title_pt": title.pt},
+        defaults={
+            "title_en": title.en,
+            "title_zh_hant": title.zh_hant,
+            "title_pt": title.pt,
+            "several_per_visit": parsed.code in SEVERAL_PER_VISIT,
+        },
     )
     template.title_en, template.title_zh_hant, template.title_pt = title.en, title.zh_hant, title.pt
     template.site_kinds, template.categories = list(parsed.site_kinds), list(parsed.categories)

@@ -170,6 +170,7 @@ def _for_ingest(officer_id: int, now: dt.datetime, uuids: list[Any]) -> QuerySet
             sent_id=F("current__uuid"),
             sent_pk=F("current__pk"),
             sent_template=F("current__template_version__template_id"),
+            sent_several=F("current__template_version__template__several_per_visit"),
             sent_revision=F("current__revision"),
             sent_at=F("current__received_at"),
             sent_by=F("current__officer_id"),
@@ -215,8 +216,11 @@ def assignments_for_ingest(*, officer: Officer, uuids: Iterable[Any]) -> dict[An
 
     Each carries ``sent_by_others``: by template id, the newest of the visit's current
     checklists that another officer sent (a ``SentByAnother``), which refuses a second first
-    checklist beside it. Read in the same query: each such checklist is one more row of its
-    visit, and a visit holds a handful."""
+    checklist beside it; none of a template filled several per visit (``several_per_visit``: the
+    ILO screening, one per person interviewed), which each officer of the team sends their own
+    of. Read in the same query: each such checklist is one more row of its visit, and a visit
+    holds a handful. The flag is read here, with the checklists, not from the versions ingest
+    keeps per process: an administrator's change holds from the next submission."""
     out: dict[Any, Inspection] = {}
     newest: dict[tuple[int, int], tuple[dt.datetime, int]] = {}
     wanted = {u for u in map(_as_uuid, uuids) if u is not None}
@@ -225,7 +229,7 @@ def assignments_for_ingest(*, officer: Officer, uuids: Iterable[Any]) -> dict[An
         inspection = out.setdefault(row.uuid, row)
         if inspection is row:
             inspection.sent_by_others = {}
-        if row.sent_id is None or row.sent_by == officer.pk:
+        if row.sent_id is None or row.sent_by == officer.pk or row.sent_several:
             continue
         key, when = (row.pk, row.sent_template), (row.sent_at, row.sent_pk)
         if key not in newest or when > newest[key]:

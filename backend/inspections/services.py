@@ -12,8 +12,10 @@ Ingest rules (the contract the phones rely on):
   submission (no ``replaces``) of one the visit holds, current and sent by another officer, is
   refused (``ChecklistAlreadySent``, naming it and its sender) and stored only as a correction
   of it. An officer's own further submissions of a checklist are kept (a phone may send one ILO
-  screening per person). A database trigger (``db_guard``) holds the rule when teammates' phones
-  send at the same moment; the loser's insert fails, and run again, is refused.
+  screening per person), and a template filled several per visit (``several_per_visit``: the ILO
+  screening, each officer interviewing other workers) is outside the rule: every teammate's is
+  kept. A database trigger (``db_guard``) holds the rule when teammates' phones send at the same
+  moment; the loser's insert fails, and run again, is refused.
 - Device clocks are recorded, never trusted: ordering and secrecy use the server's receive time,
   and a device clock far from the server's is flagged.
 """
@@ -775,6 +777,7 @@ def _accepted(
             issued = {inspection.template_version.template_id, *additional.get(inspection.pk, ())}
             if version is None or version.template_id not in issued:
                 version = _version_for(inspection, data.template_version)  # raises, naming the accepted
+            # None for a template filled several per visit: the assignments read leaves those out.
             sent = inspection.sent_by_others.get(version.template_id)
             if sent is not None:
                 raise _already_sent(version, sent)

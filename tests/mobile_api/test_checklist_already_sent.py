@@ -15,9 +15,12 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from backend.checklists.models import ChecklistTemplate
+from backend.checklists.services import parsed_definition
 from backend.inspections import services as inspections
-from backend.inspections.models import Submission
+from backend.inspections.models import Finding, Submission
 from mobile_api.apis import SubmissionInputSerializer
+from tests.checklists.engine.factories import fill
 from tests.mobile_api.conftest import API, assert_problem, assert_problem_body, row_counts, submission_payload
 
 SUBMISSIONS = f"{API}/submissions/"
@@ -104,18 +107,92 @@ def test_the_refused_checklist_sent_as_a_correction_of_the_current_one_is_the_ne
 
 def test_one_officers_own_new_checklists_are_all_kept(field, alice, dora, phone):
     """The contract phones rely on (#15): one ILO screening per person, each a new submission of
-    the same checklist from the same officer. A teammate's is refused, naming the latest."""
+    the same checklist from the same officer; so too of any checklist. A teammate's is refused,
+    naming the latest."""
     client = phone(alice)
     first = sent(client, field.revealed, field.screening_version)
     second = sent(client, field.revealed, field.screening_version)
     assert {str(s.uuid) for s in current(field.revealed, field.screening_version)} == {first, second}
+    venue = [sent(client, field.revealed, field.venue_version) for _ in range(2)]
+    assert {str(s.uuid) for s in current(field.revealed, field.venue_version)} == set(venue)
 
     body = assert_problem(
-        send(phone(dora), submission_payload(field.revealed, field.screening_version)),
+        send(phone(dora), submission_payload(field.revealed, field.venue_version)),
         409,
         "checklist_already_sent",
     )
-    assert body["current"] == second
+    assert body["current"] == venue[1]
+
+
+# --- Templates filled several per visit (the ILO screening: one per person interviewed) ---------
+
+
+def screening_of(field, person_ref: str) -> dict:
+    """A first ILO screening of the revealed visit, of one person, who is flagged."""
+    answers = fill(parsed_definition(field.screening_version), yes=True, entries=1)
+    answers["persons"][0]["person_ref"] = person_ref
+    return submission_payload(field.revealed, field.screening_version, answers=answers)
+
+
+def stored(client, payload) -> str:
+    response = send(client, payload)
+    assert response.status_code == 201, response.content
+    return payload["id"]
+
+
+def several_per_visit(version, on: bool) -> None:
+    ChecklistTemplate.objects.filter(pk=version.template_id).update(several_per_visit=on)
+
+
+def test_teammates_screenings_of_other_persons_are_all_kept_with_their_findings(field, alice, dora, phone):
+    """Alice and Dora interview different workers at one visit: each screening is stored beside
+    the other, both current, and neither withdraws the other's potential-victim flag. The venue
+    checklist is still one per visit."""
+    assert field.screening_version.template.several_per_visit
+    assert not field.venue_version.template.several_per_visit
+    alices = stored(phone(alice), screening_of(field, "P-1"))
+    doras_phone = phone(dora)
+    doras = stored(doras_phone, screening_of(field, "P-2"))
+    doras_second = stored(doras_phone, screening_of(field, "P-3"))
+
+    kept = current(field.revealed, field.screening_version)
+    assert {str(s.uuid) for s in kept} == {alices, doras, doras_second}
+    assert {s.revision for s in kept} == {1}
+    flagged = Finding.objects.filter(potential_victim=True).exclude(status=Finding.Status.WITHDRAWN)
+    assert sorted(str(f.submission.uuid) for f in flagged) == sorted([alices, doras, doras_second])
+
+    # The visit's venue checklist: still one, whoever sends it.
+    sent(phone(alice), field.revealed, field.venue_version)
+    assert_problem(
+        send(doras_phone, submission_payload(field.revealed, field.venue_version)),
+        409,
+        "checklist_already_sent",
+    )
+
+
+def test_teammates_screenings_in_a_batch_are_all_kept(field, alice, dora, phone):
+    stored(phone(alice), screening_of(field, "P-1"))
+    items = [screening_of(field, "P-2"), screening_of(field, "P-3")]
+    response = phone(dora).post(BATCH, {"items": items}, format="json")
+    assert response.status_code == 200, response.content
+    assert [r["status"] for r in response.json()["results"]] == [201, 201]
+    assert len(current(field.revealed, field.screening_version)) == 3
+
+
+def test_turned_off_a_templates_second_sender_is_refused(field, alice, dora, phone):
+    """An administrator turns 'several per visit' off for the screening: from the next submission
+    it is one per visit like any other, in ingest and in the database."""
+    alices = stored(phone(alice), screening_of(field, "P-1"))
+    several_per_visit(field.screening_version, False)
+    doras_phone = phone(dora)
+    before = row_counts()
+    body = assert_problem(send(doras_phone, screening_of(field, "P-2")), 409, "checklist_already_sent")
+    assert body["current"] == alices
+    assert row_counts() == before
+
+    several_per_visit(field.screening_version, True)  # and on again, stored
+    stored(doras_phone, screening_of(field, "P-2"))
+    assert len(current(field.revealed, field.screening_version)) == 2
 
 
 def test_replays_answer_as_the_first_time_whoever_sent_since(field, alice, dora, phone):
@@ -230,6 +307,28 @@ def test_the_database_holds_one_sender_per_checklist_of_a_visit(field, alice, do
     )
 
 
+def test_the_database_lets_teammates_each_send_a_checklist_filled_several_per_visit(
+    field, alice, dora, phone
+):
+    alices = Submission.objects.get(uuid=stored(phone(alice), screening_of(field, "P-1")))
+
+    def insert(officer):
+        Submission.objects.create(
+            inspection=alices.inspection,
+            officer=officer,
+            template_version=alices.template_version,
+            answers={},
+            device_submitted_at=alices.device_submitted_at,
+            uuid=screening_of(field, "P-2")["id"],
+        )
+
+    insert(dora)
+    several_per_visit(field.screening_version, False)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert(dora)
+    assert len(current(field.revealed, field.screening_version)) == 2
+
+
 # --- Two teammates at once (PostgreSQL: SQLite serialises every writer, so nothing would race) ---
 
 
@@ -320,3 +419,20 @@ def test_two_teammates_sending_their_first_checklist_at_once_store_one(field, al
         [kept] = current(visit, field.venue_version)
         assert str(kept.uuid) == stored["id"]
     assert Submission.objects.count() == len(visits)
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="concurrency needs PostgreSQL's row locks and parallel writers; set DATABASE_URL to run it",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_teammates_sending_screenings_at_once_store_both(field, alice, dora, phone):
+    clients = {alice: phone(alice), dora: phone(dora)}
+    payloads = {alice: screening_of(field, "P-1"), dora: screening_of(field, "P-2")}
+    results = _together([lambda who=who: send(clients[who], payloads[who]) for who in clients])
+    assert [status for status, _ in results] == [201, 201], results
+    assert {str(s.uuid) for s in current(field.revealed, field.screening_version)} == {
+        p["id"] for p in payloads.values()
+    }
+    assert Finding.objects.filter(potential_victim=True).count() == 2
