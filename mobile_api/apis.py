@@ -187,6 +187,9 @@ class VersionBrief(serializers.Serializer):
     template = serializers.CharField(source="template.code")
     number = serializers.IntegerField()
     digest = serializers.CharField()
+    # Filled several times per visit (one per person screened): a teammate's sent one does not
+    # stand in for this officer's, so the phone still offers to start it.
+    several_per_visit = serializers.BooleanField(source="template.several_per_visit")
 
 
 class AssignmentOutput(serializers.Serializer):

@@ -64,6 +64,7 @@ def test_an_assignment_carries_site_window_route_order_and_checklist_versions(fi
             "template": v.template.code,
             "number": v.number,
             "digest": v.digest,
+            "several_per_visit": v.template.code == "ilo_forced_labour_screening",
         }
         for v in (field.venue_version, field.screening_version)
     ]

@@ -322,3 +322,31 @@ def test_a_checklist_a_teammate_sent_is_not_offered_to_start_again(pages, field,
     expect(screening).to_contain_text(f"was sent by {who}")
     expect(screening.locator(f"button[data-template='{SCREENING}']")).to_be_visible()
     assert Submission.objects.count() == 2
+
+
+def test_a_screening_a_teammate_sent_can_still_be_started(pages, field, dora, phone):
+    """The ILO screening is filled once per person or group interviewed ("several per visit"):
+    Dora's screening does not stand in for Alice's, so Alice's phone says Dora sent one and still
+    offers hers to start; the venue checklist, one per visit, is not offered again. The server
+    stores both screenings."""
+    page = open_phone(pages)
+    sign_in_app(page, pages.base_url, "alice")
+    visit = str(field.revealed.uuid)
+    doras = phone(dora)
+    for version in (field.venue_version, field.screening_version):
+        response = doras.post(
+            "/api/mobile/v1/submissions/", submission_payload(field.revealed, version), format="json"
+        )
+        assert response.status_code == 201, response.content
+    sync_now(page)
+    open_assignment(page, visit)
+    who = f"Dora Police (PSP, badge {dora.badge_number})"
+    screening = page.locator(f"#checklists [data-sent-elsewhere='{SCREENING}']")
+    expect(screening).to_contain_text(f"was sent by {who}")
+    start = screening.locator(f"button[data-template='{SCREENING}']")
+    expect(start).to_have_text("Start ILO forced-labour indicator screening (per person)")
+    expect(page.locator(f"#checklists button[data-template='{VENUE}']")).to_have_count(0)
+    start.click()
+    page.locator("#finish").wait_for()
+    assert [w["status"] for w in work_items(page)] == ["draft"]
+    axe_check(page)

@@ -306,7 +306,7 @@ async function assignmentScreen(id) {
         sentBy,
         el("button", { type: "button", "data-template": c.template, "data-work": draft.id, text: t("continue_checklist", { name }), onclick: () => go(`#/w/${draft.id}`) }),
       ));
-    } else if (!finished && elsewhere) {
+    } else if (!finished && elsewhere && !c.several_per_visit) {
       checklists.append(el("li", { class: "card", "data-sent-elsewhere": c.template },
         sentBy,
         el("p", { class: "muted", text: t("checklist_sent_elsewhere") }),
@@ -321,7 +321,10 @@ async function assignmentScreen(id) {
         el("a", { class: "button", href: `#/w/${finished.id}`, "data-template": c.template, "data-work": finished.id, text: t("open_checklist", { name }) }),
       ));
     } else {
-      checklists.append(el("li", {},
+      // A checklist filled several times per visit (the ILO screening, one per person or group
+      // interviewed): a teammate's does not stand in for this officer's own.
+      checklists.append(el("li", elsewhere ? { class: "card", "data-sent-elsewhere": c.template } : {},
+        sentBy,
         el("button", { type: "button", class: "primary", "data-template": c.template, disabled: !version,
           text: t("start_checklist", { name }),
           onclick: async () => go(`#/w/${await startWork(a, version)}`) }),
