@@ -6,12 +6,14 @@ than in PostgreSQL: building the queryset, resolving its joins and compiling its
 about 1 ms each, several times per request (profiled: 40 % of a single submission's CPU in the
 web process; README, "Performance").
 
-``PreparedRead(build, **kinds)`` keeps the queryset in one place, built by ``build`` from its
-parameters, as before. The first call for a shape (the lengths of the list parameters) builds it
+``PreparedRead(model, build, **kinds)`` keeps the queryset in one place, built by ``build`` from
+its parameters, as before. The first call for a shape (the lengths of the list parameters) builds it
 with stand-in values of the declared kinds, compiles it, and notes where each stand-in landed in
 the statement's parameters; every later call sends the same statement with the call's values in
 those places, and turns the rows into model instances exactly as the ORM's own iterator does
-(``from_db``, ``select_related`` objects populated, deferred fields deferred). So the rule stays
+(``from_db``, ``select_related`` objects populated, deferred fields deferred, annotations set).
+On PostgreSQL the statement goes through ``server_binding_cursor``, its values bound on the
+server. So the rule stays
 the queryset's (a change to it is a change to the read), and only its compiling is spared.
 
 What the values may not do: change the statement's shape beyond the length of a list, i.e. be
