@@ -580,7 +580,14 @@ def to_source(node: Node) -> str:
     if isinstance(node, ListLiteral):
         return "[" + ", ".join(to_source(i) for i in node.items) + "]"
     if isinstance(node, Call):
-        return f"{node.name}(" + ", ".join(to_source(a) for a in node.args) + ")"
+        args = [to_source(a) for a in node.args]
+        if node.name in AGGREGATE_FUNCTIONS and len(args) > 1:
+            body = node.args[1]
+            if isinstance(body, Literal) and isinstance(body.value, str):
+                # A quoted string here is read back as an expression in quotes: a body that is
+                # itself a string is written inside quotes of its own ("any(workers, '\'a\'')").
+                args[1] = _quote(args[1])
+        return f"{node.name}(" + ", ".join(args) + ")"
     if isinstance(node, Unary):
         mine = _precedence(node)
         inner = to_source(node.operand)

@@ -83,3 +83,11 @@ def test_generated_expressions_round_trip_through_the_printer_and_evaluate(sourc
         return
     assert parse_expression(to_source(node)) == node
     evaluate(node, SCOPE)
+
+
+def test_an_aggregate_body_that_is_a_string_prints_back_to_itself():
+    # Found by the round-trip fuzz: a quoted body holding a string literal printed as
+    # any(workers, '') and was read back as an empty expression in quotes.
+    for source in ("any(workers, '\\'\\'')", "all(workers, '\\'a\\'')"):
+        node = parse_expression(source)
+        assert parse_expression(to_source(node)) == node
