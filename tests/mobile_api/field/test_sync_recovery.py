@@ -14,6 +14,7 @@ from mobile_api.services_auth import device_tokens_revoke_for_user
 from tests.browser_support import axe_check
 from tests.mobile_api.conftest import stored_files
 from tests.mobile_api.field.phone import (
+    answer_everything,
     fill_checklist,
     go_online,
     open_phone,
@@ -149,3 +150,32 @@ def test_a_busy_server_is_retried_after_the_time_it_asks(pages, field):
     expected = [p for p in pages.problems if "status of 429" in p]
     assert len(expected) == 1, pages.problems
     pages.problems.remove(expected[0])
+
+
+def test_an_officer_who_moves_on_while_a_checklist_is_sending_stays_where_they_went(pages, field):
+    """On a slow network, Finish waits for the sending to say how it went. An officer who goes on
+    to another screen meanwhile stays there when the answer comes: the phone used to take them
+    back to the visit, even from a checklist they had since opened."""
+    page = open_phone(pages)
+    sign_in_app(page, pages.base_url, "alice")
+    held = []
+    page.route("**/submissions/batch/", lambda route: held.append(route))  # answered below
+    page.goto(pages.base_url + f"/field/#/a/{field.revealed.uuid}")
+    page.locator(f"button[data-template='{VENUE}']").click()
+    answer_everything(page, QUIET_VENUE)
+    page.locator("#finish").click()
+    deadline = time.monotonic() + 20
+    while not held and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert held, "the checklist was never sent"
+
+    page.goto(pages.base_url + "/field/#/")  # the officer moves on while it is sending
+    page.locator("#outbox-list").wait_for()
+    synced = page.locator("body").get_attribute("data-synced")
+    held[0].continue_()
+    page.wait_for_function("(before) => document.body.dataset.synced !== before", arg=synced)
+    wait_statuses(page, "complete", 1)
+    page.wait_for_timeout(500)  # the finished send's own step, were it to move the page
+    assert page.evaluate("location.hash") == "#/"
+    assert page.locator("#outbox-list").is_visible()
+    assert Submission.objects.count() == 1

@@ -457,9 +457,13 @@ async function workScreen(id) {
       first?.querySelector("input, textarea, button, select")?.focus();
       return;
     }
+    const here = location.hash;
     await finishWork(id, checklist, form.answers, result, before ? before.current : null);
-    // Sent at once when the network allows: say what happened, not what will.
+    // Sent at once when the network allows: say what happened, not what will. The sending can
+    // take a while on a slow network; an officer who went on to another screen meanwhile stays
+    // there (the outbox shows how it went) rather than being taken back to this visit.
     const after = await store.get("work", id);
+    if (location.hash !== here) return;
     notice = { text: finishedText(after ? after.status : "queued"), work: id };
     go(`#/a/${item.inspection}`);
   } });
