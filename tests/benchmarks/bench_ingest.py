@@ -39,7 +39,8 @@ Measured, in one run:
 ``--profile``: py-spy samples the web processes during the single, replay and batch runs and
 prints where the time goes (top functions of the project and of the libraries, inclusive).
 BENCH_PYSPY="--gil" samples only the thread holding the GIL (where the CPU goes, not the waits);
-BENCH_PROFILE_TOP=N prints N functions (18). WEB_CONCURRENCY and WEB_THREADS size the server
+BENCH_PROFILE_TOP=N prints N functions (18). BENCH_SQL=1 prints each statement of the two
+single submissions whose statements are counted. WEB_CONCURRENCY and WEB_THREADS size the server
 (2 x 4).
 A non-2xx answer stops the run with the response printed and a non-zero exit.
 """
@@ -1169,6 +1170,9 @@ def count_statements(items_file: str, result: str) -> int:
             print(response.content[:2000])
             return 1
         singles.append(len(queries))
+        if os.environ.get("BENCH_SQL"):  # BENCH_SQL=1: each statement of the single submissions
+            for query in queries.captured_queries:
+                print(f"  [{query['time']} s] {query['sql'][:400]}")
         names.append(TemplateVersion.objects.get(uuid=payload["template_version"]).template.code)
     with CaptureQueriesContext(connection) as queries:
         response = client.post(BATCH_URL, json.dumps({"items": items[2:]}), content_type="application/json")

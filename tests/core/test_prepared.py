@@ -104,3 +104,26 @@ def test_extra_columns_are_not_a_prepared_reads(users):
     read = PreparedRead(User, build, name=str)
     with pytest.raises(ValueError, match="extra"):
         read(name="u1")
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's; set DATABASE_URL to run it"
+)
+def test_on_postgresql_the_reads_alone_are_kept_prepared_and_answer_each_calls_values(users):
+    """PostgreSQL plans a prepared read once per connection (DB_PREPARED_READS, on by default);
+    nothing else is prepared (the ORM's statements and insert_many's stay as they were), and the
+    generic plan still answers each call with its own values."""
+    from backend.core.inserts import insert_many
+
+    read = PreparedRead(User, lambda names: User.objects.filter(username__in=names), names=[str])
+    for i in range(8):  # past psycopg's own threshold of 5, were it in force
+        assert [u.username for u in read(names=[f"u{i % 5}"])] == [f"u{i % 5}"]
+        list(User.objects.filter(username=f"u{i % 5}"))
+    for i in range(8):
+        insert_many([User(username=f"new{i}", date_joined=users[0].date_joined)])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert len(prepared) == 1 and prepared[0].startswith('SELECT "auth_user"."id"'), prepared
+    assert "$1" in prepared[0]
