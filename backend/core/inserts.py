@@ -4,7 +4,8 @@
 statement for all of them, primary keys set on the objects, related objects saved earlier picked
 up), for the plain case only: one concrete table, an auto-incremented or given primary key. The
 values go through the fields' own ``pre_save`` and ``get_db_prep_save`` (defaults,
-``auto_now_add``, JSON, encrypted fields), as the ORM sends them; only the statement is built
+``auto_now_add``, JSON, encrypted fields), as the ORM sends them (JSON written by orjson:
+backend/core/fastjson.py); only the statement is built
 differently: its text is made once per model, columns and row count, and a plain ``VALUES`` list
 is sent instead of Django 5.2's ``UNNEST`` of arrays, whose client-side array quoting was the
 largest single cost of a submission on PostgreSQL (profiled: 12 % of the web process's CPU, and
@@ -30,6 +31,7 @@ from typing import Any, TypeVar
 
 from django.db import connections, models, router
 
+from backend.core.fastjson import fast_jsonb
 from backend.core.prepared import server_binding_cursor
 
 M = TypeVar("M", bound=models.Model)
@@ -102,7 +104,7 @@ def insert_many(objs: Sequence[M], *, ignore_conflicts: bool = False) -> list[M]
         params: list[Any] = []
         for obj in chunk:
             obj._prepare_related_fields_for_save(operation_name="bulk_create")
-            params.extend(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in sent)
+            params.extend(fast_jsonb(f.get_db_prep_save(f.pre_save(obj, True), connection)) for f in sent)
         cursor.execute(_sql(model, with_pk, len(chunk), ignore_conflicts), params)
         if returned and not ignore_conflicts:
             for obj, values in zip(chunk, cursor.fetchall(), strict=True):

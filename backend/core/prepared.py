@@ -44,7 +44,9 @@ M = TypeVar("M", bound=models.Model)
 class _PreparingCursor(psycopg.RawCursor):
     """A ``RawCursor`` whose statements are prepared on the server at their first execution."""
 
-    def execute(self, query: Any, params: Any = None, *, prepare: bool | None = True, binary: bool | None = None) -> Any:
+    def execute(
+        self, query: Any, params: Any = None, *, prepare: bool | None = True, binary: bool | None = None
+    ) -> Any:
         return super().execute(query, params, prepare=prepare, binary=binary)
 
 

@@ -108,7 +108,8 @@ def test_extra_columns_are_not_a_prepared_reads(users):
 
 @pytest.mark.postgres
 @pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's; set DATABASE_URL to run it"
+    connection.vendor != "postgresql",
+    reason="prepared statements are PostgreSQL's; set DATABASE_URL to run it",
 )
 def test_on_postgresql_the_reads_alone_are_kept_prepared_and_answer_each_calls_values(users):
     """PostgreSQL plans a prepared read once per connection (DB_PREPARED_READS, on by default);
