@@ -45,7 +45,7 @@ from backend.checklists import engine
 from backend.checklists.models import TemplateVersion
 from backend.checklists.services import parsed_definition
 from backend.core.errors import Conflict, DomainError, Gone, InvalidInput, NotFound
-from backend.core.inserts import insert_many
+from backend.core.inserts import insert_many, update_many
 from backend.inspections import personal_files
 from backend.inspections.models import (
     Attachment,
@@ -908,9 +908,7 @@ def _store(
         if a.inspection.status in (Inspection.Status.ASSIGNED, Inspection.Status.IN_PROGRESS)
     }
     if started:
-        Inspection.objects.filter(pk__in=sorted(started)).update(
-            status=Inspection.Status.SUBMITTED, updated_at=now
-        )
+        update_many(Inspection, sorted(started), status=Inspection.Status.SUBMITTED, updated_at=now)
         for inspection in started.values():
             inspection.status, inspection.updated_at = Inspection.Status.SUBMITTED, now
     audit_record_many(

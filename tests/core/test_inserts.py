@@ -107,3 +107,41 @@ def test_generated_columns_are_left_to_the_database_and_read_back():
     assert [f.name for f in returned] == ["id", "local_day"]
     sent, returned = inserts._shape(Finding, True)
     assert [f.name for f in returned] == ["local_day"]
+
+
+def test_update_many_changes_what_the_orms_update_changes():
+    """The same rows and values as ``filter(pk__in=...).update(...)``, in one statement; the rows
+    not named are untouched; a JSON value and an expression go as the ORM sends them."""
+    from django.db.models import F, Value
+    from django.db.models.functions import Concat
+
+    from backend.core.inserts import update_many
+
+    def made(tag):
+        return insert_many([OutboxMessage(task_name=f"{tag}.{i}", kwargs={"i": i}) for i in range(4)])
+
+    mine, twins = made("mine"), made("twin")
+    when = dt.datetime(2026, 12, 4, 21, 4, 10, tzinfo=dt.UTC)
+    new = {"last_error": "changed", "kwargs": {"to": "澳門", "n": [1, None]}, "finished_at": when}
+    with CaptureQueriesContext(connection) as queries:
+        update_many(OutboxMessage, [mine[0].pk, mine[2].pk], **new)
+    assert len(queries) == 1
+    OutboxMessage.objects.filter(pk__in=[twins[0].pk, twins[2].pk]).update(**new)
+
+    def rows(objs):
+        return [
+            tuple(
+                getattr(OutboxMessage.objects.get(pk=o.pk), f)
+                for f in ("last_error", "kwargs", "finished_at")
+            )
+            for o in objs
+        ]
+
+    assert rows(mine) == rows(twins)
+    assert rows(mine)[0] == ("changed", {"to": "澳門", "n": [1, None]}, when)
+    assert rows(mine)[1] == ("", {"i": 1}, None)  # not named: untouched
+    update_many(OutboxMessage, [mine[0].pk], last_error=Concat(F("last_error"), Value("!")))  # the ORM's
+    assert OutboxMessage.objects.get(pk=mine[0].pk).last_error == "changed!"
+    with CaptureQueriesContext(connection) as queries:
+        update_many(OutboxMessage, [], last_error="nothing")
+    assert len(queries) == 0
