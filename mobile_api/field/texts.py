@@ -80,6 +80,17 @@ TEXTS = {
     "discard_draft": _("Discard this draft"),
     "discard_draft_confirm": _("Discard this draft for good? Tap again"),
     "draft_discarded": _("Draft discarded."),
+    # A refused checklist the server never stored, which the officer decides not to send at all.
+    "discard_refused": _("Discard this checklist"),
+    "discard_refused_confirm": _("Discard this checklist for good? Tap again"),
+    "discard_refused_warning": _(
+        "If discarded, this checklist is never sent, and its answers, photos and signatures are "
+        "deleted from this phone."
+    ),
+    "refused_discarded": _(
+        "Checklist discarded: it will not be sent, and its answers, photos and signatures were "
+        "deleted from this phone."
+    ),
     "draft_saved": _("Saved on this phone"),
     "finish": _("Finish and send"),
     "queued_ok": _("Finished. It is sent when the network allows."),

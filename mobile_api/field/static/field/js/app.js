@@ -474,14 +474,26 @@ async function workScreen(id) {
     const newId = await startWork(assignment || { id: item.inspection }, version, base, structuredClone(item.payload.answers));
     go(`#/w/${newId}`);
   } });
-  const discard = el("button", { type: "button", class: "danger", id: "discard", text: t("discard_draft"), onclick: async () => {
+  // A draft, or a refused checklist the server never stored (a teammate's is the visit's, the
+  // visit was taken off the officer, it was started on the wrong visit), is given up on a second
+  // tap; a refused one first says that it will then never be sent, and what is deleted with it.
+  const discardable = outbox.discardable(item);
+  const refused = item.status === "refused";
+  const warning = el("p", { class: "notice warn", id: "discard-warning", hidden: true, text: t("discard_refused_warning") });
+  const discard = el("button", { type: "button", class: "danger", id: "discard", text: t(refused ? "discard_refused" : "discard_draft"), onclick: async () => {
     if (!discard.dataset.confirm) {
       discard.dataset.confirm = "1";
-      discard.textContent = t("discard_draft_confirm");
-      announce(t("discard_draft_confirm"));
+      const ask = t(refused ? "discard_refused_confirm" : "discard_draft_confirm");
+      discard.textContent = ask;
+      if (refused) {
+        // Below the button, so the button stays under the finger for the second tap.
+        warning.hidden = false;
+        discard.setAttribute("aria-describedby", warning.id);
+      }
+      announce(refused ? `${ask} ${warning.textContent}` : ask);
       return;
     }
-    if (await outbox.discard(id)) notice = { text: t("draft_discarded") };
+    if (await outbox.discard(id)) notice = { text: t(refused ? "refused_discarded" : "draft_discarded") };
     go(`#/a/${item.inspection}`);
   } });
   const conflict = item.status === "refused" && item.problem && ["submission_conflict", "stale_revision"].includes(item.problem.code);
@@ -494,9 +506,10 @@ async function workScreen(id) {
     editable ? el("div", { class: "toolbar" }, finish, saved) : null,
     el("div", { class: "toolbar", id: "actions" },
       corrects ? correct : null,
-      item.status === "draft" ? discard : null,
+      discardable ? discard : null,
       el("a", { class: "button", href: `#/a/${item.inspection}`, text: t("back") }),
     ),
+    discardable && refused ? warning : null,
   );
 }
 

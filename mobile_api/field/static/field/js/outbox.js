@@ -3,6 +3,8 @@
 // connection, a closed page or a dead battery) is recognised by the server and stored once.
 // Statuses: draft → queued → sending → sent (files pending) → complete, or refused (the server's
 // message is shown at its question; fixed, the item is queued again under the same id).
+// "Refused" covers two cases: the checklist itself refused (nothing stored), and a file of a
+// stored checklist refused (status sent before; it keeps the server's answer in `result`).
 import * as api from "./api.js";
 import * as feed from "./feed.js";
 import * as files from "./files.js";
@@ -31,12 +33,48 @@ export async function queue(item) {
   return sync();
 }
 
+// Refusals that say the server holds a submission under this id already (received before with
+// other answers, or deleted by an administrator): something of it is on the server.
+const STORED = new Set(["submission_conflict", "submission_deleted"]);
+
+export function discardable(item) {
+  // What the officer may give up: a draft, or a checklist the server refused without storing
+  // anything of it: never accepted (a refused file upload is of a stored checklist, which has
+  // the server's answer in `result`), and refused for another reason than a stored id. The
+  // server answers a stored id (a replay, or those two refusals) before checking any rule of
+  // the visit, so any other refusal of the checklist means nothing of it was stored.
+  if (!item) return false;
+  if (item.status === "draft") return true;
+  return item.status === "refused" && !item.result && !(item.problem && STORED.has(item.problem.code));
+}
+
+function fileNames(item, into) {
+  // Every file an item names: photos and signatures are answers holding the file's id (in
+  // repeat entries too), and a finished item declares its files in the payload.
+  const walk = (value) => {
+    if (typeof value === "string") into.add(value);
+    else if (Array.isArray(value)) value.forEach(walk);
+    else if (value && typeof value === "object") Object.values(value).forEach(walk);
+  };
+  walk(item.answers);
+  for (const declared of (item.payload && item.payload.attachments) || []) into.add(declared.name);
+}
+
 export async function discard(id) {
-  // A draft the officer gives up, with the photos and signatures taken for it. Only a draft:
-  // a finished checklist (queued, sent, complete or refused) is never discarded this way.
-  const removed = await store.removeIf("work", id, (w) => w.status === "draft");
+  // A draft the officer gives up, or a refused checklist the server never stored, with the
+  // photos and signatures taken for it. Nothing queued, sent, complete or stored in part is
+  // ever discarded: checked and deleted in one transaction, so a sync cannot slip in between.
+  const removed = await store.removeIf("work", id, discardable);
   if (removed) {
-    for (const file of await store.all("files")) if (file.work === id) await store.del("files", file.id);
+    // A file goes when no item on the phone holds or names it any more: a correction started
+    // from this checklist copies its answers, and so names its photos, which it still needs.
+    const work = await store.all("work");
+    const held = new Set(work.map((w) => w.id));
+    const named = new Set();
+    for (const w of work) fileNames(w, named);
+    for (const file of await store.all("files")) {
+      if (!held.has(file.work) && !named.has(file.id)) await store.del("files", file.id);
+    }
     emit({ type: "discarded", id });
   }
   return removed;
