@@ -1,6 +1,8 @@
 """Operations, teams, inspections and what the field sends: administrators alone, every read
 audited (sealed operations and screenings' answers are here; see backend/core/admin_access.py)."""
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -8,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backend.audit.admin_mixins import AuditedAdminMixin
 from backend.core.admin_access import AuditedReadsAdminMixin
-from backend.inspections import services
+from backend.inspections import selectors, services
 from backend.inspections.models import (
     Attachment,
     CheckIn,
@@ -79,13 +81,30 @@ class FindingInline(admin.TabularInline):
         return False
 
 
+class DuplicateChecklistFilter(admin.SimpleListFilter):
+    """The current checklists that a colleague's of the same template stands beside on one visit
+    (from before the one-sender rule): what ``checklist_duplicates`` lists, to settle here."""
+
+    title = _("duplicate checklists")
+    parameter_name = "duplicate"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("yes", _("beside a colleague's of the same checklist"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Submission]) -> QuerySet[Submission]:
+        if self.value() != "yes":
+            return queryset
+        ids = [s.pk for group in selectors.checklist_duplicates() for s in group]
+        return queryset.filter(pk__in=ids)
+
+
 @admin.register(Submission)
 class SubmissionAdmin(AuditedReadsAdminMixin, admin.ModelAdmin):
     """Evidence: read-only. Deleting leaves a tombstone (through the service) so that no phone
     can bring the submission back by replaying it."""
 
     list_display = ("uuid", "inspection", "officer", "revision", "status", "received_at", "clock_skewed")
-    list_filter = ("status", "clock_skewed", "inspection__category")
+    list_filter = ("status", "clock_skewed", "inspection__category", DuplicateChecklistFilter)
     search_fields = ("uuid", "officer__full_name", "inspection__site__name_en")
     date_hierarchy = "received_at"
     list_select_related = ("inspection__site", "officer")

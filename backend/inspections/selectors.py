@@ -363,3 +363,38 @@ def submission_get_for_officer(*, officer: Officer, uuid: Any) -> Submission:
 
 def inspection_get(*, user: Any, uuid: Any) -> Inspection:
     return get_visible_or_404(user, Inspection.objects.select_related("site", "operation", "team"), uuid=uuid)
+
+
+def checklist_duplicates() -> list[list[Submission]]:
+    """Visits holding two or more current checklists of one template whose first revisions were
+    sent by different officers: what the one-sender rule (db_guard, migration 0005) refuses
+    since, but a database older than it may hold. Each group is the visit's current submissions
+    of that template, the earliest first; templates filled several per visit are not
+    duplicates. For an administrator to settle (README, "Review, compliance and referrals"): the
+    deployment check ``inspections.W001`` and ``manage.py checklist_duplicates`` name them."""
+    current = Submission.objects.filter(status=Submission.Status.ACCEPTED)
+    rival = current.filter(
+        inspection=OuterRef("inspection"),
+        template_version__template=OuterRef("template_version__template"),
+    ).exclude(officer=OuterRef("officer"))
+    found = (
+        current.filter(Exists(rival), template_version__template__several_per_visit=False)
+        .select_related("inspection__site", "officer__agency", "template_version__template")
+        .order_by("inspection_id", "template_version__template_id", "received_at", "id")
+    )
+    groups: dict[tuple[int, int], list[Submission]] = {}
+    for submission in found:
+        key = (submission.inspection_id, submission.template_version.template_id)
+        groups.setdefault(key, []).append(submission)
+    # Who sent each one first: a correction stands in for the checklist it corrects (a colleague
+    # may correct an officer's own second one), so two current ones are a duplicate only when
+    # their first revisions came from different officers. Few rows (legacy data): walked one by one.
+    return [group for group in groups.values() if len({_first_sender(s) for s in group}) > 1]
+
+
+def _first_sender(submission: Submission) -> int:
+    seen = 0
+    while submission.replaces_id is not None and seen < 1000:
+        submission = Submission.objects.only("officer_id", "replaces_id").get(pk=submission.replaces_id)
+        seen += 1
+    return submission.officer_id
