@@ -22,10 +22,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import math
 import random
 import uuid
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -228,10 +230,37 @@ class _Work:
         )
         members = list(team.members.order_by("pk"))
         submissions = []
+        arrived: set[int] = set()
         for i, (name, problems) in enumerate(templates):
             officer = members[i % len(members)]
+            if officer.pk not in arrived:  # the phone checks in on arrival, before any checklist
+                self._check_in(officer, inspection)
+                arrived.add(officer.pk)
             submissions.append(self._submit(officer, inspection, name, rng, problems))
         return _Visit(inspection=inspection, submissions=submissions)
+
+    def _check_in(self, officer: Officer, inspection: Inspection) -> None:
+        """The officer's arrival as the phone records it: a GPS fix 5 to 25 m from the site with
+        its accuracy, a few minutes into the window. Its own random stream, so the visits'
+        answers stay what they were."""
+        if not hasattr(self, "_arrivals"):
+            self._arrivals = self.rng("check-ins")
+        rng, site = self._arrivals, inspection.site
+        metres = rng.uniform(5, 25)
+        bearing = rng.uniform(0, 2 * math.pi)
+        lat = float(site.latitude) + metres * math.cos(bearing) / 111_320
+        lon = float(site.longitude) + metres * math.sin(bearing) / (111_320 * math.cos(math.radians(lat)))
+        inspections.checkin_record(
+            officer=officer,
+            inspection=inspection,
+            data=inspections.CheckInInput(
+                id=uuid.UUID(int=rng.getrandbits(128), version=4),
+                latitude=Decimal(f"{lat:.6f}"),
+                longitude=Decimal(f"{lon:.6f}"),
+                accuracy_m=Decimal(f"{rng.uniform(6, 20):.1f}"),
+                device_time=inspection.planned_start + dt.timedelta(minutes=rng.randint(1, 8)),
+            ),
+        )
 
     def _approve(self, submission: Submission) -> None:
         """Each agency concerned approves its findings (the officer's own when there are none)."""

@@ -170,6 +170,22 @@ def test_each_reviewing_agency_has_submissions_waiting(demo, username):
         assert not submission.attachments.filter(received_at=None).exists()
 
 
+@pytest.mark.parametrize("username", ["demo-reviewer", "demo-psp-reviewer"])
+def test_each_waiting_submission_has_its_officers_check_in_at_the_site(demo, username):
+    """The review page lists the visit's check-ins: a demo submission whose answers carry the
+    site's position showed "No check-in was recorded" beside them. Each officer's phone checks in
+    on arrival, a few metres off, early in the window, before the checklist is sent."""
+    from backend.compliance.selectors import review_check_ins
+
+    for submission in review_queue(user=user(username)):
+        arrivals = list(review_check_ins(submission=submission))
+        assert submission.officer_id in {c.officer_id for c in arrivals}, submission
+        for arrival in arrivals:
+            assert not arrival.outside_radius and not arrival.clock_skewed
+            assert 0 < arrival.distance_m <= 30
+            assert submission.inspection.planned_start <= arrival.device_time <= submission.device_submitted_at
+
+
 def test_a_joint_visit_waits_in_both_agencies_queues(demo):
     dsal = set(review_queue(user=user("demo-reviewer")).values_list("pk", flat=True))
     psp = set(review_queue(user=user("demo-psp-reviewer")).values_list("pk", flat=True))
