@@ -1,22 +1,52 @@
 // The dashboard: after each load or filter (once htmx has swapped #dashboard-results in and
 // settled it), draw the charts and the parish map from the figures the server rendered.
+//
+// Filters changed in quick succession: the form's hx-sync="this:queue last" lets the request on
+// its way finish (htmx 2 logs every request it aborts as a console error) and asks for the last
+// filters once it is in. Its answer is then already overtaken: it is dropped here, never shown,
+// so the figures on the page only ever follow the filters the form shows. The results are
+// aria-busy from the first request to the last one's drawing.
 (function () {
   "use strict";
   var map = null;
+  var inFlight = null; // the xhr of the dashboard's request on its way, if any
+
+  function form() { return document.getElementById("dashboard-filters"); }
+  function results() { return document.getElementById("dashboard-results"); }
+
+  // The filters as the form shows them now, in the form's order.
+  function chosen() {
+    var element = form();
+    return element ? new URLSearchParams(new FormData(element)).toString() : "";
+  }
+
+  function busy(on) {
+    var element = results();
+    if (!element) return;
+    if (on) element.setAttribute("aria-busy", "true");
+    else element.removeAttribute("aria-busy");
+  }
+
+  function ours(event) {
+    return event.detail && event.detail.elt === form();
+  }
 
   function drawMap(points) {
     var element = document.getElementById("parish-map");
     if (map) { map.remove(); map = null; }
     if (!element || typeof ConsoleMap === "undefined") return;
-    map = ConsoleMap.create(element);
+    var drawn = ConsoleMap.create(element);
+    map = drawn;
     var biggest = Math.max.apply(null, [1].concat(points.map(function (p) { return p.value || 0; })));
-    map.consoleReady.then(function () {
+    drawn.consoleReady.then(function () {
+      // Replaced by newer figures while its outline was loading: those draw their own circles.
+      if (drawn !== map || !drawn.getContainer().isConnected) return;
       points.forEach(function (p) {
         if (!p.value) return;
         L.circleMarker(p.centre, {
           radius: 4 + 22 * Math.sqrt(p.value / biggest),
           color: "#0f2740", weight: 1.5, fillColor: "#1f4e79", fillOpacity: 0.5
-        }).bindTooltip(p.label + ": " + p.value.toLocaleString(document.documentElement.lang || "en")).addTo(map);
+        }).bindTooltip(p.label + ": " + p.value.toLocaleString(document.documentElement.lang || "en")).addTo(drawn);
       });
     });
   }
@@ -30,13 +60,37 @@
   }
 
   document.addEventListener("DOMContentLoaded", drawAll);
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    if (!ours(event)) return;
+    inFlight = event.detail.xhr;
+    inFlight.dashboardFilters = chosen(); // what htmx has just read from the form
+    busy(true);
+  });
   document.body.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
     if (!target || target.id !== "dashboard-results") return;
+    var xhr = event.detail.xhr;
+    if (xhr && xhr.dashboardFilters !== undefined && xhr.dashboardFilters !== chosen()) {
+      // The filters changed since it was asked: the request for them is queued behind it.
+      event.detail.shouldSwap = false;
+      return;
+    }
+    if (xhr) xhr.dashboardSwapped = event.detail.shouldSwap;
+    if (!event.detail.shouldSwap) return;
     if (map) { map.remove(); map = null; }
     ReportingCharts.release(target);
   });
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    if (!ours(event)) return;
+    var xhr = event.detail.xhr;
+    if (xhr === inFlight) inFlight = null;
+    // Swapped in: busy until drawn (afterSettle). Dropped, refused or failed: nothing to draw;
+    // a queued request, issued right after this, is busy again at once.
+    if (!(xhr && xhr.dashboardSwapped)) busy(false);
+  });
   document.body.addEventListener("htmx:afterSettle", function (event) {
-    if (event.detail.target && event.detail.target.id === "dashboard-results") drawAll();
+    if (!event.detail.target || event.detail.target.id !== "dashboard-results") return;
+    drawAll();
+    if (!inFlight) busy(false);
   });
 })();
