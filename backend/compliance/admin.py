@@ -92,7 +92,7 @@ class ReviewAdmin(ReadOnlyAdmin):
 class CaseEventInline(admin.TabularInline):
     model = CaseEvent
     extra = 0
-    fields = ("at", "kind", "actor_label", "reason", "data")
+    fields = ("at", "kind", "code", "actor_label", "reason", "data")
     readonly_fields = fields
     can_delete = False
 

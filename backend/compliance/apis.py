@@ -357,10 +357,22 @@ class CaseOutput(serializers.Serializer):
 
 
 class CaseEventOutput(serializers.Serializer):
+    """A step of the timeline: what happened as a stable ``code`` with the values it names
+    (``details``) and as a ``message`` in the reader's language (Accept-Language), as a plan's
+    unplanned visits carry their ``rule`` and ``explanation``."""
+
     kind = serializers.CharField()
+    code = serializers.CharField(
+        help_text="What happened: opened, notice_issued, comment, follow_up_requested.early, "
+        "follow_up_requested.deadline_passed or outcome; empty for an event recorded before codes."
+    )
+    message = serializers.CharField(
+        help_text="What happened, in the reader's language; empty for an event recorded before codes, "
+        "whose words are in why as they were stored."
+    )
     at = serializers.DateTimeField()
     who = serializers.CharField(source="actor_label")
-    why = serializers.CharField(source="reason")
+    why = serializers.CharField(source="reason", help_text="A person's own words: the reason or the comment.")
     details = serializers.JSONField(source="data")
 
 

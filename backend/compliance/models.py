@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from backend.compliance import timeline
 from backend.core.i18n import pick
 from backend.inspections.models import Finding, Submission
 from backend.privacy.crypto import Unreadable, blind_index
@@ -249,7 +250,12 @@ class CaseFinding(models.Model):
 
 
 class CaseEvent(models.Model):
-    """One step of a case's timeline: who, when, what, why."""
+    """One step of a case's timeline: who, when, what, why.
+
+    What happened is stored as a code and the values it names (``code``, ``data``), and told in
+    the reader's language when read (``message``; see ``backend.compliance.timeline``). ``reason``
+    holds a person's own words (why, or the comment), shown as written. An event recorded before
+    codes has none: its ``reason`` may hold a sentence written then, shown as stored."""
 
     class Kind(models.TextChoices):
         OPENED = "opened", _("case opened")
@@ -260,6 +266,12 @@ class CaseEvent(models.Model):
 
     case = models.ForeignKey(ComplianceCase, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=25, choices=Kind.choices)
+    code = models.CharField(
+        _("event code"),
+        max_length=50,
+        blank=True,
+        help_text=_("What happened; blank for an event recorded before codes."),
+    )
     at = models.DateTimeField(_("when"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -288,7 +300,14 @@ class CaseEvent(models.Model):
         officer = getattr(self.actor, "officer", None) if self.actor_id else None
         if officer is not None:
             return f"{officer.full_name} ({officer.badge_number})"
+        if self.actor_id is None and self.actor_label == "system":
+            return timeline.system_name()
         return self.actor_label
+
+    @property
+    def message(self) -> str:
+        """What happened, in the active language; empty for an event recorded before codes."""
+        return timeline.event_message(self.code, self.data)
 
 
 class ComplianceScore(models.Model):

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backend.audit.models import AuditEntry
 from backend.audit.services import audit_record, audit_record_many
-from backend.compliance import scoring
+from backend.compliance import scoring, timeline
 from backend.compliance.models import (
     AgeBand,
     CaseEvent,
@@ -353,11 +353,15 @@ def submission_return(*, user: Any, submission: Submission, comment: str, reques
 # --- Cases -------------------------------------------------------------------------------------
 
 
-def _event(case: ComplianceCase, kind: str, user: Any, reason: str = "", **data: Any) -> CaseEvent:
-    is_user = user is not None and getattr(user, "is_authenticated", False)
+def _event(case: ComplianceCase, kind: str, code: str, user: Any, reason: str = "", **data: Any) -> CaseEvent:
+    """A step of the case's timeline: what happened as ``code`` and the values its sentence names
+    (``data``), told in the reader's language when read (``backend.compliance.timeline``);
+    ``reason`` is a person's own words, never a sentence of ours."""
+    is_user = _is_person(user)
     return CaseEvent.objects.create(
         case=case,
         kind=kind,
+        code=code,
         at=timezone.now(),
         actor=user if is_user else None,
         actor_label=user.get_username() if is_user else "system",
@@ -453,7 +457,14 @@ def case_open(
         opened_at=timezone.now(),
     )
     CaseFinding.objects.bulk_create([CaseFinding(case=case, finding=f) for f in findings])
-    _event(case, CaseEvent.Kind.OPENED, user, reason.strip(), findings=[str(f.uuid) for f in findings])
+    _event(
+        case,
+        CaseEvent.Kind.OPENED,
+        timeline.OPENED,
+        user,
+        reason.strip(),
+        findings=[str(f.uuid) for f in findings],
+    )
     audit_record(
         actor=user,
         action=AuditEntry.Action.CREATE,
@@ -497,7 +508,8 @@ def case_notice_issue(
     case.notice_issued_by = _officer_of(user)
     case.deadline = timezone.localdate(now) + dt.timedelta(days=case.corrective_days)
     case.save(update_fields=["status", "notice_issued_at", "notice_issued_by", "deadline"])
-    _event(case, CaseEvent.Kind.NOTICE_ISSUED, user, reason, deadline=case.deadline.isoformat())
+    deadline = case.deadline.isoformat()
+    _event(case, CaseEvent.Kind.NOTICE_ISSUED, timeline.NOTICE_ISSUED, user, reason, deadline=deadline)
     audit_record(
         actor=user,
         action=AuditEntry.Action.DECIDE,
@@ -514,7 +526,7 @@ def case_comment(*, user: Any, case: ComplianceCase, text: str, request: Any = N
     _require_case_reviewer(user, case)
     if not text.strip():
         raise InvalidInput(errors={"text": [str(_("The comment is empty."))]})
-    event = _event(case, CaseEvent.Kind.COMMENT, user, text.strip())
+    event = _event(case, CaseEvent.Kind.COMMENT, timeline.COMMENT, user, text.strip())
     audit_record(actor=user, action=AuditEntry.Action.UPDATE, verb="case_comment", obj=case, request=request)
     return event
 
@@ -580,21 +592,20 @@ def case_follow_up_request(*, case: ComplianceCase, actor: Any = None) -> DueWor
     case.follow_up = due
     case.follow_up_requested_at = timezone.now()
     case.save(update_fields=["status", "follow_up", "follow_up_requested_at"])
-    if early:
-        note = str(_("Requested early by %(name)s, before the corrective deadline of %(deadline)s.")) % {
-            "name": _actor_name(actor),
-            "deadline": case.deadline.isoformat(),
-        }
-    else:
-        note = str(_("The corrective deadline passed."))
+    params: dict[str, Any] = {
+        "deadline": case.deadline.isoformat(),
+        "due_work": str(due.uuid),
+        "carry_items": len(items),
+        "early": early,
+    }
+    if early and _is_person(actor):
+        params["by"] = _actor_name(actor)  # as colleagues knew them the day they asked
     _event(
         case,
         CaseEvent.Kind.FOLLOW_UP_REQUESTED,
+        timeline.FOLLOW_UP_EARLY if early else timeline.FOLLOW_UP_DEADLINE_PASSED,
         actor,
-        note,
-        due_work=str(due.uuid),
-        carry_items=len(items),
-        early=early,
+        **params,
     )
     audit_record(
         actor=actor,
@@ -606,12 +617,16 @@ def case_follow_up_request(*, case: ComplianceCase, actor: Any = None) -> DueWor
     return due
 
 
+def _is_person(user: Any) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False)
+
+
 def _actor_name(user: Any) -> str:
     """Who asked, as the timeline names them: the officer's name and badge, else the login."""
-    officer = getattr(user, "officer", None) if user is not None else None
+    officer = getattr(user, "officer", None)
     if officer is not None:
         return f"{officer.full_name} ({officer.badge_number})"
-    return user.get_username() if getattr(user, "is_authenticated", False) else "system"
+    return user.get_username()
 
 
 @transaction.atomic
@@ -686,6 +701,7 @@ def case_decide(
     _event(
         case,
         CaseEvent.Kind.OUTCOME,
+        timeline.OUTCOME,
         user,
         reason.strip(),
         outcome=outcome,

@@ -226,11 +226,11 @@ def test_a_reviewer_brings_the_follow_up_forward_while_days_remain(approved, car
     assert (due.earliest, due.latest) == (today, today + dt.timedelta(days=14))
     event = case.events.get(kind=CaseEvent.Kind.FOLLOW_UP_REQUESTED)
     assert event.actor == carol.user and event.data["early"] is True
-    assert event.reason == (
-        f"Requested early by {carol.full_name} ({carol.badge_number}), "
-        f"before the corrective deadline of {case.deadline.isoformat()}."
-    )
-    assert "passed" not in event.reason
+    assert (event.code, event.reason) == ("follow_up_requested.early", "")
+    assert event.data["by"] == f"{carol.full_name} ({carol.badge_number})"
+    assert event.data["deadline"] == case.deadline.isoformat()
+    assert event.message.startswith(f"Requested early by {carol.full_name} ({carol.badge_number}), ")
+    assert "passed" not in event.message
 
 
 def test_a_reviewer_asking_on_the_deadline_day_still_asks_early(approved, carol):
@@ -238,7 +238,7 @@ def test_a_reviewer_asking_on_the_deadline_day_still_asks_early(approved, carol)
     with time_machine.travel(dt.datetime.combine(case.deadline, dt.time(3), tzinfo=dt.UTC), tick=False):
         due = services.case_follow_up_order(user=carol.user, case=case)
     assert due.earliest == case.deadline
-    assert case.events.get(kind=CaseEvent.Kind.FOLLOW_UP_REQUESTED).reason.startswith("Requested early by")
+    assert case.events.get(kind=CaseEvent.Kind.FOLLOW_UP_REQUESTED).code == "follow_up_requested.early"
 
 
 def test_after_the_deadline_the_follow_up_says_the_deadline_passed(approved, carol):
@@ -247,5 +247,11 @@ def test_after_the_deadline_the_follow_up_says_the_deadline_passed(approved, car
         # 01:00 the day after the deadline in Macao: the nightly run's case, and a reviewer's too.
         assert services.case_deadlines_process() == [late]
     due = late.events.get(kind=CaseEvent.Kind.FOLLOW_UP_REQUESTED)
-    assert (due.reason, due.actor, due.data["early"]) == ("The corrective deadline passed.", None, False)
+    assert (due.code, due.reason, due.actor, due.data["early"]) == (
+        "follow_up_requested.deadline_passed",
+        "",
+        None,
+        False,
+    )
+    assert due.data["deadline"] == late.deadline.isoformat() and "by" not in due.data
     assert DueWork.objects.get().earliest == late.deadline + dt.timedelta(days=1)

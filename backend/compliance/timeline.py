@@ -1,0 +1,112 @@
+"""A case's timeline in words.
+
+An event stores what happened, not a sentence: a stable code (``CaseEvent.code``) and the values
+its sentence names (``CaseEvent.data``: who, which deadline, how many items, what outcome). The
+sentence is written when the timeline is read, in the reader's language, so a Chinese or
+Portuguese reader never meets the English of the day the event happened, and a change of wording
+reaches every event. Events recorded before codes have none and keep their words as stored.
+
+Dates travel as ISO strings and amounts as decimal strings, and are formatted for the reader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils import formats
+from django.utils.translation import npgettext, pgettext
+
+OPENED = "opened"
+NOTICE_ISSUED = "notice_issued"
+COMMENT = "comment"
+FOLLOW_UP_EARLY = "follow_up_requested.early"
+FOLLOW_UP_DEADLINE_PASSED = "follow_up_requested.deadline_passed"
+OUTCOME = "outcome"
+
+# Whoever's words these are, a timeline's sentences are in the context of a case's timeline, so a
+# word another catalogue translates otherwise ("system", "outcome") reads as the timeline means it.
+CONTEXT = "case timeline"
+
+
+def _date(value: str) -> str:
+    return formats.date_format(dt.date.fromisoformat(value), "DATE_FORMAT")
+
+
+def _opened(p: Mapping[str, Any]) -> str:
+    count = len(p["findings"])
+    return npgettext(
+        CONTEXT, "It covers %(count)d official finding.", "It covers %(count)d official findings.", count
+    ) % {"count": count}
+
+
+def _notice_issued(p: Mapping[str, Any]) -> str:
+    return pgettext(CONTEXT, "To be rectified by %(date)s.") % {"date": _date(p["deadline"])}
+
+
+def _follow_up_early(p: Mapping[str, Any]) -> str:
+    count = int(p["carry_items"])
+    return npgettext(
+        CONTEXT,
+        "Requested early by %(name)s, before the corrective deadline of %(deadline)s; "
+        "it will re-check %(count)d failed item.",
+        "Requested early by %(name)s, before the corrective deadline of %(deadline)s; "
+        "it will re-check %(count)d failed items.",
+        count,
+    ) % {"name": p.get("by") or system_name(), "deadline": _date(p["deadline"]), "count": count}
+
+
+def _follow_up_deadline_passed(p: Mapping[str, Any]) -> str:
+    count = int(p["carry_items"])
+    return npgettext(
+        CONTEXT,
+        "The corrective deadline of %(deadline)s passed; the follow-up will re-check %(count)d failed item.",
+        "The corrective deadline of %(deadline)s passed; the follow-up will re-check %(count)d failed items.",
+        count,
+    ) % {"deadline": _date(p["deadline"]), "count": count}
+
+
+def _outcome(p: Mapping[str, Any]) -> str:
+    # One sentence per outcome rather than a label dropped into a frame: each language words
+    # its outcomes its own way.
+    outcome = p["outcome"]
+    if outcome == "rectified":
+        return pgettext(CONTEXT, "Outcome: rectified on %(date)s.") % {"date": _date(p["rectified_on"])}
+    if outcome == "penalty":
+        amount = formats.localize(Decimal(p["penalty_amount"]))
+        return pgettext(CONTEXT, "Outcome: a penalty of %(amount)s MOP.") % {"amount": amount}
+    fixed = {
+        "licence_suspension": lambda: pgettext(CONTEXT, "Outcome: referred for licence suspension."),
+        "licence_cancellation": lambda: pgettext(CONTEXT, "Outcome: referred for licence cancellation."),
+        "closed": lambda: pgettext(CONTEXT, "Outcome: closed without action."),
+    }
+    return fixed[outcome]()
+
+
+SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    OPENED: _opened,
+    NOTICE_ISSUED: _notice_issued,
+    COMMENT: lambda p: "",  # the comment is the reviewer's own words, kept in ``reason``
+    FOLLOW_UP_EARLY: _follow_up_early,
+    FOLLOW_UP_DEADLINE_PASSED: _follow_up_deadline_passed,
+    OUTCOME: _outcome,
+}
+
+
+def event_message(code: str, params: Mapping[str, Any]) -> str:
+    """What happened, in the active language; empty for an event without a code (recorded
+    before codes) or whose values cannot be read, so the page shows the stored words alone."""
+    sentence = SENTENCES.get(code)
+    if sentence is None:
+        return ""
+    try:
+        return sentence(params)
+    except (KeyError, TypeError, ValueError, InvalidOperation):
+        return ""
+
+
+def system_name() -> str:
+    """Who acted when no person did (the nightly deadline run), in the active language."""
+    return pgettext(CONTEXT, "system")
