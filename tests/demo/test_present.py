@@ -183,7 +183,8 @@ def test_each_waiting_submission_has_its_officers_check_in_at_the_site(demo, use
         for arrival in arrivals:
             assert not arrival.outside_radius and not arrival.clock_skewed
             assert 0 < arrival.distance_m <= 30
-            assert submission.inspection.planned_start <= arrival.device_time <= submission.device_submitted_at
+            window = (submission.inspection.planned_start, submission.device_submitted_at)
+            assert window[0] <= arrival.device_time <= window[1]
 
 
 def test_a_joint_visit_waits_in_both_agencies_queues(demo):
