@@ -7,13 +7,15 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from backend.registry_import.columns import KIND_CHOICES
 
 
 class RegistryImport(models.Model):
     class Status(models.TextChoices):
-        RECEIVED = "received", _("received")
+        # "received" is also a time column elsewhere ("received at"); this is the import's state.
+        RECEIVED = "received", pgettext_lazy("registry import status", "received")
         CHECKING = "checking", _("checking")
         REFUSED = "refused", _("refused")
         TO_PLACE = "to_place", _("rows to place on the map")

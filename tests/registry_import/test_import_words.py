@@ -1,0 +1,68 @@
+"""The import page's summary counts say what happened to the rows ("3 created"), not the
+"created" of a record's creation time that the project's catalogue gives the same English word
+(and that Django takes first): the summary's words have a context of their own."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+
+from backend.inspections.models import Submission
+from backend.registry_import.models import RegistryImport
+from tests import factories
+from tests.browser_support import sign_in_client
+from tests.registry_import.support import FILES
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "correct-horse-battery"
+
+SUMMARY = {
+    "zh-hant": {"title": "匯入", "created": "已新增", "updated": "已更新", "not": ["建立時間", "更新時間"]},
+    "pt": {
+        "title": "Importação",
+        "created": "criados",
+        "updated": "atualizados",
+        "not": ["criado em", "atualizado em"],
+    },
+}
+
+
+@pytest.fixture(autouse=True)
+def _language_back_to_the_default():
+    # The pages activate the reader's language on this thread and leave it active.
+    yield
+    translation.deactivate()
+
+
+@pytest.mark.parametrize("language", sorted(SUMMARY))
+def test_the_applied_summary_counts_rows_in_the_readers_language(
+    client, language, django_capture_on_commit_callbacks
+):
+    factories.officer("PSP", username="ada", roles=("administrator",))
+    sign_in_client(client, "ada", PASSWORD)
+    client.post("/i18n/setlang/", {"language": language, "next": "/"})
+    data = (FILES / "sites_bom.csv").read_bytes()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/registry/imports/", {"kind": "sites", "file": SimpleUploadedFile("sites_bom.csv", data)}
+        )
+    item = RegistryImport.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/registry/imports/{item.uuid}/apply/")
+    text = client.get(f"/registry/imports/{item.uuid}/").content.decode()
+    words = SUMMARY[language]
+    assert f'<span class="label">{words["created"]}</span>' in text
+    assert f'<span class="label">{words["updated"]}</span>' in text
+    assert f"<title>{words['title']} sites_bom.csv" in text.replace("\n", "")
+    for other in words["not"]:
+        assert f'<span class="label">{other}</span>' not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "state", "column"), [("zh-hant", "已接收", "接收時間"), ("pt", "recebida", "recebido em")]
+)
+def test_a_received_import_and_a_received_at_column_are_different_words(language, state, column):
+    with translation.override(language):
+        assert str(RegistryImport.Status.RECEIVED.label) == state
+        assert str(Submission._meta.get_field("received_at").verbose_name) == column
