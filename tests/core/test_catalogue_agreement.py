@@ -15,17 +15,6 @@ from django.utils.translation import gettext, pgettext
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Disagreements that other catalogues' owners are settling; each goes once they agree.
-KNOWN = {
-    ("pt", None, "Address"),  # mobile_api/field: Morada, the others Endereço
-    ("pt", None, "Inspections"),  # mobile_api/field: Inspeções, the project's Inspecções
-    ("pt", None, "Not a question of this checklist."),  # mobile_api/field: "lista"
-    ("pt", None, "Sign in"),  # mobile_api/field: Entrar, the console's Iniciar sessão
-    ("pt", None, "Sign out"),  # mobile_api/field: Sair, the console's Terminar sessão
-    ("zh_Hant", None, "Flags"),  # backend/compliance 標記, backend/privacy 標示
-    ("zh_Hant", None, "Not one of the options."),  # mobile_api/field and the project's
-}
-
 
 def _disagreements() -> dict[tuple[str, str | None, str], dict[str, str]]:
     seen: dict[tuple[str, str | None, str], dict[str, str]] = defaultdict(dict)
@@ -45,8 +34,7 @@ def _disagreements() -> dict[tuple[str, str | None, str], dict[str, str]]:
 
 def test_no_text_is_translated_two_ways():
     found = _disagreements()
-    new = {key: where for key, where in found.items() if key not in KNOWN}
-    assert not new, "\n".join(f"{key}: {where}" for key, where in sorted(new.items(), key=str))
+    assert not found, "\n".join(f"{key}: {where}" for key, where in sorted(found.items(), key=str))
 
 
 @pytest.mark.parametrize(
