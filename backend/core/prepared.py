@@ -41,13 +41,28 @@ from django.db.models.query import get_related_populators
 M = TypeVar("M", bound=models.Model)
 
 
+class _Statement:
+    """What Django's query log reads of a psycopg cursor (``_query.query``)."""
+
+    __slots__ = ("params", "query")
+
+    def __init__(self, query: str) -> None:
+        self.query, self.params = query.encode(), None
+
+
 class _PreparingCursor(psycopg.RawCursor):
     """A ``RawCursor`` whose statements are prepared on the server at their first execution."""
 
     def execute(
         self, query: Any, params: Any = None, *, prepare: bool | None = True, binary: bool | None = None
     ) -> Any:
-        return super().execute(query, params, prepare=prepare, binary=binary)
+        try:
+            return super().execute(query, params, prepare=prepare, binary=binary)
+        finally:
+            # psycopg runs a prepared statement without noting it as the cursor's query, and
+            # Django's query log (``last_executed_query``, what CaptureQueriesContext and
+            # connection.queries show) reads that note: without this it records None.
+            self._query = _Statement(query)  # type: ignore[assignment]
 
 
 def server_binding_cursor(connection: Any, *, prepared: bool = False) -> Any:

@@ -128,3 +128,7 @@ def test_on_postgresql_the_reads_alone_are_kept_prepared_and_answer_each_calls_v
         prepared = [row[0] for row in cursor.fetchall()]
     assert len(prepared) == 1 and prepared[0].startswith('SELECT "auth_user"."id"'), prepared
     assert "$1" in prepared[0]
+    # Django's query log still names the statement a prepared read runs.
+    with CaptureQueriesContext(connection) as queries:
+        read(names=["u1"])
+    assert queries.captured_queries[0]["sql"] == prepared[0]
