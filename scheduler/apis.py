@@ -504,7 +504,7 @@ class BriefingApi(PlannerApi):
             return response
         html = render_to_string(
             "scheduler/briefing_print.html",
-            {"b": data, "sketch": selectors.briefing_route_sketch(data)},
+            {"b": data, "kind": kind, "sketch": selectors.briefing_route_sketch(data)},
             request=request,
         )
         return HttpResponse(html)
