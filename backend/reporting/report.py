@@ -312,7 +312,8 @@ FIGURES: list[FigureSpec] = [
         _("24-hour Report and Assistance Hotline: inquiry calls"),
         _(
             "Calls of kind inquiry logged by the 24-hour Report and Assistance Hotline. Calls "
-            "for help are logged and counted apart (whether the seed's 84 includes them is open)."
+            "for help are logged and counted apart; published sources differ on whether the 84 "
+            "calls reported for 2019-2023 include the 2 calls for help."
         ),
         "count",
         "calls",
