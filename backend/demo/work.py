@@ -515,7 +515,9 @@ class _Work:
                     earliest=self.today,
                     latest=self.today + dt.timedelta(days=13),
                     priority=rng.choice((2, 3, 3, 4)),
-                    note="Routine visit: not inspected in the last twelve months.",
+                    # No note: the reason (routine, shown in the reader's language) says it; a
+                    # note is a person's own words, shown as typed, and the demo's were English
+                    # on the Chinese and Portuguese pages.
                 )
                 made += 1
         self.counts["due_work"] = made
