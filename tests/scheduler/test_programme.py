@@ -48,14 +48,8 @@ def programme_city(db, city):
     return agency_sites
 
 
-def factories_skill(code):
-    from backend.registry.models import Skill
-
-    return Skill.objects.get_or_create(code=code, defaults={"name_en": code, "kind": "qualification"})[0]
-
-
-@pytest.mark.django_db(transaction=True)
-def test_programme_plans_every_due_visit_and_publishes_inspections(api, city, programme_city):
+def planned_week(api, city):
+    """DSAL's planner makes the week's programme for Lou and Lee and plans it: (client, id)."""
     lou, lee = city["dsal"]
     dina = factories.officer("DSAL", username="dina", roles=("planner",))  # DSAL plans DSAL's work
     client = api.as_(dina)
@@ -76,6 +70,18 @@ def test_programme_plans_every_due_visit_and_publishes_inspections(api, city, pr
         f"/api/v1/planning/programmes/{pid}/plan/start/", {"time_limit_seconds": 3}, format="json"
     )
     assert started.status_code == 202
+    return client, pid
+
+
+def factories_skill(code):
+    from backend.registry.models import Skill
+
+    return Skill.objects.get_or_create(code=code, defaults={"name_en": code, "kind": "qualification"})[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_programme_plans_every_due_visit_and_publishes_inspections(api, city, programme_city):
+    client, pid = planned_week(api, city)
     plan = client.get(f"/api/v1/planning/programmes/{pid}/plan/").json()
     assert plan["evaluation"]["feasible"], plan["evaluation"]["violations"]
     planned = [s for r in plan["routes"] for s in r["stops"]]
