@@ -454,8 +454,12 @@ def _form_context(request: HttpRequest, breakdown: Breakdown) -> dict[str, Any]:
 @_page
 def breakdown(request: HttpRequest) -> HttpResponse:
     params = request.GET
-    measure_changed = bool(request.htmx and request.htmx.trigger_name == "measure")
-    if measure_changed:
+    focus_measure = bool(request.htmx and request.htmx.trigger_name == "measure")
+    # A measure other than the one the form's fields were drawn for: chosen by its own select, or
+    # chosen while an answer was on its way and then asked by Show, queued behind that answer.
+    drawn_for = request.headers.get("Breakdown-Form-Measure") if request.htmx else None
+    other_measure = bool(drawn_for) and drawn_for not in _split(params, "measure")
+    if focus_measure or other_measure:
         params = _keep_for_source(params)
     spec = breakdown_from_params(params)
     context: dict[str, Any] = {
@@ -464,7 +468,7 @@ def breakdown(request: HttpRequest) -> HttpResponse:
         "api_url": api_url(spec.api_params),
         "csv_url": f"{reverse('reporting:breakdown-download', args=['csv'])}?{spec.page_query}",
         "xlsx_url": f"{reverse('reporting:breakdown-download', args=['xlsx'])}?{spec.page_query}",
-        "focus_measure": measure_changed,
+        "focus_measure": focus_measure,
     }
     status = 200
     try:
