@@ -284,12 +284,9 @@ def programme_problem(programme: Programme) -> tuple[solver.Problem, Clock, list
         for d in due
     )
     solver_officers = _officers(officers, clock, days)
-    crews: tuple[tuple[str, ...], ...] = ()
-    if programme.work_in_pairs:
-        by_unit: dict[str, list[str]] = defaultdict(list)
-        for o in solver_officers:
-            by_unit[o.depot_id].append(o.id)
-        crews = tuple(tuple(ids[i : i + 2]) for ids in by_unit.values() for i in range(0, len(ids) - 1, 2))
+    # Pairs within the agency, across its units when a unit has no partner on duty; an odd
+    # officer makes a team of three (see scheduler.solver.pairs).
+    crews = solver.pair_officers(solver_officers) if programme.work_in_pairs else ()
     problem = solver.Problem(
         depots=_depots(o.unit for o in officers),
         sites=tuple({s.id: s for s in (_site(d.site, clock, days) for d in due)}.values()),
@@ -299,6 +296,7 @@ def programme_problem(programme: Programme) -> tuple[solver.Problem, Clock, list
         last_visits=_last_visits(officers, clock),
         rotation_gap_days=settings.SCHEDULER_ROTATION_DAYS,
         crews=crews,
+        work_in_pairs=programme.work_in_pairs,
     )
     return problem, clock, due
 
@@ -363,6 +361,7 @@ def evaluation_to_json(evaluation: solver.Evaluation) -> dict[str, Any]:
     return {
         "feasible": evaluation.feasible,
         "violations": [asdict(v) for v in evaluation.violations],
+        "warnings": [asdict(v) for v in evaluation.warnings],
         "objective": {
             k: finite(v) if isinstance(v, float) else v for k, v in asdict(evaluation.objective).items()
         },

@@ -141,6 +141,8 @@ def plan_view(job: PlanningJob) -> dict[str, Any]:
         str(o.uuid): o
         for o in Officer.objects.filter(
             uuid__in={i for r in job.plan.get("routes", []) for i in r["officer_ids"]}
+            | {(w.get("params") or {}).get("officer") for w in (job.evaluation or {}).get("warnings", [])}
+            - {None}
         ).select_related("agency")
     }
     names = _visit_names(job)
@@ -199,6 +201,11 @@ def plan_view(job: PlanningJob) -> dict[str, Any]:
                 for v in job.evaluation.get("violations", [])
             ],
         },
+        # What breaks no rule but the planner must know: officers who could not be paired.
+        "warnings": [
+            {**w, "message": violation_text(w, officers, names)}
+            for w in (job.evaluation or {}).get("warnings", [])
+        ],
         "bound": bound_view(job),
     }
 
@@ -323,6 +330,11 @@ VIOLATION_TEXTS = {
     ),
     "team_female": gettext_lazy("A team has no female officer, which the team rule asks for."),
     "team_leader_rank": gettext_lazy("A team has no officer of rank %(rank)s or above to lead it."),
+    "alone": gettext_lazy("%(officer)s works alone, but the programme's officers work in pairs."),
+    "unpaired": gettext_lazy(
+        "%(officer)s could not be paired: no other officer of the agency is on duty at the same "
+        "time. They are not sent out alone and have no visits in this plan."
+    ),
     "visit_size": gettext_lazy("The team has %(size)s officers; the visit needs %(min)s to %(max)s."),
     "visit_agency": gettext_lazy("The team has no officer of %(agency)s, which the visit needs."),
     "visit_skill": gettext_lazy("The team has no officer with the skill %(skill)s, which the visit needs."),

@@ -13,7 +13,8 @@ The model (``model.py``)
       skills, languages, female officer, leader rank), allowed waves (joint only).
     * ``Problem``: all of the above, conflicts of interest (officer -> site and company ids),
       rotation history (officer -> {site: minute of last visit}) with ``rotation_gap_days``,
-      fixed crews (pairs), allowed overtime, the travel-time provider, and for a joint
+      fixed crews (pairs, formed by ``pair_officers``; with ``work_in_pairs`` nobody goes out
+      alone), allowed overtime, the travel-time provider, and for a joint
       operation a ``JointOperation`` (waves, muster depot and window, team size bounds,
       team rule, synchronisation tolerance).
     * ``Plan``: ``Route``s (officers or team, depot, departure, back, ``Stop``s with arrival,
@@ -108,6 +109,7 @@ from scheduler.solver.model import (
     Visit,
     Wave,
 )
+from scheduler.solver.pairs import pair_officers
 from scheduler.solver.replan import Change, ReplanResult, count_moves, replan
 from scheduler.solver.routine import plan_routine
 from scheduler.solver.travel import GeodesicTravel, SpeedBand, TravelTimeProvider
@@ -139,6 +141,7 @@ __all__ = [
     "evaluate",
     "explain_unplanned",
     "explain_visit",
+    "pair_officers",
     "plan_joint",
     "plan_routine",
     "replan",

@@ -31,6 +31,11 @@ wrong_depot                 a route starts from a depot that is not its officers
                             operation's muster point)
 ==========================  ===========================================================
 
+``team_makeup_missing`` also covers an officer alone in a programme whose officers work in
+pairs (rule ``pairs``, case ``alone``). An officer of such a programme whom no crew holds breaks
+no rule (they are not sent at all) but is named among the evaluation's ``warnings``
+(``officer_unpaired``).
+
 Each rule is a short function (``rule_*``, listed in ``RULES`` by name): the route rules
 (known officers, depot, route times, shifts, operation window, team rule), the stop rules
 (travel, stop times, due window, opening hours, the visit's team, conflicts, rotation, wave) and
@@ -119,8 +124,12 @@ class Objective:
 
 @dataclass(frozen=True)
 class Evaluation:
+    """Every broken rule, the objective, and ``warnings``: what breaks no rule but the planner
+    must know (an officer of a programme of pairs who could not be paired and is not sent)."""
+
     violations: tuple[Violation, ...]
     objective: Objective
+    warnings: tuple[Violation, ...] = ()
 
     @property
     def feasible(self) -> bool:
@@ -335,6 +344,42 @@ def rule_team_rule(ctx: _RouteCtx) -> Iterator[Violation]:
         )
 
 
+def rule_pairs(ctx: _RouteCtx) -> Iterator[Violation]:
+    """In a routine programme whose officers work in pairs, nobody goes out alone."""
+    problem = ctx.problem
+    if problem.operation is None and problem.work_in_pairs and len(ctx.members) == 1:
+        officer = ctx.members[0].id
+        yield _v(
+            "pairs",
+            "team_makeup_missing",
+            f"{officer} works alone; officers work in pairs",
+            "alone",
+            {"officer": officer},
+            officer_id=officer,
+            route_index=ctx.index,
+        )
+
+
+def unpaired_warnings(problem: Problem) -> tuple[Violation, ...]:
+    """Not a broken rule, but what the planner must know: in a programme of pairs, each officer
+    on duty whom no crew holds, and who is therefore not sent out at all."""
+    if problem.operation is not None or not problem.work_in_pairs:
+        return ()
+    in_crew = {i for crew in problem.crews for i in crew}
+    return tuple(
+        _v(
+            "pairs",
+            "officer_unpaired",
+            f"{o.id} could not be paired and is not sent alone",
+            "unpaired",
+            {"officer": o.id},
+            officer_id=o.id,
+        )
+        for o in problem.officers
+        if o.shifts and o.id not in in_crew
+    )
+
+
 def rule_travel(ctx: _StopCtx) -> Iterator[Violation]:
     """The team cannot arrive before the travel time from where it was allows."""
     stop, ready = ctx.stop, ctx.left + ctx.leg
@@ -544,6 +589,7 @@ def _route_violations(problem: Problem, route: Route, index: int, tally: _Tally)
     yield from rule_shifts(ctx, tally)
     yield from rule_operation_window(ctx)
     yield from rule_team_rule(ctx)
+    yield from rule_pairs(ctx)
     where, now = depot.point, route.departure
     for stop in route.stops:
         tally.stops_by_visit[stop.visit_id] += 1
@@ -650,6 +696,7 @@ RULES = {
         rule_shifts,
         rule_operation_window,
         rule_team_rule,
+        rule_pairs,
         *STOP_RULES,
         rule_wave,
         rule_each_visit_once,
@@ -659,11 +706,12 @@ RULES = {
 } | {"known_visits": rule_unknown_visit}
 
 
-def _objective(problem: Problem, tally: _Tally, violations: int) -> Objective:
+def _objective(problem: Problem, tally: _Tally, violations: int, idle: set[str]) -> Objective:
     planned = set(tally.stops_by_visit)
     covered = [v for v in problem.visits if v.id in planned]
     missed = [v for v in problem.visits if v.id not in planned]
-    loads = [tally.workload.get(o.id, 0) for o in problem.officers if o.shifts]
+    # Officers who could not be paired are not sent: their nil workload is no unfairness.
+    loads = [tally.workload.get(o.id, 0) for o in problem.officers if o.shifts and o.id not in idle]
     prio_missed = sum(v.priority for v in missed)
     w_range = (max(loads) - min(loads)) if loads else 0
     scalar = (
@@ -699,7 +747,9 @@ def evaluate(problem: Problem, plan: Plan) -> Evaluation:
     out += rule_each_visit_once(plan, tally)
     out += rule_one_place_at_a_time(problem, tally)
     out += rule_waves_together(problem, tally)
-    return Evaluation(tuple(out), _objective(problem, tally, len(out)))
+    warnings = unpaired_warnings(problem)
+    idle = {w.officer_id for w in warnings if w.officer_id is not None}
+    return Evaluation(tuple(out), _objective(problem, tally, len(out), idle), warnings)
 
 
 def route_summary(route: Route) -> str:

@@ -196,8 +196,10 @@ class Problem:
     ``last_visits`` maps an officer id to ``{site id: minute of their last visit}`` (usually
     negative: before the horizon); an officer may not visit a site again within
     ``rotation_gap_days`` days. ``crews`` (routine only) lists fixed pairs or groups of officers
-    that work together; officers in no crew work alone. ``max_overtime`` minutes may be worked
-    past a shift's end.
+    that work together; officers in no crew work alone, unless ``work_in_pairs`` says nobody
+    works alone: then an officer in no crew is not sent out (``pair_officers`` forms the crews,
+    the checker names whoever is left). ``max_overtime`` minutes may be worked past a shift's
+    end.
     """
 
     depots: tuple[Depot, ...]
@@ -208,6 +210,7 @@ class Problem:
     last_visits: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     rotation_gap_days: int = 0
     crews: tuple[tuple[str, ...], ...] = ()
+    work_in_pairs: bool = False
     max_overtime: int = 0
     operation: JointOperation | None = None
     travel: TravelTimeProvider = field(default_factory=GeodesicTravel, compare=False)

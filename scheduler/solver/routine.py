@@ -80,7 +80,8 @@ class Crew:
 
 
 def crews_of(problem: Problem) -> list[Crew]:
-    """Fixed crews from ``problem.crews``, then every other officer alone; shifts intersected."""
+    """Fixed crews from ``problem.crews``, then every other officer alone (unless officers work in
+    pairs: then nobody goes out alone); shifts intersected."""
     crews: list[Crew] = []
     in_crew: set[str] = set()
     for ids in problem.crews:
@@ -95,7 +96,7 @@ def crews_of(problem: Problem) -> list[Crew]:
             Crew("+".join(o.id for o in officers), officers, officers[0].depot_id, tuple(sorted(shifts)))
         )
     for o in problem.officers:
-        if o.id not in in_crew:
+        if o.id not in in_crew and not problem.work_in_pairs:
             crews.append(Crew(o.id, (o,), o.depot_id, tuple(sorted(o.shifts))))
     return [c for c in crews if c.depot_id in problem.depot_by_id]
 
