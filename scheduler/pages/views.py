@@ -42,7 +42,7 @@ from scheduler.forms import (
 )
 from scheduler.models import PlanningJob, Programme
 from scheduler.pages import targets as site_lists
-from scheduler.pages.workspace import plan_workspace, script_data
+from scheduler.pages.workspace import plan_days, plan_when, plan_workspace, script_data
 
 KINDS = ("operations", "programmes")
 
@@ -196,6 +196,7 @@ def operation_detail(request: HttpRequest, operation_id: str) -> HttpResponse:
         # None for an operation made outside these pages (the inspections service, the API).
         "setup": getattr(operation, "setup", None),
         "waves": waves,
+        "first_day": timezone.localtime(operation.starts_at).date(),
         "chosen": chosen,
         "others": others,
         "filters": filters,
@@ -379,8 +380,10 @@ def _latest(request: HttpRequest, kind: str, subject_id: str) -> tuple[Any, Plan
 
 
 def _move_form(workspace: dict[str, Any], data: Any = None) -> MoveForm:
+    # Each visit with its start, dated when not on the plan's first day: which night it is on.
+    first_day = workspace.get("first_day")
     visits = [
-        (s["visit"], f"{s['site']} — {r['team']} #{s['order']}")
+        (s["visit"], f"{s['site']} — {r['team']} #{s['order']} · {plan_when(s['start'], first_day)}")
         for r in workspace["routes"]
         for s in r["stops"]
     ] + [(u["visit_id"], f"{u['site']} — {_('not planned')}") for u in workspace["unplanned"]]
@@ -410,7 +413,7 @@ def _comparison(job: PlanningJob, workspace: dict[str, Any]) -> dict[str, Any] |
 
 
 def _workspace_context(request: HttpRequest, kind: str, subject: Any, job: PlanningJob) -> dict[str, Any]:
-    workspace = plan_workspace(job)
+    workspace = {**plan_workspace(job), **plan_days(subject, kind)}
     waves = list(subject.waves.all()) if kind == "operations" else []
     officers = sorted(
         {(m["id"], f"{m['name']} ({m['agency']})") for r in workspace["routes"] for m in r["members"]},
@@ -425,6 +428,7 @@ def _workspace_context(request: HttpRequest, kind: str, subject: Any, job: Plann
         "muster_mark": pgettext("one letter on the map's muster point marker", "M"),
         "unplanned": _("not planned"),
         "team": _("Team"),
+        "no_visits": _("No visit on this night or day."),
     }
     return {
         "kind": kind,
@@ -516,7 +520,7 @@ def plan_move(request: HttpRequest, kind: str, subject_id: str) -> HttpResponse:
     subject, job = _latest(request, kind, subject_id)
     if job is None:
         raise Http404
-    form = _move_form(plan_workspace(job), request.POST)
+    form = _move_form({**plan_workspace(job), **plan_days(subject, kind)}, request.POST)
     if not form.is_valid():
         error = {"detail": _("Choose a visit and where to move it."), "errors": [], "violations": []}
         return _plan_response(request, kind, subject, job, error=error)

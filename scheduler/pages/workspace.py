@@ -4,9 +4,12 @@ team make-up, KPIs). Shaping only: the job comes from a selector that applied th
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.formats import time_format
+from django.utils.translation import pgettext
 
 from backend.planning.models import DueWork
 from backend.registry.models import Officer, Unit
@@ -44,6 +47,43 @@ def _sites(job: PlanningJob, visit_ids: list[str]) -> dict[str, Any]:
         )
         return {str(t.pk): t.site for t in targets}
     return {str(d.uuid): d.site for d in DueWork.objects.filter(uuid__in=visit_ids).select_related("site")}
+
+
+def plan_date(moment: Any) -> str:
+    """A plan's day in the reader's language: "Sat 7 Dec", "12月7日 (六)", "sáb, 7 dez"."""
+    local = timezone.localtime(moment) if isinstance(moment, dt.datetime) else moment
+    return dateformat.format(local, pgettext("a day of a plan, beside its times (Django date format)", "D j M"))
+
+
+def plan_when(moment: Any, first_day: dt.date | None) -> str:
+    """A time of the plan; with its date when it is not on the plan's first day, so that a plan
+    over several nights or days says which one each time is on."""
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    clock = time_format(local, "TIME_FORMAT")
+    if first_day is None or local.date() == first_day:
+        return clock
+    return f"{plan_date(local)} {clock}"
+
+
+def plan_days(subject: Any, kind: str) -> dict[str, Any]:
+    """The plan's first day and its periods, one per night (an operation: 24 hours from its
+    start) or per day (a programme: its calendar days), each with the label the timeline's
+    pager shows. The timeline opens on one period at a time, so hours stay readable."""
+    if kind == "operations":
+        start = timezone.localtime(subject.starts_at)
+        end = timezone.localtime(subject.ends_at)
+    else:
+        tz = timezone.get_current_timezone()
+        start = dt.datetime.combine(subject.start_date, dt.time(0), tzinfo=tz)
+        end = dt.datetime.combine(subject.end_date + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
+    periods = []
+    moment = start
+    while moment < end and len(periods) < 62:
+        periods.append({"start": moment, "end": moment + dt.timedelta(days=1), "label": plan_date(moment)})
+        moment += dt.timedelta(days=1)
+    return {"first_day": start.date(), "periods": periods}
 
 
 def plan_workspace(job: PlanningJob) -> dict[str, Any]:
@@ -193,5 +233,9 @@ def script_data(workspace: dict[str, Any], waves: list[Any], texts: dict[str, st
             for u in workspace["unplanned"]
         ],
         "waves": [{"code": w.code, "start": iso(w.starts_at)} for w in waves],
+        "periods": [
+            {"start": iso(p["start"]), "end": iso(p["end"]), "label": p["label"]}
+            for p in workspace.get("periods", [])
+        ],
         "texts": texts,
     }

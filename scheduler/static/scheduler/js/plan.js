@@ -4,7 +4,7 @@
 // is also the way to do it without dragging (and the routes table says the same as both). Redrawn after every htmx swap of the workspace.
 (function () {
   "use strict";
-  var current = { map: null };
+  var current = { map: null, period: undefined };
 
   // The muster point's letter in the reader's language (M, 集, C), as text inside the icon's HTML.
   function mark(value) {
@@ -89,6 +89,18 @@
     return el;
   }
 
+  var HOUR = 3600000;
+  var HOUR_PX = 72;  // an hour is always this wide: labels never crowd, a long plan scrolls
+
+  // The period (night or day) shown: a plan over several nights or days opens on its first
+  // one, and the pager above the timeline shows the others (one at a time, so that hours
+  // stay readable and nothing is squeezed or cut at the edge).
+  function inPeriod(iso, period) {
+    if (!period) return true;
+    var t = ms(iso);
+    return t >= ms(period.start) && t < ms(period.end);
+  }
+
   // A plain timeline (no library: the standalone vis-timeline build injects <style> elements,
   // which the strict CSP refuses): one row per team, travel, waiting and on-site blocks, and a
   // line at each wave's start. On-site blocks can be dragged onto another team's row.
@@ -96,42 +108,60 @@
     if (!element) return;
     element.textContent = "";
     var editable = !!document.getElementById("move-form");
-    var teams = data.teams.filter(function (team) { return team.stops.length; });
-    if (!teams.length) return;
+    var periods = data.periods && data.periods.length > 1 ? data.periods : [];
+    var period = periods.length ? periods[Math.min(current.period || 0, periods.length - 1)] : null;
+    var teams = data.teams.filter(function (team) { return team.stops.length; }).map(function (team) {
+      return Object.assign({}, team, {
+        stops: team.stops.filter(function (stop) { return inPeriod(stop.start, period); })
+      });
+    });
+    var waves = (data.waves || []).filter(function (wave) { return inPeriod(wave.start, period); });
     var times = [];
     teams.forEach(function (team) {
       team.stops.forEach(function (stop) { times.push(ms(stop.travel_from), ms(stop.end)); });
     });
-    (data.waves || []).forEach(function (wave) { times.push(ms(wave.start)); });
-    var hour = 3600000;
-    var span = { start: Math.floor(Math.min.apply(null, times) / hour) * hour };
-    span.end = Math.ceil(Math.max.apply(null, times) / hour) * hour;
-    span.length = Math.max(hour, span.end - span.start);
+    waves.forEach(function (wave) { times.push(ms(wave.start)); });
+    if (!times.length) {
+      var none = document.createElement("p");
+      none.className = "tl-empty";
+      none.textContent = data.texts.no_visits;
+      element.appendChild(none);
+      return;
+    }
+    teams = teams.filter(function (team) { return team.stops.length; });
+    // Half an hour of margin each side: the first and last hours' labels fit inside.
+    var span = { start: Math.floor(Math.min.apply(null, times) / HOUR) * HOUR - HOUR / 2 };
+    span.end = Math.ceil(Math.max.apply(null, times) / HOUR) * HOUR + HOUR / 2;
+    span.length = Math.max(HOUR, span.end - span.start);
+    var inner = document.createElement("div");
+    inner.className = "tl-inner";
+    inner.style.minWidth = "calc(9rem + " + Math.round(span.length / HOUR * HOUR_PX) + "px)";
+    element.appendChild(inner);
+    var offset = offsetMinutes(((teams[0] && teams[0].stops[0]) || { start: waves[0].start }).start.substring(19));
 
     var axis = document.createElement("div");
     axis.className = "tl-row tl-axis";
     axis.appendChild(document.createElement("div")).className = "tl-label";
     var axisTrack = axis.appendChild(document.createElement("div"));
     axisTrack.className = "tl-track";
-    for (var t = span.start; t <= span.end; t += hour) {
+    for (var t = span.start + HOUR / 2; t < span.end; t += HOUR) {
       var tick = document.createElement("span");
       tick.className = "tl-tick";
       tick.style.left = ((t - span.start) / span.length * 100) + "%";
-      var d = new Date(t);
-      var first = teams[0].stops[0].start;  // the offset of local time, from the data
-      var offset = first.substring(19);
-      var local = new Date(t + (offsetMinutes(offset) + d.getTimezoneOffset()) * 60000);
+      var local = new Date(t + (offset + new Date(t).getTimezoneOffset()) * 60000);
       tick.textContent = pad(local.getHours()) + ":00";
       axisTrack.appendChild(tick);
     }
-    (data.waves || []).forEach(function (wave) {
+    waves.forEach(function (wave) {
       var mark = document.createElement("span");
-      mark.className = "tl-wave-label";
-      mark.style.left = ((ms(wave.start) - span.start) / span.length * 100) + "%";
+      var at = (ms(wave.start) - span.start) / span.length;
+      // From the line towards the middle: the label never runs past either edge.
+      mark.className = "tl-wave-label" + (at > 0.5 ? " tl-end" : "");
+      mark.style.left = (at * 100) + "%";
       mark.textContent = data.texts.wave + " " + wave.code + " " + clock(wave.start);
       axisTrack.appendChild(mark);
     });
-    element.appendChild(axis);
+    inner.appendChild(axis);
 
     teams.forEach(function (team) {
       var row = document.createElement("div");
@@ -165,7 +195,7 @@
         }
         track.appendChild(visit);
       });
-      (data.waves || []).forEach(function (wave) {
+      waves.forEach(function (wave) {
         var line = document.createElement("span");
         line.className = "tl-wave";
         line.style.left = ((ms(wave.start) - span.start) / span.length * 100) + "%";
@@ -181,8 +211,35 @@
           if (id) submitMove(id, team.index);
         });
       }
-      element.appendChild(row);
+      inner.appendChild(row);
     });
+  }
+
+  // The pager's buttons (rendered by the page, one per night or day): aria-pressed on the one shown.
+  function wirePager(data) {
+    var pager = document.getElementById("plan-timeline-pages");
+    if (!pager) return;
+    var buttons = pager.querySelectorAll("[data-period]");
+    function show(index) {
+      current.period = index;
+      buttons.forEach(function (button) {
+        button.setAttribute("aria-pressed", String(parseInt(button.getAttribute("data-period"), 10) === index));
+      });
+      drawTimeline(document.getElementById("plan-timeline"), data);
+    }
+    buttons.forEach(function (button) {
+      button.addEventListener("click", function () { show(parseInt(button.getAttribute("data-period"), 10)); });
+    });
+    if (current.period === undefined) {
+      // Open on the first night or day with a visit.
+      var first = (data.periods || []).findIndex(function (period) {
+        return data.teams.some(function (team) {
+          return team.stops.some(function (stop) { return inPeriod(stop.start, period); });
+        });
+      });
+      current.period = Math.max(0, first);
+    }
+    show(Math.min(current.period, buttons.length - 1));
   }
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
@@ -206,6 +263,7 @@
     if (current.map) { current.map.remove(); current.map = null; }
     drawMap(document.getElementById("plan-map") || document.getElementById("briefing-map"), data);
     drawTimeline(document.getElementById("plan-timeline"), data);
+    wirePager(data);
     paintSwatches();
   }
 
