@@ -52,7 +52,8 @@ def _sites(job: PlanningJob, visit_ids: list[str]) -> dict[str, Any]:
 def plan_date(moment: Any) -> str:
     """A plan's day in the reader's language: "Sat 7 Dec", "12月7日 (六)", "sáb, 7 dez"."""
     local = timezone.localtime(moment) if isinstance(moment, dt.datetime) else moment
-    return dateformat.format(local, pgettext("a day of a plan, beside its times (Django date format)", "D j M"))
+    day = pgettext("a day of a plan, beside its times (Django date format)", "D j M")
+    return dateformat.format(local, day)
 
 
 def plan_when(moment: Any, first_day: dt.date | None) -> str:
