@@ -201,6 +201,17 @@ def plan_view(job: PlanningJob) -> dict[str, Any]:
                 for v in job.evaluation.get("violations", [])
             ],
         },
+        # The visits the planner pinned (carried over from the previous plan, or moved here),
+        # and the pins of the previous plan this one could not keep, with the reason.
+        "pins": [
+            {
+                "visit": visit,
+                "site": names.get(visit, ""),
+                "team": routes[route]["team"] if route is not None and 0 <= route < len(routes) else None,
+            }
+            for visit, route in (job.pins or {}).items()
+        ],
+        "pins_dropped": _pins_dropped(job, names),
         # What breaks no rule but the planner must know: officers who could not be paired.
         "warnings": [
             {**w, "message": violation_text(w, officers, names)}
@@ -208,6 +219,33 @@ def plan_view(job: PlanningJob) -> dict[str, Any]:
         ],
         "bound": bound_view(job),
     }
+
+
+PIN_DROPPED_TEXTS = {
+    "visit_gone": gettext_lazy(
+        "%(site)s was pinned on the previous plan but is no longer to be planned (its target or due "
+        "work was removed): its pin was dropped."
+    ),
+    "team_gone": gettext_lazy(
+        "%(site)s was pinned to team %(team)s of the previous plan, whose officers are not one team "
+        "that day in this plan: its pin was dropped."
+    ),
+}
+
+
+def _pins_dropped(job: PlanningJob, names: dict[str, str]) -> list[dict[str, Any]]:
+    """The pins of the previous plan that ``job``'s plan could not keep, each with its reason
+    in the reader's language."""
+    dropped = (job.plan.get("pins_carried") or {}).get("dropped", [])
+    site_ids = {d["site_id"] for d in dropped if d.get("site_id")}
+    sites = {str(s.uuid): s.name for s in Site.objects.filter(uuid__in=site_ids)} if site_ids else {}
+    out = []
+    for d in dropped:
+        site = names.get(d["visit_id"]) or sites.get(d.get("site_id") or "") or _("A visit")
+        template = PIN_DROPPED_TEXTS.get(d["reason"])
+        message = str(template) % {"site": site, "team": d.get("team", "")} if template else d["reason"]
+        out.append({"visit": d["visit_id"], "reason": d["reason"], "site": site, "message": message})
+    return out
 
 
 def bound_view(job: PlanningJob) -> dict[str, Any] | None:

@@ -274,20 +274,38 @@ def site_draw(
     return Selection(by_risk=by_risk, by_draw=by_draw, seed=seed, share_percent=share)
 
 
+@dataclass(frozen=True)
+class TargetsDrawn:
+    """What adding a selection did: the targets it added by risk and by draw, and the sites of
+    the selection that were targets already (left as they were)."""
+
+    by_risk: list[Target]
+    by_draw: list[Target]
+    already: list[Site]
+
+
 @transaction.atomic
 def operation_targets_draw(
     *, actor: Any, operation: Operation, selection: Selection, **target: Any
-) -> list[Target]:
+) -> TargetsDrawn:
     """Add a selection's sites as targets, each marked as chosen by risk or by draw (with the
     draw's seed); ``target`` holds ``operation_targets_set``'s wave, priority, languages and
-    category."""
-    out = operation_targets_set(
-        actor=actor, operation=operation, sites=selection.by_risk, chosen_by=ChosenBy.RISK, **target
-    )
-    out += operation_targets_set(
+    category. A site that is already a target is left as it is: the planner may have named it
+    and put it in its wave by hand, and a selection is no reason to undo that."""
+    _editable(operation)
+    targeted = set(operation.targets.values_list("site_id", flat=True))
+    already = [s for s in (*selection.by_risk, *selection.by_draw) if s.pk in targeted]
+    by_risk = operation_targets_set(
         actor=actor,
         operation=operation,
-        sites=selection.by_draw,
+        sites=[s for s in selection.by_risk if s.pk not in targeted],
+        chosen_by=ChosenBy.RISK,
+        **target,
+    )
+    by_draw = operation_targets_set(
+        actor=actor,
+        operation=operation,
+        sites=[s for s in selection.by_draw if s.pk not in targeted],
         chosen_by=ChosenBy.DRAW,
         draw_seed=selection.seed,
         **target,
@@ -298,13 +316,14 @@ def operation_targets_draw(
         verb="operation_targets_draw",
         obj=operation,
         changes={
-            "by_risk": len(selection.by_risk),
-            "by_draw": len(selection.by_draw),
+            "by_risk": len(by_risk),
+            "by_draw": len(by_draw),
+            "already_targets": len(already),
             "seed": selection.seed,
             "share_percent": selection.share_percent,
         },
     )
-    return out
+    return TargetsDrawn(by_risk=by_risk, by_draw=by_draw, already=already)
 
 
 @transaction.atomic
@@ -608,6 +627,22 @@ def _finish(job: PlanningJob, **fields: Any) -> None:
         )
 
 
+def _previous_plan(job: PlanningJob) -> PlanningJob | None:
+    """The plan a new run of the same operation or programme replaces: the latest finished,
+    unpublished one before it (the one whose pins the planner last set)."""
+    return (
+        PlanningJob.objects.filter(
+            operation_id=job.operation_id,
+            programme_id=job.programme_id,
+            status=PlanningJob.Status.SUCCEEDED,
+            created_at__lte=job.created_at,
+        )
+        .exclude(pk=job.pk)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
 def planning_run(*, job_id: Any) -> PlanningJob | None:
     """Run one queued job (the Celery task calls this). Safe to run twice: only a queued job runs.
 
@@ -628,13 +663,16 @@ def planning_run(*, job_id: Any) -> PlanningJob | None:
             options = solver.SolveOptions(time_limit=float(job.time_limit_seconds), seed=job.seed)
             plan_fn = solver.plan_joint if job.operation_id else solver.plan_routine
             plan = plan_fn(problem, options=options, progress=progress, should_stop=progress.should_stop)
-            evaluation = solver.evaluate(problem, plan)
             plan = problems.plan_explained(problem, plan)
+            # "Plan again" keeps what the planner pinned on the plan this run replaces.
+            plan, pins, notes = _pins_carried(problem, plan, _previous_plan(job))
+            evaluation = solver.evaluate(problem, plan)
         status = PlanningJob.Status.CANCELLED if progress.cancelled else PlanningJob.Status.SUCCEEDED
         _finish(
             job,
             status=status,
-            plan=problems.plan_to_json(plan),
+            plan={**problems.plan_to_json(plan), **notes},
+            pins=pins,
             evaluation=problems.evaluation_to_json(evaluation),
             progress=1.0,
             # The figure the workspace shows beside the bound (a joint plan's objective), else the
@@ -668,11 +706,36 @@ def plan_move(
         raise PlanNotReady("Only a finished, unpublished plan can be edited.")
     problem, _clock = _build(job)
     plan = problems.plan_from_json(job.plan)
-    visit = problem.visit_by_id.get(visit_id)
-    if visit is None:
+    if visit_id not in problem.visit_by_id:
         raise NotFound(f"The plan has no visit {visit_id!r}.")
     if to_route is not None and not 0 <= to_route < len(plan.routes):
         raise InvalidInput(errors={"to_route": [f"Between 0 and {len(plan.routes) - 1}."]})
+    new_plan = _moved(problem, plan, visit_id, to_route, position)
+    evaluation = solver.evaluate(problem, new_plan)
+    # What the plan says of its pins stays with it: the pins carried over from the previous run,
+    # and each pinned visit's site (so a pin dropped later, its target gone, can still be named).
+    notes = _pin_notes(job.plan)
+    notes["pinned_sites"] = {**notes.get("pinned_sites", {}), visit_id: problem.visit_by_id[visit_id].site_id}
+    job.plan = {**problems.plan_to_json(new_plan), **notes}
+    job.evaluation = problems.evaluation_to_json(evaluation)
+    job.pins = {**job.pins, visit_id: to_route}
+    job.save(update_fields=["plan", "evaluation", "pins"])
+    audit_record(
+        actor=actor,
+        action="update",
+        verb="plan_move",
+        obj=job,
+        changes={"visit": visit_id, "to_route": to_route},
+    )
+    return job
+
+
+def _moved(
+    problem: solver.Problem, plan: solver.Plan, visit_id: str, to_route: int | None, position: int | None
+) -> solver.Plan:
+    """``plan`` with the visit moved onto route ``to_route`` at ``position`` (or out of the plan),
+    every route re-timed around its waves and every unplanned visit's reason found again."""
+    visit = problem.visit_by_id[visit_id]
     routes = [list(r.stops) for r in plan.routes]
     for stops in routes:
         stops[:] = [s for s in stops if s.visit_id != visit_id]
@@ -693,20 +756,66 @@ def plan_move(
     new_plan = problems.plan_explained(
         problem, solver.Plan(routes=tuple(new_routes), unplanned=tuple(unplanned), stats=plan.stats)
     )
-    new_plan = solver.Plan(new_plan.routes, new_plan.unplanned, _restated(problem, plan.stats, new_plan))
-    evaluation = solver.evaluate(problem, new_plan)
-    job.plan = problems.plan_to_json(new_plan)
-    job.evaluation = problems.evaluation_to_json(evaluation)
-    job.pins = {**job.pins, visit_id: to_route}
-    job.save(update_fields=["plan", "evaluation", "pins"])
-    audit_record(
-        actor=actor,
-        action="update",
-        verb="plan_move",
-        obj=job,
-        changes={"visit": visit_id, "to_route": to_route},
-    )
-    return job
+    return solver.Plan(new_plan.routes, new_plan.unplanned, _restated(problem, plan.stats, new_plan))
+
+
+# Why a pin of the previous plan could not be carried into a new one.
+PIN_VISIT_GONE = "visit_gone"  # its target or due work is no longer to be planned
+PIN_TEAM_GONE = "team_gone"  # no route of the new plan has the same officers on that day
+
+
+def _pin_notes(plan_json: dict[str, Any]) -> dict[str, Any]:
+    return {k: plan_json[k] for k in ("pins_carried", "pinned_sites") if k in plan_json}
+
+
+def _same_team(old: solver.Route, plan: solver.Plan) -> int | None:
+    """The route of ``plan`` that is ``old``'s team: the same officers, leaving the same day."""
+    for index, route in enumerate(plan.routes):
+        if (
+            set(route.officer_ids) == set(old.officer_ids)
+            and route.departure // 1440 == old.departure // 1440
+        ):
+            return index
+    return None
+
+
+def _pins_carried(
+    problem: solver.Problem, plan: solver.Plan, previous: PlanningJob | None
+) -> tuple[solver.Plan, dict[str, int | None], dict[str, Any]]:
+    """The pins of the previous plan applied to a new one: each pinned visit put back on the
+    team of the same officers (or taken out again), as the planner's moves put it. A pin whose
+    visit is no longer to be planned, or whose team the new plan does not form, is dropped and
+    recorded with the reason, so the plan page can say which and why."""
+    if previous is None or not previous.pins:
+        return plan, {}, {}
+    old = problems.plan_from_json(previous.plan)
+    where = {s.visit_id: (i, n) for i, r in enumerate(old.routes) for n, s in enumerate(r.stops)}
+    sites = previous.plan.get("pinned_sites", {})
+    pins: dict[str, int | None] = {}
+    dropped = []
+    for visit_id, route in previous.pins.items():
+        if visit_id not in problem.visit_by_id:
+            dropped.append({"visit_id": visit_id, "reason": PIN_VISIT_GONE, "site_id": sites.get(visit_id)})
+            continue
+        target: int | None = None
+        if route is not None:
+            old_index, position = where.get(visit_id, (route, None))
+            target = _same_team(old.routes[old_index], plan) if old_index < len(old.routes) else None
+            if target is None:
+                dropped.append({"visit_id": visit_id, "reason": PIN_TEAM_GONE, "team": old_index + 1})
+                continue
+            if visit_id not in {s.visit_id for s in plan.routes[target].stops}:
+                plan = _moved(problem, plan, visit_id, target, position)
+        elif any(s.visit_id == visit_id for r in plan.routes for s in r.stops):
+            plan = _moved(problem, plan, visit_id, None, None)
+        pins[visit_id] = target
+    # A later move may have shifted an earlier pin's route index: read each pin's place again.
+    pins = _pins_in(plan, pins)
+    notes = {
+        "pins_carried": {"from_job": str(previous.uuid), "dropped": dropped},
+        "pinned_sites": {v: problem.visit_by_id[v].site_id for v in pins},
+    }
+    return plan, pins, notes
 
 
 @transaction.atomic

@@ -292,17 +292,24 @@ def operation_select(request: HttpRequest, operation_id: str) -> HttpResponse:
             random_share_percent=d["random_share"],
             seed=d["seed"],
         )
-        services.operation_targets_draw(
+        drawn = services.operation_targets_draw(
             actor=request.user, operation=operation, selection=selection, wave=d["wave"] or None
         )
     except DomainError as exc:
         messages.error(request, exc.detail if not exc.errors else "; ".join(_flatten(exc.errors)))
     else:
-        messages.success(
-            request,
-            _("%(risk)s sites added by risk and %(draw)s drawn at random (seed %(seed)s).")
-            % {"risk": len(selection.by_risk), "draw": len(selection.by_draw), "seed": selection.seed},
-        )
+        added = _("%(risk)s sites added by risk and %(draw)s drawn at random (seed %(seed)s).") % {
+            "risk": len(drawn.by_risk),
+            "draw": len(drawn.by_draw),
+            "seed": selection.seed,
+        }
+        if drawn.already:
+            added += " " + ngettext(
+                "%(n)s site was already a target: it keeps its wave and how it was chosen.",
+                "%(n)s sites were already targets: they keep their wave and how they were chosen.",
+                len(drawn.already),
+            ) % {"n": len(drawn.already)}
+        messages.success(request, added)
     return redirect(reverse("scheduler:operation", args=[operation.uuid]) + "#targets")
 
 

@@ -60,3 +60,20 @@ def test_a_share_outside_0_to_100_is_refused(api, paula, operation):
         format="json",
     )
     assert response.status_code == 400
+
+
+def test_a_selection_leaves_sites_already_targeted_as_they_are(paula, operation, city):
+    """The walker's case: a selection added over targets named by hand relabelled one of them
+    'by risk', moved it into the selection's wave and counted it as added."""
+    _venues()
+    named = Site.objects.get(name_en="Venue 01")
+    services.operation_targets_set(actor=None, operation=operation, sites=[named], wave="W1")
+    before = operation.targets.count()
+    selection = services.site_draw(parishes=["se"], limit=5, random_share_percent=40, seed=7)
+    assert named in selection.by_risk
+    drawn = services.operation_targets_draw(actor=None, operation=operation, selection=selection, wave="W2")
+    assert operation.targets.count() == before + 4
+    assert (len(drawn.by_risk), len(drawn.by_draw)) == (2, 2) and drawn.already == [named]
+    kept = operation.targets.get(site=named)
+    assert (kept.chosen_by, kept.wave.code, kept.draw_seed) == ("planner", "W1", None)
+    assert all(t.wave.code == "W2" for t in drawn.by_risk + drawn.by_draw)

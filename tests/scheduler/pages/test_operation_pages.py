@@ -9,6 +9,7 @@ import pytest
 
 from backend.inspections.models import Operation
 from scheduler.models import Target
+from tests import factories
 from tests.scheduler.conftest import EVENING
 
 pytestmark = pytest.mark.django_db
@@ -139,11 +140,25 @@ def test_a_selection_adds_the_riskiest_sites_into_a_wave(planner_client, operati
         {"kinds": ["venue"], "limit": 3, "wave": "W2", "random_share": 0},
     )
     assert response.status_code == 302
-    # Equal risks: the first three by name; a site already targeted moves into the wave.
-    in_w2 = Target.objects.filter(operation=operation, wave__code="W2").values_list(
-        "site__name_en", flat=True
+    # Equal risks: the first three by name; a site already targeted stays in its own wave.
+    extra = factories.site(
+        name_en="Amber Lounge", opening_hours=[(d, dt.time(18), dt.time(4)) for d in range(7)]
     )
-    assert sorted(in_w2) == ["Jade Sauna", "Lotus Karaoke", "Pearl Club"]
+    response = planner_client.post(
+        f"/planning/operations/{operation.uuid}/select/",
+        {"kinds": ["venue"], "limit": 3, "wave": "W2", "random_share": 0},
+        follow=True,
+    )
+    assert b"1 sites added by risk and 0 drawn at random" in response.content
+    assert b"2 sites were already targets" in response.content
+    waves = dict(Target.objects.filter(operation=operation).values_list("site__name_en", "wave__code"))
+    assert waves == {
+        "Lotus Karaoke": "W1",
+        "Jade Sauna": "W1",
+        "Pearl Club": "W2",
+        extra.name_en: "W2",
+    }
+    assert Target.objects.get(operation=operation, site=extra).chosen_by == "risk"
 
 
 def test_an_empty_selection_is_explained(planner_client, operation):
@@ -155,6 +170,7 @@ def test_an_empty_selection_is_explained(planner_client, operation):
 
 
 def test_a_selection_draws_a_random_share_with_a_recorded_seed(planner_client, operation, city):
+    Target.objects.filter(operation=operation).delete()  # a selection adds no site already targeted
     response = planner_client.post(
         f"/planning/operations/{operation.uuid}/select/",
         {"kinds": ["venue"], "limit": 4, "random_share": 50, "seed": 7},
