@@ -4,28 +4,15 @@ yearly report and its PDF in Chinese; axe on each page, the dashboard once at ph
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from backend.demo.city import load_demo
-from backend.demo.history import load_history
-from tests import factories
 from tests.browser_support import PHONE, axe_check, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct-horse-battery"
-
-
-@pytest.fixture
-def city(tmp_path, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    load_demo(seed=1, start=dt.date(2026, 1, 5), scale=0.3, logins_file=tmp_path / "logins.json")
-    load_history(seed=1)
-    factories.officer("DSAL", username="andy", full_name="Andy Analyst", roles=("analyst",))
 
 
 def _drawn(page, canvas_id):

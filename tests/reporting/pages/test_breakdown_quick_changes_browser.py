@@ -14,54 +14,19 @@ Forward put back results htmx kept while an answer was on its way, drawn and not
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
-from backend.demo.city import load_demo
-from backend.demo.history import load_history
-from tests import factories
 from tests.browser_support import axe_check, sign_in
 from tests.reporting.pages.figures import PageFigures, api_cells, page_cells
+from tests.reporting.pages.held import HeldAnswers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct-horse-battery"
 ILLEGAL_EMPLOYMENT = '#breakdown-form input[name="category"][value="illegal_employment"]'
-
-
-@pytest.fixture
-def city(tmp_path, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    load_demo(seed=1, start=dt.date(2026, 1, 5), scale=0.3, logins_file=tmp_path / "logins.json")
-    load_history(seed=1)
-    factories.officer("DSAL", username="andy", full_name="Andy Analyst", roles=("analyst",))
-
-
-class HeldAnswers:
-    """Holds the breakdown's answers while ``holding``, so that every change in a burst is made
-    while an answer is still on its way, however fast the test server is."""
-
-    def __init__(self, page):
-        self.holding = False
-        self.held = []
-        self.asked: list[str] = []
-        page.route(lambda url: "/statistics/breakdown/?" in url, self._route)
-
-    def _route(self, route):
-        self.asked.append(route.request.url)
-        if self.holding:
-            self.held.append(route)
-        else:
-            route.continue_()
-
-    def release(self):
-        self.holding = False
-        held, self.held = self.held, []
-        for route in held:
-            route.continue_()
 
 
 def _settled(page, **expected):
@@ -112,7 +77,7 @@ def test_quick_changes_end_on_the_last_choices_without_console_errors(pages, cit
     page = pages.new_page()
     sign_in(page, base, "andy", PASSWORD, next_path="/statistics/breakdown/")
     page.locator("#chart-breakdown").wait_for()
-    answers = HeldAnswers(page)
+    answers = HeldAnswers(page, lambda url: "/statistics/breakdown/?" in url)
     page.evaluate(
         """() => { window.swapped = [];
         document.body.addEventListener('htmx:afterSwap', () =>

@@ -10,52 +10,17 @@ on the figures of the last filter, drawn, with nothing busy and nothing in the c
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import expect
 
-from backend.demo.city import load_demo
-from backend.demo.history import load_history
-from tests import factories
 from tests.browser_support import sign_in
+from tests.reporting.pages.held import HeldAnswers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct-horse-battery"
-
-
-@pytest.fixture
-def city(tmp_path, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    load_demo(seed=1, start=dt.date(2026, 1, 5), scale=0.3, logins_file=tmp_path / "logins.json")
-    load_history(seed=1)
-    factories.officer("DSAL", username="andy", full_name="Andy Analyst", roles=("analyst",))
-
-
-class HeldAnswers:
-    """Holds the dashboard's answers while ``holding``, so that every change in a burst is made
-    while an answer is still on its way, however fast the test server is."""
-
-    def __init__(self, page):
-        self.holding = False
-        self.held = []
-        self.asked: list[str] = []
-        page.route(lambda url: "/statistics/?" in url, self._route)  # the dashboard's own answers
-
-    def _route(self, route):
-        self.asked.append(route.request.url)
-        if self.holding:
-            self.held.append(route)
-        else:
-            route.continue_()
-
-    def release(self):
-        self.holding = False
-        held, self.held = self.held, []
-        for route in held:
-            route.continue_()
 
 
 def _figures(page, base, query):
@@ -106,7 +71,7 @@ def test_quick_filter_changes_end_on_the_last_filter_without_console_errors(page
     page = pages.new_page()
     sign_in(page, base, "andy", PASSWORD, next_path="/statistics/")
     page.locator("#chart-inspections").wait_for()
-    answers = HeldAnswers(page)
+    answers = HeldAnswers(page, lambda url: "/statistics/?" in url)  # the dashboard's own answers
     page.evaluate(
         """() => { window.swappedPeriods = [];
         document.body.addEventListener('htmx:afterSwap', () => window.swappedPeriods.push(
