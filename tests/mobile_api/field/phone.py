@@ -209,3 +209,24 @@ def small_touch_targets(page: Any) -> list[str]:
             .filter(el => { const r = el.getBoundingClientRect(); return r.height < 44 || r.width < 44; })
             .map(el => el.outerHTML.slice(0, 80))"""
     )
+
+
+def refused_as_already_sent(
+    page: Any, pages: Any, field: Any, colleague: Any, answers: dict[str, Any]
+) -> Any:
+    """Offline, the signed-in officer finishes ``field.revealed``'s venue checklist with
+    ``answers`` while ``colleague`` (an API client of a teammate's phone) sends its own; back
+    online, the phone's is refused (``checklist_already_sent``). Returns the phone's held item."""
+    from tests.mobile_api.conftest import submission_payload
+
+    wait_offline_ready(page)
+    page.context.set_offline(True)
+    fill_checklist(page, str(field.revealed.uuid), "venue_prostitution_trafficking", answers)
+    [held] = work_items(page)
+    theirs = submission_payload(field.revealed, field.venue_version)
+    response = colleague.post("/api/mobile/v1/submissions/", theirs, format="json")
+    assert response.status_code == 201, response.content
+    go_online(page)
+    page.goto(pages.base_url + "/field/#/")
+    wait_statuses(page, "refused", 1)
+    return held, theirs

@@ -11,14 +11,11 @@ from playwright.sync_api import expect
 
 from backend.inspections.models import Submission
 from tests.browser_support import axe_check
-from tests.mobile_api.conftest import submission_payload
 from tests.mobile_api.field.phone import (
-    fill_checklist,
-    go_online,
     open_phone,
+    refused_as_already_sent,
     sign_in_app,
     small_touch_targets,
-    wait_offline_ready,
     wait_statuses,
     work_items,
 )
@@ -34,21 +31,11 @@ def test_a_checklist_a_teammate_sent_first_is_kept_and_sent_as_a_correction_of_t
 ):
     page = open_phone(pages)
     sign_in_app(page, pages.base_url, "alice")
-    wait_offline_ready(page)
     visit = str(field.revealed.uuid)
 
     # Offline, Alice finishes the visit's venue checklist; meanwhile Dora's phone sends its own.
-    page.context.set_offline(True)
-    fill_checklist(page, visit, VENUE, ALICES_VISIT)
-    [held] = work_items(page)
-    doras = submission_payload(field.revealed, field.venue_version)
-    response = phone(dora).post("/api/mobile/v1/submissions/", doras, format="json")
-    assert response.status_code == 201, response.content
-
     # Back online: Alice's is refused, and kept, saying who sent the visit's checklist.
-    go_online(page)
-    page.goto(pages.base_url + "/field/#/")
-    wait_statuses(page, "refused", 1)
+    held, doras = refused_as_already_sent(page, pages, field, phone(dora), ALICES_VISIT)
     assert work_items(page) == [{"id": held["id"], "status": "refused"}]
     assert Submission.objects.filter(status=Submission.Status.ACCEPTED).count() == 1
     who = f"Dora Police (PSP, badge {dora.badge_number})"

@@ -12,11 +12,11 @@ from playwright.sync_api import expect
 
 from backend.inspections.models import Submission
 from tests.browser_support import axe_check
-from tests.mobile_api.conftest import submission_payload
 from tests.mobile_api.field.phone import (
     fill_checklist,
     go_online,
     open_phone,
+    refused_as_already_sent,
     sign_in_app,
     small_touch_targets,
     wait_offline_ready,
@@ -162,17 +162,8 @@ def test_a_refused_checklist_is_discarded_after_a_second_tap_with_its_files(page
 def test_a_checklist_a_teammate_sent_first_is_discarded_and_theirs_stands(pages, field, dora, phone):
     page = open_phone(pages)
     sign_in_app(page, pages.base_url, "alice")
-    wait_offline_ready(page)
     visit = str(field.revealed.uuid)
-    page.context.set_offline(True)
-    fill_checklist(page, visit, VENUE, QUIET_VENUE)
-    [held] = work_items(page)
-    doras = submission_payload(field.revealed, field.venue_version)
-    response = phone(dora).post("/api/mobile/v1/submissions/", doras, format="json")
-    assert response.status_code == 201, response.content
-    go_online(page)
-    page.goto(pages.base_url + "/field/#/")
-    wait_statuses(page, "refused", 1)
+    held, doras = refused_as_already_sent(page, pages, field, phone(dora), QUIET_VENUE)
 
     # Dora's is the visit's checklist: Alice gives hers up rather than send it as a correction.
     page.goto(pages.base_url + f"/field/#/w/{held['id']}")
