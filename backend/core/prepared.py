@@ -80,6 +80,9 @@ def server_binding_cursor(connection: Any, *, prepared: bool = False) -> Any:
 
     Django's own cursor binds on the client: psycopg parses the statement's ``%s`` in Python on
     every execution (uncached past 4 KB or 50 values) and quotes every value into the text."""
+    # As Django's own cursor() does: a connection that a request finds broken (the database
+    # restarted, a failover) is checked once and replaced, instead of failing the request (503).
+    connection.close_if_health_check_failed()
     connection.ensure_connection()
     connection.validate_thread_sharing()
     key = "_server_preparing_cursor" if prepared else "_server_binding_cursor"

@@ -132,3 +132,41 @@ def test_on_postgresql_the_reads_alone_are_kept_prepared_and_answer_each_calls_v
     with CaptureQueriesContext(connection) as queries:
         read(names=["u1"])
     assert queries.captured_queries[0]["sql"] == prepared[0]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="a backend killed under a kept connection is PostgreSQL's; set DATABASE_URL to run it",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_broken_between_requests_is_replaced_not_a_failed_request():
+    """After the database restarts, each web thread's kept connection is dead. Django checks it
+    at a request's first cursor (CONN_HEALTH_CHECKS); the prepared reads and inserts take their
+    cursor themselves and must check it too: without, the first request of each thread after a
+    restart failed with 503 (the fault test of a restart, then approvals, found it)."""
+    assert connection.settings_dict["CONN_HEALTH_CHECKS"]
+    User.objects.create(username="kept")
+    read = PreparedRead(User, lambda names: User.objects.filter(username__in=names), names=[str])
+    assert [u.username for u in read(names=["kept"])] == ["kept"]
+    pid = connection.connection.info.backend_pid
+    with _other() as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    connection.close_if_unusable_or_obsolete()  # what Django does as a request starts
+    assert [u.username for u in read(names=["kept"])] == ["kept"]  # replaced, not an error
+    assert connection.connection.info.backend_pid != pid
+
+
+def _other():
+    """A second session on the test database, to end the first one's backend."""
+    import psycopg
+
+    settings = connection.settings_dict
+    conninfo = psycopg.conninfo.make_conninfo(
+        dbname=settings["NAME"],
+        user=settings["USER"] or None,
+        host=settings["HOST"] or None,
+        port=str(settings["PORT"]) if settings["PORT"] else None,
+        password=settings["PASSWORD"] or None,
+    )
+    return psycopg.connect(conninfo, autocommit=True).cursor()
