@@ -111,3 +111,38 @@ def test_quick_filter_changes_end_on_the_last_filter_without_console_errors(page
     _settled(page, last)
     _check_figures(page, base, last)
     pages.shot(page, "dashboard-after-burst")
+
+
+def test_back_and_forward_redraw_the_figures_htmx_kept(pages, city):
+    """Back to figures htmx kept (each filter's answer pushes its address): drawn again, the
+    parish map too, nothing left busy, and nothing the CSP refuses. The copy htmx keeps is taken
+    while the next answer is on its way, so it was busy and carried the charts' and the map's
+    inline styles; put back, the charts were blank canvases."""
+    base = pages.base_url
+    page = pages.new_page()
+    sign_in(page, base, "andy", PASSWORD, next_path="/statistics/")
+    page.locator("#chart-inspections").wait_for()
+    answers = HeldAnswers(page, lambda url: "/statistics/?" in url)
+
+    page.locator("#f-from").select_option("2019")
+    page.locator("#f-to").select_option("2023")
+    page.locator("#f-agency").select_option("DSAL")
+    first = {"from": "2019", "to": "2023", "agency": "DSAL"}
+    _settled(page, first)
+    # The next answer held: htmx keeps its copy of the page now, with the request on its way.
+    answers.holding = True
+    page.locator("#f-agency").select_option("PSP")
+    expect(page.locator("#dashboard-results")).to_have_attribute("aria-busy", "true")
+    answers.release()
+    second = {"from": "2019", "to": "2023", "agency": "PSP"}
+    _settled(page, second)
+    _check_figures(page, base, second)
+
+    page.go_back()
+    _settled(page, first)
+    expect(page.locator("#f-agency")).to_have_value("DSAL")
+    _check_figures(page, base, first)
+    page.go_forward()
+    _settled(page, second)
+    expect(page.locator("#f-agency")).to_have_value("PSP")
+    _check_figures(page, base, second)

@@ -93,4 +93,38 @@
     drawAll();
     if (!inFlight) busy(false);
   });
+  // htmx keeps a copy of the page for Back and Forward just before it swaps an answer in (the
+  // charts and the map already released by beforeSwap above): a copy not busy, and without what
+  // the charts and Leaflet left on their elements (inline styles the CSP would refuse when the
+  // copy is put back, Leaflet's classes). Back or Forward to it draws them again.
+  document.body.addEventListener("htmx:beforeHistorySave", function () {
+    var element = results();
+    if (!element) return;
+    if (map) { map.remove(); map = null; }
+    ReportingCharts.release(element);
+    var parish = element.querySelector("#parish-map");
+    if (parish) {
+      parish.replaceChildren();
+      parish.removeAttribute("style");
+      parish.removeAttribute("tabindex");
+      Array.prototype.slice.call(parish.classList).forEach(function (name) {
+        if (name.indexOf("leaflet-") === 0) parish.classList.remove(name);
+      });
+    }
+    busy(false);
+  });
+  // The copy's form shows the filters chosen when it was taken (the next ones, already), not
+  // those of its figures: the address htmx kept with it names theirs.
+  document.body.addEventListener("htmx:historyRestore", function () {
+    inFlight = null;
+    map = null; // its element left with the page htmx replaced
+    var element = form();
+    if (element) {
+      var filters = new URLSearchParams(window.location.search);
+      Array.prototype.forEach.call(element.elements, function (field) {
+        if (field.name && field.tagName === "SELECT") field.value = filters.get(field.name) || "";
+      });
+    }
+    drawAll();
+  });
 })();
