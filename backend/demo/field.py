@@ -113,7 +113,7 @@ def load_field_demo(*, now: dt.datetime | None = None, actor: Any = None) -> dic
     partners = (on_shift(labour, windows[0][0], windows[-1][1]) or labour)[:1]
     first = _night(
         actor=actor,
-        name=f"{OPERATION_NAME} – night 1",
+        name=f"{OPERATION_NAME} – night 1, {tonight.isoformat()}",
         lead=lead,
         agencies=agencies,
         planner=planner,
@@ -131,7 +131,8 @@ def load_field_demo(*, now: dt.datetime | None = None, actor: Any = None) -> dic
     venues2 = open_venues(parish=inspector.unit.parish, visits=windows2, exclude={v.pk for v in venues})
     _night(
         actor=actor,
-        name=f"{OPERATION_NAME} – night 2 (sealed)",
+        # Not "(sealed)" in its name: it is revealed two hours before it starts.
+        name=f"{OPERATION_NAME} – night 2, {(tonight + dt.timedelta(days=1)).isoformat()}",
         lead=lead,
         agencies=agencies,
         planner=planner,

@@ -51,8 +51,15 @@ from backend.planning.services import due_work_request
 from backend.registry.models import Agency, Company, Officer, Role, Site, Unit
 from scheduler import services as scheduler
 
-LAST_NIGHT = "Demo joint operation – last night"
-DRAFT_NAME = "Demo joint operation – tomorrow night"
+# Names carry the night's date, not "last night" or "tomorrow night": a demo database is kept for
+# days, and a name is stored once. Found by these prefixes.
+LAST_NIGHT = "Demo joint operation – reviewing"
+DRAFT_NAME = "Demo joint operation – draft"
+
+
+def dated(prefix: str, night: dt.date) -> str:
+    """``prefix``, night of ``night``: ISO digits, the same in every language."""
+    return f"{prefix}, {night.isoformat()}"
 # How much recent work: (agency, site kind, category, visits). An assumption for the demo.
 RECENT = (
     ("DSAL", Site.Kind.EMPLOYMENT_AGENCY, "employment_agency", 24),
@@ -71,7 +78,7 @@ TEMPLATE = {
 
 
 def work_is_loaded() -> bool:
-    return Operation.objects.filter(name=LAST_NIGHT).exists()
+    return Operation.objects.filter(name__startswith=LAST_NIGHT).exists()
 
 
 @cache
@@ -407,7 +414,7 @@ class _Work:
         planner = Officer.objects.get(user__username="demo-planner")
         operation = inspections.operation_create(
             actor=self.actor,
-            name=LAST_NIGHT,
+            name=dated(LAST_NIGHT, last_night),
             lead_agency=self.agencies["PSP"],
             agencies=[self.agencies["DSAL"], self.agencies["IAS"]],
             planners=[planner],
@@ -533,7 +540,7 @@ class _Work:
         operation = scheduler.operation_plan_create(
             actor=self.actor,
             planner=planner,
-            name=DRAFT_NAME,
+            name=dated(DRAFT_NAME, night),
             lead_agency=self.agencies["PSP"],
             agencies=[self.agencies["DSAL"], self.agencies["IAS"]],
             starts_at=starts,

@@ -52,11 +52,15 @@ def small_city(_small_city_loaded, db):
 def test_tonights_visits_are_inside_opening_hours_at_any_hour(small_city, local_now):
     now = timezone.make_aware(local_now, LOCAL)
     assert load_field_demo(now=now) == {"operations": 2, "inspections": 5}
-    tonight = Operation.objects.get(name=f"{OPERATION_NAME} – night 1")
-    sealed = Operation.objects.get(name=f"{OPERATION_NAME} – night 2 (sealed)")
+    tonight = Operation.objects.get(name__startswith=f"{OPERATION_NAME} – night 1,")
+    sealed = Operation.objects.get(name__startswith=f"{OPERATION_NAME} – night 2,")
     night = night_of(now)
     assert tonight.reveal_at <= now < sealed.reveal_at
     assert sealed.reveal_at == sealed.starts_at - dt.timedelta(hours=2)
+    # Each named by its night's date (a name is stored once: "(sealed)" or "tomorrow" would be
+    # false a day later).
+    assert tonight.name == f"{OPERATION_NAME} – night 1, {night.isoformat()}"
+    assert sealed.name == f"{OPERATION_NAME} – night 2, {(night + dt.timedelta(days=1)).isoformat()}"
     for operation, day in ((tonight, night), (sealed, night + dt.timedelta(days=1))):
         for visit in operation.inspections.select_related("site"):
             start = timezone.localtime(visit.planned_start, LOCAL)
