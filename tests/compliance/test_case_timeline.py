@@ -106,7 +106,7 @@ def test_each_event_stores_its_code_and_values_and_only_a_persons_words(case, ca
                 "Abrange 2 constatações oficiais.",
                 "A corrigir até {deadline}.",
                 "",
-                "Pedida antecipadamente por Carol Reviewer ({badge}), antes do fim do prazo de correção "
+                "Pedida antecipadamente por Carol Reviewer ({badge}), antes do fim do prazo de correcção "
                 "({deadline}); voltará a verificar 2 itens não conformes.",
                 "Resultado: multa de 5000,00 MOP.",
             ],
@@ -150,7 +150,7 @@ def test_the_api_tells_each_event_in_the_readers_language(language, expected, ca
         ),
         (
             "pt",
-            "O prazo de correção ({deadline}) terminou; "
+            "O prazo de correcção ({deadline}) terminou; "
             "o acompanhamento voltará a verificar 2 itens não conformes.",
             "Resultado: regularizado em {today}.",
         ),

@@ -22,8 +22,8 @@ SUMMARY = {
     "pt": {
         "title": "Importação",
         "created": "criados",
-        "updated": "atualizados",
-        "not": ["criado em", "atualizado em"],
+        "updated": "actualizados",
+        "not": ["criado em", "actualizado em"],
     },
 }
 

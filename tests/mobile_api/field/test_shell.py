@@ -100,7 +100,7 @@ def test_the_manifest_makes_it_installable(client):
     manifest = response.json()
     assert manifest["start_url"] == "/field/" and manifest["scope"] == "/field/"
     assert manifest["display"] == "standalone"
-    assert manifest["name"] == "Inspeções no terreno"
+    assert manifest["name"] == "Inspecções no terreno"
     sizes = {icon["sizes"] for icon in manifest["icons"]}
     assert {"192x192", "512x512"} <= sizes
     for icon in manifest["icons"]:
