@@ -97,3 +97,120 @@ def result_xlsx(result: Result) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _report_value(value: Any) -> Any:
+    """A figure's value in one cell: a number as a number, names joined; per-year lists go to
+    their own sheet (the cell says so)."""
+    from django.utils.translation import pgettext
+
+    if isinstance(value, list):
+        if value and isinstance(value[0], dict):
+            return pgettext("report workbook", "by year: see the sheet “by year”")
+        return _cell("; ".join(str(v) for v in value)) if value else ""
+    if isinstance(value, dict):  # a published value that is not a number, and what it is now
+        return _cell(f"{value.get('published')} → {value.get('current')}")
+    return _cell(value)
+
+
+def report_xlsx(*, figures: list[Any], year_from: int, year_to: int, published_at: Any = None) -> bytes:
+    """The yearly report's figures as a workbook, in the active language: one row per figure
+    (section, figure, value, and when the report is published what it is now and the
+    difference; the qualifier, the unit, the definition), the per-year figures one row per year
+    on a second sheet, and what the file is on a third. Values are numbers a spreadsheet sums;
+    ids are the report's (the seed file's) so a file read later names each figure."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+    from django.utils.translation import pgettext
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    from backend.reporting.report import SECTIONS
+
+    bold = Font(bold=True)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = pgettext("report workbook sheet", "figures")
+    header = [
+        "id",
+        pgettext("report workbook", "Section"),
+        _("Figure"),
+        _("As published") if published_at else _("Value"),
+        *([_("Now"), _("Difference")] if published_at else []),
+        pgettext("report workbook", "Qualifier"),
+        pgettext("report workbook", "Unit"),
+        pgettext("report workbook", "Definition"),
+    ]
+    sheet.append(header)
+    yearly = book.create_sheet(pgettext("report workbook sheet", "by year"))
+    yearly.append(
+        [
+            "id",
+            _("Figure"),
+            pgettext("report workbook", "Year"),
+            _("As published") if published_at else _("Value"),
+            *([_("Now"), _("Difference")] if published_at else []),
+        ]
+    )
+    for f in figures:
+        qualifier = _("more than") if f.qualifier == "more than" else ""
+        if f.suppressed:
+            qualifier = (qualifier + " " if qualifier else "") + pgettext(
+                "report workbook", "small counts left blank"
+            )
+        changes = []
+        if published_at:
+            changes = [_report_value(f.current), _report_value(f.difference)] if f.changed else ["", ""]
+        sheet.append(
+            [
+                f.id,
+                str(SECTIONS[f.section]),
+                _cell(f.label),
+                _report_value(f.value),
+                *changes,
+                qualifier,
+                _cell(f.unit),
+                _cell(f.definition),
+            ]
+        )
+        if isinstance(f.value, list) and f.value and isinstance(f.value[0], dict):
+            now = {r["year"]: next(v for k, v in r.items() if k != "year") for r in (f.current or [])}
+            for row in f.value:
+                year, value = row["year"], next(v for k, v in row.items() if k != "year")
+                extra = []
+                if published_at:
+                    extra = [now.get(year, 0), now.get(year, 0) - (value or 0)] if f.changed else ["", ""]
+                yearly.append([f.id, _cell(f.label), year, _cell(value), *extra])
+    about = book.create_sheet(pgettext("report workbook sheet", "about"))
+    about.append([pgettext("report workbook", "Report"), f"{year_from}–{year_to}"])
+    if published_at:
+        about.append(
+            [pgettext("report workbook", "Published"), timezone.localtime(published_at).replace(tzinfo=None)]
+        )
+    about.append(
+        [pgettext("report workbook", "Computed"), timezone.localtime().replace(microsecond=0, tzinfo=None)]
+    )
+    about.append(
+        [
+            pgettext("report workbook", "Note"),
+            pgettext(
+                "report workbook",
+                "Coded, non-identifying figures only; small counts of people are left blank.",
+            ),
+        ]
+    )
+    for ws in (sheet, yearly):
+        for cell in ws[1]:
+            cell.font = bold
+        ws.freeze_panes = "A2"
+    for row in about.iter_rows():
+        row[0].font = bold
+    widths = {"A": 26, "B": 18, "C": 48, "D": 14}
+    for column, width in widths.items():
+        sheet.column_dimensions[column].width = width
+    sheet.column_dimensions[chr(ord("A") + len(header) - 1)].width = 80
+    for row in sheet.iter_rows(min_row=2):
+        row[-1].alignment = Alignment(wrap_text=True, vertical="top")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

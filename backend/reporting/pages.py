@@ -742,6 +742,33 @@ def report_pdf(request: HttpRequest, year_from: int, year_to: int) -> HttpRespon
 
 
 @_page
+def report_xlsx(request: HttpRequest, year_from: int, year_to: int) -> HttpResponse:
+    """The report's figures as a workbook, in the language asked (``?lang=``), the same figures
+    the page shows: as published, with what they are now, for a published period."""
+    year_from, year_to = _years(year_from, year_to)
+    language = _report_language(request)
+    with translation.override(language):
+        figures = selectors.report_read(user=request.user, year_from=year_from, year_to=year_to)
+        published = next(
+            (
+                p
+                for p in selectors.report_publication_list(user=request.user)
+                if (p.year_from, p.year_to) == (year_from, year_to)
+            ),
+            None,
+        )
+        data = exports.report_xlsx(
+            figures=figures,
+            year_from=year_from,
+            year_to=year_to,
+            published_at=published.published_at if published else None,
+        )
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="report-{year_from}-{year_to}-{language}.xlsx"'
+    return response
+
+
+@_page
 @require_POST
 def report_publish(request: HttpRequest, year_from: int, year_to: int) -> HttpResponse:
     year_from, year_to = _years(year_from, year_to)

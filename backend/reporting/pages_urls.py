@@ -13,6 +13,7 @@ urlpatterns = [
     path("report/", pages.report_index, name="report-index"),
     path("report/<int:year_from>-<int:year_to>/", pages.report, name="report"),
     path("report/<int:year_from>-<int:year_to>.pdf", pages.report_pdf, name="report-pdf"),
+    path("report/<int:year_from>-<int:year_to>.xlsx", pages.report_xlsx, name="report-xlsx"),
     path(
         "report/<int:year_from>-<int:year_to>/charts/<int:index>.svg", pages.report_chart, name="report-chart"
     ),

@@ -21,6 +21,7 @@ PAGES = [
     "/statistics/report/",
     "/statistics/report/2022-2022/",
     "/statistics/report/2022-2022.pdf?lang=zh-hant",
+    "/statistics/report/2022-2022.xlsx?lang=pt",
     "/statistics/report/2022-2022/charts/0.svg",
 ]
 

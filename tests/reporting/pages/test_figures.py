@@ -223,6 +223,67 @@ def test_report_pdf_downloads_in_traditional_chinese(analyst):
     assert "打擊販賣人口報告 2019–2023" in document[0].get_textpage().get_text_range()
 
 
+def _sheet(book, index):
+    rows = list(book.worksheets[index].iter_rows(values_only=True))
+    return rows[0], rows[1:]
+
+
+def test_report_workbook_holds_the_reports_figures_in_the_language_asked(analyst):
+    from backend.reporting.report import report_json
+
+    page = analyst.get("/statistics/report/2019-2023/?lang=zh-hant").content.decode()
+    assert 'href="/statistics/report/2019-2023.xlsx?lang=zh-hant"' in page
+    response = analyst.get("/statistics/report/2019-2023.xlsx?lang=zh-hant")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert 'filename="report-2019-2023-zh-hant.xlsx"' in response["Content-Disposition"]
+    book = load_workbook(io.BytesIO(response.content))
+    header, rows = _sheet(book, 0)
+    assert header[:4] == ("id", "章節", "數據", "數值"), header  # in Chinese, as asked
+    expected = report_json(year_from=2019, year_to=2023)
+    by_id = {row[0]: row for row in rows}
+    assert set(by_id) == set(expected)
+    _yearly_header, yearly = _sheet(book, 1)
+    per_year = {}
+    for figure_id, _label, year, value in yearly:
+        per_year.setdefault(figure_id, {})[year] = value
+    numbers = 0
+    for figure_id, value in expected.items():
+        cell = by_id[figure_id][3]
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            assert per_year[figure_id] == {
+                r["year"]: next(v for k, v in r.items() if k != "year") for r in value
+            }
+        elif isinstance(value, list):
+            assert cell == ("; ".join(value) if value else None), figure_id
+        elif isinstance(value, int):
+            assert cell == value, figure_id  # a number a spreadsheet sums, not text
+            numbers += 1
+    assert numbers >= 10
+    # Each figure carries its definition, in the language asked.
+    assert all(row[-1] for row in rows)
+
+
+def test_a_published_reports_workbook_shows_its_corrections(analyst):
+    from backend.outreach.models import HotlineCall
+
+    assert analyst.post("/statistics/report/2022-2022/publish/").status_code == 302
+    call = HotlineCall.objects.filter(received_on__year=2022).first()
+    HotlineCall.objects.create(
+        hotline=call.hotline, kind=call.kind, outcome=call.outcome, received_on=call.received_on
+    )
+    book = load_workbook(io.BytesIO(analyst.get("/statistics/report/2022-2022.xlsx?lang=en").content))
+    header, rows = _sheet(book, 0)
+    assert header[3:6] == ("As published", "Now", "Difference"), header
+    changed = [row for row in rows if row[4] not in (None, "")]
+    assert changed, rows
+    for row in changed:
+        if isinstance(row[3], int):
+            assert row[4] - row[3] == row[5]
+    about = dict(book.worksheets[2].iter_rows(values_only=True))
+    assert about["Report"] == "2022–2022" and about["Published"]
+
+
 def test_a_publication_shows_beside_its_later_corrections(analyst):
     from backend.outreach.models import HotlineCall
 
