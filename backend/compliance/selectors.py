@@ -425,7 +425,8 @@ def review_board(
     counts of their agency's findings and the flags a reviewer must look at. ``flagged``: a
     finding of the user's agency to decide on, a potential victim, a phone clock off, or the
     submitting officer's check-in outside the radius; only what is not flagged may be approved
-    in bulk. ``state``: awaiting (the agency has not decided), approved, returned, all."""
+    in bulk. ``state``: awaiting (the agency has not decided; oldest first), approved, returned,
+    all (newest first)."""
     from backend.inspections.models import CheckIn
 
     principal = principal_for(user)
@@ -480,7 +481,11 @@ def review_board(
         qs = qs.filter(received_at__date__gte=received_from)
     if received_to:
         qs = qs.filter(received_at__date__lte=received_to)
-    return qs.order_by("received_at", "pk")
+    # Waiting work is done from the oldest; decided work is looked back on from the latest (the
+    # approved list holds years: oldest first put yesterday's decisions on its last page).
+    if state == "awaiting":
+        return qs.order_by("received_at", "pk")
+    return qs.order_by("-received_at", "-pk")
 
 
 def review_board_operations(*, user: Any) -> QuerySet[Any]:

@@ -116,6 +116,22 @@ def test_queue_lists_flags_and_filters(visit, joint, bob, carol, client):
     assert partial.startswith('<div id="queue-results">') and "<html" not in partial
 
 
+def test_waiting_work_comes_oldest_first_and_decided_work_newest_first(visit, agency_visit, carol, client):
+    """The queue is worked from its oldest submission; what was decided is looked back on, so the
+    latest comes first (a reviewer checking what they just approved found it on the last of many
+    pages, behind years of history)."""
+    from backend.compliance.services import submission_approve
+
+    signed_in(client, carol)
+    waiting = client.get("/review/").content.decode()
+    assert waiting.index("Cotai Tower B") < waiting.index("Bright Future")
+    for submission in (visit.submission, agency_visit.submission):
+        submission_approve(user=carol.user, submission=submission)
+    for state in ("approved", "all"):
+        decided = client.get(f"/review/?state={state}").content.decode()
+        assert decided.index("Bright Future") < decided.index("Cotai Tower B"), state
+
+
 def test_a_refused_filter_answers_400_and_the_other_filters_still_apply(visit, carol, client):
     signed_in(client, carol)
     response = client.get("/review/?agency=PSP&severity=extreme")
