@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.conf import settings
@@ -7,6 +8,7 @@ from django.http import HttpRequest
 
 from backend.console import nav
 from backend.core.access import principal_for
+from backend.registry.models import Parish
 
 
 def console(request: HttpRequest) -> dict[str, Any]:
@@ -27,4 +29,12 @@ def console(request: HttpRequest) -> dict[str, Any]:
         "console_officer": officer,
         "map_tile_url": settings.MAP_TILE_URL,
         "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "map_parish_names": map_parish_names,
     }
+
+
+def map_parish_names() -> str:
+    """The parishes' names for the maps' labels, by id, in the active language: the names the
+    lists, filters, statistics and exports use (``Parish``), so a map never names a parish (Cotai
+    especially) otherwise. Called by the template only where a map is drawn."""
+    return json.dumps({parish.value: str(parish.label) for parish in Parish}, ensure_ascii=False)

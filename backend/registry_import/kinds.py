@@ -130,14 +130,15 @@ def _choice_lookup(
 
 @cache
 def _parish_aliases() -> tuple[tuple[str, str], ...]:
+    """Other names a registry may write for a parish (official names, with or without their
+    qualifier), accepted in the parish column beside the names the lists show."""
     data = json.loads(PARISH_BOXES_FILE.read_text(encoding="utf-8"))
     out = []
     for f in data["features"]:
         p = f["properties"]
-        for key in ("name_en", "name_pt", "name_zh"):
-            for name in p[key].split(" / "):
-                out.append((name.split(" (")[0].strip(), p["id"]))
-                out.append((name.strip(), p["id"]))
+        for name in p["aliases"]:
+            out.append((name.split(" (")[0].strip(), p["id"]))
+            out.append((name.strip(), p["id"]))
     return tuple(out)
 
 

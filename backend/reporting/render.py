@@ -273,7 +273,7 @@ def chart_parish_map(year_from: int, year_to: int) -> Drawing:
         drawing.add(
             Circle(x, y, radius, fillColor=colors.Color(0.12, 0.31, 0.47, alpha=0.55), strokeColor=PALETTE[0])
         )
-        label = f"{PARISH_LABELS.get(p['id'], p['name_en'])}: {_count(n)}"
+        label = f"{PARISH_LABELS[p['id']]}: {_count(n)}"
         box = _free_label_box(label, x + radius + 4, y - 3, placed)
         placed.append(box)
         drawing.add(String(box[0], box[1] + LABEL_DESCENT, label, fontName=_font(), fontSize=LABEL_SIZE))

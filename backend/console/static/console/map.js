@@ -31,16 +31,18 @@
         L.geoJSON(files[0], { interactive: false, style: { color: "#4d6a80", weight: 1.5, fillColor: "#f2efe6", fillOpacity: data.tileUrl ? 0 : 1 } }).addTo(base);
       }
       if (files[1] && options.parishes !== false) {
-        var lang = (document.documentElement.lang || "en").toLowerCase();
-        var key = lang.indexOf("zh") === 0 ? "name_zh" : (lang.indexOf("pt") === 0 ? "name_pt" : "name_en");
+        // The names the page's lists and filters use, in its language (the boxes' file shows none).
+        var names = data.parishNames ? JSON.parse(data.parishNames) : {};
         var labels = [];
         L.geoJSON(files[1], {
           interactive: false,
           style: { color: "#6d7f8f", weight: 1, dashArray: "4 4", fill: false },
           onEachFeature: function (feature, layer) {
             var c = feature.properties.centre;
+            var name = document.createElement("span");
+            name.textContent = names[feature.properties.id] || feature.properties.id;
             labels.push(L.tooltip({ permanent: true, direction: "center", className: "map-label", interactive: false, pane: "parish-labels" })
-              .setLatLng(c).setContent(feature.properties[key].split(" / ")[0]).addTo(base));
+              .setLatLng(c).setContent(name).addTo(base));
           }
         }).addTo(base);
         // Again whenever the view or the pages' markers change (pages add theirs after this
