@@ -15,7 +15,9 @@
     if (!target.isConnected) target = event.target;
     var note = target.querySelector("[data-announce]");
     if (note) announce(note.getAttribute("data-announce"));
-    var focus = target.querySelector("[data-focus]");
+    // A form refused for a field (no message of its own to focus): the first field refused, whose
+    // error is read with it (its aria-describedby).
+    var focus = target.querySelector("[data-focus]") || target.querySelector("[aria-invalid='true']");
     if (focus) focus.focus();
   });
   // Buttons that ask before acting: <button data-confirm="Publish this plan?">.
