@@ -36,7 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from reportlab.graphics import renderSVG
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.shapes import Circle, Drawing, String
+from reportlab.graphics.shapes import Circle, Drawing, Line, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
@@ -244,8 +244,70 @@ def chart_categories(year_from: int, year_to: int) -> Drawing:
     return drawing
 
 
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1
+LABEL_SIZE = 7
+LABEL_DESCENT = 2  # a label's box starts this far below its baseline
+LABEL_GAP = 3  # points kept between a label and any circle, or another label
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _on_circle(box: Box, circle: tuple[float, float, float]) -> bool:
+    """Whether ``box`` comes within LABEL_GAP of the circle (the box's nearest point to its centre)."""
+    x, y, radius = circle
+    near_x, near_y = min(max(x, box[0]), box[2]), min(max(y, box[1]), box[3])
+    return math.hypot(near_x - x, near_y - y) < radius + LABEL_GAP
+
+
+def _label_box(
+    label: str,
+    circle: tuple[float, float, float],
+    circles: list[tuple[float, float, float]],
+    placed: list[Box],
+    area: Box,
+) -> Box:
+    """The box of ``label`` nearest its circle, beside it (right first, else left), that lies on
+    no circle and no label already placed and inside ``area``. The peninsula's five parishes lie
+    within a few millimetres: a name beside its circle lay on the neighbour's (St Anthony's on St
+    Lazarus's, St Lawrence's on the Cathedral's), the wider Chinese names across it. Moving up or
+    down along a side costs more than changing sides; a name pushed away gets a leader line."""
+    width = pdfmetrics.stringWidth(label, _font(), LABEL_SIZE)
+    height = LABEL_SIZE + LABEL_DESCENT
+    x, y, radius = circle
+    candidates = []
+    for step in range(-12, 13):
+        for side in (1, -1):
+            for push in (1, 12, 24, 48):  # 1: clear of the gap whatever the rounding
+                x0 = x + radius + LABEL_GAP + push if side == 1 else x - radius - LABEL_GAP - push - width
+                y0 = y - height / 2 + step * (height + LABEL_GAP) / 2
+                cost = abs(step) * 2 + push / 6 + (0 if side == 1 else 3)
+                candidates.append((cost, (x0, y0, x0 + width, y0 + height)))
+    candidates.sort(key=lambda c: c[0])
+
+    def free(box: Box) -> bool:
+        inside = area[0] <= box[0] and box[2] <= area[2] and area[1] <= box[1] and box[3] <= area[3]
+        grown = (box[0] - LABEL_GAP, box[1] - LABEL_GAP, box[2] + LABEL_GAP, box[3] + LABEL_GAP)
+        return (
+            inside
+            and not any(_on_circle(box, c) for c in circles)
+            and not any(_overlap(grown, other) for other in placed)
+        )
+
+    for _cost, box in candidates:
+        if free(box):
+            return box
+    # More crowded than Macao's eight ever are: on no other label at least.
+    return next(
+        (box for _cost, box in candidates if not any(_overlap(box, other) for other in placed)),
+        candidates[0][1],
+    )
+
+
 def chart_parish_map(year_from: int, year_to: int) -> Drawing:
-    """A schematic map: each parish centre a circle whose area follows its inspections."""
+    """A schematic map: each parish centre a circle whose area follows its inspections, each
+    circle named with its count beside it, on no other circle and no other name."""
     result = aggregate(
         Query(
             measures=["inspections"],
@@ -254,7 +316,11 @@ def chart_parish_map(year_from: int, year_to: int) -> Drawing:
             date_to=dt.date(year_to, 12, 31),
         )
     )
-    counts = {r["parish"]: r["inspections"] for r in result.rows}
+    return parish_map({r["parish"]: r["inspections"] for r in result.rows})
+
+
+def parish_map(counts: dict[str, int]) -> Drawing:
+    """The schematic map of ``counts`` by parish id (see chart_parish_map)."""
     parishes = _parishes()
     lats, lons = [p["lat"] for p in parishes], [p["lon"] for p in parishes]
     height, width = 330, CHART_WIDTH
@@ -264,44 +330,28 @@ def chart_parish_map(year_from: int, year_to: int) -> Drawing:
     span_lat, span_lon = max(lats) - min(lats), max(lons) - min(lons)
     scale = min((top - bottom) / span_lat, (width - left - 120) / span_lon)
     biggest = max(counts.values(), default=0) or 1
-    placed: list[tuple[float, float, float, float]] = []
+    circles: list[tuple[str, float, float, float]] = []
     for p in sorted(parishes, key=lambda p: -p["lat"]):
         x = left + (p["lon"] - min(lons)) * scale
         y = bottom + (p["lat"] - min(lats)) * scale
-        n = counts.get(p["id"], 0)
-        radius = 3 + 22 * math.sqrt(n / biggest)
+        radius = 3 + 22 * math.sqrt(counts.get(p["id"], 0) / biggest)
+        circles.append((p["id"], x, y, radius))
         drawing.add(
             Circle(x, y, radius, fillColor=colors.Color(0.12, 0.31, 0.47, alpha=0.55), strokeColor=PALETTE[0])
         )
-        label = f"{PARISH_LABELS[p['id']]}: {_count(n)}"
-        box = _free_label_box(label, x + radius + 4, y - 3, placed)
+    area = (0.0, 0.0, width, height - 20)  # below the title
+    placed: list[Box] = []
+    for parish, x, y, radius in circles:
+        label = f"{PARISH_LABELS[parish]}: {_count(counts.get(parish, 0))}"
+        box = _label_box(label, (x, y, radius), [c[1:] for c in circles], placed, area)
         placed.append(box)
+        if not _on_circle(box, (x, y, radius + 2 * LABEL_GAP)):  # pushed away: a leader to its circle
+            end = (box[0] if box[0] > x else box[2], (box[1] + box[3]) / 2)
+            angle = math.atan2(end[1] - y, end[0] - x)
+            start = (x + radius * math.cos(angle), y + radius * math.sin(angle))
+            drawing.add(Line(*start, *end, strokeColor=colors.HexColor("#777777"), strokeWidth=0.4))
         drawing.add(String(box[0], box[1] + LABEL_DESCENT, label, fontName=_font(), fontSize=LABEL_SIZE))
     return drawing
-
-
-LABEL_SIZE = 7
-LABEL_DESCENT = 2  # a label's box starts this far below its baseline
-
-
-def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
-
-
-def _free_label_box(
-    label: str, x: float, baseline: float, placed: list[tuple[float, float, float, float]]
-) -> tuple[float, float, float, float]:
-    """The box (x0, y0, x1, y1) of ``label`` nearest its parish that overlaps no label already
-    placed: parishes close together (the peninsula's five) would otherwise print on each other."""
-    width = pdfmetrics.stringWidth(label, _font(), LABEL_SIZE)
-    height = LABEL_SIZE + 2
-    for step in range(40):
-        # Try below, then above, further each time.
-        shift = (step + 1) // 2 * height * (-1 if step % 2 else 1) if step else 0
-        box = (x, baseline - LABEL_DESCENT - shift, x + width, baseline - LABEL_DESCENT - shift + height)
-        if not any(_overlap(box, other) for other in placed):
-            return box
-    return (x, baseline - LABEL_DESCENT, x + width, baseline - LABEL_DESCENT + height)
 
 
 def chart_hotline(year_from: int, year_to: int) -> Drawing:

@@ -4,6 +4,7 @@ English, Traditional Chinese and Portuguese, from the command and from the API."
 from __future__ import annotations
 
 import io
+import math
 import re
 
 import pypdfium2 as pdfium
@@ -12,6 +13,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
+from backend.registry.models import Parish
+from backend.reporting import render
 from backend.reporting.render import report_html, report_pdf
 
 pytestmark = pytest.mark.django_db
@@ -97,30 +100,93 @@ def test_chart_numbers_are_grouped_as_in_the_tables(history):
         assert not any(re.search(wrong, n) for n in numbers), (language, numbers)
 
 
-def test_parish_labels_do_not_overlap(history):
-    from reportlab.graphics.shapes import String
+def _map_layout(drawing):
+    """The parish map's labels (text and box, measured with the font's ascent and descent) and
+    circles (x, y, radius), as drawn."""
+    from reportlab.graphics.shapes import Circle, String
     from reportlab.pdfbase import pdfmetrics
 
-    from backend.reporting.render import chart_parish_map
+    labels = []
+    for s in drawing.contents:
+        if isinstance(s, String) and s.fontSize == render.LABEL_SIZE:
+            ascent, descent = pdfmetrics.getAscentDescent(s.fontName, s.fontSize)
+            width = pdfmetrics.stringWidth(s.text, s.fontName, s.fontSize)
+            labels.append((s.text, (s.x, s.y + descent, s.x + width, s.y + ascent)))
+    circles = [(c.cx, c.cy, c.r) for c in drawing.contents if isinstance(c, Circle)]
+    return labels, circles
 
-    for language in ("en", "zh-hant", "pt"):
-        with translation.override(language):
-            drawing = chart_parish_map(2019, 2023)
-        labels = [item for item in drawing.contents if isinstance(item, String) and ":" in item.text]
-        assert len(labels) >= 7
-        boxes = [
-            (
-                s.x,
-                s.y - 2,
-                s.x + pdfmetrics.stringWidth(s.text, s.fontName, s.fontSize),
-                s.y - 2 + s.fontSize + 2,
-            )
-            for s in labels
-        ]
-        for i, a in enumerate(boxes):
-            for b in boxes[i + 1 :]:
-                overlap = a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
-                assert not overlap, (language, a, b)
+
+def _overlap(a, b):
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _clashes(drawing):
+    """Every label on another label or on a circle, or outside the drawing."""
+    labels, circles = _map_layout(drawing)
+    found = []
+    for i, (text, box) in enumerate(labels):
+        found += [f"{text} / {other}" for other, b in labels[i + 1 :] if _overlap(box, b)]
+        for x, y, radius in circles:
+            near = (min(max(x, box[0]), box[2]), min(max(y, box[1]), box[3]))
+            if math.hypot(near[0] - x, near[1] - y) < radius:
+                found.append(f"{text} on the circle at {x:.0f},{y:.0f}")
+        if box[0] < 0 or box[2] > drawing.width or box[1] < 0 or box[3] > drawing.height - 12:
+            found.append(f"{text} outside the drawing")
+    return found
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hant", "pt"])
+def test_parish_labels_lie_on_no_label_and_no_circle(history, language):
+    # The peninsula's five parishes lie within a few millimetres of one another: names lay on a
+    # neighbour's circle, and the Chinese names, wider, across two.
+    with translation.override(language):
+        drawing = render.chart_parish_map(2019, 2023)
+        names = [str(label) for label in Parish.labels]
+    labels, circles = _map_layout(drawing)
+    assert len(circles) == 8
+    assert sorted(text.rsplit(": ", 1)[0] for text, _box in labels) == sorted(names)
+    assert _clashes(drawing) == []
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hant", "pt"])
+@pytest.mark.parametrize(
+    "counts",
+    [
+        {},  # nothing counted: eight dots
+        dict.fromkeys(Parish.values, 1000),  # every circle at its largest
+        {"santo_antonio": 900, "sao_lazaro": 1000, "se": 950, "sao_lourenco": 800, "cotai": 5},
+    ],
+    ids=["none", "all-largest", "peninsula-largest"],
+)
+def test_parish_labels_find_room_however_large_the_circles(language, counts):
+    with translation.override(language):
+        assert _clashes(render.parish_map(counts)) == []
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hant", "pt"])
+def test_parish_labels_do_not_overlap_in_the_pdf(history, language):
+    # Measured on the PDF itself: the boxes of the labels' characters as a viewer places them.
+    with translation.override(language):
+        data = report_pdf(year_from=2019, year_to=2023)
+        texts = [text for text, _box in _map_layout(render.chart_parish_map(2019, 2023))[0]]
+    document = pdfium.PdfDocument(data)
+    pages = [document[i].get_textpage() for i in range(len(document))]
+    page = next(p for p in pages if texts[0] in p.get_text_range())
+    boxes = []
+    for text in texts:
+        searcher = page.search(text)
+        found = searcher.get_next()
+        assert found, f"{text!r} is not in the PDF"
+        index, count = found
+        chars = [page.get_charbox(i) for i in range(index, index + count)]
+        boxes.append((text, tuple(f(c[k] for c in chars) for k, f in enumerate((min, min, max, max)))))
+    clashes = [
+        f"{a} / {b}"
+        for i, (a, box) in enumerate(boxes)
+        for b, other in boxes[i + 1 :]
+        if _overlap(box, other)
+    ]
+    assert clashes == []
 
 
 def test_a_chinese_pdf_without_a_font_is_refused_naming_the_setting(history, settings, api, andy, tmp_path):
