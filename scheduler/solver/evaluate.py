@@ -19,7 +19,9 @@ officer_unavailable         no shift of the officer overlaps the route
 shift_exceeded              the route overlaps a shift but leaves early or returns after its
                             end (+ allowed overtime), or leaves the operation's window
 officer_double_booked       one officer on two overlapping routes, or in two joint teams
-                            within one shift (a multi-night operation may regroup them)
+                            in one night of the operation (``JointOperation.nights``: a
+                            multi-night operation may regroup them from night to night,
+                            whether their shifts are one a night or one long one)
 team_makeup_missing         the team lacks size, agency, skill, language, female officer or
                             leader rank needed by the visit or by the operation's team rule
 conflict_of_interest        an officer inspects a site or company they are conflicted with
@@ -284,9 +286,10 @@ def rule_shifts(ctx: _RouteCtx, tally: _Tally) -> Iterator[Violation]:
     span = {"departure": hhmm(route.departure), "back": hhmm(route.back)}
     for m in ctx.members:
         ok = [s for s in m.shifts if s[0] <= route.departure and route.back <= s[1] + problem.max_overtime]
-        # The shift the route belongs to (-1: none), so joint teams are checked per shift.
-        shift_no = next((i for i, s in enumerate(m.shifts) if s in ok), -1)
-        tally.busy[m.id].append((route.departure, route.back, ctx.index, route.team_id, shift_no))
+        # The night the route belongs to, so joint teams are checked one night at a time: not by
+        # shift, since a shift of the registry may span two nights of the operation.
+        night = problem.operation.night_of(route.departure) if problem.operation is not None else 0
+        tally.busy[m.id].append((route.departure, route.back, ctx.index, route.team_id, night))
         if ok:
             tally.overtime += max(0, route.back - min(s[1] for s in ok))
         elif any(s[0] < route.back and route.departure < s[1] for s in m.shifts):
@@ -640,14 +643,15 @@ def rule_each_visit_once(plan: Plan, tally: _Tally) -> Iterator[Violation]:
 
 
 def rule_one_place_at_a_time(problem: Problem, tally: _Tally) -> Iterator[Violation]:
-    """An officer is on one route at a time, and in one joint team per shift."""
+    """An officer is on one route at a time, and in one joint team per night of the operation
+    (another team on another night is allowed)."""
     for oid, spans in tally.busy.items():
         spans.sort()
-        teams_by_shift: dict[int, set[str]] = defaultdict(set)
-        for *_, team, shift_no in spans:
+        teams_by_night: dict[int, set[str]] = defaultdict(set)
+        for *_, team, night in spans:
             if team:
-                teams_by_shift[shift_no].add(team)
-        for teams in teams_by_shift.values():
+                teams_by_night[night].add(team)
+        for teams in teams_by_night.values():
             if problem.operation is not None and len(teams) > 1:
                 yield _v(
                     "one_place_at_a_time",

@@ -5,8 +5,9 @@ wherever two consecutive waves are more than ``SESSION_GAP`` apart. Targets that
 sessions could take are first spread over them (``_spread_over_sessions``: each to the night
 whose busiest wave grows least), so the first night does not take everything that could wait.
 Each session is then planned in turn, over its targets and those earlier nights left out, with
-the officers on duty that night; an officer joins at most one team per session (so at most one
-per shift). Within a session:
+the officers on duty that night; an officer joins at most one team per session, and may join a
+different one the next night (the same officers regroup as each night's targets need; the
+checker allows one team per officer and night, whatever their shifts). Within a session:
 
 * a target's start in wave ``w`` is fixed before solving: the first minute in
   ``[wave start, wave start + tolerance]`` that its due window and opening hours allow, so
@@ -78,7 +79,7 @@ PRIORITY_WEIGHT = 1000
 NEAREST_PAIRS = 8
 INTERLEAVED_WORKERS = 6
 # Waves more than this many minutes apart belong to different sessions (nights or days).
-SESSION_GAP = 8 * 60
+SESSION_GAP = m.NIGHT_GAP
 # The exact CP-SAT model polishes a single-session plan when slots × (officers + options) is
 # at most this; beyond it CP-SAT rarely improves on its hint within a minute.
 CPSAT_MAX_SIZE = 2500
@@ -146,23 +147,10 @@ class _Session:
 
 
 def _sessions(op, waves) -> list[_Session]:
-    groups: list[list[int]] = []
-    for wi, w in enumerate(waves):
-        if groups and w.start - waves[groups[-1][-1]].start <= SESSION_GAP:
-            groups[-1].append(wi)
-        else:
-            groups.append([wi])
-    out = []
-    for n, g in enumerate(groups):
-        # Between two sessions the boundary is halfway from the last wave to the next first one.
-        lo = op.start if n == 0 else max(op.start, (waves[groups[n - 1][-1]].start + waves[g[0]].start) // 2)
-        hi = (
-            op.end
-            if n == len(groups) - 1
-            else min(op.end, (waves[g[-1]].start + waves[groups[n + 1][0]].start) // 2)
-        )
-        out.append(_Session(n + 1, g, lo, hi))
-    return out
+    """The operation's nights (``JointOperation.nights``, which the checker reads too), with
+    their waves as indices into ``waves`` (sorted by start)."""
+    index = {w.id: wi for wi, w in enumerate(waves)}
+    return [_Session(n.number, [index[w] for w in n.wave_ids], n.lo, n.hi) for n in op.nights]
 
 
 @dataclass

@@ -20,6 +20,9 @@ from scheduler.solver.travel import GeodesicTravel, TravelTimeProvider
 
 Window = tuple[int, int]
 MINUTES_PER_DAY = 1440
+# Waves of a joint operation more than this many minutes apart belong to different nights (or
+# days): an operation's nights are its waves grouped where two consecutive ones are further apart.
+NIGHT_GAP = 8 * 60
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,46 @@ class JointOperation:
     team_max_size: int = 6
     team_rule: TeamRequirement = TeamRequirement()
     sync_tolerance: int = 10
+
+    @cached_property
+    def nights(self) -> tuple[Night, ...]:
+        """The operation's nights (or days), in order: its waves, sorted by start, split wherever
+        two consecutive waves are more than ``NIGHT_GAP`` apart. Each night owns the minutes from
+        halfway after the previous night's last wave to halfway before the next night's first
+        (the operation's start and end at either end), so every minute of the window belongs to
+        one night. An officer may join a different team each night, never two in one."""
+        waves = sorted(self.waves, key=lambda w: (w.start, w.id))
+        groups: list[list[Wave]] = []
+        for w in waves:
+            if groups and w.start - groups[-1][-1].start <= NIGHT_GAP:
+                groups[-1].append(w)
+            else:
+                groups.append([w])
+        out = []
+        for n, g in enumerate(groups):
+            lo = self.start if n == 0 else max(self.start, (groups[n - 1][-1].start + g[0].start) // 2)
+            last = n == len(groups) - 1
+            hi = self.end if last else min(self.end, (g[-1].start + groups[n + 1][0].start) // 2)
+            out.append(Night(n + 1, tuple(w.id for w in g), lo, hi))
+        return tuple(out)
+
+    def night_of(self, minute: int) -> int:
+        """The number (1, 2, …) of the night a minute belongs to; before the first night's start
+        the first, after the last night's end the last."""
+        for night in self.nights:
+            if minute < night.hi:
+                return night.number
+        return self.nights[-1].number if self.nights else 1
+
+
+@dataclass(frozen=True)
+class Night:
+    """One night (or day) of a joint operation: its waves and the minutes it owns."""
+
+    number: int
+    wave_ids: tuple[str, ...]
+    lo: int
+    hi: int
 
 
 def _freeze_conflicts(conflicts: Mapping[str, Iterable[str]]) -> dict[str, frozenset[str]]:

@@ -6,8 +6,9 @@ planner pinned, except that a dropped officer's route keeps only its done stops.
 done never move. Then, cheapest first:
 
 1. **substitute**: give each affected route to an equivalent officer (same make-up, free at
-   that time, no conflict), keeping its visits together (joint teams keep their id, so the
-   visits do not count as moved);
+   that time, no conflict; in a joint operation on duty that night and in no other team that
+   night), keeping its visits together (joint teams keep their id, so the visits do not count
+   as moved);
 2. **reinsert** (routine): put the remaining orphans and the added visits, highest priority
    first, where they add the least route time (existing unlocked routes, or an idle shift);
 3. **re-solve** (when orphans are still left): solve all unlocked work again with the routine
@@ -111,13 +112,19 @@ def _retime(
     return None
 
 
-def _qualifies(problem: Problem, members: list[Officer], visits: Iterable[Visit]) -> bool:
+def _qualifies(
+    problem: Problem, members: list[Officer], visits: Iterable[Visit], span: tuple[int, int] | None = None
+) -> bool:
+    """True when ``members`` may do ``visits``; in a joint operation, as a team on duty for
+    ``span`` (the route's departure and return: one night, not the operation's whole window,
+    so an officer on duty that night only may stand in)."""
     for v in visits:
         if v.requirement.unmet(members) or any(problem.conflicted(o.id, v) for o in members):
             return False
     if problem.operation is not None:
         op = problem.operation
-        if any(o.shift_covering(op.start, op.end) is None for o in members):
+        lo, hi = span if span is not None else (op.start, op.end)
+        if not all(any(a <= lo and hi <= b + problem.max_overtime for a, b in o.shifts) for o in members):
             return False
         if op.team_rule.unmet(members) or not op.team_min_size <= len(members) <= op.team_max_size:
             return False
@@ -229,8 +236,12 @@ def _substitute(problem: Problem, route: Route, out: str | None, busy: list[Rout
     stay = [problem.officer_by_id[i] for i in route.officer_ids if i != out]
     gone = problem.officer_by_id.get(out or "")
     taken = {i for r in busy if r.departure < route.back and route.departure < r.back for i in r.officer_ids}
-    if problem.operation is not None:
-        taken |= {i for r in busy for i in r.officer_ids}
+    op = problem.operation
+    if op is not None:
+        # One joint team per officer and night: whoever is in a team that night is taken; a
+        # team on another night is no obstacle.
+        night = op.night_of(route.departure)
+        taken |= {i for r in busy if op.night_of(r.departure) == night for i in r.officer_ids}
     taken |= set(route.officer_ids)
 
     def likeness(o: Officer):
@@ -243,7 +254,7 @@ def _substitute(problem: Problem, route: Route, out: str | None, busy: list[Rout
 
     for cand in sorted((o for o in problem.officers if o.id not in taken and o.id != out), key=likeness):
         members = [*stay, cand]
-        if not _qualifies(problem, members, visits):
+        if not _qualifies(problem, members, visits, (route.departure, route.back)):
             continue
         depot = route.depot_id if (stay or problem.operation is not None) else cand.depot_id
         timed = _retime(problem, route, members, depot, visits)
@@ -326,11 +337,32 @@ def _resolve(
         sub = replace(problem, officers=officers, visits=tuple(v for v in problem.visits if v.id in free_ids))
         fresh = plan_routine(sub, options=options)
     else:
-        in_locked = {i for r in locked for i in r.officer_ids}
-        officers = tuple(o for o in problem.officers if o.id != change.officer_out and o.id not in in_locked)
+        # An officer in a kept team is busy that night only: their shifts lose the nights they
+        # are kept on, and they may still join a team on another night.
+        op = problem.operation
+        spans = {n.number: (n.lo, n.hi) for n in op.nights}
+        kept_nights: dict[str, set[int]] = {}
+        for r in locked:
+            for i in r.officer_ids:
+                kept_nights.setdefault(i, set()).add(op.night_of(r.departure))
+        officers = tuple(
+            replace(o, shifts=_without(o.shifts, [spans[n] for n in kept_nights[o.id] if n in spans]))
+            if o.id in kept_nights
+            else o
+            for o in problem.officers
+            if o.id != change.officer_out
+        )
         sub = replace(problem, officers=officers, visits=tuple(v for v in problem.visits if v.id in free_ids))
         fresh = plan_joint(sub, options=options)
     return Plan(tuple(locked) + fresh.routes, fresh.unplanned, dict(fresh.stats))
+
+
+def _without(shifts: tuple[m.Window, ...], cuts: list[tuple[int, int]]) -> tuple[m.Window, ...]:
+    """``shifts`` with the minutes of ``cuts`` taken out (a shift may fall into two parts)."""
+    out = list(shifts)
+    for lo, hi in cuts:
+        out = [part for a, b in out for part in ((a, min(b, lo)), (max(a, hi), b)) if part[0] < part[1]]
+    return tuple(out)
 
 
 __all__ = ["Change", "ReplanResult", "count_moves", "replan"]

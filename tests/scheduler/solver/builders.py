@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from scheduler.solver import (
     Depot,
     JointOperation,
@@ -196,3 +198,25 @@ def operation_problem(
         sync_tolerance=10,
     )
     return Problem((HQ,), sites, tuple(officers), visits, operation=op, **kw)
+
+
+def regrouping_problem(long_shift: bool = False) -> Problem:
+    """Two nights of one wave, teams of PSP and DSAL: o0 (PSP, Tagalog), o1 (PSP), o2 (DSAL,
+    Vietnamese), o3 (DSAL). The first night's v0 needs both languages (o0 with o2), v1 nothing;
+    the second night's v2 needs Tagalog and v3 Vietnamese: o0 and o2 must part. ``long_shift``:
+    each officer's duty is one shift over both nights instead of one a night."""
+    shifts = ((20 * 60, DAY + 28 * 60 + 30),) if long_shift else night_shifts(2)
+    officers = (
+        officer("o0", "PSP", skills={"lang:tl"}, rank=3, shifts=shifts),
+        officer("o1", "PSP", rank=2, shifts=shifts),
+        officer("o2", "DSAL", skills={"lang:vi"}, rank=2, shifts=shifts),
+        officer("o3", "DSAL", rank=1, shifts=shifts),
+    )
+    p = operation_problem(
+        4, nights=2, waves_per_night=1, officers=officers, wave_of=lambda i: "N1W1" if i < 2 else "N2W1"
+    )
+    languages = {"v0": {"tl", "vi"}, "v2": {"tl"}, "v3": {"vi"}}
+    visits = tuple(
+        replace(v, team=TeamRequirement(languages=frozenset(languages.get(v.id, ())))) for v in p.visits
+    )
+    return replace(p, visits=visits)

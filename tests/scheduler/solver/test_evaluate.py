@@ -211,3 +211,27 @@ def test_joint_officer_may_change_teams_between_nights_but_not_within_one():
     )
     assert codes(p, first, second) == set()
     assert "officer_double_booked" in codes(p, first, same_night)
+
+
+def test_one_shift_over_two_nights_still_lets_an_officer_change_teams_between_them():
+    """The registry may hold one shift over both nights: teams are still counted per night of
+    the operation (its waves, ``JointOperation.nights``), so o1 may be in one team each night,
+    never in two on one night."""
+    long = ((20 * 60, DAY + 28 * 60 + 30),)
+    officers = tuple(officer(f"o{i}", ("PSP", "DSAL", "DSAT")[i % 3], shifts=long) for i in range(6))
+    p = operation_problem(3, nights=2, officers=officers)
+    assert [n.wave_ids for n in p.operation.nights] == [("N1W1", "N1W2"), ("N2W1", "N2W2")]
+    first = joint_route(p, ["o0", "o1"], "v0", "N1W1", 22 * 60, "N1-T01")
+    same_night = joint_route(p, ["o1", "o3"], "v1", "N1W2", 23 * 60 + 30, "N1-T02")
+    second = joint_route(p, ["o1", "o3"], "v1", "N1W1", 22 * 60, "N2-T01")
+    second = replace(
+        second,
+        departure=second.departure + DAY,
+        back=second.back + DAY,
+        stops=tuple(
+            replace(s, arrival=s.arrival + DAY, start=s.start + DAY, end=s.end + DAY, wave_id="N2W1")
+            for s in second.stops
+        ),
+    )
+    assert codes(p, first, second) == set()
+    assert "officer_double_booked" in codes(p, first, same_night)

@@ -11,7 +11,15 @@ import pytest
 
 from scheduler.solver import SolveOptions, TeamRequirement, evaluate, plan_joint
 
-from .builders import DAY, JOINT_FAST, joint_problem, night_shifts, officer, operation_problem
+from .builders import (
+    DAY,
+    JOINT_FAST,
+    joint_problem,
+    night_shifts,
+    officer,
+    operation_problem,
+    regrouping_problem,
+)
 
 
 def solve(problem, options=JOINT_FAST, **kw):
@@ -276,3 +284,18 @@ def test_cancellation_during_the_wave_plan_returns_the_first_plan():
     assert time.perf_counter() - t0 < 15
     assert plan.stats["cancelled"] == 1.0
     assert ev.objective.visits_missed == 0
+
+
+@pytest.mark.parametrize("long_shift", [False, True], ids=["a shift a night", "one shift over both nights"])
+def test_the_same_officers_regroup_from_night_to_night(long_shift):
+    """Each night's targets need other languages together: the first night o0 and o2 (Tagalog
+    and Vietnamese) raid together, the second night they must part. Every target is planned and
+    the checker accepts the regrouping, whether the registry holds a shift a night or one long
+    shift (the checker counts teams per night, not per shift)."""
+    plan, ev = solve(regrouping_problem(long_shift))
+    assert ev.objective.visits_missed == 0
+    team_of = {
+        (r.team_id.split("-")[0], o): frozenset(r.officer_ids) for r in plan.routes for o in r.officer_ids
+    }
+    assert team_of["N1", "o0"] == {"o0", "o2"}
+    assert team_of["N2", "o0"] != team_of["N2", "o2"]

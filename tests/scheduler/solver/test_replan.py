@@ -6,7 +6,18 @@ from dataclasses import replace
 
 from scheduler.solver import Change, evaluate, plan_joint, plan_routine, replan
 
-from .builders import DAY, FAST, JOINT_FAST, day_shifts, joint_problem, officer, routine_problem, visit
+from .builders import (
+    DAY,
+    FAST,
+    JOINT_FAST,
+    day_shifts,
+    joint_problem,
+    night_shifts,
+    officer,
+    regrouping_problem,
+    routine_problem,
+    visit,
+)
 
 
 def two_day_problem():
@@ -96,3 +107,22 @@ def test_a_pinned_visits_route_is_kept_when_the_rest_is_planned_again():
     assert evaluate(result.problem, result.plan).violations == ()
     assert kept in result.plan.routes
     assert all(gone not in r.officer_ids for r in result.plan.routes)
+
+
+def test_a_joint_officer_dropping_out_on_the_second_night_is_replaced_by_one_on_duty_that_night():
+    """Over two nights, a substitute need be on duty that night only (not over the operation's
+    whole window), and an officer in a team on the other night is free for this one."""
+    p = regrouping_problem()
+    plan = plan_joint(p, options=JOINT_FAST)
+    spare = officer("o4", "PSP", skills={"lang:tl"}, rank=3, shifts=night_shifts(2)[1:])
+    p = replace(p, officers=(*p.officers, spare))
+    assert evaluate(p, plan).violations == ()
+    night_two = next(r for r in plan.routes if r.team_id.startswith("N2") and "o0" in r.officer_ids)
+    change = Change(officer_out="o0", since=DAY + 12 * 60)  # gone from Friday noon
+    result = replan(p, plan, done=frozenset(), change=change, options=JOINT_FAST)
+    assert evaluate(result.problem, result.plan).violations == ()
+    assert result.strategy == "substitute" and result.moves == 0
+    [substituted] = [r for r in result.plan.routes if r.team_id == night_two.team_id]
+    assert "o4" in substituted.officer_ids and "o0" not in substituted.officer_ids
+    # Thursday's team, done before the drop-out, keeps o0.
+    assert any("o0" in r.officer_ids for r in result.plan.routes if r.team_id.startswith("N1"))
