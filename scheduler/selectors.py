@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
-from django.utils.translation import get_language_info, gettext_lazy
+from django.utils import dateformat, timezone
+from django.utils.translation import get_language_info, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
 from backend.audit.services import audit_record, audit_record_many
@@ -146,6 +146,7 @@ def plan_view(job: PlanningJob) -> dict[str, Any]:
         ).select_related("agency")
     }
     names = _visit_names(job)
+    nights = operation_nights(job.operation if job.operation_id else None)
     routes = []
     for index, r in enumerate(job.plan.get("routes", [])):
         routes.append(
@@ -153,7 +154,9 @@ def plan_view(job: PlanningJob) -> dict[str, Any]:
                 "index": index,
                 "number": index + 1,
                 "team": team_label(
-                    index + 1, (officers[i].agency.code for i in r["officer_ids"] if i in officers)
+                    index + 1,
+                    (officers[i].agency.code for i in r["officer_ids"] if i in officers),
+                    route_night(nights, clock.at(r["departure"])),
                 ),
                 "team_id": r.get("team_id", ""),
                 "leader": r.get("leader_id"),
@@ -410,7 +413,7 @@ VIOLATION_TEXTS = {
     "visit_unknown": gettext_lazy("A stop names a visit that is not in the plan's problem."),
     "planned_twice": gettext_lazy("The visit is planned %(times)s times."),
     "planned_and_unplanned": gettext_lazy("The visit is both planned and listed as not planned."),
-    "two_teams": gettext_lazy("%(officer)s is in more than one team in the same shift (%(teams)s)."),
+    "two_teams": gettext_lazy("%(officer)s is in more than one team on the same night (%(teams)s)."),
     "two_routes": gettext_lazy("%(officer)s is on two routes at once (routes %(first)s and %(second)s)."),
 }
 
@@ -457,12 +460,46 @@ def _visit_names(job: PlanningJob) -> dict[str, str]:
 # --- Briefings ------------------------------------------------------------------------------------
 
 
-def team_label(number: int, agencies: Iterable[str]) -> str:
-    """A team's readable name: "Team 3 (PSP·DSAL)", numbered as in its briefing's URL and file."""
+def team_label(number: int, agencies: Iterable[str], night: dt.date | None = None) -> str:
+    """A team's readable name: "Team 3 (PSP·DSAL)", numbered as in its briefing's URL and file;
+    in an operation over several nights, with its night: "Team 3 (PSP·DSAL), night of Fri 6 Dec"
+    (each night's teams are their own, the same officers may regroup from night to night)."""
     codes = "·".join(dict.fromkeys(sorted(agencies)))
     if not codes:
-        return _("Team %(number)s") % {"number": number}
-    return _("Team %(number)s (%(agencies)s)") % {"number": number, "agencies": codes}
+        label = _("Team %(number)s") % {"number": number}
+    else:
+        label = _("Team %(number)s (%(agencies)s)") % {"number": number, "agencies": codes}
+    if night is None:
+        return label
+    return _("%(team)s, night of %(date)s") % {"team": label, "date": plan_date(night)}
+
+
+def plan_date(moment: Any) -> str:
+    """A plan's day in the reader's language: "Sat 7 Dec", "12月7日 (六)", "sáb, 7 dez"."""
+    local = timezone.localtime(moment) if isinstance(moment, dt.datetime) else moment
+    day = pgettext("a day of a plan, beside its times (Django date format)", "D j M")
+    return dateformat.format(local, day)
+
+
+def operation_nights(operation: Operation | None) -> list[dt.datetime]:
+    """The starts of an operation's nights as the plan page pages them: 24 hours each from the
+    operation's start (local). Empty for a programme."""
+    if operation is None:
+        return []
+    start, end = timezone.localtime(operation.starts_at), timezone.localtime(operation.ends_at)
+    nights = []
+    while start + dt.timedelta(days=len(nights)) < end and len(nights) < 62:
+        nights.append(start + dt.timedelta(days=len(nights)))
+    return nights
+
+
+def route_night(nights: list[dt.datetime], departure: dt.datetime) -> dt.date | None:
+    """The date of the night a team leaves on, when the operation has more than one night
+    (None otherwise: a one-night operation's teams need no date)."""
+    if len(nights) < 2:
+        return None
+    index = int((departure - nights[0]) // dt.timedelta(days=1))
+    return nights[max(0, min(index, len(nights) - 1))].date()
 
 
 def _opening_text(site: Site, day: dt.date) -> str:
@@ -536,7 +573,11 @@ def briefing(job: PlanningJob, number: int) -> dict[str, Any]:
     return {
         "subject": (job.operation or job.programme).name,
         "number": number,
-        "team": team_label(number, (m.agency.code for m in members)),
+        "team": team_label(
+            number,
+            (m.agency.code for m in members),
+            route_night(operation_nights(job.operation if job.operation_id else None), departure),
+        ),
         "date": departure.date(),
         "departure": departure,
         "back": timezone.localtime(clock.at(route["back"])),

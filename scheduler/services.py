@@ -35,7 +35,7 @@ from backend.registry.models import Agency, Officer, Role, Site, Unit
 from scheduler import problem as problems
 from scheduler import solver
 from scheduler.models import ChosenBy, OperationSetup, PlanningJob, Programme, Target, Wave
-from scheduler.selectors import team_label, violation_messages
+from scheduler.selectors import operation_nights, route_night, team_label, violation_messages
 from scheduler.solver.bound import gap as bound_gap
 from scheduler.solver.bound import joint_objective
 from scheduler.solver.model import REASON_REMOVED_BY_PLANNER
@@ -746,7 +746,7 @@ def _moved(
         waves = {s.visit_id: s.wave_id for s in stops if s.wave_id}
         if index == to_route:
             visits.insert(len(visits) if position is None else max(0, min(position, len(visits))), visit)
-            wave = _wave_for(problem, visit, set(waves.values()))
+            wave = _wave_for(problem, visit, set(waves.values()), route)
             if wave is not None:
                 waves[visit_id] = wave
         members = [problem.officer_by_id[o] for o in route.officer_ids if o in problem.officer_by_id]
@@ -849,14 +849,20 @@ def _restated(problem: solver.Problem, stats: Any, plan: solver.Plan) -> dict[st
     return stats
 
 
-def _wave_for(problem: solver.Problem, visit: solver.Visit, taken: set[str]) -> str | None:
+def _wave_for(
+    problem: solver.Problem, visit: solver.Visit, taken: set[str], route: solver.Route | None = None
+) -> str | None:
     """The wave a target moved onto a team joins: the earliest it may join that the team does
-    not raid yet (one target per team and wave), else its first allowed one (the checker then
+    not raid yet (one target per team and wave), on the team's own night when the operation has
+    several (each night's teams are their own), else its first allowed one (the checker then
     says what breaks)."""
     op = problem.operation
     if op is None:
         return None
     allowed = sorted((w for w in op.waves if not visit.waves or w.id in visit.waves), key=lambda w: w.start)
+    if route is not None and len(op.nights) > 1:
+        night = op.night_of(route.departure)
+        allowed = [w for w in allowed if op.night_of(w.start) == night] or allowed
     free = [w for w in allowed if w.id not in taken]
     chosen = (free or allowed or [None])[0]
     return chosen.id if chosen is not None else None
@@ -979,6 +985,7 @@ def plan_publish(*, actor: Any, job: PlanningJob) -> PlanningJob:
     teams = {str(t.uuid): t for t in Team.objects.filter(uuid__in=refs["teams"].values())}
     issued = {str(i.uuid): i for i in Inspection.objects.filter(uuid__in=refs["inspections"].values())}
     work = _work_items(job, problem)
+    nights = operation_nights(job.operation)
     touched = 0
     planned_visits: set[str] = set()
     for index, route in enumerate(plan.routes, start=1):
@@ -990,7 +997,9 @@ def plan_publish(*, actor: Any, job: PlanningJob) -> PlanningJob:
         if team is None:
             team = inspections.team_create(
                 actor=actor,
-                name=_team_name(subject, route, index, members),
+                name=_team_name(
+                    subject, route, index, members, route_night(nights, clock.at(route.departure))
+                ),
                 members=members,
                 leader=leader,
                 operation=job.operation,
@@ -1044,12 +1053,20 @@ def plan_publish(*, actor: Any, job: PlanningJob) -> PlanningJob:
     return job
 
 
-def _team_name(subject: Any, route: solver.Route, index: int, members: list[Officer]) -> str:
-    """ "Night Shield – Team 3 (PSP·DSAL)": numbered as the plan and its briefings number it."""
-    label = team_label(index, (m.agency.code for m in members))
-    if isinstance(subject, Operation):
-        return f"{subject.name} – {label}"
-    return f"{subject.name} – " + _("day %(day)s") % {"day": route.day + 1} + f" – {label}"
+def _team_name(
+    subject: Any, route: solver.Route, index: int, members: list[Officer], night: dt.date | None = None
+) -> str:
+    """ "Night Shield – Team 3 (PSP·DSAL)": numbered as the plan and its briefings number it; over
+    several nights, "Night Shield – Team 3 (PSP·DSAL), night of Fri 6 Dec" (a team a night: the
+    same officers may make other teams on other nights)."""
+    label = team_label(index, (m.agency.code for m in members), night)
+    if not isinstance(subject, Operation):
+        label = _("day %(day)s") % {"day": route.day + 1} + f" – {label}"
+    # A team's name holds 100 characters: a long operation's name gives way, never the team's
+    # number or night.
+    room = Team._meta.get_field("name").max_length - len(label) - len(" – ")
+    name = subject.name if len(subject.name) <= room else subject.name[: max(0, room - 1)] + "…"
+    return f"{name} – {label}"
 
 
 def _work_items(job: PlanningJob, problem: solver.Problem) -> dict[str, Any]:

@@ -7,14 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.formats import time_format
-from django.utils.translation import pgettext
 
 from backend.planning.models import DueWork
 from backend.registry.models import Officer, Unit
 from scheduler import selectors
 from scheduler.models import PlanningJob
+from scheduler.selectors import plan_date
 
 # One colour per team (team numbers go with them: colour is never the only cue). Dark enough
 # for white numbers on them (contrast ≥ 4.5:1).
@@ -49,13 +49,6 @@ def _sites(job: PlanningJob, visit_ids: list[str]) -> dict[str, Any]:
     return {str(d.uuid): d.site for d in DueWork.objects.filter(uuid__in=visit_ids).select_related("site")}
 
 
-def plan_date(moment: Any) -> str:
-    """A plan's day in the reader's language: "Sat 7 Dec", "12月7日 (六)", "sáb, 7 dez"."""
-    local = timezone.localtime(moment) if isinstance(moment, dt.datetime) else moment
-    day = pgettext("a day of a plan, beside its times (Django date format)", "D j M")
-    return dateformat.format(local, day)
-
-
 def plan_when(moment: Any, first_day: dt.date | None) -> str:
     """A time of the plan; with its date when it is not on the plan's first day, so that a plan
     over several nights or days says which one each time is on."""
@@ -73,18 +66,19 @@ def plan_days(subject: Any, kind: str) -> dict[str, Any]:
     start) or per day (a programme: its calendar days), each with the label the timeline's
     pager shows. The timeline opens on one period at a time, so hours stay readable."""
     if kind == "operations":
-        start = timezone.localtime(subject.starts_at)
-        end = timezone.localtime(subject.ends_at)
+        # The same nights the teams' names carry (selectors.operation_nights).
+        starts = selectors.operation_nights(subject)
+        first_day = timezone.localtime(subject.starts_at).date()
     else:
         tz = timezone.get_current_timezone()
         start = dt.datetime.combine(subject.start_date, dt.time(0), tzinfo=tz)
         end = dt.datetime.combine(subject.end_date + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
-    periods = []
-    moment = start
-    while moment < end and len(periods) < 62:
-        periods.append({"start": moment, "end": moment + dt.timedelta(days=1), "label": plan_date(moment)})
-        moment += dt.timedelta(days=1)
-    return {"first_day": start.date(), "periods": periods}
+        starts = []
+        while start + dt.timedelta(days=len(starts)) < end and len(starts) < 62:
+            starts.append(start + dt.timedelta(days=len(starts)))
+        first_day = start.date()
+    periods = [{"start": m, "end": m + dt.timedelta(days=1), "label": plan_date(m)} for m in starts]
+    return {"first_day": first_day, "periods": periods}
 
 
 def plan_workspace(job: PlanningJob) -> dict[str, Any]:

@@ -123,8 +123,12 @@ def test_a_two_night_plan_dates_its_times_and_pages_its_timeline(pages, paula):
     routes = page.locator("#routes-h").locator("xpath=..").inner_text()
     assert "Sat 7 Dec" in routes, routes
     options = page.locator("#id_visit option").all_inner_texts()
-    dated = any("Sat 7 Dec" in o for o in options)
-    assert dated and any(not re.search(r"\d Dec", o) for o in options), options
+    # Each option ends on the visit's time ("· 9 p.m."), dated past the first night; the team's
+    # name before it says its night.
+    times = [o.rsplit(" · ", 1)[-1] for o in options]
+    dated = any("Sat 7 Dec" in t for t in times)
+    assert dated and any(not re.search(r"\d Dec", t) for t in times), options
+    assert any("night of Sat 7 Dec" in o for o in options), options
     check_timeline(page)
     axe_check(page, exclude=[".leaflet-marker-pane"])
     pages.shot(page, "desktop")
