@@ -10,7 +10,7 @@ import json
 import re
 
 import pytest
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from backend.compliance import services
 from backend.compliance.models import CaseEvent, ComplianceCase, Violation
@@ -174,6 +174,40 @@ def test_cases_list_shows_deadlines_and_overdue(case, carol, client):
     page = client.get("/compliance/cases/").content.decode()
     assert case.short_ref in page and "overdue" in page
     assert case.short_ref not in client.get("/compliance/cases/?status=closed").content.decode()
+
+
+def test_a_cases_findings_are_dated_by_the_inspection_not_by_when_the_phone_synced(joint, bob, carol, client):
+    """An officer offline for three days syncs late: the case says when the site was inspected
+    (finished on the phone), as the company's inspection history does, not when it was received."""
+    import hashlib
+    import uuid
+
+    from tests.checklists.engine.factories import UUID as PHOTO_REF
+    from tests.compliance.conftest import PHOTO, construction_answers
+
+    finished = timezone.now() - dt.timedelta(days=3)
+    submission = inspections.submission_ingest(
+        officer=bob,
+        data=inspections.SubmissionInput(
+            id=uuid.uuid4(),
+            inspection=joint.inspection.uuid,
+            template_version=joint.construction_version.uuid,
+            answers=construction_answers(joint.construction_version),
+            device_submitted_at=finished,
+            attachments=(
+                inspections.DeclaredAttachment(name=PHOTO_REF, sha256=hashlib.sha256(PHOTO).hexdigest()),
+            ),
+        ),
+    ).submission
+    services.submission_approve(user=carol.user, submission=submission)
+    findings = list(submission.findings.filter(violation_code="V-02"))
+    case = services.case_open(user=carol.user, findings=findings, reason="No hiring permit.")
+    signed_in(client, carol)
+    page = client.get(f"/compliance/cases/{case.uuid}/").content.decode()
+    findings_table = page.split('id="cfind-h"')[1].split("</table>")[0]
+    inspected = formats.date_format(timezone.localtime(finished), "SHORT_DATE_FORMAT")
+    received = formats.date_format(timezone.localtime(submission.received_at), "SHORT_DATE_FORMAT")
+    assert inspected in findings_table and received not in findings_table
 
 
 def test_issue_the_notice_and_download_it_in_three_languages(case, carol, client):
