@@ -158,6 +158,10 @@ def plan_view(job: PlanningJob) -> dict[str, Any]:
                     (officers[i].agency.code for i in r["officer_ids"] if i in officers),
                     route_night(nights, clock.at(r["departure"])),
                 ),
+                # Without its night, where the night is said already (the timeline's page).
+                "team_short": team_label(
+                    index + 1, (officers[i].agency.code for i in r["officer_ids"] if i in officers)
+                ),
                 "team_id": r.get("team_id", ""),
                 "leader": r.get("leader_id"),
                 "members": [

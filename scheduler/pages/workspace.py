@@ -202,6 +202,7 @@ def script_data(workspace: dict[str, Any], waves: list[Any], texts: dict[str, st
                 "index": r["index"],
                 "number": r["number"],
                 "label": r["team"],
+                "row_label": r.get("team_short", r["team"]),  # the timeline pages by night
                 "colour": r["colour"],
                 "depot": {"name": r["depot_name"], "lat": r["depot_lat"], "lon": r["depot_lon"]},
                 "stops": [

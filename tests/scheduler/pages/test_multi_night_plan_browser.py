@@ -100,6 +100,13 @@ def check_timeline(page):
         # Each night shows its own wave, and only it.
         expect(page.locator("#plan-timeline .tl-wave-label")).to_have_count(1)
         expect(page.locator("#plan-timeline .tl-wave-label")).to_contain_text(f"n{index + 1}")
+        # A row names its team without the night the pager says: short, not wrapped over lines.
+        rows = page.evaluate(
+            """() => [...document.querySelectorAll('#plan-timeline .tl-label')].map((el) => ({
+                text: el.textContent, lines: el.getBoundingClientRect().height
+                    / parseFloat(getComputedStyle(el).lineHeight) }))"""
+        )
+        assert rows and all("night of" not in r["text"] and r["lines"] < 2.5 for r in rows), rows
     pager.first.click()
 
 

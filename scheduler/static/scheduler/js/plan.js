@@ -172,7 +172,8 @@
       number.className = "team-number";
       number.style.background = team.colour;
       number.textContent = team.number;
-      label.appendChild(text(" " + team.label));
+      // The night is the page's (its pager says it): a row names the team alone, on one line.
+      label.appendChild(text(" " + (team.row_label || team.label)));
       var track = row.appendChild(document.createElement("div"));
       track.className = "tl-track";
       track.setAttribute("data-route", team.index);
