@@ -23,7 +23,12 @@
   // Buttons that ask before acting: <button data-confirm="Publish this plan?">.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-confirm]");
-    if (button && !window.confirm(button.getAttribute("data-confirm"))) {
+    if (!button) return;
+    // A form the browser will refuse (a required field empty) is not confirmed first: the browser
+    // says what is missing, and the question comes when the form can really be sent.
+    var form = button.form;
+    if (form && button.type === "submit" && !form.noValidate && !button.formNoValidate && !form.checkValidity()) return;
+    if (!window.confirm(button.getAttribute("data-confirm"))) {
       event.preventDefault();
       event.stopImmediatePropagation();
     }
