@@ -190,6 +190,11 @@ def plan_view(job: PlanningJob) -> dict[str, Any]:
                 ],
             }
         )
+    # The solver's team ids in a broken rule ("N1-T01") as the page names the team.
+    team_names: dict[str, str] = {}
+    for r in routes:
+        if r["team_id"]:
+            team_names.setdefault(r["team_id"], r["team"])
     return {
         "job": str(job.uuid),
         "status": job.status,
@@ -204,7 +209,7 @@ def plan_view(job: PlanningJob) -> dict[str, Any]:
         "evaluation": {
             **job.evaluation,
             "violations": [
-                {**v, "message": violation_text(v, officers, names)}
+                {**v, "message": violation_text(v, officers, names, team_names)}
                 for v in job.evaluation.get("violations", [])
             ],
         },
@@ -221,7 +226,7 @@ def plan_view(job: PlanningJob) -> dict[str, Any]:
         "pins_dropped": _pins_dropped(job, names),
         # What breaks no rule but the planner must know: officers who could not be paired.
         "warnings": [
-            {**w, "message": violation_text(w, officers, names)}
+            {**w, "message": violation_text(w, officers, names, team_names)}
             for w in (job.evaluation or {}).get("warnings", [])
         ],
         "bound": bound_view(job),
@@ -422,10 +427,18 @@ VIOLATION_TEXTS = {
 }
 
 
-def violation_text(v: dict[str, Any], officers: dict[str, Any], sites: dict[str, str]) -> str:
-    """One broken rule in the active language, naming officers and sites; the checker's English
+def violation_text(
+    v: dict[str, Any],
+    officers: dict[str, Any],
+    sites: dict[str, str],
+    teams: dict[str, str] | None = None,
+) -> str:
+    """One broken rule in the active language, naming officers, sites and teams (``teams``: the
+    solver's team ids, "N1-T01", to the names the plan page gives them); the checker's English
     detail for an evaluation stored before breaches had a case."""
     params = dict(v.get("params") or {})
+    if "teams" in params and teams:
+        params["teams"] = ", ".join(teams.get(t, t) for t in str(params["teams"]).split(", "))
     if "officer" in params:
         officer = officers.get(params["officer"])
         params["officer"] = officer.full_name if officer is not None else _("An officer")
@@ -449,7 +462,18 @@ def violation_messages(job: PlanningJob, violations: list[dict[str, Any]]) -> li
     ids = {str((v.get("params") or {}).get("officer")) for v in violations} - {"None"}
     officers = {str(o.uuid): o for o in Officer.objects.filter(uuid__in=ids)} if ids else {}
     names = _visit_names(job)
-    return [{**v, "message": violation_text(v, officers, names)} for v in violations]
+    teams = _team_names(job)
+    return [{**v, "message": violation_text(v, officers, names, teams)} for v in violations]
+
+
+def _team_names(job: PlanningJob) -> dict[str, str]:
+    """The solver's team ids to "Team 3", numbered as the plan page and the briefings number them
+    (a team's first route)."""
+    out: dict[str, str] = {}
+    for index, route in enumerate(job.plan.get("routes", []) if job.plan else []):
+        if route.get("team_id"):
+            out.setdefault(route["team_id"], _("Team %(number)s") % {"number": index + 1})
+    return out
 
 
 def _visit_names(job: PlanningJob) -> dict[str, str]:
