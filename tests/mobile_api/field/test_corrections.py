@@ -8,9 +8,10 @@ import uuid
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from backend.inspections.models import Submission
-from tests.mobile_api.field.phone import fill_checklist, open_phone, sign_in_app, wait_statuses
+from tests.mobile_api.field.phone import fill_checklist, open_phone, sign_in_app, wait_statuses, work_items
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -70,3 +71,47 @@ def test_a_sent_checklist_is_corrected_after_a_colleagues_correction(pages, fiel
     latest = Submission.objects.get(replaces__uuid=current)
     assert latest.revision == 3 and latest.answers["remarks"] == "corrected by Alice"
     assert Submission.objects.count() == 3
+
+
+def test_correcting_a_sent_checklist_again_opens_the_correction_already_begun(pages, field):
+    """An officer who began correcting a sent checklist, went back, and later taps "Correct and
+    send again" on it once more finds the correction begun, with the change made, not a second
+    blank-of-changes draft beside it (two corrections of one revision race: the second is refused
+    as stale and the first's change is hidden behind the newer draft)."""
+    page = open_phone(pages)
+    sign_in_app(page, pages.base_url, "alice")
+    fill_checklist(
+        page, str(field.revealed.uuid), VENUE, {"venue_type": "karaoke", "persons_found": 0, "persons": 0}
+    )
+    page.goto(pages.base_url + "/field/#/")
+    wait_statuses(page, "complete", 1)
+    [sent] = work_items(page)
+
+    page.locator("#outbox-list a").click()
+    page.locator("#correct").click()
+    page.locator("#main .badge[data-status='draft']").wait_for()
+    page.locator(".q[data-path='remarks'] textarea").fill("the exit was chained")
+    expect(page.locator("#saved")).to_have_text("Saved on this phone")
+    page.locator("#actions a").click()  # back to the visit, then to the sent checklist again
+    page.locator("#check-in").wait_for()
+    page.goto(pages.base_url + f"/field/#/w/{sent['id']}")
+    page.locator("#correct").click()
+
+    expect(page.locator(".q[data-path='remarks'] textarea")).to_have_value("the exit was chained")
+    items = work_items(page)
+    assert sorted(w["status"] for w in items) == ["complete", "draft"], items
+
+    # Sent, then corrected once more from the first revision: the correction builds on the latest.
+    page.locator("#finish").click()
+    page.goto(pages.base_url + "/field/#/")
+    wait_statuses(page, "complete", 2)
+    page.goto(pages.base_url + f"/field/#/w/{sent['id']}")
+    page.locator("#correct").click()
+    page.locator("#main .badge[data-status='draft']").wait_for()
+    expect(page.locator(".q[data-path='remarks'] textarea")).to_have_value("the exit was chained")
+    page.locator("#finish").click()
+    page.goto(pages.base_url + "/field/#/")
+    wait_statuses(page, "complete", 3)
+    latest = Submission.objects.order_by("-revision").first()
+    assert latest.revision == 3 and latest.answers["remarks"] == "the exit was chained"
+    assert not any(w["status"] == "refused" for w in work_items(page))

@@ -468,10 +468,16 @@ async function workScreen(id) {
     go(`#/a/${item.inspection}`);
   } });
   const correct = el("button", { type: "button", id: "correct", text: t("correct"), onclick: async () => {
+    // One correction at a time: a correction of this checklist begun on this phone (a draft, or
+    // one waiting to be sent or refused) is opened, not begun a second time: two of one revision
+    // race, the second is refused as stale, and the first's changes hide behind the newer draft.
+    // A correction the server holds is built upon.
+    const latest = await latestRevision(item);
+    if (latest !== item && !["sent", "complete"].includes(latest.status)) return go(`#/w/${latest.id}`);
     const assignment = await store.get("assignments", item.inspection);
     // A correction replaces the latest revision: this one, or the one the server names as current.
-    const base = item.problem && item.problem.code === "stale_revision" && item.problem.current ? item.problem.current : item.id;
-    const newId = await startWork(assignment || { id: item.inspection }, version, base, structuredClone(item.payload.answers));
+    const base = latest.problem && latest.problem.code === "stale_revision" && latest.problem.current ? latest.problem.current : latest.id;
+    const newId = await startWork(assignment || { id: item.inspection }, version, base, structuredClone(latest.payload.answers));
     go(`#/w/${newId}`);
   } });
   // A draft, or a refused checklist the server never stored (a teammate's is the visit's, the
@@ -511,6 +517,22 @@ async function workScreen(id) {
     ),
     discardable && refused ? warning : null,
   );
+}
+
+// The latest revision on this phone of a checklist: following the corrections made of it here
+// (the newest, should two have been begun), or the checklist itself.
+async function latestRevision(item) {
+  const work = await store.all("work");
+  const seen = new Set([item.id]);
+  let current = item;
+  for (;;) {
+    const next = work
+      .filter((w) => w.replaces === current.id && !seen.has(w.id))
+      .sort((a, b) => (b.updated_at || "").localeCompare(a.updated_at || ""))[0];
+    if (!next) return current;
+    seen.add(next.id);
+    current = next;
+  }
 }
 
 function finishedText(status) {
