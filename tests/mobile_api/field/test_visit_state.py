@@ -350,3 +350,32 @@ def test_a_screening_a_teammate_sent_can_still_be_started(pages, field, dora, ph
     page.locator("#finish").wait_for()
     assert [w["status"] for w in work_items(page)] == ["draft"]
     axe_check(page)
+
+
+def test_an_officer_screens_a_second_person_after_sending_the_first_screening(pages, field):
+    """The ILO screening is filled once per person or group interviewed: once the officer's first
+    is sent, the visit opens it and still offers to start another for the next person (the venue
+    checklist, once per visit, is only opened). Both are stored."""
+    page = open_phone(pages)
+    sign_in_app(page, pages.base_url, "alice")
+    visit = str(field.revealed.uuid)
+    fill_checklist(page, visit, SCREENING, {"screened_count": 1, "persons": 1})
+    page.goto(pages.base_url + "/field/#/")
+    wait_statuses(page, "complete", 1)
+
+    open_assignment(page, visit)
+    expect(page.locator(f"#checklists [data-finished='{SCREENING}']")).to_contain_text("was sent")
+    start = page.locator(f"#checklists button[data-template='{SCREENING}']")
+    expect(start).to_have_text("Start ILO forced-labour indicator screening (per person)")
+    assert small_touch_targets(page) == []
+    start.click()
+    answer_everything(page, {"screened_count": 1, "persons": 1})
+    page.locator("#finish").click()
+    page.goto(pages.base_url + "/field/#/")
+    wait_statuses(page, "complete", 2)
+    assert Submission.objects.filter(template_version=field.screening_version).count() == 2
+
+    # The venue checklist, once sent, is opened and never started again.
+    fill_checklist(page, visit, VENUE, QUIET_VENUE)
+    expect(page.locator(f"#checklists [data-finished='{VENUE}']")).to_be_visible()
+    expect(page.locator(f"#checklists button[data-template='{VENUE}']")).to_have_count(0)

@@ -318,16 +318,19 @@ async function assignmentScreen(id) {
       const text = before ? t("checklist_sent_by", { name, who: senderText(before.sent_by), time: i18n.time(before.sent_at) }) : t(said, { name });
       checklists.append(el("li", { class: "card", "data-finished": c.template },
         el("p", {}, document.createTextNode(`${text} `), badge(finished.status)),
-        el("a", { class: "button", href: `#/w/${finished.id}`, "data-template": c.template, "data-work": finished.id, text: t("open_checklist", { name }) }),
+        el("div", { class: "toolbar" },
+          el("a", { class: "button", href: `#/w/${finished.id}`, "data-template": c.template, "data-work": finished.id, text: t("open_checklist", { name }) }),
+          // Filled once per person or group interviewed (the ILO screening): the next person's
+          // is started here; the one sent is opened (and corrected) above.
+          c.several_per_visit ? startButton(a, c, version, name) : null,
+        ),
       ));
     } else {
       // A checklist filled several times per visit (the ILO screening, one per person or group
       // interviewed): a teammate's does not stand in for this officer's own.
       checklists.append(el("li", elsewhere ? { class: "card", "data-sent-elsewhere": c.template } : {},
         sentBy,
-        el("button", { type: "button", class: "primary", "data-template": c.template, disabled: !version,
-          text: t("start_checklist", { name }),
-          onclick: async () => go(`#/w/${await startWork(a, version)}`) }),
+        startButton(a, c, version, name),
       ));
     }
   }
@@ -351,6 +354,12 @@ async function assignmentScreen(id) {
     await workList((w) => w.inspection === id),
     el("a", { class: "button", href: "#/", text: t("back") }),
   );
+}
+
+function startButton(assignment, checklist, version, name) {
+  return el("button", { type: "button", class: "primary", "data-template": checklist.template, disabled: !version,
+    text: t("start_checklist", { name }),
+    onclick: async () => go(`#/w/${await startWork(assignment, version)}`) });
 }
 
 // The server's refusal of a checklist another officer already sent for the visit (the current
