@@ -15,6 +15,7 @@ const main = document.getElementById("main");
 const net = document.getElementById("net");
 const live = document.getElementById("live");
 let notice = null; // a message carried to the next screen
+let inPlace = false; // this drawing redraws the screen the officer is on (a sync, a language)
 let retryAt = 0; // when the outbox tries again after a failure
 
 const el = (tag, attrs = {}, ...children) => {
@@ -56,7 +57,7 @@ function languagePicker() {
   const select = el("select", { id: "language", onchange: async (e) => {
     await i18n.set(e.target.value);
     await header();
-    render();
+    render({ inPlace: true });
   } });
   for (const [code, name] of i18n.LANGUAGES) {
     const option = el("option", { value: code, lang: code === "zh-hant" ? "zh-Hant" : code, text: name });
@@ -67,12 +68,21 @@ function languagePicker() {
 }
 
 function screen(title, ...children) {
+  // Redrawn in place (a sync, a language), the screen stays scrolled where it was and the focus
+  // on the control the officer was using; a new screen starts at its top, its focus on it.
+  const focused = inPlace && main.contains(document.activeElement) ? document.activeElement.id : null;
+  const scrolled = window.scrollY;
   main.replaceChildren(el("h2", { id: "screen-title", text: title }));
   if (notice) {
     main.append(el("p", { class: `notice ${notice.kind || ""}`, role: "status", "data-work": notice.work, text: notice.text }));
     notice = null;
   }
   for (const c of children) if (c) main.append(c);
+  if (inPlace) {
+    window.scrollTo(0, scrolled);
+    (focused && document.getElementById(focused))?.focus({ preventScroll: true });
+    return;
+  }
   main.focus({ preventScroll: true });
   window.scrollTo(0, 0);
 }
@@ -176,7 +186,11 @@ async function syncBar() {
     button.disabled = true;
     button.textContent = t("syncing");
     await outbox.sync();
-    render();
+    await render({ inPlace: true });
+    // The button lost the focus while disabled: given back to the new one, where the finger is.
+    if (main.contains(document.getElementById("sync")) && !main.contains(document.activeElement)) document.getElementById("sync").focus({ preventScroll: true });
+    // Nothing can move offline: said beside the button (the header says it too, out of sight).
+    if (!navigator.onLine) announce(t("offline"));
   } });
   const officer = await store.get("kv", "officer");
   const pending = await outbox.pendingCount();
@@ -202,7 +216,7 @@ async function syncBar() {
     el("p", { class: "muted", id: "who", text: officer ? t("signed_in_as", { name: officer.full_name || officer.username || "" }) : "" }),
     el("p", { class: "muted", id: "synced", text: syncedAt ? t("last_sync", { time: i18n.time(syncedAt) }) : t("never_synced") }),
     pending ? el("p", { class: "muted", text: `${t("status_queued")}: ${pending}` }) : null,
-    el("p", { class: "muted", id: "retry", role: "status", text: retryAt > Date.now() ? t("retry_in", { seconds: Math.round((retryAt - Date.now()) / 1000) }) : "" }),
+    el("p", { class: "muted", id: "retry", role: "status", text: retryAt > Date.now() ? t("retry_in", { seconds: Math.round((retryAt - Date.now()) / 1000) }) : navigator.onLine ? "" : t("offline") }),
     el("div", { class: "toolbar" }, button, signOut),
     languagePicker(),
   );
@@ -584,10 +598,24 @@ function go(hash) {
 
 let rendering = Promise.resolve();
 
-function render() {
-  rendering = rendering.then(renderNow).catch((error) => console.warn(error));
+function render(options = {}) {
+  rendering = rendering
+    .then(async () => {
+      // Navigation between renders (a link tapped during a sync) is a new screen, never in place.
+      const at = location.hash;
+      inPlace = Boolean(options.inPlace) && at === drawnAt;
+      drawnAt = at;
+      try {
+        await renderNow();
+      } finally {
+        inPlace = false;
+      }
+    })
+    .catch((error) => console.warn(error));
   return rendering;
 }
+
+let drawnAt = null; // the route of the screen last drawn
 
 async function renderNow() {
   await header();
@@ -630,8 +658,8 @@ async function boot() {
     } else if (event.type === "sync-done") {
       retryAt = 0;
       const current = (location.hash || "#/").split("/")[1];
-      // Never redraw a checklist being typed; the lists follow the sync.
-      if (current !== "w") render();
+      // Never redraw a checklist being typed; the lists follow the sync, where the officer is.
+      if (current !== "w") render({ inPlace: true });
       document.body.dataset.synced = String(Date.now());
     }
   });
