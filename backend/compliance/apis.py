@@ -36,7 +36,7 @@ from backend.compliance.models import (
     ProtectionService,
     Referral,
 )
-from backend.compliance.notice import notice_render_html
+from backend.compliance.notice import notice_render_html, notice_render_pdf
 from backend.core.access import get_visible_or_404, principal_for
 from backend.core.errors import InvalidInput, NotFound
 from backend.inspections.models import Finding
@@ -469,6 +469,21 @@ class CaseNoticeApi(APIView):
         if lang not in LANGUAGE_KEYS:
             raise NotFound()
         return HttpResponse(notice_render_html(case, lang), content_type="text/html; charset=utf-8")
+
+
+class CaseNoticePdfApi(APIView):
+    """The notice as an A4 PDF in ``en``, ``zh-hant`` or ``pt`` (503 ``notice_font_missing`` for
+    Chinese without a Chinese font installed)."""
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    def get(self, request: Request, case_id: str, lang: str) -> HttpResponse:
+        case = selectors.case_get(user=request.user, uuid=case_id)
+        if lang not in LANGUAGE_KEYS:
+            raise NotFound()
+        response = HttpResponse(notice_render_pdf(case, lang), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="notice-{case.short_ref}-{lang}.pdf"'
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class CaseCommentApi(APIView):

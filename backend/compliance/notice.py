@@ -6,10 +6,14 @@ Each breach reads as it was found (the accepted finding's own title, in the noti
 with its code and the legal basis from the violation catalogue in the same language. Before
 the notice is issued it renders as a draft without a deadline; a legal basis no administrator has
 verified is never printed (such a notice cannot be issued, see ``case_notice_issue``). An issued
-notice names the officer who issued it, how to reach them, a signature block and how to appeal."""
+notice names the officer who issued it, how to reach them, a signature block and how to appeal.
+
+The same template makes the PDF (``notice_render_pdf``, through xhtml2pdf on reportlab): A4, the
+Chinese notice in the embedded Traditional Chinese font the yearly report uses."""
 
 from __future__ import annotations
 
+import io
 from collections import OrderedDict
 from typing import Any
 
@@ -18,7 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from backend.compliance.models import LANGUAGE_KEYS, ComplianceCase, Violation
-from backend.core.errors import InvalidInput
+from backend.core.errors import DomainError, InvalidInput
 from backend.core.i18n import pick
 
 TEMPLATES = {
@@ -83,3 +87,46 @@ def notice_render_html(case: ComplianceCase, language: str) -> str:
         raise InvalidInput(errors={"lang": [str(_("One of %s.")) % ", ".join(LANGUAGE_KEYS)]})
     with translation.override(language):
         return render_to_string(TEMPLATES[language], notice_context(case, language))
+
+
+class NoticeFontMissing(DomainError):
+    """The Chinese notice's PDF needs a TrueType font with Traditional Chinese; there is none."""
+
+    code = "notice_font_missing"
+    status = 503
+    title = _("The Chinese notice cannot be drawn as a PDF: no Chinese font is installed.")
+
+
+# The CSS font family the PDF's template names for Chinese (mapped to the embedded font).
+PDF_CJK_FAMILY = "notice-cjk"
+
+
+def notice_render_pdf(case: ComplianceCase, language: str) -> bytes:
+    """The notice as an A4 PDF, from the same template and context as the HTML."""
+    from xhtml2pdf import default, pisa
+
+    from backend.core.pdf_fonts import cjk_font
+
+    if language not in LANGUAGE_KEYS:
+        raise InvalidInput(errors={"lang": [str(_("One of %s.")) % ", ".join(LANGUAGE_KEYS)]})
+    family = "Helvetica"
+    if language == "zh-hant":
+        font = cjk_font()
+        if font is None:
+            raise NoticeFontMissing(
+                str(
+                    _(
+                        "Set REPORT_CJK_FONT to a TrueType font with Traditional Chinese (e.g. "
+                        "Debian's fonts-arphic-uming); the notice can still be downloaded as HTML."
+                    )
+                )
+            )
+        default.DEFAULT_FONT[PDF_CJK_FAMILY] = font  # the name CSS gives it, to reportlab's
+        family = PDF_CJK_FAMILY
+    with translation.override(language):
+        html = render_to_string(TEMPLATES[language], {**notice_context(case, language), "pdf_font": family})
+    out = io.BytesIO()
+    result = pisa.CreatePDF(html, dest=out, encoding="utf-8")
+    if result.err:  # the template is ours: a failure here is a defect, not the user's input
+        raise RuntimeError(f"the notice's PDF could not be drawn ({result.err} errors)")
+    return out.getvalue()

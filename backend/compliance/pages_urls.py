@@ -19,6 +19,11 @@ urlpatterns = [
     path("compliance/cases/<str:case_id>/", register.case, name="case"),
     path("compliance/cases/<str:case_id>/notice/", register.case_notice_issue, name="case-notice-issue"),
     path("compliance/cases/<str:case_id>/notice/<str:lang>/", register.case_notice, name="case-notice"),
+    path(
+        "compliance/cases/<str:case_id>/notice/<str:lang>/pdf/",
+        register.case_notice_pdf,
+        name="case-notice-pdf",
+    ),
     path("compliance/cases/<str:case_id>/comment/", register.case_comment, name="case-comment"),
     path("compliance/cases/<str:case_id>/follow-up/", register.case_follow_up, name="case-follow-up"),
     path("compliance/cases/<str:case_id>/outcome/", register.case_outcome, name="case-outcome"),

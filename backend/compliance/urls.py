@@ -31,6 +31,9 @@ urlpatterns = [
     path("cases/<str:case_id>/", apis.CaseDetailApi.as_view(), name="case-detail"),
     path("cases/<str:case_id>/issue-notice/", apis.CaseNoticeIssueApi.as_view(), name="case-issue-notice"),
     path("cases/<str:case_id>/notice/<str:lang>/", apis.CaseNoticeApi.as_view(), name="case-notice"),
+    path(
+        "cases/<str:case_id>/notice/<str:lang>/pdf/", apis.CaseNoticePdfApi.as_view(), name="case-notice-pdf"
+    ),
     path("cases/<str:case_id>/comments/", apis.CaseCommentApi.as_view(), name="case-comment"),
     path("cases/<str:case_id>/outcome/", apis.CaseOutcomeApi.as_view(), name="case-outcome"),
     path("compliance/ranking/", apis.CompanyRankingApi.as_view(), name="compliance-ranking"),

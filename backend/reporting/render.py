@@ -17,7 +17,6 @@ break of their own.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import json
 import logging
@@ -43,7 +42,6 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -59,6 +57,7 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from backend.core.errors import DomainError
+from backend.core.pdf_fonts import EMBEDDED_CJK_FONT, cjk_font
 from backend.inspections.models import Category
 from backend.outreach.models import HotlineCall
 from backend.reporting.report import SECTIONS, report_figures
@@ -66,11 +65,6 @@ from backend.reporting.statistics import PARISH_LABELS, Query, aggregate
 
 PARISHES_FILE = Path(__file__).parent / "data" / "parishes.json"
 logger = logging.getLogger(__name__)
-
-EMBEDDED_CJK_FONT = "ReportCJK"
-# Faces of a font collection, best first: Traditional Chinese as written in Taiwan, then in
-# Hong Kong (Macao's usage is close to both); never a Simplified Chinese face (UMingCN).
-TRADITIONAL_FACES = ("TW", "HK")
 
 
 class ReportFontMissing(DomainError):
@@ -98,44 +92,18 @@ def _font() -> str:
     return "Helvetica"
 
 
-def _traditional_face(path: str) -> int:
-    """The index of the Traditional Chinese face in a font collection (0 for a single font)."""
-    if not path.lower().endswith((".ttc", ".otc")):
-        return 0
-    faces = []
-    for index in range(32):
-        try:
-            faces.append(TTFont(f"probe-{index}", path, subfontIndex=index).face.name.decode("latin-1"))
-        except Exception:  # past the last face
-            break
-    for wanted in TRADITIONAL_FACES:
-        for index, name in enumerate(faces):
-            if name.endswith(wanted):
-                return index
-    return next((i for i, name in enumerate(faces) if name.endswith(TRADITIONAL_FACES)), 0)
-
-
 def _cjk_font() -> str:
-    """Traditional Chinese for the PDF: the TrueType font ``settings.REPORT_CJK_FONT`` (by default
-    Debian's fonts-arphic-uming), its Traditional Chinese face, embedded as a subset so every
-    viewer draws it. Without a usable one the report is refused: reportlab's standard CID font is
-    not embedded, and viewers without CJK fonts of their own showed blank pages."""
-    path = settings.REPORT_CJK_FONT or ""
-    name = f"{EMBEDDED_CJK_FONT}-{hashlib.sha256(path.encode()).hexdigest()[:12]}"
-    if name in pdfmetrics.getRegisteredFontNames():
+    """Traditional Chinese for the PDF (``backend.core.pdf_fonts``); without a usable font the
+    report is refused, naming the setting."""
+    name = cjk_font()
+    if name is not None:
         return name
-    if path and Path(path).is_file():
-        try:
-            pdfmetrics.registerFont(TTFont(name, path, subfontIndex=_traditional_face(path)))
-            return name
-        except Exception:
-            logger.warning("REPORT_CJK_FONT %s cannot be used by reportlab", path, exc_info=True)
     raise ReportFontMissing(
         gettext(
             "Set REPORT_CJK_FONT to a TrueType font with Traditional Chinese (e.g. Debian's "
             "fonts-arphic-uming: /usr/share/fonts/truetype/arphic/uming.ttc); %(path)s cannot be used."
         )
-        % {"path": path or '""'}
+        % {"path": settings.REPORT_CJK_FONT or '""'}
     )
 
 

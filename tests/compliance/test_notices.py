@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
+import pypdfium2 as pdfium
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -137,3 +138,88 @@ def test_the_issuer_line_names_the_agency_once(fee_case, carol):
             unit, agency = carol.unit.name, carol.agency.name
         html = notice_render_html(fee_case, lang)
         assert unit in html and f"{unit}, {agency}" not in html, lang
+
+
+def _pdf_text(data: bytes) -> str:
+    document = pdfium.PdfDocument(data)
+    return "\n".join(page.get_textpage().get_text_range() for page in document)
+
+
+def _overlapping(textpage) -> list[str]:
+    """Pairs of characters whose boxes overlap by more than a fifth of the smaller one's width."""
+    boxes = []
+    for i in range(textpage.count_chars()):
+        char = textpage.get_text_range(i, 1)
+        if char.strip():
+            boxes.append((char, textpage.get_charbox(i)))
+    out = []
+    for n, (a, (al, ab, ar, at)) in enumerate(boxes):
+        for b, (bl, bb, br, bt) in boxes[n + 1 :]:
+            width = min(al - ar, bl - br, key=abs)
+            if min(ar, br) - max(al, bl) > abs(width) / 5 and min(at, bt) - max(ab, bb) > 1:
+                out.append(a + b)
+    return out
+
+
+def _squeezed(text: str) -> str:
+    """Text as a PDF's lines give it back: without the breaks and spaces a line wrap puts in."""
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hant", "pt"])
+def test_the_notice_pdf_is_the_same_notice_on_a4(fee_case, carol, lang):
+    from backend.compliance.notice import notice_context, notice_render_pdf
+
+    data = notice_render_pdf(fee_case, lang)
+    assert data.startswith(b"%PDF")
+    document = pdfium.PdfDocument(data)
+    width, height = document[0].get_size()
+    assert (round(width), round(height)) == (595, 842)  # A4 portrait, in points
+    text = _squeezed(_pdf_text(data))
+    context = notice_context(fee_case, lang)
+    expected = [
+        fee_case.short_ref,
+        context["company_name"],
+        context["deadline"],
+        carol.full_name,
+        carol.badge_number,
+        *(item["title"] for item in context["items"]),
+        *(item["legal_basis"] for item in context["items"]),
+    ]
+    missing = [word for word in expected if _squeezed(word) not in text]
+    assert not missing, (lang, missing)
+    # Every character on the page, inside its margins: a Chinese line, with no space to wrap at,
+    # ran off the page's edge and across the next column.
+    for page in document:
+        right = page.get_size()[0] - 40  # points: the 2 cm margin is 57
+        textpage = page.get_textpage()
+        outside = [
+            textpage.get_text_range(i, 1)
+            for i in range(textpage.count_chars())
+            if textpage.get_charbox(i)[2] > right
+        ]
+        assert not outside, (lang, "".join(outside))
+        # A cell's lines stay lines (the site's name above its address).
+        lines = textpage.get_text_range().splitlines()
+        site, address = context["site_name"], fee_case.site.address
+        assert not any(site in line and address in line for line in lines), lines
+        # And no character drawn over another (a cell's text running into the next cell).
+        assert not _overlapping(textpage), lang
+    if lang == "zh-hant":
+        assert "發出人員簽署" in text  # drawn in Chinese, not as empty boxes
+        fonts = {
+            document[0].get_objects() and obj.get_font().get_base_name()
+            for obj in document[0].get_objects()
+            if obj.type == pdfium.raw.FPDF_PAGEOBJ_TEXT
+        }
+        assert any("ReportCJK" in name or "UMing" in name for name in fonts), fonts
+
+
+def test_the_chinese_notice_pdf_without_a_chinese_font_is_refused_saying_so(fee_case, settings):
+    from backend.compliance.notice import NoticeFontMissing, notice_render_pdf
+
+    settings.REPORT_CJK_FONT = "/nowhere/font.ttc"
+    with pytest.raises(NoticeFontMissing) as refused:
+        notice_render_pdf(fee_case, "zh-hant")
+    assert refused.value.status == 503 and "REPORT_CJK_FONT" in str(refused.value.detail)
+    assert notice_render_pdf(fee_case, "en").startswith(b"%PDF")  # the others still draw

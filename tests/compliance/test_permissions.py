@@ -193,6 +193,7 @@ ENDPOINTS = [
     ("case detail", "get", "/api/v1/cases/{case}/", None, {"carol", "andy"}, "object"),
     ("issue notice", "post", "/api/v1/cases/{case}/issue-notice/", {}, {"carol"}, "action"),
     ("notice", "get", "/api/v1/cases/{case}/notice/en/", None, {"carol", "andy"}, "object"),
+    ("notice pdf", "get", "/api/v1/cases/{case}/notice/pt/pdf/", None, {"carol", "andy"}, "object"),
     ("comment", "post", "/api/v1/cases/{case}/comments/", {"text": "hi"}, {"carol"}, "action"),
     (
         "outcome",

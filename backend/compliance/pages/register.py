@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from backend.checklists.services import parsed_definition
 from backend.compliance import selectors, services
 from backend.compliance.models import LANGUAGE_KEYS, ComplianceCase, Violation
-from backend.compliance.notice import notice_render_html
+from backend.compliance.notice import notice_render_html, notice_render_pdf
 from backend.compliance.pages.answers import entry_label
 from backend.compliance.pages.common import found, refusal
 from backend.compliance.pages.forms import (
@@ -305,5 +305,21 @@ def case_notice(request: HttpRequest, case_id: str, lang: str) -> HttpResponse:
         return _case_refused(request, case, exc.status, errors=refusal(exc))
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="notice-{case.short_ref}-{lang}.html"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@console_page(*COMPLIANCE)
+def case_notice_pdf(request: HttpRequest, case_id: str, lang: str) -> HttpResponse:
+    """The notice as an A4 PDF in the language asked, the document the company is served."""
+    case = found(selectors.case_get, user=request.user, uuid=case_id)
+    if lang not in LANGUAGE_KEYS:
+        raise Http404
+    try:
+        data = notice_render_pdf(case, lang)
+    except DomainError as exc:  # e.g. no Chinese font: said on the case's page
+        return _case_refused(request, case, exc.status, errors=refusal(exc))
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="notice-{case.short_ref}-{lang}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response

@@ -6,6 +6,7 @@ page at phone width."""
 
 from __future__ import annotations
 
+import pypdfium2 as pdfium
 import pytest
 from playwright.sync_api import expect
 
@@ -77,11 +78,17 @@ def test_dsal_reviewer_approves_a_photo_submission_opens_a_case_and_downloads_th
     page.get_by_role("button", name="Issue the notice").click()
     page.get_by_text("Notice issued").first.wait_for()
     with page.expect_download() as download:
-        page.locator('a[data-lang="zh-hant"]').click()
+        page.locator('a[data-lang="zh-hant"][data-format="html"]').click()
     with open(download.value.path(), encoding="utf-8") as notice:
         text = notice.read()
     assert download.value.suggested_filename == f"notice-{case.short_ref}-zh-hant.html"
     assert "幸運建築有限公司" in text
+    # The PDF, the document served on the company: the same notice, drawn in Chinese.
+    with page.expect_download() as download:
+        page.locator('a[data-lang="zh-hant"][data-format="pdf"]').click()
+    assert download.value.suggested_filename == f"notice-{case.short_ref}-zh-hant.pdf"
+    pdf = pdfium.PdfDocument(download.value.path())
+    assert "幸運建築有限公司" in "".join(p.get_textpage().get_text_range() for p in pdf)
     pages.shot(page, "case")
 
     page.goto(f"{pages.base_url}/compliance/companies/{joint.contractor.uuid}/")

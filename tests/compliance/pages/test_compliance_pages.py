@@ -35,6 +35,7 @@ def urls(case, company):
         "/compliance/cases/",
         f"/compliance/cases/{case.uuid}/",
         f"/compliance/cases/{case.uuid}/notice/zh-hant/",
+        f"/compliance/cases/{case.uuid}/notice/pt/pdf/",
     ]
 
 
@@ -60,6 +61,7 @@ def test_another_agencys_reviewer_sees_no_case_of_it(case, scored, percy, client
     signed_in(client, percy)
     assert client.get(f"/compliance/cases/{case.uuid}/").status_code == 404
     assert client.get(f"/compliance/cases/{case.uuid}/notice/en/").status_code == 404
+    assert client.get(f"/compliance/cases/{case.uuid}/notice/en/pdf/").status_code == 404
     assert client.post(f"/compliance/cases/{case.uuid}/notice/").status_code == 404
     assert case.short_ref not in client.get("/compliance/cases/").content.decode()
     profile = client.get(f"/compliance/companies/{scored.uuid}/").content.decode()
@@ -350,3 +352,21 @@ def test_the_service_refuses_a_case_closed_without_an_outcome(case, carol):
     assert refused.value.errors == {"outcome": ["Choose the outcome of the case."]}
     case.refresh_from_db()
     assert case.status != "closed"
+
+
+def test_the_notice_downloads_as_a_pdf_and_a_missing_chinese_font_is_said_on_the_case(
+    case, carol, client, settings
+):
+    signed_in(client, carol)
+    page = client.get(f"/compliance/cases/{case.uuid}/").content.decode()
+    assert f'href="/compliance/cases/{case.uuid}/notice/zh-hant/pdf/"' in page
+    response = client.get(f"/compliance/cases/{case.uuid}/notice/pt/pdf/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert f'filename="notice-{case.short_ref}-pt.pdf"' in response["Content-Disposition"]
+    settings.REPORT_CJK_FONT = "/nowhere/font.ttc"
+    refused = client.get(f"/compliance/cases/{case.uuid}/notice/zh-hant/pdf/")
+    assert refused.status_code == 503
+    text = refused.content.decode()
+    assert "REPORT_CJK_FONT" in text and "downloaded as HTML" in text  # on the case's own page
+    assert client.get(f"/compliance/cases/{case.uuid}/notice/xx/pdf/").status_code == 404
