@@ -55,6 +55,8 @@ from scheduler import services as scheduler
 # days, and a name is stored once. Found by these prefixes.
 LAST_NIGHT = "Demo joint operation – reviewing"
 DRAFT_NAME = "Demo joint operation – draft"
+# What databases loaded before the names were dated call it: such a demo is loaded already.
+LAST_NIGHT_BEFORE = "Demo joint operation – last night"
 
 
 def dated(prefix: str, night: dt.date) -> str:
@@ -78,7 +80,7 @@ TEMPLATE = {
 
 
 def work_is_loaded() -> bool:
-    return Operation.objects.filter(name__startswith=LAST_NIGHT).exists()
+    return Operation.objects.filter(Q(name__startswith=LAST_NIGHT) | Q(name=LAST_NIGHT_BEFORE)).exists()
 
 
 @cache

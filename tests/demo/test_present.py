@@ -327,3 +327,24 @@ def test_a_second_load_changes_nothing(demo, tmp_path):
     call_command("load_demo", f"--logins-file={tmp_path / 'logins.json'}", stdout=out)
     assert "already loaded" in out.getvalue()
     assert (Submission.objects.count(), Finding.objects.count(), DueWork.objects.count()) == before
+
+
+def test_a_demo_loaded_before_its_names_were_dated_is_loaded_already(demo, tmp_path):
+    """A database from before the operations' names carried their date ("… – last night"): make
+    run's load_demo must find it loaded, not record the present again (it failed on check-ins
+    already recorded)."""
+    from django.db import transaction
+
+    from backend.demo.work import LAST_NIGHT, LAST_NIGHT_BEFORE, work_is_loaded
+
+    operation = Operation.objects.get(name__startswith=LAST_NIGHT)
+    with transaction.atomic():
+        Operation.objects.filter(pk=operation.pk).update(name=LAST_NIGHT_BEFORE)
+        try:
+            assert work_is_loaded()
+            before = (Submission.objects.count(), Finding.objects.count(), DueWork.objects.count())
+            out = io.StringIO()
+            call_command("load_demo", f"--logins-file={tmp_path / 'logins.json'}", stdout=out)
+            assert (Submission.objects.count(), Finding.objects.count(), DueWork.objects.count()) == before
+        finally:
+            transaction.set_rollback(True)  # the package's demo stays as loaded
