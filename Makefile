@@ -65,7 +65,7 @@ run: install secret
 	@echo "  administrator also give a six-digit code: the first sign-in shows a QR code and key for an"
 	@echo "  authenticator app; without a phone, \`make code LOGIN=demo-planner\` prints the current code."
 	@echo "  Background tasks (planning runs, the outbox relay, rollups) run in a Celery worker started"
-	@echo "  beside the server, on $${CELERY_BROKER_URL:-filesystem://} (messages under var/broker/)."
+	@echo "  beside the server, on $${CELERY_BROKER_URL:-filesystem://} (messages under $${CELERY_BROKER_FOLDER:-var/broker/})."
 	@echo "  Ctrl-C stops both."
 	@echo ""
 	@export CELERY_BROKER_URL="$${CELERY_BROKER_URL:-filesystem://}"; \
