@@ -358,7 +358,10 @@ def plan_from_json(data: dict[str, Any]) -> solver.Plan:
 
 
 def evaluation_to_json(evaluation: solver.Evaluation) -> dict[str, Any]:
+    """The checker's verdict as stored with a plan, with the version of the rules that made it
+    (``checker``): a verdict of another version is made again before anyone relies on it."""
     return {
+        "checker": solver.CHECKER_VERSION,
         "feasible": evaluation.feasible,
         "violations": [asdict(v) for v in evaluation.violations],
         "warnings": [asdict(v) for v in evaluation.warnings],

@@ -114,7 +114,18 @@ def job_get(*, user: Any, uuid: Any) -> PlanningJob:
         from scheduler.services import planning_expire_stale  # services import this module
 
         job = planning_expire_stale(job=job)
-    return job
+    return _verdict_current(job)
+
+
+def _verdict_current(job: PlanningJob | None) -> PlanningJob | None:
+    """``job`` with a verdict of this release's checker: a draft whose stored verdict another
+    version of the rules made is checked again on the way (through the service, which stores and
+    audits it once), so the page and the API never show a verdict that no longer holds."""
+    if job is None:
+        return None
+    from scheduler.services import plan_recheck  # services import this module
+
+    return plan_recheck(job=job)
 
 
 def programme_list(*, user: Any) -> QuerySet[Programme]:
@@ -130,7 +141,7 @@ def latest_job(
 ) -> PlanningJob | None:
     qs = PlanningJob.objects.filter(status__in=[PlanningJob.Status.SUCCEEDED, PlanningJob.Status.PUBLISHED])
     qs = qs.filter(operation=operation) if operation is not None else qs.filter(programme=programme)
-    return qs.order_by("-created_at").first()
+    return _verdict_current(qs.order_by("-created_at").first())
 
 
 def plan_view(job: PlanningJob) -> dict[str, Any]:

@@ -691,6 +691,60 @@ def planning_run(*, job_id: Any) -> PlanningJob | None:
     return job
 
 
+# --- The checker's verdict ------------------------------------------------------------------------
+
+
+def verdict_outdated(job: PlanningJob) -> bool:
+    """True when ``job`` is a draft plan whose verdict another version of the checker made (or
+    none that says which): its rules may have changed since, either way."""
+    return (
+        job.status == PlanningJob.Status.SUCCEEDED
+        and (job.evaluation or {}).get("checker") != solver.CHECKER_VERSION
+    )
+
+
+def _recheck(actor: Any, job: PlanningJob) -> None:
+    """Check ``job``'s plan again with this release's rules, against the problem built afresh
+    from what it plans (as a move does), and store the verdict; the caller holds the row."""
+    before = job.evaluation or {}
+    problem, _clock = _build(job)
+    plan = problems.plan_explained(problem, problems.plan_from_json(job.plan))
+    evaluation = solver.evaluate(problem, plan)
+    # Why each visit is left out is the checker's answer too: it follows the same rules.
+    job.plan = {**job.plan, "unplanned": problems.plan_to_json(plan)["unplanned"]}
+    job.evaluation = problems.evaluation_to_json(evaluation)
+    job.save(update_fields=["plan", "evaluation"])
+    audit_record(
+        actor=actor,
+        action="update",
+        verb="plan_recheck",
+        obj=job,
+        changes={
+            "checker": [before.get("checker"), solver.CHECKER_VERSION],
+            "feasible": [before.get("feasible"), evaluation.feasible],
+            "violations": [len(before.get("violations", [])), len(evaluation.violations)],
+        },
+    )
+
+
+def plan_recheck(*, actor: Any = None, job: PlanningJob) -> PlanningJob:
+    """``job`` with a verdict of this release's checker: a draft whose stored verdict another
+    version made (a rule changed between releases) is checked again and the new verdict stored
+    (and audited), so the page, the API and publishing never trust a rule that no longer holds.
+    Costs nothing when the versions match: the plan is then returned as it is."""
+    if not verdict_outdated(job):
+        return job
+    with transaction.atomic():
+        locked = (
+            PlanningJob.objects.select_for_update(of=("self",))
+            .select_related("operation", "programme")
+            .get(pk=job.pk)
+        )
+        if verdict_outdated(locked):  # nobody re-checked it meanwhile
+            _recheck(actor, locked)
+    return locked
+
+
 # --- Editing a draft plan -------------------------------------------------------------------------
 
 
@@ -948,13 +1002,20 @@ def route_ref(route: solver.Route) -> str:
     return route.team_id or f"{'+'.join(route.officer_ids)}@{route.day}"
 
 
-@transaction.atomic
 def plan_publish(*, actor: Any, job: PlanningJob) -> PlanningJob:
     """Turn the draft plan into teams and inspections (through the inspections service) and
     publish the operation or programme. Nothing reaches a phone before the reveal time.
 
+    A plan the checker finds broken is refused, by a verdict of this release's rules: one stored
+    under another version is made again first (and kept, even when the plan is then refused).
+
     A re-plan (``job.replan_of``) changes the published teams and inspections in place instead:
     new members, moved or cancelled visits; work already started is never touched."""
+    return _publish(actor=actor, job=plan_recheck(actor=actor, job=job))
+
+
+@transaction.atomic
+def _publish(*, actor: Any, job: PlanningJob) -> PlanningJob:
     job = (
         PlanningJob.objects.select_for_update(of=("self",))
         .select_related("operation", "programme")
@@ -964,7 +1025,10 @@ def plan_publish(*, actor: Any, job: PlanningJob) -> PlanningJob:
         raise AlreadyPublished(_("This plan is already published."))
     if job.status != PlanningJob.Status.SUCCEEDED:
         raise PlanNotReady(_("Only a finished plan can be published."))
-    if job.evaluation and not job.evaluation.get("feasible", False):
+    # Publishing decides on a verdict of this release's rules, never on one stored under others.
+    if verdict_outdated(job):
+        _recheck(actor, job)
+    if not job.evaluation.get("feasible", False):
         raise Conflict(
             "The plan breaks rules; fix it before publishing.",
             extra={"violations": violation_messages(job, job.evaluation.get("violations", [])[:50])},

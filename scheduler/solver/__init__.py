@@ -86,6 +86,7 @@ Why PyVRP for routing and CP-SAT for teams
 
 from scheduler.solver.control import SolveOptions
 from scheduler.solver.evaluate import (
+    CHECKER_VERSION,
     Evaluation,
     Objective,
     Violation,
@@ -115,6 +116,7 @@ from scheduler.solver.routine import plan_routine
 from scheduler.solver.travel import GeodesicTravel, SpeedBand, TravelTimeProvider
 
 __all__ = [
+    "CHECKER_VERSION",
     "MINUTES_PER_DAY",
     "Change",
     "Depot",

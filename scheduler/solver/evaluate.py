@@ -49,6 +49,13 @@ times (``22:30``), never minutes of the horizon.
 ``explain_unplanned`` answers, for each visit a plan leaves out, the first rule that binds it
 (opening hours, wave, shift, agency, language, skill, female officer, leader's rank, conflict,
 rotation, no team having it, capacity), with parameters for a message in any language.
+
+``CHECKER_VERSION`` names this set of rules. **Bump it with any change to what a rule accepts or
+refuses** (or to its cases and parameters, or to ``explain_unplanned``'s reasons): every stored
+verdict carries the version that made it, and the scheduler checks a draft plan again, with the
+rules of the release, when it is next read or published under another version (see
+``scheduler.services.plan_recheck``), so no plan is published, or held back, on a rule that no
+longer holds.
 """
 
 from __future__ import annotations
@@ -689,6 +696,13 @@ def rule_waves_together(problem: Problem, tally: _Tally) -> Iterator[Violation]:
                 params,
             )
 
+
+# The version of the rules below, stored with every verdict (see the module docstring). Bump it
+# with any change to what they accept or refuse, and say why here. A verdict stored without a
+# version (before versions were kept) counts as another version. History:
+#   2  officer_double_booked counts joint teams per night of the operation, not per registry
+#      shift (282de85): one long shift over two nights no longer makes an officer "in two teams".
+CHECKER_VERSION = 2
 
 # Every rule, by the name a violation carries in ``rule``.
 RULES = {
