@@ -677,7 +677,10 @@ class ReferralOutput(serializers.Serializer):
     referred_to = serializers.CharField(source="referred_to_code")
     site = serializers.UUIDField(source="site.uuid")
     site_name = serializers.CharField(source="site.name")
-    observed_at = serializers.DateTimeField()
+    observed_at = serializers.DateTimeField(help_text="When the server received the screening.")
+    screened_at = serializers.DateTimeField(
+        help_text="When the officer screened the person: the screening's time on the phone (its first revision)."
+    )
     language = serializers.CharField()
     interpreter_used = serializers.BooleanField(allow_null=True)
     urgency = serializers.CharField()

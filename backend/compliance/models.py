@@ -404,7 +404,11 @@ class Referral(models.Model):
     )
     referred_to_code = models.CharField(_("referred to (code)"), max_length=20, default="IAS")
     site = models.ForeignKey(Site, verbose_name=_("where"), on_delete=models.PROTECT, related_name="+")
+    # When the server received the screening (the phone may sync hours later)...
     observed_at = models.DateTimeField(_("when"))
+    # ...and when the officer finished it on the phone (the first revision's device time): for an
+    # immediate referral, the time that matters.
+    screened_at = models.DateTimeField(_("screened"))
     language = models.CharField(_("interview language"), max_length=30, blank=True)
     interpreter_used = models.BooleanField(_("interpreter used"), null=True)
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices)

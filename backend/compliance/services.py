@@ -912,6 +912,9 @@ def referrals_for_submissions(
             referred_to_code=PROTECTION_AGENCY,
             site=submission.inspection.site,
             observed_at=submission.received_at,
+            # When the officer screened the person: the first revision's time on the phone (a
+            # correction is the same screening, finished again later).
+            screened_at=_first_revision(submission).device_submitted_at,
             language=str(answers.get("interview_language") or ""),
             interpreter_used=answers.get("interpreter_used")
             if isinstance(answers.get("interpreter_used"), bool)
@@ -968,7 +971,8 @@ def referral_notify(*, referral_uuid: str) -> Referral | None:
                 subject=f"[{referral.get_urgency_display()}] referral {str(referral.uuid)[:8]}",
                 message=(
                     f"Referral {referral.uuid}\nWhere: {referral.site.name_en}, {referral.site.address}\n"
-                    f"When: {timezone.localtime(referral.observed_at):%Y-%m-%d %H:%M}\n"
+                    f"Screened: {timezone.localtime(referral.screened_at):%Y-%m-%d %H:%M}"
+                    f" (received {timezone.localtime(referral.observed_at):%Y-%m-%d %H:%M})\n"
                     f"Language: {referral.language or '-'}\nUrgency: {referral.urgency}\n"
                 ),
                 from_email=None,

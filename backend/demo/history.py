@@ -518,6 +518,7 @@ class _History:
                 referred_to_code="IAS",
                 site_id=submission.inspection.site_id,
                 observed_at=submission.received_at,
+                screened_at=submission.device_submitted_at,
                 urgency=Referral.Urgency.IMMEDIATE,
                 nationality_band=NATIONALITY_BANDS.get(
                     str(entry.get("nationality")), NationalityBand.UNKNOWN
