@@ -167,6 +167,7 @@ def person_export(referral: Any) -> dict[str, Any]:
         "referral": {
             "id": str(referral.uuid),
             "observed_at": referral.observed_at.isoformat(),
+            "screened_at": referral.screened_at.isoformat(),
             "site": referral.site.name_en,
             "language": referral.language,
             "urgency": referral.urgency,

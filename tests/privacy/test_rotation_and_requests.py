@@ -83,6 +83,7 @@ def test_a_persons_access_and_erasure_requests(referred, vera, percy, tmp_path):
     )
     answer = json.loads(out.read_text())
     assert answer["personal_details"]["full_name"] == PERSON["full_name"]
+    assert answer["referral"]["screened_at"] == referred.screened_at.isoformat()  # when screened, too
     assert answer["screening"]["answers"]["fl_03_note"] == SCREENING_NOTE
     assert answer["protection_services"][0]["provider"] == SHELTER
     assert (out.stat().st_mode & 0o777) == 0o600
