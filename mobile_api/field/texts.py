@@ -111,6 +111,9 @@ TEXTS = {
     "record_position": _("Record my position"),
     "position": _("Position {lat}, {lon} (accuracy {accuracy} m)"),
     "outbox": _("Sent and unsent work"),
+    # Another officer's unsent work on a phone they share: theirs, sent under their own sign-in.
+    "waiting_for_officer": _("Waiting for {name} to sign in again on this phone"),
+    "unknown_officer": _("the officer who started it"),
     "outbox_empty": _("Nothing waiting."),
     "status_draft": _("Draft"),
     "status_queued": _("Queued"),

@@ -16,7 +16,9 @@ export async function token() {
   return (await store.get("kv", "token")) || null;
 }
 
-export async function request(method, path, { json, body, headers = {}, auth = true } = {}) {
+export async function request(method, path, { json, body, headers = {}, auth = true, as = null } = {}) {
+  // ``as``: the officer whose work this request carries. It goes only with that officer's own
+  // token: another officer signed in meanwhile on a shared phone ends the request here.
   // The server's messages (a refusal shown at its question) in the app's language, which the
   // officer may have switched away from the phone's.
   const lang = language() === "zh-hant" ? "zh-Hant" : language();
@@ -24,6 +26,7 @@ export async function request(method, path, { json, body, headers = {}, auth = t
   if (auth) {
     const t = await token();
     if (!t) throw new SignedOut("no token");
+    if (as && ((await store.get("kv", "officer")) || {}).id !== as.id) throw new SignedOut("another officer");
     h.Authorization = `Bearer ${t}`;
   }
   if (json !== undefined) {

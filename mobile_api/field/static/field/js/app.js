@@ -122,14 +122,18 @@ function signInScreen() {
       error.hidden = false;
       return;
     }
+    // No sync of the officer before may still be under way when this one's token is written.
+    await outbox.stop();
     const previous = await store.get("kv", "officer");
     if (previous && previous.id !== response.data.officer.id) {
-      // Another officer's assignments must not show; their unsent work stays for their sign-in.
+      // Another officer's assignments must not show; their unsent work stays on the phone for
+      // their own sign-in (each item names its officer, and goes only under their token).
       await store.clear("assignments");
       await store.del("kv", "cursor");
     }
-    await store.put("kv", response.data.token, "token");
+    // The officer first: a request made in between finds no token, never one of another officer.
     await store.put("kv", response.data.officer, "officer");
+    await store.put("kv", response.data.token, "token");
     location.hash = "#/";
     await outbox.sync();
     render();
@@ -148,11 +152,40 @@ function hoursText(site) {
   return site.opening_hours.map((h) => `${i18n.weekday(h.weekday)} ${h.opens}–${h.closes}`).join(", ");
 }
 
+const signedInOfficer = () => store.get("kv", "officer");
+
+async function ownWork() {
+  // The signed-in officer's checklists: what every screen shows and acts on as theirs.
+  const officer = await signedInOfficer();
+  return (await store.all("work")).filter((w) => outbox.mine(w, officer));
+}
+
+function heldItem(item) {
+  // Another officer's unsent work on a shared phone: what it is and for whom it waits, nothing
+  // of its visit or answers, and nothing to open, send or discard: it is theirs.
+  const name = item.officer && item.officer.full_name ? item.officer.full_name : t("unknown_officer");
+  return el("li", { class: "card work held", "data-id": item.id, "data-held": "1" },
+    el("p", {}, el("strong", { text: item.title ? i18n.pick(item.title) : item.template_code }), document.createTextNode(" "), badge(item.status)),
+    el("p", { class: "muted", text: t("waiting_for_officer", { name }) }),
+  );
+}
+
 async function workList(filter = () => true) {
+  const officer = await signedInOfficer();
   const items = (await store.all("work")).filter(filter).sort((a, b) => (b.updated_at || "").localeCompare(a.updated_at || ""));
   const assignments = new Map((await store.all("assignments")).map((a) => [a.id, a]));
   const list = el("ul", { class: "plain", id: "outbox-list" });
+  let shown = 0;
   for (const item of items) {
+    if (!outbox.mine(item, officer)) {
+      // Another officer's sent work is theirs to read back; their unsent work is said to wait.
+      if (outbox.waitsForOwner(item, officer)) {
+        list.append(heldItem(item));
+        shown += 1;
+      }
+      continue;
+    }
+    shown += 1;
     const assignment = assignments.get(item.inspection);
     const where = assignment ? i18n.siteName(assignment.site) : "";
     const parts = [el("strong", { text: `${item.title ? i18n.pick(item.title) : item.template_code} · ${where}` }), document.createTextNode(" "), badge(item.status)];
@@ -165,7 +198,7 @@ async function workList(filter = () => true) {
     const open = el("a", { class: "button", href: `#/w/${item.id}`, text: t("open") });
     list.append(el("li", { class: "card work", "data-id": item.id }, el("p", {}, ...parts), details, open));
   }
-  if (!items.length) list.append(el("li", { class: "muted", text: t("outbox_empty") }));
+  if (!shown) list.append(el("li", { class: "muted", text: t("outbox_empty") }));
   return list;
 }
 
@@ -192,10 +225,10 @@ async function syncBar() {
     // Nothing can move offline: said beside the button (the header says it too, out of sight).
     if (!navigator.onLine) announce(t("offline"));
   } });
-  const officer = await store.get("kv", "officer");
-  const pending = await outbox.pendingCount();
+  const officer = await signedInOfficer();
+  const pending = await outbox.pendingCount(officer);
   const signOut = el("button", { type: "button", class: "danger", id: "sign-out", text: t("sign_out"), onclick: async () => {
-    const unsent = await outbox.pendingCount() + (await store.all("work")).filter((w) => w.status === "draft" || w.status === "refused").length;
+    const unsent = await outbox.pendingCount(officer) + (await ownWork()).filter((w) => w.status === "draft" || w.status === "refused").length;
     if (unsent && !signOut.dataset.confirm) {
       signOut.dataset.confirm = "1";
       signOut.textContent = t("sign_out_discard", { count: unsent });
@@ -208,7 +241,8 @@ async function syncBar() {
     } catch {
       // Offline: the token dies with the data below; an administrator can revoke the device too.
     }
-    await store.wipe();
+    // Nothing of this officer's stays on the phone; another officer's unsent work does, for them.
+    await outbox.forget(officer);
     location.hash = "#/";
     render();
   } });
@@ -261,8 +295,9 @@ function sentByLine(assignment, work) {
 
 async function homeScreen() {
   const assignments = await feed.assignments();
-  const work = await store.all("work");
-  const checkins = await store.all("checkins");
+  const work = await ownWork();
+  const officer = await signedInOfficer();
+  const checkins = (await store.all("checkins")).filter((c) => outbox.mine(c, officer));
   const list = el("ol", { class: "plain", id: "assignments" });
   assignments.forEach((a, i) => {
     const ours = work.filter((w) => w.inspection === a.id);
@@ -296,7 +331,7 @@ async function assignmentScreen(id) {
   const a = await store.get("assignments", id);
   if (!a) return go("#/");
   const templates = new Map((await store.all("templates")).map((v) => [v.id, v]));
-  const work = (await store.all("work")).filter((w) => w.inspection === id);
+  const work = (await ownWork()).filter((w) => w.inspection === id);
   const team = a.team ? a.team.members.map((m) => `${m.full_name} (${m.agency})`).join(", ") : "";
   const checkinStatus = el("p", { id: "checkin-status", role: "status", class: "muted" });
   const lastCheckin = await latestCheckin(id);
@@ -384,7 +419,8 @@ function alreadySent(item) {
 
 async function latestCheckin(assignmentId) {
   // The store lists check-ins by id (a random UUID): the latest is the one made last on the phone.
-  const mine = (await store.all("checkins")).filter((c) => c.assignment === assignmentId);
+  const officer = await signedInOfficer();
+  const mine = (await store.all("checkins")).filter((c) => c.assignment === assignmentId && outbox.mine(c, officer));
   return mine.sort((a, b) => a.device_time.localeCompare(b.device_time)).pop();
 }
 
@@ -403,6 +439,7 @@ function checkIn(a, status) {
       const record = {
         id: crypto.randomUUID(),
         assignment: a.id,
+        officer: outbox.owner(await signedInOfficer()),
         latitude: p.coords.latitude.toFixed(6),
         longitude: p.coords.longitude.toFixed(6),
         accuracy_m: p.coords.accuracy.toFixed(1),
@@ -423,6 +460,7 @@ async function startWork(assignment, version, replaces = null, answers = {}) {
   const now = new Date().toISOString();
   const item = {
     id: crypto.randomUUID(),
+    officer: outbox.owner(await signedInOfficer()),
     inspection: assignment.id,
     template_version: version.id,
     template_code: version.template,
@@ -441,7 +479,9 @@ async function startWork(assignment, version, replaces = null, answers = {}) {
 
 async function workScreen(id) {
   const item = await store.get("work", id);
-  if (!item) return go("#/");
+  const officer = await signedInOfficer();
+  // Another officer's checklist (a shared phone) is not this officer's to read or change.
+  if (!item || !outbox.mine(item, officer)) return go("#/");
   const version = await store.get("templates", item.template_version);
   if (!version) return go("#/");
   const checklist = new Checklist(version.definition, version.logic);

@@ -5,6 +5,9 @@
 // message is shown at its question; fixed, the item is queued again under the same id).
 // "Refused" covers two cases: the checklist itself refused (nothing stored), and a file of a
 // stored checklist refused (status sent before; it keeps the server's answer in `result`).
+// Whose: every checklist and check-in carries the officer it belongs to (`officer`), and goes up
+// only under that officer's own sign-in. Another officer's, on a phone they share, waits on it
+// for them to sign in again: never sent, corrected or discarded under someone else's name.
 import * as api from "./api.js";
 import * as feed from "./feed.js";
 import * as files from "./files.js";
@@ -17,6 +20,24 @@ let timer = null;
 let attempts = 0;
 
 export const PENDING = new Set(["queued", "sending", "sent"]);
+// Not yet on the server as a whole: what another officer's sign-out must leave for its owner.
+const UNSENT = new Set(["draft", "refused", ...PENDING]);
+
+export function owner(officer) {
+  // What a record keeps of its officer: enough to send it under their sign-in and to say for
+  // whom it waits, as a teammate sees them (no user name, nothing more).
+  return officer && officer.id ? { id: officer.id, full_name: officer.full_name || "" } : null;
+}
+
+export function mine(record, officer) {
+  // A record without an officer (made before the app recorded it, with no officer known) is
+  // nobody's: held, never sent under anyone's sign-in.
+  return Boolean(record && record.officer && officer && record.officer.id === officer.id);
+}
+
+export const waitsForOwner = (record, officer) => !mine(record, officer) && UNSENT.has(record.status);
+
+const signedIn = () => store.get("kv", "officer");
 
 export function onChange(listener) {
   listeners.add(listener);
@@ -64,24 +85,43 @@ export async function discard(id) {
   // A draft the officer gives up, or a refused checklist the server never stored, with the
   // photos and signatures taken for it. Nothing queued, sent, complete or stored in part is
   // ever discarded: checked and deleted in one transaction, so a sync cannot slip in between.
-  const removed = await store.removeIf("work", id, discardable);
+  // Only the signed-in officer's own: another officer's work waits for them (a shared phone).
+  const officer = await signedIn();
+  const removed = await store.removeIf("work", id, (w) => mine(w, officer) && discardable(w));
   if (removed) {
-    // A file goes when no item on the phone holds or names it any more: a correction started
-    // from this checklist copies its answers, and so names its photos, which it still needs.
-    const work = await store.all("work");
-    const held = new Set(work.map((w) => w.id));
-    const named = new Set();
-    for (const w of work) fileNames(w, named);
-    for (const file of await store.all("files")) {
-      if (!held.has(file.work) && !named.has(file.id)) await store.del("files", file.id);
-    }
+    await dropUnusedFiles();
     emit({ type: "discarded", id });
   }
   return removed;
 }
 
-export async function pendingCount() {
-  return (await store.all("work")).filter((w) => PENDING.has(w.status)).length;
+async function dropUnusedFiles() {
+  // A file goes when no item on the phone holds or names it any more: a correction started
+  // from a checklist copies its answers, and so names its photos, which it still needs.
+  const work = await store.all("work");
+  const held = new Set(work.map((w) => w.id));
+  const named = new Set();
+  for (const w of work) fileNames(w, named);
+  for (const file of await store.all("files")) {
+    if (!held.has(file.work) && !named.has(file.id)) await store.del("files", file.id);
+  }
+}
+
+export async function forget(officer) {
+  // Signing out: the officer's own data goes, and so does whatever else the phone no longer
+  // needs; another officer's unsent work (and its files and check-ins) stays for their sign-in,
+  // which is not this officer's to discard.
+  for (const w of await store.all("work")) if (!waitsForOwner(w, officer)) await store.del("work", w.id);
+  for (const c of await store.all("checkins")) if (mine(c, officer) || c.result) await store.del("checkins", c.id);
+  await dropUnusedFiles();
+  await store.clear("assignments");
+  const keptWork = (await store.all("work")).length + (await store.all("checkins")).length;
+  if (!keptWork) await store.clear("templates");
+  for (const key of ["token", "officer", "cursor", "synced_at", "full_sync_at"]) await store.del("kv", key);
+}
+
+export async function pendingCount(officer) {
+  return (await store.all("work")).filter((w) => mine(w, officer) && PENDING.has(w.status)).length;
 }
 
 export function sync() {
@@ -121,9 +161,11 @@ async function run() {
   }
   emit({ type: "sync-start" });
   try {
-    await sendCheckins();
-    await sendWork();
-    await sendFiles();
+    // Each request goes with the token of the officer signed in now, so only their own work goes.
+    const officer = await signedIn();
+    await sendCheckins(officer);
+    await sendWork(officer);
+    await sendFiles(officer);
     await feed.refresh();
     attempts = 0;
     emit({ type: "sync-done" });
@@ -161,12 +203,12 @@ function check(response) {
   if (response.status >= 500) throw new ServerBusy(String(response.status));
 }
 
-async function sendCheckins() {
-  const checkins = (await store.all("checkins")).sort((a, b) => a.device_time.localeCompare(b.device_time));
+async function sendCheckins(officer) {
+  const checkins = (await store.all("checkins")).filter((c) => mine(c, officer)).sort((a, b) => a.device_time.localeCompare(b.device_time));
   for (const checkin of checkins) {
-    const { assignment, result, ...body } = checkin;
+    const { assignment, result, officer: _officer, ...body } = checkin;
     if (result) continue;
-    const response = await api.request("POST", `assignments/${assignment}/check-ins/`, { json: body });
+    const response = await api.request("POST", `assignments/${assignment}/check-ins/`, { json: body, as: officer });
     check(response);
     if (response.status === 200 || response.status === 201) {
       await store.put("checkins", { ...checkin, result: response.data });
@@ -178,15 +220,15 @@ async function sendCheckins() {
   }
 }
 
-async function sendWork() {
-  const waiting = (await store.all("work")).filter((w) => w.status === "queued" || w.status === "sending");
+async function sendWork(officer) {
+  const waiting = (await store.all("work")).filter((w) => mine(w, officer) && (w.status === "queued" || w.status === "sending"));
   for (let start = 0; start < waiting.length; start += BATCH) {
     const chunk = waiting.slice(start, start + BATCH);
     for (const item of chunk) await store.update("work", item.id, (w) => (w ? { ...w, status: "sending" } : undefined));
     emit({ type: "sending" });
     let response;
     try {
-      response = await api.request("POST", "submissions/batch/", { json: { items: chunk.map((w) => w.payload) } });
+      response = await api.request("POST", "submissions/batch/", { json: { items: chunk.map((w) => w.payload) }, as: officer });
       check(response);
     } catch (error) {
       // Not sent after all (no network, signed out, throttled): back in the queue as it was.
@@ -216,8 +258,8 @@ async function sendWork() {
   }
 }
 
-async function sendFiles() {
-  for (const item of (await store.all("work")).filter((w) => w.status === "sent")) {
+async function sendFiles(officer) {
+  for (const item of (await store.all("work")).filter((w) => mine(w, officer) && w.status === "sent")) {
     let complete = false;
     for (const declared of item.payload.attachments) {
       if ((item.uploaded || []).includes(declared.name)) continue;
@@ -226,6 +268,7 @@ async function sendFiles() {
       const response = await api.request("PUT", `submissions/${item.id}/attachments/${declared.name}`, {
         body: record.blob,
         headers: { "Content-Type": record.type || "application/octet-stream" },
+        as: officer,
       });
       check(response);
       if (response.status !== 200 && response.status !== 201) {
@@ -245,7 +288,7 @@ async function sendFiles() {
     const all = item.payload.attachments.every((a) => (now.uploaded || []).includes(a.name));
     if (now.status === "sent" && all && !complete) {
       // Every file went up but the answer saying so was lost (a closed page): ask.
-      const response = await api.request("GET", `submissions/${item.id}/`);
+      const response = await api.request("GET", `submissions/${item.id}/`, { as: officer });
       check(response);
       if (response.status === 200 && response.data.complete) {
         await store.update("work", item.id, (w) => ({ ...w, status: "complete", result: response.data }));

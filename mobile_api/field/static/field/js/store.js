@@ -5,6 +5,8 @@
 //   work         checklists: drafts as typed, then queued / sending / sent / complete / refused (by submission id)
 //   files        photos and signatures as blobs with their SHA-256, until the server has them (by name)
 //   checkins     check-ins recorded offline, until sent (by id)
+// A checklist and a check-in carry the officer they belong to (`officer`: id and name), so a
+// phone shared by two officers sends each one's work under that officer's own sign-in only.
 const NAME = "field-app";
 const STORES = ["kv", "assignments", "templates", "work", "files", "checkins"];
 let opening = null;
@@ -18,16 +20,36 @@ function promisify(request) {
 
 export function open() {
   if (!opening) {
-    const request = indexedDB.open(NAME, 1);
-    request.onupgradeneeded = () => {
+    const request = indexedDB.open(NAME, 2);
+    request.onupgradeneeded = (event) => {
       const db = request.result;
       for (const name of STORES) {
         if (!db.objectStoreNames.contains(name)) db.createObjectStore(name, name === "kv" ? undefined : { keyPath: "id" });
       }
+      if (event.oldVersion === 1) attributeOlderWork(request.transaction);
     };
     opening = promisify(request);
   }
   return opening;
+}
+
+function attributeOlderWork(tx) {
+  // Work kept by a version of the app that did not record whose it was: the officer the phone
+  // knew when this version first ran (signed in, or whose sign-in had ended). Without one it
+  // belongs to no one the phone knows: held, never sent under anyone's sign-in. Once only, in the
+  // upgrade's own transaction, so an officer who signs in later never inherits it.
+  tx.objectStore("kv").get("officer").onsuccess = (e) => {
+    const known = e.target.result;
+    const officer = known && known.id ? { id: known.id, full_name: known.full_name || "" } : null;
+    for (const name of ["work", "checkins"]) {
+      tx.objectStore(name).openCursor().onsuccess = (ev) => {
+        const cursor = ev.target.result;
+        if (!cursor) return;
+        if (!("officer" in cursor.value)) cursor.update({ ...cursor.value, officer });
+        cursor.continue();
+      };
+    }
+  };
 }
 
 async function run(store, mode, action) {
@@ -76,9 +98,4 @@ export async function removeIf(store, key, test) {
     tx.onerror = () => reject(tx.error);
   });
   return removed;
-}
-
-export async function wipe() {
-  // Sign-out: nothing personal stays on the phone.
-  for (const name of STORES) await clear(name);
 }
