@@ -10,16 +10,21 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from backend.console.services import second_factor_required
+from backend.core.access import login_deactivated
 
 
 def admin_site_guard(site: AdminSite) -> None:
     """Send the admin's sign-in to the console's, and let nobody in who still owes the second
-    factor (administrators must give it when CONSOLE_2FA_REQUIRED is on)."""
+    factor (administrators must give it when CONSOLE_2FA_REQUIRED is on), nor a leaver whose
+    officer record is deactivated."""
     has_permission = site.has_permission
 
     def guarded(request: HttpRequest) -> bool:
         user = request.user
-        return has_permission(request) and (not second_factor_required(user) or user.is_verified())
+        if not has_permission(request) or login_deactivated(user):
+            # A leaver whose officer record is deactivated is out, even with a staff login.
+            return False
+        return not second_factor_required(user) or user.is_verified()
 
     def login(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         return redirect_to_login(

@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from backend.audit.models import AuditEntry
 from backend.audit.services import audit_record
 from backend.console.nav import BACK_OFFICE_ROLES, SECOND_FACTOR_ROLES
-from backend.core.access import principal_for
+from backend.core.access import login_deactivated, principal_for
 
 
 def _attempts_key(username: str) -> str:
@@ -78,7 +78,10 @@ def signin_succeeded_record(*, user: Any, request: HttpRequest, step: str) -> No
 
 
 def may_use_console(user: Any) -> bool:
-    """Officers holding a back-office role, superusers and staff (the admin's users)."""
+    """Officers holding a back-office role, superusers and staff (the admin's users); never the
+    login of a deactivated officer (a leaver), staff or not."""
+    if login_deactivated(user):
+        return False
     principal = principal_for(user)
     return principal.is_superuser or user.is_staff or bool(principal.roles & BACK_OFFICE_ROLES)
 

@@ -51,17 +51,27 @@ def principal_for(user: Any) -> Principal:
     if cached is not None:
         return cached
     officer = getattr(user, "officer", None) if hasattr(user, "officer") else None
-    if officer is not None and not officer.is_active:
+    deactivated = officer is not None and not officer.is_active
+    if deactivated:
         officer = None
     principal = Principal(
         user_id=user.pk,
         officer_id=officer.pk if officer else None,
         agency_id=officer.agency_id if officer else None,
         roles=frozenset(officer.roles.values_list("role", flat=True)) if officer else frozenset(),
-        is_superuser=bool(user.is_superuser),
+        # A leaver's officer record is deactivated: an administrator's login (a superuser) keeps
+        # no rights through it, or the admin, victims' referrals and all would stay open to them.
+        is_superuser=bool(user.is_superuser) and not deactivated,
     )
     user._principal = principal
     return principal
+
+
+def login_deactivated(user: Any) -> bool:
+    """Whether ``user`` is the login of an officer whose record is deactivated (a leaver): such a
+    login opens nothing, the admin included, whatever its staff or superuser flags say."""
+    officer = getattr(user, "officer", None) if hasattr(user, "officer") else None
+    return officer is not None and not officer.is_active
 
 
 Rule = Callable[[Principal, "models.QuerySet[Any]"], "models.QuerySet[Any]"]
