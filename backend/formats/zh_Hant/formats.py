@@ -3,8 +3,15 @@ the territory's published statistics in Chinese write them, and as the English f
 them are. Django's own zh_Hant has no separator (and groups by four), which left 12345 ungrouped
 on every page, table and chart drawn in Chinese.
 
-Only the numbers: dates and everything else come from Django's zh_Hant (Django reads each
-format from the first module that defines it)."""
+Dates as Django's zh_Hant writes them (2026年12月19日, 2026年12月19日 05:24), named here because the
+console uses one date format and one date-time format per language (see ``en``): the "short"
+names are the same. Everything else comes from Django's zh_Hant (Django reads each format from the
+first module that defines it)."""
+
+DATE_FORMAT = "Y年n月j日"
+DATETIME_FORMAT = "Y年n月j日 H:i"
+SHORT_DATE_FORMAT = DATE_FORMAT
+SHORT_DATETIME_FORMAT = DATETIME_FORMAT
 
 DECIMAL_SEPARATOR = "."
 THOUSAND_SEPARATOR = ","
