@@ -1,0 +1,84 @@
+"""Second factors in the admin: an administrator resets a login's second factor here, and sees
+nothing that would let them pass for it.
+
+django-otp's own admin shows every authenticator's secret key and QR code, and lets one be added
+or edited with a key of one's choosing: whoever opened it could sign in as a reviewer or a
+victim-protection officer with their password alone. Here an authenticator is only listed and
+removed (a reset: the login sets up a new one at its next sign-in), and every reset is audited.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from backend.audit.models import AuditEntry
+from backend.audit.services import audit_record
+
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class SecondFactorAdmin(admin.ModelAdmin):
+    list_display = ("user", "confirmed", "created_at", "last_used_at")
+    list_filter = ("confirmed",)
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__email")
+    fields = ("user", "name", "confirmed", "created_at", "last_used_at")
+    readonly_fields = fields
+    actions = ["reset_second_factor"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Removing one is the reset, through the action below, which audits it.
+        return False
+
+    def has_reset_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("otp_totp.delete_totpdevice")
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(
+        description=_("Reset the second factor (a new authenticator is set up at the next sign-in)"),
+        permissions=["reset"],
+    )
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[TOTPDevice]) -> None:
+        with transaction.atomic():
+            devices = list(queryset.select_related("user"))
+            for device in devices:
+                audit_record(
+                    actor=request.user,
+                    action=AuditEntry.Action.DELETE,
+                    verb="second_factor_reset",
+                    obj=device.user,
+                    changes={"device": device.name, "confirmed": device.confirmed},
+                    request=request,
+                )
+                device.delete()
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d second factor reset: that login sets up a new authenticator at its next sign-in.",
+                "%(count)d second factors reset: those logins set up a new authenticator at their next "
+                "sign-in.",
+                len(devices),
+            )
+            % {"count": len(devices)},
+            messages.SUCCESS,
+        )

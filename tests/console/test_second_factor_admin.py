@@ -1,0 +1,95 @@
+"""Resetting someone's second factor in the admin: the administrator sees no key and no QR code
+(either would let them pass for that login), cannot add or edit an authenticator, and the reset
+is audited; the login then sets up a new authenticator at its next sign-in. Everyone signs in
+through the real sign-in page."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.utils import translation
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from backend.audit.models import AuditEntry
+from tests import factories
+from tests.browser_support import sign_in_client
+
+PASSWORD = "correct-horse-battery"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin(db):
+    factories.officer("PSP", username="adele", roles=("administrator",), full_name="Adele Admin")
+    client = Client()
+    sign_in_client(client, "adele", PASSWORD)
+    return client
+
+
+@pytest.fixture
+def carols_device(db):
+    """A reviewer who enrolled her authenticator at her first sign-in."""
+    factories.officer("DSAL", username="carol", roles=("reviewer",), full_name="Carol Reviewer")
+    sign_in_client(Client(), "carol", PASSWORD)
+    return TOTPDevice.objects.get(user__username="carol", confirmed=True)
+
+
+def test_the_admin_shows_no_key_and_no_qr_code(admin, carols_device):
+    listing = admin.get("/admin/otp_totp/totpdevice/")
+    assert listing.status_code == 200
+    page = admin.get(f"/admin/otp_totp/totpdevice/{carols_device.pk}/change/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "carol" in text
+    for secret in (carols_device.key, "qrcode", "/config/"):
+        assert secret not in text and secret not in listing.content.decode()
+    assert admin.get(f"/admin/otp_totp/totpdevice/{carols_device.pk}/config/").status_code in (302, 404)
+    assert admin.get(f"/admin/otp_totp/totpdevice/{carols_device.pk}/qrcode/").status_code in (302, 404)
+
+
+def test_no_authenticator_is_added_or_edited_by_hand(admin, carols_device):
+    assert admin.get("/admin/otp_totp/totpdevice/add/").status_code == 403
+    admin.post(
+        f"/admin/otp_totp/totpdevice/{carols_device.pk}/change/",
+        {
+            "user": carols_device.user_id,
+            "name": "x",
+            "confirmed": "on",
+            "key": "00" * 20,
+            "step": 30,
+            "t0": 0,
+            "digits": 6,
+            "tolerance": 1,
+            "drift": 0,
+            "throttling_failure_count": 0,
+        },
+    )
+    carols_device.refresh_from_db()
+    assert carols_device.key != "00" * 20
+
+
+def test_a_reset_is_audited_and_the_login_sets_up_a_new_authenticator(admin, carols_device):
+    response = admin.post(
+        "/admin/otp_totp/totpdevice/",
+        {"action": "reset_second_factor", "_selected_action": [carols_device.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "second factor reset" in response.content.decode()
+    assert not TOTPDevice.objects.filter(user__username="carol").exists()
+    entry = AuditEntry.objects.get(verb="second_factor_reset")
+    assert entry.actor.username == "adele" and entry.object_id == str(carols_device.user_id)
+
+    carol = Client()
+    signed = carol.post("/sign-in/", {"username": "carol", "password": PASSWORD})
+    assert signed["Location"].startswith("/sign-in/code/")
+    assert 'id="totp-secret"' in carol.get("/sign-in/code/").content.decode()
+
+
+def test_the_admin_names_the_second_factor_in_every_language(admin):
+    for language, name in (("en", "Second factor"), ("zh-hant", "第二重驗證"), ("pt", "Segundo factor")):
+        with translation.override(language):
+            page = admin.get("/admin/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert name in page, language
+        assert "Otp_Totp" not in page  # the app's bare label, Django's default name
