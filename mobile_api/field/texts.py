@@ -136,6 +136,9 @@ TEXTS = {
     "deleted": _("An administrator deleted this checklist; it cannot be sent again."),
     "version_unknown": _("This checklist version is no longer accepted for this visit."),
     "correct": _("Correct and send again"),
+    # A correction is a new revision of a sent checklist: said on it, with when that one was sent.
+    "correction_of_sent": _("Correction of the checklist sent at {time}"),
+    "correction_of_earlier": _("Correction of a checklist sent earlier"),
     "retry_in": _("Next attempt in {seconds} s"),
     "files_n": _("{sent} of {total} files arrived"),
     "err_required": _("An answer is required."),

@@ -115,3 +115,45 @@ def test_correcting_a_sent_checklist_again_opens_the_correction_already_begun(pa
     latest = Submission.objects.order_by("-revision").first()
     assert latest.revision == 3 and latest.answers["remarks"] == "the exit was chained"
     assert not any(w["status"] == "refused" for w in work_items(page))
+
+
+def test_a_correction_says_which_checklist_it_corrects_in_the_three_languages(pages, field):
+    """In the outbox and on its own screen a correction read exactly like the checklist it
+    corrects: it says it is a correction, of the checklist sent at what time."""
+    import zoneinfo
+
+    page = open_phone(pages)
+    sign_in_app(page, pages.base_url, "alice")
+    fill_checklist(
+        page, str(field.revealed.uuid), VENUE, {"venue_type": "karaoke", "persons_found": 0, "persons": 0}
+    )
+    page.goto(pages.base_url + "/field/#/")
+    wait_statuses(page, "complete", 1)
+    [sent] = work_items(page)
+    received = Submission.objects.get().received_at
+    at = received.astimezone(zoneinfo.ZoneInfo("Asia/Macau")).strftime("%H:%M")
+    # Chinese in Macao reads the clock in twelve hours ("下午09:40"), as the app's other times.
+    at_zh = page.evaluate(
+        """(iso) => new Intl.DateTimeFormat('zh-Hant-MO',
+            {hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Macau'}).format(new Date(iso))""",
+        received.isoformat(),
+    )
+    expect(page.locator(".correction-of")).to_have_count(0)  # the checklist itself is no correction
+
+    page.locator("#outbox-list a").click()
+    page.locator("#correct").click()
+    page.locator("#main .badge[data-status='draft']").wait_for()
+    expect(page.locator("#correction-of")).to_have_text(f"Correction of the checklist sent at {at}")
+    [correction] = [w for w in work_items(page) if w["id"] != sent["id"]]
+
+    page.goto(pages.base_url + "/field/#/")
+    said = page.locator(f"#outbox-list li[data-id='{correction['id']}'] .correction-of")
+    expect(said).to_have_text(f"Correction of the checklist sent at {at}")
+    expect(page.locator(f"#outbox-list li[data-id='{sent['id']}'] .correction-of")).to_have_count(0)
+    for language, text in (("zh-hant", f"更正於{at_zh}傳送的檢查表"), ("pt", f"Correcção da lista enviada às {at}")):
+        page.locator("#language").select_option(language)
+        expect(said).to_have_text(text)
+        page.goto(pages.base_url + f"/field/#/w/{correction['id']}")
+        expect(page.locator("#correction-of")).to_have_text(text)
+        page.goto(pages.base_url + "/field/#/")
+        said.wait_for()

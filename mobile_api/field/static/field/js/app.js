@@ -170,9 +170,20 @@ function heldItem(item) {
   );
 }
 
+// A correction says so, and which checklist it corrects: the one sent at what time (the server's
+// receipt of it, from the phone's copy, the visit's sent list, or what was known when it began).
+function correctionText(item, work, assignment) {
+  if (!item.replaces) return null;
+  const base = work.find((w) => w.id === item.replaces);
+  const listed = ((assignment && assignment.sent) || []).find((s) => s.id === item.replaces);
+  const at = (base && base.result && base.result.received_at) || (listed && listed.received_at) || item.corrects_sent_at;
+  return at ? t("correction_of_sent", { time: i18n.clock(at) }) : t("correction_of_earlier");
+}
+
 async function workList(filter = () => true) {
   const officer = await signedInOfficer();
-  const items = (await store.all("work")).filter(filter).sort((a, b) => (b.updated_at || "").localeCompare(a.updated_at || ""));
+  const work = await store.all("work");
+  const items = work.filter(filter).sort((a, b) => (b.updated_at || "").localeCompare(a.updated_at || ""));
   const assignments = new Map((await store.all("assignments")).map((a) => [a.id, a]));
   const list = el("ul", { class: "plain", id: "outbox-list" });
   let shown = 0;
@@ -195,8 +206,10 @@ async function workList(filter = () => true) {
       details.textContent = `${t("findings_n", { count: item.result.findings.length })} · ${t("files_n", { sent: (item.uploaded || []).length, total: declared })}`;
     }
     if (item.status === "refused") details.textContent = problemText(item.problem);
+    const corrects = correctionText(item, work, assignment);
+    const correction = corrects ? el("p", { class: "correction-of", text: corrects }) : null;
     const open = el("a", { class: "button", href: `#/w/${item.id}`, text: t("open") });
-    list.append(el("li", { class: "card work", "data-id": item.id }, el("p", {}, ...parts), details, open));
+    list.append(el("li", { class: "card work", "data-id": item.id }, el("p", {}, ...parts), correction, details, open));
   }
   if (!shown) list.append(el("li", { class: "muted", text: t("outbox_empty") }));
   return list;
@@ -456,7 +469,7 @@ function checkIn(a, status) {
   );
 }
 
-async function startWork(assignment, version, replaces = null, answers = {}) {
+async function startWork(assignment, version, replaces = null, answers = {}, correctsSentAt = null) {
   const now = new Date().toISOString();
   const item = {
     id: crypto.randomUUID(),
@@ -467,6 +480,8 @@ async function startWork(assignment, version, replaces = null, answers = {}) {
     title: version.definition.title,
     answers,
     replaces,
+    // When the checklist it corrects was sent, as known now (said on the correction).
+    corrects_sent_at: correctsSentAt || null,
     started_at: now,
     updated_at: now,
     status: "draft",
@@ -502,6 +517,8 @@ async function workScreen(id) {
   });
   const summary = el("div", { id: "summary" });
   const status = el("p", {}, badge(item.status));
+  const correctionOf = correctionText(item, await store.all("work"), await store.get("assignments", item.inspection));
+  const correction = correctionOf ? el("p", { class: "correction-of", id: "correction-of", text: correctionOf }) : null;
   if (item.status === "refused") summary.append(el("p", { class: "notice danger", role: "alert", text: problemText(item.problem) }));
   if (item.result) {
     summary.append(el("p", { text: t("findings_n", { count: item.result.findings.length }) }));
@@ -521,7 +538,7 @@ async function workScreen(id) {
       return;
     }
     const here = location.hash;
-    await finishWork(id, checklist, form.answers, result, before ? before.current : null);
+    await finishWork(id, checklist, form.answers, result, before);
     // Sent at once when the network allows: say what happened, not what will. The sending can
     // take a while on a slow network; an officer who went on to another screen meanwhile stays
     // there (the outbox shows how it went) rather than being taken back to this visit.
@@ -540,7 +557,9 @@ async function workScreen(id) {
     const assignment = await store.get("assignments", item.inspection);
     // A correction replaces the latest revision: this one, or the one the server names as current.
     const base = latest.problem && latest.problem.code === "stale_revision" && latest.problem.current ? latest.problem.current : latest.id;
-    const newId = await startWork(assignment || { id: item.inspection }, version, base, structuredClone(latest.payload.answers));
+    const listed = ((assignment && assignment.sent) || []).find((s) => s.id === base);
+    const sentAt = base === latest.id ? latest.result && latest.result.received_at : listed && listed.received_at;
+    const newId = await startWork(assignment || { id: item.inspection }, version, base, structuredClone(latest.payload.answers), sentAt);
     go(`#/w/${newId}`);
   } });
   // A draft, or a refused checklist the server never stored (a teammate's is the visit's, the
@@ -570,6 +589,7 @@ async function workScreen(id) {
   screen(
     i18n.pick(version.definition.title),
     status,
+    correction,
     summary,
     editable ? form.render() : null,
     editable ? el("div", { class: "toolbar" }, finish, saved) : null,
@@ -605,11 +625,15 @@ function finishedText(status) {
   return t("queued_ok");
 }
 
-async function finishWork(id, checklist, answers, result, replacing = null) {
-  // ``replacing``: the current submission this checklist is sent as a correction of, when a
-  // teammate sent the visit's first; the id stays (nothing was stored under it).
+async function finishWork(id, checklist, answers, result, before = null) {
+  // ``before``: the server's refusal naming the current submission (and when it was sent) this
+  // checklist is sent as a correction of, when a teammate sent the visit's first; the id stays
+  // (nothing was stored under it).
   const item = await store.get("work", id);
-  if (replacing) item.replaces = replacing;
+  if (before) {
+    item.replaces = before.current;
+    item.corrects_sent_at = before.sent_at;
+  }
   const kept = result.answers;
   const names = attachmentRefs(checklist, kept);
   const files = await import("./files.js");

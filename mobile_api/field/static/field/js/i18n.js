@@ -65,6 +65,12 @@ export function time(iso, withDay = true) {
   return new Intl.DateTimeFormat(LOCALES[current], options).format(new Date(iso));
 }
 
+export function clock(iso) {
+  // A time of tonight said as the clock shows it ("21:40"); of another day, with the day.
+  const day = (d) => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Macau" }).format(d);
+  return time(iso, day(new Date(iso)) !== day(new Date()));
+}
+
 export function number(value, digits = 0) {
   return new Intl.NumberFormat(LOCALES[current], { maximumFractionDigits: digits }).format(value);
 }
