@@ -253,20 +253,33 @@ PIN_DROPPED_TEXTS = {
         "%(site)s was pinned to team %(team)s of the previous plan, whose officers are not one team "
         "that day in this plan: its pin was dropped."
     ),
+    # A re-plan after an officer dropped out (``plan_replan``).
+    "officer_out": gettext_lazy(
+        "%(site)s was pinned to team %(team)s of the published plan, which lost %(officer)s with no "
+        "one to stand in: its pin was dropped."
+    ),
 }
 
 
 def _pins_dropped(job: PlanningJob, names: dict[str, str]) -> list[dict[str, Any]]:
-    """The pins of the previous plan that ``job``'s plan could not keep, each with its reason
-    in the reader's language."""
+    """The pins of the previous plan (or of the published plan a re-plan changes) that
+    ``job``'s plan could not keep, each with its reason in the reader's language."""
     dropped = (job.plan.get("pins_carried") or {}).get("dropped", [])
     site_ids = {d["site_id"] for d in dropped if d.get("site_id")}
     sites = {str(s.uuid): s.name for s in Site.objects.filter(uuid__in=site_ids)} if site_ids else {}
+    officer_ids = {d["officer"] for d in dropped if d.get("officer")}
+    officers = (
+        {str(o.uuid): o.full_name for o in Officer.objects.filter(uuid__in=officer_ids)}
+        if officer_ids
+        else {}
+    )
     out = []
     for d in dropped:
         site = names.get(d["visit_id"]) or sites.get(d.get("site_id") or "") or _("A visit")
         template = PIN_DROPPED_TEXTS.get(d["reason"])
-        message = str(template) % {"site": site, "team": d.get("team", "")} if template else d["reason"]
+        officer = officers.get(d.get("officer") or "") or _("an officer")
+        params = {"site": site, "team": d.get("team", ""), "officer": officer}
+        message = str(template) % params if template else d["reason"]
         out.append({"visit": d["visit_id"], "reason": d["reason"], "site": site, "message": message})
     return out
 

@@ -816,6 +816,8 @@ def _moved(
 # Why a pin of the previous plan could not be carried into a new one.
 PIN_VISIT_GONE = "visit_gone"  # its target or due work is no longer to be planned
 PIN_TEAM_GONE = "team_gone"  # no route of the new plan has the same officers on that day
+# (A re-plan after a drop-out) its team lost the officer who dropped out, with no one to stand in.
+PIN_OFFICER_OUT = "officer_out"
 
 
 def _pin_notes(plan_json: dict[str, Any]) -> dict[str, Any]:
@@ -1215,6 +1217,7 @@ def plan_replan(
         options=solver.SolveOptions(time_limit=float(time_limit_seconds), seed=job.seed),
     )
     evaluation = solver.evaluate(result.problem, result.plan)
+    pins, notes = _pins_replanned(job, plan, result, officer_out)
     new = PlanningJob.objects.create(
         operation=job.operation,
         programme=job.programme,
@@ -1223,12 +1226,12 @@ def plan_replan(
         time_limit_seconds=time_limit_seconds,
         progress=1.0,
         best_objective=evaluation.objective.scalar,
-        plan=problems.plan_to_json(result.plan),
+        plan={**problems.plan_to_json(result.plan), **notes},
         evaluation=problems.evaluation_to_json(evaluation),
         published_refs=job.published_refs,
         replan_of=job,
         moves=result.moves,
-        pins=_pins_in(result.plan, job.pins or {}),
+        pins=pins,
         requested_by=actor if getattr(actor, "is_authenticated", False) else None,
         started_at=timezone.now(),
         finished_at=timezone.now(),
@@ -1241,3 +1244,40 @@ def plan_replan(
         changes={"officer_out": str(officer_out.uuid), "moves": result.moves, "strategy": result.strategy},
     )
     return new
+
+
+def _pins_replanned(
+    job: PlanningJob, plan: solver.Plan, result: solver.ReplanResult, officer_out: Officer
+) -> tuple[dict[str, int | None], dict[str, Any]]:
+    """The pins of the published plan carried into its re-plan, and those it could not keep,
+    each with the reason, recorded as "Plan again" records them (``_pins_carried``) so the plan
+    page says which and why: a pin whose team lost the officer who dropped out with no one to
+    stand in (the re-plan moved the visit or left it out), or whose visit is no longer to be
+    planned."""
+    pins = job.pins or {}
+    lost = set(result.pins_dropped)
+    kept = _pins_in(result.plan, {v: r for v, r in pins.items() if v not in lost})
+    where = {s.visit_id: i for i, r in enumerate(plan.routes) for s in r.stops}
+    sites = job.plan.get("pinned_sites", {})
+    visits = result.problem.visit_by_id
+    dropped = []
+    for visit_id, route in pins.items():
+        if visit_id in kept:
+            continue
+        if visit_id not in visits:
+            dropped.append({"visit_id": visit_id, "reason": PIN_VISIT_GONE, "site_id": sites.get(visit_id)})
+            continue
+        team = where.get(visit_id, route)
+        dropped.append(
+            {
+                "visit_id": visit_id,
+                "reason": PIN_OFFICER_OUT,
+                "team": team + 1 if team is not None else "",
+                "officer": str(officer_out.uuid),
+            }
+        )
+    notes = {
+        "pins_carried": {"from_job": str(job.uuid), "dropped": dropped},
+        "pinned_sites": {v: visits[v].site_id for v in kept if v in visits},
+    }
+    return kept, notes

@@ -47,6 +47,9 @@ class ReplanResult:
     moves: int
     moved: tuple[str, ...]
     strategy: str
+    # Pinned visits whose team lost the officer who dropped out with no one to stand in: the
+    # re-plan moved them or left them out, so their pins could not be kept.
+    pins_dropped: tuple[str, ...] = ()
 
 
 def count_moves(before: Plan, after: Plan) -> tuple[str, ...]:
@@ -144,7 +147,9 @@ def replan(
 ) -> ReplanResult:
     """Repair ``plan`` after ``change``; see the module docstring for the strategy. A route
     holding a ``pinned`` visit (the planner pinned it to its team) is kept as it is, unless it
-    loses the officer who dropped out (then it is substituted like any other)."""
+    loses the officer who dropped out: then it is substituted like any other, and kept so; when
+    no one can stand in, its pinned visits go with the other orphans and are named in
+    ``pins_dropped``."""
     options = options or SolveOptions()
     report(progress, 0.0, None)
     new_problem = _changed_problem(problem, change)
@@ -189,10 +194,12 @@ def replan(
     for route in affected:
         sub = _substitute(new_problem, route, out, locked + open_routes)
         if sub is not None:
-            open_routes.append(sub)
+            # A pinned visit's team, with its stand-in, stays as it is: a re-solve never moves it.
+            (locked if any(s.visit_id in pinned for s in sub.stops) else open_routes).append(sub)
             strategy = "substitute"
         else:
             orphans += [visit_by_id[s.visit_id] for s in route.stops]
+    pins_dropped = tuple(v.id for v in orphans if v.id in pinned)
     report(progress, 0.3, None)
 
     # 2. Reinsert orphans and added visits.
@@ -228,7 +235,7 @@ def replan(
             strategy = strategy + "+resolve" if strategy != "none" else "resolve"
     moved = count_moves(plan, best)
     report(progress, 1.0, float(len(moved)))
-    return ReplanResult(best, new_problem, len(moved), moved, strategy)
+    return ReplanResult(best, new_problem, len(moved), moved, strategy, pins_dropped)
 
 
 def _substitute(problem: Problem, route: Route, out: str | None, busy: list[Route]) -> Route | None:

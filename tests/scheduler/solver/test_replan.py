@@ -126,3 +126,33 @@ def test_a_joint_officer_dropping_out_on_the_second_night_is_replaced_by_one_on_
     assert "o4" in substituted.officer_ids and "o0" not in substituted.officer_ids
     # Thursday's team, done before the drop-out, keeps o0.
     assert any("o0" in r.officer_ids for r in result.plan.routes if r.team_id.startswith("N1"))
+
+
+def test_a_pin_whose_team_lost_its_officer_with_no_one_to_stand_in_is_named_as_dropped():
+    """Without a spare, the team that lost an officer cannot keep its visits: its pinned visit
+    is named in ``pins_dropped`` (the service records and shows it); a pin on a team that lost no
+    one is kept, and never named."""
+    p = joint_problem(8)
+    plan = plan_joint(p, options=JOINT_FAST)
+    gone = plan.routes[0].officer_ids[0]
+    lost, kept = plan.routes[0].stops[0].visit_id, plan.routes[1].stops[-1].visit_id
+    change = Change(officer_out=gone, since=0)
+    result = replan(p, plan, done=frozenset(), change=change, pinned={lost, kept}, options=JOINT_FAST)
+    assert evaluate(result.problem, result.plan).violations == ()
+    assert result.pins_dropped == (lost,)
+    assert plan.routes[1] in result.plan.routes
+
+
+def test_a_pinned_team_whose_officer_is_replaced_keeps_its_pin():
+    """A substitute keeps the pinned team together with its visit: no pin is dropped."""
+    p = joint_problem(8)
+    plan = plan_joint(p, options=JOINT_FAST)
+    gone = plan.routes[0].officer_ids[0]
+    spare = replace(p.officer_by_id[gone], id="spare")
+    with_spare = replace(p, officers=(*p.officers, spare))
+    pin = plan.routes[0].stops[0].visit_id
+    change = Change(officer_out=gone, since=0)
+    result = replan(with_spare, plan, done=frozenset(), change=change, pinned={pin}, options=JOINT_FAST)
+    assert result.pins_dropped == ()
+    [team] = [r for r in result.plan.routes if r.team_id == plan.routes[0].team_id]
+    assert "spare" in team.officer_ids and pin in {s.visit_id for s in team.stops}
