@@ -119,7 +119,9 @@ class ComplianceScoreAdmin(ReadOnlyAdmin):
 class ProtectionServiceInline(admin.TabularInline):
     model = ProtectionService
     extra = 0
-    fields = ("kind", "provider_kind", "provider_name", "started_on", "ended_on")
+    # The provider's name says which shelter holds the person, and the note where: both are
+    # personal data (encrypted, read by victim protection with a reason), so neither is here.
+    fields = ("kind", "provider_kind", "started_on", "ended_on")
     readonly_fields = fields
     can_delete = False
 
