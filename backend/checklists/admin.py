@@ -29,6 +29,11 @@ class ChecklistTemplateAdmin(AuditedAdminMixin, admin.ModelAdmin):
     inlines = [TemplateVersionInline]
     readonly_fields = ("code", "site_kinds", "categories")
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # A template comes with its first version's definition (its code, site kinds and
+        # categories): one added here had no code, and the second such add was a server error.
+        return False
+
 
 @admin.register(TemplateVersion)
 class TemplateVersionAdmin(AuditedAdminMixin, admin.ModelAdmin):
