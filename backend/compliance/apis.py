@@ -679,7 +679,8 @@ class ReferralOutput(serializers.Serializer):
     site_name = serializers.CharField(source="site.name")
     observed_at = serializers.DateTimeField(help_text="When the server received the screening.")
     screened_at = serializers.DateTimeField(
-        help_text="When the officer screened the person: the screening's time on the phone (its first revision)."
+        help_text="When the officer screened the person: the screening's time on the phone "
+        "(its first revision)."
     )
     language = serializers.CharField()
     interpreter_used = serializers.BooleanField(allow_null=True)
