@@ -252,6 +252,14 @@ def case_list(*, user: Any) -> QuerySet[ComplianceCase]:
     return visible(user, qs).order_by("-opened_at", "-pk")
 
 
+def case_list_by_urgency(*, user: Any) -> QuerySet[ComplianceCase]:
+    """The cases as a reviewer works through them: first those still without a notice (no
+    deadline: the reviewer's own step is pending), the longest waiting first; then by deadline, so
+    an overdue case comes before one with days left. Nulls placed explicitly: by the deadline alone
+    they came first on SQLite and last on PostgreSQL."""
+    return case_list(user=user).order_by(F("deadline").asc(nulls_first=True), "opened_at", "pk")
+
+
 def case_get(*, user: Any, uuid: Any) -> ComplianceCase:
     return get_visible_or_404(user, case_list(user=user), uuid=uuid)
 

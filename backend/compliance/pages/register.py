@@ -121,9 +121,9 @@ def cases(request: HttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None)
     status = form.cleaned_data.get("status", "") if form.is_valid() else ""
     answer = 400 if form.errors else 200
-    qs = selectors.case_list(user=request.user)
+    closed = status == ComplianceCase.Status.CLOSED
+    qs = (selectors.case_list if closed else selectors.case_list_by_urgency)(user=request.user)
     qs = qs.filter(status=status) if status else qs.exclude(status=ComplianceCase.Status.CLOSED)
-    qs = qs.order_by("deadline", "-opened_at", "pk") if not status or status != "closed" else qs
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = list(page.object_list)
