@@ -136,6 +136,16 @@ TEXTS = {
     "deleted": _("An administrator deleted this checklist; it cannot be sent again."),
     "version_unknown": _("This checklist version is no longer accepted for this visit."),
     "correct": _("Correct and send again"),
+    # A sent checklist read back: what the phone kept of it, nothing to change there.
+    "site": _("Site"),
+    "received_at": _("Received by the server"),
+    "finished_at": _("Finished on the phone"),
+    "answers_sent": _("The answers sent"),
+    "photo_not_kept": _("Photo {n}: no longer on this phone"),
+    "no_photo": _("No photo"),
+    "signature_not_kept": _("Signed; the signature is no longer on this phone"),
+    "no_signature": _("Not signed"),
+    "no_position": _("No position recorded"),
     # A correction is a new revision of a sent checklist: said on it, with when that one was sent.
     "correction_of_sent": _("Correction of the checklist sent at {time}"),
     "correction_of_earlier": _("Correction of a checklist sent earlier"),

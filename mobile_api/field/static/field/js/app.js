@@ -517,7 +517,8 @@ async function workScreen(id) {
   });
   const summary = el("div", { id: "summary" });
   const status = el("p", {}, badge(item.status));
-  const correctionOf = correctionText(item, await store.all("work"), await store.get("assignments", item.inspection));
+  const assignment = await store.get("assignments", item.inspection);
+  const correctionOf = correctionText(item, await store.all("work"), assignment);
   const correction = correctionOf ? el("p", { class: "correction-of", id: "correction-of", text: correctionOf }) : null;
   if (item.status === "refused") summary.append(el("p", { class: "notice danger", role: "alert", text: problemText(item.problem) }));
   if (item.result) {
@@ -591,7 +592,7 @@ async function workScreen(id) {
     status,
     correction,
     summary,
-    editable ? form.render() : null,
+    editable ? form.render() : sentDetails(item, assignment),
     editable ? el("div", { class: "toolbar" }, finish, saved) : null,
     el("div", { class: "toolbar", id: "actions" },
       corrects ? correct : null,
@@ -599,7 +600,29 @@ async function workScreen(id) {
       el("a", { class: "button", href: `#/a/${item.inspection}`, text: t("back") }),
     ),
     discardable && refused ? warning : null,
+    // What was sent, to read back (the server's API gives no answers back: the phone's copy), in
+    // the checklist's own layout with nothing to change: a change is a correction, above.
+    editable || !item.payload ? null : el("h2", { id: "answers-sent", text: t("answers_sent") }),
+    editable || !item.payload ? null : sentForm(checklist, item).render(),
   );
+}
+
+function sentDetails(item, assignment) {
+  // Where and when: the site, and the server's receipt (or, not yet received, the phone's finish).
+  const received = item.result && item.result.received_at;
+  const finished = item.payload && item.payload.device_submitted_at;
+  return el("div", { class: "card", id: "sent-details" },
+    el("dl", {},
+      assignment ? el("dt", { text: t("site") }) : null,
+      assignment ? el("dd", {}, document.createTextNode(i18n.siteName(assignment.site)), el("br"), el("span", { class: "muted", text: assignment.site.address })) : null,
+      received ? el("dt", { text: t("received_at") }) : finished ? el("dt", { text: t("finished_at") }) : null,
+      received || finished ? el("dd", { id: "sent-at", text: i18n.time(received || finished) }) : null,
+    ),
+  );
+}
+
+function sentForm(checklist, item) {
+  return new ChecklistForm({ checklist, answers: item.payload.answers, workId: item.id, problem: null, onChange: () => null, readOnly: true });
 }
 
 // The latest revision on this phone of a checklist: following the corrections made of it here

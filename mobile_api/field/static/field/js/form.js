@@ -1,6 +1,7 @@
 // A checklist on the screen: every question type of the engine, sections, repeat groups, skip
 // logic, requirements and constraints re-evaluated on every change by logic.js, each change
-// saved to IndexedDB as it is typed.
+// saved to IndexedDB as it is typed. Read-only (`readOnly`), the same checklist shows what was
+// sent: every answer in its place, controls disabled, the photos and signature the phone still has.
 import * as files from "./files.js";
 import { pick, t } from "./i18n.js";
 import { isAnswered, pathOf, Submission, validate } from "./logic.js";
@@ -31,11 +32,12 @@ function getAt(answers, ctx) {
 }
 
 export class ChecklistForm {
-  constructor({ checklist, answers, workId, problem, onChange }) {
+  constructor({ checklist, answers, workId, problem, onChange, readOnly = false }) {
     this.checklist = checklist;
     this.answers = structuredClone(answers || {});
     this.workId = workId;
     this.onChange = onChange;
+    this.readOnly = readOnly;
     this.touched = new Set();
     this.showAll = false;
     this.serverErrors = new Map();
@@ -43,7 +45,7 @@ export class ChecklistForm {
     if (problem && Array.isArray(problem.answer_errors)) {
       for (const e of problem.answer_errors) this.serverErrors.set(e.path, e.message);
     }
-    this.root = el("div", { class: "checklist" });
+    this.root = el("div", { class: readOnly ? "checklist read-only" : "checklist" });
   }
 
   render() {
@@ -57,6 +59,10 @@ export class ChecklistForm {
       this.root.append(box);
     }
     this.refresh();
+    if (this.readOnly) {
+      // What was sent is read, not changed here: "Correct and send again" makes a new revision.
+      for (const control of this.root.querySelectorAll("input, textarea, select")) control.disabled = true;
+    }
     return this.root;
   }
 
@@ -190,12 +196,15 @@ export class ChecklistForm {
     refs.forEach((ref, i) => {
       const item = el("li");
       files.get(ref).then((record) => {
-        if (!record) return;
+        if (!record) {
+          if (this.readOnly) item.prepend(el("span", { class: "muted", text: t("photo_not_kept", { n: i + 1 }) }));
+          return;
+        }
         const url = URL.createObjectURL(record.blob);
         this.urls.push(url);
         item.prepend(el("img", { src: url, alt: t("photo_n", { n: i + 1 }) }));
       });
-      item.append(
+      if (!this.readOnly) item.append(
         el("button", {
           type: "button",
           class: "danger",
@@ -208,6 +217,7 @@ export class ChecklistForm {
       );
       list.append(item);
     });
+    if (this.readOnly) return el("div", {}, list, refs.length ? null : el("p", { class: "muted", id, text: t("no_photo") }));
     const picker = el("input", {
       type: "file",
       id,
@@ -235,6 +245,18 @@ export class ChecklistForm {
   signature(q, ctx, id, described) {
     const value = this.get(ctx, q.key);
     const wrap = el("div");
+    if (this.readOnly) {
+      wrap.append(el("p", { class: "muted", id, text: t(value ? "signature_not_kept" : "no_signature") }));
+      if (value) {
+        files.get(value).then((record) => {
+          if (!record) return;
+          const url = URL.createObjectURL(record.blob);
+          this.urls.push(url);
+          wrap.replaceChildren(el("img", { class: "signature", id, src: url, alt: t("signature_kept") }));
+        });
+      }
+      return wrap;
+    }
     if (value) {
       files.get(value).then((record) => {
         if (!record) return;
@@ -287,6 +309,11 @@ export class ChecklistForm {
     if (value && typeof value === "object") {
       status.textContent = t("position", { lat: value.lat, lon: value.lon, accuracy: Math.round(value.accuracy ?? 0) });
     }
+    if (this.readOnly) {
+      if (!status.textContent) status.textContent = t("no_position");
+      status.id = id;
+      return el("div", {}, status);
+    }
     const button = el("button", {
       type: "button",
       id,
@@ -319,7 +346,7 @@ export class ChecklistForm {
       const entryCtx = [...ctx, [q.key, i]];
       const entry = el("fieldset", { class: "entry" }, el("legend", { text: t("entry", { n: i + 1 }) }));
       for (const child of this.checklist.children(q)) entry.append(this.question(child, entryCtx));
-      entry.append(
+      if (!this.readOnly) entry.append(
         el("button", {
           type: "button",
           class: "danger",
@@ -335,8 +362,8 @@ export class ChecklistForm {
       );
       add(fs, entry);
     });
-    add(fs, 
-      el("button", {
+    add(fs,
+      this.readOnly ? null : el("button", {
         type: "button",
         id: `${id}-add`,
         text: t("add_entry"),

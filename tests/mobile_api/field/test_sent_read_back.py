@@ -1,0 +1,76 @@
+"""A sent checklist is read back on the phone: its answers in place (nothing to change), the
+photos and the signature the phone still has, the site and when the server received it, with
+"Correct and send again" as the way to change it. The API gives no answers back: the phone's
+copy of what it sent is shown."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+import pytest
+from playwright.sync_api import expect
+
+from backend.inspections.models import Submission
+from tests.browser_support import axe_check
+from tests.mobile_api.field.phone import fill_checklist, open_phone, sign_in_app, wait_statuses, work_items
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+VENUE = "venue_prostitution_trafficking"
+ANSWERS = {"venue_type": "karaoke", "persons_found": 0, "persons": 0, "remarks": "fire exit chained shut"}
+
+
+def test_a_sent_checklist_is_read_back_with_its_answers_photos_signature_site_and_time(pages, field):
+    page = open_phone(pages)
+    sign_in_app(page, pages.base_url, "alice")
+    fill_checklist(page, str(field.revealed.uuid), VENUE, ANSWERS, photos=2)
+    page.goto(pages.base_url + "/field/#/")
+    wait_statuses(page, "complete", 1)
+    [sent] = work_items(page)
+    stored = Submission.objects.get()
+
+    page.locator("#outbox-list a").click()
+    page.locator("#answers-sent").wait_for()
+    # Where and when.
+    details = page.locator("#sent-details")
+    expect(details).to_contain_text("Golden Lotus Karaoke")
+    expect(details).to_contain_text("Received by the server")
+    at = stored.received_at.astimezone(zoneinfo.ZoneInfo("Asia/Macau")).strftime("%H:%M")
+    expect(page.locator("#sent-at")).to_contain_text(at)
+    # The answers as sent, read-only.
+    remarks = page.locator(".checklist.read-only .q[data-path='remarks'] textarea")
+    expect(remarks).to_have_value("fire exit chained shut")
+    expect(remarks).to_be_disabled()
+    karaoke = page.locator(".checklist.read-only .q[data-key='venue_type'] input[type=radio]:checked")
+    expect(karaoke).to_be_disabled()
+    # The photos and the signature the phone kept, as pictures.
+    photo_box = page.locator(".checklist.read-only .q[data-type='photo']").first
+    expect(photo_box.locator("img")).to_have_count(2)
+    expect(page.locator(".checklist.read-only img.signature")).to_be_visible()
+    # Nothing to change or add here: the change is a correction.
+    read_only = page.locator(".checklist.read-only")
+    expect(read_only.locator("button, input[type=file], canvas")).to_have_count(0)
+    expect(page.locator("#finish")).to_have_count(0)
+    expect(page.locator("#correct")).to_have_text("Correct and send again")
+    axe_check(page)
+    pages.shot(page, "read-back")
+
+    # A photo no longer on the phone is said, not silently left out.
+    page.evaluate(
+        """async (id) => {
+            const store = await import('/static/field/js/store.js');
+            const item = await store.get('work', id);
+            const first = item.payload.attachments.find(a => a.name !== item.payload.answers.officer_signature);
+            await store.del('files', first.name);
+        }""",
+        sent["id"],
+    )
+    page.reload()
+    page.locator("#answers-sent").wait_for()
+    expect(page.locator(".checklist.read-only").get_by_text("no longer on this phone")).to_have_count(1)
+
+    # Correcting starts from the answers sent.
+    page.locator("#correct").click()
+    page.locator("#main .badge[data-status='draft']").wait_for()
+    expect(page.locator(".q[data-path='remarks'] textarea")).to_be_editable()
+    expect(page.locator(".q[data-path='remarks'] textarea")).to_have_value("fire exit chained shut")
