@@ -114,9 +114,10 @@ export async function forget(officer) {
   for (const w of await store.all("work")) if (!waitsForOwner(w, officer)) await store.del("work", w.id);
   for (const c of await store.all("checkins")) if (mine(c, officer) || c.result) await store.del("checkins", c.id);
   await dropUnusedFiles();
+  const kept = (await store.all("work")).length + (await store.all("checkins")).length;
+  // Nobody's work left: nothing of anyone stays (the language and the phone's id included).
+  if (!kept) return store.wipe();
   await store.clear("assignments");
-  const keptWork = (await store.all("work")).length + (await store.all("checkins")).length;
-  if (!keptWork) await store.clear("templates");
   for (const key of ["token", "officer", "cursor", "synced_at", "full_sync_at"]) await store.del("kv", key);
 }
 

@@ -99,3 +99,8 @@ export async function removeIf(store, key, test) {
   });
   return removed;
 }
+
+export async function wipe() {
+  // Sign-out: nothing personal stays on the phone.
+  for (const name of STORES) await clear(name);
+}
