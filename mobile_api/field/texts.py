@@ -103,6 +103,10 @@ TEXTS = {
     "remove_entry": _("Remove this entry"),
     "entry": _("Entry {n}"),
     "photo_n": _("Photo {n}"),
+    # The photo question's button (the browser's own file control would speak its own language).
+    "take_photo": _("Take or choose a photo"),
+    "replace_photo": _("Replace the photo"),
+    "add_photos": _("Add photos"),
     "remove_photo": _("Remove photo {n}"),
     "signature_pad": _("Signature pad: draw with a finger"),
     "clear_signature": _("Clear"),

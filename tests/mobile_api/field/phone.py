@@ -201,11 +201,13 @@ def work_items(page: Any) -> list[dict[str, Any]]:
 
 
 def small_touch_targets(page: Any) -> list[str]:
-    """Controls smaller than 44×44 CSS pixels (the map's own controls aside)."""
+    """Controls smaller than 44×44 CSS pixels (the map's own controls aside; a visually hidden
+    file input is operated through its label, styled as a button, which counts instead)."""
     return page.evaluate(
         """() => [...document.querySelectorAll(
-                'button, a, select, input:not([type=radio]):not([type=checkbox]), textarea, .choices label')]
+                'button, a, select, input:not([type=radio]):not([type=checkbox]), textarea, .choices label, label.button')]
             .filter(el => !el.closest('.leaflet-container') && el.offsetParent !== null)
+            .filter(el => !el.classList.contains('visually-hidden'))
             .filter(el => { const r = el.getBoundingClientRect(); return r.height < 44 || r.width < 44; })
             .map(el => el.outerHTML.slice(0, 80))"""
     )

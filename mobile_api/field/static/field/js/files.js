@@ -28,10 +28,11 @@ export async function resizePhoto(file, maxEdge = CONFIG.photo_max_edge, quality
   return canvasBlob(canvas, "image/jpeg", quality);
 }
 
-export async function keep(blob, workId) {
-  // Store a file under a new reference (a UUID, as the engine wants in photo answers).
+export async function keep(blob, workId, name = null) {
+  // Store a file under a new reference (a UUID, as the engine wants in photo answers), with the
+  // name it had on the phone, shown beside it.
   const id = crypto.randomUUID();
-  const record = { id, work: workId, blob, type: blob.type, size: blob.size, sha256: await sha256(blob), uploaded: {} };
+  const record = { id, work: workId, blob, name, type: blob.type, size: blob.size, sha256: await sha256(blob), uploaded: {} };
   await store.put("files", record);
   return record;
 }

@@ -202,7 +202,8 @@ export class ChecklistForm {
         }
         const url = URL.createObjectURL(record.blob);
         this.urls.push(url);
-        item.prepend(el("img", { src: url, alt: t("photo_n", { n: i + 1 }) }));
+        // The file chosen, by its name on the phone (a photo just taken has the camera's name).
+        item.prepend(el("img", { src: url, alt: t("photo_n", { n: i + 1 }) }), record.name ? el("span", { class: "file-name", text: record.name }) : null);
       });
       if (!this.readOnly) item.append(
         el("button", {
@@ -218,9 +219,13 @@ export class ChecklistForm {
       list.append(item);
     });
     if (this.readOnly) return el("div", {}, list, refs.length ? null : el("p", { class: "muted", id, text: t("no_photo") }));
+    // The browser's own file control speaks the browser's language ("Choose Files / No file
+    // chosen"): it is visually hidden, still focusable and operable from the keyboard, and its
+    // <label> is the button the officer sees, in the app's language.
     const picker = el("input", {
       type: "file",
       id,
+      class: "visually-hidden file-input",
       accept: "image/*",
       capture: "environment",
       multiple: multiple,
@@ -230,7 +235,7 @@ export class ChecklistForm {
         const made = [];
         for (const file of chosen) {
           const blob = await files.resizePhoto(file);
-          made.push((await files.keep(blob, this.workId)).id);
+          made.push((await files.keep(blob, this.workId, file.name)).id);
         }
         if (!made.length) return;
         const now = this.get(ctx, q.key);
@@ -239,7 +244,8 @@ export class ChecklistForm {
         document.getElementById(id)?.focus();
       },
     });
-    return el("div", {}, list, picker);
+    const button = el("label", { for: id, class: "button file-button", "data-picker": id, text: t(multiple ? "add_photos" : refs.length ? "replace_photo" : "take_photo") });
+    return el("div", {}, list, picker, button);
   }
 
   signature(q, ctx, id, described) {

@@ -1,0 +1,57 @@
+"""A photo question's button speaks the app's language: the browser's own file control said
+"Choose Files / No file chosen" in the browser's language whatever the officer had chosen. Now
+the control is visually hidden (still focusable and operable from the keyboard) and its label is
+a 44 px button in the app's language; the chosen file's name is shown beside its thumbnail."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser_support import axe_check
+from tests.mobile_api.field.phone import jpeg, open_phone, sign_in_app, small_touch_targets
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+VENUE = "venue_prostitution_trafficking"
+
+
+def test_the_photo_button_is_in_the_apps_language_and_works_from_the_keyboard(pages, field):
+    page = open_phone(pages)  # an English browser, the app switched to Portuguese
+    sign_in_app(page, pages.base_url, "alice")
+    page.locator("#language").select_option("pt")
+    expect(page.locator("#screen-title")).to_have_text("Tarefas")
+    page.goto(pages.base_url + f"/field/#/a/{field.revealed.uuid}")
+    page.locator(f"button[data-template='{VENUE}']").click()
+    box = page.locator(".q[data-key='site_photos']")
+    box.scroll_into_view_if_needed()
+
+    picker = box.locator("input[type=file]")
+    button = box.locator("label.file-button")
+    expect(button).to_have_text("Juntar fotografias")
+    # The browser's own control is out of sight; the button is a full-size target.
+    hidden = picker.bounding_box()
+    assert hidden is None or (hidden["width"] <= 1 and hidden["height"] <= 1), hidden
+    area = button.bounding_box()
+    assert area["width"] >= 44 and area["height"] >= 44, area
+    assert small_touch_targets(page) == []
+    # The input is named by its button, for a screen reader.
+    expect(page.get_by_label("Juntar fotografias")).to_have_attribute("type", "file")
+
+    # From the keyboard: the focus on the hidden input shows on the button, a key opens the chooser.
+    picker.focus()
+    outline = button.evaluate("b => getComputedStyle(b).outlineStyle")
+    assert outline == "solid", outline
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files([{"name": "porta-traseira.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}])
+    expect(box.locator(".thumbs img")).to_have_count(1)
+    expect(box.locator(".file-name")).to_have_text("porta-traseira.jpg")
+
+    # A tap on the button opens it too.
+    with page.expect_file_chooser() as chooser:
+        box.locator("label.file-button").click()
+    chooser.value.set_files([{"name": "balcao.jpg", "mimeType": "image/jpeg", "buffer": jpeg((20, 160, 60))}])
+    expect(box.locator(".file-name")).to_have_text(["porta-traseira.jpg", "balcao.jpg"])
+    axe_check(page)
+    pages.shot(page, "photo-button")
