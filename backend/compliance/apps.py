@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -47,4 +49,13 @@ class ComplianceConfig(AppConfig):
             roles={"victim_protection"},
             description=_("Referrals of potential victims and the protection services given."),
             order=40,
+            notes=_protection_home_notes,
         )
+
+
+def _protection_home_notes(user: Any) -> list[Any]:
+    """The referrals waiting, on victim protection's home page (imported when the page is drawn:
+    the app registry is ready by then)."""
+    from backend.compliance.pages.protection import home_notes
+
+    return home_notes(user)

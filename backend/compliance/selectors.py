@@ -342,6 +342,20 @@ def referral_list(*, user: Any) -> QuerySet[Referral]:
     return visible(user, qs).order_by("-created_at", "-pk")
 
 
+def referral_waiting_counts(*, user: Any) -> tuple[int, int]:
+    """How many referrals wait for victim protection (new, not yet acknowledged), and how many of
+    those are immediate: for the protection role itself alone, (0, 0) for anyone else. Counts,
+    never which referrals."""
+    if not _holds(principal_for(user), Role.VICTIM_PROTECTION):
+        return 0, 0
+    counts = (
+        referral_list(user=user)
+        .filter(status=Referral.Status.NEW)
+        .aggregate(waiting=Count("pk"), immediate=Count("pk", filter=Q(urgency=Referral.Urgency.IMMEDIATE)))
+    )
+    return counts["waiting"], counts["immediate"]
+
+
 def referral_get(*, user: Any, uuid: Any) -> Referral:
     return get_visible_or_404(user, referral_list(user=user), uuid=uuid)
 

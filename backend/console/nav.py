@@ -6,7 +6,9 @@ header and on the home page, so an app's page appears in the console by register
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
@@ -52,6 +54,16 @@ ROLE_INTRODUCTIONS: dict[str, tuple[Promise, Promise]] = {
 
 
 @dataclass(frozen=True)
+class HomeNote:
+    """A line under an entry on the home page ("1 immediate referral waiting"), a link when it
+    leads somewhere; ``tone`` "danger" calls it out."""
+
+    text: str
+    url: str = ""
+    tone: str = ""
+
+
+@dataclass(frozen=True)
 class NavEntry:
     label: Promise | str
     url_name: str
@@ -59,6 +71,9 @@ class NavEntry:
     description: Promise | str = ""
     order: int = 100
     kwargs: dict[str, str] = field(default_factory=dict)
+    # What is waiting behind the entry, told on the home page: called with the signed-in user,
+    # it reads through the app's selectors, so it shows no one what their roles may not see.
+    notes: Callable[[Any], Sequence[HomeNote]] | None = field(default=None, compare=False)
 
     @property
     def url(self) -> str:
@@ -78,12 +93,21 @@ def register(
     roles: set[str] | frozenset[str],
     description: Promise | str = "",
     order: int = 100,
+    notes: Callable[[Any], Sequence[HomeNote]] | None = None,
 ) -> None:
-    """Add a console page to the navigation of officers holding any of ``roles``."""
+    """Add a console page to the navigation of officers holding any of ``roles``; ``notes`` says
+    on the home page what waits behind it."""
     if any(entry.url_name == url_name for entry in _ENTRIES):
         return
     _ENTRIES.append(
-        NavEntry(label=label, url_name=url_name, roles=frozenset(roles), description=description, order=order)
+        NavEntry(
+            label=label,
+            url_name=url_name,
+            roles=frozenset(roles),
+            description=description,
+            order=order,
+            notes=notes,
+        )
     )
     _ENTRIES.sort(key=lambda entry: entry.order)
 
@@ -95,14 +119,24 @@ def entries_for(principal: Principal) -> list[NavEntry]:
     ]
 
 
-def sections_for(principal: Principal) -> list[dict[str, object]]:
-    """The home page: one section per back-office role held, with that role's entries."""
+def sections_for(principal: Principal, user: Any = None) -> list[dict[str, object]]:
+    """The home page: one section per back-office role held, with that role's entries, each with
+    its notes (for ``user``) when the principal holds the role itself, not by a superuser's pass."""
     roles = (
         sorted(BACK_OFFICE_ROLES) if principal.is_superuser else sorted(principal.roles & BACK_OFFICE_ROLES)
     )
     sections = []
     for role in roles:
         title, intro = ROLE_INTRODUCTIONS[role]
-        entries = [entry for entry in _ENTRIES if role in entry.roles and entry.url]
+        entries = [
+            {
+                "label": entry.label,
+                "url": entry.url,
+                "description": entry.description,
+                "notes": list(entry.notes(user)) if entry.notes and user and role in principal.roles else [],
+            }
+            for entry in _ENTRIES
+            if role in entry.roles and entry.url
+        ]
         sections.append({"role": role, "title": title, "introduction": intro, "entries": entries})
     return sections

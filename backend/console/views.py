@@ -110,7 +110,7 @@ class SignOutView(auth_views.LogoutView):
 @console_page()
 def home(request: HttpRequest) -> HttpResponse:
     principal = principal_for(request.user)
-    return render(request, "console/home.html", {"sections": nav.sections_for(principal)})
+    return render(request, "console/home.html", {"sections": nav.sections_for(principal, request.user)})
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -11,8 +11,9 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -25,6 +26,7 @@ from backend.compliance.pages.answers import option_label, question_label
 from backend.compliance.pages.common import found, refusal
 from backend.compliance.pages.forms import PersonForm, ReferralFilterForm, ReferralUpdateForm, ServiceForm
 from backend.console.access import console_page
+from backend.console.nav import HomeNote
 from backend.core.errors import DomainError
 from backend.core.i18n import language_key
 from backend.privacy.reasons import ReadReason, ReasonForm
@@ -33,6 +35,35 @@ from backend.privacy.services import screened_person_for
 PROTECTION = ("victim_protection",)
 PAGE_SIZE = 50
 NOT_SAVED = gettext_lazy("Nothing was saved: correct the fields marked.")
+
+
+def home_notes(user: Any) -> list[HomeNote]:
+    """On victim protection's home page: the referrals waiting (new), the immediate ones first,
+    each a link to the list filtered to them. Counts alone: no person, place or referral."""
+    waiting, immediate = selectors.referral_waiting_counts(user=user)
+    if not waiting:
+        return [HomeNote(text=_("No new referral waiting."))]
+    url = reverse("compliance_console:referrals")
+    notes = []
+    if immediate:
+        notes.append(
+            HomeNote(
+                text=ngettext(
+                    "%(n)s immediate referral waiting", "%(n)s immediate referrals waiting", immediate
+                )
+                % {"n": immediate},
+                url=f"{url}?status={Referral.Status.NEW}&urgency={Referral.Urgency.IMMEDIATE}",
+                tone="danger",
+            )
+        )
+    notes.append(
+        HomeNote(
+            text=ngettext("%(n)s new referral waiting", "%(n)s new referrals waiting", waiting)
+            % {"n": waiting},
+            url=f"{url}?status={Referral.Status.NEW}",
+        )
+    )
+    return notes
 
 
 @console_page(*PROTECTION)
