@@ -10,19 +10,20 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from backend.console.services import second_factor_required
-from backend.core.access import login_deactivated
+from backend.core.access import login_admin_refused
 
 
 def admin_site_guard(site: AdminSite) -> None:
     """Send the admin's sign-in to the console's, and let nobody in who still owes the second
-    factor (administrators must give it when CONSOLE_2FA_REQUIRED is on), nor a leaver whose
-    officer record is deactivated."""
+    factor (administrators must give it when CONSOLE_2FA_REQUIRED is on), nor an officer's login
+    that is not an active administrator's (a leaver, or a role taken away)."""
     has_permission = site.has_permission
 
     def guarded(request: HttpRequest) -> bool:
         user = request.user
-        if not has_permission(request) or login_deactivated(user):
-            # A leaver whose officer record is deactivated is out, even with a staff login.
+        if not has_permission(request) or login_admin_refused(user):
+            # A leaver, or an officer whose administrator role was taken away, is out even with
+            # a staff login.
             return False
         return not second_factor_required(user) or user.is_verified()
 

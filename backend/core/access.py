@@ -40,6 +40,8 @@ class Principal:
         return self.is_superuser or bool(self.roles & set(roles))
 
 
+ADMINISTRATOR = "administrator"
+
 ANONYMOUS = Principal(user_id=None, officer_id=None, agency_id=None, roles=frozenset(), is_superuser=False)
 
 
@@ -54,17 +56,32 @@ def principal_for(user: Any) -> Principal:
     deactivated = officer is not None and not officer.is_active
     if deactivated:
         officer = None
+    roles = frozenset(officer.roles.values_list("role", flat=True)) if officer else frozenset()
     principal = Principal(
         user_id=user.pk,
         officer_id=officer.pk if officer else None,
         agency_id=officer.agency_id if officer else None,
-        roles=frozenset(officer.roles.values_list("role", flat=True)) if officer else frozenset(),
+        roles=roles,
         # A leaver's officer record is deactivated: an administrator's login (a superuser) keeps
         # no rights through it, or the admin, victims' referrals and all would stay open to them.
-        is_superuser=bool(user.is_superuser) and not deactivated,
+        # An officer's superuser flag follows the administrator role (registry.services.
+        # officer_admin_rights_sync); a flag left over without the role counts for nothing.
+        is_superuser=bool(user.is_superuser)
+        and not deactivated
+        and (officer is None or ADMINISTRATOR in roles),
     )
     user._principal = principal
     return principal
+
+
+def login_admin_refused(user: Any) -> bool:
+    """Whether the admin refuses ``user`` whatever its flags: the login of an officer who is
+    deactivated or no longer holds the administrator role (a staff flag left over from it). A
+    login with no officer record (``createsuperuser``'s) is judged by its flags alone."""
+    officer = getattr(user, "officer", None) if hasattr(user, "officer") else None
+    if officer is None:
+        return False
+    return not officer.is_active or ADMINISTRATOR not in principal_for(user).roles
 
 
 def login_deactivated(user: Any) -> bool:

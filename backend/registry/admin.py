@@ -9,11 +9,13 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from backend.audit.admin_mixins import AuditedAdminMixin
+from backend.registry import services
 from backend.registry.models import (
     Agency,
     Availability,
@@ -97,6 +99,28 @@ class OfficerAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Officer]:
         return super().get_queryset(request).prefetch_related("roles")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Officer | None = None) -> Any:
+        # The login is chosen once: moved to another login, the old one would keep the admin
+        # rights the administrator role gave it.
+        return (*self.readonly_fields, "user") if obj is not None else self.readonly_fields
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)  # the roles inline is saved by now
+        services.officer_admin_rights_sync(actor=request.user, officer=form.instance, request=request)
+
+    def delete_model(self, request: HttpRequest, obj: Officer) -> None:
+        with transaction.atomic():
+            services.officer_admin_rights_sync(actor=request.user, officer=obj, request=request, leaving=True)
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Officer]) -> None:
+        with transaction.atomic():
+            for officer in queryset:
+                services.officer_admin_rights_sync(
+                    actor=request.user, officer=officer, request=request, leaving=True
+                )
+            super().delete_queryset(request, queryset)
 
     @admin.display(description=_("roles"))
     def role_list(self, obj: Officer) -> str:

@@ -24,6 +24,7 @@ from backend.registry.models import (
     Officer,
     OfficerRole,
     OpeningHours,
+    Role,
     Site,
     Skill,
     Unit,
@@ -152,7 +153,8 @@ def officer_create(
             _("The username %(username)s is taken.") % {"username": repr(username)},
             errors={"username": [_("Already taken.")]},
         )
-    user = User(username=username, email=email, is_staff="administrator" in set(roles))
+    # The login's admin rights follow the administrator role (officer_admin_rights_sync).
+    user = User(username=username, email=email, is_staff=Role.ADMINISTRATOR in set(roles))
     user.is_superuser = user.is_staff
     if password:
         user.set_password(password)
@@ -184,6 +186,74 @@ def officer_create(
             obj=officer,
             changes={"roles": sorted(set(roles))},
         )
+    return officer
+
+
+def officer_admin_rights_due(officer: Officer) -> bool:
+    """Whether an officer's login should hold the admin's rights (staff and superuser): while the
+    officer is active and holds the administrator role, and not otherwise."""
+    return officer.is_active and OfficerRole.objects.filter(officer=officer, role=Role.ADMINISTRATOR).exists()
+
+
+@transaction.atomic
+def officer_admin_rights_sync(
+    *, actor: Any, officer: Officer, request: Any = None, leaving: bool = False
+) -> bool:
+    """Make the officer's login staff and superuser exactly while the officer is active and holds
+    the administrator role; returns whether anything changed (each change audited on the login).
+
+    Called wherever roles or activity change (the officer's admin page, ``officer_roles_set``,
+    deactivation), so giving the role opens the admin and taking it away (or deactivating the
+    officer) closes it, victims' referrals and all. A login with no officer record (one made by
+    ``createsuperuser`` to bootstrap a system) is never touched here. ``leaving``: the officer
+    record is about to be deleted, so its login keeps no rights through it.
+    """
+    User = get_user_model()
+    user = User.objects.select_for_update().get(pk=officer.user_id)
+    due = not leaving and officer_admin_rights_due(officer)
+    if user.is_staff == due and user.is_superuser == due:
+        return False
+    changes = {
+        "officer": str(officer),
+        "is_staff": [user.is_staff, due],
+        "is_superuser": [user.is_superuser, due],
+    }
+    user.is_staff = user.is_superuser = due
+    user.save(update_fields=["is_staff", "is_superuser"])
+    officer.user = user
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        verb="admin_rights_grant" if due else "admin_rights_withdraw",
+        obj=user,
+        changes=changes,
+        request=request,
+    )
+    return True
+
+
+@transaction.atomic
+def officer_roles_set(*, actor: Any, officer: Officer, roles: Iterable[str], request: Any = None) -> Officer:
+    """Give an officer exactly ``roles`` (at least one), audited; the login's admin rights follow
+    the administrator role."""
+    wanted = sorted(set(roles))
+    if not wanted:
+        raise InvalidInput(errors={"roles": [_("An officer holds at least one role.")]})
+    rows = [OfficerRole(officer=officer, role=r) for r in wanted]
+    for row in rows:
+        _full_clean(row, exclude=["officer"])
+    before = sorted(OfficerRole.objects.filter(officer=officer).values_list("role", flat=True))
+    OfficerRole.objects.filter(officer=officer).exclude(role__in=wanted).delete()
+    OfficerRole.objects.bulk_create([r for r in rows if r.role not in before])
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        verb="officer_roles_set",
+        obj=officer,
+        changes={"roles": [before, wanted]},
+        request=request,
+    )
+    officer_admin_rights_sync(actor=actor, officer=officer, request=request)
     return officer
 
 
