@@ -30,11 +30,15 @@ from backend.console.services import (
     may_use_console,
     second_factor_device,
     second_factor_required,
+    sessions_end,
     signin_attempt_reserve,
     signin_attempts_clear,
 )
 from backend.core.errors import DomainError
 from backend.core.tokens import token_hash
+from backend.registry.models import Officer
+from backend.registry.services import officer_admin_rights_sync
+from mobile_api.services_auth import device_tokens_revoke_for_user
 
 AnyRequest = HttpRequest | Request
 
@@ -175,3 +179,70 @@ def api_token_revoke(*, actor: Any, token: ApiToken, request: AnyRequest | None 
         request=request,
     )
     return True
+
+
+@transaction.atomic
+def api_tokens_revoke_for_user(*, actor: Any, user: Any, request: AnyRequest | None = None) -> int:
+    """Revoke every live API token of ``user``, each audited; returns how many."""
+    live = ApiToken.objects.select_related("user").filter(user=user, revoked_at__isnull=True)
+    return sum(api_token_revoke(actor=actor, token=token, request=request) for token in live)
+
+
+@transaction.atomic
+def login_sign_out_everywhere(
+    *, actor: Any, user: Any, reason: str, request: AnyRequest | None = None
+) -> dict[str, int]:
+    """Sign ``user`` out of every device: their phones' tokens and their scripts' API tokens are
+    revoked (each audited, with who and why) and their console sessions ended. Each device must
+    sign in again; nothing revoked here comes back."""
+    return {
+        "device_tokens": device_tokens_revoke_for_user(
+            actor=actor, user=user, reason=reason, request=request
+        ),
+        "api_tokens": api_tokens_revoke_for_user(actor=actor, user=user, request=request),
+        "sessions": sessions_end(actor=actor, user=user, reason=reason, request=request),
+    }
+
+
+REASON_DEACTIVATED = "officer deactivated"
+REASON_REACTIVATED = "officer reactivated: sign in again"
+
+
+def _officer_set_active(*, actor: Any, officer: Officer, active: bool, request: AnyRequest | None) -> None:
+    # Conditional: after the admin's form has saved the box, there is nothing left to write
+    # (and the form's own audit entry has recorded it).
+    if Officer.objects.filter(pk=officer.pk).exclude(is_active=active).update(is_active=active):
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            verb="officer_reactivate" if active else "officer_deactivate",
+            obj=officer,
+            changes={"is_active": [not active, active]},
+            request=request,
+        )
+    officer.is_active = active
+
+
+@transaction.atomic
+def officer_deactivate(*, actor: Any, officer: Officer, request: AnyRequest | None = None) -> dict[str, int]:
+    """A leaver: the officer record is deactivated, the login loses any admin rights, and every
+    sign-in it holds ends (phones, scripts, console). Safe to call on an officer the admin's form
+    has just deactivated: only what is left is done."""
+    _officer_set_active(actor=actor, officer=officer, active=False, request=request)
+    officer_admin_rights_sync(actor=actor, officer=officer, request=request)
+    return login_sign_out_everywhere(
+        actor=actor, user=officer.user, reason=REASON_DEACTIVATED, request=request
+    )
+
+
+@transaction.atomic
+def officer_reactivate(*, actor: Any, officer: Officer, request: AnyRequest | None = None) -> dict[str, int]:
+    """The officer is back: the record is active again and the administrator role, if held,
+    gives the admin again, but no earlier sign-in comes back. Anything still live from before
+    (an officer deactivated before deactivation revoked anything) is revoked now, so each phone,
+    script and browser signs in afresh."""
+    _officer_set_active(actor=actor, officer=officer, active=True, request=request)
+    officer_admin_rights_sync(actor=actor, officer=officer, request=request)
+    return login_sign_out_everywhere(
+        actor=actor, user=officer.user, reason=REASON_REACTIVATED, request=request
+    )

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+from importlib import import_module
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from backend.audit.models import AuditEntry
@@ -131,3 +134,41 @@ def second_factor_enrolment_confirm(*, device: TOTPDevice, token: str, request: 
         request=request,
     )
     return True
+
+
+def sessions_end(*, actor: Any, user: Any, reason: str, request: HttpRequest | None = None) -> int:
+    """End every console session of ``user``, on every browser: the next request of each is
+    signed out and must sign in again (second factor included). Returns how many were ended; one
+    audit entry (``sessions_end``) when any were.
+
+    Sessions are kept in the database (Django's db or cached_db engine), one row each with the
+    user's id inside its signed data, so each live row is read and those of ``user`` deleted. The
+    acting request's own session, when it is one of them, is flushed through the request, so the
+    response does not write it back.
+    """
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    model = store.get_model_class()  # the db and cached_db engines (the project's: sessions in the database)
+    wanted = str(user.pk)
+    keys = [
+        key
+        for key, data in model.objects.filter(expire_date__gt=timezone.now())
+        .values_list("session_key", "session_data")
+        .iterator()
+        if str(store().decode(data).get(SESSION_KEY)) == wanted
+    ]
+    own = getattr(request, "session", None) if request is not None else None
+    for key in keys:
+        if own is not None and own.session_key == key:
+            own.flush()
+        else:
+            store(session_key=key).delete()
+    if keys:
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.LOGOUT,
+            verb="sessions_end",
+            obj=user,
+            changes={"reason": reason, "sessions": len(keys)},
+            request=request,
+        )
+    return len(keys)

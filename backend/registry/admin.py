@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from backend.accounts.services import officer_deactivate, officer_reactivate
 from backend.audit.admin_mixins import AuditedAdminMixin
 from backend.registry import services
 from backend.registry.models import (
@@ -107,7 +108,13 @@ class OfficerAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)  # the roles inline is saved by now
-        services.officer_admin_rights_sync(actor=request.user, officer=form.instance, request=request)
+        officer = form.instance
+        if change and "is_active" in form.changed_data:
+            # Deactivated: every sign-in it holds ends; reactivated: none comes back.
+            (officer_reactivate if officer.is_active else officer_deactivate)(
+                actor=request.user, officer=officer, request=request
+            )
+        services.officer_admin_rights_sync(actor=request.user, officer=officer, request=request)
 
     def delete_model(self, request: HttpRequest, obj: Officer) -> None:
         with transaction.atomic():

@@ -11,9 +11,9 @@ from django.test import Client
 
 from backend.audit.models import AuditEntry
 from backend.registry import services
-from backend.registry.models import Officer
 from tests import factories
 from tests.browser_support import sign_in_client
+from tests.registry.officer_forms import officer_save
 
 PASSWORD = "correct-horse-battery"
 
@@ -34,52 +34,9 @@ def bob(db):
     return factories.officer("PSP", username="bob", roles=("inspector",), full_name="Bob Inspector")
 
 
-def officer_form(client: Client, officer: Officer, *, roles: list[str], is_active: bool = True) -> dict:
-    """What the officer's change form posts with ``roles`` ticked in its roles inline."""
-    page = client.get(f"/admin/registry/officer/{officer.pk}/change/")
-    assert page.status_code == 200
-    form = page.context["adminform"].form
-    data = {
-        k: v for k, v in form.initial.items() if v is not None and k not in ("skills", "user", "is_active")
-    }
-    data["skills"] = [s.pk for s in officer.skills.all()]
-    if is_active:
-        data["is_active"] = "on"
-    held = list(officer.roles.order_by("pk"))
-    rows = []
-    for row in held:
-        rows.append({"id": row.pk, "officer": officer.pk, "role": row.role, "DELETE": row.role not in roles})
-    for role in sorted(set(roles) - {r.role for r in held}):
-        rows.append({"id": "", "officer": officer.pk, "role": role, "DELETE": False})
-    data.update(
-        {
-            "roles-TOTAL_FORMS": str(len(rows)),
-            "roles-INITIAL_FORMS": str(len(held)),
-            "roles-MIN_NUM_FORMS": "1",
-            "roles-MAX_NUM_FORMS": "1000",
-        }
-    )
-    for i, row in enumerate(rows):
-        data[f"roles-{i}-id"] = row["id"]
-        data[f"roles-{i}-officer"] = row["officer"]
-        data[f"roles-{i}-role"] = row["role"]
-        if row["DELETE"]:
-            data[f"roles-{i}-DELETE"] = "on"
-    return data
-
-
-def save(client: Client, officer: Officer, **kwargs) -> None:
-    response = client.post(
-        f"/admin/registry/officer/{officer.pk}/change/", officer_form(client, officer, **kwargs)
-    )
-    assert response.status_code == 302, response.context["adminform"].form.errors
-    officer.refresh_from_db()
-    officer.user.refresh_from_db()
-
-
 def test_the_administrator_role_given_in_the_admin_opens_the_admin(adele, bob):
     assert not bob.user.is_staff and not bob.user.is_superuser
-    save(adele, bob, roles=["inspector", "administrator"])
+    officer_save(adele, bob, roles=["inspector", "administrator"])
     assert bob.user.is_staff and bob.user.is_superuser
     entry = AuditEntry.objects.get(verb="admin_rights_grant")
     assert entry.actor.username == "adele" and entry.object_id == str(bob.user_id)
@@ -92,12 +49,12 @@ def test_the_administrator_role_given_in_the_admin_opens_the_admin(adele, bob):
 
 
 def test_the_role_taken_away_closes_the_admin_at_once(adele, bob):
-    save(adele, bob, roles=["inspector", "administrator"])
+    officer_save(adele, bob, roles=["inspector", "administrator"])
     his = Client()
     sign_in_client(his, "bob", PASSWORD)
     assert his.get("/admin/compliance/referral/").status_code == 200
 
-    save(adele, bob, roles=["inspector"])
+    officer_save(adele, bob, roles=["inspector"])
     assert not bob.user.is_staff and not bob.user.is_superuser
     entry = AuditEntry.objects.get(verb="admin_rights_withdraw")
     assert entry.actor.username == "adele" and entry.changes["is_staff"] == [True, False]
@@ -107,9 +64,9 @@ def test_the_role_taken_away_closes_the_admin_at_once(adele, bob):
 
 def test_deactivating_an_administrator_withdraws_the_rights_and_reactivating_gives_them_back(adele):
     carl = factories.officer("PSP", username="carl", roles=("administrator",), full_name="Carl Admin")
-    save(adele, carl, roles=["administrator"], is_active=False)
+    officer_save(adele, carl, roles=["administrator"], is_active=False)
     assert not carl.is_active and not carl.user.is_superuser and not carl.user.is_staff
-    save(adele, carl, roles=["administrator"], is_active=True)
+    officer_save(adele, carl, roles=["administrator"], is_active=True)
     assert carl.user.is_superuser and carl.user.is_staff
     assert list(
         AuditEntry.objects.filter(object_id=str(carl.user_id)).order_by("at").values_list("verb", flat=True)
