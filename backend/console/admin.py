@@ -4,7 +4,8 @@ nothing that would let them pass for it.
 django-otp's own admin shows every authenticator's secret key and QR code, and lets one be added
 or edited with a key of one's choosing: whoever opened it could sign in as a reviewer or a
 victim-protection officer with their password alone. Here an authenticator is only listed and
-removed (a reset: the login sets up a new one at its next sign-in), and every reset is audited.
+removed (a reset: the login's sessions end and it sets up a new one at its next sign-in), and every
+reset is audited.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from backend.audit.models import AuditEntry
 from backend.audit.services import audit_record
+from backend.console.services import sessions_end
 
 if admin.site.is_registered(TOTPDevice):
     admin.site.unregister(TOTPDevice)
@@ -71,6 +73,11 @@ class SecondFactorAdmin(admin.ModelAdmin):
                     request=request,
                 )
                 device.delete()
+                # Whoever holds a session signed in with the old authenticator is out: the reset
+                # is for a lost or stolen phone, and the next sign-in enrols the new one.
+                sessions_end(
+                    actor=request.user, user=device.user, reason="second factor reset", request=request
+                )
         self.message_user(
             request,
             ngettext(

@@ -93,3 +93,23 @@ def test_the_admin_names_the_second_factor_in_every_language(admin):
             page = admin.get("/admin/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
         assert name in page, language
         assert "Otp_Totp" not in page  # the app's bare label, Django's default name
+
+
+def test_a_reset_ends_the_sessions_signed_in_with_the_old_authenticator(admin):
+    factories.officer("DSAL", username="carol", roles=("reviewer",), full_name="Carol Reviewer")
+    carol = Client()
+    sign_in_client(carol, "carol", PASSWORD)
+    assert carol.get("/api/v1/me/").status_code == 200
+    device = TOTPDevice.objects.get(user__username="carol", confirmed=True)
+
+    admin.post(
+        "/admin/otp_totp/totpdevice/",
+        {"action": "reset_second_factor", "_selected_action": [device.pk]},
+    )
+
+    assert carol.get("/api/v1/me/").status_code == 401
+    assert "_auth_user_id" not in carol.session
+    ended = AuditEntry.objects.get(verb="sessions_end")
+    assert ended.actor.username == "adele" and ended.object_id == str(device.user_id)
+    assert ended.changes == {"reason": "second factor reset", "sessions": 1}
+    assert admin.get("/admin/").status_code == 200  # the administrator's own session stays
