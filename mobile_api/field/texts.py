@@ -35,6 +35,8 @@ TEXTS = {
     "assignments": _("Assignments"),
     "no_assignments": _("No assignments for you right now."),
     "route_map": _("Map of the route"),
+    # The home list's heading for each night (a visit after midnight belongs to the night before).
+    "night_of": _("Night of {day}"),
     "map_no_tiles": _("Map without background tiles: Macao's outline and the stops."),
     "stop": _("Stop {n}"),
     "window": _("Time window"),

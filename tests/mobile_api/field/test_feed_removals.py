@@ -29,7 +29,7 @@ def test_a_connected_phone_checks_in_far_and_follows_the_feed(pages, field, dora
 
     # About 5 km from the site: stored with the flag, and the officer told why it is no refusal.
     page.context.set_geolocation({"latitude": 22.16, "longitude": 113.56, "accuracy": 30})
-    visit.locator("h3 a").click()
+    visit.locator("h4 a").click()
     page.locator("#check-in").click()
     status = page.locator("#checkin-status")
     expect(status).to_contain_text("never refused")

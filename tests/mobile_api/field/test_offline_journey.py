@@ -49,7 +49,7 @@ def test_a_night_offline_then_synced_once(pages, field, second_visit, alice):
     axe_check(page)  # the sign-in screen
     sign_in_app(page, pages.base_url, "alice")
     page.locator("#assignments .assignment").nth(1).wait_for()
-    names = page.locator("#assignments h3").all_inner_texts()
+    names = page.locator("#assignments .assignment h4").all_inner_texts()
     assert names == ["1. Golden Lotus Karaoke", "2. Silver Moon Massage"]
     assert "Jade Sauna" not in page.content()  # the sealed night's visit
     assert page.locator("#route-map .stop-marker").count() == 2
@@ -63,7 +63,7 @@ def test_a_night_offline_then_synced_once(pages, field, second_visit, alice):
     wait_offline_ready(page)
 
     page.context.set_offline(True)
-    page.locator("#assignments h3 a").first.click()
+    page.locator("#assignments .assignment h4 a").first.click()
     page.locator("#check-in").click()
     page.wait_for_function("() => document.querySelector('#checkin-status').textContent.includes('accuracy')")
 

@@ -54,6 +54,6 @@ def test_a_sync_leaves_the_officer_where_they_were(pages, field, second_visit):
     assert page.evaluate("document.activeElement.id") == "sync"
 
     # Opening another screen still starts at its top.
-    page.locator("#assignments .assignment h3 a").first.click()
+    page.locator("#assignments .assignment h4 a").first.click()
     page.locator("#check-in").wait_for()
     assert page.evaluate("scrollY") == 0

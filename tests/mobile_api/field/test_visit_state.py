@@ -288,7 +288,7 @@ def test_a_checklist_a_teammate_sent_is_not_offered_to_start_again(pages, field,
     expect(card.locator(".sent-by")).to_have_text(f"Sent by {who}")
     expect(card.locator(".visit-state .badge")).to_have_attribute("data-state", "draft")  # Alice's own
 
-    card.locator("h3 a").click()
+    card.locator("h4 a").click()
     venue = page.locator(f"#checklists [data-sent-elsewhere='{VENUE}']")
     expect(venue).to_contain_text(f"Venue inspection – prostitution and trafficking was sent by {who}, ")
     expect(venue).to_contain_text("Nothing to start again here")
@@ -307,7 +307,7 @@ def test_a_checklist_a_teammate_sent_is_not_offered_to_start_again(pages, field,
     expect(card.locator(".sent-by")).to_have_text(f"Enviada por Dora Police (PSP, n.º {dora.badge_number})")
     page.locator("#language").select_option("zh-hant")
     expect(card.locator(".sent-by")).to_have_text(f"由 Dora Police（PSP，職員編號 {dora.badge_number}） 傳送")
-    card.locator("h3 a").click()
+    card.locator("h4 a").click()
     expect(venue).to_contain_text(f"已由 Dora Police（PSP，職員編號 {dora.badge_number}） 於 ")
     expect(venue).to_contain_text("此處無須重新開始")
 
@@ -317,7 +317,7 @@ def test_a_checklist_a_teammate_sent_is_not_offered_to_start_again(pages, field,
     page.goto(pages.base_url + "/field/#/")
     page.locator("#language").select_option("en")
     sync_now(page)
-    card.locator("h3 a").click()
+    card.locator("h4 a").click()
     screening = page.locator(f"#checklists [data-sent-elsewhere='{SCREENING}']")
     expect(screening).to_contain_text(f"was sent by {who}")
     expect(screening.locator(f"button[data-template='{SCREENING}']")).to_be_visible()

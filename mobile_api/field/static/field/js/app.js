@@ -311,20 +311,15 @@ async function homeScreen() {
   const work = await ownWork();
   const officer = await signedInOfficer();
   const checkins = (await store.all("checkins")).filter((c) => outbox.mine(c, officer));
-  const list = el("ol", { class: "plain", id: "assignments" });
-  assignments.forEach((a, i) => {
-    const ours = work.filter((w) => w.inspection === a.id);
-    list.append(
-      el("li", { class: "card assignment", "data-id": a.id },
-        el("h3", {}, el("a", { href: `#/a/${a.id}`, text: `${i + 1}. ${i18n.siteName(a.site)}` })),
-        el("p", { text: windowText(a) }),
-        el("p", { class: "muted", text: a.site.address }),
-        a.status === "cancelled" ? el("p", {}, el("span", { class: "badge danger", text: t("cancelled") })) : el("p", { class: "visit-state" }, visitBadge(visitState(a, work, checkins))),
-        a.status === "cancelled" ? null : sentByLine(a, ours),
-        a.changed ? el("p", {}, el("span", { class: "badge warn", text: t("changed") })) : null,
-      ),
-    );
-  });
+  // A night at a time: its heading, its visits numbered from 1 in route order, its own route.
+  const nights = feed.byNight(assignments);
+  const list = el("div", { id: "assignments" });
+  for (const night of nights) {
+    const heading = el("h3", { class: "night-heading", id: `night-${night.key}`, text: t("night_of", { day: i18n.day(night.key) }) });
+    const visits = el("ol", { class: "plain", "aria-labelledby": heading.id });
+    list.append(el("section", { class: "night", "data-night": night.key }, heading, visits));
+    night.assignments.forEach((a, i) => visits.append(assignmentCard(a, i, work, checkins)));
+  }
   const mapBox = el("div", { class: "map", id: "route-map", role: "region", "aria-label": t("route_map") });
   screen(
     t("assignments"),
@@ -335,7 +330,19 @@ async function homeScreen() {
     await workList(),
     await syncBar(),
   );
-  if (assignments.length) routeMap(mapBox, assignments, CONFIG);
+  if (assignments.length) routeMap(mapBox, nights, CONFIG);
+}
+
+function assignmentCard(a, i, work, checkins) {
+  const ours = work.filter((w) => w.inspection === a.id);
+  return el("li", { class: "card assignment", "data-id": a.id },
+    el("h4", {}, el("a", { href: `#/a/${a.id}`, text: `${i + 1}. ${i18n.siteName(a.site)}` })),
+    el("p", { text: windowText(a) }),
+    el("p", { class: "muted", text: a.site.address }),
+    a.status === "cancelled" ? el("p", {}, el("span", { class: "badge danger", text: t("cancelled") })) : el("p", { class: "visit-state" }, visitBadge(visitState(a, work, checkins))),
+    a.status === "cancelled" ? null : sentByLine(a, ours),
+    a.changed ? el("p", {}, el("span", { class: "badge warn", text: t("changed") })) : null,
+  );
 }
 
 // ------------------------------------------------------------------ one assignment

@@ -61,3 +61,23 @@ export async function assignments() {
   const list = await store.all("assignments");
   return list.sort((a, b) => a.window_start.localeCompare(b.window_start) || a.route_order - b.route_order);
 }
+
+const NIGHT_TURNS_AT = 6; // a visit before 06:00 in Macao belongs to the night before
+
+export function nightOf(iso) {
+  // The night a visit belongs to, as the evening's date in Macao ("2026-12-04"): a night's
+  // visits after midnight are still that night's.
+  const shifted = new Date(new Date(iso).getTime() - NIGHT_TURNS_AT * 3600 * 1000);
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Macau" }).format(shifted);
+}
+
+export function byNight(assignments) {
+  // [{key, assignments}] in the order given (window, then route order), one per night.
+  const nights = new Map();
+  for (const a of assignments) {
+    const key = nightOf(a.window_start);
+    if (!nights.has(key)) nights.set(key, []);
+    nights.get(key).push(a);
+  }
+  return [...nights].map(([key, list]) => ({ key, assignments: list }));
+}

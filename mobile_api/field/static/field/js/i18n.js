@@ -71,6 +71,12 @@ export function clock(iso) {
   return time(iso, day(new Date(iso)) !== day(new Date()));
 }
 
+export function day(date) {
+  // A calendar date ("2026-12-04") as the officer reads it: "Fri 4 Dec".
+  const [y, m, d] = date.split("-").map(Number);
+  return new Intl.DateTimeFormat(LOCALES[current], { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" }).format(new Date(Date.UTC(y, m - 1, d)));
+}
+
 export function number(value, digits = 0) {
   return new Intl.NumberFormat(LOCALES[current], { maximumFractionDigits: digits }).format(value);
 }

@@ -2,7 +2,10 @@
 // keeps offline, tiles only when the server names a tile source. The list beside it says the same.
 import * as i18n from "./i18n.js";
 
-export function routeMap(element, assignments, config) {
+const ROUTES = [{ color: "#0b3d5c" }, { color: "#a04a00", dashArray: "8 6" }, { color: "#5b2a86", dashArray: "2 6" }];
+
+export function routeMap(element, nights, config) {
+  // ``nights``: [{key, assignments}] in route order, as feed.byNight gives them.
   if (!window.L) return null;
   const L = window.L;
   const map = L.map(element, { zoomSnap: 0.5, attributionControl: true }).setView([22.165, 113.56], 12);
@@ -17,14 +20,23 @@ export function routeMap(element, assignments, config) {
       L.geoJSON(outline, { interactive: false, style: { color: "#4d6a80", weight: 1.5, fillColor: "#f2efe6", fillOpacity: config.tile_url ? 0 : 1 } }).addTo(map).bringToBack();
     })
     .catch(() => null);
+  // A route per night, numbered from 1 as the list beside it: the first night's solid, the next
+  // in another colour, dashed, so two nights never read as one route.
   const points = [];
-  assignments.forEach((a, i) => {
-    const at = [Number(a.site.latitude), Number(a.site.longitude)];
-    points.push(at);
-    const icon = L.divIcon({ className: "", html: `<span class="stop-marker">${i + 1}</span>`, iconSize: [26, 26], iconAnchor: [13, 13] });
-    L.marker(at, { icon, title: `${i + 1}. ${i18n.siteName(a.site)}`, alt: i18n.t("stop", { n: i + 1 }) }).addTo(map);
+  nights.forEach((night, n) => {
+    const style = ROUTES[n % ROUTES.length];
+    const route = [];
+    night.assignments.forEach((a, i) => {
+      const at = [Number(a.site.latitude), Number(a.site.longitude)];
+      route.push(at);
+      const html = `<span class="stop-marker night-${n % ROUTES.length}" data-night="${night.key}">${i + 1}</span>`;
+      const icon = L.divIcon({ className: "", html, iconSize: [26, 26], iconAnchor: [13, 13] });
+      const day = i18n.day(night.key);
+      L.marker(at, { icon, title: `${day} · ${i + 1}. ${i18n.siteName(a.site)}`, alt: `${day} · ${i18n.t("stop", { n: i + 1 })}` }).addTo(map);
+    });
+    if (route.length > 1) L.polyline(route, { ...style, weight: 3, className: `route night-${n % ROUTES.length}` }).addTo(map);
+    points.push(...route);
   });
-  if (points.length > 1) L.polyline(points, { color: "#0b3d5c", weight: 3 }).addTo(map);
   if (points.length) map.fitBounds(L.latLngBounds(points).pad(0.3), { maxZoom: 16 });
   return map;
 }
