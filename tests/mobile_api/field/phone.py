@@ -205,7 +205,8 @@ def small_touch_targets(page: Any) -> list[str]:
     file input is operated through its label, styled as a button, which counts instead)."""
     return page.evaluate(
         """() => [...document.querySelectorAll(
-                'button, a, select, input:not([type=radio]):not([type=checkbox]), textarea, .choices label, label.button')]
+                'button, a, select, input:not([type=radio]):not([type=checkbox]), textarea, '
+                + '.choices label, label.button')]
             .filter(el => !el.closest('.leaflet-container') && el.offsetParent !== null)
             .filter(el => !el.classList.contains('visually-hidden'))
             .filter(el => { const r = el.getBoundingClientRect(); return r.height < 44 || r.width < 44; })

@@ -150,7 +150,10 @@ def test_a_correction_says_which_checklist_it_corrects_in_the_three_languages(pa
     said = page.locator(f"#outbox-list li[data-id='{correction['id']}'] .correction-of")
     expect(said).to_have_text(f"Correction of the checklist sent at {at}")
     expect(page.locator(f"#outbox-list li[data-id='{sent['id']}'] .correction-of")).to_have_count(0)
-    for language, text in (("zh-hant", f"更正於{at_zh}傳送的檢查表"), ("pt", f"Correcção da lista enviada às {at}")):
+    for language, text in (
+        ("zh-hant", f"更正於{at_zh}傳送的檢查表"),
+        ("pt", f"Correcção da lista enviada às {at}"),
+    ):
         page.locator("#language").select_option(language)
         expect(said).to_have_text(text)
         page.goto(pages.base_url + f"/field/#/w/{correction['id']}")

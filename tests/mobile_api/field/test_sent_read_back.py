@@ -60,7 +60,8 @@ def test_a_sent_checklist_is_read_back_with_its_answers_photos_signature_site_an
         """async (id) => {
             const store = await import('/static/field/js/store.js');
             const item = await store.get('work', id);
-            const first = item.payload.attachments.find(a => a.name !== item.payload.answers.officer_signature);
+            const signature = item.payload.answers.officer_signature;
+            const first = item.payload.attachments.find(a => a.name !== signature);
             await store.del('files', first.name);
         }""",
         sent["id"],

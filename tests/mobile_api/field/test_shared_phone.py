@@ -105,11 +105,19 @@ def test_a_teammates_unsent_work_waits_for_them_and_goes_up_as_theirs(pages, fie
 AS_BEFORE_OWNERS = """async () => {
     const store = await import('/static/field/js/store.js');
     const held = {};
-    for (const name of ['work', 'files', 'checkins', 'assignments', 'templates']) held[name] = await store.all(name);
+    for (const name of ['work', 'files', 'checkins', 'assignments', 'templates']) {
+        held[name] = await store.all(name);
+    }
     const kv = {};
-    for (const key of ['token', 'officer', 'device_id', 'cursor', 'synced_at', 'full_sync_at', 'language']) kv[key] = await store.get('kv', key);
+    for (const key of ['token', 'officer', 'device_id', 'cursor', 'synced_at', 'full_sync_at', 'language']) {
+        kv[key] = await store.get('kv', key);
+    }
     (await store.open()).close();
-    await new Promise((ok, ko) => { const r = indexedDB.deleteDatabase('field-app'); r.onsuccess = ok; r.onerror = ko; });
+    await new Promise((ok, ko) => {
+        const r = indexedDB.deleteDatabase('field-app');
+        r.onsuccess = ok;
+        r.onerror = ko;
+    });
     const db = await new Promise((ok, ko) => {
         const r = indexedDB.open('field-app', 1);
         r.onupgradeneeded = () => {
@@ -127,7 +135,9 @@ AS_BEFORE_OWNERS = """async () => {
             tx.objectStore(name).put(name === 'work' || name === 'checkins' ? older : record);
         }
     }
-    for (const [key, value] of Object.entries(kv)) if (value !== undefined) tx.objectStore('kv').put(value, key);
+    for (const [key, value] of Object.entries(kv)) {
+        if (value !== undefined) tx.objectStore('kv').put(value, key);
+    }
     await new Promise((ok) => (tx.oncomplete = ok));
     db.close();
 }"""
@@ -159,7 +169,8 @@ def test_work_kept_before_the_phone_recorded_whose_it_was_stays_its_officers(pag
     go_online(page)
     page.locator("#username").wait_for()
     sign_in_app(page, pages.base_url, "dora")
-    expect(page.locator(f"#outbox-list li[data-id='{alices['id']}']")).to_contain_text("Waiting for Alice Police")
+    held = page.locator(f"#outbox-list li[data-id='{alices['id']}']")
+    expect(held).to_contain_text("Waiting for Alice Police")
     assert Submission.objects.count() == 0 and CheckIn.objects.count() == 0
 
     page.locator("#sign-out").click()
