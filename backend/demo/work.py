@@ -62,6 +62,8 @@ LAST_NIGHT_BEFORE = "Demo joint operation – last night"
 def dated(prefix: str, night: dt.date) -> str:
     """``prefix``, night of ``night``: ISO digits, the same in every language."""
     return f"{prefix}, {night.isoformat()}"
+
+
 # How much recent work: (agency, site kind, category, visits). An assumption for the demo.
 RECENT = (
     ("DSAL", Site.Kind.EMPLOYMENT_AGENCY, "employment_agency", 24),
