@@ -194,6 +194,12 @@ class OfficerRole(models.Model):
         return self.get_role_display()
 
 
+NIGHT_SHIFT_HINT = _(
+    "The end must come after the start. A night shift ends the next day: give its end the next "
+    "day's date (22:00 on the 4th to 06:00 on the 5th)."
+)
+
+
 class Availability(models.Model):
     """A shift (available) or an absence (leave, training) of one officer. The scheduler reads it."""
 
@@ -235,6 +241,12 @@ class Availability(models.Model):
     def __str__(self) -> str:
         start, end = timezone.localtime(self.start), timezone.localtime(self.end)
         return f"{self.officer} {self.get_kind_display()} {start:%Y-%m-%d %H:%M}–{end:%H:%M}"
+
+    def clean(self) -> None:
+        # Said here, on the end, before the database's constraint would name itself: a night
+        # shift typed with its start's date (22:00 to 06:00 the same day) is the usual slip.
+        if self.start is not None and self.end is not None and self.end <= self.start:
+            raise ValidationError({"end": NIGHT_SHIFT_HINT})
 
     @property
     def is_absence(self) -> bool:

@@ -17,6 +17,7 @@ from backend.audit.models import AuditEntry
 from backend.audit.services import audit_record, model_changes
 from backend.core.errors import Conflict, InvalidInput
 from backend.registry.models import (
+    NIGHT_SHIFT_HINT,
     Agency,
     Availability,
     Company,
@@ -271,7 +272,7 @@ def availability_add(
     """Record a shift or an absence. Two periods of the same kind may not overlap."""
     row = Availability(officer=officer, kind=kind, start=start, end=end, note=note)
     if start >= end:
-        raise InvalidInput(errors={"end": [_("The end must come after the start.")]})
+        raise InvalidInput(errors={"end": [str(NIGHT_SHIFT_HINT)]})
     _full_clean(row, exclude=["officer"])
     overlapping = Availability.objects.filter(officer=officer, kind=kind, start__lt=end, end__gt=start)
     if overlapping.exists():
