@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from backend.console.access import console_page
@@ -26,8 +27,16 @@ PAGE_SIZE = 100
 LANGUAGE_NAMES = {"en": "English", "zh-hant": "繁體中文", "pt": "Português"}
 
 
+# The order a registry is brought in, as the page's hint says: companies before the sites they
+# operate, officers before their shifts. The upload form lists the kinds so and starts on the first.
+IMPORT_ORDER = ("companies", "sites", "officers", "shifts")
+KINDS_IN_ORDER = sorted(KIND_CHOICES, key=lambda choice: IMPORT_ORDER.index(choice[0]))
+
+
 class UploadForm(forms.Form):
-    kind = forms.ChoiceField(label=_lazy("What the file holds"), choices=KIND_CHOICES)
+    kind = forms.ChoiceField(
+        label=_lazy("What the file holds"), choices=KINDS_IN_ORDER, initial=KINDS_IN_ORDER[0][0]
+    )
     file = forms.FileField(
         label=_lazy("File (CSV or XLSX)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
@@ -82,7 +91,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
         else:
             status = 400
     imports = Paginator(selectors.imports_visible(request.user), 25).get_page(request.GET.get("page"))
-    kinds = [{"key": k.key, "label": k.label} for k in KINDS.values()]
+    kinds = [{"key": KINDS[k].key, "label": KINDS[k].label} for k in IMPORT_ORDER]
     return render(
         request,
         "registry_import/list.html",
@@ -123,12 +132,13 @@ def _rows_context(request: HttpRequest, item: RegistryImport) -> dict:
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     spec = KINDS[item.kind]
     labels = {c.key: c.label for c in spec.columns}
+    actions = _action_labels(item)
     shown = []
     for row in page:
         shown.append(
             {
                 "number": row.number,
-                "action": row.get_action_display(),
+                "action": actions[row.action],
                 "action_code": row.action,
                 "external_id": row.values.get("external_id", ""),
                 "summary": row.values.get("name_en")
@@ -147,13 +157,23 @@ def _rows_context(request: HttpRequest, item: RegistryImport) -> dict:
     return {"rows": shown, "page": page, "show": show}
 
 
+def _action_labels(item: RegistryImport) -> dict[str, str]:
+    """What each row's outcome is called: what will be done in a dry run, what was done once the
+    import is applied ("created", not "to create")."""
+    labels = {a.value: str(a.label) for a in ImportRow.Action}
+    if item.status == RegistryImport.Status.APPLIED:
+        labels[ImportRow.Action.CREATE] = pgettext("registry import row", "created")
+        labels[ImportRow.Action.UPDATE] = pgettext("registry import row", "updated")
+    return labels
+
+
 @console_page(*ADMINISTRATORS)
 def import_detail(request: HttpRequest, uuid) -> HttpResponse:
     item = _get(request, uuid)
     context = {
         "item": item,
         "file_problems": [reason_text(p["code"], p["params"]) for p in item.file_problems],
-        "filters": [("all", _("All rows"))] + [(a.value, a.label) for a in ImportRow.Action],
+        "filters": [("all", _("All rows")), *_action_labels(item).items()],
         **_rows_context(request, item),
     }
     if request.htmx and request.GET.get("part") == "status":
