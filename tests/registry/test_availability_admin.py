@@ -62,6 +62,5 @@ def test_the_same_night_shift_ending_the_next_day_is_saved(admin):
     officer = factories.officer("PSP", full_name="Night Owl")
     response = admin.post("/admin/registry/availability/add/", _night_shift(officer, "2026-12-05"))
     assert response.status_code == 302
-    assert (
-        Availability.objects.get(officer=officer).end.date().isoformat() == "2026-12-04"
-    )  # 06:00 Macao = 22:00 UTC
+    saved = Availability.objects.get(officer=officer)
+    assert f"{timezone.localtime(saved.end):%Y-%m-%d %H:%M}" == "2026-12-05 06:00"
