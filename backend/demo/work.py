@@ -48,7 +48,8 @@ from backend.inspections import services as inspections
 from backend.inspections.models import Finding, Inspection, Operation, Submission, Team
 from backend.planning.models import DueWork
 from backend.planning.services import due_work_request
-from backend.registry.models import Agency, Company, Officer, Role, Site, Unit
+from backend.registry import services as registry
+from backend.registry.models import Agency, Availability, Company, Officer, Role, Site, Unit
 from scheduler import services as scheduler
 
 # Names carry the night's date, not "last night" or "tomorrow night": a demo database is kept for
@@ -558,6 +559,15 @@ class _Work:
             female_officer=True,
             visit_minutes=45,
         )
+        # A team per target of the busiest wave needs as many labour inspectors on duty, and one
+        # spare: the bureau rosters more for the night when its night roster is short (a third of
+        # its field officers each week, less their days off: six on some nights).
+        self.counts["rostered_for_draft"] = self._roster_for_night(
+            agency="DSAL",
+            start=night_start(night) - dt.timedelta(hours=1),
+            hours=8,
+            needed=max(count for _, count in DRAFT_TARGETS) + 1,
+        )
         busy = set(
             Inspection.objects.filter(
                 planned_start__gte=starts - dt.timedelta(hours=3),
@@ -590,6 +600,43 @@ class _Work:
             )
             placed += len(fits)
         self.counts["draft_targets"] = placed
+
+    def _roster_for_night(self, *, agency: str, start: dt.datetime, hours: int, needed: int) -> int:
+        """Night shifts for ``agency``'s field officers free that night, in badge order, until
+        ``needed`` are on duty for the whole night; how many were added."""
+        end = start + dt.timedelta(hours=hours)
+        field = list(
+            Officer.objects.filter(agency__code=agency, is_active=True, roles__role=Role.INSPECTOR)
+            .exclude(roles__role__in=[Role.PLANNER, Role.REVIEWER, Role.ANALYST, Role.ADMINISTRATOR])
+            .distinct()
+            .order_by("badge_number")
+        )
+        on_duty = set(
+            Availability.objects.filter(
+                officer__in=field, kind=Availability.Kind.SHIFT, start__lte=start, end__gte=end
+            ).values_list("officer_id", flat=True)
+        )
+        taken = set(
+            Availability.objects.filter(officer__in=field, start__lt=end, end__gt=start).values_list(
+                "officer_id", flat=True
+            )
+        )
+        added = 0
+        for officer in field:
+            if len(on_duty) + added >= needed:
+                break
+            if officer.pk in taken:
+                continue
+            registry.availability_add(
+                actor=self.actor,
+                officer=officer,
+                kind=Availability.Kind.SHIFT,
+                start=start,
+                end=end,
+                note="Rostered for the joint operation",
+            )
+            added += 1
+        return added
 
 
 def load_work(*, seed: int = 1, now: dt.datetime | None = None, actor: Any = None) -> dict[str, int]:
