@@ -229,12 +229,14 @@ function problemText(problem) {
 async function syncBar() {
   const syncedAt = await store.get("kv", "synced_at");
   const button = el("button", { type: "button", class: "primary", id: "sync", text: t("sync_now"), onclick: async () => {
-    button.disabled = true;
+    // aria-disabled, not disabled: a disabled button drops the focus to the page, and the redraws
+    // a sync makes (its own, and the one when the sync is done) would find nothing to give it back
+    // to; kept, each redraw in place hands it to the new button.
+    if (button.getAttribute("aria-disabled") === "true") return;
+    button.setAttribute("aria-disabled", "true");
     button.textContent = t("syncing");
     await outbox.sync();
     await render({ inPlace: true });
-    // The button lost the focus while disabled: given back to the new one, where the finger is.
-    if (main.contains(document.getElementById("sync")) && !main.contains(document.activeElement)) document.getElementById("sync").focus({ preventScroll: true });
     // Nothing can move offline: said beside the button (the header says it too, out of sight).
     if (!navigator.onLine) announce(t("offline"));
   } });
