@@ -592,6 +592,12 @@ class _Progress:
             logger.warning("planning job %s: cancel flag not read: %s", self.job_id, exc)
 
     def _beat(self) -> None:
+        if connection.vendor == "sqlite":
+            # The beat is best effort: on SQLite a write waits for the database's one writer (20 s,
+            # settings' timeout), and a heartbeat that late is worth nothing, while the run's end
+            # waits for this thread. Its own connection gives up after a second instead.
+            connection.ensure_connection()
+            connection.connection.execute("PRAGMA busy_timeout = 1000")
         try:
             while not self._stop.wait(1.0):
                 self._write(heartbeat=True)
