@@ -176,3 +176,17 @@ def _run(statements):
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
+
+
+@pytest.fixture
+def admin_console(db):
+    """PSP's administrator (adele), signed in through the console's sign-in page, second factor
+    included: a Django test client holding her session, as the admin's tests use it."""
+    from django.test import Client
+
+    from tests.browser_support import sign_in_client
+
+    factories.officer("PSP", username="adele", roles=("administrator",), full_name="Adele Admin")
+    client = Client()
+    sign_in_client(client, "adele", "correct-horse-battery")
+    return client

@@ -24,14 +24,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def adele(db):
-    factories.officer("PSP", username="adele", roles=("administrator",), full_name="Adele Admin")
-    client = Client()
-    sign_in_client(client, "adele", PASSWORD)
-    return client
-
-
-@pytest.fixture
 def tom(db):
     """A team leader, signed in on his phone, in a script and in the console."""
     officer = factories.officer(
@@ -73,8 +65,8 @@ def _refused(tom) -> None:
     assert "_auth_user_id" not in console.session
 
 
-def test_deactivating_in_the_admin_revokes_every_token_and_ends_the_sessions(adele, tom):
-    officer_save(adele, tom, roles=["inspector", "team_leader"], is_active=False)
+def test_deactivating_in_the_admin_revokes_every_token_and_ends_the_sessions(admin_console, tom):
+    officer_save(admin_console, tom, roles=["inspector", "team_leader"], is_active=False)
 
     device = DeviceToken.objects.get(user=tom.user)
     assert device.revoked_at is not None and device.revoked_by.username == "adele"
@@ -92,9 +84,9 @@ def test_deactivating_in_the_admin_revokes_every_token_and_ends_the_sessions(ade
     _refused(tom)
 
 
-def test_reactivated_the_officer_signs_in_afresh_on_each_device(adele, tom):
-    officer_save(adele, tom, roles=["inspector", "team_leader"], is_active=False)
-    officer_save(adele, tom, roles=["inspector", "team_leader"], is_active=True)
+def test_reactivated_the_officer_signs_in_afresh_on_each_device(admin_console, tom):
+    officer_save(admin_console, tom, roles=["inspector", "team_leader"], is_active=False)
+    officer_save(admin_console, tom, roles=["inspector", "team_leader"], is_active=True)
     assert tom.is_active
     _refused(tom)  # nothing from before comes back
 

@@ -20,14 +20,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin(db):
-    factories.officer("PSP", username="adele", roles=("administrator",), full_name="Adele Admin")
-    client = Client()
-    sign_in_client(client, "adele", PASSWORD)
-    return client
-
-
-@pytest.fixture
 def carols_device(db):
     """A reviewer who enrolled her authenticator at her first sign-in."""
     factories.officer("DSAL", username="carol", roles=("reviewer",), full_name="Carol Reviewer")
@@ -35,22 +27,28 @@ def carols_device(db):
     return TOTPDevice.objects.get(user__username="carol", confirmed=True)
 
 
-def test_the_admin_shows_no_key_and_no_qr_code(admin, carols_device):
-    listing = admin.get("/admin/otp_totp/totpdevice/")
+def test_the_admin_shows_no_key_and_no_qr_code(admin_console, carols_device):
+    listing = admin_console.get("/admin/otp_totp/totpdevice/")
     assert listing.status_code == 200
-    page = admin.get(f"/admin/otp_totp/totpdevice/{carols_device.pk}/change/")
+    page = admin_console.get(f"/admin/otp_totp/totpdevice/{carols_device.pk}/change/")
     assert page.status_code == 200
     text = page.content.decode()
     assert "carol" in text
     for secret in (carols_device.key, "qrcode", "/config/"):
         assert secret not in text and secret not in listing.content.decode()
-    assert admin.get(f"/admin/otp_totp/totpdevice/{carols_device.pk}/config/").status_code in (302, 404)
-    assert admin.get(f"/admin/otp_totp/totpdevice/{carols_device.pk}/qrcode/").status_code in (302, 404)
+    assert admin_console.get(f"/admin/otp_totp/totpdevice/{carols_device.pk}/config/").status_code in (
+        302,
+        404,
+    )
+    assert admin_console.get(f"/admin/otp_totp/totpdevice/{carols_device.pk}/qrcode/").status_code in (
+        302,
+        404,
+    )
 
 
-def test_no_authenticator_is_added_or_edited_by_hand(admin, carols_device):
-    assert admin.get("/admin/otp_totp/totpdevice/add/").status_code == 403
-    admin.post(
+def test_no_authenticator_is_added_or_edited_by_hand(admin_console, carols_device):
+    assert admin_console.get("/admin/otp_totp/totpdevice/add/").status_code == 403
+    admin_console.post(
         f"/admin/otp_totp/totpdevice/{carols_device.pk}/change/",
         {
             "user": carols_device.user_id,
@@ -69,8 +67,8 @@ def test_no_authenticator_is_added_or_edited_by_hand(admin, carols_device):
     assert carols_device.key != "00" * 20
 
 
-def test_a_reset_is_audited_and_the_login_sets_up_a_new_authenticator(admin, carols_device):
-    response = admin.post(
+def test_a_reset_is_audited_and_the_login_sets_up_a_new_authenticator(admin_console, carols_device):
+    response = admin_console.post(
         "/admin/otp_totp/totpdevice/",
         {"action": "reset_second_factor", "_selected_action": [carols_device.pk]},
         follow=True,
@@ -87,22 +85,22 @@ def test_a_reset_is_audited_and_the_login_sets_up_a_new_authenticator(admin, car
     assert 'id="totp-secret"' in carol.get("/sign-in/code/").content.decode()
 
 
-def test_the_admin_names_the_second_factor_in_every_language(admin):
+def test_the_admin_names_the_second_factor_in_every_language(admin_console):
     for language, name in (("en", "Second factor"), ("zh-hant", "第二重驗證"), ("pt", "Segundo factor")):
         with translation.override(language):
-            page = admin.get("/admin/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+            page = admin_console.get("/admin/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
         assert name in page, language
         assert "Otp_Totp" not in page  # the app's bare label, Django's default name
 
 
-def test_a_reset_ends_the_sessions_signed_in_with_the_old_authenticator(admin):
+def test_a_reset_ends_the_sessions_signed_in_with_the_old_authenticator(admin_console):
     factories.officer("DSAL", username="carol", roles=("reviewer",), full_name="Carol Reviewer")
     carol = Client()
     sign_in_client(carol, "carol", PASSWORD)
     assert carol.get("/api/v1/me/").status_code == 200
     device = TOTPDevice.objects.get(user__username="carol", confirmed=True)
 
-    admin.post(
+    admin_console.post(
         "/admin/otp_totp/totpdevice/",
         {"action": "reset_second_factor", "_selected_action": [device.pk]},
     )
@@ -112,4 +110,4 @@ def test_a_reset_ends_the_sessions_signed_in_with_the_old_authenticator(admin):
     ended = AuditEntry.objects.get(verb="sessions_end")
     assert ended.actor.username == "adele" and ended.object_id == str(device.user_id)
     assert ended.changes == {"reason": "second factor reset", "sessions": 1}
-    assert admin.get("/admin/").status_code == 200  # the administrator's own session stays
+    assert admin_console.get("/admin/").status_code == 200  # the administrator's own session stays

@@ -21,22 +21,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def adele(db):
-    """PSP's administrator, signed in to the admin."""
-    factories.officer("PSP", username="adele", roles=("administrator",), full_name="Adele Admin")
-    client = Client()
-    sign_in_client(client, "adele", PASSWORD)
-    return client
-
-
-@pytest.fixture
 def bob(db):
     return factories.officer("PSP", username="bob", roles=("inspector",), full_name="Bob Inspector")
 
 
-def test_the_administrator_role_given_in_the_admin_opens_the_admin(adele, bob):
+def test_the_administrator_role_given_in_the_admin_opens_the_admin(admin_console, bob):
     assert not bob.user.is_staff and not bob.user.is_superuser
-    officer_save(adele, bob, roles=["inspector", "administrator"])
+    officer_save(admin_console, bob, roles=["inspector", "administrator"])
     assert bob.user.is_staff and bob.user.is_superuser
     entry = AuditEntry.objects.get(verb="admin_rights_grant")
     assert entry.actor.username == "adele" and entry.object_id == str(bob.user_id)
@@ -48,13 +39,13 @@ def test_the_administrator_role_given_in_the_admin_opens_the_admin(adele, bob):
     assert his.get("/admin/compliance/referral/").status_code == 200
 
 
-def test_the_role_taken_away_closes_the_admin_at_once(adele, bob):
-    officer_save(adele, bob, roles=["inspector", "administrator"])
+def test_the_role_taken_away_closes_the_admin_at_once(admin_console, bob):
+    officer_save(admin_console, bob, roles=["inspector", "administrator"])
     his = Client()
     sign_in_client(his, "bob", PASSWORD)
     assert his.get("/admin/compliance/referral/").status_code == 200
 
-    officer_save(adele, bob, roles=["inspector"])
+    officer_save(admin_console, bob, roles=["inspector"])
     assert not bob.user.is_staff and not bob.user.is_superuser
     entry = AuditEntry.objects.get(verb="admin_rights_withdraw")
     assert entry.actor.username == "adele" and entry.changes["is_staff"] == [True, False]
@@ -62,18 +53,18 @@ def test_the_role_taken_away_closes_the_admin_at_once(adele, bob):
     assert his.get("/admin/compliance/referral/").status_code == 302
 
 
-def test_deactivating_an_administrator_withdraws_the_rights_and_reactivating_gives_them_back(adele):
+def test_deactivating_an_administrator_withdraws_the_rights_and_reactivating_gives_them_back(admin_console):
     carl = factories.officer("PSP", username="carl", roles=("administrator",), full_name="Carl Admin")
-    officer_save(adele, carl, roles=["administrator"], is_active=False)
+    officer_save(admin_console, carl, roles=["administrator"], is_active=False)
     assert not carl.is_active and not carl.user.is_superuser and not carl.user.is_staff
-    officer_save(adele, carl, roles=["administrator"], is_active=True)
+    officer_save(admin_console, carl, roles=["administrator"], is_active=True)
     assert carl.user.is_superuser and carl.user.is_staff
     assert list(
         AuditEntry.objects.filter(object_id=str(carl.user_id)).order_by("at").values_list("verb", flat=True)
     )[-2:] == ["admin_rights_withdraw", "admin_rights_grant"]
 
 
-def test_a_superuser_flag_left_over_without_the_role_opens_nothing(adele, bob):
+def test_a_superuser_flag_left_over_without_the_role_opens_nothing(admin_console, bob):
     # Set by hand (the users' page, or before roles were followed): it counts for nothing.
     get_user_model().objects.filter(pk=bob.user_id).update(is_staff=True, is_superuser=True)
     his = Client()
@@ -93,9 +84,9 @@ def test_roles_set_through_the_service_follow_too(bob):
     assert sorted(bob.roles.values_list("role", flat=True)) == ["planner"]
 
 
-def test_deleting_an_administrators_officer_record_leaves_the_login_no_rights(adele):
+def test_deleting_an_administrators_officer_record_leaves_the_login_no_rights(admin_console):
     dora = factories.officer("PSP", username="dora", roles=("administrator",), full_name="Dora Admin")
-    response = adele.post(f"/admin/registry/officer/{dora.pk}/delete/", {"post": "yes"})
+    response = admin_console.post(f"/admin/registry/officer/{dora.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     user = get_user_model().objects.get(username="dora")
     assert not user.is_superuser and not user.is_staff
