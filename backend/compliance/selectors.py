@@ -360,6 +360,13 @@ def referral_get(*, user: Any, uuid: Any) -> Referral:
     return get_visible_or_404(user, referral_list(user=user), uuid=uuid)
 
 
+def referral_clock_skewed(*, referral: Referral) -> bool:
+    """Whether the server found the clock of the phone that screened the person off (the
+    submission's ``clock_skewed``): its ``screened_at`` is that phone's time. The caller has the
+    referral already (``referral_get``)."""
+    return Submission.objects.filter(findings=referral.finding_id, clock_skewed=True).exists()
+
+
 def victim_details_get(
     *, user: Any, referral_uuid: Any, reason: str | None = None, reason_text: str = "", request: Any = None
 ) -> VictimPersonalDetails:

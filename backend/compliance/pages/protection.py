@@ -105,6 +105,8 @@ def _referral_context(referral: Referral, **extra: Any) -> dict[str, Any]:
         if definition and referral.language
         else referral.language,
         "services_given": list(referral.services.all()),
+        # The screened time is the phone's clock: said when the server found that clock off.
+        "clock_skewed": selectors.referral_clock_skewed(referral=referral),
         "service_form": ServiceForm(),
         "update_form": ReferralUpdateForm(
             initial={"status": referral.status, "assessment": referral.assessment, "sex": referral.sex}

@@ -29,6 +29,15 @@ SCREENED = dt.datetime(2026, 12, 4, 21, 45, tzinfo=MACAO)
 RECEIVED = dt.datetime(2026, 12, 5, 5, 24, tzinfo=MACAO)
 
 
+@pytest.fixture(autouse=True)
+def _morning_after():
+    """The whole test a few minutes after the screening reached the server, so the joint
+    operation (revealed two hours before the fixtures' "now") is revealed at RECEIVED whatever
+    the hour the tests run."""
+    with time_machine.travel(RECEIVED + dt.timedelta(minutes=5), tick=True):
+        yield
+
+
 @pytest.fixture
 def late_referral(joint, alice):
     answers = fill(parsed_definition(joint.screening_version), yes=True, entries=1)
@@ -90,3 +99,34 @@ def test_nobody_else_sees_the_pages(persona, late_referral, client, request):
     signed_in(client, request.getfixturevalue(persona))
     assert client.get("/protection/").status_code == 404
     assert client.get(f"/protection/{late_referral.uuid}/").status_code == 404
+
+
+def test_the_referral_page_says_when_the_phones_clock_was_off(joint, alice, vera, client):
+    """The screened time is the phone's: a phone whose clock ran ahead (a screening 'finished' two
+    hours after the server received it) is flagged beside it, as the review page flags it."""
+    answers = fill(parsed_definition(joint.screening_version), yes=True, entries=1)
+    with time_machine.travel(RECEIVED, tick=False):
+        inspections.submission_ingest(
+            officer=alice,
+            data=inspections.SubmissionInput(
+                id=uuid.uuid4(),
+                inspection=joint.inspection.uuid,
+                template_version=joint.screening_version.uuid,
+                answers=answers,
+                device_submitted_at=RECEIVED + dt.timedelta(hours=2),
+                attachments=(
+                    inspections.DeclaredAttachment(name=PHOTO_REF, sha256=hashlib.sha256(PHOTO).hexdigest()),
+                ),
+            ),
+        )
+    referral = Referral.objects.get()
+    signed_in(client, vera)
+    page = client.get(f"/protection/{referral.uuid}/").content.decode()
+    screened = page.split('<div class="screened">')[1].split("</div>")[0]
+    assert "phone clock off" in screened
+
+
+def test_a_phone_whose_clock_was_right_is_not_flagged(late_referral, vera, client):
+    signed_in(client, vera)
+    page = client.get(f"/protection/{late_referral.uuid}/").content.decode()
+    assert "phone clock off" not in page
