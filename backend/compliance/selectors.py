@@ -360,11 +360,12 @@ def referral_get(*, user: Any, uuid: Any) -> Referral:
     return get_visible_or_404(user, referral_list(user=user), uuid=uuid)
 
 
-def referral_clock_skewed(*, referral: Referral) -> bool:
-    """Whether the server found the clock of the phone that screened the person off (the
-    submission's ``clock_skewed``): its ``screened_at`` is that phone's time. The caller has the
-    referral already (``referral_get``)."""
-    return Submission.objects.filter(findings=referral.finding_id, clock_skewed=True).exists()
+def referral_screening(*, referral: Referral) -> Submission | None:
+    """The screening that referred the person, with its checklist version, in one query: its
+    labels name the referral's coded fields, and its ``clock_skewed`` says whether the phone's
+    clock (``screened_at`` is that phone's time) was found off. The caller has the referral
+    already (``referral_get``)."""
+    return Submission.objects.select_related("template_version").filter(findings=referral.finding_id).first()
 
 
 def victim_details_get(

@@ -18,7 +18,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from backend.checklists.engine.schema import Definition
-from backend.checklists.models import TemplateVersion
 from backend.checklists.services import parsed_definition
 from backend.compliance import selectors, services
 from backend.compliance.models import Referral
@@ -86,15 +85,18 @@ def referrals(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _screening(referral: Referral) -> Definition | None:
-    """The checklist of the screening that referred the person: its labels name the coded
-    fields (indicators, language, notes) in the reader's language."""
-    version = TemplateVersion.objects.filter(submissions__findings=referral.finding_id).first()
-    return parsed_definition(version) if version else None
+def _screening(referral: Referral) -> tuple[Definition | None, bool]:
+    """The checklist of the screening that referred the person (its labels name the coded
+    fields: indicators, language, notes, in the reader's language), and whether the screening
+    phone's clock was found off."""
+    submission = selectors.referral_screening(referral=referral)
+    if submission is None:
+        return None, False
+    return parsed_definition(submission.template_version), submission.clock_skewed
 
 
 def _referral_context(referral: Referral, **extra: Any) -> dict[str, Any]:
-    definition, lang = _screening(referral), language_key()
+    (definition, clock_skewed), lang = _screening(referral), language_key()
     context = {
         "referral": referral,
         # What was stored stays coded; shown by the screening's own labels (the code if unknown).
@@ -106,7 +108,7 @@ def _referral_context(referral: Referral, **extra: Any) -> dict[str, Any]:
         else referral.language,
         "services_given": list(referral.services.all()),
         # The screened time is the phone's clock: said when the server found that clock off.
-        "clock_skewed": selectors.referral_clock_skewed(referral=referral),
+        "clock_skewed": clock_skewed,
         "service_form": ServiceForm(),
         "update_form": ReferralUpdateForm(
             initial={"status": referral.status, "assessment": referral.assessment, "sex": referral.sex}
@@ -157,7 +159,7 @@ def _person(
 ) -> HttpResponse:
     fields = ("full_name", "date_of_birth", "nationality", "travel_document", "contact", "notes")
     screened = screened_person_for(referral)
-    definition, lang = _screening(referral) if screened else None, language_key()
+    definition, lang = _screening(referral)[0] if screened else None, language_key()
     context = {
         "referral": referral,
         "details": details,
