@@ -18,10 +18,16 @@ urlpatterns = [
     path("compliance/cases/", register.cases, name="cases"),
     path("compliance/cases/<str:case_id>/", register.case, name="case"),
     path("compliance/cases/<str:case_id>/notice/", register.case_notice_issue, name="case-notice-issue"),
-    path("compliance/cases/<str:case_id>/notice/<str:lang>/", register.case_notice, name="case-notice"),
+    path(
+        "compliance/cases/<str:case_id>/notice/<str:lang>/",
+        register.case_notice,
+        {"fmt": "html"},
+        name="case-notice",
+    ),
     path(
         "compliance/cases/<str:case_id>/notice/<str:lang>/pdf/",
-        register.case_notice_pdf,
+        register.case_notice,
+        {"fmt": "pdf"},
         name="case-notice-pdf",
     ),
     path("compliance/cases/<str:case_id>/comment/", register.case_comment, name="case-comment"),

@@ -293,33 +293,27 @@ def case_outcome(request: HttpRequest, case_id: str) -> HttpResponse:
     return _case_done(request, case, _("Outcome recorded; the case is closed."))
 
 
-@console_page(*COMPLIANCE)
-def case_notice(request: HttpRequest, case_id: str, lang: str) -> HttpResponse:
-    """The notice, rendered by the notice renderer in the language asked, as a file to keep."""
-    case = found(selectors.case_get, user=request.user, uuid=case_id)
-    if lang not in LANGUAGE_KEYS:
-        raise Http404
-    try:
-        html = notice_render_html(case, lang)
-    except DomainError as exc:
-        return _case_refused(request, case, exc.status, errors=refusal(exc))
-    response = HttpResponse(html, content_type="text/html; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="notice-{case.short_ref}-{lang}.html"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+# The notice's two downloads: the PDF is the document served on the company, the HTML the same
+# text to edit or print. One view serves both, so their access rules and answers cannot drift.
+NOTICE_FORMATS = {
+    "html": (notice_render_html, "text/html; charset=utf-8"),
+    "pdf": (notice_render_pdf, "application/pdf"),
+}
 
 
 @console_page(*COMPLIANCE)
-def case_notice_pdf(request: HttpRequest, case_id: str, lang: str) -> HttpResponse:
-    """The notice as an A4 PDF in the language asked, the document the company is served."""
+def case_notice(request: HttpRequest, case_id: str, lang: str, fmt: str) -> HttpResponse:
+    """The notice, rendered by the notice renderer in the language asked, as a file to keep:
+    ``fmt`` is ``html`` or ``pdf`` (set by the URL, never by the user)."""
     case = found(selectors.case_get, user=request.user, uuid=case_id)
     if lang not in LANGUAGE_KEYS:
         raise Http404
+    notice_render, content_type = NOTICE_FORMATS[fmt]
     try:
-        data = notice_render_pdf(case, lang)
-    except DomainError as exc:  # e.g. no Chinese font: said on the case's page
+        body = notice_render(case, lang)
+    except DomainError as exc:  # e.g. no Chinese font for the PDF: said on the case's page
         return _case_refused(request, case, exc.status, errors=refusal(exc))
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="notice-{case.short_ref}-{lang}.pdf"'
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="notice-{case.short_ref}-{lang}.{fmt}"'
     response["Cache-Control"] = "private, no-store"
     return response
