@@ -30,11 +30,13 @@ from rest_framework.views import APIView
 from backend.compliance import selectors, services
 from backend.compliance.models import (
     LANGUAGE_KEYS,
+    NOT_A_REFERENCE,
     CodedSex,
     ComplianceCase,
     ProsecutionRecord,
     ProtectionService,
     Referral,
+    reference_prefix,
 )
 from backend.compliance.notice import notice_render_html, notice_render_pdf
 from backend.core.access import get_visible_or_404, principal_for
@@ -673,6 +675,11 @@ class ReferralOutput(serializers.Serializer):
     """Coded, non-identifying fields only."""
 
     id = serializers.UUIDField(source="uuid")
+    reference = serializers.CharField(
+        source="short_ref",
+        help_text="The reference people quote (the id's first eight characters, in capitals), "
+        "as the console shows it; `?reference=` finds it in either case.",
+    )
     referring_agency = serializers.CharField(source="referring_agency.code", default=None)
     referred_to = serializers.CharField(source="referred_to_code")
     site = serializers.UUIDField(source="site.uuid")
@@ -697,14 +704,32 @@ class ReferralOutput(serializers.Serializer):
 
 
 class ReferralListApi(ListAPIView):
+    """The referrals the caller may see, the newest first. Filters: ``status``, ``urgency``,
+    ``reference`` (a referral's reference as people quote it, ``3F9A1B2C``, in either case, or its
+    whole id; anything else is refused with 400)."""
+
     serializer_class = ReferralOutput
     filter_backends: list[Any] = []
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), **_protection_context(self.request)}
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "reference", str, description="A referral's reference (`3F9A1B2C`), in either case."
+            ),
+        ]
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self) -> Any:
-        qs = selectors.referral_list(user=self.request.user)
+        text = self.request.query_params.get("reference", "")
+        reference = reference_prefix(text) if text else ""
+        if reference is None:
+            raise InvalidInput(errors={"reference": [str(NOT_A_REFERENCE)]})
+        qs = selectors.referral_list(user=self.request.user, reference=reference)
         for name in ("status", "urgency"):
             if self.request.query_params.get(name):
                 qs = qs.filter(**{name: self.request.query_params[name]})

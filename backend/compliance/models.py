@@ -10,6 +10,7 @@ model that can identify a person, ``VictimPersonalDetails``, is read only throug
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from typing import Any
 
@@ -26,6 +27,27 @@ from backend.privacy.fields import EncryptedDateField, EncryptedTextField
 from backend.registry.models import Agency, Company, Officer, Site
 
 LANGUAGE_KEYS = ("en", "zh-hant", "pt")
+
+# What a person types or reads out as a reference: its eight characters, or the whole id.
+_REFERENCE = re.compile(r"[0-9a-f]{8}(?:-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})?")
+NOT_A_REFERENCE = _("A reference is the eight letters and digits shown for the referral, such as 3F9A1B2C.")
+
+
+def short_reference(value: Any) -> str:
+    """The reference people quote for a case or a referral: the first eight characters of its
+    UUID (never a sequence), in capitals. It is read aloud over the phone between agencies, so it
+    is written one way everywhere: "3F9A1B2C", never "3f9a1b2c" on one page and "3F9A1B2C" on the
+    next. Nothing stored changes: the UUID stays as it is; lookups take either case
+    (``reference_prefix``)."""
+    return str(value)[:8].upper()
+
+
+def reference_prefix(text: str) -> str | None:
+    """A reference as typed or read out (either case, spaces around it, or the whole UUID) as the
+    UUID's first eight characters to look up, in lower case as UUIDs are stored; ``None`` when the
+    text is no reference."""
+    value = (text or "").strip().lower()
+    return value[:8] if _REFERENCE.fullmatch(value) else None
 
 
 class Severity(models.TextChoices):
@@ -226,8 +248,8 @@ class ComplianceCase(models.Model):
 
     @property
     def short_ref(self) -> str:
-        """A reference for people to quote: the first block of the UUID (never a sequence)."""
-        return str(self.uuid).split("-")[0].upper()
+        """A reference for people to quote (``short_reference``)."""
+        return short_reference(self.uuid)
 
     def is_overdue(self, on: dt.date) -> bool:
         """The notice's deadline has passed on ``on`` and no follow-up was requested yet."""
@@ -435,7 +457,12 @@ class Referral(models.Model):
         verbose_name_plural = _("referrals")
 
     def __str__(self) -> str:
-        return f"{_('Referral')} {str(self.uuid)[:8]} ({self.get_urgency_display()})"
+        return f"{_('Referral')} {self.short_ref} ({self.get_urgency_display()})"
+
+    @property
+    def short_ref(self) -> str:
+        """The referral's reference for people to quote (``short_reference``), as a case has."""
+        return short_reference(self.uuid)
 
 
 class VictimPersonalDetails(models.Model):
@@ -461,7 +488,7 @@ class VictimPersonalDetails(models.Model):
         verbose_name_plural = _("personal details of referred persons")
 
     def __str__(self) -> str:
-        return f"{_('Personal details')} {str(self.referral.uuid)[:8]}"
+        return f"{_('Personal details')} {short_reference(self.referral.uuid)}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not isinstance(self.travel_document, Unreadable):

@@ -335,10 +335,15 @@ def protection_details_visible(*, user: Any) -> bool:
     return _holds(principal_for(user), Role.VICTIM_PROTECTION)
 
 
-def referral_list(*, user: Any) -> QuerySet[Referral]:
+def referral_list(*, user: Any, reference: str = "") -> QuerySet[Referral]:
+    """The referrals ``user`` may see, the newest first; with ``reference`` (the first eight
+    characters of a referral's UUID, from ``reference_prefix``) those it names, whichever case it
+    was typed in (one, or more in the rare case two share them)."""
     qs = Referral.objects.select_related("site", "referring_agency", "referred_to").prefetch_related(
         "services"
     )
+    if reference:
+        qs = qs.filter(uuid__istartswith=reference)
     return visible(user, qs).order_by("-created_at", "-pk")
 
 

@@ -968,9 +968,10 @@ def referral_notify(*, referral_uuid: str) -> Referral | None:
         recipients = list(getattr(settings, "REFERRAL_NOTIFY_EMAILS", []) or [])
         if recipients:
             send_mail(
-                subject=f"[{referral.get_urgency_display()}] referral {str(referral.uuid)[:8]}",
+                subject=f"[{referral.get_urgency_display()}] referral {referral.short_ref}",
                 message=(
-                    f"Referral {referral.uuid}\nWhere: {referral.site.name_en}, {referral.site.address}\n"
+                    f"Referral {referral.short_ref} ({referral.uuid})\n"
+                    f"Where: {referral.site.name_en}, {referral.site.address}\n"
                     f"Screened: {timezone.localtime(referral.screened_at):%Y-%m-%d %H:%M}"
                     f" (received {timezone.localtime(referral.observed_at):%Y-%m-%d %H:%M})\n"
                     f"Language: {referral.language or '-'}\nUrgency: {referral.urgency}\n"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from backend.audit.services import audit_record
+from backend.compliance.models import short_reference
 from backend.console.access import console_page
 from backend.privacy.access_report import access_report
 from backend.privacy.reasons import ReadReason
@@ -68,6 +69,7 @@ def access_report_page(request: HttpRequest) -> HttpResponse:
         row.flag_labels = [FLAG_LABELS[f] for f in row.flags]
         row.verb_label = VERB_LABELS.get(row.verb, row.verb)
         row.reason_label = reasons.get(row.reason, row.reason or "—")
+        row.reference = short_reference(row.referral)  # as the referral's own pages show it
     # Reading the report is itself recorded: it names who read whose details.
     audit_record(
         actor=request.user,

@@ -166,6 +166,7 @@ def person_export(referral: Any) -> dict[str, Any]:
     return {
         "referral": {
             "id": str(referral.uuid),
+            "reference": referral.short_ref,
             "observed_at": referral.observed_at.isoformat(),
             "screened_at": referral.screened_at.isoformat(),
             "site": referral.site.name_en,

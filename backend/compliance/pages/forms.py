@@ -8,7 +8,14 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from backend.compliance.models import CodedSex, ComplianceCase, ProtectionService, Referral
+from backend.compliance.models import (
+    NOT_A_REFERENCE,
+    CodedSex,
+    ComplianceCase,
+    ProtectionService,
+    Referral,
+    reference_prefix,
+)
 from backend.compliance.selectors import REVIEW_STATES
 from backend.inspections.models import Finding
 from backend.registry.models import Site
@@ -141,6 +148,22 @@ class ReferralFilterForm(forms.Form):
     urgency = forms.ChoiceField(
         label=_("Urgency"), required=False, choices=[("", _("Any")), *list(Referral.Urgency.choices)]
     )
+    # The reference another agency reads out over the phone, typed in either case.
+    reference = forms.CharField(
+        label=_("Reference"),
+        required=False,
+        max_length=36,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_reference(self) -> str:
+        text = self.cleaned_data["reference"]
+        if not text:
+            return ""
+        prefix = reference_prefix(text)
+        if prefix is None:
+            raise forms.ValidationError(NOT_A_REFERENCE)
+        return prefix
 
 
 class ReferralUpdateForm(forms.Form):

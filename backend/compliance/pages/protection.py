@@ -70,10 +70,13 @@ def referrals(request: HttpRequest) -> HttpResponse:
     form = ReferralFilterForm(request.GET or None)
     form.is_valid()
     values = getattr(form, "cleaned_data", {})  # a refused filter shows its error; the rest apply
-    qs = selectors.referral_list(user=request.user).defer("site__risk_factors")
+    qs = selectors.referral_list(user=request.user, reference=values.get("reference", ""))
+    qs = qs.defer("site__risk_factors")
     for name in ("status", "urgency"):
         if values.get(name):
             qs = qs.filter(**{name: values[name]})
+    if "reference" in form.errors:  # a reference looked up and not understood names none
+        qs = qs.none()
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -121,7 +121,7 @@ def test_victim_protection_reads_a_referral_audited_and_records_a_service(pages,
     page.get_by_role("link", name="Referrals").first.click()
     page.wait_for_load_state()
     axe_check(page)
-    page.get_by_role("link", name=str(referral.uuid)[:8]).click()
+    page.get_by_role("link", name=referral.short_ref, exact=True).click()
     page.wait_for_load_state()
     assert page.get_by_text("P-1 red jacket").count() == 0
     axe_check(page)

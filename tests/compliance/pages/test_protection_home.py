@@ -59,7 +59,7 @@ def test_the_home_page_says_referrals_are_waiting(two_referrals, vera, client, l
     assert section.index(IMMEDIATE) < section.index(WAITING + '"')  # the immediate one first
     # Nothing about the persons, the places or which referrals they are.
     for referral in two_referrals.values():
-        assert str(referral.uuid)[:8] not in section
+        assert referral.short_ref not in section and str(referral.uuid)[:8] not in section
     assert "P-1 red jacket" not in section and "P-2 blue cap" not in section and "Cotai" not in section
 
 
@@ -74,8 +74,8 @@ def test_the_counts_follow_the_referrals(two_referrals, vera, client):
     assert WAITING not in section and "No new referral waiting." in section
     # The immediate list the link opens holds the immediate referral alone.
     services_page = client.get("/protection/?status=acknowledged&urgency=immediate").content.decode()
-    assert str(two_referrals["immediate"].uuid)[:8] in services_page
-    assert str(two_referrals["same_day"].uuid)[:8] not in services_page
+    assert two_referrals["immediate"].short_ref in services_page
+    assert two_referrals["same_day"].short_ref not in services_page
 
 
 @pytest.mark.django_db
@@ -102,4 +102,4 @@ def test_on_a_phone_the_immediate_referral_is_a_tap_from_home(pages, two_referra
     pages.shot(page, "protection-home")
     link.tap()
     page.wait_for_url("**/protection/?status=new&urgency=immediate")
-    expect(page.locator("#referrals tbody a.open")).to_have_text([str(two_referrals["immediate"].uuid)[:8]])
+    expect(page.locator("#referrals tbody a.open")).to_have_text([two_referrals["immediate"].short_ref])

@@ -45,12 +45,12 @@ def test_queue_lists_referrals_with_urgency_and_filters(referral, vera, client):
     home = client.get("/").content.decode()
     assert "/protection/" in home
     page = client.get("/protection/").content.decode()
-    assert str(referral.uuid)[:8] in page and "Cotai Tower B" in page
+    assert referral.short_ref in page and "Cotai Tower B" in page
     assert "P-1 red jacket" not in page  # coded fields only in the list
-    assert str(referral.uuid)[:8] not in client.get("/protection/?status=closed").content.decode()
+    assert referral.short_ref not in client.get("/protection/?status=closed").content.decode()
     refused = client.get("/protection/?status=closed&urgency=whenever")
     assert refused.status_code == 400 and 'class="field-error"' in refused.content.decode()
-    assert str(referral.uuid)[:8] not in refused.content.decode()  # the status filter still holds
+    assert referral.short_ref not in refused.content.decode()  # the status filter still holds
 
 
 def test_details_are_hidden_until_shown_and_each_showing_is_audited(referral, vera, client):
