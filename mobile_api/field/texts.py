@@ -127,6 +127,8 @@ TEXTS = {
     "status_sent": _("Sent, photos pending"),
     "status_complete": _("Complete"),
     "status_refused": _("Refused: needs a correction"),
+    # Said (to a screen reader) when a checklist open on the screen moves on: sent meanwhile.
+    "checklist_now": _("Checklist status: {status}"),
     "refused_here": _("The server refused this answer: {message}"),
     "refused_general": _("The server refused this checklist: {message}"),
     "stale_revision": _(

@@ -17,6 +17,7 @@ const live = document.getElementById("live");
 let notice = null; // a message carried to the next screen
 let inPlace = false; // this drawing redraws the screen the officer is on (a sync, a language)
 let retryAt = 0; // when the outbox tries again after a failure
+let drawnWork = null; // the checklist on screen: its id, whether it is being typed, its state
 
 const el = (tag, attrs = {}, ...children) => {
   const node = document.createElement(tag);
@@ -423,7 +424,7 @@ async function assignmentScreen(id) {
     el("h2", { text: t("checklists") }),
     checklists,
     await workList((w) => w.inspection === id),
-    el("a", { class: "button", href: "#/", text: t("back") }),
+    el("a", { class: "button", id: "back", href: "#/", text: t("back") }),
   );
 }
 
@@ -606,7 +607,7 @@ async function workScreen(id) {
     el("div", { class: "toolbar", id: "actions" },
       corrects ? correct : null,
       discardable ? discard : null,
-      el("a", { class: "button", href: `#/a/${item.inspection}`, text: t("back") }),
+      el("a", { class: "button", id: "back", href: `#/a/${item.inspection}`, text: t("back") }),
     ),
     discardable && refused ? warning : null,
     // What was sent, to read back (the server's API gives no answers back: the phone's copy), in
@@ -614,6 +615,28 @@ async function workScreen(id) {
     editable || !item.payload ? null : el("h2", { id: "answers-sent", text: t("answers_sent") }),
     editable || !item.payload ? null : sentForm(checklist, item).render(),
   );
+  drawnWork = { id, editable, status: item.status, state: workState(item) };
+}
+
+// How far a checklist has gone: what its screen shows of it (status, files arrived, the
+// server's receipt, the refusal).
+function workState(item) {
+  return JSON.stringify([item.status, (item.uploaded || []).length, item.result && item.result.received_at, item.problem && item.problem.code]);
+}
+
+// A checklist open read-only (waiting to be sent, sending, sent with files pending) follows the
+// outbox: once it moves on (sent by a sync in the background, or by "Sync now" in another tab of
+// the app) it is redrawn in place, as the lists are, the focus and scroll kept, and its new state
+// said. A checklist being typed (a draft, a refused one being fixed) is never redrawn under the
+// officer's fingers; nothing but the officer moves those on.
+async function followWork() {
+  await rendering; // a drawing under way may have read the checklist before it moved on
+  const shown = drawnWork;
+  if (!shown || shown.editable || location.hash !== `#/w/${shown.id}`) return;
+  const item = await store.get("work", shown.id);
+  if (!item || workState(item) === shown.state) return;
+  await render({ inPlace: true });
+  if (item.status !== shown.status) announce(t("checklist_now", { status: t(`status_${item.status}`) }));
 }
 
 function sentDetails(item, assignment) {
@@ -714,6 +737,7 @@ function render(options = {}) {
 let drawnAt = null; // the route of the screen last drawn
 
 async function renderNow() {
+  drawnWork = null;
   await header();
   if (!(await api.token())) return signInScreen();
   const [, kind, id] = (location.hash || "#/").split("/");
@@ -746,16 +770,20 @@ async function boot() {
       retryAt = Date.now() + event.seconds * 1000;
       const line = document.getElementById("retry");
       if (line) line.textContent = t("retry_in", { seconds: Math.round(event.seconds) });
-    } else if (event.type === "item" || event.type === "file") {
+    } else if (["item", "file", "sending", "queued"].includes(event.type)) {
       // A note about a finished checklist says how it stands now ("sent", not "will be sent").
-      const note = document.querySelector(`.notice[data-work="${event.id}"]`);
+      const note = event.id && document.querySelector(`.notice[data-work="${event.id}"]`);
       const item = note && (await store.get("work", event.id));
       if (item) note.textContent = finishedText(item.status);
+      await followWork();
     } else if (event.type === "sync-done") {
-      retryAt = 0;
+      // Another tab's sync says nothing of this tab's own retries.
+      if (!event.remote) retryAt = 0;
       const current = (location.hash || "#/").split("/")[1];
-      // Never redraw a checklist being typed; the lists follow the sync, where the officer is.
+      // The lists follow the sync, where the officer is; a checklist open to read follows its
+      // own state, one being typed is never redrawn.
       if (current !== "w") render({ inPlace: true });
+      else await followWork();
       document.body.dataset.synced = String(Date.now());
     }
   });

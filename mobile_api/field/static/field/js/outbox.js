@@ -44,8 +44,20 @@ export function onChange(listener) {
   return () => listeners.delete(listener);
 }
 
-function emit(event) {
+// What changed the phone's work, told to the app's other open tabs as well (they share its
+// IndexedDB): a checklist open in one tab follows a sync made in another ("Sync now" there).
+// Their events arrive marked ``remote``; nothing about this tab's own retries or sign-in.
+const SHARED = new Set(["queued", "sending", "item", "file", "checkin", "discarded", "sync-done"]);
+const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("field-outbox") : null;
+if (channel) channel.onmessage = (message) => tell({ ...message.data, remote: true });
+
+function tell(event) {
   for (const listener of listeners) listener(event);
+}
+
+function emit(event) {
+  tell(event);
+  if (channel && SHARED.has(event.type)) channel.postMessage(event);
 }
 
 export async function queue(item) {
