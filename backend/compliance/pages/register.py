@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from backend.checklists.services import parsed_definition
 from backend.compliance import selectors, services
-from backend.compliance.models import LANGUAGE_KEYS, ComplianceCase, Violation
+from backend.compliance.models import LANGUAGE_KEYS, ComplianceCase, Severity, Violation
 from backend.compliance.notice import notice_render_html, notice_render_pdf
 from backend.compliance.pages.answers import entry_label
 from backend.compliance.pages.common import found, refusal
@@ -37,6 +37,19 @@ from backend.core.i18n import language_key
 COMPLIANCE = ("reviewer",)
 PAGE_SIZE = 50
 LANGUAGE_NAMES = {"en": "English", "zh-hant": "繁體中文", "pt": "Português"}
+
+
+def _severity_counts(findings: dict[str, int]) -> list[dict[str, str]]:
+    """The score's official findings by severity, each a chip's words ("high: 2"), every
+    severity named, none found included, the least severe first."""
+    return [
+        {
+            "severity": code,
+            "label": _("%(severity)s: %(n)s")
+            % {"severity": label, "n": formats.localize(findings.get(code, 0))},
+        }
+        for code, label in Severity.choices
+    ]
 
 
 def _factors(factors: dict[str, Any] | None) -> dict[str, Any]:
@@ -108,6 +121,7 @@ def company(request: HttpRequest, company_id: str) -> HttpResponse:
             "scores": list(reversed(scores)),
             "latest": latest,
             "factors": _factors(latest.factors) if latest else None,
+            "severity_counts": _severity_counts(_factors(latest.factors)["findings"]) if latest else [],
             "repeats": repeats,
             "chart": chart,
             "inspections": inspections,
