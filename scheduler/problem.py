@@ -192,6 +192,28 @@ def _officer_queryset() -> Any:
     )
 
 
+def operation_waves(operation: Operation, clock: Clock) -> tuple[solver.Wave, ...]:
+    """The operation's waves as the solver sees them: minutes on ``clock``; one wave at the
+    operation's start when it has none."""
+    waves = tuple(solver.Wave(id=w.code, start=clock.minute(w.starts_at)) for w in operation.waves.all())
+    return waves or (solver.Wave(id="W1", start=clock.minute(operation.starts_at)),)
+
+
+def operation_night_spans(operation: Operation) -> tuple[Clock, tuple[solver.Night, ...], dict[str, int]]:
+    """The operation's nights exactly as the solver and the checker group them
+    (``JointOperation.nights``: its waves, split where they lie more than ``NIGHT_GAP`` apart),
+    with the clock they are written on and each wave's start minute."""
+    clock = operation_clock(operation)
+    waves = operation_waves(operation, clock)
+    joint = solver.JointOperation(
+        waves=waves,
+        depot_id="",
+        start=clock.minute(operation.starts_at),
+        end=clock.minute(operation.ends_at),
+    )
+    return clock, joint.nights, {w.id: w.start for w in waves}
+
+
 def operation_problem(operation: Operation) -> tuple[solver.Problem, Clock]:
     """The joint operation as a solver problem: available officers of the participating
     agencies, the targets as visits, the waves and the team rule."""
@@ -206,7 +228,7 @@ def operation_problem(operation: Operation) -> tuple[solver.Problem, Clock]:
         )
     )
     op_start, op_end = clock.minute(operation.starts_at), clock.minute(operation.ends_at)
-    waves = tuple(solver.Wave(id=w.code, start=clock.minute(w.starts_at)) for w in operation.waves.all())
+    waves = operation_waves(operation, clock)
     visits = tuple(
         solver.Visit(
             id=str(t.pk),
@@ -235,7 +257,7 @@ def operation_problem(operation: Operation) -> tuple[solver.Problem, Clock]:
         last_visits=_last_visits(officers, clock),
         rotation_gap_days=settings.SCHEDULER_ROTATION_DAYS,
         operation=solver.JointOperation(
-            waves=waves or (solver.Wave(id="W1", start=op_start),),
+            waves=waves,
             depot_id=setup.muster_unit.code,
             start=op_start,
             end=op_end,

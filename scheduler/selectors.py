@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -22,7 +23,7 @@ from backend.inspections.models import Operation
 from backend.planning.models import DueWork
 from backend.registry.models import Officer, Role, Site
 from scheduler.models import OperationSetup, PlanningJob, Programme, Target, Wave
-from scheduler.problem import clock_of
+from scheduler.problem import clock_of, operation_night_spans
 
 
 def _admin(principal: Principal) -> bool:
@@ -533,25 +534,49 @@ def plan_date(moment: Any) -> str:
     return dateformat.format(local, day)
 
 
-def operation_nights(operation: Operation | None) -> list[dt.datetime]:
-    """The starts of an operation's nights as the plan page pages them: 24 hours each from the
-    operation's start (local). Empty for a programme."""
+@dataclass(frozen=True)
+class PlanNight:
+    """One night (or day) of an operation as the plan page pages it and the teams' names carry
+    it: from ``start`` to ``end`` (local), called by ``date``."""
+
+    start: dt.datetime
+    end: dt.datetime
+    date: dt.date
+
+
+# A wave this long after midnight still belongs to the evening before: a 00:30 raid on Saturday
+# is on the night of Friday.
+_NIGHT_EVENING = dt.timedelta(hours=6)
+
+
+def operation_nights(operation: Operation | None) -> list[PlanNight]:
+    """An operation's nights exactly as the solver and the checker group them (its waves, split
+    where they lie more than eight hours apart: ``JointOperation.nights``), each owning the time
+    from halfway after the night before to halfway before the next; dated by the evening its
+    first wave starts on. Empty for a programme."""
     if operation is None:
         return []
-    start, end = timezone.localtime(operation.starts_at), timezone.localtime(operation.ends_at)
-    nights = []
-    while start + dt.timedelta(days=len(nights)) < end and len(nights) < 62:
-        nights.append(start + dt.timedelta(days=len(nights)))
-    return nights
+    clock, nights, wave_start = operation_night_spans(operation)
+    return [
+        PlanNight(
+            start=timezone.localtime(clock.at(n.lo)),
+            end=timezone.localtime(clock.at(n.hi)),
+            date=(
+                timezone.localtime(clock.at(min(wave_start[w] for w in n.wave_ids))) - _NIGHT_EVENING
+            ).date(),
+        )
+        for n in nights
+    ]
 
 
-def route_night(nights: list[dt.datetime], departure: dt.datetime) -> dt.date | None:
+def route_night(nights: list[PlanNight], departure: dt.datetime) -> dt.date | None:
     """The date of the night a team leaves on, when the operation has more than one night
-    (None otherwise: a one-night operation's teams need no date)."""
+    (None otherwise: a one-night operation's teams need no date). A departure belongs to the
+    night whose time holds it (before the first, the first; after the last, the last), as
+    ``JointOperation.night_of`` counts it."""
     if len(nights) < 2:
         return None
-    index = int((departure - nights[0]) // dt.timedelta(days=1))
-    return nights[max(0, min(index, len(nights) - 1))].date()
+    return next((n.date for n in nights if departure < n.end), nights[-1].date)
 
 
 def _opening_text(site: Site, day: dt.date) -> str:

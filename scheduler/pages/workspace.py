@@ -62,22 +62,24 @@ def plan_when(moment: Any, first_day: dt.date | None) -> str:
 
 
 def plan_days(subject: Any, kind: str) -> dict[str, Any]:
-    """The plan's first day and its periods, one per night (an operation: 24 hours from its
-    start) or per day (a programme: its calendar days), each with the label the timeline's
-    pager shows. The timeline opens on one period at a time, so hours stay readable."""
+    """The plan's first day and its periods, one per night (an operation: its waves grouped into
+    nights as the solver plans them) or per day (a programme: its calendar days), each with the
+    label the timeline's pager shows. The timeline opens on one period at a time, so hours stay
+    readable."""
     if kind == "operations":
-        # The same nights the teams' names carry (selectors.operation_nights).
-        starts = selectors.operation_nights(subject)
+        # The nights the teams' names carry and the solver plans (selectors.operation_nights).
+        nights = selectors.operation_nights(subject)
+        periods = [{"start": n.start, "end": n.end, "label": plan_date(n.date)} for n in nights]
         first_day = timezone.localtime(subject.starts_at).date()
     else:
         tz = timezone.get_current_timezone()
         start = dt.datetime.combine(subject.start_date, dt.time(0), tzinfo=tz)
         end = dt.datetime.combine(subject.end_date + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
-        starts = []
+        starts: list[dt.datetime] = []
         while start + dt.timedelta(days=len(starts)) < end and len(starts) < 62:
             starts.append(start + dt.timedelta(days=len(starts)))
         first_day = start.date()
-    periods = [{"start": m, "end": m + dt.timedelta(days=1), "label": plan_date(m)} for m in starts]
+        periods = [{"start": m, "end": m + dt.timedelta(days=1), "label": plan_date(m)} for m in starts]
     return {"first_day": first_day, "periods": periods}
 
 

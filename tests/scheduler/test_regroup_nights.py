@@ -220,3 +220,49 @@ def test_published_teams_are_one_per_night_and_each_phone_shows_that_nights_team
                 assert str(officer.uuid) in members
                 nights.add(night)
             assert nights == {"Thu 5 Dec", "Fri 6 Dec"}, key
+
+
+def test_a_night_whose_waves_start_earlier_in_the_day_than_the_operation_is_named_and_paged_as_its_own(paula):
+    """The operation starts at 20:00 on Thursday; Friday's waves start at 18:00, inside the first
+    24 hours. The nights are the solver's (waves more than eight hours apart), so Friday's teams
+    are named for Friday and the timeline has a page for Friday holding them, where pages of 24
+    hours from the start had put Friday's first wave on Thursday's page and named its team for
+    Thursday. A wave after midnight belongs to the evening before."""
+    from scheduler import selectors
+    from scheduler.pages.workspace import plan_days
+
+    _op, officers, _target = two_nights(paula)
+    op = services.operation_plan_create(
+        actor=paula.user,
+        planner=paula,
+        name="Early Friday",
+        lead_agency=officers["pat"].agency,
+        agencies=[officers["lou"].agency],
+        starts_at=NIGHT,
+        ends_at=NIGHT + dt.timedelta(hours=30),
+        reveal_at=NIGHT - dt.timedelta(hours=1),
+        muster_unit=officers["pat"].unit,
+        waves=[
+            ("n1a", NIGHT + dt.timedelta(hours=1)),  # Thu 21:00
+            ("n1b", NIGHT + dt.timedelta(hours=4, minutes=30)),  # Fri 00:30: still Thursday's night
+            ("n2a", NIGHT + dt.timedelta(hours=22)),  # Fri 18:00
+        ],
+        team_min_size=2,
+        team_max_size=2,
+        required_agencies=["PSP", "DSAL"],
+        female_officer=False,
+    )
+    nights = selectors.operation_nights(op)
+    assert [n.date for n in nights] == [dt.date(2030, 12, 5), dt.date(2030, 12, 6)]
+    friday_team_leaves = NIGHT + dt.timedelta(hours=21, minutes=30)  # Fri 17:30, for the 18:00 wave
+    thursday_late_team_leaves = NIGHT + dt.timedelta(hours=4)  # Fri 00:00, for the 00:30 wave
+    assert selectors.route_night(nights, friday_team_leaves) == dt.date(2030, 12, 6)
+    assert selectors.route_night(nights, thursday_late_team_leaves) == dt.date(2030, 12, 5)
+    assert "night of Fri 6 Dec" in selectors.team_label(3, ["PSP", "DSAL"], dt.date(2030, 12, 6))
+
+    periods = plan_days(op, "operations")["periods"]
+    assert [p["label"] for p in periods] == ["Thu 5 Dec", "Fri 6 Dec"]
+    friday = periods[1]
+    assert friday["start"] <= friday_team_leaves < friday["end"]
+    assert periods[0]["start"] == NIGHT and periods[-1]["end"] == NIGHT + dt.timedelta(hours=30)
+    assert periods[0]["end"] == periods[1]["start"]  # every minute of the window on one page
