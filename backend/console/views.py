@@ -97,7 +97,10 @@ def _enrol(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
-        "qr_svg": mark_safe(qr.svg_inline(scale=4, dark="#111", light="#fff", title=_("QR code")).strip()),  # noqa: S308 - segno's own markup
+        # No fixed size but a viewBox, so the page's box scales the code instead of cropping it.
+        "qr_svg": mark_safe(  # noqa: S308 - segno's own markup
+            qr.svg_inline(scale=4, dark="#111", light="#fff", title=_("QR code"), omitsize=True).strip()
+        ),
         "next": _next_url(request),
     }
     return render(request, "console/second_factor_enrol.html", context)

@@ -64,3 +64,32 @@ def test_sign_in_works_with_the_keyboard_alone(pages):
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent")
     assert "Skip to content" in focused
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_the_authenticator_qr_code_is_drawn_whole_and_square(pages, viewport):
+    """The set-up page's QR code is scaled into its box, not cropped by it: every module lies
+    inside the drawn square (segno's SVG had a fixed size and no viewBox, so the page's 12rem box
+    cut off two of its three finder patterns and no phone could scan it)."""
+    factories.officer("PSP", username="quinn", roles=("planner",), full_name="Quinn QR")
+    page = pages.new_page(**({"viewport": PHONE} if viewport == "phone" else {}))
+    page.goto(pages.base_url + "/sign-in/")
+    page.locator("#id_username").fill("quinn")
+    page.locator("#id_password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.locator("main form button.primary").click()
+    assert "/sign-in/code/" in page.url
+    box, drawn = page.locator(".qr svg").evaluate(
+        """svg => {
+            const r = svg.getBoundingClientRect();
+            const d = svg.querySelector("path").getBoundingClientRect();
+            return [[r.left, r.top, r.right, r.bottom], [d.left, d.top, d.right, d.bottom]];
+        }"""
+    )
+    left, top, right, bottom = box
+    assert right - left >= 150 and abs((right - left) - (bottom - top)) < 1, box  # a square, big enough
+    d_left, d_top, d_right, d_bottom = drawn
+    inside = left <= d_left and top <= d_top and d_right <= right + 0.5 and d_bottom <= bottom + 0.5
+    assert inside, (box, drawn)
+    assert d_right - d_left > 0.7 * (right - left), (box, drawn)  # fills the square, quiet zone aside
+    pages.shot(page, f"qr-{viewport}")
