@@ -32,7 +32,8 @@ def sign_in_app(page: Any, base_url: str, username: str, password: str = PASSWOR
     page.locator("#username").fill(username)
     page.locator("#password").fill(password)
     page.locator("form button[type=submit]").click()
-    page.locator("body[data-synced]").wait_for(state="attached")  # the first sync is over
+    # The first sync is over and its screen drawn: nothing is redrawn under the test's next step.
+    page.locator("body[data-signed-in]").wait_for(state="attached")
     page.locator("#sync").wait_for()
 
 

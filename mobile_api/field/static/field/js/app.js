@@ -137,7 +137,9 @@ function signInScreen() {
     await store.put("kv", response.data.token, "token");
     location.hash = "#/";
     await outbox.sync();
-    render();
+    await render();
+    // Signed in, synced and drawn: no redraw of the sign-in is still to come.
+    document.body.dataset.signedIn = String(Date.now());
   });
   screen(t("sign_in_title"), languagePicker(), form);
 }
