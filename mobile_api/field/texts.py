@@ -116,6 +116,12 @@ TEXTS = {
     "signature_kept": _("Signature kept"),
     "record_position": _("Record my position"),
     "position": _("Position {lat}, {lon} (accuracy {accuracy} m)"),
+    # The position at check-in, taken from the officer's check-in at the visit (not asked again).
+    "position_from_checkin": _("Position {lat}, {lon} (accuracy {accuracy} m), from your check-in at {time}"),
+    "checkin_imprecise": _(
+        "Your check-in at {time} was not precise enough for this answer (accuracy {accuracy} m, at most "
+        "{limit} m): record your position here."
+    ),
     "outbox": _("Sent and unsent work"),
     # Another officer's unsent work on a phone they share: theirs, sent under their own sign-in.
     "waiting_for_officer": _("Waiting for {name} to sign in again on this phone"),

@@ -2,7 +2,7 @@
 // the outbox), routed by the URL's hash so that a reload returns where the officer was.
 import * as api from "./api.js";
 import * as feed from "./feed.js";
-import { ChecklistForm } from "./form.js";
+import { ChecklistForm, withCheckinPosition } from "./form.js";
 import * as i18n from "./i18n.js";
 import { t } from "./i18n.js";
 import { attachmentRefs, Checklist } from "./logic.js";
@@ -442,11 +442,16 @@ function alreadySent(item) {
   return item.status === "refused" && item.problem && item.problem.code === "checklist_already_sent" ? item.problem : null;
 }
 
-async function latestCheckin(assignmentId) {
-  // The store lists check-ins by id (a random UUID): the latest is the one made last on the phone.
+async function visitCheckins(assignmentId) {
+  // The officer's check-ins at a visit on this phone, in the order they were made (the store
+  // lists them by id, a random UUID).
   const officer = await signedInOfficer();
   const mine = (await store.all("checkins")).filter((c) => c.assignment === assignmentId && outbox.mine(c, officer));
-  return mine.sort((a, b) => a.device_time.localeCompare(b.device_time)).pop();
+  return mine.sort((a, b) => a.device_time.localeCompare(b.device_time));
+}
+
+async function latestCheckin(assignmentId) {
+  return (await visitCheckins(assignmentId)).pop();
 }
 
 function checkinText(c) {
@@ -517,10 +522,25 @@ async function workScreen(id) {
   // as a correction of theirs, which takes its place on the visit; theirs stays on record.
   const before = alreadySent(item);
   const saved = el("p", { class: "muted", id: "saved", role: "status" });
+  // The position at check-in is not asked twice: checked in at this visit on this phone, the
+  // checklist being filled takes the check-in's position (kept as the draft's answer, and
+  // changeable: "Record my position" records another).
+  const checkins = await visitCheckins(item.inspection);
+  const latest = checkins[checkins.length - 1];
+  let answers = item.answers;
+  if (editable && withCheckinPosition(checklist, answers, latest)) {
+    const now = await store.update("work", id, (w) => {
+      const filled = w && ["draft", "refused"].includes(w.status) && withCheckinPosition(checklist, w.answers, latest);
+      return filled ? { ...w, answers: filled, updated_at: new Date().toISOString() } : undefined;
+    });
+    if (now) answers = now.answers;
+  }
   const form = new ChecklistForm({
     checklist,
-    answers: item.answers,
+    answers,
     workId: id,
+    checkins,
+    announce,
     problem: item.status === "refused" ? item.problem : null,
     onChange: async (answers) => {
       await store.update("work", id, (w) => (w ? { ...w, answers, updated_at: new Date().toISOString() } : undefined));
@@ -615,7 +635,7 @@ async function workScreen(id) {
     // What was sent, to read back (the server's API gives no answers back: the phone's copy), in
     // the checklist's own layout with nothing to change: a change is a correction, above.
     editable || !item.payload ? null : el("h2", { id: "answers-sent", text: t("answers_sent") }),
-    editable || !item.payload ? null : sentForm(checklist, item).render(),
+    editable || !item.payload ? null : sentForm(checklist, item, checkins).render(),
   );
   drawnWork = { id, editable, status: item.status, state: workState(item) };
 }
@@ -655,8 +675,8 @@ function sentDetails(item, assignment) {
   );
 }
 
-function sentForm(checklist, item) {
-  return new ChecklistForm({ checklist, answers: item.payload.answers, workId: item.id, problem: null, onChange: () => null, readOnly: true });
+function sentForm(checklist, item, checkins) {
+  return new ChecklistForm({ checklist, answers: item.payload.answers, workId: item.id, problem: null, onChange: () => null, readOnly: true, checkins });
 }
 
 // The latest revision on this phone of a checklist: following the corrections made of it here

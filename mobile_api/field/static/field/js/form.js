@@ -3,8 +3,8 @@
 // saved to IndexedDB as it is typed. Read-only (`readOnly`), the same checklist shows what was
 // sent: every answer in its place, controls disabled, the photos and signature the phone still has.
 import * as files from "./files.js";
-import { pick, t } from "./i18n.js";
-import { isAnswered, pathOf, Submission, validate } from "./logic.js";
+import { clock, pick, t } from "./i18n.js";
+import { checkValue, isAnswered, pathOf, Submission, validate } from "./logic.js";
 
 const el = (tag, attrs = {}, ...children) => {
   const node = document.createElement(tag);
@@ -31,13 +31,51 @@ function getAt(answers, ctx) {
   return level;
 }
 
+// The position at check-in: the question every built-in checklist asks it by ("site_position", a
+// gps question outside any repeat group, "Position at check-in"). Where the officer checked in at
+// the visit on this phone, the checklist takes that position rather than asking for it again.
+export const CHECKIN_POSITION = "site_position";
+
+function checkinQuestion(checklist) {
+  const q = checklist.questions.get(CHECKIN_POSITION);
+  return q && q.type === "gps" && !q.groups.length ? q : null;
+}
+
+// A check-in's position as a gps answer: numbers, as the engine wants them (the check-in keeps
+// the strings it sent: 6 decimals of a degree, 1 of a metre).
+function checkinPosition(checkin) {
+  const answer = { lat: Number(checkin.latitude), lon: Number(checkin.longitude) };
+  if (checkin.accuracy_m !== null && checkin.accuracy_m !== undefined) answer.accuracy = Number(checkin.accuracy_m);
+  return answer;
+}
+
+const samePosition = (a, b) =>
+  Boolean(a && b && typeof a === "object") && a.lat === b.lat && a.lon === b.lon && (a.accuracy ?? null) === (b.accuracy ?? null);
+
+// The answers with the position at check-in taken from ``checkin`` (the visit's latest on this
+// phone), when the checklist asks it and it is not answered yet; null when nothing changes (no
+// such question, answered already, or the check-in too imprecise for the question, which then
+// asks for a position of its own).
+export function withCheckinPosition(checklist, answers, checkin) {
+  const q = checkinQuestion(checklist);
+  if (!q || !checkin || isAnswered((answers || {})[q.key])) return null;
+  const position = checkinPosition(checkin);
+  const [, problems] = checkValue(q, position);
+  if (problems.length) return null;
+  return { ...(answers || {}), [q.key]: position };
+}
+
 export class ChecklistForm {
-  constructor({ checklist, answers, workId, problem, onChange, readOnly = false }) {
+  constructor({ checklist, answers, workId, problem, onChange, readOnly = false, checkins = [], announce = () => null }) {
     this.checklist = checklist;
     this.answers = structuredClone(answers || {});
     this.workId = workId;
     this.onChange = onChange;
     this.readOnly = readOnly;
+    // The officer's check-ins at this visit on this phone, the latest last: where a position
+    // answer came from, and why the check-in's was not taken.
+    this.checkins = checkins;
+    this.announce = announce;
     this.touched = new Set();
     this.showAll = false;
     this.serverErrors = new Map();
@@ -311,9 +349,20 @@ export class ChecklistForm {
 
   gps(q, ctx, id, described) {
     const value = this.get(ctx, q.key);
-    const status = el("p", { class: "muted", role: "status" });
+    const status = el("p", { class: "muted", role: "status", id: `${id}-position` });
+    const atCheckin = !ctx.length && q.key === CHECKIN_POSITION;
     if (value && typeof value === "object") {
-      status.textContent = t("position", { lat: value.lat, lon: value.lon, accuracy: Math.round(value.accuracy ?? 0) });
+      const params = { lat: value.lat, lon: value.lon, accuracy: Math.round(value.accuracy ?? 0) };
+      // Taken from the officer's check-in: said so, with the check-in's time.
+      const from = atCheckin && [...this.checkins].reverse().find((c) => samePosition(checkinPosition(c), value));
+      status.textContent = from ? t("position_from_checkin", { ...params, time: clock(from.device_time) }) : t("position", params);
+    } else if (atCheckin && !this.readOnly && this.checkins.length) {
+      // Checked in, but too imprecisely for this question: said, and asked here.
+      const last = this.checkins[this.checkins.length - 1];
+      const limit = q.raw.max_accuracy;
+      if (limit != null && Number(last.accuracy_m) > Number(limit)) {
+        status.textContent = t("checkin_imprecise", { time: clock(last.device_time), accuracy: Math.round(Number(last.accuracy_m ?? 0)), limit });
+      }
     }
     if (this.readOnly) {
       if (!status.textContent) status.textContent = t("no_position");
@@ -323,7 +372,8 @@ export class ChecklistForm {
     const button = el("button", {
       type: "button",
       id,
-      "aria-describedby": described,
+      // What is recorded already (the check-in's position, say) is read with the button.
+      "aria-describedby": `${described} ${status.id}`,
       text: t("record_position"),
       onclick: () => {
         status.textContent = t("checking_in");
@@ -338,7 +388,8 @@ export class ChecklistForm {
             status.textContent = t("position", { lat: answer.lat, lon: answer.lon, accuracy: Math.round(answer.accuracy) });
           },
           (error) => (status.textContent = t("check_in_failed", { reason: error.message })),
-          { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 },
+          // A fresh fix: asked again, the answer must not be the last one the phone had (the check-in's).
+          { enableHighAccuracy: true, timeout: 20000, maximumAge: 0 },
         );
       },
     });
