@@ -289,11 +289,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _kpis(result: Result) -> list[dict[str, Any]]:
+    """The tiles of a result's measures, each with its definition, the day that dates what it
+    counts and the agency it counts under (inspections and findings differ: the agency filter
+    applies to each as its definition says)."""
+    source = SOURCES[result.source]
     return [
         {
             "measure": m,
             "label": str(MEASURES[m].label),
             "definition": str(MEASURES[m].definition),
+            "dated_by": str(source.dated_by or ""),
+            "counted_under": str(source.counted_under or ""),
+            "counted_under_short": str(source.counted_under_short or ""),
             "value": result.totals[m],
         }
         for m in result.query.measures

@@ -133,6 +133,12 @@ class Source:
     # ("day" at least): the raw path groups and filters by them instead of converting each
     # row's timestamp (the rest of the time dimensions are derived from the stored day).
     stored_time: Mapping[str, str] = field(default_factory=dict)
+    # What the definitions beside the figures say of the source's records: which day dates them
+    # and which agency they count under (the agency filter and the agency dimension), in full and
+    # as the short note a figure carries while the agency filter is on.
+    dated_by: Promise | None = None
+    counted_under: Promise | None = None
+    counted_under_short: Promise | None = None
 
 
 @dataclass(frozen=True)
@@ -267,6 +273,12 @@ SOURCES: dict[str, Source] = {
         week_distinct_model=InspectionWeekDistinct,
         agency_dimension="agency",
         stored_time={"day": "local_day", "month": "local_month", "year": "local_year"},
+        dated_by=_("Dated by the local day the inspection was planned to start."),
+        counted_under=_(
+            "Counted under the responsible agency: the lead agency of the joint operation, or for "
+            "routine work the agency of the inspecting team's leader."
+        ),
+        counted_under_short=_("counted under the responsible agency"),
     ),
     "findings": Source(
         "findings",
@@ -304,6 +316,15 @@ SOURCES: dict[str, Source] = {
         rollup_model=FindingRollup,
         agency_dimension="agency",
         stored_time={"day": "local_day"},
+        dated_by=_(
+            "Dated by the local day the submission they come from reached the server (the day of "
+            "the visit, unless the phone synced later), not the day of their review."
+        ),
+        counted_under=_(
+            "Counted under the competent agency: the agency whose rules the finding concerns and "
+            "whose review makes it official, whichever agency inspected."
+        ),
+        counted_under_short=_("counted under the competent agency"),
     ),
     "referrals": Source(
         "referrals",
