@@ -40,7 +40,7 @@ from backend.checklists import engine
 from backend.checklists.selectors import template_version_latest
 from backend.checklists.services import parsed_definition
 from backend.compliance import services as compliance
-from backend.compliance.models import ComplianceCase, Violation
+from backend.compliance.models import ComplianceCase, Review, Violation
 from backend.demo import answers
 from backend.demo.city import is_demo_login
 from backend.demo.field import LOCAL, night_of, night_start, open_venues
@@ -50,6 +50,7 @@ from backend.planning.models import DueWork
 from backend.planning.services import due_work_request
 from backend.registry import services as registry
 from backend.registry.models import Agency, Availability, Company, Officer, Role, Site, Unit
+from backend.reporting.services import rollups_enqueue
 from scheduler import services as scheduler
 
 # Names carry the night's date, not "last night" or "tomorrow night": a demo database is kept for
@@ -286,6 +287,22 @@ class _Work:
             if reviewer is not None:
                 compliance.submission_approve(user=reviewer.user, submission=submission)
 
+    def _date_at_visit(self, visit: _Visit) -> None:
+        """A past visit as it happened: the phone synced as the visit ended (its submissions
+        received, their findings recorded then: statistics date findings by that day) and each
+        agency reviewed within the week, not all of them on the day the demo was loaded. Its own
+        random stream, so the visits stay what they were."""
+        if not hasattr(self, "_syncs"):
+            self._syncs = self.rng("syncs")
+        rng = self._syncs
+        received = visit.inspection.planned_end + dt.timedelta(minutes=rng.randint(2, 40))
+        ids = [s.pk for s in visit.submissions]
+        Submission.objects.filter(pk__in=ids).update(received_at=received)
+        Finding.objects.filter(submission__in=ids).update(created_at=received)
+        decided = min(received + dt.timedelta(days=rng.randint(1, 6), hours=rng.randint(0, 8)), self.now)
+        Review.objects.filter(submission__in=ids).update(decided_at=decided)
+        rollups_enqueue(days=[timezone.localdate(received, LOCAL), self.today])
+
     def _sites(
         self,
         kind: str,
@@ -336,6 +353,7 @@ class _Work:
                 )
                 for submission in visit.submissions:
                     self._approve(submission)
+                self._date_at_visit(visit)
                 self.recent_sites.add(site.pk)
                 self.recent_visits.append(visit)
         self.counts["recent_visits"] = len(self.recent_visits)
