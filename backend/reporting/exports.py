@@ -125,17 +125,20 @@ def report_xlsx(*, figures: list[Any], year_from: int, year_to: int, published_a
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
+    from backend.reporting.render import not_published_banner
     from backend.reporting.report import SECTIONS
 
     bold = Font(bold=True)
     book = Workbook()
     sheet = book.active
     sheet.title = pgettext("report workbook sheet", "figures")
+    # An unpublished report says so where its figures are read, and on every printed page.
+    value_label = _("As published") if published_at else pgettext("report workbook", "Value (not published)")
     header = [
         "id",
         pgettext("report workbook", "Section"),
         _("Figure"),
-        _("As published") if published_at else _("Value"),
+        value_label,
         *([_("Now"), _("Difference")] if published_at else []),
         pgettext("report workbook", "Qualifier"),
         pgettext("report workbook", "Unit"),
@@ -148,7 +151,7 @@ def report_xlsx(*, figures: list[Any], year_from: int, year_to: int, published_a
             "id",
             _("Figure"),
             pgettext("report workbook", "Year"),
-            _("As published") if published_at else _("Value"),
+            value_label,
             *([_("Now"), _("Difference")] if published_at else []),
         ]
     )
@@ -183,6 +186,8 @@ def report_xlsx(*, figures: list[Any], year_from: int, year_to: int, published_a
                 yearly.append([f.id, _cell(f.label), year, _cell(value), *extra])
     about = book.create_sheet(pgettext("report workbook sheet", "about"))
     about.append([pgettext("report workbook", "Report"), f"{year_from}–{year_to}"])
+    if not published_at:
+        about.append([pgettext("report workbook", "Status"), not_published_banner()])
     if published_at:
         about.append(
             [pgettext("report workbook", "Published"), timezone.localtime(published_at).replace(tzinfo=None)]
@@ -203,6 +208,11 @@ def report_xlsx(*, figures: list[Any], year_from: int, year_to: int, published_a
         for cell in ws[1]:
             cell.font = bold
         ws.freeze_panes = "A2"
+    if not published_at:
+        for ws in (sheet, yearly, about):
+            ws.oddHeader.center.text = not_published_banner()
+            ws.sheet_properties.tabColor = "A4161A"
+        sheet["D1"].font = Font(bold=True, color="A4161A")
     for row in about.iter_rows():
         row[0].font = bold
     widths = {"A": 26, "B": 18, "C": 48, "D": 14}

@@ -29,7 +29,7 @@ from xml.sax.saxutils import escape
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from reportlab.graphics import renderSVG
@@ -60,6 +60,7 @@ from backend.core.errors import DomainError
 from backend.core.pdf_fonts import EMBEDDED_CJK_FONT, cjk_font
 from backend.inspections.models import Category
 from backend.outreach.models import HotlineCall
+from backend.reporting.models import PublishedReport
 from backend.reporting.report import SECTIONS, report_figures
 from backend.reporting.statistics import PARISH_LABELS, Query, aggregate
 
@@ -374,14 +375,34 @@ def report_context(*, year_from: int, year_to: int) -> dict[str, Any]:
     for key, title in SECTIONS.items():
         rows = [f for f in figures if f.section == key]
         sections.append({"id": key, "title": str(title), "figures": rows, "charts": charts.get(key, [])})
+    published = PublishedReport.objects.filter(year_from=year_from, year_to=year_to).first()
     return {
         "year_from": year_from,
         "year_to": year_to,
         "sections": sections,
         "figures": figures,
         "generated_at": timezone.localtime(),
+        "published_at": timezone.localtime(published.published_at) if published else None,
         "language": translation.get_language(),
     }
+
+
+def report_status(context: dict[str, Any]) -> str:
+    """What a document of the report says of itself, in the active language and the console's
+    date format: published on a day (its figures those published), or not published (figures
+    computed on a day, free to change), never an official-looking date alone."""
+    if context["published_at"] is not None:
+        return gettext("Published on %(date)s: the figures below are those published.") % {
+            "date": date_format(context["published_at"], "DATETIME_FORMAT")
+        }
+    return gettext(
+        "Not published: figures computed on %(date)s from the records. Each figure comes with its definition."
+    ) % {"date": date_format(context["generated_at"], "DATETIME_FORMAT")}
+
+
+def not_published_banner() -> str:
+    """The line an unpublished report's PDF carries on every page (and its workbook's pages)."""
+    return gettext("NOT PUBLISHED: a draft computed from the records; its figures may still change.")
 
 
 def report_html(*, year_from: int, year_to: int) -> str:
@@ -391,6 +412,7 @@ def report_html(*, year_from: int, year_to: int) -> str:
         for f in section["figures"]:
             f.display = _number(f.value, year=_is_year(f))
             f.display_current = _number(f.current, year=_is_year(f)) if f.changed else ""
+    context.update(status=report_status(context), banner=not_published_banner())
     return render_to_string("reporting/report.html", context)
 
 
@@ -407,18 +429,33 @@ def _svg(drawing: Drawing) -> str:
 class _ReportDocument(BaseDocTemplate):
     """A cover, then numbered pages; chapter headings feed the table of contents."""
 
-    def __init__(self, buffer: io.BytesIO, *, font: str, **kwargs: Any) -> None:
+    def __init__(self, buffer: io.BytesIO, *, font: str, banner: str = "", **kwargs: Any) -> None:
         super().__init__(buffer, **kwargs)
         self.report_font = font
+        self.banner = banner  # an unpublished report's warning, on every page
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
         self.addPageTemplates(
             [
-                PageTemplate(id="cover", frames=[frame]),
+                PageTemplate(id="cover", frames=[frame], onPage=self._banner),
                 PageTemplate(id="numbered", frames=[frame], onPage=self._number_page),
             ]
         )
 
+    def _banner(self, canvas: Any, document: Any) -> None:
+        """A dark red band across the top margin: white text on #a4161a (7.8:1)."""
+        if not self.banner:
+            return
+        canvas.saveState()
+        height = 7 * mm
+        canvas.setFillColor(colors.HexColor("#a4161a"))
+        canvas.rect(0, A4[1] - height - 4 * mm, A4[0], height, stroke=0, fill=1)
+        canvas.setFillColor(colors.white)
+        canvas.setFont(self.report_font, 9)
+        canvas.drawCentredString(A4[0] / 2, A4[1] - height - 4 * mm + 2.4 * mm, self.banner)
+        canvas.restoreState()
+
     def _number_page(self, canvas: Any, document: Any) -> None:
+        self._banner(canvas, document)
         canvas.saveState()
         canvas.setFont(self.report_font, 8)
         canvas.drawRightString(
@@ -463,15 +500,7 @@ def report_pdf(*, year_from: int, year_to: int) -> bytes:
     contents.dotsMinLevel = 0
     story: list[Any] = [
         Paragraph(escape(title), styles["cover"]),
-        Paragraph(
-            escape(
-                gettext(
-                    "Generated from the recorded work on %(date)s. Each figure comes with its definition."
-                )
-                % {"date": context["generated_at"].strftime("%Y-%m-%d %H:%M")}
-            ),
-            styles["body"],
-        ),
+        Paragraph(escape(report_status(context)), styles["body"]),
         NextPageTemplate("numbered"),
         PageBreak(),
         Paragraph(escape(gettext("Contents")), styles["title"]),
@@ -520,6 +549,7 @@ def report_pdf(*, year_from: int, year_to: int) -> bytes:
     document = _ReportDocument(
         buffer,
         font=font,
+        banner="" if context["published_at"] else not_published_banner(),
         pagesize=A4,
         leftMargin=18 * mm,
         rightMargin=18 * mm,

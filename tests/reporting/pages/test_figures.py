@@ -239,7 +239,7 @@ def test_report_workbook_holds_the_reports_figures_in_the_language_asked(analyst
     assert 'filename="report-2019-2023-zh-hant.xlsx"' in response["Content-Disposition"]
     book = load_workbook(io.BytesIO(response.content))
     header, rows = _sheet(book, 0)
-    assert header[:4] == ("id", "章節", "數據", "數值"), header  # in Chinese, as asked
+    assert header[:4] == ("id", "章節", "數據", "數值（未發佈）"), header  # Chinese; not published
     expected = report_json(year_from=2019, year_to=2023)
     by_id = {row[0]: row for row in rows}
     assert set(by_id) == set(expected)
