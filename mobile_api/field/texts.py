@@ -114,6 +114,19 @@ TEXTS = {
     "clear_signature": _("Clear"),
     "keep_signature": _("Keep this signature"),
     "signature_kept": _("Signature kept"),
+    "signature_kept_drawn": _("Signature kept, drawn on the pad"),
+    "signature_kept_typed": _("Signature kept, typed as “{name}”"),
+    "signature_cleared": _("Signature cleared: sign again below."),
+    "signature_empty": _("Nothing is signed yet: draw on the pad, or type the name instead."),
+    # Signing without drawing (a keyboard, a switch): the name typed, written on the pad by the app.
+    "signature_type_instead": _("Type the name instead"),
+    "signature_draw_instead": _("Draw instead"),
+    "signature_name": _("Name, typed as the signature"),
+    "signature_name_hint": _("The name is written on the pad and marked as typed."),
+    "signature_name_needed": _("Type the name first."),
+    "signature_typed_preview": _("The typed signature, as it will be kept"),
+    # Written small under a typed signature, on the image itself: how it was made.
+    "signature_typed_mark": _("Typed with the keyboard, not drawn"),
     "record_position": _("Record my position"),
     "position": _("Position {lat}, {lon} (accuracy {accuracy} m)"),
     # The position at check-in, taken from the officer's check-in at the visit (not asked again).

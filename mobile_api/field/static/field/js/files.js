@@ -28,11 +28,12 @@ export async function resizePhoto(file, maxEdge = CONFIG.photo_max_edge, quality
   return canvasBlob(canvas, "image/jpeg", quality);
 }
 
-export async function keep(blob, workId, name = null) {
+export async function keep(blob, workId, name = null, about = {}) {
   // Store a file under a new reference (a UUID, as the engine wants in photo answers), with the
-  // name it had on the phone, shown beside it.
+  // name it had on the phone, shown beside it, and what else the phone says of it (``about``: a
+  // signature's ``signature: {method: "drawn" | "typed", name}``; kept on the phone only).
   const id = crypto.randomUUID();
-  const record = { id, work: workId, blob, name, type: blob.type, size: blob.size, sha256: await sha256(blob), uploaded: {} };
+  const record = { ...about, id, work: workId, blob, name, type: blob.type, size: blob.size, sha256: await sha256(blob), uploaded: {} };
   await store.put("files", record);
   return record;
 }
@@ -51,13 +52,16 @@ export async function declarations(names) {
 
 export class SignaturePad {
   // A canvas drawn on with a finger, a pen or a mouse (pointer events); toBlob() gives a PNG.
+  // Or, for whoever cannot draw it (a keyboard, a switch, a tremor: WCAG 2.1.1 and 2.5.7), the
+  // name typed and drawn by type(): the same PNG in the same answer, marked as typed on its face.
   constructor(canvas) {
     this.canvas = canvas;
     this.ctx = canvas.getContext("2d");
     this.drawn = false;
+    this.typed = false; // showing a typed name: the finger does not draw over it
     this.last = null;
     this.clear();
-    canvas.addEventListener("pointerdown", (e) => this.start(e));
+    canvas.addEventListener("pointerdown", (e) => !this.typed && this.start(e));
     canvas.addEventListener("pointermove", (e) => this.move(e));
     for (const name of ["pointerup", "pointercancel", "pointerleave"]) canvas.addEventListener(name, () => (this.last = null));
   }
@@ -97,6 +101,45 @@ export class SignaturePad {
     this.ctx.fillStyle = "#fff";
     this.ctx.fillRect(0, 0, this.canvas.width, this.canvas.height);
     this.drawn = false;
+    this.last = null;
+  }
+
+  type(name, mark) {
+    // The typed name written large on a signature line, in a handwriting face where the phone has
+    // one, and ``mark`` (that it was typed, not drawn) small beneath, so whoever reads the image
+    // (a reviewer, a court) sees how it was made. Blank when the name is.
+    this.clear();
+    this.typed = true;
+    const text = name.trim();
+    if (!text) return;
+    const c = this.ctx;
+    const { width, height } = this.canvas;
+    const line = Math.round(height * 0.7);
+    c.strokeStyle = "#8a8a8a";
+    c.lineWidth = 2;
+    c.beginPath();
+    c.moveTo(40, line);
+    c.lineTo(width - 40, line);
+    c.stroke();
+    const face = (px) => `italic ${px}px "Segoe Script", "Brush Script MT", "Snell Roundhand", "URW Chancery L", cursive, serif`;
+    let size = 96;
+    c.font = face(size);
+    while (size > 20 && c.measureText(text).width > width - 100) c.font = face((size -= 4));
+    c.fillStyle = "#111";
+    c.textAlign = "center";
+    c.textBaseline = "alphabetic";
+    c.fillText(text, width / 2, line - 14);
+    c.font = "22px system-ui, sans-serif";
+    c.fillStyle = "#4a4a4a";
+    c.textAlign = "left";
+    c.fillText(mark, 40, height - 28, width - 80);
+    this.drawn = true;
+  }
+
+  drawing() {
+    // Back to drawing with a finger, on a blank pad.
+    this.typed = false;
+    this.clear();
   }
 
   toBlob() {

@@ -287,8 +287,16 @@ export class ChecklistForm {
   }
 
   signature(q, ctx, id, described) {
+    // Drawn with a finger on the pad, or, without drawing (a keyboard, a switch: WCAG 2.1.1 and
+    // 2.5.7), the signer's name typed and written on the pad by the app, marked as typed: either
+    // way one PNG, the answer's attachment. Kept, the focus goes to what was kept, said aloud.
     const value = this.get(ctx, q.key);
-    const wrap = el("div");
+    const path = pathOf(ctx, q.key);
+    const wrap = el("div", { role: "group", "aria-labelledby": `${id}-label` });
+    const howKept = (record) => {
+      const typed = record && record.signature && record.signature.method === "typed";
+      return typed ? t("signature_kept_typed", { name: record.signature.name }) : t("signature_kept_drawn");
+    };
     if (this.readOnly) {
       wrap.append(el("p", { class: "muted", id, text: t(value ? "signature_not_kept" : "no_signature") }));
       if (value) {
@@ -296,54 +304,128 @@ export class ChecklistForm {
           if (!record) return;
           const url = URL.createObjectURL(record.blob);
           this.urls.push(url);
-          wrap.replaceChildren(el("img", { class: "signature", id, src: url, alt: t("signature_kept") }));
+          wrap.replaceChildren(el("img", { class: "signature", id, src: url, alt: howKept(record) }));
         });
       }
       return wrap;
     }
     if (value) {
+      // What was kept: its picture, and a line saying so (drawn, or typed and as what), which
+      // takes the focus once it is kept; then the button to clear it and sign again.
+      const known = this.kept && this.kept.get(value);
+      const summary = el("p", { class: "signature-kept", id: `${id}-kept`, tabindex: "-1", text: known ? howKept(known) : t("signature_kept") });
       files.get(value).then((record) => {
         if (!record) return;
         const url = URL.createObjectURL(record.blob);
         this.urls.push(url);
-        wrap.prepend(el("img", { class: "signature", src: url, alt: t("signature_kept") }));
+        summary.textContent = howKept(record);
+        wrap.prepend(el("img", { class: "signature", src: url, alt: "", "aria-hidden": "true" }));
       });
       wrap.append(
+        summary,
         el("button", {
           type: "button",
           id,
           class: "danger",
-          "aria-describedby": described,
+          "aria-describedby": `${id}-kept ${described}`,
           text: t("clear_signature"),
           onclick: () => {
             this.set(ctx, q.key, undefined);
             this.render();
+            // The pad is back in its place: the focus goes to its first control.
+            document.getElementById(id)?.focus();
+            this.announce(t("signature_cleared"));
           },
         }),
       );
       return wrap;
     }
+    this.typing = this.typing || new Map(); // path → the name being typed (kept over a redraw)
     const canvas = el("canvas", { class: "signature", width: "680", height: "340", role: "img", "aria-label": t("signature_pad"), id: `${id}-pad` });
     const pad = new files.SignaturePad(canvas);
-    wrap.append(
-      canvas,
-      el("div", { class: "toolbar" },
-        el("button", { type: "button", text: t("clear_signature"), onclick: () => pad.clear() }),
-        el("button", {
-          type: "button",
-          id,
-          class: "primary",
-          "aria-describedby": described,
-          text: t("keep_signature"),
-          onclick: async () => {
-            if (!pad.drawn) return;
-            const record = await files.keep(await pad.toBlob(), this.workId);
-            this.set(ctx, q.key, record.id);
-            this.render();
-          },
-        }),
-      ),
+    const said = el("p", { class: "muted", id: `${id}-said`, role: "status" });
+    const name = el("input", {
+      type: "text",
+      id: `${id}-name`,
+      autocomplete: "name",
+      "aria-describedby": `${id}-name-hint`,
+      oninput: () => {
+        this.typing.set(path, name.value);
+        pad.type(name.value, t("signature_typed_mark"));
+      },
+      onkeydown: (e) => {
+        // Enter keeps it, as a form's would submit it.
+        if (e.key === "Enter") {
+          e.preventDefault();
+          keep.click();
+        }
+      },
+    });
+    const typedPanel = el("div", { class: "field typed-signature", id: `${id}-typed` },
+      el("label", { for: `${id}-name`, text: t("signature_name") }),
+      el("p", { class: "hint", id: `${id}-name-hint`, text: t("signature_name_hint") }),
+      name,
     );
+    const mode = el("button", { type: "button", id: `${id}-mode`, "aria-controls": `${id}-typed` });
+    const show = (typing) => {
+      typedPanel.hidden = !typing;
+      mode.textContent = t(typing ? "signature_draw_instead" : "signature_type_instead");
+      mode.setAttribute("aria-expanded", String(typing));
+      canvas.setAttribute("aria-label", t(typing ? "signature_typed_preview" : "signature_pad"));
+      said.textContent = "";
+      if (typing) pad.type(name.value, t("signature_typed_mark"));
+      else pad.drawing();
+    };
+    mode.addEventListener("click", () => {
+      const typing = typedPanel.hidden;
+      if (typing) this.typing.set(path, name.value);
+      else this.typing.delete(path);
+      show(typing);
+      if (typing) name.focus();
+    });
+    const keep = el("button", {
+      type: "button",
+      id,
+      class: "primary",
+      "aria-describedby": `${id}-said ${described}`,
+      text: t("keep_signature"),
+      onclick: async () => {
+        const typing = !typedPanel.hidden;
+        const typed = name.value.trim();
+        if (!pad.drawn) {
+          // Nothing to keep: said where it happened, and the focus where the signature is made.
+          said.textContent = t(typing ? "signature_name_needed" : "signature_empty");
+          if (typing) name.focus();
+          return;
+        }
+        const about = { signature: typing ? { method: "typed", name: typed } : { method: "drawn" } };
+        const record = await files.keep(await pad.toBlob(), this.workId, null, about);
+        this.kept = this.kept || new Map(); // what was kept on this screen, said at once
+        this.kept.set(record.id, record);
+        this.typing.delete(path);
+        this.set(ctx, q.key, record.id);
+        this.render();
+        // Focus on what was kept (the page redrawn, it would fall to the page), and said.
+        document.getElementById(`${id}-kept`)?.focus();
+        this.announce(howKept(record));
+      },
+    });
+    const clear = el("button", {
+      type: "button",
+      id: `${id}-clear`,
+      text: t("clear_signature"),
+      onclick: () => {
+        said.textContent = "";
+        if (typedPanel.hidden) return pad.clear();
+        name.value = "";
+        this.typing.set(path, "");
+        pad.type("", t("signature_typed_mark"));
+        name.focus();
+      },
+    });
+    if (this.typing.has(path)) name.value = this.typing.get(path);
+    show(this.typing.has(path));
+    wrap.append(canvas, typedPanel, said, el("div", { class: "toolbar" }, keep, clear, mode));
     return wrap;
   }
 
