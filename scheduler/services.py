@@ -942,12 +942,18 @@ def solver_time_route(
 
     In a joint operation every stop keeps its wave's start: the route is re-timed around the
     waves (a stop starts at its wave's start, or within the tolerance after it, never at mere
-    arrival), in wave order, so an edit to one team never desynchronises a wave."""
-    from scheduler.solver.schedule import time_route
+    arrival), in wave order, so an edit to one team never desynchronises a wave; and
+    right-justified (``schedule.justify``): a team that lost its first target leaves later, and
+    reaches each target just before its raid rather than waiting outside it. It is timed from the
+    earliest minute the team may leave (the operation's start, its night's, its officers'
+    shifts), so a target moved onto a team that leaves late is still reached in its wave."""
+    from scheduler.solver.schedule import earliest_departure, time_route
 
     not_before = not_after = None
     op = problem.operation
+    departure = route.departure
     if op is not None:
+        departure = earliest_departure(problem, members, route.departure, route.back)
         starts = {w.id: w.start for w in op.waves}
         visits = sorted(visits, key=lambda v: starts.get(waves.get(v.id, ""), 10**9))
         not_before = {vid: starts[w] for vid, w in waves.items() if w in starts}
@@ -957,13 +963,13 @@ def solver_time_route(
         members,
         route.depot_id,
         visits,
-        route.departure,
+        departure,
         not_before=not_before,
         not_after=not_after,
         wave_of=waves,
         team_id=route.team_id,
         leader_id=route.leader_id,
-        tighten=False,
+        tighten=op is not None,
     )
     if timed is not None:
         return timed
@@ -972,7 +978,7 @@ def solver_time_route(
     # dropped, nor the way back, so the times shown are ones the team could keep.
     travel = problem.travel
     depot = problem.depot_by_id[route.depot_id].point
-    where, clock = depot, route.departure
+    where, clock = depot, departure
     stops = []
     for v in visits:
         site = problem.site_by_id[v.site_id].point
@@ -984,7 +990,7 @@ def solver_time_route(
     return solver.Route(
         officer_ids=route.officer_ids,
         depot_id=route.depot_id,
-        departure=route.departure,
+        departure=departure,
         back=back,
         stops=tuple(stops),
         team_id=route.team_id,

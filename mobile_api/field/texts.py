@@ -57,6 +57,10 @@ TEXTS = {
     "visit_sent_by": _("Sent by {who}"),
     # An officer as a teammate knows them: two officers of two agencies may share a name.
     "officer_badge": _("{name} ({agency}, badge {badge})"),
+    # A team member in the visit's team list.
+    "member_agency": _("{name} ({agency})"),
+    # Between the items of a list (opening hours, a team, who sent): Chinese "、".
+    "list_separator": pgettext_lazy("between the items of a list", ", "),
     # "Back" alone is also the time a team is back (briefings): the button says it in context.
     "back": pgettext_lazy("a button: go back to the previous screen", "Back"),
     "open": _("Open"),
@@ -98,7 +102,8 @@ TEXTS = {
     "queued_ok": _("Finished. It is sent when the network allows."),
     "sent_ok": _("Finished and sent."),
     "sent_files_ok": _("Finished and sent; its photos are still being uploaded."),
-    "required": _("Required"),
+    # After a question's label while it must be answered (Chinese: full-width brackets, no space).
+    "required_note": _("(Required)"),
     "yes": _("Yes"),
     "no": _("No"),
     "add_entry": _("Add an entry"),
@@ -136,6 +141,7 @@ TEXTS = {
         "{limit} m): record your position here."
     ),
     "outbox": _("Sent and unsent work"),
+    "queued_count": _("Queued: {count}"),
     # Another officer's unsent work on a phone they share: theirs, sent under their own sign-in.
     "waiting_for_officer": _("Waiting for {name} to sign in again on this phone"),
     "unknown_officer": _("the officer who started it"),

@@ -26,6 +26,10 @@ def _json_script(html: str, element_id: str) -> dict:
     return json.loads(match.group(1))
 
 
+# Texts a language writes as English does (its punctuation only): translated all the same.
+SAME_AS_ENGLISH = {"zh-hant": set(), "pt": {"member_agency", "list_separator"}}
+
+
 @pytest.mark.django_db
 def test_the_shell_is_one_page_without_inline_code_and_with_every_language(client):
     response = client.get("/field/")
@@ -43,7 +47,8 @@ def test_the_shell_is_one_page_without_inline_code_and_with_every_language(clien
     assert texts["en"].keys() == texts["zh-hant"].keys() == texts["pt"].keys()
     assert texts["zh-hant"]["sign_in"] != texts["en"]["sign_in"]
     for language in ("zh-hant", "pt"):
-        untranslated = [k for k, v in texts[language].items() if v == texts["en"][k]]
+        same = SAME_AS_ENGLISH[language]
+        untranslated = [k for k, v in texts[language].items() if v == texts["en"][k] and k not in same]
         assert not untranslated, (language, untranslated)
     config = _json_script(html, "field-config")
     assert config["api"] == "/api/mobile/v1/" and config["tile_url"] == ""  # tests run without tiles

@@ -152,7 +152,7 @@ function windowText(a) {
 
 function hoursText(site) {
   if (!site.opening_hours || !site.opening_hours.length) return t("closed_all_day");
-  return site.opening_hours.map((h) => `${i18n.weekday(h.weekday)} ${h.opens}–${h.closes}`).join(", ");
+  return i18n.list(site.opening_hours.map((h) => `${i18n.weekday(h.weekday)} ${h.opens}–${h.closes}`));
 }
 
 const signedInOfficer = () => store.get("kv", "officer");
@@ -267,7 +267,7 @@ async function syncBar() {
   return el("div", { class: "card" },
     el("p", { class: "muted", id: "who", text: officer ? t("signed_in_as", { name: officer.full_name || officer.username || "" }) : "" }),
     el("p", { class: "muted", id: "synced", text: syncedAt ? t("last_sync", { time: i18n.time(syncedAt) }) : t("never_synced") }),
-    pending ? el("p", { class: "muted", text: `${t("status_queued")}: ${pending}` }) : null,
+    pending ? el("p", { class: "muted", text: t("queued_count", { count: pending }) }) : null,
     el("p", { class: "muted", id: "retry", role: "status", text: retryAt > Date.now() ? t("retry_in", { seconds: Math.round((retryAt - Date.now()) / 1000) }) : navigator.onLine ? "" : t("offline") }),
     el("div", { class: "toolbar" }, button, signOut),
     languagePicker(),
@@ -308,7 +308,7 @@ function senderText(by) {
 function sentByLine(assignment, work) {
   const senders = new Map(sentElsewhere(assignment, work).map((s) => [s.by.id, senderText(s.by)]));
   if (!senders.size) return null;
-  return el("p", { class: "muted sent-by", text: t("visit_sent_by", { who: [...senders.values()].join(", ") }) });
+  return el("p", { class: "muted sent-by", text: t("visit_sent_by", { who: i18n.list([...senders.values()]) }) });
 }
 
 async function homeScreen() {
@@ -357,7 +357,7 @@ async function assignmentScreen(id) {
   if (!a) return go("#/");
   const templates = new Map((await store.all("templates")).map((v) => [v.id, v]));
   const work = (await ownWork()).filter((w) => w.inspection === id);
-  const team = a.team ? a.team.members.map((m) => `${m.full_name} (${m.agency})`).join(", ") : "";
+  const team = a.team ? i18n.list(a.team.members.map((m) => t("member_agency", { name: m.full_name, agency: m.agency }))) : "";
   const checkinStatus = el("p", { id: "checkin-status", role: "status", class: "muted" });
   const lastCheckin = await latestCheckin(id);
   if (lastCheckin) checkinStatus.textContent = checkinText(lastCheckin);
@@ -457,7 +457,7 @@ async function latestCheckin(assignmentId) {
 function checkinText(c) {
   if (c.result) {
     const text = t("checked_in", { distance: i18n.number(Number(c.result.distance_m)), accuracy: i18n.number(Number(c.accuracy_m ?? 0)) });
-    return c.result.outside_radius ? `${text} ${t("check_in_far")}` : text;
+    return c.result.outside_radius ? i18n.sentences(text, t("check_in_far")) : text;
   }
   return t("check_in_queued", { accuracy: i18n.number(Number(c.accuracy_m ?? 0)) });
 }
@@ -611,7 +611,7 @@ async function workScreen(id) {
         warning.hidden = false;
         discard.setAttribute("aria-describedby", warning.id);
       }
-      announce(refused ? `${ask} ${warning.textContent}` : ask);
+      announce(refused ? i18n.sentences(ask, warning.textContent) : ask);
       return;
     }
     if (await outbox.discard(id)) notice = { text: t(refused ? "refused_discarded" : "draft_discarded") };

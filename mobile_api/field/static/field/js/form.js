@@ -3,7 +3,7 @@
 // saved to IndexedDB as it is typed. Read-only (`readOnly`), the same checklist shows what was
 // sent: every answer in its place, controls disabled, the photos and signature the phone still has.
 import * as files from "./files.js";
-import { clock, pick, t } from "./i18n.js";
+import { clock, gap, pick, t } from "./i18n.js";
 import { checkValue, isAnswered, pathOf, Submission, validate } from "./logic.js";
 
 const el = (tag, attrs = {}, ...children) => {
@@ -137,7 +137,7 @@ export class ChecklistForm {
     const hint = raw.hint ? el("p", { class: "hint", id: `${id}-hint`, text: pick(raw.hint) }) : null;
     const err = el("p", { class: "err", id: `${id}-err` });
     const described = [hint ? `${id}-hint` : null, `${id}-err`].filter(Boolean).join(" ");
-    const req = el("span", { class: "req", text: ` (${t("required")})` });
+    const req = el("span", { class: "req", text: `${gap()}${t("required_note")}` });
     box.req = req;
     box.err = err;
     const value = this.get(ctx, q.key);

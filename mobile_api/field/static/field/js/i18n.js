@@ -47,6 +47,19 @@ export function t(key, params = {}) {
   return text.replace(/\{(\w+)\}/g, (_, name) => (name in params ? String(params[name]) : `{${name}}`));
 }
 
+// Chinese sets no space between sentences, nor before a note in brackets (its full-width
+// punctuation carries its own spacing); English and Portuguese do.
+export const gap = () => (current === "zh-hant" ? "" : " ");
+
+export function sentences(...parts) {
+  return parts.filter(Boolean).join(gap());
+}
+
+export function list(items) {
+  // Items of a list one after another, with the language's separator (", ", Chinese "、").
+  return items.join(t("list_separator"));
+}
+
 export function pick(text) {
   // A definition's text in the three languages ({"en", "zh-hant", "pt"}).
   if (!text) return "";
