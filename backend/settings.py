@@ -426,6 +426,9 @@ SCHEDULER_RUN_GRACE_SECONDS = env_int("SCHEDULER_RUN_GRACE_SECONDS", 300, minimu
 # Share of an operation's targets drawn at random among the sites a selection matches (percent),
 # so a site that scores low on risk may still be visited; the planner may change it per selection.
 SCHEDULER_RANDOM_SHARE_PERCENT = env_int("SCHEDULER_RANDOM_SHARE_PERCENT", 20, minimum=0)
+# A joint team reaches a target at most this many minutes before its raid (to park and take
+# position): the plan's times are right-justified to it, so no team waits outside a target.
+SCHEDULER_ARRIVE_BEFORE_MINUTES = env_int("SCHEDULER_ARRIVE_BEFORE_MINUTES", 5, minimum=0)
 
 # --- Tasks ----------------------------------------------------------------------------
 # Unset: tasks run in-process right after the transaction that asked for them commits (tests).

@@ -265,6 +265,7 @@ def operation_problem(operation: Operation) -> tuple[solver.Problem, Clock]:
             team_max_size=setup.team_max_size,
             team_rule=rule,
             sync_tolerance=setup.sync_tolerance_minutes,
+            arrive_before=settings.SCHEDULER_ARRIVE_BEFORE_MINUTES,
         ),
     )
     return problem, clock

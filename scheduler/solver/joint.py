@@ -72,7 +72,7 @@ from scheduler.solver import model as m
 from scheduler.solver.bound import gap, joint_bound, start_range
 from scheduler.solver.control import Progress, ShouldStop, SolveOptions, report
 from scheduler.solver.model import Officer, Plan, Problem, Route, TeamRequirement, Unplanned, Visit
-from scheduler.solver.schedule import time_route
+from scheduler.solver.schedule import earliest_departure, time_route
 from scheduler.solver.travel import max_matrix
 
 PRIORITY_WEIGHT = 1000
@@ -1093,7 +1093,9 @@ def _spread_over_sessions(problem, targets, waves, sessions) -> dict[int, int]:
 
 
 def _routes(problem, session, need_lo, need_hi, n_sessions, teams, targets, waves, start) -> list[Route]:
-    """Times each team's targets on the real travel times; a target that cannot be timed is dropped."""
+    """Times each team's targets on the real travel times; a target that cannot be timed is dropped.
+    The times are right-justified (``time_route`` with waves: ``schedule.justify``): a team leaves
+    as late as it can and reaches each target just before its raid, not when travel allows."""
     op = problem.operation
     routes = []
     for n, (members, jobs) in enumerate(teams, start=1):
@@ -1107,7 +1109,9 @@ def _routes(problem, session, need_lo, need_hi, n_sessions, teams, targets, wave
                 members,
                 op.depot_id,
                 [targets[ti] for ti, _ in jobs],
-                need_lo,
+                # From the first minute the team may leave: justified, it leaves as late as
+                # reaches its first target just before the raid (need_lo may be later).
+                earliest_departure(problem, members, need_lo, need_hi),
                 latest_back=need_hi,
                 not_before={targets[ti].id: start[ti, wi] for ti, wi in jobs},
                 not_after={targets[ti].id: waves[wi].start + op.sync_tolerance for ti, wi in jobs},

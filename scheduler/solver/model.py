@@ -175,6 +175,9 @@ class JointOperation:
     Teams muster at ``depot_id`` no earlier than ``start`` and are back by ``end``; an officer
     is available when one of their shifts covers ``[start, end]``. ``team_rule`` applies to
     every team (e.g. at least one officer of each agency), on top of each target's own make-up.
+    ``arrive_before`` is how many minutes before its raid a team reaches a target (to park and
+    take position; a policy, ``SCHEDULER_ARRIVE_BEFORE_MINUTES``): the plan's times are
+    right-justified to it (``schedule.justify``), so no team waits outside a target for its wave.
     """
 
     waves: tuple[Wave, ...]
@@ -185,6 +188,7 @@ class JointOperation:
     team_max_size: int = 6
     team_rule: TeamRequirement = TeamRequirement()
     sync_tolerance: int = 10
+    arrive_before: int = 5
 
     @cached_property
     def nights(self) -> tuple[Night, ...]:

@@ -15,6 +15,10 @@ done never move. Then, cheapest first:
    (or joint) solver and keep that plan only if it covers more priority; the penalty for
    changes is applied at that choice (coverage first, then fewer moves).
 
+Every joint route that has not left yet comes out right-justified (``schedule.justify``): each
+team leaves as late as it can and reaches each target at most ``arrive_before`` minutes before
+its raid, whether it was re-timed, substituted, solved again or kept.
+
 A *move* is a visit, planned before and after, whose route key (team, or officers, and day)
 changed.
 """
@@ -29,7 +33,7 @@ from scheduler.solver.control import Progress, ShouldStop, SolveOptions, report
 from scheduler.solver.joint import plan_joint
 from scheduler.solver.model import Officer, Plan, Problem, Route, Unplanned, Visit
 from scheduler.solver.routine import plan_routine
-from scheduler.solver.schedule import time_route
+from scheduler.solver.schedule import justify, time_route
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,14 @@ def _retime(
         if r is not None:
             return r
     return None
+
+
+def _justified(problem: Problem, route: Route) -> Route:
+    """A joint team's route that has not left yet, right-justified (``schedule.justify``: no team
+    waits outside a target for its wave), as a plan made before may not be. Its departure stays
+    on its day, so the team keeps its key and none of its visits counts as moved."""
+    justified = justify(problem, route)
+    return justified if justified.day == route.day else justify(problem, route, keep_departure=True)
 
 
 def _qualifies(
@@ -215,6 +227,8 @@ def replan(
         open_routes, left = _reinsert(new_problem, pending, locked, open_routes, since=change.since)
     else:
         left = pending
+    if new_problem.operation is not None:
+        open_routes = [_justified(new_problem, r) for r in open_routes]
     repaired = Plan(
         tuple(locked + open_routes),
         tuple(unplanned)

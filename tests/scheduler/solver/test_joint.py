@@ -9,7 +9,8 @@ from dataclasses import replace
 
 import pytest
 
-from scheduler.solver import SolveOptions, TeamRequirement, evaluate, plan_joint
+from scheduler.solver import Route, SolveOptions, Stop, TeamRequirement, evaluate, plan_joint
+from scheduler.solver.schedule import justify
 
 from .builders import (
     DAY,
@@ -299,3 +300,79 @@ def test_the_same_officers_regroup_from_night_to_night(long_shift):
     }
     assert team_of["N1", "o0"] == {"o0", "o2"}
     assert team_of["N2", "o0"] != team_of["N2", "o2"]
+
+
+def two_wave_team(arrive_before: int | None = None):
+    """One team (a police officer and a labour inspector) raids a target in each wave: 22:00
+    and 00:00, an hour each, so two hours lie between the first raid's start and the second's."""
+    officers = (officer("p", "PSP", shifts=night_shifts(1)), officer("d", "DSAL", shifts=night_shifts(1)))
+    p = joint_problem(2, officers=officers)
+    p = replace(
+        p,
+        visits=(replace(p.visits[0], waves=frozenset({"W1"})), replace(p.visits[1], waves=frozenset({"W2"}))),
+    )
+    if arrive_before is not None:
+        p = replace(p, operation=replace(p.operation, arrive_before=arrive_before))
+    return p
+
+
+@pytest.mark.parametrize("arrive_before", [None, 0, 15])
+def test_a_team_reaches_each_target_just_before_its_raid(arrive_before):
+    """The issue: teams were told to reach their second target when the first raid let them
+    (22:16 for a raid at 23:30), and wait outside it for an hour, which gives a covert raid away.
+    Each stop is reached at most ``arrive_before`` minutes (the policy, 5 by default) before its
+    raid starts, and the team leaves headquarters as late as still gets it there; the checker
+    accepts the plan and the travel it counts does not grow."""
+    p = two_wave_team(arrive_before)
+    margin = p.operation.arrive_before
+    assert margin == (5 if arrive_before is None else arrive_before)
+    plan, ev = solve(p)
+    [route] = plan.routes
+    assert [s.wave_id for s in route.stops] == ["W1", "W2"]
+    for stop in route.stops:
+        assert stop.start - margin <= stop.arrival <= stop.start, stop
+    # Only the margin is waited at the targets; the gap between the waves is not.
+    assert ev.objective.waiting_minutes <= 2 * margin
+    first = p.site_by_id[p.visit_by_id[route.stops[0].visit_id].site_id].point
+    leg = p.travel.minutes(p.depot_by_id["HQ"].point, first, route.departure)
+    assert route.departure + leg <= route.stops[0].arrival
+    # Leaving a minute later would not reach the first target in time.
+    later = route.departure + 1
+    assert later + p.travel.minutes(p.depot_by_id["HQ"].point, first, later) > route.stops[0].start - margin
+
+
+def test_a_team_with_one_raid_in_the_late_wave_leaves_for_it_just_in_time():
+    """A team whose only raid is in the second wave (midnight) leaves headquarters so that it
+    arrives within the margin of the wave's start, not at the operation's start (21:00)."""
+    p = two_wave_team()
+    p = replace(p, visits=p.visits[1:])
+    plan, _ = solve(p)
+    [route] = plan.routes
+    [stop] = route.stops
+    assert 24 * 60 <= stop.start <= 24 * 60 + p.operation.sync_tolerance
+    # At night the roads are as fast a few minutes earlier: it arrives the margin before, to park
+    # and take position (before, it arrived on the minute of the raid).
+    assert stop.arrival == stop.start - p.operation.arrive_before
+    assert route.departure >= stop.arrival - 15  # the leg from HQ takes a few minutes, not hours
+
+
+def test_justifying_never_lengthens_the_first_leg():
+    """Travel depends on the departure: leaving at 17:30 or later meets the evening peak (18 km/h
+    against 28). A route whose first raid starts at 17:45 leaves before the peak and arrives a
+    little early rather than leaving into the peak: starts, ends and return are kept, and the
+    route drives no longer than it did."""
+    p = replace(two_wave_team(), sites=joint_problem(5).sites, visits=joint_problem(5).visits[4:])
+    v = p.visits[0]  # in Taipa, some 4 km from HQ
+    site = p.site_by_id[v.site_id]
+    depot = p.depot_by_id["HQ"]
+    start = 17 * 60 + 45
+    leg = p.travel.minutes(depot.point, site.point, 17 * 60)
+    assert leg < p.travel.minutes(depot.point, site.point, 17 * 60 + 30)  # the peak is slower
+    route = Route(("p", "d"), "HQ", 16 * 60, 19 * 60, (Stop(v.id, 16 * 60 + leg, start, start + 60, "W1"),))
+    justified = justify(p, route)
+    assert 17 * 60 < justified.departure < 17 * 60 + 30  # later, but before the peak
+    assert p.travel.minutes(depot.point, site.point, justified.departure) == leg
+    [stop] = justified.stops
+    assert (stop.start, stop.end, justified.back) == (start, start + 60, route.back)
+    assert start - p.operation.arrive_before <= stop.arrival <= start
+    assert stop.arrival >= justified.departure + leg

@@ -128,6 +128,7 @@ def test_any_joint_plan_passes_the_evaluator(n, tolerance, female, rank, lang):
     plan = plan_joint(problem, options=SolveOptions(time_limit=5, deterministic_time=0.5, seed=1))
     ev = evaluate(problem, plan)
     assert ev.violations == (), ev.violations
+    assert_no_team_waits_outside_a_target(problem, plan)
     assert len(plan.planned_visit_ids()) + len(plan.unplanned) == n
 
 
@@ -182,7 +183,17 @@ def operations(draw) -> Problem:
         last_visits=last_visits,
         rotation_gap_days=draw(st.sampled_from([0, 7])),
         max_overtime=draw(st.sampled_from([0, 30])),
+        operation=replace(problem.operation, arrive_before=draw(st.sampled_from([0, 5, 20]))),
     )
+
+
+def assert_no_team_waits_outside_a_target(problem, plan):
+    """Every target is reached at most ``arrive_before`` minutes before its raid: the time the
+    waves force between two raids is not spent outside the next target."""
+    margin = problem.operation.arrive_before
+    for route in plan.routes:
+        for stop in route.stops:
+            assert stop.start - stop.arrival <= margin, (route.team_id, stop)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -191,6 +202,7 @@ def test_any_operation_plan_passes_the_evaluator(problem):
     plan = plan_joint(problem, options=SolveOptions(time_limit=5, deterministic_time=0.2, seed=1))
     ev = evaluate(problem, plan)
     assert ev.violations == (), ev.violations
+    assert_no_team_waits_outside_a_target(problem, plan)
     planned = [s.visit_id for r in plan.routes for s in r.stops]
     unplanned = [u.visit_id for u in plan.unplanned]
     assert sorted(planned + unplanned) == sorted(v.id for v in problem.visits)

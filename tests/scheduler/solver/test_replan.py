@@ -156,3 +156,67 @@ def test_a_pinned_team_whose_officer_is_replaced_keeps_its_pin():
     assert result.pins_dropped == ()
     [team] = [r for r in result.plan.routes if r.team_id == plan.routes[0].team_id]
     assert "spare" in team.officer_ids and pin in {s.visit_id for s in team.stops}
+
+
+def waits(plan):
+    return [s.start - s.arrival for r in plan.routes for s in r.stops]
+
+
+def test_after_a_drop_out_the_stand_in_team_still_reaches_each_target_just_before_its_raid():
+    """A joint team re-timed around a stand-in keeps the plan's property: it reaches each target
+    at most ``arrive_before`` minutes before the raid (not when the previous raid lets it, an
+    hour early), and leaves as late as that allows."""
+    p = joint_problem(6)
+    plan = plan_joint(p, options=JOINT_FAST)
+    route = next(r for r in plan.routes if len(r.stops) == 2)
+    gone = route.officer_ids[0]
+    with_spare = replace(p, officers=(*p.officers, replace(p.officer_by_id[gone], id="spare")))
+    result = replan(with_spare, plan, done=frozenset(), change=Change(officer_out=gone, since=0))
+    assert evaluate(result.problem, result.plan).violations == ()
+    assert result.strategy == "substitute" and result.moves == 0
+    [team] = [r for r in result.plan.routes if r.team_id == route.team_id]
+    assert "spare" in team.officer_ids
+    assert [s.start for s in team.stops] == [s.start for s in route.stops]
+    assert max(waits(result.plan)) <= p.operation.arrive_before
+
+
+def test_after_a_drop_out_a_plan_whose_teams_wait_outside_their_targets_is_put_right():
+    """A plan stored before the times were right-justified (a team told to reach its second
+    target when the first raid let it): its teams that have not left yet are re-timed by the
+    re-plan, with the same teams, stops and starts (nothing counts as moved)."""
+    p = joint_problem(6)
+    plan = plan_joint(p, options=JOINT_FAST)
+    early = []
+    for r in plan.routes:  # each stop reached as soon as the previous one lets it
+        stops, where, now = [], p.depot_by_id[r.depot_id].point, r.departure
+        for s in r.stops:
+            point = p.site_by_id[p.visit_by_id[s.visit_id].site_id].point
+            stops.append(replace(s, arrival=now + p.travel.minutes(where, point, now)))
+            where, now = point, s.end
+        early.append(replace(r, stops=tuple(stops)))
+    old = replace(plan, routes=tuple(early))
+    assert evaluate(p, old).violations == () and max(waits(old)) > 30
+    gone = old.routes[0].officer_ids[0]
+    with_spare = replace(p, officers=(*p.officers, replace(p.officer_by_id[gone], id="spare")))
+    result = replan(with_spare, old, done=frozenset(), change=Change(officer_out=gone, since=0))
+    assert evaluate(result.problem, result.plan).violations == ()
+    assert result.moves == 0
+    assert max(waits(result.plan)) <= p.operation.arrive_before
+    assert sorted((r.team_id, [s.start for s in r.stops]) for r in result.plan.routes) == sorted(
+        (r.team_id, [s.start for s in r.stops]) for r in old.routes
+    )
+
+
+def test_taking_out_a_teams_first_raid_lets_it_leave_later():
+    """Re-planning without a team's first-wave target: the team leaves for its only raid, in the
+    second wave, just in time, not at the hour it left for the first."""
+    p = joint_problem(6)
+    plan = plan_joint(p, options=JOINT_FAST)
+    route = next(r for r in plan.routes if len(r.stops) == 2)
+    first = route.stops[0].visit_id
+    result = replan(p, plan, done=frozenset(), change=Change(removed=frozenset({first}), since=0))
+    assert evaluate(result.problem, result.plan).violations == ()
+    [team] = [r for r in result.plan.routes if r.team_id == route.team_id]
+    [stop] = team.stops
+    assert stop.arrival == stop.start - p.operation.arrive_before  # night roads: the margin, exactly
+    assert team.departure > route.stops[0].end  # after the hour it would have raided the first
