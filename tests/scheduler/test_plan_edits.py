@@ -45,6 +45,25 @@ def test_taking_out_a_first_wave_visit_keeps_the_second_wave_synchronised(planne
     assert _starts_by_wave(back) == before
 
 
+def test_taking_out_a_teams_first_raid_lets_it_leave_later_for_the_next(planned, paula, settings):
+    """The issue: after its first-wave visit was taken out, a team still left headquarters at the
+    hour it left for it (21:16 for its only raid at 23:30) and waited outside the target. The move
+    re-times it to leave as late as still reaches the target within the policy's margin
+    (SCHEDULER_ARRIVE_BEFORE_MINUTES) of its raid; every other stop of the plan keeps to it too."""
+    margin = settings.SCHEDULER_ARRIVE_BEFORE_MINUTES
+    waits = [s["start"] - s["arrival"] for r in planned.plan["routes"] for s in r["stops"]]
+    assert max(waits) <= margin, waits
+    index, route = next((i, r) for i, r in enumerate(planned.plan["routes"]) if len(r["stops"]) == 2)
+    first, second = route["stops"]
+    job = services.plan_move(actor=paula.user, job=planned, visit_id=first["visit_id"], to_route=None)
+    assert job.evaluation["feasible"], job.evaluation["violations"]
+    moved = job.plan["routes"][index]
+    [stop] = moved["stops"]
+    assert stop["start"] == second["start"]
+    assert stop["start"] - margin <= stop["arrival"] <= stop["start"]
+    assert moved["departure"] > first["end"]  # not the hour it left for the first raid
+
+
 def test_a_move_that_breaks_a_rule_is_reported_by_the_checker_in_local_times(planned, paula):
     routes = planned.plan["routes"]
     visit = routes[0]["stops"][0]["visit_id"]  # a W1 visit onto the other team, which has its own W1
