@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
-from django_htmx.http import push_url
+from django_htmx.http import push_url, replace_url
 
 from backend.console.access import console_page
 from backend.core.errors import DomainError
@@ -88,10 +88,27 @@ def api_url(params: dict[str, str] | QueryDict, *, filled: bool = False) -> str:
     return f"{reverse('statistics-query')}?{query}"
 
 
+def _address(request: HttpRequest, response: HttpResponse, url: str) -> None:
+    """The browser's address for an answer htmx swapped in: pushed as a new history entry, or,
+    when it is the address shown already (Apply pressed after a change had applied itself),
+    replaced, so that Back is never a step from an entry to its duplicate."""
+    if request.htmx.current_url_abs_path == url:
+        replace_url(response, url)
+    else:
+        push_url(response, url)
+
+
+def _partial(request: HttpRequest) -> bool:
+    """Whether to answer with the results alone, for htmx to swap in. Not to htmx's request for
+    a page its history cache no longer holds (Back to it): that swaps the answer in place of the
+    whole page, which must then be the whole page, not the results without the console around."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
 def _refused(request: HttpRequest) -> int:
     """The status of a page that shows why a question cannot be answered: 400, except to htmx,
     which swaps in only successful answers (the form stays, the explanation replaces the figures)."""
-    return 200 if request.htmx else 400
+    return 200 if _partial(request) else 400
 
 
 def _errors(error: DomainError) -> list[str]:
@@ -278,13 +295,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["api_urls"] = {
             name: api_url(params, filled=results[name].filled) for name, params in queries.items()
         }
-    template = (
-        "reporting/console/_dashboard_results.html" if request.htmx else "reporting/console/dashboard.html"
-    )
+    partial = _partial(request)
+    template = "reporting/console/_dashboard_results.html" if partial else "reporting/console/dashboard.html"
     response = render(request, template, context, status=status)
-    if request.htmx and "errors" not in context:
+    if partial and "errors" not in context:
         query = urlencode({k: v for k, v in filters.items() if v})
-        push_url(response, f"{request.path}?{query}" if query else request.path)
+        _address(request, response, f"{request.path}?{query}" if query else request.path)
     return response
 
 
@@ -503,10 +519,11 @@ def breakdown(request: HttpRequest) -> HttpResponse:
             }
         )
     context.update(_form_context(request, spec))
-    template = "reporting/console/_breakdown.html" if request.htmx else "reporting/console/breakdown.html"
+    partial = _partial(request)
+    template = "reporting/console/_breakdown.html" if partial else "reporting/console/breakdown.html"
     response = render(request, template, context, status=status)
-    if request.htmx and "errors" not in context:
-        push_url(response, context["share_url"])
+    if partial and "errors" not in context:
+        _address(request, response, context["share_url"])
     return response
 
 
