@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
-from backend.console.admin_site import admin_site_guard
+from backend.console.admin_site import admin_site_autocomplete_labels, admin_site_guard
 from backend.core.health import healthz
 
 handler400 = "backend.core.errors.api_aware_400"
@@ -16,6 +16,7 @@ handler500 = "backend.core.errors.api_aware_500"
 # Before the URLs are built: the admin's "login/" URL binds the site's login view when
 # admin.site.urls is read, so a guard applied afterwards left Django's own, unthrottled sign-in.
 admin_site_guard(admin.site)
+admin_site_autocomplete_labels(admin.site)
 
 urlpatterns = [
     # First: the phones' API is the busiest path (every sync), and Django tries the patterns in

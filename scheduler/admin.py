@@ -1,13 +1,23 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from backend.audit.admin_mixins import AuditedAdminMixin
+from backend.registry.admin import unit_choice_field
 from scheduler.models import OperationSetup, PlanningJob, Programme, Target, Wave
 
 
 @admin.register(OperationSetup)
 class OperationSetupAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("operation", "muster_unit", "team_min_size", "team_max_size", "female_officer")
+    list_select_related = ("operation", "muster_unit")
     search_fields = ("operation__name",)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "muster_unit":  # any agency's unit: each with its agency
+            kwargs = {**unit_choice_field(), **kwargs}
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Wave)

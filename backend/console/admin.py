@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import QuerySet
@@ -28,8 +29,28 @@ if admin.site.is_registered(TOTPDevice):
     admin.site.unregister(TOTPDevice)
 
 
+class SecondFactorForm(forms.ModelForm):
+    """Only the help texts of the fields shown (read-only): django-otp's own are English only.
+    Their labels are set where the app starts (backend.console.apps)."""
+
+    class Meta:
+        model = TOTPDevice
+        fields = ()
+        help_texts = {
+            "user": _("The login this authenticator signs in."),
+            "name": _("The name given to the authenticator when it was set up."),
+            "confirmed": _(
+                "Whether its set-up was finished with a first code; an unconfirmed authenticator is "
+                "never asked for at sign-in."
+            ),
+            "created_at": _("When its set-up began."),
+            "last_used_at": _("The last time a code from it was accepted."),
+        }
+
+
 @admin.register(TOTPDevice)
 class SecondFactorAdmin(admin.ModelAdmin):
+    form = SecondFactorForm
     list_display = ("user", "confirmed", "created_at", "last_used_at")
     list_filter = ("confirmed",)
     list_select_related = ("user",)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.admin import AdminSite
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -34,3 +35,25 @@ def admin_site_guard(site: AdminSite) -> None:
 
     site.has_permission = guarded  # type: ignore[method-assign]
     site.login = login  # type: ignore[method-assign]
+
+
+class LabelledAutocompleteJsonView(AutocompleteJsonView):
+    """A picker's search results, each as its model admin labels it (``autocomplete_label(obj)``,
+    e.g. a unit with its agency), or as the object's str() otherwise."""
+
+    def serialize_result(self, obj: Any, to_field_name: str) -> dict[str, Any]:
+        result = super().serialize_result(obj, to_field_name)
+        label = getattr(self.model_admin, "autocomplete_label", None)
+        if label is not None:
+            result["text"] = str(label(obj))
+        return result
+
+
+def admin_site_autocomplete_labels(site: AdminSite) -> None:
+    """The site's autocomplete view (every autocomplete field's search) answers through
+    LabelledAutocompleteJsonView. Before the site's URLs are built, as the guard above."""
+
+    def autocomplete_view(request: HttpRequest) -> HttpResponse:
+        return LabelledAutocompleteJsonView.as_view(admin_site=site)(request)  # type: ignore[no-any-return]
+
+    site.autocomplete_view = autocomplete_view  # type: ignore[method-assign]

@@ -1,6 +1,19 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# django-otp's authenticator model names itself and its fields in English only (plain strings, not
+# marked for translation, so no catalogue can translate them): the admin's words for the ones it
+# shows. Only the names shown are set, never what a migration records (a field's original
+# verbose_name and help_text, the model's Meta as declared), so django-otp's migrations stay as
+# they are; the help texts are the admin form's (backend.console.admin).
+SECOND_FACTOR_FIELDS = {
+    "user": _("login"),
+    "name": _("name"),
+    "confirmed": _("confirmed"),
+    "created_at": _("created at"),
+    "last_used_at": _("last used at"),
+}
+
 
 class ConsoleConfig(AppConfig):
     name = "backend.console"
@@ -11,5 +24,10 @@ class ConsoleConfig(AppConfig):
         # django-otp's authenticators appear in the admin under this app's name; its own label
         # ("otp_totp") means nothing to an administrator, in any language.
         from django.apps import apps
+        from django_otp.plugins.otp_totp.models import TOTPDevice
 
         apps.get_app_config("otp_totp").verbose_name = _("Second factor")
+        TOTPDevice._meta.verbose_name = _("authenticator")
+        TOTPDevice._meta.verbose_name_plural = _("authenticators")
+        for name, label in SECOND_FACTOR_FIELDS.items():
+            TOTPDevice._meta.get_field(name).verbose_name = label

@@ -6,6 +6,7 @@ app_name = "console"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),
     path("sign-in/code/", views.second_factor, name="second-factor"),
     path("sign-out/", views.SignOutView.as_view(), name="sign-out"),

@@ -10,9 +10,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse, reverse_lazy
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -25,6 +27,17 @@ from backend.console import nav, services
 from backend.console.access import console_page
 from backend.console.forms import LimitedPasswordResetForm, SignInForm, TokenForm
 from backend.core.access import principal_for
+
+ICON = "console/favicon.ico"
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``, which browsers ask for on any page that names no icon of its own (the
+    console's and the admin's name it): to the icon among the static files, which WhiteNoise
+    serves (hashed and cached for a year once collected). Remembered by the browser for a day."""
+    response = HttpResponseRedirect(static(ICON))
+    patch_cache_control(response, public=True, max_age=24 * 3600)
+    return response
 
 
 def _next_url(request: HttpRequest) -> str:

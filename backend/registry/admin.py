@@ -8,11 +8,14 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from backend.accounts.services import officer_deactivate, officer_reactivate
 from backend.audit.admin_mixins import AuditedAdminMixin
@@ -49,6 +52,35 @@ class UnitAdmin(AuditedAdminMixin, admin.ModelAdmin):
     search_fields = ("code", *NAMES, "address", "agency__code")
     autocomplete_fields = ("agency",)
     readonly_fields = ("uuid",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Unit]:
+        # The agency is read for every unit the officer form's picker lists (autocomplete_label).
+        return super().get_queryset(request).select_related("agency")
+
+    def autocomplete_label(self, obj: Unit) -> str:
+        """The text of a unit among the picker's search results (the admin site's autocomplete
+        view asks its model admin for it: backend.console.admin_site)."""
+        return obj.name_with_agency()
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """A unit picked from all agencies' units: "Name (AGENCY)". Give it a queryset with the
+    agency selected (``unit_choice_field``), or each label costs a query."""
+
+    def label_from_instance(self, obj: Unit) -> str:
+        return obj.name_with_agency()
+
+
+def unit_choice_field() -> dict[str, Any]:
+    """The keyword arguments of a foreign key's form field that picks a unit."""
+    return {"form_class": UnitChoiceField, "queryset": Unit.objects.select_related("agency")}
+
+
+class UnitListFilter(admin.RelatedFieldListFilter):
+    """The unit filter of a list, each unit with its agency, in one query."""
+
+    def field_choices(self, field: Any, request: HttpRequest, model_admin: Any) -> list[tuple[Any, str]]:
+        return [(u.pk, u.name_with_agency()) for u in Unit.objects.select_related("agency")]
 
 
 @admin.register(Skill)
@@ -90,16 +122,22 @@ class OfficerAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "is_active",
     )
     list_display_links = ("badge_number", "full_name")
-    list_filter = ("agency", "unit", RoleFilter, "sex", "is_active", "skills")
+    list_filter = ("agency", ("unit", UnitListFilter), RoleFilter, "sex", "is_active", "skills")
     list_select_related = ("agency", "unit")
     search_fields = ("badge_number", "full_name", "user__username", "agency__code")
     autocomplete_fields = ("user", "agency", "unit")
     filter_horizontal = ("skills",)
     readonly_fields = ("uuid",)
     inlines = (OfficerRoleInline,)
+    actions = ["deactivate_selected"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Officer]:
         return super().get_queryset(request).prefetch_related("roles")
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "unit":
+            kwargs = {**unit_choice_field(), **kwargs}
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Officer | None = None) -> Any:
         # The login is chosen once: moved to another login, the old one would keep the admin
@@ -132,6 +170,74 @@ class OfficerAdmin(AuditedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("roles"))
     def role_list(self, obj: Officer) -> str:
         return ", ".join(sorted(r.get_role_display() for r in obj.roles.all()))
+
+    @admin.action(description=_("Deactivate the selected officers (leavers)"), permissions=["change"])
+    def deactivate_selected(
+        self, request: HttpRequest, queryset: QuerySet[Officer]
+    ) -> TemplateResponse | None:
+        """Several leavers at once, after a page that lists who will be deactivated: each goes
+        through ``officer_deactivate``, as the officer's own page does (phones' and scripts' tokens
+        revoked, console sessions ended, admin rights withdrawn, each audited). The administrator's
+        own record is never among them (it would sign them out mid-way), nor an officer already
+        inactive."""
+        chosen = list(queryset.select_related("agency", "unit").prefetch_related("roles"))
+        yourself = [o for o in chosen if o.user_id == request.user.pk]
+        inactive = [o for o in chosen if not o.is_active and o.user_id != request.user.pk]
+        leavers = [o for o in chosen if o.is_active and o.user_id != request.user.pk]
+        if not leavers:
+            self.message_user(request, _bulk_refusal(yourself, inactive), messages.WARNING)
+            return None
+        if request.POST.get("post") == "yes":
+            with transaction.atomic():  # all of them or none
+                for officer in leavers:
+                    officer_deactivate(actor=request.user, officer=officer, request=request)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d officer deactivated: their phones, scripts and console sessions are "
+                    "signed out.",
+                    "%(count)d officers deactivated: their phones, scripts and console sessions are "
+                    "signed out.",
+                    len(leavers),
+                )
+                % {"count": len(leavers)},
+                messages.SUCCESS,
+            )
+            if yourself or inactive:
+                self.message_user(request, _bulk_refusal(yourself, inactive), messages.WARNING)
+            return None
+        request.current_app = self.admin_site.name
+        return TemplateResponse(
+            request,
+            "admin/registry/officer/deactivate_selected_confirmation.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Deactivate officers"),
+                "subtitle": None,
+                "opts": self.opts,
+                "leavers": leavers,
+                "yourself": yourself,
+                "inactive": inactive,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "media": self.media,
+            },
+        )
+
+
+def _bulk_refusal(yourself: list[Officer], inactive: list[Officer]) -> str:
+    parts = []
+    if yourself:
+        parts.append(str(_("Your own officer record is not deactivated here: ask another administrator.")))
+    if inactive:
+        parts.append(
+            ngettext(
+                "%(count)d officer selected was already inactive and is left as it is.",
+                "%(count)d officers selected were already inactive and are left as they are.",
+                len(inactive),
+            )
+            % {"count": len(inactive)}
+        )
+    return " ".join(parts) or str(_("No officer selected is deactivated."))
 
 
 @admin.register(Availability)

@@ -84,6 +84,12 @@ class Unit(TranslatedName):
     def clean(self) -> None:
         validate_in_service_area(self.latitude, self.longitude)
 
+    def name_with_agency(self) -> str:
+        """The unit's name and its agency's code, "Name (AGENCY)", where a unit is picked from
+        all of them: agencies name their units alike (each has its headquarters). Reads the
+        agency, so select_related("agency") where many are listed."""
+        return f"{self.name} ({self.agency.code})"
+
 
 class Role(models.TextChoices):
     INSPECTOR = "inspector", _("inspector")

@@ -96,3 +96,65 @@ def test_a_bootstrap_superuser_without_an_officer_record_is_left_alone(client, d
     django_user_model.objects.create_superuser("root", "root@example.invalid", PASSWORD)
     sign_in_client(client, "root", PASSWORD)
     assert client.get("/admin/").status_code == 200
+
+
+# --- The login's page: the role decides, and the page says so ------------------------------------
+
+
+def _login_form(client: Client, user) -> tuple[str, dict]:
+    """The login's change page and what its form posts as it stands."""
+    page = client.get(f"/admin/auth/user/{user.pk}/change/")
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data: dict = {}
+    for name, field in form.fields.items():
+        if field.disabled:
+            continue
+        value = form.initial.get(name)
+        if name in ("groups", "user_permissions"):
+            data[name] = [getattr(v, "pk", v) for v in (value or [])]
+        elif name in ("last_login", "date_joined"):
+            if value:
+                data[f"{name}_0"], data[f"{name}_1"] = value.strftime("%Y-%m-%d"), value.strftime("%H:%M:%S")
+        elif isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif value is not None:
+            data[name] = value
+    return page.content.decode(), data
+
+
+def test_an_officers_login_offers_no_staff_or_superuser_box(admin_console, bob):
+    text, data = _login_form(admin_console, bob.user)
+    form_fields = set(
+        admin_console.get(f"/admin/auth/user/{bob.user.pk}/change/").context["adminform"].form.fields
+    )
+    assert not form_fields & {"is_superuser", "is_staff"}
+    assert 'name="is_superuser"' not in text and 'name="is_staff"' not in text
+    # Instead: what the login holds, why, and where to change it.
+    assert "They follow the officer&#x27;s administrator role" in text
+    assert f'href="/admin/registry/officer/{bob.pk}/change/"' in text
+
+    # A box posted anyway (an old page, a crafted form) changes nothing.
+    data.update(is_superuser="on", is_staff="on", first_name="Bob")
+    saved = admin_console.post(f"/admin/auth/user/{bob.user.pk}/change/", data)
+    assert saved.status_code == 302, saved.context["adminform"].form.errors
+    bob.user.refresh_from_db()
+    assert bob.user.first_name == "Bob"
+    assert not bob.user.is_superuser and not bob.user.is_staff
+
+
+def test_an_administrators_login_says_it_holds_the_rights(admin_console):
+    adele = get_user_model().objects.get(username="adele")
+    text, _data = _login_form(admin_console, adele)
+    assert "Staff and superuser." in text and 'name="is_superuser"' not in text
+
+
+def test_a_login_without_an_officer_record_keeps_its_boxes(admin_console, django_user_model):
+    root = django_user_model.objects.create_superuser("root", "root@example.invalid", PASSWORD)
+    text, data = _login_form(admin_console, root)
+    assert 'name="is_superuser"' in text and 'name="is_staff"' in text
+    data.pop("is_superuser")
+    assert admin_console.post(f"/admin/auth/user/{root.pk}/change/", data).status_code == 302
+    root.refresh_from_db()
+    assert not root.is_superuser and root.is_staff
