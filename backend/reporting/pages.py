@@ -24,6 +24,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -31,6 +32,7 @@ from django_htmx.http import push_url, replace_url
 
 from backend.console.access import console_page
 from backend.core.errors import DomainError
+from backend.registry.models import Parish
 from backend.reporting import exports, selectors, services
 from backend.reporting.report import SECTIONS
 from backend.reporting.statistics import (
@@ -248,17 +250,31 @@ def dashboard_queries(filters: dict[str, str]) -> dict[str, dict[str, str]]:
     return queries
 
 
-def _ask(request: HttpRequest, params: dict[str, str] | QueryDict) -> Result:
+def _ask(
+    request: HttpRequest,
+    params: dict[str, str] | QueryDict,
+    *,
+    agency_ids: dict[tuple[str, ...], list[int]] | None = None,
+) -> Result:
     """The API's answer to ``params``, laid out for a table or a chart over time: the periods in
     which nothing was counted are there as zeros (the API leaves them out; a year missing from a
-    trend would join its neighbours as if they followed each other)."""
-    result = selectors.statistics_aggregate(user=request.user, query=query_from_params(params))
+    trend would join its neighbours as if they followed each other). ``agency_ids``: agency
+    codes already looked up by the page's other panels (one look-up for them all)."""
+    query = query_from_params(params)
+    if agency_ids is not None:
+        query.agency_ids = agency_ids
+    result = selectors.statistics_aggregate(user=request.user, query=query)
     return with_empty_periods(result)
 
 
-def _year_choices() -> list[int]:
+def _year_choices(first_year: int | None = None, *, keep: tuple[str, ...] = ()) -> list[int]:
+    """The years a period may be chosen from, latest first: those with data (from the first year
+    with an inspection recorded) up to this year, and any year already chosen (an address
+    shared with an older year keeps it selected)."""
     this_year = timezone.localdate().year
-    return list(range(this_year, this_year - 12, -1))
+    years = set(range(min(first_year or this_year, this_year), this_year + 1))
+    years |= {int(v[:4]) for v in keep if v[:4].isdigit() and 1900 < int(v[:4]) < 2200}
+    return sorted(years, reverse=True)
 
 
 def _period_label(filters: dict[str, str]) -> str:
@@ -277,7 +293,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     queries = dashboard_queries(filters)
     context: dict[str, Any] = {
         "filters": filters,
-        "years": _year_choices(),
+        "years": _year_choices(
+            selectors.statistics_first_year(user=request.user), keep=(filters["from"], filters["to"])
+        ),
         "agencies": selectors.statistics_agency_choices(user=request.user),
         "categories": SOURCES["inspections"].dimensions["category"].choices.items(),  # type: ignore[union-attr]
         "parishes": SOURCES["inspections"].dimensions["parish"].choices.items(),  # type: ignore[union-attr]
@@ -286,7 +304,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     status = 200
     try:
-        results = {name: _ask(request, params) for name, params in queries.items()}
+        agency_ids: dict[tuple[str, ...], list[int]] = {}
+        results = {name: _ask(request, params, agency_ids=agency_ids) for name, params in queries.items()}
     except DomainError as error:
         context["errors"] = _errors(error)
         status = _refused(request)
@@ -323,21 +342,35 @@ def _kpis(result: Result) -> list[dict[str, Any]]:
     ]
 
 
+# Which side of its circle the dashboard's map names a parish on, away from its neighbours (the
+# peninsula's five lie within a finger's width at the whole city's zoom); the rest: right.
+LABEL_SIDES = {"fatima": "top", "santo_antonio": "left", "sao_lourenco": "left", "cotai": "left"}
+
+
 def _dashboard_panels(results: dict[str, Result]) -> dict[str, Any]:
     over_time = results["inspections_over_time"]
     time_dim = over_time.query.by[0]
     inspections_table = pivot(over_time, [time_dim], "category", "inspections")
     parish_table = pivot(results["parishes"], ["parish"], None, "inspections")
+    # In the parish filter's order, which the map's legend follows: the peninsula from the
+    # north, then Taipa, Cotai and Coloane (not recorded last).
+    order = {parish: index for index, parish in enumerate(Parish.values)}
+    parish_table.rows.sort(key=lambda r: order.get(r["values"][0], len(order)))
     centres = _parish_centres()
+    # Every parish on the map, named with its figure (0 where none was inspected: no circle).
+    counted = {r["values"][0]: r["cells"][0] for r in parish_table.rows}
     parish_points = [
         {
-            "id": r["values"][0],
-            "label": r["labels"][0],
-            "value": r["cells"][0],
-            "centre": centres[r["values"][0]],
+            "id": parish,
+            "label": str(label),
+            "value": counted.get(parish) or 0,
+            "caption": _("%(parish)s: %(count)s")
+            % {"parish": label, "count": number_format(counted.get(parish) or 0, force_grouping=True)},
+            "side": LABEL_SIDES.get(parish, "right"),
+            "centre": centres[parish],
         }
-        for r in parish_table.rows
-        if r["values"][0] in centres
+        for parish, label in Parish.choices
+        if parish in centres
     ]
     charts: dict[str, Any] = {
         "inspections": chart_data(inspections_table),
@@ -460,6 +493,10 @@ def _form_context(request: HttpRequest, breakdown: Breakdown) -> dict[str, Any]:
                 "count": len(values),
             }
         )
+    years = _year_choices(
+        selectors.statistics_first_year(user=request.user),
+        keep=(breakdown.api_params.get("from", ""), breakdown.api_params.get("to", "")),
+    )
     return {
         "measure_groups": list(groups.values()),
         "current_measure": current,
@@ -469,8 +506,8 @@ def _form_context(request: HttpRequest, breakdown: Breakdown) -> dict[str, Any]:
         "filter_fields": filters,
         "period_from": breakdown.api_params.get("from", ""),
         "period_to": breakdown.api_params.get("to", ""),
-        "years": _year_choices(),
-        "years_text": [str(year) for year in _year_choices()],
+        "years": years,
+        "years_text": [str(year) for year in years],
     }
 
 
@@ -598,8 +635,7 @@ def report_index(request: HttpRequest) -> HttpResponse:
         default_from = max(recorded[0], default_to - REPORT_DEFAULT_YEARS + 1)
     else:
         default_from, default_to = this_year - REPORT_DEFAULT_YEARS, this_year - 1
-    years = _year_choices()
-    years += list(range(years[-1] - 1, default_from - 1, -1))  # an older history stays choosable
+    years = _year_choices(recorded[0] if recorded else None)
     return render(
         request,
         "reporting/console/report_index.html",

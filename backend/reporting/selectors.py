@@ -130,6 +130,14 @@ def report_years_recorded(*, user: Any, before_year: int) -> tuple[int, int] | N
     return span["first"].year, span["last"].year
 
 
+def statistics_first_year(*, user: Any) -> int | None:
+    """The first year with an inspection recorded (the periods the pages offer start there), or
+    None. One MIN over the monthly rollup's index; a year says nothing about any one record, so
+    any reader of the statistics pages may know it."""
+    first = InspectionMonthRollup.objects.aggregate(first=Min("month"))["first"]
+    return first.year if first else None
+
+
 def report_publication_list(*, user: Any) -> list[PublishedReport]:
     """The published reports, latest period first (analysts and administrators)."""
     if not statistics_access(user=user).full:

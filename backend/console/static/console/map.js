@@ -1,6 +1,8 @@
 // Shared map of the console: Macao's outline and the parishes (approximate boxes), drawn from
 // files shipped with the project, and tiles only when MAP_TILE_URL is set. Pages call
 // ConsoleMap.create(element) and add their own layers; every map works without tiles.
+// Options: zoom; parishes: false (no parish boxes); labels: false (boxes without their names,
+// for a page that labels its own figures per parish).
 (function () {
   "use strict";
   var MACAO = [22.165, 113.56];
@@ -38,6 +40,7 @@
           interactive: false,
           style: { color: "#6d7f8f", weight: 1, dashArray: "4 4", fill: false },
           onEachFeature: function (feature, layer) {
+            if (options.labels === false) return; // the page names the parishes itself
             var c = feature.properties.centre;
             var name = document.createElement("span");
             name.textContent = names[feature.properties.id] || feature.properties.id;

@@ -31,23 +31,42 @@
     return event.detail && event.detail.elt === form();
   }
 
+  var LARGEST = 26; // px: the radius of the parish with the most inspections
+
+  // Each parish inspected: a circle whose area follows its figure, named beside it with its
+  // figure (the side the server gives, away from its neighbours: the peninsula's parishes lie
+  // within a finger's width), and the view fitted to the circles with room for the largest, so
+  // that none is cut at the map's edge.
   function drawMap(points) {
     var element = document.getElementById("parish-map");
     if (map) { map.remove(); map = null; }
     if (!element || typeof ConsoleMap === "undefined") return;
-    var drawn = ConsoleMap.create(element);
+    var drawn = ConsoleMap.create(element, { labels: false });
     map = drawn;
     var biggest = Math.max.apply(null, [1].concat(points.map(function (p) { return p.value || 0; })));
     drawn.consoleReady.then(function () {
       // Replaced by newer figures while its outline was loading: those draw their own circles.
       if (drawn !== map || !drawn.getContainer().isConnected) return;
       points.forEach(function (p) {
-        if (!p.value) return;
-        L.circleMarker(p.centre, {
-          radius: 4 + 22 * Math.sqrt(p.value / biggest),
-          color: "#0f2740", weight: 1.5, fillColor: "#1f4e79", fillOpacity: 0.5
-        }).bindTooltip(p.label + ": " + p.value.toLocaleString(document.documentElement.lang || "en")).addTo(drawn);
+        var radius = p.value ? 4 + (LARGEST - 4) * Math.sqrt(p.value / biggest) : 0;
+        var offset = { left: [-radius, 0], right: [radius, 0], top: [0, -radius], bottom: [0, radius] }[p.side];
+        var label = L.tooltip({
+          permanent: true, direction: p.side, offset: offset, className: "map-label parish-figure", interactive: false
+        }).setLatLng(p.centre).setContent(p.caption);
+        if (p.value) {
+          L.circleMarker(p.centre, {
+            radius: radius, color: "#0f2740", weight: 1.5, fillColor: "#1f4e79", fillOpacity: 0.5
+          }).bindTooltip(label).addTo(drawn);
+        } else {
+          label.addTo(drawn); // named, no circle: nothing inspected there
+        }
       });
+      if (points.length) {
+        var room = LARGEST + 8;
+        drawn.fitBounds(L.latLngBounds(points.map(function (p) { return p.centre; })), {
+          paddingTopLeft: [room, room + 12], paddingBottomRight: [room, room], maxZoom: 13.5
+        });
+      }
     });
   }
 
