@@ -656,11 +656,29 @@ class SubmissionBatchApi(MobileApi):
         )
 
 
+class SubmissionReadBack(SubmissionOutput):
+    """One submission read back: what a POST answers, and, for the officer who sent it, what was
+    stored of it, so another of their phones (or theirs after a sign-out) can show it. Answers as
+    stored: a screened person's identifying answers are coded there (``backend/privacy/screening``)
+    and never leave the protected store this way. A teammate reads the status and findings only
+    (``answers`` null): who sent a checklist is the one to read its answers back."""
+
+    answers = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.JSONField(allow_null=True))
+    def get_answers(self, s: Submission) -> Any:
+        return s.answers if s.officer_id == self.context["officer"].pk else None
+
+
 class SubmissionDetailApi(MobileApi):
-    @extend_schema(responses=SubmissionOutput)
+    """One submission of the officer's assignments (theirs or a teammate's, while the visit is
+    theirs): its status and findings, and its answers to the officer who sent it."""
+
+    @extend_schema(responses=SubmissionReadBack)
     def get(self, request: Request, submission_id: str) -> Response:
-        submission = selectors.submission_get_for_officer(officer=self.officer(request), uuid=submission_id)
-        return Response(SubmissionOutput(submission).data)
+        officer = self.officer(request)
+        submission = selectors.submission_get_for_officer(officer=officer, uuid=submission_id)
+        return Response(SubmissionReadBack(submission, context={"officer": officer}).data)
 
 
 class AttachmentApi(MobileApi):

@@ -174,6 +174,13 @@ TEXTS = {
     "received_at": _("Received by the server"),
     "finished_at": _("Finished on the phone"),
     "answers_sent": _("The answers sent"),
+    # The officer's own checklist sent from another phone, read back from the server.
+    "read_back_from_server": _(
+        "Sent from another phone and read back from the server; its photos and signature stay there."
+    ),
+    "read_back_offline": _("Reading back a checklist sent from another phone needs a connection."),
+    "read_back_failed": _("The server could not be reached. Try again in a moment."),
+    "read_back_unavailable": _("This checklist cannot be read back on this phone."),
     "photo_not_kept": _("Photo {n}: no longer on this phone"),
     "no_photo": _("No photo"),
     "signature_not_kept": _("Signed; the signature is no longer on this phone"),

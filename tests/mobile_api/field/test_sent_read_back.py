@@ -1,7 +1,8 @@
 """A sent checklist is read back on the phone: its answers in place (nothing to change), the
 photos and the signature the phone still has, the site and when the server received it, with
-"Correct and send again" as the way to change it. The API gives no answers back: the phone's
-copy of what it sent is shown."""
+"Correct and send again" as the way to change it: the phone's copy of what it sent. One its
+officer sent from another phone (or before a sign-out) is read back from the server, which gives
+its answers to the officer who sent it."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from playwright.sync_api import expect
 
 from backend.inspections.models import Submission
 from tests.browser_support import axe_check
+from tests.mobile_api.conftest import submission_payload
 from tests.mobile_api.field.phone import fill_checklist, open_phone, sign_in_app, wait_statuses, work_items
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -75,3 +77,45 @@ def test_a_sent_checklist_is_read_back_with_its_answers_photos_signature_site_an
     page.locator("#main .badge[data-status='draft']").wait_for()
     expect(page.locator(".q[data-path='remarks'] textarea")).to_be_editable()
     expect(page.locator(".q[data-path='remarks'] textarea")).to_have_value("fire exit chained shut")
+
+
+def test_a_checklist_sent_from_another_phone_is_read_back_from_the_server(pages, field, alice, dora, phone):
+    """Alice sent the visit's venue checklist from another phone: this one offers to open it, and
+    shows the answers the server stored (GET submissions/<id>/ gives them to her alone)."""
+    payload = submission_payload(field.revealed, field.venue_version)
+    payload["answers"]["remarks"] = "sent from the other phone"
+    response = phone(alice, "other phone").post("/api/mobile/v1/submissions/", payload, format="json")
+    assert response.status_code == 201, response.content
+
+    page = open_phone(pages)
+    sign_in_app(page, pages.base_url, "alice")
+    page.goto(f"{pages.base_url}/field/#/a/{field.revealed.uuid}")
+    page.locator(f"a[data-read-back='{payload['id']}']").click()
+    page.locator("#answers-sent").wait_for()
+    expect(page.locator("#read-back-note")).to_have_text(
+        "Sent from another phone and read back from the server; its photos and signature stay there."
+    )
+    remarks = page.locator(".checklist.read-only .q[data-path='remarks'] textarea")
+    expect(remarks).to_have_value("sent from the other phone")
+    expect(remarks).to_be_disabled()
+    expect(page.locator("#sent-details")).to_contain_text("Received by the server")
+    stored = Submission.objects.get(uuid=payload["id"])
+    expect(page.locator("#summary")).to_contain_text(f"{stored.findings.count()} findings recorded")
+    expect(page.locator("#correct")).to_have_count(0)  # corrected on the phone that holds its photos
+    axe_check(page)
+    # Nothing of it is kept on this phone.
+    assert work_items(page) == []
+
+    # Offline, it says what reading it back needs.
+    page.context.set_offline(True)
+    page.reload()
+    expect(page.locator("#read-back-unavailable")).to_have_text(
+        "Reading back a checklist sent from another phone needs a connection."
+    )
+
+    # A teammate is told who sent it, and has nothing to open.
+    teammate = open_phone(pages)
+    sign_in_app(teammate, pages.base_url, "dora")
+    teammate.goto(f"{pages.base_url}/field/#/a/{field.revealed.uuid}")
+    expect(teammate.locator("[data-sent-elsewhere] .sent-by").first).to_contain_text("Alice Police")
+    expect(teammate.locator("a[data-read-back]")).to_have_count(0)

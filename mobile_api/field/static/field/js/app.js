@@ -357,6 +357,7 @@ async function assignmentScreen(id) {
   if (!a) return go("#/");
   const templates = new Map((await store.all("templates")).map((v) => [v.id, v]));
   const work = (await ownWork()).filter((w) => w.inspection === id);
+  const officer = await signedInOfficer();
   const team = a.team ? i18n.list(a.team.members.map((m) => t("member_agency", { name: m.full_name, agency: m.agency }))) : "";
   const checkinStatus = el("p", { id: "checkin-status", role: "status", class: "muted" });
   const lastCheckin = await latestCheckin(id);
@@ -372,8 +373,12 @@ async function assignmentScreen(id) {
     const finished = mine.find((w) => w.status !== "draft");
     // Sent from another phone (a teammate's, most often): said so, and nothing to start.
     const elsewhere = sentElsewhere(a, work).filter((s) => s.template === c.template).pop();
+    // The officer's own, sent from another phone (or before a sign-out): read back from the server.
+    const own = elsewhere && officer && elsewhere.by.id === officer.id;
     const sentBy = elsewhere
-      ? el("p", { class: "sent-by" }, document.createTextNode(`${t("checklist_sent_by", { name, who: senderText(elsewhere.by), time: i18n.time(elsewhere.received_at) })} `), visitBadge("sent"))
+      ? el("p", { class: "sent-by" }, document.createTextNode(`${t("checklist_sent_by", { name, who: senderText(elsewhere.by), time: i18n.time(elsewhere.received_at) })} `), visitBadge("sent"),
+          own ? el("br") : null,
+          own ? el("a", { class: "button", href: `#/s/${elsewhere.id}`, "data-read-back": elsewhere.id, text: t("open_checklist", { name }) }) : null)
       : null;
     if (draft) {
       checklists.append(el("li", elsewhere ? { class: "card", "data-sent-elsewhere": c.template } : {},
@@ -661,6 +666,48 @@ async function followWork() {
   if (item.status !== shown.status) announce(t("checklist_now", { status: t(`status_${item.status}`) }));
 }
 
+// A checklist this officer sent from another phone (or before a sign-out), which this phone does
+// not hold: read back from the server (GET submissions/<id>/ gives its answers to the officer who
+// sent it, while the visit is theirs), shown as a sent one is, and kept in memory only. Its photos
+// and signature stay on the server; a correction is made on the phone that holds them.
+async function sentCopyScreen(id) {
+  const assignment = (await store.all("assignments")).find((a) => (a.sent || []).some((s) => s.id === id));
+  if (!assignment) return go("#/");
+  const listed = assignment.sent.find((s) => s.id === id);
+  const version = await store.get("templates", listed.checklist);
+  const title = version ? i18n.pick(version.definition.title) : listed.template;
+  const back = el("div", { class: "toolbar", id: "actions" }, el("a", { class: "button", id: "back", href: `#/a/${assignment.id}`, text: t("back") }));
+  let response = null;
+  try {
+    // Known to be offline: said at once, no request (as the outbox waits for the network).
+    if (navigator.onLine) response = await api.request("GET", `submissions/${id}/`);
+  } catch (error) {
+    if (error instanceof api.SignedOut) {
+      notice = { text: t("session_ended"), kind: "danger" };
+      render();
+      return;
+    }
+  }
+  const body = response && response.status === 200 ? response.data : null;
+  if (!body || !body.answers || !version) {
+    const why = !response ? (navigator.onLine ? "read_back_failed" : "read_back_offline") : "read_back_unavailable";
+    return screen(title, el("p", { class: "notice warn", role: "status", id: "read-back-unavailable", text: t(why) }), back);
+  }
+  const item = { id, result: body, payload: { answers: body.answers } };
+  const findings = el("ul");
+  for (const f of body.findings) findings.append(el("li", { text: `${f.violation_code} · ${i18n.pick(f.title)}` }));
+  screen(
+    title,
+    el("p", {}, badge(body.complete ? "complete" : "sent")),
+    el("p", { class: "muted", id: "read-back-note", text: t("read_back_from_server") }),
+    el("div", { id: "summary" }, el("p", { text: t("findings_n", { count: body.findings.length }) }), findings),
+    sentDetails(item, assignment),
+    back,
+    el("h2", { id: "answers-sent", text: t("answers_sent") }),
+    sentForm(new Checklist(version.definition, version.logic), item, []).render(),
+  );
+}
+
 function sentDetails(item, assignment) {
   // Where and when: the site, and the server's receipt (or, not yet received, the phone's finish).
   const received = item.result && item.result.received_at;
@@ -765,6 +812,7 @@ async function renderNow() {
   const [, kind, id] = (location.hash || "#/").split("/");
   if (kind === "a" && id) return assignmentScreen(id);
   if (kind === "w" && id) return workScreen(id);
+  if (kind === "s" && id) return sentCopyScreen(id);
   return homeScreen();
 }
 

@@ -1,0 +1,83 @@
+"""A sent checklist read back through the officers' API: the officer who sent it (and only they,
+only while the visit is theirs) GETs the stored answers, so another of their phones, or theirs
+after a sign-out, can show what was sent. A teammate reads its status and findings, not its
+answers; a screened person's identifying answers come back coded, as stored."""
+
+from __future__ import annotations
+
+import pytest
+
+from backend.inspections import services as inspections
+from backend.inspections.models import Submission
+from tests.mobile_api.conftest import API, assert_problem, submission_payload
+
+pytestmark = pytest.mark.django_db
+
+
+def sent(client, payload) -> dict:
+    response = client.post(f"{API}/submissions/", payload, format="json")
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def read_back(client, submission_id):
+    return client.get(f"{API}/submissions/{submission_id}/")
+
+
+def test_the_officer_who_sent_it_reads_the_stored_answers_back_from_another_phone(field, alice, phone):
+    payload = submission_payload(field.revealed, field.venue_version)
+    sent(phone(alice, "first phone"), payload)
+
+    response = read_back(phone(alice, "second phone"), payload["id"])
+    assert response.status_code == 200
+    body = response.json()
+    assert body["answers"] == Submission.objects.get(uuid=payload["id"]).answers
+    assert body["answers"]["remarks"] == payload["answers"]["remarks"]
+    # What the phone shows beside them, as before.
+    assert body["received_at"] and body["template_version"] == str(field.venue_version.uuid)
+    assert body["complete"] is False and body["missing_attachments"]
+
+
+def test_a_teammate_reads_the_status_and_findings_not_the_answers(field, alice, dora, phone):
+    payload = submission_payload(field.revealed, field.venue_version)
+    sent(phone(alice), payload)
+    body = read_back(phone(dora), payload["id"]).json()
+    assert body["answers"] is None
+    assert body["findings"] and body["status"] == "accepted"
+
+
+def test_a_teammates_correction_is_theirs_to_read_back(field, alice, dora, phone):
+    original = submission_payload(field.revealed, field.venue_version)
+    sent(phone(alice), original)
+    correction = submission_payload(field.revealed, field.venue_version, replaces=original["id"])
+    sent(phone(dora), correction)
+    alices = phone(alice)
+    assert read_back(alices, original["id"]).json()["answers"] is not None  # her revision, superseded
+    assert read_back(alices, correction["id"]).json()["answers"] is None  # Dora's
+    assert read_back(phone(dora), correction["id"]).json()["answers"] is not None
+
+
+def test_once_the_visit_is_no_longer_theirs_nothing_is_read_back(field, alice, dora, phone):
+    payload = submission_payload(field.revealed, field.venue_version)
+    client = phone(alice)
+    sent(client, payload)
+    inspections.team_set_members(actor=None, team=field.revealed.team, members=[dora])
+    assert_problem(read_back(client, payload["id"]), 404, "not_found")
+
+
+def test_another_officer_reads_nothing(field, alice, bob, phone):
+    payload = submission_payload(field.revealed, field.venue_version)
+    sent(phone(alice), payload)
+    assert_problem(read_back(phone(bob), payload["id"]), 404, "not_found")
+
+
+def test_a_screened_persons_identifying_answers_come_back_coded(field, alice, phone):
+    payload = submission_payload(field.revealed, field.screening_version)
+    people = payload["answers"]["persons"]
+    assert people and people[0].get("person_ref"), people
+    people[0]["person_ref"] = "Ms Wong, room 3"
+    sent(phone(alice), payload)
+    body = read_back(phone(alice), payload["id"]).json()
+    person = body["answers"]["persons"][0]
+    assert person["person_ref"].startswith("SP-"), person
+    assert "Ms Wong" not in str(body)
