@@ -198,6 +198,10 @@ class FindingRollup(models.Model):
     severity = models.CharField(_("severity"), max_length=10)
     status = models.CharField(_("status"), max_length=10)
     potential_victim = models.BooleanField(_("potential victim signal"))
+    # The category of the finding's inspection: findings by category from the rollup, not from
+    # the records joined to their inspections (once a full build filled it, RollupClock
+    # "finding_category").
+    category = models.CharField(_("inspection category"), max_length=30, blank=True, default="")
     n = models.PositiveIntegerField(_("findings"))
 
     class Meta:

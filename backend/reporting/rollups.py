@@ -121,6 +121,7 @@ SPECS: dict[str, RollupSpec] = {
             "severity": F("severity"),
             "status": F("status"),
             "potential_victim": F("potential_victim"),
+            "category": F("inspection__category"),
         },
         lambda: {
             "rows": Count("pk"),

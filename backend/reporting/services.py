@@ -60,6 +60,7 @@ from backend.reporting.rollups import (
 )
 from backend.reporting.statistics import (
     DISTINCT_PAIRS_CLOCK,
+    LATER_DIMENSIONS,
     LOCAL,
     SITE_LEVELS_CLOCK,
     WEEK_DISTINCT_CLOCK,
@@ -392,6 +393,8 @@ def rollup_refresh(
             _lock(name)
             if full:
                 result.days[name] = _rebuild_all(spec)
+                for key in LATER_DIMENSIONS.get(name, {}).values():
+                    RollupClock.objects.update_or_create(key=key, defaults={"as_of": timezone.now()})
                 continue
             todo = wanted if wanted is not None else _changed_days(spec)
             if todo:

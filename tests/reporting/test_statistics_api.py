@@ -135,7 +135,7 @@ def test_distinct_counts_are_answered_from_the_per_site_rollup_as_from_the_recor
         ({"measure": "inspections", "from": "2019-13"}, "from"),
         ({"measure": "inspections", "from": "2023", "to": "2019"}, "from"),
         ({"measure": "inspections,calls"}, "measure"),
-        ({"measure": "findings", "by": "category", "source": "rollup"}, "source"),
+        ({"measure": "sites_inspected", "by": "day,category,parish,agency", "source": "rollup"}, "source"),
         ({"measure": "inspections", "source": "cache"}, "source"),
         ({"measure": "calls", "by": "category"}, "by"),
         ({"measure": "inspections", "venue_type": ""}, "venue_type"),
