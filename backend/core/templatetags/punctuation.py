@@ -1,0 +1,21 @@
+"""Punctuation a template puts between texts, in the reader's language: Chinese takes full-width
+marks ("准照：1234", "PSP、DSAL"), English and Portuguese half-width ones with a space."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import pgettext
+
+register = template.Library()
+
+
+@register.simple_tag
+def colon() -> str:
+    """``{% translate "Key" %}{% colon %}{{ key }}``: ": " in English, "：" in Chinese."""
+    return pgettext("between a label and its value", ": ")
+
+
+@register.simple_tag
+def list_sep() -> str:
+    """Between the items of a list: ", " in English, "、" in Chinese."""
+    return pgettext("between the items of a list", ", ")

@@ -1,0 +1,58 @@
+"""Chinese takes full-width punctuation where a template puts texts together: a label and its
+value ("狀態：已套用"), the items of a list ("A、B"). A half-width ": " or ", " typed into a
+template after a translated label shows in Chinese as "狀態: 已套用"; the templates use the tags
+of ``backend.core.templatetags.punctuation`` (or the planner's ``plan_times``) instead."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATES = sorted(
+    p
+    for folder in ("backend", "scheduler", "mobile_api")
+    for p in (ROOT / folder).rglob("*.html")
+    if "/templates/" in p.as_posix()
+)
+# A translated label, or a translated block, followed by a half-width colon typed in the template.
+LABEL_THEN_COLON = re.compile(
+    r"(?:{%\s*(?:end)?(?:translate|trans|blocktranslate|endblocktranslate)[^%]*%}):"
+)
+# A list joined with a half-width comma typed in the template.
+JOINED = re.compile(r"""\|join:["'], ["']""")
+# Joins of codes that are the same in every language (CSV column names).
+CODES_ONLY = {"backend/outreach/templates/admin/outreach/import.html"}
+
+
+def test_the_templates_are_found():
+    assert len(TEMPLATES) > 50
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_no_template_types_a_half_width_colon_or_comma_after_translated_text(path):
+    text = path.read_text(encoding="utf-8")
+    relative = path.relative_to(ROOT).as_posix()
+    assert not LABEL_THEN_COLON.search(text), f"{relative}: use {{% colon %}} after a translated label"
+    if relative not in CODES_ONLY:
+        assert not JOINED.search(text), (
+            f'{relative}: join with {{% list_sep as sep %}} and |join:sep, not ", "'
+        )
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("zh-hant", "狀態：已套用｜A、B"), ("en", "Status: applied｜A, B"), ("pt", "Estado: applied｜A, B")],
+)
+def test_the_tags_give_the_readers_punctuation(language, expected):
+    template = Template(
+        "{% load i18n punctuation %}{% translate 'Status' %}{% colon %}{{ status }}"
+        "｜{% list_sep as sep %}{{ items|join:sep }}"
+    )
+    with translation.override(language):
+        status = {"zh-hant": "已套用"}.get(language, "applied")
+        assert template.render(Context({"status": status, "items": ["A", "B"]})) == expected
