@@ -7,23 +7,26 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import dateformat, timezone
+from django.utils.formats import time_format
 from django.utils.translation import get_language_info, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
 from backend.audit.services import audit_record, audit_record_many
 from backend.core.access import Principal, get_visible_or_404, principal_for, scope_rule, visible
 from backend.core.errors import NotFound
+from backend.core.i18n import list_separator
 from backend.inspections.models import Operation
 from backend.planning.models import DueWork
 from backend.registry.models import Officer, Role, Site
 from scheduler.models import OperationSetup, PlanningJob, Programme, Target, Wave
-from scheduler.problem import clock_of, operation_night_spans
+from scheduler.problem import clock_of, operation_night_spans, plan_from_json
 
 
 def _admin(principal: Principal) -> bool:
@@ -145,6 +148,71 @@ def latest_job(
     return _verdict_current(qs.order_by("-created_at").first())
 
 
+def briefing_numbers(job: PlanningJob | None) -> dict[str, int]:
+    """The teams a published plan issued (team UUIDs), each with the number of its briefing in
+    ``job``'s plan (1, 2, …: the route's place, as the briefing's URL numbers it). Empty without
+    a plan, or for teams issued some other way."""
+    if job is None or not (job.published_refs or {}).get("teams"):
+        return {}
+    from scheduler.services import route_ref  # services import this module
+
+    refs = job.published_refs["teams"]
+    numbers: dict[str, int] = {}
+    for number, route in enumerate(plan_from_json(job.plan).routes, start=1):
+        team = refs.get(route_ref(route))
+        if team is not None and route.stops:
+            numbers.setdefault(team, number)
+    return numbers
+
+
+def operation_issued(operation: Operation, job: PlanningJob | None = None) -> list[dict[str, Any]]:
+    """Who goes where on an operation, as issued to the phones: each team of the operation with
+    its members (the leader first, then by name; each with the agency) and its inspections in
+    route order (site, address, window, status), whether a plan of the planner issued them or
+    they were issued directly (the inspections service, the back-office API, the demo). With
+    ``job`` (the operation's latest plan), each team a plan issued carries the number of its
+    briefing. Inspections of no team come last, under a team of None.
+    Read through ``planned_operation_get`` first: this adds no rule."""
+    numbers = briefing_numbers(job)
+    teams = list(
+        operation.teams.select_related("leader").prefetch_related(
+            Prefetch("members", queryset=Officer.objects.select_related("agency").order_by("full_name"))
+        )
+    )
+    inspections = list(
+        operation.inspections.select_related("site").order_by("planned_start", "route_order", "pk")
+    )
+    out = []
+    for team in [*teams, None]:
+        visits = [i for i in inspections if i.team_id == (team.pk if team else None)]
+        if team is None and not visits:
+            continue
+        members = sorted(team.members.all(), key=lambda o: o.pk != team.leader_id) if team else []
+        out.append(
+            {
+                "team": team,
+                "name": team.name if team else "",
+                "briefing": numbers.get(str(team.uuid)) if team else None,
+                "members": [
+                    {"name": o.full_name, "agency": o.agency.code, "leader": o.pk == team.leader_id}
+                    for o in members
+                ],
+                "visits": [
+                    {
+                        "site": i.site.name,
+                        "address": i.site.address,
+                        "start": i.planned_start,
+                        "end": i.planned_end,
+                        "status": i.status,
+                        "status_label": i.get_status_display(),
+                    }
+                    for i in visits
+                ],
+            }
+        )
+    return out
+
+
 def plan_view(job: PlanningJob) -> dict[str, Any]:
     """The draft plan for people: teams with members, routes with local arrival times, and what
     could not be planned with the reason."""
@@ -158,6 +226,7 @@ def plan_view(job: PlanningJob) -> dict[str, Any]:
         ).select_related("agency")
     }
     names = _visit_names(job)
+    times = plan_times(job)
     nights = operation_nights(job.operation if job.operation_id else None)
     routes = []
     for index, r in enumerate(job.plan.get("routes", [])):
@@ -214,14 +283,14 @@ def plan_view(job: PlanningJob) -> dict[str, Any]:
         "moves": job.moves,
         "routes": routes,
         "unplanned": [
-            {**u, "site": names.get(u["visit_id"], ""), "explanation": unplanned_text(u)}
+            {**u, "site": names.get(u["visit_id"], ""), "explanation": unplanned_text(u, times)}
             for u in job.plan.get("unplanned", [])
         ],
         "chosen_by": _chosen_by(job),
         "evaluation": {
             **job.evaluation,
             "violations": [
-                {**v, "message": violation_text(v, officers, names, team_names)}
+                {**v, "message": violation_text(v, officers, names, team_names, times)}
                 for v in job.evaluation.get("violations", [])
             ],
         },
@@ -238,7 +307,7 @@ def plan_view(job: PlanningJob) -> dict[str, Any]:
         "pins_dropped": _pins_dropped(job, names),
         # What breaks no rule but the planner must know: officers who could not be paired.
         "warnings": [
-            {**w, "message": violation_text(w, officers, names, team_names)}
+            {**w, "message": violation_text(w, officers, names, team_names, times)}
             for w in (job.evaluation or {}).get("warnings", [])
         ],
         "bound": bound_view(job),
@@ -298,8 +367,27 @@ def bound_view(job: PlanningJob) -> dict[str, Any] | None:
         "lower_bound": stats["lower_bound"],
         "gap": gap,
         "gap_percent": round(100 * gap, 1) if gap is not None else None,
-        "terms": _("priority of targets left out × 1000 + minutes of travel + officers deployed"),
+        "terms": objective_terms(job),
     }
+
+
+def objective_terms(job: PlanningJob) -> str:
+    """What the figure a plan was chosen by (``job.best_objective``, and a joint plan's objective
+    beside its bound) adds up, in the reader's language. A joint operation's plan: the objective
+    the joint planner minimises and the bound bounds (``scheduler.solver.bound.joint_objective``;
+    a target's weight is the solver's priority, 6 − the target's priority). A programme's plan:
+    the independent checker's scalar objective (``scheduler.solver.evaluate``'s weights)."""
+    if job.operation_id:
+        return _(
+            "1000 × the weight of each target left out (5 for priority 1, the highest, down to 1 for "
+            "priority 5) + minutes of travel + officers sent out"
+        )
+    return _(
+        "1000 × the weight of each visit left out (5 for priority 1, the highest, down to 1 for "
+        "priority 5) + minutes of travel + 2 × minutes late or over shift + 0.1 × minutes of waiting "
+        "+ 0.5 × the minutes between the longest and the shortest officer's working time "
+        "+ 1,000,000 × rules broken"
+    )
 
 
 def _chosen_by(job: PlanningJob) -> dict[str, dict[str, Any]]:
@@ -363,10 +451,13 @@ TEAM_LACKS = gettext_lazy(
 NO_CAPACITY = gettext_lazy("No team or officer is free at %(times)s; more officers on duty would be needed.")
 
 
-def unplanned_text(u: dict[str, Any]) -> str:
-    """One unplanned visit's reason in the active language; the checker's English detail when
-    the plan predates reasons with a rule."""
+def unplanned_text(u: dict[str, Any], times: Any = None) -> str:
+    """One unplanned visit's reason in the active language (``times``: ``plan_times`` of its
+    plan, writing the checker's times as the page does); the checker's English detail when the
+    plan predates reasons with a rule."""
     rule, params = u.get("rule", ""), dict(u.get("params") or {})
+    if times is not None:
+        params = times(params)
     if "language" in params:
         params["language_name"] = _language_name(params["language"])
     if u.get("reason") == "no_team_qualifies" and rule in TEAM_NEEDS:
@@ -457,13 +548,17 @@ def violation_text(
     officers: dict[str, Any],
     sites: dict[str, str],
     teams: dict[str, str] | None = None,
+    times: Any = None,
 ) -> str:
     """One broken rule in the active language, naming officers, sites and teams (``teams``: the
     solver's team ids, "N1-T01", to the names the plan page gives them); the checker's English
-    detail for an evaluation stored before breaches had a case."""
+    detail for an evaluation stored before breaches had a case. ``times``: ``plan_times`` of the
+    plan, writing the checker's times ("22:17") as the page writes its own ("10:17 p.m.")."""
     params = dict(v.get("params") or {})
+    if times is not None:
+        params = times(params)
     if "teams" in params and teams:
-        params["teams"] = ", ".join(teams.get(t, t) for t in str(params["teams"]).split(", "))
+        params["teams"] = list_text(teams.get(t, t) for t in str(params["teams"]).split(", "))
     if "officer" in params:
         officer = officers.get(params["officer"])
         params["officer"] = officer.full_name if officer is not None else _("An officer")
@@ -488,7 +583,8 @@ def violation_messages(job: PlanningJob, violations: list[dict[str, Any]]) -> li
     officers = {str(o.uuid): o for o in Officer.objects.filter(uuid__in=ids)} if ids else {}
     names = _visit_names(job)
     teams = _team_names(job)
-    return [{**v, "message": violation_text(v, officers, names, teams)} for v in violations]
+    times = plan_times(job)
+    return [{**v, "message": violation_text(v, officers, names, teams, times)} for v in violations]
 
 
 def _team_names(job: PlanningJob) -> dict[str, str]:
@@ -527,11 +623,115 @@ def team_label(number: int, agencies: Iterable[str], night: dt.date | None = Non
     return _("%(team)s, night of %(date)s") % {"team": label, "date": plan_date(night)}
 
 
+def list_text(items: Iterable[Any]) -> str:
+    """``items`` as one list in the reader's language: "PSP, DSAL", "PSP、DSAL"."""
+    return list_separator().join(str(item) for item in items)
+
+
+def labelled(label: Any, value: Any) -> str:
+    """A label and its value: "Licence: 1234", "准照：1234"."""
+    return pgettext("a label and its value", "%(label)s: %(value)s") % {"label": label, "value": value}
+
+
+def bracketed(text: Any, remark: Any) -> str:
+    """A text and a remark on it in brackets: "Pat Police (leader)", "Pat Police（組長）"."""
+    return pgettext("a text and a remark on it in brackets", "%(text)s (%(remark)s)") % {
+        "text": text,
+        "remark": remark,
+    }
+
+
 def plan_date(moment: Any) -> str:
     """A plan's day in the reader's language: "Sat 7 Dec", "12月7日 (六)", "sáb, 7 dez"."""
     local = timezone.localtime(moment) if isinstance(moment, dt.datetime) else moment
     day = pgettext("a day of a plan, beside its times (Django date format)", "D j M")
     return dateformat.format(local, day)
+
+
+def plan_when(moment: Any, own_day: dt.date | None) -> str:
+    """A time of a plan in the reader's language (its TIME_FORMAT: "10:17 p.m.", "22:17"); with
+    its date when it is not on the plan's own day (``plan_own_day``), so that a plan over several
+    nights or days says which one each time is on. ``own_day`` None (a programme over several
+    days): every time with its date."""
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    clock = time_format(local, "TIME_FORMAT")
+    if own_day is not None and local.date() == own_day:
+        return clock
+    return f"{plan_date(local)} {clock}"
+
+
+def plan_own_day(subject: Any) -> dt.date | None:
+    """The day a plan's times need no date on: an operation's first day (the evening it starts:
+    its times after midnight, and its later nights', are dated); a programme's only day, and
+    none for a programme of several days (each of its teams works a day of its own: every time
+    is dated, the first day's as much as the others')."""
+    if isinstance(subject, Operation):
+        return timezone.localtime(subject.starts_at).date()
+    return subject.start_date if subject.start_date == subject.end_date else None
+
+
+# A time as the checker writes it in its parameters (``scheduler.solver.model.hhmm``): a minute of
+# the plan's horizon, from local midnight of its first day: "22:17", "01:30 (+1 day)".
+_CHECKER_TIME = re.compile(r"\b(\d{2}):(\d{2})(?: \(([+-]\d+) days?\))?")
+# The checker's list of waves a visit may join: "W1 at 21:30, W2 at 01:30 (+1 day)".
+_ONE_WAVE = r"[^,]+? at \d{2}:\d{2}(?: \([+-]\d+ days?\))?"
+_CHECKER_WAVES = re.compile(rf"{_ONE_WAVE}(?:, {_ONE_WAVE})*")
+_CHECKER_WAVE = re.compile(r"(?P<wave>[^,]+?) at (?P<time>\d{2}:\d{2}(?: \([+-]\d+ days?\))?)")
+# The checker's parameters that hold such times (one, a range, or a list of them).
+_TIME_PARAMS = frozenset(
+    {
+        "arrival",
+        "back",
+        "departure",
+        "end",
+        "first",
+        "from",
+        "last",
+        "left",
+        "opening",
+        "ready",
+        "start",
+        "times",
+        "to",
+        "wave_start",
+        "waves",
+    }
+)
+
+
+def plan_times(job: PlanningJob) -> Any:
+    """A function writing the checker's times in a text (its broken rules' and unplanned visits'
+    parameters, "22:17", "01:30 (+1 day)") as the plan page writes its times: the reader's
+    TIME_FORMAT, dated when not on the plan's own day."""
+    clock = clock_of(job)
+    own_day = plan_own_day(job.operation if job.operation_id else job.programme)
+
+    def local(match: re.Match[str]) -> str:
+        minute = int(match[3] or 0) * 24 * 60 + int(match[1]) * 60 + int(match[2])
+        return plan_when(clock.at(minute), own_day)
+
+    def said(key: str, value: Any) -> Any:
+        if key not in _TIME_PARAMS or not isinstance(value, str):
+            return value
+        if key in ("opening", "times"):  # lists the checker joins with ", "
+            return list_text(_CHECKER_TIME.sub(local, item) for item in value.split(", "))
+        return _CHECKER_TIME.sub(local, value)
+
+    def rewrite(params: dict[str, Any]) -> dict[str, Any]:
+        out = {k: said(k, v) for k, v in params.items()}
+        waves = params.get("waves")
+        if isinstance(waves, str) and _CHECKER_WAVES.fullmatch(waves):
+            # "W1 at 21:30, W2 at 23:30", the checker's English, in the reader's words and times.
+            out["waves"] = list_text(
+                pgettext("a wave and the time it starts", "%(wave)s at %(time)s")
+                % {"wave": m["wave"].strip(), "time": _CHECKER_TIME.sub(local, m["time"])}
+                for m in _CHECKER_WAVE.finditer(waves)
+            )
+        return out
+
+    return rewrite
 
 
 @dataclass(frozen=True)
@@ -583,7 +783,7 @@ def _opening_text(site: Site, day: dt.date) -> str:
     hours = [h for h in site.opening_hours.all() if h.weekday == day.weekday()]
     if not hours:
         return _("no fixed hours") if not site.opening_hours.all() else _("closed that day")
-    return ", ".join(f"{h.opens:%H:%M}–{h.closes:%H:%M}" for h in sorted(hours, key=lambda h: h.opens))
+    return list_text(f"{h.opens:%H:%M}–{h.closes:%H:%M}" for h in sorted(hours, key=lambda h: h.opens))
 
 
 def _languages(officer: Officer) -> list[str]:
@@ -683,7 +883,7 @@ def briefing(job: PlanningJob, number: int) -> dict[str, Any]:
             "female_officer_for_searches": female_needed,
             # Who does the searches: names are not unique across agencies, so with the badge.
             "searchers": [
-                f"{o.full_name} ({o.badge_number})" for o in members if female_needed and o.sex == "F"
+                bracketed(o.full_name, o.badge_number) for o in members if female_needed and o.sex == "F"
             ],
         },
         "stops": stops,

@@ -902,12 +902,16 @@ def _pins_in(plan: solver.Plan, pins: dict[str, int | None]) -> dict[str, int | 
 
 
 def _restated(problem: solver.Problem, stats: Any, plan: solver.Plan) -> dict[str, Any]:
-    """A joint plan's statistics after an edit: its objective again, and the gap to the bound
-    (which no edit changes: it bounds every plan of the operation)."""
+    """A joint plan's statistics after an edit or a re-plan: its objective again, and the gap to
+    the bound (which neither changes: it bounds every plan of the operation, and a re-plan's
+    problem, an officer fewer and the work done kept, is only harder)."""
     stats = dict(stats)
-    if problem.operation is not None and stats.get("lower_bound") is not None:
+    if problem.operation is not None and (
+        stats.get("lower_bound") is not None or stats.get("objective") is not None
+    ):
         stats["objective"] = joint_objective(problem, plan)
-        stats["gap"] = bound_gap(stats["objective"], stats["lower_bound"])
+        if stats.get("lower_bound") is not None:
+            stats["gap"] = bound_gap(stats["objective"], stats["lower_bound"])
     return stats
 
 
@@ -1230,6 +1234,11 @@ def plan_replan(
     )
     evaluation = solver.evaluate(result.problem, result.plan)
     pins, notes = _pins_replanned(job, plan, result, officer_out)
+    # A joint re-plan carries the published plan's statistics: its own objective (and gap) instead,
+    # the figure the plan page shows beside the bound and the job panel explains.
+    replanned = solver.Plan(
+        result.plan.routes, result.plan.unplanned, _restated(result.problem, result.plan.stats, result.plan)
+    )
     new = PlanningJob.objects.create(
         operation=job.operation,
         programme=job.programme,
@@ -1237,8 +1246,8 @@ def plan_replan(
         seed=job.seed,
         time_limit_seconds=time_limit_seconds,
         progress=1.0,
-        best_objective=evaluation.objective.scalar,
-        plan={**problems.plan_to_json(result.plan), **notes},
+        best_objective=problems.finite(replanned.stats.get("objective", evaluation.objective.scalar)),
+        plan={**problems.plan_to_json(replanned), **notes},
         evaluation=problems.evaluation_to_json(evaluation),
         published_refs=job.published_refs,
         replan_of=job,

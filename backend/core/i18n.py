@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 
 
 def language_key(language: str | None = None) -> str:
@@ -19,3 +19,14 @@ def pick(*, en: str, zh_hant: str, pt: str, language: str | None = None) -> str:
     """The text in the active (or given) language, English where that one is empty."""
     text = {"en": en, "zh-hant": zh_hant, "pt": pt}[language_key(language)]
     return text or en
+
+
+def list_separator() -> str:
+    """What goes between the items of a list in the reader's language: ", " in English and
+    Portuguese, "、" in Chinese."""
+    return pgettext("between the items of a list", ", ")
+
+
+def label_separator() -> str:
+    """What goes between a label and its value: ": " in English, "：" in Chinese."""
+    return pgettext("between a label and its value", ": ")

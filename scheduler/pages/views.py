@@ -166,7 +166,12 @@ def operation_edit(request: HttpRequest, operation_id: str) -> HttpResponse:
     return render(
         request,
         "scheduler/operation_form.html",
-        {"form": form, "operation": operation, "editable": editable},
+        {
+            "form": form,
+            "operation": operation,
+            "editable": editable,
+            "has_plan": not editable and selectors.latest_job(operation=operation) is not None,
+        },
         status=status,
     )
 
@@ -191,6 +196,11 @@ def operation_detail(request: HttpRequest, operation_id: str) -> HttpResponse:
     waves = list(operation.waves.all())
     chosen = site_lists.chosen(operation)
     job = _last_job(operation)
+    latest = selectors.latest_job(operation=operation)
+    editable = operation.status == Operation.Status.DRAFT
+    # Once published: who goes where, as issued to the phones (by a plan of these pages, with
+    # each team's briefing, or directly by the inspections service, the API or the demo).
+    issued = [] if editable else selectors.operation_issued(operation, latest)
     context = {
         "operation": operation,
         # None for an operation made outside these pages (the inspections service, the API).
@@ -217,8 +227,12 @@ def operation_detail(request: HttpRequest, operation_id: str) -> HttpResponse:
         "selection": SelectionForm(waves=waves),
         "start_form": PlanStartForm(),
         "job": job,
-        "has_plan": selectors.latest_job(operation=operation) is not None,
-        "editable": operation.status == Operation.Status.DRAFT,
+        "has_plan": latest is not None,
+        "editable": editable,
+        "issued": issued,
+        "now": timezone.now(),
+        "issued_teams": sum(1 for team in issued if team["team"] is not None),
+        "issued_visits": sum(len(team["visits"]) for team in issued),
         "kind": "operations",
     }
     return render(request, "scheduler/operation_detail.html", context)
@@ -317,12 +331,9 @@ def operation_select(request: HttpRequest, operation_id: str) -> HttpResponse:
 
 
 def _job_context(job: PlanningJob, kind: str, subject: Any) -> dict[str, Any]:
-    return {
-        "job": job,
-        "kind": kind,
-        "subject": subject,
-        "workspace_url": reverse("scheduler:plan", args=[kind, subject.uuid]),
-    }
+    # The panel makes its own links (the plan's page) from these: the subject's page includes
+    # it with no more than these on a full load, the live updates render it alone.
+    return {"job": job, "kind": kind, "subject": subject}
 
 
 @planner_page
@@ -423,7 +434,11 @@ def _workspace_context(request: HttpRequest, kind: str, subject: Any, job: Plann
     workspace = {**plan_workspace(job), **plan_days(subject, kind)}
     waves = list(subject.waves.all()) if kind == "operations" else []
     officers = sorted(
-        {(m["id"], f"{m['name']} ({m['agency']})") for r in workspace["routes"] for m in r["members"]},
+        {
+            (m["id"], selectors.bracketed(m["name"], m["agency"]))
+            for r in workspace["routes"]
+            for m in r["members"]
+        },
         key=lambda pair: pair[1],
     )
     texts = {
@@ -458,10 +473,13 @@ def _workspace_context(request: HttpRequest, kind: str, subject: Any, job: Plann
 def plan(request: HttpRequest, kind: str, subject_id: str) -> HttpResponse:
     subject, job = _latest(request, kind, subject_id)
     if job is None:
+        # An operation published without a plan of these pages (its teams and visits issued
+        # directly): nothing to plan here, and its page says who goes where.
+        issued = kind == "operations" and subject.status != Operation.Status.DRAFT
         return render(
             request,
             "scheduler/plan_none.html",
-            {"subject": subject, "subject_url": _subject_url(kind, subject)},
+            {"subject": subject, "subject_url": _subject_url(kind, subject), "issued": issued},
         )
     return render(request, "scheduler/plan.html", _workspace_context(request, kind, subject, job))
 
@@ -558,11 +576,18 @@ def plan_unpin(request: HttpRequest, kind: str, subject_id: str) -> HttpResponse
     subject, job = _latest(request, kind, subject_id)
     if job is None:
         raise Http404
+    visit = request.POST.get("visit", "")
+    # Pinned out of the plan (the planner took it out), or pinned to a team.
+    out = visit in (job.pins or {}) and job.pins[visit] is None
     try:
-        job = services.plan_unpin(actor=request.user, job=job, visit_id=request.POST.get("visit", ""))
+        job = services.plan_unpin(actor=request.user, job=job, visit_id=visit)
     except DomainError as exc:
         return _plan_response(request, kind, subject, job, error=_error(exc))
-    return _plan_response(request, kind, subject, job, note=_("Pin released; a re-plan may move this visit."))
+    if out:
+        note = _("Pin released: the visit stays out of this plan, and planning again may put it back in.")
+    else:
+        note = _("Pin released; a re-plan may move this visit.")
+    return _plan_response(request, kind, subject, job, note=note)
 
 
 @planner_page

@@ -14,7 +14,9 @@ from backend.planning.models import DueWork
 from backend.registry.models import Officer, Unit
 from scheduler import selectors
 from scheduler.models import PlanningJob
-from scheduler.selectors import plan_date
+from scheduler.selectors import plan_date, plan_own_day, plan_when
+
+__all__ = ["plan_days", "plan_when", "plan_workspace", "script_data"]
 
 # One colour per team (team numbers go with them: colour is never the only cue). Dark enough
 # for white numbers on them (contrast ≥ 4.5:1).
@@ -49,28 +51,17 @@ def _sites(job: PlanningJob, visit_ids: list[str]) -> dict[str, Any]:
     return {str(d.uuid): d.site for d in DueWork.objects.filter(uuid__in=visit_ids).select_related("site")}
 
 
-def plan_when(moment: Any, first_day: dt.date | None) -> str:
-    """A time of the plan; with its date when it is not on the plan's first day, so that a plan
-    over several nights or days says which one each time is on."""
-    if moment is None:
-        return ""
-    local = timezone.localtime(moment)
-    clock = time_format(local, "TIME_FORMAT")
-    if first_day is None or local.date() == first_day:
-        return clock
-    return f"{plan_date(local)} {clock}"
-
-
 def plan_days(subject: Any, kind: str) -> dict[str, Any]:
-    """The plan's first day and its periods, one per night (an operation: its waves grouped into
-    nights as the solver plans them) or per day (a programme: its calendar days), each with the
-    label the timeline's pager shows. The timeline opens on one period at a time, so hours stay
-    readable."""
+    """The plan's own day (``first_day``: its times on it need no date, see
+    ``selectors.plan_own_day``) and its periods, one per night (an operation: its waves grouped
+    into nights as the solver plans them) or per day (a programme: its calendar days), each with
+    the label the timeline's pager shows. The timeline opens on one period at a time, so hours
+    stay readable."""
+    first_day = plan_own_day(subject)
     if kind == "operations":
         # The nights the teams' names carry and the solver plans (selectors.operation_nights).
         nights = selectors.operation_nights(subject)
         periods = [{"start": n.start, "end": n.end, "label": plan_date(n.date)} for n in nights]
-        first_day = timezone.localtime(subject.starts_at).date()
     else:
         tz = timezone.get_current_timezone()
         start = dt.datetime.combine(subject.start_date, dt.time(0), tzinfo=tz)
@@ -78,7 +69,6 @@ def plan_days(subject: Any, kind: str) -> dict[str, Any]:
         starts: list[dt.datetime] = []
         while start + dt.timedelta(days=len(starts)) < end and len(starts) < 62:
             starts.append(start + dt.timedelta(days=len(starts)))
-        first_day = start.date()
         periods = [{"start": m, "end": m + dt.timedelta(days=1), "label": plan_date(m)} for m in starts]
     return {"first_day": first_day, "periods": periods}
 
@@ -197,6 +187,10 @@ def script_data(workspace: dict[str, Any], waves: list[Any], texts: dict[str, st
     def iso(moment: Any) -> str:
         return timezone.localtime(moment).isoformat()
 
+    def clock(moment: Any) -> str:
+        # The page's own time format, not the script's: "9:30 p.m." beside the tables' "9:30 p.m."
+        return time_format(timezone.localtime(moment), "TIME_FORMAT")
+
     teams = []
     for r in workspace["routes"]:
         teams.append(
@@ -219,6 +213,7 @@ def script_data(workspace: dict[str, Any], waves: list[Any], texts: dict[str, st
                         "arrival": iso(s["arrival"]),
                         "start": iso(s["start"]),
                         "end": iso(s["end"]),
+                        "times": {k: clock(s[k]) for k in ("travel_from", "arrival", "start", "end")},
                     }
                     for s in r["stops"]
                 ],
@@ -230,7 +225,9 @@ def script_data(workspace: dict[str, Any], waves: list[Any], texts: dict[str, st
             {"visit": u["visit_id"], "site": u["site"], "lat": u["lat"], "lon": u["lon"]}
             for u in workspace["unplanned"]
         ],
-        "waves": [{"code": w.code, "start": iso(w.starts_at)} for w in waves],
+        "waves": [{"code": w.code, "start": iso(w.starts_at), "time": clock(w.starts_at)} for w in waves],
+        # The timeline's hour marks, by the hour of the day (0 to 23), in the page's time format.
+        "hours": [time_format(dt.time(hour), "TIME_FORMAT") for hour in range(24)],
         "periods": [
             {"start": iso(p["start"]), "end": iso(p["end"]), "label": p["label"]}
             for p in workspace.get("periods", [])

@@ -1,17 +1,86 @@
-"""Times of a plan over several nights or days: with their date when not on the plan's first day."""
+"""Times of a plan over several nights or days: with their date when not on the plan's own day;
+and lists in the reader's language ("a, b" in English and Portuguese, "a、b" in Chinese)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import pgettext
 
+from backend.core.templatetags.punctuation import colon, list_sep
 from scheduler.pages.workspace import plan_when
+from scheduler.selectors import bracketed as bracketed_text
+from scheduler.selectors import labelled as labelled_text
+from scheduler.selectors import list_text
+from scheduler.selectors import objective_terms as terms_of
 
 register = template.Library()
 
 
 @register.filter
-def plan_time(moment: Any, first_day: Any) -> str:
-    """``{{ s.start|plan_time:ws.first_day }}``: "9 p.m." on the first day, "Sat 7 Dec 9 p.m." after."""
-    return plan_when(moment, first_day)
+def plan_time(moment: Any, own_day: Any) -> str:
+    """``{{ s.start|plan_time:ws.first_day }}``: "9 p.m." on the plan's own day, "Sat 7 Dec 9 p.m."
+    on another (and on every day when the plan has no day of its own: ``own_day`` None)."""
+    return plan_when(moment, own_day)
+
+
+@register.filter
+def join_list(items: Iterable[Any]) -> str:
+    """``{{ m.languages|join_list }}``: the items joined as the reader's language lists them."""
+    return list_text(items)
+
+
+# The console's punctuation tags (backend.core), so planner templates load one library.
+register.simple_tag(list_sep)
+
+
+@register.simple_tag
+def objective_terms(job: Any) -> str:
+    """``{% objective_terms job as terms %}``: what the figure ``job`` was chosen by adds up."""
+    return terms_of(job)
+
+
+def _safe(build: Any, *parts: Any) -> SafeString:
+    # The parts escaped (markup a template marked safe kept), the language's punctuation around them.
+    return mark_safe(build(*(conditional_escape(part) for part in parts)))  # noqa: S308 - each part escaped
+
+
+@register.simple_tag
+def labelled(label: Any, value: Any) -> SafeString:
+    """``{% labelled licence s.licence_number %}``: "Licence: 1234", "准照：1234"."""
+    return _safe(labelled_text, label, value)
+
+
+@register.simple_tag
+def bracketed(text: Any, remark: Any) -> SafeString:
+    """``{% bracketed o.name leader %}``: "Pat Police (leader)", "Pat Police（組長）"."""
+    return _safe(bracketed_text, text, remark)
+
+
+@register.simple_tag
+def list_sep_strong() -> str:
+    """``{% list_sep_strong %}`` between items that may hold commas themselves (a wave and its
+    dated time, "Sáb, 7 Dez 21:00"), or clauses: "; " in English, "；" in Chinese."""
+    return pgettext("between the items of a list whose items hold commas", "; ")
+
+
+register.simple_tag(colon)
+
+
+@register.simple_tag
+def place(name: Any, address: Any) -> SafeString:
+    """``{% place b.muster.name b.muster.address %}``: "Comando do CPSP, Rua …" (the name alone
+    without an address)."""
+    if not address:
+        return conditional_escape(name)
+    return _safe(
+        lambda n, a: (
+            pgettext("a place's name and its address", "%(name)s, %(address)s") % {"name": n, "address": a}
+        ),
+        name,
+        address,
+    )

@@ -171,6 +171,37 @@ def test_the_list_tells_each_pair_apart():
     assert not spelt_1990("Informação, situação e operações")
 
 
+# (1990-only word, Macao's word), matched whole: the Agreement dropped the circumflex of the
+# doubled "ee" of these verbs ("eles veem"); Macao's spelling keeps it ("eles vêem").
+CIRCUMFLEX = [
+    ("veem", "vêem"),
+    ("preveem", "prevêem"),
+    ("reveem", "revêem"),
+    ("leem", "lêem"),
+    ("releem", "relêem"),
+    ("creem", "crêem"),
+    ("deem", "dêem"),
+]
+_CIRCUMFLEX_DROPPED = re.compile(r"\b(?:" + "|".join(a for a, _ in CIRCUMFLEX) + r")\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("path", _catalogues(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_catalogue_keeps_the_circumflex_of_veem(path):
+    found = []
+    for entry in polib.pofile(str(path)):
+        if entry.obsolete:
+            continue
+        for text in [entry.msgstr, *entry.msgstr_plural.values()]:
+            found += [f"{entry.msgid!r}: {w}" for w in _CIRCUMFLEX_DROPPED.findall(text)]
+    assert not found, "\n".join(found)
+
+
+def test_the_circumflex_list_tells_each_pair_apart():
+    for spelt_1990, macao in CIRCUMFLEX:
+        assert _CIRCUMFLEX_DROPPED.findall(f"eles {spelt_1990} tudo") == [spelt_1990]
+        assert not _CIRCUMFLEX_DROPPED.findall(f"eles {macao} tudo")
+
+
 def _portuguese_values(node: object) -> list[str]:
     """Every text under a "pt" key of a definition read from JSON."""
     if isinstance(node, dict):

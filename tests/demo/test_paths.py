@@ -80,6 +80,25 @@ def test_the_planner_plans_publishes_and_prints_the_draft_operation(
     _page(client, base + "plan/briefings/1/", operation.name)
 
 
+def test_the_planner_sees_who_goes_where_on_tonights_revealed_operation(demo):
+    """Tonight's night is issued to the phones directly (no set-up, targets or plan): its page
+    says which team goes where, and offers nothing to tick or plan."""
+    client = _signed_in(demo, "demo-planner")
+    operation = Operation.objects.get(name__startswith=f"{OPERATION_NAME} – night 1")
+    team = operation.teams.get()
+    body = _page(client, f"/planning/operations/{operation.uuid}/", "Who goes where", team.name)
+    for officer in team.members.all():
+        assert officer.full_name in body
+    inspections = list(operation.inspections.select_related("site"))
+    assert len(inspections) == 3
+    for inspection in inspections:
+        assert html.escape(inspection.site.name) in body
+    for text in ("tick sites", "Run the planner", "No target yet"):
+        assert text not in body
+    plan = _page(client, f"/planning/operations/{operation.uuid}/plan/", "issued directly")
+    assert "run the planner first" not in plan
+
+
 def test_the_dsal_reviewer_approves_a_waiting_submission(demo, media, django_capture_on_commit_callbacks):
     client = _signed_in(demo, "demo-reviewer")
     user = get_user_model().objects.get(username="demo-reviewer")

@@ -86,8 +86,13 @@ def test_every_breach_names_its_rule_and_has_a_message_in_each_language():
                 assert not re.search(r"\b1[0-9]{3}\b", text), text  # local times, never minute 1140
     # The solver's team ids stay out of the words when the plan's names are known.
     two_teams = {"case": "two_teams", "params": {"officer": "o1", "teams": "N1-T01, N1-T02"}}
-    text = violation_text(two_teams, {}, {}, {"N1-T01": "Team 1 (PSP)", "N1-T02": "Team 2 (DSAL)"})
+    names = {"N1-T01": "Team 1 (PSP)", "N1-T02": "Team 2 (DSAL)"}
+    with translation.override("en"):
+        text = violation_text(two_teams, {}, {}, names)
     assert "Team 1 (PSP), Team 2 (DSAL)" in text and "N1-T0" not in text, text
+    # Listed as the reader's language lists: "、" in Chinese.
+    with translation.override("zh-hant"):
+        assert "Team 1 (PSP)、Team 2 (DSAL)" in violation_text(two_teams, {}, {}, names)
     # The edits reach the rules of routes, of stops and of the whole plan.
     assert {"arrival", "depot_unknown", "planned_twice", "two_teams", "officer_unknown"} <= seen, seen
 

@@ -4,7 +4,8 @@ marks ("准照：1234", "PSP、DSAL"), English and Portuguese half-width ones wi
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import pgettext
+
+from backend.core.i18n import label_separator, list_separator
 
 register = template.Library()
 
@@ -12,10 +13,10 @@ register = template.Library()
 @register.simple_tag
 def colon() -> str:
     """``{% translate "Key" %}{% colon %}{{ key }}``: ": " in English, "：" in Chinese."""
-    return pgettext("between a label and its value", ": ")
+    return label_separator()
 
 
 @register.simple_tag
 def list_sep() -> str:
     """Between the items of a list: ", " in English, "、" in Chinese."""
-    return pgettext("between the items of a list", ", ")
+    return list_separator()

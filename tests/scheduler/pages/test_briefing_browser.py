@@ -5,6 +5,8 @@ on the console's page, on paper, and on the API's printable page."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from backend.registry import services as registry
@@ -62,3 +64,45 @@ def test_the_route_times_stay_on_one_line(pages, planner_client, operation, city
     cells = page.evaluate(TIME_LINES)
     assert len(cells) >= 3 and [text for text, lines in cells if lines != 1] == [], cells
     pages.shot(page, "briefing-times-api")
+
+
+# Each marker of the route map (stops and the muster point) against the map's own box.
+MARKERS_OUTSIDE = """() => {
+  const map = document.getElementById('briefing-map').getBoundingClientRect();
+  return [...document.querySelectorAll('#briefing-map .stop-marker, #briefing-map .muster-marker')]
+    .map((el) => [el.textContent, el.getBoundingClientRect()])
+    .filter(([, r]) => r.left < map.left || r.top < map.top || r.right > map.right || r.bottom > map.bottom)
+    .map(([text, r]) => `${text}: ${Math.round(r.left - map.left)},${Math.round(r.top - map.top)} `
+      + `to ${Math.round(map.right - r.right)},${Math.round(map.bottom - r.bottom)} from the edges`);
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_route_map_shows_every_stop_whole(pages, planner_client, operation, city, width):
+    """The briefing's map fits its route with room for the markers: none is cut at the edge
+    (a marker's centre on the edge of the fitted bounds left half of it outside the map)."""
+    # Stops far apart, east and west: the route fills the map's width.
+    registry.site_update(
+        actor=None, site=city["venues"][0], latitude=Decimal("22.21"), longitude=Decimal("113.53")
+    )
+    registry.site_update(
+        actor=None, site=city["venues"][1], latitude=Decimal("22.19"), longitude=Decimal("113.56")
+    )
+    planner_client.post(
+        f"/planning/operations/{operation.uuid}/plan/start/", {"time_limit_seconds": 3, "seed": 1}
+    )
+    assert PlanningJob.objects.get(operation=operation).status == PlanningJob.Status.SUCCEEDED
+    page = pages.new_page(viewport={"width": width, "height": 900})
+    sign_in(page, pages.base_url, "paula", PASSWORD)
+    page.goto(f"{pages.base_url}/planning/operations/{operation.uuid}/plan/briefings/1/")
+    page.locator("#briefing-map .stop-marker").first.wait_for()
+    page.wait_for_timeout(300)
+    assert page.evaluate(MARKERS_OUTSIDE) == []
+    pages.shot(page, f"briefing-map-{width}")
+    # On paper the map is smaller (and as wide as the page): the route is fitted to it again.
+    page.emulate_media(media="print")
+    page.wait_for_timeout(300)
+    assert page.evaluate(MARKERS_OUTSIDE) == []
+    page.emulate_media(media="screen")
+    page.wait_for_timeout(300)
+    assert page.evaluate(MARKERS_OUTSIDE) == []

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from backend.inspections.models import Operation
-from scheduler.models import Target
+from scheduler.models import PlanningJob, Target
 from tests import factories
 from tests.scheduler.conftest import EVENING
 
@@ -94,7 +94,10 @@ def test_editing_a_draft_changes_its_times_waves_and_rule(planner_client, operat
 
 
 def test_a_published_operation_is_not_edited_and_says_how_to_change_it(planner_client, operation, city):
+    # Published from a plan of these pages (one issued directly has no plan to re-plan: its page
+    # sends the planner to its teams, see test_published_operation_page.py).
     Operation.objects.filter(pk=operation.pk).update(status=Operation.Status.PUBLISHED)
+    PlanningJob.objects.create(operation=operation, status=PlanningJob.Status.PUBLISHED, plan={"routes": []})
     url = f"/planning/operations/{operation.uuid}/edit/"
     page = planner_client.get(url)
     assert b"re-planning" in page.content and b'<form method="post" class="stack' not in page.content
@@ -181,3 +184,23 @@ def test_a_selection_draws_a_random_share_with_a_recorded_seed(planner_client, o
     assert drawn.count() == 2 and {t.draw_seed for t in drawn} == {7}
     page = planner_client.get(f"/planning/operations/{operation.uuid}/").content.decode()
     assert "by random draw" in page and "by risk" in page
+
+
+def test_the_list_says_reveal_at_for_a_time_to_come_and_revealed_at_for_one_past(planner_client, operation):
+    """The reveal column said "Revealed at" of every operation, tomorrow's included."""
+    future = planner_client.get("/planning/").content.decode()
+    assert "Reveal at " in future and "Revealed at " not in future
+    Operation.objects.filter(pk=operation.pk).update(
+        reveal_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
+        starts_at=dt.datetime(2020, 1, 2, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2020, 1, 3, tzinfo=dt.UTC),
+    )
+    past = planner_client.get("/planning/").content.decode()
+    assert "Revealed at " in past and "Reveal at " not in past
+    detail = planner_client.get(f"/planning/operations/{operation.uuid}/").content.decode()
+    assert "<dt>Revealed to the teams at</dt>" in detail
+
+
+def test_the_operation_says_when_it_will_be_revealed(planner_client, operation):
+    detail = planner_client.get(f"/planning/operations/{operation.uuid}/").content.decode()
+    assert "<dt>To be revealed to the teams at</dt>" in detail

@@ -197,3 +197,46 @@ def test_the_plan_names_sites_in_the_readers_language(planner_client, operation,
     # The map's muster point marker carries a letter of the reader's language too.
     found = re.search(r'id="plan-data" hidden data-plan="([^"]*)"', workspace)
     assert json.loads(html.unescape(found.group(1)))["texts"]["muster_mark"] == "集"
+
+
+# Half-width punctuation next to Chinese text: "准照: 123", "(組長)", "12月7日 (星期一)", and
+# lists joined with ", " where Chinese lists with "、".
+HALF_WIDTH_BY_CHINESE = re.compile(r"[\u3400-\u9fff][ ]?[(:,]|[(][ ]?[\u3400-\u9fff]|[\u3400-\u9fff][)]")
+
+
+def test_chinese_pages_use_chinese_punctuation(pages, planner_client, operation, city):
+    from backend.registry import services as registry
+    from backend.registry.models import Skill
+
+    # A briefing with everything that is labelled, bracketed or listed: a contractor and a
+    # licence, the leader, an interpreter's languages and the searchers.
+    for venue in city["venues"]:
+        registry.site_update(actor=None, site=venue, licence_number="L-123")
+    cantonese = Skill.objects.create(
+        code="lang-yue", kind="language", name_en="Cantonese", name_zh_hant="粵語"
+    )
+    mandarin = Skill.objects.create(
+        code="lang-cmn", kind="language", name_en="Mandarin", name_zh_hant="普通話"
+    )
+    for officer in (*city["psp"], *city["dsal"]):
+        officer.skills.add(cantonese, mandarin)
+    planner_client.post("/i18n/setlang/", {"language": "zh-hant", "next": "/"})
+    found = []
+    for url in pages:
+        text = _text(planner_client.get(url).content.decode())
+        found += [f"{url}: {m.group(0)!r}" for m in HALF_WIDTH_BY_CHINESE.finditer(text)]
+    assert not found, "\n".join(found)
+    briefing = _text(planner_client.get(pages[5]).content.decode())
+    for text in ("准照：L-123", "（組長）", "普通話、粵語", "（花地瑪堂區）"):
+        assert text in briefing, text
+
+
+def test_a_plans_day_lists_labels_and_brackets_in_chinese():
+    from scheduler.selectors import bracketed, labelled, list_text, plan_date
+
+    with translation.override("zh-hant"):
+        assert plan_date(dt.date(2026, 12, 7)) == "12月7日（星期一）"
+        assert list_text(["PSP", "DSAL"]) == "PSP、DSAL"
+        assert labelled("准照", "L-1") == "准照：L-1" and bracketed("Pat", "組長") == "Pat（組長）"
+    with translation.override("pt"):
+        assert plan_date(dt.date(2026, 12, 7)) == "Seg, 7 Dez" and list_text(["a", "b"]) == "a, b"

@@ -186,6 +186,44 @@ def test_a_pinned_visit_is_released_from_the_workspace(planned, planner_client, 
     assert b"This visit is not pinned." in again.content
 
 
+def test_a_visit_taken_out_of_the_plan_is_unpinned_from_the_not_planned_list(
+    planned, planner_client, operation
+):
+    """A visit the planner took out of the plan is pinned there: its entry in "Not planned" has
+    an Unpin, as a pinned stop of a team has, and unpinning leaves it out until a plan puts it
+    back (planning again is then free to)."""
+    job, _response = planned
+    visit = job.plan["routes"][0]["stops"][0]["visit_id"]
+    site = operation.targets.get(pk=visit).site.name
+    planner_client.post(
+        f"/planning/operations/{operation.uuid}/plan/move/", {"visit": visit, "to_route": "out"}
+    )
+    page = planner_client.get(f"/planning/operations/{operation.uuid}/plan/").content.decode()
+    unplanned = page[page.index('id="unplanned"') :]
+    unplanned = unplanned[: unplanned.index("</section>")]
+    assert f'<input type="hidden" name="visit" value="{visit}">' in unplanned
+    assert f'aria-label="Unpin {site}">Unpin</button>' in unplanned
+    assert '<h2 id="pins-h">Pinned visits</h2>' in page  # a heading, capitalised as the others
+    done = planner_client.post(
+        f"/planning/operations/{operation.uuid}/plan/unpin/", {"visit": visit}, HTTP_HX_REQUEST="true"
+    )
+    html = done.content.decode()
+    assert "Pin released: the visit stays out of this plan, and planning again may put it back in." in html
+    job.refresh_from_db()
+    assert job.pins == {} and visit in {u["visit_id"] for u in job.plan["unplanned"]}
+    assert f'aria-label="Unpin {site}"' not in html
+
+
+def test_a_published_plan_says_nothing_of_moving_visits(planned, planner_client, operation):
+    editable = planner_client.get(f"/planning/operations/{operation.uuid}/plan/").content.decode()
+    assert "Drag a visit to another team's row to move it, or use the form below." in editable
+    planner_client.post(f"/planning/operations/{operation.uuid}/plan/publish/")
+    html = planner_client.get(f"/planning/operations/{operation.uuid}/plan/").content.decode()
+    assert "One row per team: travel, waiting and on-site blocks; a line at each wave's start." in html
+    for text in ("Drag a visit", "use the form below", "Move a visit", 'id="move-form"', "Unpin", "Pin "):
+        assert text not in html, text
+
+
 def test_a_move_that_breaks_rules_warns_and_keeps_the_travel(planned, planner_client, operation):
     """Two visits of one wave on one team cannot both start at the wave: the move is done (the
     planner decides), but the note is a warning that counts the broken rules and links to them,

@@ -1,7 +1,9 @@
 // The plan workspace: the teams' routes on the map (one colour and number per team, numbered
 // stops, the muster point) and the timeline (one row per team: travel, waiting, on-site; a line
 // at each wave's start). Dragging a visit to another row submits the "Move a visit" form, which
-// is also the way to do it without dragging (and the routes table says the same as both). Redrawn after every htmx swap of the workspace.
+// is also the way to do it without dragging (and the routes table says the same as both); a
+// published plan has no such form, and nothing is dragged. Times and hour marks come written by
+// the server in the page's time format. Redrawn after every htmx swap of the workspace.
 (function () {
   "use strict";
   var current = { map: null, period: undefined };
@@ -63,7 +65,40 @@
         }).bindTooltip(data.texts.unplanned + ": " + visit.site).addTo(map);
       });
       ConsoleMap.paintStops(map);
-      if (bounds.length) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15 });
+      if (!bounds.length) return;
+      // Room around the route for the markers themselves (26 px, centred on their place, with a
+      // border): a stop at the edge of the bounds is never cut in half by the map's edge.
+      var fit = function () { map.fitBounds(bounds, { padding: [32, 32], maxZoom: 15, animate: false }); };
+      fit();
+      refitOnResize(map, fit);
+    });
+  }
+
+  // Fitted again whenever the map's box changes size: on paper (a smaller map as wide as the
+  // page: Leaflet would keep the screen's view and cut the stops at the edge), back on screen,
+  // and when the window is resized.
+  function refitOnResize(map, fit) {
+    var element = map.getContainer();
+    var size = element.offsetWidth + "x" + element.offsetHeight;
+    function again() {
+      if (!element.isConnected) return;
+      var now = element.offsetWidth + "x" + element.offsetHeight;
+      if (now === size || !element.offsetWidth || !element.offsetHeight) return;
+      size = now;
+      map.invalidateSize({ animate: false, pan: false });
+      fit();
+    }
+    var observer = window.ResizeObserver ? new ResizeObserver(again) : null;
+    if (observer) observer.observe(element);
+    var print = window.matchMedia ? window.matchMedia("print") : null;
+    if (print && print.addEventListener) print.addEventListener("change", again);
+    window.addEventListener("beforeprint", again);
+    window.addEventListener("afterprint", again);
+    map.on("unload", function () {
+      if (observer) observer.disconnect();
+      if (print && print.removeEventListener) print.removeEventListener("change", again);
+      window.removeEventListener("beforeprint", again);
+      window.removeEventListener("afterprint", again);
     });
   }
 
@@ -77,7 +112,9 @@
   }
 
   function ms(iso) { return Date.parse(iso); }
-  function clock(iso) { return iso.substring(11, 16); }  // ISO strings are local (Asia/Macau) time
+  // Times are written by the server in the page's own format ("9:30 p.m.", "21:30"), as the
+  // tables beside the timeline write them; an ISO string's clock only when none is given.
+  function clock(iso, label) { return label || iso.substring(11, 16); }
 
   function block(className, fromIso, toIso, span, label, title) {
     var el = document.createElement("div");
@@ -149,7 +186,7 @@
       tick.className = "tl-tick";
       tick.style.left = ((t - span.start) / span.length * 100) + "%";
       var local = new Date(t + (offset + new Date(t).getTimezoneOffset()) * 60000);
-      tick.textContent = pad(local.getHours()) + ":00";
+      tick.textContent = data.hours ? data.hours[local.getHours()] : pad(local.getHours()) + ":00";
       axisTrack.appendChild(tick);
     }
     waves.forEach(function (wave) {
@@ -158,7 +195,7 @@
       // From the line towards the middle: the label never runs past either edge.
       mark.className = "tl-wave-label" + (at > 0.5 ? " tl-end" : "");
       mark.style.left = (at * 100) + "%";
-      mark.textContent = data.texts.wave + " " + wave.code + " " + clock(wave.start);
+      mark.textContent = data.texts.wave + " " + wave.code + " " + clock(wave.start, wave.time);
       axisTrack.appendChild(mark);
     });
     inner.appendChild(axis);
@@ -178,14 +215,16 @@
       track.className = "tl-track";
       track.setAttribute("data-route", team.index);
       team.stops.forEach(function (stop) {
+        var times = stop.times || {};
+        function at(key) { return clock(stop[key], times[key]); }
         if (ms(stop.arrival) > ms(stop.travel_from)) {
-          track.appendChild(block("tl-travel", stop.travel_from, stop.arrival, span, "", data.texts.travel + " " + clock(stop.travel_from) + "–" + clock(stop.arrival)));
+          track.appendChild(block("tl-travel", stop.travel_from, stop.arrival, span, "", data.texts.travel + " " + at("travel_from") + "–" + at("arrival")));
         }
         if (ms(stop.start) > ms(stop.arrival)) {
-          track.appendChild(block("tl-waiting", stop.arrival, stop.start, span, "", data.texts.waiting + " " + clock(stop.arrival) + "–" + clock(stop.start)));
+          track.appendChild(block("tl-waiting", stop.arrival, stop.start, span, "", data.texts.waiting + " " + at("arrival") + "–" + at("start")));
         }
         var visit = block("tl-onsite", stop.start, stop.end, span, stop.order + ". " + stop.site,
-          data.texts.on_site + ": " + stop.site + " " + clock(stop.start) + "–" + clock(stop.end) + (stop.wave ? " (" + data.texts.wave + " " + stop.wave + ")" : ""));
+          data.texts.on_site + ": " + stop.site + " " + at("start") + "–" + at("end") + (stop.wave ? " (" + data.texts.wave + " " + stop.wave + ")" : ""));
         visit.setAttribute("data-visit", stop.visit);
         if (editable) {
           visit.draggable = true;
