@@ -6,6 +6,16 @@ from html.parser import HTMLParser
 from typing import Any
 
 
+def page_html(client: Any, url: str, language: str = "en") -> str:
+    """The page at ``url`` in ``language``, asserted to answer 200."""
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get(url)
+    assert response.status_code == 200, response.content[:2000]
+    return response.content.decode()
+
+
 def _number(text: str) -> int | None:
     return None if text == "" else int(text)
 

@@ -15,14 +15,11 @@ import html
 import re
 
 import pytest
-from django.conf import settings
 
-from tests.browser_support import sign_in_client
-from tests.reporting.pages.figures import PageFigures
+from tests.reporting.pages.figures import PageFigures, page_html
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("history")]
 
-PASSWORD = "correct-horse-battery"
 FILTERED = "/statistics/?from=2019&to=2023&agency=DSAL&category=illegal_employment"
 UNFILTERED = "/statistics/?from=2019&to=2023&category=illegal_employment"
 
@@ -51,19 +48,6 @@ TEXTS = {
 }
 
 
-@pytest.fixture
-def analyst(history, client, andy):
-    sign_in_client(client, "andy", PASSWORD)
-    return client
-
-
-def _get(client, url: str, language: str = "en") -> str:
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    response = client.get(url)
-    assert response.status_code == 200, response.content[:2000]
-    return response.content.decode()
-
-
 def _tile_notes(page: str) -> dict[str, str]:
     notes = {}
     for measure, tile in re.findall(r'<li data-measure="([a-z_]+)">(.*?)</li>', page, re.S):
@@ -82,7 +66,7 @@ def _definitions(page: str) -> dict[str, str]:
 def test_the_attribution_is_as_defined(analyst):
     """The figures themselves: DSAL is responsible for no illegal-employment inspection of the
     history (the police's) but competent for its findings."""
-    figures = PageFigures(_get(analyst, FILTERED))
+    figures = PageFigures(page_html(analyst, FILTERED))
     assert figures.kpis["inspections"] == 0
     assert figures.kpis["findings"] > 0
 
@@ -90,7 +74,7 @@ def test_the_attribution_is_as_defined(analyst):
 @pytest.mark.parametrize("language", ["en", "zh-hant", "pt"])
 def test_each_tile_says_which_agency_it_counts_under_while_filtered(analyst, language):
     texts = TEXTS[language]
-    page = _get(analyst, FILTERED, language)
+    page = page_html(analyst, FILTERED, language)
     notes = _tile_notes(page)
     for measure in ("inspections", "inspections_no_access", "sites_inspected", "companies_inspected"):
         assert notes[measure] == texts["responsible"], (measure, notes)
@@ -98,7 +82,7 @@ def test_each_tile_says_which_agency_it_counts_under_while_filtered(analyst, lan
         assert notes[measure] == texts["competent"], (measure, notes)
     assert 'class="help agency-basis"' in page
     # Without the agency filter the tiles carry no note: nothing to reconcile.
-    unfiltered = _get(analyst, UNFILTERED, language)
+    unfiltered = page_html(analyst, UNFILTERED, language)
     assert not any(_tile_notes(unfiltered).values())
     assert 'class="help agency-basis"' not in unfiltered
 
@@ -106,7 +90,7 @@ def test_each_tile_says_which_agency_it_counts_under_while_filtered(analyst, lan
 @pytest.mark.parametrize("language", ["en", "zh-hant", "pt"])
 def test_the_definitions_say_which_agency_and_which_day(analyst, language):
     texts = TEXTS[language]
-    definitions = list(_definitions(_get(analyst, UNFILTERED, language)).values())
+    definitions = list(_definitions(page_html(analyst, UNFILTERED, language)).values())
     assert len(definitions) == 7
     inspections, findings = definitions[:4], definitions[4:]
     for text in inspections:

@@ -11,28 +11,12 @@ from django.utils import timezone
 
 from backend.reporting.models import RollupClock
 from backend.reporting.services import rollup_refresh_queued
-from tests.browser_support import sign_in_client
+from tests.reporting.pages.figures import page_html
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "correct-horse-battery"
 DASHBOARD = "/statistics/?from=2019&to=2023"
 BREAKDOWN = "/statistics/breakdown/?measure=inspections&rows=year"
-
-
-@pytest.fixture
-def analyst(client, andy):
-    sign_in_client(client, "andy", PASSWORD)
-    return client
-
-
-def _get(client, url: str, language: str = "en") -> str:
-    from django.conf import settings
-
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    response = client.get(url)
-    assert response.status_code == 200, response.content[:2000]
-    return response.content.decode()
 
 
 def _note(page: str) -> str:
@@ -43,7 +27,7 @@ def _note(page: str) -> str:
 
 @pytest.mark.parametrize("url", [DASHBOARD, BREAKDOWN])
 def test_before_the_first_refresh_the_page_says_figures_may_be_incomplete(analyst, url):
-    assert "not been refreshed yet" in _note(_get(analyst, url))
+    assert "not been refreshed yet" in _note(page_html(analyst, url))
 
 
 @pytest.mark.parametrize(
@@ -53,7 +37,7 @@ def test_before_the_first_refresh_the_page_says_figures_may_be_incomplete(analys
 @pytest.mark.parametrize("url", [DASHBOARD, BREAKDOWN])
 def test_after_a_refresh_the_page_says_as_of_when(analyst, url, language, words):
     done = rollup_refresh_queued()
-    page = _get(analyst, url, language)
+    page = page_html(analyst, url, language)
     shown = timezone.localtime(done.as_of).strftime("%H:%M:%S")
     assert words.format(shown) in _note(page)
     assert f'data-as-of="{timezone.localtime(done.as_of).isoformat(timespec="seconds")}"' in page
@@ -62,11 +46,11 @@ def test_after_a_refresh_the_page_says_as_of_when(analyst, url, language, words)
 def test_an_older_refresh_shows_its_date(analyst):
     as_of = timezone.now() - dt.timedelta(days=2)
     RollupClock.objects.create(key="queue", as_of=as_of)
-    note = _note(_get(analyst, DASHBOARD))
+    note = _note(page_html(analyst, DASHBOARD))
     assert timezone.localtime(as_of).strftime("%Y-%m-%d %H:%M:%S") in note
 
 
 def test_figures_read_from_the_records_carry_no_note(analyst):
     rollup_refresh_queued()
-    page = _get(analyst, f"{BREAKDOWN}&source=raw")
+    page = page_html(analyst, f"{BREAKDOWN}&source=raw")
     assert "the records" in page and 'class="help as-of"' not in page

@@ -7,30 +7,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings
 
-from tests.browser_support import sign_in_client
+from tests.reporting.pages.figures import page_html
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "correct-horse-battery"
 DASHBOARD = "/statistics/?from=2019&to=2023&agency=DSAL"
 BREAKDOWN = "/statistics/breakdown/?measure=inspections&rows=year"
 # A Chinese character followed by an ASCII stop or colon: punctuation from an English sentence.
 ENGLISH_STOP = re.compile(r"[\u4e00-\u9fff][.:]")
-
-
-@pytest.fixture
-def analyst(client, andy):
-    sign_in_client(client, "andy", PASSWORD)
-    return client
-
-
-def _get(client, url: str, language: str) -> str:
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    response = client.get(url)
-    assert response.status_code == 200, response.content[:2000]
-    return response.content.decode()
 
 
 def _computed_from(page: str) -> str:
@@ -52,11 +37,11 @@ def _computed_from(page: str) -> str:
     ],
 )
 def test_the_computed_from_line_is_one_sentence_of_the_language(analyst, url, language, line):
-    assert _computed_from(_get(analyst, url, language)) == line
+    assert _computed_from(page_html(analyst, url, language)) == line
 
 
 def test_the_dashboards_period_line_has_no_english_stops_in_chinese(analyst):
-    page = _get(analyst, DASHBOARD, "zh-hant")
+    page = page_html(analyst, DASHBOARD, "zh-hant")
     period = re.search(r'<p class="period"[^>]*>(.*?)</p>', page, re.S).group(1)
     text = re.sub(r"<[^>]+>", "", period)
     assert "部門：DSAL。" in text, text

@@ -16,28 +16,12 @@ import json
 import re
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from backend.registry.models import Parish
-from tests.browser_support import sign_in_client
+from tests.reporting.pages.figures import page_html
 
-pytestmark = pytest.mark.django_db
-
-PASSWORD = "correct-horse-battery"
-
-
-@pytest.fixture
-def analyst(history, client, andy):
-    sign_in_client(client, "andy", PASSWORD)
-    return client
-
-
-def _get(client, url: str, language: str = "en") -> str:
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    response = client.get(url)
-    assert response.status_code == 200, response.content[:2000]
-    return response.content.decode()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("history")]
 
 
 def _options(page: str, select_id: str) -> list[str]:
@@ -49,19 +33,19 @@ def _options(page: str, select_id: str) -> list[str]:
 def test_the_years_offered_are_those_with_data_and_this_year(analyst):
     this_year = timezone.localdate().year
     expected = [str(y) for y in range(this_year, 2018, -1)]  # the history starts in 2019
-    page = _get(analyst, "/statistics/")
+    page = page_html(analyst, "/statistics/")
     assert _options(page, "f-from") == expected
     assert _options(page, "f-to") == expected
-    shared = _get(analyst, "/statistics/?from=2015&to=2020")
+    shared = page_html(analyst, "/statistics/?from=2015&to=2020")
     assert _options(shared, "f-from")[-1] == "2015"
     assert 'value="2015" selected' in shared
-    breakdown = _get(analyst, "/statistics/breakdown/?measure=inspections&rows=year")
+    breakdown = page_html(analyst, "/statistics/breakdown/?measure=inspections&rows=year")
     assert re.findall(r'<option value="(\d{4})"', breakdown)[: len(expected)] == expected
     assert 'value="2015"' not in breakdown
 
 
 def test_the_parish_table_follows_the_parish_filters_order(analyst):
-    page = _get(analyst, "/statistics/?from=2019&to=2023")
+    page = page_html(analyst, "/statistics/?from=2019&to=2023")
     table = page.split('id="h-parishes"')[1]
     keys = re.findall(r'<tr data-key="([^"]*)"', table)
     known = [k for k in keys if k in Parish.values]
@@ -76,7 +60,7 @@ def test_the_parish_table_follows_the_parish_filters_order(analyst):
     [("en", "Our Lady of Fatima: "), ("zh-hant", "花地瑪堂區："), ("pt", "Nossa Senhora de Fátima: ")],
 )
 def test_the_maps_captions_name_each_parish_with_its_figure(analyst, language, fatima):
-    page = _get(analyst, "/statistics/?from=2019&to=2023", language)
+    page = page_html(analyst, "/statistics/?from=2019&to=2023", language)
     data = json.loads(html.unescape(re.search(r'id="dashboard-data" data-json="([^"]*)"', page).group(1)))
     points = {p["id"]: p for p in data["parishes"]}
     assert points["fatima"]["caption"].startswith(fatima), points["fatima"]
@@ -93,7 +77,7 @@ def test_the_maps_captions_name_each_parish_with_its_figure(analyst, language, f
     ],
 )
 def test_the_report_pages_tool_labels_end_as_their_language_does(analyst, language, labels, wrong):
-    page = _get(analyst, "/statistics/report/2019-2023/", language)
+    page = page_html(analyst, "/statistics/report/2019-2023/", language)
     shown = [html.unescape(t) for t in re.findall(r'<span class="tool-label">([^<]*)</span>', page)]
     assert shown == labels
     for text in wrong:

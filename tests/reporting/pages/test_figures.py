@@ -15,19 +15,11 @@ import pytest
 from openpyxl import load_workbook
 
 from backend.compliance.models import Referral
-from tests.browser_support import sign_in_client
 from tests.reporting.pages.figures import PageFigures, api_cells, page_cells
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("history")]
 
-PASSWORD = "correct-horse-battery"
 API = "/api/v1/statistics/query/"
-
-
-@pytest.fixture
-def analyst(history, client, andy):
-    sign_in_client(client, "andy", PASSWORD)
-    return client
 
 
 def _api(client, **params):

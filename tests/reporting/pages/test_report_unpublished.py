@@ -15,11 +15,8 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from openpyxl import load_workbook
 
-from tests.browser_support import sign_in_client
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("history")]
 
-pytestmark = pytest.mark.django_db
-
-PASSWORD = "correct-horse-battery"
 BANNER = {
     "en": "NOT PUBLISHED: a draft computed from the records; its figures may still change.",
     "zh-hant": "未發佈：按記錄計算的草稿，其數字仍可能變更。",
@@ -28,12 +25,6 @@ BANNER = {
 STATUS = {"en": "Not published: figures computed on", "zh-hant": "未發佈：數字於", "pt": "Não publicado:"}
 PUBLISHED = {"en": "Published on", "zh-hant": "發佈", "pt": "Publicado em"}
 ISO_DATE = re.compile(r"\b20\d\d-\d\d-\d\d\b")
-
-
-@pytest.fixture
-def analyst(history, client, andy):
-    sign_in_client(client, "andy", PASSWORD)
-    return client
 
 
 def _today(language: str) -> set[str]:
