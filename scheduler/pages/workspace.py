@@ -14,7 +14,9 @@ from backend.planning.models import DueWork
 from backend.registry.models import Officer, Unit
 from scheduler import selectors
 from scheduler.models import PlanningJob
+from scheduler.problem import clock_of
 from scheduler.selectors import plan_date, plan_own_day, plan_when
+from scheduler.solver.travel import GeodesicTravel
 
 __all__ = ["plan_days", "plan_when", "plan_workspace", "script_data"]
 
@@ -73,6 +75,17 @@ def plan_days(subject: Any, kind: str) -> dict[str, Any]:
     return {"first_day": first_day, "periods": periods}
 
 
+_TRAVEL = GeodesicTravel()  # the solver's travel times (Problem's default provider)
+
+
+def _drive(a: tuple[float, float] | None, b: tuple[float, float] | None, arrival: int) -> int:
+    """Minutes of driving from ``a`` to reach ``b`` at minute ``arrival``, as the solver counts
+    them (at the speed of the hour the team leaves); unbounded when a place is unknown."""
+    if a is None or b is None:
+        return 10**6
+    return _TRAVEL.minutes(a, b, arrival - _TRAVEL.minutes(a, b, arrival))
+
+
 def plan_workspace(job: PlanningJob) -> dict[str, Any]:
     """Everything the workspace shows of one plan."""
     view = selectors.plan_view(job)
@@ -88,14 +101,22 @@ def plan_workspace(job: PlanningJob) -> dict[str, Any]:
         .prefetch_related("skills")
     }
     depots = {u.code: u for u in Unit.objects.filter(code__in={r["depot"] for r in view["routes"]})}
+    clock = clock_of(job)
     routes = []
     for r in view["routes"]:
         previous = r["departure"]
+        depot = depots.get(r["depot"])
+        where = (float(depot.latitude), float(depot.longitude)) if depot else None
         travel = waiting = on_site = 0
         stops = []
         for order, s in enumerate(r["stops"], start=1):
             site = sites.get(s["visit"])
-            leg = _minutes(s["arrival"] - previous)
+            here = (float(site.latitude), float(site.longitude)) if site else None
+            # A plan is right-justified: between two waves the team stays where it was and drives
+            # at the last moment. The drive is the leg's own time, the rest of the gap is free.
+            gap = _minutes(s["arrival"] - previous)
+            leg = min(gap, _drive(where, here, clock.minute(s["arrival"])))
+            leaves = s["arrival"] - dt.timedelta(minutes=leg)
             wait = _minutes(s["start"] - s["arrival"])
             work = _minutes(s["end"] - s["start"])
             travel, waiting, on_site = travel + leg, waiting + wait, on_site + work
@@ -103,8 +124,9 @@ def plan_workspace(job: PlanningJob) -> dict[str, Any]:
                 {
                     **s,
                     "order": order,
-                    "travel_from": previous,
+                    "travel_from": leaves,
                     "travel_minutes": leg,
+                    "free_minutes": gap - leg,
                     "waiting_minutes": wait,
                     "address": site.address if site else "",
                     "lat": float(site.latitude) if site else None,
@@ -112,7 +134,7 @@ def plan_workspace(job: PlanningJob) -> dict[str, Any]:
                     "pinned": s["visit"] in job.pins,
                 }
             )
-            previous = s["end"]
+            previous, where = s["end"], here
         if r["stops"]:
             travel += _minutes(r["back"] - previous)
         members = []
@@ -128,7 +150,6 @@ def plan_workspace(job: PlanningJob) -> dict[str, Any]:
                     "leader": m["id"] == r["leader"],
                 }
             )
-        depot = depots.get(r["depot"])
         routes.append(
             {
                 **r,
