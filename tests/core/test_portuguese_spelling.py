@@ -101,6 +101,8 @@ STARTS = [
 WORDS = [
     ("ação", "acção"),
     ("ações", "acções"),
+    ("coação", "coacção"),
+    ("coações", "coacções"),
     ("atuar", "actuar"),
     ("atuou", "actuou"),
     ("caráter", "carácter"),
