@@ -68,6 +68,7 @@ TEXTS = {
     "checking_in": _("Finding your position…"),
     "checked_in": _("Checked in, {distance} m from the site (accuracy {accuracy} m)."),
     "check_in_queued": _("Position recorded (accuracy {accuracy} m); it is sent with the next sync."),
+    "checkin_waiting": _("Check-in at {time}"),
     "check_in_far": _(
         "You are more than the usual distance from the site. That is recorded for the reviewer, "
         "never refused: go on with the visit."

@@ -84,7 +84,9 @@ def test_a_night_offline_then_synced_once(pages, field, second_visit, alice):
     page.goto(pages.base_url + "/field/#/")
     page.reload()
     page.locator("#outbox-list").wait_for()
-    assert sorted(statuses(page)) == ["queued", "queued", "queued"]
+    # Three checklists and the check-in wait to be sent, each listed as queued.
+    assert sorted(statuses(page)) == ["queued", "queued", "queued", "queued"]
+    assert page.locator("#outbox-list li.checkin").count() == 1
     assert Submission.objects.count() == 0 and CheckIn.objects.count() == 0
 
     synced_before = page.evaluate("document.body.dataset.synced")

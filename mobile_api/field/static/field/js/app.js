@@ -214,6 +214,17 @@ async function workList(filter = () => true) {
     const open = el("a", { class: "button", href: `#/w/${item.id}`, text: t("open") });
     list.append(el("li", { class: "card work", "data-id": item.id }, el("p", {}, ...parts), correction, details, open));
   }
+  // Check-ins recorded offline wait to be sent too: said here, so "Nothing waiting" is true.
+  const checkins = (await store.all("checkins"))
+    .filter((c) => !c.result && outbox.mine(c, officer) && filter({ inspection: c.assignment }))
+    .sort((a, b) => (b.device_time || "").localeCompare(a.device_time || ""));
+  for (const checkin of checkins) {
+    shown += 1;
+    const assignment = assignments.get(checkin.assignment);
+    const where = assignment ? i18n.siteName(assignment.site) : "";
+    const text = `${t("checkin_waiting", { time: i18n.clock(checkin.device_time) })} · ${where}`;
+    list.append(el("li", { class: "card checkin", "data-id": checkin.id }, el("p", {}, el("strong", { text }), document.createTextNode(" "), badge("queued"))));
+  }
   if (!shown) list.append(el("li", { class: "muted", text: t("outbox_empty") }));
   return list;
 }
@@ -485,6 +496,8 @@ function checkIn(a, status) {
       await outbox.sync();
       const sent = await store.get("checkins", record.id);
       if (sent) status.textContent = checkinText(sent);
+      // The waiting list under it says the check-in waits (or no longer does): drawn again.
+      if (location.hash === `#/a/${a.id}`) await render({ inPlace: true });
     },
     (error) => (status.textContent = t("check_in_failed", { reason: error.message })),
     { enableHighAccuracy: true, timeout: 20000, maximumAge: 0 },

@@ -1,0 +1,35 @@
+"""A check-in recorded offline is listed as waiting. The visit said "Position recorded…; it is
+sent with the next sync" and, just below, "Nothing waiting.": the waiting list counted
+checklists only. Now the check-in is listed, queued, until a sync sends it."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from backend.inspections.models import CheckIn
+from tests.browser_support import axe_check
+from tests.mobile_api.field.phone import go_online, open_phone, sign_in_app, wait_offline_ready
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize(("locale", "label"), [("en", "Check-in at"), ("zh-Hant", "報到（")])
+def test_an_offline_check_in_waits_in_the_list_until_sent(pages, field, locale, label):
+    page = open_phone(pages, locale=locale)
+    sign_in_app(page, pages.base_url, "alice")
+    wait_offline_ready(page)
+    page.context.set_offline(True)
+    page.goto(f"{pages.base_url}/field/#/a/{field.revealed.uuid}")
+    page.locator("#check-in").click()
+    expect(page.locator("#checkin-status")).not_to_be_empty()
+    waiting = page.locator("#outbox-list li.checkin")
+    expect(waiting).to_have_count(1)
+    expect(waiting).to_contain_text(label)
+    assert "Nothing waiting" not in page.locator("#outbox-list").inner_text()
+    axe_check(page)
+    assert not CheckIn.objects.filter(inspection=field.revealed).exists()
+
+    go_online(page)  # the app syncs as the network comes back, and redraws the visit in place
+    expect(waiting).to_have_count(0, timeout=30_000)
+    assert CheckIn.objects.filter(inspection=field.revealed).count() == 1
