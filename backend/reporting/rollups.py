@@ -127,6 +127,9 @@ SPECS: dict[str, RollupSpec] = {
             "rows": Count("pk"),
             "id_sum": Sum("pk"),
             "s_status": _status_weight(Finding.Status.values),
+            # A finding's category is its inspection's: an inspection changed (its category) moves
+            # the signature of its findings' days too, as it moves its own.
+            "s_inspection_updated": Max("inspection__updated_at"),
         },
     ),
 }

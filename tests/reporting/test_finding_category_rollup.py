@@ -63,3 +63,21 @@ def test_the_rollup_check_compares_the_category_too(history):
     assert rollup_check(source="findings").ok
     FindingRollup.objects.filter(category="illegal_employment").update(category="other")
     assert not rollup_check(source="findings").ok
+
+
+def test_an_inspections_new_category_reaches_its_findings_rollup_without_a_full_build(history):
+    """A finding's category is its inspection's: an inspection saved with another category moves
+    the signature of its findings' days, so the next incremental refresh rebuilds them (the
+    rollups-equal-raw property test found the findings' day left with the old category)."""
+    from backend.inspections.models import Finding
+
+    rollup_refresh(full=True)
+    finding = Finding.objects.exclude(status=Finding.Status.WITHDRAWN).select_related("inspection").first()
+    inspection = finding.inspection
+    inspection.category = next(
+        c for c in ("illegal_employment", "employment_agency") if c != inspection.category
+    )
+    inspection.save()
+    rollup_refresh()  # incremental: the changed days found by their signatures
+    check = rollup_check(source="findings")
+    assert check.ok, check.differences
