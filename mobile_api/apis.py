@@ -667,7 +667,7 @@ class SubmissionReadBack(SubmissionOutput):
 
     @extend_schema_field(serializers.JSONField(allow_null=True))
     def get_answers(self, s: Submission) -> Any:
-        return s.answers if s.officer_id == self.context["officer"].pk else None
+        return selectors.submission_answers_for_officer(officer=self.context["officer"], submission=s)
 
 
 class SubmissionDetailApi(MobileApi):

@@ -361,6 +361,13 @@ def submission_get_for_officer(*, officer: Officer, uuid: Any) -> Submission:
     return get_or_404(submission_list_for_officer(officer=officer), uuid=uuid)
 
 
+def submission_answers_for_officer(*, officer: Officer, submission: Submission) -> dict[str, Any] | None:
+    """The answers of a submission read through ``submission_get_for_officer``, as stored (a
+    screened person's identifying answers coded: ``backend/privacy/screening``), to the officer
+    who sent it; None to a teammate, who reads its status and findings only."""
+    return submission.answers if submission.officer_id == officer.pk else None
+
+
 def inspection_get(*, user: Any, uuid: Any) -> Inspection:
     return get_visible_or_404(user, Inspection.objects.select_related("site", "operation", "team"), uuid=uuid)
 
