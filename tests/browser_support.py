@@ -43,8 +43,13 @@ def pytest_collection_modifyitems(config, items):
 def chromium_browser():
     if not CHROMIUM:
         pytest.skip("Chromium is not installed (Debian: apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Assertions wait as long as actions do: CI runs its two database passes side by side on two
+    # cores, where a page's asynchronous work (a canvas encoded, IndexedDB written) has been seen
+    # to take more than expect()'s default of 5 s. A slow page still passes; a wrong one still
+    # fails, only later.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,

@@ -55,3 +55,35 @@ def test_the_photo_button_is_in_the_apps_language_and_works_from_the_keyboard(pa
     expect(box.locator(".file-name")).to_have_text(["porta-traseira.jpg", "balcao.jpg"])
     axe_check(page)
     pages.shot(page, "photo-button")
+
+
+def test_a_file_the_phone_cannot_read_as_a_picture_is_said_and_the_others_kept(pages, field):
+    # Chosen with a good photo, a file that is no picture (a PDF named .jpg, a format the phone's
+    # browser cannot decode) had made the whole choice vanish without a word: the decoding threw
+    # and nothing was kept. Now the good one is kept and the other is named as not kept.
+    page = open_phone(pages)
+    sign_in_app(page, pages.base_url, "alice")
+    page.goto(pages.base_url + f"/field/#/a/{field.revealed.uuid}")
+    page.locator(f"button[data-template='{VENUE}']").click()
+    box = page.locator(".q[data-key='site_photos']")
+    box.scroll_into_view_if_needed()
+    with page.expect_file_chooser() as chooser:
+        box.locator("label.file-button").click()
+    chooser.value.set_files(
+        [
+            {"name": "notes.jpg", "mimeType": "image/jpeg", "buffer": b"%PDF-1.4 not a picture"},
+            {"name": "entrance.jpg", "mimeType": "image/jpeg", "buffer": jpeg()},
+        ]
+    )
+    expect(box.locator(".file-name")).to_have_text(["entrance.jpg"])
+    problem = box.locator("[id$='-problem']")
+    expect(problem).to_contain_text("Not kept: notes.jpg.")
+    expect(problem).to_have_attribute("role", "status")
+    axe_check(page)
+
+    # Only the bad one chosen: said, nothing added, the good one still there.
+    with page.expect_file_chooser() as chooser:
+        box.locator("label.file-button").click()
+    chooser.value.set_files([{"name": "scan.jpg", "mimeType": "image/jpeg", "buffer": b"garbage"}])
+    expect(problem).to_contain_text("Not kept: scan.jpg.")
+    expect(box.locator(".file-name")).to_have_text(["entrance.jpg"])

@@ -3,7 +3,7 @@
 // saved to IndexedDB as it is typed. Read-only (`readOnly`), the same checklist shows what was
 // sent: every answer in its place, controls disabled, the photos and signature the phone still has.
 import * as files from "./files.js";
-import { clock, gap, pick, t } from "./i18n.js";
+import { clock, gap, list as listOf, pick, t } from "./i18n.js";
 import { checkValue, isAnswered, pathOf, Submission, validate } from "./logic.js";
 
 const el = (tag, attrs = {}, ...children) => {
@@ -271,19 +271,32 @@ export class ChecklistForm {
       onchange: async (e) => {
         const chosen = Array.from(e.target.files || []);
         const made = [];
+        const failed = [];
         for (const file of chosen) {
-          const blob = await files.resizePhoto(file);
-          made.push((await files.keep(blob, this.workId, file.name)).id);
+          // A file the phone cannot read as a picture, or a phone out of storage: said, by the
+          // file's name, and the others still kept.
+          try {
+            const blob = await files.resizePhoto(file);
+            made.push((await files.keep(blob, this.workId, file.name)).id);
+          } catch (error) {
+            console.warn("photo", error);
+            failed.push(file.name || "?");
+          }
         }
+        if (failed.length) problem.textContent = t("photo_not_taken", { names: listOf(failed) });
         if (!made.length) return;
         const now = this.get(ctx, q.key);
         this.set(ctx, q.key, multiple ? [...(Array.isArray(now) ? now : []), ...made] : made[made.length - 1]);
+        const said = problem.textContent;
         this.render();
         document.getElementById(id)?.focus();
+        const again = document.getElementById(`${id}-problem`);
+        if (again) again.textContent = said;
       },
     });
     const button = el("label", { for: id, class: "button file-button", "data-picker": id, text: t(multiple ? "add_photos" : refs.length ? "replace_photo" : "take_photo") });
-    return el("div", {}, list, picker, button);
+    const problem = el("p", { class: "err", id: `${id}-problem`, role: "status" });
+    return el("div", {}, list, picker, button, problem);
   }
 
   signature(q, ctx, id, described) {
@@ -398,8 +411,21 @@ export class ChecklistForm {
           if (typing) name.focus();
           return;
         }
+        // Kept once however often it is pressed while the phone writes it; a phone out of
+        // storage says so, and the signature stays on the pad to be kept again.
+        if (keep.getAttribute("aria-busy") === "true") return;
+        keep.setAttribute("aria-busy", "true");
         const about = { signature: typing ? { method: "typed", name: typed } : { method: "drawn" } };
-        const record = await files.keep(await pad.toBlob(), this.workId, null, about);
+        let record;
+        try {
+          record = await files.keep(await pad.toBlob(), this.workId, null, about);
+        } catch (error) {
+          console.warn("signature", error);
+          said.textContent = t("signature_not_saved");
+          return;
+        } finally {
+          keep.removeAttribute("aria-busy");
+        }
         this.kept = this.kept || new Map(); // what was kept on this screen, said at once
         this.kept.set(record.id, record);
         this.typing.delete(path);
