@@ -194,7 +194,8 @@ TEXTS = {
     "correction_of_sent": _("Correction of the checklist sent at {time}"),
     "correction_of_earlier": _("Correction of a checklist sent earlier"),
     "retry_in": _("Next attempt in {seconds} s"),
-    "files_n": _("{sent} of {total} files arrived"),
+    # A list's heading and its count, not a sentence: no plural for one file ("1 of 1").
+    "files_n": _("Files arrived: {sent} of {total}"),
     "err_required": _("An answer is required."),
     "err_type": _("This answer has the wrong form."),
     "err_min": _("Below the minimum ({limit})."),
