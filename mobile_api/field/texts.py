@@ -130,7 +130,9 @@ TEXTS = {
     "signature_name": _("Name, typed as the signature"),
     "signature_name_hint": _("The name is written on the pad and marked as typed."),
     "signature_name_needed": _("Type the name first."),
-    "signature_not_saved": _("The phone could not keep the signature (is its storage full?). It is still on the pad: try again."),
+    "signature_not_saved": _(
+        "The phone could not keep the signature (is its storage full?). It is still on the pad: try again."
+    ),
     "signature_typed_preview": _("The typed signature, as it will be kept"),
     # Written small under a typed signature, on the image itself: how it was made.
     "signature_typed_mark": _("Typed with the keyboard, not drawn"),
@@ -185,7 +187,10 @@ TEXTS = {
     "read_back_unavailable": _("This checklist cannot be read back on this phone."),
     "photo_not_kept": _("Photo {n}: no longer on this phone"),
     # A chosen file the phone could not read as a picture, or could not store (storage full).
-    "photo_not_taken": _("Not kept: {names}. The phone could not read it as a picture or has no room left; try another photo or free some space."),
+    "photo_not_taken": _(
+        "Not kept: {names}. The phone could not read it as a picture or has no room left; "
+        "try another photo or free some space."
+    ),
     "no_photo": _("No photo"),
     "signature_not_kept": _("Signed; the signature is no longer on this phone"),
     "no_signature": _("Not signed"),
