@@ -7,6 +7,13 @@ counted for nothing and was put back at the officer's next save. So on such a lo
 are not in the form at all: a read-only line says whether it holds the rights and links to the
 officer, whose roles decide. A login with no officer record (``createsuperuser``'s, to bootstrap
 a system) is judged by its flags alone and keeps its boxes.
+
+The same holds for "Active": an officer's login is as active as the officer, whose page
+deactivates a leaver completely (``officer_deactivate``: every phone's and script's token revoked,
+console sessions ended, audited). The box, which did none of that, is not on an officer's login;
+a read-only line says where to go. A login without an officer keeps its box, and unticking it
+ends every sign-in the login holds, as the officer's deactivation does. Every save of a login
+through the admin is audited, passwords left out.
 """
 
 from __future__ import annotations
@@ -21,9 +28,14 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from backend.accounts.services import login_sign_out_everywhere
+from backend.audit.admin_mixins import AuditedAdminMixin
+
 User = get_user_model()
 
 ROLE_DECIDES = ("is_staff", "is_superuser")
+OFFICER_DECIDES = ("is_active",)
+REASON_LOGIN_DEACTIVATED = "login deactivated"
 
 if admin.site.is_registered(User):
     admin.site.unregister(User)
@@ -34,7 +46,10 @@ def _officer(user: Any) -> Any:
 
 
 @admin.register(User)
-class LoginAdmin(DjangoUserAdmin):
+class LoginAdmin(AuditedAdminMixin, DjangoUserAdmin):
+    # Never in an audit entry: what the add and password forms hold is a password.
+    audit_exclude = ("password", "password1", "password2", "usable_password")
+
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None or _officer(obj) is None:
@@ -42,18 +57,45 @@ class LoginAdmin(DjangoUserAdmin):
         out = []
         for name, options in fieldsets:
             fields = list(options.get("fields", ()))
-            if any(f in fields for f in ROLE_DECIDES):
-                at = min(fields.index(f) for f in ROLE_DECIDES if f in fields)
-                fields = [f for f in fields if f not in ROLE_DECIDES]
-                fields.insert(at, "admin_rights")
+            for decided, line in ((OFFICER_DECIDES, "active_state"), (ROLE_DECIDES, "admin_rights")):
+                if any(f in fields for f in decided):
+                    at = min(fields.index(f) for f in decided if f in fields)
+                    fields = [f for f in fields if f not in decided]
+                    fields.insert(at, line)
             out.append((name, {**options, "fields": tuple(fields)}))
         return out
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         readonly = super().get_readonly_fields(request, obj)
         if obj is not None and _officer(obj) is not None:
-            return (*readonly, "admin_rights")
+            return (*readonly, "active_state", "admin_rights")
         return readonly
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # Refused from now on anyway (an inactive login signs nothing in); revoked too, so
+            # that ticking the box again brings back no phone, script or browser of before.
+            login_sign_out_everywhere(
+                actor=request.user, user=obj, reason=REASON_LOGIN_DEACTIVATED, request=request
+            )
+
+    @admin.display(description=_("active"))
+    def active_state(self, obj: Any) -> str:
+        officer = _officer(obj)
+        if officer is None:
+            return "—"
+        active = obj.is_active and officer.is_active
+        return format_html(
+            '<span class="active-state">{}</span><br>{} <a href="{}">{}</a>',
+            _("Active.") if active else _("Not active: this login signs nothing in."),
+            _(
+                "It follows the officer: deactivating a leaver on the officer's page ends every "
+                "sign-in they hold (phones, scripts, console) and is audited. The officer's page:"
+            ),
+            reverse("admin:registry_officer_change", args=[officer.pk]),
+            officer,
+        )
 
     @admin.display(description=_("admin rights"))
     def admin_rights(self, obj: Any) -> str:

@@ -242,6 +242,19 @@ def officer_reactivate(*, actor: Any, officer: Officer, request: AnyRequest | No
     (an officer deactivated before deactivation revoked anything) is revoked now, so each phone,
     script and browser signs in afresh."""
     _officer_set_active(actor=actor, officer=officer, active=True, request=request)
+    # A login deactivated by its own box (before the box left officers' logins) comes back with
+    # its officer: the officer's page is the one place that decides.
+    user = officer.user
+    if type(user).objects.filter(pk=user.pk, is_active=False).update(is_active=True):
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            verb="login_reactivate",
+            obj=user,
+            changes={"is_active": [False, True]},
+            request=request,
+        )
+        user.is_active = True
     officer_admin_rights_sync(actor=actor, officer=officer, request=request)
     return login_sign_out_everywhere(
         actor=actor, user=officer.user, reason=REASON_REACTIVATED, request=request

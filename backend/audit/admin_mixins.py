@@ -22,7 +22,8 @@ from backend.audit.services import audit_record
 class AuditedAdminMixin:
     """Put it before ``admin.ModelAdmin``. Every save through a change or add form (and through
     list_editable) leaves one entry with the fields the form changed, as ``[old, new]``, and what
-    its inlines added, changed or deleted; every delete, single or bulk, leaves one entry per
+    its inlines added, changed or deleted (``audit_exclude``: fields never written, such as a
+    password); every delete, single or bulk, leaves one entry per
     object. Entries are written in the admin's transaction, so they commit with the change."""
 
     def save_related(
@@ -31,9 +32,11 @@ class AuditedAdminMixin:
         # Recorded here rather than in save_model: the admin calls this right after save_model,
         # once many-to-many fields and inlines are saved too, so one entry covers the whole form.
         super().save_related(request, form, formsets, change)  # type: ignore[misc]
+        excluded = getattr(self, "audit_exclude", ())
         changes: dict[str, Any] = {
             name: [_plain(form.initial.get(name)) if change else None, _plain(form.cleaned_data.get(name))]
             for name in form.changed_data
+            if name not in excluded
         }
         for formset in formsets:
             inline = _formset_changes(formset)

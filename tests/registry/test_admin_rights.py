@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 
 from backend.audit.models import AuditEntry
 from backend.registry import services
@@ -114,7 +115,8 @@ def _login_form(client: Client, user) -> tuple[str, dict]:
         if name in ("groups", "user_permissions"):
             data[name] = [getattr(v, "pk", v) for v in (value or [])]
         elif name in ("last_login", "date_joined"):
-            if value:
+            if value:  # as the page shows it: in local time, to the second
+                value = timezone.localtime(value)
                 data[f"{name}_0"], data[f"{name}_1"] = value.strftime("%Y-%m-%d"), value.strftime("%H:%M:%S")
         elif isinstance(value, bool):
             if value:
