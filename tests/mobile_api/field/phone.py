@@ -66,15 +66,18 @@ def _next_question(page: Any, skip: set[str]) -> Any:
     return None
 
 
-def answer_everything(page: Any, answers: dict[str, Any] | None = None, *, photos: int = 1) -> None:
+def answer_everything(
+    page: Any, answers: dict[str, Any] | None = None, *, photos: int = 1, leave: tuple[str, ...] = ()
+) -> None:
     """Answer every visible question through its controls, until none is left unanswered.
 
     ``answers`` overrides by question key: True/False for yes/no, an option code, a number or a
-    text; a repeat group's value is its number of entries. Other questions get a plain answer.
+    text; a repeat group's value is its number of entries. Other questions get a plain answer;
+    those whose paths are in ``leave`` are left unanswered.
     """
     answers = answers or {}
     seen: dict[str, int] = {}
-    skip: set[str] = set()
+    skip: set[str] = set(leave)
     page.locator("#finish").wait_for()
     while True:
         box = _next_question(page, skip)

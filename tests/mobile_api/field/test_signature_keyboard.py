@@ -145,3 +145,18 @@ def test_after_keeping_a_drawn_signature_the_focus_is_on_what_was_kept(pages, fi
     expect(kept).to_have_text("Signature kept, drawn on the pad")
     expect(kept).to_be_focused()
     expect(page.locator("#live")).to_have_text("Signature kept, drawn on the pad")
+
+
+def test_finish_without_a_signature_takes_the_focus_to_the_pads_first_control(pages, field):
+    # The first control of the unsigned signature was its typed-name field, in a closed panel:
+    # focus() on it did nothing and the focus stayed on "Finish", far below the problem.
+    page = open_phone(pages)
+    sign_in_app(page, pages.base_url, "alice")
+    start_venue(page, pages.base_url, str(field.revealed.uuid))
+    answer_everything(page, ANSWERS, leave=("officer_signature",))
+    page.locator("#finish").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("alert")).to_have_text("1 answer needs attention before sending.")
+    expect(page.locator(f"#{QID}")).to_be_focused()
+    expect(page.locator(f"#{QID}")).to_have_text("Keep this signature")
+    expect(page.locator(SIGNATURE)).to_have_class("q invalid")

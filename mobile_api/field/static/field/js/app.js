@@ -585,7 +585,10 @@ async function workScreen(id) {
       summary.replaceChildren(el("p", { class: "notice danger", role: "alert", text: t("fix_errors", { count: result.errors.length }) }));
       const first = form.firstProblem();
       first?.scrollIntoView({ block: "center" });
-      first?.querySelector("input, textarea, button, select")?.focus();
+      // Its first control the officer can reach: not one in a closed panel (a signature's
+      // typed-name field while drawing), where focus() does nothing and it stayed on Finish.
+      const controls = first ? [...first.querySelectorAll("input, textarea, button, select")] : [];
+      controls.find((c) => !c.disabled && c.getClientRects().length > 0)?.focus();
       return;
     }
     const here = location.hash;
