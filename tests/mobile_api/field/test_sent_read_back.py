@@ -72,8 +72,14 @@ def test_a_sent_checklist_is_read_back_with_its_answers_photos_signature_site_an
     page.locator("#answers-sent").wait_for()
     expect(page.locator(".checklist.read-only").get_by_text("no longer on this phone")).to_have_count(1)
 
-    # Correcting starts from the answers sent.
-    page.locator("#correct").click()
+    # Read to the end, the way on is there too: no scrolling back up a long checklist.
+    end = page.locator("#actions-end")
+    expect(end.locator("#correct-end")).to_have_text("Correct and send again")
+    expect(end.locator("#back-end")).to_have_attribute("href", f"#/a/{field.revealed.uuid}")
+    assert end.bounding_box()["y"] > page.locator(".checklist.read-only").bounding_box()["y"]
+
+    # Correcting starts from the answers sent (from the end as from the top).
+    page.locator("#correct-end").click()
     page.locator("#main .badge[data-status='draft']").wait_for()
     expect(page.locator(".q[data-path='remarks'] textarea")).to_be_editable()
     expect(page.locator(".q[data-path='remarks'] textarea")).to_have_value("fire exit chained shut")
@@ -102,6 +108,8 @@ def test_a_checklist_sent_from_another_phone_is_read_back_from_the_server(pages,
     stored = Submission.objects.get(uuid=payload["id"])
     expect(page.locator("#summary")).to_contain_text(f"{stored.findings.count()} findings recorded")
     expect(page.locator("#correct")).to_have_count(0)  # corrected on the phone that holds its photos
+    expect(page.locator("#correct-end")).to_have_count(0)
+    expect(page.locator("#actions-end #back-end")).to_have_attribute("href", f"#/a/{field.revealed.uuid}")
     axe_check(page)
     # Nothing of it is kept on this phone.
     assert work_items(page) == []

@@ -657,6 +657,7 @@ async function workScreen(id) {
     // the checklist's own layout with nothing to change: a change is a correction, above.
     editable || !item.payload ? null : el("h2", { id: "answers-sent", text: t("answers_sent") }),
     editable || !item.payload ? null : sentForm(checklist, item, checkins).render(),
+    editable || !item.payload ? null : endOfReadBack(item.inspection, corrects ? () => correct.click() : null),
   );
   drawnWork = { id, editable, status: item.status, state: workState(item) };
 }
@@ -721,6 +722,16 @@ async function sentCopyScreen(id) {
     back,
     el("h2", { id: "answers-sent", text: t("answers_sent") }),
     sentForm(new Checklist(version.definition, version.logic), item, []).render(),
+    endOfReadBack(assignment.id, null),
+  );
+}
+
+// Under a long read-back, what is above it again, so the officer who read to the end need not
+// scroll back up: the correction (when there can be one) and the way back to the visit.
+function endOfReadBack(visit, correct) {
+  return el("div", { class: "toolbar", id: "actions-end" },
+    correct ? el("button", { type: "button", id: "correct-end", text: t("correct"), onclick: correct }) : null,
+    el("a", { class: "button", id: "back-end", href: `#/a/${visit}`, text: t("back") }),
   );
 }
 
