@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -21,6 +23,49 @@ from tests import factories
 pytest_plugins = ["tests.browser_support"]
 
 PASSWORD = "correct-horse-battery"  # every persona's password (tests.factories)
+
+# CI's two passes (``.ci/run`` sets CI_PASS), run side by side on two cores, share the suite so
+# that each test runs where it tells something and the two end together:
+# - a test that touches no database (no ``db``, ``transactional_db`` or ``live_server``, no
+#   ``django_db`` mark) answers the same on both: it runs in the SQLite pass only, unless its
+#   module reaches PostgreSQL or the broker another way (``DATABASE_URL``, the worker tests'
+#   ``CELERY_TEST_BROKER_URL``), or it is marked postgres, stack or faults;
+# - the browser tests run once: the field app's (``tests/mobile_api/field/``) in the PostgreSQL
+#   pass, the console's in the SQLite pass (the pages read through the same ORM on both);
+# - the production stack starts its own PostgreSQL and runs in the PostgreSQL pass.
+# ``make test`` (no CI_PASS) runs everything.
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+FIELD_APP_BROWSER = "tests/mobile_api/field/"
+OTHER_WAYS_IN = ("DATABASE_URL", "CELERY_TEST_BROKER_URL")
+
+
+def _ci_pass_of(item) -> str:
+    """Which CI pass runs ``item``: "postgresql", "sqlite" or "both"."""
+    path = item.nodeid.split("::", 1)[0]
+    if item.get_closest_marker("browser"):
+        return "postgresql" if path.startswith(FIELD_APP_BROWSER) else "sqlite"
+    if item.get_closest_marker("stack"):
+        return "postgresql"
+    if any(item.get_closest_marker(m) for m in ("postgres", "faults", "django_db")):
+        return "both"
+    if set(item.fixturenames) & DATABASE_FIXTURES:
+        return "both"
+    source = item.path.read_text(encoding="utf-8") if item.path else ""
+    return "both" if any(word in source for word in OTHER_WAYS_IN) else "sqlite"
+
+
+def pytest_collection_modifyitems(config, items):
+    ci_pass = os.environ.get("CI_PASS", "")
+    if not ci_pass:
+        return
+    if ci_pass not in ("postgresql", "sqlite"):
+        raise pytest.UsageError(f"CI_PASS={ci_pass!r}: postgresql or sqlite")
+    kept, left = [], []
+    for item in items:
+        (kept if _ci_pass_of(item) in (ci_pass, "both") else left).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
 
 
 @pytest.fixture(autouse=True)
@@ -155,7 +200,7 @@ def api():
 def _audit_guard_survives_flush(request):
     """SQLite's audit triggers refuse DELETE, and a transactional test's flush deletes every
     row: lift the guard for that flush, and put it back before every database test, so each
-    test sees the guard exactly as a migrated database has it."""
+    test sees the guard (and the rollups' clocks) exactly as a migrated database has them."""
     marker = request.node.get_closest_marker("django_db")
     transactional = (marker is not None and marker.kwargs.get("transaction", False)) or (
         "transactional_db" in request.fixturenames
@@ -167,9 +212,31 @@ def _audit_guard_survives_flush(request):
     request.getfixturevalue("transactional_db" if transactional else "db")
     if connection.vendor == "sqlite":
         _run(db_guard.SQLITE_UP)
+    _rollup_clocks_as_migrated()
     yield
     if transactional and connection.vendor == "sqlite":
         _run(db_guard.SQLITE_DOWN)
+
+
+def _rollup_clocks_as_migrated():
+    """The rollups' clocks that the reporting migrations set on a database without rollups (which
+    breakdowns the rollups can answer): a transactional test's flush deletes them, and a test run
+    after it in the same process read the records where a migrated database reads the rollups.
+    Which tests come after a flush depends on how ``make test`` shares the modules among its
+    processes, so they are put back before every database test, as the audit guard is."""
+    from django.utils import timezone
+
+    from backend.reporting.models import RollupClock
+    from backend.reporting.statistics import (
+        DISTINCT_PAIRS_CLOCK,
+        FINDING_CATEGORY_CLOCK,
+        SITE_LEVELS_CLOCK,
+        WEEK_DISTINCT_CLOCK,
+    )
+
+    keys = (SITE_LEVELS_CLOCK, WEEK_DISTINCT_CLOCK, DISTINCT_PAIRS_CLOCK, FINDING_CATEGORY_CLOCK)
+    now = timezone.now()
+    RollupClock.objects.bulk_create([RollupClock(key=key, as_of=now) for key in keys], ignore_conflicts=True)
 
 
 def _run(statements):
