@@ -314,3 +314,25 @@ def test_unknown_api_url_answers_in_the_language_asked_for(client, language, tit
     body = response.json()
     assert body["code"] == "not_found"
     assert body["title"] == title
+
+
+# One word for one thing in Chinese, in every catalogue and every built-in checklist: the field
+# app had said 相片 and 報到 where the checklists beside them said 照片 and 簽到.
+CHINESE_TERMS = {"相片": "照片", "報到": "簽到"}
+
+
+def test_chinese_uses_one_word_for_photo_and_for_check_in():
+    root = Path(settings.BASE_DIR)
+    places = [
+        *root.glob("*/**/locale/zh_Hant/LC_MESSAGES/django.po"),
+        *root.glob("backend/checklists/builtin/*.json"),
+    ]
+    places = [p for p in places if ".venv" not in p.parts]
+    assert len(places) > 5, places
+    found = [
+        f"{path.relative_to(root)}: {other} (say {word})"
+        for path in places
+        for other, word in CHINESE_TERMS.items()
+        if other in path.read_text(encoding="utf-8")
+    ]
+    assert not found, found

@@ -14,7 +14,7 @@ from tests.mobile_api.field.phone import go_online, open_phone, sign_in_app, wai
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.mark.parametrize(("locale", "label"), [("en", "Check-in at"), ("zh-Hant", "報到（")])
+@pytest.mark.parametrize(("locale", "label"), [("en", "Check-in at"), ("zh-Hant", "簽到（")])
 def test_an_offline_check_in_waits_in_the_list_until_sent(pages, field, locale, label):
     page = open_phone(pages, locale=locale)
     sign_in_app(page, pages.base_url, "alice")

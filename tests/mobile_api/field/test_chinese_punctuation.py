@@ -62,7 +62,7 @@ def half_width_beside_chinese(text: str) -> list[str]:
         ("週一 20:00–04:00, 週二 20:00–04:00", True),
         ("已登入：{name}", False),
         ("位置 {lat}, {lon}（準確度 {accuracy} 米）", False),
-        ("於 21:40 報到", False),
+        ("於 21:40 簽到", False),
         ("距離 1.5 公里", False),
         ("附件最多 %(limit)s 位元組。", False),
         ("詳見 https://example.org/a,b?c=1 網頁", False),
@@ -135,3 +135,6 @@ def test_the_screens_in_chinese_use_full_width_punctuation(pages, field, alice, 
     found = {screen: bad for screen, text in shown.items() if (bad := half_width_beside_chinese(text))}
     assert not found, found
     assert "20:00–04:00、" in shown["visit"]  # opening hours, one day after another
+    # Times on the 24-hour clock, as those opening hours: no 上午 or 下午 beside them.
+    clock_words = {screen: text for screen, text in shown.items() if "上午" in text or "下午" in text}
+    assert not clock_words, clock_words

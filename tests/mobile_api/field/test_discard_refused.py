@@ -88,7 +88,7 @@ def test_a_refused_checklist_is_discarded_after_a_second_tap_with_its_files(page
             "zh-hant",
             "捨棄此檢查表",
             "確定永久捨棄此檢查表？請再按一次",
-            "捨棄後，此檢查表不會傳送，其答案、相片及簽名會從此手機刪除。",
+            "捨棄後，此檢查表不會傳送，其答案、照片及簽名會從此手機刪除。",
         ),
         (
             "pt",
