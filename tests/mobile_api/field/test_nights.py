@@ -76,6 +76,19 @@ def test_each_night_has_its_heading_numbering_and_route(pages, field, second_vis
     keys = [first.get_attribute("data-night"), second.get_attribute("data-night")]
     assert by_night == [[keys[0], "1"], [keys[0], "2"], [keys[1], "1"], [keys[1], "2"]], by_night
     expect(page.locator("#route-map path.route")).to_have_count(2)
+    # No stop under the map's credit or its zoom buttons, on a phone's narrow map.
+    hidden = page.evaluate(
+        """() => {
+            const controls = [...document.querySelectorAll(
+                '#route-map .leaflet-control-attribution, #route-map .leaflet-control-zoom')]
+                .map((e) => e.getBoundingClientRect());
+            const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+            return [...document.querySelectorAll('#route-map .stop-marker')]
+                .filter((m) => controls.some((c) => hit(m.getBoundingClientRect(), c)))
+                .map((m) => m.dataset.night + ' ' + m.textContent);
+        }"""
+    )
+    assert hidden == [], hidden
 
     # In Chinese and Portuguese too.
     page.locator("#language").select_option("pt")

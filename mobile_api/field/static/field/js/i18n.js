@@ -73,7 +73,9 @@ export function siteName(site) {
 const LOCALES = { en: "en-GB", "zh-hant": "zh-Hant-MO", pt: "pt-PT" };
 
 export function time(iso, withDay = true) {
-  const options = { hour: "2-digit", minute: "2-digit", timeZone: "Asia/Macau" };
+  // On the 24-hour clock in every language, as opening hours ("20:00–04:00") and the console
+  // write times: Chinese in Macao would otherwise say "下午09:40" beside them.
+  const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: "Asia/Macau" };
   if (withDay) Object.assign(options, { weekday: "short", day: "numeric", month: "short" });
   return new Intl.DateTimeFormat(LOCALES[current], options).format(new Date(iso));
 }

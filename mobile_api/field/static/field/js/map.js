@@ -37,6 +37,10 @@ export function routeMap(element, nights, config) {
     if (route.length > 1) L.polyline(route, { ...style, weight: 3, className: `route night-${n % ROUTES.length}` }).addTo(map);
     points.push(...route);
   });
-  if (points.length) map.fitBounds(L.latLngBounds(points).pad(0.3), { maxZoom: 16 });
+  // Fitted clear of the map's own controls: the zoom buttons at the top left and the credit at
+  // the bottom, which on a phone's narrow map runs to two lines and had hidden a stop.
+  const credit = map.attributionControl.getContainer();
+  const below = (credit ? credit.offsetHeight : 0) + 14;
+  if (points.length) map.fitBounds(L.latLngBounds(points).pad(0.3), { maxZoom: 16, paddingTopLeft: [48, 14], paddingBottomRight: [14, below] });
   return map;
 }
