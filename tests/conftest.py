@@ -30,12 +30,25 @@ PASSWORD = "correct-horse-battery"  # every persona's password (tests.factories)
 #   ``django_db`` mark) answers the same on both: it runs in the SQLite pass only, unless its
 #   module reaches PostgreSQL or the broker another way (``DATABASE_URL``, the worker tests'
 #   ``CELERY_TEST_BROKER_URL``), or it is marked postgres, stack or faults;
-# - the browser tests run once: the field app's (``tests/mobile_api/field/``) in the PostgreSQL
-#   pass, the console's in the SQLite pass (the pages read through the same ORM on both);
+# - the browser tests run once: the field app's syncing journeys (what PostgreSQL's concurrency
+#   and constraints decide: offline work synced, retried, corrected, shared, refused) in the
+#   PostgreSQL pass, the field app's other screens and the console's in the SQLite pass (the
+#   pages read through the same ORM on both);
 # - the production stack starts its own PostgreSQL and runs in the PostgreSQL pass.
 # ``make test`` (no CI_PASS) runs everything.
 DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
-FIELD_APP_BROWSER = "tests/mobile_api/field/"
+FIELD_APP_SYNCING = tuple(
+    f"tests/mobile_api/field/test_{name}.py"
+    for name in (
+        "offline_journey",
+        "sync_recovery",
+        "already_sent",
+        "shared_phone",
+        "corrections",
+        "discard_refused",
+        "visit_state",
+    )
+)
 OTHER_WAYS_IN = ("DATABASE_URL", "CELERY_TEST_BROKER_URL")
 
 
@@ -43,7 +56,7 @@ def _ci_pass_of(item) -> str:
     """Which CI pass runs ``item``: "postgresql", "sqlite" or "both"."""
     path = item.nodeid.split("::", 1)[0]
     if item.get_closest_marker("browser"):
-        return "postgresql" if path.startswith(FIELD_APP_BROWSER) else "sqlite"
+        return "postgresql" if path in FIELD_APP_SYNCING else "sqlite"
     if item.get_closest_marker("stack"):
         return "postgresql"
     if any(item.get_closest_marker(m) for m in ("postgres", "faults", "django_db")):

@@ -22,6 +22,15 @@ PERIOD = {"date_from": dt.date(2021, 1, 1), "date_to": dt.date(2023, 12, 31)}
 MEASURES = ["findings", "findings_awaiting_review", "potential_victims"]
 
 
+@pytest.fixture(scope="module")
+def built(history, django_db_blocker):
+    """The history with its rollups fully built, once for the module (inside the history's
+    transaction, rolled back with it): each test starts from it, in a savepoint of its own."""
+    with django_db_blocker.unblock():
+        rollup_refresh(full=True)
+    return history
+
+
 def _ask(prefer: str, **kwargs):
     return aggregate(Query(measures=MEASURES, prefer=prefer, **PERIOD, **kwargs))
 
@@ -35,8 +44,7 @@ def _ask(prefer: str, **kwargs):
         {"by": ["category", "agency"]},
     ],
 )
-def test_findings_by_category_come_from_the_rollup_with_the_records_figures(history, shape):
-    rollup_refresh(full=True)
+def test_findings_by_category_come_from_the_rollup_with_the_records_figures(built, shape):
     assert RollupClock.objects.filter(key=FINDING_CATEGORY_CLOCK).exists()
     from_rollup, from_records = _ask("auto", **shape), _ask("raw", **shape)
     assert from_rollup.used == "rollup"
@@ -46,8 +54,7 @@ def test_findings_by_category_come_from_the_rollup_with_the_records_figures(hist
     assert from_rollup.totals["findings"] > 0
 
 
-def test_until_a_full_build_filled_the_category_the_records_answer(history):
-    rollup_refresh(full=True)
+def test_until_a_full_build_filled_the_category_the_records_answer(built):
     RollupClock.objects.filter(key=FINDING_CATEGORY_CLOCK).delete()
     FindingRollup.objects.update(category="")  # as the migration leaves an existing rollup
     shape = {"filters": {"category": ["illegal_employment"]}}
@@ -58,20 +65,18 @@ def test_until_a_full_build_filled_the_category_the_records_answer(history):
     assert _ask("auto", **shape).used == "rollup"
 
 
-def test_the_rollup_check_compares_the_category_too(history):
-    rollup_refresh(full=True)
+def test_the_rollup_check_compares_the_category_too(built):
     assert rollup_check(source="findings").ok
     FindingRollup.objects.filter(category="illegal_employment").update(category="other")
     assert not rollup_check(source="findings").ok
 
 
-def test_an_inspections_new_category_reaches_its_findings_rollup_without_a_full_build(history):
+def test_an_inspections_new_category_reaches_its_findings_rollup_without_a_full_build(built):
     """A finding's category is its inspection's: an inspection saved with another category moves
     the signature of its findings' days, so the next incremental refresh rebuilds them (the
     rollups-equal-raw property test found the findings' day left with the old category)."""
     from backend.inspections.models import Finding
 
-    rollup_refresh(full=True)
     finding = Finding.objects.exclude(status=Finding.Status.WITHDRAWN).select_related("inspection").first()
     inspection = finding.inspection
     inspection.category = next(
