@@ -82,7 +82,8 @@ def test_each_night_has_its_heading_numbering_and_route(pages, field, second_vis
             const controls = [...document.querySelectorAll(
                 '#route-map .leaflet-control-attribution, #route-map .leaflet-control-zoom')]
                 .map((e) => e.getBoundingClientRect());
-            const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+            const hit = (a, b) =>
+                a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
             return [...document.querySelectorAll('#route-map .stop-marker')]
                 .filter((m) => controls.some((c) => hit(m.getBoundingClientRect(), c)))
                 .map((m) => m.dataset.night + ' ' + m.textContent);
