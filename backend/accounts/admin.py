@@ -45,6 +45,19 @@ def _officer(user: Any) -> Any:
     return getattr(user, "officer", None) if hasattr(user, "officer") else None
 
 
+def _decided_by_officer(officer: Any, css_class: str, state: Any, why: Any) -> str:
+    """A read-only line on an officer's login: how it stands, why, and the officer's page, where
+    it is decided."""
+    return format_html(
+        '<span class="{}">{}</span><br>{} <a href="{}">{}</a>',
+        css_class,
+        state,
+        why,
+        reverse("admin:registry_officer_change", args=[officer.pk]),
+        officer,
+    )
+
+
 @admin.register(User)
 class LoginAdmin(AuditedAdminMixin, DjangoUserAdmin):
     # Never in an audit entry: what the add and password forms hold is a password.
@@ -86,15 +99,14 @@ class LoginAdmin(AuditedAdminMixin, DjangoUserAdmin):
         if officer is None:
             return "—"
         active = obj.is_active and officer.is_active
-        return format_html(
-            '<span class="active-state">{}</span><br>{} <a href="{}">{}</a>',
+        return _decided_by_officer(
+            officer,
+            "active-state",
             _("Active.") if active else _("Not active: this login signs nothing in."),
             _(
                 "It follows the officer: deactivating a leaver on the officer's page ends every "
                 "sign-in they hold (phones, scripts, console) and is audited. The officer's page:"
             ),
-            reverse("admin:registry_officer_change", args=[officer.pk]),
-            officer,
         )
 
     @admin.display(description=_("admin rights"))
@@ -103,13 +115,12 @@ class LoginAdmin(AuditedAdminMixin, DjangoUserAdmin):
         if officer is None:
             return "—"
         held = obj.is_staff and obj.is_superuser
-        return format_html(
-            '<span class="admin-rights">{}</span><br>{} <a href="{}">{}</a>',
+        return _decided_by_officer(
+            officer,
+            "admin-rights",
             _("Staff and superuser.") if held else _("No admin rights."),
             _(
                 "They follow the officer's administrator role: an active officer holding it has "
                 "them, and no one else. Give or take the role on the officer's page:"
             ),
-            reverse("admin:registry_officer_change", args=[officer.pk]),
-            officer,
         )
