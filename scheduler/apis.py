@@ -434,6 +434,33 @@ class PlanMoveApi(PlannerApi):
         return Response(selectors.plan_view(job))
 
 
+class PlanOfficerMoveApi(PlannerApi):
+    """Move an officer from one team (``from_route``, null: an officer the plan leaves out) to
+    another (``to_route``, null: out of the team); both teams are re-timed and the plan is
+    re-evaluated. Routes are numbered from 0, as the plan's ``routes``."""
+
+    @extend_schema_serializer(component_name="PlanOfficerMoveInput")
+    class Input(serializers.Serializer):
+        officer = serializers.UUIDField()
+        from_route = serializers.IntegerField(min_value=0, allow_null=True)
+        to_route = serializers.IntegerField(min_value=0, allow_null=True)
+
+    @extend_schema(request=Input, responses=dict)
+    def post(self, request: Request, kind: str, subject_id: str) -> Response:
+        job = _latest(request, kind, subject_id)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        job = services.plan_officer_move(
+            actor=request.user,
+            job=job,
+            officer_id=str(v["officer"]),
+            from_route=v["from_route"],
+            to_route=v["to_route"],
+        )
+        return Response(selectors.plan_view(job))
+
+
 class PlanUnpinApi(PlannerApi):
     """Release a pinned visit: the plan is unchanged, and a re-plan may move it again."""
 
@@ -522,6 +549,11 @@ urlpatterns = [
     path("planning/<str:kind>/<str:subject_id>/plan/start/", PlanStartApi.as_view(), name="planning-start"),
     path("planning/<str:kind>/<str:subject_id>/plan/", PlanApi.as_view(), name="planning-plan"),
     path("planning/<str:kind>/<str:subject_id>/plan/move/", PlanMoveApi.as_view(), name="planning-move"),
+    path(
+        "planning/<str:kind>/<str:subject_id>/plan/officer/",
+        PlanOfficerMoveApi.as_view(),
+        name="planning-officer-move",
+    ),
     path("planning/<str:kind>/<str:subject_id>/plan/unpin/", PlanUnpinApi.as_view(), name="planning-unpin"),
     path(
         "planning/<str:kind>/<str:subject_id>/plan/publish/",

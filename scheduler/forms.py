@@ -329,6 +329,45 @@ class MoveForm(forms.Form):
         return None if value == self.OUT else int(value)
 
 
+class OfficerMoveForm(forms.Form):
+    """Move an officer to another team of a draft plan, into one from the officers the plan leaves
+    out, or out of their team. An officer's choice names the team they are in ("route:officer"),
+    since over several nights the same officer may be in one team each night."""
+
+    OUT = "out"
+    NONE = "none"
+
+    officer = forms.ChoiceField(label=_("Officer"))
+    to_route = forms.ChoiceField(label=_("Move to"))
+
+    def __init__(
+        self,
+        *args: Any,
+        officers: list[tuple[str, str]] = (),
+        teams: list[str] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].choices = list(officers)
+        self.fields["to_route"].choices = [
+            *[(str(index), label) for index, label in enumerate(teams)],
+            (self.OUT, _("Out of the team")),
+        ]
+
+    @staticmethod
+    def officer_value(route: int | None, officer_id: str) -> str:
+        return f"{OfficerMoveForm.NONE if route is None else route}:{officer_id}"
+
+    def source(self) -> tuple[int | None, str]:
+        """The team the officer leaves (None: in no team) and the officer's id."""
+        route, _sep, officer_id = self.cleaned_data["officer"].partition(":")
+        return (None if route == self.NONE else int(route)), officer_id
+
+    def target_route(self) -> int | None:
+        value = self.cleaned_data["to_route"]
+        return None if value == self.OUT else int(value)
+
+
 class ReplanForm(forms.Form):
     officer = forms.ChoiceField(label=_("Officer who drops out"))
     time_limit_seconds = forms.IntegerField(

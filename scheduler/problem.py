@@ -192,6 +192,19 @@ def _officer_queryset() -> Any:
     )
 
 
+def operation_officers(operation: Operation) -> Any:
+    """The officers a joint operation plans with: the active officers of its agencies."""
+    agencies = [*operation.agencies.all(), operation.lead_agency]
+    return _officer_queryset().filter(agency__in=agencies, is_active=True)
+
+
+def programme_officers(programme: Programme) -> Any:
+    """The officers a routine programme plans with: its own list, else the agency's inspectors."""
+    if programme.officers.exists():
+        return _officer_queryset().filter(pk__in=programme.officers.values("pk"), is_active=True)
+    return _officer_queryset().filter(agency=programme.agency, is_active=True, roles__role="inspector")
+
+
 def operation_waves(operation: Operation, clock: Clock) -> tuple[solver.Wave, ...]:
     """The operation's waves as the solver sees them: minutes on ``clock``; one wave at the
     operation's start when it has none."""
@@ -220,8 +233,7 @@ def operation_problem(operation: Operation) -> tuple[solver.Problem, Clock]:
     setup = operation.setup
     clock = operation_clock(operation)
     days = (timezone.localtime(operation.ends_at).date() - clock.first_day).days + 1
-    agencies = [*operation.agencies.all(), operation.lead_agency]
-    officers = list(_officer_queryset().filter(agency__in=agencies, is_active=True))
+    officers = list(operation_officers(operation))
     targets = list(
         operation.targets.select_related("site__operator", "site__contractor", "wave").prefetch_related(
             Prefetch("site__opening_hours")
@@ -275,11 +287,7 @@ def programme_problem(programme: Programme) -> tuple[solver.Problem, Clock, list
     """The routine programme as a solver problem: the agency's open due work over its dates."""
     clock = Clock(programme.start_date)
     days = (programme.end_date - programme.start_date).days + 1
-    officers = list(
-        _officer_queryset().filter(pk__in=programme.officers.values("pk"), is_active=True)
-        if programme.officers.exists()
-        else _officer_queryset().filter(agency=programme.agency, is_active=True, roles__role="inspector")
-    )
+    officers = list(programme_officers(programme))
     due = list(
         DueWork.objects.filter(
             agency=programme.agency,

@@ -26,7 +26,13 @@ from backend.inspections.models import Operation
 from backend.planning.models import DueWork
 from backend.registry.models import Officer, Role, Site
 from scheduler.models import OperationSetup, PlanningJob, Programme, Target, Wave
-from scheduler.problem import clock_of, operation_night_spans, plan_from_json
+from scheduler.problem import (
+    clock_of,
+    operation_night_spans,
+    operation_officers,
+    plan_from_json,
+    programme_officers,
+)
 
 
 def _admin(principal: Principal) -> bool:
@@ -631,6 +637,14 @@ def list_text(items: Iterable[Any]) -> str:
 def labelled(label: Any, value: Any) -> str:
     """A label and its value: "Licence: 1234", "准照：1234"."""
     return pgettext("a label and its value", "%(label)s: %(value)s") % {"label": label, "value": value}
+
+
+def plan_officers(job: PlanningJob) -> QuerySet[Officer]:
+    """The officers a plan may put in its teams: those its planning run chose from (an operation's
+    agencies' active officers; a programme's own, else its agency's inspectors)."""
+    if job.operation_id:
+        return operation_officers(job.operation)
+    return programme_officers(job.programme)
 
 
 def bracketed(text: Any, remark: Any) -> str:

@@ -790,6 +790,104 @@ def plan_move(
     return job
 
 
+@transaction.atomic
+def plan_officer_move(
+    *, actor: Any, job: PlanningJob, officer_id: str, from_route: int | None, to_route: int | None
+) -> PlanningJob:
+    """Move an officer from team ``from_route`` to team ``to_route`` of a draft plan: ``from_route``
+    None brings in an officer the plan leaves out (available, in no team), ``to_route`` None takes
+    the officer out of the team. Both teams keep their visits and waves and are re-timed around
+    their new members (their shifts); each team's leader is then its highest-ranked officer, as
+    the planner forms them. The whole plan is judged again by the independent checker, and a
+    move that breaks a rule (team size, the agencies or skills every team needs, a conflict of
+    interest, a shift) is kept and reported, as a visit's move is. A team cannot be left with no
+    officer while it has visits: move its visits first."""
+    job = PlanningJob.objects.select_for_update().get(pk=job.pk)
+    if job.status != PlanningJob.Status.SUCCEEDED:
+        raise PlanNotReady(_("Only a finished, unpublished plan can be edited."))
+    problem, _clock = _build(job)
+    plan = problems.plan_from_json(job.plan)
+    routes = list(plan.routes)
+
+    def team(index: int) -> str:
+        return _("Team %(number)s") % {"number": index + 1}
+
+    for field, index in (("from_route", from_route), ("to_route", to_route)):
+        if index is not None and not 0 <= index < len(routes):
+            raise InvalidInput(errors={field: [_("Choose a team of this plan.")]})
+    if from_route == to_route:
+        raise InvalidInput(errors={"to_route": [_("Choose another team than the officer's own.")]})
+    officer = problem.officer_by_id.get(officer_id)
+    if from_route is not None:
+        if officer_id not in routes[from_route].officer_ids:
+            raise InvalidInput(
+                errors={"officer": [_("This officer is not in %(team)s.") % {"team": team(from_route)}]}
+            )
+    elif officer is None:
+        raise InvalidInput(errors={"officer": [_("This officer is not available for this plan.")]})
+    else:
+        teams = [i for i, r in enumerate(routes) if officer_id in r.officer_ids]
+        if teams:
+            raise InvalidInput(
+                errors={"officer": [_("This officer is in %(team)s already.") % {"team": team(teams[0])}]}
+            )
+    if to_route is not None and officer_id in routes[to_route].officer_ids:
+        raise InvalidInput(
+            errors={"to_route": [_("This officer is in %(team)s already.") % {"team": team(to_route)}]}
+        )
+    if officer is None and to_route is not None:  # on a team, but no longer available (inactive)
+        raise InvalidInput(errors={"officer": [_("This officer is not available for this plan.")]})
+    if from_route is not None and routes[from_route].stops and len(routes[from_route].officer_ids) == 1:
+        raise InvalidInput(
+            errors={
+                "officer": [
+                    _("%(team)s would be left with no officer: move its visits first.")
+                    % {"team": team(from_route)}
+                ]
+            }
+        )
+
+    changed = {from_route, to_route} - {None}
+    for index in changed:
+        route = routes[index]
+        ids = [o for o in route.officer_ids if o != officer_id]
+        if index == to_route:
+            ids.append(officer_id)
+        members = [problem.officer_by_id[o] for o in ids if o in problem.officer_by_id]
+        # The team's leader is its highest-ranked officer, as the planner chooses (a joint team
+        # always has one, a routine crew when it is more than one officer).
+        leads = members if problem.operation is not None or len(members) > 1 else []
+        leader = max(leads, key=lambda o: (o.rank, o.id)).id if leads else None
+        regrouped = solver.Route(
+            officer_ids=tuple(ids),
+            depot_id=route.depot_id,
+            departure=route.departure,
+            back=route.back,
+            stops=route.stops,
+            team_id=route.team_id,
+            leader_id=leader,
+        )
+        visits = [problem.visit_by_id[s.visit_id] for s in route.stops if s.visit_id in problem.visit_by_id]
+        waves = {s.visit_id: s.wave_id for s in route.stops if s.wave_id}
+        routes[index] = solver_time_route(problem, members, regrouped, visits, waves) if visits else regrouped
+    explained = problems.plan_explained(
+        problem, solver.Plan(routes=tuple(routes), unplanned=plan.unplanned, stats=plan.stats)
+    )
+    new_plan = solver.Plan(explained.routes, explained.unplanned, _restated(problem, plan.stats, explained))
+    evaluation = solver.evaluate(problem, new_plan)
+    job.plan = {**problems.plan_to_json(new_plan), **_pin_notes(job.plan)}
+    job.evaluation = problems.evaluation_to_json(evaluation)
+    job.save(update_fields=["plan", "evaluation"])
+    audit_record(
+        actor=actor,
+        action="update",
+        verb="plan_officer_move",
+        obj=job,
+        changes={"officer": officer_id, "from_route": from_route, "to_route": to_route},
+    )
+    return job
+
+
 def _moved(
     problem: solver.Problem, plan: solver.Plan, visit_id: str, to_route: int | None, position: int | None
 ) -> solver.Plan:

@@ -31,6 +31,7 @@ from scheduler import selectors, services
 from scheduler.forms import (
     DueWorkForm,
     MoveForm,
+    OfficerMoveForm,
     OperationFilterForm,
     OperationForm,
     PlanStartForm,
@@ -409,6 +410,32 @@ def _move_form(workspace: dict[str, Any], data: Any = None) -> MoveForm:
     return MoveForm(data, visits=visits, teams=teams)
 
 
+def _officer_form(job: PlanningJob, workspace: dict[str, Any], data: Any = None) -> OfficerMoveForm:
+    """Each officer of a team, named with the team ("Pat Police (PSP) — Team 1 (PSP·DSAL)"), then
+    the officers the plan could use but leaves out of every team."""
+    teams = [r["team"] for r in workspace["routes"]]
+    in_teams = [
+        (
+            OfficerMoveForm.officer_value(r["index"], m["id"]),
+            f"{selectors.bracketed(m['name'], m['agency'])} — {r['team']}",
+        )
+        for r in workspace["routes"]
+        for m in r["members"]
+    ]
+    placed = {m["id"] for r in workspace["routes"] for m in r["members"]}
+    free = [
+        (
+            OfficerMoveForm.officer_value(None, str(o.uuid)),
+            f"{selectors.bracketed(o.full_name, o.agency.code)} — {_('in no team')}",
+        )
+        for o in selectors.plan_officers(job)
+        if str(o.uuid) not in placed
+    ]
+    free.sort(key=lambda pair: pair[1])
+    # Ids of their own: the visit's move form on the same page has a "to_route" too.
+    return OfficerMoveForm(data, officers=in_teams + free, teams=teams, auto_id="officer_move_%s")
+
+
 def _comparison(job: PlanningJob, workspace: dict[str, Any]) -> dict[str, Any] | None:
     """A re-plan beside the plan it changes: KPIs side by side and the visits that changed."""
     if job.replan_of_id is None:
@@ -459,6 +486,7 @@ def _workspace_context(request: HttpRequest, kind: str, subject: Any, job: Plann
         "ws": workspace,
         "waves": waves,
         "move_form": _move_form(workspace),
+        "officer_form": _officer_form(job, workspace) if job.status == PlanningJob.Status.SUCCEEDED else None,
         "replan_form": ReplanForm(officers=officers),
         "comparison": _comparison(job, workspace),
         "editable": job.status == PlanningJob.Status.SUCCEEDED,
@@ -566,6 +594,41 @@ def plan_move(request: HttpRequest, kind: str, subject_id: str) -> HttpResponse:
         subject,
         job,
         note=_("Visit moved and pinned; the plan was checked again."),
+        note_broken=True,
+    )
+
+
+@planner_page
+@require_POST
+def plan_officer_move(request: HttpRequest, kind: str, subject_id: str) -> HttpResponse:
+    subject, job = _latest(request, kind, subject_id)
+    if job is None:
+        raise Http404
+    form = _officer_form(job, plan_workspace(job), request.POST)
+    if not form.is_valid():
+        error = {
+            "detail": _("Choose an officer and the team to move them to."),
+            "errors": [],
+            "violations": [],
+        }
+        return _plan_response(request, kind, subject, job, error=error)
+    from_route, officer_id = form.source()
+    try:
+        job = services.plan_officer_move(
+            actor=request.user,
+            job=job,
+            officer_id=officer_id,
+            from_route=from_route,
+            to_route=form.target_route(),
+        )
+    except DomainError as exc:
+        return _plan_response(request, kind, subject, job, error=_error(exc))
+    return _plan_response(
+        request,
+        kind,
+        subject,
+        job,
+        note=_("Officer moved; the teams were re-timed and the plan was checked again."),
         note_broken=True,
     )
 
