@@ -6,7 +6,7 @@
 // the server in the page's time format. Redrawn after every htmx swap of the workspace.
 (function () {
   "use strict";
-  var current = { map: null, period: undefined };
+  var current = { map: null, period: undefined, stagger: null };
 
   // The muster point's letter in the reader's language (M, 集, C), as text inside the icon's HTML.
   function mark(value) {
@@ -189,16 +189,19 @@
       tick.textContent = data.hours ? data.hours[local.getHours()] : pad(local.getHours()) + ":00";
       axisTrack.appendChild(tick);
     }
-    waves.forEach(function (wave) {
-      var mark = document.createElement("span");
+    inner.appendChild(axis);
+    var labels = waves.map(function (wave) {
       var at = (ms(wave.start) - span.start) / span.length;
-      // From the line towards the middle: the label never runs past either edge.
-      mark.className = "tl-wave-label" + (at > 0.5 ? " tl-end" : "");
+      var stem = axisTrack.appendChild(document.createElement("span"));
+      stem.className = "tl-wave tl-stem";
+      stem.style.left = (at * 100) + "%";
+      var mark = axisTrack.appendChild(document.createElement("span"));
+      mark.className = "tl-wave-label";
       mark.style.left = (at * 100) + "%";
       mark.textContent = data.texts.wave + " " + wave.code + " " + clock(wave.start, wave.time);
-      axisTrack.appendChild(mark);
+      return { at: at, label: mark, stem: stem };
     });
-    inner.appendChild(axis);
+    stagger(axis, axisTrack, labels);
 
     teams.forEach(function (team) {
       var row = document.createElement("div");
@@ -253,6 +256,56 @@
       }
       inner.appendChild(row);
     });
+  }
+
+  // Waves close in time would write their labels over each other (a quarter of an hour is
+  // 18 px; "wave W2 7:15 p.m." is over a hundred): each label starts at its wave's line (or ends
+  // there, or lies across it, where it would run past the right edge) and takes the first row
+  // under the hours where it touches no other; the axis grows a row for each row used, and a
+  // stem joins each label to its line below. Laid out again when the track changes width.
+  var GAP = 6;
+  function stagger(axis, track, labels) {
+    if (current.stagger) current.stagger.disconnect();
+    current.stagger = null;
+    if (!labels.length) return;
+    var widths = [];
+    function measure() {
+      return [track].concat(labels.map(function (wave) { return wave.label; })).map(function (el) {
+        return el.getBoundingClientRect().width;
+      });
+    }
+    function layout() {
+      widths = measure();
+      var width = widths[0];
+      var rows = [];
+      labels.forEach(function (wave, index) {
+        var size = widths[index + 1];
+        var x = wave.at * width;
+        var from = x;
+        // Ending at the line's right edge (the line is 2 px wide), the stem under the label.
+        if (x + size > width) from = x + 2 - size >= 0 ? x + 2 - size : Math.max(0, width - size);
+        wave.label.style.setProperty("--shift", Math.round(x - from) + "px");
+        var row = 0;
+        while (rows[row] && rows[row].some(function (other) {
+          return from < other.to + GAP && other.from < from + size + GAP;
+        })) row++;
+        (rows[row] = rows[row] || []).push({ from: from, to: from + size });
+        wave.label.style.setProperty("--lane", row);
+        wave.stem.style.setProperty("--lane", row);
+      });
+      axis.style.setProperty("--lanes", Math.max(1, rows.length));
+    }
+    layout();
+    if (!window.ResizeObserver) return;
+    // A label widens once its font has loaded; the layout waits for the next frame, so that
+    // the axis growing a row is not a change inside the observer's own notification.
+    current.stagger = new ResizeObserver(function () {
+      window.requestAnimationFrame(function () {
+        if (track.isConnected && measure().join() !== widths.join()) layout();
+      });
+    });
+    current.stagger.observe(track);
+    labels.forEach(function (wave) { current.stagger.observe(wave.label); });
   }
 
   // The pager's buttons (rendered by the page, one per night or day): aria-pressed on the one shown.
