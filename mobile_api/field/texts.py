@@ -180,12 +180,21 @@ TEXTS = {
     "answers_sent": _("The answers sent"),
     # The officer's own checklist sent from another phone, read back from the server.
     "read_back_from_server": _(
-        "Sent from another phone and read back from the server; its photos and signature stay there."
+        "Sent from another phone and read back from the server, with its photos and signature; "
+        "it is corrected on the phone that sent it."
     ),
-    "read_back_offline": _("Reading back a checklist sent from another phone needs a connection."),
+    "read_back_offline": _(
+        "Reading back a checklist sent from another phone, with its photos and signature, needs a connection."
+    ),
     "read_back_failed": _("The server could not be reached. Try again in a moment."),
     "read_back_unavailable": _("This checklist cannot be read back on this phone."),
     "photo_not_kept": _("Photo {n}: no longer on this phone"),
+    # A photo of a checklist read back from the server: on its way, declared by the phone that
+    # sent it but not uploaded yet, to be read when the phone has a network, or none to show.
+    "photo_loading": _("Photo {n}: loading from the server…"),
+    "photo_not_received": _("Photo {n}: not yet received by the server"),
+    "photo_when_online": _("Photo {n}: can be seen when the phone is online"),
+    "photo_unavailable": _("Photo {n}: the server cannot show it"),
     # A chosen file the phone could not read as a picture, or could not store (storage full).
     "photo_not_taken": _(
         "Not kept: {names}. The phone could not read it as a picture or has no room left; "
@@ -193,6 +202,13 @@ TEXTS = {
     ),
     "no_photo": _("No photo"),
     "signature_not_kept": _("Signed; the signature is no longer on this phone"),
+    # The signature of a checklist read back from the server, as its photos above.
+    "signature_loading": _("Signed; the signature is loading from the server…"),
+    "signature_not_received": _("Signed; the signature is not yet received by the server"),
+    "signature_when_online": _("Signed; the signature can be seen when the phone is online"),
+    "signature_unavailable": _("Signed; the server cannot show the signature"),
+    # The picture's text alternative: the server's copy, which says nothing of how it was made.
+    "signature_from_server": _("The signature, as the server received it"),
     "no_signature": _("Not signed"),
     "no_position": _("No position recorded"),
     # A correction is a new revision of a sent checklist: said on it, with when that one was sent.

@@ -99,7 +99,8 @@ def test_a_checklist_sent_from_another_phone_is_read_back_from_the_server(pages,
     page.locator(f"a[data-read-back='{payload['id']}']").click()
     page.locator("#answers-sent").wait_for()
     expect(page.locator("#read-back-note")).to_have_text(
-        "Sent from another phone and read back from the server; its photos and signature stay there."
+        "Sent from another phone and read back from the server, with its photos and signature; "
+        "it is corrected on the phone that sent it."
     )
     remarks = page.locator(".checklist.read-only .q[data-path='remarks'] textarea")
     expect(remarks).to_have_value("sent from the other phone")
@@ -118,7 +119,7 @@ def test_a_checklist_sent_from_another_phone_is_read_back_from_the_server(pages,
     page.context.set_offline(True)
     page.reload()
     expect(page.locator("#read-back-unavailable")).to_have_text(
-        "Reading back a checklist sent from another phone needs a connection."
+        "Reading back a checklist sent from another phone, with its photos and signature, needs a connection."
     )
 
     # A teammate is told who sent it, and has nothing to open.

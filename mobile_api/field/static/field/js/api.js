@@ -16,9 +16,10 @@ export async function token() {
   return (await store.get("kv", "token")) || null;
 }
 
-export async function request(method, path, { json, body, headers = {}, auth = true, as = null } = {}) {
+export async function request(method, path, { json, body, headers = {}, auth = true, as = null, binary = false } = {}) {
   // ``as``: the officer whose work this request carries. It goes only with that officer's own
   // token: another officer signed in meanwhile on a shared phone ends the request here.
+  // ``binary``: a file is asked for (an attachment read back); a success answers it as a Blob.
   // The server's messages (a refusal shown at its question) in the app's language, which the
   // officer may have switched away from the phone's.
   const lang = language() === "zh-hant" ? "zh-Hant" : language();
@@ -41,7 +42,13 @@ export async function request(method, path, { json, body, headers = {}, auth = t
   }
   const type = response.headers.get("Content-Type") || "";
   let data = null;
-  if (type.includes("json")) {
+  if (binary && response.ok) {
+    try {
+      data = await response.blob();
+    } catch (error) {
+      throw new NetworkError(String(error)); // the connection dropped while the file came
+    }
+  } else if (type.includes("json")) {
     try {
       data = await response.json();
     } catch {

@@ -2,6 +2,7 @@
 // the outbox), routed by the URL's hash so that a reload returns where the officer was.
 import * as api from "./api.js";
 import * as feed from "./feed.js";
+import * as files from "./files.js";
 import { ChecklistForm, withCheckinPosition } from "./form.js";
 import * as i18n from "./i18n.js";
 import { t } from "./i18n.js";
@@ -18,6 +19,12 @@ let notice = null; // a message carried to the next screen
 let inPlace = false; // this drawing redraws the screen the officer is on (a sync, a language)
 let retryAt = 0; // when the outbox tries again after a failure
 let drawnWork = null; // the checklist on screen: its id, whether it is being typed, its state
+// Checklists read back from the server in this page's life, by officer and submission, in memory
+// only (a reload or a sign-out forgets them): opened again offline, one still shows its answers.
+const readBacks = new Map();
+// The photos and signature of the read-back on screen ({id, held: name → Blob}): a redraw in place
+// (a sync) does not read them again; leaving the screen lets them go.
+let readBackFiles = null;
 
 const el = (tag, attrs = {}, ...children) => {
   const node = document.createElement(tag);
@@ -685,8 +692,10 @@ async function followWork() {
 
 // A checklist this officer sent from another phone (or before a sign-out), which this phone does
 // not hold: read back from the server (GET submissions/<id>/ gives its answers to the officer who
-// sent it, while the visit is theirs), shown as a sent one is, and kept in memory only. Its photos
-// and signature stay on the server; a correction is made on the phone that holds them.
+// sent it, while the visit is theirs), shown as a sent one is, and kept in memory only; its photos
+// and signature too, read from the server as the screen draws them (files.fromServer), a photo not
+// uploaded yet said so. Offline, one read back earlier in this page's life shows its answers, and
+// its photos say they can be seen online. A correction is made on the phone that sent it.
 async function sentCopyScreen(id) {
   const assignment = (await store.all("assignments")).find((a) => (a.sent || []).some((s) => s.id === id));
   if (!assignment) return go("#/");
@@ -705,12 +714,19 @@ async function sentCopyScreen(id) {
       return;
     }
   }
-  const body = response && response.status === 200 ? response.data : null;
+  const officer = await signedInOfficer();
+  const key = `${officer && officer.id}/${id}`;
+  let body = response && response.status === 200 ? response.data : null;
+  if (body && body.answers) readBacks.set(key, body);
+  else if (response) readBacks.delete(key); // no longer the officer's to read back
+  else body = readBacks.get(key) || null; // not reached: as read back earlier, if it was
   if (!body || !body.answers || !version) {
     const why = !response ? (navigator.onLine ? "read_back_failed" : "read_back_offline") : "read_back_unavailable";
     return screen(title, el("p", { class: "notice warn", role: "status", id: "read-back-unavailable", text: t(why) }), back);
   }
   const item = { id, result: body, payload: { answers: body.answers } };
+  if (!readBackFiles || readBackFiles.id !== id) readBackFiles = { id, held: new Map() };
+  const fromServer = files.fromServer(id, body.missing_attachments || [], readBackFiles.held);
   const findings = el("ul");
   for (const f of body.findings) findings.append(el("li", { text: `${f.violation_code} · ${i18n.pick(f.title)}` }));
   screen(
@@ -721,7 +737,7 @@ async function sentCopyScreen(id) {
     sentDetails(item, assignment),
     back,
     el("h2", { id: "answers-sent", text: t("answers_sent") }),
-    sentForm(new Checklist(version.definition, version.logic), item, []).render(),
+    sentForm(new Checklist(version.definition, version.logic), item, [], fromServer).render(),
     endOfReadBack(assignment.id, null),
   );
 }
@@ -749,8 +765,8 @@ function sentDetails(item, assignment) {
   );
 }
 
-function sentForm(checklist, item, checkins) {
-  return new ChecklistForm({ checklist, answers: item.payload.answers, workId: item.id, problem: null, onChange: () => null, readOnly: true, checkins });
+function sentForm(checklist, item, checkins, fileSource = null) {
+  return new ChecklistForm({ checklist, answers: item.payload.answers, workId: item.id, problem: null, onChange: () => null, readOnly: true, checkins, fileSource });
 }
 
 // The latest revision on this phone of a checklist: following the corrections made of it here
@@ -787,7 +803,6 @@ async function finishWork(id, checklist, answers, result, before = null) {
   }
   const kept = result.answers;
   const names = attachmentRefs(checklist, kept);
-  const files = await import("./files.js");
   const payload = {
     id,
     inspection: item.inspection,
@@ -835,8 +850,12 @@ let drawnAt = null; // the route of the screen last drawn
 async function renderNow() {
   drawnWork = null;
   await header();
-  if (!(await api.token())) return signInScreen();
   const [, kind, id] = (location.hash || "#/").split("/");
+  if (kind !== "s" || !readBackFiles || readBackFiles.id !== id) readBackFiles = null;
+  if (!(await api.token())) {
+    readBacks.clear();
+    return signInScreen();
+  }
   if (kind === "a" && id) return assignmentScreen(id);
   if (kind === "w" && id) return workScreen(id);
   if (kind === "s" && id) return sentCopyScreen(id);

@@ -1,5 +1,7 @@
 // Photos and signatures: made small on the phone, fingerprinted (SHA-256), kept as blobs in
-// IndexedDB under the reference the answer holds, and uploaded after their submission.
+// IndexedDB under the reference the answer holds, and uploaded after their submission. Those of a
+// checklist read back from the server are read from there (``fromServer``), never kept.
+import * as api from "./api.js";
 import * as store from "./store.js";
 
 const CONFIG = JSON.parse(document.getElementById("field-config").textContent);
@@ -39,6 +41,32 @@ export async function keep(blob, workId, name = null, about = {}) {
 }
 
 export const get = (name) => store.get("files", name);
+
+// The photos and signature of a checklist read back from the server (its officer sent it from
+// another phone): each read through the officers' API (GET submissions/<id>/attachments/<name>,
+// with the checks of any attachment read) and held in memory only (``held``: name → Blob, for as
+// long as the screen shows it), never in IndexedDB. A name answers {blob}, or {missing} and why:
+// "not_received" (declared by the other phone and not uploaded yet: ``notReceived``, the read-back's
+// missing_attachments; not asked for), "offline", or "unavailable" (the server has none to show:
+// never declared, or erased).
+export function fromServer(submissionId, notReceived, held) {
+  return async (name) => {
+    if (held.has(name)) return { blob: held.get(name) };
+    if (notReceived.includes(name)) return { missing: "not_received" };
+    if (!navigator.onLine) return { missing: "offline" };
+    let response;
+    try {
+      const path = `submissions/${encodeURIComponent(submissionId)}/attachments/${encodeURIComponent(name)}`;
+      response = await api.request("GET", path, { binary: true });
+    } catch (error) {
+      // The network gone midway; or the sign-in ended (the next drawing is the sign-in screen).
+      return { missing: error instanceof api.NetworkError ? "offline" : "unavailable" };
+    }
+    if (response.status !== 200 || !(response.data instanceof Blob)) return { missing: "unavailable" };
+    held.set(name, response.data);
+    return { blob: response.data };
+  };
+}
 
 export async function declarations(names) {
   // The submission's "attachments": name, SHA-256 and size of every file its answers name.

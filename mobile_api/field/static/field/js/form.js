@@ -1,7 +1,8 @@
 // A checklist on the screen: every question type of the engine, sections, repeat groups, skip
 // logic, requirements and constraints re-evaluated on every change by logic.js, each change
 // saved to IndexedDB as it is typed. Read-only (`readOnly`), the same checklist shows what was
-// sent: every answer in its place, controls disabled, the photos and signature the phone still has.
+// sent: every answer in its place, controls disabled, the photos and signature the phone still has
+// (or, read back from the server, those the server holds: ``fileSource``).
 import * as files from "./files.js";
 import { clock, gap, list as listOf, pick, t } from "./i18n.js";
 import { checkValue, isAnswered, pathOf, Submission, validate } from "./logic.js";
@@ -65,8 +66,14 @@ export function withCheckinPosition(checklist, answers, checkin) {
   return { ...(answers || {}), [q.key]: position };
 }
 
+// Why a photo or a signature read back is not shown: this phone no longer holds it, or (read back
+// from the server) the server has not received it yet, the phone is offline, or the server has
+// none to show.
+const PHOTO_MISSING = { not_kept: "photo_not_kept", not_received: "photo_not_received", offline: "photo_when_online", unavailable: "photo_unavailable" };
+const SIGNATURE_MISSING = { not_kept: "signature_not_kept", not_received: "signature_not_received", offline: "signature_when_online", unavailable: "signature_unavailable" };
+
 export class ChecklistForm {
-  constructor({ checklist, answers, workId, problem, onChange, readOnly = false, checkins = [], announce = () => null }) {
+  constructor({ checklist, answers, workId, problem, onChange, readOnly = false, checkins = [], announce = () => null, fileSource = null }) {
     this.checklist = checklist;
     this.answers = structuredClone(answers || {});
     this.workId = workId;
@@ -76,6 +83,10 @@ export class ChecklistForm {
     // answer came from, and why the check-in's was not taken.
     this.checkins = checkins;
     this.announce = announce;
+    // Where the photos and signature come from: this phone's files, or (a checklist read back from
+    // the server) a function answering a reference with {blob} or {missing} (files.fromServer).
+    this.fileSource = fileSource;
+    this.file = fileSource || files.get;
     this.touched = new Set();
     this.showAll = false;
     this.serverErrors = new Map();
@@ -233,15 +244,22 @@ export class ChecklistForm {
     const list = el("ul", { class: "thumbs" });
     refs.forEach((ref, i) => {
       const item = el("li");
-      files.get(ref).then((record) => {
-        if (!record) {
-          if (this.readOnly) item.prepend(el("span", { class: "muted", text: t("photo_not_kept", { n: i + 1 }) }));
+      // From the server, a photo says it is coming until it has come (or why it cannot).
+      const coming = this.fileSource ? el("span", { class: "muted", text: t("photo_loading", { n: i + 1 }) }) : null;
+      if (coming) item.append(coming);
+      this.file(ref).then((record) => {
+        coming?.remove();
+        if (!record || !record.blob) {
+          const why = PHOTO_MISSING[(record && record.missing) || "not_kept"];
+          if (this.readOnly) item.prepend(el("span", { class: "muted", text: t(why, { n: i + 1 }) }));
           return;
         }
         const url = URL.createObjectURL(record.blob);
         this.urls.push(url);
         // The file chosen, by its name on the phone (a photo just taken has the camera's name).
-        item.prepend(el("img", { src: url, alt: t("photo_n", { n: i + 1 }) }), record.name ? el("span", { class: "file-name", text: record.name }) : null);
+        // (A photo read back from the server has no name on this phone: its picture alone.)
+        const name = record.name ? el("span", { class: "file-name", text: record.name }) : null;
+        item.prepend(...[el("img", { src: url, alt: t("photo_n", { n: i + 1 }) }), name].filter(Boolean));
       });
       if (!this.readOnly) item.append(
         el("button", {
@@ -311,13 +329,20 @@ export class ChecklistForm {
       return typed ? t("signature_kept_typed", { name: record.signature.name }) : t("signature_kept_drawn");
     };
     if (this.readOnly) {
-      wrap.append(el("p", { class: "muted", id, text: t(value ? "signature_not_kept" : "no_signature") }));
+      const remote = Boolean(this.fileSource);
+      const said = el("p", { class: "muted", id, text: t(!value ? "no_signature" : remote ? "signature_loading" : "signature_not_kept") });
+      wrap.append(said);
       if (value) {
-        files.get(value).then((record) => {
-          if (!record) return;
+        this.file(value).then((record) => {
+          if (!record || !record.blob) {
+            said.textContent = t(SIGNATURE_MISSING[(record && record.missing) || "not_kept"]);
+            return;
+          }
           const url = URL.createObjectURL(record.blob);
           this.urls.push(url);
-          wrap.replaceChildren(el("img", { class: "signature", id, src: url, alt: howKept(record) }));
+          // The server's copy says nothing of how it was made (a typed one says so on its face).
+          const alt = remote ? t("signature_from_server") : howKept(record);
+          wrap.replaceChildren(el("img", { class: "signature", id, src: url, alt }));
         });
       }
       return wrap;
