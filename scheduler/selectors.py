@@ -537,6 +537,10 @@ VIOLATION_TEXTS = {
         "%(officer)s was at the site at %(last)s and would be again at %(start)s, too soon (rotation)."
     ),
     "wave_invalid": gettext_lazy("The target is in a wave it may not join (%(wave)s)."),
+    "early_arrival": gettext_lazy(
+        "The team arrives at %(arrival)s, %(minutes)s minutes before its raid at %(start)s, and would "
+        "wait outside the target (at most %(most)s minutes)."
+    ),
     "late_in_wave": gettext_lazy(
         "The target starts at %(start)s, outside its wave %(wave)s at %(wave_start)s."
     ),

@@ -41,7 +41,9 @@ no rule (they are not sent at all) but is named among the evaluation's ``warning
 Each rule is a short function (``rule_*``, listed in ``RULES`` by name): the route rules
 (known officers, depot, route times, shifts, operation window, team rule), the stop rules
 (travel, stop times, due window, opening hours, the visit's team, conflicts, rotation, wave) and
-the plan rules (each visit once, one place at a time, waves together). A violation carries the
+the plan rules (each visit once, one place at a time, waves together); and two warnings that do
+not break a plan (officers of a programme of pairs left unpaired, joint targets reached more than
+the arrival margin before their raid). A violation carries the
 ``rule`` that found it, a ``case`` (which of the rule's messages) and ``params`` in codes and
 local times, so the console says it in the reader's language (``scheduler.selectors.
 VIOLATION_TEXTS``); ``detail`` is the English text. Details give times as local wall-clock
@@ -697,12 +699,46 @@ def rule_waves_together(problem: Problem, tally: _Tally) -> Iterator[Violation]:
             )
 
 
+def early_arrival_warnings(problem: Problem, plan: Plan) -> tuple[Violation, ...]:
+    """Not a broken rule, but what the planner must know: in a joint operation, each target a team
+    reaches more than ``arrive_before`` minutes (``SCHEDULER_ARRIVE_BEFORE_MINUTES``) before its
+    raid, so it would wait outside and could give the raid away. The planner's times keep the
+    margin (``schedule.justify``) unless leaving later would lengthen the drive, or the team had
+    already left; a plan stored before they did may not."""
+    op = problem.operation
+    if op is None:
+        return ()
+    margin = max(0, op.arrive_before)
+    return tuple(
+        _v(
+            "arrive_before",
+            "early_arrival",
+            f"arrives {hhmm(stop.arrival)}, {stop.start - stop.arrival} min before its raid at"
+            f" {hhmm(stop.start)} (at most {margin})",
+            "early_arrival",
+            {
+                "arrival": hhmm(stop.arrival),
+                "start": hhmm(stop.start),
+                "minutes": stop.start - stop.arrival,
+                "most": margin,
+            },
+            visit_id=stop.visit_id,
+            route_index=index,
+        )
+        for index, route in enumerate(plan.routes)
+        for stop in route.stops
+        if stop.wave_id and stop.start - stop.arrival > margin
+    )
+
+
 # The version of the rules below, stored with every verdict (see the module docstring). Bump it
 # with any change to what they accept or refuse, and say why here. A verdict stored without a
 # version (before versions were kept) counts as another version. History:
 #   2  officer_double_booked counts joint teams per night of the operation, not per registry
 #      shift (282de85): one long shift over two nights no longer makes an officer "in two teams".
-CHECKER_VERSION = 2
+#   3  a warning (not a breach) for each joint target a team reaches more than the operation's
+#      arrive_before minutes before its raid (early_arrival_warnings).
+CHECKER_VERSION = 3
 
 # Every rule, by the name a violation carries in ``rule``.
 RULES = {
@@ -765,7 +801,7 @@ def evaluate(problem: Problem, plan: Plan) -> Evaluation:
     out += rule_each_visit_once(plan, tally)
     out += rule_one_place_at_a_time(problem, tally)
     out += rule_waves_together(problem, tally)
-    warnings = unpaired_warnings(problem)
+    warnings = unpaired_warnings(problem) + early_arrival_warnings(problem, plan)
     idle = {w.officer_id for w in warnings if w.officer_id is not None}
     return Evaluation(tuple(out), _objective(problem, tally, len(out), idle), warnings)
 
