@@ -17,7 +17,9 @@ from backend.registry.models import Agency, Officer, Site, Unit
 class OperationSetup(models.Model):
     """The team rule of a joint operation and where its teams muster."""
 
-    operation = models.OneToOneField(Operation, on_delete=models.CASCADE, related_name="setup")
+    operation = models.OneToOneField(
+        Operation, verbose_name=_("operation"), on_delete=models.CASCADE, related_name="setup"
+    )
     muster_unit = models.ForeignKey(
         Unit, verbose_name=_("muster point"), on_delete=models.PROTECT, related_name="+"
     )
@@ -46,7 +48,9 @@ class OperationSetup(models.Model):
 class Wave(models.Model):
     """Targets of one wave are entered at the same moment, so none can warn another."""
 
-    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="waves")
+    operation = models.ForeignKey(
+        Operation, verbose_name=_("operation"), on_delete=models.CASCADE, related_name="waves"
+    )
     code = models.SlugField(_("code"), max_length=20)
     starts_at = models.DateTimeField(_("starts"))
 
@@ -67,9 +71,13 @@ class ChosenBy(models.TextChoices):
 
 
 class Target(models.Model):
-    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="targets")
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
-    wave = models.ForeignKey(Wave, null=True, blank=True, on_delete=models.SET_NULL, related_name="targets")
+    operation = models.ForeignKey(
+        Operation, verbose_name=_("operation"), on_delete=models.CASCADE, related_name="targets"
+    )
+    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="+")
+    wave = models.ForeignKey(
+        Wave, verbose_name=_("wave"), null=True, blank=True, on_delete=models.SET_NULL, related_name="targets"
+    )
     priority = models.PositiveSmallIntegerField(_("priority"), default=3)
     languages = models.JSONField(_("languages likely spoken"), default=list, blank=True)
     category = models.CharField(_("category"), max_length=30, default="prostitution_trafficking")
@@ -97,16 +105,22 @@ class Programme(models.Model):
         DRAFT = "draft", _("draft")
         PUBLISHED = "published", _("published")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=200)
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="programmes")
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="programmes"
+    )
     start_date = models.DateField(_("first day"))
     end_date = models.DateField(_("last day"))
-    officers = models.ManyToManyField(Officer, related_name="programmes", blank=True)
-    planners = models.ManyToManyField(Officer, related_name="planned_programmes", blank=True)
+    officers = models.ManyToManyField(
+        Officer, verbose_name=_("officers"), related_name="programmes", blank=True
+    )
+    planners = models.ManyToManyField(
+        Officer, verbose_name=_("planners"), related_name="planned_programmes", blank=True
+    )
     work_in_pairs = models.BooleanField(_("officers work in pairs"), default=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["-start_date"]
@@ -133,12 +147,22 @@ class PlanningJob(models.Model):
         CANCELLED = "cancelled", _("cancelled")
         PUBLISHED = "published", _("published")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     operation = models.ForeignKey(
-        Operation, null=True, blank=True, on_delete=models.CASCADE, related_name="jobs"
+        Operation,
+        verbose_name=_("operation"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="jobs",
     )
     programme = models.ForeignKey(
-        Programme, null=True, blank=True, on_delete=models.CASCADE, related_name="jobs"
+        Programme,
+        verbose_name=_("routine programme"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="jobs",
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     seed = models.PositiveIntegerField(_("seed"), default=1)
@@ -165,13 +189,18 @@ class PlanningJob(models.Model):
     moves = models.PositiveIntegerField(_("visits moved by the re-plan"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
     # Written every second by the process running the job: when it stops, the worker is gone.
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

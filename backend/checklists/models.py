@@ -22,7 +22,7 @@ SEVERAL_PER_VISIT = frozenset({"ilo_forced_labour_screening"})
 
 
 class ChecklistTemplate(models.Model):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     code = models.SlugField(_("code"), max_length=80, unique=True)
     title_en = models.CharField(_("title (English)"), max_length=200)
     title_zh_hant = models.CharField(_("title (Traditional Chinese)"), max_length=200, blank=True)
@@ -64,7 +64,7 @@ class TemplateVersion(models.Model):
         PUBLISHED = "published", _("published")
         RETIRED = "retired", _("retired (still accepted for work already issued)")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     template = models.ForeignKey(
         ChecklistTemplate, verbose_name=_("template"), on_delete=models.PROTECT, related_name="versions"
     )

@@ -129,7 +129,7 @@ class Review(models.Model):
         APPROVED = "approved", _("approved")
         RETURNED = "returned", _("returned for correction")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     submission = models.ForeignKey(
         Submission, verbose_name=_("submission"), on_delete=models.PROTECT, related_name="reviews"
     )
@@ -178,7 +178,7 @@ class ComplianceCase(models.Model):
         LICENCE_CANCELLATION_REFERRAL = "licence_cancellation", _("referred for licence cancellation")
         CLOSED_NO_ACTION = "closed", _("closed without action")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+")
     company = models.ForeignKey(
         Company,
@@ -286,7 +286,9 @@ class CaseEvent(models.Model):
         FOLLOW_UP_REQUESTED = "follow_up_requested", _("follow-up inspection requested")
         OUTCOME = "outcome", _("outcome decided")
 
-    case = models.ForeignKey(ComplianceCase, on_delete=models.CASCADE, related_name="events")
+    case = models.ForeignKey(
+        ComplianceCase, verbose_name=_("compliance case"), on_delete=models.CASCADE, related_name="events"
+    )
     kind = models.CharField(_("kind"), max_length=25, choices=Kind.choices)
     code = models.CharField(
         _("event code"),
@@ -411,10 +413,10 @@ class Referral(models.Model):
         NOT_IDENTIFIED = "not_identified", _("not identified as a victim")
         UNDETERMINED = "undetermined", _("undetermined")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     # One referral per person screened in one inspection: a corrected submission moves the
     # pointer to its own finding instead of referring the person twice.
-    key = models.CharField(max_length=200, unique=True, editable=False)
+    key = models.CharField(_("key of the person screened"), max_length=200, unique=True, editable=False)
     finding = models.ForeignKey(
         Finding, verbose_name=_("screening finding"), on_delete=models.PROTECT, related_name="referrals"
     )
@@ -516,8 +518,10 @@ class ProtectionService(models.Model):
         PUBLIC = "public", _("public body")
         NGO = "ngo", _("non-governmental organisation")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="services")
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
+    referral = models.ForeignKey(
+        Referral, verbose_name=_("referral"), on_delete=models.PROTECT, related_name="services"
+    )
     kind = models.CharField(_("service"), max_length=20, choices=Kind.choices)
     provider_kind = models.CharField(_("provided by"), max_length=10, choices=Provider.choices)
     # Which shelter or clinic holds the person, and the note: encrypted at rest.
@@ -564,7 +568,7 @@ class ProsecutionRecord(models.Model):
         ILLEGAL_WORK = "illegal_work", _("illegal work (Admin. Reg. 17/2004)")
         OTHER = "other", _("other")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("step"), max_length=12, choices=Kind.choices)
     offence = models.CharField(_("offence"), max_length=15, choices=Offence.choices)
     on = models.DateField(_("date"), db_index=True)

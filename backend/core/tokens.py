@@ -42,7 +42,7 @@ class BearerToken(models.Model):
     """What every kind of token records. Each subclass adds its ``user`` (with a related name of
     its own) and what it needs besides."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     token_hash = models.CharField(_("token hash (SHA-256)"), max_length=64, unique=True, editable=False)
     token_prefix = models.CharField(
         _("token starts with"),

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Cast, ExtractYear, TruncDate, TruncMonth
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from backend.checklists.models import TemplateVersion
@@ -22,27 +23,32 @@ from backend.registry.models import Agency, Officer, Site
 LOCAL_TZ = ZoneInfo("Asia/Macau")
 
 
-def stored_local_day(field: str) -> models.GeneratedField:
+def stored_local_day(field: str, verbose_name: Promise) -> models.GeneratedField:
     """The local (Asia/Macau) day of ``field``, kept by the database on every write however it
     is made (save, bulk insert, raw SQL, COPY), so statistics group and filter by a stored,
     indexable date instead of converting each row's timestamp when they read."""
     return models.GeneratedField(
-        expression=TruncDate(field, tzinfo=LOCAL_TZ), output_field=models.DateField(), db_persist=True
+        verbose_name=verbose_name,
+        expression=TruncDate(field, tzinfo=LOCAL_TZ),
+        output_field=models.DateField(),
+        db_persist=True,
     )
 
 
-def stored_local_month(field: str) -> models.GeneratedField:
+def stored_local_month(field: str, verbose_name: Promise) -> models.GeneratedField:
     """The first day of the local month of ``field`` (see ``stored_local_day``)."""
     return models.GeneratedField(
+        verbose_name=verbose_name,
         expression=Cast(TruncMonth(field, tzinfo=LOCAL_TZ), models.DateField()),
         output_field=models.DateField(),
         db_persist=True,
     )
 
 
-def stored_local_year(field: str) -> models.GeneratedField:
+def stored_local_year(field: str, verbose_name: Promise) -> models.GeneratedField:
     """The local year of ``field`` (see ``stored_local_day``)."""
     return models.GeneratedField(
+        verbose_name=verbose_name,
         expression=ExtractYear(field, tzinfo=LOCAL_TZ),
         output_field=models.PositiveSmallIntegerField(),
         db_persist=True,
@@ -70,7 +76,7 @@ class Operation(models.Model):
         CLOSED = "closed", _("closed")
         CANCELLED = "cancelled", _("cancelled")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=200)
     lead_agency = models.ForeignKey(
         Agency, verbose_name=_("lead agency"), on_delete=models.PROTECT, related_name="led_operations"
@@ -110,7 +116,7 @@ class Operation(models.Model):
 
 
 class Team(models.Model):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=100)
     operation = models.ForeignKey(
         Operation,
@@ -146,7 +152,7 @@ class Inspection(models.Model):
         CANCELLED = "cancelled", _("cancelled")
         NO_ACCESS = "no_access", _("no access")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     site = models.ForeignKey(
         Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="inspections"
     )
@@ -191,9 +197,9 @@ class Inspection(models.Model):
     # The phones' incremental sync reads changes by this field.
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
     # What statistics group and filter by (see ``stored_local_day``).
-    local_day = stored_local_day("planned_start")
-    local_month = stored_local_month("planned_start")
-    local_year = stored_local_year("planned_start")
+    local_day = stored_local_day("planned_start", _("planned day (Macao time)"))
+    local_month = stored_local_month("planned_start", _("planned month (Macao time)"))
+    local_year = stored_local_year("planned_start", _("planned year (Macao time)"))
 
     class Meta:
         ordering = ["planned_start", "route_order"]
@@ -233,8 +239,12 @@ class CheckIn(models.Model):
     never refused: the officer is there and the record says how far off the fix was."""
 
     uuid = models.UUIDField(_("client id"), unique=True)
-    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="check_ins")
-    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="check_ins")
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("inspection"), on_delete=models.PROTECT, related_name="check_ins"
+    )
+    officer = models.ForeignKey(
+        Officer, verbose_name=_("officer"), on_delete=models.PROTECT, related_name="check_ins"
+    )
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
     accuracy_m = models.DecimalField(_("accuracy (m)"), max_digits=8, decimal_places=1, null=True, blank=True)
@@ -243,7 +253,7 @@ class CheckIn(models.Model):
     device_time = models.DateTimeField(_("time on the phone"))
     received_at = models.DateTimeField(_("received"), default=timezone.now)
     clock_skewed = models.BooleanField(_("phone clock skewed"), default=False)
-    content_digest = models.CharField(max_length=64, editable=False)
+    content_digest = models.CharField(_("SHA-256 of the content"), max_length=64, editable=False)
 
     class Meta:
         ordering = ["-received_at"]
@@ -267,29 +277,46 @@ class Submission(models.Model):
         DELETED = "deleted", _("deleted by an administrator")
 
     uuid = models.UUIDField(_("client id"), unique=True)
-    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="submissions")
-    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="submissions")
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("inspection"), on_delete=models.PROTECT, related_name="submissions"
+    )
+    officer = models.ForeignKey(
+        Officer, verbose_name=_("officer"), on_delete=models.PROTECT, related_name="submissions"
+    )
     template_version = models.ForeignKey(
-        TemplateVersion, on_delete=models.PROTECT, related_name="submissions"
+        TemplateVersion,
+        verbose_name=_("checklist version"),
+        on_delete=models.PROTECT,
+        related_name="submissions",
     )
     revision = models.PositiveIntegerField(_("revision"), default=1)
     replaces = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
+        "self",
+        verbose_name=_("correction of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
     )
     answers = models.JSONField(_("answers"))
     content_digest = models.CharField(_("SHA-256 of the content"), max_length=64, editable=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACCEPTED)
     score = models.JSONField(_("score"), default=dict, blank=True)
-    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     device_started_at = models.DateTimeField(_("started on the phone"), null=True, blank=True)
     device_submitted_at = models.DateTimeField(_("finished on the phone"))
     received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
     clock_skewed = models.BooleanField(_("phone clock skewed"), default=False)
     clock_skew_seconds = models.IntegerField(_("phone clock ahead by (s)"), null=True, blank=True)
-    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
     deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("deleted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:
@@ -319,15 +346,17 @@ def served_path(instance: Attachment, filename: str) -> str:
 class Attachment(models.Model):
     """A file a submission declared (name, SHA-256, size); its bytes arrive separately."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="attachments")
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("submission"), on_delete=models.PROTECT, related_name="attachments"
+    )
     name = models.CharField(_("name"), max_length=100)
     sha256 = models.CharField(_("declared SHA-256"), max_length=64)
     declared_size = models.PositiveIntegerField(_("declared size"), null=True, blank=True)
     content_type = models.CharField(_("content type (sniffed)"), max_length=60, blank=True)
     size = models.PositiveIntegerField(_("size"), null=True, blank=True)
-    file = models.FileField(upload_to=attachment_path, max_length=200, blank=True)
-    served_file = models.FileField(upload_to=served_path, max_length=200, blank=True)
+    file = models.FileField(_("file as received"), upload_to=attachment_path, max_length=200, blank=True)
+    served_file = models.FileField(_("file as served"), upload_to=served_path, max_length=200, blank=True)
     received_at = models.DateTimeField(_("received"), null=True, blank=True)
     # A file of a person's (a photo inside a screened person's entry, a signature): stored
     # encrypted under PERSONAL_DATA_KEYS (backend/privacy/files.py), both the original and the
@@ -361,9 +390,13 @@ class Finding(models.Model):
         REJECTED = "rejected", _("rejected")
         WITHDRAWN = "withdrawn", _("withdrawn with its submission")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="findings")
-    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="findings")
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("submission"), on_delete=models.PROTECT, related_name="findings"
+    )
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("inspection"), on_delete=models.PROTECT, related_name="findings"
+    )
     rule_code = models.CharField(_("rule"), max_length=80)
     violation_code = models.CharField(_("violation"), max_length=20, db_index=True)
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
@@ -383,7 +416,7 @@ class Finding(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     # What statistics group and filter by (see ``stored_local_day``).
-    local_day = stored_local_day("created_at")
+    local_day = stored_local_day("created_at", _("day created (Macao time)"))
 
     class Meta:
         ordering = ["submission", "pk"]

@@ -27,7 +27,7 @@ class OutboxMessage(models.Model):
         DONE = "done", _("done")
         FAILED = "failed", _("failed")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(_("id"), primary_key=True, default=uuid.uuid4, editable=False)
     task_name = models.CharField(_("task"), max_length=200)
     kwargs = models.JSONField(_("arguments"), default=dict)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)

@@ -39,7 +39,7 @@ class Activity(models.Model):
         STUDENTS = "students", _("students")
         PUBLIC = "public", _("general public")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
     title = models.CharField(_("title"), max_length=200, blank=True)
     organiser = models.ForeignKey(
@@ -102,7 +102,7 @@ class HotlineCall(models.Model):
         REFERRED_PROTECTION = "referred_protection", _("referred to victim protection")
         NO_ACTION = "no_action", _("no further action")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     hotline = models.CharField(_("hotline"), max_length=30, choices=Hotline.choices)
     kind = models.CharField(_("kind of call"), max_length=10, choices=Kind.choices)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)

@@ -29,7 +29,7 @@ class DueWork(models.Model):
         DONE = "done", _("done")
         CANCELLED = "cancelled", _("cancelled")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="due_work")
     agency = models.ForeignKey(
         Agency, verbose_name=_("responsible agency"), on_delete=models.PROTECT, related_name="due_work"
@@ -55,7 +55,12 @@ class DueWork(models.Model):
         related_name="due_work",
     )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

@@ -66,7 +66,7 @@ class Agency(TranslatedName):
 class Unit(TranslatedName):
     """A station or office of an agency: the depot its teams start from and return to."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     agency = models.ForeignKey(
         Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="units"
     )
@@ -126,7 +126,7 @@ class Officer(models.Model):
         FEMALE = "F", _("female")
         MALE = "M", _("male")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name=_("login"), on_delete=models.PROTECT, related_name="officer"
     )
@@ -188,7 +188,9 @@ class Officer(models.Model):
 class OfficerRole(models.Model):
     """One role held by an officer; an officer may hold several."""
 
-    officer = models.ForeignKey(Officer, on_delete=models.CASCADE, related_name="roles")
+    officer = models.ForeignKey(
+        Officer, verbose_name=_("officer"), on_delete=models.CASCADE, related_name="roles"
+    )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
 
     class Meta:
@@ -272,7 +274,7 @@ class Company(TranslatedName):
         SUBCONTRACTOR = "subcontractor", _("subcontractor")
         EMPLOYMENT_AGENCY = "employment_agency", _("employment agency business")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     registration_number = models.CharField(_("registration number"), max_length=40, blank=True)
     main_contractor = models.ForeignKey(
@@ -373,7 +375,7 @@ class Site(TranslatedName):
         HOTEL = "hotel", _("hotel")
         OTHER = "other", _("other")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
     venue_type = models.CharField(_("venue type"), max_length=20, choices=VenueType.choices, blank=True)
     address = models.CharField(_("address"), max_length=300)
@@ -492,7 +494,9 @@ class OpeningHours(models.Model):
         SATURDAY = 5, _("Saturday")
         SUNDAY = 6, _("Sunday")
 
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="opening_hours")
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="opening_hours"
+    )
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
     opens = models.TimeField(_("opens"))
     closes = models.TimeField(_("closes"))

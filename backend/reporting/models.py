@@ -297,7 +297,7 @@ class PublishedReport(models.Model):
     """A report as published for a period. Its figures are frozen here; the report for the same
     period shows them as published, and any later change in the records as a difference."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     year_from = models.PositiveSmallIntegerField(_("from year"))
     year_to = models.PositiveSmallIntegerField(_("to year"))
     figures = models.JSONField(_("figures as published"))
