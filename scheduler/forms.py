@@ -349,7 +349,10 @@ class OfficerMoveForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["officer"].choices = list(officers)
+        # No team chosen until the planner chooses one: the first team would otherwise be sent
+        # for an officer already in it.
         self.fields["to_route"].choices = [
+            ("", _("Choose a team")),
             *[(str(index), label) for index, label in enumerate(teams)],
             (self.OUT, _("Out of the team")),
         ]

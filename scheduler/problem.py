@@ -365,7 +365,8 @@ def plan_to_json(plan: solver.Plan) -> dict[str, Any]:
             for r in plan.routes
         ],
         "unplanned": [asdict(u) for u in plan.unplanned],
-        "stats": {k: finite(v) for k, v in plan.stats.items()},
+        # Figures, and the lists of ids a figure was computed over (``bound_left_out``).
+        "stats": {k: list(v) if isinstance(v, list | tuple) else finite(v) for k, v in plan.stats.items()},
     }
 
 

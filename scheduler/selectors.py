@@ -374,6 +374,8 @@ def bound_view(job: PlanningJob) -> dict[str, Any] | None:
         "gap": gap,
         "gap_percent": round(100 * gap, 1) if gap is not None else None,
         "terms": objective_terms(job),
+        # The visits the planner took out, which the bound leaves out as the plan does.
+        "left_out": len(stats.get("bound_left_out") or []),
     }
 
 

@@ -1000,16 +1000,32 @@ def _pins_in(plan: solver.Plan, pins: dict[str, int | None]) -> dict[str, int | 
 
 
 def _restated(problem: solver.Problem, stats: Any, plan: solver.Plan) -> dict[str, Any]:
-    """A joint plan's statistics after an edit or a re-plan: its objective again, and the gap to
-    the bound (which neither changes: it bounds every plan of the operation, and a re-plan's
-    problem, an officer fewer and the work done kept, is only harder)."""
+    """A joint plan's statistics after an edit or a re-plan: its objective again, and its gap to
+    the bound. The operation's bound holds for every plan of it (and a re-plan's problem, an
+    officer fewer and the work done kept, is only harder); once the planner has taken visits
+    out, the gap is measured to the bound of the plans that leave them out (their priority, as
+    the objective counts it, plus the bound of the rest), so it says how much better a plan
+    could be given the planner's choice, not the cost of the choice itself. That bound is
+    computed again only when the set of visits taken out changes (``bound_left_out``); the
+    operation's own stays in ``operation_lower_bound``."""
     stats = dict(stats)
-    if problem.operation is not None and (
-        stats.get("lower_bound") is not None or stats.get("objective") is not None
-    ):
-        stats["objective"] = joint_objective(problem, plan)
-        if stats.get("lower_bound") is not None:
-            stats["gap"] = bound_gap(stats["objective"], stats["lower_bound"])
+    if problem.operation is None or (stats.get("lower_bound") is None and stats.get("objective") is None):
+        return stats
+    stats["objective"] = joint_objective(problem, plan)
+    if stats.get("lower_bound") is None:
+        return stats
+    operation_bound = stats.setdefault("operation_lower_bound", stats["lower_bound"])
+    left_out = sorted(
+        u.visit_id
+        for u in plan.unplanned
+        if u.reason == REASON_REMOVED_BY_PLANNER and u.visit_id in problem.visit_by_id
+    )
+    if left_out != stats.get("bound_left_out", []):
+        bound = operation_bound
+        if left_out:
+            bound = max(operation_bound, solver.operation_bound(problem, left_out=frozenset(left_out)).value)
+        stats["lower_bound"], stats["bound_left_out"] = bound, left_out
+    stats["gap"] = bound_gap(stats["objective"], stats["lower_bound"])
     return stats
 
 

@@ -94,7 +94,7 @@ from scheduler.solver.evaluate import (
     explain_unplanned,
     explain_visit,
 )
-from scheduler.solver.joint import plan_joint
+from scheduler.solver.joint import operation_bound, plan_joint
 from scheduler.solver.model import (
     MINUTES_PER_DAY,
     Depot,
@@ -145,6 +145,7 @@ __all__ = [
     "evaluate",
     "explain_unplanned",
     "explain_visit",
+    "operation_bound",
     "pair_officers",
     "plan_joint",
     "plan_routine",

@@ -693,6 +693,22 @@ def plan_joint(
     return Plan(tuple(routes), tuple(unplanned), stats)
 
 
+def operation_bound(problem: Problem, *, left_out: frozenset[str] = frozenset()):
+    """The proven lower bound (``bound.joint_bound``) of ``problem``'s operation over its
+    sessions; with ``left_out``, of every plan that leaves those visits out: their priority ×
+    PRIORITY_WEIGHT plus the bound of the operation without them (the plans the planner can
+    still reach once they took those targets out)."""
+    op = problem.operation
+    assert op is not None
+    waves = sorted(op.waves, key=lambda w: (w.start, w.id))
+    if not left_out:
+        return joint_bound(problem, _sessions(op, waves), waves)
+    out = [v for v in problem.visits if v.id in left_out and v.site_id in problem.site_by_id]
+    rest = replace(problem, visits=tuple(v for v in problem.visits if v.id not in left_out))
+    bound = joint_bound(rest, _sessions(op, waves), waves)
+    return replace(bound, value=bound.value + sum(PRIORITY_WEIGHT * max(1, v.priority) for v in out))
+
+
 @dataclass
 class _Context:
     """What every pass over the sessions shares: the operation and the sessions' travel."""

@@ -16,6 +16,7 @@ from scheduler import services
 from scheduler.models import PlanningJob
 from scheduler.services import PlanNotReady
 from tests import factories
+from tests.browser_support import sign_in_client
 from tests.scheduler.conftest import on_shift
 
 
@@ -191,3 +192,17 @@ def test_no_one_else_moves_an_officer_of_a_sealed_operation(api, planned, alice,
     planned.refresh_from_db()
     assert officer in _team(planned, 0)
     assert not AuditEntry.objects.filter(verb="plan_officer_move").exists()
+
+
+def test_the_page_refuses_a_move_with_no_team_chosen_and_changes_nothing(planned, client):
+    sign_in_client(client, "paula", "correct-horse-battery")
+    officer = _dsal(planned, 0)
+    url = f"/planning/operations/{planned.operation.uuid}/plan/officer/"
+    page = client.get(f"/planning/operations/{planned.operation.uuid}/plan/").content.decode()
+    assert '<option value="" selected>Choose a team</option>' in page
+    refused = client.post(url, {"officer": f"0:{officer}", "to_route": ""}, follow=True)
+    assert refused.status_code == 200
+    assert "Choose an officer and the team to move them to." in refused.content.decode()
+    moved = client.post(url, {"officer": f"0:{officer}", "to_route": "1"}, follow=True)
+    assert "Officer moved" in moved.content.decode()
+    assert AuditEntry.objects.filter(verb="plan_officer_move").count() == 1

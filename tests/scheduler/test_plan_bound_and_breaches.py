@@ -138,6 +138,9 @@ def test_a_broken_move_reads_in_the_planners_language_and_the_gap_waits_for_a_va
         f"/api/v1/planning/operations/{op_id}/plan/move/", {"visit": visit, "to_route": None}, format="json"
     ).json()
     assert back["evaluation"]["feasible"]
-    # Taking a target out costs its priority: the gap grows, against the same bound.
+    # Taking a target out costs its priority, and the bound of the plans that leave it out grows
+    # with it: the gap says what a plan could still gain, not what the planner's choice costs.
     assert back["bound"]["objective"] > before["bound"]["objective"]
-    assert back["bound"]["gap"] > before["bound"]["gap"]
+    assert back["bound"]["lower_bound"] > before["bound"]["lower_bound"]
+    assert back["bound"]["lower_bound"] <= back["bound"]["objective"]
+    assert back["bound"]["left_out"] == 1
