@@ -13,7 +13,8 @@ deactivates a leaver completely (``officer_deactivate``: every phone's and scrip
 console sessions ended, audited). The box, which did none of that, is not on an officer's login;
 a read-only line says where to go. A login without an officer keeps its box, and unticking it
 ends every sign-in the login holds, as the officer's deactivation does. Every save of a login
-through the admin is audited, passwords left out.
+through the admin is audited, passwords left out. Its dates (joined, last signed in) are shown,
+never edited.
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ User = get_user_model()
 
 ROLE_DECIDES = ("is_staff", "is_superuser")
 OFFICER_DECIDES = ("is_active",)
+# What happened to the login, not settings of it: shown, never edited. In the form they were
+# whole seconds, so saving a login unchanged wrote date_joined back without its microseconds and
+# audited it as changed.
+FACTS = ("last_login", "date_joined")
 REASON_LOGIN_DEACTIVATED = "login deactivated"
 
 if admin.site.is_registered(User):
@@ -80,9 +85,11 @@ class LoginAdmin(AuditedAdminMixin, DjangoUserAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         readonly = super().get_readonly_fields(request, obj)
-        if obj is not None and _officer(obj) is not None:
-            return (*readonly, "active_state", "admin_rights")
-        return readonly
+        if obj is None:
+            return readonly
+        if _officer(obj) is not None:
+            return (*readonly, *FACTS, "active_state", "admin_rights")
+        return (*readonly, *FACTS)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
