@@ -10,6 +10,7 @@ log only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -30,7 +31,7 @@ from backend.console.services import (
     may_use_console,
     second_factor_device,
     second_factor_required,
-    sessions_end,
+    sessions_end_for_users,
     signin_attempt_reserve,
     signin_attempts_clear,
 )
@@ -195,13 +196,29 @@ def login_sign_out_everywhere(
     """Sign ``user`` out of every device: their phones' tokens and their scripts' API tokens are
     revoked (each audited, with who and why) and their console sessions ended. Each device must
     sign in again; nothing revoked here comes back."""
-    return {
-        "device_tokens": device_tokens_revoke_for_user(
-            actor=actor, user=user, reason=reason, request=request
-        ),
-        "api_tokens": api_tokens_revoke_for_user(actor=actor, user=user, request=request),
-        "sessions": sessions_end(actor=actor, user=user, reason=reason, request=request),
+    return logins_sign_out_everywhere(actor=actor, users=[user], reason=reason, request=request)[user.pk]
+
+
+@transaction.atomic
+def logins_sign_out_everywhere(
+    *, actor: Any, users: Sequence[Any], reason: str, request: AnyRequest | None = None
+) -> dict[Any, dict[str, int]]:
+    """``login_sign_out_everywhere`` for several logins at once, by primary key. Their console
+    sessions end in one pass over the session table (``sessions_end_for_users``), not one per
+    login: that table holds every browser signed in."""
+    out = {
+        user.pk: {
+            "device_tokens": device_tokens_revoke_for_user(
+                actor=actor, user=user, reason=reason, request=request
+            ),
+            "api_tokens": api_tokens_revoke_for_user(actor=actor, user=user, request=request),
+        }
+        for user in users
     }
+    sessions = sessions_end_for_users(actor=actor, users=users, reason=reason, request=request)
+    for pk, counts in out.items():
+        counts["sessions"] = sessions[pk]
+    return out
 
 
 REASON_DEACTIVATED = "officer deactivated"
@@ -228,11 +245,23 @@ def officer_deactivate(*, actor: Any, officer: Officer, request: AnyRequest | No
     """A leaver: the officer record is deactivated, the login loses any admin rights, and every
     sign-in it holds ends (phones, scripts, console). Safe to call on an officer the admin's form
     has just deactivated: only what is left is done."""
-    _officer_set_active(actor=actor, officer=officer, active=False, request=request)
-    officer_admin_rights_sync(actor=actor, officer=officer, request=request)
-    return login_sign_out_everywhere(
-        actor=actor, user=officer.user, reason=REASON_DEACTIVATED, request=request
+    return officers_deactivate(actor=actor, officers=[officer], request=request)[officer.pk]
+
+
+@transaction.atomic
+def officers_deactivate(
+    *, actor: Any, officers: Sequence[Officer], request: AnyRequest | None = None
+) -> dict[Any, dict[str, int]]:
+    """``officer_deactivate`` for several leavers at once (the officers list's action), all or
+    none; what each had signed out, by the officer's primary key. Their console sessions end in
+    one pass over the session table, whatever their number."""
+    for officer in officers:
+        _officer_set_active(actor=actor, officer=officer, active=False, request=request)
+        officer_admin_rights_sync(actor=actor, officer=officer, request=request)
+    signed_out = logins_sign_out_everywhere(
+        actor=actor, users=[o.user for o in officers], reason=REASON_DEACTIVATED, request=request
     )
+    return {officer.pk: signed_out[officer.user_id] for officer in officers}
 
 
 @transaction.atomic

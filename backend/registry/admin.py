@@ -17,7 +17,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from backend.accounts.services import officer_deactivate, officer_reactivate
+from backend.accounts.services import officer_deactivate, officer_reactivate, officers_deactivate
 from backend.audit.admin_mixins import AuditedAdminMixin
 from backend.registry import services
 from backend.registry.models import (
@@ -175,12 +175,12 @@ class OfficerAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def deactivate_selected(
         self, request: HttpRequest, queryset: QuerySet[Officer]
     ) -> TemplateResponse | None:
-        """Several leavers at once, after a page that lists who will be deactivated: each goes
-        through ``officer_deactivate``, as the officer's own page does (phones' and scripts' tokens
-        revoked, console sessions ended, admin rights withdrawn, each audited). The administrator's
-        own record is never among them (it would sign them out mid-way), nor an officer already
-        inactive."""
-        chosen = list(queryset.select_related("agency", "unit").prefetch_related("roles"))
+        """Several leavers at once, after a page that lists who will be deactivated: each is
+        deactivated as the officer's own page does (phones' and scripts' tokens revoked, console
+        sessions ended, admin rights withdrawn, each audited), their sessions in one pass over the
+        session table (``officers_deactivate``). The administrator's own record is never among them
+        (it would sign them out mid-way), nor an officer already inactive."""
+        chosen = list(queryset.select_related("agency", "unit", "user").prefetch_related("roles"))
         yourself = [o for o in chosen if o.user_id == request.user.pk]
         inactive = [o for o in chosen if not o.is_active and o.user_id != request.user.pk]
         leavers = [o for o in chosen if o.is_active and o.user_id != request.user.pk]
@@ -188,9 +188,7 @@ class OfficerAdmin(AuditedAdminMixin, admin.ModelAdmin):
             self.message_user(request, _bulk_refusal(yourself, inactive), messages.WARNING)
             return None
         if request.POST.get("post") == "yes":
-            with transaction.atomic():  # all of them or none
-                for officer in leavers:
-                    officer_deactivate(actor=request.user, officer=officer, request=request)
+            officers_deactivate(actor=request.user, officers=leavers, request=request)  # all or none
             self.message_user(
                 request,
                 ngettext(
