@@ -1,7 +1,8 @@
 """A login's dates (joined, last signed in) are what happened to it, shown on its admin page and
-never edited there. In the form they had been whole seconds: saving a login with nothing changed
-wrote date_joined back without its microseconds and audited it as a change the administrator
-never made."""
+never edited there. In the form they had been whole seconds: every save of a login with nothing
+changed wrote both back without their microseconds, and a client that did not post the form's
+hidden initial values (date_joined has a callable default) had date_joined audited as a change the
+administrator never made. Both are checked here."""
 
 from __future__ import annotations
 
