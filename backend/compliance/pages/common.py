@@ -30,6 +30,25 @@ def refusal(exc: DomainError) -> list[str]:
     return messages or [str(exc.title)]
 
 
+def refusal_on_fields(form: Any, exc: DomainError) -> list[str]:
+    """A service's refusal told where the user acts on it: each error about a field the form
+    shows goes on that field (beside it, the field marked invalid and focused after the swap, as a
+    form's own errors are), so "A penalty needs a positive amount" is not read in a box at the top
+    of the page above a field further down; whatever concerns no field of the form is returned as
+    messages for the page."""
+    if not exc.errors:
+        return refusal(exc)
+    rest: list[str] = []
+    for name, errors in exc.errors.items():
+        texts = [str(e) for e in (errors if isinstance(errors, list) else [errors])]
+        if name in form.fields:
+            for text in texts:
+                form.add_error(name, text)
+        else:
+            rest.extend(texts)
+    return rest
+
+
 def page_or_partial(
     request: HttpRequest,
     page: str,

@@ -22,7 +22,7 @@ from backend.compliance import selectors, services
 from backend.compliance.models import LANGUAGE_KEYS, ComplianceCase, Severity, Violation
 from backend.compliance.notice import notice_render_html, notice_render_pdf
 from backend.compliance.pages.answers import entry_label
-from backend.compliance.pages.common import found, refusal
+from backend.compliance.pages.common import found, refusal, refusal_on_fields
 from backend.compliance.pages.forms import (
     CaseCommentForm,
     CaseFilterForm,
@@ -248,7 +248,7 @@ def case_notice_issue(request: HttpRequest, case_id: str) -> HttpResponse:
             user=request.user, case=case, reason=form.cleaned_data["reason"], request=request
         )
     except DomainError as exc:
-        return _case_refused(request, case, exc.status, notice_form=form, errors=refusal(exc))
+        return _case_refused(request, case, exc.status, notice_form=form, errors=refusal_on_fields(form, exc))
     return _case_done(
         request,
         case,
@@ -267,7 +267,9 @@ def case_comment(request: HttpRequest, case_id: str) -> HttpResponse:
     try:
         services.case_comment(user=request.user, case=case, text=form.cleaned_data["text"], request=request)
     except DomainError as exc:
-        return _case_refused(request, case, exc.status, comment_form=form, errors=refusal(exc))
+        return _case_refused(
+            request, case, exc.status, comment_form=form, errors=refusal_on_fields(form, exc)
+        )
     return _case_done(request, case, _("Comment added to the timeline."))
 
 
@@ -303,7 +305,9 @@ def case_outcome(request: HttpRequest, case_id: str) -> HttpResponse:
             request=request,
         )
     except DomainError as exc:
-        return _case_refused(request, case, exc.status, outcome_form=form, errors=refusal(exc))
+        return _case_refused(
+            request, case, exc.status, outcome_form=form, errors=refusal_on_fields(form, exc)
+        )
     return _case_done(request, case, _("Outcome recorded; the case is closed."))
 
 

@@ -19,7 +19,7 @@ from backend.checklists.services import parsed_definition
 from backend.compliance import selectors, services
 from backend.compliance.models import Violation
 from backend.compliance.pages.answers import entry_label, evidence_paths, present
-from backend.compliance.pages.common import found, page_or_partial, refusal
+from backend.compliance.pages.common import found, page_or_partial, refusal_on_fields
 from backend.compliance.pages.forms import ApproveForm, CaseOpenForm, QueueFilterForm, ReturnForm
 from backend.console.access import console_page
 from backend.core.access import principal_for
@@ -266,7 +266,12 @@ def review_approve(request: HttpRequest, submission_id: str) -> HttpResponse:
         )
     except DomainError as exc:
         return _work(
-            request, submission, status=exc.status, approve_form=form, errors=refusal(exc), rejecting=reject
+            request,
+            submission,
+            status=exc.status,
+            approve_form=form,
+            errors=refusal_on_fields(form, exc),
+            rejecting=reject,
         )
     return _work(request, submission, announce=_("Approved. The findings you accepted are official."))
 
@@ -283,7 +288,9 @@ def review_return(request: HttpRequest, submission_id: str) -> HttpResponse:
             user=request.user, submission=submission, comment=form.cleaned_data["comment"], request=request
         )
     except DomainError as exc:
-        return _work(request, submission, status=exc.status, return_form=form, errors=refusal(exc))
+        return _work(
+            request, submission, status=exc.status, return_form=form, errors=refusal_on_fields(form, exc)
+        )
     return _work(request, submission, announce=_("Returned to the officer with your comment."))
 
 
@@ -318,7 +325,9 @@ def review_case_open(request: HttpRequest, submission_id: str) -> HttpResponse:
             request=request,
         )
     except DomainError as exc:
-        return _work(request, submission, status=exc.status, case_form=form, errors=refusal(exc))
+        return _work(
+            request, submission, status=exc.status, case_form=form, errors=refusal_on_fields(form, exc)
+        )
     target = reverse("compliance_console:case", args=[case.uuid])
     messages.success(request, _("Case %(ref)s opened.") % {"ref": case.short_ref})
     if getattr(request, "htmx", False):

@@ -1,0 +1,66 @@
+"""A refusal the service gives about one field is told at that field. Recording a penalty without
+its amount said "A penalty needs a positive amount (MOP)." in a box at the top of the case's work,
+above the notice and the follow-up, while the Penalty field sat further down, unmarked; rejecting
+a finding without a comment likewise named no field. The error now stands under the field, which
+is marked invalid, read with it and given the focus, as a form's own errors are."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from backend.compliance.models import ComplianceCase
+from tests.browser_support import axe_check, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "correct-horse-battery"
+
+
+def _expected_400(pages, path_part):
+    expected = [p for p in pages.problems if "status of 400" in p and path_part in p]
+    assert len(expected) == 1, pages.problems
+    pages.problems.remove(expected[0])
+
+
+def test_a_penalty_without_its_amount_is_told_at_the_amount(pages, case, carol):
+    page = pages.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    sign_in(page, pages.base_url, "carol", PASSWORD)
+    page.goto(f"{pages.base_url}/compliance/cases/{case.uuid}/")
+    page.get_by_label("Outcome", exact=True).select_option("penalty")
+    page.get_by_label("Why").fill("Repeat breach.")
+    page.get_by_role("button", name="Record the outcome").click()
+
+    amount = page.get_by_label("Penalty (MOP)")
+    expect(amount).to_have_attribute("aria-invalid", "true")
+    expect(amount).to_be_focused()
+    expect(amount).to_have_accessible_description("A penalty needs a positive amount (MOP).")
+    expect(page.locator("#case-work .errors")).to_have_count(0)
+    _expected_400(pages, "/outcome/")
+    case.refresh_from_db()
+    assert case.status != ComplianceCase.Status.CLOSED
+    axe_check(page)
+
+    amount.fill("5000")
+    page.get_by_role("button", name="Record the outcome").click()
+    expect(page.locator("#case-work .message.success")).to_be_focused()
+    case.refresh_from_db()
+    assert case.outcome == "penalty" and str(case.penalty_amount) == "5000.00"
+
+
+def test_a_rejection_without_a_comment_is_told_at_the_comment(pages, visit, carol):
+    page = pages.new_page()
+    sign_in(page, pages.base_url, "carol", PASSWORD)
+    page.goto(f"{pages.base_url}/review/{visit.submission.uuid}/")
+    page.locator("#review-work fieldset.choice").first.get_by_label("Reject").check()
+    page.get_by_role("button", name="Approve", exact=True).click()
+
+    comment = page.get_by_label("Comment")
+    expect(comment).to_have_attribute("aria-invalid", "true")
+    expect(comment).to_be_focused()
+    expect(comment).to_have_accessible_description("Say why findings are rejected.")
+    _expected_400(pages, "/approve/")
+    # The finding marked Reject is still marked so.
+    expect(page.locator("#review-work fieldset.choice").first.get_by_label("Reject")).to_be_checked()
+    axe_check(page)
