@@ -3,6 +3,7 @@
 (function () {
   "use strict";
   // Colours distinguishable by most readers and dark enough on white (the table carries the values).
+  // The legend's swatches take the same, in order, from reporting.css (.swatch.series-N).
   var PALETTE = ["#1f4e79", "#c55a11", "#548235", "#7030a0", "#8a6d00", "#2e75b6", "#6b6b6b", "#a4161a", "#0b6e6e", "#5c3d99"];
   var charts = {};
 
@@ -23,10 +24,37 @@
         maintainAspectRatio: false,
         animation: false,
         scales: { x: { stacked: data.stacked }, y: { stacked: data.stacked, beginAtZero: true, title: { display: !!data.unit, text: data.unit } } },
-        plugins: { legend: { display: datasets.length > 1, position: "bottom" } }
+        // Chart.js gives its own legend at most half the chart's height and drops the entries that
+        // do not fit (on a phone, a category of six went unnamed): the legend is a list under it.
+        plugins: { legend: { display: false } }
       }
     });
+    drawLegend(canvas, datasets);
     return charts[canvasId];
+  }
+
+  // The legend under the chart's box: one entry per series, its colour a class (console.css's
+  // strict CSP refuses style attributes, and htmx's history copy would carry them), wrapping as
+  // text does, so every series is named however narrow the screen.
+  function drawLegend(canvas, datasets) {
+    var box = canvas.closest(".chart-box") || canvas.parentNode;
+    var list = box.nextElementSibling;
+    if (!list || !list.classList.contains("chart-legend")) {
+      list = document.createElement("ul");
+      list.className = "chart-legend";
+      box.parentNode.insertBefore(list, box.nextSibling);
+    }
+    list.textContent = "";
+    list.hidden = datasets.length < 2;
+    datasets.forEach(function (set, index) {
+      var item = document.createElement("li");
+      var swatch = document.createElement("span");
+      swatch.className = "swatch series-" + (index % PALETTE.length);
+      swatch.setAttribute("aria-hidden", "true");
+      item.appendChild(swatch);
+      item.appendChild(document.createTextNode(set.label));
+      list.appendChild(item);
+    });
   }
 
   // Figures travel in a data-json attribute, not a <script> block: htmx drops scripts from

@@ -1,0 +1,79 @@
+"""Every series of a chart is named in its legend, however narrow the screen. Chart.js gives its
+own legend at most half the chart's height and leaves out the entries that do not fit: on a phone
+in Portuguese the dashboard's "Inspections conducted, by category" named five categories of six,
+so nothing said which colour was "prostituição e tráfico de pessoas". The legend is now a list
+under the chart that wraps as text does; at desktop width it names them all as well."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser_support import DESKTOP, PHONE, axe_check, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "correct-horse-battery"
+
+SERIES = "id => Chart.getChart(id).data.datasets.map((set) => [set.label, set.backgroundColor])"
+LEGEND = """id => [...document.getElementById(id).closest('.chart-box').nextElementSibling
+  .querySelectorAll('li')].map((li) => {
+    const box = li.getBoundingClientRect();
+    const swatch = li.querySelector('.swatch');
+    return {text: li.textContent.trim(), colour: getComputedStyle(swatch).backgroundColor,
+            shown: li.checkVisibility() && box.height > 0, left: box.left, right: box.right};
+  })"""
+
+
+def _drawn(page, canvas_id):
+    page.wait_for_function(
+        "id => { const c = Chart.getChart(id);"
+        " return !!c && c.canvas.isConnected && c.canvas.hasAttribute('width') }",
+        arg=canvas_id,
+    )
+
+
+def _rgb(hex_colour):
+    value = hex_colour.lstrip("#")
+    return "rgb({}, {}, {})".format(*(int(value[i : i + 2], 16) for i in (0, 2, 4)))
+
+
+@pytest.mark.parametrize(("viewport", "locale"), [(PHONE, "pt"), (PHONE, "zh-Hant"), (DESKTOP, "en")])
+def test_each_category_is_named_in_the_legend(pages, city, viewport, locale):
+    page = pages.new_page(viewport=viewport, locale=locale)
+    sign_in(page, pages.base_url, "andy", PASSWORD, next_path="/statistics/")
+    for canvas in ("chart-inspections", "chart-findings"):
+        _drawn(page, canvas)
+        series = page.evaluate(SERIES, canvas)
+        assert len(series) >= 2, series
+        legend = page.evaluate(LEGEND, canvas)
+        assert [entry["text"] for entry in legend] == [label for label, _ in series]
+        width = viewport["width"]
+        for entry, (_, colour) in zip(legend, series, strict=True):
+            assert entry["shown"] and entry["left"] >= 0 and entry["right"] <= width, entry
+            assert entry["colour"] == _rgb(colour), (entry, colour)
+    if locale == "pt":
+        expect(
+            page.locator(".chart-legend li", has_text="prostituição e tráfico de pessoas").first
+        ).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    axe_check(page, exclude=["#parish-map"])
+    pages.shot(page, "legend")
+
+
+def test_the_breakdowns_legend_follows_a_new_question(pages, city):
+    page = pages.new_page(viewport=PHONE, locale="pt")
+    sign_in(page, pages.base_url, "andy", PASSWORD)
+    page.goto(f"{pages.base_url}/statistics/breakdown/?measure=inspections&rows=year&columns=category")
+    _drawn(page, "chart-breakdown")
+    assert len(page.evaluate(LEGEND, "chart-breakdown")) == len(page.evaluate(SERIES, "chart-breakdown"))
+    with page.expect_response(lambda r: "/statistics/breakdown/?" in r.url):
+        page.locator("#bd-columns").select_option("agency")
+        page.locator("#breakdown-form button[type=submit]").first.click()
+    page.wait_for_url("**columns=agency**")
+    _drawn(page, "chart-breakdown")
+    series = page.evaluate(SERIES, "chart-breakdown")
+    legend = page.evaluate(LEGEND, "chart-breakdown")
+    assert [entry["text"] for entry in legend] == [label for label, _ in series]
+    # One legend under the chart, never a second one left over from the last answer.
+    expect(page.locator("#breakdown .chart-legend")).to_have_count(1)
