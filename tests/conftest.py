@@ -68,6 +68,10 @@ def _ci_pass_of(item) -> str:
 
 
 def pytest_collection_modifyitems(config, items):
+    # The demo history (tests/reporting/conftest.py) is loaded once for the session, in a
+    # transaction open until its end: the tests that read it run last, together, in the order
+    # they were collected, so no other test sees it (and it is loaded once, not once a module).
+    items[:] = sorted(items, key=lambda item: "history" in item.fixturenames)
     ci_pass = os.environ.get("CI_PASS", "")
     if not ci_pass:
         return

@@ -1,4 +1,4 @@
-"""The demo city with its five years of history, loaded once per test module and rolled back
+"""The demo city with its five years of history, loaded once per test session and rolled back
 after it; and the personas of the statistics API.
 
 Personas: ``andy`` a DSAL analyst, ``adele`` a PSP administrator (role), ``paula`` a PSP planner
@@ -22,10 +22,14 @@ START = dt.date(2026, 1, 5)
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def history(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo registry (a third of its size: the history tops up the employment agencies) and
-    the 2019–2023 history, as ``manage.py load_demo`` records them."""
+    the 2019–2023 history, as ``manage.py load_demo`` records them: loaded once for the session
+    (8–18 s each time on PostgreSQL) in a transaction rolled back at its end. The tests that ask
+    for it run last, together (``tests/conftest.py``: ``pytest_collection_modifyitems``), so no
+    other test sees it; each runs in a savepoint of its own, and a module that builds on it
+    (rollups) does so in a savepoint it rolls back."""
     logins_file = tmp_path_factory.mktemp("demo") / "demo_logins.json"
     with (
         django_db_blocker.unblock(),

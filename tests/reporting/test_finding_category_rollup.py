@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import transaction
 
 from backend.reporting.models import FindingRollup, RollupClock
 from backend.reporting.services import rollup_check, rollup_refresh
@@ -24,11 +25,16 @@ MEASURES = ["findings", "findings_awaiting_review", "potential_victims"]
 
 @pytest.fixture(scope="module")
 def built(history, django_db_blocker):
-    """The history with its rollups fully built, once for the module (inside the history's
-    transaction, rolled back with it): each test starts from it, in a savepoint of its own."""
+    """The history with its rollups fully built, once for the module, in a savepoint of the
+    history's transaction rolled back after the module (the history is shared by the session's
+    modules that read it: the next one starts without these rollups). Each test starts from
+    it, in a savepoint of its own."""
     with django_db_blocker.unblock():
+        savepoint = transaction.savepoint()
         rollup_refresh(full=True)
-    return history
+    yield history
+    with django_db_blocker.unblock():
+        transaction.savepoint_rollback(savepoint)
 
 
 def _ask(prefer: str, **kwargs):
