@@ -59,6 +59,7 @@ from backend.compliance.models import (
     Referral,
 )
 from backend.core.errors import InvalidInput
+from backend.core.i18n import list_separator
 from backend.inspections.models import Category, Finding, Inspection
 from backend.outreach.models import Activity, HotlineCall
 from backend.registry.models import Agency, Parish, Site
@@ -744,8 +745,15 @@ def validate(query: Query) -> Source:
                 _t("%(dim)s is not a dimension of %(source)s; one of %(known)s.")
                 % {"dim": dim, "source": source.id, "known": ", ".join(source.dimensions)}
             )
-    if len(set(query.by)) != len(query.by):
-        errors.setdefault("by", []).append(_t("A dimension is named twice."))
+    twice = [d for d in dict.fromkeys(query.by) if query.by.count(d) > 1]
+    if twice:
+        # Named by its label, as the breakdown page offers it: rows, rows by and columns each
+        # take a different one.
+        labels = [str(source.dimensions[d].label) if d in source.dimensions else d for d in twice]
+        errors.setdefault("by", []).append(
+            _t("Choose each dimension once; chosen more than once: %(dims)s.")
+            % {"dims": list_separator().join(labels)}
+        )
     if len(query.by) > 4:
         errors.setdefault("by", []).append(_t("At most four dimensions."))
     for name, values in query.filters.items():

@@ -240,3 +240,21 @@ def test_a_downloaded_breakdown_says_the_question_it_answers(work, api, paula):
     assert asked["answered from"].split()[0] in {"rollup", "raw"}
     ids = [row[0] for row in list(book["definitions"].values)[1:]]
     assert len(ids) == len(set(ids)) and "inspections" in ids
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "Choose each dimension once; chosen more than once: year."),
+        ("zh-hant", "每個維度只可選擇一次；重複選擇的維度：年。"),
+        ("pt", "Escolha cada dimensão uma só vez; escolhida mais de uma vez: ano."),
+    ],
+)
+def test_a_dimension_chosen_twice_is_named_in_the_readers_words(work, api, andy, language, said):
+    """It said "A dimension is named twice.", naming none: on the breakdown page, with rows,
+    rows by and columns to choose, the analyst could not tell which to change."""
+    response = api.as_(andy).get(
+        QUERY, {"measure": "inspections", "by": "year,agency,year"}, HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"]["by"] == [said]
