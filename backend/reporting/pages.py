@@ -34,6 +34,7 @@ from backend.console.access import console_page
 from backend.core.errors import DomainError
 from backend.registry.models import Parish
 from backend.reporting import exports, selectors, services
+from backend.reporting.palette import series_colour
 from backend.reporting.report import SECTIONS
 from backend.reporting.statistics import (
     DISTINCT_MEASURES,
@@ -211,12 +212,17 @@ def chart_data(table: Pivot) -> dict[str, Any] | None:
         return None
     labels = [" · ".join(r["labels"]) for r in table.rows]
     if table.column_dim:
+        dim = table.column_dim["id"]
         datasets = [
-            {"label": c["label"], "data": [r["cells"][i] for r in table.rows]}
+            {
+                "label": c["label"],
+                "data": [r["cells"][i] for r in table.rows],
+                "colour": series_colour(dim, c["value"], i),
+            }
             for i, c in enumerate(table.columns)
         ]
     else:
-        datasets = [{"label": table.label, "data": [r["cells"][0] for r in table.rows]}]
+        datasets = [{"label": table.label, "data": [r["cells"][0] for r in table.rows], "colour": 0}]
     return {"labels": labels, "datasets": datasets, "stacked": bool(table.column_dim), "unit": table.unit}
 
 

@@ -61,6 +61,7 @@ from backend.core.pdf_fonts import EMBEDDED_CJK_FONT, cjk_font
 from backend.inspections.models import Category
 from backend.outreach.models import HotlineCall
 from backend.reporting.models import PublishedReport
+from backend.reporting.palette import SERIES_COLOURS, series_colour
 from backend.reporting.report import SECTIONS, report_figures
 from backend.reporting.statistics import PARISH_LABELS, Query, aggregate
 
@@ -76,9 +77,7 @@ class ReportFontMissing(DomainError):
     title = _("The Chinese report cannot be drawn: no Chinese font is installed.")
 
 
-PALETTE = [
-    colors.HexColor(c) for c in ("#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000", "#2e75b6", "#a5a5a5")
-]
+PALETTE = [colors.HexColor(c) for c in SERIES_COLOURS]  # the console's charts' (palette.py)
 CHART_WIDTH = 170 * mm
 
 
@@ -166,8 +165,8 @@ def chart_inspections_per_year(year_from: int, year_to: int) -> Drawing:
     chart.categoryAxis.labels.fontName = chart.valueAxis.labels.fontName = _font()
     chart.valueAxis.valueMin = 0
     chart.valueAxis.labelTextFormat = _count
-    for i in range(len(categories)):
-        chart.bars[i].fillColor = PALETTE[i % len(PALETTE)]
+    for i, c in enumerate(categories):
+        chart.bars[i].fillColor = PALETTE[series_colour("category", c, i)]
         chart.bars[i].strokeColor = None
     drawing.add(chart)
     legend = Legend()
@@ -176,7 +175,7 @@ def chart_inspections_per_year(year_from: int, year_to: int) -> Drawing:
     legend.columnMaximum = 10  # one column beside the chart: it must not run off the page
     legend.alignment = "right"
     legend.colorNamePairs = [
-        (PALETTE[i % len(PALETTE)], str(Category(c).label)) for i, c in enumerate(categories)
+        (PALETTE[series_colour("category", c, i)], str(Category(c).label)) for i, c in enumerate(categories)
     ]
     drawing.add(legend)
     return drawing

@@ -3,7 +3,9 @@
 (function () {
   "use strict";
   // Colours distinguishable by most readers and dark enough on white (the table carries the values).
-  // The legend's swatches take the same, in order, from reporting.css (.swatch.series-N).
+  // The legend's swatches take the same from reporting.css (.swatch.series-N), and the yearly
+  // report's PDF from backend/reporting/palette.py. Each series says which it takes ("colour": a
+  // category keeps its own on every chart); without one, series take them in order.
   var PALETTE = ["#1f4e79", "#c55a11", "#548235", "#7030a0", "#8a6d00", "#2e75b6", "#6b6b6b", "#a4161a", "#0b6e6e", "#5c3d99"];
   var charts = {};
 
@@ -13,7 +15,8 @@
     if (!canvas || !data || typeof Chart === "undefined") return null;
     var locale = document.documentElement.lang || "en";
     var datasets = data.datasets.map(function (set, index) {
-      return { label: set.label, data: set.data, backgroundColor: PALETTE[index % PALETTE.length], borderWidth: 0 };
+      var colour = (typeof set.colour === "number" ? set.colour : index) % PALETTE.length;
+      return { label: set.label, data: set.data, colour: colour, backgroundColor: PALETTE[colour], borderWidth: 0 };
     });
     charts[canvasId] = new Chart(canvas, {
       type: "bar",
@@ -46,10 +49,10 @@
     }
     list.textContent = "";
     list.hidden = datasets.length < 2;
-    datasets.forEach(function (set, index) {
+    datasets.forEach(function (set) {
       var item = document.createElement("li");
       var swatch = document.createElement("span");
-      swatch.className = "swatch series-" + (index % PALETTE.length);
+      swatch.className = "swatch series-" + set.colour;
       swatch.setAttribute("aria-hidden", "true");
       item.appendChild(swatch);
       item.appendChild(document.createTextNode(set.label));

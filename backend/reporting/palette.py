@@ -1,0 +1,32 @@
+"""The colours of the analysts' charts: one list for the console (Chart.js in
+``static/reporting/js/charts.js``, the legends' swatches in ``reporting.css``: ``.swatch.series-N``)
+and for the yearly report's PDF (``render.py``), so a series has one colour wherever it is drawn.
+A category keeps its colour by its place among the categories, whichever of them a chart shows
+and in whatever order; any other series takes the colours in its order. Colours distinguishable
+by most readers and dark enough on white (each chart has a table with the same figures)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from backend.inspections.models import Category
+
+SERIES_COLOURS = (
+    "#1f4e79",
+    "#c55a11",
+    "#548235",
+    "#7030a0",
+    "#8a6d00",
+    "#2e75b6",
+    "#6b6b6b",
+    "#a4161a",
+    "#0b6e6e",
+    "#5c3d99",
+)
+
+
+def series_colour(dimension: str | None, value: Any, index: int) -> int:
+    """The index in ``SERIES_COLOURS`` of a chart's series: a category's own, else its order."""
+    if dimension == "category" and value in Category.values:
+        return list(Category.values).index(value) % len(SERIES_COLOURS)
+    return index % len(SERIES_COLOURS)
