@@ -27,3 +27,18 @@ def test_the_queues_high_count_uses_the_severitys_own_word(visit, carol, client)
     for chip in chips:
         count, word = chip.split(" ", 1)
         assert word == ("alta" if count == "1" else "altas"), chip
+
+
+def test_the_queues_high_count_reads_as_chinese(visit, carol, client):
+    """In Chinese the chip said "1 項高" ("1 item, high"), which reads as broken. It now reads as
+    a label and its count, "高：1 項", as the register's counts by severity do, with the word the
+    severity filter and each finding's chip use."""
+    signed_in(client, carol)
+    client.post("/i18n/setlang/", {"language": "zh-hant", "next": "/"})
+    page = unescape(client.get("/review/").content.decode())
+    high = re.search(r'<option value="high"[^>]*>([^<]+)</option>', page).group(1)
+    assert high == "高"
+    chips = re.findall(r'<span class="badge danger">([^<]*\d[^<]*)</span>', page)
+    assert chips, "no count of high findings in the queue"
+    for chip in chips:
+        assert re.fullmatch(rf"{high}：\d+ 項", chip), chip
