@@ -1,7 +1,8 @@
 """Chinese takes full-width punctuation where a template puts texts together: a label and its
 value ("狀態：已套用"), the items of a list ("A、B"). A half-width ": " or ", " typed into a
 template after a translated label shows in Chinese as "狀態: 已套用"; the templates use the tags
-of ``backend.core.templatetags.punctuation`` (or the planner's ``plan_times``) instead."""
+of ``backend.core.templatetags.punctuation`` (or the planner's ``plan_times``) instead. Brackets
+around a translated text ("（建築工地非法工作巡查）") are part of its msgid, never typed around it."""
 
 from __future__ import annotations
 
@@ -23,6 +24,14 @@ TEMPLATES = sorted(
 LABEL_THEN_COLON = re.compile(
     r"(?:{%\s*(?:end)?(?:translate|trans|blocktranslate|endblocktranslate)[^%]*%}):"
 )
+# Half-width brackets typed around a translated text: "({% translate … %})" shows in Chinese as
+# "(建築工地非法工作巡查)"; the brackets belong in the msgid ("(%(checklist)s)"), which Chinese
+# translates with "（…）".
+BRACKETS_AROUND = re.compile(
+    r"\(\s*{%\s*(?:translate|trans|blocktranslate|blocktrans)\b"
+    r"|{%\s*(?:endblocktranslate|endblocktrans)\s*%}\s*\)"
+    r"|{%\s*(?:translate|trans)\s[^%]*%}\s*\)"
+)
 # A list joined with a half-width comma typed in the template.
 JOINED = re.compile(r"""\|join:["'], ["']""")
 # Joins of codes that are the same in every language (CSV column names).
@@ -34,10 +43,11 @@ def test_the_templates_are_found():
 
 
 @pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.relative_to(ROOT).as_posix())
-def test_no_template_types_a_half_width_colon_or_comma_after_translated_text(path):
+def test_no_template_types_half_width_punctuation_beside_translated_text(path):
     text = path.read_text(encoding="utf-8")
     relative = path.relative_to(ROOT).as_posix()
     assert not LABEL_THEN_COLON.search(text), f"{relative}: use {{% colon %}} after a translated label"
+    assert not BRACKETS_AROUND.search(text), f"{relative}: put the brackets in the msgid, not around it"
     if relative not in CODES_ONLY:
         assert not JOINED.search(text), (
             f'{relative}: join with {{% list_sep as sep %}} and |join:sep, not ", "'

@@ -46,3 +46,16 @@ def test_the_dashboards_period_line_has_no_english_stops_in_chinese(analyst):
     text = re.sub(r"<[^>]+>", "", period)
     assert "部門：DSAL。" in text, text
     assert not ENGLISH_STOP.findall(text), text
+
+
+@pytest.mark.parametrize(
+    ("language", "summary"), [("zh-hant", "部門（1）"), ("en", "agency (1)"), ("pt", "serviço (1)")]
+)
+def test_a_filters_count_is_bracketed_as_its_language_brackets(analyst, language, summary):
+    """A filter's name and how many of its values are chosen: "部門 (1)" with a half-width bracket
+    in Chinese, from brackets typed in the template around the translated name."""
+    page = page_html(analyst, f"{BREAKDOWN}&agency=DSAL", language)
+    summaries = [
+        re.sub(r"<[^>]+>", "", s).strip() for s in re.findall(r"<summary>(.*?)</summary>", page, re.S)
+    ]
+    assert summary in summaries, summaries
