@@ -624,6 +624,7 @@ def _proposal(recorded: tuple[int, int] | None, year_from: int, year_to: int) ->
 
 @_page
 def report_index(request: HttpRequest) -> HttpResponse:
+    chosen: tuple[str, str] = ("", "")
     if request.GET.get("from") and request.GET.get("to"):
         try:
             year_from, year_to = int(request.GET["from"]), int(request.GET["to"])
@@ -632,6 +633,10 @@ def report_index(request: HttpRequest) -> HttpResponse:
         if 1900 < year_from <= year_to < 2200:
             return redirect("reporting:report", year_from=year_from, year_to=year_to)
         messages.error(request, _("Choose a first year that is not after the last."))
+        # The lists keep what was chosen, so the reader sees the years the message is about and
+        # changes one of them, rather than finding the proposal back in their place.
+        if 1900 < year_from < 2200 and 1900 < year_to < 2200:
+            chosen = (str(year_from), str(year_to))
     this_year = timezone.localdate().year
     # The last five full years that hold records (the demo's history is 2019–2023), not blindly
     # the five before this one, which may hold nothing.
@@ -641,15 +646,15 @@ def report_index(request: HttpRequest) -> HttpResponse:
         default_from = max(recorded[0], default_to - REPORT_DEFAULT_YEARS + 1)
     else:
         default_from, default_to = this_year - REPORT_DEFAULT_YEARS, this_year - 1
-    years = _year_choices(recorded[0] if recorded else None)
+    years = _year_choices(recorded[0] if recorded else None, keep=chosen)
     return render(
         request,
         "reporting/console/report_index.html",
         {
             "publications": selectors.report_publication_list(user=request.user),
             "years": years,
-            "default_from": default_from,
-            "default_to": default_to,
+            "selected_from": int(chosen[0]) if chosen[0] else default_from,
+            "selected_to": int(chosen[1]) if chosen[1] else default_to,
             "proposal": _proposal(recorded, default_from, default_to),
         },
     )
