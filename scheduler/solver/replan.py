@@ -248,8 +248,19 @@ def replan(
             best = resolved
             strategy = strategy + "+resolve" if strategy != "none" else "resolve"
     moved = count_moves(plan, best)
+    best = replace(best, routes=_in_order_of(plan, best.routes))
     report(progress, 1.0, float(len(moved)))
     return ReplanResult(best, new_problem, len(moved), moved, strategy, pins_dropped)
+
+
+def _in_order_of(before: Plan, routes: Iterable[Route]) -> tuple[Route, ...]:
+    """``routes`` in the order of the plan they repair: the page, the briefings and the teams'
+    names number a team by its route's place, so a team kept (a joint team keeps its id, a
+    stand-in included) keeps its number ("Team 2" stays Team 2 for the officers who were told
+    so); a team new to the plan comes after. Locked and repaired routes are gathered apart, which
+    had renumbered teams no visit of which changed."""
+    place = {r.team_id: i for i, r in enumerate(before.routes) if r.team_id}
+    return tuple(sorted(routes, key=lambda r: place.get(r.team_id, len(place))))
 
 
 def _substitute(problem: Problem, route: Route, out: str | None, busy: list[Route]) -> Route | None:

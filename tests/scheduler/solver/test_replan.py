@@ -220,3 +220,21 @@ def test_taking_out_a_teams_first_raid_lets_it_leave_later():
     [stop] = team.stops
     assert stop.arrival == stop.start - p.operation.arrive_before  # night roads: the margin, exactly
     assert team.departure > route.stops[0].end  # after the hour it would have raided the first
+
+
+def test_a_re_plan_keeps_each_team_in_its_place_so_its_number_does_not_change():
+    """The page, the briefings and the published teams' names number a team by its route's
+    place. A re-plan gathered the pinned teams first and the team that lost an officer last, so
+    every team was renumbered ("Team 2" became Team 3) though no visit changed: the comparison
+    listed them all as changes beside "0 visits change"."""
+    p = joint_problem(8)
+    plan = plan_joint(p, options=JOINT_FAST)
+    assert len(plan.routes) >= 3
+    gone = plan.routes[0].officer_ids[0]
+    spare = replace(p.officer_by_id[gone], id="spare")
+    with_spare = replace(p, officers=(*p.officers, spare))
+    pin = plan.routes[1].stops[0].visit_id
+    change = Change(officer_out=gone, since=0)
+    result = replan(with_spare, plan, done=frozenset(), change=change, pinned={pin}, options=JOINT_FAST)
+    assert result.moves == 0
+    assert [r.team_id for r in result.plan.routes] == [r.team_id for r in plan.routes]
