@@ -282,6 +282,7 @@ def plan_view(job: PlanningJob) -> dict[str, Any]:
     for r in routes:
         if r["team_id"]:
             team_names.setdefault(r["team_id"], r["team"])
+    route_names = {r["index"]: r["team"] for r in routes}
     return {
         "job": str(job.uuid),
         "status": job.status,
@@ -296,7 +297,7 @@ def plan_view(job: PlanningJob) -> dict[str, Any]:
         "evaluation": {
             **job.evaluation,
             "violations": [
-                {**v, "message": violation_text(v, officers, names, team_names, times)}
+                {**v, "message": violation_text(v, officers, names, team_names, times, route_names)}
                 for v in job.evaluation.get("violations", [])
             ],
         },
@@ -491,19 +492,22 @@ VIOLATION_TEXTS = {
     "back_before_departure": gettext_lazy("A route comes back (%(back)s) before it leaves (%(departure)s)."),
     "shift_exceeded": gettext_lazy("%(officer)s's shift does not cover the route %(departure)s–%(back)s."),
     "officer_unavailable": gettext_lazy("%(officer)s has no shift at %(departure)s–%(back)s."),
-    "outside_operation": gettext_lazy("A team works outside the operation's hours (%(start)s–%(end)s)."),
-    "team_size": gettext_lazy("A team has %(size)s officers; the operation asks for %(min)s to %(max)s."),
+    # A team's own breaches are said of "the team": the page names it before the text.
+    "outside_operation": gettext_lazy("The team works outside the operation's hours (%(start)s–%(end)s)."),
+    "team_size": gettext_lazy(
+        "The team's size is %(size)s; the operation asks for %(min)s to %(max)s officers."
+    ),
     "team_agency": gettext_lazy(
-        "A team has no officer of %(agency)s, which the operation's team rule asks for."
+        "The team has no officer of %(agency)s, which the operation's team rule asks for."
     ),
     "team_skill": gettext_lazy(
-        "A team has no officer with the skill %(skill)s, which the team rule asks for."
+        "The team has no officer with the skill %(skill)s, which the team rule asks for."
     ),
     "team_language": gettext_lazy(
-        "A team has no officer who speaks %(language_name)s, which the team rule asks for."
+        "The team has no officer who speaks %(language_name)s, which the team rule asks for."
     ),
-    "team_female": gettext_lazy("A team has no female officer, which the team rule asks for."),
-    "team_leader_rank": gettext_lazy("A team has no officer of rank %(rank)s or above to lead it."),
+    "team_female": gettext_lazy("The team has no female officer, which the team rule asks for."),
+    "team_leader_rank": gettext_lazy("The team has no officer of rank %(rank)s or above to lead it."),
     "alone": gettext_lazy("%(officer)s works alone, but the programme's officers work in pairs."),
     "unpaired": gettext_lazy(
         "%(officer)s could not be paired: no other officer of the agency is on duty at the same "
@@ -561,11 +565,15 @@ def violation_text(
     sites: dict[str, str],
     teams: dict[str, str] | None = None,
     times: Any = None,
+    routes: dict[int, str] | None = None,
 ) -> str:
     """One broken rule in the active language, naming officers, sites and teams (``teams``: the
     solver's team ids, "N1-T01", to the names the plan page gives them); the checker's English
     detail for an evaluation stored before breaches had a case. ``times``: ``plan_times`` of the
-    plan, writing the checker's times ("22:17") as the page writes its own ("10:17 p.m.")."""
+    plan, writing the checker's times ("22:17") as the page writes its own ("10:17 p.m.").
+    ``routes``: the routes' places to their teams' names: a breach of one team that names no
+    site (its size, the agencies it needs, a shift) says which team, as a visit's says which
+    site: among six teams, "the team has no officer of PSP" left the planner to guess."""
     params = dict(v.get("params") or {})
     if times is not None:
         params = times(params)
@@ -586,6 +594,8 @@ def violation_text(
     except (KeyError, TypeError, ValueError):
         return v.get("detail", "") or v.get("code", "")
     site = sites.get(v.get("visit_id") or "")
+    if not site and routes and "teams" not in params and v.get("case") != "two_routes":
+        site = routes.get(v.get("route_index"), "")  # type: ignore[arg-type]
     return _("%(site)s: %(text)s") % {"site": site, "text": text} if site else text
 
 
@@ -596,7 +606,11 @@ def violation_messages(job: PlanningJob, violations: list[dict[str, Any]]) -> li
     names = _visit_names(job)
     teams = _team_names(job)
     times = plan_times(job)
-    return [{**v, "message": violation_text(v, officers, names, teams, times)} for v in violations]
+    routes = {
+        index: _("Team %(number)s") % {"number": index + 1}
+        for index in range(len(job.plan.get("routes", []) if job.plan else []))
+    }
+    return [{**v, "message": violation_text(v, officers, names, teams, times, routes)} for v in violations]
 
 
 def _team_names(job: PlanningJob) -> dict[str, str]:

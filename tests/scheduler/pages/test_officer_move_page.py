@@ -1,0 +1,58 @@
+"""The plan page after "Move an officer": the rules a team breaks say which team, and a move the
+service refuses says that the officer was not moved and why (signed in through the sign-in page)."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+
+from backend.registry.models import Officer
+from scheduler import services
+from scheduler.models import PlanningJob
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def planned(operation):
+    job = PlanningJob.objects.create(operation=operation, time_limit_seconds=3)
+    job = services.planning_run(job_id=job.uuid)
+    assert job.status == PlanningJob.Status.SUCCEEDED and job.evaluation["feasible"], job.evaluation
+    return job
+
+
+def _dsal(job, index):
+    ids = job.plan["routes"][index]["officer_ids"]
+    return next(o for o in ids if Officer.objects.get(uuid=o).agency.code == "DSAL")
+
+
+def _rules(html):
+    section = html[html.index('id="violations-h"') : html.index("</section>", html.index('id="violations-h"'))]
+    return [re.sub(r"\s+", " ", unescape(item)).strip() for item in re.findall(r"<li>(.*?)</li>", section, re.S)]
+
+
+def test_a_rule_a_team_breaks_names_the_team(planner_client, planned, operation):
+    """Among several teams, "A team has no officer of DSAL" left the planner to guess which."""
+    officer = _dsal(planned, 0)
+    page = planner_client.post(
+        f"/planning/operations/{operation.uuid}/plan/officer/", {"officer": f"0:{officer}", "to_route": "1"},
+        follow=True,
+    )
+    assert page.status_code == 200
+    rules = _rules(page.content.decode())
+    assert "Team 1 (PSP): The team has no officer of DSAL, which the operation's team rule asks for." in rules
+    assert "Team 1 (PSP): The team's size is 1; the operation asks for 2 to 2 officers." in rules
+    assert "Team 2 (DSAL·PSP): The team's size is 3; the operation asks for 2 to 2 officers." in rules
+
+
+def test_a_rule_a_team_breaks_names_the_team_in_chinese(planner_client, planned, operation):
+    planner_client.post("/i18n/setlang/", {"language": "zh-hant", "next": "/"})
+    officer = _dsal(planned, 0)
+    page = planner_client.post(
+        f"/planning/operations/{operation.uuid}/plan/officer/", {"officer": f"0:{officer}", "to_route": "1"},
+        follow=True,
+    )
+    rules = _rules(page.content.decode())
+    assert any(r.startswith("第 1 組（PSP）：該小組沒有 DSAL 的人員") for r in rules), rules
