@@ -29,15 +29,18 @@ def _dsal(job, index):
 
 
 def _rules(html):
-    section = html[html.index('id="violations-h"') : html.index("</section>", html.index('id="violations-h"'))]
-    return [re.sub(r"\s+", " ", unescape(item)).strip() for item in re.findall(r"<li>(.*?)</li>", section, re.S)]
+    start = html.index('id="violations-h"')
+    section = html[start : html.index("</section>", start)]
+    items = re.findall(r"<li>(.*?)</li>", section, re.S)
+    return [re.sub(r"\s+", " ", unescape(item)).strip() for item in items]
 
 
 def test_a_rule_a_team_breaks_names_the_team(planner_client, planned, operation):
     """Among several teams, "A team has no officer of DSAL" left the planner to guess which."""
     officer = _dsal(planned, 0)
     page = planner_client.post(
-        f"/planning/operations/{operation.uuid}/plan/officer/", {"officer": f"0:{officer}", "to_route": "1"},
+        f"/planning/operations/{operation.uuid}/plan/officer/",
+        {"officer": f"0:{officer}", "to_route": "1"},
         follow=True,
     )
     assert page.status_code == 200
@@ -51,7 +54,8 @@ def test_a_rule_a_team_breaks_names_the_team_in_chinese(planner_client, planned,
     planner_client.post("/i18n/setlang/", {"language": "zh-hant", "next": "/"})
     officer = _dsal(planned, 0)
     page = planner_client.post(
-        f"/planning/operations/{operation.uuid}/plan/officer/", {"officer": f"0:{officer}", "to_route": "1"},
+        f"/planning/operations/{operation.uuid}/plan/officer/",
+        {"officer": f"0:{officer}", "to_route": "1"},
         follow=True,
     )
     rules = _rules(page.content.decode())
