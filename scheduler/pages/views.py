@@ -21,7 +21,7 @@ from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.console.access import console_page
-from backend.core.errors import DomainError, NotFound
+from backend.core.errors import DomainError, InvalidInput, NotFound
 from backend.inspections.models import Category, Operation
 from backend.planning import selectors as planning_selectors
 from backend.planning import services as planning_services
@@ -553,9 +553,13 @@ def _plan_response(
     return redirect("scheduler:plan", kind, subject.uuid)
 
 
-def _error(exc: DomainError) -> dict[str, Any]:
+def _error(exc: DomainError, refused: str = "") -> dict[str, Any]:
     """A refusal for the page; a plan's broken rules come with their message (see
-    ``selectors.violation_messages``), older ones with the checker's English detail."""
+    ``selectors.violation_messages``), older ones with the checker's English detail. ``refused``
+    heads a refused input's reasons with what did not happen ("The officer was not moved:")
+    instead of the bare "The input is not valid.", which said neither what nor what to do."""
+    if refused and isinstance(exc, InvalidInput) and exc.errors:
+        return {"detail": refused, "errors": _flatten(exc.errors), "violations": []}
     return {
         # A service's plain English message is looked up in the catalogues here, as the API's
         # error handler does (lazy texts are already in the reader's language).
@@ -587,7 +591,7 @@ def plan_move(request: HttpRequest, kind: str, subject_id: str) -> HttpResponse:
             position=int(position) if position and position.isdigit() else None,
         )
     except DomainError as exc:
-        return _plan_response(request, kind, subject, job, error=_error(exc))
+        return _plan_response(request, kind, subject, job, error=_error(exc, _("The visit was not moved:")))
     return _plan_response(
         request,
         kind,
@@ -622,7 +626,7 @@ def plan_officer_move(request: HttpRequest, kind: str, subject_id: str) -> HttpR
             to_route=form.target_route(),
         )
     except DomainError as exc:
-        return _plan_response(request, kind, subject, job, error=_error(exc))
+        return _plan_response(request, kind, subject, job, error=_error(exc, _("The officer was not moved:")))
     return _plan_response(
         request,
         kind,

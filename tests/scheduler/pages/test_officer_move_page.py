@@ -60,3 +60,18 @@ def test_a_rule_a_team_breaks_names_the_team_in_chinese(planner_client, planned,
     )
     rules = _rules(page.content.decode())
     assert any(r.startswith("第 1 組（PSP）：該小組沒有 DSAL 的人員") for r in rules), rules
+
+
+def test_a_refused_move_says_the_officer_was_not_moved_and_why(planner_client, planned, operation):
+    """Emptying a team with visits is refused: the page said "The input is not valid." above the
+    reason, which told the planner neither what had not happened nor that the reason was below."""
+    route = planned.plan["routes"][0]
+    first, second = route["officer_ids"]
+    url = f"/planning/operations/{operation.uuid}/plan/officer/"
+    planner_client.post(url, {"officer": f"0:{first}", "to_route": "out"})
+    page = planner_client.post(url, {"officer": f"0:{second}", "to_route": "out"}, HTTP_HX_REQUEST="true")
+    html = unescape(page.content.decode())
+    errors = html[html.index('class="errors"') : html.index("</div>", html.index('class="errors"'))]
+    assert "The officer was not moved:" in errors
+    assert "Team 1 would be left with no officer: move its visits first." in errors
+    assert "The input is not valid." not in html
