@@ -114,8 +114,8 @@ def test_repeat_violations_and_the_scores_factors_on_the_register_and_the_profil
     signed_in(client, carol)
     register = client.get("/compliance/").content.decode()
     row = register.split(f"/compliance/companies/{joint.contractor.uuid}/")[1].split("</tr>")[0]
-    cells = re.findall(r'<td class="num">(.*?)</td>', row)
-    assert cells[2:5] == [factors["F"], str(factors["R"]), str(factors["T"])]
+    cells = re.findall(r'<td [^>]*class="num factor"[^>]*>(.*?)</td>', row)
+    assert cells == [factors["F"], str(factors["R"]), str(factors["T"])]
     assert ", ".join(factors["repeat_violations"]) in row
     profile = client.get(f"/compliance/companies/{joint.contractor.uuid}/").content.decode()
     repeats = profile.split('id="repeat-h"')[1].split("</section>")[0]
@@ -128,7 +128,7 @@ def test_repeat_violations_and_the_scores_factors_on_the_register_and_the_profil
     client.post("/i18n/setlang/", {"language": "pt", "next": "/"})
     register = client.get("/compliance/").content.decode()
     row = register.split(f"/compliance/companies/{joint.contractor.uuid}/")[1].split("</tr>")[0]
-    f_cell = re.findall(r'<td class="num">(.*?)</td>', row)[2]
+    f_cell = re.findall(r'<td [^>]*class="num factor"[^>]*>(.*?)</td>', row)[0]
     assert f_cell == factors["F"].replace(".", ",")
     profile = client.get(f"/compliance/companies/{joint.contractor.uuid}/").content.decode()
     assert f'<span class="value">{f_cell}</span>' in profile
