@@ -14,6 +14,7 @@ import os
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from backend.audit import db_guard
@@ -89,6 +90,16 @@ def pytest_collection_modifyitems(config, items):
 def _fast_password_hashing(settings):
     """Personas and sign-ins hash passwords: the real hasher's deliberate slowness costs minutes."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request or a test that activated another
+    (a page read in Portuguese) leaves it active on the thread, and a later test reading a
+    service's message got it in Portuguese."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
