@@ -460,6 +460,14 @@ TEAM_LACKS = gettext_lazy(
 NO_CAPACITY = gettext_lazy("No team or officer is free at %(times)s; more officers on duty would be needed.")
 
 
+def one_full_stop(text: str) -> str:
+    """``text`` without the second full stop of a message that ends on a time already ending in
+    one ("at 9 p.m.." is "at 9 p.m."); an ellipsis ("...", "…") and "。" are left alone."""
+    if text.endswith("..") and not text.endswith("..."):
+        return text[:-1]
+    return text
+
+
 def unplanned_text(u: dict[str, Any], times: Any = None) -> str:
     """One unplanned visit's reason in the active language (``times``: ``plan_times`` of its
     plan, writing the checker's times as the page does); the checker's English detail when the
@@ -477,7 +485,7 @@ def unplanned_text(u: dict[str, Any], times: Any = None) -> str:
     if template is None:
         return u.get("detail", "") or u.get("reason", "")
     try:
-        return str(template) % params
+        return one_full_stop(str(template) % params)
     except (KeyError, TypeError, ValueError):
         return u.get("detail", "") or u.get("reason", "")
 
@@ -590,7 +598,7 @@ def violation_text(
     if template is None:
         return v.get("detail", "") or v.get("code", "")
     try:
-        text = str(template) % params
+        text = one_full_stop(str(template) % params)
     except (KeyError, TypeError, ValueError):
         return v.get("detail", "") or v.get("code", "")
     site = sites.get(v.get("visit_id") or "")
