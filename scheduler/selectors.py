@@ -458,6 +458,14 @@ TEAM_LACKS = gettext_lazy(
     "No team formed has %(need)s, which the visit needs; officers on duty who have it are in no team."
 )
 NO_CAPACITY = gettext_lazy("No team or officer is free at %(times)s; more officers on duty would be needed.")
+# The checker writes "-" for the opening hours of a site closed all the time the visit could be
+# made (a construction site on a Sunday night): "while the site is open (-)" said nothing.
+SITE_CLOSED_THROUGHOUT = {
+    "wave": gettext_lazy("The site is closed throughout the operation: no wave can visit it."),
+    "opening_hours": gettext_lazy(
+        "The site is closed throughout the time the visit is due, %(from)s–%(to)s."
+    ),
+}
 
 
 def one_full_stop(text: str) -> str:
@@ -473,6 +481,7 @@ def unplanned_text(u: dict[str, Any], times: Any = None) -> str:
     plan, writing the checker's times as the page does); the checker's English detail when the
     plan predates reasons with a rule."""
     rule, params = u.get("rule", ""), dict(u.get("params") or {})
+    closed = rule in SITE_CLOSED_THROUGHOUT and str(params.get("opening", "?")).strip() in ("", "-")
     if times is not None:
         params = times(params)
     if "language" in params:
@@ -481,7 +490,7 @@ def unplanned_text(u: dict[str, Any], times: Any = None) -> str:
         return str(TEAM_LACKS) % {"need": str(TEAM_NEEDS[rule]) % params}
     if rule == "capacity" and not params.get("teams"):
         return str(NO_CAPACITY) % params
-    template = UNPLANNED_TEXTS.get(rule)
+    template = SITE_CLOSED_THROUGHOUT[rule] if closed else UNPLANNED_TEXTS.get(rule)
     if template is None:
         return u.get("detail", "") or u.get("reason", "")
     try:

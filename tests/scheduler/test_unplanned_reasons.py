@@ -104,3 +104,45 @@ def test_every_reason_has_a_text_in_every_language(language):
                 original = selectors.unplanned_text({"reason": "x", "rule": rule, "params": params})
             if language != "en":
                 assert text != original, (rule, text)
+
+
+def test_a_site_closed_throughout_the_operation_says_so_not_open_dash(operation):
+    # A construction site on a Sunday night: open only by day, closed the whole operation.
+    works = factories.site(
+        name_en="Day Works",
+        latitude=22.2000,
+        longitude=113.5440,
+        opening_hours=[(d, dt.time(8), dt.time(17)) for d in range(7)],
+    )
+    (target,) = services.operation_targets_set(actor=None, operation=operation, sites=[works], wave="W1")
+    unplanned, job = _run(operation)
+    why = unplanned[str(target.pk)]
+    assert (why["rule"], why["params"]["opening"]) == ("wave", "-")
+    texts = {}
+    for language in ("en", "zh-hant", "pt"):
+        with translation.override(language):
+            texts[language] = next(
+                u["explanation"]
+                for u in selectors.plan_view(job)["unplanned"]
+                if u["visit_id"] == str(target.pk)
+            )
+    assert texts["en"] == "The site is closed throughout the operation: no wave can visit it.", texts
+    assert texts["zh-hant"] == "場所在整個行動期間均不營業：沒有行動波次可前往。", texts
+    assert texts["pt"] == "O local está fechado durante toda a operação: nenhuma vaga o pode visitar.", texts
+    assert not any("(-)" in t for t in texts.values()), texts
+
+
+def test_a_routine_visit_due_while_its_site_is_closed_says_so():
+    why = {
+        "reason": "x",
+        "rule": "opening_hours",
+        "params": {"minutes": 45, "from": "09:00", "to": "12:00", "opening": "-"},
+    }
+    with translation.override("en"):
+        assert selectors.unplanned_text(why) == (
+            "The site is closed throughout the time the visit is due, 09:00–12:00."
+        )
+    with translation.override("pt"):
+        assert "fechado" in selectors.unplanned_text(why)
+    with translation.override("zh-hant"):
+        assert "不營業" in selectors.unplanned_text(why)
