@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from backend.checklists.engine.attachments import ATTACHMENT_TYPES
 from backend.checklists.engine.schema import Definition, Question
-from backend.core.i18n import language_key
+from backend.core.i18n import language_key, list_separator
 
 
 @dataclass
@@ -24,6 +24,10 @@ class Answer:
     photos: list[str] = field(default_factory=list)  # attachment names
     photo_items: list[dict[str, str]] = field(default_factory=list)  # name, served-copy url, label
     flagged: bool = False
+    # The findings (violation codes) the answer is evidence of: what a reviewer reads it for. An
+    # answer is evidence whatever its value ("Fee list filed: yes" beside the receipts that were
+    # not), so the page names the findings rather than marking the answer as wrong.
+    evidence_of: str = ""  # "V-07, V-09" as the reader's language lists them
 
 
 @dataclass
@@ -87,9 +91,11 @@ def _walk(
     return out
 
 
-def present(definition: Definition, answers: dict[str, Any], evidence_paths: set[str]) -> list[Block]:
-    """The answers in blocks, the flagged ones (evidence of a finding) first in a block of their
-    own and marked where they stand too."""
+def present(
+    definition: Definition, answers: dict[str, Any], evidence_paths: dict[str, list[str]]
+) -> list[Block]:
+    """The answers in blocks, the evidence of the findings first in a block of their own and
+    marked where they stand too, each with the findings it is evidence of."""
     lang = language_key()
     blocks: list[Block] = []
     flagged: list[Answer] = []
@@ -98,11 +104,12 @@ def present(definition: Definition, answers: dict[str, Any], evidence_paths: set
         for row in rows:
             if row.path in evidence_paths:
                 row.flagged = True
+                row.evidence_of = list_separator().join(evidence_paths[row.path])
                 flagged.append(row)
         if rows:
             blocks.append(Block(title=section.title.get(lang), answers=rows))
     if flagged:
-        blocks.insert(0, Block(title=_("Flagged items"), answers=flagged))
+        blocks.insert(0, Block(title=_("Evidence of the findings"), answers=flagged))
     return blocks
 
 
@@ -137,11 +144,14 @@ def option_label(definition: Definition, key: str, code: str, lang: str) -> str:
     return labels.get(code, code)
 
 
-def evidence_paths(findings: Any) -> set[str]:
-    """The answer paths the findings rest on (the engine records ``[path, value]`` pairs)."""
-    paths: set[str] = set()
+def evidence_paths(findings: Any) -> dict[str, list[str]]:
+    """The answer paths the findings rest on (the engine records ``[path, value]`` pairs), each
+    with the violation codes of the findings it is evidence of, in the findings' order."""
+    paths: dict[str, list[str]] = {}
     for finding in findings:
         for item in finding.evidence or []:
             if isinstance(item, list | tuple) and item:
-                paths.add(str(item[0]))
+                codes = paths.setdefault(str(item[0]), [])
+                if finding.violation_code not in codes:
+                    codes.append(finding.violation_code)
     return paths

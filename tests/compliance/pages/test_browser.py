@@ -42,7 +42,7 @@ def test_dsal_reviewer_approves_a_photo_submission_opens_a_case_and_downloads_th
 
     page.get_by_role("link", name="Cotai Tower B").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Flagged items").is_visible()
+    assert page.get_by_role("heading", name="Evidence of the findings").is_visible()
     axe_check(page)
     # The photo in the lightbox, by keyboard: focus the thumbnail, Enter opens, Escape closes.
     thumb = page.locator(".thumb").first

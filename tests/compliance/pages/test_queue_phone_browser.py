@@ -123,7 +123,7 @@ def test_queue_is_a_list_of_cards_on_a_small_phone(pages, queue, carol):
     href = page.evaluate("document.activeElement.getAttribute('href')")
     links.first.tap()
     page.wait_for_url(f"**{href}")
-    expect(page.get_by_role("heading", name="Flagged items")).to_be_visible()
+    expect(page.get_by_role("heading", name="Evidence of the findings")).to_be_visible()
 
 
 @pytest.mark.parametrize("language", ["pt", "zh-hant"])

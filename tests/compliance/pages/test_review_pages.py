@@ -209,7 +209,13 @@ def test_submission_shows_flagged_items_first_photos_check_ins_and_legal_basis(v
     signed_in(client, carol)
     page = client.get(f"/review/{visit.submission.uuid}/").content.decode()
     answers = page.split('id="answers-h"')[1]
-    assert answers.index("Flagged items") < answers.index("Workers checked")
+    assert answers.index("Evidence of the findings") < answers.index("Workers checked")
+    # Each piece of evidence names the findings it is evidence of, whatever its answer: not
+    # "flagged", which read as if the answer were wrong ("Fee list filed: yes").
+    codes = {f.violation_code for f in visit.submission.findings.all()}
+    chips = re.findall(r'<span class="badge warn">evidence of ([^<]+)</span>', answers)
+    assert chips and all(set(c.split(", ")) <= codes for c in chips), (chips, codes)
+    assert ">flagged<" not in answers
     assert f"/api/v1/review/submissions/{visit.submission.uuid}/attachments/{PHOTO_REF}" in page
     photo = client.get(f"/api/v1/review/submissions/{visit.submission.uuid}/attachments/{PHOTO_REF}")
     assert photo.status_code == 200 and photo["Content-Type"] == "image/jpeg"
@@ -323,10 +329,10 @@ def test_a_team_leader_reviews_their_teams_work_but_opens_no_case(joint, bob, cl
 @pytest.mark.parametrize(
     ("language", "words"),
     [
-        ("zh-hant", ["審核隊列", "本部門的發現", "已標記項目", "退回人員"]),
+        ("zh-hant", ["審核隊列", "本部門的發現", "發現的證據", "退回人員"]),
         (
             "pt",
-            ["Fila de revisão", "As constatações da sua entidade", "Itens assinalados", "Devolver ao agente"],
+            ["Fila de revisão", "As constatações da sua entidade", "Provas das constatações", "Devolver ao agente"],
         ),
     ],
 )
