@@ -332,7 +332,12 @@ def test_a_team_leader_reviews_their_teams_work_but_opens_no_case(joint, bob, cl
         ("zh-hant", ["審核隊列", "本部門的發現", "發現的證據", "退回人員"]),
         (
             "pt",
-            ["Fila de revisão", "As constatações da sua entidade", "Provas das constatações", "Devolver ao agente"],
+            [
+                "Fila de revisão",
+                "As constatações da sua entidade",
+                "Provas das constatações",
+                "Devolver ao agente",
+            ],
         ),
     ],
 )
