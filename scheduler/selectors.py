@@ -24,7 +24,7 @@ from backend.core.errors import NotFound
 from backend.core.i18n import list_separator
 from backend.inspections.models import Operation
 from backend.planning.models import DueWork
-from backend.registry.models import Officer, Role, Site
+from backend.registry.models import Availability, Officer, Role, Site
 from scheduler.models import OperationSetup, PlanningJob, Programme, Target, Wave
 from scheduler.problem import (
     clock_of,
@@ -682,6 +682,28 @@ def plan_officers(job: PlanningJob) -> QuerySet[Officer]:
     if job.operation_id:
         return operation_officers(job.operation)
     return programme_officers(job.programme)
+
+
+def plan_on_duty(job: PlanningJob, officers: Iterable[Officer]) -> set[str]:
+    """Of ``officers``, the ids of those with a shift during the plan's time (an operation's start
+    to end; a programme's days): the others could join a team only to be told they have no shift.
+    A shift an absence touches does not count, as the planner does not count it
+    (``scheduler.problem``)."""
+    if job.operation_id:
+        start, end = job.operation.starts_at, job.operation.ends_at
+    else:
+        zone = timezone.get_current_timezone()
+        start = dt.datetime.combine(job.programme.start_date, dt.time(), zone)
+        end = dt.datetime.combine(job.programme.end_date + dt.timedelta(days=1), dt.time(), zone)
+    rows = Availability.objects.filter(officer__in=list(officers), end__gt=start, start__lt=end)
+    shifts, absences = [], []
+    for row in rows.select_related("officer").only("officer__uuid", "kind", "start", "end"):
+        (shifts if row.kind == Availability.Kind.SHIFT else absences).append(row)
+    return {
+        str(s.officer.uuid)
+        for s in shifts
+        if not any(a.officer_id == s.officer_id and a.start < s.end and s.start < a.end for a in absences)
+    }
 
 
 def bracketed(text: Any, remark: Any) -> str:

@@ -423,17 +423,24 @@ def _officer_form(job: PlanningJob, workspace: dict[str, Any], data: Any = None)
         for m in r["members"]
     ]
     placed = {m["id"] for r in workspace["routes"] for m in r["members"]}
-    free = [
-        (
-            OfficerMoveForm.officer_value(None, str(o.uuid)),
-            f"{selectors.bracketed(o.full_name, o.agency.code)} — {_('in no team')}",
+    free = [o for o in selectors.plan_officers(job) if str(o.uuid) not in placed]
+    on_duty = selectors.plan_on_duty(job, free)
+    # Those on duty first: of some 120 officers of the agencies, most have no shift then, and
+    # bringing one in only tells the planner so.
+    groups: dict[bool, list[tuple[str, str]]] = {True: [], False: []}
+    for o in free:
+        groups[str(o.uuid) in on_duty].append(
+            (
+                OfficerMoveForm.officer_value(None, str(o.uuid)),
+                selectors.bracketed(o.full_name, o.agency.code),
+            )
         )
-        for o in selectors.plan_officers(job)
-        if str(o.uuid) not in placed
-    ]
-    free.sort(key=lambda pair: pair[1])
+    officers: list[Any] = list(in_teams)
+    for duty, label in ((True, _("On duty, in no team")), (False, _("Not on duty"))):
+        if groups[duty]:
+            officers.append((label, sorted(groups[duty], key=lambda pair: pair[1])))
     # Ids of their own: the visit's move form on the same page has a "to_route" too.
-    return OfficerMoveForm(data, officers=in_teams + free, teams=teams, auto_id="officer_move_%s")
+    return OfficerMoveForm(data, officers=officers, teams=teams, auto_id="officer_move_%s")
 
 
 def _comparison(job: PlanningJob, workspace: dict[str, Any]) -> dict[str, Any] | None:

@@ -1,0 +1,73 @@
+""" "Move an officer" offers first the officers on duty during the operation who are in no team,
+then apart those not on duty: of the agencies' some 120 officers, most have no shift that night,
+and bringing one in only told the planner "has no shift" (signed in through the sign-in page)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from html import unescape
+
+import pytest
+
+from backend.registry import services as registry
+from scheduler import services
+from scheduler.models import PlanningJob
+from tests import factories
+from tests.scheduler.conftest import EVENING, on_shift
+
+pytestmark = pytest.mark.django_db
+
+
+def _groups(html):
+    start = html.index('id="officer_move_officer"')
+    select = html[start : html.index("</select>", start)]
+    groups = {}
+    for label, body in re.findall(r'<optgroup label="([^"]*)">(.*?)</optgroup>', select, re.S):
+        groups[unescape(label)] = dict(
+            (unescape(text).strip(), value)
+            for value, text in re.findall(r'<option value="([^"]*)"[^>]*>(.*?)</option>', body, re.S)
+        )
+    return groups
+
+
+def test_officers_in_no_team_come_on_duty_first_then_not_on_duty(planner_client, operation, city):
+    standby = on_shift(factories.officer("PSP", username="sam", full_name="Sam Standby", rank=1))
+    idle = factories.officer("DSAL", username="otto", full_name="Otto Offduty")
+    next_week = on_shift(
+        factories.officer("DSAL", username="nina", full_name="Nina Nextweek"),
+        start=EVENING + dt.timedelta(days=7),
+    )
+    away = on_shift(factories.officer("PSP", username="lena", full_name="Lena Leave"))
+    registry.availability_add(
+        actor=None, officer=away, kind="leave", start=EVENING, end=EVENING + dt.timedelta(hours=2)
+    )
+    job = services.planning_run(
+        job_id=PlanningJob.objects.create(operation=operation, time_limit_seconds=3).uuid
+    )
+    assert job.status == PlanningJob.Status.SUCCEEDED, job.error
+    placed = {o for r in job.plan["routes"] for o in r["officer_ids"]}
+    on_duty = {o for o in [*city["psp"], *city["dsal"], standby] if str(o.uuid) not in placed}
+    assert on_duty, "the city has an officer on duty left out of the teams"
+
+    groups = _groups(planner_client.get(f"/planning/operations/{operation.uuid}/plan/").content.decode())
+    assert list(groups) == ["On duty, in no team", "Not on duty"]
+    assert groups["On duty, in no team"] == {
+        f"{o.full_name} ({o.agency.code})": f"none:{o.uuid}"
+        for o in sorted(on_duty, key=lambda o: o.full_name)
+    }
+    not_on_duty = groups["Not on duty"]
+    for o in (idle, next_week, away):
+        assert not_on_duty[f"{o.full_name} ({o.agency.code})"] == f"none:{o.uuid}"
+    assert not set(not_on_duty.values()) & set(groups["On duty, in no team"].values())
+
+    # The grouped choice is still a valid value of the form.
+    first = next(iter(on_duty))
+    page = planner_client.post(
+        f"/planning/operations/{operation.uuid}/plan/officer/",
+        {"officer": f"none:{first.uuid}", "to_route": "0"},
+        follow=True,
+    )
+    assert page.status_code == 200
+    job = PlanningJob.objects.filter(operation=operation).order_by("-created_at").first()
+    assert str(first.uuid) in job.plan["routes"][0]["officer_ids"]
