@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from backend.compliance import timeline
-from backend.core.i18n import pick
+from backend.core.i18n import bracketed, pick
 from backend.inspections.models import Finding, Submission
 from backend.privacy.crypto import Unreadable, blind_index
 from backend.privacy.fields import EncryptedDateField, EncryptedTextField
@@ -323,7 +323,7 @@ class CaseEvent(models.Model):
         (as then named) for anyone else, or "system"."""
         officer = getattr(self.actor, "officer", None) if self.actor_id else None
         if officer is not None:
-            return f"{officer.full_name} ({officer.badge_number})"
+            return bracketed(officer.full_name, officer.badge_number)
         if self.actor_id is None and self.actor_label == "system":
             return timeline.system_name()
         return self.actor_label

@@ -599,7 +599,11 @@ def case_follow_up_request(*, case: ComplianceCase, actor: Any = None) -> DueWor
         "early": early,
     }
     if early and _is_person(actor):
-        params["by"] = _actor_name(actor)  # as colleagues knew them the day they asked
+        # As colleagues knew them the day they asked: the name and the badge, put together in
+        # the reader's language when the timeline is read.
+        params["by"], badge = _actor_name(actor)
+        if badge:
+            params["by_badge"] = badge
     _event(
         case,
         CaseEvent.Kind.FOLLOW_UP_REQUESTED,
@@ -621,12 +625,12 @@ def _is_person(user: Any) -> bool:
     return user is not None and getattr(user, "is_authenticated", False)
 
 
-def _actor_name(user: Any) -> str:
+def _actor_name(user: Any) -> tuple[str, str]:
     """Who asked, as the timeline names them: the officer's name and badge, else the login."""
     officer = getattr(user, "officer", None)
     if officer is not None:
-        return f"{officer.full_name} ({officer.badge_number})"
-    return user.get_username()
+        return officer.full_name, officer.badge_number
+    return user.get_username(), ""
 
 
 @transaction.atomic

@@ -19,6 +19,8 @@ from typing import Any
 from django.utils import formats
 from django.utils.translation import npgettext, pgettext
 
+from backend.core.i18n import bracketed
+
 OPENED = "opened"
 NOTICE_ISSUED = "notice_issued"
 COMMENT = "comment"
@@ -55,7 +57,15 @@ def _follow_up_early(p: Mapping[str, Any]) -> str:
         "Requested early by %(name)s, before the corrective deadline of %(deadline)s; "
         "it will re-check %(count)d failed items.",
         count,
-    ) % {"name": p.get("by") or system_name(), "deadline": _date(p["deadline"]), "count": count}
+    ) % {"name": _by(p), "deadline": _date(p["deadline"]), "count": count}
+
+
+def _by(p: Mapping[str, Any]) -> str:
+    """Who asked: name and badge in the reader's brackets (stored apart since 2026-12; before,
+    as one English text)."""
+    if not p.get("by"):
+        return system_name()
+    return bracketed(p["by"], p["by_badge"]) if p.get("by_badge") else p["by"]
 
 
 def _follow_up_deadline_passed(p: Mapping[str, Any]) -> str:

@@ -27,6 +27,15 @@ def list_separator() -> str:
     return pgettext("between the items of a list", ", ")
 
 
+def bracketed(text: object, remark: object) -> str:
+    """A text and a remark on it in brackets, as the reader's language writes them: "Pat Police
+    (B00006)", "陳大文（B00006）"."""
+    return pgettext("a text and a remark on it in brackets", "%(text)s (%(remark)s)") % {
+        "text": text,
+        "remark": remark,
+    }
+
+
 def label_separator() -> str:
     """What goes between a label and its value: ": " in English, "：" in Chinese."""
     return pgettext("between a label and its value", ": ")

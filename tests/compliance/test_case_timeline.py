@@ -67,7 +67,8 @@ def test_each_event_stores_its_code_and_values_and_only_a_persons_words(case, ca
     assert len(events[0].data["findings"]) == 2
     assert events[1].data == {"deadline": case.deadline.isoformat()}
     assert events[3].data == {
-        "by": f"{carol.full_name} ({carol.badge_number})",
+        "by": carol.full_name,
+        "by_badge": carol.badge_number,  # bracketed as the reader's language writes it
         "deadline": case.deadline.isoformat(),
         "due_work": str(case.follow_up.uuid),
         "carry_items": 2,
@@ -96,7 +97,7 @@ def test_each_event_stores_its_code_and_values_and_only_a_persons_words(case, ca
                 "涵蓋 2 項正式發現。",
                 "須於 {deadline} 前糾正。",
                 "",
-                "由Carol Reviewer ({badge})在糾正期限（{deadline}）屆滿前提早要求；將覆查 2 個不合格項目。",
+                "由Carol Reviewer（{badge}）在糾正期限（{deadline}）屆滿前提早要求；將覆查 2 個不合格項目。",
                 "結果：罰款 5000.00 澳門元。",
             ],
         ),

@@ -227,7 +227,8 @@ def test_a_reviewer_brings_the_follow_up_forward_while_days_remain(approved, car
     event = case.events.get(kind=CaseEvent.Kind.FOLLOW_UP_REQUESTED)
     assert event.actor == carol.user and event.data["early"] is True
     assert (event.code, event.reason) == ("follow_up_requested.early", "")
-    assert event.data["by"] == f"{carol.full_name} ({carol.badge_number})"
+    # Name and badge as they were that day, stored apart and bracketed in the reader's language.
+    assert (event.data["by"], event.data["by_badge"]) == (carol.full_name, carol.badge_number)
     assert event.data["deadline"] == case.deadline.isoformat()
     assert event.message.startswith(f"Requested early by {carol.full_name} ({carol.badge_number}), ")
     assert "passed" not in event.message

@@ -84,8 +84,13 @@ def test_the_timeline_shows_no_english(language, history, case, carol, client):
         told = [e.message for e in events]
     assert [s["message"] for s in translated] == told
     assert all(told[i] for i, s in enumerate(english) if s["message"])
-    if language == "zh-hant":  # nothing in Latin letters but the reviewer's name
-        latin = [s["text"] for s in translated if re.search(r"[A-Za-z]{3,}", s["text"].replace(person, ""))]
+    if language == "zh-hant":  # nothing in Latin letters but the reviewer's name and badge
+        here = f"{carol.full_name}（{carol.badge_number}）"  # in full-width brackets
+        assert here in {s["who"] for s in translated}
+        assert not any(person in s["text"] for s in translated), translated
+        if history is _early:  # the follow-up she asked for early names her so too
+            assert any(here in s["message"] for s in translated), translated
+        latin = [s["text"] for s in translated if re.search(r"[A-Za-z]{3,}", s["text"].replace(here, ""))]
         assert not latin, latin
 
 
@@ -106,3 +111,16 @@ def test_an_event_recorded_before_codes_shows_its_words_as_stored(case, carol, c
     assert (old["kind"], old["who"], old["message"]) == ("已要求跟進巡查", "系統", "")
     page = client.get(f"/compliance/cases/{case.uuid}/").content.decode()
     assert "<q>The corrective deadline passed.</q>" in page
+
+
+def test_an_early_follow_up_recorded_before_names_were_stored_apart_reads_as_stored(case, carol):
+    """Events stored with the name and badge as one English text keep showing it."""
+    event = CaseEvent.objects.create(
+        case=case,
+        kind=CaseEvent.Kind.FOLLOW_UP_REQUESTED,
+        code="follow_up_requested.early",
+        at=timezone.now(),
+        actor=carol.user,
+        data={"by": "Carol Reviewer (B00006)", "early": True, "carry_items": 1, "deadline": "2030-01-31"},
+    )
+    assert event.message.startswith("Requested early by Carol Reviewer (B00006), ")
