@@ -449,17 +449,30 @@ def _comparison(job: PlanningJob, workspace: dict[str, Any]) -> dict[str, Any] |
         return None
     before = plan_workspace(job.replan_of)
 
-    def where(ws: dict[str, Any]) -> dict[str, tuple[str, Any]]:
+    # A visit stays put while its team (the solver's team id, else its place: a re-plan keeps
+    # both) and start do: a stand-in of another agency changes the team's label, "Team 4
+    # (DSAL·PSP)" to "Team 4 (PSP·SSM)", not the team, and every visit of it was listed as moved.
+    def where(ws: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+        return {
+            s["visit"]: (r.get("team_id") or r["index"], s["start"]) for r in ws["routes"] for s in r["stops"]
+        }
+
+    def shown(ws: dict[str, Any]) -> dict[str, tuple[str, Any]]:
         return {s["visit"]: (r["team"], s["start"]) for r in ws["routes"] for s in r["stops"]}
 
     old, new = where(before), where(workspace)
     names = {s["visit"]: s["site"] for ws in (before, workspace) for r in ws["routes"] for s in r["stops"]}
     names |= {u["visit_id"]: u["site"] for ws in (before, workspace) for u in ws["unplanned"]}
+    old_shown, new_shown = shown(before), shown(workspace)
     changed = []
     for visit in sorted(set(old) | set(new), key=lambda v: names.get(v, v)):
         if old.get(visit) != new.get(visit):
             changed.append(
-                {"site": names.get(visit, visit), "before": old.get(visit), "after": new.get(visit)}
+                {
+                    "site": names.get(visit, visit),
+                    "before": old_shown.get(visit),
+                    "after": new_shown.get(visit),
+                }
             )
     return {"before": before["kpis"], "after": workspace["kpis"], "changed": changed}
 
