@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from backend.audit.services import audit_record, audit_record_many
 from backend.core.access import Principal, get_visible_or_404, principal_for, scope_rule, visible
 from backend.core.errors import NotFound
-from backend.core.i18n import list_separator
+from backend.core.i18n import bracketed, list_separator
 from backend.inspections.models import Operation
 from backend.planning.models import DueWork
 from backend.registry.models import Availability, Officer, Role, Site
@@ -703,14 +703,6 @@ def plan_on_duty(job: PlanningJob, officers: Iterable[Officer]) -> set[str]:
         str(s.officer.uuid)
         for s in shifts
         if not any(a.officer_id == s.officer_id and a.start < s.end and s.start < a.end for a in absences)
-    }
-
-
-def bracketed(text: Any, remark: Any) -> str:
-    """A text and a remark on it in brackets: "Pat Police (leader)", "Pat Police（組長）"."""
-    return pgettext("a text and a remark on it in brackets", "%(text)s (%(remark)s)") % {
-        "text": text,
-        "remark": remark,
     }
 
 
