@@ -178,9 +178,11 @@ def test_the_api_moves_an_officer_and_answers_the_plan_re_checked(api, planned, 
 
 def test_no_one_else_moves_an_officer_of_a_sealed_operation(api, planned, alice, bob, carol):
     other_planner = factories.officer("PSP", username="otto", roles=("planner",))
+    other_agency = factories.officer("DSAL", username="dina", roles=("planner",))
     officer = _dsal(planned, 0)
     url = f"/api/v1/planning/operations/{planned.operation.uuid}/plan/officer/"
-    for who in (other_planner, alice, bob, carol):
+    # The operation is sealed (revealed at 17:00 on its night, years from now): only its planners.
+    for who in (other_planner, other_agency, alice, bob, carol):
         response = api.as_(who).post(url, {"officer": officer, "from_route": 0, "to_route": 1}, format="json")
         assert response.status_code in (403, 404), (who, response.status_code)
     anonymous = APIClient().post(url, {"officer": officer, "from_route": 0, "to_route": 1}, format="json")
