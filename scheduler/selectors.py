@@ -695,10 +695,26 @@ def plan_on_duty(job: PlanningJob, officers: Iterable[Officer]) -> set[str]:
         zone = timezone.get_current_timezone()
         start = dt.datetime.combine(job.programme.start_date, dt.time(), zone)
         end = dt.datetime.combine(job.programme.end_date + dt.timedelta(days=1), dt.time(), zone)
-    rows = Availability.objects.filter(officer__in=list(officers), end__gt=start, start__lt=end)
-    shifts, absences = [], []
-    for row in rows.select_related("officer").only("officer__uuid", "kind", "start", "end"):
-        (shifts if row.kind == Availability.Kind.SHIFT else absences).append(row)
+    shifts = list(
+        Availability.objects.filter(
+            officer__in=list(officers), kind=Availability.Kind.SHIFT, end__gt=start, start__lt=end
+        )
+        .select_related("officer")
+        .only("officer__uuid", "kind", "start", "end")
+    )
+    if not shifts:
+        return set()
+    # Absences over the whole of those shifts, not only the plan's time: one before or after the
+    # operation, inside the shift, still makes the planner drop the shift.
+    absences = list(
+        Availability.objects.filter(
+            officer_id__in={s.officer_id for s in shifts},
+            start__lt=max(s.end for s in shifts),
+            end__gt=min(s.start for s in shifts),
+        )
+        .exclude(kind=Availability.Kind.SHIFT)
+        .only("officer_id", "start", "end")
+    )
     return {
         str(s.officer.uuid)
         for s in shifts

@@ -71,3 +71,17 @@ def test_officers_in_no_team_come_on_duty_first_then_not_on_duty(planner_client,
     assert page.status_code == 200
     job = PlanningJob.objects.filter(operation=operation).order_by("-created_at").first()
     assert str(first.uuid) in job.plan["routes"][0]["officer_ids"]
+
+
+def test_an_absence_after_the_operation_inside_the_shift_is_not_on_duty(planner_client, operation, city):
+    """The planner drops a whole shift an absence touches, even one after the operation's end:
+    such an officer is offered as not on duty, as the planner would find them."""
+    late = on_shift(factories.officer("PSP", username="ivy", full_name="Ivy Lateleave", rank=1))
+    after = operation.ends_at + dt.timedelta(hours=2)  # 02:00, inside her 16:00–04:00 shift
+    registry.availability_add(
+        actor=None, officer=late, kind="leave", start=after, end=after + dt.timedelta(hours=1)
+    )
+    services.planning_run(job_id=PlanningJob.objects.create(operation=operation, time_limit_seconds=3).uuid)
+    groups = _groups(planner_client.get(f"/planning/operations/{operation.uuid}/plan/").content.decode())
+    assert "Ivy Lateleave (PSP)" in groups["Not on duty"]
+    assert "Ivy Lateleave (PSP)" not in groups.get("On duty, in no team", {})
