@@ -20,10 +20,11 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from backend.compliance.models import LANGUAGE_KEYS, ComplianceCase, Violation
 from backend.core.errors import DomainError, InvalidInput
-from backend.core.i18n import pick
+from backend.core.i18n import bracketed, pick
 
 TEMPLATES = {
     "en": "compliance/notice_en.html",
@@ -65,6 +66,8 @@ def notice_context(case: ComplianceCase, language: str) -> dict[str, Any]:
         return {
             "issuer": issuer,
             "issuer_rank": issuer.rank_title if issuer else "",
+            # "Name, Rank (Badge)" with the notice language's comma and brackets.
+            "issuer_line": _issuer_line(issuer) if issuer else "",
             "issuer_unit": issuer.unit.name if issuer else "",
             "contact_address": issuer.unit.address if issuer else "",
             "contact_email": issuer.user.email if issuer else "",
@@ -80,6 +83,18 @@ def notice_context(case: ComplianceCase, language: str) -> dict[str, Any]:
             "site_name": case.site.name,
             "items": [{**item, "legal_basis": str(item["legal_basis"])} for item in items.values()],
         }
+
+
+def _issuer_line(issuer: Any) -> str:
+    """Who issues the notice, in the active language: "Carol Reviewer, Inspector (B00006)",
+    "陳大文，督察（B00006）"."""
+    name = issuer.full_name
+    if issuer.rank_title:
+        name = pgettext("a person and their rank", "%(name)s, %(rank)s") % {
+            "name": name,
+            "rank": issuer.rank_title,
+        }
+    return bracketed(name, issuer.badge_number)
 
 
 def notice_render_html(case: ComplianceCase, language: str) -> str:

@@ -106,6 +106,9 @@ def test_the_issued_notice_names_the_issuer_contact_signature_and_appeal(approve
         assert all(word in html for word in words), (lang, [w for w in words if w not in html])
         assert carol.full_name in html and carol.badge_number in html and "carol@dsal.example" in html
         assert carol.unit.address in html
+        # The issuer's badge in the notice language's brackets: "Carol（B00006）" in Chinese.
+        opening, closing = ("（", "）") if lang == "zh-hant" else (" (", ")")
+        assert f"{opening}{carol.badge_number}{closing}</div>" in html, lang
     assert "Law No." not in notice_render_html(case, "zh-hant") + notice_render_html(case, "pt")
 
 
