@@ -23,8 +23,9 @@ class AuditedAdminMixin:
     """Put it before ``admin.ModelAdmin``. Every save through a change or add form (and through
     list_editable) leaves one entry with the fields the form changed, as ``[old, new]``, and what
     its inlines added, changed or deleted (``audit_exclude``: fields never written, such as a
-    password); every delete, single or bulk, leaves one entry per
-    object. Entries are written in the admin's transaction, so they commit with the change."""
+    password); a change form saved with nothing changed leaves none; every delete, single or bulk,
+    leaves one entry per object. Entries are written in the admin's transaction, so they commit
+    with the change."""
 
     def save_related(
         self, request: HttpRequest, form: ModelForm, formsets: Iterable[BaseFormSet], change: bool
@@ -42,6 +43,10 @@ class AuditedAdminMixin:
             inline = _formset_changes(formset)
             if inline:
                 changes[formset.prefix] = inline
+        if change and not form.changed_data and not changes:
+            # Saved as it stood: nothing to record (its times kept whole, see
+            # backend.console.admin_site.StoredDateTimeField).
+            return
         action = AuditEntry.Action.UPDATE if change else AuditEntry.Action.CREATE
         audit_record(
             actor=request.user,

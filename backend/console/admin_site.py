@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django import forms
 from django.contrib.admin import AdminSite
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth.views import redirect_to_login
+from django.forms.boundfield import BoundField
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
@@ -57,3 +60,22 @@ def admin_site_autocomplete_labels(site: AdminSite) -> None:
         return LabelledAutocompleteJsonView.as_view(admin_site=site)(request)  # type: ignore[no-any-return]
 
     site.autocomplete_view = autocomplete_view  # type: ignore[method-assign]
+
+
+class StoredDateTimeField(forms.SplitDateTimeField):
+    """The admin's date and time boxes, which show a stored time to the second: posted back as
+    shown, they keep the stored value, microseconds and all. The plain field cleaned what was
+    posted, so every save of a form left unchanged wrote each time back cut to the second (an
+    operation's, a shift's, a conflict's "declared at"), a change no one made. A time changed in
+    the boxes is saved as typed.
+
+    Cleaning is where a field sees what the form showed: the same hook Django's FileField uses to
+    keep its file when nothing new is posted. ``form.initial`` holds the stored value whole; the
+    bound field's initial is what was shown."""
+
+    def _clean_bound_field(self, bf: BoundField) -> Any:
+        value = super()._clean_bound_field(bf)
+        stored = bf.form.initial.get(bf.name)
+        if isinstance(stored, dt.datetime) and value == stored.replace(microsecond=0):
+            return stored
+        return value

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 # django-otp's authenticator model names itself and its fields in English only (plain strings, not
@@ -16,6 +17,7 @@ SECOND_FACTOR_FIELDS = {
 
 
 class ConsoleConfig(AppConfig):
+    default = True  # of the two here: the other is the admin's
     name = "backend.console"
     label = "console"
     verbose_name = _("Console")
@@ -31,3 +33,24 @@ class ConsoleConfig(AppConfig):
         TOTPDevice._meta.verbose_name_plural = _("authenticators")
         for name, label in SECOND_FACTOR_FIELDS.items():
             TOTPDevice._meta.get_field(name).verbose_name = label
+
+
+class ConsoleAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin (in INSTALLED_APPS in its place), whose every date-time field, in a
+    model's form, an inline or a list, keeps its stored value when saved unchanged
+    (backend.console.admin_site.StoredDateTimeField). Set before the admin modules are loaded:
+    each model admin copies the admin's field defaults when it is registered."""
+
+    default = False
+
+    def ready(self) -> None:
+        from django.contrib.admin import options
+        from django.db import models
+
+        from backend.console.admin_site import StoredDateTimeField
+
+        options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.DateTimeField] = {
+            **options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.DateTimeField],
+            "form_class": StoredDateTimeField,
+        }
+        super().ready()

@@ -39,9 +39,8 @@ def test_saving_a_login_unchanged_records_no_date_as_changed(admin_console, djan
     text, data = _login_form(admin_console, user)  # the page's form, posted as it stands
     saved = admin_console.post(f"/admin/auth/user/{user.pk}/change/", data)
     assert saved.status_code == 302, saved.context["adminform"].form.errors
-    entry = AuditEntry.objects.get(verb="admin_user_update", object_id=str(user.pk))
-    assert entry.actor.username == "adele"
-    assert not {"date_joined", "last_login"} & set(entry.changes), entry.changes
+    # Nothing changed, so nothing audited (no entry listing a date, nor an empty one).
+    assert not AuditEntry.objects.filter(verb="admin_user_update", object_id=str(user.pk)).exists()
     user.refresh_from_db()
     assert (user.date_joined, user.last_login) == (joined, last_login)
 
@@ -59,4 +58,4 @@ def test_a_posted_date_is_ignored(admin_console):
     joined = tom.date_joined
     tom.refresh_from_db()
     assert tom.date_joined == joined
-    assert "date_joined" not in AuditEntry.objects.get(verb="admin_user_update").changes
+    assert not AuditEntry.objects.filter(verb="admin_user_update").exists()
