@@ -84,6 +84,8 @@ TEXTS = {
     "checklist_sent_elsewhere": _(
         "Nothing to start again here: a correction is made on the phone that sent it."
     ),
+    # The officer's own, sent from another phone: opened (read back from the server) and corrected.
+    "checklist_sent_elsewhere_own": _("Nothing to start again here: open it to read it or to correct it."),
     "discard_draft": _("Discard this draft"),
     "discard_draft_confirm": _("Discard this draft for good? Tap again"),
     "draft_discarded": _("Draft discarded."),
@@ -180,8 +182,22 @@ TEXTS = {
     "answers_sent": _("The answers sent"),
     # The officer's own checklist sent from another phone, read back from the server.
     "read_back_from_server": _(
-        "Sent from another phone and read back from the server, with its photos and signature; "
-        "it is corrected on the phone that sent it."
+        "Sent from another phone and read back from the server, with its photos and signature."
+    ),
+    # Correcting it here starts from the server's copy, its photos and signature copied to the phone.
+    "correct_when_online": _(
+        "It can be corrected when the phone is online: the correction starts from the server's copy, "
+        "with its photos and signature."
+    ),
+    "correct_not_received": _(
+        "It can be corrected once the server has received all its photos and its signature from the "
+        "other phone."
+    ),
+    "correct_unavailable": _(
+        "The server cannot give all its photos and its signature, so it cannot be corrected on this phone."
+    ),
+    "correct_not_saved": _(
+        "The correction could not be kept: the phone has no room left. Free some space and try again."
     ),
     "read_back_offline": _(
         "Reading back a checklist sent from another phone, with its photos and signature, needs a connection."

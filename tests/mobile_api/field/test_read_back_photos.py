@@ -63,8 +63,7 @@ def test_photos_and_signature_sent_from_another_phone_are_read_back_from_the_ser
     page.locator(f"a[data-read-back='{payload['id']}']").click()
     page.locator("#answers-sent").wait_for()
     expect(page.locator("#read-back-note")).to_have_text(
-        "Sent from another phone and read back from the server, with its photos and signature; "
-        "it is corrected on the phone that sent it."
+        "Sent from another phone and read back from the server, with its photos and signature."
     )
     read_only = page.locator(".checklist.read-only")
     photos = read_only.locator(".q[data-key='site_photos']")

@@ -406,7 +406,7 @@ async function assignmentScreen(id) {
     } else if (!finished && elsewhere && !c.several_per_visit) {
       checklists.append(el("li", { class: "card", "data-sent-elsewhere": c.template },
         sentBy,
-        el("p", { class: "muted", text: t("checklist_sent_elsewhere") }),
+        el("p", { class: "muted", text: t(own ? "checklist_sent_elsewhere_own" : "checklist_sent_elsewhere") }),
       ));
     } else if (finished) {
       const said = finished.status === "refused" ? "checklist_refused" : PENDING_SEND.has(finished.status) ? "checklist_waiting" : "checklist_sent";
@@ -511,10 +511,10 @@ function checkIn(a, status) {
   );
 }
 
-async function startWork(assignment, version, replaces = null, answers = {}, correctsSentAt = null) {
+async function startWork(assignment, version, replaces = null, answers = {}, correctsSentAt = null, id = null) {
   const now = new Date().toISOString();
   const item = {
-    id: crypto.randomUUID(),
+    id: id || crypto.randomUUID(),
     officer: outbox.owner(await signedInOfficer()),
     inspection: assignment.id,
     template_version: version.id,
@@ -695,14 +695,16 @@ async function followWork() {
 // sent it, while the visit is theirs), shown as a sent one is, and kept in memory only; its photos
 // and signature too, read from the server as the screen draws them (files.fromServer), a photo not
 // uploaded yet said so. Offline, one read back earlier in this page's life shows its answers, and
-// its photos say they can be seen online. A correction is made on the phone that sent it.
+// its photos say they can be seen online. "Correct and send again" starts a correction of it on
+// this phone (correctReadBack).
 async function sentCopyScreen(id) {
   const assignment = (await store.all("assignments")).find((a) => (a.sent || []).some((s) => s.id === id));
   if (!assignment) return go("#/");
   const listed = assignment.sent.find((s) => s.id === id);
   const version = await store.get("templates", listed.checklist);
   const title = version ? i18n.pick(version.definition.title) : listed.template;
-  const back = el("div", { class: "toolbar", id: "actions" }, el("a", { class: "button", id: "back", href: `#/a/${assignment.id}`, text: t("back") }));
+  const backLink = () => el("a", { class: "button", id: "back", href: `#/a/${assignment.id}`, text: t("back") });
+  const back = el("div", { class: "toolbar", id: "actions" }, backLink());
   let response = null;
   try {
     // Known to be offline: said at once, no request (as the outbox waits for the network).
@@ -722,24 +724,83 @@ async function sentCopyScreen(id) {
   else body = readBacks.get(key) || null; // not reached: as read back earlier, if it was
   if (!body || !body.answers || !version) {
     const why = !response ? (navigator.onLine ? "read_back_failed" : "read_back_offline") : "read_back_unavailable";
-    return screen(title, el("p", { class: "notice warn", role: "status", id: "read-back-unavailable", text: t(why) }), back);
+    return screen(title,
+      el("p", { class: "notice warn", role: "status", id: "read-back-unavailable", text: t(why) }),
+      // Not held, it cannot be corrected offline either: the correction starts from the server's copy.
+      why === "read_back_offline" ? el("p", { class: "muted", id: "correct-when-online", text: t("correct_when_online") }) : null,
+      back);
   }
   const item = { id, result: body, payload: { answers: body.answers } };
   if (!readBackFiles || readBackFiles.id !== id) readBackFiles = { id, held: new Map() };
-  const fromServer = files.fromServer(id, body.missing_attachments || [], readBackFiles.held);
+  const held = readBackFiles.held;
+  const fromServer = files.fromServer(id, body.missing_attachments || [], held);
   const findings = el("ul");
   for (const f of body.findings) findings.append(el("li", { text: `${f.violation_code} · ${i18n.pick(f.title)}` }));
+  // Why a correction cannot start now, said beside the button (and aloud).
+  const said = el("p", { class: "notice warn", id: "correct-said", role: "status", hidden: true });
+  const correct = el("button", { type: "button", id: "correct", text: t("correct"), onclick: async () => {
+    if (correct.getAttribute("aria-busy") === "true") return;
+    correct.setAttribute("aria-busy", "true");
+    try {
+      const why = await correctReadBack(assignment, version, listed, body, held);
+      if (why) {
+        said.textContent = t(why);
+        said.hidden = false;
+        announce(t(why));
+      }
+    } finally {
+      correct.removeAttribute("aria-busy");
+    }
+  } });
   screen(
     title,
     el("p", {}, badge(body.complete ? "complete" : "sent")),
     el("p", { class: "muted", id: "read-back-note", text: t("read_back_from_server") }),
     el("div", { id: "summary" }, el("p", { text: t("findings_n", { count: body.findings.length }) }), findings),
     sentDetails(item, assignment),
-    back,
+    el("div", { class: "toolbar", id: "actions" }, correct, backLink()),
+    said,
     el("h2", { id: "answers-sent", text: t("answers_sent") }),
     sentForm(new Checklist(version.definition, version.logic), item, [], fromServer).render(),
-    endOfReadBack(assignment.id, null),
+    endOfReadBack(assignment.id, () => correct.click()),
   );
+}
+
+// "Correct and send again" on the officer's own checklist read back from the server. The
+// correction is a draft on this phone like any other: its answers start from the server's, and
+// the photos and signature they name are copied from the server (the officers' API serves them,
+// as the read-back shows them) into the phone's files under the same references, because the
+// server keeps nothing a correction could point at: every revision declares and uploads its own
+// files. So it is typed, kept and finished offline as any draft, and sent with ``replaces`` = the
+// revision read back (a newer one on the server by then: refused as stale, and corrected again
+// from the officer's answers). Nothing is begun until every file is on the phone; the reason it
+// cannot start is answered (a text id), or null once the draft is open.
+async function correctReadBack(assignment, version, listed, body, held) {
+  const officer = await signedInOfficer();
+  // One correction at a time, as for this phone's own: one begun here is opened, not begun again.
+  const begun = await latestRevision({ id: listed.id });
+  if (begun.id !== listed.id && outbox.mine(begun, officer)) {
+    go(`#/w/${begun.id}`);
+    return null;
+  }
+  const checklist = new Checklist(version.definition, version.logic);
+  const read = files.fromServer(listed.id, body.missing_attachments || [], held);
+  const copies = [];
+  for (const name of new Set(attachmentRefs(checklist, body.answers))) {
+    const file = await read(name);
+    if (!file.blob) return { offline: "correct_when_online", not_received: "correct_not_received" }[file.missing] || "correct_unavailable";
+    copies.push([name, file.blob]);
+  }
+  const id = crypto.randomUUID();
+  try {
+    for (const [name, blob] of copies) await files.adopt(blob, id, name);
+  } catch (error) {
+    console.warn("correction", error);
+    return "correct_not_saved";
+  }
+  await startWork(assignment, version, listed.id, structuredClone(body.answers), listed.received_at, id);
+  go(`#/w/${id}`);
+  return null;
 }
 
 // Under a long read-back, what is above it again, so the officer who read to the end need not

@@ -1,6 +1,7 @@
 // Photos and signatures: made small on the phone, fingerprinted (SHA-256), kept as blobs in
 // IndexedDB under the reference the answer holds, and uploaded after their submission. Those of a
-// checklist read back from the server are read from there (``fromServer``), never kept.
+// checklist read back from the server are read from there (``fromServer``), never kept, unless
+// the officer corrects it here: the correction keeps copies of them (``adopt``), as its own.
 import * as api from "./api.js";
 import * as store from "./store.js";
 
@@ -41,6 +42,15 @@ export async function keep(blob, workId, name = null, about = {}) {
 }
 
 export const get = (name) => store.get("files", name);
+
+export async function adopt(blob, workId, ref, about = {}) {
+  // A file read from the server for a correction of a checklist read back (its officer sent it
+  // from another phone): kept for the correction as a file taken here is, under the reference
+  // its answer already holds, and uploaded with it (the server keeps each revision's own files).
+  const record = { ...about, id: ref, work: workId, blob, name: null, type: blob.type, size: blob.size, sha256: await sha256(blob), uploaded: {} };
+  await store.put("files", record);
+  return record;
+}
 
 // The photos and signature of a checklist read back from the server (its officer sent it from
 // another phone): each read through the officers' API (GET submissions/<id>/attachments/<name>,
