@@ -477,6 +477,25 @@ class PlanUnpinApi(PlannerApi):
         return Response(selectors.plan_view(job))
 
 
+class PlanOfficerUnpinApi(PlannerApi):
+    """Release an officer the planner placed by hand (moved to a team or taken out of one): the
+    plan is unchanged, and planning again forms that officer's teams afresh."""
+
+    @extend_schema_serializer(component_name="PlanOfficerUnpinInput")
+    class Input(serializers.Serializer):
+        officer = serializers.UUIDField()
+
+    @extend_schema(request=Input, responses=dict)
+    def post(self, request: Request, kind: str, subject_id: str) -> Response:
+        job = _latest(request, kind, subject_id)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = services.plan_officer_unpin(
+            actor=request.user, job=job, officer_id=str(data.validated_data["officer"])
+        )
+        return Response(selectors.plan_view(job))
+
+
 class PlanPublishApi(PlannerApi):
     """Create the teams and inspections of the plan. For an operation, phones see nothing of it
     until its reveal time."""
@@ -555,6 +574,11 @@ urlpatterns = [
         name="planning-officer-move",
     ),
     path("planning/<str:kind>/<str:subject_id>/plan/unpin/", PlanUnpinApi.as_view(), name="planning-unpin"),
+    path(
+        "planning/<str:kind>/<str:subject_id>/plan/officer/release/",
+        PlanOfficerUnpinApi.as_view(),
+        name="planning-officer-unpin",
+    ),
     path(
         "planning/<str:kind>/<str:subject_id>/plan/publish/",
         PlanPublishApi.as_view(),

@@ -175,6 +175,9 @@ class PlanningJob(models.Model):
     plan = models.JSONField(_("draft plan"), default=dict, blank=True)
     evaluation = models.JSONField(_("evaluation"), default=dict, blank=True)
     pins = models.JSONField(_("pinned visits"), default=dict, blank=True)
+    # The officers the planner placed by hand: [{"officer": uuid, "route": index or None (taken
+    # out), "minute": the departure of the team, which says its night or day}].
+    officer_pins = models.JSONField(_("officers placed by hand"), default=list, blank=True)
     # After publishing: which team and inspection each route and visit became, so that a
     # re-plan can change them in place.
     published_refs = models.JSONField(_("published as"), default=dict, blank=True)

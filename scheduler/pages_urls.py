@@ -25,6 +25,11 @@ urlpatterns = [
     path("<str:kind>/<uuid:subject_id>/plan/start/", views.plan_start, name="plan-start"),
     path("<str:kind>/<uuid:subject_id>/plan/move/", views.plan_move, name="plan-move"),
     path("<str:kind>/<uuid:subject_id>/plan/officer/", views.plan_officer_move, name="plan-officer-move"),
+    path(
+        "<str:kind>/<uuid:subject_id>/plan/officer/release/",
+        views.plan_officer_unpin,
+        name="plan-officer-unpin",
+    ),
     path("<str:kind>/<uuid:subject_id>/plan/unpin/", views.plan_unpin, name="plan-unpin"),
     path("<str:kind>/<uuid:subject_id>/plan/publish/", views.plan_publish, name="plan-publish"),
     path("<str:kind>/<uuid:subject_id>/plan/replan/", views.plan_replan, name="plan-replan"),

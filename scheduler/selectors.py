@@ -228,7 +228,8 @@ def plan_view(job: PlanningJob) -> dict[str, Any]:
         for o in Officer.objects.filter(
             uuid__in={i for r in job.plan.get("routes", []) for i in r["officer_ids"]}
             | {(w.get("params") or {}).get("officer") for w in (job.evaluation or {}).get("warnings", [])}
-            - {None}
+            | {p["officer"] for p in job.officer_pins or []}
+            | {d.get("officer") for d in (job.plan.get("officers_carried") or {}).get("dropped", [])} - {None}
         ).select_related("agency")
     }
     names = _visit_names(job)
@@ -236,10 +237,13 @@ def plan_view(job: PlanningJob) -> dict[str, Any]:
     nights = operation_nights(job.operation if job.operation_id else None)
     routes = []
     for index, r in enumerate(job.plan.get("routes", [])):
+        night = route_night(nights, clock.at(r["departure"]))
         routes.append(
             {
                 "index": index,
                 "number": index + 1,
+                # The date of the night the team works, over several nights (else null).
+                "night": night.isoformat() if night else None,
                 "team": team_label(
                     index + 1,
                     (officers[i].agency.code for i in r["officer_ids"] if i in officers),
@@ -312,6 +316,32 @@ def plan_view(job: PlanningJob) -> dict[str, Any]:
             for visit, route in (job.pins or {}).items()
         ],
         "pins_dropped": _pins_dropped(job, names),
+        # The officers the planner placed by hand (in a team, or taken out of that night's or
+        # day's teams), which planning again keeps so; and those the last "Plan again" could not.
+        "officer_pins": [
+            {
+                "officer": p["officer"],
+                "name": officers[p["officer"]].full_name if p["officer"] in officers else "",
+                "route": p["route"],
+                "team": routes[p["route"]]["team"]
+                if p["route"] is not None and 0 <= p["route"] < len(routes)
+                else None,
+            }
+            for p in job.officer_pins or []
+        ],
+        "officer_pins_dropped": [
+            {
+                **d,
+                "message": str(OFFICER_PIN_DROPPED_TEXTS.get(d["reason"], d["reason"]))
+                % {
+                    "officer": officers[d["officer"]].full_name
+                    if d["officer"] in officers
+                    else _("An officer"),
+                    "team": d.get("team") or "",
+                },
+            }
+            for d in (job.plan.get("officers_carried") or {}).get("dropped", [])
+        ],
         # What breaks no rule but the planner must know: officers who could not be paired.
         "warnings": [
             {**w, "message": violation_text(w, officers, names, team_names, times)}
@@ -334,6 +364,22 @@ PIN_DROPPED_TEXTS = {
     "officer_out": gettext_lazy(
         "%(site)s was pinned to team %(team)s of the published plan, which lost %(officer)s with no "
         "one to stand in: its pin was dropped."
+    ),
+}
+
+
+OFFICER_PIN_DROPPED_TEXTS = {
+    "officer_gone": gettext_lazy(
+        "%(officer)s was placed by hand on the previous plan but can no longer be planned (no shift "
+        "that night, or no longer active): the placing was dropped."
+    ),
+    "team_gone": gettext_lazy(
+        "%(officer)s was placed in team %(team)s of the previous plan, whose other officers are not "
+        "one team in this plan: the placing was dropped."
+    ),
+    "last_officer": gettext_lazy(
+        "%(officer)s was placed by hand on the previous plan, but is the only officer of a team with "
+        "visits in this plan: %(officer)s stays there, and the placing was dropped."
     ),
 }
 

@@ -4,6 +4,7 @@ service, never by writing their rows here)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import math
@@ -668,17 +669,23 @@ def planning_run(*, job_id: Any) -> PlanningJob | None:
             problem, _clock = _build(job)
             options = solver.SolveOptions(time_limit=float(job.time_limit_seconds), seed=job.seed)
             plan_fn = solver.plan_joint if job.operation_id else solver.plan_routine
-            plan = plan_fn(problem, options=options, progress=progress, should_stop=progress.should_stop)
+            previous = _previous_plan(job)
+            # "Plan again" keeps what the planner did by hand on the plan this run replaces: the
+            # officers taken out stay out, those moved rejoin their teammates, pinned visits
+            # go back to their teams.
+            held = _officers_held(problem, previous)
+            plan = plan_fn(held, options=options, progress=progress, should_stop=progress.should_stop)
             plan = problems.plan_explained(problem, plan)
-            # "Plan again" keeps what the planner pinned on the plan this run replaces.
-            plan, pins, notes = _pins_carried(problem, plan, _previous_plan(job))
+            plan, officer_pins, officer_notes = _officers_carried(problem, plan, previous)
+            plan, pins, notes = _pins_carried(problem, plan, previous)
             evaluation = solver.evaluate(problem, plan)
         status = PlanningJob.Status.CANCELLED if progress.cancelled else PlanningJob.Status.SUCCEEDED
         _finish(
             job,
             status=status,
-            plan={**problems.plan_to_json(plan), **notes},
+            plan={**problems.plan_to_json(plan), **notes, **officer_notes},
             pins=pins,
+            officer_pins=officer_pins,
             evaluation=problems.evaluation_to_json(evaluation),
             progress=1.0,
             # The figure the workspace shows beside the bound (a joint plan's objective), else the
@@ -825,16 +832,20 @@ def plan_officer_move(
             )
     elif officer is None:
         raise InvalidInput(errors={"officer": [_("This officer is not available for this plan.")]})
-    else:
-        teams = [i for i, r in enumerate(routes) if officer_id in r.officer_ids]
+    if to_route is not None:
+        # One team a night: over several nights, an officer in a team on one night may join
+        # another night's team as well (from no team), or move there from their own.
+        night = _period(problem, routes[to_route].departure)
+        teams = [
+            i
+            for i, r in enumerate(routes)
+            if officer_id in r.officer_ids and i != from_route and _period(problem, r.departure) == night
+        ]
         if teams:
+            field = "to_route" if teams[0] == to_route else "officer"
             raise InvalidInput(
-                errors={"officer": [_("This officer is in %(team)s already.") % {"team": team(teams[0])}]}
+                errors={field: [_("This officer is in %(team)s already.") % {"team": team(teams[0])}]}
             )
-    if to_route is not None and officer_id in routes[to_route].officer_ids:
-        raise InvalidInput(
-            errors={"to_route": [_("This officer is in %(team)s already.") % {"team": team(to_route)}]}
-        )
     if officer is None and to_route is not None:  # on a team, but no longer available (inactive)
         raise InvalidInput(errors={"officer": [_("This officer is not available for this plan.")]})
     if from_route is not None and routes[from_route].stops and len(routes[from_route].officer_ids) == 1:
@@ -847,43 +858,187 @@ def plan_officer_move(
             }
         )
 
-    changed = {from_route, to_route} - {None}
-    for index in changed:
-        route = routes[index]
-        ids = [o for o in route.officer_ids if o != officer_id]
-        if index == to_route:
-            ids.append(officer_id)
-        members = [problem.officer_by_id[o] for o in ids if o in problem.officer_by_id]
-        # The team's leader is its highest-ranked officer, as the planner chooses (a joint team
-        # always has one, a routine crew when it is more than one officer).
-        leads = members if problem.operation is not None or len(members) > 1 else []
-        leader = max(leads, key=lambda o: (o.rank, o.id)).id if leads else None
-        regrouped = solver.Route(
-            officer_ids=tuple(ids),
-            depot_id=route.depot_id,
-            departure=route.departure,
-            back=route.back,
-            stops=route.stops,
-            team_id=route.team_id,
-            leader_id=leader,
-        )
-        visits = [problem.visit_by_id[s.visit_id] for s in route.stops if s.visit_id in problem.visit_by_id]
-        waves = {s.visit_id: s.wave_id for s in route.stops if s.wave_id}
-        routes[index] = solver_time_route(problem, members, regrouped, visits, waves) if visits else regrouped
-    explained = problems.plan_explained(
-        problem, solver.Plan(routes=tuple(routes), unplanned=plan.unplanned, stats=plan.stats)
-    )
-    new_plan = solver.Plan(explained.routes, explained.unplanned, _restated(problem, plan.stats, explained))
+    for index in {from_route, to_route} - {None}:
+        ids = [o for o in routes[index].officer_ids if o != officer_id]
+        routes[index] = _regrouped(problem, routes[index], [*ids, officer_id] if index == to_route else ids)
+    new_plan = _replanned_teams(problem, plan, routes)
     evaluation = solver.evaluate(problem, new_plan)
     job.plan = {**problems.plan_to_json(new_plan), **_pin_notes(job.plan)}
     job.evaluation = problems.evaluation_to_json(evaluation)
-    job.save(update_fields=["plan", "evaluation"])
+    # Placed by hand: "Plan again" puts the officer back with the same teammates, or keeps them
+    # out of that night's (or day's) teams (``_officers_carried``). A later move of the same
+    # officer on the same night takes the place of this one.
+    minute = routes[to_route if to_route is not None else from_route].departure  # type: ignore[index]
+    period = _period(problem, minute)
+    job.officer_pins = [
+        p
+        for p in job.officer_pins or []
+        if not (p["officer"] == officer_id and _period(problem, p["minute"]) == period)
+    ] + [{"officer": officer_id, "route": to_route, "minute": minute}]
+    job.save(update_fields=["plan", "evaluation", "officer_pins"])
     audit_record(
         actor=actor,
         action="update",
         verb="plan_officer_move",
         obj=job,
         changes={"officer": officer_id, "from_route": from_route, "to_route": to_route},
+    )
+    return job
+
+
+def _regrouped(problem: solver.Problem, route: solver.Route, ids: list[str]) -> solver.Route:
+    """``route`` with the officers ``ids``: its visits and waves kept, re-timed around its new
+    members' shifts, its leader the highest-ranked of them, as the planner chooses (a joint team
+    always has one, a routine crew when it is more than one officer)."""
+    members = [problem.officer_by_id[o] for o in ids if o in problem.officer_by_id]
+    leads = members if problem.operation is not None or len(members) > 1 else []
+    leader = max(leads, key=lambda o: (o.rank, o.id)).id if leads else None
+    regrouped = solver.Route(
+        officer_ids=tuple(ids),
+        depot_id=route.depot_id,
+        departure=route.departure,
+        back=route.back,
+        stops=route.stops,
+        team_id=route.team_id,
+        leader_id=leader,
+    )
+    visits = [problem.visit_by_id[s.visit_id] for s in route.stops if s.visit_id in problem.visit_by_id]
+    waves = {s.visit_id: s.wave_id for s in route.stops if s.wave_id}
+    return solver_time_route(problem, members, regrouped, visits, waves) if visits else regrouped
+
+
+def _replanned_teams(problem: solver.Problem, plan: solver.Plan, routes: list[solver.Route]) -> solver.Plan:
+    """``plan`` with its teams regrouped as ``routes``: why each visit is left out found again,
+    its objective and gap restated."""
+    explained = problems.plan_explained(
+        problem, solver.Plan(routes=tuple(routes), unplanned=plan.unplanned, stats=plan.stats)
+    )
+    return solver.Plan(explained.routes, explained.unplanned, _restated(problem, plan.stats, explained))
+
+
+def _period(problem: solver.Problem, minute: int) -> int:
+    """The night (a joint operation's) or the day (a programme's) a minute belongs to: an
+    officer is in one team of each."""
+    if problem.operation is not None:
+        return problem.operation.night_of(minute)
+    return minute // solver.MINUTES_PER_DAY
+
+
+def _period_window(problem: solver.Problem, minute: int) -> tuple[int, int]:
+    """The minutes of ``minute``'s night (or day)."""
+    op = problem.operation
+    if op is not None and op.nights:
+        night = next(n for n in op.nights if n.number == op.night_of(minute))
+        first, last = night.number == op.nights[0].number, night.number == op.nights[-1].number
+        return (-(10**9) if first else night.lo, 10**9 if last else night.hi)
+    day = minute // solver.MINUTES_PER_DAY
+    return day * solver.MINUTES_PER_DAY, (day + 1) * solver.MINUTES_PER_DAY
+
+
+def _officers_held(problem: solver.Problem, previous: PlanningJob | None) -> solver.Problem:
+    """The problem the planner solves when planning again: the officers the planner took out of
+    the previous plan's teams are off duty on that night (or day), so the teams are formed
+    without them, as a sick officer is planned around."""
+    out: dict[str, list[tuple[int, int]]] = {}
+    for pin in (previous.officer_pins if previous is not None else None) or []:
+        if pin["route"] is None and pin["officer"] in problem.officer_by_id:
+            out.setdefault(pin["officer"], []).append(_period_window(problem, pin["minute"]))
+    if not out:
+        return problem
+    officers = []
+    for officer in problem.officers:
+        shifts = list(officer.shifts)
+        for lo, hi in out.get(officer.id, ()):
+            shifts = [
+                piece
+                for s, e in shifts
+                for piece in ((s, min(e, lo)), (max(s, hi), e))
+                if piece[0] < piece[1]
+            ]
+        officers.append(dataclasses.replace(officer, shifts=tuple(shifts)) if officer.id in out else officer)
+    return dataclasses.replace(problem, officers=tuple(officers))
+
+
+# Why an officer placed by hand on the previous plan could not be placed so again.
+OFFICER_PIN_GONE = "officer_gone"  # no longer available to plan (inactive, no shift, left the agency)
+OFFICER_PIN_TEAM_GONE = "team_gone"  # the new plan forms no team with most of the same teammates
+OFFICER_PIN_LAST = "last_officer"  # moving the officer would leave a team with visits and no officer
+
+
+def _officers_carried(
+    problem: solver.Problem, plan: solver.Plan, previous: PlanningJob | None
+) -> tuple[solver.Plan, list[dict[str, Any]], dict[str, Any]]:
+    """The officers placed by hand on the previous plan, placed so on a new one: each put in the
+    team (of the same night or day) that has at least half of the teammates it was placed with,
+    the most of them, those placed by hand left aside; one taken out stays out (the problem was
+    solved without them, ``_officers_held``). Those that cannot be placed so are dropped and
+    recorded with the reason, as dropped pins of visits are."""
+    pins = (previous.officer_pins if previous is not None else None) or []
+    if not pins:
+        return plan, [], {}
+    old = problems.plan_from_json(previous.plan)  # type: ignore[union-attr]
+    placed = {(p["officer"], _period(problem, p["minute"])) for p in pins}
+    routes = list(plan.routes)
+    kept: list[dict[str, Any]] = []
+    dropped: list[dict[str, Any]] = []
+    for pin in pins:
+        officer_id, period, index = pin["officer"], _period(problem, pin["minute"]), pin["route"]
+        team = index + 1 if index is not None else None
+        if officer_id not in problem.officer_by_id:
+            dropped.append({"officer": officer_id, "reason": OFFICER_PIN_GONE, "team": team})
+            continue
+        same_period = [i for i, r in enumerate(routes) if _period(problem, r.departure) == period]
+        source = next((i for i in same_period if officer_id in routes[i].officer_ids), None)
+        if index is None:
+            # Solved without them; should a team hold them anyway, they leave it, as by hand.
+            if source is not None:
+                if routes[source].stops and len(routes[source].officer_ids) == 1:
+                    dropped.append({"officer": officer_id, "reason": OFFICER_PIN_LAST, "team": None})
+                    continue
+                routes[source] = _regrouped(
+                    problem, routes[source], [o for o in routes[source].officer_ids if o != officer_id]
+                )
+            kept.append({"officer": officer_id, "route": None, "minute": pin["minute"]})
+            continue
+        old_route = old.routes[index] if 0 <= index < len(old.routes) else None
+        mates = {o for o in (old_route.officer_ids if old_route else ()) if (o, period) not in placed}
+        overlap = {i: len(mates & set(routes[i].officer_ids)) for i in same_period}
+        best = max(
+            (i for i in same_period if overlap[i] and 2 * overlap[i] >= len(mates)),
+            default=None,
+            key=lambda i: (overlap[i], -i),
+        )
+        if best is None:
+            dropped.append({"officer": officer_id, "reason": OFFICER_PIN_TEAM_GONE, "team": team})
+            continue
+        if source is not None and source != best:
+            if routes[source].stops and len(routes[source].officer_ids) == 1:
+                dropped.append({"officer": officer_id, "reason": OFFICER_PIN_LAST, "team": team})
+                continue
+            routes[source] = _regrouped(
+                problem, routes[source], [o for o in routes[source].officer_ids if o != officer_id]
+            )
+        if source != best:
+            routes[best] = _regrouped(problem, routes[best], [*routes[best].officer_ids, officer_id])
+        kept.append({"officer": officer_id, "route": best, "minute": routes[best].departure})
+    if routes != list(plan.routes):
+        plan = _replanned_teams(problem, plan, routes)
+    return plan, kept, {"officers_carried": {"from_job": str(previous.uuid), "dropped": dropped}}  # type: ignore[union-attr]
+
+
+@transaction.atomic
+def plan_officer_unpin(*, actor: Any, job: PlanningJob, officer_id: str) -> PlanningJob:
+    """Release an officer the planner placed by hand: the plan stays as it is, and planning
+    again forms that officer's teams afresh."""
+    job = PlanningJob.objects.select_for_update().get(pk=job.pk)
+    if job.status != PlanningJob.Status.SUCCEEDED:
+        raise PlanNotReady(_("Only a finished, unpublished plan can be edited."))
+    if not any(p["officer"] == officer_id for p in job.officer_pins or []):
+        raise NotFound(_("This officer was not placed by hand."))
+    job.officer_pins = [p for p in job.officer_pins if p["officer"] != officer_id]
+    job.save(update_fields=["officer_pins"])
+    audit_record(
+        actor=actor, action="update", verb="plan_officer_unpin", obj=job, changes={"officer": officer_id}
     )
     return job
 
@@ -925,7 +1080,7 @@ PIN_OFFICER_OUT = "officer_out"
 
 
 def _pin_notes(plan_json: dict[str, Any]) -> dict[str, Any]:
-    return {k: plan_json[k] for k in ("pins_carried", "pinned_sites") if k in plan_json}
+    return {k: plan_json[k] for k in ("pins_carried", "pinned_sites", "officers_carried") if k in plan_json}
 
 
 def _same_team(old: solver.Route, plan: solver.Plan) -> int | None:

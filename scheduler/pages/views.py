@@ -425,6 +425,20 @@ def _officer_form(job: PlanningJob, workspace: dict[str, Any], data: Any = None)
     placed = {m["id"] for r in workspace["routes"] for m in r["members"]}
     free = [o for o in selectors.plan_officers(job) if str(o.uuid) not in placed]
     on_duty = selectors.plan_on_duty(job, free)
+    # Over several nights, an officer in a team on some nights only may join another night's.
+    nights = {r["night"] for r in workspace["routes"]} - {None}
+    in_some = {}
+    for r in workspace["routes"]:
+        for m in r["members"]:
+            in_some.setdefault(m["id"], (m, set()))[1].add(r["night"])
+    elsewhere = sorted(
+        (
+            OfficerMoveForm.officer_value(None, officer_id),
+            selectors.bracketed(m["name"], m["agency"]),
+        )
+        for officer_id, (m, worked) in in_some.items()
+        if len(nights) > 1 and worked < nights
+    )
     # Those on duty first: of some 120 officers of the agencies, most have no shift then, and
     # bringing one in only tells the planner so.
     groups: dict[bool, list[tuple[str, str]]] = {True: [], False: []}
@@ -436,6 +450,8 @@ def _officer_form(job: PlanningJob, workspace: dict[str, Any], data: Any = None)
             )
         )
     officers: list[Any] = list(in_teams)
+    if elsewhere:
+        officers.append((_("In a team on another night only"), sorted(elsewhere, key=lambda pair: pair[1])))
     for duty, label in ((True, _("On duty, in no team")), (False, _("Not on duty"))):
         if groups[duty]:
             officers.append((label, sorted(groups[duty], key=lambda pair: pair[1])))
@@ -654,6 +670,27 @@ def plan_officer_move(request: HttpRequest, kind: str, subject_id: str) -> HttpR
         job,
         note=_("Officer moved; the teams were re-timed and the plan was checked again."),
         note_broken=True,
+    )
+
+
+@planner_page
+@require_POST
+def plan_officer_unpin(request: HttpRequest, kind: str, subject_id: str) -> HttpResponse:
+    subject, job = _latest(request, kind, subject_id)
+    if job is None:
+        raise Http404
+    try:
+        job = services.plan_officer_unpin(
+            actor=request.user, job=job, officer_id=request.POST.get("officer", "")
+        )
+    except DomainError as exc:
+        return _plan_response(request, kind, subject, job, error=_error(exc))
+    return _plan_response(
+        request,
+        kind,
+        subject,
+        job,
+        note=_("Released: the plan stays as it is, and planning again forms this officer's teams afresh."),
     )
 
 

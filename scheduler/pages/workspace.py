@@ -138,6 +138,7 @@ def plan_workspace(job: PlanningJob) -> dict[str, Any]:
         if r["stops"]:
             travel += _minutes(r["back"] - previous)
         members = []
+        placed = {(p["officer"], p["route"]) for p in job.officer_pins or []}
         for m in r["members"]:
             officer = officers.get(m["id"])
             skills = list(officer.skills.all()) if officer else []
@@ -148,6 +149,7 @@ def plan_workspace(job: PlanningJob) -> dict[str, Any]:
                     "languages": sorted(s.name for s in skills if s.kind == "language"),
                     "skills": sorted(s.name for s in skills if s.kind != "language"),
                     "leader": m["id"] == r["leader"],
+                    "placed": (m["id"], r["index"]) in placed,
                 }
             )
         routes.append(

@@ -53,3 +53,15 @@ def test_the_planner_moves_an_officer_to_another_team_and_back(pages, planner_cl
     expect(page.locator(".message.success")).to_contain_text("Officer moved")
     expect(page.get_by_role("button", name="Publish the plan")).to_be_enabled()
     assert _team_of(PlanningJob.objects.get(pk=job.pk), lou) == home
+
+    # Placed by hand: the card says so (planning again keeps her there), and releases her.
+    placed = page.locator("section[aria-labelledby='officer-pins-h']")
+    expect(placed).to_contain_text("Lou Labour — Team")
+    expect(row).to_contain_text("placed by hand")
+    placed.get_by_role("button", name="Release Lou Labour").click()
+    expect(page.locator(".message.success")).to_contain_text(
+        "Released: the plan stays as it is, and planning again forms this officer's teams afresh."
+    )
+    expect(page.locator("section[aria-labelledby='officer-pins-h']")).to_have_count(0)
+    assert PlanningJob.objects.get(pk=job.pk).officer_pins == []
+    axe_check(page)

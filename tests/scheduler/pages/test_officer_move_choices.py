@@ -85,3 +85,34 @@ def test_an_absence_after_the_operation_inside_the_shift_is_not_on_duty(planner_
     groups = _groups(planner_client.get(f"/planning/operations/{operation.uuid}/plan/").content.decode())
     assert "Ivy Lateleave (PSP)" in groups["Not on duty"]
     assert "Ivy Lateleave (PSP)" not in groups.get("On duty, in no team", {})
+
+
+def test_over_two_nights_an_officer_out_of_one_nights_teams_is_offered_to_bring_back(client, paula):
+    """Lee, taken out of his Friday team, is still in a Thursday team: he was offered only as a
+    member of that team, so bringing him back into a Friday team meant leaving Thursday's."""
+    from tests.browser_support import sign_in_client
+    from tests.scheduler.test_regroup_nights import PASSWORD, two_nights
+    from tests.scheduler.test_regroup_nights import _run as run_nights
+
+    op, officers, _target = two_nights(paula)
+    job = run_nights(op)
+    lee = str(officers["lee"].uuid)
+    [friday] = [
+        i
+        for i, r in enumerate(job.plan["routes"])
+        if r["team_id"].startswith("N2-") and lee in r["officer_ids"]
+    ]
+    services.plan_officer_move(actor=paula.user, job=job, officer_id=lee, from_route=friday, to_route=None)
+    sign_in_client(client, "paula", PASSWORD)
+    url = f"/planning/operations/{op.uuid}/plan/"
+    groups = _groups(client.get(url).content.decode())
+    assert groups["In a team on another night only"] == {"Lee Labour (DSAL)": f"none:{lee}"}
+    back = client.post(
+        f"/planning/operations/{op.uuid}/plan/officer/",
+        {"officer": f"none:{lee}", "to_route": str(friday)},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "Officer moved" in unescape(back.content.decode())
+    job.refresh_from_db()
+    assert lee in job.plan["routes"][friday]["officer_ids"]
+    assert sum(lee in r["officer_ids"] for r in job.plan["routes"]) == 2  # Thursday's and Friday's

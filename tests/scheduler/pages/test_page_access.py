@@ -62,6 +62,7 @@ def pages(operation, paula, city):
             f"/planning/operations/{op}/plan/start/",
             f"/planning/operations/{op}/plan/move/",
             f"/planning/operations/{op}/plan/officer/",
+            f"/planning/operations/{op}/plan/officer/release/",
             f"/planning/operations/{op}/plan/unpin/",
             f"/planning/operations/{op}/plan/publish/",
             f"/planning/operations/{op}/plan/replan/",
