@@ -4,6 +4,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from backend.console.admin_site import admin_site_autocomplete_labels, admin_site_guard
@@ -51,5 +52,6 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-admin.site.site_header = "Joint inspections"
-admin.site.site_title = "Joint inspections"
+# In the reader's language, as the console names itself (its header and each page's title).
+admin.site.site_header = _("Joint inspections")
+admin.site.site_title = _("Joint inspections")
