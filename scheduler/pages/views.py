@@ -514,6 +514,7 @@ def _workspace_context(request: HttpRequest, kind: str, subject: Any, job: Plann
         "unplanned": _("not planned"),
         "team": _("Team"),
         "no_visits": _("No visit on this night or day."),
+        "team_no_visits": _("no visits"),
     }
     return {
         "kind": kind,

@@ -223,6 +223,10 @@ def script_data(workspace: dict[str, Any], waves: list[Any], texts: dict[str, st
                 "label": r["team"],
                 "row_label": r.get("team_short", r["team"]),  # the timeline pages by night
                 "colour": r["colour"],
+                # A team whose visits all moved away keeps a row on its night (a place to drop
+                # a visit): when it leaves says which night that is.
+                "departure": iso(r["departure"]),
+                "members": len(r["members"]),
                 "depot": {"name": r["depot_name"], "lat": r["depot_lat"], "lon": r["depot_lon"]},
                 "stops": [
                     {

@@ -57,3 +57,7 @@ def test_a_team_with_officers_and_no_visits_is_listed(
     routes = _text(html, "routes-h")
     assert f'id="team-{source + 1}"' in html
     assert no_visits in routes
+    # The map's legend keeps it too, marked: no route of its colour is drawn.
+    legend = html[html.index('<ul class="legend">') : html.index("</ul>", html.index('<ul class="legend">'))]
+    assert len(re.findall(r"<li>", legend)) == len(job.plan["routes"]) + 1  # and the muster point
+    assert no_visits in unescape(legend)

@@ -147,7 +147,9 @@
     var editable = !!document.getElementById("move-form");
     var periods = data.periods && data.periods.length > 1 ? data.periods : [];
     var period = periods.length ? periods[Math.min(current.period || 0, periods.length - 1)] : null;
-    var teams = data.teams.filter(function (team) { return team.stops.length; }).map(function (team) {
+    // A team with no visits (all moved away) keeps its row on its own night: a place to drop one.
+    var idle = function (team) { return !team.stops.length && team.members > 0; };
+    var teams = data.teams.filter(function (team) { return team.stops.length || idle(team); }).map(function (team) {
       return Object.assign({}, team, {
         stops: team.stops.filter(function (stop) { return inPeriod(stop.start, period); })
       });
@@ -165,7 +167,7 @@
       element.appendChild(none);
       return;
     }
-    teams = teams.filter(function (team) { return team.stops.length; });
+    teams = teams.filter(function (team) { return team.stops.length || (idle(team) && inPeriod(team.departure, period)); });
     // Half an hour of margin each side: the first and last hours' labels fit inside.
     var span = { start: Math.floor(Math.min.apply(null, times) / HOUR) * HOUR - HOUR / 2 };
     span.end = Math.ceil(Math.max.apply(null, times) / HOUR) * HOUR + HOUR / 2;
@@ -174,7 +176,8 @@
     inner.className = "tl-inner";
     inner.style.minWidth = "calc(9rem + " + Math.round(span.length / HOUR * HOUR_PX) + "px)";
     element.appendChild(inner);
-    var offset = offsetMinutes(((teams[0] && teams[0].stops[0]) || { start: waves[0].start }).start.substring(19));
+    var busy = teams.filter(function (team) { return team.stops.length; })[0];
+    var offset = offsetMinutes(((busy && busy.stops[0]) || { start: waves[0].start }).start.substring(19));
 
     var axis = document.createElement("div");
     axis.className = "tl-row tl-axis";
@@ -214,6 +217,11 @@
       number.textContent = team.number;
       // The night is the page's (its pager says it): a row names the team alone, on one line.
       label.appendChild(text(" " + (team.row_label || team.label)));
+      if (idle(team)) {
+        var badge = label.appendChild(text(data.texts.team_no_visits));
+        badge.className = "badge muted";
+        label.insertBefore(document.createTextNode(" "), badge);
+      }
       var track = row.appendChild(document.createElement("div"));
       track.className = "tl-track";
       track.setAttribute("data-route", team.index);
