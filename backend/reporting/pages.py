@@ -27,6 +27,7 @@ from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import push_url, replace_url
 
@@ -351,6 +352,19 @@ def _kpis(result: Result) -> list[dict[str, Any]]:
 # Which side of its circle the dashboard's map names a parish on, away from its neighbours (the
 # peninsula's five lie within a finger's width at the whole city's zoom); the rest: right.
 LABEL_SIDES = {"fatima": "top", "santo_antonio": "left", "sao_lourenco": "left", "cotai": "left"}
+# The name the map gives a parish where its full name does not fit (a phone): the name people
+# use for the place, without the full name's bracketed part. The table beside the map gives the
+# full names.
+SHORT_PARISH_NAMES = {
+    "fatima": pgettext_lazy("parish, short", "Fatima"),
+    "santo_antonio": pgettext_lazy("parish, short", "St Anthony"),
+    "sao_lazaro": pgettext_lazy("parish, short", "St Lazarus"),
+    "se": pgettext_lazy("parish, short", "Sé"),
+    "sao_lourenco": pgettext_lazy("parish, short", "St Lawrence"),
+    "carmo_taipa": pgettext_lazy("parish, short", "Taipa"),
+    "cotai": pgettext_lazy("parish, short", "Cotai"),
+    "coloane": pgettext_lazy("parish, short", "Coloane"),
+}
 
 
 def _dashboard_panels(results: dict[str, Result]) -> dict[str, Any]:
@@ -372,6 +386,11 @@ def _dashboard_panels(results: dict[str, Result]) -> dict[str, Any]:
             "value": counted.get(parish) or 0,
             "caption": _("%(parish)s: %(count)s")
             % {"parish": label, "count": number_format(counted.get(parish) or 0, force_grouping=True)},
+            "short": _("%(parish)s: %(count)s")
+            % {
+                "parish": SHORT_PARISH_NAMES.get(parish, label),
+                "count": number_format(counted.get(parish) or 0, force_grouping=True),
+            },
             "side": LABEL_SIDES.get(parish, "right"),
             "centre": centres[parish],
         }

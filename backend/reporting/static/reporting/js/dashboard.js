@@ -32,11 +32,13 @@
   }
 
   var LARGEST = 26; // px: the radius of the parish with the most inspections
+  var EDGE = 4; // px kept between a name and the map's edge or a control
+  var GAP = 3; // px between a circle and its name, and between two names
 
   // Each parish inspected: a circle whose area follows its figure, named beside it with its
-  // figure (the side the server gives, away from its neighbours: the peninsula's parishes lie
-  // within a finger's width), and the view fitted to the circles with room for the largest, so
-  // that none is cut at the map's edge.
+  // figure, and the view fitted to the circles with room for the largest, so that none is cut at
+  // the map's edge. Where the names go is worked out on the screen (placeNames), for the map's
+  // width: on a phone the full names ran past the map's edges.
   function drawMap(points) {
     var element = document.getElementById("parish-map");
     if (map) { map.remove(); map = null; }
@@ -47,19 +49,17 @@
     drawn.consoleReady.then(function () {
       // Replaced by newer figures while its outline was loading: those draw their own circles.
       if (drawn !== map || !drawn.getContainer().isConnected) return;
-      points.forEach(function (p) {
+      var names = points.map(function (p) {
         var radius = p.value ? 4 + (LARGEST - 4) * Math.sqrt(p.value / biggest) : 0;
-        var offset = { left: [-radius, 0], right: [radius, 0], top: [0, -radius], bottom: [0, radius] }[p.side];
-        var label = L.tooltip({
-          permanent: true, direction: p.side, offset: offset, className: "map-label parish-figure", interactive: false
-        }).setLatLng(p.centre).setContent(p.caption);
         if (p.value) {
           L.circleMarker(p.centre, {
             radius: radius, color: "#0f2740", weight: 1.5, fillColor: "#1f4e79", fillOpacity: 0.5
-          }).bindTooltip(label).addTo(drawn);
-        } else {
-          label.addTo(drawn); // named, no circle: nothing inspected there
-        }
+          }).addTo(drawn);
+        } // else named, no circle: nothing inspected there
+        var tooltip = L.tooltip({
+          permanent: true, direction: "center", className: "map-label parish-figure", interactive: false
+        }).setLatLng(p.centre).setContent(p.caption).addTo(drawn);
+        return { point: p, radius: radius, tooltip: tooltip };
       });
       if (points.length) {
         var room = LARGEST + 8;
@@ -67,7 +67,120 @@
           paddingTopLeft: [room, room + 12], paddingBottomRight: [room, room], maxZoom: 13.5
         });
       }
+      var place = function () { if (drawn.getContainer().isConnected) placeNames(drawn, names); };
+      place();
+      drawn.on("zoomend resize", place);
     });
+  }
+
+  function overlaps(a, b, gap) {
+    return a.left < b.right + gap && b.left < a.right + gap && a.top < b.bottom + gap && b.top < a.bottom + gap;
+  }
+
+  function circleTouches(box, c, gap) { // a box and a circle (centre x, y, radius r)
+    var dx = Math.max(box.left - c.x, 0, c.x - box.right);
+    var dy = Math.max(box.top - c.y, 0, c.y - box.bottom);
+    return dx * dx + dy * dy < (c.r + gap) * (c.r + gap);
+  }
+
+  // Where a name of w × h may go around its circle, nearest first: the side the server gives
+  // (away from the neighbours), then the others, each slid along its side while it still faces
+  // the circle.
+  function candidates(c, side, w, h) {
+    var d = c.r + GAP;
+    var sides = [side].concat(["right", "left", "top", "bottom"].filter(function (s) { return s !== side; }));
+    var out = [];
+    var along = [0];
+    for (var k = 1; k <= 4; k++) along.push(k * h / 2, -k * h / 2);
+    sides.forEach(function (s) {
+      along.forEach(function (shift) {
+        var x, y; // the name's centre
+        if (s === "right" || s === "left") {
+          if (Math.abs(shift) > Math.max(c.r, h / 2) + h / 2) return;
+          x = c.x + (s === "right" ? d + w / 2 : -d - w / 2);
+          y = c.y + shift;
+        } else {
+          var slide = shift / h * w / 2; // the same steps, in halves of the name's width
+          if (Math.abs(slide) > w / 2) return;
+          x = c.x + slide;
+          y = c.y + (s === "bottom" ? d + h / 2 : -d - h / 2);
+        }
+        out.push({ left: x - w / 2, right: x + w / 2, top: y - h / 2, bottom: y + h / 2, x: x, y: y });
+      });
+    });
+    return out;
+  }
+
+  // Names every parish with the captions of ``form`` ("caption" or "short"), in turn: each name
+  // inside the map, clear of the controls and of the names already placed, and where it can be,
+  // of the other circles too (a name on a neighbour's circle may be read as its name). Returns
+  // the places and how many names lie on another circle, or null if a name found no place.
+  function layout(names, circles, area, controls, form) {
+    var placed = [], onOthers = 0;
+    for (var i = 0; i < names.length; i++) {
+      var n = names[i];
+      var clear = null, fits = null;
+      var options = candidates(circles[i], n.point.side, n.size[form].w, n.size[form].h);
+      for (var j = 0; j < options.length && !clear; j++) {
+        var box = options[j];
+        if (box.left < area.left || box.right > area.right || box.top < area.top || box.bottom > area.bottom) continue;
+        if (controls.some(function (o) { return overlaps(box, o, EDGE); })) continue;
+        if (placed.some(function (p) { return overlaps(box, p, GAP); })) continue;
+        if (circles.some(function (c, k) { return k !== i && c.r && circleTouches(box, c, 1); })) {
+          fits = fits || box;
+        } else {
+          clear = box;
+        }
+      }
+      if (!clear && !fits) return null;
+      if (!clear) onOthers += 1;
+      placed.push(clear || fits);
+    }
+    return { places: placed, onOthers: onOthers };
+  }
+
+  // Names the parishes where they can be read whole: the full names if each finds a place in
+  // the map clear of the other circles; else the short ones if fewer of them then lie on another
+  // circle (the table beside the map gives the full names, and a note under the map says so).
+  function placeNames(drawn, names) {
+    var container = drawn.getContainer();
+    var frame = container.getBoundingClientRect();
+    var area = { left: EDGE, top: EDGE, right: frame.width - EDGE, bottom: frame.height - EDGE };
+    var controls = Array.prototype.map.call(container.querySelectorAll(".leaflet-control"), function (el) {
+      var r = el.getBoundingClientRect();
+      return { left: r.left - frame.left, right: r.right - frame.left, top: r.top - frame.top, bottom: r.bottom - frame.top };
+    });
+    var circles = names.map(function (n) {
+      var at = drawn.latLngToContainerPoint(n.point.centre);
+      return { x: at.x, y: at.y, r: n.radius };
+    });
+    names.forEach(function (n) {
+      var el = n.tooltip.getElement();
+      n.size = {};
+      ["short", "caption"].forEach(function (form) {
+        el.textContent = n.point[form] || n.point.caption;
+        n.size[form] = { w: el.offsetWidth, h: el.offsetHeight };
+      });
+    });
+    var form = "caption";
+    var chosen = layout(names, circles, area, controls, "caption");
+    if (!chosen || chosen.onOthers) {
+      var short = layout(names, circles, area, controls, "short");
+      if (short && (!chosen || short.onOthers < chosen.onOthers)) {
+        chosen = short;
+        form = "short";
+      }
+    }
+    if (!chosen) form = "short";
+    var places = chosen ? chosen.places : null;
+    names.forEach(function (n, i) {
+      // No place at all (a map too small even for the short names): beside the circle, as before.
+      var at = places ? places[i] : candidates(circles[i], n.point.side, n.size[form].w, n.size[form].h)[0];
+      n.tooltip.options.offset = L.point(at.x - circles[i].x, at.y - circles[i].y);
+      n.tooltip.setContent(n.point[form] || n.point.caption); // and placed again, at the offset
+    });
+    var note = document.getElementById("parish-map-short");
+    if (note) note.hidden = form !== "short";
   }
 
   function drawAll() {
