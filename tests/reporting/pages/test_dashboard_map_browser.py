@@ -10,8 +10,10 @@ parishes with room for the largest circle.
 On a phone (390 px) the names on a fixed side of their circles ran past the map's edges: Taipa's
 and Coloane's at the right, St Anthony's at the left ('花王堂區（聖安多尼堂區）：1,344' began 70 px
 outside the map). Each name is now placed on the screen, inside the map and clear of its controls
-and of the other names; where the full names cannot all be placed, the map gives the short ones
-('Taipa: 3,019') and says that the table gives them in full."""
+and of the other names; where the full names cannot all lie clear of the other circles, the map
+gives the short ones and says that the table gives them in full. On the demo's figures at 390 px,
+English keeps its full names; Chinese ('氹仔：3,019') and Portuguese ('Sto. António: 1.344') take
+the short ones ('Santo António: 1.344' in full lay on the Cathedral's circle)."""
 
 from __future__ import annotations
 
