@@ -390,6 +390,13 @@ class AttachmentDeclaration(serializers.Serializer):
     name = serializers.RegexField(NAME_PATTERN, max_length=100)
     sha256 = serializers.RegexField(r"^[0-9a-fA-F]{64}$")
     size = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    signature_method = serializers.ChoiceField(
+        choices=["drawn", "typed"],
+        required=False,
+        allow_null=True,
+        help_text="a signature's: drawn on the pad, or the signer's name typed with the keyboard "
+        "(absent: not said, unknown)",
+    )
 
     def validate_size(self, value: int | None) -> int | None:
         # Declared larger than any upload may be, it could never arrive and the submission would
@@ -656,6 +663,16 @@ class SubmissionBatchApi(MobileApi):
         )
 
 
+class AttachmentBrief(serializers.Serializer):
+    name = serializers.CharField()
+    received = serializers.BooleanField(help_text="its bytes have arrived")
+    signature_method = serializers.ChoiceField(
+        choices=["drawn", "typed"],
+        allow_null=True,
+        help_text="a signature's: drawn, or typed (a name typed with the keyboard); null: not said",
+    )
+
+
 class SubmissionReadBack(SubmissionOutput):
     """One submission read back: what a POST answers, and, for the officer who sent it, what was
     stored of it, so another of their phones (or theirs after a sign-out) can show it. Answers as
@@ -664,10 +681,21 @@ class SubmissionReadBack(SubmissionOutput):
     (``answers`` null): who sent a checklist is the one to read its answers back."""
 
     answers = serializers.SerializerMethodField()
+    # Its files as declared: whether each has arrived, and how a signature was made, so another
+    # phone reading it back says a typed one was typed.
+    attachments = serializers.SerializerMethodField()
 
     @extend_schema_field(serializers.JSONField(allow_null=True))
     def get_answers(self, s: Submission) -> Any:
         return selectors.submission_answers_for_officer(officer=self.context["officer"], submission=s)
+
+    @extend_schema_field(AttachmentBrief(many=True))
+    def get_attachments(self, s: Submission) -> list[dict[str, Any]]:
+        methods = s.signature_methods or {}
+        return [
+            {"name": a.name, "received": a.received_at is not None, "signature_method": methods.get(a.name)}
+            for a in sorted(s.attachments.all(), key=lambda a: a.name)
+        ]
 
 
 class SubmissionDetailApi(MobileApi):

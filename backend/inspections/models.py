@@ -264,6 +264,9 @@ class CheckIn(models.Model):
         return f"{self.officer} @ {self.inspection} ({self.distance_m} m)"
 
 
+SIGNATURE_DRAWN, SIGNATURE_TYPED = "drawn", "typed"
+
+
 class Submission(models.Model):
     """What an officer recorded for an inspection: the client-made UUID is its identity.
 
@@ -309,6 +312,13 @@ class Submission(models.Model):
     received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
     clock_skewed = models.BooleanField(_("phone clock skewed"), default=False)
     clock_skew_seconds = models.IntegerField(_("phone clock ahead by (s)"), null=True, blank=True)
+    # How each of its signatures was made, as the phone said ({attachment name: "drawn" or
+    # "typed"}): drawn on the pad, or the signer's name typed with the keyboard (written on the
+    # image by the app, which marks it as typed on its face too). A name absent, or null: not
+    # said (a phone older than the flag): unknown. Kept with the submission, which never changes,
+    # so the review page reads it with the row it shows. Nullable without a default: SQLite adds
+    # it in place, where a default would rebuild the table and drop db_guard's trigger.
+    signature_methods = models.JSONField(_("how its signatures were made"), null=True, blank=True)
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -332,6 +342,13 @@ class Submission(models.Model):
     def is_complete(self) -> bool:
         """Every declared attachment has arrived."""
         return all(a.received_at is not None for a in self.attachments.all())
+
+    @property
+    def typed_signatures(self) -> frozenset[str]:
+        """The attachment names of its signatures the phone says were typed (the signer's name
+        typed with the keyboard and written on the image by the app), not drawn: what the review
+        page marks them with."""
+        return frozenset(n for n, m in (self.signature_methods or {}).items() if m == SIGNATURE_TYPED)
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

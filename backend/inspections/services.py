@@ -440,6 +440,28 @@ class DeclaredAttachment:
     name: str
     sha256: str
     size: int | None = None
+    # A signature's: "drawn" or "typed" (the signer's name typed with the keyboard), as the phone
+    # says; None when it says nothing (a phone older than the flag): unknown.
+    signature_method: str | None = None
+
+    def described(self) -> list[Any]:
+        """What 'the same content' compares of it. The method only when said, so a replay from
+        a phone older than the flag matches what it stored before."""
+        plain = [self.name, self.sha256.lower(), self.size]
+        return [*plain, self.signature_method] if self.signature_method else plain
+
+
+def _signature_methods(
+    declared: tuple[DeclaredAttachment, ...], version: TemplateVersion, answers: dict[str, Any]
+) -> dict[str, str] | None:
+    """How each signature was made, as the phone says ({name: method}), for the files its answers
+    use as signatures; None when it says nothing. Said of anything else (a photo), it means
+    nothing and is dropped rather than refusing the officer's work."""
+    said = {d.name: d.signature_method for d in declared if d.signature_method}
+    if not said:
+        return None
+    signatures = engine.signature_refs(parsed_definition(version), answers)
+    return {name: method for name, method in sorted(said.items()) if name in signatures} or None
 
 
 @dataclass(frozen=True)
@@ -464,7 +486,7 @@ class SubmissionInput:
             "device_submitted_at": self.device_submitted_at.isoformat(),
             "device_started_at": self.device_started_at.isoformat() if self.device_started_at else None,
             "replaces": str(self.replaces) if self.replaces else None,
-            "attachments": sorted([a.name, a.sha256.lower(), a.size] for a in self.attachments),
+            "attachments": sorted(a.described() for a in self.attachments),
             "latitude": str(self.latitude) if self.latitude is not None else None,
             "longitude": str(self.longitude) if self.longitude is not None else None,
         }
@@ -865,6 +887,7 @@ def _store(
             score=_score_json(a.derivation.score),
             latitude=items[a.index].latitude,
             longitude=items[a.index].longitude,
+            signature_methods=_signature_methods(items[a.index].attachments, a.version, a.answers),
             device_started_at=items[a.index].device_started_at,
             device_submitted_at=items[a.index].device_submitted_at,
             received_at=now,
@@ -1043,6 +1066,7 @@ def _submission_create(
         score=_score_json(derivation.score),
         latitude=data.latitude,
         longitude=data.longitude,
+        signature_methods=_signature_methods(data.attachments, version, kept_answers),
         device_started_at=data.device_started_at,
         device_submitted_at=data.device_submitted_at,
         received_at=now,

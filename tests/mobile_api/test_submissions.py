@@ -31,9 +31,11 @@ def detail(client, submission_id):
 
 def as_posted(client, submission_id):
     """The submission read back as the POST answered it: the same body, and the stored answers
-    beside it for the officer who sent it."""
+    and the declared files beside it for the officer who sent it."""
     body = detail(client, submission_id).json()
-    assert body.pop("answers") == Submission.objects.get(uuid=submission_id).answers
+    stored = Submission.objects.get(uuid=submission_id)
+    assert body.pop("answers") == stored.answers
+    assert [a["name"] for a in body.pop("attachments")] == sorted(a.name for a in stored.attachments.all())
     return body
 
 

@@ -109,7 +109,7 @@ Validation error codes: see ``ERROR_CODES``. Paths name repeat entries by 0-base
 ``workers[2].nationality``. Answers to hidden questions are never errors: they are dropped.
 """
 
-from .attachments import ATTACHMENT_TYPES, attachment_refs, personal_attachment_refs
+from .attachments import ATTACHMENT_TYPES, attachment_refs, personal_attachment_refs, signature_refs
 from .builtin import load_builtin
 from .expressions import ExpressionError, parse_expression, to_source
 from .findings import Derivation, Finding, derive
@@ -164,6 +164,7 @@ __all__ = [
     "parse_definition",
     "parse_expression",
     "personal_attachment_refs",
+    "signature_refs",
     "to_source",
     "validate_submission",
 ]

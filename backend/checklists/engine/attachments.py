@@ -10,7 +10,7 @@ from .schema import Definition, Question
 
 ATTACHMENT_TYPES = frozenset({"photo", "signature"})
 
-__all__ = ["ATTACHMENT_TYPES", "attachment_refs", "personal_attachment_refs"]
+__all__ = ["ATTACHMENT_TYPES", "attachment_refs", "personal_attachment_refs", "signature_refs"]
 
 
 def attachment_refs(definition: Definition, answers: Any) -> list[tuple[str, str]]:
@@ -25,6 +25,11 @@ def personal_attachment_refs(definition: Definition, answers: Any) -> set[str]:
     photo inside a repeat's entry (the repeats of the built-in checklists are people: workers,
     respondents, job seekers, screened persons). Such files are stored encrypted."""
     return {ref for path, ref, type_ in _all(definition, answers) if type_ == "signature" or "." in path}
+
+
+def signature_refs(definition: Definition, answers: Any) -> set[str]:
+    """The references that answer a signature question (not a photo)."""
+    return {ref for _path, ref, type_ in _all(definition, answers) if type_ == "signature"}
 
 
 def _all(definition: Definition, answers: Any) -> list[tuple[str, str, str]]:
