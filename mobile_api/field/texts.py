@@ -124,6 +124,8 @@ TEXTS = {
     "signature_kept": _("Signature kept"),
     "signature_kept_drawn": _("Signature kept, drawn on the pad"),
     "signature_kept_typed": _("Signature kept, typed as “{name}”"),
+    # Typed, as the server says of a signature copied from it (it keeps the flag, not the name).
+    "signature_kept_typed_unnamed": _("Signature kept, typed with the keyboard"),
     "signature_cleared": _("Signature cleared: sign again below."),
     "signature_empty": _("Nothing is signed yet: draw on the pad, or type the name instead."),
     # Signing without drawing (a keyboard, a switch): the name typed, written on the pad by the app.
@@ -225,6 +227,10 @@ TEXTS = {
     "signature_unavailable": _("Signed; the server cannot show the signature"),
     # The picture's text alternative: the server's copy, which says nothing of how it was made.
     "signature_from_server": _("The signature, as the server received it"),
+    # The same, the phone that sent it having said the name was typed, not drawn.
+    "signature_from_server_typed": _(
+        "The signature, typed with the keyboard (not drawn), as the server received it"
+    ),
     "no_signature": _("Not signed"),
     "no_position": _("No position recorded"),
     # A correction is a new revision of a sent checklist: said on it, with when that one was sent.

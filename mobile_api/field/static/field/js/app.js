@@ -733,7 +733,7 @@ async function sentCopyScreen(id) {
   const item = { id, result: body, payload: { answers: body.answers } };
   if (!readBackFiles || readBackFiles.id !== id) readBackFiles = { id, held: new Map() };
   const held = readBackFiles.held;
-  const fromServer = files.fromServer(id, body.missing_attachments || [], held);
+  const fromServer = files.fromServer(id, body.missing_attachments || [], held, body);
   const findings = el("ul");
   for (const f of body.findings) findings.append(el("li", { text: `${f.violation_code} · ${i18n.pick(f.title)}` }));
   // Why a correction cannot start now, said beside the button (and aloud).
@@ -784,7 +784,7 @@ async function correctReadBack(assignment, version, listed, body, held) {
     return null;
   }
   const checklist = new Checklist(version.definition, version.logic);
-  const read = files.fromServer(listed.id, body.missing_attachments || [], held);
+  const read = files.fromServer(listed.id, body.missing_attachments || [], held, body);
   const copies = [];
   for (const name of new Set(attachmentRefs(checklist, body.answers))) {
     const file = await read(name);
@@ -793,7 +793,8 @@ async function correctReadBack(assignment, version, listed, body, held) {
   }
   const id = crypto.randomUUID();
   try {
-    for (const [name, blob] of copies) await files.adopt(blob, id, name);
+    // A signature keeps what the server says of how it was made, and is declared so again.
+    for (const [name, blob] of copies) await files.adopt(blob, id, name, files.aboutFromServer(body, name));
   } catch (error) {
     console.warn("correction", error);
     return "correct_not_saved";

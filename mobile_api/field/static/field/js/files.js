@@ -58,10 +58,10 @@ export async function adopt(blob, workId, ref, about = {}) {
 // long as the screen shows it), never in IndexedDB. A name answers {blob}, or {missing} and why:
 // "not_received" (declared by the other phone and not uploaded yet: ``notReceived``, the read-back's
 // missing_attachments; not asked for), "offline", or "unavailable" (the server has none to show:
-// never declared, or erased).
-export function fromServer(submissionId, notReceived, held) {
+// never declared, or erased). ``body``, the read-back: a signature's {blob} says how it was made.
+export function fromServer(submissionId, notReceived, held, body = {}) {
   return async (name) => {
-    if (held.has(name)) return { blob: held.get(name) };
+    if (held.has(name)) return { blob: held.get(name), ...aboutFromServer(body, name) };
     if (notReceived.includes(name)) return { missing: "not_received" };
     if (!navigator.onLine) return { missing: "offline" };
     let response;
@@ -74,18 +74,28 @@ export function fromServer(submissionId, notReceived, held) {
     }
     if (response.status !== 200 || !(response.data instanceof Blob)) return { missing: "unavailable" };
     held.set(name, response.data);
-    return { blob: response.data };
+    return { blob: response.data, ...aboutFromServer(body, name) };
   };
 }
 
 export async function declarations(names) {
-  // The submission's "attachments": name, SHA-256 and size of every file its answers name.
+  // The submission's "attachments": name, SHA-256 and size of every file its answers name, and
+  // how a signature was made (drawn, or typed with the keyboard), when the phone knows it.
   const out = [];
   for (const name of names) {
     const record = await get(name);
-    if (record) out.push({ name, sha256: record.sha256, size: record.size });
+    if (!record) continue;
+    const method = record.signature && record.signature.method;
+    out.push({ name, sha256: record.sha256, size: record.size, ...(method ? { signature_method: method } : {}) });
   }
   return out;
+}
+
+// What the server says of a file of a checklist read back (its ``attachments``): a signature's
+// method (drawn, or typed), as this phone keeps it of its own (``signature``); nothing if unsaid.
+export function aboutFromServer(body, name) {
+  const said = (body.attachments || []).find((a) => a.name === name);
+  return said && said.signature_method ? { signature: { method: said.signature_method } } : {};
 }
 
 export class SignaturePad {

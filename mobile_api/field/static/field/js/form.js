@@ -326,7 +326,11 @@ export class ChecklistForm {
     const wrap = el("div", { role: "group", "aria-labelledby": `${id}-label` });
     const howKept = (record) => {
       const typed = record && record.signature && record.signature.method === "typed";
-      return typed ? t("signature_kept_typed", { name: record.signature.name }) : t("signature_kept_drawn");
+      // A name the phone does not know (copied from the server, which keeps the flag, not the
+      // name: the name is written on the image itself).
+      if (typed) return record.signature.name ? t("signature_kept_typed", { name: record.signature.name }) : t("signature_kept_typed_unnamed");
+      // Not said (copied from a server that was not told): kept, and nothing claimed of how.
+      return record && record.signature ? t("signature_kept_drawn") : t("signature_kept");
     };
     if (this.readOnly) {
       const remote = Boolean(this.fileSource);
@@ -340,8 +344,10 @@ export class ChecklistForm {
           }
           const url = URL.createObjectURL(record.blob);
           this.urls.push(url);
-          // The server's copy says nothing of how it was made (a typed one says so on its face).
-          const alt = remote ? t("signature_from_server") : howKept(record);
+          // The server's copy, and how it was made when the phone that sent it said so (a typed
+          // one says so on its face too).
+          const typed = record.signature && record.signature.method === "typed";
+          const alt = remote ? t(typed ? "signature_from_server_typed" : "signature_from_server") : howKept(record);
           wrap.replaceChildren(el("img", { class: "signature", id, src: url, alt }));
         });
       }
