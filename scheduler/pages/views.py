@@ -425,12 +425,17 @@ def _officer_form(job: PlanningJob, workspace: dict[str, Any], data: Any = None)
     placed = {m["id"] for r in workspace["routes"] for m in r["members"]}
     free = [o for o in selectors.plan_officers(job) if str(o.uuid) not in placed]
     on_duty = selectors.plan_on_duty(job, free)
-    # Over several nights, an officer in a team on some nights only may join another night's.
-    nights = {r["night"] for r in workspace["routes"]} - {None}
-    in_some = {}
+
+    # Over several nights (a programme: days), an officer in a team on some of them only may
+    # join another one's.
+    def period(route: dict[str, Any]) -> Any:
+        return route["night"] if job.operation_id else timezone.localtime(route["departure"]).date()
+
+    nights = {period(r) for r in workspace["routes"]} - {None}
+    in_some: dict[str, tuple[dict[str, Any], set[Any]]] = {}
     for r in workspace["routes"]:
         for m in r["members"]:
-            in_some.setdefault(m["id"], (m, set()))[1].add(r["night"])
+            in_some.setdefault(m["id"], (m, set()))[1].add(period(r))
     elsewhere = sorted(
         (
             OfficerMoveForm.officer_value(None, officer_id),
@@ -451,7 +456,10 @@ def _officer_form(job: PlanningJob, workspace: dict[str, Any], data: Any = None)
         )
     officers: list[Any] = list(in_teams)
     if elsewhere:
-        officers.append((_("In a team on another night only"), sorted(elsewhere, key=lambda pair: pair[1])))
+        group = (
+            _("In a team on another night only") if job.operation_id else _("In a team on another day only")
+        )
+        officers.append((group, sorted(elsewhere, key=lambda pair: pair[1])))
     for duty, label in ((True, _("On duty, in no team")), (False, _("Not on duty"))):
         if groups[duty]:
             officers.append((label, sorted(groups[duty], key=lambda pair: pair[1])))

@@ -189,3 +189,34 @@ def test_over_two_nights_an_officer_is_refused_a_second_team_the_same_night(paul
     with pytest.raises(InvalidInput) as refused:
         services.plan_officer_move(actor=paula.user, job=job, officer_id=lee, from_route=None, to_route=other)
     assert refused.value.errors == {"officer": [f"This officer is in Team {thursday + 1} already."]}
+
+
+def test_in_a_programme_an_officer_taken_out_on_one_day_stays_out_that_day_only(
+    db, paula, django_capture_on_commit_callbacks
+):
+    """A routine programme's teams are a day's: Monday's taken out, Tuesday's kept. The fixed
+    pairs stay as the programme formed them, so the partner has no pair that Monday either."""
+    from tests.scheduler.test_programme_pairs import _alone_at_their_station, _plan, _programme
+
+    officers = _alone_at_their_station(4)
+    programme = _programme(officers, sites=8)
+    first = _plan(programme, django_capture_on_commit_callbacks)
+    routes = first.plan["routes"]
+    worked = {}
+    for r in routes:
+        for o in r["officer_ids"]:
+            worked.setdefault(o, set()).add(r["departure"] // 1440)
+    index, out = next(
+        (i, o) for i, r in enumerate(routes) if r["stops"] for o in r["officer_ids"] if len(worked[o]) > 1
+    )
+    day = routes[index]["departure"] // 1440
+    services.plan_officer_move(actor=None, job=first, officer_id=out, from_route=index, to_route=None)
+
+    again = _plan(programme, django_capture_on_commit_callbacks)
+    assert day not in {r["departure"] // 1440 for r in again.plan["routes"] if out in r["officer_ids"]}
+    assert [(p["officer"], p["route"]) for p in again.officer_pins] == [(out, None)]
+    # Off duty that day only: the problem planned again still has the officer's other day.
+    problem, _clock = services._build(again)
+    held = services._officers_held(problem, again)
+    shifts = held.officer_by_id[out].shifts
+    assert shifts and all(not (s <= day * 1440 + 720 < e) for s, e in shifts)

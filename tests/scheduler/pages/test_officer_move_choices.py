@@ -116,3 +116,36 @@ def test_over_two_nights_an_officer_out_of_one_nights_teams_is_offered_to_bring_
     job.refresh_from_db()
     assert lee in job.plan["routes"][friday]["officer_ids"]
     assert sum(lee in r["officer_ids"] for r in job.plan["routes"]) == 2  # Thursday's and Friday's
+
+
+def test_in_a_programme_an_officer_out_of_one_days_team_is_offered_to_bring_back(
+    client, paula, django_capture_on_commit_callbacks
+):
+    from tests.browser_support import sign_in_client
+    from tests.scheduler.test_programme_pairs import _alone_at_their_station, _plan, _programme
+
+    officers = _alone_at_their_station(4)
+    programme = _programme(officers, sites=8)
+    job = _plan(programme, django_capture_on_commit_callbacks)
+    routes = job.plan["routes"]
+    days = {}
+    for r in routes:
+        for o in r["officer_ids"]:
+            days.setdefault(o, set()).add(r["departure"] // 1440)
+    # An officer of a pair who works both days, taken out of one day's team.
+    index, out = next(
+        (i, o) for i, r in enumerate(routes) if r["stops"] for o in r["officer_ids"] if len(days[o]) > 1
+    )
+    services.plan_officer_move(actor=None, job=job, officer_id=out, from_route=index, to_route=None)
+    sign_in_client(client, "dina", "correct-horse-battery")
+    groups = _groups(client.get(f"/planning/programmes/{programme.uuid}/plan/").content.decode())
+    offered = groups["In a team on another day only"]
+    assert f"none:{out}" in offered.values()
+    back = client.post(
+        f"/planning/programmes/{programme.uuid}/plan/officer/",
+        {"officer": f"none:{out}", "to_route": str(index)},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "Officer moved" in unescape(back.content.decode())
+    job.refresh_from_db()
+    assert out in job.plan["routes"][index]["officer_ids"]
