@@ -147,6 +147,25 @@ def test_moving_the_same_officer_again_keeps_one_placing(operation, city, paula)
     assert [(p["officer"], p["route"]) for p in back.officer_pins] == [(lou, team)]
 
 
+def programme_with_one_taken_out(capture):
+    """A programme of two days planned, four officers in fixed pairs; an officer who works both
+    days taken out of one day's team. (programme, job, that team's index, the officer's id)"""
+    from tests.scheduler.test_programme_pairs import _alone_at_their_station, _plan, _programme
+
+    programme = _programme(_alone_at_their_station(4), sites=8)
+    job = _plan(programme, capture)
+    routes = job.plan["routes"]
+    worked: dict[str, set[int]] = {}
+    for r in routes:
+        for o in r["officer_ids"]:
+            worked.setdefault(o, set()).add(r["departure"] // 1440)
+    index, out = next(
+        (i, o) for i, r in enumerate(routes) if r["stops"] for o in r["officer_ids"] if len(worked[o]) > 1
+    )
+    services.plan_officer_move(actor=None, job=job, officer_id=out, from_route=index, to_route=None)
+    return programme, job, index, out
+
+
 def _night_routes(job, night):
     return [i for i, r in enumerate(job.plan["routes"]) if r["team_id"].startswith(f"N{night}-")]
 
@@ -196,21 +215,10 @@ def test_in_a_programme_an_officer_taken_out_on_one_day_stays_out_that_day_only(
 ):
     """A routine programme's teams are a day's: Monday's taken out, Tuesday's kept. The fixed
     pairs stay as the programme formed them, so the partner has no pair that Monday either."""
-    from tests.scheduler.test_programme_pairs import _alone_at_their_station, _plan, _programme
+    from tests.scheduler.test_programme_pairs import _plan
 
-    officers = _alone_at_their_station(4)
-    programme = _programme(officers, sites=8)
-    first = _plan(programme, django_capture_on_commit_callbacks)
-    routes = first.plan["routes"]
-    worked = {}
-    for r in routes:
-        for o in r["officer_ids"]:
-            worked.setdefault(o, set()).add(r["departure"] // 1440)
-    index, out = next(
-        (i, o) for i, r in enumerate(routes) if r["stops"] for o in r["officer_ids"] if len(worked[o]) > 1
-    )
-    day = routes[index]["departure"] // 1440
-    services.plan_officer_move(actor=None, job=first, officer_id=out, from_route=index, to_route=None)
+    programme, first, index, out = programme_with_one_taken_out(django_capture_on_commit_callbacks)
+    day = first.plan["routes"][index]["departure"] // 1440
 
     again = _plan(programme, django_capture_on_commit_callbacks)
     assert day not in {r["departure"] // 1440 for r in again.plan["routes"] if out in r["officer_ids"]}

@@ -122,21 +122,9 @@ def test_in_a_programme_an_officer_out_of_one_days_team_is_offered_to_bring_back
     client, paula, django_capture_on_commit_callbacks
 ):
     from tests.browser_support import sign_in_client
-    from tests.scheduler.test_programme_pairs import _alone_at_their_station, _plan, _programme
+    from tests.scheduler.test_officer_pins_carry import programme_with_one_taken_out
 
-    officers = _alone_at_their_station(4)
-    programme = _programme(officers, sites=8)
-    job = _plan(programme, django_capture_on_commit_callbacks)
-    routes = job.plan["routes"]
-    days = {}
-    for r in routes:
-        for o in r["officer_ids"]:
-            days.setdefault(o, set()).add(r["departure"] // 1440)
-    # An officer of a pair who works both days, taken out of one day's team.
-    index, out = next(
-        (i, o) for i, r in enumerate(routes) if r["stops"] for o in r["officer_ids"] if len(days[o]) > 1
-    )
-    services.plan_officer_move(actor=None, job=job, officer_id=out, from_route=index, to_route=None)
+    programme, job, index, out = programme_with_one_taken_out(django_capture_on_commit_callbacks)
     sign_in_client(client, "dina", "correct-horse-battery")
     groups = _groups(client.get(f"/planning/programmes/{programme.uuid}/plan/").content.decode())
     offered = groups["In a team on another day only"]
