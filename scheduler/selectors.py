@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import dateformat, timezone
 from django.utils.formats import time_format
-from django.utils.translation import get_language_info, gettext_lazy, pgettext
+from django.utils.translation import get_language_info, gettext_lazy, ngettext, pgettext
 from django.utils.translation import gettext as _
 
 from backend.audit.services import audit_record, audit_record_many
@@ -152,6 +152,34 @@ def latest_job(
     qs = PlanningJob.objects.filter(status__in=[PlanningJob.Status.SUCCEEDED, PlanningJob.Status.PUBLISHED])
     qs = qs.filter(operation=operation) if operation is not None else qs.filter(programme=programme)
     return _verdict_current(qs.order_by("-created_at").first())
+
+
+def hand_edits_kept(*, operation: Operation | None = None, programme: Programme | None = None) -> str:
+    """What planning again keeps of the planner's edits by hand, in the reader's language: the
+    pinned visits and the officers placed by hand of the draft plan the next run replaces (the
+    latest finished, unpublished one: ``services._previous_plan``); empty when there are none."""
+    job = (
+        PlanningJob.objects.filter(
+            operation=operation, programme=programme, status=PlanningJob.Status.SUCCEEDED
+        )
+        .order_by("-created_at", "-pk")
+        .only("pins", "officer_pins")
+        .first()
+    )
+    if job is None:
+        return ""
+    kept = []
+    if job.pins:
+        n = len(job.pins)
+        kept.append(ngettext("%(n)s pinned visit", "%(n)s pinned visits", n) % {"n": n})
+    if job.officer_pins:
+        n = len({p["officer"] for p in job.officer_pins})
+        kept.append(ngettext("%(n)s officer placed by hand", "%(n)s officers placed by hand", n) % {"n": n})
+    if not kept:
+        return ""
+    return _("Planning again keeps what you did by hand on the draft plan: %(kept)s.") % {
+        "kept": list_text(kept)
+    }
 
 
 def briefing_numbers(job: PlanningJob | None) -> dict[str, int]:

@@ -228,6 +228,7 @@ def operation_detail(request: HttpRequest, operation_id: str) -> HttpResponse:
         "selection": SelectionForm(waves=waves),
         "start_form": PlanStartForm(),
         "job": job,
+        "hand_edits": selectors.hand_edits_kept(operation=operation) if editable else "",
         "has_plan": latest is not None,
         "editable": editable,
         "issued": issued,
@@ -893,6 +894,7 @@ def programme_detail(request: HttpRequest, programme_id: str) -> HttpResponse:
         "due": due,
         "start_form": PlanStartForm(),
         "job": _last_job(programme),
+        "hand_edits": selectors.hand_edits_kept(programme=programme),
         "has_plan": selectors.latest_job(programme=programme) is not None,
         "kind": "programmes",
     }

@@ -111,3 +111,25 @@ def test_the_api_lists_and_releases_placings_and_no_one_else_can(api, operation,
     assert done.status_code == 200 and done.json()["officer_pins"] == []
     unknown = api.as_(paula).post(release, {"officer": _lou(city)}, format="json")
     assert unknown.status_code == 404 and unknown["Content-Type"].startswith("application/problem+json")
+
+
+def test_the_operation_page_says_what_planning_again_keeps(planner_client, operation, city, paula):
+    url = f"/planning/operations/{operation.uuid}/"
+    first = _run(operation)
+    assert 'id="hand-edits"' not in planner_client.get(url).content.decode()  # nothing by hand yet
+    visit = first.plan["routes"][0]["stops"][0]["visit_id"]
+    services.plan_move(actor=paula.user, job=first, visit_id=visit, to_route=None)
+    team = next(i for i, r in enumerate(first.plan["routes"]) if _lou(city) in r["officer_ids"])
+    services.plan_officer_move(
+        actor=paula.user, job=first, officer_id=_lou(city), from_route=team, to_route=None
+    )
+    html = unescape(planner_client.get(url).content.decode())
+    note = _section(html, "planning-h")
+    assert (
+        "Planning again keeps what you did by hand on the draft plan: "
+        "1 pinned visit, 1 officer placed by hand." in note
+    )
+    assert f'href="/planning/operations/{operation.uuid}/plan/"' in note
+    planner_client.post("/i18n/setlang/", {"language": "zh-hant", "next": "/"})
+    zh = _section(unescape(planner_client.get(url).content.decode()), "planning-h")
+    assert "重新規劃會保留你在計劃草稿上以人手所作的安排：1 個已固定的巡查、1 名人手安排的人員。" in zh
