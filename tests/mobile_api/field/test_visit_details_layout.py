@@ -1,0 +1,34 @@
+"""A visit's details on a 360 px phone in Portuguese. The labels' column took the width of the
+longest label ("Horário de funcionamento", "Janela horária"), so the values beside it were
+squeezed into a column a few letters wide: the address, the opening hours and the team broken
+letter by letter down the screen. The labels' column now takes at most half the card."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser_support import axe_check
+from tests.mobile_api.field.phone import open_phone, sign_in_app
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("locale", ["pt-PT", "en", "zh-Hant"])
+def test_the_visit_details_read_as_lines_not_letters(pages, field, locale):
+    page = open_phone(pages, locale=locale)
+    sign_in_app(page, pages.base_url, "alice")
+    page.goto(f"{pages.base_url}/field/#/a/{field.revealed.uuid}")
+    details = page.locator("main dl").first
+    details.wait_for()
+    widths = details.evaluate(
+        """dl => ({
+            dl: dl.getBoundingClientRect().width,
+            dd: [...dl.querySelectorAll('dd')].map(d => d.getBoundingClientRect().width),
+            dt: [...dl.querySelectorAll('dt')].map(d => [d.scrollWidth, d.clientWidth]),
+        })"""
+    )
+    # Each value has at least half the card's width: a word of the address or a day's hours fits.
+    assert all(width >= widths["dl"] * 0.45 for width in widths["dd"]), widths
+    # And each label still fits its column (wrapped between words, never cut).
+    assert all(scroll <= client + 1 for scroll, client in widths["dt"]), widths
+    axe_check(page)
