@@ -18,6 +18,7 @@ const live = document.getElementById("live");
 let notice = null; // a message carried to the next screen
 let inPlace = false; // this drawing redraws the screen the officer is on (a sync, a language)
 let retryAt = 0; // when the outbox tries again after a failure
+let signOutAsked = false; // "Sign out" tapped once with work unsent: the next tap signs out
 let drawnWork = null; // the checklist on screen: its id, whether it is being typed, its state
 // Checklists read back from the server in this page's life, by officer and submission, in memory
 // only (a reload or a sign-out forgets them): opened again offline, one still shows its answers.
@@ -263,14 +264,17 @@ async function syncBar() {
   } });
   const officer = await signedInOfficer();
   const pending = await outbox.pendingCount(officer);
+  const unsentCount = async () => await outbox.pendingCount(officer) + (await ownWork()).filter((w) => w.status === "draft" || w.status === "refused").length;
   const signOut = el("button", { type: "button", class: "danger", id: "sign-out", text: t("sign_out"), onclick: async () => {
-    const unsent = await outbox.pendingCount(officer) + (await ownWork()).filter((w) => w.status === "draft" || w.status === "refused").length;
+    const unsent = await unsentCount();
     if (unsent && !signOut.dataset.confirm) {
       signOut.dataset.confirm = "1";
+      signOutAsked = true;
       signOut.textContent = t("sign_out_discard", { count: unsent });
       announce(t("sign_out_unsent", { count: unsent }));
       return;
     }
+    signOutAsked = false;
     await outbox.stop();
     try {
       await api.request("POST", "auth/sign-out/");
@@ -282,6 +286,15 @@ async function syncBar() {
     location.hash = "#/";
     render();
   } });
+  // Asked once, the question stands through a redraw in place (a sync in the background, a
+  // language): the officer's next tap signs out, as the button said, rather than asking again.
+  if (signOutAsked && inPlace) {
+    const unsent = await unsentCount();
+    if (unsent) {
+      signOut.dataset.confirm = "1";
+      signOut.textContent = t("sign_out_discard", { count: unsent });
+    }
+  }
   return el("div", { class: "card" },
     el("p", { class: "muted", id: "who", text: officer ? t("signed_in_as", { name: officer.full_name || officer.username || "" }) : "" }),
     el("p", { class: "muted", id: "synced", text: syncedAt ? t("last_sync", { time: i18n.time(syncedAt) }) : t("never_synced") }),
@@ -897,6 +910,7 @@ function render(options = {}) {
       const at = location.hash;
       inPlace = Boolean(options.inPlace) && at === drawnAt;
       drawnAt = at;
+      if (!inPlace) signOutAsked = false; // a new screen asks afresh
       try {
         await renderNow();
       } finally {
