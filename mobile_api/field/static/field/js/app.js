@@ -264,6 +264,9 @@ async function syncBar() {
   } });
   const officer = await signedInOfficer();
   const pending = await outbox.pendingCount(officer);
+  // What the list above shows queued: the checklists, and the check-ins recorded offline.
+  const checkinsWaiting = (await store.all("checkins")).filter((c) => !c.result && outbox.mine(c, officer)).length;
+  const waiting = pending + checkinsWaiting;
   const unsentCount = async () => await outbox.pendingCount(officer) + (await ownWork()).filter((w) => w.status === "draft" || w.status === "refused").length;
   const signOut = el("button", { type: "button", class: "danger", id: "sign-out", text: t("sign_out"), onclick: async () => {
     const unsent = await unsentCount();
@@ -298,7 +301,7 @@ async function syncBar() {
   return el("div", { class: "card" },
     el("p", { class: "muted", id: "who", text: officer ? t("signed_in_as", { name: officer.full_name || officer.username || "" }) : "" }),
     el("p", { class: "muted", id: "synced", text: syncedAt ? t("last_sync", { time: i18n.time(syncedAt) }) : t("never_synced") }),
-    pending ? el("p", { class: "muted", text: t("queued_count", { count: pending }) }) : null,
+    waiting ? el("p", { class: "muted", id: "queued", text: t("queued_count", { count: waiting }) }) : null,
     el("p", { class: "muted", id: "retry", role: "status", text: retryAt > Date.now() ? t("retry_in", { seconds: Math.round((retryAt - Date.now()) / 1000) }) : navigator.onLine ? "" : t("offline") }),
     el("div", { class: "toolbar" }, button, signOut),
     languagePicker(),
