@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib.admin import AdminSite
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.auth.views import redirect_to_login
 from django.forms.boundfield import BoundField
 from django.http import HttpRequest, HttpResponse
@@ -79,3 +80,12 @@ class StoredDateTimeField(forms.SplitDateTimeField):
         if isinstance(stored, dt.datetime) and value == stored.replace(microsecond=0):
             return stored
         return value
+
+
+class LabelledSplitDateTime(AdminSplitDateTime):
+    """The admin's date and time boxes, each with a label of its own. Django's template writes
+    "Date:" and "Time:" as plain text, and the field's own label points at neither box (a field of
+    two has no single box to point at), so both boxes had no name (axe: label, critical). The boxes
+    are grouped under the field's label by console/admin.js."""
+
+    template_name = "console/admin/split_datetime.html"

@@ -38,7 +38,8 @@ class ConsoleConfig(AppConfig):
 class ConsoleAdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin (in INSTALLED_APPS in its place), whose every date-time field, in a
     model's form, an inline or a list, keeps its stored value when saved unchanged
-    (backend.console.admin_site.StoredDateTimeField). Set before the admin modules are loaded:
+    (backend.console.admin_site.StoredDateTimeField) and labels its date and time boxes
+    (LabelledSplitDateTime). Set before the admin modules are loaded:
     each model admin copies the admin's field defaults when it is registered."""
 
     default = False
@@ -47,10 +48,11 @@ class ConsoleAdminConfig(admin_apps.AdminConfig):
         from django.contrib.admin import options
         from django.db import models
 
-        from backend.console.admin_site import StoredDateTimeField
+        from backend.console.admin_site import LabelledSplitDateTime, StoredDateTimeField
 
         options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.DateTimeField] = {
             **options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.DateTimeField],
             "form_class": StoredDateTimeField,
+            "widget": LabelledSplitDateTime,
         }
         super().ready()
