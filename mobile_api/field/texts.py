@@ -81,9 +81,8 @@ TEXTS = {
     "checklist_waiting": _("{name} is finished and waits to be sent."),
     "checklist_refused": _("{name} was refused by the server and needs a correction."),
     "checklist_sent_by": _("{name} was sent by {who}, {time}."),
-    "checklist_sent_elsewhere": _(
-        "Nothing to start again here: a correction is made on the phone that sent it."
-    ),
+    # A teammate's: read-only here (the officer who sent it corrects it, on any of their phones).
+    "checklist_sent_elsewhere": _("Nothing to start again here: only the officer who sent it can correct it."),
     # The officer's own, sent from another phone: opened (read back from the server) and corrected.
     "checklist_sent_elsewhere_own": _("Nothing to start again here: open it to read it or to correct it."),
     "discard_draft": _("Discard this draft"),
@@ -241,6 +240,9 @@ TEXTS = {
     "files_n": _("Files arrived: {sent} of {total}"),
     "err_required": _("An answer is required."),
     "err_type": _("This answer has the wrong form."),
+    # A number question's answer that is not a number (letters typed, "1.5" for a whole number).
+    "err_type_integer": _("Type a whole number, in digits (for example 3)."),
+    "err_type_decimal": _("Type a number, in digits (for example 2.5)."),
     "err_min": _("Below the minimum ({limit})."),
     "err_max": _("Above the maximum ({limit})."),
     "err_choice": _("Not one of the options."),

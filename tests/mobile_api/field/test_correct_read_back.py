@@ -147,7 +147,7 @@ def test_a_checklist_read_back_from_the_server_is_corrected_on_this_phone(pages,
     sign_in_app(teammate, pages.base_url, "dora")
     teammate.goto(f"{pages.base_url}/field/#/a/{field.revealed.uuid}")
     expect(teammate.locator("[data-sent-elsewhere]").first).to_contain_text(
-        "a correction is made on the phone that sent it"
+        "only the officer who sent it can correct it"
     )
     expect(teammate.locator("a[data-read-back], #correct")).to_have_count(0)
 

@@ -608,7 +608,7 @@ export class ChecklistForm {
       const show = error && (this.showAll || this.touched.has(path) || ["constraint", "min", "max", "type", "choice"].includes(error.code));
       let text = "";
       if (server) text = t("refused_here", { message: server });
-      else if (show && !(error.code === "required" && !this.showAll)) text = message(error);
+      else if (show && !(error.code === "required" && !this.showAll)) text = message(error, q);
       put(box.err, "textContent", text);
       if (box.classList.contains("invalid") !== Boolean(text)) box.classList.toggle("invalid", Boolean(text));
     }
@@ -624,8 +624,10 @@ export class ChecklistForm {
   }
 }
 
-export function message(error) {
+export function message(error, q = null) {
   const p = error.params || {};
+  // Not a number where one is asked: said what to type, not only that it is wrong.
+  if (error.code === "type" && q && (q.type === "integer" || q.type === "decimal")) return t(`err_type_${q.type}`);
   if (error.code === "constraint" && p.message) return pick(p.message);
   if ((error.code === "min" || error.code === "max") && p.limit !== undefined) return t(`err_${error.code}`, { limit: p.limit });
   return t(`err_${error.code}`);
