@@ -82,7 +82,9 @@ TEXTS = {
     "checklist_refused": _("{name} was refused by the server and needs a correction."),
     "checklist_sent_by": _("{name} was sent by {who}, {time}."),
     # A teammate's: read-only here (the officer who sent it corrects it, on any of their phones).
-    "checklist_sent_elsewhere": _("Nothing to start again here: only the officer who sent it can correct it."),
+    "checklist_sent_elsewhere": _(
+        "Nothing to start again here: only the officer who sent it can correct it."
+    ),
     # The officer's own, sent from another phone: opened (read back from the server) and corrected.
     "checklist_sent_elsewhere_own": _("Nothing to start again here: open it to read it or to correct it."),
     "discard_draft": _("Discard this draft"),
