@@ -186,8 +186,8 @@ def import_detail(request: HttpRequest, uuid) -> HttpResponse:
     return render(request, "registry_import/detail.html", context)
 
 
-@require_POST
 @console_page(*ADMINISTRATORS)
+@require_POST
 def import_apply(request: HttpRequest, uuid) -> HttpResponse:
     item = _get(request, uuid)
     try:

@@ -130,8 +130,8 @@ def referral(request: HttpRequest, referral_id: str) -> HttpResponse:
 
 
 @never_cache
-@require_POST
 @console_page(*PROTECTION)
+@require_POST
 def referral_person(request: HttpRequest, referral_id: str) -> HttpResponse:
     """The person's details, on an explicit request with its reason; the read and the reason
     are audited by the selector. Without a reason the form comes back (400), nothing shown."""
@@ -183,8 +183,8 @@ def _person(
 
 
 @never_cache
-@require_POST
 @console_page(*PROTECTION)
+@require_POST
 def referral_person_record(request: HttpRequest, referral_id: str) -> HttpResponse:
     """Record what the person tells the officer; the read and the change are both audited."""
     referral = found(selectors.referral_get, user=request.user, uuid=referral_id)
@@ -234,8 +234,8 @@ def _referral_refused(request: HttpRequest, referral: Referral, status: int, **e
     return render(request, template, _referral_context(referral, **extra), status=status)
 
 
-@require_POST
 @console_page(*PROTECTION)
+@require_POST
 def referral_service(request: HttpRequest, referral_id: str) -> HttpResponse:
     referral = found(selectors.referral_get, user=request.user, uuid=referral_id)
     form = ServiceForm(request.POST)
@@ -254,8 +254,8 @@ def referral_service(request: HttpRequest, referral_id: str) -> HttpResponse:
     return _referral_done(request, referral, _("Service recorded."), "service")
 
 
-@require_POST
 @console_page(*PROTECTION)
+@require_POST
 def referral_update(request: HttpRequest, referral_id: str) -> HttpResponse:
     referral = found(selectors.referral_get, user=request.user, uuid=referral_id)
     form = ReferralUpdateForm(request.POST)

@@ -236,8 +236,8 @@ def _case_refused(request: HttpRequest, case: ComplianceCase, status: int, **ext
     return render(request, template, _case_context(request, case, **extra), status=status)
 
 
-@require_POST
 @console_page(*COMPLIANCE)
+@require_POST
 def case_notice_issue(request: HttpRequest, case_id: str) -> HttpResponse:
     case = found(selectors.case_get, user=request.user, uuid=case_id)
     form = CaseNoticeForm(request.POST)
@@ -257,8 +257,8 @@ def case_notice_issue(request: HttpRequest, case_id: str) -> HttpResponse:
     )
 
 
-@require_POST
 @console_page(*COMPLIANCE)
+@require_POST
 def case_comment(request: HttpRequest, case_id: str) -> HttpResponse:
     case = found(selectors.case_get, user=request.user, uuid=case_id)
     form = CaseCommentForm(request.POST)
@@ -273,8 +273,8 @@ def case_comment(request: HttpRequest, case_id: str) -> HttpResponse:
     return _case_done(request, case, _("Comment added to the timeline."))
 
 
-@require_POST
 @console_page(*COMPLIANCE)
+@require_POST
 def case_follow_up(request: HttpRequest, case_id: str) -> HttpResponse:
     case = found(selectors.case_get, user=request.user, uuid=case_id)
     try:
@@ -284,8 +284,8 @@ def case_follow_up(request: HttpRequest, case_id: str) -> HttpResponse:
     return _case_done(request, case, _("Follow-up inspection requested from the planners."))
 
 
-@require_POST
 @console_page(*COMPLIANCE)
+@require_POST
 def case_outcome(request: HttpRequest, case_id: str) -> HttpResponse:
     case = found(selectors.case_get, user=request.user, uuid=case_id)
     form = CaseOutcomeForm(request.POST)

@@ -94,8 +94,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
 @console_page(*REVIEWERS)
+@require_POST
 def review_bulk_approve(request: HttpRequest) -> HttpResponse:
     """Approve the chosen submissions that nothing flags; the others stay in the queue."""
     chosen = request.POST.getlist("submission")
@@ -240,8 +240,8 @@ def _work(request: HttpRequest, submission: Any, *, status: int = 200, **extra: 
     return redirect("compliance_console:review-submission", submission_id=submission.uuid)
 
 
-@require_POST
 @console_page(*REVIEWERS)
+@require_POST
 def review_approve(request: HttpRequest, submission_id: str) -> HttpResponse:
     submission = found(selectors.review_submission_get, user=request.user, uuid=submission_id)
     form = ApproveForm(request.POST)
@@ -276,8 +276,8 @@ def review_approve(request: HttpRequest, submission_id: str) -> HttpResponse:
     return _work(request, submission, announce=_("Approved. The findings you accepted are official."))
 
 
-@require_POST
 @console_page(*REVIEWERS)
+@require_POST
 def review_return(request: HttpRequest, submission_id: str) -> HttpResponse:
     submission = found(selectors.review_submission_get, user=request.user, uuid=submission_id)
     form = ReturnForm(request.POST)
@@ -294,8 +294,8 @@ def review_return(request: HttpRequest, submission_id: str) -> HttpResponse:
     return _work(request, submission, announce=_("Returned to the officer with your comment."))
 
 
-@require_POST
 @console_page("reviewer")
+@require_POST
 def review_case_open(request: HttpRequest, submission_id: str) -> HttpResponse:
     """Open a compliance case from the official findings chosen on the submission's page."""
     submission = found(selectors.review_submission_get, user=request.user, uuid=submission_id)
