@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -56,6 +57,15 @@ class UnitAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Unit]:
         # The agency is read for every unit the officer form's picker lists (autocomplete_label).
         return super().get_queryset(request).select_related("agency")
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Unit], search_term: str) -> Any:
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        agency = request.GET.get("agency", "")
+        if request.path == reverse("admin:autocomplete") and agency.isdigit():
+            # A unit picker whose form has an agency chosen (data-agency-field, sent by
+            # console/admin.js) offers that agency's units only: any other is refused on saving.
+            queryset = queryset.filter(agency_id=int(agency))
+        return queryset, may_have_duplicates
 
     def autocomplete_label(self, obj: Unit) -> str:
         """The text of a unit among the picker's search results (the admin site's autocomplete
@@ -137,7 +147,11 @@ class OfficerAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "unit":
             kwargs = {**unit_choice_field(), **kwargs}
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "unit" and field is not None:
+            # The picker searches the units of the agency chosen beside it (console/admin.js).
+            field.widget.attrs["data-agency-field"] = "agency"
+        return field
 
     def get_readonly_fields(self, request: HttpRequest, obj: Officer | None = None) -> Any:
         # The login is chosen once: moved to another login, the old one would keep the admin

@@ -75,6 +75,21 @@
     });
   };
 
+  // A unit picker (data-agency-field, e.g. an officer's) searches the units of the agency chosen
+  // in its form: the agency's id is added to its search (backend.registry.admin.UnitAdmin), so a
+  // unit of another agency, refused on saving, is not offered.
+  const $ = window.django && window.django.jQuery;
+  if ($) {
+    $.ajaxPrefilter((options) => {
+      if (typeof options.data !== "string") return;
+      const params = new URLSearchParams(options.data);
+      const field = params.get("field_name");
+      const picker = field && document.querySelector(`select[name="${CSS.escape(field)}"][data-agency-field]`);
+      const agency = picker && document.querySelector(`[name="${CSS.escape(picker.dataset.agencyField)}"]`);
+      if (agency && agency.value) options.data += `&agency=${encodeURIComponent(agency.value)}`;
+    });
+  }
+
   let queued = false;
   const observer = new MutationObserver(() => {
     if (queued) return;

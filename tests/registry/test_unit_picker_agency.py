@@ -1,0 +1,61 @@
+"""An officer's unit picker offers the units of the agency chosen in the form. It offered every
+agency's units, and a unit of another agency was refused only after saving ("The unit belongs to
+another agency"). Without an agency chosen it still offers all, each with its agency."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from backend.registry.models import Officer, Unit
+from tests import factories
+from tests.browser_support import sign_in
+
+PASSWORD = "correct-horse-battery"
+SEARCH = {"app_label": "registry", "model_name": "officer", "field_name": "unit", "term": ""}
+
+
+def _units() -> dict[str, Unit]:
+    return {
+        code: factories.unit(factories.agency(code), code=f"{code.lower()}-patrol")
+        for code in ("PSP", "DSAL")
+    }
+
+
+@pytest.mark.django_db
+def test_the_search_keeps_to_the_agency_it_is_given(admin_console):
+    units = _units()
+    everyone = admin_console.get("/admin/autocomplete/", SEARCH).json()["results"]
+    assert {str(units["PSP"].pk), str(units["DSAL"].pk)} <= {r["id"] for r in everyone}
+
+    dsal = admin_console.get("/admin/autocomplete/", {**SEARCH, "agency": units["DSAL"].agency_id}).json()
+    assert [r["text"] for r in dsal["results"]] == ["dsal-patrol (DSAL)"]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_officers_unit_picker_follows_the_chosen_agency(pages):
+    factories.officer("PSP", username="adele", roles=("administrator",), full_name="Adele Admin")
+    units = _units()
+    tom = factories.officer("PSP", username="tom", full_name="Tom Inspector", unit=units["PSP"])
+    page = pages.new_page()
+    sign_in(page, pages.base_url, "adele", PASSWORD, next_path=f"/admin/registry/officer/{tom.pk}/change/")
+
+    def offered(*units: str) -> None:
+        page.locator(".field-unit .select2-selection").click()
+        expect(page.locator(".select2-results__option")).to_have_text(units)
+
+    offered("psp-hq (PSP)", "psp-patrol (PSP)")
+    page.keyboard.press("Escape")
+
+    # Moved to the labour bureau: its units are offered, and one is saved with it.
+    page.locator(".field-agency .select2-selection").click()
+    page.locator(".select2-search__field").fill("DSAL")
+    page.locator(".select2-results__option", has_text="DSAL").click()
+    offered("dsal-patrol (DSAL)")
+    page.locator(".select2-results__option", has_text="dsal-patrol").click()
+    with page.expect_navigation():
+        page.locator("input[name='_continue']").click()
+    assert page.locator(".errornote").count() == 0
+    tom = Officer.objects.get(pk=tom.pk)
+    assert (tom.agency.code, tom.unit_id) == ("DSAL", units["DSAL"].pk)
