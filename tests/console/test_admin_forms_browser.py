@@ -101,3 +101,19 @@ def test_the_main_admins_forms_pass_axe_with_no_console_error(pages, language, v
     assert "/change/" in page.url, page.url
     problems += _page_problems(page, page.url)
     assert not pages.problems and not problems, "\n".join(pages.problems + problems)
+
+
+def test_the_main_admins_lists_on_a_phone_scroll_their_table_not_the_page(pages):
+    objects = _world()
+    page = pages.new_page(viewport=PHONE)
+    sign_in(page, pages.base_url, "adele", PASSWORD, next_path="/admin/")
+    problems = []
+    for model in objects:
+        page.goto(f"{pages.base_url}/admin/{model}/")
+        widths = page.evaluate(
+            """() => [document.documentElement.scrollWidth, document.documentElement.clientWidth,
+                      getComputedStyle(document.querySelector('#changelist-form .results')).overflowX]"""
+        )
+        assert widths[0] <= widths[1] and widths[2] == "auto", (model, widths)
+        problems += _axe(page)  # scrollable-region-focusable: the table's links and boxes take focus
+    assert not problems, "\n".join(problems)
