@@ -83,6 +83,16 @@ def on_shift(officers: list[Officer], start: dt.datetime, end: dt.datetime) -> l
     return [o for o in officers if o.pk in covered]
 
 
+def _night_shift(officer: Officer, start: dt.datetime, end: dt.datetime) -> None:
+    """Put ``officer`` on a night shift covering ``start``–``end`` (20:00–04:00 where that holds
+    it): what the roster had for those hours (an office shift, leave) gives way."""
+    day = timezone.localtime(start).date()
+    shift_start = min(start, dt.datetime.combine(day, dt.time(20), start.tzinfo))
+    shift_end = max(end, dt.datetime.combine(day + dt.timedelta(days=1), dt.time(4), start.tzinfo))
+    Availability.objects.filter(officer=officer, start__lt=shift_end, end__gt=shift_start).delete()
+    Availability.objects.create(officer=officer, kind=Availability.Kind.SHIFT, start=shift_start, end=shift_end)
+
+
 @transaction.atomic
 def load_field_demo(*, now: dt.datetime | None = None, actor: Any = None) -> dict[str, int]:
     """Idempotent: does nothing when the demo operation exists."""
@@ -110,6 +120,11 @@ def load_field_demo(*, now: dt.datetime | None = None, actor: Any = None) -> dic
     start = night_start(tonight)
     windows = [(start + VISIT * i, start + VISIT * (i + 1)) for i in range(3)]
     venues = open_venues(parish=inspector.unit.parish, visits=windows, exclude=set())
+    # The demo's labour-inspector login is on tonight's team, as the README's demo logins say: on
+    # the night roster one week in three, on the other nights they are put on it.
+    login = next((o for o in labour if o.user.username == "demo-dsal-inspector"), None)
+    if login is not None and not on_shift([login], start - MUSTER, windows[-1][1]):
+        _night_shift(login, start - MUSTER, windows[-1][1])
     partners = (on_shift(labour, windows[0][0], windows[-1][1]) or labour)[:1]
     first = _night(
         actor=actor,

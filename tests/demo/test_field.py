@@ -74,3 +74,29 @@ def test_the_field_demo_is_loaded_once(small_city):
     assert load_field_demo(now=now)
     assert load_field_demo(now=now) == {}
     assert Operation.objects.filter(name__startswith=OPERATION_NAME).count() == 2
+
+
+@pytest.mark.parametrize(
+    "local_now",
+    [dt.datetime(2026, 1, 5, 14, 0), dt.datetime(2026, 1, 14, 22, 0), dt.datetime(2026, 1, 22, 21, 0)],
+)
+def test_the_demo_labour_inspector_is_on_tonights_team_whatever_the_week(small_city, local_now):
+    """The README names demo-dsal-inspector among tonight's team; on the night roster one week in
+    three only, the login had no visit on the other weeks' nights."""
+    from backend.inspections.models import Team
+    from backend.registry.models import Availability
+
+    now = timezone.make_aware(local_now, LOCAL)
+    load_field_demo(now=now)
+    tonight = Operation.objects.get(name__startswith=f"{OPERATION_NAME} – night 1,")
+    [team] = Team.objects.filter(operation=tonight)
+    members = set(team.members.values_list("user__username", flat=True))
+    assert {"demo-inspector", "demo-team-leader", "demo-dsal-inspector"} <= members
+    # On a shift covering the night, and on no two shifts at once.
+    shifts = Availability.objects.filter(
+        officer__user__username="demo-dsal-inspector",
+        kind=Availability.Kind.SHIFT,
+        start__lte=tonight.starts_at,
+        end__gte=tonight.ends_at,
+    )
+    assert shifts.count() == 1
