@@ -263,6 +263,25 @@ PLURALS = {
         "{count} checklists have not been sent. Sync first, or discard them.",
         n,
     ),
+    # Check-ins recorded offline are unsent work too: sign-out deletes them with the rest.
+    "sign_out_discard_checkins": lambda n: ngettext(
+        "Discard {count} unsent check-in and sign out", "Discard {count} unsent check-ins and sign out", n
+    ),
+    "sign_out_unsent_checkins": lambda n: ngettext(
+        "{count} check-in has not been sent. Sync first, or discard it.",
+        "{count} check-ins have not been sent. Sync first, or discard them.",
+        n,
+    ),
+    "sign_out_discard_work": lambda n: ngettext(
+        "Discard {count} unsent checklist and check-in and sign out",
+        "Discard {count} unsent checklists and check-ins and sign out",
+        n,
+    ),
+    "sign_out_unsent_work": lambda n: ngettext(
+        "{count} checklist and check-in have not been sent. Sync first, or discard them.",
+        "{count} checklists and check-ins have not been sent. Sync first, or discard them.",
+        n,
+    ),
     "fix_errors": lambda n: ngettext(
         "{count} answer needs attention before sending.", "{count} answers need attention before sending.", n
     ),

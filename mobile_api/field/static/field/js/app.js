@@ -267,22 +267,33 @@ async function syncBar() {
   // What the list above shows queued: the checklists, and the check-ins recorded offline.
   const checkinsWaiting = (await store.all("checkins")).filter((c) => !c.result && outbox.mine(c, officer)).length;
   const waiting = pending + checkinsWaiting;
-  const unsentCount = async () => await outbox.pendingCount(officer) + (await ownWork()).filter((w) => w.status === "draft" || w.status === "refused").length;
+  // What signing out would delete unsent: the checklists (queued, drafts, refused) and the
+  // check-ins recorded offline; the question names what there is.
+  const unsent = async () => {
+    const checklists = await outbox.pendingCount(officer) + (await ownWork()).filter((w) => w.status === "draft" || w.status === "refused").length;
+    const checkins = (await store.all("checkins")).filter((c) => !c.result && outbox.mine(c, officer)).length;
+    const kind = !checkins ? "" : !checklists ? "_checkins" : "_work";
+    return { count: checklists + checkins, kind };
+  };
   const signOut = el("button", { type: "button", class: "danger", id: "sign-out", text: t("sign_out"), onclick: async () => {
-    const unsent = await unsentCount();
-    if (unsent && !signOut.dataset.confirm) {
+    const left = await unsent();
+    if (left.count && !signOut.dataset.confirm) {
       signOut.dataset.confirm = "1";
       signOutAsked = true;
-      signOut.textContent = t("sign_out_discard", { count: unsent });
-      announce(t("sign_out_unsent", { count: unsent }));
+      signOut.textContent = t("sign_out_discard" + left.kind, { count: left.count });
+      announce(t("sign_out_unsent" + left.kind, { count: left.count }));
       return;
     }
     signOutAsked = false;
     await outbox.stop();
-    try {
-      await api.request("POST", "auth/sign-out/");
-    } catch {
-      // Offline: the token dies with the data below; an administrator can revoke the device too.
+    // Offline, nothing is asked of the server: the token dies with the data below, and an
+    // administrator can revoke the device too.
+    if (navigator.onLine) {
+      try {
+        await api.request("POST", "auth/sign-out/");
+      } catch {
+        // The network failed on the way: as offline.
+      }
     }
     // Nothing of this officer's stays on the phone; another officer's unsent work does, for them.
     await outbox.forget(officer);
@@ -292,10 +303,10 @@ async function syncBar() {
   // Asked once, the question stands through a redraw in place (a sync in the background, a
   // language): the officer's next tap signs out, as the button said, rather than asking again.
   if (signOutAsked && inPlace) {
-    const unsent = await unsentCount();
-    if (unsent) {
+    const left = await unsent();
+    if (left.count) {
       signOut.dataset.confirm = "1";
-      signOut.textContent = t("sign_out_discard", { count: unsent });
+      signOut.textContent = t("sign_out_discard" + left.kind, { count: left.count });
     }
   }
   return el("div", { class: "card" },
