@@ -55,6 +55,7 @@ TEXTS = {
     "visit_sent": _("Sent"),
     "visit_refused": _("Needs a correction"),
     "visit_sent_by": _("Sent by {who}"),
+    "you_other_phone": _("you (from another phone)"),
     # An officer as a teammate knows them: two officers of two agencies may share a name.
     "officer_badge": _("{name} ({agency}, badge {badge})"),
     # A team member in the visit's team list.
@@ -81,6 +82,8 @@ TEXTS = {
     "checklist_waiting": _("{name} is finished and waits to be sent."),
     "checklist_refused": _("{name} was refused by the server and needs a correction."),
     "checklist_sent_by": _("{name} was sent by {who}, {time}."),
+    # The officer's own, sent from another phone (or before a sign-out): not by their own name.
+    "checklist_sent_by_you": _("{name} was sent by you from another phone, {time}."),
     # A teammate's: read-only here (the officer who sent it corrects it, on any of their phones).
     "checklist_sent_elsewhere": _(
         "Nothing to start again here: only the officer who sent it can correct it."

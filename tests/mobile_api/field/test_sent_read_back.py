@@ -96,6 +96,10 @@ def test_a_checklist_sent_from_another_phone_is_read_back_from_the_server(pages,
     page = open_phone(pages)
     sign_in_app(page, pages.base_url, "alice")
     page.goto(f"{pages.base_url}/field/#/a/{field.revealed.uuid}")
+    # Her own: "sent by you from another phone", not by her own name and badge.
+    own = page.locator("[data-sent-elsewhere] .sent-by").first
+    expect(own).to_contain_text("was sent by you from another phone,")
+    expect(own).not_to_contain_text("Alice Police")
     page.locator(f"a[data-read-back='{payload['id']}']").click()
     page.locator("#answers-sent").wait_for()
     expect(page.locator("#read-back-note")).to_have_text(
@@ -128,3 +132,8 @@ def test_a_checklist_sent_from_another_phone_is_read_back_from_the_server(pages,
     teammate.goto(f"{pages.base_url}/field/#/a/{field.revealed.uuid}")
     expect(teammate.locator("[data-sent-elsewhere] .sent-by").first).to_contain_text("Alice Police")
     expect(teammate.locator("a[data-read-back]")).to_have_count(0)
+    # On her visits' list, the visit says who sent: she, from another phone.
+    page.context.set_offline(False)
+    page.goto(f"{pages.base_url}/field/#/")
+    card = page.locator(f".assignment[data-id='{field.revealed.uuid}'] .sent-by")
+    expect(card).to_have_text("Sent by you (from another phone)")

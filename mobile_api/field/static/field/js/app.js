@@ -350,8 +350,8 @@ function senderText(by) {
   return t("officer_badge", { name: by.full_name, agency: by.agency, badge: by.badge_number });
 }
 
-function sentByLine(assignment, work) {
-  const senders = new Map(sentElsewhere(assignment, work).map((s) => [s.by.id, senderText(s.by)]));
+function sentByLine(assignment, work, officer) {
+  const senders = new Map(sentElsewhere(assignment, work).map((s) => [s.by.id, officer && s.by.id === officer.id ? t("you_other_phone") : senderText(s.by)]));
   if (!senders.size) return null;
   return el("p", { class: "muted sent-by", text: t("visit_sent_by", { who: i18n.list([...senders.values()]) }) });
 }
@@ -368,7 +368,7 @@ async function homeScreen() {
     const heading = el("h3", { class: "night-heading", id: `night-${night.key}`, text: t("night_of", { day: i18n.day(night.key) }) });
     const visits = el("ol", { class: "plain", "aria-labelledby": heading.id });
     list.append(el("section", { class: "night", "data-night": night.key }, heading, visits));
-    night.assignments.forEach((a, i) => visits.append(assignmentCard(a, i, work, checkins)));
+    night.assignments.forEach((a, i) => visits.append(assignmentCard(a, i, work, checkins, officer)));
   }
   const mapBox = el("div", { class: "map", id: "route-map", role: "region", "aria-label": t("route_map") });
   screen(
@@ -383,14 +383,14 @@ async function homeScreen() {
   if (assignments.length) routeMap(mapBox, nights, CONFIG);
 }
 
-function assignmentCard(a, i, work, checkins) {
+function assignmentCard(a, i, work, checkins, officer) {
   const ours = work.filter((w) => w.inspection === a.id);
   return el("li", { class: "card assignment", "data-id": a.id },
     el("h4", {}, el("a", { href: `#/a/${a.id}`, text: `${i + 1}. ${i18n.siteName(a.site)}` })),
     el("p", { text: windowText(a) }),
     el("p", { class: "muted", text: a.site.address }),
     a.status === "cancelled" ? el("p", {}, el("span", { class: "badge danger", text: t("cancelled") })) : el("p", { class: "visit-state" }, visitBadge(visitState(a, work, checkins))),
-    a.status === "cancelled" ? null : sentByLine(a, ours),
+    a.status === "cancelled" ? null : sentByLine(a, ours, officer),
     a.changed ? el("p", {}, el("span", { class: "badge warn", text: t("changed") })) : null,
   );
 }
@@ -421,7 +421,7 @@ async function assignmentScreen(id) {
     // The officer's own, sent from another phone (or before a sign-out): read back from the server.
     const own = elsewhere && officer && elsewhere.by.id === officer.id;
     const sentBy = elsewhere
-      ? el("p", { class: "sent-by" }, document.createTextNode(`${t("checklist_sent_by", { name, who: senderText(elsewhere.by), time: i18n.time(elsewhere.received_at) })} `), visitBadge("sent"),
+      ? el("p", { class: "sent-by" }, document.createTextNode(`${own ? t("checklist_sent_by_you", { name, time: i18n.time(elsewhere.received_at) }) : t("checklist_sent_by", { name, who: senderText(elsewhere.by), time: i18n.time(elsewhere.received_at) })} `), visitBadge("sent"),
           own ? el("br") : null,
           own ? el("a", { class: "button", href: `#/s/${elsewhere.id}`, "data-read-back": elsewhere.id, text: t("open_checklist", { name }) }) : null)
       : null;
