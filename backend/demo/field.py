@@ -90,7 +90,9 @@ def _night_shift(officer: Officer, start: dt.datetime, end: dt.datetime) -> None
     shift_start = min(start, dt.datetime.combine(day, dt.time(20), start.tzinfo))
     shift_end = max(end, dt.datetime.combine(day + dt.timedelta(days=1), dt.time(4), start.tzinfo))
     Availability.objects.filter(officer=officer, start__lt=shift_end, end__gt=shift_start).delete()
-    Availability.objects.create(officer=officer, kind=Availability.Kind.SHIFT, start=shift_start, end=shift_end)
+    Availability.objects.create(
+        officer=officer, kind=Availability.Kind.SHIFT, start=shift_start, end=shift_end
+    )
 
 
 @transaction.atomic
