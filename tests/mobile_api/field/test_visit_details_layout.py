@@ -6,6 +6,7 @@ letter by letter down the screen. The labels' column now takes at most half the 
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser_support import axe_check
 from tests.mobile_api.field.phone import open_phone, sign_in_app
@@ -32,3 +33,12 @@ def test_the_visit_details_read_as_lines_not_letters(pages, field, locale):
     # And each label still fits its column (wrapped between words, never cut).
     assert all(scroll <= client + 1 for scroll, client in widths["dt"]), widths
     axe_check(page)
+
+
+def test_the_visits_waiting_work_has_its_own_heading(pages, field):
+    """Under the checklists, the visit's sent and unsent work said only "Nothing waiting.", as if
+    of the checklists above it: it has its heading, as on the home screen."""
+    page = open_phone(pages)
+    sign_in_app(page, pages.base_url, "alice")
+    page.goto(f"{pages.base_url}/field/#/a/{field.revealed.uuid}")
+    expect(page.locator("h2:has(+ #outbox-list)")).to_have_text("Sent and unsent work")

@@ -475,6 +475,9 @@ async function assignmentScreen(id) {
     ),
     el("h2", { text: t("checklists") }),
     checklists,
+    // Under its own heading, as on the home screen: "Nothing waiting." alone read as if about
+    // the checklists above.
+    el("h2", { text: t("outbox") }),
     await workList((w) => w.inspection === id),
     el("a", { class: "button", id: "back", href: "#/", text: t("back") }),
   );
