@@ -137,3 +137,27 @@ def test_a_checklist_sent_from_another_phone_is_read_back_from_the_server(pages,
     page.goto(f"{pages.base_url}/field/#/")
     card = page.locator(f".assignment[data-id='{field.revealed.uuid}'] .sent-by")
     expect(card).to_have_text("Sent by you (from another phone)")
+
+
+@pytest.mark.parametrize(("locale", "entry"), [("en", "Entry"), ("zh-Hant", "第")])
+def test_the_same_finding_for_two_people_says_which_entry(pages, field, alice, phone, locale, entry):
+    """The venue checklist's finding for each person found (V-13) was listed twice, word for word,
+    with nothing to tell which person each was: each now says its entry, as the form numbers them."""
+    from backend.checklists.services import parsed_definition
+    from tests.checklists.engine.factories import fill
+
+    payload = submission_payload(field.revealed, field.venue_version)
+    payload["answers"] = fill(parsed_definition(field.venue_version), yes=True, entries=2)
+    response = phone(alice, "other phone").post("/api/mobile/v1/submissions/", payload, format="json")
+    assert response.status_code == 201, response.content
+    entries = [f["entry"] for f in response.json()["findings"] if f["violation_code"] == "V-13"]
+    assert set(entries) == {"persons[0]", "persons[1]"}
+
+    page = open_phone(pages, locale=locale)
+    sign_in_app(page, pages.base_url, "alice")
+    page.goto(f"{pages.base_url}/field/#/a/{field.revealed.uuid}")
+    page.locator(f"a[data-read-back='{payload['id']}']").click()
+    page.locator("#answers-sent").wait_for()
+    listed = [text for text in page.locator("#summary li").all_inner_texts() if text.startswith("V-13")]
+    assert len(listed) == len(entries) and len(set(listed)) == len(listed), listed
+    assert all(entry in text for text in listed), listed

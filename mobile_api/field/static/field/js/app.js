@@ -346,6 +346,15 @@ function sentElsewhere(assignment, work) {
   return (assignment.sent || []).filter((s) => !held.has(s.id));
 }
 
+// A finding in a list: its code and title, and, when it comes from an entry of a repeated group
+// (a person, a worker), which one, numbered as the form numbers them ("Entry 2"): the same finding
+// for two people read as one said twice.
+function findingText(f) {
+  const entries = [...(f.entry || "").matchAll(/\[(\d+)\]/g)].map((m) => t("entry", { n: Number(m[1]) + 1 }));
+  const text = `${f.violation_code} · ${i18n.pick(f.title)}`;
+  return entries.length ? `${text} · ${entries.join(" · ")}` : text;
+}
+
 function senderText(by) {
   return t("officer_badge", { name: by.full_name, agency: by.agency, badge: by.badge_number });
 }
@@ -611,7 +620,7 @@ async function workScreen(id) {
   if (item.result) {
     summary.append(el("p", { text: t("findings_n", { count: item.result.findings.length }) }));
     const ul = el("ul");
-    for (const f of item.result.findings) ul.append(el("li", { text: `${f.violation_code} · ${i18n.pick(f.title)}` }));
+    for (const f of item.result.findings) ul.append(el("li", { text: findingText(f) }));
     summary.append(ul);
   }
   const finish = el("button", { type: "button", class: "primary", id: "finish", text: t(before ? "send_as_correction" : "finish"), onclick: async () => {
@@ -765,7 +774,7 @@ async function sentCopyScreen(id) {
   const held = readBackFiles.held;
   const fromServer = files.fromServer(id, body.missing_attachments || [], held, body);
   const findings = el("ul");
-  for (const f of body.findings) findings.append(el("li", { text: `${f.violation_code} · ${i18n.pick(f.title)}` }));
+  for (const f of body.findings) findings.append(el("li", { text: findingText(f) }));
   // Why a correction cannot start now, said beside the button (and aloud).
   const said = el("p", { class: "notice warn", id: "correct-said", role: "status", hidden: true });
   const correct = el("button", { type: "button", id: "correct", text: t("correct"), onclick: async () => {
