@@ -41,3 +41,40 @@ def test_the_data_protection_officer_reviews_a_flagged_read(pages, referred):
     phone.goto(f"{pages.base_url}/privacy/access/")
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     axe_check(phone)
+
+
+def test_on_a_phone_each_read_is_a_card_with_its_reason_and_flags_on_the_screen(pages, referred):
+    """At 390 px the report's seven columns ran off to the right of a sideways-scrolling table:
+    a read's reason and its flags were out of sight. Each read is a card, as the referrals are."""
+    victor = factories.officer(
+        "IAS", username="victor", full_name="Victor Other", roles=("victim_protection",)
+    )
+    factories.officer("IAS", username="dora", full_name="Dora Privacy", roles=("data_protection",))
+    selectors.victim_details_get(
+        user=victor.user, referral_uuid=referred.uuid, reason="other", reason_text="checking a duplicate"
+    )
+    phone = pages.new_page(viewport=PHONE)
+    sign_in(phone, pages.base_url, "dora", PASSWORD, next_path="/privacy/access/")
+    phone.goto(f"{pages.base_url}/privacy/access/")
+    width = PHONE["width"]
+    for item in (phone.get_by_text("checking a duplicate"), phone.locator("td .badge.danger").first):
+        box = item.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, box
+    axe_check(phone)
+
+
+def test_the_portuguese_counts_say_one_read_or_several(pages, referred):
+    """'1 consulta(s) · 1 assinalada(s)': both plural forms had the same '(s)' text."""
+    victor = factories.officer(
+        "IAS", username="victor", full_name="Victor Other", roles=("victim_protection",)
+    )
+    factories.officer("IAS", username="dora", full_name="Dora Privacy", roles=("data_protection",))
+    selectors.victim_details_get(user=victor.user, referral_uuid=referred.uuid, reason="assessment")
+    page = pages.new_page(locale="pt-PT")
+    sign_in(page, pages.base_url, "dora", PASSWORD)
+    page.goto(f"{pages.base_url}/privacy/access/")
+    assert page.get_by_text("1 consulta · 1 assinalada", exact=True).count() == 1
+    selectors.victim_details_get(user=victor.user, referral_uuid=referred.uuid, reason="contact")
+    page.reload()
+    assert page.get_by_text("2 consultas · 2 assinaladas", exact=True).count() == 1
+    axe_check(page)
