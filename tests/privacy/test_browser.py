@@ -78,3 +78,28 @@ def test_the_portuguese_counts_say_one_read_or_several(pages, referred):
     page.reload()
     assert page.get_by_text("2 consultas · 2 assinaladas", exact=True).count() == 1
     axe_check(page)
+
+
+def test_flagged_reads_only_narrows_the_table_not_the_period_s_figures(pages, referred, vera):
+    """With "Flagged reads only" ticked the page said "1 read · 1 flagged" of a period of two
+    reads: the count was of the rows shown, not of the reads."""
+    victor = factories.officer(
+        "IAS", username="victor", full_name="Victor Other", roles=("victim_protection",)
+    )
+    factories.officer("IAS", username="dora", full_name="Dora Privacy", roles=("data_protection",))
+    selectors.victim_details_get(user=vera.user, referral_uuid=referred.uuid, reason="protection")
+    selectors.victim_details_get(
+        user=victor.user, referral_uuid=referred.uuid, reason="other", reason_text="checking a duplicate"
+    )
+    page = pages.new_page()
+    sign_in(page, pages.base_url, "dora", PASSWORD)
+    page.goto(f"{pages.base_url}/privacy/access/")
+    assert page.get_by_text("2 reads · 1 flagged", exact=True).count() == 1
+    page.get_by_label("Flagged reads only").check()
+    page.get_by_role("button", name="Show", exact=True).click()
+    page.wait_for_load_state()
+    assert "flagged=on" in page.url
+    assert page.get_by_text("2 reads · 1 flagged", exact=True).count() == 1
+    rows = page.locator("table.access-table tbody tr")
+    assert rows.count() == 1 and "victor" in rows.first.inner_text()
+    axe_check(page)
