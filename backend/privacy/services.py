@@ -213,13 +213,7 @@ def person_request(*, user: Any, referral_uuid: Any, kind: str, note: str = "", 
     if kind not in ("access", "erasure"):
         raise InvalidInput(errors={"kind": ["access or erasure"]})
     with transaction.atomic():
-        referral = (
-            Referral.objects.select_related("site", "finding").filter(uuid=referral_uuid).first()
-            if _is_uuid(referral_uuid)
-            else None
-        )
-        if referral is None:
-            raise NotFound()
+        referral = _referral_named(referral_uuid)
         counts: dict[str, int] = {}
         if kind == "erasure":
             n_details, n_services, n_screened = _erase_referrals([referral.pk], timezone.now())
@@ -235,6 +229,26 @@ def person_request(*, user: Any, referral_uuid: Any, kind: str, note: str = "", 
             request=request,
         )
         return person_export(referral)
+
+
+def _referral_named(value: Any) -> Any:
+    """The referral ``value`` names: its UUID, or the reference every page shows for it
+    ("3D45D005", either case), which is what the person or the officer serving them has in hand."""
+    from backend.compliance.models import Referral, reference_prefix
+
+    referrals = Referral.objects.select_related("site", "finding")
+    if _is_uuid(value):
+        referral = referrals.filter(uuid=value).first()
+    elif prefix := reference_prefix(str(value)):
+        named = list(referrals.filter(uuid__istartswith=prefix)[:2])
+        if len(named) > 1:
+            raise InvalidInput("Two referrals share this reference: give the referral's whole id.")
+        referral = named[0] if named else None
+    else:
+        referral = None
+    if referral is None:
+        raise NotFound()
+    return referral
 
 
 def _is_uuid(value: Any) -> bool:

@@ -13,7 +13,7 @@ from django.db import connection
 
 from backend.audit.models import AuditEntry
 from backend.compliance import services as compliance
-from backend.compliance.models import ProtectionService, Referral, VictimPersonalDetails
+from backend.compliance.models import ProtectionService, Referral, VictimPersonalDetails, short_reference
 from backend.privacy import crypto
 from backend.privacy.models import ScreenedPerson
 from backend.privacy.services import ENCRYPTED_COLUMNS, rotate_keys
@@ -101,3 +101,19 @@ def test_a_persons_access_and_erasure_requests(referred, vera, percy, tmp_path):
         ("person_request_erasure", vera.user, "REQ-8"),
     ]
     assert entries[1].changes["details"] == 1 and PERSON["full_name"] not in str(entries[1].changes)
+
+
+def test_a_request_names_the_referral_by_the_reference_the_pages_show(referred, vera, percy, tmp_path):
+    """The console, the referral's pages and the access report show a referral as "3D45D005";
+    the command took only the whole UUID, and answered that reference "Refused: Not found."."""
+    reference = short_reference(referred.uuid)
+    out = tmp_path / "answer.json"
+    call_command("person_request", reference, "--access", "--by=vera", "--note=REQ-9", f"--out={out}")
+    assert json.loads(out.read_text())["personal_details"]["full_name"] == PERSON["full_name"]
+    call_command("person_request", reference.lower(), "--access", "--by=vera", f"--out={out}")
+    entry = AuditEntry.objects.filter(verb="person_request_access").order_by("at").first()
+    assert entry.object_id == str(referred.uuid) and entry.changes["reason_text"] == "REQ-9"
+    with pytest.raises(CommandError, match="may serve"):
+        call_command("person_request", "0000ABCD", "--access", "--by=vera")
+    with pytest.raises(CommandError, match="may serve"):
+        call_command("person_request", reference, "--access", "--by=percy")
