@@ -209,11 +209,24 @@ def person_request(*, user: Any, referral_uuid: Any, kind: str, note: str = "", 
     not move) and returns what remains. Victim protection alone; audited with the request's note."""
     from backend.compliance.models import Referral
 
-    _require_protection(user)
     if kind not in ("access", "erasure"):
         raise InvalidInput(errors={"kind": ["access or erasure"]})
-    with transaction.atomic():
+    try:
+        _require_protection(user)
         referral = _referral_named(referral_uuid)
+    except NotFound:
+        # Recorded as a refused read of the details is, so the access report shows it.
+        audit_record(
+            actor=user if getattr(user, "is_authenticated", False) else None,
+            action=AuditEntry.Action.OTHER,
+            verb="victim_details_refused",
+            object_type="compliance.victimpersonaldetails",
+            object_id=str(referral_uuid)[:64],
+            changes={"reason": "lawful_request", "request": kind, **({"reason_text": note} if note else {})},
+            request=request,
+        )
+        raise
+    with transaction.atomic():
         counts: dict[str, int] = {}
         if kind == "erasure":
             n_details, n_services, n_screened = _erase_referrals([referral.pk], timezone.now())

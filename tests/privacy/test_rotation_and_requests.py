@@ -10,11 +10,13 @@ import pytest
 from cryptography.fernet import Fernet
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import timezone
 
 from backend.audit.models import AuditEntry
 from backend.compliance import services as compliance
 from backend.compliance.models import ProtectionService, Referral, VictimPersonalDetails, short_reference
 from backend.privacy import crypto
+from backend.privacy.access_report import access_report
 from backend.privacy.models import ScreenedPerson
 from backend.privacy.services import ENCRYPTED_COLUMNS, rotate_keys
 from tests.privacy.conftest import FIELD_REF, PERSON, SCREENING_NOTE, SHELTER
@@ -117,3 +119,17 @@ def test_a_request_names_the_referral_by_the_reference_the_pages_show(referred, 
         call_command("person_request", "0000ABCD", "--access", "--by=vera")
     with pytest.raises(CommandError, match="may serve"):
         call_command("person_request", reference, "--access", "--by=percy")
+
+
+def test_a_refused_request_is_in_the_access_report(referred, vera, percy):
+    """Someone without the victim-protection role asking for a person's data, or their erasure,
+    was refused without a trace: the data-protection officer saw refused reads of the details,
+    never a refused request."""
+    with pytest.raises(CommandError):
+        call_command("person_request", str(referred.uuid), "--erase", "--by=percy", "--note=REQ-10")
+    today = timezone.localdate()
+    rows = access_report(date_from=today, date_to=today, flagged_only=True)
+    assert [(r.reader, r.verb, r.reason, r.reason_text, r.flags) for r in rows] == [
+        ("percy", "victim_details_refused", "lawful_request", "REQ-10", ["refused"])
+    ]
+    assert VictimPersonalDetails.objects.get().full_name == PERSON["full_name"]  # nothing erased
