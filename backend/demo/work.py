@@ -19,6 +19,7 @@ Drawn from ``random.Random`` streams seeded with ``seed``; times relative to ``n
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -118,6 +119,7 @@ class _Work:
         self.cases()
         self.scores()
         self.waiting()
+        self.reads()
         self.due_work()
         self.draft_operation()
         return self.counts
@@ -520,6 +522,28 @@ class _Work:
         self.counts["awaiting_review"] = waiting
 
     # --- due work and the draft operation ----------------------------------------------------------
+
+    def reads(self) -> None:
+        """The data-protection officer's access report has rows to read: victim protection reads
+        the details of the person referred last night, to assess the referral, and an analyst's
+        attempt is refused (a flagged row), each through the one read the console makes."""
+        from backend.compliance.models import Referral
+        from backend.compliance.selectors import victim_details_get
+        from backend.core.errors import NotFound
+        from backend.privacy.reasons import ReadReason
+
+        referral = (
+            Referral.objects.filter(status=Referral.Status.NEW, personal_details__isnull=False)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if referral is None:
+            return
+        protection = Officer.objects.get(user__username="demo-victim-protection").user
+        victim_details_get(user=protection, referral_uuid=referral.uuid, reason=ReadReason.ASSESSMENT)
+        analyst = Officer.objects.get(user__username="demo-analyst").user
+        with contextlib.suppress(NotFound):  # refused, and recorded as refused
+            victim_details_get(user=analyst, referral_uuid=referral.uuid, reason=ReadReason.OTHER)
 
     def due_work(self) -> None:
         """Routine visits owed in the next two weeks, for each agency's routine programme: the

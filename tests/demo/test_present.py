@@ -348,3 +348,15 @@ def test_a_demo_loaded_before_its_names_were_dated_is_loaded_already(demo, tmp_p
             assert (Submission.objects.count(), Finding.objects.count(), DueWork.objects.count()) == before
         finally:
             transaction.set_rollback(True)  # the package's demo stays as loaded
+
+
+def test_the_data_protection_officers_access_report_has_rows_to_read(demo):
+    """A fresh demo's access report said "0 reads · 0 flagged": nobody had read anyone's details.
+    Victim protection has read the waiting referral's, to assess it; an analyst's try was refused."""
+    from backend.privacy.access_report import access_report
+
+    today = timezone.localdate()
+    rows = access_report(date_from=today - dt.timedelta(days=1), date_to=today + dt.timedelta(days=1))
+    by_verb = {row.verb: row for row in rows}
+    assert by_verb["victim_details_get"].reason == "assessment"
+    assert "refused" in by_verb["victim_details_refused"].flags
