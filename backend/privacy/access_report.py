@@ -1,8 +1,10 @@
 """The data-protection officer's access report: every read of a person's details (and every
 refused attempt, every lawful request) with who, when and why, and flags:
 
-- ``outside``: the reader never worked on that referral (recorded its details, a service or its
-  status) before this read: a read outside their own cases;
+- ``outside``: another officer had worked on that referral (recorded its details, a service or
+  its status) before this read, and the reader had not: someone else's case. A new referral that
+  nobody has worked on yet is taken up by whoever reads it first to assess it: not flagged (a
+  first read used to be flagged always, so the flag said nothing);
 - ``volume``: the reader opened more persons' details that day than PRIVACY_READS_PER_DAY_FLAG;
 - ``refused``: an attempt the access rules refused (another role, an unknown referral);
 - ``no_reason``: a read without a recorded reason (before reasons were asked)."""
@@ -61,12 +63,15 @@ def access_report(*, date_from: dt.date, date_to: dt.date, flagged_only: bool = 
     ):
         referral_of[str(service)] = str(referral)
     first_work: dict[tuple[Any, str], dt.datetime] = {}
+    worked_by: dict[str, list[tuple[dt.datetime, Any]]] = defaultdict(list)
     for w in (
         AuditEntry.objects.filter(verb__in=WORK_VERBS, object_id__in=list(referral_of), at__lt=end)
         .order_by("at")
         .values("actor_id", "object_id", "at")
     ):
-        first_work.setdefault((w["actor_id"], referral_of[w["object_id"]]), w["at"])
+        referral = referral_of[w["object_id"]]
+        first_work.setdefault((w["actor_id"], referral), w["at"])
+        worked_by[referral].append((w["at"], w["actor_id"]))
     per_day: dict[tuple[Any, dt.date], set[str]] = defaultdict(set)
     for r in reads:
         if r["verb"] != "victim_details_refused":
@@ -80,7 +85,8 @@ def access_report(*, date_from: dt.date, date_to: dt.date, flagged_only: bool = 
             flags.append("refused")
         else:
             worked = first_work.get((r["actor_id"], r["object_id"]))
-            if changes.get("reason") != "record" and (worked is None or worked > r["at"]):
+            others = any(at < r["at"] and who != r["actor_id"] for at, who in worked_by[r["object_id"]])
+            if changes.get("reason") != "record" and (worked is None or worked > r["at"]) and others:
                 flags.append("outside")
             if len(per_day[(r["actor_id"], timezone.localtime(r["at"]).date())]) > limit:
                 flags.append("volume")

@@ -73,3 +73,30 @@ def test_reads_their_reasons_and_flags_in_the_access_report(
     # She reviews reads; she reads no person herself.
     assert client.get(f"/protection/{referred.uuid}/").status_code == 404
     assert api.as_(dora).get(url + "?reason=assessment").status_code == 404
+
+
+def test_a_new_referral_read_first_to_assess_it_is_not_flagged(joint, alice, vera, victor, api):
+    """Every first read of a new referral was flagged "outside the reader's own cases" (nobody had
+    worked on it yet), so nearly every row was flagged and the flag told the officer nothing. A
+    referral nobody has worked on is taken up by whoever reads it to assess it; once an officer
+    has worked on it, another's read is flagged."""
+    from backend.compliance import services as compliance
+    from backend.compliance.models import Referral
+
+    joint.submit_screening(alice)  # a new referral: nobody has worked on it
+    referral = Referral.objects.get()
+    url = f"/api/v1/referrals/{referral.uuid}/person/"
+    assert api.as_(victor).get(url + "?reason=assessment").status_code == 200
+    today = timezone.localdate()
+    [row] = access_report(date_from=today, date_to=today)
+    assert (row.reader, row.flags) == ("victor", [])
+    # Vera works on it (records what the person tells her); then Victor, who has not, reads
+    # again: someone else's case now, flagged.
+    compliance.victim_details_record(
+        user=vera.user, details=referral.personal_details, date_of_birth=dt.date(1999, 4, 2)
+    )
+    assert api.as_(victor).get(url + "?reason=contact").status_code == 200
+    assert [(r.reader, r.flags) for r in access_report(date_from=today, date_to=today)] == [
+        ("victor", []),
+        ("victor", ["outside"]),
+    ]
