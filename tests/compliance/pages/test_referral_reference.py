@@ -122,4 +122,4 @@ def test_the_access_report_names_the_referral_in_capitals(referrals, vera, clien
     dora = factories.officer("IAS", username="dora", full_name="Dora Privacy", roles=("data_protection",))
     signed_in(client, dora)
     report = client.get("/privacy/access/").content.decode()
-    assert "<td>3F9A1B2C</td>" in report and "3f9a1b2c" not in shown(report)
+    assert '<td role="cell" data-label="Referral">3F9A1B2C</td>' in report and "3f9a1b2c" not in shown(report)
