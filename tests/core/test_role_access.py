@@ -28,7 +28,7 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.test import Client, override_settings
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import get_resolver
 from django.utils import timezone
 from django.utils.http import urlencode
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -51,6 +51,7 @@ from tests.browser_support import sign_in_client, totp_code
 from tests.checklists.engine.factories import UUID as PHOTO_REF
 from tests.compliance.conftest import COMPLIANCE_PERSONAS, construction_answers, ingest, joint_build
 from tests.conftest import PASSWORD, make_persona
+from tests.core.test_api_anonymous import _routes as _walk
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -213,15 +214,6 @@ class Route:
         return [m["name"] for m in _PARAMETER.finditer(self.pattern)] + [
             m["name"] for m in _GROUP.finditer(self.pattern)
         ]
-
-
-def _walk(patterns, prefix: str = ""):
-    for pattern in patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            yield from _walk(pattern.url_patterns, route)
-        elif isinstance(pattern, URLPattern):
-            yield route, pattern.callback
 
 
 def _methods(callback) -> tuple[str, ...]:
