@@ -21,6 +21,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from backend.audit.models import AuditEntry
+from backend.registry.models import Officer
 
 READ_VERBS = (
     "victim_details_get",
@@ -34,16 +35,22 @@ WORK_VERBS = ("victim_details_record", "protection_service_record", "referral_up
 @dataclass
 class AccessRow:
     at: dt.datetime
-    reader: str
+    reader: str  # the login, as the audit entry named it then
     verb: str
     referral: str
     reason: str
     reason_text: str
     ip_address: str | None
     flags: list[str] = field(default_factory=list)
+    # The officer behind the login (none for a login without one, or one since removed).
+    reader_name: str = ""
+    reader_agency: str = ""
+    via: str = ""  # "command_line": a person's request served on the server (no address)
 
 
 def access_report(*, date_from: dt.date, date_to: dt.date, flagged_only: bool = False) -> list[AccessRow]:
+    """The period's rows, newest first (what the officer follows up is the latest); the flags are
+    worked out over the period in time order."""
     tz = timezone.get_current_timezone()
     start = dt.datetime.combine(date_from, dt.time.min, tzinfo=tz)
     end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
@@ -77,6 +84,12 @@ def access_report(*, date_from: dt.date, date_to: dt.date, flagged_only: bool = 
         if r["verb"] != "victim_details_refused":
             per_day[(r["actor_id"], timezone.localtime(r["at"]).date())].add(r["object_id"])
     limit = settings.PRIVACY_READS_PER_DAY_FLAG
+    officers = {
+        o.user_id: o
+        for o in Officer.objects.filter(user_id__in={r["actor_id"] for r in reads} - {None}).select_related(
+            "agency"
+        )
+    }
     rows = []
     for r in reads:
         changes = r["changes"] or {}
@@ -94,6 +107,7 @@ def access_report(*, date_from: dt.date, date_to: dt.date, flagged_only: bool = 
                 flags.append("no_reason")
         if flagged_only and not flags:
             continue
+        officer = officers.get(r["actor_id"])
         rows.append(
             AccessRow(
                 at=r["at"],
@@ -104,9 +118,19 @@ def access_report(*, date_from: dt.date, date_to: dt.date, flagged_only: bool = 
                 reason_text=str(changes.get("reason_text") or ""),
                 ip_address=r["ip_address"],
                 flags=flags,
+                reader_name=officer.full_name if officer else "",
+                reader_agency=officer.agency.code if officer else "",
+                via=str(changes.get("via") or _served_on_the_server(r)),
             )
         )
+    rows.reverse()
     return rows
+
+
+def _served_on_the_server(read: dict[str, Any]) -> str:
+    """A person's request recorded before ``via`` was: the command line served them all."""
+    request = read["verb"].startswith("person_request_") or "request" in (read["changes"] or {})
+    return "command_line" if request and not read["ip_address"] else ""
 
 
 def _uuids(values: set[str]) -> list[uuid.UUID]:

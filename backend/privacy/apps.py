@@ -36,3 +36,12 @@ class PrivacyConfig(AppConfig):
             description=_("Who read which person's details, when and why; unusual reads flagged."),
             order=90,
         )
+        nav.register(
+            label=_("Retention"),
+            url_name="privacy_console:retention",
+            roles={"data_protection"},
+            description=_(
+                "How long persons' details are kept, what the next run erases and what each run erased."
+            ),
+            order=91,
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -12,11 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from backend.audit.models import AuditEntry
 from backend.audit.services import audit_record
 from backend.compliance.models import short_reference
 from backend.console.access import console_page
 from backend.privacy.access_report import access_report
+from backend.privacy.models import RetentionPolicy
 from backend.privacy.reasons import ReadReason
+from backend.privacy.services import retention_due, retention_policy
 
 DPO = ("data_protection",)
 PAGE_SIZE = 100
@@ -99,5 +103,45 @@ def access_report_page(request: HttpRequest) -> HttpResponse:
             "total": len(every),
             "flagged": flagged,
             "query": query.urlencode(),
+        },
+    )
+
+
+RETENTION_RUNS_SHOWN = 30
+RETENTION_COUNTS = (
+    "screenings_erased",
+    "referrals_erased",
+    "services_erased",
+    "screenings_of_referrals_erased",
+)
+
+
+@never_cache
+@console_page(*DPO)
+def retention_page(request: HttpRequest) -> HttpResponse:
+    """What is kept and for how long, when it is erased next and what each run erased: counts
+    only, no person. The policy itself is an administrator's (admin → Retention policy)."""
+    from backend.celery import app
+
+    now = timezone.now()
+    schedule = settings.CELERY_BEAT_SCHEDULE["privacy-retention"]["schedule"]
+    schedule.app = app
+    # Celery's estimate is a few microseconds off the minute the schedule names.
+    next_run = (now + schedule.remaining_estimate(now) + dt.timedelta(seconds=30)).replace(
+        second=0, microsecond=0
+    )
+    runs = [
+        {"at": entry.at, **{k: entry.changes.get(k, 0) for k in RETENTION_COUNTS}}
+        for entry in AuditEntry.objects.filter(verb="retention_apply").order_by("-at")[:RETENTION_RUNS_SHOWN]
+    ]
+    return render(
+        request,
+        "privacy/console/retention.html",
+        {
+            "policy": retention_policy(),
+            "policy_row": RetentionPolicy.objects.order_by("pk").first(),
+            "next_run": next_run,
+            "due": retention_due(at=next_run),
+            "runs": runs,
         },
     )

@@ -6,4 +6,7 @@ from backend.privacy import pages
 
 app_name = "privacy_console"
 
-urlpatterns = [path("access/", pages.access_report_page, name="access-report")]
+urlpatterns = [
+    path("access/", pages.access_report_page, name="access-report"),
+    path("retention/", pages.retention_page, name="retention"),
+]

@@ -116,27 +116,41 @@ def retention_policy() -> dict[str, int]:
     }
 
 
+def _retention_due(now: dt.datetime, policy: dict[str, int]) -> tuple[Any, Any]:
+    """What the policy no longer allows to keep at ``now``: the unflagged screened persons whose
+    answers are held, and the closed referrals whose person's details are."""
+    from backend.compliance.models import Referral
+
+    unflagged = ScreenedPerson.objects.filter(
+        flagged=False,
+        erased_at__isnull=True,
+        created_at__lt=now - dt.timedelta(days=policy["screening_unflagged_days"]),
+    )
+    referrals = (
+        Referral.objects.filter(status=Referral.Status.CLOSED)
+        .annotate(closed=Coalesce("closed_at", "created_at"))
+        .filter(closed__lt=now - dt.timedelta(days=policy["closed_referral_days"]))
+        .filter(Q(personal_details__erased_at__isnull=True) | Q(personal_details__isnull=True))
+    )
+    return unflagged, referrals
+
+
+def retention_due(*, at: dt.datetime) -> dict[str, int]:
+    """How many screened persons' answers and closed referrals' details the run at ``at`` would
+    erase under today's policy (counts only; nothing is read of the persons)."""
+    unflagged, referrals = _retention_due(at, retention_policy())
+    return {"screenings": unflagged.count(), "referrals": referrals.count()}
+
+
 def apply_retention(*, now: dt.datetime | None = None) -> RetentionResult:
     """Erase what the retention policy no longer allows to keep; audit the counts. Safe to repeat
     (erased rows are not counted again)."""
-    from backend.compliance.models import Referral
-
     now = now or timezone.now()
     policy = retention_policy()
     with transaction.atomic():
-        unflagged = ScreenedPerson.objects.filter(
-            flagged=False,
-            erased_at__isnull=True,
-            created_at__lt=now - dt.timedelta(days=policy["screening_unflagged_days"]),
-        )
+        unflagged, referrals = _retention_due(now, policy)
         n_screenings = _erase_screened(unflagged, now)
-        due = list(
-            Referral.objects.filter(status=Referral.Status.CLOSED)
-            .annotate(closed=Coalesce("closed_at", "created_at"))
-            .filter(closed__lt=now - dt.timedelta(days=policy["closed_referral_days"]))
-            .filter(Q(personal_details__erased_at__isnull=True) | Q(personal_details__isnull=True))
-            .values_list("pk", flat=True)
-        )
+        due = list(referrals.values_list("pk", flat=True))
         n_details, n_services, n_screened = _erase_referrals(due, now) if due else (0, 0, 0)
         result = RetentionResult(n_screenings, n_details, n_services, n_screened)
         audit_record(
@@ -203,11 +217,18 @@ def person_export(referral: Any) -> dict[str, Any]:
     }
 
 
-def person_request(*, user: Any, referral_uuid: Any, kind: str, note: str = "", request: Any = None) -> dict:
+def person_request(
+    *, user: Any, referral_uuid: Any, kind: str, note: str = "", request: Any = None, via: str = ""
+) -> dict:
     """Serve a lawful request of the person of ``referral_uuid``: ``access`` returns everything
     held on them; ``erasure`` erases their personal fields now (coded fields stay: statistics do
-    not move) and returns what remains. Victim protection alone; audited with the request's note."""
+    not move) and returns what remains. Victim protection alone; audited with the request's note
+    and ``via`` (``command_line``: served on the server, so no address is recorded)."""
     from backend.compliance.models import Referral
+
+    served: dict[str, Any] = {"reason": "lawful_request"}
+    served.update({"reason_text": note} if note else {})
+    served.update({"via": via} if via else {})
 
     if kind not in ("access", "erasure"):
         raise InvalidInput(errors={"kind": ["access or erasure"]})
@@ -222,7 +243,7 @@ def person_request(*, user: Any, referral_uuid: Any, kind: str, note: str = "", 
             verb="victim_details_refused",
             object_type="compliance.victimpersonaldetails",
             object_id=str(referral_uuid)[:64],
-            changes={"reason": "lawful_request", "request": kind, **({"reason_text": note} if note else {})},
+            changes={**served, "request": kind},
             request=request,
         )
         raise
@@ -238,7 +259,7 @@ def person_request(*, user: Any, referral_uuid: Any, kind: str, note: str = "", 
             verb=f"person_request_{kind}",
             obj=referral,
             object_type="compliance.victimpersonaldetails",
-            changes={"reason": "lawful_request", **({"reason_text": note} if note else {}), **counts},
+            changes={**served, **counts},
             request=request,
         )
         return person_export(referral)

@@ -37,17 +37,24 @@ def test_reads_their_reasons_and_flags_in_the_access_report(
     assert api.as_(percy).get(url + "?reason=assessment").status_code == 404
     today = timezone.localdate()
     rows = access_report(date_from=today, date_to=today)
+    # Newest first: what the officer follows up is the latest.
     assert [(r.reader, r.reason, r.flags) for r in rows] == [
-        ("vera", "protection", []),
-        ("victor", "other", ["outside"]),
         ("percy", "", ["refused"]),
+        ("victor", "other", ["outside"]),
+        ("vera", "protection", []),
     ]
-    assert rows[1].reason_text == "checking a duplicate" and rows[0].ip_address == "10.0.0.5"
+    assert rows[1].reason_text == "checking a duplicate" and rows[2].ip_address == "10.0.0.5"
+    # Who: the officer behind the login, and their agency.
+    assert [(r.reader_name, r.reader_agency) for r in rows] == [
+        ("Percy Reviewer", "PSP"),
+        ("Victor Other", "IAS"),
+        ("Vera Protection", "IAS"),
+    ]
     settings.PRIVACY_READS_PER_DAY_FLAG = 0
     assert [r.flags for r in access_report(date_from=today, date_to=today, flagged_only=True)] == [
-        ["volume"],
-        ["outside", "volume"],
         ["refused"],
+        ["outside", "volume"],
+        ["volume"],
     ]
     assert access_report(date_from=today - dt.timedelta(days=3), date_to=today - dt.timedelta(days=1)) == []
 
@@ -61,6 +68,8 @@ def test_reads_their_reasons_and_flags_in_the_access_report(
     page = client.get(f"/privacy/access/?date_from={today}&date_to={today}&flagged=on")
     body = page.content.decode()
     assert page.status_code == 200 and "checking a duplicate" in body and "outside the reader" in body
+    assert "Victor Other (IAS)" in body and "newest first" in body
+    assert body.index("Percy Reviewer") < body.index("Victor Other") < body.index("Vera Protection")
     assert "refused attempt" in body and "Maria" not in body
     assert AuditEntry.objects.filter(verb="access_report_read", actor=dora.user).count() == 1
     bad = client.get(f"/privacy/access/?date_from={today}&date_to={today - dt.timedelta(days=2)}")
@@ -97,6 +106,6 @@ def test_a_new_referral_read_first_to_assess_it_is_not_flagged(joint, alice, ver
     )
     assert api.as_(victor).get(url + "?reason=contact").status_code == 200
     assert [(r.reader, r.flags) for r in access_report(date_from=today, date_to=today)] == [
-        ("victor", []),
         ("victor", ["outside"]),
+        ("victor", []),
     ]

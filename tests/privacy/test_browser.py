@@ -103,3 +103,26 @@ def test_flagged_reads_only_narrows_the_table_not_the_period_s_figures(pages, re
     rows = page.locator("table.access-table tbody tr")
     assert rows.count() == 1 and "victor" in rows.first.inner_text()
     axe_check(page)
+
+
+def test_the_officer_follows_retention_from_the_console_in_chinese_and_on_a_phone(pages, referred, vera):
+    """The retention policy and what it erased were in the admin only, which the data-protection
+    officer cannot open. The console's Retention page shows them, counts only."""
+    from backend.privacy.services import apply_retention
+
+    factories.officer("IAS", username="dora", full_name="Dora Privacy", roles=("data_protection",))
+    apply_retention()
+    page = pages.new_page(locale="zh-TW")
+    sign_in(page, pages.base_url, "dora", PASSWORD)
+    page.get_by_role("link", name="資料保存").first.click()
+    page.wait_for_load_state()
+    page.get_by_role("heading", name="現行政策").wait_for()
+    assert page.locator("table tbody tr").count() == 1  # the run above, with its counts
+    assert referred.personal_details.full_name not in page.content()
+    axe_check(page)
+    phone = pages.new_page(viewport=PHONE)
+    sign_in(phone, pages.base_url, "dora", PASSWORD, next_path="/privacy/retention/")
+    phone.goto(f"{pages.base_url}/privacy/retention/")
+    phone.get_by_text("Retention runs every night. Next run:").wait_for()
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    axe_check(phone)

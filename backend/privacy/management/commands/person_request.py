@@ -43,7 +43,11 @@ class Command(BaseCommand):
         kind = "access" if options["access"] else "erasure"
         try:
             answer = person_request(
-                user=user, referral_uuid=options["referral"], kind=kind, note=options["note"]
+                user=user,
+                referral_uuid=options["referral"],
+                kind=kind,
+                note=options["note"],
+                via="command_line",
             )
         except NotFound as exc:
             raise CommandError(
