@@ -11,7 +11,7 @@ from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.auth.views import redirect_to_login
 from django.forms.boundfield import BoundField
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 
 from backend.console.services import second_factor_required
@@ -33,9 +33,17 @@ def admin_site_guard(site: AdminSite) -> None:
         return not second_factor_required(user) or user.is_verified()
 
     def login(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
-        return redirect_to_login(
-            request.GET.get("next") or reverse("admin:index"), reverse("console:sign-in")
-        )
+        after = request.GET.get("next") or reverse("admin:index")
+        user = request.user
+        if user.is_authenticated:
+            if has_permission(request) and not login_admin_refused(user):
+                # An administrator who has not given the code yet: to the code, not the password.
+                return redirect_to_login(after, reverse("console:second-factor"))
+            # Signed in, but not an administrator: the sign-in page would only sign them in
+            # again and send them back here, round and round. The console's "not found", with
+            # the way back to their start, as for any page their roles do not open.
+            raise Http404
+        return redirect_to_login(after, reverse("console:sign-in"))
 
     site.has_permission = guarded  # type: ignore[method-assign]
     site.login = login  # type: ignore[method-assign]

@@ -62,3 +62,26 @@ def test_the_admins_own_sign_in_checks_no_password(client, admin_user):
         assert response["Location"].startswith("/sign-in")
     assert "_auth_user_id" not in client.session
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.LOGIN_FAILED).exists()
+
+
+def test_a_signed_in_officer_who_is_not_an_administrator_is_told_not_found(client, db):
+    """/admin/ sent a signed-in analyst to the sign-in page, which signed them in again and sent
+    them back to /admin/, round and round. They get the console's "not found" with the way back
+    to their start; an administrator who owes the code is sent to the code, not the password."""
+    from tests import factories
+    from tests.browser_support import sign_in_client
+    from tests.conftest import PASSWORD
+
+    factories.officer("DSAL", username="andy", full_name="Andy Analyst", roles=("analyst",))
+    sign_in_client(client, "andy", PASSWORD)
+    first = client.get("/admin/")
+    assert first.status_code == 302 and first["Location"].startswith("/admin/login/")
+    refused = client.get(first["Location"])
+    assert refused.status_code == 404 and "Back to the start" in refused.content.decode()
+    client.logout()
+    # Not signed in: the sign-in page, as before.
+    assert client.get("/admin/login/?next=/admin/")["Location"].startswith("/sign-in/?next=/admin/")
+    factories.officer("DSAL", username="adele", full_name="Adele Admin", roles=("administrator",))
+    assert client.post("/sign-in/", {"username": "adele", "password": PASSWORD}).status_code == 302
+    owed = client.get("/admin/login/?next=/admin/")
+    assert owed.status_code == 302 and owed["Location"].startswith("/sign-in/code/?next=/admin/")

@@ -124,6 +124,9 @@ ROLE_TABLE: dict[str | tuple[str, str], Rule] = {
     "statistics/": rule({"analyst", ADMIN}, why="reporting/pages.py ROLES"),
     "registry/imports/": rule({ADMIN}, why="registry_import/pages.py ADMINISTRATORS"),
     "admin/": rule({ADMIN}, SIGN_IN, why="admin_site_guard: an active administrator past the second factor"),
+    # Where the admin sends those it does not let in: a signed-in officer of another role is not
+    # signed in again (round and round) but told "not found" (admin_site_guard's login).
+    "admin/login/": rule({ADMIN}, why="admin_site_guard login: signed in, not an administrator"),
     # The back-office API (/api/v1/): any back-office role signs in; each endpoint then decides.
     "api/v1/auth/tokens/": rule(CONSOLE, why="a user's own tokens"),
     # The world's token is the administrator's own: another user's is 404 (ApiTokenRevokeApi).
