@@ -14,6 +14,7 @@ Chinese notice in the embedded Traditional Chinese font the yearly report uses."
 from __future__ import annotations
 
 import io
+import re
 from collections import OrderedDict
 from typing import Any
 
@@ -115,6 +116,28 @@ class NoticeFontMissing(DomainError):
 # The CSS font family the PDF's template names for Chinese (mapped to the embedded font).
 PDF_CJK_FAMILY = "notice-cjk"
 
+# Han, kana, bopomofo and the full-width forms and punctuation that go with them.
+_CJK_RUN = re.compile(
+    "[\u2e80-\u303f\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    "\uff00-\uffef\U00020000-\U0002ffff]+"
+)
+_TEXT_NODE = re.compile(r">([^<]+)<")
+
+
+def _chinese_in_its_font(html: str) -> str:
+    """Chinese inside an English or Portuguese notice (an officer's name, 周潔玲; a company's or
+    a site's Chinese name) wrapped in spans of the Chinese font: Helvetica has no such glyphs, and
+    the PDF served on the company showed the issuer's name as black boxes. Text of the body only,
+    never inside a tag."""
+    head, sep, body = html.partition("<body>")
+    if not sep:
+        return html
+
+    def wrap(node: re.Match[str]) -> str:
+        return ">" + _CJK_RUN.sub(lambda run: f'<span class="cjk">{run.group(0)}</span>', node.group(1)) + "<"
+
+    return head + sep + _TEXT_NODE.sub(wrap, body)
+
 
 def notice_render_pdf(case: ComplianceCase, language: str) -> bytes:
     """The notice as an A4 PDF, from the same template and context as the HTML."""
@@ -125,8 +148,10 @@ def notice_render_pdf(case: ComplianceCase, language: str) -> bytes:
     if language not in LANGUAGE_KEYS:
         raise InvalidInput(errors={"lang": [str(_("One of %s.")) % ", ".join(LANGUAGE_KEYS)]})
     family = "Helvetica"
+    font = cjk_font()
+    if font is not None:
+        default.DEFAULT_FONT[PDF_CJK_FAMILY] = font  # the name CSS gives it, to reportlab's
     if language == "zh-hant":
-        font = cjk_font()
         if font is None:
             raise NoticeFontMissing(
                 str(
@@ -136,10 +161,18 @@ def notice_render_pdf(case: ComplianceCase, language: str) -> bytes:
                     )
                 )
             )
-        default.DEFAULT_FONT[PDF_CJK_FAMILY] = font  # the name CSS gives it, to reportlab's
         family = PDF_CJK_FAMILY
     with translation.override(language):
-        html = render_to_string(TEMPLATES[language], {**notice_context(case, language), "pdf_font": family})
+        html = render_to_string(
+            TEMPLATES[language],
+            {
+                **notice_context(case, language),
+                "pdf_font": family,
+                "pdf_cjk_font": PDF_CJK_FAMILY if font is not None else "",
+            },
+        )
+    if family != PDF_CJK_FAMILY and font is not None:
+        html = _chinese_in_its_font(html)
     out = io.BytesIO()
     result = pisa.CreatePDF(html, dest=out, encoding="utf-8")
     if result.err:  # the template is ours: a failure here is a defect, not the user's input

@@ -226,3 +226,26 @@ def test_the_chinese_notice_pdf_without_a_chinese_font_is_refused_saying_so(fee_
         notice_render_pdf(fee_case, "zh-hant")
     assert refused.value.status == 503 and "REPORT_CJK_FONT" in str(refused.value.detail)
     assert notice_render_pdf(fee_case, "en").startswith(b"%PDF")  # the others still draw
+
+
+@pytest.mark.parametrize("lang", ["en", "pt"])
+def test_a_chinese_name_in_an_english_or_portuguese_notice_pdf_is_drawn_in_chinese(fee_case, carol, lang):
+    """Macao's officers are often named in both scripts (the demo's DSAL reviewer is 'Chau Kit Ling
+    周潔玲'): in Helvetica the name of the officer who issued the notice came out as black boxes
+    in the PDF served on the company. Its Chinese runs are drawn in the embedded Chinese font."""
+    from backend.compliance.notice import notice_render_pdf
+
+    carol.full_name = "Carol Reviewer 陳美玲"
+    carol.save(update_fields=["full_name"])
+    fee_case.refresh_from_db()
+    data = notice_render_pdf(fee_case, lang)
+    text = _pdf_text(data)
+    assert text.count("陳美玲") == 2 and "\u25a0" not in text, text  # the issuer's line, the signature
+    fonts = {
+        obj.get_font().get_base_name()
+        for page in pdfium.PdfDocument(data)
+        for obj in page.get_objects()
+        if obj.type == pdfium.raw.FPDF_PAGEOBJ_TEXT
+    }
+    assert any("ReportCJK" in name or "UMing" in name for name in fonts), fonts
+    assert any("Helvetica" in name for name in fonts), fonts  # the rest stays in the notice's font
