@@ -409,6 +409,10 @@ OFFICER_PIN_DROPPED_TEXTS = {
         "%(officer)s was placed by hand on the previous plan, but is the only officer of a team with "
         "visits in this plan: %(officer)s stays there, and the placing was dropped."
     ),
+    # A re-plan after an officer dropped out (``plan_replan``).
+    "officer_out": gettext_lazy(
+        "%(officer)s, placed by hand on the published plan, dropped out: the placing was dropped."
+    ),
 }
 
 

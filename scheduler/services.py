@@ -963,6 +963,7 @@ def _officers_held(problem: solver.Problem, previous: PlanningJob | None) -> sol
 OFFICER_PIN_GONE = "officer_gone"  # no longer available to plan (inactive, no shift, left the agency)
 OFFICER_PIN_TEAM_GONE = "team_gone"  # the new plan forms no team with most of the same teammates
 OFFICER_PIN_LAST = "last_officer"  # moving the officer would leave a team with visits and no officer
+OFFICER_PIN_OUT = "officer_out"  # the officer dropped out of the published plan (``plan_replan``)
 
 
 def _officers_carried(
@@ -1492,6 +1493,8 @@ def plan_replan(
         for visit, inspection in job.published_refs.get("inspections", {}).items()
         if statuses.get(UUID(inspection)) in DONE
     )
+    # The officers the planner took out of this plan's teams stay out: none of them stands in.
+    problem = _officers_held(problem, job)
     result = solver.replan(
         problem,
         plan,
@@ -1503,6 +1506,7 @@ def plan_replan(
     )
     evaluation = solver.evaluate(result.problem, result.plan)
     pins, notes = _pins_replanned(job, plan, result, officer_out)
+    officer_pins, officer_notes = _officers_replanned(job, result, officer_out)
     # A joint re-plan carries the published plan's statistics: its own objective (and gap) instead,
     # the figure the plan page shows beside the bound and the job panel explains.
     replanned = solver.Plan(
@@ -1516,12 +1520,13 @@ def plan_replan(
         time_limit_seconds=time_limit_seconds,
         progress=1.0,
         best_objective=problems.finite(replanned.stats.get("objective", evaluation.objective.scalar)),
-        plan={**problems.plan_to_json(replanned), **notes},
+        plan={**problems.plan_to_json(replanned), **notes, **officer_notes},
         evaluation=problems.evaluation_to_json(evaluation),
         published_refs=job.published_refs,
         replan_of=job,
         moves=result.moves,
         pins=pins,
+        officer_pins=officer_pins,
         requested_by=actor if getattr(actor, "is_authenticated", False) else None,
         started_at=timezone.now(),
         finished_at=timezone.now(),
@@ -1534,6 +1539,43 @@ def plan_replan(
         changes={"officer_out": str(officer_out.uuid), "moves": result.moves, "strategy": result.strategy},
     )
     return new
+
+
+def _officers_replanned(
+    job: PlanningJob, result: solver.ReplanResult, officer_out: Officer
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The officers placed by hand on the published plan, carried into its re-plan: one taken
+    out stays out (the re-plan was solved with them off duty, so none stood in); one placed in
+    a team keeps the team the re-plan left them in. The officer who dropped out loses their
+    placing, and one the re-plan moved out of every team that night loses it too; both are
+    recorded with the reason, as "Plan again" records them."""
+    kept: list[dict[str, Any]] = []
+    dropped: list[dict[str, Any]] = []
+    routes = result.plan.routes
+    for pin in job.officer_pins or []:
+        officer_id, index = pin["officer"], pin["route"]
+        team = index + 1 if index is not None else None
+        if officer_id == str(officer_out.uuid):
+            dropped.append({"officer": officer_id, "reason": OFFICER_PIN_OUT, "team": team})
+            continue
+        if index is None:
+            kept.append(pin)
+            continue
+        period = _period(result.problem, pin["minute"])
+        now = next(
+            (
+                i
+                for i, r in enumerate(routes)
+                if officer_id in r.officer_ids and _period(result.problem, r.departure) == period
+            ),
+            None,
+        )
+        if now is None:
+            dropped.append({"officer": officer_id, "reason": OFFICER_PIN_TEAM_GONE, "team": team})
+            continue
+        kept.append({"officer": officer_id, "route": now, "minute": routes[now].departure})
+    notes = {"officers_carried": {"from_job": str(job.uuid), "dropped": dropped}} if job.officer_pins else {}
+    return kept, notes
 
 
 def _pins_replanned(
