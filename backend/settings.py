@@ -81,6 +81,11 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    # First of all: the shell's words (username, change password, key, …) are the console's own,
+    # whatever another catalogue says for the same text. Django takes a word from the first app
+    # that translates it; after the admin and auth, the sign-in page read "使用者名稱" above an
+    # error saying "用戶名稱", and the password page's button "Modificar" under "Alterar".
+    "backend.console",
     # django.contrib.admin, whose date-time fields keep a stored time saved unchanged
     "backend.console.apps.ConsoleAdminConfig",
     "django.contrib.auth",
@@ -97,9 +102,6 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
-    # First of the project's apps: the shell's words (sign in, password, …) are the console's own,
-    # whatever another app's catalogue says for the same text.
-    "backend.console",
     "backend.core",
     "backend.audit",
     "backend.outbox",
