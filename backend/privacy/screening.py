@@ -148,6 +148,9 @@ def protect_before_insert(*, items: Sequence[tuple[Any, Sequence[Any]]]) -> Any:
 
     rows: list[Any] = []
     for submission, findings in items:
+        restored = _restored(submission, ScreenedPerson)
+        if restored is not None:
+            submission.answers = restored
         received = submission.answers
         taken, _changed = _protect_one(submission, findings, ScreenedPerson)
         if taken:
@@ -159,6 +162,41 @@ def protect_before_insert(*, items: Sequence[tuple[Any, Sequence[Any]]]) -> Any:
             insert_many(rows)
 
     return store
+
+
+def _restored(submission: Any, ScreenedPerson: Any) -> dict[str, Any] | None:
+    """A correction made from a read-back (another phone, or the server's copy) carries what the
+    server gives out in place of a person's identifying answers, their coded reference and
+    ``[protected]``: the phone never had the originals. Those stand for "unchanged": the
+    answers with the replaced revision's own values put back, to be protected again; None when
+    there is nothing to put back. A value the officer typed anew is kept as typed."""
+    replaces_id = getattr(submission, "replaces_id", None)
+    answers = submission.answers or {}
+    if not replaces_id or not has_persons(answers):
+        return None
+    held = {
+        p.coded_reference: p.answers
+        for p in ScreenedPerson.objects.filter(submission_id=replaces_id, erased_at__isnull=True)
+    }
+    if not held:
+        return None
+    out = copy.deepcopy(answers)
+    changed = False
+    for entries in out.values():
+        for entry in entries if isinstance(entries, list) else ():
+            before = held.get(str(entry.get(PERSON_KEY) or "")) if isinstance(entry, dict) else None
+            if not before:
+                continue
+            code = entry[PERSON_KEY]
+            for key, value in entry.items():
+                if (
+                    key in before
+                    and is_identifying(key)
+                    and value == (code if key == PERSON_KEY else PROTECTED_NOTE)
+                ):
+                    entry[key] = before[key]
+                    changed = True
+    return out if changed else None
 
 
 def protect_on_ingest(*, submission: Any, findings: Sequence[Any], actor: Any = None) -> None:

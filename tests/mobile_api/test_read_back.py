@@ -81,3 +81,44 @@ def test_a_screened_persons_identifying_answers_come_back_coded(field, alice, ph
     person = body["answers"]["persons"][0]
     assert person["person_ref"].startswith("SP-"), person
     assert "Ms Wong" not in str(body)
+
+
+def test_a_screening_corrected_from_its_read_back_keeps_the_persons_own_answers(field, alice, phone):
+    """The read-back gives the phone a screened person's coded reference and '[protected]' in
+    place of what the officer wrote; corrected from it, the correction stored those as the
+    person's reference and notes, and victim protection lost the originals. They stand for
+    'unchanged': the correction's protected store holds the originals again, coded as before;
+    a note the officer typed anew is kept as typed."""
+    from backend.privacy.models import ScreenedPerson
+
+    payload = submission_payload(field.revealed, field.screening_version)
+    person = payload["answers"]["persons"][0]
+    notes = sorted(k for k in person if k.endswith("_note"))
+    assert len(notes) >= 2, person
+    person.update(
+        {"person_ref": "Ms Wong, room 3", notes[0]: "Passport kept by the boss", notes[1]: "Sleeps on site"}
+    )
+    sent(phone(alice, "first phone"), payload)
+    second = phone(alice, "second phone")
+    stored = read_back(second, payload["id"]).json()["answers"]
+    read = stored["persons"][0]
+    assert read["person_ref"].startswith("SP-") and read[notes[0]] == read[notes[1]] == "[protected]"
+
+    # Corrected on the second phone: a coded answer changed, one note typed anew.
+    read["nationality"] = "vietnam" if read.get("nationality") != "vietnam" else "philippines"
+    read[notes[1]] = "Sleeps in the container"
+    correction = submission_payload(
+        field.revealed, field.screening_version, answers=stored, replaces=payload["id"]
+    )
+    sent(second, correction)
+    kept = ScreenedPerson.objects.get(submission__uuid=correction["id"])
+    written = {k: v for k, v in person.items() if k == "person_ref" or k.endswith("_note")}
+    assert kept.answers == {**written, notes[1]: "Sleeps in the container"}
+    assert kept.answers["person_ref"] == "Ms Wong, room 3"
+    assert kept.coded_reference == read["person_ref"]  # the same person, the same code
+    again = read_back(second, correction["id"]).json()["answers"]["persons"][0]
+    assert again["person_ref"] == read["person_ref"] and "Ms Wong" not in str(again)
+    assert (
+        Submission.objects.get(uuid=correction["id"]).answers["persons"][0]["nationality"]
+        == read["nationality"]
+    )
