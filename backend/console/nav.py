@@ -36,7 +36,10 @@ ROLE_INTRODUCTIONS: dict[str, tuple[Promise, Promise]] = {
     ),
     "team_leader": (
         _("Team leader"),
-        _("Follow your teams' submissions and return them with a comment where something is missing."),
+        _(
+            "Review your teams' submissions: approve the findings your agency is competent for, "
+            "or return them with a comment where something is missing."
+        ),
     ),
     "victim_protection": (
         _("Victim protection"),
