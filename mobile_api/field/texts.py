@@ -199,9 +199,13 @@ TEXTS = {
         "It can be corrected once the server has received all its photos and its signature from the "
         "other phone."
     ),
-    "correct_unavailable": _(
-        "The server cannot give all its photos and its signature, so it cannot be corrected on this phone."
+    "correct_unavailable": _("The server cannot give all its photos and its signature."),
+    # Files the server does not have need not stop the correction: it can start without them.
+    "correct_without_hint": _(
+        "Or correct it now without the missing ones: the correction asks for them again, to take "
+        "on this phone."
     ),
+    "correct_without": _("Correct without them"),
     "correct_not_saved": _(
         "The correction could not be kept: the phone has no room left. Free some space and try again."
     ),

@@ -234,3 +234,57 @@ def test_correcting_a_read_back_in_chinese_and_portuguese(
         f"() => ({LOADED})(document.querySelector(\".q[data-key='officer_signature'] img\"))"
     )
     axe_check(page)
+
+
+def test_a_photo_the_server_never_received_does_not_stop_the_correction(pages, field, alice, phone):
+    """A photo the other phone declared but never uploaded (lost with that phone) blocked the
+    correction: it said to wait for the server to have it, for ever. The officer may correct
+    without it: the correction's form asks for that photo again, the signature the server has is
+    copied as before, and the correction is sent with the new photo."""
+    other = phone(alice, "other phone")
+    photo, signed = str(uuid.uuid4()), str(uuid.uuid4())
+    files = {photo: jpeg((30, 120, 200), (640, 480)), signed: signature_png()}
+    payload = submission_payload(field.revealed, field.venue_version)
+    payload["answers"].update(site_photos=[photo], officer_signature=signed, remarks="the photo never came")
+    payload["attachments"] = [{"name": n, "sha256": sha256(b), "size": len(b)} for n, b in files.items()]
+    assert other.post(f"{API}/submissions/", payload, format="json").status_code == 201
+    response = other.put(
+        attachment_url(payload["id"], signed), files[signed], content_type="application/octet-stream"
+    )
+    assert response.status_code == 201  # the signature arrived; the photo never will
+
+    page = open_phone(pages)
+    sign_in_app(page, pages.base_url, "alice")
+    wait_offline_ready(page)
+    open_read_back(page, pages.base_url, field, payload["id"])
+    page.locator("#correct").click()
+    expect(page.locator("#correct-said")).to_have_text(
+        "It can be corrected once the server has received all its photos and its signature from the "
+        "other phone."
+    )
+    expect(page.locator("#correct-without-hint")).to_be_visible()
+    assert work_items(page) == []
+    axe_check(page)
+
+    page.locator("#correct-without").click()
+    page.locator("#main .badge[data-status='draft']").wait_for()
+    photos = page.locator(".q[data-key='site_photos']")
+    expect(photos).to_have_attribute("data-answered", "0")
+    page.wait_for_function(
+        f"() => ({LOADED})(document.querySelector(\".q[data-key='officer_signature'] img\"))"
+    )
+    photos.locator("input[type=file]").set_input_files(
+        [{"name": "again.jpg", "mimeType": "image/jpeg", "buffer": jpeg((200, 60, 60))}]
+    )
+    expect(photos).to_have_attribute("data-answered", "1")
+    [draft] = work_items(page)
+    page.locator("#finish").click()
+    page.goto(pages.base_url + "/field/#/")
+    wait_statuses(page, "complete", 1)
+
+    correction = Submission.objects.get(uuid=draft["id"])
+    assert correction.replaces.uuid == uuid.UUID(payload["id"])
+    [retaken] = correction.answers["site_photos"]
+    assert retaken != photo and correction.answers["officer_signature"] == signed
+    received = {a.name: a for a in correction.attachments.all()}
+    assert set(received) == {retaken, signed} and all(a.received_at for a in received.values())

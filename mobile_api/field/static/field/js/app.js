@@ -6,7 +6,7 @@ import * as files from "./files.js";
 import { ChecklistForm, withCheckinPosition } from "./form.js";
 import * as i18n from "./i18n.js";
 import { t } from "./i18n.js";
-import { attachmentRefs, Checklist } from "./logic.js";
+import { attachmentRefs, Checklist, withoutRefs } from "./logic.js";
 import * as outbox from "./outbox.js";
 import * as store from "./store.js";
 import { routeMap } from "./map.js";
@@ -775,22 +775,34 @@ async function sentCopyScreen(id) {
   const fromServer = files.fromServer(id, body.missing_attachments || [], held, body);
   const findings = el("ul");
   for (const f of body.findings) findings.append(el("li", { text: findingText(f) }));
-  // Why a correction cannot start now, said beside the button (and aloud).
+  // Why a correction cannot start now, said beside the button (and aloud). Files the server does
+  // not have (not uploaded by the other phone yet, or gone) need not stop the officer: the
+  // correction can start without them, its form asking for them again.
   const said = el("p", { class: "notice warn", id: "correct-said", role: "status", hidden: true });
-  const correct = el("button", { type: "button", id: "correct", text: t("correct"), onclick: async () => {
-    if (correct.getAttribute("aria-busy") === "true") return;
-    correct.setAttribute("aria-busy", "true");
+  let missing = [];
+  const begin = async (button, without) => {
+    if (button.getAttribute("aria-busy") === "true") return;
+    button.setAttribute("aria-busy", "true");
     try {
-      const why = await correctReadBack(assignment, version, listed, body, held);
+      const why = await correctReadBack(assignment, version, listed, body, held, without);
       if (why) {
-        said.textContent = t(why);
+        const text = t(why.text || why);
+        missing = why.missing || [];
+        said.textContent = text;
         said.hidden = false;
-        announce(t(why));
+        withoutBox.hidden = !missing.length;
+        announce(missing.length ? `${text} ${t("correct_without_hint")}` : text);
       }
     } finally {
-      correct.removeAttribute("aria-busy");
+      button.removeAttribute("aria-busy");
     }
-  } });
+  };
+  const correct = el("button", { type: "button", id: "correct", text: t("correct"), onclick: () => begin(correct, []) });
+  const without_ = el("button", { type: "button", id: "correct-without", text: t("correct_without"), onclick: () => begin(without_, missing) });
+  const withoutBox = el("div", { id: "correct-without-box", hidden: true },
+    el("p", { id: "correct-without-hint", text: t("correct_without_hint") }),
+    el("div", { class: "toolbar" }, without_),
+  );
   screen(
     title,
     el("p", {}, badge(body.complete ? "complete" : "sent")),
@@ -799,6 +811,7 @@ async function sentCopyScreen(id) {
     sentDetails(item, assignment),
     el("div", { class: "toolbar", id: "actions" }, correct, backLink()),
     said,
+    withoutBox,
     el("h2", { id: "answers-sent", text: t("answers_sent") }),
     sentForm(new Checklist(version.definition, version.logic), item, [], fromServer).render(),
     endOfReadBack(assignment.id, () => correct.click()),
@@ -812,9 +825,11 @@ async function sentCopyScreen(id) {
 // server keeps nothing a correction could point at: every revision declares and uploads its own
 // files. So it is typed, kept and finished offline as any draft, and sent with ``replaces`` = the
 // revision read back (a newer one on the server by then: refused as stale, and corrected again
-// from the officer's answers). Nothing is begun until every file is on the phone; the reason it
-// cannot start is answered (a text id), or null once the draft is open.
-async function correctReadBack(assignment, version, listed, body, held) {
+// from the officer's answers). Nothing is begun until every file is on the phone, except those
+// the officer chose to do without (``without``: taken out of the answers, so the form asks for
+// them again); the reason it cannot start is answered (a text id, or {text, missing}: the files
+// the server does not have, to do without), or null once the draft is open.
+async function correctReadBack(assignment, version, listed, body, held, without = []) {
   const officer = await signedInOfficer();
   // One correction at a time, as for this phone's own: one begun here is opened, not begun again.
   const begun = await latestRevision({ id: listed.id });
@@ -823,12 +838,19 @@ async function correctReadBack(assignment, version, listed, body, held) {
     return null;
   }
   const checklist = new Checklist(version.definition, version.logic);
+  const answers = withoutRefs(checklist, body.answers, without);
   const read = files.fromServer(listed.id, body.missing_attachments || [], held, body);
   const copies = [];
-  for (const name of new Set(attachmentRefs(checklist, body.answers))) {
+  const missing = { not_received: [], unavailable: [] };
+  for (const name of new Set(attachmentRefs(checklist, answers))) {
     const file = await read(name);
-    if (!file.blob) return { offline: "correct_when_online", not_received: "correct_not_received" }[file.missing] || "correct_unavailable";
-    copies.push([name, file.blob]);
+    if (file.missing === "offline") return "correct_when_online";
+    if (!file.blob) (missing[file.missing] || missing.unavailable).push(name);
+    else copies.push([name, file.blob]);
+  }
+  const lacking = [...missing.not_received, ...missing.unavailable];
+  if (lacking.length) {
+    return { text: missing.unavailable.length ? "correct_unavailable" : "correct_not_received", missing: lacking };
   }
   const id = crypto.randomUUID();
   try {
@@ -838,7 +860,7 @@ async function correctReadBack(assignment, version, listed, body, held) {
     console.warn("correction", error);
     return "correct_not_saved";
   }
-  await startWork(assignment, version, listed.id, structuredClone(body.answers), listed.received_at, id);
+  await startWork(assignment, version, listed.id, answers, listed.received_at, id);
   go(`#/w/${id}`);
   return null;
 }

@@ -684,3 +684,28 @@ export function attachmentRefs(checklist, answers) {
   if (isDict(answers)) walk(checklist.top, answers);
   return out;
 }
+
+export function withoutRefs(checklist, answers, names) {
+  // The answers with the attachment references in ``names`` taken out (a photo list keeps the
+  // rest; a lone photo or signature is left unanswered), so the form asks for them again.
+  const gone = new Set(names);
+  const walk = (questions, values) => {
+    for (const q of questions) {
+      const value = values[q.key];
+      if (q.type === "photo" || q.type === "signature") {
+        if (Array.isArray(value)) {
+          const kept = value.filter((ref) => !gone.has(ref));
+          if (kept.length) values[q.key] = kept;
+          else delete values[q.key];
+        } else if (gone.has(value)) {
+          delete values[q.key];
+        }
+      } else if (q.type === "repeat" && Array.isArray(value)) {
+        for (const entry of value) if (isDict(entry)) walk(checklist.children(q), entry);
+      }
+    }
+  };
+  const out = structuredClone(answers);
+  if (isDict(out)) walk(checklist.top, out);
+  return out;
+}
