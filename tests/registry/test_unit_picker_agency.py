@@ -52,6 +52,8 @@ def test_the_officers_unit_picker_follows_the_chosen_agency(pages):
     page.locator(".field-agency .select2-selection").click()
     page.locator(".select2-search__field").fill("DSAL")
     page.locator(".select2-results__option", has_text="DSAL").click()
+    # The PSP unit chosen before is emptied at once, not left to be refused on saving.
+    expect(page.locator("select[name='unit']")).to_have_value("")
     offered("dsal-patrol (DSAL)")
     page.locator(".select2-results__option", has_text="dsal-patrol").click()
     with page.expect_navigation():

@@ -88,6 +88,14 @@
       const agency = picker && document.querySelector(`[name="${CSS.escape(picker.dataset.agencyField)}"]`);
       if (agency && agency.value) options.data += `&agency=${encodeURIComponent(agency.value)}`;
     });
+    // Another agency chosen: the unit picked for the one before is no longer offered, and would be
+    // refused on saving; it is emptied at once, so the unit is chosen among the new agency's.
+    // (select2 tells a choice by jQuery's change event, which a native listener does not hear.)
+    $(document).on("change", "select", (event) => {
+      document.querySelectorAll(`select[data-agency-field="${CSS.escape(event.target.name)}"]`).forEach((picker) => {
+        if (picker.value) $(picker).val(null).trigger("change");
+      });
+    });
   }
 
   let queued = false;
