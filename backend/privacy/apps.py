@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +37,7 @@ class PrivacyConfig(AppConfig):
             roles={"data_protection"},
             description=_("Who read which person's details, when and why; unusual reads flagged."),
             order=90,
+            notes=_access_home_notes,
         )
         nav.register(
             label=_("Retention"),
@@ -45,3 +48,11 @@ class PrivacyConfig(AppConfig):
             ),
             order=91,
         )
+
+
+def _access_home_notes(user: Any) -> list[Any]:
+    """The flagged reads, on the data-protection officer's home page (imported when the page is
+    drawn: the app registry is ready by then)."""
+    from backend.privacy.pages import home_notes
+
+    return home_notes(user)

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from backend.audit.models import AuditEntry
 from backend.audit.services import audit_record
 from backend.compliance.models import short_reference
 from backend.console.access import console_page
+from backend.console.nav import HomeNote
 from backend.privacy.access_report import access_report
 from backend.privacy.models import RetentionPolicy
 from backend.privacy.reasons import ReadReason
@@ -53,6 +58,27 @@ class AccessFilterForm(forms.Form):
         elif start and end and (end - start).days > MAX_DAYS:
             self.add_error("date_to", _("At most a year at a time."))
         return data
+
+
+def home_notes(user: Any) -> list[HomeNote]:
+    """On the data-protection officer's home page: the flagged reads of the report's default
+    period (the last 30 days), a link to them; counts alone, no person."""
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=30)
+    flagged = len(access_report(date_from=start, date_to=today, flagged_only=True))
+    if not flagged:
+        return [HomeNote(text=str(_("No flagged read in the last 30 days.")))]
+    query = urlencode({"date_from": start, "date_to": today, "flagged": "on"})
+    return [
+        HomeNote(
+            text=ngettext(
+                "%(n)s flagged read in the last 30 days", "%(n)s flagged reads in the last 30 days", flagged
+            )
+            % {"n": flagged},
+            url=f"{reverse('privacy_console:access-report')}?{query}",
+            tone="danger",
+        )
+    ]
 
 
 @never_cache

@@ -64,7 +64,10 @@ def test_reads_their_reasons_and_flags_in_the_access_report(
         assert client.get("/privacy/access/").status_code == 404
         client.logout()
     sign_in_client(client, "dora", PASSWORD)
-    assert "/privacy/access/" in client.get("/").content.decode()
+    home = client.get("/").content.decode()
+    # The home page says what waits for her: the flagged reads, a link to them.
+    assert "/privacy/access/" in home and "3 flagged reads in the last 30 days" in home
+    assert "flagged=on" in home
     page = client.get(f"/privacy/access/?date_from={today}&date_to={today}&flagged=on")
     body = page.content.decode()
     assert page.status_code == 200 and "checking a duplicate" in body and "outside the reader" in body

@@ -39,7 +39,7 @@ def test_the_officer_sees_the_policy_the_next_run_and_what_each_run_erased(
 ):
     sign_in_client(client, "dora", PASSWORD)
     home = client.get("/").content.decode()
-    assert "/privacy/retention/" in home
+    assert "/privacy/retention/" in home and "No flagged read in the last 30 days." in home
     body = _page(client)
     # No administrator's policy: the settings' defaults, said to be so.
     assert f"erased {settings.PRIVACY_SCREENING_UNFLAGGED_DAYS} days after the screening" in body
