@@ -11,17 +11,7 @@ from scheduler import selectors, services
 from scheduler.models import PlanningJob
 from tests import factories
 from tests.scheduler.conftest import EVENING, on_shift
-
-
-def _run(operation):
-    job = PlanningJob.objects.create(operation=operation, time_limit_seconds=3)
-    job = services.planning_run(job_id=job.uuid)
-    assert job.status == PlanningJob.Status.SUCCEEDED, job.error
-    return job
-
-
-def _teams(job):
-    return [set(r["officer_ids"]) for r in job.plan["routes"]]
+from tests.scheduler.test_officer_pins_carry import _run, _teams
 
 
 def _index(job, officer):
