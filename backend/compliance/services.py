@@ -47,7 +47,7 @@ from backend.inspections import services as inspection_services
 from backend.inspections.models import Finding, Inspection, Submission
 from backend.outbox.services import task_enqueue, task_enqueue_many
 from backend.planning.models import DueWork
-from backend.planning.services import due_work_request
+from backend.planning.services import due_work_cancel, due_work_request
 from backend.registry.models import Company, Role, Site
 from backend.registry.selectors import agencies_by_code
 from backend.registry.services import site_set_risk
@@ -666,7 +666,8 @@ def case_decide(
     request: Any = None,
 ) -> ComplianceCase:
     """Record the outcome and close the case. A penalty needs its amount; a rectified case the
-    day it was rectified (today by default), which the score's time-to-rectify factor reads."""
+    day it was rectified (today by default), which the score's time-to-rectify factor reads. A
+    follow-up request the planners have not yet planned is withdrawn with it."""
     _require_case_reviewer(user, case)
     case = ComplianceCase.objects.select_for_update().get(pk=case.pk)
     errors: dict[str, list[str]] = {}
@@ -702,6 +703,11 @@ def case_decide(
     case.status = ComplianceCase.Status.CLOSED
     case.closed_at = timezone.now()
     case.save(update_fields=["outcome", "penalty_amount", "rectified_on", "status", "closed_at"])
+    # A follow-up still waiting in the planners' due work would send officers to re-check a case
+    # already decided: it goes with the case. One already planned is the planners' to take out.
+    withdrawn = case.follow_up is not None and case.follow_up.status == DueWork.Status.OPEN
+    if withdrawn:
+        due_work_cancel(actor=user, due=case.follow_up)
     _event(
         case,
         CaseEvent.Kind.OUTCOME,
@@ -711,6 +717,7 @@ def case_decide(
         outcome=outcome,
         penalty_amount=str(amount) if amount is not None else None,
         rectified_on=case.rectified_on.isoformat() if case.rectified_on else None,
+        **({"follow_up_withdrawn": True} if withdrawn else {}),
     )
     audit_record(
         actor=user,
@@ -721,6 +728,7 @@ def case_decide(
             "outcome": outcome,
             "penalty_amount": str(amount) if amount else None,
             "reason": reason.strip(),
+            **({"follow_up_withdrawn": str(case.follow_up.uuid)} if withdrawn else {}),
         },
         request=request,
     )

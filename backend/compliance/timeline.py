@@ -79,6 +79,15 @@ def _follow_up_deadline_passed(p: Mapping[str, Any]) -> str:
 
 
 def _outcome(p: Mapping[str, Any]) -> str:
+    sentence = _outcome_sentence(p)
+    if p.get("follow_up_withdrawn"):
+        return pgettext(CONTEXT, "%(outcome)s The follow-up request was withdrawn from the planners.") % {
+            "outcome": sentence
+        }
+    return sentence
+
+
+def _outcome_sentence(p: Mapping[str, Any]) -> str:
     # One sentence per outcome rather than a label dropped into a frame: each language words
     # its outcomes its own way.
     outcome = p["outcome"]

@@ -74,7 +74,13 @@ def test_each_event_stores_its_code_and_values_and_only_a_persons_words(case, ca
         "carry_items": 2,
         "early": True,
     }
-    assert events[4].data == {"outcome": "penalty", "penalty_amount": "5000.00", "rectified_on": None}
+    # Decided while its follow-up waited unplanned: the request was withdrawn with the case.
+    assert events[4].data == {
+        "outcome": "penalty",
+        "penalty_amount": "5000.00",
+        "rectified_on": None,
+        "follow_up_withdrawn": True,
+    }
 
 
 @pytest.mark.parametrize(
@@ -88,7 +94,7 @@ def test_each_event_stores_its_code_and_values_and_only_a_persons_words(case, ca
                 "",
                 "Requested early by Carol Reviewer ({badge}), before the corrective deadline of {deadline}; "
                 "it will re-check 2 failed items.",
-                "Outcome: a penalty of 5000.00 MOP.",
+                "Outcome: a penalty of 5000.00 MOP. The follow-up request was withdrawn from the planners.",
             ],
         ),
         (
@@ -98,7 +104,7 @@ def test_each_event_stores_its_code_and_values_and_only_a_persons_words(case, ca
                 "須於 {deadline} 前糾正。",
                 "",
                 "由Carol Reviewer（{badge}）在糾正期限（{deadline}）屆滿前提早要求；將覆查 2 個不合格項目。",
-                "結果：罰款 5000.00 澳門元。",
+                "結果：罰款 5000.00 澳門元。跟進巡查申請已從策劃人員處撤回。",
             ],
         ),
         (
@@ -109,7 +115,8 @@ def test_each_event_stores_its_code_and_values_and_only_a_persons_words(case, ca
                 "",
                 "Pedida antecipadamente por Carol Reviewer ({badge}), antes do fim do prazo de correcção "
                 "({deadline}); voltará a verificar 2 itens não conformes.",
-                "Resultado: multa de 5000,00 MOP.",
+                "Resultado: multa de 5000,00 MOP. "
+                "O pedido de inspecção de acompanhamento foi retirado aos planeadores.",
             ],
         ),
     ],
@@ -142,18 +149,19 @@ def test_the_api_tells_each_event_in_the_readers_language(language, expected, ca
         (
             "en",
             "The corrective deadline of {deadline} passed; the follow-up will re-check 2 failed items.",
-            "Outcome: rectified on {today}.",
+            "Outcome: rectified on {today}. The follow-up request was withdrawn from the planners.",
         ),
         (
             "zh-hant",
             "糾正期限（{deadline}）已屆滿；跟進巡查將覆查 2 個不合格項目。",
-            "結果：已於 {today} 糾正。",
+            "結果：已於 {today} 糾正。跟進巡查申請已從策劃人員處撤回。",
         ),
         (
             "pt",
             "O prazo de correcção ({deadline}) terminou; "
             "o acompanhamento voltará a verificar 2 itens não conformes.",
-            "Resultado: regularizado em {today}.",
+            "Resultado: regularizado em {today}. "
+            "O pedido de inspecção de acompanhamento foi retirado aos planeadores.",
         ),
     ],
 )

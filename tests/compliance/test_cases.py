@@ -256,3 +256,36 @@ def test_after_the_deadline_the_follow_up_says_the_deadline_passed(approved, car
     )
     assert due.data["deadline"] == late.deadline.isoformat() and "by" not in due.data
     assert DueWork.objects.get().earliest == late.deadline + dt.timedelta(days=1)
+
+
+def test_closing_a_case_withdraws_its_follow_up_not_yet_planned(approved, carol):
+    """A reviewer asked for the follow-up, then decided the case: the request stayed open in the
+    planners' due work, and the planner would have sent officers to re-check a closed case."""
+    from django.utils import translation
+
+    case = _notice_issued(approved, carol, corrective_days=30)
+    due = services.case_follow_up_order(user=carol.user, case=case)
+    services.case_decide(user=carol.user, case=case, outcome="penalty", reason="x", penalty_amount="5000")
+    due.refresh_from_db()
+    assert due.status == DueWork.Status.CANCELLED
+    assert AuditEntry.objects.filter(verb="due_work_cancel").count() == 1
+    event = case.events.get(kind=CaseEvent.Kind.OUTCOME)
+    assert event.data["follow_up_withdrawn"] is True
+    assert (
+        event.message
+        == "Outcome: a penalty of 5000.00 MOP. The follow-up request was withdrawn from the planners."
+    )
+    with translation.override("zh-hant"):
+        assert event.message.endswith("跟進巡查申請已從策劃人員處撤回。"), event.message
+    with translation.override("pt"):
+        assert event.message.endswith("foi retirado aos planeadores."), event.message
+
+
+def test_closing_a_case_leaves_a_follow_up_already_planned(approved, carol):
+    planned = _notice_issued(approved, carol, corrective_days=30)
+    due = services.case_follow_up_order(user=carol.user, case=planned)
+    DueWork.objects.filter(pk=due.pk).update(status=DueWork.Status.PLANNED)  # taken into a plan
+    services.case_decide(user=carol.user, case=planned, outcome="closed", reason="x")
+    assert DueWork.objects.get(pk=due.pk).status == DueWork.Status.PLANNED  # the planners' to take out
+    event = planned.events.get(kind=CaseEvent.Kind.OUTCOME)
+    assert "follow_up_withdrawn" not in event.data and event.message == "Outcome: closed without action."

@@ -33,6 +33,7 @@ from backend.compliance.pages.forms import (
 from backend.console.access import console_page
 from backend.core.errors import DomainError
 from backend.core.i18n import language_key
+from backend.planning.models import DueWork
 
 COMPLIANCE = ("reviewer",)
 PAGE_SIZE = 50
@@ -294,6 +295,8 @@ def case_outcome(request: HttpRequest, case_id: str) -> HttpResponse:
     data = form.cleaned_data
     amount: Decimal | None = data["penalty_amount"]
     rectified_on: dt.date | None = data["rectified_on"]
+    # As it stood before the decision, which withdraws a follow-up not yet planned.
+    withdraws_follow_up = case.follow_up is not None and case.follow_up.status == DueWork.Status.OPEN
     try:
         services.case_decide(
             user=request.user,
@@ -307,6 +310,10 @@ def case_outcome(request: HttpRequest, case_id: str) -> HttpResponse:
     except DomainError as exc:
         return _case_refused(
             request, case, exc.status, outcome_form=form, errors=refusal_on_fields(form, exc)
+        )
+    if withdraws_follow_up:
+        return _case_done(
+            request, case, _("Outcome recorded; the case is closed and its follow-up request withdrawn.")
         )
     return _case_done(request, case, _("Outcome recorded; the case is closed."))
 

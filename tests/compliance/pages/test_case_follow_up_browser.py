@@ -50,3 +50,36 @@ def test_a_closed_case_says_it_is_closed_not_that_a_follow_up_can_be_requested(p
     assert "The case is closed" in text, text
     axe_check(page)
     pages.shot(page, "closed-case")
+
+
+def test_closing_a_case_says_its_follow_up_request_is_withdrawn(pages, case, carol):
+    """Closing a case whose follow-up the planners have not planned yet withdraws the request: the
+    confirmation says so before, the answer and the follow-up's card after."""
+    services.case_notice_issue(user=carol.user, case=case)
+    services.case_follow_up_order(user=carol.user, case=case)
+    page = pages.new_page()
+    sign_in(page, pages.base_url, "carol", PASSWORD)
+    page.goto(f"{pages.base_url}/compliance/cases/{case.uuid}/")
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.get_by_label("Outcome", exact=True).select_option("rectified")
+    page.get_by_label("Why", exact=True).fill("Permits shown at the office.")
+    page.get_by_role("button", name="Record the outcome").click()
+    answer = page.locator("#case-work .message.success")
+    answer.wait_for()
+    assert asked == [
+        "Record this outcome and close the case? Its follow-up request is withdrawn from the planners."
+    ]
+    assert answer.inner_text() == "Outcome recorded; the case is closed and its follow-up request withdrawn."
+    follow_up = page.locator("section[aria-labelledby='follow-h']").inner_text()
+    assert "Withdrawn: no visit will be planned for this request." in follow_up, follow_up
+    timeline = page.locator("section[aria-labelledby='timeline-h']").inner_text()
+    assert "The follow-up request was withdrawn from the planners." in timeline, timeline
+    axe_check(page)
+    pages.shot(page, "follow-up-withdrawn")
+
+    page.locator('button[name="language"][value="zh-hant"]').click()
+    page.wait_for_load_state()
+    assert (
+        "已撤回：不會為此申請安排巡查。" in page.locator("section[aria-labelledby='follow-h']").inner_text()
+    )
