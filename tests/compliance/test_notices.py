@@ -249,3 +249,24 @@ def test_a_chinese_name_in_an_english_or_portuguese_notice_pdf_is_drawn_in_chine
     }
     assert any("ReportCJK" in name or "UMing" in name for name in fonts), fonts
     assert any("Helvetica" in name for name in fonts), fonts  # the rest stays in the notice's font
+
+
+def test_the_signature_block_of_the_notice_pdf_stays_on_one_page(fee_case, carol):
+    """The Portuguese notice of two breaches ran just past one page, and its last line, the date
+    under the signature, went alone onto a second page. However long the notice, the signature's
+    label, the signer's name and the date share a page."""
+    from backend.compliance.notice import notice_render_pdf
+
+    site = fee_case.site
+    split = []
+    for words in (50, 75, 100):  # an address long enough to push the signature to the foot
+        site.address = " ".join(["Rua"] * (words + 1))
+        site.save(update_fields=["address"])
+        fee_case.refresh_from_db()
+        document = pdfium.PdfDocument(notice_render_pdf(fee_case, "pt"))
+        for page in document:
+            text = page.get_textpage().get_text_range()
+            parts = ["Assinatura do agente emissor" in text, "Data:" in text]
+            if any(parts) and not all(parts):
+                split.append((words, len(document)))
+    assert not split, split
