@@ -10,6 +10,7 @@ import json
 import re
 
 import pytest
+from django.urls import reverse
 from django.utils import formats, timezone
 
 from backend.compliance import services
@@ -167,6 +168,29 @@ def test_company_profile_has_score_history_as_chart_and_table_and_its_inspection
     assert case.short_ref in page
     history = page.split('id="insp-h"')[1]
     assert history.count("<tr><td>") == 1  # the joint visit; the sealed raid's is not there yet
+
+
+def test_a_score_resting_on_inspections_the_reader_may_not_see_says_so(case, scored, carol, client):
+    """The demo's DSAL reviewer opened a venue operator scored on the police's findings: '3
+    Inspections in the window', then 'No inspection you may see.' under Inspection history, which
+    read as a contradiction. The history now says the score counts every agency's inspections and
+    lists only those the reader may see; a reader who sees them all is not told."""
+    from tests import factories
+
+    ian = factories.officer("IAS", username="ian", full_name="Ian Reviewer", roles=("reviewer",))
+    signed_in(client, ian)
+    history = client.get(f"/compliance/companies/{scored.uuid}/").content.decode().split('id="insp-h"')[1]
+    assert "No inspection you may see." in history
+    assert (
+        "The score counts 1 inspection of the past 365 days, by any agency; "
+        "only those you may see are listed here." in history
+    )
+    client.post(reverse("set_language"), {"language": "zh-hant"})  # the console's switcher
+    history = client.get(f"/compliance/companies/{scored.uuid}/").content.decode().split('id="insp-h"')[1]
+    assert "評分計及過去 365 日內任何部門的 1 次巡查；此處只列出您可查看的巡查。" in history
+    signed_in(client, carol)
+    page = client.get(f"/compliance/companies/{scored.uuid}/").content.decode()
+    assert "hidden-inspections" not in page  # carol sees the visit the score counts
 
 
 def test_cases_list_shows_deadlines_and_overdue(case, carol, client):
