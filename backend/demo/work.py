@@ -228,6 +228,7 @@ class _Work:
         rng: random.Random,
         operation: Operation | None = None,
         agency: Agency | None = None,
+        by: list[Officer] | None = None,
     ) -> _Visit:
         names = [name for name, _problems in templates]
         versions = [template_version_latest(code=name) for name in names]
@@ -243,7 +244,8 @@ class _Work:
             operation=operation,
             agency=agency,
         )
-        members = list(team.members.order_by("pk"))
+        # Who sends the checklists: the team's members, or ``by`` (a team whose leader reviews).
+        members = by or list(team.members.order_by("pk"))
         submissions = []
         arrived: set[int] = set()
         for i, (name, problems) in enumerate(templates):
@@ -450,11 +452,14 @@ class _Work:
         )
         police = [o for o in self.inspectors["PSP"] if not is_demo_login(o.user.username)]
         social = self.inspectors["IAS"]
+        # Led by the demo's team leader, whose review queue then holds the team's checklists
+        # (never their own: they send none of them).
+        crew = sorted([police[-1], police[-2], social[0]], key=lambda o: o.pk)
         team = inspections.team_create(
             actor=self.actor,
             name="Night team B",
-            members=[police[-1], police[-2], social[0]],
-            leader=police[-1],
+            members=crew,
+            leader=Officer.objects.get(user__username="demo-team-leader"),
             operation=operation,
         )
         windows = [
@@ -476,6 +481,7 @@ class _Work:
                 ],
                 rng=rng,
                 operation=operation,
+                by=crew,
             )
             waiting += 2
         yesterday = self.today - dt.timedelta(days=1)

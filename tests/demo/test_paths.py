@@ -26,6 +26,7 @@ from backend.demo import answers
 from backend.demo.field import LOCAL, OPERATION_NAME
 from backend.demo.work import DRAFT_NAME
 from backend.inspections.models import Finding, Operation, Submission
+from backend.registry.models import Officer
 from scheduler.models import PlanningJob
 from tests.browser_support import sign_in_client
 from tests.mobile_api.conftest import jpeg_with_gps
@@ -152,6 +153,18 @@ def test_the_analyst_reads_the_dashboard_and_the_yearly_report(demo, media):
 def test_team_leaders_and_administrators_reach_their_start(demo, username, start):
     client = _signed_in(demo, username)
     _page(client, start)
+
+
+def test_the_team_leader_finds_their_teams_checklists_waiting(demo):
+    """On a fresh demo the team leader's review queue said "Nothing here" until tonight's visits
+    were sent. They lead last night's team B, whose checklists wait for them; none is theirs."""
+    leader = Officer.objects.get(user__username="demo-team-leader")
+    waiting = list(review_queue(user=leader.user))
+    assert waiting and all(s.inspection.team.leader_id == leader.pk for s in waiting)
+    assert all(s.officer_id != leader.pk for s in waiting)
+    client = _signed_in(demo, "demo-team-leader")
+    _page(client, "/review/", html.escape(waiting[0].inspection.site.name_en))
+    _page(client, f"/review/{waiting[0].uuid}/")
 
 
 def test_nobody_else_reaches_victim_protection(demo):
