@@ -14,6 +14,7 @@ from django.db.models.functions import Cast, ExtractYear, TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from backend.checklists.models import TemplateVersion
 from backend.core.i18n import pick
@@ -70,11 +71,13 @@ class Operation(models.Model):
     """A joint operation. Until ``reveal_at`` its targets, teams and times are visible to its
     planners alone; the selectors enforce it everywhere (lists, counts, phones, exports)."""
 
+    # An operation's states in its own context: Portuguese agrees them with "a operação" (feminine),
+    # where the same English words describe a plan or a case (masculine).
     class Status(models.TextChoices):
-        DRAFT = "draft", _("draft")
-        PUBLISHED = "published", _("published")
-        CLOSED = "closed", _("closed")
-        CANCELLED = "cancelled", _("cancelled")
+        DRAFT = "draft", pgettext_lazy("operation status", "draft")
+        PUBLISHED = "published", pgettext_lazy("operation status", "published")
+        CLOSED = "closed", pgettext_lazy("operation status", "closed")
+        CANCELLED = "cancelled", pgettext_lazy("operation status", "cancelled")
 
     uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=200)
@@ -142,15 +145,16 @@ class Team(models.Model):
 
 
 class Inspection(models.Model):
+    # In their own context, as an operation's: "a inspecção" is feminine in Portuguese.
     class Status(models.TextChoices):
-        PLANNED = "planned", _("planned")
-        ASSIGNED = "assigned", _("assigned")
-        IN_PROGRESS = "in_progress", _("in progress")
-        SUBMITTED = "submitted", _("submitted")
-        REVIEWED = "reviewed", _("reviewed")
-        CLOSED = "closed", _("closed")
-        CANCELLED = "cancelled", _("cancelled")
-        NO_ACCESS = "no_access", _("no access")
+        PLANNED = "planned", pgettext_lazy("inspection status", "planned")
+        ASSIGNED = "assigned", pgettext_lazy("inspection status", "assigned")
+        IN_PROGRESS = "in_progress", pgettext_lazy("inspection status", "in progress")
+        SUBMITTED = "submitted", pgettext_lazy("inspection status", "submitted")
+        REVIEWED = "reviewed", pgettext_lazy("inspection status", "reviewed")
+        CLOSED = "closed", pgettext_lazy("inspection status", "closed")
+        CANCELLED = "cancelled", pgettext_lazy("inspection status", "cancelled")
+        NO_ACCESS = "no_access", pgettext_lazy("inspection status", "no access")
 
     uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     site = models.ForeignKey(
