@@ -14,6 +14,7 @@ outside the project.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 import json
 import os
@@ -208,7 +209,19 @@ def default_start(today: dt.date | None = None) -> dt.date:
 
 
 def default_logins_file() -> Path:
-    return Path(settings.BASE_DIR) / "var" / "demo_logins.json"
+    return logins_file_for(settings.DATABASES["default"])
+
+
+def logins_file_for(db: dict[str, Any]) -> Path:
+    """var/demo_logins.json for the default database (var/db.sqlite3); one file per other
+    database, so two demo instances of one checkout (another DATABASE_URL) do not reset each
+    other's passwords each time one prints its logins."""
+    var = Path(settings.BASE_DIR) / "var"
+    name = str(db.get("NAME") or "")
+    if db["ENGINE"].endswith("sqlite3") and Path(name) == var / "db.sqlite3":
+        return var / "demo_logins.json"
+    where = f"{db['ENGINE']}|{db.get('HOST') or ''}|{db.get('PORT') or ''}|{name}"
+    return var / f"demo_logins-{hashlib.sha256(where.encode()).hexdigest()[:10]}.json"
 
 
 def is_demo_login(username: str) -> bool:

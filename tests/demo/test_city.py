@@ -410,3 +410,21 @@ def _canonical_dump() -> dict[str, Any]:
             for c in ConflictOfInterest.objects.select_related("officer", "site", "company")
         ),
     }
+
+
+def test_each_database_keeps_its_demo_logins_in_a_file_of_its_own(settings, tmp_path):
+    """Two demo instances of one checkout (another DATABASE_URL) shared var/demo_logins.json:
+    each `make run` printed passwords the other's database did not have, and reset them."""
+    from pathlib import Path
+
+    from backend.demo.city import logins_file_for
+
+    var = Path(settings.BASE_DIR) / "var"
+    sqlite = "django.db.backends.sqlite3"
+    assert logins_file_for({"ENGINE": sqlite, "NAME": var / "db.sqlite3"}) == var / "demo_logins.json"
+    files = {
+        logins_file_for({"ENGINE": sqlite, "NAME": tmp_path / "a.sqlite3"}),
+        logins_file_for({"ENGINE": sqlite, "NAME": tmp_path / "b.sqlite3"}),
+        logins_file_for({"ENGINE": "django.db.backends.postgresql", "NAME": "demo", "HOST": "db"}),
+    }
+    assert len(files) == 3 and all(f.parent == var and f.name.startswith("demo_logins-") for f in files)

@@ -18,7 +18,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--logins-file", type=Path, default=None, help="Where the logins are kept (var/demo_logins.json)."
+            "--logins-file",
+            type=Path,
+            default=None,
+            help=(
+                "Where the logins are kept (var/demo_logins.json; for a database other than var/db.sqlite3, "
+                "var/demo_logins-<key>.json)."
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -37,7 +37,13 @@ class Command(BaseCommand):
             "--scale", type=float, default=1.0, help="Multiply the number of generated rows (default 1)."
         )
         parser.add_argument(
-            "--logins-file", type=Path, default=None, help="Where to keep the logins (var/demo_logins.json)."
+            "--logins-file",
+            type=Path,
+            default=None,
+            help=(
+                "Where to keep the logins (var/demo_logins.json; for a database other than var/db.sqlite3, "
+                "var/demo_logins-<key>.json)."
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
