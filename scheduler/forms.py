@@ -20,6 +20,7 @@ from backend.registry.models import Agency, Officer, Parish, Site, Skill, Unit
 from scheduler.models import OperationSetup
 
 WAVE_ROWS = 4  # waves a planner can set on the form at once (the API takes any number)
+WAVE_CODE_HELP = _("A wave's code is short, in Latin letters, digits, hyphens or underscores, such as W1.")
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -132,8 +133,13 @@ class OperationForm(forms.Form):
             "agency__code", "code"
         )
         for n in range(1, WAVE_ROWS + 1):
+            # Django's own message speaks of a "slug", a word no planner knows: a planner who
+            # named the waves 甲 and 乙 read only that, and that the codes were missing.
             self.fields[f"wave_code_{n}"] = forms.SlugField(
-                label=_("Wave %(n)s: code") % {"n": n}, max_length=20, required=False
+                label=_("Wave %(n)s: code") % {"n": n},
+                max_length=20,
+                required=False,
+                error_messages={"invalid": WAVE_CODE_HELP},
             )
             self.fields[f"wave_start_{n}"] = forms.DateTimeField(
                 label=_("Wave %(n)s: starts") % {"n": n}, required=False, widget=LocalDateTimeInput()
@@ -155,8 +161,8 @@ class OperationForm(forms.Form):
         waves, seen = [], set()
         for n in range(1, WAVE_ROWS + 1):
             code, moment = data.get(f"wave_code_{n}"), data.get(f"wave_start_{n}")
-            if not code and not moment:
-                continue
+            if f"wave_code_{n}" in self.errors or (not code and not moment):
+                continue  # a code refused is said so, not as missing
             if not code or not moment:
                 self.add_error(f"wave_code_{n}", _("Give a wave both a code and a start."))
                 continue

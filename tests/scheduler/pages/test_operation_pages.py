@@ -4,6 +4,7 @@ choosing targets from the list (the map's keyboard alternative) and by a selecti
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 import pytest
 
@@ -70,6 +71,35 @@ def test_a_wave_outside_the_operation_is_refused_on_the_form(planner_client, cit
     response = planner_client.post("/planning/operations/new/", _form(city, wave_start_2=late))
     assert response.status_code == 200
     assert b"must start within the operation" in response.content
+    assert not Operation.objects.filter(name="Night Owl").exists()
+
+
+WAVE_CODE_WORDS = {
+    "zh-hant": (
+        "梯次代號須簡短，只可使用拉丁字母、數字、連字號或底線，例如 W1。",
+        "請為梯次同時填寫代號及開始時間。",
+    ),
+    "pt": (
+        "O código de uma vaga é curto, em letras latinas, algarismos, hífenes ou sublinhados, como W1.",
+        "Indique para a vaga um código e um início.",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", sorted(WAVE_CODE_WORDS))
+def test_a_wave_named_in_chinese_is_refused_in_words_a_planner_knows(planner_client, city, language):
+    # A planner who named the waves 甲 and 乙 read Django's message about a "slug", and under it
+    # that each wave needed both a code and a start, which it had.
+    says, missing = WAVE_CODE_WORDS[language]
+    response = planner_client.post(
+        "/planning/operations/new/",
+        _form(city, wave_code_1="甲", wave_code_2="乙"),
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    assert page.count(says) == 5  # the fieldset's help, and each wave refused in the summary and under it
+    assert "slug" not in page and missing not in page
     assert not Operation.objects.filter(name="Night Owl").exists()
 
 
