@@ -477,7 +477,9 @@ def review_board(
         .annotate(
             decision=Subquery(decided.values("decision")[:1]),
             my_findings=_count(mine),
-            my_high_findings=_count(mine.filter(severity__in=["high", "critical"])),
+            # Each level counted apart: a critical finding read as one more "high" understated it.
+            my_critical_findings=_count(mine.filter(severity=Finding.Severity.CRITICAL)),
+            my_high_findings=_count(mine.filter(severity=Finding.Severity.HIGH)),
             potential_victims=_count(mine.filter(potential_victim=True)),
             check_in_far=Exists(far),
         )
