@@ -127,7 +127,7 @@ def test_a_site_closed_throughout_the_operation_says_so_not_open_dash(operation)
                 if u["visit_id"] == str(target.pk)
             )
     assert texts["en"] == "The site is closed throughout the operation: no wave can visit it.", texts
-    assert texts["zh-hant"] == "場所在整個行動期間均不營業：沒有行動波次可前往。", texts
+    assert texts["zh-hant"] == "場所在整個行動期間均不營業：沒有梯次可前往。", texts
     assert texts["pt"] == "O local está fechado durante toda a operação: nenhuma vaga o pode visitar.", texts
     assert not any("(-)" in t for t in texts.values()), texts
 
