@@ -255,6 +255,14 @@ class ComplianceCase(models.Model):
         """The notice's deadline has passed on ``on`` and no follow-up was requested yet."""
         return self.status == self.Status.NOTICE_ISSUED and self.deadline is not None and self.deadline < on
 
+    def days_left(self, on: dt.date) -> int | None:
+        """Days to the corrective deadline on ``on`` while it runs: the company has them whether or
+        not a follow-up was requested early. None without a deadline, once it has passed or when
+        the case is closed."""
+        if self.deadline is None or self.status == self.Status.CLOSED or self.deadline < on:
+            return None
+        return (self.deadline - on).days
+
 
 class CaseFinding(models.Model):
     """A finding belongs to at most one case."""

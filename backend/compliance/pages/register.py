@@ -202,7 +202,7 @@ def _case_context(request: HttpRequest, case: ComplianceCase, **extra: Any) -> d
         "carry_items": _carried_in_words(services.carry_items_for(case), findings),
         "languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGE_KEYS],
         "overdue": case.is_overdue(today),
-        "days_left": (case.deadline - today).days if case.deadline else None,
+        "days_left": case.days_left(today),
         "comment_form": CaseCommentForm(),
         "notice_form": CaseNoticeForm(),
         "outcome_form": CaseOutcomeForm(),
