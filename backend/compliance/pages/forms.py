@@ -24,7 +24,9 @@ STATE_LABELS = {
     "awaiting": _("Awaiting your agency"),
     "approved": _("Approved"),
     "returned": _("Returned"),
-    "all": _("All"),
+    # Its own context: Django's admin translates "All" first, as Portuguese "Todos" (masculine), where
+    # the queue's states are of submissions ("Todas").
+    "all": pgettext_lazy("review state", "All"),
 }
 
 
