@@ -27,6 +27,7 @@ class ComplianceConfig(AppConfig):
             roles={"reviewer", "team_leader"},
             description=_("Submissions awaiting your agency's decision: flags first, photos, findings."),
             order=20,
+            notes=_review_home_notes,
         )
         nav.register(
             label=_("Compliance register"),
@@ -57,5 +58,12 @@ def _protection_home_notes(user: Any) -> list[Any]:
     """The referrals waiting, on victim protection's home page (imported when the page is drawn:
     the app registry is ready by then)."""
     from backend.compliance.pages.protection import home_notes
+
+    return home_notes(user)
+
+
+def _review_home_notes(user: Any) -> list[Any]:
+    """The submissions waiting for the user's review, on a reviewer's or team leader's home page."""
+    from backend.compliance.pages.review import home_notes
 
     return home_notes(user)

@@ -22,6 +22,7 @@ from backend.compliance.pages.answers import entry_label, evidence_paths, presen
 from backend.compliance.pages.common import found, page_or_partial, refusal_on_fields
 from backend.compliance.pages.forms import ApproveForm, CaseOpenForm, QueueFilterForm, ReturnForm
 from backend.console.access import console_page
+from backend.console.nav import HomeNote
 from backend.core.access import principal_for
 from backend.core.errors import DomainError
 from backend.core.i18n import language_key
@@ -30,6 +31,26 @@ from backend.registry.models import Agency, Role
 
 REVIEWERS = ("reviewer", "team_leader")
 PAGE_SIZE = 25  # a reviewer works down the list; 25 rows keep the page well under 200 ms
+
+
+def home_notes(user: Any) -> list[HomeNote]:
+    """On a reviewer's or team leader's home page: how many submissions wait for their agency's
+    decision, a link to the queue. Counted by the queue's own selector (its default, awaiting), so
+    the count is the queue's and nobody is told of submissions they may not review."""
+    waiting = selectors.review_board(user=user).count()
+    if not waiting:
+        return [HomeNote(text=_("No submission waiting for your review."))]
+    return [
+        HomeNote(
+            text=ngettext(
+                "%(n)s submission waiting for your review",
+                "%(n)s submissions waiting for your review",
+                waiting,
+            )
+            % {"n": waiting},
+            url=reverse("compliance_console:review-queue"),
+        )
+    ]
 
 
 def _filters(request: HttpRequest) -> tuple[QueueFilterForm, dict[str, Any]]:
