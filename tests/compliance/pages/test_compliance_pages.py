@@ -167,7 +167,7 @@ def test_company_profile_has_score_history_as_chart_and_table_and_its_inspection
     assert page.count('<td class="num">') >= 2  # the same figures in the table
     assert case.short_ref in page
     history = page.split('id="insp-h"')[1]
-    assert history.count("<tr><td>") == 1  # the joint visit; the sealed raid's is not there yet
+    assert history.count('<tr role="row"><td role="cell"') == 1  # the joint visit; not the sealed raid's
 
 
 def test_a_score_resting_on_inspections_the_reader_may_not_see_says_so(case, scored, carol, client):
