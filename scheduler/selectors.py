@@ -640,7 +640,7 @@ VIOLATION_TEXTS = {
     "wave_invalid": gettext_lazy("The target is in a wave it may not join (%(wave)s)."),
     "early_arrival": gettext_lazy(
         "The team arrives at %(arrival)s, %(minutes)s minutes before its raid at %(start)s, and would "
-        "wait outside the target (at most %(most)s minutes)."
+        "wait outside the target (teams may arrive at most %(most)s minutes early)."
     ),
     "late_in_wave": gettext_lazy(
         "The target starts at %(start)s, outside its wave %(wave)s at %(wave_start)s."

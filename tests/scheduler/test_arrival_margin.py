@@ -76,7 +76,17 @@ def test_a_stored_plan_is_checked_again_and_its_page_shows_the_warning(planned, 
     assert page.status_code == 200
     html = page.content.decode()
     site = planned.operation.targets.get(pk=first.visit_id).site.name
-    assert "would wait outside the target (at most 5 minutes)" in html
+    # "(at most 5 minutes)" after "45 minutes before its raid" read as if the team waited at most
+    # five: the words say the five minutes are what a team is allowed.
+    assert "would wait outside the target (teams may arrive at most 5 minutes early)" in html
+    for language, words in (
+        ("zh-hant", "（小組最多只可提早 5 分鐘到達）"),
+        ("pt", "(uma equipa pode chegar, no máximo, 5 minutos antes)"),
+    ):
+        read = client.get(
+            f"/planning/operations/{planned.operation.uuid}/plan/", HTTP_ACCEPT_LANGUAGE=language
+        )
+        assert words in read.content.decode()
     assert site in html
     planned.refresh_from_db()
     assert planned.evaluation["checker"] == solver.CHECKER_VERSION
