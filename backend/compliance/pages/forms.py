@@ -6,7 +6,7 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from backend.compliance.models import (
     NOT_A_REFERENCE,
@@ -18,6 +18,7 @@ from backend.compliance.models import (
 )
 from backend.compliance.selectors import REVIEW_STATES
 from backend.inspections.models import Finding
+from backend.privacy.services import retention_policy
 from backend.registry.models import Site
 
 STATE_LABELS = {
@@ -174,6 +175,30 @@ class ReferralUpdateForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Referral.Status.choices)
     assessment = forms.ChoiceField(label=_("Assessment"), choices=Referral.Assessment.choices)
     sex = forms.ChoiceField(label=_("Sex"), choices=CodedSex.choices)
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        # Closing starts the clock of the person's details' erasure (backend.privacy): said under
+        # the status, with the days of the policy in force, and asked again before a referral closes.
+        self.closing_days = retention_policy()["closed_referral_days"]
+        self.fields["status"].help_text = ngettext(
+            "Closing starts the retention period: the person's details, their services' provider and "
+            "note and their screening answers are erased %(days)s day after the referral is closed "
+            "(the retention policy in force).",
+            "Closing starts the retention period: the person's details, their services' provider and "
+            "note and their screening answers are erased %(days)s days after the referral is closed "
+            "(the retention policy in force).",
+            self.closing_days,
+        ) % {"days": self.closing_days}
+
+    def closing_confirm(self) -> str:
+        return ngettext(
+            "Close this referral? Its retention period starts today: the person's details are erased "
+            "in %(days)s day.",
+            "Close this referral? Its retention period starts today: the person's details are erased "
+            "in %(days)s days.",
+            self.closing_days,
+        ) % {"days": self.closing_days}
 
 
 class ServiceForm(forms.Form):

@@ -19,6 +19,7 @@ def test_on_a_phone_the_referrals_feedback_shows_beside_the_button_pressed(pages
     phone = pages.new_page(viewport=PHONE)
     sign_in(phone, pages.base_url, "vera", PASSWORD)
     phone.goto(f"{pages.base_url}/protection/{referral.uuid}/")
+    phone.on("dialog", lambda dialog: dialog.accept())  # "Close this referral?": yes
 
     status = phone.locator("section[aria-labelledby='status-h']")
     status.get_by_label("Status").select_option("closed")

@@ -10,3 +10,21 @@
     }
   });
 })();
+// A button that asks before acting for one choice of a field only: <button
+// data-confirm-if="update-status=closed" data-confirm-text="Close this referral? ...">. At the click
+// its data-confirm (which console.js asks) is set from the field's value then, or removed; on the
+// window, in the capture phase, so it runs before console.js's listener on the document.
+(function () {
+  "use strict";
+  window.addEventListener("click", function (event) {
+    var button = event.target instanceof Element ? event.target.closest("[data-confirm-if]") : null;
+    if (!button || !button.form) return;
+    var rule = button.getAttribute("data-confirm-if").split("=");
+    var field = button.form.elements.namedItem(rule[0]);
+    if (field && field.value === rule[1]) {
+      button.setAttribute("data-confirm", button.getAttribute("data-confirm-text"));
+    } else {
+      button.removeAttribute("data-confirm");
+    }
+  }, true);
+})();
