@@ -499,7 +499,30 @@ def _comparison(job: PlanningJob, workspace: dict[str, Any]) -> dict[str, Any] |
                     "after": new_shown.get(visit),
                 }
             )
-    return {"before": before["kpis"], "after": workspace["kpis"], "changed": changed}
+
+    # Who left a team and who joined it: a re-plan after a drop-out moves no visit when someone
+    # stands in, and its "0 visits change" said nothing of the officer the team now has.
+    def crews(ws: dict[str, Any]) -> dict[Any, tuple[str, dict[str, str]]]:
+        return {
+            r.get("team_id") or r["index"]: (r["team"], {m["id"]: m["name"] for m in r.get("members", [])})
+            for r in ws["routes"]
+        }
+
+    old_crews, new_crews = crews(before), crews(workspace)
+    officers = []
+    for team in [*new_crews, *(t for t in old_crews if t not in new_crews)]:
+        was, now = old_crews.get(team, ("", {})), new_crews.get(team, ("", {}))
+        left = sorted(name for officer, name in was[1].items() if officer not in now[1])
+        joined = sorted(name for officer, name in now[1].items() if officer not in was[1])
+        if left or joined:
+            officers.append(
+                {
+                    "team": now[0] or was[0],
+                    "left": selectors.list_text(left),
+                    "joined": selectors.list_text(joined),
+                }
+            )
+    return {"before": before["kpis"], "after": workspace["kpis"], "changed": changed, "officers": officers}
 
 
 def _workspace_context(request: HttpRequest, kind: str, subject: Any, job: PlanningJob) -> dict[str, Any]:

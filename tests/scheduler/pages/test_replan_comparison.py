@@ -60,3 +60,15 @@ def test_routes_without_a_team_id_match_by_their_place(monkeypatch):
     after = _workspace([("", "Team 1 (PSP·SSM)", [("v1", "Lotus Karaoke", NINE)])])
     monkeypatch.setattr(views, "plan_workspace", lambda job: before)
     assert views._comparison(SimpleNamespace(replan_of_id=1, replan_of=object()), after)["changed"] == []
+
+
+def test_a_stand_in_is_named_with_the_officer_who_dropped_out(monkeypatch):
+    stops = [("v1", "Lotus Karaoke", NINE)]
+    before = _workspace([("N1-T03", "Team 3 (DSAL·PSP)", stops)])
+    after = _workspace([("N1-T03", "Team 3 (DSAL·SSM)", stops)])
+    before["routes"][0]["members"] = [{"id": "a", "name": "Ana"}, {"id": "b", "name": "Bruno"}]
+    after["routes"][0]["members"] = [{"id": "a", "name": "Ana"}, {"id": "c", "name": "Carla"}]
+    monkeypatch.setattr(views, "plan_workspace", lambda job: before)
+    comparison = views._comparison(SimpleNamespace(replan_of_id=1, replan_of=object()), after)
+    assert comparison["changed"] == []
+    assert comparison["officers"] == [{"team": "Team 3 (DSAL·SSM)", "left": "Bruno", "joined": "Carla"}]
