@@ -33,6 +33,13 @@ OUTCOME = "outcome"
 CONTEXT = "case timeline"
 
 
+def money(amount: Decimal | str) -> str:
+    """An amount as the reader's language writes money: thousands grouped, two decimals
+    (20,000.00; pt 20.000,00). Django's ``localize`` groups only under USE_THOUSAND_SEPARATOR,
+    which the console leaves off (a badge or a year is no amount), so a penalty read 20000.00."""
+    return formats.number_format(Decimal(amount), decimal_pos=2, use_l10n=True, force_grouping=True)
+
+
 def _date(value: str) -> str:
     return formats.date_format(dt.date.fromisoformat(value), "DATE_FORMAT")
 
@@ -94,7 +101,7 @@ def _outcome_sentence(p: Mapping[str, Any]) -> str:
     if outcome == "rectified":
         return pgettext(CONTEXT, "Outcome: rectified on %(date)s.") % {"date": _date(p["rectified_on"])}
     if outcome == "penalty":
-        amount = formats.localize(Decimal(p["penalty_amount"]))
+        amount = money(p["penalty_amount"])
         return pgettext(CONTEXT, "Outcome: a penalty of %(amount)s MOP.") % {"amount": amount}
     fixed = {
         "licence_suspension": lambda: pgettext(CONTEXT, "Outcome: referred for licence suspension."),

@@ -94,7 +94,7 @@ def test_each_event_stores_its_code_and_values_and_only_a_persons_words(case, ca
                 "",
                 "Requested early by Carol Reviewer ({badge}), before the corrective deadline of {deadline}; "
                 "it will re-check 2 failed items.",
-                "Outcome: a penalty of 5000.00 MOP. The follow-up request was withdrawn from the planners.",
+                "Outcome: a penalty of 5,000.00 MOP. The follow-up request was withdrawn from the planners.",
             ],
         ),
         (
@@ -104,7 +104,7 @@ def test_each_event_stores_its_code_and_values_and_only_a_persons_words(case, ca
                 "須於 {deadline} 前糾正。",
                 "",
                 "由Carol Reviewer（{badge}）在糾正期限（{deadline}）屆滿前提早要求；將覆查 2 個不合格項目。",
-                "結果：罰款 5000.00 澳門元。跟進巡查申請已從策劃人員處撤回。",
+                "結果：罰款 5,000.00 澳門元。跟進巡查申請已從策劃人員處撤回。",
             ],
         ),
         (
@@ -115,7 +115,7 @@ def test_each_event_stores_its_code_and_values_and_only_a_persons_words(case, ca
                 "",
                 "Pedida antecipadamente por Carol Reviewer ({badge}), antes do fim do prazo de correcção "
                 "({deadline}); voltará a verificar 2 itens não conformes.",
-                "Resultado: multa de 5000,00 MOP. "
+                "Resultado: multa de 5.000,00 MOP. "
                 "O pedido de inspecção de acompanhamento foi retirado aos planeadores.",
             ],
         ),
@@ -334,4 +334,4 @@ def test_an_amount_is_written_as_the_reader_writes_numbers(case, carol):
         user=carol.user, case=case, outcome="penalty", reason="x", penalty_amount=Decimal("1234.5")
     )
     with translation.override("pt"):
-        assert case.events.get(code="outcome").message == "Resultado: multa de 1234,50 MOP."
+        assert case.events.get(code="outcome").message == "Resultado: multa de 1.234,50 MOP."

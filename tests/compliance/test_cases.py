@@ -273,7 +273,7 @@ def test_closing_a_case_withdraws_its_follow_up_not_yet_planned(approved, carol)
     assert event.data["follow_up_withdrawn"] is True
     assert (
         event.message
-        == "Outcome: a penalty of 5000.00 MOP. The follow-up request was withdrawn from the planners."
+        == "Outcome: a penalty of 5,000.00 MOP. The follow-up request was withdrawn from the planners."
     )
     with translation.override("zh-hant"):
         assert event.message.endswith("跟進巡查申請已從策劃人員處撤回。"), event.message

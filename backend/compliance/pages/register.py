@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from backend.checklists.services import parsed_definition
-from backend.compliance import selectors, services
+from backend.compliance import selectors, services, timeline
 from backend.compliance.models import LANGUAGE_KEYS, ComplianceCase, Severity, Violation
 from backend.compliance.notice import notice_render_html, notice_render_pdf
 from backend.compliance.pages.answers import entry_label
@@ -203,6 +203,10 @@ def _case_context(request: HttpRequest, case: ComplianceCase, **extra: Any) -> d
         "languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGE_KEYS],
         "overdue": case.is_overdue(today),
         "days_left": case.days_left(today),
+        # "20,000.00 MOP", "20.000,00 MOP", "20,000.00 澳門元": as the timeline words the penalty.
+        "penalty": _("%(amount)s MOP") % {"amount": timeline.money(case.penalty_amount)}
+        if case.penalty_amount is not None
+        else "",
         "comment_form": CaseCommentForm(),
         "notice_form": CaseNoticeForm(),
         "outcome_form": CaseOutcomeForm(),
