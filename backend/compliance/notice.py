@@ -19,7 +19,7 @@ from collections import OrderedDict
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
@@ -75,10 +75,12 @@ def notice_context(case: ComplianceCase, language: str) -> dict[str, Any]:
             "lang": language,
             "case": case,
             "issued": case.notice_issued_at is not None,
-            "issued_on": timezone.localdate(case.notice_issued_at).isoformat()
+            # Dates as the notice's language writes them (26 Dec 2026; 26 de Dezembro de 2026;
+            # 2026年12月26日), the console's formats (backend/formats), not ISO.
+            "issued_on": formats.date_format(timezone.localdate(case.notice_issued_at), "DATE_FORMAT")
             if case.notice_issued_at
             else "",
-            "deadline": case.deadline.isoformat() if case.deadline else "",
+            "deadline": formats.date_format(case.deadline, "DATE_FORMAT") if case.deadline else "",
             "agency_name": case.agency.name,
             "company_name": case.company.name if case.company else "",
             "site_name": case.site.name,

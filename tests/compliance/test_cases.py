@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from backend.audit.models import AuditEntry
 from backend.compliance import services
@@ -100,7 +100,9 @@ def test_notice_renders_in_three_languages_before_and_after_issue(approved, caro
     case.refresh_from_db()
     for lang, words in {"en": "Rectify by", "zh-hant": "糾正期限", "pt": "Prazo para regularizar"}.items():
         html = notice_render_html(case, lang)
-        assert words in html and case.deadline.isoformat() in html and "DRAFT" not in html
+        with translation.override(lang):
+            deadline = formats.date_format(case.deadline, "DATE_FORMAT")  # 26 Dec 2026, not ISO
+        assert words in html and deadline in html and "DRAFT" not in html
         assert f'lang="{lang}"' in html
     v02 = next(f for f in _dsal(approved) if f.violation_code == "V-02")
     assert v02.title["zh-hant"] in notice_render_html(case, "zh-hant")  # the breach as it was found

@@ -5,6 +5,7 @@ confirms that legal basis."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from html import unescape
 
@@ -270,3 +271,40 @@ def test_the_signature_block_of_the_notice_pdf_stays_on_one_page(fee_case, carol
             if any(parts) and not all(parts):
                 split.append((words, len(document)))
     assert not split, split
+
+
+NOTICE_DATES = {"en": "{d} Dec 2026", "zh-hant": "2026年12月{d}日", "pt": "{d} de Dezembro de 2026"}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hant", "pt"])
+def test_the_notice_dates_as_its_language_does_and_sizes_its_columns_by_content(fee_case, carol, lang):
+    """The PDF printed its dates as ISO (Issued on 2026-12-05, Rectify by 2026-12-19, the date under
+    the signature) where the console writes 5 Dec 2026, 2026年12月5日, 5 de Dezembro de 2026; and its
+    four columns were equal, "Code" (V-07) a quarter of the page and the breach as found squeezed
+    into another quarter."""
+    from backend.compliance.notice import notice_render_pdf
+
+    fee_case.notice_issued_at = dt.datetime(2026, 12, 5, 9, tzinfo=dt.UTC)
+    fee_case.deadline = dt.date(2026, 12, 19)
+    fee_case.save(update_fields=["notice_issued_at", "deadline"])
+    data = notice_render_pdf(fee_case, lang)
+    document = pdfium.PdfDocument(data)
+    text = _squeezed(_pdf_text(data))
+    issued, deadline = (_squeezed(NOTICE_DATES[lang].format(d=d)) for d in (5, 19))
+    assert text.count(issued) == 2 and deadline in text, text  # issued on, the signature's date; deadline
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text), text
+    # The columns: where each header starts on the page.
+    headers = {
+        "en": ("Code", "Breach", "Legal basis", "Times found"),
+        "zh-hant": ("代碼", "違規情況", "法律依據", "發現次數"),
+        "pt": ("Código", "Infracção", "Base legal", "Ocorrências"),
+    }[lang]
+    textpage = document[0].get_textpage()
+    page = textpage.get_text_range()
+    row = next(line for line in page.splitlines() if line.startswith(headers[0]))
+    assert row.split() == [w for h in headers for w in h.split()], row  # each header on one line
+    start = page.index(row)
+    lefts = [textpage.get_charbox(start + row.index(h))[0] for h in headers]
+    code, breach, basis, count = (b - a for a, b in zip(lefts, [*lefts[1:], lefts[0] + 481], strict=True))
+    assert code < count < basis < breach, (code, breach, basis, count)
+    assert code < 481 / 6 and breach > 481 / 3, (code, breach)
