@@ -1085,14 +1085,22 @@ def _pin_notes(plan_json: dict[str, Any]) -> dict[str, Any]:
 
 
 def _same_team(old: solver.Route, plan: solver.Plan) -> int | None:
-    """The route of ``plan`` that is ``old``'s team: the same officers, leaving the same day."""
-    for index, route in enumerate(plan.routes):
-        if (
-            set(route.officer_ids) == set(old.officer_ids)
-            and route.departure // 1440 == old.departure // 1440
-        ):
+    """The route of ``plan`` that is ``old``'s team, leaving the same day: the same officers, else
+    the one holding most of them, more than half (officers placed by hand join the teams the
+    planner formed around them, so a team the planner made by moving an officer comes back with
+    the same officers and one or two others), the fewest others first."""
+    officers = set(old.officer_ids)
+    day = [
+        (i, set(r.officer_ids))
+        for i, r in enumerate(plan.routes)
+        if r.departure // 1440 == old.departure // 1440
+    ]
+    for index, team in day:
+        if team == officers:
             return index
-    return None
+    shared = [(len(team & officers), -len(team - officers), -index) for index, team in day]
+    best = max(shared, default=None)
+    return -best[2] if best is not None and 2 * best[0] > len(officers) else None
 
 
 def _pins_carried(

@@ -71,3 +71,25 @@ def test_pins_come_from_the_latest_plan_only(operation, paula):
     services.plan_unpin(actor=paula.user, job=second, visit_id=x)
     third = _run(operation)
     assert third.pins == {} and not selectors.plan_view(third)["pins_dropped"]
+
+
+def test_a_pinned_team_the_planner_grew_by_hand_is_found_again_with_most_of_its_officers():
+    """A visit pinned to a team, and an officer moved into that team by hand: planning again puts
+    the moved officer back with most of their teammates, beside whoever the search put there, so
+    the team came back as 'the same officers and one more' and the pin was dropped ('whose
+    officers are not one team that day'; found on a newcomer's walk). The pinned team is the
+    route holding more than half of its officers, the fewest others first; a team of which no
+    route holds more than half is gone, as before."""
+    from scheduler import solver
+    from scheduler.services import _same_team
+
+    def route(*officers, day=0):
+        return solver.Route(officers, "depot", day * 1440 + 1200, day * 1440 + 1500, ())
+
+    plan = solver.Plan((route("a", "b", "c", "x"), route("d", "e"), route("a", "b", "x", day=1)), ())
+    assert _same_team(route("d", "e"), plan) == 1  # the same officers
+    assert _same_team(route("a", "b", "x"), plan) == 0  # with one more that day
+    assert _same_team(route("a", "b", "x", day=1), plan) == 2  # the same, the next day
+    assert _same_team(route("b", "e", "y"), plan) is None  # no route holds more than half
+    assert _same_team(route("d", "f"), plan) is None  # half is not more than half
+    assert _same_team(route("a", "c", "q"), plan) == 0
