@@ -362,7 +362,8 @@ def referral_waiting_counts(*, user: Any) -> tuple[int, int]:
 
 
 def referral_get(*, user: Any, uuid: Any) -> Referral:
-    return get_visible_or_404(user, referral_list(user=user), uuid=uuid)
+    """One referral the user may see, with the finding that raised it (its page says why)."""
+    return get_visible_or_404(user, referral_list(user=user).select_related("finding"), uuid=uuid)
 
 
 def referral_screening(*, referral: Referral) -> Submission | None:

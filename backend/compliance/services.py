@@ -40,6 +40,7 @@ from backend.compliance.models import (
     Violation,
 )
 from backend.compliance.selectors import reviewable_findings, reviewable_submissions
+from backend.compliance.urgency import entry_at, immediate_reasons
 from backend.core.access import principal_for
 from backend.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from backend.core.inserts import insert_many
@@ -828,18 +829,6 @@ _NATIONALITY_BANDS = {
     "nepal": NationalityBand.SOUTH_ASIA,
     "other": NationalityBand.OTHER,
 }
-_IMMEDIATE_INDICATORS = {"fl_03", "fl_05"}  # restriction of movement, violence
-
-
-def _entry(answers: dict[str, Any], path: str) -> dict[str, Any]:
-    """The answers of one repeat entry, ``persons[2]`` (nested groups: ``a[0].b[1]``)."""
-    node: Any = answers
-    for part in path.split(".") if path else []:
-        name, _sep, rest = part.partition("[")
-        node = node.get(name, []) if isinstance(node, dict) else []
-        index = int(rest.rstrip("]")) if rest else 0
-        node = node[index] if isinstance(node, list) and index < len(node) else {}
-    return node if isinstance(node, dict) else {}
 
 
 def _first_revision(submission: Submission) -> Submission:
@@ -907,15 +896,13 @@ def referrals_for_submissions(
             referral.save(update_fields=["finding"])
             out.append(referral)
             continue
-        entry = _entry(answers, finding.entry_path)
+        entry = entry_at(answers, finding.entry_path)
         indicators = sorted(
             k for k, v in entry.items() if k.startswith("fl_") and not k.endswith("_note") and v is True
         )
         age_band = entry.get("age_band") if entry.get("age_band") in AgeBand.values else AgeBand.UNKNOWN
-        minor = age_band in (AgeBand.UNDER_16, AgeBand.AGE_16_17) or entry.get("apparent_minor") is True
-        urgent = (
-            minor or bool(_IMMEDIATE_INDICATORS & set(indicators)) or entry.get("signs_of_violence") is True
-        )
+        # A minor, an indicator that cannot wait, signs of violence (the referral's page says which).
+        urgent = bool(immediate_reasons(entry))
         referral = Referral(
             key=key,
             finding=finding,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from backend.checklists.engine.attachments import ATTACHMENT_TYPES
 from backend.checklists.engine.schema import Definition, Question
 from backend.core.i18n import language_key, list_separator
+from backend.privacy.screening import is_identifying
 
 
 @dataclass
@@ -129,6 +130,27 @@ def entry_label(definition: Definition, path: str, lang: str) -> str:
             continue
         parts.append(f"{question.label.get(lang)} {int(match.group(2)) + 1}")
     return " · ".join(parts)
+
+
+def entry_coded_answers(
+    definition: Definition, entry_path: str, entry: dict[str, Any], lang: str, *, leave_out: Any = ()
+) -> list[Answer]:
+    """The coded answers of one repeat entry (``persons[0]``: a screened person), in the
+    checklist's order, each under its question's label in ``lang``: yes/no, choices and numbers
+    only. Never an identifying answer (the person's reference, a note: protected), free text, a
+    photo or a signature (a person's file), nor the questions ``leave_out`` names."""
+    match = _ENTRY.match(entry_path.rsplit(".", 1)[-1]) if entry_path else None
+    group = definition.questions.get(match.group(1)) if match else None
+    if group is None:
+        return []
+    return [
+        Answer(path=f"{entry_path}.{q.key}", label=q.label.get(lang), value=_display(q, entry[q.key], lang))
+        for q in group.questions
+        if q.key in entry
+        and q.key not in leave_out
+        and q.type not in ("note", "repeat", "text", *ATTACHMENT_TYPES)
+        and not is_identifying(q.key)
+    ]
 
 
 def question_label(definition: Definition, key: str, lang: str) -> str:

@@ -19,21 +19,30 @@ from django.views.decorators.http import require_POST
 
 from backend.checklists.engine.schema import Definition
 from backend.checklists.services import parsed_definition
-from backend.compliance import selectors, services
+from backend.compliance import selectors, services, urgency
 from backend.compliance.models import Referral
-from backend.compliance.pages.answers import option_label, question_label
+from backend.compliance.pages.answers import entry_coded_answers, entry_label, option_label, question_label
 from backend.compliance.pages.common import found, refusal
 from backend.compliance.pages.forms import PersonForm, ReferralFilterForm, ReferralUpdateForm, ServiceForm
 from backend.console.access import console_page
 from backend.console.nav import HomeNote
 from backend.core.errors import DomainError
 from backend.core.i18n import language_key
+from backend.inspections.models import Submission
 from backend.privacy.reasons import ReadReason, ReasonForm
 from backend.privacy.services import screened_person_for
 
 PROTECTION = ("victim_protection",)
 PAGE_SIZE = 50
 NOT_SAVED = gettext_lazy("Nothing was saved: correct the fields marked.")
+# Why a referral is immediate (``urgency.immediate_reasons``), in words.
+IMMEDIATE_BECAUSE = {
+    urgency.MINOR_BY_AGE_BAND: gettext_lazy("The person is under 18 (the age recorded)."),
+    urgency.APPARENT_MINOR: gettext_lazy("The person appears to be under 18."),
+    "fl_03": gettext_lazy("Restriction of movement (FL-03)."),
+    "fl_05": gettext_lazy("Physical or sexual violence (FL-05)."),
+    urgency.SIGNS_OF_VIOLENCE: gettext_lazy("Visible signs of violence, or the person says they were hurt."),
+}
 
 
 def home_notes(user: Any) -> list[HomeNote]:
@@ -88,20 +97,59 @@ def referrals(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _screening(referral: Referral) -> tuple[Definition | None, bool]:
-    """The checklist of the screening that referred the person (its labels name the coded
-    fields: indicators, language, notes, in the reader's language), and whether the screening
-    phone's clock was found off."""
+def _screening(referral: Referral) -> tuple[Definition | None, Submission | None]:
+    """The checklist that referred the person (its labels name the coded fields: indicators,
+    language, notes, in the reader's language) and its submission (its coded answers, and whether
+    the phone's clock was found off)."""
     submission = selectors.referral_screening(referral=referral)
     if submission is None:
-        return None, False
-    return parsed_definition(submission.template_version), submission.clock_skewed
+        return None, None
+    return parsed_definition(submission.template_version), submission
+
+
+def _origin(referral: Referral, definition: Definition | None, submission: Any, lang: str) -> dict[str, Any]:
+    """Why the referral exists: the finding that raised it (its title in the reader's language and
+    its violation code), the checklist and entry it came from, the coded answers that checklist
+    recorded for the person (never the identifying ones: protected), and why it is immediate."""
+    finding = referral.finding
+    entry = urgency.entry_at(submission.answers or {}, finding.entry_path) if submission else {}
+    asks = definition.questions if definition else None
+    return {
+        "finding": finding,
+        "checklist": definition.title.get(lang) if definition else "",
+        "entry": entry_label(definition, finding.entry_path, lang)
+        if definition and finding.entry_path
+        else "",
+        # What the rows above show already (the referral's own coded fields) is not said twice.
+        "signs": entry_coded_answers(
+            definition,
+            finding.entry_path,
+            entry,
+            lang,
+            leave_out={"age_band", "nationality", *(k for k in entry if k.startswith("fl_"))},
+        )
+        if definition
+        else [],
+        "immediate_because": [
+            IMMEDIATE_BECAUSE[reason]
+            for reason in urgency.immediate_reasons(entry)
+            if reason in IMMEDIATE_BECAUSE
+        ]
+        if referral.urgency == Referral.Urgency.IMMEDIATE
+        else [],
+        # A venue checklist asks no interview language, ILO indicators or age band: "not asked",
+        # rather than a dash or "unknown" that read as if it had been asked and not answered.
+        "asks_language": asks is None or "interview_language" in asks,
+        "asks_indicators": asks is None or any(key.startswith("fl_") for key in asks),
+        "asks_age_band": asks is None or "age_band" in asks,
+    }
 
 
 def _referral_context(referral: Referral, **extra: Any) -> dict[str, Any]:
-    (definition, clock_skewed), lang = _screening(referral), language_key()
+    (definition, submission), lang = _screening(referral), language_key()
     context = {
         "referral": referral,
+        "origin": _origin(referral, definition, submission, lang),
         # What was stored stays coded; shown by the screening's own labels (the code if unknown).
         "indicators": [
             question_label(definition, key, lang) if definition else key for key in referral.indicators
@@ -111,7 +159,7 @@ def _referral_context(referral: Referral, **extra: Any) -> dict[str, Any]:
         else referral.language,
         "services_given": list(referral.services.all()),
         # The screened time is the phone's clock: said when the server found that clock off.
-        "clock_skewed": clock_skewed,
+        "clock_skewed": bool(submission and submission.clock_skewed),
         "service_form": ServiceForm(),
         "update_form": ReferralUpdateForm(
             initial={"status": referral.status, "assessment": referral.assessment, "sex": referral.sex}
