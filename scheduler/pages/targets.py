@@ -17,7 +17,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from backend.core.i18n import language_key
+from backend.core.i18n import language_key, list_separator
 from backend.inspections.models import Operation
 from backend.registry.models import OpeningHours, Site
 
@@ -32,6 +32,8 @@ class _Words:
         self.weekdays = {d: str(label)[:3] for d, label in OpeningHours.Weekday.choices}
         self.daily = _("daily %(hours)s")
         self.none = _("no fixed hours")
+        self.days = _("%(first)s–%(last)s")  # three or more days in a row: "Tue–Sun", 星期二至星期日
+        self.separator = list_separator()
 
 
 class _Labels:
@@ -77,8 +79,28 @@ def hours_text(periods: Iterable[tuple[int, Any, Any]], words: _Words | None = N
         if len(weekdays) == 7:
             parts.append(words.daily % {"hours": span})
         else:
-            parts.append(f"{', '.join(words.weekdays[d] for d in sorted(weekdays))} {span}")
+            parts.append(f"{_day_runs(sorted(weekdays), words)} {span}")
     return "; ".join(parts)
+
+
+def _day_runs(weekdays: list[int], words: _Words) -> str:
+    """Weekdays (0 Monday … 6 Sunday) in words, three or more in a row as a range ("Tue–Sun";
+    a week's end joins its start: "Fri–Mon"), the rest listed in the reader's way."""
+    runs: list[list[int]] = []
+    for day in weekdays:
+        if runs and day == runs[-1][-1] + 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    if len(runs) > 1 and runs[0][0] == 0 and runs[-1][-1] == 6:
+        runs[0] = runs.pop() + runs[0]
+    names: list[str] = []
+    for run in runs:
+        if len(run) >= 3:
+            names.append(words.days % {"first": words.weekdays[run[0]], "last": words.weekdays[run[-1]]})
+        else:
+            names.extend(words.weekdays[d] for d in run)
+    return words.separator.join(names)
 
 
 def opening_hours(site_ids: Iterable[int] | None = None) -> dict[int, str]:
