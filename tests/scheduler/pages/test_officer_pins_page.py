@@ -135,3 +135,28 @@ def test_the_operation_page_says_what_planning_again_keeps(planner_client, opera
     planner_client.post("/i18n/setlang/", {"language": "zh-hant", "next": "/"})
     zh = _section(unescape(planner_client.get(url).content.decode()), "planning-h")
     assert "重新規劃會保留你在計劃草稿上以人手所作的安排：1 個已固定的巡查、1 名人手安排的人員。" in zh
+
+
+def test_a_published_plan_says_what_a_re_plan_keeps_not_what_planning_again_dropped(
+    planner_client, operation, city, paula
+):
+    """Published, the plan page still said 'Planning again keeps them so' and what the last Plan
+    again could not keep, though Plan again is no longer offered there (found on a newcomer's
+    walk): what a re-plan after a drop-out keeps is what the planner can still use."""
+    on_shift(factories.officer("DSAL", username="lin", full_name="Lin Labour", sex="F", rank=1))
+    first, _team = _take_lou_out(operation, city, paula)
+    # A visit pinned, then its target removed: Plan again drops that pin and says so.
+    visit = next(s["visit_id"] for r in first.plan["routes"] for s in r["stops"])
+    services.plan_move(actor=paula.user, job=first, visit_id=visit, to_route=None)
+    target = operation.targets.get(pk=int(visit))
+    services.operation_target_remove(actor=None, operation=operation, site=target.site)
+    again = _run(operation)
+    assert again.evaluation["feasible"], again.evaluation["violations"]
+    url = f"/planning/operations/{operation.uuid}/plan/"
+    draft = unescape(planner_client.get(url).content.decode())
+    assert "is no longer to be planned" in draft and "Planning again keeps them so" in draft
+    services.plan_publish(actor=paula.user, job=again)
+    html = unescape(planner_client.get(url).content.decode())
+    assert "Lou Labour — in no team" in _section(html, "officer-pins-h")
+    assert "A re-plan after an officer drops out keeps them so" in html
+    assert "is no longer to be planned" not in html and "Planning again keeps them so" not in html
