@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -119,6 +120,21 @@ class Violation(models.Model):
         return pick(
             en=self.legal_basis, zh_hant=self.legal_basis_zh_hant, pt=self.legal_basis_pt, language=language
         )
+
+    # The corrective deadline of a code the catalogue no longer holds: a month.
+    FALLBACK_CORRECTIVE_DAYS = 30
+
+    @classmethod
+    def corrective_days_of(cls, codes: Iterable[str]) -> dict[str, int]:
+        """Each code's default corrective deadline in days, by code."""
+        codes = set(codes)
+        known = dict(cls.objects.filter(code__in=codes).values_list("code", "corrective_days"))
+        return {code: known.get(code, cls.FALLBACK_CORRECTIVE_DAYS) for code in sorted(codes)}
+
+    @classmethod
+    def strictest_corrective_days(cls, codes: Iterable[str]) -> int:
+        """The deadline a case opened without one takes: the shortest of its violations' defaults."""
+        return min(cls.corrective_days_of(codes).values(), default=cls.FALLBACK_CORRECTIVE_DAYS)
 
 
 class Review(models.Model):

@@ -442,11 +442,7 @@ def case_open(
     elif company.pk not in _related_companies(site):
         raise InvalidInput(errors={"company": [str(_("This company does not answer for the site."))]})
     if corrective_days is None:
-        catalogue = {
-            v.code: v.corrective_days
-            for v in Violation.objects.filter(code__in={f.violation_code for f in findings})
-        }
-        corrective_days = min((catalogue.get(f.violation_code, 30) for f in findings), default=30)
+        corrective_days = Violation.strictest_corrective_days(f.violation_code for f in findings)
     if not 0 < corrective_days <= 365:
         raise InvalidInput(errors={"corrective_days": [str(_("Give between 1 and 365 days."))]})
     case = ComplianceCase.objects.create(

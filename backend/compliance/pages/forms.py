@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django import forms
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -14,9 +16,11 @@ from backend.compliance.models import (
     ComplianceCase,
     ProtectionService,
     Referral,
+    Violation,
     reference_prefix,
 )
 from backend.compliance.selectors import REVIEW_STATES
+from backend.core.i18n import list_separator
 from backend.inspections.models import Finding
 from backend.privacy.services import retention_policy
 from backend.registry.models import Site
@@ -85,12 +89,28 @@ class CaseOpenForm(forms.Form):
         label=_("Why the case is opened"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
     corrective_days = forms.IntegerField(
-        label=_("Corrective deadline (days)"),
-        required=False,
-        min_value=1,
-        max_value=365,
-        help_text=_("Empty: the strictest default of the violations."),
+        label=_("Corrective deadline (days)"), required=False, min_value=1, max_value=365
     )
+
+    def explain_default(self, *, findings: Sequence[Finding], ticked: Sequence[Finding]) -> None:
+        """Say under the deadline what an empty one gives, in days, as ``case_open`` computes it
+        (the shortest default of the violations chosen), with each violation's own default: the
+        findings ticked now give the figure, ticking another may shorten it."""
+        each = Violation.corrective_days_of(f.violation_code for f in findings)
+        days = Violation.strictest_corrective_days(f.violation_code for f in (ticked or findings))
+        # On the field and on its bound field, which a form already validated has made with the help
+        # text it had then (and names in the input's aria-describedby).
+        self.fields["corrective_days"].help_text = self["corrective_days"].help_text = ngettext(
+            "Empty: %(days)s day, the shortest deadline of the violations ticked (%(each)s).",
+            "Empty: %(days)s days, the shortest deadline of the violations ticked (%(each)s).",
+            days,
+        ) % {
+            "days": days,
+            "each": list_separator().join(
+                ngettext("%(code)s: %(days)s day", "%(code)s: %(days)s days", n) % {"code": code, "days": n}
+                for code, n in each.items()
+            ),
+        }
 
 
 class CaseCommentForm(forms.Form):

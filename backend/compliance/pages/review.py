@@ -230,6 +230,9 @@ def _submission_context(
         "errors": [],
     }
     context.update(extra)
+    # The days an empty deadline gives, under it: ticked are those the form ticks (verified basis).
+    ticked = [f for f in openable if f.legal_basis_verified]
+    context["case_form"].explain_default(findings=openable, ticked=ticked)
     return context
 
 
