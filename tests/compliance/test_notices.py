@@ -260,7 +260,9 @@ def test_the_signature_block_of_the_notice_pdf_stays_on_one_page(fee_case, carol
 
     site = fee_case.site
     split = []
-    for words in (50, 75, 100):  # an address long enough to push the signature to the foot
+    # Addresses long enough to push the signature block across the page's foot (the notice
+    # turns to a second page between 58 and 62 words), within the field's 300 characters.
+    for words in range(54, 72, 2):
         site.address = " ".join(["Rua"] * (words + 1))
         site.save(update_fields=["address"])
         fee_case.refresh_from_db()
