@@ -86,9 +86,66 @@ def pytest_collection_modifyitems(config, items):
     kept, left = [], []
     for item in items:
         (kept if _ci_pass_of(item) in (ci_pass, "both") else left).append(item)
+    shard = os.environ.get("CI_SHARD", "")
+    if shard:
+        kept, other = _sharded(kept, shard)
+        left += other
     if left:
         config.hook.pytest_deselected(items=left)
         items[:] = kept
+
+
+# What a test costs, roughly, in seconds, for sharding a pass: a browser test drives Chromium, a
+# stack or fault test starts servers; a module's quick tests together cost at most a minute (the
+# role walk's 564 cases take 30-45 s).
+SHARD_WEIGHT = {"browser": 3.0, "stack": 40.0, "faults": 40.0, "other": 0.3}
+SHARD_MODULE_QUICK_MAX = 60.0
+# Tests that go to one shard together: packages sharing a fixture loaded once (the demo, the
+# five-year history), and the tests that start their own stack (a PostgreSQL cluster, Redis
+# databases 11-12, gunicorn), which would meet on their fixed names in two shards.
+SHARD_WHOLE = {
+    "tests/demo/": "demo",
+    "tests/reporting/": "reporting",
+    "tests/deploy/": "stack",
+    "tests/load/": "stack",
+    "tests/faults/": "stack",
+}
+
+
+def _sharded(items, shard: str):
+    """``CI_SHARD=i/n``: the items of the i-th of n shards, and the others. Whole modules (and
+    the packages of SHARD_WHOLE) go to one shard, the heaviest first to the lightest shard so far,
+    so the shards of a pass end together; the same for any run of the same tests."""
+    try:
+        index, count = (int(x) for x in shard.split("/"))
+        assert 1 <= index <= count
+    except (ValueError, AssertionError):
+        raise pytest.UsageError(f"CI_SHARD={shard!r}: i/n, 1 <= i <= n") from None
+
+    def unit(item) -> str:
+        path = item.nodeid.split("::", 1)[0]
+        return next((unit for p, unit in SHARD_WHOLE.items() if path.startswith(p)), path)
+
+    weight: dict[str, float] = {}
+    quick: dict[str, float] = {}
+    for item in items:
+        kind = next((m for m in ("browser", "stack", "faults") if item.get_closest_marker(m)), "other")
+        if kind == "other":
+            module = item.nodeid.split("::", 1)[0]
+            quick[module] = quick.get(module, 0.0) + SHARD_WEIGHT[kind]
+        else:
+            weight[unit(item)] = weight.get(unit(item), 0.0) + SHARD_WEIGHT[kind]
+    for module, cost in quick.items():
+        name = next((u for p, u in SHARD_WHOLE.items() if module.startswith(p)), module)
+        weight[name] = weight.get(name, 0.0) + min(cost, SHARD_MODULE_QUICK_MAX)
+    loads = [0.0] * count
+    home: dict[str, int] = {}
+    for name in sorted(weight, key=lambda n: (-weight[n], n)):
+        lightest = loads.index(min(loads))
+        home[name] = lightest
+        loads[lightest] += weight[name]
+    mine = [item for item in items if home[unit(item)] == index - 1]
+    return mine, [item for item in items if home[unit(item)] != index - 1]
 
 
 @pytest.fixture(autouse=True)
