@@ -98,14 +98,14 @@ def pytest_collection_modifyitems(config, items):
 # What a test costs, roughly, in seconds, for sharding a pass: a browser test drives Chromium, a
 # stack or fault test starts servers; a module's quick tests together cost at most a minute (the
 # role walk's 564 cases take 30-45 s).
-SHARD_WEIGHT = {"browser": 3.0, "stack": 40.0, "faults": 40.0, "other": 0.3}
+SHARD_WEIGHT = {"browser": 4.0, "stack": 40.0, "faults": 40.0, "other": 0.3}
 SHARD_MODULE_QUICK_MAX = 60.0
-# Tests that go to one shard together: packages sharing a fixture loaded once (the demo, the
-# five-year history), and the tests that start their own stack (a PostgreSQL cluster, Redis
-# databases 11-12, gunicorn), which would meet on their fixed names in two shards.
+# Tests that go to one shard together: the demo's package (its demo is loaded once for the
+# package), the tests that read the five-year history (loaded once for the session: see
+# ``history``), and the tests that start their own stack (a PostgreSQL cluster, Redis databases
+# 11-12, gunicorn), which would meet on their fixed names in two shards.
 SHARD_WHOLE = {
     "tests/demo/": "demo",
-    "tests/reporting/": "reporting",
     "tests/deploy/": "stack",
     "tests/load/": "stack",
     "tests/faults/": "stack",
@@ -123,6 +123,8 @@ def _sharded(items, shard: str):
         raise pytest.UsageError(f"CI_SHARD={shard!r}: i/n, 1 <= i <= n") from None
 
     def unit(item) -> str:
+        if "history" in item.fixturenames:
+            return "history"
         path = item.nodeid.split("::", 1)[0]
         return next((unit for p, unit in SHARD_WHOLE.items() if path.startswith(p)), path)
 
@@ -131,12 +133,10 @@ def _sharded(items, shard: str):
     for item in items:
         kind = next((m for m in ("browser", "stack", "faults") if item.get_closest_marker(m)), "other")
         if kind == "other":
-            module = item.nodeid.split("::", 1)[0]
-            quick[module] = quick.get(module, 0.0) + SHARD_WEIGHT[kind]
+            quick[unit(item)] = quick.get(unit(item), 0.0) + SHARD_WEIGHT[kind]
         else:
             weight[unit(item)] = weight.get(unit(item), 0.0) + SHARD_WEIGHT[kind]
-    for module, cost in quick.items():
-        name = next((u for p, u in SHARD_WHOLE.items() if module.startswith(p)), module)
+    for name, cost in quick.items():
         weight[name] = weight.get(name, 0.0) + min(cost, SHARD_MODULE_QUICK_MAX)
     loads = [0.0] * count
     home: dict[str, int] = {}
