@@ -218,3 +218,46 @@ def axe_check(page, *, exclude: list[str] | None = None) -> None:
         if violation.get("impact") in ("serious", "critical")
     ]
     assert not bad, f"axe on {page.url}:\n" + "\n".join(bad)
+
+
+# A table whose rows become cards on a phone (table.cards): for each row, each cell with its
+# column's header, its data-label, the label drawn before it, whether it is shown, its box, and
+# whether the table's box scrolls sideways.
+_CARD_CELLS = """(selector) => {
+  const table = document.querySelector(selector);
+  const headers = [...table.querySelectorAll('thead th')].map((th) => th.textContent.trim());
+  return [...table.tBodies[0].rows].map((tr) => [...tr.cells].map((td, i) => {
+    const box = td.getBoundingClientRect();
+    const label = getComputedStyle(td, '::before');
+    const wrap = td.closest('.table-wrap');
+    return {
+      header: headers[i], dataLabel: td.dataset.label, text: td.textContent.trim(),
+      before: label.content, beforeDisplay: label.display, shown: td.checkVisibility(),
+      left: box.left, right: box.right, scrolls: wrap.scrollWidth > wrap.clientWidth,
+      badges: [...td.querySelectorAll('.badge')].map((b) => {
+        const r = b.getBoundingClientRect();
+        return {left: r.left, right: r.right, scrollWidth: b.scrollWidth, clientWidth: b.clientWidth};
+      }),
+    };
+  }));
+}"""
+
+
+def card_rows(page, selector: str) -> list[list[dict]]:
+    """The rows of the card table ``selector``, each a list of its cells, checked as cards on the
+    phone: none scrolls sideways in its box, each is shown within the screen under its column's
+    name (data-label equal to the column's header, drawn before the value), and each badge is whole
+    inside the card."""
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    width = page.evaluate("document.documentElement.clientWidth")
+    rows = page.evaluate(_CARD_CELLS, selector)
+    for cells in rows:
+        for cell in cells:
+            assert not cell["scrolls"], cell  # no sideways scroll inside the table's box
+            assert cell["shown"] and cell["left"] >= 0 and cell["right"] <= width, cell
+            assert cell["header"] == cell["dataLabel"], cell
+            assert cell["beforeDisplay"] != "none" and cell["dataLabel"] in cell["before"], cell
+            for badge in cell["badges"]:
+                assert badge["left"] >= 0 and badge["right"] <= width, badge
+                assert badge["scrollWidth"] <= badge["clientWidth"], badge
+    return rows

@@ -11,29 +11,12 @@ import datetime as dt
 import pytest
 
 from backend.compliance import services
-from tests.browser_support import PHONE, axe_check, sign_in
+from tests.browser_support import PHONE, axe_check, card_rows, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct-horse-battery"
-NO_OVERFLOW = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
 NOTE = "Placed in the women's shelter of the Caritas network; interpreter booked for Tuesday"
-
-CELLS = """() => {
-  const table = document.querySelector('section[aria-labelledby="services-h"] table');
-  const headers = [...table.querySelectorAll('thead th')].map((th) => th.textContent.trim());
-  return [...table.querySelectorAll('tbody tr')].map((tr) => [...tr.cells].map((td, i) => {
-    const box = td.getBoundingClientRect();
-    const label = getComputedStyle(td, '::before');
-    const wrap = td.closest('.table-wrap');
-    return {
-      header: headers[i], dataLabel: td.dataset.label, text: td.textContent.trim(),
-      before: label.content, beforeDisplay: label.display, shown: td.checkVisibility(),
-      left: box.left, right: box.right, scrolls: wrap.scrollWidth > wrap.clientWidth,
-    };
-  }));
-}"""
-
 
 @pytest.fixture
 def served(referral, vera):
@@ -57,15 +40,8 @@ def test_services_are_cards_on_a_phone(pages, served, language):
         page.locator(f'button[name="language"][value="{language}"]').click()
         page.wait_for_load_state()
     page.goto(f"{pages.base_url}/protection/{served.uuid}/")
-    assert page.evaluate(NO_OVERFLOW)
-    width = page.evaluate("document.documentElement.clientWidth")
-    rows = page.evaluate(CELLS)
+    rows = card_rows(page, 'section[aria-labelledby="services-h"] table')
     assert len(rows) == 1 and len(rows[0]) == 5, rows
-    for cell in rows[0]:
-        assert not cell["scrolls"], cell  # no sideways scroll inside the table's box
-        assert cell["shown"] and cell["left"] >= 0 and cell["right"] <= width, cell
-        assert cell["header"] == cell["dataLabel"], cell
-        assert cell["beforeDisplay"] != "none" and cell["dataLabel"] in cell["before"], cell
     assert rows[0][4]["text"] == NOTE  # the note, in view
     tree = page.context.new_cdp_session(page).send("Accessibility.getFullAXTree")["nodes"]
     names = [(n.get("role", {}).get("value"), (n.get("name") or {}).get("value")) for n in tree]
