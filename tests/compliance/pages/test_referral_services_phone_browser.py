@@ -18,6 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery"
 NOTE = "Placed in the women's shelter of the Caritas network; interpreter booked for Tuesday"
 
+
 @pytest.fixture
 def served(referral, vera):
     services.protection_service_record(

@@ -16,6 +16,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct-horse-battery"
 SMALL_PHONE = {"width": 360, "height": 740}
+
+
 @pytest.fixture
 def two_referrals(joint, alice):
     """An immediate referral (a minor) and a same-day one (an adult with one signal)."""
