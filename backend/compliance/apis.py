@@ -94,7 +94,10 @@ class QueueItemOutput(serializers.Serializer):
     received_at = serializers.DateTimeField()
     clock_skewed = serializers.BooleanField()
     my_findings = serializers.IntegerField()
-    my_high_findings = serializers.IntegerField()
+    my_critical_findings = serializers.IntegerField(help_text="Of my_findings, those of critical severity.")
+    my_high_findings = serializers.IntegerField(
+        help_text="Of my_findings, those of high severity (critical ones are counted apart)."
+    )
     potential_victims = serializers.IntegerField()
 
 
@@ -118,15 +121,8 @@ class ReviewQueueApi(ListAPIView):
     def get_queryset(self) -> Any:
         principal = principal_for(self.request.user)
         params = self.request.query_params
-        mine = Q(findings__competent_agency_id=principal.agency_id)
         qs = selectors.review_queue(user=self.request.user).annotate(
-            my_findings=Count("findings", filter=mine, distinct=True),
-            my_high_findings=Count(
-                "findings", filter=mine & Q(findings__severity__in=["high", "critical"]), distinct=True
-            ),
-            potential_victims=Count(
-                "findings", filter=mine & Q(findings__potential_victim=True), distinct=True
-            ),
+            **selectors.finding_counts(principal.agency_id)
         )
         if params.get("category"):
             qs = qs.filter(inspection__category=params["category"])

@@ -446,6 +446,20 @@ def _count(qs: QuerySet[Any]) -> Coalesce:
     return Coalesce(Subquery(counted[:1]), Value(0))
 
 
+def finding_counts(agency_id: int) -> dict[str, Coalesce]:
+    """A submission's findings for the agency, as annotations: all of them, the critical and the
+    high ones each counted apart (a critical finding read as one more "high" understated it), and
+    those that flag a potential victim. Correlated counts rather than joins and GROUP BY: a list
+    stays fast with many findings. The reviewers' board and the review queue's API share them."""
+    mine = Finding.objects.filter(submission=OuterRef("pk"), competent_agency_id=agency_id)
+    return {
+        "my_findings": _count(mine),
+        "my_critical_findings": _count(mine.filter(severity=Finding.Severity.CRITICAL)),
+        "my_high_findings": _count(mine.filter(severity=Finding.Severity.HIGH)),
+        "potential_victims": _count(mine.filter(potential_victim=True)),
+    }
+
+
 def review_board(
     *,
     user: Any,
@@ -467,8 +481,6 @@ def review_board(
 
     principal = principal_for(user)
     agency = principal.agency_id
-    # Correlated counts rather than joins and GROUP BY: the board stays fast with many findings.
-    mine = Finding.objects.filter(submission=OuterRef("pk"), competent_agency_id=agency)
     far = CheckIn.objects.filter(
         inspection_id=OuterRef("inspection_id"), officer_id=OuterRef("officer_id"), outside_radius=True
     )
@@ -477,11 +489,7 @@ def review_board(
         reviewable_submissions(principal)
         .annotate(
             decision=Subquery(decided.values("decision")[:1]),
-            my_findings=_count(mine),
-            # Each level counted apart: a critical finding read as one more "high" understated it.
-            my_critical_findings=_count(mine.filter(severity=Finding.Severity.CRITICAL)),
-            my_high_findings=_count(mine.filter(severity=Finding.Severity.HIGH)),
-            potential_victims=_count(mine.filter(potential_victim=True)),
+            **finding_counts(agency),
             check_in_far=Exists(far),
         )
         .annotate(

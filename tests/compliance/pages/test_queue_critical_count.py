@@ -37,3 +37,21 @@ def test_a_critical_finding_is_not_counted_as_high(visit, carol, client, languag
     assert cell, "no counts of severe findings in the queue"
     chips = re.findall(r'<span class="(badge[^"]*)">([^<]*)</span>', cell.group(0))
     assert chips == [("badge danger solid", CHIPS[language][0]), ("badge danger", CHIPS[language][1])], chips
+
+
+def test_the_queue_api_counts_critical_apart_from_high(visit, carol, api):
+    """The review queue's API counts as the board does: ``my_high_findings`` are the high ones,
+    ``my_critical_findings`` the critical ones (it counted critical with high)."""
+    findings = visit.dsal_findings()
+    critical, high, *others = findings
+    Finding.objects.filter(pk=critical.pk).update(severity="critical")
+    Finding.objects.filter(pk=high.pk).update(severity="high")
+    Finding.objects.filter(pk__in=[f.pk for f in others]).update(severity="medium", potential_victim=False)
+    (item,) = api.as_(carol).get("/api/v1/review/queue/").json()["results"]
+    assert item["id"] == str(visit.submission.uuid)
+    assert (item["my_findings"], item["my_critical_findings"], item["my_high_findings"]) == (
+        len(findings),
+        1,
+        1,
+    )
+    assert item["potential_victims"] == 0
