@@ -608,6 +608,10 @@ VIOLATION_TEXTS = {
         "%(officer)s could not be paired: no other officer of the agency is on duty at the same "
         "time. They are not sent out alone and have no visits in this plan."
     ),
+    "partner_off": gettext_lazy(
+        "%(officer)s's partner is off from %(from)s to %(to)s, and no other officer of the agency "
+        "on duty then could be paired with them. They are not sent out alone then."
+    ),
     "visit_size": gettext_lazy("The team has %(size)s officers; the visit needs %(min)s to %(max)s."),
     "visit_agency": gettext_lazy("The team has no officer of %(agency)s, which the visit needs."),
     "visit_skill": gettext_lazy("The team has no officer with the skill %(skill)s, which the visit needs."),

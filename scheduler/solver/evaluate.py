@@ -36,7 +36,8 @@ wrong_depot                 a route starts from a depot that is not its officers
 ``team_makeup_missing`` also covers an officer alone in a programme whose officers work in
 pairs (rule ``pairs``, case ``alone``). An officer of such a programme whom no crew holds breaks
 no rule (they are not sent at all) but is named among the evaluation's ``warnings``
-(``officer_unpaired``).
+(``officer_unpaired``, case ``unpaired``); so is a crew's officer on a shift when their
+crew-mates are all off and no stand-in pair holds them (case ``partner_off``).
 
 Each rule is a short function (``rule_*``, listed in ``RULES`` by name): the route rules
 (known officers, depot, route times, shifts, operation window, team rule), the stop rules
@@ -90,6 +91,7 @@ from scheduler.solver.model import (
     Visit,
     hhmm,
 )
+from scheduler.solver.pairs import crews_of
 
 # Weights of the scalar objective (lower is better). A missed priority point outweighs any
 # realistic amount of travel; every violation outweighs everything.
@@ -374,11 +376,13 @@ def rule_pairs(ctx: _RouteCtx) -> Iterator[Violation]:
 
 def unpaired_warnings(problem: Problem) -> tuple[Violation, ...]:
     """Not a broken rule, but what the planner must know: in a programme of pairs, each officer
-    on duty whom no crew holds, and who is therefore not sent out at all."""
+    on duty whom no crew holds, and who is therefore not sent out at all; and each shift of a
+    crew's officer whose crew-mates are all off then and whom no stand-in pair holds
+    (``pairs.crews_of``): the officer is not sent out that shift."""
     if problem.operation is not None or not problem.work_in_pairs:
         return ()
     in_crew = {i for crew in problem.crews for i in crew}
-    return tuple(
+    unpaired = tuple(
         _v(
             "pairs",
             "officer_unpaired",
@@ -390,6 +394,28 @@ def unpaired_warnings(problem: Problem) -> tuple[Violation, ...]:
         for o in problem.officers
         if o.shifts and o.id not in in_crew
     )
+    held: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for crew in crews_of(problem):
+        for o in crew.officers:
+            held[o.id] += crew.shifts
+    left: list[Violation] = []
+    for o in problem.officers:
+        if o.id not in in_crew:
+            continue
+        for start, end in o.shifts:
+            if not any(s < end and start < e for s, e in held[o.id]):
+                left.append(
+                    _v(
+                        "pairs",
+                        "officer_unpaired",
+                        f"{o.id}'s crew-mates are off {hhmm(start)}–{hhmm(end)} and nobody could be"
+                        " paired with them: not sent alone",
+                        "partner_off",
+                        {"officer": o.id, "from": hhmm(start), "to": hhmm(end)},
+                        officer_id=o.id,
+                    )
+                )
+    return unpaired + tuple(left)
 
 
 def rule_travel(ctx: _StopCtx) -> Iterator[Violation]:

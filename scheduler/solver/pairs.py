@@ -8,6 +8,11 @@ duty). An odd officer joins the pair they share most hours with, as a team of th
 than staying behind. Whoever shares no hour on duty with anyone of their agency is in no crew:
 the routine solver does not send them, and the checker names them.
 
+The pairs are formed once for the programme (``pair_officers``). On a shift when an officer's
+crew-mates are all off (sick, or taken out by the planner), the officer is paired again for that
+shift with another such officer (``crews_of``), by the same rule; one who finds nobody stays
+behind that shift, and the checker names them too.
+
 Greedy, largest overlap first: the same officers always give the same crews, and a few hundred
 officers pair in well under a second.
 """
@@ -15,8 +20,9 @@ officers pair in well under a second.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 
-from scheduler.solver.model import Officer, Window
+from scheduler.solver.model import Officer, Problem, Window
 
 
 def shared(a: Sequence[Window], b: Sequence[Window]) -> list[Window]:
@@ -60,3 +66,69 @@ def pair_officers(officers: Sequence[Officer]) -> tuple[tuple[str, ...], ...]:
             crews[best[2]].append(o)
             paired.add(o.id)
     return tuple(tuple(o.id for o in c) for c in crews)
+
+
+@dataclass(frozen=True)
+class Crew:
+    """Officers who work together in the routine programme (one officer alone, or a fixed pair)."""
+
+    id: str
+    officers: tuple[Officer, ...]
+    depot_id: str
+    shifts: tuple[Window, ...]
+
+
+def crews_of(problem: Problem) -> list[Crew]:
+    """Fixed crews from ``problem.crews``, then every other officer alone (unless officers work in
+    pairs: then nobody goes out alone); shifts intersected.
+
+    A crew works the hours all its officers are on duty. A crew's officer on a shift that none of
+    their crew-mates shares (the partner is off that day, sick or taken out by the planner) would
+    otherwise stay at the station: such shifts are pooled across crews and paired again by
+    ``pair_officers``'s rule (same agency, overlapping hours, same unit first), so the partner
+    goes out that day with another officer whose partner is off; one left over joins such a
+    stand-in pair. Without pairs, they go alone."""
+    crews: list[Crew] = []
+    in_crew: set[str] = set()
+    uncovered: dict[str, list[Window]] = {}
+    for ids in problem.crews:
+        officers = tuple(problem.officer_by_id[i] for i in ids if i in problem.officer_by_id)
+        if not officers:
+            continue
+        in_crew.update(o.id for o in officers)
+        shifts = list(officers[0].shifts)
+        for o in officers[1:]:
+            shifts = shared(shifts, o.shifts)
+        crews.append(
+            Crew("+".join(o.id for o in officers), officers, officers[0].depot_id, tuple(sorted(shifts)))
+        )
+        if len(officers) > 1:
+            for o in officers:
+                for shift in o.shifts:
+                    if not shared([shift], shifts):
+                        uncovered.setdefault(o.id, []).append(shift)
+    stand_ins = [
+        replace(problem.officer_by_id[oid], shifts=tuple(sorted(windows)))
+        for oid, windows in uncovered.items()
+    ]
+    if problem.work_in_pairs:
+        by_id = {o.id: o for o in stand_ins}
+        for ids in pair_officers(stand_ins):
+            officers = tuple(by_id[i] for i in ids)
+            shifts = list(officers[0].shifts)
+            for o in officers[1:]:
+                shifts = shared(shifts, o.shifts)
+            crews.append(
+                Crew(
+                    "+".join(o.id for o in officers) + "~",
+                    officers,
+                    officers[0].depot_id,
+                    tuple(sorted(shifts)),
+                )
+            )
+    else:
+        crews += [Crew(o.id, (o,), o.depot_id, o.shifts) for o in stand_ins]
+    for o in problem.officers:
+        if o.id not in in_crew and not problem.work_in_pairs:
+            crews.append(Crew(o.id, (o,), o.depot_id, tuple(sorted(o.shifts))))
+    return [c for c in crews if c.depot_id in problem.depot_by_id]

@@ -51,7 +51,8 @@ from pyvrp import Client, ClientGroup, Depot, Location, ProblemData, VehicleType
 from scheduler.solver import model as m
 from scheduler.solver.balance import balance, members
 from scheduler.solver.control import Progress, ShouldStop, SolveOptions, StopControl, report
-from scheduler.solver.model import Officer, Plan, Problem, Route, Unplanned, Visit, Window
+from scheduler.solver.model import Plan, Problem, Route, Unplanned, Visit, Window
+from scheduler.solver.pairs import Crew, crews_of
 from scheduler.solver.schedule import time_route
 from scheduler.solver.travel import max_matrix
 
@@ -67,38 +68,6 @@ _ALWAYS: tuple[Window, ...] = ((-(10**9), 10**9),)
 MAX_MATRIX_ENTRIES = 30_000_000
 # Share of the time limit kept for the workload balancing pass.
 BALANCE_SHARE = 0.3
-
-
-@dataclass(frozen=True)
-class Crew:
-    """Officers who work together in the routine programme (one officer alone, or a fixed pair)."""
-
-    id: str
-    officers: tuple[Officer, ...]
-    depot_id: str
-    shifts: tuple[Window, ...]
-
-
-def crews_of(problem: Problem) -> list[Crew]:
-    """Fixed crews from ``problem.crews``, then every other officer alone (unless officers work in
-    pairs: then nobody goes out alone); shifts intersected."""
-    crews: list[Crew] = []
-    in_crew: set[str] = set()
-    for ids in problem.crews:
-        officers = tuple(problem.officer_by_id[i] for i in ids if i in problem.officer_by_id)
-        if not officers:
-            continue
-        in_crew.update(o.id for o in officers)
-        shifts = list(officers[0].shifts)
-        for o in officers[1:]:
-            shifts = [(max(a, c), min(b, d)) for a, b in shifts for c, d in o.shifts if max(a, c) < min(b, d)]
-        crews.append(
-            Crew("+".join(o.id for o in officers), officers, officers[0].depot_id, tuple(sorted(shifts)))
-        )
-    for o in problem.officers:
-        if o.id not in in_crew and not problem.work_in_pairs:
-            crews.append(Crew(o.id, (o,), o.depot_id, tuple(sorted(o.shifts))))
-    return [c for c in crews if c.depot_id in problem.depot_by_id]
 
 
 @dataclass

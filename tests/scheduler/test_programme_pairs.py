@@ -159,3 +159,48 @@ def test_a_team_of_one_in_a_programme_of_pairs_breaks_a_rule(db, paula, django_c
     job.evaluation = problems.evaluation_to_json(evaluation)
     messages = [v["message"] for v in selectors.plan_view(job)["evaluation"]["violations"]]
     assert any("Solo Officer" in m and "alone" in m for m in messages), messages
+
+
+def test_partners_whose_crew_mates_are_off_go_out_together(db, paula, django_capture_on_commit_callbacks):
+    """Two stations, a pair at each; on Tuesday one officer of each pair is off. Both stayed
+    at their stations that day (a crew works the hours both are on duty) and Tuesday's visits
+    went unplanned. The two left go out together as a stand-in pair, and nobody goes alone."""
+    ag = factories.agency("DSAL")
+    north, south = factories.unit(ag, code="dsal-north"), factories.unit(ag, code="dsal-south")
+    a1, a2 = (factories.officer("DSAL", username=f"a{i}", full_name=f"North {i}", unit=north) for i in (1, 2))
+    b1, b2 = (factories.officer("DSAL", username=f"b{i}", full_name=f"South {i}", unit=south) for i in (1, 2))
+    for officer in (a1, b2):
+        _day_shifts(officer, days=range(2))
+    for officer in (a2, b1):
+        _day_shifts(officer, days=[0])
+    programme = _programme([a1, a2, b1, b2], sites=0)
+    tuesday = MONDAY + dt.timedelta(days=1)
+    for i in range(2):
+        site = factories.site(
+            kind="venue",
+            name_en=f"Tuesday shop {i}",
+            latitude=22.20 + i * 0.002,
+            longitude=113.54,
+            opening_hours=[(d, dt.time(9), dt.time(18)) for d in range(7)],
+        )
+        due_work_request(
+            actor=None,
+            site=site,
+            agency=ag,
+            category="prostitution_trafficking",
+            reason="routine",
+            earliest=tuesday,
+            latest=tuesday,
+            priority=2,
+        )
+    problem, _clock, _due = problems.programme_problem(programme)
+    ids = {o: str(o.uuid) for o in (a1, a2, b1, b2)}
+    assert sorted(sorted(c) for c in problem.crews) == sorted(
+        [sorted([ids[a1], ids[a2]]), sorted([ids[b1], ids[b2]])]
+    )
+    job = _plan(programme, django_capture_on_commit_callbacks)
+    assert not job.plan["unplanned"], job.plan["unplanned"]
+    routes = [r for r in job.plan["routes"] if r["stops"]]
+    assert routes and all(sorted(r["officer_ids"]) == sorted([ids[a1], ids[b2]]) for r in routes), routes
+    assert job.evaluation["feasible"], job.evaluation["violations"]
+    assert not job.evaluation.get("warnings")

@@ -189,3 +189,49 @@ def test_balancing_never_loses_coverage_and_fills_gaps():
     p = routine_problem(n_visits=10, n_officers=3, days=2)
     _, ev = solve(p, options=SolveOptions(time_limit=5, max_iterations=1, seed=1))
     assert ev.objective.visits_missed == 0
+
+
+def test_a_partner_whose_crew_mate_is_off_goes_out_with_another_such_partner():
+    """Fixed pairs (a1, a2) and (b1, b2) over two days; a2 and b1 are off on the second day (sick,
+    or taken out by the planner). The crews' shared hours hold the first day only, so a1 and b2
+    stayed at their stations on the second and its visits went unplanned. They now go out together
+    that day, as a stand-in pair; nobody goes alone."""
+    first_day = day_shifts(1)
+    officers = (
+        officer("a1", shifts=day_shifts(2)),
+        officer("a2", shifts=first_day),
+        officer("b1", shifts=first_day),
+        officer("b2", shifts=day_shifts(2)),
+    )
+    visits = (
+        visit(0),
+        visit(1),
+        visit(2, earliest=DAY, latest=2 * DAY),
+        visit(3, earliest=DAY, latest=2 * DAY),
+    )
+    p = replace(
+        routine_problem(4, 0, days=2),
+        officers=officers,
+        visits=visits,
+        crews=(("a1", "a2"), ("b1", "b2")),
+        work_in_pairs=True,
+    )
+    crews = {c.id: c.shifts for c in routine.crews_of(p)}
+    assert crews == {"a1+a2": first_day, "b1+b2": first_day, "a1+b2~": ((DAY + 540, DAY + 1020),)}
+    plan, ev = solve(p)
+    assert ev.objective.visits_missed == 0
+    who = {s.visit_id: r.officer_ids for r in plan.routes for s in r.stops}
+    assert sorted(who["v2"]) == sorted(who["v3"]) == ["a1", "b2"]
+    assert all(len(r.officer_ids) == 2 for r in plan.routes)
+
+
+def test_a_lone_partner_with_nobody_to_pair_is_not_sent_alone():
+    first_day = day_shifts(1)
+    officers = (officer("a1", shifts=day_shifts(2)), officer("a2", shifts=first_day))
+    p = replace(routine_problem(0, 0, days=2), officers=officers, crews=(("a1", "a2"),), work_in_pairs=True)
+    assert [(c.id, c.shifts) for c in routine.crews_of(p)] == [("a1+a2", first_day)]
+    (warning,) = evaluate(p, plan_routine(p, options=FAST)).warnings
+    assert (warning.case, warning.params) == (
+        "partner_off",
+        {"officer": "a1", "from": "09:00 (+1 day)", "to": "17:00 (+1 day)"},
+    )
