@@ -1229,7 +1229,7 @@ def solver_time_route(
     reaches each target just before its raid rather than waiting outside it. It is timed from the
     earliest minute the team may leave (the operation's start, its night's, its officers'
     shifts), so a target moved onto a team that leaves late is still reached in its wave."""
-    from scheduler.solver.schedule import earliest_departure, time_route
+    from scheduler.solver.schedule import earliest_departure, justify, time_route
 
     not_before = not_after = None
     op = problem.operation
@@ -1269,7 +1269,7 @@ def solver_time_route(
         stops.append(solver.Stop(v.id, arrival, start, start + v.duration, waves.get(v.id)))
         where, clock = site, start + v.duration
     back = clock + travel.minutes(where, depot, clock)
-    return solver.Route(
+    laid = solver.Route(
         officer_ids=route.officer_ids,
         depot_id=route.depot_id,
         departure=departure,
@@ -1278,6 +1278,10 @@ def solver_time_route(
         team_id=route.team_id,
         leader_id=route.leader_id,
     )
+    # Laid from the earliest minute the team may leave, a joint team would leave then and wait
+    # outside its first target: right-justified, it leaves as late as reaches it within the
+    # margin, so the checker names the breach the edit made, not an early arrival it did not.
+    return justify(problem, laid) if op is not None else laid
 
 
 # --- Publishing -----------------------------------------------------------------------------------

@@ -174,3 +174,23 @@ def test_a_pin_is_released_over_the_api_by_the_operations_planners_alone(api, pl
     again = api.as_(paula).post(url, {"visit": visit}, format="json")
     assert again.status_code == 404 and again.json()["code"] == "not_found"
     assert api.as_(paula).post(url, {}, format="json").status_code == 400
+
+
+def test_a_move_that_breaks_a_rule_keeps_the_team_leaving_as_late_as_it_can(planned, paula, settings):
+    """A helper's walk: a target dragged onto a team already raiding in its wave cannot be timed
+    (the two raids cannot both start within the wave's tolerance). The team's times were then laid
+    from the operation's start, its departure moved to it, and the plan said the team reached its
+    first target long before the raid, a warning beside the true breach that confused. The stops
+    keep their earliest times, and the team still leaves as late as reaches its first target within
+    the policy's margin (SCHEDULER_ARRIVE_BEFORE_MINUTES)."""
+    margin = settings.SCHEDULER_ARRIVE_BEFORE_MINUTES
+    routes = planned.plan["routes"]
+    visit = routes[0]["stops"][0]["visit_id"]
+    job = services.plan_move(actor=paula.user, job=planned, visit_id=visit, to_route=1)
+    assert not job.evaluation["feasible"]
+    moved = job.plan["routes"][1]
+    first = moved["stops"][0]
+    assert first["start"] - margin <= first["arrival"] <= first["start"], moved
+    assert moved["departure"] >= routes[1]["departure"] - margin, (moved, routes[1])
+    cases = {w["case"] for w in job.evaluation.get("warnings") or []}
+    assert "early_arrival" not in cases, job.evaluation["warnings"]
