@@ -118,6 +118,8 @@ def _count(value: float) -> str:
 
 
 def _number(value: Any, *, year: bool = False) -> str:
+    """A figure's value as the PDF prints it, punctuated in the active language's way (per-year
+    figures "2019：1；2022：1" and names "A、B" in Chinese, as its tables and the console write)."""
     if value is None:
         return gettext("suppressed")
     if isinstance(value, int):
@@ -127,10 +129,42 @@ def _number(value: Any, *, year: bool = False) -> str:
             parts = []
             for row in value:
                 n = next(v for k, v in row.items() if k != "year")
-                parts.append(f"{row['year']}: {_number(n)}")
-            return "; ".join(parts) or "0"
-        return ", ".join(str(v) for v in value) or "—"
+                parts.append(gettext("%(year)s: %(count)s") % {"year": row["year"], "count": _number(n)})
+            return gettext("; ").join(parts) or "0"
+        return gettext(", ").join(str(v) for v in value) or "—"
     return str(value)
+
+
+def _legend_names(names: list[str], room: float, font: str, size: float) -> list[str]:
+    """Each name broken into lines of at most ``room`` points (a legend beside its chart ran past
+    the drawing's right edge, cut off on the page, with Portuguese's long category and hotline
+    names): between words, or between characters for a name without spaces (Chinese)."""
+    out = []
+    for name in names:
+        words = name.split(" ") if " " in name else list(name)
+        joiner = " " if " " in name else ""
+        lines: list[str] = []
+        for word in words:
+            if lines and pdfmetrics.stringWidth(lines[-1] + joiner + word, font, size) <= room:
+                lines[-1] += joiner + word
+            else:
+                lines.append(word)
+        out.append("\n".join(lines))
+    return out
+
+
+def _legend(drawing: Drawing, x: float, y: float, pairs: list[tuple[Any, str]]) -> None:
+    """The legend of a chart, one column beside it from (x, y) down, its names wrapped to end
+    inside the drawing."""
+    legend = Legend()
+    legend.x, legend.y = x, y
+    legend.fontName, legend.fontSize = _font(), 7
+    legend.columnMaximum = 10  # one column beside the chart: it must not run off the page
+    legend.alignment = "right"
+    room = drawing.width - x - legend.dx - legend.dxTextSpace - 2
+    names = _legend_names([name for _colour, name in pairs], room, legend.fontName, legend.fontSize)
+    legend.colorNamePairs = [(colour, name) for (colour, _name), name in zip(pairs, names, strict=True)]
+    drawing.add(legend)
 
 
 # --- Charts --------------------------------------------------------------------------------------
@@ -169,15 +203,15 @@ def chart_inspections_per_year(year_from: int, year_to: int) -> Drawing:
         chart.bars[i].fillColor = PALETTE[series_colour("category", c, i)]
         chart.bars[i].strokeColor = None
     drawing.add(chart)
-    legend = Legend()
-    legend.x, legend.y = chart.x + chart.width + 15, height - 35
-    legend.fontName, legend.fontSize = _font(), 7
-    legend.columnMaximum = 10  # one column beside the chart: it must not run off the page
-    legend.alignment = "right"
-    legend.colorNamePairs = [
-        (PALETTE[series_colour("category", c, i)], str(Category(c).label)) for i, c in enumerate(categories)
-    ]
-    drawing.add(legend)
+    _legend(
+        drawing,
+        chart.x + chart.width + 15,
+        height - 35,
+        [
+            (PALETTE[series_colour("category", c, i)], str(Category(c).label))
+            for i, c in enumerate(categories)
+        ],
+    )
     return drawing
 
 
@@ -193,11 +227,13 @@ def chart_categories(year_from: int, year_to: int) -> Drawing:
     rows = sorted(result.rows, key=lambda r: r["inspections"]) or [
         {"category": Category.values[0], "inspections": 0}
     ]
-    height = 40 + 22 * len(rows)
+    # The value axis's labels hang below the chart: room for them whole, their commas' tails too
+    # (cut at the drawing's edge on the page, "2,000" read "2.000").
+    height = 50 + 22 * len(rows)
     drawing = Drawing(CHART_WIDTH, height)
     _title(drawing, gettext("Inspections by category"), CHART_WIDTH, height)
     chart = HorizontalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 190, 15, CHART_WIDTH - 230, height - 40
+    chart.x, chart.y, chart.width, chart.height = 190, 25, CHART_WIDTH - 230, height - 50
     chart.data = [[r["inspections"] for r in rows]]
     chart.categoryAxis.categoryNames = [str(Category(r["category"]).label) for r in rows]
     chart.categoryAxis.labels.fontName = chart.valueAxis.labels.fontName = _font()
@@ -310,7 +346,10 @@ def parish_map(counts: dict[str, int]) -> Drawing:
     area = (0.0, 0.0, width, height - 20)  # below the title
     placed: list[Box] = []
     for parish, x, y, radius in circles:
-        label = f"{PARISH_LABELS[parish]}: {_count(counts.get(parish, 0))}"
+        label = gettext("%(parish)s: %(count)s") % {
+            "parish": PARISH_LABELS[parish],
+            "count": _count(counts.get(parish, 0)),
+        }
         box = _label_box(label, (x, y, radius), [c[1:] for c in circles], placed, area)
         placed.append(box)
         if not _on_circle(box, (x, y, radius + 2 * LABEL_GAP)):  # pushed away: a leader to its circle
@@ -347,14 +386,12 @@ def chart_hotline(year_from: int, year_to: int) -> Drawing:
     for i in range(len(lines)):
         chart.bars[i].fillColor = PALETTE[i + 1]
     drawing.add(chart)
-    legend = Legend()
-    legend.x, legend.y = chart.x + chart.width + 15, height - 35
-    legend.fontName, legend.fontSize = _font(), 7
-    legend.columnMaximum = 10  # one column beside the chart: it must not run off the page
-    legend.alignment = "right"
-    legend.columnMaximum = 10
-    legend.colorNamePairs = [(PALETTE[i + 1], str(HotlineCall.Hotline(h).label)) for i, h in enumerate(lines)]
-    drawing.add(legend)
+    _legend(
+        drawing,
+        chart.x + chart.width + 15,
+        height - 35,
+        [(PALETTE[i + 1], str(HotlineCall.Hotline(h).label)) for i, h in enumerate(lines)],
+    )
     return drawing
 
 
