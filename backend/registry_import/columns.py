@@ -280,6 +280,11 @@ REASONS: dict[str, Promise] = {
     "empty": _("The file has no rows."),
     "no_header": _("No header row was found: the first row should name the columns (%(columns)s)."),
     "missing_columns": _("Required columns are missing: %(columns)s."),
+    "unknown_columns": _(
+        "Columns not known for this kind of file: %(unknown)s. Rename each to one of the template's "
+        "columns (%(columns)s) or delete it."
+    ),
+    "no_rows": _("The file has a header row but no rows under it."),
     "too_many_rows": _("The file has more than %(limit)s rows; split it."),
     "required": _("A value is required."),
     "duplicate": _("The same external id is on row %(other)s."),
@@ -318,6 +323,12 @@ PLACE_REASONS: dict[str, Promise] = {
 
 
 def reason_text(code: str, params: dict | None = None) -> str:
+    from backend.registry.models import Parish
+
     template = REASONS.get(code) or PLACE_REASONS.get(code) or code
     text = str(template)
-    return text % params if params and "%(" in text else text
+    if not (params and "%(" in text):
+        return text
+    if params.get("parish") in Parish.values:  # a code, named in the reader's language
+        params = {**params, "parish": Parish(params["parish"]).label}
+    return text % params

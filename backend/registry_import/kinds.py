@@ -456,7 +456,8 @@ class Sites(Handler):
             if not in_area(float(lat), float(lon)):
                 problems.add("latitude", "outside_area", area=area_text())
             elif parish and not in_parish(parish, float(lat), float(lon)):
-                problems.add("latitude", "outside_parish", parish=Parish(parish).label)
+                # The parish's code: the page names it in the reader's language, not the worker's.
+                problems.add("latitude", "outside_parish", parish=parish)
         elif existing is not None and existing["address"] == out["address"] and existing["parish"] == parish:
             # No coordinates, same address: the place already known stands (nothing to geocode).
             lat, lon = existing["latitude"], existing["longitude"]

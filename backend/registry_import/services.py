@@ -149,7 +149,15 @@ def _check(item: RegistryImport) -> RegistryImport:
     missing = [k for k in spec.required if k not in columns.values()]
     if missing:
         return _refuse_file(item, "missing_columns", columns=", ".join(missing))
+    # A header the reader does not know is refused, not skipped: its column would be read as absent,
+    # and an absent column empties that field of every record the file updates (a typo such as
+    # "opening_hour" would erase every site's opening hours), while the dry run showed only "to update".
+    unknown = [c for i, c in enumerate(rows[index][1]) if c and i not in columns]
+    if unknown:
+        return _refuse_file(item, "unknown_columns", unknown=", ".join(unknown), columns=", ".join(spec.keys))
     body = rows[index + 1 :]
+    if not body:
+        return _refuse_file(item, "no_rows")
     if len(body) > MAX_ROWS:
         return _refuse_file(item, "too_many_rows", limit=MAX_ROWS)
 

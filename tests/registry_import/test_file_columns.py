@@ -1,0 +1,109 @@
+"""What a newcomer's file gets wrong at its top: a column name the import does not know (a typo, or
+a column of their own), a header with no rows under it; and a refusal read in Chinese names the
+parish and puts its colons in Chinese. Signed in through the console's sign-in page."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from backend.registry.models import OpeningHours, Site
+from backend.registry_import.models import RegistryImport
+from tests import factories
+from tests.browser_support import sign_in_client
+from tests.registry_import.support import FILES
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ada(client, db):
+    factories.officer("PSP", username="ada", roles=("administrator",))
+    sign_in_client(client, "ada", "correct-horse-battery")
+    return client
+
+
+def _upload(client, callbacks, name: str, data: bytes, **headers) -> tuple[RegistryImport, str]:
+    with callbacks(execute=True):
+        response = client.post(
+            "/registry/imports/", {"kind": "sites", "file": SimpleUploadedFile(name, data)}, **headers
+        )
+    assert response.status_code == 302
+    item = RegistryImport.objects.latest("created_at")
+    return item, client.get(response["Location"], **headers).content.decode()
+
+
+def _apply(client, callbacks, item):
+    with callbacks(execute=True):
+        client.post(f"/registry/imports/{item.uuid}/apply/")
+
+
+def test_a_misspelt_column_refuses_the_file_instead_of_emptying_that_field(
+    ada, django_capture_on_commit_callbacks
+):
+    # The sites are in the registry with their opening hours...
+    item, _page = _upload(
+        ada, django_capture_on_commit_callbacks, "sites.csv", (FILES / "sites_bom.csv").read_bytes()
+    )
+    _apply(ada, django_capture_on_commit_callbacks, item)
+    hours_before = OpeningHours.objects.count()
+    assert hours_before > 0
+    # ...and next month's list comes back with one header misspelt. Read as absent, the column
+    # would have emptied every site's opening hours, the dry run saying only "to update".
+    export = ada.get("/registry/imports/export/sites.csv").content.decode("utf-8-sig")
+    header, rest = export.split("\r\n", 1)
+    typo = (header.replace("opening_hours", "opening_hour") + "\r\n" + rest).encode()
+    item, page = _upload(ada, django_capture_on_commit_callbacks, "next-month.csv", typo)
+    assert item.status == RegistryImport.Status.REFUSED
+    assert item.file_problems[0]["code"] == "unknown_columns"
+    assert "Columns not known for this kind of file: opening_hour." in page
+    assert "Apply the import" not in page
+    assert OpeningHours.objects.count() == hours_before
+    # A column the registry does not hold at all (the agency's own notes) is named the same way.
+    notes = (header + ",Remarks\r\n" + rest.replace("\r\n", ",\r\n")).encode()
+    item, page = _upload(ada, django_capture_on_commit_callbacks, "with-notes.csv", notes)
+    assert item.status == RegistryImport.Status.REFUSED and "Remarks" in page
+
+
+def test_the_columns_labels_in_any_language_and_blank_header_cells_are_known(
+    ada, django_capture_on_commit_callbacks
+):
+    data = (
+        "外部編號,Nome (português),類別,Venue type,Endereço,堂區,,\r\n"
+        "X-1,Bar Lua,venue,bar,Rua da Lua 1,se,,\r\n"
+    )
+    item, _page = _upload(ada, django_capture_on_commit_callbacks, "labels.csv", data.encode())
+    assert item.file_problems == [] and item.counts["create"] == 1
+
+
+def test_a_header_without_rows_is_refused_not_offered_to_apply(ada, django_capture_on_commit_callbacks):
+    header = (FILES / "sites_bom.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    item, page = _upload(ada, django_capture_on_commit_callbacks, "header.csv", (header + "\r\n").encode())
+    assert item.status == RegistryImport.Status.REFUSED
+    assert item.file_problems[0]["code"] == "no_rows"
+    assert "The file has a header row but no rows under it." in page
+    assert "Apply the import" not in page
+
+
+def test_a_refusal_read_in_chinese_names_the_parish_in_chinese_with_full_width_colons(
+    ada, django_capture_on_commit_callbacks
+):
+    # The dry run runs in the worker, in no reader's language: the parish must be put into words
+    # when the page is read, not when the row is checked.
+    item, page = _upload(
+        ada,
+        django_capture_on_commit_callbacks,
+        "wrong-parish.csv",
+        (FILES / "sites_wrong_parish.csv").read_bytes(),
+        HTTP_ACCEPT_LANGUAGE="zh-hant",
+    )
+    assert item.status == RegistryImport.Status.REFUSED
+    assert "該點位於所填堂區（聖方濟各堂區（路環））以外。" in page, page
+    assert "St Francis Xavier" not in page
+    assert "<strong>緯度</strong>：" in page and "場所：wrong-parish.csv" in page
+    english = ada.get(f"/registry/imports/{item.uuid}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert (
+        "<strong>Latitude</strong>: The point lies outside the parish named (St Francis Xavier (Coloane))."
+        in english
+    )
+    assert Site.objects.count() == 0
