@@ -816,13 +816,19 @@ def plan_when(moment: Any, own_day: dt.date | None) -> str:
     its date when it is not on the plan's own day (``plan_own_day``), so that a plan over several
     nights or days says which one each time is on. ``own_day`` None (a programme over several
     days): every time with its date."""
+    day, clock = plan_when_parts(moment, own_day)
+    return f"{day} {clock}" if day else clock
+
+
+def plan_when_parts(moment: Any, own_day: dt.date | None) -> tuple[str, str]:
+    """``plan_when``'s date ("" on the plan's own day) and time, apart."""
     if moment is None:
-        return ""
+        return "", ""
     local = timezone.localtime(moment)
     clock = time_format(local, "TIME_FORMAT")
     if own_day is not None and local.date() == own_day:
-        return clock
-    return f"{plan_date(local)} {clock}"
+        return "", clock
+    return plan_date(local), clock
 
 
 def plan_own_day(subject: Any) -> dt.date | None:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import pgettext
 
@@ -15,7 +15,7 @@ from backend.core.templatetags.punctuation import colon, list_sep
 from scheduler.pages.workspace import plan_when
 from scheduler.selectors import bracketed as bracketed_text
 from scheduler.selectors import labelled as labelled_text
-from scheduler.selectors import list_text
+from scheduler.selectors import list_text, plan_when_parts
 from scheduler.selectors import objective_terms as terms_of
 
 register = template.Library()
@@ -26,6 +26,17 @@ def plan_time(moment: Any, own_day: Any) -> str:
     """``{{ s.start|plan_time:ws.first_day }}``: "9 p.m." on the plan's own day, "Sat 7 Dec 9 p.m."
     on another (and on every day when the plan has no day of its own: ``own_day`` None)."""
     return plan_when(moment, own_day)
+
+
+@register.filter
+def plan_time_cell(moment: Any, own_day: Any) -> SafeString:
+    """``plan_time`` in a table's cell: its date and its time each kept whole, the cell free to
+    break between them, so a narrow table (a plan over several nights, in Portuguese, at 820 px)
+    puts the date above the time rather than scroll sideways with the sites squeezed."""
+    day, clock = plan_when_parts(moment, own_day)
+    if not day:
+        return conditional_escape(clock)
+    return format_html('<span class="nowrap">{}</span> <span class="nowrap">{}</span>', day, clock)
 
 
 @register.filter
