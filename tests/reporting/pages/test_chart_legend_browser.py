@@ -77,3 +77,14 @@ def test_the_breakdowns_legend_follows_a_new_question(pages, city):
     assert [entry["text"] for entry in legend] == [label for label, _ in series]
     # One legend under the chart, never a second one left over from the last answer.
     expect(page.locator("#breakdown .chart-legend")).to_have_count(1)
+
+
+def test_a_chart_of_a_few_people_steps_by_whole_people(pages, city):
+    # Referrals by year count two or three people a year: Chart.js's own ticks went 0, 0,5, 1,
+    # 1,5 … "pessoas" up the axis. Every measure is a count; its axis steps by whole numbers.
+    page = pages.new_page(viewport=PHONE, locale="pt")
+    sign_in(page, pages.base_url, "andy", PASSWORD)
+    page.goto(f"{pages.base_url}/statistics/breakdown/?measure=referrals&rows=year")
+    _drawn(page, "chart-breakdown")
+    ticks = page.evaluate("Chart.getChart('chart-breakdown').scales.y.ticks.map((t) => t.value)")
+    assert len(ticks) >= 2 and all(float(t).is_integer() for t in ticks), ticks

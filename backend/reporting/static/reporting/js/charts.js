@@ -26,7 +26,12 @@
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
-        scales: { x: { stacked: data.stacked }, y: { stacked: data.stacked, beginAtZero: true, title: { display: !!data.unit, text: data.unit } } },
+        // Every measure is a count: its axis steps by whole numbers (Chart.js put 0,5 pessoas
+        // between 0 and 1 when the largest figure was small, as referrals by year are).
+        scales: {
+          x: { stacked: data.stacked },
+          y: { stacked: data.stacked, beginAtZero: true, ticks: { precision: 0 }, title: { display: !!data.unit, text: data.unit } }
+        },
         // Chart.js gives its own legend at most half the chart's height and drops the entries that
         // do not fit (on a phone, a category of six went unnamed): the legend is a list under it.
         plugins: { legend: { display: false } }
