@@ -162,6 +162,7 @@ def _check(item: RegistryImport) -> RegistryImport:
         return _refuse_file(item, "too_many_rows", limit=MAX_ROWS)
 
     handler = HANDLERS[item.kind](agency_id=item.agency_id)
+    absent = [k for k in spec.keys if k not in columns.values() and k not in ("latitude", "longitude")]
     existing = handler.existing()
     checked: dict[str, dict[str, str]] = {}
     first_row: dict[str, int] = {}
@@ -175,6 +176,11 @@ def _check(item: RegistryImport) -> RegistryImport:
         key = handler.key(values)
         known = existing.get(key)
         canonical = handler.check(values, problems, known)
+        if known is not None:
+            # A column the file leaves out leaves that field of a record on record alone (an empty
+            # cell clears it): a list cut down to the columns it changes must not erase the rest.
+            # Coordinates excepted: without them a moved address is geocoded again.
+            canonical.update({column: known[column] for column in absent if column in known})
         if values.get("external_id") and key in first_row:
             problems.add("external_id", "duplicate", other=first_row[key])
             key = f"{key}#{number}"  # kept apart from the first occurrence

@@ -107,3 +107,32 @@ def test_a_refusal_read_in_chinese_names_the_parish_in_chinese_with_full_width_c
         in english
     )
     assert Site.objects.count() == 0
+
+
+def test_a_column_left_out_keeps_what_is_on_record_and_an_empty_cell_clears_it(
+    ada, django_capture_on_commit_callbacks
+):
+    item, _page = _upload(
+        ada, django_capture_on_commit_callbacks, "sites.csv", (FILES / "sites_bom.csv").read_bytes()
+    )
+    _apply(ada, django_capture_on_commit_callbacks, item)
+    site = Site.objects.get(external_id="S-001")
+    hours = OpeningHours.objects.filter(site=site).count()
+    assert hours and site.name_zh_hant and site.licence_number
+    # A list cut down to the columns it has: the Chinese name, the hours and the licence stay.
+    short = (
+        "external_id,name_en,kind,venue_type,address,parish\r\n"
+        "S-001,Golden Lotus Karaoke,venue,karaoke,Rua de Pequim 126,se\r\n"
+    )
+    item, _page = _upload(ada, django_capture_on_commit_callbacks, "short.csv", short.encode())
+    assert item.counts["unchanged"] == 1 and item.counts["update"] == 0, item.counts
+    _apply(ada, django_capture_on_commit_callbacks, item)
+    kept = Site.objects.get(pk=site.pk)
+    assert (kept.name_zh_hant, kept.licence_number) == (site.name_zh_hant, site.licence_number)
+    assert OpeningHours.objects.filter(site=site).count() == hours
+    # The column given with an empty cell clears that field, as before.
+    empty = short.replace("parish\r\n", "parish,opening_hours\r\n").replace(",se\r\n", ",se,\r\n")
+    item, _page = _upload(ada, django_capture_on_commit_callbacks, "cleared.csv", empty.encode())
+    assert item.counts["update"] == 1
+    _apply(ada, django_capture_on_commit_callbacks, item)
+    assert OpeningHours.objects.filter(site=site).count() == 0
