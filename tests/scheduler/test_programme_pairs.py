@@ -204,3 +204,19 @@ def test_partners_whose_crew_mates_are_off_go_out_together(db, paula, django_cap
     assert routes and all(sorted(r["officer_ids"]) == sorted([ids[a1], ids[b2]]) for r in routes), routes
     assert job.evaluation["feasible"], job.evaluation["violations"]
     assert not job.evaluation.get("warnings")
+
+
+def test_a_partner_left_alone_is_named_with_the_day_in_the_readers_language(
+    db, paula, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    first, second = _alone_at_their_station(2, days=[0])
+    _day_shifts(first, days=[1])  # on duty on Tuesday too, their partner is not
+    job = _plan(_programme([first, second]), django_capture_on_commit_callbacks)
+    [warning] = job.evaluation["warnings"]
+    assert (warning["case"], warning["params"]["officer"]) == ("partner_off", str(first.uuid))
+    with translation.override("pt"):
+        [said] = selectors.plan_view(job)["warnings"]
+    assert said["message"].startswith(f"O parceiro de {first.full_name} está de folga de Ter, 5 Mar"), said
+    assert "Não sai sozinho nesse período" in said["message"], said
