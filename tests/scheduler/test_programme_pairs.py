@@ -41,8 +41,11 @@ def _alone_at_their_station(n, agency="DSAL", days=range(2)):
     ]
 
 
-def _programme(officers, *, pairs=True, sites=4):
+def _programme(officers, *, pairs=True, sites=4, due_days=(0, 1)):
+    """A programme over Monday and Tuesday for ``officers``, with ``sites`` shops due between the
+    days ``due_days`` (0 Monday) inclusive."""
     planner = factories.officer(officers[0].agency.code, username="dina", roles=("planner",))
+    first, last = (MONDAY + dt.timedelta(days=d) for d in (due_days[0], due_days[-1]))
     for i in range(sites):
         site = factories.site(
             kind="venue",
@@ -57,8 +60,8 @@ def _programme(officers, *, pairs=True, sites=4):
             agency=officers[0].agency,
             category="prostitution_trafficking",
             reason="routine",
-            earliest=MONDAY,
-            latest=MONDAY + dt.timedelta(days=1),
+            earliest=first,
+            latest=last,
             priority=2,
         )
     return services.programme_create(
@@ -173,26 +176,7 @@ def test_partners_whose_crew_mates_are_off_go_out_together(db, paula, django_cap
         _day_shifts(officer, days=range(2))
     for officer in (a2, b1):
         _day_shifts(officer, days=[0])
-    programme = _programme([a1, a2, b1, b2], sites=0)
-    tuesday = MONDAY + dt.timedelta(days=1)
-    for i in range(2):
-        site = factories.site(
-            kind="venue",
-            name_en=f"Tuesday shop {i}",
-            latitude=22.20 + i * 0.002,
-            longitude=113.54,
-            opening_hours=[(d, dt.time(9), dt.time(18)) for d in range(7)],
-        )
-        due_work_request(
-            actor=None,
-            site=site,
-            agency=ag,
-            category="prostitution_trafficking",
-            reason="routine",
-            earliest=tuesday,
-            latest=tuesday,
-            priority=2,
-        )
+    programme = _programme([a1, a2, b1, b2], sites=2, due_days=(1,))  # due on Tuesday
     problem, _clock, _due = problems.programme_problem(programme)
     ids = {o: str(o.uuid) for o in (a1, a2, b1, b2)}
     assert sorted(sorted(c) for c in problem.crews) == sorted(
