@@ -9,6 +9,8 @@ import csv
 import io
 from typing import Any
 
+from django.utils.translation import gettext
+
 from backend.reporting.statistics import MEASURES, SOURCES, Result
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -38,7 +40,15 @@ def _definitions(result: Result) -> list[tuple[str, str]]:
     out = [(m, str(MEASURES[m].definition)) for m in result.query.measures]
     out.append((f"source {source.id}", str(source.definition)))
     if result.suppressed:
-        out.append(("suppressed", "Small counts of people are left blank."))
+        out.append(
+            (
+                "suppressed",
+                gettext(
+                    "A blank cell: a count of people below the suppression threshold, left out so"
+                    " that nobody can be singled out; totals that would reveal it are blank too."
+                ),
+            )
+        )
     return out
 
 
@@ -48,8 +58,8 @@ def _question(result: Result) -> list[tuple[str, str]]:
     out = [
         ("measures", ", ".join(query.measures)),
         ("grouped by", ", ".join(query.by) or "total"),
-        ("from", query.date_from.isoformat() if query.date_from else "the first record"),
-        ("to", query.date_to.isoformat() if query.date_to else "the last record"),
+        ("from", query.date_from.isoformat() if query.date_from else gettext("the first record")),
+        ("to", query.date_to.isoformat() if query.date_to else gettext("the last record")),
     ]
     out += [(f"filter {name}", ", ".join(values)) for name, values in sorted(query.filters.items())]
     out.append(("answered from", f"{result.used} ({result.level})" if result.level else result.used))
