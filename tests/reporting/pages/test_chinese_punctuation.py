@@ -49,7 +49,7 @@ def test_the_dashboards_period_line_has_no_english_stops_in_chinese(analyst):
 
 
 @pytest.mark.parametrize(
-    ("language", "summary"), [("zh-hant", "部門（1）"), ("en", "agency (1)"), ("pt", "serviço (1)")]
+    ("language", "summary"), [("zh-hant", "部門（1）"), ("en", "Agency (1)"), ("pt", "Serviço (1)")]
 )
 def test_a_filters_count_is_bracketed_as_its_language_brackets(analyst, language, summary):
     """A filter's name and how many of its values are chosen: "部門 (1)" with a half-width bracket
