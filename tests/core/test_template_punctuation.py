@@ -24,6 +24,11 @@ TEMPLATES = sorted(
 LABEL_THEN_COLON = re.compile(
     r"(?:{%\s*(?:end)?(?:translate|trans|blocktranslate|endblocktranslate)[^%]*%}):"
 )
+# A value, or a bold or emphasised one, followed by a half-width colon typed in the template, then a
+# space: "{{ where }}: {{ message }}" shows in Chinese as "第 3 行: …" (found in a registry import's
+# page, which the check above missed).
+VALUE_THEN_COLON = re.compile(r"(?:}}|</(?:strong|b|em|span)>): ")
+TRANSLATED_BLOCK = re.compile(r"{%\s*blocktrans(?:late)?\b.*?{%\s*endblocktrans(?:late)?\s*%}", re.S)
 # Half-width brackets typed around a translated text: "({% translate … %})" shows in Chinese as
 # "(建築工地非法工作巡查)"; the brackets belong in the msgid ("(%(checklist)s)"), which Chinese
 # translates with "（…）".
@@ -47,6 +52,9 @@ def test_no_template_types_half_width_punctuation_beside_translated_text(path):
     text = path.read_text(encoding="utf-8")
     relative = path.relative_to(ROOT).as_posix()
     assert not LABEL_THEN_COLON.search(text), f"{relative}: use {{% colon %}} after a translated label"
+    # Inside a translated block the colon is the msgid's, which each language translates.
+    outside = TRANSLATED_BLOCK.sub("", text)
+    assert not VALUE_THEN_COLON.search(outside), f"{relative}: use {{% colon %}} after a value"
     assert not BRACKETS_AROUND.search(text), f"{relative}: put the brackets in the msgid, not around it"
     if relative not in CODES_ONLY:
         assert not JOINED.search(text), (
