@@ -97,6 +97,9 @@ class ImportRow(models.Model):
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     values = models.JSONField(_("values"), default=dict)
     problems = models.JSONField(_("problems"), default=list, blank=True)
+    # A row to update: the columns whose values differ from the record's (column keys, in the
+    # file's order), so the dry run says what an update changes, not only that it does.
+    changed = models.JSONField(_("changed columns"), default=list, blank=True)
     # Sites only: whether the row has a place, and why not (a code of columns.PLACE_REASONS).
     needs_place = models.BooleanField(_("to place"), default=False)
     placed = models.CharField(_("placed by"), max_length=10, choices=Placed.choices, blank=True)

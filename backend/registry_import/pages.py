@@ -152,6 +152,9 @@ def _rows_context(request: HttpRequest, item: RegistryImport) -> dict:
                     for p in row.problems
                 ],
                 "to_place": row.needs_place,
+                "changed": [str(labels.get(key, key)) for key in row.changed]
+                if row.action == ImportRow.Action.UPDATE
+                else [],
             }
         )
     return {"rows": shown, "page": page, "show": show}

@@ -204,8 +204,8 @@ def _check(item: RegistryImport) -> RegistryImport:
         elif known is None:
             record.action = ImportRow.Action.CREATE
         else:
-            same = all(known.get(k) == v for k, v in record.values.items())
-            record.action = ImportRow.Action.UNCHANGED if same else ImportRow.Action.UPDATE
+            record.changed = [k for k, v in record.values.items() if known.get(k) != v]
+            record.action = ImportRow.Action.UPDATE if record.changed else ImportRow.Action.UNCHANGED
         if item.kind == "sites" and record.action != ImportRow.Action.REFUSED:
             if record.values.get("latitude"):
                 record.placed = ImportRow.Placed.FILE
@@ -229,6 +229,8 @@ def _check(item: RegistryImport) -> RegistryImport:
             )
             record.needs_place = False
             record.placed = ImportRow.Placed.GEOCODER
+            if record.action != ImportRow.Action.CREATE:
+                _placed_changes(record)
             if record.action == ImportRow.Action.UNCHANGED:
                 counts[record.action] -= 1
                 record.action = ImportRow.Action.UPDATE
@@ -242,6 +244,11 @@ def _check(item: RegistryImport) -> RegistryImport:
     item.status = _status_for(item.counts)
     item.save(update_fields=["counts", "rows_total", "rows_done", "status"])
     return item
+
+
+def _placed_changes(row: ImportRow) -> None:
+    """A row placed after the check (geocoded, or on the map) changes its record's place."""
+    row.changed = [*row.changed, *(k for k in ("latitude", "longitude") if k not in row.changed)]
 
 
 def _status_for(counts: dict[str, int]) -> str:
@@ -297,9 +304,11 @@ def import_place(
     row.values["latitude"] = format(lat.quantize(Decimal("0.000001")), "f")
     row.values["longitude"] = format(lon.quantize(Decimal("0.000001")), "f")
     row.needs_place, row.placed, row.place_problem = False, ImportRow.Placed.MAP, ""
+    if row.action != ImportRow.Action.CREATE:
+        _placed_changes(row)
     if row.action == ImportRow.Action.UNCHANGED:
         row.action = ImportRow.Action.UPDATE
-    row.save(update_fields=["values", "needs_place", "placed", "place_problem", "action"])
+    row.save(update_fields=["values", "needs_place", "placed", "place_problem", "action", "changed"])
     counts = dict(item.counts)
     counts["to_place"] = item.rows.filter(needs_place=True).count()
     counts["update"] = item.rows.filter(action=ImportRow.Action.UPDATE).count()
