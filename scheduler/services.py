@@ -39,6 +39,7 @@ from scheduler.models import ChosenBy, OperationSetup, PlanningJob, Programme, T
 from scheduler.selectors import operation_nights, route_night, team_label, violation_messages
 from scheduler.solver.bound import gap as bound_gap
 from scheduler.solver.bound import joint_objective
+from scheduler.solver.evaluate import unpaired_warnings
 from scheduler.solver.model import REASON_REMOVED_BY_PLANNER
 
 logger = logging.getLogger(__name__)
@@ -678,7 +679,7 @@ def planning_run(*, job_id: Any) -> PlanningJob | None:
             plan = problems.plan_explained(problem, plan)
             plan, officer_pins, officer_notes = _officers_carried(problem, plan, previous)
             plan, pins, notes = _pins_carried(problem, plan, previous)
-            evaluation = solver.evaluate(problem, plan)
+            evaluation = _judged(problem, plan, officer_pins)
         status = PlanningJob.Status.CANCELLED if progress.cancelled else PlanningJob.Status.SUCCEEDED
         _finish(
             job,
@@ -722,7 +723,7 @@ def _recheck(actor: Any, job: PlanningJob) -> None:
     before = job.evaluation or {}
     problem, _clock = _build(job)
     plan = problems.plan_explained(problem, problems.plan_from_json(job.plan))
-    evaluation = solver.evaluate(problem, plan)
+    evaluation = _judged(problem, plan, job.officer_pins)
     # Why each visit is left out is the checker's answer too: it follows the same rules.
     job.plan = {**job.plan, "unplanned": problems.plan_to_json(plan)["unplanned"]}
     job.evaluation = problems.evaluation_to_json(evaluation)
@@ -778,7 +779,7 @@ def plan_move(
     if to_route is not None and not 0 <= to_route < len(plan.routes):
         raise InvalidInput(errors={"to_route": [f"Between 0 and {len(plan.routes) - 1}."]})
     new_plan = _moved(problem, plan, visit_id, to_route, position)
-    evaluation = solver.evaluate(problem, new_plan)
+    evaluation = _judged(problem, new_plan, job.officer_pins)
     # What the plan says of its pins stays with it: the pins carried over from the previous run,
     # and each pinned visit's site (so a pin dropped later, its target gone, can still be named).
     notes = _pin_notes(job.plan)
@@ -862,9 +863,7 @@ def plan_officer_move(
         ids = [o for o in routes[index].officer_ids if o != officer_id]
         routes[index] = _regrouped(problem, routes[index], [*ids, officer_id] if index == to_route else ids)
     new_plan = _replanned_teams(problem, plan, routes)
-    evaluation = solver.evaluate(problem, new_plan)
     job.plan = {**problems.plan_to_json(new_plan), **_pin_notes(job.plan)}
-    job.evaluation = problems.evaluation_to_json(evaluation)
     # Placed by hand: "Plan again" puts the officer back with the same teammates, or keeps them
     # out of that night's (or day's) teams (``_officers_carried``). A later move of the same
     # officer on the same night takes the place of this one.
@@ -875,6 +874,7 @@ def plan_officer_move(
         for p in job.officer_pins or []
         if not (p["officer"] == officer_id and _period(problem, p["minute"]) == period)
     ] + [{"officer": officer_id, "route": to_route, "minute": minute}]
+    job.evaluation = problems.evaluation_to_json(_judged(problem, new_plan, job.officer_pins))
     job.save(update_fields=["plan", "evaluation", "officer_pins"])
     audit_record(
         actor=actor,
@@ -939,8 +939,27 @@ def _officers_held(problem: solver.Problem, previous: PlanningJob | None) -> sol
     """The problem the planner solves when planning again: the officers the planner took out of
     the previous plan's teams are off duty on that night (or day), so the teams are formed
     without them, as a sick officer is planned around."""
+    return _held_by(problem, previous.officer_pins if previous is not None else None)
+
+
+def _judged(problem: solver.Problem, plan: solver.Plan, officer_pins: list[dict] | None) -> Any:
+    """The checker's verdict on ``plan``, its warnings on pairs said of the officers on duty once
+    those the planner took out of the plan (``officer_pins`` with no team) are off: a partner
+    they leave without a pair that day is named, not silently left at the station."""
+    evaluation = solver.evaluate(problem, plan)
+    held = _held_by(problem, officer_pins)
+    if held is problem:
+        return evaluation
+    pairs = unpaired_warnings(held, plan)
+    return dataclasses.replace(
+        evaluation, warnings=(*pairs, *(w for w in evaluation.warnings if w.rule != "pairs"))
+    )
+
+
+def _held_by(problem: solver.Problem, officer_pins: list[dict] | None) -> solver.Problem:
+    """``problem`` with each officer the pins take out of a team off duty on that night (or day)."""
     out: dict[str, list[tuple[int, int]]] = {}
-    for pin in (previous.officer_pins if previous is not None else None) or []:
+    for pin in officer_pins or []:
         if pin["route"] is None and pin["officer"] in problem.officer_by_id:
             out.setdefault(pin["officer"], []).append(_period_window(problem, pin["minute"]))
     if not out:

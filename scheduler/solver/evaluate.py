@@ -374,11 +374,12 @@ def rule_pairs(ctx: _RouteCtx) -> Iterator[Violation]:
         )
 
 
-def unpaired_warnings(problem: Problem) -> tuple[Violation, ...]:
+def unpaired_warnings(problem: Problem, plan: Plan | None = None) -> tuple[Violation, ...]:
     """Not a broken rule, but what the planner must know: in a programme of pairs, each officer
     on duty whom no crew holds, and who is therefore not sent out at all; and each shift of a
     crew's officer whose crew-mates are all off then and whom no stand-in pair holds
-    (``pairs.crews_of``): the officer is not sent out that shift."""
+    (``pairs.crews_of``): the officer is not sent out that shift (unless ``plan`` sends them, as
+    a planner's edit may: a team of one then breaks the rule ``pairs``)."""
     if problem.operation is not None or not problem.work_in_pairs:
         return ()
     in_crew = {i for crew in problem.crews for i in crew}
@@ -403,7 +404,10 @@ def unpaired_warnings(problem: Problem) -> tuple[Violation, ...]:
         if o.id not in in_crew:
             continue
         for start, end in o.shifts:
-            if not any(s < end and start < e for s, e in held[o.id]):
+            sent = plan is not None and any(
+                o.id in r.officer_ids and r.departure < end and start < r.back for r in plan.routes
+            )
+            if not sent and not any(s < end and start < e for s, e in held[o.id]):
                 left.append(
                     _v(
                         "pairs",
@@ -827,7 +831,7 @@ def evaluate(problem: Problem, plan: Plan) -> Evaluation:
     out += rule_each_visit_once(plan, tally)
     out += rule_one_place_at_a_time(problem, tally)
     out += rule_waves_together(problem, tally)
-    warnings = unpaired_warnings(problem) + early_arrival_warnings(problem, plan)
+    warnings = unpaired_warnings(problem, plan) + early_arrival_warnings(problem, plan)
     idle = {w.officer_id for w in warnings if w.officer_id is not None}
     return Evaluation(tuple(out), _objective(problem, tally, len(out), idle), warnings)
 

@@ -204,3 +204,30 @@ def test_a_partner_left_alone_is_named_with_the_day_in_the_readers_language(
         [said] = selectors.plan_view(job)["warnings"]
     assert said["message"].startswith(f"O parceiro de {first.full_name} está de folga de Ter, 5 Mar"), said
     assert "Não sai sozinho nesse período" in said["message"], said
+
+
+def test_a_partner_the_planner_leaves_without_a_pair_is_named_after_planning_again(
+    db, paula, django_capture_on_commit_callbacks
+):
+    """The planner takes one officer of the only pair out of Tuesday's team (off sick). Until the
+    plan is made again the other works alone, which breaks the rule; planned again, they are not
+    sent that day and the plan says why, where it said nothing (the checker judged the pair whole)."""
+    first, second = _alone_at_their_station(2)
+    programme = _programme([first, second], sites=2, due_days=(1,))
+    job = _plan(programme, django_capture_on_commit_callbacks)
+    (index, route), *_ = [(i, r) for i, r in enumerate(job.plan["routes"]) if r["stops"]]
+    moved = services.plan_officer_move(
+        actor=paula.user, job=job, officer_id=str(second.uuid), from_route=index, to_route=None
+    )
+    assert {v["case"] for v in moved.evaluation["violations"]} == {"alone"}
+    assert not moved.evaluation.get("warnings")  # sent, alone: the rule says so, not a warning
+    again = _plan(programme, django_capture_on_commit_callbacks)
+    assert not [r for r in again.plan["routes"] if r["stops"]], again.plan["routes"]
+    assert again.evaluation["feasible"]
+    [warning] = again.evaluation["warnings"]
+    assert (warning["case"], warning["params"]["officer"]) == ("partner_off", str(first.uuid))
+    # Checked again (a verdict an older checker made), the warning stays.
+    PlanningJob.objects.filter(pk=again.pk).update(evaluation={**again.evaluation, "checker": "0"})
+    rechecked = services.plan_recheck(actor=paula.user, job=PlanningJob.objects.get(pk=again.pk))
+    assert rechecked.evaluation["checker"] != "0"
+    assert [w["case"] for w in rechecked.evaluation["warnings"]] == ["partner_off"]
