@@ -215,7 +215,7 @@ def test_a_partner_the_planner_leaves_without_a_pair_is_named_after_planning_aga
     first, second = _alone_at_their_station(2)
     programme = _programme([first, second], sites=2, due_days=(1,))
     job = _plan(programme, django_capture_on_commit_callbacks)
-    (index, route), *_ = [(i, r) for i, r in enumerate(job.plan["routes"]) if r["stops"]]
+    index = next(i for i, r in enumerate(job.plan["routes"]) if r["stops"])
     moved = services.plan_officer_move(
         actor=paula.user, job=job, officer_id=str(second.uuid), from_route=index, to_route=None
     )
