@@ -4,6 +4,9 @@ checklists only. Now the check-in is listed, queued, until a sync sends it."""
 
 from __future__ import annotations
 
+import re
+import time
+
 import pytest
 from playwright.sync_api import expect
 
@@ -32,4 +35,36 @@ def test_an_offline_check_in_waits_in_the_list_until_sent(pages, field, locale, 
 
     go_online(page)  # the app syncs as the network comes back, and redraws the visit in place
     expect(waiting).to_have_count(0, timeout=30_000)
+    assert CheckIn.objects.filter(inspection=field.revealed).count() == 1
+
+
+def test_a_check_in_made_while_a_sync_runs_is_sent_by_the_run_after_it(pages, field):
+    """Checked in while a sync was reading the feed (the network just back), the check-in waited
+    "for the next sync" with the phone online, and nothing came to send it: the run in progress
+    had passed its check-ins, and the app's call to sync only waited for that run. A call during a
+    run now has one more run follow it. (So does a checklist finished during a run.)"""
+    page = open_phone(pages)
+    sign_in_app(page, pages.base_url, "alice")
+    page.goto(f"{pages.base_url}/field/#/a/{field.revealed.uuid}")
+    page.locator("#check-in").wait_for()
+    held = []
+    feed = re.compile(r"/api/mobile/v1/assignments/(\?.*)?$")
+    page.route(feed, lambda route: held.append(route))
+    go_online(page)  # the network is back: the app syncs, and its feed request is held here
+    deadline = time.monotonic() + 10
+    while not held and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert held, "the sync did not read the feed"
+
+    page.locator("#check-in").click()
+    page.wait_for_function(
+        """async () => {
+            const store = await import('/static/field/js/store.js');
+            return (await store.all('checkins')).length === 1;
+        }"""
+    )
+    held[0].continue_()
+    page.unroute(feed)
+    expect(page.locator("#checkin-status")).to_contain_text("from the site", timeout=10_000)
+    expect(page.locator("#outbox-list li.checkin")).to_have_count(0)
     assert CheckIn.objects.filter(inspection=field.revealed).count() == 1

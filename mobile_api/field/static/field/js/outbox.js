@@ -16,6 +16,8 @@ import * as store from "./store.js";
 const BATCH = 200;
 const listeners = new Set();
 let running = null;
+// The run that follows the one in progress, asked for while it ran.
+let again = null;
 let timer = null;
 let attempts = 0;
 
@@ -138,19 +140,30 @@ export async function pendingCount(officer) {
 }
 
 export function sync() {
-  // One run at a time; a call during a run waits for it.
+  // One run at a time. A call during a run (a checklist finished, a check-in made while the run
+  // was reading the feed) may come after the run has passed its step: one more run follows it,
+  // and the call waits for that one, so what it queued goes now, not at some later sync.
   if (!running) {
     running = run().finally(() => {
       running = null;
     });
+    return running;
   }
-  return running;
+  if (!again) {
+    const next = () => {
+      again = null;
+      return sync();
+    };
+    again = running.then(next, next);
+  }
+  return again;
 }
 
 export async function stop() {
-  // Before signing out: no retry left waiting, and the run in progress finished, so no request
-  // goes out with a token that is about to be revoked.
+  // Before signing out: no retry left waiting, and the runs in progress or due finished, so no
+  // request goes out with a token that is about to be revoked.
   clearTimeout(timer);
+  if (again) await again.catch(() => {});
   if (running) await running;
 }
 
