@@ -45,6 +45,10 @@ def test_the_officers_unit_picker_follows_the_chosen_agency(pages):
         page.locator(".field-unit .select2-selection").click()
         expect(page.locator(".select2-results__option")).to_have_text(units)
 
+    # The page opens with the officer's unit chosen: the "change" Django's scripts fire on every
+    # related field as the page loads is no change of agency (it emptied the unit, and every save
+    # of an officer, a leaver's deactivation included, was refused with "This field is required").
+    expect(page.locator("select[name='unit']")).to_have_value(str(units["PSP"].pk))
     offered("psp-hq (PSP)", "psp-patrol (PSP)")
     page.keyboard.press("Escape")
 

@@ -91,8 +91,22 @@
     // Another agency chosen: the unit picked for the one before is no longer offered, and would be
     // refused on saving; it is emptied at once, so the unit is chosen among the new agency's.
     // (select2 tells a choice by jQuery's change event, which a native listener does not hear.)
+    // Only a change of value counts: Django's RelatedObjectLookups.js fires "change" on every
+    // related field as the page loads, which emptied the unit of every officer opened, so that
+    // any save (a leaver deactivated, a role given) was refused with "This field is required".
+    const agencyShown = new WeakMap();
+    const chosenAtLoad = (select) => {
+      const option = [...select.options].find((o) => o.defaultSelected);
+      return option ? option.value : "";
+    };
     $(document).on("change", "select", (event) => {
-      document.querySelectorAll(`select[data-agency-field="${CSS.escape(event.target.name)}"]`).forEach((picker) => {
+      const agency = event.target;
+      const pickers = document.querySelectorAll(`select[data-agency-field="${CSS.escape(agency.name)}"]`);
+      if (!pickers.length) return;
+      const before = agencyShown.has(agency) ? agencyShown.get(agency) : chosenAtLoad(agency);
+      agencyShown.set(agency, agency.value);
+      if (agency.value === before) return;
+      pickers.forEach((picker) => {
         if (picker.value) $(picker).val(null).trigger("change");
       });
     });
