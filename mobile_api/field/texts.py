@@ -75,6 +75,14 @@ TEXTS = {
         "never refused: go on with the visit."
     ),
     "check_in_failed": _("The phone could not give a position: {reason}"),
+    # The reasons, by the browser's error code: its own message is in English whatever the app's
+    # language ("User denied Geolocation").
+    "position_denied": _(
+        "this app may not use the phone's location. Allow it in the phone's or the browser's settings, "
+        "then try again."
+    ),
+    "position_unavailable": _("no position can be found here. Try again outdoors or near a window."),
+    "position_timeout": _("finding it took too long. Try again outdoors or near a window."),
     "start_checklist": _("Start {name}"),
     "continue_checklist": _("Continue {name}"),
     "open_checklist": _("Open {name}"),

@@ -89,10 +89,20 @@ def test_the_check_in_position_can_be_changed(pages, field, second_visit):
     page.locator(f"button[data-template='{VENUE}']").click()
     expect(page.locator(POSITION)).to_contain_text("from your check-in")
 
+    # The location not allowed (any more): said why in the app's words, not the browser's English
+    # ("User denied Geolocation"), and how to allow it.
+    page.context.clear_permissions()
+    page.locator(POSITION).locator("button").click()
+    status = page.locator(POSITION).locator("[role=status]")
+    expect(status).to_have_text(
+        "The phone could not give a position: this app may not use the phone's location. "
+        "Allow it in the phone's or the browser's settings, then try again."
+    )
+    page.context.grant_permissions(["geolocation"])
+
     # Recorded again from where the officer stands now: the new position is the answer.
     page.context.set_geolocation({"latitude": 22.2004, "longitude": 113.5513, "accuracy": 5})
     page.locator(POSITION).locator("button").click()
-    status = page.locator(POSITION).locator("[role=status]")
     expect(status).to_have_text("Position 22.2004, 113.5513 (accuracy 5 m)")
     page.wait_for_function(
         """async () => {

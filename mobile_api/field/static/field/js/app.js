@@ -545,7 +545,7 @@ function checkIn(a, status) {
       // The waiting list under it says the check-in waits (or no longer does): drawn again.
       if (location.hash === `#/a/${a.id}`) await render({ inPlace: true });
     },
-    (error) => (status.textContent = t("check_in_failed", { reason: error.message })),
+    (error) => (status.textContent = i18n.positionFailed(error)),
     { enableHighAccuracy: true, timeout: 20000, maximumAge: 0 },
   );
 }

@@ -4,7 +4,7 @@
 // sent: every answer in its place, controls disabled, the photos and signature the phone still has
 // (or, read back from the server, those the server holds: ``fileSource``).
 import * as files from "./files.js";
-import { clock, gap, list as listOf, pick, t } from "./i18n.js";
+import { clock, gap, list as listOf, pick, positionFailed, t } from "./i18n.js";
 import { checkValue, isAnswered, pathOf, Submission, validate } from "./logic.js";
 
 const el = (tag, attrs = {}, ...children) => {
@@ -526,7 +526,7 @@ export class ChecklistForm {
             this.set(ctx, q.key, answer);
             status.textContent = t("position", { lat: answer.lat, lon: answer.lon, accuracy: Math.round(answer.accuracy) });
           },
-          (error) => (status.textContent = t("check_in_failed", { reason: error.message })),
+          (error) => (status.textContent = positionFailed(error)),
           // A fresh fix: asked again, the answer must not be the last one the phone had (the check-in's).
           { enableHighAccuracy: true, timeout: 20000, maximumAge: 0 },
         );

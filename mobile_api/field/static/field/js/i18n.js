@@ -38,6 +38,13 @@ function apply() {
 
 export const language = () => current;
 
+export function positionFailed(error) {
+  // Why the phone gave no position, by the error's code: the browser's own message is in English
+  // whatever the app's language ("User denied Geolocation").
+  const reason = { 1: "position_denied", 2: "position_unavailable", 3: "position_timeout" }[error && error.code];
+  return t("check_in_failed", { reason: t(reason || "position_unavailable") });
+}
+
 export function t(key, params = {}) {
   let text = (TEXTS[current] && TEXTS[current][key]) || TEXTS.en[key] || key;
   if (typeof text === "object") {
