@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from backend.console import services
+from backend.core.access import login_deactivated
 
 
 class SignInForm(AuthenticationForm):
@@ -17,6 +18,11 @@ class SignInForm(AuthenticationForm):
         **AuthenticationForm.error_messages,
         "invalid_login": _("The username or password is not right. Both are case-sensitive."),
         "throttled": _("Too many failed attempts for this account. Wait a few minutes and try again."),
+        # A leaver's password still matches, but no page will open: told so, rather than sent to
+        # the field app, which refuses them too.
+        "leaver": _(
+            "This account is no longer active. If you still need it, ask your agency's administrator."
+        ),
         "not_console": _(
             "This account has no back-office role. Field officers sign in on the field app at /field/."
         ),
@@ -37,6 +43,8 @@ class SignInForm(AuthenticationForm):
 
     def confirm_login_allowed(self, user: Any) -> None:
         super().confirm_login_allowed(user)
+        if login_deactivated(user):
+            raise ValidationError(self.error_messages["leaver"], code="leaver")
         if not services.may_use_console(user):
             raise ValidationError(self.error_messages["not_console"], code="not_console")
 

@@ -4,6 +4,8 @@ Signed in through the real sign-in page, as they were before they left."""
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -72,3 +74,29 @@ def test_an_administrator_without_an_officer_record_still_gets_in(client, django
     django_user_model.objects.create_superuser("root", "root@example.invalid", PASSWORD)
     sign_in_client(client, "root", PASSWORD)
     assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "told"),
+    [
+        ("en", "This account is no longer active. If you still need it, ask your agency's administrator."),
+        ("zh-hant", "此帳戶已停用。如仍需使用，請聯絡本部門的系統管理員。"),
+        (
+            "pt",
+            "Esta conta já não está activa. Se ainda precisar dela, contacte o administrador da sua "
+            "entidade.",
+        ),
+    ],
+)
+def test_a_leaver_signing_in_is_told_the_account_is_no_longer_active(client, language, told):
+    """Not sent to the field app as an officer of no back-office role would be: it refuses them
+    too, and a leaver (a planner here) would go round in a circle."""
+    paula = factories.officer("PSP", username="paula", roles=("planner",), full_name="Paula Planner")
+    _deactivate(paula)
+    page = html.unescape(
+        client.post(
+            "/sign-in/", {"username": "paula", "password": PASSWORD}, HTTP_ACCEPT_LANGUAGE=language
+        ).content.decode()
+    )
+    assert page.count(told) == 1
+    assert "no back-office role" not in page
