@@ -32,6 +32,33 @@ def test_the_visit_details_read_as_lines_not_letters(pages, field, locale):
     assert all(width >= widths["dl"] * 0.45 for width in widths["dd"]), widths
     # And each label still fits its column (wrapped between words, never cut).
     assert all(scroll <= client + 1 for scroll, client in widths["dt"]), widths
+    # A day's hours stay on one line: "terça 20:00–" over "04:00, quarta …" read as two times.
+    lines = details.evaluate(
+        """dl => {
+            const texts = [];
+            for (const dd of dl.querySelectorAll('dd')) {
+                const walk = document.createTreeWalker(dd, NodeFilter.SHOW_TEXT);
+                const nodes = [];
+                while (walk.nextNode()) nodes.push(walk.currentNode);
+                const whole = nodes.map(n => n.data).join('');
+                for (const m of whole.matchAll(/\\d\\d:\\d\\d–\\d\\d:\\d\\d/g)) {
+                    const at = (offset) => {
+                        for (const n of nodes) {
+                            if (offset <= n.data.length) return [n, offset];
+                            offset -= n.data.length;
+                        }
+                    };
+                    const range = document.createRange();
+                    range.setStart(...at(m.index));
+                    range.setEnd(...at(m.index + m[0].length));
+                    const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+                    texts.push([m[0], tops.size]);
+                }
+            }
+            return texts;
+        }"""
+    )
+    assert lines and all(count == 1 for _, count in lines), lines
     axe_check(page)
 
 

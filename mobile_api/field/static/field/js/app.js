@@ -158,9 +158,15 @@ function windowText(a) {
   return `${i18n.time(a.window_start)} – ${i18n.time(a.window_end, false)}`;
 }
 
-function hoursText(site) {
-  if (!site.opening_hours || !site.opening_hours.length) return t("closed_all_day");
-  return i18n.list(site.opening_hours.map((h) => `${i18n.weekday(h.weekday)} ${h.opens}–${h.closes}`));
+function openingHours(site) {
+  // Each day's hours kept whole ("20:00–03:00"): in a narrow column a line broke after the dash,
+  // and "terça 20:00–" over "03:00, quarta …" read as two times of two days.
+  if (!site.opening_hours || !site.opening_hours.length) return [t("closed_all_day")];
+  return site.opening_hours.flatMap((h, i) => [
+    i ? t("list_separator") : null,
+    `${i18n.weekday(h.weekday)} `,
+    el("span", { class: "hours", text: `${h.opens}–${h.closes}` }),
+  ]);
 }
 
 const signedInOfficer = () => store.get("kv", "officer");
@@ -473,7 +479,7 @@ async function assignmentScreen(id) {
       el("dl", {},
         el("dt", { text: t("window") }), el("dd", { text: windowText(a) }),
         el("dt", { text: t("address") }), el("dd", { text: a.site.address }),
-        el("dt", { text: t("opening_hours") }), el("dd", { text: hoursText(a.site) }),
+        el("dt", { text: t("opening_hours") }), el("dd", {}, ...openingHours(a.site)),
         a.operation ? el("dt", { text: t("operation") }) : null, a.operation ? el("dd", { text: a.operation.name }) : null,
         el("dt", { text: t("team") }), el("dd", { text: team }),
       ),
