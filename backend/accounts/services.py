@@ -39,7 +39,7 @@ from backend.core.errors import DomainError
 from backend.core.tokens import token_hash
 from backend.registry.models import Officer
 from backend.registry.services import officer_admin_rights_sync
-from mobile_api.services_auth import device_tokens_revoke_for_user
+from mobile_api.services_auth import device_tokens_revoke_for_user, sign_in_counters_clear
 
 AnyRequest = HttpRequest | Request
 
@@ -219,6 +219,23 @@ def logins_sign_out_everywhere(
     for pk, counts in out.items():
         counts["sessions"] = sessions[pk]
     return out
+
+
+def logins_unlock(*, actor: Any, users: Sequence[Any], request: AnyRequest | None = None) -> None:
+    """Logins locked out by too many wrong passwords may sign in again at once, not after the
+    window: their counts of failed attempts are forgotten on the console (and for scripts' tokens,
+    which share it) and on phones. Each unlock is audited."""
+    for user in users:
+        signin_attempts_clear(username=user.username)
+        phone_counters = sign_in_counters_clear(username=user.username)
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            verb="sign_in_unlock",
+            obj=user,
+            changes={"phone_counters_cleared": phone_counters},
+            request=request,
+        )
 
 
 REASON_DEACTIVATED = "officer deactivated"

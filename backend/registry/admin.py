@@ -18,7 +18,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from backend.accounts.services import officer_deactivate, officer_reactivate, officers_deactivate
+from backend.accounts.services import (
+    logins_unlock,
+    officer_deactivate,
+    officer_reactivate,
+    officers_deactivate,
+)
 from backend.audit.admin_mixins import AuditedAdminMixin
 from backend.registry import services
 from backend.registry.models import (
@@ -139,7 +144,7 @@ class OfficerAdmin(AuditedAdminMixin, admin.ModelAdmin):
     filter_horizontal = ("skills",)
     readonly_fields = ("uuid",)
     inlines = (OfficerRoleInline,)
-    actions = ["deactivate_selected"]
+    actions = ["deactivate_selected", "unlock_sign_in"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Officer]:
         return super().get_queryset(request).prefetch_related("roles")
@@ -184,6 +189,26 @@ class OfficerAdmin(AuditedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("roles"))
     def role_list(self, obj: Officer) -> str:
         return ", ".join(sorted(r.get_role_display() for r in obj.roles.all()))
+
+    @admin.action(
+        description=_("Unlock sign-in for the selected officers (after too many wrong passwords)"),
+        permissions=["change"],
+    )
+    def unlock_sign_in(self, request: HttpRequest, queryset: QuerySet[Officer]) -> None:
+        """An officer locked out by too many wrong passwords signs in again at once, on the
+        console and on the phone, without waiting for the lock to lift (``logins_unlock``)."""
+        officers = list(queryset.select_related("user"))
+        logins_unlock(actor=request.user, users=[o.user for o in officers], request=request)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d officer may sign in again now, on the console and on the phone.",
+                "%(count)d officers may sign in again now, on the console and on the phone.",
+                len(officers),
+            )
+            % {"count": len(officers)},
+            messages.SUCCESS,
+        )
 
     @admin.action(description=_("Deactivate the selected officers (leavers)"), permissions=["change"])
     def deactivate_selected(
