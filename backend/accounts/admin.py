@@ -24,6 +24,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -63,10 +64,37 @@ def _decided_by_officer(officer: Any, css_class: str, state: Any, why: Any) -> s
     )
 
 
+class LoginCreationForm(AdminUserCreationForm):
+    """A new login: its name, the e-mail address "Forgot your password?" writes to, and a first
+    password. Django's "Password-based authentication: Enabled / Disabled" choice is left out: a
+    login without a password (for single sign-on, which this system has not) could not sign in
+    nor reset it."""
+
+    usable_password = None
+
+    class Meta(AdminUserCreationForm.Meta):
+        fields = ("username", "email")
+
+
+class LoginPasswordForm(AdminPasswordChangeForm):
+    """A login's new password, without Django's choice to disable password sign-in (see
+    ``LoginCreationForm``)."""
+
+    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.fields.pop("usable_password", None)
+        self.fields["password1"].required = self.fields["password2"].required = True
+
+
 @admin.register(User)
 class LoginAdmin(AuditedAdminMixin, DjangoUserAdmin):
     # Never in an audit entry: what the add and password forms hold is a password.
     audit_exclude = ("password", "password1", "password2", "usable_password")
+    add_form = LoginCreationForm
+    change_password_form = LoginPasswordForm
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "email", "password1", "password2")}),
+    )
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         fieldsets = super().get_fieldsets(request, obj)
@@ -74,7 +102,9 @@ class LoginAdmin(AuditedAdminMixin, DjangoUserAdmin):
             return fieldsets
         out = []
         for name, options in fieldsets:
-            fields = list(options.get("fields", ()))
+            # The officer's roles decide what the login may do: Django's groups and permissions,
+            # which grant nothing here, are not offered on it.
+            fields = [f for f in options.get("fields", ()) if f not in ("groups", "user_permissions")]
             for decided, line in ((OFFICER_DECIDES, "active_state"), (ROLE_DECIDES, "admin_rights")):
                 if any(f in fields for f in decided):
                     at = min(fields.index(f) for f in decided if f in fields)
