@@ -43,6 +43,11 @@ TEXTS = {
     "address": _("Address"),
     "opening_hours": _("Opening hours"),
     "closed_all_day": _("No opening hours recorded"),
+    # A site's opening hours, days of the same hours together: "daily 20:00–03:00",
+    # "Tue–Sun 20:00–03:00; Mon 18:00–23:00" (the planner's pages say them so).
+    "daily": pgettext_lazy("opening hours: every day of the week", "daily"),
+    "day_range": _("{first}–{last}"),
+    "hours_separator": pgettext_lazy("between a site's opening hours of different days", "; "),
     "team": _("Team"),
     "checklists": _("Checklists"),
     "operation": _("Operation"),

@@ -134,7 +134,7 @@ def test_the_screens_in_chinese_use_full_width_punctuation(pages, field, alice, 
 
     found = {screen: bad for screen, text in shown.items() if (bad := half_width_beside_chinese(text))}
     assert not found, found
-    assert "20:00–04:00、" in shown["visit"]  # opening hours, one day after another
+    assert "每日 20:00–04:00" in shown["visit"]  # opening hours: the same every day
     # Times on the 24-hour clock, as those opening hours: no 上午 or 下午 beside them.
     clock_words = {screen: text for screen, text in shown.items() if "上午" in text or "下午" in text}
     assert not clock_words, clock_words

@@ -27,7 +27,10 @@ def _json_script(html: str, element_id: str) -> dict:
 
 
 # Texts a language writes as English does (its punctuation only): translated all the same.
-SAME_AS_ENGLISH = {"zh-hant": set(), "pt": {"member_agency", "list_separator"}}
+SAME_AS_ENGLISH = {
+    "zh-hant": set(),
+    "pt": {"member_agency", "list_separator", "day_range", "hours_separator"},
+}
 
 
 @pytest.mark.django_db

@@ -159,14 +159,39 @@ function windowText(a) {
 }
 
 function openingHours(site) {
-  // Each day's hours kept whole ("20:00–03:00"): in a narrow column a line broke after the dash,
-  // and "terça 20:00–" over "03:00, quarta …" read as two times of two days.
+  // Days with the same hours together, as the planner's pages say them: "daily 20:00–03:00",
+  // "Tue–Sun 20:00–03:00" (seven lines of the same hours filled a phone's screen in Portuguese).
+  // Each span of hours kept whole: in a narrow column a line broke after the dash, and
+  // "terça 20:00–" over "03:00, quarta …" read as two times of two days.
   if (!site.opening_hours || !site.opening_hours.length) return [t("closed_all_day")];
-  return site.opening_hours.flatMap((h, i) => [
-    i ? t("list_separator") : null,
-    `${i18n.weekday(h.weekday)} `,
-    el("span", { class: "hours", text: `${h.opens}–${h.closes}` }),
+  const spans = new Map();
+  for (const h of site.opening_hours) {
+    const span = `${h.opens}–${h.closes}`;
+    if (!spans.has(span)) spans.set(span, new Set());
+    spans.get(span).add(h.weekday);
+  }
+  return [...spans].flatMap(([span, days], i) => [
+    i ? t("hours_separator") : null,
+    `${days.size === 7 ? t("daily") : dayRuns([...days].sort((a, b) => a - b))} `,
+    el("span", { class: "hours", text: span }),
   ]);
+}
+
+function dayRuns(days) {
+  // Weekdays (0 Monday … 6 Sunday), three or more in a row as a range ("Tue–Sun"; the week's end
+  // joins its start: "Fri–Mon"), the others one by one.
+  const runs = [];
+  for (const day of days) {
+    const last = runs[runs.length - 1];
+    if (last && day === last[last.length - 1] + 1) last.push(day);
+    else runs.push([day]);
+  }
+  if (runs.length > 1 && runs[0][0] === 0 && runs[runs.length - 1].slice(-1)[0] === 6) {
+    runs[0] = [...runs.pop(), ...runs[0]];
+  }
+  return runs.flatMap((run) => run.length >= 3
+    ? [t("day_range", { first: i18n.weekday(run[0]), last: i18n.weekday(run[run.length - 1]) })]
+    : run.map((day) => i18n.weekday(day))).join(t("list_separator"));
 }
 
 const signedInOfficer = () => store.get("kv", "officer");
