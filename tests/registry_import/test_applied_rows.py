@@ -8,18 +8,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from backend.registry_import.models import RegistryImport
-from tests import factories
-from tests.browser_support import sign_in_client
 from tests.registry_import.support import FILES
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def ada(client, db):
-    factories.officer("PSP", username="ada", roles=("administrator",))
-    sign_in_client(client, "ada", "correct-horse-battery")
-    return client
 
 
 def _outcomes(client, item, **headers) -> list[str]:

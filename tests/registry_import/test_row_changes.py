@@ -11,8 +11,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from backend.registry_import.models import ImportRow, RegistryImport
-from tests import factories
-from tests.browser_support import sign_in_client
 from tests.registry_import.support import FILES
 
 pytestmark = pytest.mark.django_db
@@ -22,13 +20,6 @@ CHANGES = {
     "pt": "Alterações: Endereço, Horário de funcionamento",
     "zh-hant": "變更：地址、營業時間",
 }
-
-
-@pytest.fixture
-def ada(client, db):
-    factories.officer("PSP", username="ada", roles=("administrator",))
-    sign_in_client(client, "ada", "correct-horse-battery")
-    return client
 
 
 def _upload(client, capture, data: bytes) -> RegistryImport:
