@@ -27,6 +27,8 @@ PASSWORD = "correct-horse-battery"  # every persona's password (tests.factories)
 
 # CI's two passes (``.ci/run`` sets CI_PASS), run side by side on two cores, share the suite so
 # that each test runs where it tells something and the two end together:
+# - a test that touches a database runs on both where the database may change its answer
+#   (``BOTH_DATABASES``); a module of others runs once, in one pass or the other (``_dealt``);
 # - a test that touches no database (no ``db``, ``transactional_db`` or ``live_server``, no
 #   ``django_db`` mark) answers the same on both: it runs in the SQLite pass only, unless its
 #   module reaches PostgreSQL or the broker another way (``DATABASE_URL``, the worker tests'
@@ -83,9 +85,10 @@ def pytest_collection_modifyitems(config, items):
         return
     if ci_pass not in ("postgresql", "sqlite"):
         raise pytest.UsageError(f"CI_PASS={ci_pass!r}: postgresql or sqlite")
+    passes = _dealt({item.nodeid: _ci_pass_of(item) for item in items}, items)
     kept, left = [], []
     for item in items:
-        (kept if _ci_pass_of(item) in (ci_pass, "both") else left).append(item)
+        (kept if passes[item.nodeid] in (ci_pass, "both") else left).append(item)
     shard = os.environ.get("CI_SHARD", "")
     if shard:
         kept, other = _sharded(kept, shard)
@@ -93,6 +96,53 @@ def pytest_collection_modifyitems(config, items):
     if left:
         config.hook.pytest_deselected(items=left)
         items[:] = kept
+
+
+# The tests whose answer may differ between the two databases run on both: what each writes and
+# how (ingest, idempotency, constraints, the outbox's locking), the officers' API, raw SQL and the
+# rollups, backups, migrations, and the demo that `make run` loads. Every other module's database
+# tests answer through the ORM alone: they run once, in the pass that ends sooner (``_dealt``),
+# which keeps CI within its twenty minutes on a machine a fifth of whose CPU is taken by its host.
+BOTH_DATABASES = (
+    "tests/inspections/",
+    "tests/mobile_api/test_",
+    "tests/outbox/",
+    "tests/reporting/test_rollups",
+    "tests/reporting/test_statistics",
+    "tests/core/test_backup",
+    "tests/core/test_prepared",
+    "tests/demo/test_city",
+)
+DEAL_WEIGHT = {"browser": 4.0, "stack": 40.0, "faults": 40.0, "other": 0.35}
+
+
+def _dealt(passes: dict[str, str], items) -> dict[str, str]:
+    """``passes`` with each module whose tests run on both databases, but need not
+    (``BOTH_DATABASES``), given to one pass: whole modules, heaviest first, to the pass with the
+    less work so far (the tests only one pass runs counted first). The same for both passes: each
+    collects the same tests and deals them alike."""
+    load = {"postgresql": 0.0, "sqlite": 0.0}
+    modules: dict[str, float] = {}
+
+    def cost(item) -> float:
+        kind = next((m for m in ("browser", "stack", "faults") if item.get_closest_marker(m)), "other")
+        return DEAL_WEIGHT[kind]
+
+    for item in items:
+        where, path = passes[item.nodeid], item.nodeid.split("::", 1)[0]
+        if where == "both" and not path.startswith(BOTH_DATABASES) and "history" not in item.fixturenames:
+            modules[path] = modules.get(path, 0.0) + cost(item)
+        else:
+            for name in load if where == "both" else (where,):
+                load[name] += cost(item)
+    home: dict[str, str] = {}
+    for path in sorted(modules, key=lambda p: (-modules[p], p)):
+        home[path] = min(load, key=lambda name: (load[name], name))
+        load[home[path]] += modules[path]
+    return {
+        nodeid: home.get(nodeid.split("::", 1)[0], where) if where == "both" else where
+        for nodeid, where in passes.items()
+    }
 
 
 # What a test costs, roughly, in seconds, for sharding a pass: a browser test drives Chromium, a
