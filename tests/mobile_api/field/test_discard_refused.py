@@ -173,6 +173,12 @@ def test_a_checklist_a_teammate_sent_first_is_discarded_and_theirs_stands(pages,
     expect(discard).to_have_text(ASK)
     discard.click()
     expect(page.locator("#main .notice[role='status']")).to_have_text(DISCARDED)
+    # A sync that ends now redraws the visit in place, and the note stays until the officer moves on
+    # (CI once saw the redraw of the discard's own sync take it away before it could be read).
+    synced = page.evaluate("document.body.dataset.synced || ''")
+    page.evaluate("async () => (await import('/static/field/js/outbox.js')).sync()")
+    page.wait_for_function("(before) => (document.body.dataset.synced || '') !== before", arg=synced)
+    expect(page.locator("#main .notice[role='status']")).to_have_text(DISCARDED)
     # The visit says who sent its checklist, and offers nothing to start in its place.
     card = page.locator(f"#checklists [data-sent-elsewhere='{VENUE}']")
     expect(card).to_contain_text("was sent by Dora Police")

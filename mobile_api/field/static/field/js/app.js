@@ -81,11 +81,14 @@ function screen(title, ...children) {
   // on the control the officer was using; a new screen starts at its top, its focus on it.
   const focused = inPlace && main.contains(document.activeElement) ? document.activeElement.id : null;
   const scrolled = window.scrollY;
+  // A note carried to this screen ("Checklist discarded …") outlives its redraws: a sync that
+  // ends just after it was shown must not take it away before the officer has read it.
+  const carried = inPlace && !notice ? main.querySelector(":scope > .notice[data-carried]") : null;
   main.replaceChildren(el("h2", { id: "screen-title", text: title }));
   if (notice) {
-    main.append(el("p", { class: `notice ${notice.kind || ""}`, role: "status", "data-work": notice.work, text: notice.text }));
+    main.append(el("p", { class: `notice ${notice.kind || ""}`, role: "status", "data-carried": "1", "data-work": notice.work, text: notice.text }));
     notice = null;
-  }
+  } else if (carried) main.append(carried);
   for (const c of children) if (c) main.append(c);
   if (inPlace) {
     window.scrollTo(0, scrolled);
