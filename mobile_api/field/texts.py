@@ -20,6 +20,9 @@ TEXTS = {
     "username": _("User name"),
     "password": _("Password"),
     "device_name": _("This phone's name"),
+    # The phone's name until the officer gives another (the administrator sees it by the sign-in).
+    "device_name_default": _("Work phone"),
+    "signing_in": _("Signing in…"),
     "sign_in_failed": _("User name or password not accepted."),
     "sign_in_throttled": _("Too many attempts. Try again in {seconds} seconds."),
     "sign_in_offline": _("No network: signing in needs a connection once."),

@@ -109,13 +109,28 @@ function signInScreen() {
     error,
     field("username", t("username"), { type: "text", autocomplete: "username", autocapitalize: "none", required: true }),
     field("password", t("password"), { type: "password", autocomplete: "current-password", required: true }),
-    field("device_name", t("device_name"), { type: "text", value: "Field app", required: true }),
+    // The name the administrator sees beside this phone's sign-in (to end it if the phone is
+    // lost): the one given here last time, else "Work phone" in the officer's language.
+    field("device_name", t("device_name"), { type: "text", value: t("device_name_default"), required: true, maxlength: 100 }),
     el("button", { type: "submit", class: "primary", text: t("sign_in") }),
   );
+  store.get("kv", "device_name").then((name) => {
+    if (name) form.elements.device_name.value = name;
+  });
+  const button = form.querySelector("button[type=submit]");
+  // While the server is asked (a slow network can take seconds), the button says so and a second
+  // tap sends nothing more.
+  const busy = (on) => {
+    button.disabled = on;
+    button.textContent = t(on ? "signing_in" : "sign_in");
+    form.setAttribute("aria-busy", String(on));
+  };
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
+    if (button.disabled) return;
     error.hidden = true;
     const data = Object.fromEntries(new FormData(form));
+    busy(true);
     let deviceId = await store.get("kv", "device_id");
     if (!deviceId) {
       deviceId = crypto.randomUUID();
@@ -125,15 +140,18 @@ function signInScreen() {
     try {
       response = await api.request("POST", "auth/sign-in/", { json: { ...data, device_id: deviceId }, auth: false });
     } catch {
+      busy(false);
       error.textContent = t("sign_in_offline");
       error.hidden = false;
       return;
     }
     if (response.status !== 201) {
+      busy(false);
       error.textContent = response.status === 429 ? t("sign_in_throttled", { seconds: api.retryAfter(response) ?? 60 }) : t("sign_in_failed");
       error.hidden = false;
       return;
     }
+    await store.put("kv", data.device_name, "device_name");
     // No sync of the officer before may still be under way when this one's token is written.
     await outbox.stop();
     const previous = await store.get("kv", "officer");
