@@ -132,6 +132,8 @@ TEXTS = {
     "add_entry": _("Add an entry"),
     "remove_entry": _("Remove this entry"),
     "entry": _("Entry {n}"),
+    # A repeat group read back after sending, with no entry in it.
+    "no_entries": _("No entries"),
     "photo_n": _("Photo {n}"),
     # The photo question's button (the browser's own file control would speak its own language).
     "take_photo": _("Take or choose a photo"),

@@ -52,6 +52,10 @@ def test_a_sent_checklist_is_read_back_with_its_answers_photos_signature_site_an
     # Nothing to change or add here: the change is a correction.
     read_only = page.locator(".checklist.read-only")
     expect(read_only.locator("button, input[type=file], canvas")).to_have_count(0)
+    # No person was found: the persons group says so, not an empty box.
+    persons = read_only.locator("[data-section='persons'] fieldset.repeat")
+    expect(persons.locator(".entry")).to_have_count(0)
+    expect(persons.locator("[data-empty]")).to_have_text("No entries")
     expect(page.locator("#finish")).to_have_count(0)
     expect(page.locator("#correct")).to_have_text("Correct and send again")
     axe_check(page)

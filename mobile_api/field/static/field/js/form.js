@@ -559,6 +559,8 @@ export class ChecklistForm {
       add(fs, entry);
     });
     add(fs,
+      // Read back with no entry, the group says so rather than stand as an empty box.
+      this.readOnly && !rows.length ? el("p", { class: "muted", "data-empty": "1", text: t("no_entries") }) : null,
       this.readOnly ? null : el("button", {
         type: "button",
         id: `${id}-add`,
