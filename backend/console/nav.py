@@ -77,6 +77,9 @@ class NavEntry:
     # What is waiting behind the entry, told on the home page: called with the signed-in user,
     # it reads through the app's selectors, so it shows no one what their roles may not see.
     notes: Callable[[Any], Sequence[HomeNote]] | None = field(default=None, compare=False)
+    # False: on the home page only (the administration's own lists, reached from its menu too),
+    # so the header keeps to the console's pages.
+    in_header: bool = True
 
     @property
     def url(self) -> str:
@@ -97,9 +100,10 @@ def register(
     description: Promise | str = "",
     order: int = 100,
     notes: Callable[[Any], Sequence[HomeNote]] | None = None,
+    in_header: bool = True,
 ) -> None:
     """Add a console page to the navigation of officers holding any of ``roles``; ``notes`` says
-    on the home page what waits behind it."""
+    on the home page what waits behind it; ``in_header=False`` lists it on the home page only."""
     if any(entry.url_name == url_name for entry in _ENTRIES):
         return
     _ENTRIES.append(
@@ -110,15 +114,18 @@ def register(
             description=description,
             order=order,
             notes=notes,
+            in_header=in_header,
         )
     )
     _ENTRIES.sort(key=lambda entry: entry.order)
 
 
 def entries_for(principal: Principal) -> list[NavEntry]:
-    """The entries a principal's roles open (every entry for a superuser), in order."""
+    """The header's entries a principal's roles open (every entry for a superuser), in order."""
     return [
-        entry for entry in _ENTRIES if (principal.is_superuser or entry.roles & principal.roles) and entry.url
+        entry
+        for entry in _ENTRIES
+        if entry.in_header and (principal.is_superuser or entry.roles & principal.roles) and entry.url
     ]
 
 
