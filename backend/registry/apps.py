@@ -20,7 +20,8 @@ class RegistryConfig(AppConfig):
                     _("Officers"),
                     "officer",
                     _(
-                        "Who works where: agency, unit, roles and sign-in; deactivate leavers, unlock a sign-in."
+                        "Who works where: agency, unit, roles and sign-in; "
+                        "deactivate leavers, unlock a sign-in."
                     ),
                 ),
                 (_("Sites"), "site", _("The places inspected: address, position, opening hours, licence.")),
