@@ -228,6 +228,8 @@ def device_sign_in(
             verb="device_sign_in",
             object_type="auth.user",
             object_id=str(target.pk) if target is not None else "",
+            # The login tried, named in the log's list (which has no user to name when unknown).
+            object_repr=username,
             changes={
                 "username": username[:150],
                 "reason": reason,

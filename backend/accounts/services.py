@@ -91,6 +91,7 @@ def _refuse(*, username: str, user: Any, reason: str, request: AnyRequest | None
         verb="api_token_create",
         object_type="auth.user",
         object_id=str(user.pk) if user is not None else "",
+        object_repr=username,
         changes={"username": username[:150], "reason": reason},
         request=request,
     )

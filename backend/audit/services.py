@@ -28,9 +28,11 @@ def audit_record(
     object_id: str = "",
     changes: dict[str, Any] | None = None,
     request: HttpRequest | None = None,
+    object_repr: str = "",
 ) -> AuditEntry:
     """Append one entry. Call it inside the transaction of the change it records, so that
-    the entry and the change commit or roll back together."""
+    the entry and the change commit or roll back together. ``object_repr`` names an object
+    that is not a model instance (the login a failed sign-in tried)."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(getattr(obj, "uuid", None) or obj.pk)
@@ -43,7 +45,7 @@ def audit_record(
         verb=verb,
         object_type=object_type,
         object_id=object_id,
-        object_repr=str(obj)[:200] if obj is not None else "",
+        object_repr=(str(obj) if obj is not None else object_repr)[:200],
         changes=changes or {},
         ip_address=ip,
         user_agent=agent,

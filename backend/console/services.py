@@ -66,6 +66,7 @@ def signin_failed_record(*, username: str, request: HttpRequest, reason: str) ->
         verb="console_sign_in",
         object_type="auth.user",
         object_id=username[:64],
+        object_repr=username,
         changes={"reason": reason},
         request=request,
     )

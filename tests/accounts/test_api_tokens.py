@@ -93,6 +93,7 @@ def test_wrong_password_is_refused_vaguely_and_audited(paula, paula_device):
     assert not ApiToken.objects.exists()
     entry = AuditEntry.objects.get(verb="api_token_create", action=AuditEntry.Action.LOGIN_FAILED)
     assert entry.changes["reason"] == "wrong_password"
+    assert entry.object_repr == entry.changes["username"] != ""
 
 
 def test_a_user_with_an_authenticator_needs_its_code(paula, paula_device):

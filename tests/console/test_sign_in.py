@@ -106,6 +106,10 @@ def test_wrong_passwords_are_throttled_per_account(client, analyst, settings):
     assert client.get("/").status_code == 302
     assert _sign_in(client, other.user.username)["Location"] == "/"  # another account is not locked
     assert AuditEntry.objects.filter(action="login_failed", object_id="andy").count() == 4
+    # The log's list names the login tried (it showed "-").
+    assert set(AuditEntry.objects.filter(action="login_failed").values_list("object_repr", flat=True)) == {
+        "andy"
+    }
 
 
 def test_sign_out_ends_the_session(client, analyst):

@@ -306,6 +306,7 @@ def test_every_refused_sign_in_looks_the_same(api, alice, oscar, reason):
     entry = AuditEntry.objects.get(action=AuditEntry.Action.LOGIN_FAILED)
     assert entry.actor is None and entry.ip_address == "10.7.7.7"
     assert entry.changes["username"] == credentials["username"]
+    assert entry.object_repr == credentials["username"]  # named in the log's list
     assert entry.changes["reason"] == reason
     assert entry.object_id == (
         "" if reason == "unknown_user" else str((oscar if reason == "no_officer" else alice.user).pk)
