@@ -224,7 +224,11 @@ def chart_data(table: Pivot) -> dict[str, Any] | None:
         ]
     else:
         datasets = [{"label": table.label, "data": [r["cells"][0] for r in table.rows], "colour": 0}]
-    return {"labels": labels, "datasets": datasets, "stacked": bool(table.column_dim), "unit": table.unit}
+    chart = {"labels": labels, "datasets": datasets, "stacked": bool(table.column_dim), "unit": table.unit}
+    if any(v is None for d in datasets for v in d["data"]):
+        # The chart marks a suppressed cell as the table does; its legend says what the mark means.
+        chart["suppressed_note"] = str(_("— : a small count of people, hidden"))
+    return chart
 
 
 # --- Dashboard -----------------------------------------------------------------------------------

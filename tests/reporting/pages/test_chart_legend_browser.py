@@ -88,3 +88,32 @@ def test_a_chart_of_a_few_people_steps_by_whole_people(pages, city):
     _drawn(page, "chart-breakdown")
     ticks = page.evaluate("Chart.getChart('chart-breakdown').scales.y.ticks.map((t) => t.value)")
     assert len(ticks) >= 2 and all(float(t).is_integer() for t in ticks), ticks
+
+
+def test_a_suppressed_count_is_marked_on_the_chart_not_left_as_a_blank(pages, city):
+    # Referrals by year and sex: some counts of people are too small to show. The chart drew no
+    # bar for them, which read as "none"; each now carries the table's mark, which the legend says.
+    page = pages.new_page(viewport=DESKTOP, locale="pt")
+    sign_in(page, pages.base_url, "andy", PASSWORD)
+    page.goto(
+        f"{pages.base_url}/statistics/breakdown/?measure=referrals&rows=year,nationality_band&columns=sex"
+    )
+    _drawn(page, "chart-breakdown")
+    data = page.evaluate("id => Chart.getChart(id).data.datasets.map((set) => set.data)", "chart-breakdown")
+    hidden = sorted({i for values in data for i, v in enumerate(values) if v is None})
+    assert hidden, "the example should have a suppressed count"
+    marks = page.evaluate("id => Chart.getChart(id).$suppressed", "chart-breakdown")
+    assert [m["index"] for m in marks] == hidden
+    box = page.evaluate("id => Chart.getChart(id).chartArea", "chart-breakdown")
+    for mark in marks:
+        assert box["left"] <= mark["x"] <= box["right"] and box["top"] <= mark["y"] <= box["bottom"], mark
+    expect(page.locator("#breakdown .chart-legend .suppressed-note")).to_have_text(
+        "— : uma contagem pequena de pessoas, ocultada"
+    )
+    pages.shot(page, "suppressed")
+    # A chart with every count shown has no mark and no such line.
+    page.goto(f"{pages.base_url}/statistics/breakdown/?measure=inspections&rows=year&columns=category")
+    _drawn(page, "chart-breakdown")
+    assert page.evaluate("id => Chart.getChart(id).$suppressed", "chart-breakdown") == []
+    expect(page.locator("#breakdown .chart-legend .suppressed-note")).to_have_count(0)
+    axe_check(page)

@@ -8,6 +8,35 @@
   // category keeps its own on every chart); without one, series take them in order.
   var PALETTE = ["#1f4e79", "#c55a11", "#548235", "#7030a0", "#8a6d00", "#2e75b6", "#6b6b6b", "#a4161a", "#0b6e6e", "#5c3d99"];
   var charts = {};
+  var MARK = "—"; // as the table marks a suppressed cell
+
+  // A suppressed cell (a count of people too small to show, null in the figures) is marked "—"
+  // where its bar would stand, above what is drawn at that place: left blank, it read as a zero.
+  // Each mark is kept on the chart ($suppressed) for the page's tests.
+  var suppressedMarks = {
+    id: "suppressedMarks",
+    afterDatasetsDraw: function (chart) {
+      var marks = [];
+      var x = chart.scales.x, y = chart.scales.y, ctx = chart.ctx;
+      chart.data.labels.forEach(function (_label, index) {
+        var values = chart.data.datasets.map(function (set) { return set.data[index]; });
+        if (!values.some(function (v) { return v === null; })) return;
+        var shown = values.filter(function (v) { return v !== null; });
+        var top = chart.options.scales.y.stacked
+          ? shown.reduce(function (a, b) { return a + b; }, 0)
+          : Math.max.apply(null, [0].concat(shown));
+        marks.push({ index: index, x: x.getPixelForValue(index), y: y.getPixelForValue(top) - 3 });
+      });
+      ctx.save();
+      ctx.fillStyle = "#444444";
+      ctx.textAlign = "center";
+      ctx.textBaseline = "bottom";
+      ctx.font = "bold 14px sans-serif";
+      marks.forEach(function (mark) { ctx.fillText(MARK, mark.x, mark.y); });
+      ctx.restore();
+      chart.$suppressed = marks;
+    }
+  };
 
   function draw(canvasId, data) {
     if (charts[canvasId]) { charts[canvasId].destroy(); delete charts[canvasId]; }
@@ -35,16 +64,17 @@
         // Chart.js gives its own legend at most half the chart's height and drops the entries that
         // do not fit (on a phone, a category of six went unnamed): the legend is a list under it.
         plugins: { legend: { display: false } }
-      }
+      },
+      plugins: [suppressedMarks]
     });
-    drawLegend(canvas, datasets);
+    drawLegend(canvas, datasets, data.suppressed_note);
     return charts[canvasId];
   }
 
   // The legend under the chart's box: one entry per series, its colour a class (console.css's
   // strict CSP refuses style attributes, and htmx's history copy would carry them), wrapping as
   // text does, so every series is named however narrow the screen.
-  function drawLegend(canvas, datasets) {
+  function drawLegend(canvas, datasets, suppressedNote) {
     var box = canvas.closest(".chart-box") || canvas.parentNode;
     var list = box.nextElementSibling;
     if (!list || !list.classList.contains("chart-legend")) {
@@ -53,7 +83,7 @@
       box.parentNode.insertBefore(list, box.nextSibling);
     }
     list.textContent = "";
-    list.hidden = datasets.length < 2;
+    list.hidden = datasets.length < 2 && !suppressedNote;
     datasets.forEach(function (set) {
       var item = document.createElement("li");
       var swatch = document.createElement("span");
@@ -63,6 +93,12 @@
       item.appendChild(document.createTextNode(set.label));
       list.appendChild(item);
     });
+    if (suppressedNote) {
+      var note = document.createElement("li");
+      note.className = "suppressed-note";
+      note.textContent = suppressedNote;
+      list.appendChild(note);
+    }
   }
 
   // Figures travel in a data-json attribute, not a <script> block: htmx drops scripts from
