@@ -729,7 +729,7 @@ def _charts(year_from: int, year_to: int, language: str) -> dict[str, list[dict[
 @csp_replace({"style-src": ["'unsafe-inline'"], "script-src": ["'none'"], "default-src": ["'none'"]})
 @_page
 def report_chart(request: HttpRequest, year_from: int, year_to: int, index: int) -> HttpResponse:
-    from reportlab.graphics import renderSVG
+    from backend.reporting.render import svg_text
 
     year_from, year_to = _years(year_from, year_to)
     language = _report_language(request)
@@ -740,7 +740,7 @@ def report_chart(request: HttpRequest, year_from: int, year_to: int, index: int)
         raise Http404
     try:
         with translation.override(language):
-            svg = renderSVG.drawToString(builders[index][1](year_from, year_to))
+            svg = svg_text(builders[index][1](year_from, year_to))
     except DomainError as error:  # the image's alternative text stands in for it
         return HttpResponse(str(error.detail), status=error.status, content_type="text/plain; charset=utf-8")
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")

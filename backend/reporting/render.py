@@ -21,6 +21,7 @@ import io
 import json
 import logging
 import math
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -457,8 +458,32 @@ def _is_year(figure: Any) -> bool:
     return figure.id.endswith("_year")
 
 
+# The PDF's fonts as a browser finds them: reportlab writes its own names ("Helvetica-Bold", the
+# embedded "ReportCJK-…"), which a browser without them replaced by its default, a serif face.
+# Arial and Liberation Sans have Helvetica's metrics, so the text keeps the width it was laid out at.
+_SANS = "Helvetica, Arial, 'Liberation Sans', 'Nimbus Sans', sans-serif"
+_CJK_SANS = (
+    "'Noto Sans CJK TC', 'Noto Sans TC', 'PingFang TC', 'Microsoft JhengHei', 'AR PL UMing TW', sans-serif"
+)
+_SVG_FONT = re.compile(r"font-family: ([^;\"]+);")
+
+
+def _browser_font(match: re.Match[str]) -> str:
+    name = match.group(1).strip()
+    if name.startswith(EMBEDDED_CJK_FONT):
+        return f"font-family: {_CJK_SANS};"
+    weight = "; font-weight: bold" if "Bold" in name else ""
+    style = "; font-style: italic" if "Oblique" in name else ""
+    return f"font-family: {_SANS}{weight}{style};"
+
+
+def svg_text(drawing: Drawing) -> str:
+    """A chart as an SVG document whose fonts a browser has (see ``_SANS``)."""
+    return _SVG_FONT.sub(_browser_font, renderSVG.drawToString(drawing))
+
+
 def _svg(drawing: Drawing) -> str:
-    text = renderSVG.drawToString(drawing)
+    text = svg_text(drawing)
     return text[text.index("<svg") :]  # drop the XML declaration and doctype inside HTML
 
 

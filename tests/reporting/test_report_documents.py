@@ -228,6 +228,8 @@ def test_html_has_the_chapters_figures_and_charts(history, language):
         html = report_html(year_from=2019, year_to=2023)
     assert TITLES[language] in html and SECTION[language] in html
     assert html.count("<svg") == 4
+    families = set(re.findall(r"font-family: ([^;\"]+)", html.split("<svg", 1)[1]))
+    assert families and all(f.endswith("sans-serif") for f in families), families
     grouped = {"en": "1,863", "zh-hant": "1,863", "pt": "1.863"}[language]  # as written in Macao
     assert 'id="dsal_employment_agency_inspections"' in html and grouped in html
 

@@ -8,6 +8,7 @@ asks the API with the same session."""
 from __future__ import annotations
 
 import io
+import re
 from urllib.parse import urlencode
 
 import pypdfium2 as pdfium
@@ -203,6 +204,12 @@ def test_report_page_in_each_language(analyst, language):
     assert chart.status_code == 200 and chart["Content-Type"].startswith("image/svg+xml")
     assert "style-src 'unsafe-inline'" in chart["Content-Security-Policy"]
     assert "script-src 'none'" in chart["Content-Security-Policy"]
+    # In fonts a browser has: reportlab's own names ("Helvetica-Bold", "ReportCJK-…") fell back
+    # to the browser's default, a serif face.
+    families = set(re.findall(r"font-family: ([^;\"]+)", chart.content.decode()))
+    assert families and all(f.endswith("sans-serif") for f in families), families
+    assert not any("Bold" in f or "ReportCJK" in f for f in families), families
+    assert any("Noto Sans CJK TC" in f for f in families) == (language == "zh-hant"), families
     assert analyst.get("/statistics/report/2019-2023/charts/99.svg").status_code == 404
 
 
