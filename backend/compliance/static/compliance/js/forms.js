@@ -28,3 +28,68 @@
     }
   }, true);
 })();
+// A region swapped after one of its forms was sent (#case-work, #review-work, #referral-work) holds
+// other forms too, which the answer draws afresh: a half-written outcome was wiped by adding a
+// comment, a service's provider by saving the status (found on a newcomer's walk). What the user
+// had typed or chosen in those other forms, and not sent, is put back in the forms drawn anew
+// (matched by action and field name); the form sent shows what the server answered for it.
+(function () {
+  "use strict";
+  var kept = null;
+  function isChoice(field) { return field.type === "checkbox" || field.type === "radio"; }
+  function changed(field) {
+    if (isChoice(field)) return field.checked !== field.defaultChecked;
+    if (field.tagName === "SELECT") {
+      return Array.prototype.some.call(field.options, function (o) { return o.selected !== o.defaultSelected; });
+    }
+    return field.value !== field.defaultValue;
+  }
+  function editable(field) {
+    return field.name && !field.disabled && field.tagName !== "BUTTON" &&
+      ["hidden", "submit", "button", "reset", "file", "image"].indexOf(field.type) === -1;
+  }
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    kept = null;
+    var target = event.detail.target;
+    var sent = event.detail.requestConfig && event.detail.requestConfig.elt;
+    var sentForm = sent && (sent.tagName === "FORM" ? sent : sent.form || sent.closest("form"));
+    if (!target) return;
+    var forms = target.tagName === "FORM" ? [target] : Array.prototype.slice.call(target.querySelectorAll("form"));
+    forms.forEach(function (form) {
+      if (form === sentForm || !form.getAttribute("action")) return;
+      Array.prototype.forEach.call(form.elements, function (field) {
+        if (!editable(field) || !changed(field)) return;
+        kept = kept || [];
+        kept.push({
+          action: form.getAttribute("action"),
+          name: field.name,
+          choice: isChoice(field) ? field.value : null,
+          checked: field.checked,
+          value: field.tagName === "SELECT"
+            ? Array.prototype.filter.call(field.options, function (o) { return o.selected; }).map(function (o) { return o.value; })
+            : field.value,
+        });
+      });
+    });
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    var restore = kept;
+    kept = null;
+    if (!restore) return;
+    restore.forEach(function (item) {
+      Array.prototype.forEach.call(document.querySelectorAll("form"), function (form) {
+        if (form.getAttribute("action") !== item.action) return;
+        Array.prototype.forEach.call(form.elements, function (field) {
+          if (field.name !== item.name || !editable(field)) return;
+          if (isChoice(field)) {
+            if (field.value === item.choice) field.checked = item.checked;
+          } else if (field.tagName === "SELECT") {
+            Array.prototype.forEach.call(field.options, function (o) { o.selected = item.value.indexOf(o.value) !== -1; });
+          } else {
+            field.value = item.value;
+          }
+        });
+      });
+    });
+  });
+})();
