@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from backend.checklists.engine.attachments import ATTACHMENT_TYPES
 from backend.checklists.engine.schema import Definition, Question
 from backend.core.i18n import language_key, list_separator
-from backend.privacy.screening import is_identifying
+from backend.privacy.screening import PROTECTED_NOTE, is_identifying
 
 
 @dataclass
@@ -87,6 +87,11 @@ def _walk(
         if q.type in ATTACHMENT_TYPES:
             names = [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
             out.append(Answer(path=path, label=label, value="" if names else "—", photos=names))
+            continue
+        if is_identifying(q.key) and value == PROTECTED_NOTE:
+            # What the officer wrote about a screened person is in the protected store; the stored
+            # answer is a marker, not words to show ("[protected]" in every language).
+            out.append(Answer(path=path, label=label, value=_("withheld: victim protection only")))
             continue
         out.append(Answer(path=path, label=label, value=_display(q, value, lang)))
     return out
