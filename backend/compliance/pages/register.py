@@ -32,7 +32,7 @@ from backend.compliance.pages.forms import (
 )
 from backend.console.access import console_page
 from backend.core.errors import DomainError
-from backend.core.i18n import language_key
+from backend.core.i18n import language_key, list_separator
 from backend.planning.models import DueWork
 
 COMPLIANCE = ("reviewer",)
@@ -207,6 +207,11 @@ def _case_context(request: HttpRequest, case: ComplianceCase, **extra: Any) -> d
         "penalty": _("%(amount)s MOP") % {"amount": timeline.money(case.penalty_amount)}
         if case.penalty_amount is not None
         else "",
+        # The findings whose legal basis would make issuing the notice refused (case_notice_issue):
+        # said beside the notice instead of a button that asked to confirm, then refused.
+        "notice_unverified": list_separator().join(
+            sorted({f.violation_code for f in findings if not f.legal_basis_verified})
+        ),
         "comment_form": CaseCommentForm(),
         "notice_form": CaseNoticeForm(),
         "outcome_form": CaseOutcomeForm(),
