@@ -6,6 +6,7 @@ and outcome."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from decimal import Decimal
 from typing import Any
 
@@ -102,9 +103,17 @@ def company(request: HttpRequest, company_id: str) -> HttpResponse:
         {"code": code, "title": catalogue[code].title if code in catalogue else ""}
         for code in (_factors(latest.factors)["repeat_violations"] if latest else [])
     ]
+    # A score is computed again at each decision: several on one day are told apart by their
+    # time, where a date alone put the same label under each point.
+    days = [timezone.localtime(s.computed_at).date() for s in scores]
+    per_day = Counter(days)
     chart = {
         "labels": [
-            formats.date_format(timezone.localtime(s.computed_at), "SHORT_DATE_FORMAT") for s in scores
+            formats.date_format(
+                timezone.localtime(s.computed_at),
+                "SHORT_DATETIME_FORMAT" if per_day[day] > 1 else "SHORT_DATE_FORMAT",
+            )
+            for s, day in zip(scores, days, strict=True)
         ],
         "values": [float(s.score) for s in scores],
         "label": _("Compliance score"),
