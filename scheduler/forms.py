@@ -144,9 +144,17 @@ class OperationForm(forms.Form):
             self.fields[f"wave_start_{n}"] = forms.DateTimeField(
                 label=_("Wave %(n)s: starts") % {"n": n}, required=False, widget=LocalDateTimeInput()
             )
+            # The code the row held when the page was drawn: a row whose code the planner edits is
+            # the same wave renamed, and its targets stay in it (see ``wave_renames``).
+            self.fields[f"wave_was_{n}"] = forms.CharField(
+                max_length=20, required=False, widget=forms.HiddenInput()
+            )
 
-    def wave_rows(self) -> list[tuple[Any, Any]]:
-        return [(self[f"wave_code_{n}"], self[f"wave_start_{n}"]) for n in range(1, WAVE_ROWS + 1)]
+    def wave_rows(self) -> list[tuple[Any, Any, Any]]:
+        return [
+            (self[f"wave_code_{n}"], self[f"wave_start_{n}"], self[f"wave_was_{n}"])
+            for n in range(1, WAVE_ROWS + 1)
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -158,7 +166,7 @@ class OperationForm(forms.Form):
         low, high = data.get("team_min_size"), data.get("team_max_size")
         if low and high and high < low:
             self.add_error("team_max_size", _("Must be at least the minimum team size."))
-        waves, seen = [], set()
+        waves, seen, renames = [], set(), {}
         for n in range(1, WAVE_ROWS + 1):
             code, moment = data.get(f"wave_code_{n}"), data.get(f"wave_start_{n}")
             if f"wave_code_{n}" in self.errors or (not code and not moment):
@@ -170,7 +178,11 @@ class OperationForm(forms.Form):
                 self.add_error(f"wave_code_{n}", _("Two waves cannot share a code."))
             seen.add(code)
             waves.append((code, moment))
+            was = data.get(f"wave_was_{n}")
+            if was and was != code:
+                renames[was] = code
         data["waves"] = sorted(waves, key=lambda wave: wave[1])
+        data["wave_renames"] = renames
         return data
 
     def service_arguments(self) -> dict[str, Any]:
@@ -220,6 +232,7 @@ class OperationForm(forms.Form):
         for n, wave in enumerate(operation.waves.all()[:WAVE_ROWS], start=1):
             initial[f"wave_code_{n}"] = wave.code
             initial[f"wave_start_{n}"] = wave.starts_at
+            initial[f"wave_was_{n}"] = wave.code
         return initial
 
 

@@ -143,11 +143,13 @@ def operation_plan_update(
     waves: Iterable[tuple[str, dt.datetime]] | None = None,
     muster_unit: Unit | None = None,
     targets: Iterable[dict[str, Any]] | None = None,
+    wave_renames: dict[str, str] | None = None,
     **changes: Any,
 ) -> Operation:
     """Edit a draft operation: name and times (through the inspections service), waves (the
-    whole list: a wave left out is removed and its targets lose their wave), the team rule,
-    the muster point, and targets (the whole list of ``{"site", "wave", "priority",
+    whole list: a wave left out is removed and its targets lose their wave; ``wave_renames``,
+    old code to new, says which of the list are waves renamed, which keep their targets), the
+    team rule, the muster point, and targets (the whole list of ``{"site", "wave", "priority",
     "languages", "category"}``). A published operation is refused (``operation_published``):
     it changes by re-planning. Plans made before the edit stay readable; plan again."""
     operation = Operation.objects.select_for_update().get(pk=operation.pk)
@@ -173,6 +175,7 @@ def operation_plan_update(
             if not operation.starts_at <= moment < operation.ends_at:
                 raise InvalidInput(errors={"waves": [f"Wave {code} must start within the operation."]})
         keep = {code for code, _moment in waves}
+        _waves_renamed(operation, keep, wave_renames or {})
         Wave.objects.filter(operation=operation).exclude(code__in=keep).delete()
         for code, moment in waves:
             Wave.objects.update_or_create(operation=operation, code=code, defaults={"starts_at": moment})
@@ -212,6 +215,26 @@ def operation_plan_update(
     )
     operation.refresh_from_db()
     return operation
+
+
+def _waves_renamed(operation: Operation, keep: set[str], renames: dict[str, str]) -> None:
+    """Give each renamed wave its new code, so its targets stay in it: a planner who corrects
+    "w2" to "W2" on the form renames the wave; removing it and adding another took every one of
+    its targets out of any wave. A wave whose code another takes over, and that is not renamed
+    itself, is removed (its targets lose their wave). Codes may be swapped."""
+    existing = {w.code: w for w in operation.waves.all()}
+    moving = {
+        existing[old]: new for old, new in renames.items() if old in existing and new in keep and old != new
+    }
+    if not moving:
+        return
+    taken = set(moving.values())
+    Wave.objects.filter(operation=operation, code__in=taken).exclude(pk__in=[w.pk for w in moving]).delete()
+    # Through codes no wave holds, so that a swap never meets the one-code-per-wave constraint.
+    for wave in moving:
+        Wave.objects.filter(pk=wave.pk).update(code=f"-renaming-{wave.pk}"[:20])
+    for wave, new in moving.items():
+        Wave.objects.filter(pk=wave.pk).update(code=new)
 
 
 def site_selection(

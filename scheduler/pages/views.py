@@ -41,7 +41,7 @@ from scheduler.forms import (
     TargetFilterForm,
     add_domain_error,
 )
-from scheduler.models import PlanningJob, Programme
+from scheduler.models import PlanningJob, Programme, Target
 from scheduler.pages import targets as site_lists
 from scheduler.pages.workspace import plan_days, plan_when, plan_workspace, script_data
 
@@ -156,12 +156,32 @@ def operation_edit(request: HttpRequest, operation_id: str) -> HttpResponse:
         form.fields[name].disabled = True
     if request.method == "POST" and editable and form.is_valid():
         arguments = form.service_arguments()
+        in_waves = Target.objects.filter(operation=operation, wave__isnull=False).count()
         try:
-            services.operation_plan_update(actor=request.user, operation=operation, **arguments)
+            services.operation_plan_update(
+                actor=request.user,
+                operation=operation,
+                wave_renames=form.cleaned_data["wave_renames"],
+                **arguments,
+            )
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
             messages.success(request, _("Operation saved. Plan it again to see the change in the plan."))
+            # A wave removed takes its targets out of any wave: said, so they are put back in one.
+            lost = in_waves - Target.objects.filter(operation=operation, wave__isnull=False).count()
+            if lost > 0:
+                messages.warning(
+                    request,
+                    ngettext(
+                        "%(count)s target was in a wave you removed and is now in no wave: "
+                        "choose its wave again.",
+                        "%(count)s targets were in a wave you removed and are now in no wave: "
+                        "choose their waves again.",
+                        lost,
+                    )
+                    % {"count": lost},
+                )
             return redirect("scheduler:operation", operation.uuid)
     status = 200 if editable or request.method == "GET" else 409
     return render(
