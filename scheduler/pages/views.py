@@ -243,6 +243,10 @@ def operation_detail(request: HttpRequest, operation_id: str) -> HttpResponse:
                 "added": _("%(name)s added to the targets: choose its wave, then save."),
                 "removed": _("%(name)s taken out of the targets: save to keep the change."),
                 "wave_of": _("Wave of %(name)s"),
+                "unsaved_plan": _(
+                    "The targets have changes you have not saved, and the planner plans the targets "
+                    "as saved. Plan without your changes?"
+                ),
             },
         },
         "selection": SelectionForm(waves=waves),

@@ -71,6 +71,24 @@
     return input;
   }
 
+  // Ticks and waves not saved yet live only in this page: leaving it (another link, the
+  // selection's form, a language) would lose them without a word, and "Plan" plans the targets as
+  // saved. Until they are saved, leaving asks first and Plan says the changes are not in it.
+  var unsaved = false;
+  var planButton = document.querySelector("#planning form button[type=submit]");
+  function changed() {
+    unsaved = true;
+    if (planButton && texts.unsaved_plan) planButton.setAttribute("data-confirm", texts.unsaved_plan);
+  }
+  window.addEventListener("beforeunload", function (event) {
+    if (!unsaved) return;
+    event.preventDefault();
+    event.returnValue = "";
+  });
+  document.addEventListener("submit", function (event) {
+    if (event.target && event.target.id === "targets-form") unsaved = false;
+  });
+
   function toggle(site) {
     var input = box(site.id);
     if (input && input.disabled) return;
@@ -80,6 +98,7 @@
     } else {
       input.checked = !input.checked;
     }
+    changed();
     refresh(site);
     window.consoleAnnounce(fill(input.checked ? texts.added : texts.removed, site.name));
   }
@@ -87,7 +106,9 @@
   var byId = {};
   document.addEventListener("change", function (event) {
     var input = event.target;
-    if (input && input.name === "site" && byId[input.value]) refresh(byId[input.value]);
+    if (!input || input.getAttribute("form") !== "targets-form") return;
+    changed();
+    if (input.name === "site" && byId[input.value]) refresh(byId[input.value]);
   });
 
   // Keep the ticks of the page of other sites that is about to be replaced.
