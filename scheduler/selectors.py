@@ -844,6 +844,9 @@ def plan_own_day(subject: Any) -> dt.date | None:
 # A time as the checker writes it in its parameters (``scheduler.solver.model.hhmm``): a minute of
 # the plan's horizon, from local midnight of its first day: "22:17", "01:30 (+1 day)".
 _CHECKER_TIME = re.compile(r"\b(\d{2}):(\d{2})(?: \(([+-]\d+) days?\))?")
+# The checker's opening hours: "08:00 (+1 day)-18:00 (+1 day)", a span between two such times.
+_ONE_TIME = r"(\d{2}):(\d{2})(?: \(([+-]\d+) days?\))?"
+_CHECKER_SPAN = re.compile(rf"{_ONE_TIME}-{_ONE_TIME}")
 # The checker's list of waves a visit may join: "W1 at 21:30, W2 at 01:30 (+1 day)".
 _ONE_WAVE = r"[^,]+? at \d{2}:\d{2}(?: \([+-]\d+ days?\))?"
 _CHECKER_WAVES = re.compile(rf"{_ONE_WAVE}(?:, {_ONE_WAVE})*")
@@ -877,14 +880,32 @@ def plan_times(job: PlanningJob) -> Any:
     clock = clock_of(job)
     own_day = plan_own_day(job.operation if job.operation_id else job.programme)
 
+    def moment(hours: str, minutes: str, days: str | None) -> Any:
+        return clock.at(int(days or 0) * 24 * 60 + int(hours) * 60 + int(minutes))
+
     def local(match: re.Match[str]) -> str:
-        minute = int(match[3] or 0) * 24 * 60 + int(match[1]) * 60 + int(match[2])
-        return plan_when(clock.at(minute), own_day)
+        return plan_when(moment(match[1], match[2], match[3]), own_day)
+
+    def span(item: str) -> str:
+        # Opening hours on a day of their own say the date once, and join their ends with the
+        # dash of every other span of the pages: "Wed 9 Dec 8 a.m.–6 p.m.". Each end dated, with a
+        # hyphen between, read "12月9日（星期三） 08:00-12月9日（星期三） 18:00" in Chinese, where
+        # "08:00-12月" looked like a time until twelve.
+        found = _CHECKER_SPAN.fullmatch(item)
+        if found is None:
+            return _CHECKER_TIME.sub(local, item)
+        first, last = moment(*found.group(1, 2, 3)), moment(*found.group(4, 5, 6))
+        (day, opens), (end_day, closes) = plan_when_parts(first, own_day), plan_when_parts(last, own_day)
+        if end_day == day:
+            return f"{day} {opens}–{closes}".strip()
+        return f"{plan_when(first, own_day)}–{plan_when(last, own_day)}"
 
     def said(key: str, value: Any) -> Any:
         if key not in _TIME_PARAMS or not isinstance(value, str):
             return value
-        if key in ("opening", "times"):  # lists the checker joins with ", "
+        if key == "opening":  # a list of spans the checker joins with ", "
+            return list_text(span(item) for item in value.split(", "))
+        if key == "times":  # a list the checker joins with ", "
             return list_text(_CHECKER_TIME.sub(local, item) for item in value.split(", "))
         return _CHECKER_TIME.sub(local, value)
 

@@ -103,9 +103,9 @@ def test_the_checkers_waves_and_lists_are_said_in_the_readers_words(planned):
     with translation.override("en"):
         assert rewrite(params) == {
             "waves": "W1 at 7 p.m., W2 at Sat 2 Mar 1:30 a.m.",
-            "opening": "6 p.m.-4 a.m., 5 a.m.-6 a.m.",
+            "opening": "6 p.m.–4 a.m., 5 a.m.–6 a.m.",
         }
     with translation.override("zh-hant"):
         said = rewrite(params)
     assert " at " not in said["waves"] and "、" in said["waves"] and "19:00" in said["waves"]
-    assert said["opening"] == "18:00-04:00、05:00-06:00"
+    assert said["opening"] == "18:00–04:00、05:00–06:00"
