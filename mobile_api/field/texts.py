@@ -122,6 +122,8 @@ TEXTS = {
     ),
     "draft_saved": _("Saved on this phone"),
     "finish": _("Finish and send"),
+    # On that button while the checklist is kept and sent: a second tap sends nothing more.
+    "finishing": _("Sending…"),
     "queued_ok": _("Finished. It is sent when the network allows."),
     "sent_ok": _("Finished and sent."),
     "sent_files_ok": _("Finished and sent; its photos are still being uploaded."),

@@ -675,7 +675,11 @@ async function workScreen(id) {
     for (const f of item.result.findings) ul.append(el("li", { text: findingText(f) }));
     summary.append(ul);
   }
-  const finish = el("button", { type: "button", class: "primary", id: "finish", text: t(before ? "send_as_correction" : "finish"), onclick: async () => {
+  const finishText = t(before ? "send_as_correction" : "finish");
+  const finish = el("button", { type: "button", class: "primary", id: "finish", text: finishText, onclick: async () => {
+    // While it is kept and sent (photos take a while on a slow network) the button says so and a
+    // second tap does nothing. aria-disabled, not disabled: the focus stays on it, as on "Sync now".
+    if (finish.getAttribute("aria-disabled") === "true") return;
     form.showAll = true;
     const result = form.refresh();
     if (result.errors.length) {
@@ -690,7 +694,14 @@ async function workScreen(id) {
       return;
     }
     const here = location.hash;
-    await finishWork(id, checklist, form.answers, result, before);
+    finish.setAttribute("aria-disabled", "true");
+    finish.textContent = t("finishing");
+    try {
+      await finishWork(id, checklist, form.answers, result, before);
+    } finally {
+      finish.removeAttribute("aria-disabled");
+      finish.textContent = finishText;
+    }
     // Sent at once when the network allows: say what happened, not what will. The sending can
     // take a while on a slow network; an officer who went on to another screen meanwhile stays
     // there (the outbox shows how it went) rather than being taken back to this visit.

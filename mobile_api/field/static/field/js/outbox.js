@@ -24,6 +24,8 @@ let attempts = 0;
 export const PENDING = new Set(["queued", "sending", "sent"]);
 // Not yet on the server as a whole: what another officer's sign-out must leave for its owner.
 const UNSENT = new Set(["draft", "refused", ...PENDING]);
+// What the officer may still change and finish: the rest is on its way, or on the server.
+const EDITABLE = new Set(["draft", "refused"]);
 
 export function owner(officer) {
   // What a record keeps of its officer: enough to send it under their sign-in and to say for
@@ -63,9 +65,18 @@ function emit(event) {
 }
 
 export async function queue(item) {
-  await store.put("work", { ...item, status: "queued", problem: null, next_at: 0 });
+  // Only a checklist still being typed (a draft, or a refused one fixed) is queued: one already
+  // finished is not finished again. A second tap on "Finish and send" while the first was still
+  // uploading the photos queued it anew with another finishing time, and the server refused
+  // that as other content under the same id ("send a correction instead"). Checked and written
+  // in one transaction, so a sync (or another tab) cannot slip in between.
+  const queued = await store.update("work", item.id, (w) =>
+    w && EDITABLE.has(w.status) ? { ...item, status: "queued", problem: null, next_at: 0 } : undefined,
+  );
+  if (!queued) return false;
   emit({ type: "queued", id: item.id });
-  return sync();
+  await sync();
+  return true;
 }
 
 // Refusals that say the server holds a submission under this id already (received before with
