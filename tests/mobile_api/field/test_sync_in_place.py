@@ -68,6 +68,25 @@ def test_a_sync_leaves_the_officer_where_they_were(pages, field, second_visit):
     assert page.evaluate("scrollY") == 0
 
 
+def test_a_sync_keeps_the_focus_on_a_link_and_draws_the_map_again(pages, field, second_visit):
+    """A link has no id (a visit's name, "Open" in the lists): focused from the keyboard when a
+    sync redrew the home screen, the redraw stopped half-way on it, and the route map stayed an
+    empty box until the officer left the screen."""
+    page = open_phone(pages)
+    sign_in_app(page, pages.base_url, "alice")
+    markers = page.locator("#route-map .stop-marker")
+    expect(markers).to_have_count(2)
+    page.locator("#assignments .assignment h4 a").nth(1).focus()
+
+    before = synced(page)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    page.wait_for_function("(before) => document.body.dataset.synced !== before", arg=before)
+    expect(markers).to_have_count(2)
+    focused = page.locator("#assignments .assignment h4 a").nth(1)
+    expect(focused).to_be_focused()
+    expect(focused).to_have_text("2. Silver Moon Massage")
+
+
 VENUE = "venue_prostitution_trafficking"
 ANSWERS = {"venue_type": "karaoke", "persons_found": 0, "persons": 0}
 

@@ -79,7 +79,7 @@ function languagePicker() {
 function screen(title, ...children) {
   // Redrawn in place (a sync, a language), the screen stays scrolled where it was and the focus
   // on the control the officer was using; a new screen starts at its top, its focus on it.
-  const focused = inPlace && main.contains(document.activeElement) ? document.activeElement.id : null;
+  const focused = inPlace && main.contains(document.activeElement) ? focusKey(document.activeElement) : null;
   const scrolled = window.scrollY;
   // A note carried to this screen ("Checklist discarded …") outlives its redraws: a sync that
   // ends just after it was shown must not take it away before the officer has read it.
@@ -92,11 +92,20 @@ function screen(title, ...children) {
   for (const c of children) if (c) main.append(c);
   if (inPlace) {
     window.scrollTo(0, scrolled);
-    (focused && document.getElementById(focused))?.focus({ preventScroll: true });
+    if (focused) main.querySelectorAll(focused.selector)[focused.index]?.focus({ preventScroll: true });
     return;
   }
   main.focus({ preventScroll: true });
   window.scrollTo(0, 0);
+}
+
+// How to find a control again in the screen redrawn: by its id, or a link by where it leads (a
+// visit's name, an "Open" in the lists, which have none), the how-manyth of those it was. (A
+// link without an id, focused from the keyboard, stopped the redraw half-way: the home screen's
+// route map was never drawn again.)
+function focusKey(node) {
+  const selector = node.id ? `#${CSS.escape(node.id)}` : node.matches("a[href]") ? `a[href="${CSS.escape(node.getAttribute("href"))}"]` : null;
+  return selector ? { selector, index: [...main.querySelectorAll(selector)].indexOf(node) } : null;
 }
 
 // ------------------------------------------------------------------ sign-in
