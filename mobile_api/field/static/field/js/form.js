@@ -199,7 +199,9 @@ export class ChecklistForm {
           autocomplete: "off",
           value: value === undefined ? "" : String(value),
           oninput: (e) => {
-            const text = e.target.value.trim().replace(",", ".");
+            // Full-width digits (a Chinese keyboard's "２", "１．５") are the same digits: NFKC
+            // makes them ASCII; they were refused as "type a number, in digits".
+            const text = e.target.value.normalize("NFKC").trim().replace(",", ".");
             if (q.type === "integer" && /^-?[0-9]+$/.test(text) && Number.isSafeInteger(Number(text))) this.set(ctx, q.key, Number(text));
             else this.set(ctx, q.key, text);
           },
