@@ -695,11 +695,8 @@ async function workScreen(id) {
       announce(t("fix_errors", { count: result.errors.length }));
       summary.replaceChildren(el("p", { class: "notice danger", role: "alert", text: t("fix_errors", { count: result.errors.length }) }));
       const first = form.firstProblem();
-      first?.scrollIntoView({ block: "center" });
-      // Its first control the officer can reach: not one in a closed panel (a signature's
-      // typed-name field while drawing), where focus() does nothing and it stayed on Finish.
-      const controls = first ? [...first.querySelectorAll("input, textarea, button, select")] : [];
-      controls.find((c) => !c.disabled && c.getClientRects().length > 0)?.focus();
+      first?.at.scrollIntoView({ block: "center" });
+      first?.control?.focus({ preventScroll: true });
       return;
     }
     const here = location.hash;

@@ -566,6 +566,7 @@ export class ChecklistForm {
       this.readOnly ? null : el("button", {
         type: "button",
         id: `${id}-add`,
+        "aria-describedby": err.id,
         text: t("add_entry"),
         onclick: () => {
           const now = Array.isArray(this.get(ctx, q.key)) ? [...this.get(ctx, q.key)] : [];
@@ -620,11 +621,26 @@ export class ChecklistForm {
     return result;
   }
 
+  // The first answer to fix, in reading order: {at, control}, what to bring into sight and the
+  // control to fix it with (null when none). A repeat group's own problem (its number of entries,
+  // none given) is said under its entries, beside "Add an entry": it is read and fixed there. Its
+  // first entry's first answer took the focus instead, answered, the message a screen below.
   firstProblem() {
+    const found = [];
     for (const box of this.root.querySelectorAll(".q.invalid")) {
-      if (!box.hidden) return box;
+      if (!box.hidden) found.push(box.dataset.type === "repeat" ? box.err : box);
     }
-    return null;
+    found.sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+    const at = found[0];
+    if (!at) return null;
+    // Its first control the officer can reach: not one in a closed panel (a signature's
+    // typed-name field while drawing), where focus() does nothing.
+    const reachable = (c) => !c.disabled && c.getClientRects().length > 0;
+    const group = at.classList.contains("err") ? at.closest(".q") : null;
+    const control = group
+      ? group.querySelector(":scope > fieldset > button[id$='-add']")
+      : [...at.querySelectorAll("input, textarea, button, select")].find(reachable);
+    return { at, control: control || null };
   }
 }
 
