@@ -74,6 +74,7 @@ TEXTS = {
     "back": pgettext_lazy("a button: go back to the previous screen", "Back"),
     "open": _("Open"),
     "check_in": _("Check in here"),
+    "check_in_again": _("Check in again"),
     "checking_in": _("Finding your position…"),
     "checked_in": _("Checked in, {distance} m from the site (accuracy {accuracy} m)."),
     "check_in_queued": _("Position recorded (accuracy {accuracy} m); it is sent with the next sync."),

@@ -17,15 +17,21 @@ from tests.mobile_api.field.phone import go_online, open_phone, sign_in_app, wai
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.mark.parametrize(("locale", "label"), [("en", "Check-in at"), ("zh-Hant", "簽到（")])
-def test_an_offline_check_in_waits_in_the_list_until_sent(pages, field, locale, label):
+@pytest.mark.parametrize(
+    ("locale", "label", "first", "again"),
+    [("en", "Check-in at", "Check in here", "Check in again"), ("zh-Hant", "簽到（", "在此簽到", "重新簽到")],
+)
+def test_an_offline_check_in_waits_in_the_list_until_sent(pages, field, locale, label, first, again):
     page = open_phone(pages, locale=locale)
     sign_in_app(page, pages.base_url, "alice")
     wait_offline_ready(page)
     page.context.set_offline(True)
     page.goto(f"{pages.base_url}/field/#/a/{field.revealed.uuid}")
+    expect(page.locator("#check-in")).to_have_text(first)
     page.locator("#check-in").click()
     expect(page.locator("#checkin-status")).not_to_be_empty()
+    # Checked in: a second tap is said to record another check-in, not the first one again.
+    expect(page.locator("#check-in")).to_have_text(again)
     waiting = page.locator("#outbox-list li.checkin")
     expect(waiting).to_have_count(1)
     expect(waiting).to_contain_text(label)

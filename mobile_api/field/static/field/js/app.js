@@ -540,7 +540,9 @@ async function assignmentScreen(id) {
       ),
     ),
     el("div", { class: "card" },
-      el("button", { type: "button", id: "check-in", class: "primary", text: t("check_in"), onclick: () => checkIn(a, checkinStatus) }),
+      // Checked in, the button says a second tap records another check-in (moved to another
+      // entrance, a better fix), and the checklists below become the next thing to do.
+      el("button", { type: "button", id: "check-in", class: lastCheckin ? "" : "primary", text: t(lastCheckin ? "check_in_again" : "check_in"), onclick: () => checkIn(a, checkinStatus) }),
       checkinStatus,
     ),
     el("h2", { text: t("checklists") }),
