@@ -64,13 +64,14 @@ def home_notes(user: Any) -> list[HomeNote]:
                 tone="danger",
             )
         )
-    notes.append(
-        HomeNote(
-            text=ngettext("%(n)s new referral waiting", "%(n)s new referrals waiting", waiting)
-            % {"n": waiting},
-            url=f"{url}?status={Referral.Status.NEW}",
-        )
+    # With immediate ones above, the count of all of them says it includes those: "1 immediate"
+    # over "1 new" read as two referrals.
+    text = (
+        ngettext("%(n)s new referral waiting in all", "%(n)s new referrals waiting in all", waiting)
+        if immediate
+        else ngettext("%(n)s new referral waiting", "%(n)s new referrals waiting", waiting)
     )
+    notes.append(HomeNote(text=text % {"n": waiting}, url=f"{url}?status={Referral.Status.NEW}"))
     return notes
 
 
