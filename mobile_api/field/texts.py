@@ -28,6 +28,10 @@ TEXTS = {
     "sign_in_offline": _("No network: signing in needs a connection once."),
     "signed_in_as": _("Signed in as {name}"),
     "sign_out": _("Sign out"),
+    # Said when signing out would delete drafts or refused checklists, which no sync sends.
+    "sign_out_held": _(
+        "A sync does not send a draft or a refused checklist: open it from the list first, or it is deleted."
+    ),
     "session_ended": _("Your sign-in on this phone has ended. Sign in again: your unsent work is kept."),
     "online": _("Online"),
     "offline": _("Offline: your work is kept on the phone"),

@@ -13,6 +13,13 @@ from tests.mobile_api.field.phone import open_phone, sign_in_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+HELD = {
+    "en": "A sync does not send a draft or a refused checklist: open it from the list first, "
+    "or it is deleted.",
+    "pt-PT": "A sincronização não envia rascunhos nem listas recusadas: abra-os primeiro na lista, "
+    "ou serão eliminados.",
+}
+
 
 @pytest.mark.parametrize(
     ("locale", "asked"), [("en", "Discard 1 unsent checklist"), ("pt-PT", "Descartar 1")]
@@ -26,6 +33,11 @@ def test_the_second_tap_signs_out_though_a_sync_redrew_the_screen(pages, field, 
     page.goto(f"{pages.base_url}/field/#/")
     page.locator("#sign-out").click()
     expect(page.locator("#sign-out")).to_contain_text(asked)
+    # Said on the screen, and true of a draft: no sync sends it ("Sync first" was only spoken).
+    warning = page.locator("#sign-out-warning")
+    expect(warning).to_be_visible()
+    expect(warning).to_have_text(HELD[locale])
+    expect(page.locator("#sign-out")).to_have_attribute("aria-describedby", "sign-out-warning")
 
     # A sync in the background finishes and redraws the home screen in place.
     synced = page.evaluate("document.body.dataset.synced || ''")
@@ -33,6 +45,7 @@ def test_the_second_tap_signs_out_though_a_sync_redrew_the_screen(pages, field, 
     page.wait_for_function("(before) => (document.body.dataset.synced || '') !== before", arg=synced)
     expect(page.locator("#sign-out")).to_contain_text(asked)
     expect(page.locator("#sign-out")).to_be_focused()
+    expect(page.locator("#sign-out-warning")).to_have_text(HELD[locale])
     axe_check(page)
 
     page.locator("#sign-out").click()

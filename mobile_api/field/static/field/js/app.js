@@ -331,10 +331,22 @@ async function syncBar() {
   // What signing out would delete unsent: the checklists (queued, drafts, refused) and the
   // check-ins recorded offline; the question names what there is.
   const unsent = async () => {
-    const checklists = await outbox.pendingCount(officer) + (await ownWork()).filter((w) => w.status === "draft" || w.status === "refused").length;
+    // Drafts and refused checklists: no sync sends them, so "Sync first" is not said of them alone.
+    const held = (await ownWork()).filter((w) => w.status === "draft" || w.status === "refused").length;
+    const checklists = await outbox.pendingCount(officer) + held;
     const checkins = (await store.all("checkins")).filter((c) => !c.result && outbox.mine(c, officer)).length;
     const kind = !checkins ? "" : !checklists ? "_checkins" : "_work";
-    return { count: checklists + checkins, kind };
+    const count = checklists + checkins;
+    const sync = t("sign_out_unsent" + kind, { count });
+    const said = held === count ? t("sign_out_held") : held ? i18n.sentences(sync, t("sign_out_held")) : sync;
+    return { count, kind, said };
+  };
+  // What the question means, under the buttons (it was only spoken, to screen readers).
+  const signOutWarning = el("p", { class: "notice warn", id: "sign-out-warning", hidden: true });
+  const warnSignOut = (left) => {
+    signOutWarning.textContent = left.said;
+    signOutWarning.hidden = false;
+    signOut.setAttribute("aria-describedby", signOutWarning.id);
   };
   const signOut = el("button", { type: "button", class: "danger", id: "sign-out", text: t("sign_out"), onclick: async () => {
     const left = await unsent();
@@ -342,7 +354,8 @@ async function syncBar() {
       signOut.dataset.confirm = "1";
       signOutAsked = true;
       signOut.textContent = t("sign_out_discard" + left.kind, { count: left.count });
-      announce(t("sign_out_unsent" + left.kind, { count: left.count }));
+      warnSignOut(left);
+      announce(left.said);
       return;
     }
     signOutAsked = false;
@@ -368,6 +381,7 @@ async function syncBar() {
     if (left.count) {
       signOut.dataset.confirm = "1";
       signOut.textContent = t("sign_out_discard" + left.kind, { count: left.count });
+      warnSignOut(left);
     }
   }
   return el("div", { class: "card" },
@@ -376,6 +390,7 @@ async function syncBar() {
     waiting ? el("p", { class: "muted", id: "queued", text: t("queued_count", { count: waiting }) }) : null,
     el("p", { class: "muted", id: "retry", role: "status", text: retryAt > Date.now() ? t("retry_in", { seconds: Math.round((retryAt - Date.now()) / 1000) }) : navigator.onLine ? "" : t("offline") }),
     el("div", { class: "toolbar" }, button, signOut),
+    signOutWarning,
     languagePicker(),
   );
 }
