@@ -73,6 +73,8 @@ def test_closing_a_case_says_its_follow_up_request_is_withdrawn(pages, case, car
     assert answer.inner_text() == "Outcome recorded; the case is closed and its follow-up request withdrawn."
     follow_up = page.locator("section[aria-labelledby='follow-h']").inner_text()
     assert "Withdrawn: no visit will be planned for this request." in follow_up, follow_up
+    # Withdrawn, it carries nothing: the items it "will carry" are no longer listed.
+    assert "Failed items it will carry" not in follow_up, follow_up
     timeline = page.locator("section[aria-labelledby='timeline-h']").inner_text()
     assert "The follow-up request was withdrawn from the planners." in timeline, timeline
     axe_check(page)
