@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.console.access import console_page
 from backend.core.errors import DomainError, InvalidInput, NotFound
+from backend.core.i18n import label_separator
 from backend.inspections.models import Category, Operation
 from backend.planning import selectors as planning_selectors
 from backend.planning import services as planning_services
@@ -240,6 +241,7 @@ def operation_detail(request: HttpRequest, operation_id: str) -> HttpResponse:
                 "chosen": _("target"),
                 "not_chosen": _("not a target"),
                 "hours": _("Opening hours"),
+                "colon": label_separator(),
                 "added": _("%(name)s added to the targets: choose its wave, then save."),
                 "removed": _("%(name)s taken out of the targets: save to keep the change."),
                 "wave_of": _("Wave of %(name)s"),
@@ -571,6 +573,8 @@ def _workspace_context(request: HttpRequest, kind: str, subject: Any, job: Plann
         "team": _("Team"),
         "no_visits": _("No visit on this night or day."),
         "team_no_visits": _("no visits"),
+        # Between a label and its value in the map's tooltips: "：" in Chinese.
+        "colon": label_separator(),
     }
     return {
         "kind": kind,
@@ -869,6 +873,7 @@ def briefing(request: HttpRequest, kind: str, subject_id: str, number: int) -> H
             "muster": _("Muster point"),
             "muster_mark": pgettext("one letter on the map's muster point marker", "M"),
             "team": _("Team"),
+            "colon": label_separator(),
         },
     }
     return render(

@@ -62,6 +62,14 @@ def test_targets_across_pages_and_from_the_map_on_a_phone_in_chinese(pages, oper
     assert row.locator("input[name=site]").is_checked()
     assert "海港 01" in row.inner_text()
     row.get_by_label(f"{picked.name_zh_hant} 的梯次").select_option("W2")
+    # The marker's tooltip joins the label to its value with the Chinese colon ("營業時間: " was
+    # half-width, a helper's walk).
+    page.locator(f"#targets-map .leaflet-marker-icon[title='{picked.name_zh_hant}']").dispatch_event(
+        "mouseover"
+    )
+    tip = page.locator("#targets-map .leaflet-tooltip-pane .leaflet-tooltip").last
+    tip.wait_for()
+    assert "營業時間：" in tip.inner_text() and ": " not in tip.inner_text(), tip.inner_text()
     axe_check(page, exclude=[".leaflet-marker-pane"])
     pages.shot(page, "targets-phone-zh")
 

@@ -22,6 +22,7 @@
   }
 
   function drawMap(element, data) {
+    var colon = data.texts.colon || ": "; // "：" in Chinese
     if (!element || !window.ConsoleMap) return;
     var map = ConsoleMap.create(element);
     current.map = map;
@@ -38,8 +39,8 @@
           L.marker([stop.lat, stop.lon], {
             icon: ConsoleMap.stopIcon(team.number + "." + stop.order, team.colour),
             keyboard: true,
-            title: data.texts.team + " " + team.number + " · " + stop.order + ": " + stop.site
-          }).bindTooltip(team.label + " · " + stop.order + ": " + stop.site).addTo(map);
+            title: data.texts.team + " " + team.number + " · " + stop.order + colon + stop.site
+          }).bindTooltip(team.label + " · " + stop.order + colon + stop.site).addTo(map);
         });
         if (team.depot && team.depot.lat !== null) line.push([team.depot.lat, team.depot.lon]);
         L.polyline(line, { color: team.colour, weight: 3, opacity: 0.8, interactive: false }).addTo(map);
@@ -52,8 +53,8 @@
           L.marker([team.depot.lat, team.depot.lon], {
             icon: L.divIcon({ className: "", html: '<span class="muster-marker">' + mark(data.texts.muster_mark) + "</span>", iconSize: [26, 26], iconAnchor: [13, 13] }),
             keyboard: true,
-            title: data.texts.muster + ": " + team.depot.name
-          }).bindTooltip(data.texts.muster + ": " + team.depot.name).addTo(map);
+            title: data.texts.muster + colon + team.depot.name
+          }).bindTooltip(data.texts.muster + colon + team.depot.name).addTo(map);
         }
       });
       (data.unplanned || []).forEach(function (visit) {
@@ -61,8 +62,8 @@
         L.marker([visit.lat, visit.lon], {
           icon: L.divIcon({ className: "", html: '<span class="unplanned-marker">?</span>', iconSize: [24, 24], iconAnchor: [12, 12] }),
           keyboard: true,
-          title: data.texts.unplanned + ": " + visit.site
-        }).bindTooltip(data.texts.unplanned + ": " + visit.site).addTo(map);
+          title: data.texts.unplanned + colon + visit.site
+        }).bindTooltip(data.texts.unplanned + colon + visit.site).addTo(map);
       });
       ConsoleMap.paintStops(map);
       if (!bounds.length) return;

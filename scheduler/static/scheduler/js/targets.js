@@ -31,7 +31,7 @@
   }
 
   function label(site, chosen) {
-    return site.name + " — " + (chosen ? texts.chosen : texts.not_chosen) + " — " + texts.hours + ": " + site.hours;
+    return site.name + " — " + (chosen ? texts.chosen : texts.not_chosen) + " — " + texts.hours + (texts.colon || ": ") + site.hours;
   }
 
   function refresh(site) {
