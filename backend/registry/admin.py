@@ -199,16 +199,33 @@ class OfficerAdmin(AuditedAdminMixin, admin.ModelAdmin):
         console and on the phone, without waiting for the lock to lift (``logins_unlock``)."""
         officers = list(queryset.select_related("user"))
         logins_unlock(actor=request.user, users=[o.user for o in officers], request=request)
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d officer may sign in again now, on the console and on the phone.",
-                "%(count)d officers may sign in again now, on the console and on the phone.",
-                len(officers),
+        # A deactivated officer is unlocked too (their counts are forgotten) but signs in nowhere:
+        # telling the administrator they "may sign in again now" was untrue of a leaver.
+        active = [o for o in officers if o.is_active and o.user.is_active]
+        if active:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d officer may sign in again now, on the console and on the phone.",
+                    "%(count)d officers may sign in again now, on the console and on the phone.",
+                    len(active),
+                )
+                % {"count": len(active)},
+                messages.SUCCESS,
             )
-            % {"count": len(officers)},
-            messages.SUCCESS,
-        )
+        if inactive := len(officers) - len(active):
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d officer selected is deactivated and still cannot sign in: tick their "
+                    "Active box to let them back.",
+                    "%(count)d officers selected are deactivated and still cannot sign in: tick their "
+                    "Active boxes to let them back.",
+                    inactive,
+                )
+                % {"count": inactive},
+                messages.WARNING,
+            )
 
     @admin.action(description=_("Deactivate the selected officers (leavers)"), permissions=["change"])
     def deactivate_selected(

@@ -68,3 +68,18 @@ def test_only_those_who_may_change_officers_unlock(locked, client):
     client.post(OFFICERS, {"action": "unlock_sign_in", "_selected_action": [locked.pk]})
     assert _phone("rita", PASSWORD, "10.0.0.7") == 429
     assert not AuditEntry.objects.filter(verb="sign_in_unlock").exists()
+
+
+def test_a_deactivated_officer_unlocked_is_not_said_to_sign_in_again(admin_console, locked):
+    """Found on an administrator's walk: a leaver unlocked was said to 'may sign in again now',
+    while their login stays closed until their Active box is ticked again."""
+    from backend.accounts.services import officer_deactivate
+
+    officer_deactivate(actor=None, officer=locked)
+    response = admin_console.post(
+        OFFICERS, {"action": "unlock_sign_in", "_selected_action": [locked.pk]}, follow=True
+    )
+    page = response.content.decode()
+    assert "may sign in again" not in page
+    assert "1 officer selected is deactivated and still cannot sign in" in page
+    assert _phone("rita", PASSWORD, "10.0.0.7") != 201
