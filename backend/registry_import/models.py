@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -66,7 +67,8 @@ class RegistryImport(models.Model):
         verbose_name_plural = _("registry imports")
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+        created = timezone.localtime(self.created_at)
+        return f"{self.get_kind_display()} {self.file_name} ({created:%Y-%m-%d %H:%M})"
 
     @property
     def in_progress(self) -> bool:
