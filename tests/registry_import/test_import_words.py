@@ -66,3 +66,22 @@ def test_a_received_import_and_a_received_at_column_are_different_words(language
     with translation.override(language):
         assert str(RegistryImport.Status.RECEIVED.label) == state
         assert str(Submission._meta.get_field("received_at").verbose_name) == column
+
+
+UPLOAD_LABELS = {
+    "zh-hant": ["檔案內容", "檔案（CSV 或 XLSX）"],
+    "pt": ["O que o ficheiro contém", "Ficheiro (CSV ou XLSX)"],
+}
+
+
+@pytest.mark.parametrize("language", sorted(UPLOAD_LABELS))
+def test_the_upload_form_is_labelled_in_the_readers_language(client, language):
+    """Found on an administrator's walk in Chinese: the upload form's two labels, 'What the file
+    holds' and 'File (CSV or XLSX)', were the only English words on the page."""
+    factories.officer("PSP", username="ada", roles=("administrator",))
+    sign_in_client(client, "ada", PASSWORD)
+    client.post("/i18n/setlang/", {"language": language, "next": "/"})
+    text = client.get("/registry/imports/").content.decode()
+    for label in UPLOAD_LABELS[language]:
+        assert f">{label}</label>" in text
+    assert "What the file holds" not in text and "File (CSV or XLSX)" not in text
