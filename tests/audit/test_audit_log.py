@@ -70,3 +70,17 @@ def test_an_entry_is_named_in_local_time_on_its_admin_page(admin_console):
     assert str(entry).startswith("2026-12-06 03:49 ")
     page = admin_console.get(f"/admin/audit/auditentry/{entry.pk}/change/").content.decode()
     assert "2026-12-06 03:49" in page and "2026-12-05 19:49" not in page
+
+
+def test_the_log_names_object_types_in_the_readers_language(admin_console):
+    """Found on an administrator's walk in Chinese: the log's 'object type' column and filter read
+    'auth.user', 'registry.officer', 'compliance.referral' among Chinese words."""
+    factories.site()
+    admin_console.post("/i18n/setlang/", {"language": "zh-hant", "next": "/"})
+    page = admin_console.get("/admin/audit/auditentry/").content.decode()
+    assert ">registry.site<" not in page and ">registry.officer<" not in page and ">auth.user<" not in page
+    assert ">地點</a>" in page  # the filter, by the model's Chinese name
+    filtered = admin_console.get("/admin/audit/auditentry/?object_type__exact=registry.site")
+    assert all(e.object_type == "registry.site" for e in filtered.context["cl"].result_list)
+    sites = AuditEntry.objects.filter(object_type="registry.site").count()
+    assert filtered.context["cl"].result_count == sites > 0
