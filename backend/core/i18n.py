@@ -39,3 +39,9 @@ def bracketed(text: object, remark: object) -> str:
 def label_separator() -> str:
     """What goes between a label and its value: ": " in English, "：" in Chinese."""
     return pgettext("between a label and its value", ": ")
+
+
+def sentence_separator() -> str:
+    """What goes between two sentences: a space in English and Portuguese, nothing in Chinese
+    ("…留空該行。梯次代號…", never "。 梯")."""
+    return "" if language_key() == "zh-hant" else " "

@@ -37,6 +37,9 @@ BRACKETS_AROUND = re.compile(
     r"|{%\s*(?:endblocktranslate|endblocktrans)\s*%}\s*\)"
     r"|{%\s*(?:translate|trans)\s[^%]*%}\s*\)"
 )
+# Two translated sentences joined by a space typed in the template: Chinese sets none between
+# sentences ("…留空該行。 梯次代號…" on the operation's form, a helper's walk); {% sentence_sep %}.
+SENTENCES_SPACED = re.compile(r"%} {%\s*(?:translate|trans|blocktranslate|blocktrans)\b")
 # A list joined with a half-width comma typed in the template.
 JOINED = re.compile(r"""\|join:["'], ["']""")
 # Joins of codes that are the same in every language (CSV column names).
@@ -56,6 +59,9 @@ def test_no_template_types_half_width_punctuation_beside_translated_text(path):
     outside = TRANSLATED_BLOCK.sub("", text)
     assert not VALUE_THEN_COLON.search(outside), f"{relative}: use {{% colon %}} after a value"
     assert not BRACKETS_AROUND.search(text), f"{relative}: put the brackets in the msgid, not around it"
+    assert not SENTENCES_SPACED.search(text), (
+        f"{relative}: join translated sentences with {{% sentence_sep %}}"
+    )
     if relative not in CODES_ONLY:
         assert not JOINED.search(text), (
             f'{relative}: join with {{% list_sep as sep %}} and |join:sep, not ", "'
@@ -74,3 +80,11 @@ def test_the_tags_give_the_readers_punctuation(language, expected):
     with translation.override(language):
         status = {"zh-hant": "已套用"}.get(language, "applied")
         assert template.render(Context({"status": status, "items": ["A", "B"]})) == expected
+
+
+@pytest.mark.parametrize(("language", "joined"), [("en", "A. B."), ("pt", "A. B."), ("zh-hant", "甲。乙。")])
+def test_sentences_are_joined_as_the_language_writes_them(language, joined):
+    first, second = ("甲。", "乙。") if language == "zh-hant" else ("A.", "B.")
+    template = Template("{% load punctuation %}{{ first }}{% sentence_sep %}{{ second }}")
+    with translation.override(language):
+        assert template.render(Context({"first": first, "second": second})) == joined

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import template
 
-from backend.core.i18n import label_separator, list_separator
+from backend.core.i18n import label_separator, list_separator, sentence_separator
 
 register = template.Library()
 
@@ -20,3 +20,9 @@ def colon() -> str:
 def list_sep() -> str:
     """Between the items of a list: ", " in English, "、" in Chinese."""
     return list_separator()
+
+
+@register.simple_tag
+def sentence_sep() -> str:
+    """Between two translated sentences: a space in English, nothing in Chinese."""
+    return sentence_separator()

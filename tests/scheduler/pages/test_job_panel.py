@@ -40,11 +40,11 @@ def test_an_operations_panel_explains_the_joint_objective_as_the_plan_page_does(
     assert job.best_objective == job.plan["stats"]["objective"]
     page = planner_client.get(f"/planning/operations/{operation.uuid}/").content.decode()
     panel = _panel(page)
-    assert f"lowest cost: {job.best_objective:.0f} points" in panel
+    assert f"lowest cost: {job.best_objective:,.0f} points" in panel
     assert JOINT in panel and "0.1" not in panel and "waiting" not in panel
     assert "how far it is at most from the best possible plan" in panel
     plan = planner_client.get(f"/planning/operations/{operation.uuid}/plan/").content.decode()
-    assert f"objective {job.best_objective:.0f}," in plan and JOINT in plan
+    assert f"objective {job.best_objective:,.0f}," in plan and JOINT in plan
 
 
 def test_a_programmes_panel_explains_the_checkers_objective(planner_client, paula, city):
@@ -65,7 +65,7 @@ def test_a_programmes_panel_explains_the_checkers_objective(planner_client, paul
     job = _plan(planner_client, "programmes", programme)
     assert job.best_objective == job.evaluation["objective"]["scalar"]
     panel = _panel(planner_client.get(f"/planning/programmes/{programme.uuid}/").content.decode())
-    assert f"lowest cost: {job.best_objective:.0f} points" in panel
+    assert f"lowest cost: {job.best_objective:,.0f} points" in panel
     assert CHECKER in panel and "officers sent out" not in panel
     # A programme's plan has no proven bound: the panel does not promise one.
     assert "best possible plan" not in panel
@@ -86,7 +86,7 @@ def test_a_replans_figure_is_its_own_joint_objective(planner_client, operation):
     # The re-plan's page shows its own objective beside the bound, not the published plan's.
     plan = planner_client.get(f"/planning/operations/{operation.uuid}/plan/").content.decode()
     assert "Compared with the published plan" in plan
-    assert f"objective {replan.best_objective:.0f}," in plan and JOINT in plan
+    assert f"objective {replan.best_objective:,.0f}," in plan and JOINT in plan
 
 
 def test_open_the_plan_links_the_plan_on_a_full_page_load(planner_client, operation):
