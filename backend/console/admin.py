@@ -14,9 +14,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -24,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from backend.audit.models import AuditEntry
 from backend.audit.services import audit_record
 from backend.console.services import sessions_end
+from backend.registry.models import Officer
 
 if admin.site.is_registered(TOTPDevice):
     admin.site.unregister(TOTPDevice)
@@ -81,9 +84,32 @@ class SecondFactorAdmin(admin.ModelAdmin):
         description=_("Reset the second factor (a new authenticator is set up at the next sign-in)"),
         permissions=["reset"],
     )
-    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[TOTPDevice]) -> None:
+    def reset_second_factor(
+        self, request: HttpRequest, queryset: QuerySet[TOTPDevice]
+    ) -> TemplateResponse | None:
+        """After a page that names the logins and what a reset does (it ends their sessions, the
+        administrator's own included when theirs is among them): it ran on the first click."""
+        devices = list(queryset.select_related("user").order_by("user__username"))
+        if request.POST.get("post") != "yes":
+            officers = {o.user_id: o for o in Officer.objects.filter(user__in=[d.user_id for d in devices])}
+            for device in devices:
+                device.officer = officers.get(device.user_id)  # named as the admin's lists name them
+            request.current_app = self.admin_site.name
+            return TemplateResponse(
+                request,
+                "admin/otp_totp/totpdevice/reset_second_factor_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Reset second factors"),
+                    "subtitle": None,
+                    "opts": self.opts,
+                    "devices": devices,
+                    "yours": any(d.user_id == request.user.pk for d in devices),
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                    "media": self.media,
+                },
+            )
         with transaction.atomic():
-            devices = list(queryset.select_related("user"))
             for device in devices:
                 audit_record(
                     actor=request.user,
@@ -110,3 +136,4 @@ class SecondFactorAdmin(admin.ModelAdmin):
             % {"count": len(devices)},
             messages.SUCCESS,
         )
+        return None

@@ -67,10 +67,41 @@ def test_no_authenticator_is_added_or_edited_by_hand(admin_console, carols_devic
     assert carols_device.key != "00" * 20
 
 
-def test_a_reset_is_audited_and_the_login_sets_up_a_new_authenticator(admin_console, carols_device):
+def test_the_first_click_asks_and_resets_nothing(admin_console, carols_device):
+    """The reset ran on the first click, ending the login's sessions (an administrator's walk):
+    it now names the logins and what a reset does, and waits for "Yes, reset"."""
     response = admin_console.post(
         "/admin/otp_totp/totpdevice/",
         {"action": "reset_second_factor", "_selected_action": [carols_device.pk]},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and 'value="Yes, reset"' in page
+    assert "its sessions end at once" in page and "carol · Carol Reviewer · DSAL" in page
+    assert 'id="reset-yours"' not in page  # not the administrator's own
+    assert TOTPDevice.objects.filter(user__username="carol").exists()
+    assert not AuditEntry.objects.filter(verb__in=["second_factor_reset", "sessions_end"]).exists()
+
+
+def test_the_administrators_own_login_is_called_out(admin_console):
+    own = TOTPDevice.objects.get(user__username="adele", confirmed=True)  # enrolled at her sign-in
+    page = admin_console.post(
+        "/admin/otp_totp/totpdevice/", {"action": "reset_second_factor", "_selected_action": [own.pk]}
+    ).content.decode()
+    assert 'id="reset-yours"' in page and "you are signed out as soon as it is reset" in page
+    with translation.override("zh-hant"):
+        page = admin_console.post(
+            "/admin/otp_totp/totpdevice/",
+            {"action": "reset_second_factor", "_selected_action": [own.pk]},
+            HTTP_ACCEPT_LANGUAGE="zh-hant",
+        ).content.decode()
+    assert "其中包括你自己的登入帳戶" in page
+    assert TOTPDevice.objects.filter(pk=own.pk).exists()
+
+
+def test_a_reset_is_audited_and_the_login_sets_up_a_new_authenticator(admin_console, carols_device):
+    response = admin_console.post(
+        "/admin/otp_totp/totpdevice/",
+        {"action": "reset_second_factor", "_selected_action": [carols_device.pk], "post": "yes"},
         follow=True,
     )
     assert response.status_code == 200
@@ -102,7 +133,7 @@ def test_a_reset_ends_the_sessions_signed_in_with_the_old_authenticator(admin_co
 
     admin_console.post(
         "/admin/otp_totp/totpdevice/",
-        {"action": "reset_second_factor", "_selected_action": [device.pk]},
+        {"action": "reset_second_factor", "_selected_action": [device.pk], "post": "yes"},
     )
 
     assert carol.get("/api/v1/me/").status_code == 401
