@@ -1,12 +1,18 @@
+import json
 from typing import Any
 
 from django.apps import apps
 from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 from backend.audit.models import AuditEntry
+from backend.audit.verbs import verb_label
 
 
 def object_type_name(object_type: str) -> str:
@@ -16,6 +22,46 @@ def object_type_name(object_type: str) -> str:
         return str(apps.get_model(object_type)._meta.verbose_name)
     except (LookupError, ValueError):
         return object_type
+
+
+def _field_name(object_type: str, key: str) -> str:
+    """A details key named as the object's model names the field it is ("risk_score" of a site:
+    "risk score" in the reader's language); any other key as recorded."""
+    try:
+        return str(apps.get_model(object_type)._meta.get_field(key).verbose_name)
+    except (LookupError, ValueError, FieldDoesNotExist, AttributeError):
+        return key
+
+
+def _value_text(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def details_table(entry: AuditEntry) -> SafeString | str:
+    """An entry's details as a table of what each key recorded; an update's changed fields
+    (``model_changes``: ``{field: [old, new]}``) as "old → new"."""
+    changes = entry.changes if isinstance(entry.changes, dict) else {"": entry.changes}
+    if not changes:
+        return "—"
+    rows = []
+    for key, value in changes.items():
+        name = _field_name(entry.object_type, key)
+        is_change = (
+            entry.action == AuditEntry.Action.UPDATE
+            and name != key
+            and isinstance(value, list)
+            and len(value) == 2
+        )
+        text = f"{_value_text(value[0])} → {_value_text(value[1])}" if is_change else _value_text(value)
+        rows.append((name, text))
+    return format_html(
+        '<table class="audit-details"><tbody>{}</tbody></table>',
+        format_html_join("", '<tr><th scope="row">{}</th><td>{}</td></tr>', rows),
+    )
 
 
 class ObjectTypeFilter(admin.SimpleListFilter):
@@ -35,15 +81,47 @@ class ObjectTypeFilter(admin.SimpleListFilter):
 class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only: the log is evidence."""
 
-    list_display = ("at", "actor_label", "action", "verb", "object_kind", "object_repr", "ip_address")
+    list_display = ("at", "actor_label", "action", "operation", "object_kind", "object_repr", "ip_address")
     list_filter = ("action", ObjectTypeFilter, "at")
+    # The operation's code stays searchable ("site_update"), as the entry shows it.
     search_fields = ("actor_label", "verb", "object_id", "object_repr")
     date_hierarchy = "at"
-    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+    fields = (
+        "id",
+        "at",
+        "actor",
+        "actor_label",
+        "action",
+        "operation_and_code",
+        "object_kind",
+        "object_id",
+        "object_repr",
+        "details",
+        "ip_address",
+        "user_agent",
+    )
+    readonly_fields = fields
+
+    # Not "operation" alone: that is a joint operation's name in the other languages (行動).
+    @admin.display(description=pgettext_lazy("what an audit entry records", "operation"), ordering="verb")
+    def operation(self, obj: AuditEntry) -> str:
+        return verb_label(obj.verb)
+
+    @admin.display(description=pgettext_lazy("what an audit entry records", "operation"))
+    def operation_and_code(self, obj: AuditEntry) -> str:
+        label = verb_label(obj.verb)
+        if label == obj.verb:
+            return label
+        remark = pgettext("a text and a remark on it in brackets", "%(text)s (%(remark)s)")
+        return remark % {"text": label, "remark": obj.verb}
 
     @admin.display(description=_("object type"), ordering="object_type")
     def object_kind(self, obj: AuditEntry) -> str:
         return object_type_name(obj.object_type)
+
+    @admin.display(description=_("details"))
+    def details(self, obj: AuditEntry) -> SafeString | str:
+        return details_table(obj)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

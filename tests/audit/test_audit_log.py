@@ -84,3 +84,79 @@ def test_the_log_names_object_types_in_the_readers_language(admin_console):
     assert all(e.object_type == "registry.site" for e in filtered.context["cl"].result_list)
     sites = AuditEntry.objects.filter(object_type="registry.site").count()
     assert filtered.context["cl"].result_count == sites > 0
+
+
+def _verbs_in_the_code() -> set[str]:
+    """Every operation code the code writes as a literal (``verb="site_update"``), and the codes
+    it builds: ``console_sign_in_<step>``, ``person_request_<kind>``, ``outreach_import_<what>``."""
+    import re
+    from pathlib import Path
+
+    from backend.outreach.services import IMPORTS
+
+    root = Path(__file__).resolve().parents[2] / "backend"
+    found = set()
+    for path in root.rglob("*.py"):
+        found |= set(re.findall(r'verb="([a-z_]+)"', path.read_text(encoding="utf-8")))
+    steps = re.findall(r'step="([a-z_]+)"', (root / "console" / "views.py").read_text(encoding="utf-8"))
+    assert steps, "the console's sign-in steps are no longer found where this test looks"
+    return (
+        found
+        | {f"console_sign_in_{step}" for step in steps}
+        | {"person_request_access", "person_request_erasure"}
+        | {f"outreach_import_{what}" for what in IMPORTS}
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hant", "pt"])
+def test_every_operation_the_code_records_has_a_name_in_each_language(language):
+    """Found on an administrator's walk in Chinese: the log's operation column showed the services'
+    codes ("console_sign_in") among Chinese words."""
+    from django.utils import translation
+
+    from backend.audit.verbs import verb_label
+
+    verbs = _verbs_in_the_code()
+    assert len(verbs) > 60
+    with translation.override("en"):
+        english = {v: verb_label(v) for v in verbs}
+    with translation.override(language):
+        unnamed = sorted(v for v in verbs if verb_label(v) == v)
+        assert not unnamed
+        if language != "en":
+            untranslated = sorted(v for v in verbs if verb_label(v) == english[v])
+            assert not untranslated
+        labels = [verb_label(v) for v in verbs]
+        assert len(set(labels)) == len(labels)  # no two operations read alike
+
+
+def test_the_admins_own_changes_are_named_by_model_and_change():
+    from django.utils import translation
+
+    from backend.audit.verbs import verb_label
+
+    with translation.override("zh-hant"):
+        assert verb_label("admin_site_update") == "地點：於管理介面修改"
+        assert verb_label("admin_nosuchmodel_update") == "admin_nosuchmodel_update"
+    assert verb_label("admin_officer_delete") == "officer: deleted in the admin"
+
+
+def test_the_log_names_operations_and_lays_out_details(admin_console):
+    site = factories.site()
+    from backend.registry.services import site_set_risk
+
+    site_set_risk(actor=None, site=site, score=71, factors={})
+    entry = AuditEntry.objects.get(verb="site_set_risk")
+    admin_console.post("/i18n/setlang/", {"language": "zh-hant", "next": "/"})
+    listing = admin_console.get("/admin/audit/auditentry/").content.decode()
+    assert "設定地點風險" in listing
+    assert ">site_set_risk<" not in listing
+    assert ">行動<" not in listing  # the column is not named after a joint operation
+    assert admin_console.get("/admin/audit/auditentry/?q=site_set_risk").context["cl"].result_count == 1
+    page = admin_console.get(f"/admin/audit/auditentry/{entry.pk}/change/").content.decode()
+    assert "設定地點風險（site_set_risk）" in page
+    assert '<table class="audit-details">' in page
+    old, new = entry.changes["risk_score"]
+    assert new == "71.00"
+    assert f'<th scope="row">風險評分</th><td>{"—" if old is None else old} → 71.00</td>' in page
+    assert "{&quot;" not in page and '{"risk_score"' not in page  # no raw JSON
