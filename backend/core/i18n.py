@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language, pgettext
 
 
@@ -45,3 +48,18 @@ def sentence_separator() -> str:
     """What goes between two sentences: a space in English and Portuguese, nothing in Chinese
     ("…留空該行。梯次代號…", never "。 梯")."""
     return "" if language_key() == "zh-hant" else " "
+
+
+# Han characters, CJK punctuation and full-width forms.
+_CJK = "[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
+_SPACE_BETWEEN_CJK = re.compile(f"(?<={_CJK}) (?={_CJK})")
+
+
+def cjk_tight(text: str) -> str:
+    """In Chinese, ``text`` without a space between two Chinese characters. A translation leaves
+    a space beside a name filled in ("%(name)s 的計劃") for a Latin name ("Night 2 的計劃"), which
+    a Chinese name must not keep ("兩晚聯合行動 的計劃"). Safe text stays safe."""
+    if language_key() != "zh-hant":
+        return text
+    tight = _SPACE_BETWEEN_CJK.sub("", str(text))
+    return mark_safe(tight) if isinstance(text, SafeData) else tight  # noqa: S308 (was safe)

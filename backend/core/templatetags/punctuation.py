@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import template
 
-from backend.core.i18n import label_separator, list_separator, sentence_separator
+from backend.core.i18n import cjk_tight, label_separator, list_separator, sentence_separator
 
 register = template.Library()
 
@@ -26,3 +26,10 @@ def list_sep() -> str:
 def sentence_sep() -> str:
     """Between two translated sentences: a space in English, nothing in Chinese."""
     return sentence_separator()
+
+
+@register.filter
+def tight(text: str) -> str:
+    """``{{ title|tight }}``: in Chinese, no space between two Chinese characters (a translation's
+    space beside a name filled in, kept for a Latin name, dropped for a Chinese one)."""
+    return cjk_tight(text)

@@ -17,7 +17,14 @@
   var riskFormat = new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
   function box(id) { return document.getElementById("site-" + id); }
-  function fill(text, name) { return text.replace("%(name)s", name); }
+  // A Chinese name takes no space beside Chinese words: the translation's space is for a Latin
+  // name ("%(name)s 的梯次"), as the server's `tight` filter does.
+  var CJK_SPACE = /([\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]) (?=[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef])/g;
+  var chinese = /^zh/i.test(document.documentElement.lang);
+  function fill(text, name) {
+    var filled = text.replace("%(name)s", name);
+    return chinese ? filled.replace(CJK_SPACE, "$1") : filled;
+  }
 
   // Targets stand out; the hundreds of other sites are small dots, so the city stays readable.
   function icon(chosen) {
