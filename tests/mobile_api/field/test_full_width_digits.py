@@ -23,6 +23,17 @@ def test_full_width_digits_answer_a_number_question(pages, field):
     expect(count.locator(".err")).to_have_text("")
     expect(count).not_to_have_class("invalid")
 
+    # Decimals as typed on a Chinese or Portuguese keyboard: the checks read them as the point.
+    app = page.locator("script[type=module]").get_attribute("src")
+    read = page.evaluate(
+        """async (app) => {
+            const { numberText } = await import(new URL("form.js", new URL(app, location.href)).href);
+            return ["１．５", "1。5", "１｡５", "1,5", " 2 "].map(numberText);
+        }""",
+        app,
+    )
+    assert read == ["1.5", "1.5", "1.5", "1.5", "2"]
+
     page.locator("#finish").click()
     page.locator("#check-in").wait_for()
     page.goto(f"{pages.base_url}/field/#/")

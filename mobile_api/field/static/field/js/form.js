@@ -72,6 +72,14 @@ export function withCheckinPosition(checklist, answers, checkin) {
 const PHOTO_MISSING = { not_kept: "photo_not_kept", not_received: "photo_not_received", offline: "photo_when_online", unavailable: "photo_unavailable" };
 const SIGNATURE_MISSING = { not_kept: "signature_not_kept", not_received: "signature_not_received", offline: "signature_when_online", unavailable: "signature_unavailable" };
 
+/** A number as typed, in the digits and decimal point the checks read. Full-width digits (a
+ * Chinese keyboard's "２", "１．５") are the same digits: NFKC makes them ASCII; they were refused
+ * as "type a number, in digits". A decimal comma (Portuguese) and the Chinese full stop typed for
+ * a point ("1。5", "１｡５") are the point. */
+export function numberText(typed) {
+  return typed.normalize("NFKC").trim().replace(/[,。]/, ".");
+}
+
 export class ChecklistForm {
   constructor({ checklist, answers, workId, problem, onChange, readOnly = false, checkins = [], announce = () => null, fileSource = null }) {
     this.checklist = checklist;
@@ -199,9 +207,7 @@ export class ChecklistForm {
           autocomplete: "off",
           value: value === undefined ? "" : String(value),
           oninput: (e) => {
-            // Full-width digits (a Chinese keyboard's "２", "１．５") are the same digits: NFKC
-            // makes them ASCII; they were refused as "type a number, in digits".
-            const text = e.target.value.normalize("NFKC").trim().replace(",", ".");
+            const text = numberText(e.target.value);
             if (q.type === "integer" && /^-?[0-9]+$/.test(text) && Number.isSafeInteger(Number(text))) this.set(ctx, q.key, Number(text));
             else this.set(ctx, q.key, text);
           },
