@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -22,6 +23,7 @@ from backend.audit.services import audit_record
 from backend.compliance.models import short_reference
 from backend.console.access import console_page
 from backend.console.nav import HomeNote
+from backend.core.i18n import bracketed
 from backend.privacy.access_report import access_report
 from backend.privacy.models import RetentionPolicy
 from backend.privacy.reasons import ReadReason
@@ -142,6 +144,30 @@ RETENTION_COUNTS = (
 )
 
 
+def _erased_after(days: int, *, after_screening: bool) -> str:
+    """How long a policy keeps what it erases, in days as it counts them, grouped ("1,825"), and
+    past a year in years too ("(about 5 years)"): "1825 dias" read as a number to work out."""
+    n = number_format(days, force_grouping=True)
+    if after_screening:
+        text = ngettext(
+            "erased %(n)s day after the screening", "erased %(n)s days after the screening", days
+        ) % {"n": n}
+    else:
+        text = ngettext(
+            "erased %(n)s day after the referral was closed",
+            "erased %(n)s days after the referral was closed",
+            days,
+        ) % {"n": n}
+    if days < 365:
+        return text
+    years = round(days / 365.25, 1)
+    whole = years == int(years)
+    about = ngettext("about %(n)s year", "about %(n)s years", int(years) if whole else 2) % {
+        "n": number_format(int(years) if whole else years, decimal_pos=None if whole else 1)
+    }
+    return bracketed(text, about)
+
+
 @never_cache
 @console_page(*DPO)
 def retention_page(request: HttpRequest) -> HttpResponse:
@@ -160,11 +186,14 @@ def retention_page(request: HttpRequest) -> HttpResponse:
         {"at": entry.at, **{k: entry.changes.get(k, 0) for k in RETENTION_COUNTS}}
         for entry in AuditEntry.objects.filter(verb="retention_apply").order_by("-at")[:RETENTION_RUNS_SHOWN]
     ]
+    policy = retention_policy()
     return render(
         request,
         "privacy/console/retention.html",
         {
-            "policy": retention_policy(),
+            "policy": policy,
+            "screening_kept": _erased_after(policy["screening_unflagged_days"], after_screening=True),
+            "referral_kept": _erased_after(policy["closed_referral_days"], after_screening=False),
             "policy_row": RetentionPolicy.objects.order_by("pk").first(),
             "next_run": next_run,
             "due": retention_due(at=next_run),

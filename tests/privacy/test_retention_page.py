@@ -42,8 +42,10 @@ def test_the_officer_sees_the_policy_the_next_run_and_what_each_run_erased(
     assert "/privacy/retention/" in home and "No flagged read in the last 30 days." in home
     body = _page(client)
     # No administrator's policy: the settings' defaults, said to be so.
-    assert f"erased {settings.PRIVACY_SCREENING_UNFLAGGED_DAYS} days after the screening" in body
-    assert f"erased {settings.PRIVACY_CLOSED_REFERRAL_DAYS} days after the referral was closed" in body
+    assert settings.PRIVACY_SCREENING_UNFLAGGED_DAYS == 30 and settings.PRIVACY_CLOSED_REFERRAL_DAYS == 1825
+    assert "erased 30 days after the screening</dd>" in body
+    # Past a year, in years too: "1825 dias" was a number to work out.
+    assert "erased 1,825 days after the referral was closed (about 5 years)</dd>" in body
     assert "no administrator has set a policy" in body and "Retention has not run yet." in body
     # The next run is tonight's, at 02:15 in Macau, and erases nothing of an open referral.
     next_run = timezone.localtime(timezone.now() + dt.timedelta(minutes=1))
@@ -102,3 +104,20 @@ def test_a_request_served_by_the_command_line_says_so_in_the_access_report(clien
     sign_in_client(client, "dora", PASSWORD)
     body = client.get(f"/privacy/access/?date_from={today}&date_to={today}").content.decode()
     assert "the command line, on the server" in body and "Vera Protection (IAS)" in body
+
+
+@pytest.mark.parametrize(
+    ("language", "kept"),
+    [
+        ("pt", "apagados 1.825 dias após o encerramento do encaminhamento (cerca de 5 anos)"),
+        ("zh-hant", "約 5 年）"),
+    ],
+)
+def test_a_long_retention_is_said_in_years_too(client, dora, language, kept):
+    sign_in_client(client, "dora", PASSWORD)
+    client.post("/i18n/setlang/", {"language": language, "next": "/"})
+    body = _page(client)
+    assert kept in body, re.findall(r"<dd>[^<]*</dd>", body)
+    RetentionPolicy.objects.create(screening_unflagged_days=400, closed_referral_days=500)
+    body = _page(client)
+    assert ("cerca de 1,1 anos" if language == "pt" else "約 1.1 年") in body
