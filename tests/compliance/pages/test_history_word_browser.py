@@ -12,8 +12,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery"
 
 
-@pytest.mark.parametrize(("language", "word"), [("pt", "Histórico"), ("zh-hant", "歷史"), ("en", "History")])
-def test_the_submissions_history_heading(pages, visit, carol, language, word):
+@pytest.mark.parametrize(
+    ("language", "word", "marks"),
+    [("pt", "Histórico", '"«" "»"'), ("zh-hant", "歷史", '"「" "」"'), ("en", "History", "auto")],
+)
+def test_the_submissions_history_heading(pages, visit, carol, language, word, marks):
     page = pages.new_page()
     sign_in(page, pages.base_url, "carol", PASSWORD)
     if language != "en":
@@ -21,3 +24,15 @@ def test_the_submissions_history_heading(pages, visit, carol, language, word):
         page.wait_for_load_state()
     page.goto(f"{pages.base_url}/review/{visit.submission.uuid}/")
     assert page.locator("#history-h").inner_text().strip() == word
+
+    # A comment quoted in the history (<q>) opens with the language's own mark: Portugal's «,
+    # not Brazil's “ that the browser gives "pt".
+    opening = page.evaluate(
+        """() => {
+            const q = document.createElement("q");
+            q.textContent = "…";
+            document.querySelector("#history-h").after(q);
+            return getComputedStyle(q).quotes;
+        }"""
+    )
+    assert opening.startswith(marks)
