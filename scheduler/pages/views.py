@@ -245,6 +245,19 @@ def operation_detail(request: HttpRequest, operation_id: str) -> HttpResponse:
                 "added": _("%(name)s added to the targets: choose its wave, then save."),
                 "removed": _("%(name)s taken out of the targets: save to keep the change."),
                 "wave_of": _("Wave of %(name)s"),
+                # Said beside "Save the targets" while ticks are not saved (the saved count above
+                # stays what the planner plans): one form for one site, the other for any other
+                # number, as the catalogues' plural rule for English and Portuguese.
+                "ticked_one": ngettext(
+                    "%(n)s site ticked: save to make the ticked sites the targets.",
+                    "%(n)s sites ticked: save to make the ticked sites the targets.",
+                    1,
+                ),
+                "ticked_other": ngettext(
+                    "%(n)s site ticked: save to make the ticked sites the targets.",
+                    "%(n)s sites ticked: save to make the ticked sites the targets.",
+                    2,
+                ),
                 "unsaved_plan": _(
                     "The targets have changes you have not saved, and the planner plans the targets "
                     "as saved. Plan without your changes?"

@@ -34,7 +34,10 @@ def test_ticked_sites_not_saved_are_not_lost_leaving_the_page_or_planning(pages,
     page.on("dialog", answer)
 
     # Saved targets only: the planner leaves freely.
+    assert page.locator("#targets-tally").inner_text() == ""
     page.locator(f"#site-{site.uuid}").check()
+    # The count of ticked sites follows the ticks (the operation's two targets and this one).
+    assert page.locator("#targets-tally").inner_text() == "已勾選 3 個地點：請儲存，使勾選的地點成為目標。"
 
     # Another form of the page would reload it: the browser asks first, and "stay" keeps the tick.
     page.get_by_role("button", name="加入所選").click()

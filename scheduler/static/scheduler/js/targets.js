@@ -83,9 +83,19 @@
   // saved. Until they are saved, leaving asks first and Plan says the changes are not in it.
   var unsaved = false;
   var planButton = document.querySelector("#planning form button[type=submit]");
+  // Beside "Save the targets", how many sites are ticked now: the counts above are the saved
+  // targets, the ones the planner plans.
+  var tally = document.getElementById("targets-tally");
+  var numbers = new Intl.NumberFormat(document.documentElement.lang || undefined);
+  function showTally() {
+    if (!tally || !texts.ticked_other) return;
+    var n = document.querySelectorAll('input[name=site][form="targets-form"]:checked').length;
+    tally.textContent = (n === 1 ? texts.ticked_one : texts.ticked_other).replace("%(n)s", numbers.format(n));
+  }
   function changed() {
     unsaved = true;
     if (planButton && texts.unsaved_plan) planButton.setAttribute("data-confirm", texts.unsaved_plan);
+    showTally();
   }
   window.addEventListener("beforeunload", function (event) {
     if (!unsaved) return;
