@@ -187,7 +187,12 @@ def plan_workspace(job: PlanningJob) -> dict[str, Any]:
         "routes": routes,
         "unplanned": unplanned,
         "objective": objective,
-        "violations": view["evaluation"].get("violations", []),
+        # A broken rule on a visit pinned by hand says so: planning again keeps the pin, so the
+        # rule stayed broken after "Plan again" and nothing named the pin as the cause.
+        "violations": [
+            {**v, "pinned": bool(v.get("visit_id")) and v["visit_id"] in (job.pins or {})}
+            for v in view["evaluation"].get("violations", [])
+        ],
         "bound": view["bound"],
         "feasible": (job.evaluation or {}).get("feasible", False),
         "kpis": {
