@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from backend.inspections import services as inspections
 from backend.inspections.models import Operation
 from tests import factories
+from tests.mobile_api.field.conftest import same_night_after
 from tests.mobile_api.field.phone import open_phone, sign_in_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,14 +35,18 @@ def next_night(field, alice):
         status=Operation.Status.PUBLISHED,
     )
     team = inspections.team_create(actor=None, name="Night 2", members=[alice], operation=operation)
+    # A day after tonight's first, the second an hour later on the same night at any hour (from
+    # 05:00 in Macao an hour later began the night after, a third heading).
+    first = tonight + dt.timedelta(hours=24)
+    starts = (first, same_night_after(first, first + dt.timedelta(hours=1)))
     return [
         inspections.inspection_issue(
             actor=None,
             site=factories.site(name_en=name, venue_type="sauna", latitude=lat, longitude=113.56),
             category="prostitution_trafficking",
             template_version=field.venue_version,
-            planned_start=tonight + dt.timedelta(hours=24 + order),
-            planned_end=tonight + dt.timedelta(hours=25 + order),
+            planned_start=starts[order],
+            planned_end=starts[order] + dt.timedelta(hours=1),
             team=team,
             operation=operation,
             route_order=order + 1,
