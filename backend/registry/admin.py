@@ -25,6 +25,7 @@ from backend.accounts.services import (
     officers_deactivate,
 )
 from backend.audit.admin_mixins import AuditedAdminMixin
+from backend.core.i18n import list_separator
 from backend.registry import services
 from backend.registry.models import (
     Agency,
@@ -128,7 +129,7 @@ class OfficerAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = (
         "badge_number",
         "full_name",
-        "agency",
+        "agency_code",
         "unit",
         "rank",
         "rank_title",
@@ -186,9 +187,15 @@ class OfficerAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 )
             super().delete_queryset(request, queryset)
 
+    # The agency by its code ("PSP"), as the console names it: its full name ("PSP – Public
+    # Security Police") widened the list past a 1366-pixel screen.
+    @admin.display(description=_("agency"), ordering="agency__code")
+    def agency_code(self, obj: Officer) -> str:
+        return obj.agency.code
+
     @admin.display(description=_("roles"))
     def role_list(self, obj: Officer) -> str:
-        return ", ".join(sorted(r.get_role_display() for r in obj.roles.all()))
+        return list_separator().join(sorted(r.get_role_display() for r in obj.roles.all()))
 
     @admin.action(
         description=_("Unlock sign-in for the selected officers (after too many wrong passwords)"),
