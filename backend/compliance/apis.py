@@ -564,6 +564,8 @@ class CompanyScoreHistoryApi(APIView):
 REGISTER_COLUMNS = [
     "company",
     "name",
+    "name_zh_hant",
+    "name_pt",
     "kind",
     "registration_number",
     "score",
@@ -589,14 +591,27 @@ def _cell(value: Any) -> str:
 
 
 class ComplianceRegisterCsvApi(APIView):
-    """The compliance register as CSV: every scored company, worst first, with its factors."""
+    """The compliance register as CSV: every scored company, worst first, with its factors.
+    Filtered as the register's page filters (``kind``, ``q`` a name or registration number,
+    ``open_cases``), whose "Download CSV" passes its filters on: the file holds what the page
+    showed, each company named in the three languages."""
 
-    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("kind", str, description="Only companies of this kind."),
+            OpenApiParameter("q", str, description="Part of a name (any language) or registration number."),
+            OpenApiParameter("open_cases", bool, description="Only companies with your agency's open cases."),
+        ],
+        responses={(200, "text/csv"): OpenApiTypes.STR},
+    )
     def get(self, request: Request) -> HttpResponse:
-        companies = selectors.company_ranking(
-            user=request.user, kind=request.query_params.get("kind")
+        params = request.query_params
+        companies = selectors.company_register(
+            user=request.user,
+            kind=params.get("kind", ""),
+            query=params.get("q", "").strip()[:100],
+            open_cases=params.get("open_cases", "").lower() in ("on", "true", "1"),
         ).annotate(
-            open_cases=Count("compliance_cases", filter=~Q(compliance_cases__status="closed"), distinct=True),
             closed_cases=Count(
                 "compliance_cases", filter=Q(compliance_cases__status="closed"), distinct=True
             ),
@@ -613,6 +628,8 @@ class ComplianceRegisterCsvApi(APIView):
                     for v in (
                         c.uuid,
                         c.name_en,
+                        c.name_zh_hant,
+                        c.name_pt,
                         c.kind,
                         c.registration_number,
                         f"{Decimal(c.current_score):.2f}",
