@@ -24,7 +24,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext_lazy
@@ -43,6 +43,7 @@ from backend.reporting.statistics import (
     SOURCES,
     TIME_DIMENSIONS,
     Result,
+    period_span,
     query_from_params,
     value_labels,
     with_empty_periods,
@@ -155,9 +156,28 @@ class Pivot:
         return len(self.row_dims) + len(self.columns) + (1 if self.adds_up else 0)
 
 
+def period_label(dim: str, value: Any) -> str:
+    """A time dimension's value as the reader's language writes it: the API's codes (2021-Q3,
+    2021-07, 2021-W27, 2021-07-05) are for files and tools, and English to a Portuguese or
+    Chinese reader. Months and days as the console writes dates (backend/formats)."""
+    if dim == "year":
+        return str(value)
+    first, _last = period_span(dim, value)
+    if dim == "quarter":
+        return _("Q%(quarter)s %(year)s") % {"quarter": str(value)[-1], "year": first.year}
+    if dim == "month":
+        return date_format(first, "YEAR_MONTH_FORMAT")
+    if dim == "week":
+        year, week = str(value).split("-W")
+        return _("Week %(week)s, %(year)s") % {"week": int(week), "year": year}
+    return date_format(first, "DATE_FORMAT")
+
+
 def _label(labels: dict[str, dict[str, str]], dim: str, value: Any) -> str:
     if value is None:
         return _("not recorded")
+    if dim in TIME_DIMENSIONS:
+        return period_label(dim, value)
     return labels.get(dim, {}).get(str(value), str(value))
 
 
