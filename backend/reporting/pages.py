@@ -33,6 +33,7 @@ from django_htmx.http import push_url, replace_url
 
 from backend.console.access import console_page
 from backend.core.errors import DomainError
+from backend.core.i18n import sentence_separator
 from backend.registry.models import Parish
 from backend.reporting import exports, selectors, services
 from backend.reporting.palette import series_colour
@@ -318,6 +319,28 @@ def _period_label(filters: dict[str, str]) -> str:
     return _("all years recorded")
 
 
+def _dashboard_summary(filters: dict[str, str]) -> dict[str, str]:
+    """The line above the dashboard's figures, and what a screen reader is told when they change:
+    the period and every filter they were counted with (a category or a parish left unsaid, the
+    figures read as everything's)."""
+    dims = SOURCES["inspections"].dimensions
+    named = []
+    if filters["agency"]:
+        named.append(_("Agency: %(agency)s.") % {"agency": filters["agency"]})
+    if filters["category"]:
+        category = dims["category"].choices.get(filters["category"], filters["category"])  # type: ignore[union-attr]
+        named.append(_("Category: %(category)s.") % {"category": category})
+    if filters["parish"]:
+        parish = dims["parish"].choices.get(filters["parish"], filters["parish"])  # type: ignore[union-attr]
+        named.append(_("Parish: %(parish)s.") % {"parish": parish})
+    period = _period_label(filters)
+    between = sentence_separator()
+    return {
+        "summary": between.join([_("Period: %(period)s.") % {"period": period}, *named]),
+        "announce": between.join([_("Figures updated: %(period)s.") % {"period": period}, *named]),
+    }
+
+
 @_page
 def dashboard(request: HttpRequest) -> HttpResponse:
     filters = dashboard_filters(request.GET)
@@ -331,6 +354,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "categories": SOURCES["inspections"].dimensions["category"].choices.items(),  # type: ignore[union-attr]
         "parishes": SOURCES["inspections"].dimensions["parish"].choices.items(),  # type: ignore[union-attr]
         "period": _period_label(filters),
+        **_dashboard_summary(filters),
         "api_urls": {name: api_url(params) for name, params in queries.items()},
     }
     status = 200
