@@ -18,8 +18,9 @@ operator or the contractor of the sites inspected):
 - ``R`` (repeat violations) = 10 points for each violation code found in two or more different
   inspections in the window, at most 20.
 - ``T`` (time to rectify) = for each compliance case with a notice issued in the window, the days
-  between its deadline and the day it was rectified (or today, while it is not), when positive,
-  at most 10 per case; at most 20 in all.
+  between its deadline and the day it was rectified (or, not rectified, the day the case was
+  closed; or today, while it is open), when positive, at most 10 per case; at most 20 in all. A
+  case closed on other grounds (a penalty, no action) stops counting on the day it is decided.
 
 ``score = max(0, 100 - F - R - T)``, rounded to two decimals: 100 is a clean record. The sites'
 risk score, which the scheduler uses to prioritise, is ``100 - score`` (the worst of the
@@ -58,6 +59,7 @@ class ScoredFinding:
 class ScoredCase:
     deadline: dt.date
     rectified_on: dt.date | None
+    closed_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,7 @@ def compute_score(
 
     days_late = []
     for case in cases:
-        late = ((case.rectified_on or today) - case.deadline).days
+        late = ((case.rectified_on or case.closed_on or today) - case.deadline).days
         days_late.append(max(0, late))
     t_points = min(LATE_CAP, sum(min(LATE_CAP_PER_CASE, d) for d in days_late))
 

@@ -764,10 +764,12 @@ def company_score_compute(
         ).values_list("severity", "violation_code", "inspection_id")
     ]
     cases = [
-        scoring.ScoredCase(deadline=d, rectified_on=r)
-        for d, r in ComplianceCase.objects.filter(
+        scoring.ScoredCase(
+            deadline=d, rectified_on=r, closed_on=timezone.localdate(closed) if closed else None
+        )
+        for d, r, closed in ComplianceCase.objects.filter(
             company=company, notice_issued_at__gte=since, deadline__isnull=False
-        ).values_list("deadline", "rectified_on")
+        ).values_list("deadline", "rectified_on", "closed_at")
     ]
     result = scoring.compute_score(today=today, inspections=inspections, findings=findings, cases=cases)
     row = ComplianceScore.objects.create(
