@@ -17,6 +17,7 @@ from tests.compliance.pages.conftest import signed_in
 pytestmark = pytest.mark.django_db
 
 LEFT = {"en": "{n} days left", "zh-hant": "尚餘 {n} 日", "pt": "faltam {n} dias"}
+TODAY = {"en": "due today", "zh-hant": "今日到期", "pt": "termina hoje"}
 
 
 def _deadline_card(client, case, language: str) -> str:
@@ -36,6 +37,19 @@ def test_an_early_follow_up_keeps_the_days_left(language, case, carol, client):
     assert left > 1
     signed_in(client, carol)
     assert LEFT[language].format(n=left) in _deadline_card(client, case, language)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hant", "pt"])
+def test_on_the_deadline_day_the_card_says_due_today(language, case, carol, client):
+    """The company has the whole of its deadline day ("rectify by" the date): the card said
+    "0 days left" that morning, as if the time were already up."""
+    case = services.case_notice_issue(user=carol.user, case=case)
+    morning = dt.datetime.combine(case.deadline, dt.time(9), tzinfo=timezone.get_current_timezone())
+    with time_machine.travel(morning, tick=False):
+        signed_in(client, carol)
+        card = _deadline_card(client, case, language)
+    assert TODAY[language] in card and LEFT[language].format(n=0) not in card, card
+    assert "overdue" not in card
 
 
 def test_a_deadline_that_passed_counts_no_days(case, carol, client):
