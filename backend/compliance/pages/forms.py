@@ -136,11 +136,21 @@ class CaseOutcomeForm(forms.Form):
         error_messages={"required": _("Choose the outcome of the case.")},
     )
     reason = forms.CharField(label=_("Why"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    # Each of the two belongs to one outcome only, which the reviewer learnt from a refusal after
+    # confirming the closing ("Only a penalty has an amount."); said beside them instead.
     penalty_amount = forms.DecimalField(
-        label=_("Penalty (MOP)"), required=False, max_digits=12, decimal_places=2, min_value=0
+        label=_("Penalty (MOP)"),
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        help_text=_("For a penalty only."),
     )
     rectified_on = forms.DateField(
-        label=_("Rectified on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Rectified on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("For a rectified case only; left empty, today."),
     )
 
 
