@@ -23,7 +23,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -73,7 +73,10 @@ def figures_as_of(results: Any) -> dict[str, Any] | None:
     same_day = local.date() == timezone.localdate()
     return {
         "iso": local.isoformat(timespec="seconds"),
-        "text": local.strftime("%H:%M:%S") if same_day else local.strftime("%Y-%m-%d %H:%M:%S"),
+        "text": local.strftime("%H:%M:%S"),
+        # Another day's refresh says its day as the console writes dates ("5 Dec 2026", "2026年12月5日"),
+        # in a sentence of its own (Portuguese says "às" before a time, not before a date).
+        "day": None if same_day else formats.date_format(local, "DATE_FORMAT"),
     }
 
 

@@ -43,11 +43,27 @@ def test_after_a_refresh_the_page_says_as_of_when(analyst, url, language, words)
     assert f'data-as-of="{timezone.localtime(done.as_of).isoformat(timespec="seconds")}"' in page
 
 
-def test_an_older_refresh_shows_its_date(analyst):
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("en", "Figures as of {day} {month} {year}, {time}:"),
+        ("zh-hant", "數字截至 {year}年{month}月{day}日 {time}："),
+        ("pt", "Números de {day} de {month} de {year}, às {time}:"),
+    ],
+)
+def test_an_older_refresh_shows_its_date_as_the_console_writes_dates(analyst, language, words):
+    """It showed "2026-12-03 21:04:10", the ISO form, among the console's own dates."""
+    from django.utils import formats, translation
+
     as_of = timezone.now() - dt.timedelta(days=2)
     RollupClock.objects.create(key="queue", as_of=as_of)
-    note = _note(page_html(analyst, DASHBOARD))
-    assert timezone.localtime(as_of).strftime("%Y-%m-%d %H:%M:%S") in note
+    note = _note(page_html(analyst, DASHBOARD, language))
+    local = timezone.localtime(as_of)
+    with translation.override(language):
+        month = formats.date_format(local, {"en": "M", "zh-hant": "n", "pt": "F"}[language])
+    expected = words.format(day=local.day, month=month, year=local.year, time=local.strftime("%H:%M:%S"))
+    assert expected in note, note
+    assert local.strftime("%Y-%m-%d") not in note
 
 
 def test_figures_read_from_the_records_carry_no_note(analyst):
