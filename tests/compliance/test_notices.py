@@ -110,6 +110,9 @@ def test_the_issued_notice_names_the_issuer_contact_signature_and_appeal(approve
         # The issuer's badge in the notice language's brackets: "Carol（B00006）" in Chinese.
         opening, closing = ("（", "）") if lang == "zh-hant" else (" (", ")")
         assert f"{opening}{carol.badge_number}{closing}</div>" in html, lang
+        # The signature's date after the label's own separator: no space after "日期：".
+        issued = re.search(r"<p>(Date: |Data: |日期：)(\S)", html)
+        assert issued, (lang, re.findall(r"<p>(?:Date|Data|日期)[^<]*</p>", html))
     assert "Law No." not in notice_render_html(case, "zh-hant") + notice_render_html(case, "pt")
 
 
