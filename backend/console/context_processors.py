@@ -7,6 +7,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from backend.console import nav
+from backend.console.access import console_verified
 from backend.core.access import principal_for
 from backend.registry.models import Parish
 
@@ -16,9 +17,9 @@ def console(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     principal = principal_for(user)
     officer = getattr(user, "officer", None) if user is not None and principal.is_officer else None
-    entries = [
-        (entry.label, entry.url) for entry in (nav.entries_for(principal) if principal.user_id else [])
-    ]
+    # No menu before the second factor is given: its links only led back to the code's page.
+    shown = principal.user_id and console_verified(request)
+    entries = [(entry.label, entry.url) for entry in (nav.entries_for(principal) if shown else [])]
     # The entry the page belongs to: the longest address the path begins with, so /compliance/cases/
     # is Cases alone, not also the register at /compliance/.
     current = max(

@@ -48,11 +48,15 @@ def test_planner_needs_a_second_factor_and_enrols_one(client, planner):
     # Not signed in yet, neither for pages nor for the API.
     assert client.get("/").status_code == 302
     assert client.get("/api/v1/planning/operations/").status_code in (401, 403)
+    # The code's page shows no menu: its links only led back to it (the labour bureau's walk).
+    code_page = client.get("/sign-in/code/").content.decode()
+    assert 'class="shell-nav"' not in code_page and "/planning/" not in code_page
     response, _bin_key = _enrol(client)
     assert response.status_code == 302 and response["Location"] == "/"
     assert TOTPDevice.objects.get(user=planner.user).confirmed
     home = client.get("/")
     assert home.status_code == 200 and "Planning" in home.content.decode()
+    assert 'class="shell-nav"' in home.content.decode()
     assert client.get("/api/v1/planning/operations/").status_code == 200
 
 
