@@ -167,13 +167,12 @@ def coordinate(problems: Problems, column: str, value: str) -> str:
         return ""
     try:
         number = Decimal(value.replace(",", "."))
+        # Quantizing a number too large for the context ("1e30", a spreadsheet's scientific
+        # notation) raises too: a refusal of the cell, not a failure of the whole check.
+        return format(number.quantize(Decimal("0.000001")), "f")
     except InvalidOperation:
         problems.add(column, "number", value=value)
         return ""
-    if not number.is_finite():
-        problems.add(column, "number", value=value)
-        return ""
-    return format(number.quantize(Decimal("0.000001")), "f")
 
 
 def codes(value: str) -> list[str]:

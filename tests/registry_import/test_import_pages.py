@@ -170,3 +170,20 @@ def test_the_administrators_home_links_to_the_administration_beside_the_imports(
     link to the Django admin stays when the card also lists console pages (registry imports)."""
     home = signed_in(client, "ada").get("/").content.decode()
     assert "/registry/imports/" in home and 'href="/admin/"' in home
+
+
+def test_a_failed_check_shows_why_and_no_empty_counts(client, admins):
+    # A check that failed has no counts: the page said "None" under "to update" and blank figures.
+    item = RegistryImport.objects.create(
+        kind="sites",
+        file_name="s.csv",
+        file_format="csv",
+        sha256="0" * 64,
+        created_by=admins["PSP"].user,
+        agency=admins["PSP"].agency,
+        status=RegistryImport.Status.FAILED,
+        failure="OSError: the storage is gone",
+    )
+    text = signed_in(client, "ada").get(f"/registry/imports/{item.uuid}/").content.decode()
+    assert "the storage is gone" in text and "Upload it again" in text
+    assert "None" not in text and "Dry run" not in text

@@ -154,6 +154,22 @@ def test_coordinates_outside_the_parish_named_are_refused(django_capture_on_comm
     assert item.counts["create"] == 1 and item.status == RegistryImport.Status.REFUSED
 
 
+def test_a_coordinate_too_large_to_round_refuses_its_cell_not_the_whole_check(
+    django_capture_on_commit_callbacks, admin_psp
+):
+    # "1e30" (a spreadsheet's scientific notation) cannot be rounded to six places: the check used
+    # to fail whole on decimal.InvalidOperation, the page showing the exception and no row.
+    data = (
+        b"external_id,name_en,kind,venue_type,address,parish,latitude,longitude\n"
+        b"S-300,Far Bar,venue,bar,Rua de Pequim 126,se,1e30,113.5473\n"
+        b"S-301,Good Bar,venue,bar,Rua de Pequim 128,se,22.1922,113.5474\n"
+    )
+    item = upload(django_capture_on_commit_callbacks, admin_psp.user, "sites", "sites_far.csv", data)
+    assert item.status == RegistryImport.Status.REFUSED and not item.failure
+    assert refusals(item) == [(2, "latitude", "number")]
+    assert item.counts["create"] == 1
+
+
 def test_not_a_spreadsheet_is_refused_in_words(django_capture_on_commit_callbacks, admin_psp):
     item = upload(django_capture_on_commit_callbacks, admin_psp.user, "sites", "photo.xlsx", b"\x89PNG\r\n")
     assert item.file_problems[0]["code"] == "not_xlsx"
