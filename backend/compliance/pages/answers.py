@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.formats import number_format
@@ -48,9 +49,25 @@ def _display(question: Question, value: Any, lang: str) -> str:
         return ", ".join(labels.get(str(v), str(v)) for v in items)
     if question.type == "gps" and isinstance(value, dict):
         return _position(value)
+    if question.type in ("integer", "decimal"):
+        return _number(value)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+def _number(value: Any) -> str:
+    """A number answer as the reader's language writes numbers, grouped ("5,500", "5.500",
+    "12,5"); a wage read "5500". The decimals as the officer typed them."""
+    if isinstance(value, bool):
+        return str(value)
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    return number_format(number, use_l10n=True, force_grouping=True)
 
 
 def _position(value: dict[str, Any]) -> str:

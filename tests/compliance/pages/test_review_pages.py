@@ -425,3 +425,17 @@ def test_two_findings_under_one_code_have_decisions_told_apart(agency_visit, car
         "Decision on V-07 Fee charged to a job-seeker above 50% of the first month's wage ("
     )
     assert legends[1] == "Decision on V-07 Fee list or receipts not in order"
+
+
+@pytest.mark.parametrize(("language", "wage", "fee"), [("en", "6,000", "4,000"), ("pt", "6.000", "4.000")])
+def test_number_answers_are_grouped_as_the_reader_writes_numbers(
+    agency_visit, carol, client, language, wage, fee
+):
+    """Found on the labour bureau's walk: a month's wage read "6000" among the console's grouped
+    figures ("20,000.00 MOP")."""
+    signed_in(client, carol)
+    client.post("/i18n/setlang/", {"language": language, "next": "/"})
+    page = unescape(client.get(f"/review/{agency_visit.submission.uuid}/").content.decode())
+    assert re.search(rf">\s*{re.escape(wage)}\s*<", page), "the wage is not grouped"
+    assert re.search(rf">\s*{re.escape(fee)}\s*<", page), "the fee is not grouped"
+    assert not re.search(r">\s*6000\s*<", page)
