@@ -310,6 +310,11 @@ REASONS: dict[str, Promise] = {
     "datetime": _("“%(value)s” is not a local time like 2026-12-04 20:00."),
     "end_before_start": _("The end must come after the start."),
     "too_long": _("At most %(limit)s characters."),
+    "unclosed_quote": _(
+        "This cell runs over %(lines)s lines of the file and the row is short of columns: a quotation "
+        "mark opened in it is never closed, so the rows below were read into this cell. Close or "
+        "delete the quotation mark."
+    ),
 }
 
 # Why a row could not be placed on the map (not a refusal: the administrator places it).

@@ -80,9 +80,14 @@ def _read_csv(data: bytes) -> Iterator[tuple[int, list[str]]]:
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    # A row is numbered by the line it starts on: a quoted cell running over several lines (or a
+    # quotation mark never closed, which swallows the lines below) ends on a later line, and a
+    # refusal naming that later line sends the reader to a row that is not the one at fault.
+    start = 1
     try:
         for cells in reader:
-            yield reader.line_num, [c.strip() for c in cells]
+            yield start, [c.strip() for c in cells]
+            start = reader.line_num + 1
     except csv.Error:
         raise UnreadableFile("not_csv") from None
 

@@ -169,10 +169,18 @@ def _check(item: RegistryImport) -> RegistryImport:
     records: list[ImportRow] = []
     problems_by_key: dict[str, Problems] = {}
     total = len(body)
+    width = len(rows[index][1])
     _progress(item, 0, total)
     for n, (number, cells) in enumerate(body, start=1):
         values = {key: (cells[i] if i < len(cells) else "") for i, key in columns.items()}
         problems = Problems()
+        if len(cells) < width:
+            # Short of columns, with a cell over several lines: a quotation mark opened in that
+            # cell is never closed, and the rows below were read into it (and are not listed).
+            for i, cell in enumerate(cells):
+                if "\n" in cell:
+                    problems.add(columns.get(i, "external_id"), "unclosed_quote", lines=cell.count("\n") + 1)
+                    break
         key = handler.key(values)
         known = existing.get(key)
         canonical = handler.check(values, problems, known)

@@ -170,6 +170,28 @@ def test_a_coordinate_too_large_to_round_refuses_its_cell_not_the_whole_check(
     assert item.counts["create"] == 1
 
 
+def test_an_unclosed_quotation_mark_is_named_on_the_row_it_opens_on(
+    django_capture_on_commit_callbacks, admin_psp
+):
+    # Row 3's name opens a quotation mark it never closes: rows 4 and 5 are read into that cell.
+    # The refusal used to name row 5 (where the swallowed text ends) and say only "too long",
+    # "required"; rows 4 and 5 were listed nowhere.
+    data = (
+        b"external_id,name_en,kind,venue_type,address,parish,latitude,longitude\n"
+        b"S-400,Good Bar,venue,bar,Rua de Pequim 126,se,22.1921,113.5473\n"
+        b'S-401,"Red Bar,venue,bar,Rua de Pequim 128,se,22.1922,113.5474\n'
+        b"S-402,Blue Bar,venue,bar,Rua de Pequim 130,se,22.1923,113.5475\n"
+        b"S-403,Green Bar,venue,bar,Rua de Pequim 132,se,22.1924,113.5476\n"
+    )
+    item = upload(django_capture_on_commit_callbacks, admin_psp.user, "sites", "sites_quote.csv", data)
+    assert item.status == RegistryImport.Status.REFUSED
+    refused = item.rows.get(action=ImportRow.Action.REFUSED)
+    assert (refused.number, refused.values["external_id"]) == (3, "S-401")
+    assert refused.problems[0] == {"column": "name_en", "code": "unclosed_quote", "params": {"lines": "3"}}
+    with translation.override("pt"):
+        assert "aspas" in reason_text("unclosed_quote", refused.problems[0]["params"])
+
+
 def test_not_a_spreadsheet_is_refused_in_words(django_capture_on_commit_callbacks, admin_psp):
     item = upload(django_capture_on_commit_callbacks, admin_psp.user, "sites", "photo.xlsx", b"\x89PNG\r\n")
     assert item.file_problems[0]["code"] == "not_xlsx"
