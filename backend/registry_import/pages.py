@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from backend.console.access import console_page
 from backend.core.errors import DomainError, NotFound
+from backend.core.i18n import label_separator
 from backend.registry.models import Parish
 from backend.registry_import import selectors, services
 from backend.registry_import.columns import KIND_CHOICES, KINDS, reason_text
@@ -43,10 +44,20 @@ class UploadForm(forms.Form):
     )
 
 
+class CoordinateField(forms.DecimalField):
+    """A coordinate typed with a decimal point or, as Portuguese writes it (and the files may),
+    a decimal comma: "22,1535"."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().to_python(value)
+
+
 class PlaceForm(forms.Form):
     number = forms.IntegerField(widget=forms.HiddenInput)
-    latitude = forms.DecimalField(label=_lazy("Latitude"), max_digits=9, decimal_places=6)
-    longitude = forms.DecimalField(label=_lazy("Longitude"), max_digits=9, decimal_places=6)
+    latitude = CoordinateField(label=_lazy("Latitude"), max_digits=9, decimal_places=6)
+    longitude = CoordinateField(label=_lazy("Longitude"), max_digits=9, decimal_places=6)
 
 
 def _get(request: HttpRequest, uuid) -> RegistryImport:
@@ -223,7 +234,8 @@ def import_place(request: HttpRequest, uuid) -> HttpResponse:
             except NotFound:
                 raise Http404 from None
             except DomainError as exc:
-                errors, status = _refusal(exc), 400
+                row = _("Row %(n)s") % {"n": form.cleaned_data["number"]}
+                errors, status = [f"{row}{label_separator()}{text}" for text in _refusal(exc)], 400
             else:
                 messages.success(request, _("Row %(n)s placed.") % {"n": form.cleaned_data["number"]})
                 item.refresh_from_db()
@@ -231,7 +243,16 @@ def import_place(request: HttpRequest, uuid) -> HttpResponse:
                     return redirect("registry_import:detail", uuid=item.uuid)
                 return redirect("registry_import:place", uuid=item.uuid)
         else:
-            errors, status = [e for errs in form.errors.values() for e in errs], 400
+            # Which row and which box: the page holds a form for every row to place.
+            row = _("Row %(n)s") % {"n": request.POST.get("number", "")}
+            errors = [
+                f"{row} · {form.fields[name].label}{label_separator()}{e}"
+                if name in form.fields and name != "number"
+                else f"{row}{label_separator()}{e}"
+                for name, errs in form.errors.items()
+                for e in errs
+            ]
+            status = 400
     rows = list(item.rows.filter(needs_place=True)[:200])
     pins = [
         {"number": r.number, "name": r.values.get("name_en", ""), "parish": r.values.get("parish", "")}

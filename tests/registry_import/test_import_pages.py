@@ -187,3 +187,32 @@ def test_a_failed_check_shows_why_and_no_empty_counts(client, admins):
     text = signed_in(client, "ada").get(f"/registry/imports/{item.uuid}/").content.decode()
     assert "the storage is gone" in text and "Upload it again" in text
     assert "None" not in text and "Dry run" not in text
+
+
+def test_the_map_page_takes_a_decimal_comma_and_names_the_row_of_a_refusal(
+    client, admins, django_capture_on_commit_callbacks, settings
+):
+    # Portuguese writes "22,1535" (and the files may): the page answered "Introduza um número."
+    # twice, naming neither the row nor the box, and a refusal of the place named no row either.
+    settings.GEOCODER = ""
+    signed_in(client, "ada")
+    with django_capture_on_commit_callbacks(execute=True):
+        post_file(client, "sites", "sites_addresses.csv")
+    item = RegistryImport.objects.get()
+    url = f"/registry/imports/{item.uuid}/place/"
+    with translation.override("pt"):
+        typo = client.post(
+            url, {"number": 2, "latitude": "22.15x", "longitude": "113,5571"}, HTTP_ACCEPT_LANGUAGE="pt"
+        )
+        assert typo.status_code == 400 and "Linha 2 · Latitude: " in typo.content.decode()
+        outside = client.post(
+            url, {"number": 2, "latitude": "22,19", "longitude": "113,54"}, HTTP_ACCEPT_LANGUAGE="pt"
+        )
+        assert (
+            outside.status_code == 400
+            and "Linha 2: O ponto fica fora da freguesia" in outside.content.decode()
+        )
+        placed = client.post(url, {"number": 2, "latitude": "22,1535", "longitude": "113,5571"})
+    assert placed.status_code == 302
+    row = item.rows.get(number=2)
+    assert (row.values["latitude"], row.values["longitude"]) == ("22.153500", "113.557100")
