@@ -19,7 +19,7 @@ from typing import Any
 from django.utils import formats
 from django.utils.translation import npgettext, pgettext
 
-from backend.core.i18n import bracketed
+from backend.core.i18n import bracketed, cjk_tight
 
 OPENED = "opened"
 NOTICE_ISSUED = "notice_issued"
@@ -57,14 +57,19 @@ def _notice_issued(p: Mapping[str, Any]) -> str:
 
 def _follow_up_early(p: Mapping[str, Any]) -> str:
     count = int(p["carry_items"])
-    return npgettext(
-        CONTEXT,
-        "Requested early by %(name)s, before the corrective deadline of %(deadline)s; "
-        "it will re-check %(count)d failed item.",
-        "Requested early by %(name)s, before the corrective deadline of %(deadline)s; "
-        "it will re-check %(count)d failed items.",
-        count,
-    ) % {"name": _by(p), "deadline": _date(p["deadline"]), "count": count}
+    # The Chinese sentence spaces the name for a Latin one ("由 Chau Kit Ling 在…", where it read
+    # "由Chau Kit Ling在"); a Chinese name takes no space ("由周傑玲（B00006）在…").
+    return cjk_tight(
+        npgettext(
+            CONTEXT,
+            "Requested early by %(name)s, before the corrective deadline of %(deadline)s; "
+            "it will re-check %(count)d failed item.",
+            "Requested early by %(name)s, before the corrective deadline of %(deadline)s; "
+            "it will re-check %(count)d failed items.",
+            count,
+        )
+        % {"name": _by(p), "deadline": _date(p["deadline"]), "count": count}
+    )
 
 
 def _by(p: Mapping[str, Any]) -> str:

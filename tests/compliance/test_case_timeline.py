@@ -103,7 +103,8 @@ def test_each_event_stores_its_code_and_values_and_only_a_persons_words(case, ca
                 "涵蓋 2 項正式發現。",
                 "須於 {deadline} 前糾正。",
                 "",
-                "由Carol Reviewer（{badge}）在糾正期限（{deadline}）屆滿前提早要求；將覆查 2 個不合格項目。",
+                # A Latin name spaced among Chinese words (it read "由Carol Reviewer（…）在").
+                "由 Carol Reviewer（{badge}）在糾正期限（{deadline}）屆滿前提早要求；將覆查 2 個不合格項目。",
                 "結果：罰款 5,000.00 澳門元。跟進巡查申請已從策劃人員處撤回。",
             ],
         ),
@@ -312,7 +313,7 @@ def test_the_migration_gives_a_code_to_sentences_it_reads_back_for_certain(case,
     assert {e.data["by"] for e in converted[2:5]} == {"Carol Reviewer (D-1)"}
     with translation.override("zh-hant"):
         assert converted[0].message.startswith("糾正期限（") and converted[2].message.startswith(
-            "由Carol Reviewer (D-1)在糾正期限（"
+            "由 Carol Reviewer (D-1) 在糾正期限（"
         )
     opened = case.events.get(kind="opened")
     assert (opened.code, opened.reason) == ("opened", "Outside the job.")
@@ -335,3 +336,15 @@ def test_an_amount_is_written_as_the_reader_writes_numbers(case, carol):
     )
     with translation.override("pt"):
         assert case.events.get(code="outcome").message == "Resultado: multa de 1.234,50 MOP."
+
+
+def test_a_chinese_name_takes_no_space_in_the_chinese_timeline():
+    from django.utils import translation
+
+    from backend.compliance.timeline import _follow_up_early
+
+    told = {"by": "周傑玲", "by_badge": "D-7", "deadline": "2026-12-20", "carry_items": 1}
+    with translation.override("zh-hant"):
+        assert _follow_up_early(told).startswith("由周傑玲（D-7）在糾正期限（2026年12月20日）")
+    with translation.override("en"):
+        assert _follow_up_early(told).startswith("Requested early by 周傑玲 (D-7), before")
