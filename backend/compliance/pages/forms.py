@@ -203,7 +203,14 @@ class ReferralUpdateForm(forms.Form):
     prefix = "update"
 
     status = forms.ChoiceField(label=_("Status"), choices=Referral.Status.choices)
-    assessment = forms.ChoiceField(label=_("Assessment"), choices=Referral.Assessment.choices)
+    # The assessed and closed statuses need an outcome (services.referral_update): an officer who
+    # chose "closed" was asked to confirm the closing, said yes, and only then was told the
+    # assessment was still pending (found on a newcomer's walk). Said beside the assessment instead.
+    assessment = forms.ChoiceField(
+        label=_("Assessment"),
+        choices=Referral.Assessment.choices,
+        help_text=_("Needed before the referral is marked assessed or closed: it cannot stay pending then."),
+    )
     sex = forms.ChoiceField(label=_("Sex"), choices=CodedSex.choices)
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
