@@ -275,6 +275,10 @@ def normalise_header(text: str) -> str:
 REASONS: dict[str, Promise] = {
     "not_utf8": _("The file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again."),
     "not_csv": _("The file cannot be read as CSV."),
+    "cell_too_large": _(
+        "Row %(row)s has a cell longer than %(limit)s characters, most often a quotation mark opened "
+        "and never closed, which reads the rest of the file into that cell. Close or delete it."
+    ),
     "not_xlsx": _("The file cannot be read as an XLSX workbook."),
     "unknown_format": _("Upload a .csv or .xlsx file."),
     "empty": _("The file has no rows."),

@@ -27,9 +27,10 @@ CSV_TYPE = "text/csv; charset=utf-8"
 class UnreadableFile(Exception):
     """The file is not a CSV or XLSX this reader understands; ``code`` names why."""
 
-    def __init__(self, code: str) -> None:
+    def __init__(self, code: str, **params: object) -> None:
         super().__init__(code)
         self.code = code
+        self.params = params
 
 
 def format_of(filename: str) -> str | None:
@@ -88,7 +89,10 @@ def _read_csv(data: bytes) -> Iterator[tuple[int, list[str]]]:
         for cells in reader:
             yield start, [c.strip() for c in cells]
             start = reader.line_num + 1
-    except csv.Error:
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            # Most often a quotation mark never closed, which reads the rest of the file into one cell.
+            raise UnreadableFile("cell_too_large", row=start, limit=csv.field_size_limit()) from None
         raise UnreadableFile("not_csv") from None
 
 

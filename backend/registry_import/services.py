@@ -139,7 +139,7 @@ def _check(item: RegistryImport) -> RegistryImport:
     try:
         rows = list(files.read_rows(data, item.file_format))
     except files.UnreadableFile as e:
-        return _refuse_file(item, e.code)
+        return _refuse_file(item, e.code, **e.params)
     if not rows:
         return _refuse_file(item, "empty")
     found = _header(rows, header_aliases(spec))

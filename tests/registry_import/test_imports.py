@@ -192,6 +192,27 @@ def test_an_unclosed_quotation_mark_is_named_on_the_row_it_opens_on(
         assert "aspas" in reason_text("unclosed_quote", refused.problems[0]["params"])
 
 
+def test_a_quotation_mark_never_closed_in_a_long_file_names_its_row(
+    django_capture_on_commit_callbacks, admin_psp
+):
+    # In a long file the unclosed quotation mark reads past the csv module's cell limit: the file was
+    # refused as "cannot be read as CSV", with no row, though every line of it is good CSV but one.
+    good = b"S-%d,Bar %d,venue,bar,Rua de Pequim 126,se,22.1921,113.5473\n"
+    data = (
+        b"external_id,name_en,kind,venue_type,address,parish,latitude,longitude\n"
+        + good % (1, 1)
+        + b'S-2,"Red Bar,venue,bar,Rua de Pequim 128,se,22.1922,113.5474\n'
+        + b"".join(good % (n, n) for n in range(3, 3000))
+    )
+    item = upload(django_capture_on_commit_callbacks, admin_psp.user, "sites", "long.csv", data)
+    assert item.status == RegistryImport.Status.REFUSED
+    assert item.file_problems == [{"code": "cell_too_large", "params": {"row": "3", "limit": "131072"}}]
+    with translation.override("pt"):
+        assert reason_text("cell_too_large", item.file_problems[0]["params"]).startswith(
+            "A linha 3 tem uma célula"
+        )
+
+
 def test_not_a_spreadsheet_is_refused_in_words(django_capture_on_commit_callbacks, admin_psp):
     item = upload(django_capture_on_commit_callbacks, admin_psp.user, "sites", "photo.xlsx", b"\x89PNG\r\n")
     assert item.file_problems[0]["code"] == "not_xlsx"
