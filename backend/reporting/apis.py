@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -143,6 +143,18 @@ class StatisticsXlsxApi(APIView):
 def _years(year_from: int, year_to: int) -> tuple[int, int]:
     if not 1900 < year_from <= year_to < 2200:
         raise InvalidInput(errors={"years": [str(_("Give the first and last year, first not after last."))]})
+    # A year not yet begun has nothing to report: its zeros read as a year with no inspection.
+    if year_to > timezone.localdate().year:
+        raise InvalidInput(
+            errors={
+                "years": [
+                    str(
+                        _("A report covers years begun: the last may be %(year)s at the latest.")
+                        % {"year": timezone.localdate().year}
+                    )
+                ]
+            }
+        )
     return year_from, year_to
 
 

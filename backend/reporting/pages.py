@@ -670,7 +670,8 @@ REPORT_DEFAULT_YEARS = 5
 
 
 def _years(year_from: int, year_to: int) -> tuple[int, int]:
-    if not 1900 < year_from <= year_to < 2200:
+    # No report of a year not yet begun (its zeros read as a year with no inspection).
+    if not 1900 < year_from <= year_to <= timezone.localdate().year:
         raise Http404
     return year_from, year_to
 
