@@ -6,6 +6,8 @@ is marked invalid, read with it and given the focus, as a form's own errors are.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -35,7 +37,10 @@ def test_a_penalty_without_its_amount_is_told_at_the_amount(pages, case, carol):
     amount = page.get_by_label("Penalty (MOP)")
     expect(amount).to_have_attribute("aria-invalid", "true")
     expect(amount).to_be_focused()
-    expect(amount).to_have_accessible_description("A penalty needs a positive amount (MOP).")
+    # Read with the field: its help (which outcome it belongs to), then the refusal.
+    expect(amount).to_have_accessible_description(
+        re.compile(r"^For a penalty only\..*A penalty needs a positive amount \(MOP\)\.$")
+    )
     expect(page.locator("#case-work .errors")).to_have_count(0)
     _expected_400(pages, "/outcome/")
     case.refresh_from_db()
