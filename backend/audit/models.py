@@ -76,7 +76,11 @@ class AuditEntry(models.Model):
         # In local time, as the page shows the entry's own time beside it (not UTC, a date apart
         # for the first eight hours of a Macao day).
         at = timezone.localtime(self.at)
-        return f"{at:%Y-%m-%d %H:%M} {self.actor_label or '-'} {self.verb} {self.object_repr}"
+        # The operation by its name in the reader's language, as the list shows it (the page's title
+        # and breadcrumbs read "site_set_risk" in Chinese).
+        from backend.audit.verbs import verb_label
+
+        return f"{at:%Y-%m-%d %H:%M} {self.actor_label or '-'} {verb_label(self.verb)} {self.object_repr}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:

@@ -155,6 +155,7 @@ def test_the_log_names_operations_and_lays_out_details(admin_console):
     assert admin_console.get("/admin/audit/auditentry/?q=site_set_risk").context["cl"].result_count == 1
     page = admin_console.get(f"/admin/audit/auditentry/{entry.pk}/change/").content.decode()
     assert "設定地點風險（site_set_risk）" in page
+    assert "site_set_risk Shopping" not in page and f"設定地點風險 {site}" in page  # the title too
     assert '<table class="audit-details">' in page
     old, new = entry.changes["risk_score"]
     assert new == "71.00"
