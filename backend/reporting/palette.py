@@ -2,7 +2,9 @@
 ``static/reporting/js/charts.js``, the legends' swatches in ``reporting.css``: ``.swatch.series-N``)
 and for the yearly report's PDF (``render.py``), so a series has one colour wherever it is drawn.
 A category keeps its colour by its place among the categories, whichever of them a chart shows
-and in whatever order; any other series takes the colours in its order. Colours distinguishable
+and in whatever order, and so does a hotline among the hotlines (from the palette's second
+colour, so the 24-hour hotline is not the first category's blue); any other series takes the
+colours in its order. Colours distinguishable
 by most readers and dark enough on white (each chart has a table with the same figures)."""
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from backend.inspections.models import Category
+from backend.outreach.models import HotlineCall
 
 SERIES_COLOURS = (
     "#1f4e79",
@@ -25,8 +28,14 @@ SERIES_COLOURS = (
 )
 
 
+# The dimensions whose values keep one colour each: their values in order, and the first colour.
+_OWN_COLOURS = {"category": (Category.values, 0), "hotline": (HotlineCall.Hotline.values, 1)}
+
+
 def series_colour(dimension: str | None, value: Any, index: int) -> int:
-    """The index in ``SERIES_COLOURS`` of a chart's series: a category's own, else its order."""
-    if dimension == "category" and value in Category.values:
-        return list(Category.values).index(value) % len(SERIES_COLOURS)
+    """The index in ``SERIES_COLOURS`` of a chart's series: a category's or a hotline's own, else
+    its order."""
+    values, first = _OWN_COLOURS.get(dimension or "", ((), 0))
+    if value in values:
+        return (list(values).index(value) + first) % len(SERIES_COLOURS)
     return index % len(SERIES_COLOURS)

@@ -384,14 +384,17 @@ def chart_hotline(year_from: int, year_to: int) -> Drawing:
     chart.categoryAxis.labels.fontName = chart.valueAxis.labels.fontName = _font()
     chart.valueAxis.valueMin = 0
     chart.valueAxis.labelTextFormat = _count
-    for i in range(len(lines)):
-        chart.bars[i].fillColor = PALETTE[i + 1]
+    for i, h in enumerate(lines):
+        chart.bars[i].fillColor = PALETTE[series_colour("hotline", h, i)]
     drawing.add(chart)
     _legend(
         drawing,
         chart.x + chart.width + 15,
         height - 35,
-        [(PALETTE[i + 1], str(HotlineCall.Hotline(h).label)) for i, h in enumerate(lines)],
+        [
+            (PALETTE[series_colour("hotline", h, i)], str(HotlineCall.Hotline(h).label))
+            for i, h in enumerate(lines)
+        ],
     )
     return drawing
 

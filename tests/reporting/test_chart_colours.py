@@ -62,3 +62,35 @@ def test_the_reports_chart_colours_its_categories_as_the_console_does(history):
         code = labels[label]
         expected = colors.HexColor(SERIES_COLOURS[series_colour("category", code, 0)])
         assert colour.hexval() == expected.hexval(), label
+
+
+def test_a_hotline_keeps_the_colour_the_report_gives_it():
+    """The console coloured the hotlines of a breakdown by their order in the table: the forced
+    labour hotline alone (the 24-hour one had no calls in the period, or came second) took the
+    first category's blue, while the report's PDF drew it in olive-green."""
+    from backend.outreach.models import HotlineCall
+
+    lines = list(HotlineCall.Hotline.values)
+    pivot = _pivot(list(reversed(lines)))
+    pivot.column_dim = {"id": "hotline", "label": "hotline"}
+    both = {d["label"]: d["colour"] for d in chart_data(pivot)["datasets"]}
+    pivot.columns = [{"value": lines[-1], "label": lines[-1]}]
+    alone = {d["label"]: d["colour"] for d in chart_data(pivot)["datasets"]}
+    assert both == {h: i + 1 for i, h in enumerate(lines)}
+    assert alone == {lines[-1]: len(lines)}
+
+
+@pytest.mark.django_db
+def test_the_reports_hotline_chart_colours_them_as_the_console_does(history):
+    from reportlab.graphics.charts.legends import Legend
+
+    from backend.outreach.models import HotlineCall
+    from backend.reporting.render import chart_hotline
+
+    drawing = chart_hotline(2019, 2023)
+    [legend] = [item for item in drawing.contents if isinstance(item, Legend)]
+    labels = {str(HotlineCall.Hotline(h).label): h for h in HotlineCall.Hotline.values}
+    assert len(legend.colorNamePairs) == len(labels)
+    for colour, label in legend.colorNamePairs:
+        expected = colors.HexColor(SERIES_COLOURS[series_colour("hotline", labels[label], 0)])
+        assert colour.hexval() == expected.hexval(), label
