@@ -1061,7 +1061,7 @@ def briefing(job: PlanningJob, number: int) -> dict[str, Any]:
                 "name": o.full_name,
                 "badge": o.badge_number,
                 "agency": o.agency.code,
-                "rank": o.rank_title or str(o.rank),
+                "rank": o.rank_title_shown or str(o.rank),
                 "sex": o.sex,
                 "languages": _languages(o),
                 "leader": str(o.uuid) == route.get("leader_id"),

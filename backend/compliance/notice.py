@@ -66,7 +66,7 @@ def notice_context(case: ComplianceCase, language: str) -> dict[str, Any]:
     with translation.override(language):
         return {
             "issuer": issuer,
-            "issuer_rank": issuer.rank_title if issuer else "",
+            "issuer_rank": issuer.rank_title_shown if issuer else "",
             # "Name, Rank (Badge)" with the notice language's comma and brackets.
             "issuer_line": _issuer_line(issuer) if issuer else "",
             "issuer_unit": issuer.unit.name if issuer else "",
@@ -92,10 +92,10 @@ def _issuer_line(issuer: Any) -> str:
     """Who issues the notice, in the active language: "Carol Reviewer, Inspector (B00006)",
     "陳大文，督察（B00006）"."""
     name = issuer.full_name
-    if issuer.rank_title:
+    if issuer.rank_title_shown:
         name = pgettext("a person and their rank", "%(name)s, %(rank)s") % {
             "name": name,
-            "rank": issuer.rank_title,
+            "rank": issuer.rank_title_shown,
         }
     return bracketed(name, issuer.badge_number)
 

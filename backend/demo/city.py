@@ -535,7 +535,7 @@ class _Loader:
                 p.roles = {role, Role.INSPECTOR} if role == Role.VICTIM_PROTECTION else {role}
             plans.extend(group)
 
-        titles = self.data["rank_titles"]
+        titles, titles_zh = self.data["rank_titles"], self.data["rank_titles_zh_hant"]
         self.officer_plans: list[tuple[_OfficerPlan, Officer]] = []
         for p in plans:
             officer = officer_create(
@@ -549,6 +549,8 @@ class _Loader:
                 sex=p.sex,
                 rank=p.rank,
                 rank_title=titles[p.agency][p.rank - 1],
+                rank_title_zh_hant=titles_zh[p.agency][p.rank - 1],
+                rank_title_pt=titles[p.agency][p.rank - 1],
                 roles=sorted(p.roles),
                 skills=[self.skills[s] for s in sorted(p.skills)],
                 # The demo logins can reset their password: the mail goes to EMAIL_BACKEND

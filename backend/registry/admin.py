@@ -132,7 +132,7 @@ class OfficerAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "agency_code",
         "unit",
         "rank",
-        "rank_title",
+        "rank_title_in_language",
         "sex",
         "role_list",
         "is_active",
@@ -192,6 +192,10 @@ class OfficerAdmin(AuditedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("agency"), ordering="agency__code")
     def agency_code(self, obj: Officer) -> str:
         return obj.agency.code
+
+    @admin.display(description=_("rank title"), ordering="rank_title")
+    def rank_title_in_language(self, obj: Officer) -> str:
+        return obj.rank_title_shown
 
     @admin.display(description=_("roles"))
     def role_list(self, obj: Officer) -> str:

@@ -152,6 +152,8 @@ class OfficerOutput(serializers.Serializer):
     badge_number = serializers.CharField()
     rank = serializers.IntegerField()
     rank_title = serializers.CharField()
+    rank_title_zh_hant = serializers.CharField()
+    rank_title_pt = serializers.CharField()
     roles = serializers.SerializerMethodField()
     skills = serializers.SerializerMethodField()
     sex = serializers.CharField()

@@ -139,7 +139,16 @@ class Officer(models.Model):
     rank = models.PositiveSmallIntegerField(
         _("rank level"), default=1, help_text=_("1 (junior) to 10 (senior), comparable across agencies.")
     )
-    rank_title = models.CharField(_("rank title"), max_length=100, blank=True)
+    rank_title = models.CharField(
+        _("rank title"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "As the agency writes it; shown in English, and in a language whose title is left empty."
+        ),
+    )
+    rank_title_zh_hant = models.CharField(_("rank title (Traditional Chinese)"), max_length=100, blank=True)
+    rank_title_pt = models.CharField(_("rank title (Portuguese)"), max_length=100, blank=True)
     sex = models.CharField(
         _("sex"),
         max_length=1,
@@ -173,6 +182,12 @@ class Officer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency.code} {self.badge_number} {self.full_name}"
+
+    @property
+    def rank_title_shown(self) -> str:
+        """The rank title in the reader's language: a Chinese notice names a 副警長, not a
+        Subchefe; the agency's own title where that language has none."""
+        return pick(en=self.rank_title, zh_hant=self.rank_title_zh_hant, pt=self.rank_title_pt)
 
     def clean(self) -> None:
         if self.unit_id and self.agency_id and self.unit.agency_id != self.agency_id:

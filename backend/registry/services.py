@@ -142,6 +142,8 @@ def officer_create(
     sex: str,
     rank: int = 1,
     rank_title: str = "",
+    rank_title_zh_hant: str = "",
+    rank_title_pt: str = "",
     roles: Iterable[str] = ("inspector",),
     skills: Iterable[Skill] = (),
     email: str = "",
@@ -171,6 +173,8 @@ def officer_create(
         sex=sex,
         rank=rank,
         rank_title=rank_title,
+        rank_title_zh_hant=rank_title_zh_hant,
+        rank_title_pt=rank_title_pt,
     )
     _full_clean(officer, exclude=["uuid", "user"])
     officer.save()

@@ -206,7 +206,14 @@ OFFICERS = KindSpec(
             True,
         ),
         Column("rank", _("Rank level"), _("1 (junior) to 10 (senior), comparable across agencies."), "3"),
-        Column("rank_title", _("Rank title"), _("The agency's own title."), "Subchefe"),
+        Column(
+            "rank_title",
+            _("Rank title"),
+            _("The agency's own title: shown in English, and in a language whose title is left empty."),
+            "Subchefe",
+        ),
+        Column("rank_title_zh_hant", _("Rank title (Traditional Chinese)"), _("May stay empty."), "副警長"),
+        Column("rank_title_pt", _("Rank title (Portuguese)"), _("May stay empty."), "Subchefe"),
         Column(
             "sex",
             _("Sex"),

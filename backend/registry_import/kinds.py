@@ -575,6 +575,8 @@ class Officers(Handler):
             "full_name",
             "rank",
             "rank_title",
+            "rank_title_zh_hant",
+            "rank_title_pt",
             "sex",
         ):
             ext = _key(r["external_id"], r["uuid"])
@@ -587,6 +589,8 @@ class Officers(Handler):
                 "full_name": r["full_name"],
                 "rank": str(r["rank"]),
                 "rank_title": r["rank_title"],
+                "rank_title_zh_hant": r["rank_title_zh_hant"],
+                "rank_title_pt": r["rank_title_pt"],
                 "sex": r["sex"],
                 "languages": "; ".join(sorted(skills[r["id"]]["language"])),
                 "skills": "; ".join(sorted(skills[r["id"]]["qualification"])),
@@ -626,7 +630,8 @@ class Officers(Handler):
         elif not 1 <= int(rank) <= 10:
             problems.add("rank", "range", low=1, high=10)
         out["rank"] = str(int(rank)) if rank.isdigit() else rank
-        out["rank_title"] = text(problems, values, "rank_title", 100)
+        for column in ("rank_title", "rank_title_zh_hant", "rank_title_pt"):
+            out[column] = text(problems, values, column, 100)
         out["sex"] = choice(problems, "sex", values.get("sex", ""), OfficerModel.Sex)
         for column, kind in (("languages", "language"), ("skills", "qualification")):
             found = codes(values.get(column, ""))
@@ -653,7 +658,16 @@ class Officers(Handler):
         user_ids = dict(
             User.objects.filter(username__in=[u.username for u in users]).values_list("username", "id")
         )
-        fields = ["external_id", "badge_number", "full_name", "rank", "rank_title", "sex"]
+        fields = [
+            "external_id",
+            "badge_number",
+            "full_name",
+            "rank",
+            "rank_title",
+            "rank_title_zh_hant",
+            "rank_title_pt",
+            "sex",
+        ]
 
         def attrs(r):
             d = {f: r[f] for f in fields}

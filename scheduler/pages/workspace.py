@@ -145,7 +145,7 @@ def plan_workspace(job: PlanningJob) -> dict[str, Any]:
             members.append(
                 {
                     **m,
-                    "rank": (officer.rank_title or str(officer.rank)) if officer else "",
+                    "rank": (officer.rank_title_shown or str(officer.rank)) if officer else "",
                     "languages": sorted(s.name for s in skills if s.kind == "language"),
                     "skills": sorted(s.name for s in skills if s.kind != "language"),
                     "leader": m["id"] == r["leader"],

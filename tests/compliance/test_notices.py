@@ -147,6 +147,24 @@ def test_the_issuer_line_names_the_agency_once(fee_case, carol):
         assert unit in html and f"{unit}, {agency}" not in html, lang
 
 
+def test_the_issuer_is_named_with_the_rank_title_of_the_notices_language(fee_case, carol):
+    """The Chinese notice named its issuer "Carol，Subchefe": the one rank title an officer had
+    was the agency's own, in Portuguese, printed in every language."""
+    carol.rank_title, carol.rank_title_zh_hant, carol.rank_title_pt = "Deputy Chief", "副警長", "Subchefe"
+    carol.save()
+    fee_case.refresh_from_db()
+    shown = {lang: unescape(notice_render_html(fee_case, lang)) for lang in ("en", "zh-hant", "pt")}
+    assert f"{carol.full_name}，副警長（" in shown["zh-hant"]
+    assert f"{carol.full_name}, Subchefe (" in shown["pt"]
+    assert f"{carol.full_name}, Deputy Chief (" in shown["en"]
+    assert "Subchefe" not in shown["zh-hant"] and "Deputy Chief" not in shown["pt"]
+
+    carol.rank_title_zh_hant = ""  # none in Chinese: the agency's own title
+    carol.save()
+    fee_case.refresh_from_db()
+    assert f"{carol.full_name}，Deputy Chief（" in unescape(notice_render_html(fee_case, "zh-hant"))
+
+
 def _pdf_text(data: bytes) -> str:
     document = pdfium.PdfDocument(data)
     return "\n".join(page.get_textpage().get_text_range() for page in document)

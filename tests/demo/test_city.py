@@ -90,6 +90,7 @@ def test_officers_make_sense_for_their_agencies(full_demo):
     assert {"PSP", "PJ", "DSAL", "IAS", "DST", "SA"} <= set(by_agency)
     assert set(Officer.objects.values_list("rank", flat=True)) == set(range(1, 11))
     assert not Officer.objects.filter(rank_title="").exists()
+    assert not Officer.objects.filter(rank_title_zh_hant="").exists()
     dsal = Officer.objects.filter(agency__code="DSAL")
     assert dsal.filter(skills__code="labour-inspector").count() == dsal.count()
     assert Officer.objects.filter(skills__code="interpreter").exists()

@@ -313,6 +313,48 @@ def test_an_agency_administrator_imports_the_own_agency_officers_only(
     assert "P-1" in exported and "D-1" not in exported
 
 
+def test_rank_titles_in_each_language_come_in_and_a_file_without_them_keeps_them(
+    django_capture_on_commit_callbacks, admin_psp
+):
+    """A rank title in Chinese and in Portuguese beside the agency's own (the notice names its
+    issuer in the notice's language); a later file with only ``rank_title`` leaves them be."""
+    factories.unit(factories.agency("PSP"), code="psp-hq")
+    user = admin_psp.user
+    data = (
+        "external_id,agency,unit,badge_number,full_name,rank,rank_title,rank_title_zh_hant,rank_title_pt,sex\n"
+        "P-1,PSP,psp-hq,7001,CHAN Tai Man 陳大文,3,Deputy Chief,副警長,Subchefe,M\n"
+    ).encode()
+    apply(
+        django_capture_on_commit_callbacks,
+        user,
+        upload(django_capture_on_commit_callbacks, user, "officers", "a.csv", data),
+    )
+    chan = Officer.objects.get(external_id="P-1")
+    assert (chan.rank_title, chan.rank_title_zh_hant, chan.rank_title_pt) == (
+        "Deputy Chief",
+        "副警長",
+        "Subchefe",
+    )
+    with translation.override("zh-hant"):
+        assert chan.rank_title_shown == "副警長"
+
+    data = (
+        b"external_id,agency,unit,badge_number,full_name,rank,rank_title,sex\n"
+        b"P-1,PSP,psp-hq,7001,CHAN Tai Man,4,Chief,M\n"
+    )
+    item = apply(
+        django_capture_on_commit_callbacks,
+        user,
+        upload(django_capture_on_commit_callbacks, user, "officers", "b.csv", data),
+    )
+    assert item.status == RegistryImport.Status.APPLIED, item.failure
+    chan.refresh_from_db()
+    assert (chan.rank_title, chan.rank_title_zh_hant, chan.rank_title_pt) == ("Chief", "副警長", "Subchefe")
+    exported = services.export_file("officers", "csv", agency_id=admin_psp.agency_id).decode("utf-8-sig")
+    assert exported.splitlines()[0].split(",")[6:9] == ["rank_title", "rank_title_zh_hant", "rank_title_pt"]
+    assert ",Chief,副警長,Subchefe," in exported
+
+
 def test_apply_is_all_or_nothing(django_capture_on_commit_callbacks, admin_psp):
     """A badge taken between the dry run and the apply: the apply fails whole (no login, no officer)."""
     factories.unit(factories.agency("PSP"), code="psp-hq")
