@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django import forms
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
@@ -152,6 +153,21 @@ class CaseOutcomeForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("For a rectified case only; left empty, today."),
     )
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        # The service's rules on the amount, checked in the page before "Record this outcome and
+        # close the case?" is asked (forms.js, data-for-choice): the reviewer confirmed the
+        # closing and only then learnt the penalty had no amount. Same words as the service's.
+        choice = f"{self.add_prefix('outcome')}={ComplianceCase.Outcome.PENALTY}"
+        self.fields["penalty_amount"].widget.attrs.update(
+            {
+                "data-for-choice": choice,
+                "data-needed": _("A penalty needs a positive amount (MOP)."),
+                "data-not-needed": _("Only a penalty has an amount."),
+            }
+        )
+        self.fields["rectified_on"].widget.attrs["max"] = timezone.localdate().isoformat()
 
 
 class RegisterFilterForm(forms.Form):

@@ -31,3 +31,24 @@ def test_penalty_and_rectified_date_say_their_outcome(language, case, carol, cli
         assert f'aria-describedby="id_outcome-{field}_helptext"' in described
         found = re.search(rf'<p class="help" id="id_outcome-{field}_helptext">(.*?)</p>', page, re.S)
         assert found and html.unescape(found.group(1)) == text
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hant", "pt"])
+def test_the_amounts_rules_are_in_the_page_in_the_readers_language(language, case, carol, client):
+    """The page checks the amount before asking to close the case (forms.js, data-for-choice),
+    with the service's own words in the reader's language; a rectified date is no later than today."""
+    from django.utils import timezone, translation
+
+    signed_in(client, carol)
+    client.post("/i18n/setlang/", {"language": language, "next": "/"})
+    page = client.get(f"/compliance/cases/{case.uuid}/").content.decode()
+    amount = re.search(r'<input [^>]*name="outcome-penalty_amount"[^>]*>', page).group(0)
+    with translation.override(language):
+        needed = translation.gettext("A penalty needs a positive amount (MOP).")
+        not_needed = translation.gettext("Only a penalty has an amount.")
+    assert language == "en" or needed != "A penalty needs a positive amount (MOP)."
+    assert 'data-for-choice="outcome-outcome=penalty"' in amount
+    assert f'data-needed="{html.escape(needed)}"' in amount
+    assert f'data-not-needed="{html.escape(not_needed)}"' in amount
+    date = re.search(r'<input [^>]*name="outcome-rectified_on"[^>]*>', page).group(0)
+    assert f'max="{timezone.localdate().isoformat()}"' in date

@@ -1,4 +1,5 @@
-"""A refusal the service gives about one field is told at that field. Recording a penalty without
+"""A refusal the service gives about one field is told at that field (and, for the penalty's
+amount, in the page before the closing is confirmed). Recording a penalty without
 its amount said "A penalty needs a positive amount (MOP)." in a box at the top of the case's work,
 above the notice and the follow-up, while the Penalty field sat further down, unmarked; rejecting
 a finding without a comment likewise named no field. The error now stands under the field, which
@@ -27,14 +28,36 @@ def _expected_400(pages, path_part):
 
 def test_a_penalty_without_its_amount_is_told_at_the_amount(pages, case, carol):
     page = pages.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     sign_in(page, pages.base_url, "carol", PASSWORD)
     page.goto(f"{pages.base_url}/compliance/cases/{case.uuid}/")
     page.get_by_label("Outcome", exact=True).select_option("penalty")
     page.get_by_label("Why").fill("Repeat breach.")
-    page.get_by_role("button", name="Record the outcome").click()
-
     amount = page.get_by_label("Penalty (MOP)")
+
+    # In the page: told at the amount before the closing is confirmed, and nothing is sent. The
+    # reviewer had confirmed "Record this outcome and close the case?" and only then learnt it.
+    sent = []
+    page.on("request", lambda request: sent.append(request.url) if "/outcome/" in request.url else None)
+    page.get_by_role("button", name="Record the outcome").click()
+    page.wait_for_timeout(300)
+    assert sent == []
+    assert asked == []
+    assert amount.evaluate("e => e.validationMessage") == "A penalty needs a positive amount (MOP)."
+    # An amount for another outcome is refused in the page too.
+    page.get_by_label("Outcome", exact=True).select_option("closed")
+    amount.fill("100")
+    page.get_by_role("button", name="Record the outcome").click()
+    assert asked == [] and sent == []
+    assert amount.evaluate("e => e.validationMessage") == "Only a penalty has an amount."
+    amount.fill("")
+    page.get_by_label("Outcome", exact=True).select_option("penalty")
+
+    # The service says the same where the page's check is not run (a browser without the page's
+    # script): at the field.
+    amount.evaluate("e => e.removeAttribute('data-for-choice')")
+    page.get_by_role("button", name="Record the outcome").click()
     expect(amount).to_have_attribute("aria-invalid", "true")
     expect(amount).to_be_focused()
     # Read with the field: its help (which outcome it belongs to), then the refusal.
@@ -50,6 +73,8 @@ def test_a_penalty_without_its_amount_is_told_at_the_amount(pages, case, carol):
     amount.fill("5000")
     page.get_by_role("button", name="Record the outcome").click()
     expect(page.locator("#case-work .message.success")).to_be_focused()
+    # Asked only when the form could be sent: the bypassed try, and this one.
+    assert asked == ["Record this outcome and close the case?"] * 2
     case.refresh_from_db()
     assert case.outcome == "penalty" and str(case.penalty_amount) == "5000.00"
 

@@ -28,6 +28,42 @@
     }
   }, true);
 })();
+// A field that belongs to one choice of another field: <input data-for-choice="outcome-outcome=penalty"
+// data-needed="A penalty needs a positive amount (MOP)." data-not-needed="Only a penalty has an
+// amount.">. At a submit button's click its validity is set from the rule (needed: a number above
+// zero when the choice is made; not needed: empty otherwise), on the window in the capture phase,
+// before console.js's confirmation, which is not asked of a form the browser will refuse: the
+// browser shows the message at the field and nothing is sent. The server checks the same.
+(function () {
+  "use strict";
+  function judge(input) {
+    var rule = input.getAttribute("data-for-choice").split("=");
+    var field = input.form.elements.namedItem(rule[0]);
+    var chosen = !!field && field.value === rule[1];
+    var filled = input.value.trim() !== "" || (input.validity && input.validity.badInput);
+    var message = "";
+    if (chosen && input.hasAttribute("data-needed") && !(filled && parseFloat(input.value) > 0)) {
+      message = input.getAttribute("data-needed");
+    } else if (!chosen && filled && input.hasAttribute("data-not-needed")) {
+      message = input.getAttribute("data-not-needed");
+    }
+    input.setCustomValidity(message);
+  }
+  window.addEventListener("click", function (event) {
+    var button = event.target instanceof Element ? event.target.closest("button[type=submit], input[type=submit]") : null;
+    if (!button || !button.form) return;
+    Array.prototype.forEach.call(button.form.querySelectorAll("[data-for-choice]"), judge);
+  }, true);
+  // Typing again clears the message until the next click, so it never stays stale beside the field.
+  document.addEventListener("input", function (event) {
+    var target = event.target;
+    if (target instanceof Element && target.form) {
+      Array.prototype.forEach.call(target.form.querySelectorAll("[data-for-choice]"), function (input) {
+        input.setCustomValidity("");
+      });
+    }
+  });
+})();
 // A region swapped after one of its forms was sent (#case-work, #review-work, #referral-work) holds
 // other forms too, which the answer draws afresh: a half-written outcome was wiped by adding a
 // comment, a service's provider by saving the status (found on a newcomer's walk). What the user
