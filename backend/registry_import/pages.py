@@ -15,8 +15,8 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from backend.console.access import console_page
-from backend.core.errors import DomainError, NotFound
-from backend.core.i18n import label_separator
+from backend.core.errors import DomainError, InvalidInput, NotFound
+from backend.core.i18n import label_separator, list_separator
 from backend.registry.models import Parish
 from backend.registry_import import selectors, services
 from backend.registry_import.columns import KIND_CHOICES, KINDS, reason_text
@@ -25,6 +25,8 @@ from backend.registry_import.models import ImportRow, RegistryImport
 
 ADMINISTRATORS = ("administrator",)
 PAGE_SIZE = 100
+# The map page lists this many rows to place at a time; the next ones follow as these are placed.
+PLACE_ROWS_SHOWN = 200
 LANGUAGE_NAMES = {"en": "English", "zh-hant": "繁體中文", "pt": "Português"}
 
 
@@ -55,9 +57,31 @@ class CoordinateField(forms.DecimalField):
 
 
 class PlaceForm(forms.Form):
-    number = forms.IntegerField(widget=forms.HiddenInput)
-    latitude = CoordinateField(label=_lazy("Latitude"), max_digits=9, decimal_places=6)
-    longitude = CoordinateField(label=_lazy("Longitude"), max_digits=9, decimal_places=6)
+    """One row's place on the map page, whose one form holds every row to place: a row left blank
+    is not sent to be placed, a row half typed is refused for the box left blank."""
+
+    latitude = CoordinateField(label=_lazy("Latitude"), max_digits=9, decimal_places=6, required=False)
+    longitude = CoordinateField(label=_lazy("Longitude"), max_digits=9, decimal_places=6, required=False)
+
+    def typed(self, name: str) -> bool:
+        return bool(self.is_bound and str(self.data.get(self.add_prefix(name), "")).strip())
+
+    @property
+    def is_typed(self) -> bool:
+        return self.typed("latitude") or self.typed("longitude")
+
+    def require(self) -> None:
+        """The row whose Save was pressed with nothing typed anywhere: both boxes are wanted."""
+        for name in ("latitude", "longitude"):
+            self.add_error(name, self.fields[name].error_messages["required"])
+
+    def clean(self):
+        data = super().clean()
+        if self.is_typed:
+            for name in ("latitude", "longitude"):
+                if not self.typed(name):
+                    self.add_error(name, self.fields[name].error_messages["required"])
+        return data
 
 
 def _get(request: HttpRequest, uuid) -> RegistryImport:
@@ -214,46 +238,54 @@ def import_apply(request: HttpRequest, uuid) -> HttpResponse:
 
 @console_page(*ADMINISTRATORS)
 def import_place(request: HttpRequest, uuid) -> HttpResponse:
+    """Every row to place is one part of one form, so a refusal shows the page again with every
+    value typed (the refused ones marked, each with its reason) and saves none of them."""
     item = _get(request, uuid)
     if item.kind != "sites":
         raise Http404
     errors: list[str] = []
     status = 200
+    rows = list(item.rows.filter(needs_place=True)[:PLACE_ROWS_SHOWN])
+    data = request.POST if request.method == "POST" else None
+    forms_by_row = {r.number: PlaceForm(data, prefix=f"row{r.number}") for r in rows}
     if request.method == "POST":
-        form = PlaceForm(request.POST)
-        if form.is_valid():
+        typed = {n: f for n, f in forms_by_row.items() if f.is_typed}
+        asked = forms_by_row.get(_number(request.POST.get("number")))
+        if not typed and asked is not None:
+            asked.require()
+        valid = [f.is_valid() for f in typed.values()]
+        if typed and all(valid):
             try:
-                services.import_place(
+                services.import_place_rows(
                     actor=request.user,
                     registry_import=item,
-                    number=form.cleaned_data["number"],
-                    latitude=str(form.cleaned_data["latitude"]),
-                    longitude=str(form.cleaned_data["longitude"]),
+                    places={
+                        n: (str(f.cleaned_data["latitude"]), str(f.cleaned_data["longitude"]))
+                        for n, f in typed.items()
+                    },
                     request=request,
                 )
             except NotFound:
                 raise Http404 from None
+            except InvalidInput as exc:
+                for number, texts in exc.errors.items():
+                    for text in texts:
+                        forms_by_row[int(number)].add_error(None, text)
             except DomainError as exc:
-                row = _("Row %(n)s") % {"n": form.cleaned_data["number"]}
-                errors, status = [f"{row}{label_separator()}{text}" for text in _refusal(exc)], 400
+                errors = _refusal(exc)
             else:
-                messages.success(request, _("Row %(n)s placed.") % {"n": form.cleaned_data["number"]})
+                placed = sorted(typed)
+                if len(placed) == 1:
+                    messages.success(request, _("Row %(n)s placed.") % {"n": placed[0]})
+                else:
+                    numbers = list_separator().join(map(str, placed))
+                    messages.success(request, _("Rows %(rows)s placed.") % {"rows": numbers})
                 item.refresh_from_db()
                 if item.status != RegistryImport.Status.TO_PLACE:
                     return redirect("registry_import:detail", uuid=item.uuid)
                 return redirect("registry_import:place", uuid=item.uuid)
-        else:
-            # Which row and which box: the page holds a form for every row to place.
-            row = _("Row %(n)s") % {"n": request.POST.get("number", "")}
-            errors = [
-                f"{row} · {form.fields[name].label}{label_separator()}{e}"
-                if name in form.fields and name != "number"
-                else f"{row}{label_separator()}{e}"
-                for name, errs in form.errors.items()
-                for e in errs
-            ]
-            status = 400
-    rows = list(item.rows.filter(needs_place=True)[:200])
+        errors += _place_errors(forms_by_row)
+        status = 400
     pins = [
         {"number": r.number, "name": r.values.get("name_en", ""), "parish": r.values.get("parish", "")}
         for r in rows
@@ -265,13 +297,49 @@ def import_place(request: HttpRequest, uuid) -> HttpResponse:
             "address": r.values.get("address", ""),
             "parish": Parish(r.values["parish"]).label if r.values.get("parish") in Parish.values else "",
             "why": services.place_reason_text(r.place_problem),
-            "form": PlaceForm(initial={"number": r.number}, prefix=f"row{r.number}"),
+            **_place_fields(r.number, forms_by_row[r.number]),
         }
         for r in rows
     ]
+    refused = any(r["problems"] for r in listed)
     return render(
         request,
         "registry_import/place.html",
-        {"item": item, "rows": listed, "pins": pins, "errors": errors},
+        {"item": item, "rows": listed, "pins": pins, "errors": errors, "refused": refused},
         status=status,
     )
+
+
+def _number(value: str | None) -> int | None:
+    try:
+        return int(value or "")
+    except ValueError:
+        return None
+
+
+def _place_fields(number: int, form: PlaceForm) -> dict:
+    """A row's two boxes as typed, and what was refused in them: a box's own refusal marks that box,
+    a refusal of the point (outside the parish) marks both."""
+    point = list(form.non_field_errors()) if form.is_bound else []
+    problems = [str(e) for e in point]
+    boxes = {}
+    for name in ("latitude", "longitude"):
+        own = list(form.errors.get(name, [])) if form.is_bound else []
+        problems += [f"{form.fields[name].label}{label_separator()}{e}" for e in own]
+        value = form[name].value()
+        boxes[name] = {"value": "" if value is None else value, "refused": bool(own or point)}
+    return {"lat": boxes["latitude"], "lon": boxes["longitude"], "problems": problems}
+
+
+def _place_errors(forms_by_row: dict[int, PlaceForm]) -> list[dict]:
+    """The summary above the rows: each refusal named by its row (and box), linking that box."""
+    out = []
+    for number, form in forms_by_row.items():
+        row = _("Row %(n)s") % {"n": number}
+        for e in form.non_field_errors():
+            out.append({"text": f"{row}{label_separator()}{e}", "target": f"lat-{number}"})
+        for name, box in (("latitude", "lat"), ("longitude", "lon")):
+            for e in form.errors.get(name, []):
+                label = form.fields[name].label
+                out.append({"text": f"{row} · {label}{label_separator()}{e}", "target": f"{box}-{number}"})
+    return out

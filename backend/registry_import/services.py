@@ -270,7 +270,6 @@ def _status_for(counts: dict[str, int]) -> str:
 # --- Placing on the map ------------------------------------------------------------------------
 
 
-@transaction.atomic
 def import_place(
     *,
     actor: Any,
@@ -281,42 +280,64 @@ def import_place(
     request: Any = None,
 ) -> ImportRow:
     """Give a row that could not be geocoded the place the administrator chose on the map."""
+    try:
+        (row,) = import_place_rows(
+            actor=actor,
+            registry_import=registry_import,
+            places={number: (latitude, longitude)},
+            request=request,
+        )
+    except InvalidInput as exc:
+        raise InvalidInput(errors={"latitude": exc.errors[str(number)]}) from None
+    return row
+
+
+@transaction.atomic
+def import_place_rows(
+    *,
+    actor: Any,
+    registry_import: RegistryImport,
+    places: dict[int, tuple[str, str]],
+    request: Any = None,
+) -> list[ImportRow]:
+    """Give rows that could not be geocoded the places the administrator typed or clicked, all of
+    them or none: one place refused refuses the lot (``errors`` holds each refused row's reasons
+    under its number), so the page that sent them shows every value again and nothing is half
+    saved."""
     item = RegistryImport.objects.select_for_update().get(pk=registry_import.pk)
     if item.status != RegistryImport.Status.TO_PLACE:
         raise ImportNotReady(_("Only an import with rows to place takes places."))
-    row = item.rows.filter(number=number, needs_place=True).first()
-    if row is None:
+    rows = {r.number: r for r in item.rows.filter(number__in=list(places), needs_place=True)}
+    if set(rows) != set(places):
         raise NotFound()
-    try:
-        lat, lon = Decimal(str(latitude)), Decimal(str(longitude))
-        if not (lat.is_finite() and lon.is_finite()):
-            raise ValueError
-    except (ArithmeticError, ValueError):
-        raise InvalidInput(errors={"latitude": [_("Give the latitude and longitude as numbers.")]}) from None
-    if not in_area(float(lat), float(lon)):
-        raise InvalidInput(
-            errors={
-                "latitude": [_("The point lies outside the service area (%(area)s).") % {"area": area_text()}]
-            }
+    points: dict[int, tuple[Decimal, Decimal]] = {}
+    errors: dict[str, list[str]] = {}
+    for number, (latitude, longitude) in places.items():
+        point, problem = _place_check(rows[number], latitude, longitude)
+        if problem:
+            errors[str(number)] = [problem]
+        else:
+            points[number] = point
+    if errors:
+        raise InvalidInput(errors=errors)
+    for number, (lat, lon) in points.items():
+        row = rows[number]
+        row.values["latitude"] = format(lat.quantize(Decimal("0.000001")), "f")
+        row.values["longitude"] = format(lon.quantize(Decimal("0.000001")), "f")
+        row.needs_place, row.placed, row.place_problem = False, ImportRow.Placed.MAP, ""
+        if row.action != ImportRow.Action.CREATE:
+            _placed_changes(row)
+        if row.action == ImportRow.Action.UNCHANGED:
+            row.action = ImportRow.Action.UPDATE
+        row.save(update_fields=["values", "needs_place", "placed", "place_problem", "action", "changed"])
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            verb="registry_import_place",
+            obj=item,
+            changes={"row": number, "latitude": row.values["latitude"], "longitude": row.values["longitude"]},
+            request=request,
         )
-    parish = row.values.get("parish", "")
-    if parish and not in_parish(parish, float(lat), float(lon)):
-        raise InvalidInput(
-            errors={
-                "latitude": [
-                    _("The point lies outside the parish named (%(parish)s).")
-                    % {"parish": Parish(parish).label}
-                ]
-            }
-        )
-    row.values["latitude"] = format(lat.quantize(Decimal("0.000001")), "f")
-    row.values["longitude"] = format(lon.quantize(Decimal("0.000001")), "f")
-    row.needs_place, row.placed, row.place_problem = False, ImportRow.Placed.MAP, ""
-    if row.action != ImportRow.Action.CREATE:
-        _placed_changes(row)
-    if row.action == ImportRow.Action.UNCHANGED:
-        row.action = ImportRow.Action.UPDATE
-    row.save(update_fields=["values", "needs_place", "placed", "place_problem", "action", "changed"])
     counts = dict(item.counts)
     counts["to_place"] = item.rows.filter(needs_place=True).count()
     counts["update"] = item.rows.filter(action=ImportRow.Action.UPDATE).count()
@@ -324,15 +345,25 @@ def import_place(
     item.counts = counts
     item.status = _status_for(counts)
     item.save(update_fields=["counts", "status"])
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.UPDATE,
-        verb="registry_import_place",
-        obj=item,
-        changes={"row": number, "latitude": row.values["latitude"], "longitude": row.values["longitude"]},
-        request=request,
-    )
-    return row
+    return [rows[number] for number in places]
+
+
+def _place_check(row: ImportRow, latitude: str, longitude: str) -> tuple[tuple[Decimal, Decimal], str]:
+    """The point typed for a row, and why it is refused ("" when it is not)."""
+    try:
+        lat, lon = Decimal(str(latitude)), Decimal(str(longitude))
+        if not (lat.is_finite() and lon.is_finite()):
+            raise ValueError
+    except (ArithmeticError, ValueError):
+        return (Decimal(0), Decimal(0)), _("Give the latitude and longitude as numbers.")
+    if not in_area(float(lat), float(lon)):
+        return (lat, lon), _("The point lies outside the service area (%(area)s).") % {"area": area_text()}
+    parish = row.values.get("parish", "")
+    if parish and not in_parish(parish, float(lat), float(lon)):
+        return (lat, lon), _("The point lies outside the parish named (%(parish)s).") % {
+            "parish": Parish(parish).label
+        }
+    return (lat, lon), ""
 
 
 # --- Applying ----------------------------------------------------------------------------------

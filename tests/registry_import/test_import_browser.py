@@ -49,6 +49,23 @@ def test_an_administrator_imports_sites_and_the_planner_sees_them_on_the_map(pag
     assert first.get_by_label("Latitude").input_value().startswith("22.")  # the click filled it
     axe_check(page, exclude=[".leaflet-control-container"])
     pages.shot(page, "place-rows")
+    # A place refused keeps every place typed: the click's on row 2, the refused one on row 3.
+    clicked = first.get_by_label("Latitude").input_value()
+    third = page.locator("#row-3")
+    third.get_by_label("Latitude").fill("22.26")
+    third.get_by_label("Longitude").fill("113.545")
+    third.get_by_role("button", name="Save the place").click()
+    page.locator("#form-errors").wait_for()
+    assert first.get_by_label("Latitude").input_value() == clicked
+    assert third.get_by_label("Latitude").input_value() == "22.26"
+    # The first refused row is the one chosen for the next click on the map.
+    assert page.locator(".place-rows li.refused.chosen").count() == 1
+    # The refusal answers 400, which the browser logs; that one is expected.
+    expected = [p for p in pages.problems if "status of 400 (Bad Request)" in p and "/place/" in p]
+    assert len(expected) == 1
+    pages.problems.remove(expected[0])
+    axe_check(page, exclude=[".leaflet-control-container"])
+    pages.shot(page, "place-refused")
     for number, lat, lon in (
         ("2", "22.153500", "113.557100"),
         ("3", "22.192100", "113.547300"),
@@ -57,8 +74,8 @@ def test_an_administrator_imports_sites_and_the_planner_sees_them_on_the_map(pag
         row = page.locator(f"#row-{number}")
         row.get_by_label("Latitude").fill(lat)
         row.get_by_label("Longitude").fill(lon)
-        row.get_by_role("button", name="Save the place").click()
-        page.wait_for_load_state()
+    page.locator("#row-4").get_by_role("button", name="Save the place").click()  # saves all three
+    page.wait_for_load_state()
     page.get_by_role("button", name="Apply the import").click()
     page.get_by_text("Applied", exact=True).first.wait_for()
     assert str(Site.objects.get(external_id="G-1").latitude) == "22.153500"

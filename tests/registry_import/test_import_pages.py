@@ -79,7 +79,8 @@ def test_rows_are_placed_on_the_map_page(client, admins, django_capture_on_commi
     page = client.get(f"/registry/imports/{item.uuid}/place/")
     assert page.status_code == 200 and 'id="place-map"' in page.content.decode()
     outside = client.post(
-        f"/registry/imports/{item.uuid}/place/", {"number": 2, "latitude": "22.19", "longitude": "113.54"}
+        f"/registry/imports/{item.uuid}/place/",
+        {"number": 2, "row2-latitude": "22.19", "row2-longitude": "113.54"},
     )
     assert outside.status_code == 400  # Taipa's row placed on the peninsula
     for number, lat, lon in (
@@ -88,7 +89,8 @@ def test_rows_are_placed_on_the_map_page(client, admins, django_capture_on_commi
         (4, "22.2080", "113.5420"),
     ):
         done = client.post(
-            f"/registry/imports/{item.uuid}/place/", {"number": number, "latitude": lat, "longitude": lon}
+            f"/registry/imports/{item.uuid}/place/",
+            {"number": number, f"row{number}-latitude": lat, f"row{number}-longitude": lon},
         )
         assert done.status_code == 302
     item.refresh_from_db()
@@ -202,17 +204,82 @@ def test_the_map_page_takes_a_decimal_comma_and_names_the_row_of_a_refusal(
     url = f"/registry/imports/{item.uuid}/place/"
     with translation.override("pt"):
         typo = client.post(
-            url, {"number": 2, "latitude": "22.15x", "longitude": "113,5571"}, HTTP_ACCEPT_LANGUAGE="pt"
+            url,
+            {"number": 2, "row2-latitude": "22.15x", "row2-longitude": "113,5571"},
+            HTTP_ACCEPT_LANGUAGE="pt",
         )
         assert typo.status_code == 400 and "Linha 2 · Latitude: " in typo.content.decode()
         outside = client.post(
-            url, {"number": 2, "latitude": "22,19", "longitude": "113,54"}, HTTP_ACCEPT_LANGUAGE="pt"
+            url,
+            {"number": 2, "row2-latitude": "22,19", "row2-longitude": "113,54"},
+            HTTP_ACCEPT_LANGUAGE="pt",
         )
         assert (
             outside.status_code == 400
             and "Linha 2: O ponto fica fora da freguesia" in outside.content.decode()
         )
-        placed = client.post(url, {"number": 2, "latitude": "22,1535", "longitude": "113,5571"})
+        placed = client.post(url, {"number": 2, "row2-latitude": "22,1535", "row2-longitude": "113,5571"})
     assert placed.status_code == 302
     row = item.rows.get(number=2)
     assert (row.values["latitude"], row.values["longitude"]) == ("22.153500", "113.557100")
+
+
+def test_a_refused_place_keeps_every_place_typed_on_the_map_page(
+    client, admins, django_capture_on_commit_callbacks, settings
+):
+    # The page held one form a row: a place refused came back with every box empty, the other
+    # rows' coordinates typed but not yet saved with them, and they had to be typed again.
+    settings.GEOCODER = ""
+    signed_in(client, "ada")
+    with django_capture_on_commit_callbacks(execute=True):
+        post_file(client, "sites", "sites_addresses.csv")
+    item = RegistryImport.objects.get()
+    url = f"/registry/imports/{item.uuid}/place/"
+    sent = {
+        "number": "3",
+        "row2-latitude": "22,1535",  # Taipa village, as the row names: good
+        "row2-longitude": "113,5571",
+        "row3-latitude": "22.2600",  # across the border
+        "row3-longitude": "113.5450",
+    }
+    refused = client.post(url, sent)
+    text = refused.content.decode()
+    assert refused.status_code == 400
+    assert 'name="row2-latitude" value="22,1535"' in text and 'value="113,5571"' in text
+    assert 'name="row3-latitude" value="22.2600"' in text and 'value="113.5450"' in text
+    assert "Row 3: The point lies outside the service area" in text
+    assert 'href="#lat-3"' in text and 'id="row-3-error"' in text
+    # The refused row is marked, the good one is not; and nothing was saved, all or none.
+    assert text.count('aria-invalid="true"') == 2 and 'aria-describedby="row-3-error"' in text
+    assert item.rows.filter(needs_place=True).count() == 3
+
+    # A malformed box and a half-typed row are refused in their own box, their text kept.
+    typo = client.post(url, {**sent, "row3-latitude": "22.19x", "row4-latitude": "22.208"})
+    text = typo.content.decode()
+    assert typo.status_code == 400 and 'value="22.19x"' in text and 'value="22.208"' in text
+    assert 'href="#lat-3">Row 3 · Latitude: ' in text and 'href="#lon-4">Row 4 · Longitude: ' in text
+    assert 'name="row2-latitude" value="22,1535"' in text
+
+    # Corrected, one press saves every row typed.
+    fixed = {**sent, "row3-latitude": "22.1921", "row3-longitude": "113.5473"}
+    fixed |= {"row4-latitude": "22.2080", "row4-longitude": "113.5420"}
+    done = client.post(url, fixed)
+    assert done.status_code == 302 and done["Location"] == f"/registry/imports/{item.uuid}/"
+    item.refresh_from_db()
+    assert item.status == RegistryImport.Status.READY
+    assert item.rows.get(number=3).values["latitude"] == "22.192100"
+
+
+def test_save_with_nothing_typed_asks_for_the_rows_boxes(
+    client, admins, django_capture_on_commit_callbacks, settings
+):
+    settings.GEOCODER = ""
+    signed_in(client, "ada")
+    with django_capture_on_commit_callbacks(execute=True):
+        post_file(client, "sites", "sites_addresses.csv")
+    item = RegistryImport.objects.get()
+    empty = client.post(f"/registry/imports/{item.uuid}/place/", {"number": "2", "row3-latitude": " "})
+    text = empty.content.decode()
+    assert empty.status_code == 400
+    assert 'href="#lat-2">Row 2 · Latitude: ' in text and 'href="#lon-2">Row 2 · Longitude: ' in text
+    assert "No place was saved" in text

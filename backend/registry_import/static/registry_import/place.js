@@ -1,34 +1,54 @@
 // Placing imported rows on the map: "Choose on the map" marks a row; a click on the map fills its
-// latitude and longitude and shows a marker; saving posts the form (typing the numbers works too).
+// latitude and longitude and shows its marker; saving posts every row's place at once (typing the
+// numbers works too). A page sent back refused keeps what was typed: its markers are drawn again
+// and the first refused row is the one chosen.
 (function () {
   "use strict";
   var element = document.getElementById("place-map");
   if (!element || !window.ConsoleMap) return;
   var map = window.ConsoleMap.create(element);
   var chosen = null;
-  var marker = null;
+  var markers = {};
 
-  function choose(form) {
-    document.querySelectorAll(".place-form .choose").forEach(function (b) { b.setAttribute("aria-pressed", "false"); });
-    document.querySelectorAll(".place-rows li").forEach(function (li) { li.classList.remove("chosen"); });
-    chosen = form;
-    form.querySelector(".choose").setAttribute("aria-pressed", "true");
-    form.closest("li").classList.add("chosen");
-    var live = document.getElementById("live");
-    if (live) live.textContent = form.closest("li").querySelector("h2").textContent;
+  function box(row, name) { return row.querySelector("input[data-box=" + name + "]"); }
+
+  function number(text) { return parseFloat(String(text).trim().replace(",", ".")); }
+
+  function mark(row) {
+    var n = row.dataset.number;
+    var lat = number(box(row, "latitude").value), lon = number(box(row, "longitude").value);
+    if (markers[n]) { markers[n].remove(); delete markers[n]; }
+    if (!isFinite(lat) || !isFinite(lon)) return;
+    markers[n] = L.circleMarker([lat, lon], { radius: 9, color: "#1a5fb4", weight: 3 })
+      .bindTooltip(row.closest("li").querySelector("h2").textContent)
+      .addTo(map);
   }
 
-  document.querySelectorAll(".place-form").forEach(function (form, index) {
-    form.querySelector(".choose").addEventListener("click", function () { choose(form); });
-    if (index === 0) choose(form);
+  function choose(row) {
+    document.querySelectorAll(".place-form .choose").forEach(function (b) { b.setAttribute("aria-pressed", "false"); });
+    document.querySelectorAll(".place-rows li").forEach(function (li) { li.classList.remove("chosen"); });
+    chosen = row;
+    row.querySelector(".choose").setAttribute("aria-pressed", "true");
+    row.closest("li").classList.add("chosen");
+    var live = document.getElementById("live");
+    if (live) live.textContent = row.closest("li").querySelector("h2").textContent;
+  }
+
+  var rows = document.querySelectorAll(".place-form");
+  rows.forEach(function (row) {
+    row.querySelector(".choose").addEventListener("click", function () { choose(row); });
+    ["latitude", "longitude"].forEach(function (name) {
+      box(row, name).addEventListener("change", function () { mark(row); });
+    });
+    mark(row);
   });
+  var refused = document.querySelector(".place-rows li.refused .place-form");
+  if (refused) choose(refused); else if (rows.length) choose(rows[0]);
 
   map.on("click", function (event) {
     if (!chosen) return;
-    var lat = event.latlng.lat.toFixed(6), lon = event.latlng.lng.toFixed(6);
-    chosen.querySelector("input[name=latitude]").value = lat;
-    chosen.querySelector("input[name=longitude]").value = lon;
-    if (marker) marker.remove();
-    marker = L.circleMarker([lat, lon], { radius: 9, color: "#1a5fb4", weight: 3 }).addTo(map);
+    box(chosen, "latitude").value = event.latlng.lat.toFixed(6);
+    box(chosen, "longitude").value = event.latlng.lng.toFixed(6);
+    mark(chosen);
   });
 })();
