@@ -66,8 +66,8 @@ def _question(result: Result) -> list[tuple[str, str]]:
     return out
 
 
-def filename(result: Result, extension: str) -> str:
-    """statistics-<measures>-by-<grouping>[-<from>-<to>].<extension>"""
+def filename(result: Result, extension: str, *, suffix: str = "") -> str:
+    """statistics-<measures>-by-<grouping>[-<from>-to-<to>][-filtered][-<suffix>].<extension>"""
     query = result.query
     period = ""
     if query.date_from or query.date_to:
@@ -76,7 +76,8 @@ def filename(result: Result, extension: str) -> str:
         period = f"-{start}-to-{end}"
     filtered = "-filtered" if query.filters else ""
     by = "-".join(query.by) or "total"
-    return f"statistics-{'-'.join(query.measures)}-by-{by}{period}{filtered}.{extension}"
+    suffix = f"-{suffix}" if suffix else ""
+    return f"statistics-{'-'.join(query.measures)}-by-{by}{period}{filtered}{suffix}.{extension}"
 
 
 def result_csv(result: Result) -> str:
@@ -107,6 +108,78 @@ def result_xlsx(result: Result) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+# --- A breakdown's table as the page shows it --------------------------------------------------
+#
+# For a person with a spreadsheet, where the files above are for tools: the page's table cell for
+# cell (``pages.Pivot.grid``), headed by its caption, a blank line between the tables of several
+# measures, then what a mark in them means.
+
+Table = tuple[str, list[list[Any]]]  # a caption and its lines of cells
+
+
+def _table_lines(tables: list[Table], notes: list[str]) -> list[list[Any]]:
+    lines: list[list[Any]] = []
+    for caption, grid in tables:
+        if lines:
+            lines.append([])
+        lines.append([caption])
+        lines += grid
+    if notes:
+        lines.append([])
+        lines += [[note] for note in notes]
+    return [[_cell(value) for value in line] for line in lines]
+
+
+def table_csv(tables: list[Table], notes: list[str]) -> bytes:
+    """The tables as CSV, comma-separated as the data's CSV is, in UTF-8 with a byte order mark:
+    without one Excel reads UTF-8 as the system's code page and turns the Chinese or Portuguese
+    labels into mojibake (the registry's templates are written the same way)."""
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\r\n").writerows(_table_lines(tables, notes))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def table_xlsx(tables: list[Table], notes: list[str], counted: list[tuple[str, str]]) -> bytes:
+    """The tables on one sheet, as in ``table_csv`` (captions, headers and totals in bold), and
+    what is counted (each measure's and the records' definition) on a second."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    bold = Font(bold=True)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _sheet_title(tables[0][0] if len(tables) == 1 else gettext("Result"))
+    for index, (caption, grid) in enumerate(tables):
+        if index:
+            sheet.append([])
+        sheet.append([_cell(caption)])
+        caption_row = sheet.max_row
+        for line in grid:
+            sheet.append([_cell(v) for v in line])
+        for row in (caption_row, caption_row + 1, sheet.max_row):  # the caption, header, totals
+            for cell in sheet[row]:
+                cell.font = bold
+    if notes:
+        sheet.append([])
+        for note in notes:
+            sheet.append([_cell(note)])
+    sheet.column_dimensions["A"].width = 24
+    about = book.create_sheet(_sheet_title(gettext("What is counted")))
+    for name, text in counted:
+        about.append([_cell(name), _cell(text)])
+        about.cell(row=about.max_row, column=1).font = bold
+    about.column_dimensions["A"].width = 24
+    about.column_dimensions["B"].width = 100
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet_title(text: str) -> str:
+    """A sheet's name: at most 31 characters, none of those Excel refuses in one."""
+    return "".join(" " if c in "[]:*?/\\" else c for c in text)[:31].strip() or "1"
 
 
 def _report_value(value: Any) -> Any:

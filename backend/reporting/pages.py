@@ -25,6 +25,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.formats import date_format, number_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext_lazy
@@ -158,6 +159,45 @@ class Pivot:
         if not self.column_dim:
             return len(self.row_dims) + 1
         return len(self.row_dims) + len(self.columns) + (1 if self.adds_up else 0)
+
+    def grid(self) -> list[list[Any]]:
+        """The table as ``_table.html`` shows it, a list of lines of cells, for a spreadsheet: the
+        header, a line per row, the totals line; labels in the reader's language, figures as
+        numbers (a spreadsheet sums them), a suppressed count marked as on the page
+        (``SUPPRESSED``), a heading that spans columns followed by blank cells. Without rows it
+        is the page's tile: the measure and its total."""
+        names = [capfirst(d["label"]) for d in self.row_dims]
+        if not self.row_dims:
+            return [[capfirst(self.label)], [_shown(self.total)]]
+        if self.column_dim:
+            header = [*names, *(c["label"] for c in self.columns), *([_("Total")] if self.adds_up else [])]
+        else:
+            header = [*names, capfirst(self.label)]
+        lines: list[list[Any]] = [header]
+        for row in self.rows:
+            total = [_shown(row["total"])] if self.column_dim and self.adds_up else []
+            lines.append([*row["labels"], *(_shown(v) for v in row["cells"]), *total])
+        if not self.rows:
+            lines.append([_("Nothing recorded for this choice."), *[""] * (self.width - 1)])
+        footer: list[Any] = [_("Total"), *[""] * (len(self.row_dims) - 1)]
+        if self.column_dim and self.adds_up:
+            footer += [*(_shown(v) for v in self.column_totals), _shown(self.total)]
+        elif self.column_dim:
+            # One cell under every column on the page, with what it is; here the figure in the
+            # first, the words beside it.
+            note = _("(a count of distinct things: the cells do not add up to it)")
+            footer += [_shown(self.total), note, *[""] * (len(self.columns) - 2)]
+        else:
+            footer.append(_shown(self.total))
+        lines.append(footer)
+        return lines
+
+
+SUPPRESSED = "—"  # as the page marks a suppressed count (the ``figure`` filter)
+
+
+def _shown(value: int | None) -> int | str:
+    return SUPPRESSED if value is None else value
 
 
 def period_label(dim: str, value: Any) -> str:
@@ -587,6 +627,14 @@ def _form_context(request: HttpRequest, breakdown: Breakdown) -> dict[str, Any]:
     }
 
 
+def breakdown_tables(result: Result, spec: Breakdown) -> list[Pivot]:
+    """The breakdown's tables, one a measure: its rows by its columns (a column dimension alone
+    is laid out as rows)."""
+    if not spec.rows and spec.column:
+        return [pivot(result, [spec.column], None, m) for m in result.query.measures]
+    return [pivot(result, spec.rows, spec.column, m) for m in result.query.measures]
+
+
 @_page
 def breakdown(request: HttpRequest) -> HttpResponse:
     params = request.GET
@@ -604,6 +652,8 @@ def breakdown(request: HttpRequest) -> HttpResponse:
         "api_url": api_url(spec.api_params),
         "csv_url": f"{reverse('reporting:breakdown-download', args=['csv'])}?{spec.page_query}",
         "xlsx_url": f"{reverse('reporting:breakdown-download', args=['xlsx'])}?{spec.page_query}",
+        "table_csv_url": f"{reverse('reporting:breakdown-table-download', args=['csv'])}?{spec.page_query}",
+        "table_xlsx_url": f"{reverse('reporting:breakdown-table-download', args=['xlsx'])}?{spec.page_query}",
         "focus_measure": focus_measure,
     }
     status = 200
@@ -613,9 +663,7 @@ def breakdown(request: HttpRequest) -> HttpResponse:
         context["errors"] = _errors(error)
         status = _refused(request)
     else:
-        tables = [pivot(result, spec.rows or [], spec.column, m) for m in result.query.measures]
-        if not spec.rows and spec.column:
-            tables = [pivot(result, [spec.column], None, m) for m in result.query.measures]
+        tables = breakdown_tables(result, spec)
         chart = chart_data(tables[0]) if tables and (spec.rows or spec.column) else None
         context.update(
             {
@@ -648,12 +696,7 @@ def breakdown_download(request: HttpRequest, extension: str) -> HttpResponse:
     try:
         result = selectors.statistics_aggregate(user=request.user, query=query_from_params(spec.api_params))
     except DomainError as error:
-        return render(
-            request,
-            "reporting/console/breakdown.html",
-            {"spec": spec, "errors": _errors(error), **_form_context(request, spec)},
-            status=400,
-        )
+        return _download_refused(request, spec, error)
     filename = exports.filename(result, extension)
     if extension == "csv":
         response = HttpResponse(exports.result_csv(result), content_type="text/csv; charset=utf-8")
@@ -661,6 +704,48 @@ def breakdown_download(request: HttpRequest, extension: str) -> HttpResponse:
         response = HttpResponse(exports.result_xlsx(result), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@_page
+def breakdown_table_download(request: HttpRequest, extension: str) -> HttpResponse:
+    """The breakdown's table as the page shows it, for a spreadsheet: the same rows (periods
+    where nothing was counted as zeros), columns, order and totals, labels and headers in the
+    reader's language, a suppressed count marked as on the page (``Pivot.grid``). The download
+    beside it (``breakdown_download``) is the data for tools: a line per group, codes."""
+    spec = breakdown_from_params(request.GET)
+    try:
+        result = _ask(request, spec.api_params)
+    except DomainError as error:
+        return _download_refused(request, spec, error)
+    tables = [(capfirst(t.label), t.grid()) for t in breakdown_tables(result, spec)]
+    notes = []
+    if result.suppressed:
+        notes.append(
+            _(
+                "— : a count of people below the suppression threshold, hidden so that nobody can be"
+                " singled out; totals that would reveal it are hidden too."
+            )
+        )
+    language = translation.get_language() or "en"
+    filename = exports.filename(result, extension, suffix=f"table-{language}")
+    if extension == "csv":
+        response = HttpResponse(exports.table_csv(tables, notes), content_type="text/csv; charset=utf-8")
+    else:
+        counted = [(capfirst(str(m.label)), str(m.definition)) for m in result.measures]
+        counted.append((_("Records"), str(SOURCES[result.source].definition)))
+        response = HttpResponse(exports.table_xlsx(tables, notes, counted), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _download_refused(request: HttpRequest, spec: Breakdown, error: DomainError) -> HttpResponse:
+    """A question that cannot be answered, explained on the breakdown's page, not as a file."""
+    return render(
+        request,
+        "reporting/console/breakdown.html",
+        {"spec": spec, "errors": _errors(error), **_form_context(request, spec)},
+        status=400,
+    )
 
 
 # --- The yearly report ---------------------------------------------------------------------------

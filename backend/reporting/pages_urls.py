@@ -10,6 +10,11 @@ urlpatterns = [
     path("", pages.dashboard, name="dashboard"),
     path("breakdown/", pages.breakdown, name="breakdown"),
     re_path(r"^breakdown\.(?P<extension>csv|xlsx)$", pages.breakdown_download, name="breakdown-download"),
+    re_path(
+        r"^breakdown-table\.(?P<extension>csv|xlsx)$",
+        pages.breakdown_table_download,
+        name="breakdown-table-download",
+    ),
     path("report/", pages.report_index, name="report-index"),
     path("report/<int:year_from>-<int:year_to>/", pages.report, name="report"),
     path("report/<int:year_from>-<int:year_to>.pdf", pages.report_pdf, name="report-pdf"),

@@ -18,6 +18,8 @@ PAGES = [
     "/statistics/breakdown/?measure=referrals&rows=year",
     "/statistics/breakdown.csv?measure=inspections&rows=year",
     "/statistics/breakdown.xlsx?measure=inspections&rows=year",
+    "/statistics/breakdown-table.csv?measure=inspections&rows=year&columns=category",
+    "/statistics/breakdown-table.xlsx?measure=inspections&rows=year&columns=category",
     "/statistics/report/",
     "/statistics/report/2022-2022/",
     "/statistics/report/2022-2022.pdf?lang=zh-hant",
@@ -69,6 +71,7 @@ def test_bad_questions_are_answered_on_the_page_not_with_an_error(client, andy):
         "/statistics/breakdown/?measure=inspections&rows=shoe_size",
         "/statistics/breakdown/?measure=inspections&rows=year&colour=red",
         "/statistics/breakdown.xlsx?measure=inspections&category=nope",
+        "/statistics/breakdown-table.csv?measure=inspections&category=nope",
     ):
         response = client.get(url)
         assert response.status_code == 400, url

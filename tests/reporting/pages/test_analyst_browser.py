@@ -87,7 +87,7 @@ def test_analyst_filters_builds_downloads_and_reads_the_report(pages, city, tmp_
     pages.shot(page, "breakdown")
 
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download XLSX").click()
+        page.get_by_role("link", name="Download data, one line per group (XLSX)").click()
     path = tmp_path / "breakdown.xlsx"
     download_info.value.save_as(path)
     sheet = load_workbook(path)["data"]
