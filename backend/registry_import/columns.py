@@ -193,7 +193,7 @@ OFFICERS = KindSpec(
         Column(
             "unit",
             _("Unit"),
-            _("The code of the unit (station or office) the officer works from."),
+            _("The unit (station or office) the officer works from: its code or its name."),
             "psp_taipa",
             True,
         ),
@@ -223,13 +223,13 @@ OFFICERS = KindSpec(
         Column(
             "languages",
             _("Languages"),
-            _("Codes of the languages spoken, separated by semicolons, e.g. lang-zh-yue; lang-pt."),
+            _("The languages spoken, by code or name, separated by semicolons, e.g. lang-zh-yue; lang-pt."),
             "lang-zh-yue; lang-en",
         ),
         Column(
             "skills",
             _("Qualifications"),
-            _("Codes of qualifications, separated by semicolons, e.g. labour-inspector."),
+            _("Qualifications, by code or name, separated by semicolons, e.g. labour-inspector."),
             "",
         ),
     ),
@@ -309,8 +309,12 @@ REASONS: dict[str, Promise] = {
     "no_company": _("No company has the external id “%(value)s”."),
     "no_agency": _("No agency has the code “%(value)s”."),
     "no_unit": _("No unit of agency %(agency)s has the code “%(value)s”."),
+    "no_unit_known": _(
+        "No unit of agency %(agency)s has the code or name “%(value)s”. Its units' codes: %(codes)s."
+    ),
     "no_officer": _("No officer of agency %(agency)s has the external id “%(value)s”."),
     "no_skill": _("No %(kind)s has the code “%(value)s”."),
+    "no_skill_known": _("No %(kind)s has the code or name “%(value)s”. The codes: %(codes)s."),
     "not_your_agency": _("You may import records of your own agency (%(agency)s) only."),
     "badge_taken": _("Badge number %(value)s belongs to another officer of the agency."),
     "venue_type_needed": _("A venue needs a venue type."),
@@ -339,7 +343,7 @@ PLACE_REASONS: dict[str, Promise] = {
 
 
 def reason_text(code: str, params: dict | None = None) -> str:
-    from backend.registry.models import Parish
+    from backend.registry.models import Parish, Skill
 
     template = REASONS.get(code) or PLACE_REASONS.get(code) or code
     text = str(template)
@@ -347,4 +351,6 @@ def reason_text(code: str, params: dict | None = None) -> str:
         return text
     if params.get("parish") in Parish.values:  # a code, named in the reader's language
         params = {**params, "parish": Parish(params["parish"]).label}
+    if params.get("kind") in Skill.Kind.values:  # a language or a qualification, in the reader's words
+        params = {**params, "kind": Skill.Kind(params["kind"]).label}
     return text % params

@@ -176,7 +176,13 @@ def coordinate(problems: Problems, column: str, value: str) -> str:
 
 
 def codes(value: str) -> list[str]:
-    return sorted({c.strip() for c in re.split(r"[;,]", value) if c.strip()})
+    """The codes (or names) of a list cell, separated as a clerk separates them in any of the three
+    languages: semicolons or commas, or Chinese 、，；."""
+    return sorted({c.strip() for c in re.split(r"[;,、，；]", value) if c.strip()})
+
+
+def _folded(name: str) -> str:
+    return " ".join(name.split()).casefold()
 
 
 @lru_cache(maxsize=4096)  # a registry repeats a few dozen opening hours over thousands of rows
@@ -549,6 +555,26 @@ class Officers(Handler):
         self.agencies_ci = {c.casefold(): c for c in self.agencies}
         self.units = {(a, c): pk for pk, a, c in Unit.objects.values_list("id", "agency__code", "code")}
         self.skills = {(k, c): pk for pk, k, c in Skill.objects.values_list("id", "kind", "code")}
+        # A clerk writes a unit or a language by its name ("Esquadra da Taipa", "粵語") as often as
+        # by its code: either is taken, in any of the three languages, and stored as the code.
+        self.unit_names: dict[tuple[str, str], str] = {}
+        self.unit_codes: dict[str, list[str]] = defaultdict(list)
+        for agency, code, *names in Unit.objects.values_list(
+            "agency__code", "code", "name_en", "name_pt", "name_zh_hant"
+        ):
+            self.unit_codes[agency].append(code)
+            for name in (code, *names):
+                if name:
+                    self.unit_names.setdefault((agency, _folded(name)), code)
+        self.skill_names: dict[tuple[str, str], str] = {}
+        self.skill_codes: dict[str, list[str]] = defaultdict(list)
+        for kind, code, *names in Skill.objects.values_list(
+            "kind", "code", "name_en", "name_pt", "name_zh_hant"
+        ):
+            self.skill_codes[kind].append(code)
+            for name in (code, *names):
+                if name:
+                    self.skill_names.setdefault((kind, _folded(name)), code)
 
     def key(self, values):
         agency = self.agencies_ci.get(values.get("agency", "").casefold(), values.get("agency", ""))
@@ -615,9 +641,14 @@ class Officers(Handler):
         elif self.agency_id and self.agencies[agency] != self.agency_id:
             problems.add("agency", "not_your_agency", agency=self.agency_code)
         out["agency"] = agency or ""
-        unit = text(problems, values, "unit", 40, required=True)
-        if unit and agency and (agency, unit) not in self.units:
-            problems.add("unit", "no_unit", agency=agency, value=unit)
+        unit = text(problems, values, "unit", 200, required=True)
+        if unit and agency:
+            code = self.unit_names.get((agency, _folded(unit)))
+            if code is None:
+                codes_known = ", ".join(sorted(self.unit_codes[agency]))
+                problems.add("unit", "no_unit_known", agency=agency, value=unit, codes=codes_known)
+            else:
+                unit = code
         out["unit"] = unit
         out["badge_number"] = text(problems, values, "badge_number", 30, required=True)
         owner = self.badges.get((agency, out["badge_number"]))
@@ -634,11 +665,15 @@ class Officers(Handler):
             out[column] = text(problems, values, column, 100)
         out["sex"] = choice(problems, "sex", values.get("sex", ""), OfficerModel.Sex)
         for column, kind in (("languages", "language"), ("skills", "qualification")):
-            found = codes(values.get(column, ""))
-            for code in found:
-                if (kind, code) not in self.skills:
-                    problems.add(column, "no_skill", kind=Skill.Kind(kind).label, value=code)
-            out[column] = "; ".join(found)
+            found = set()
+            for written in codes(values.get(column, "")):
+                code = self.skill_names.get((kind, _folded(written)))
+                if code is None:
+                    known = ", ".join(sorted(self.skill_codes[kind]))
+                    problems.add(column, "no_skill_known", kind=kind, value=written, codes=known)
+                    code = written
+                found.add(code)
+            out[column] = "; ".join(sorted(found))
         return out
 
     def apply(self, creates, updates):

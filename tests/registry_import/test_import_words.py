@@ -85,3 +85,27 @@ def test_the_upload_form_is_labelled_in_the_readers_language(client, language):
     for label in UPLOAD_LABELS[language]:
         assert f">{label}</label>" in text
     assert "What the file holds" not in text and "File (CSV or XLSX)" not in text
+
+
+def test_portuguese_counts_rows_in_the_singular_and_the_plural(client, django_capture_on_commit_callbacks):
+    """Found on a walk in Portuguese: the rows' table read '1 linha(s)', and the map's hint
+    '1 linha(s) com endereços…', where Portuguese has a word for one and a word for many."""
+    factories.officer("PSP", username="ada", roles=("administrator",))
+    sign_in_client(client, "ada", PASSWORD)
+    client.post("/i18n/setlang/", {"language": "pt", "next": "/"})
+    data = b"external_id,name_en,kind\nC-1,Lotus Ltd,operator\nC-1,Lotus Ltd,operator\nC-2,,operator\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/registry/imports/", {"kind": "companies", "file": SimpleUploadedFile("c.csv", data)})
+    item = RegistryImport.objects.get()
+    text = client.get(f"/registry/imports/{item.uuid}/?show=all").content.decode()
+    assert "<caption>3 linhas</caption>" in text
+    text = client.get(f"/registry/imports/{item.uuid}/?show=create").content.decode()
+    assert "<caption>1 linha</caption>" in text
+    assert "(s)" not in text
+    with translation.override("pt"):
+        hint = translation.ngettext(
+            "%(n)s row has an address the geocoder could not place.",
+            "%(n)s rows have addresses the geocoder could not place.",
+            1,
+        )
+    assert hint == "%(n)s linha tem um endereço que o geocodificador não conseguiu colocar."
