@@ -11,6 +11,7 @@ from django.conf import settings
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from backend.core.errors import DomainError
@@ -62,18 +63,16 @@ class PlainSelect(forms.Select):
 
 
 def add_domain_error(form: forms.Form, error: DomainError) -> None:
-    """Show a service's refusal on the form: per field where the service names one we have."""
+    """Show a service's refusal on the form: per field where the service names one we have, in
+    the reader's language (a service's plain English message is looked up in the catalogues, as
+    the API's error handler does)."""
     placed = False
     for field, messages in (error.errors or {}).items():
         for message in messages if isinstance(messages, list) else [messages]:
-            if field in form.fields:
-                form.add_error(field, str(message))
-                placed = True
-            else:
-                form.add_error(None, str(message))
-                placed = True
+            form.add_error(field if field in form.fields else None, gettext(str(message)))
+            placed = True
     if not placed:
-        form.add_error(None, error.detail)
+        form.add_error(None, gettext(str(error.detail)))
 
 
 class OperationForm(forms.Form):

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.console.access import console_page
 from backend.core.errors import DomainError, InvalidInput, NotFound
-from backend.core.i18n import label_separator
+from backend.core.i18n import label_separator, sentence_separator
 from backend.inspections.models import Category, Operation
 from backend.planning import selectors as planning_selectors
 from backend.planning import services as planning_services
@@ -313,18 +313,29 @@ def operation_targets(request: HttpRequest, operation_id: str) -> HttpResponse:
     try:
         services.operation_plan_update(actor=request.user, operation=operation, targets=targets)
     except DomainError as exc:
-        messages.error(request, exc.detail if not exc.errors else "; ".join(_flatten(exc.errors)))
+        messages.error(request, _refusal(exc))
     else:
         messages.success(request, _("Targets saved: %(count)s.") % {"count": len(targets)})
     return redirect(reverse("scheduler:operation", args=[operation.uuid]) + "#targets")
 
 
 def _flatten(errors: dict[str, Any]) -> list[str]:
+    # A service's plain English message is looked up in the catalogues, as the API's error
+    # handler does: the Chinese page said "Choose the operation's targets first." (lazy texts
+    # are already in the reader's language, and a translated one looks itself up unchanged).
     return [
-        str(m)
+        _(str(m))
         for messages_ in errors.values()
         for m in (messages_ if isinstance(messages_, list) else [messages_])
     ]
+
+
+def _refusal(exc: DomainError) -> str:
+    """A service's refusal as one line in the reader's language, for a flash message or the
+    planning panel: its reasons if it gave any, else its detail."""
+    if exc.errors:
+        return pgettext("between the reasons of a refusal", "; ").join(_flatten(exc.errors))
+    return _(str(exc.detail)) if exc.detail else ""
 
 
 @planner_page
@@ -351,7 +362,7 @@ def operation_select(request: HttpRequest, operation_id: str) -> HttpResponse:
             actor=request.user, operation=operation, selection=selection, wave=d["wave"] or None
         )
     except DomainError as exc:
-        messages.error(request, exc.detail if not exc.errors else "; ".join(_flatten(exc.errors)))
+        messages.error(request, _refusal(exc))
     else:
         added = _("%(risk)s sites added by risk and %(draw)s drawn at random (seed %(seed)s).") % {
             "risk": len(drawn.by_risk),
@@ -359,7 +370,7 @@ def operation_select(request: HttpRequest, operation_id: str) -> HttpResponse:
             "seed": selection.seed,
         }
         if drawn.already:
-            added += " " + ngettext(
+            added += sentence_separator() + ngettext(
                 "%(n)s site was already a target: it keeps its wave and how it was chosen.",
                 "%(n)s sites were already targets: they keep their wave and how they were chosen.",
                 len(drawn.already),
@@ -389,7 +400,7 @@ def plan_start(request: HttpRequest, kind: str, subject_id: str) -> HttpResponse
         try:
             job = services.planning_start(actor=request.user, **subject_kw, **form.cleaned_data)
         except DomainError as exc:
-            error = exc.detail if not exc.errors else "; ".join(_flatten(exc.errors))
+            error = _refusal(exc)
     else:
         error = "; ".join(str(e) for errors in form.errors.values() for e in errors)
     if job is not None:
@@ -421,7 +432,7 @@ def job_cancel(request: HttpRequest, job_id: str) -> HttpResponse:
     try:
         job = services.planning_cancel(actor=request.user, job=job)
     except DomainError as exc:
-        error = exc.detail
+        error = _refusal(exc)
         job.refresh_from_db()
     if request.htmx:
         return render(request, "scheduler/_job.html", {**_job_context(job, kind, subject), "error": error})
@@ -1021,7 +1032,7 @@ def due_work_cancel(request: HttpRequest, due_id: str) -> HttpResponse:
     try:
         planning_services.due_work_cancel(actor=request.user, due=due, note=request.POST.get("note", ""))
     except DomainError as exc:
-        messages.error(request, exc.detail)
+        messages.error(request, _refusal(exc))
     else:
         messages.success(request, _("Due work cancelled."))
     return redirect("scheduler:due-work")

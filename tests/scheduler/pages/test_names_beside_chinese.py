@@ -44,3 +44,25 @@ def test_the_plan_page_names_a_chinese_operation_without_a_space(planner_client,
     assert "<h1>兩晚聯合行動測試的計劃</h1>" in page
     assert "<title>兩晚聯合行動測試的計劃" in page
     assert "兩晚聯合行動測試 的" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_briefing_and_the_edit_page_name_the_team_and_operation_without_a_space(planner_client, operation):
+    """The briefing's heading read "第 1 組（DSAL·PSP） 簡報" and its link back "海港之光聯合行動 的計劃";
+    the printable briefing and the edit page kept the same space (a helper's walk in Chinese)."""
+    planner_client.post(
+        f"/planning/operations/{operation.uuid}/plan/start/", {"time_limit_seconds": 1, "seed": 1}
+    )
+    operation.name = "海港之光聯合行動"
+    operation.save(update_fields=["name"])
+    planner_client.post("/i18n/setlang/", {"language": "zh-hant", "next": "/"})
+    prefix = f"/planning/operations/{operation.uuid}"
+    page = planner_client.get(f"{prefix}/plan/briefings/1/").content.decode()
+    assert "海港之光聯合行動的計劃</a>" in page
+    assert "<h1>第 1 組（DSAL·PSP）簡報</h1>" in page
+    assert "<title>第 1 組（DSAL·PSP）簡報" in page
+    printable = planner_client.get(f"/api/v1{prefix}/plan/briefings/1/")
+    assert printable.status_code == 200
+    assert "<h1>第 1 組（DSAL·PSP）簡報</h1>" in printable.content.decode()
+    edit = planner_client.get(f"{prefix}/edit/").content.decode()
+    assert "<h1>編輯海港之光聯合行動</h1>" in edit
