@@ -37,7 +37,7 @@ from backend.core.errors import DomainError
 from backend.core.i18n import sentence_separator
 from backend.registry.models import Parish
 from backend.reporting import exports, selectors, services
-from backend.reporting.palette import series_colour
+from backend.reporting.palette import legend_order, series_colour
 from backend.reporting.report import SECTIONS
 from backend.reporting.statistics import (
     DISTINCT_MEASURES,
@@ -252,7 +252,10 @@ def pivot(result: Result, rows: list[str], column: str | None, measure: str) -> 
         if column:
             column_values.setdefault(col)
         cells[(key, col)] = row[measure]
-    ordered_columns = sorted(column_values, key=lambda v: (v is None, str(v)))
+    # The columns in their dimension's declared order (the filters', the palette's: a chart
+    # stacks them so), a dimension without choices (agencies, periods) by code; "not recorded" last.
+    declared = {v: i for i, v in enumerate(dims[column].choices or {})} if column else {}
+    ordered_columns = sorted(column_values, key=lambda v: (v is None, declared.get(v, len(declared)), str(v)))
     out.columns = (
         [{"value": v, "label": _label(labels, column, v)} for v in ordered_columns] if column else []
     )
@@ -288,7 +291,14 @@ def chart_data(table: Pivot) -> dict[str, Any] | None:
         ]
     else:
         datasets = [{"label": table.label, "data": [r["cells"][0] for r in table.rows], "colour": 0}]
-    chart = {"labels": labels, "datasets": datasets, "stacked": bool(table.column_dim), "unit": table.unit}
+    chart = {
+        "labels": labels,
+        "datasets": datasets,
+        "stacked": bool(table.column_dim),
+        "unit": table.unit,
+        # Stacked from the axis up in the table's order, named from the top down (the PDF's way).
+        "legend": legend_order(list(range(len(datasets)))),
+    }
     if any(v is None for d in datasets for v in d["data"]):
         # The chart marks a suppressed cell as the table does; its legend says what the mark means.
         chart["suppressed_note"] = str(_("— : a small count of people, hidden"))

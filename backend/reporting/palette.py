@@ -9,7 +9,8 @@ by most readers and dark enough on white (each chart has a table with the same f
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from backend.inspections.models import Category
 from backend.outreach.models import HotlineCall
@@ -39,3 +40,21 @@ def series_colour(dimension: str | None, value: Any, index: int) -> int:
     if value in values:
         return (list(values).index(value) + first) % len(SERIES_COLOURS)
     return index % len(SERIES_COLOURS)
+
+
+T = TypeVar("T")
+
+
+def legend_order(series: Sequence[T]) -> list[T]:
+    """How a stacked bar chart orders its series and its legend, on the console (Chart.js:
+    ``pages.chart_data``, ``static/reporting/js/charts.js``) and in the yearly report's PDF
+    (ReportLab: ``render.py``) alike. The series stack in the order of the table's columns (a
+    category's or a hotline's declared order, as the filters list them) from the axis up: the
+    first at the bottom, where its bars stand on a common base and compare year to year. The
+    legend names them as the stack reads from the top down, the last series first, so the legend
+    and the bars read in one order. (The dashboard and the breakdown stacked the categories by
+    their codes and listed the bottom one first; the PDF stacked them in their declared order and
+    listed the bottom one at the top; its hotlines stood side by side.)
+
+    ``series`` in stacking order (bottom first); returns them in the legend's order."""
+    return list(reversed(series))

@@ -62,7 +62,7 @@ from backend.core.pdf_fonts import EMBEDDED_CJK_FONT, cjk_font
 from backend.inspections.models import Category
 from backend.outreach.models import HotlineCall
 from backend.reporting.models import PublishedReport
-from backend.reporting.palette import SERIES_COLOURS, series_colour
+from backend.reporting.palette import SERIES_COLOURS, legend_order, series_colour
 from backend.reporting.report import SECTIONS, report_figures
 from backend.reporting.statistics import PARISH_LABELS, Query, aggregate
 
@@ -208,10 +208,12 @@ def chart_inspections_per_year(year_from: int, year_to: int) -> Drawing:
         drawing,
         chart.x + chart.width + 15,
         height - 35,
-        [
-            (PALETTE[series_colour("category", c, i)], str(Category(c).label))
-            for i, c in enumerate(categories)
-        ],
+        legend_order(
+            [
+                (PALETTE[series_colour("category", c, i)], str(Category(c).label))
+                for i, c in enumerate(categories)
+            ]
+        ),
     )
     return drawing
 
@@ -381,20 +383,24 @@ def chart_hotline(year_from: int, year_to: int) -> Drawing:
     chart.x, chart.y, chart.width, chart.height = 40, 30, CHART_WIDTH * 0.5, height - 60
     chart.data = [[cells.get((y, h), 0) for y in years] for h in lines]
     chart.categoryAxis.categoryNames = [str(y) for y in years]
+    chart.categoryAxis.style = "stacked"  # as the console's chart of the same table
     chart.categoryAxis.labels.fontName = chart.valueAxis.labels.fontName = _font()
     chart.valueAxis.valueMin = 0
     chart.valueAxis.labelTextFormat = _count
     for i, h in enumerate(lines):
         chart.bars[i].fillColor = PALETTE[series_colour("hotline", h, i)]
+        chart.bars[i].strokeColor = None
     drawing.add(chart)
     _legend(
         drawing,
         chart.x + chart.width + 15,
         height - 35,
-        [
-            (PALETTE[series_colour("hotline", h, i)], str(HotlineCall.Hotline(h).label))
-            for i, h in enumerate(lines)
-        ],
+        legend_order(
+            [
+                (PALETTE[series_colour("hotline", h, i)], str(HotlineCall.Hotline(h).label))
+                for i, h in enumerate(lines)
+            ]
+        ),
     )
     return drawing
 

@@ -2,7 +2,8 @@
 own legend at most half the chart's height and leaves out the entries that do not fit: on a phone
 in Portuguese the dashboard's "Inspections conducted, by category" named five categories of six,
 so nothing said which colour was "prostituição e tráfico de pessoas". The legend is now a list
-under the chart that wraps as text does; at desktop width it names them all as well."""
+under the chart that wraps as text does; at desktop width it names them all as well. It names them
+from the top of the stack down, as the yearly report's PDF does (``palette.legend_order``)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,13 @@ LEGEND = """id => [...document.getElementById(id).closest('.chart-box').nextElem
     return {text: li.textContent.trim(), colour: getComputedStyle(swatch).backgroundColor,
             shown: li.checkVisibility() && box.height > 0, left: box.left, right: box.right};
   })"""
+
+
+# The first series stands on the axis (palette.legend_order: stacked from the axis up in the
+# table's order, the legend naming them from the top down).
+FIRST_ON_AXIS = """id => { const c = Chart.getChart(id); const axis = c.scales.y.getPixelForValue(0);
+  return c.getDatasetMeta(0).data.every(
+    (bar, i) => !c.data.datasets[0].data[i] || Math.abs(bar.base - axis) < 1); }"""
 
 
 def _drawn(page, canvas_id):
@@ -47,9 +55,10 @@ def test_each_category_is_named_in_the_legend(pages, city, viewport, locale):
         series = page.evaluate(SERIES, canvas)
         assert len(series) >= 2, series
         legend = page.evaluate(LEGEND, canvas)
-        assert [entry["text"] for entry in legend] == [label for label, _ in series]
+        assert [entry["text"] for entry in legend] == [label for label, _ in reversed(series)]
+        assert page.evaluate(FIRST_ON_AXIS, canvas)
         width = viewport["width"]
-        for entry, (_, colour) in zip(legend, series, strict=True):
+        for entry, (_, colour) in zip(legend, reversed(series), strict=True):
             assert entry["shown"] and entry["left"] >= 0 and entry["right"] <= width, entry
             assert entry["colour"] == _rgb(colour), (entry, colour)
     if locale == "pt":
@@ -74,7 +83,8 @@ def test_the_breakdowns_legend_follows_a_new_question(pages, city):
     _drawn(page, "chart-breakdown")
     series = page.evaluate(SERIES, "chart-breakdown")
     legend = page.evaluate(LEGEND, "chart-breakdown")
-    assert [entry["text"] for entry in legend] == [label for label, _ in series]
+    assert [entry["text"] for entry in legend] == [label for label, _ in reversed(series)]
+    assert page.evaluate(FIRST_ON_AXIS, "chart-breakdown")
     # One legend under the chart, never a second one left over from the last answer.
     expect(page.locator("#breakdown .chart-legend")).to_have_count(1)
 

@@ -67,7 +67,12 @@
       },
       plugins: [suppressedMarks]
     });
-    drawLegend(canvas, datasets, data.suppressed_note);
+    // The series stack from the axis up in their order (the first at the bottom); the legend
+    // names them as the server ordered it (data.legend, by backend/reporting/palette.py's
+    // legend_order: the top of the stack first), as the yearly report's PDF does.
+    var legend = (data.legend || datasets.map(function (_set, index) { return index; }))
+      .map(function (index) { return datasets[index]; });
+    drawLegend(canvas, legend, data.suppressed_note);
     return charts[canvasId];
   }
 
