@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from backend.console.access import console_page
 from backend.core.errors import DomainError, InvalidInput, NotFound
-from backend.core.i18n import label_separator, list_separator
+from backend.core.i18n import bracketed, label_separator, list_separator
 from backend.registry.models import Parish
 from backend.registry_import import selectors, services
 from backend.registry_import.columns import KIND_CHOICES, KINDS, reason_text
@@ -168,8 +168,20 @@ def _rows_context(request: HttpRequest, item: RegistryImport) -> dict:
     spec = KINDS[item.kind]
     labels = {c.key: c.label for c in spec.columns}
     actions = _action_labels(item)
+    on_page = list(page)
+    # A shift's row names its officer by external id alone ("PSP-004512"): the name column gives
+    # the officer's name beside it, as the administrator knows them.
+    names = (
+        selectors.officer_names(
+            item, {(r.values.get("agency", ""), r.values.get("officer", "")) for r in on_page}
+        )
+        if item.kind == "shifts"
+        else {}
+    )
     shown = []
-    for row in page:
+    for row in on_page:
+        officer = row.values.get("officer", "")
+        name = names.get((row.values.get("agency", ""), officer))
         shown.append(
             {
                 "number": row.number,
@@ -178,7 +190,7 @@ def _rows_context(request: HttpRequest, item: RegistryImport) -> dict:
                 "external_id": row.values.get("external_id", ""),
                 "summary": row.values.get("name_en")
                 or row.values.get("full_name")
-                or row.values.get("officer", ""),
+                or (bracketed(name, officer) if name else officer),
                 "problems": [
                     {
                         "column": labels.get(p["column"], p["column"]),

@@ -3,6 +3,8 @@ agency, every import); any other import is as if it did not exist."""
 
 from __future__ import annotations
 
+import contextlib
+import uuid as uuid_module
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -28,3 +30,27 @@ def import_get(*, user: Any, uuid: Any) -> RegistryImport:
         return imports_visible(user).get(uuid=uuid)
     except (RegistryImport.DoesNotExist, ValueError, TypeError, ValidationError):
         raise NotFound() from None
+
+
+def officer_names(item: RegistryImport, keys: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """(agency code, officer's external id or UUID) → full name, for a shifts file's rows: the
+    officers of the import's agency only (every agency's for an import of no agency), as its
+    check matched them."""
+    from django.db.models import Q
+
+    from backend.registry.models import Officer
+
+    if not keys:
+        return {}
+    ids = {k for _agency, k in keys}
+    uuids = set()
+    for k in ids:
+        with contextlib.suppress(ValueError):
+            uuids.add(uuid_module.UUID(k))
+    qs = Officer.objects.filter(Q(external_id__in=ids) | Q(uuid__in=uuids))
+    if item.agency_id is not None:
+        qs = qs.filter(agency_id=item.agency_id)
+    out = {}
+    for agency, external_id, uuid, name in qs.values_list("agency__code", "external_id", "uuid", "full_name"):
+        out[(agency, external_id or str(uuid))] = name
+    return out

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from backend.registry.models import Site
+from backend.registry.models import Officer, Site
 from backend.registry_import.columns import reason_text
 from backend.registry_import.models import RegistryImport
 from tests import factories
@@ -283,3 +283,25 @@ def test_save_with_nothing_typed_asks_for_the_rows_boxes(
     assert empty.status_code == 400
     assert 'href="#lat-2">Row 2 · Latitude: ' in text and 'href="#lon-2">Row 2 · Longitude: ' in text
     assert "No place was saved" in text
+
+
+def test_a_shifts_dry_run_names_each_officer_beside_their_external_id(
+    client, admins, django_capture_on_commit_callbacks
+):
+    # Its name column read "PSP-004512" alone: the administrator knows people by name.
+    chan = factories.officer("PSP", username="chan", full_name="CHAN Tai Man 陳大文")
+    other = factories.officer("DSAL", username="dsal-one", full_name="Not PSP's")
+    Officer.objects.filter(pk=chan.pk).update(external_id="PSP-004512")
+    Officer.objects.filter(pk=other.pk).update(external_id="PSP-004513")
+    data = (
+        b"external_id,agency,officer,kind,start,end\n"
+        b"R-1,PSP,PSP-004512,shift,2026-12-03 20:00,2026-12-04 04:00\n"
+        b"R-2,PSP,PSP-004513,shift,2026-12-03 20:00,2026-12-04 04:00\n"
+    )
+    signed_in(client, "ada")
+    with django_capture_on_commit_callbacks(execute=True):
+        post_file(client, "shifts", "shifts.csv", data)
+    item = RegistryImport.objects.get()
+    text = client.get(f"/registry/imports/{item.uuid}/?show=all").content.decode()
+    assert "<td>CHAN Tai Man 陳大文 (PSP-004512)</td>" in text
+    assert "<td>PSP-004513</td>" in text and "Not PSP" not in text  # another agency's officer

@@ -109,3 +109,28 @@ def test_portuguese_counts_rows_in_the_singular_and_the_plural(client, django_ca
             1,
         )
     assert hint == "%(n)s linha tem um endereço que o geocodificador não conseguiu colocar."
+
+
+def test_the_counts_agree_with_their_number_and_an_officers_file_has_no_place_to_speak_of(
+    client, django_capture_on_commit_callbacks
+):
+    """Found on a walk in Portuguese with an officers' file: the applied summary read '1 criados'
+    and '0 recusada', and the dry run offered to apply as 'nothing is refused and every row has
+    its place', of officers, who have no place on a map."""
+    ada = factories.officer("PSP", username="ada", roles=("administrator",))
+    sign_in_client(client, "ada", PASSWORD)
+    client.post("/i18n/setlang/", {"language": "pt", "next": "/"})
+    data = f"external_id,agency,unit,badge_number,full_name\nP-1,PSP,{ada.unit.code},7001,Ana Rosário\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/registry/imports/", {"kind": "officers", "file": SimpleUploadedFile("o.csv", data.encode())}
+        )
+    item = RegistryImport.objects.get()
+    text = client.get(f"/registry/imports/{item.uuid}/").content.decode()
+    assert "Nada foi recusado. Aplicar grava" in text and "tem o seu local" not in text
+    assert '<span class="label">recusadas</span>' in text
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/registry/imports/{item.uuid}/apply/")
+    text = client.get(f"/registry/imports/{item.uuid}/").content.decode()
+    assert '<span class="label">criado</span>' in text and '<span class="label">actualizados</span>' in text
+    assert '<span class="label">recusadas</span>' in text
