@@ -21,6 +21,8 @@ class Column:
     meaning: Promise
     example: str
     required: bool = False
+    # Headers a column was once labelled with, still read: files made from an older template.
+    former_labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -197,13 +199,23 @@ OFFICERS = KindSpec(
             "psp_taipa",
             True,
         ),
-        Column("badge_number", _("Badge number"), _("Unique within the agency."), "4512", required=True),
+        # Labelled as the admin's officers list labels the same fields ("Número de funcionário",
+        # "職員編號", "姓名"), so that the file and the list the administrator checks it in agree.
+        Column(
+            "badge_number",
+            _("Badge number"),
+            _("Unique within the agency."),
+            "4512",
+            required=True,
+            former_labels=("Número de identificação", "編號"),
+        ),
         Column(
             "full_name",
             _("Full name"),
             _("As it appears on the officer's card."),
             "CHAN Tai Man 陳大文",
             True,
+            former_labels=("全名",),
         ),
         Column("rank", _("Rank level"), _("1 (junior) to 10 (senior), comparable across agencies."), "3"),
         Column(
@@ -270,6 +282,9 @@ def header_aliases(spec: KindSpec) -> dict[str, str]:
         with translation.override(code):
             for c in spec.columns:
                 out[normalise_header(str(c.label))] = c.key
+    for c in spec.columns:
+        for label in c.former_labels:
+            out.setdefault(normalise_header(label), c.key)
     return out
 
 

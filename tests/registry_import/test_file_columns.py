@@ -127,3 +127,32 @@ def test_a_column_left_out_keeps_what_is_on_record_and_an_empty_cell_clears_it(
     assert item.counts["update"] == 1
     _apply(ada, django_capture_on_commit_callbacks, item)
     assert OpeningHours.objects.filter(site=site).count() == 0
+
+
+@pytest.mark.parametrize("language", ["pt", "zh-hant"])
+def test_an_officers_columns_are_named_as_the_admins_officers_list_names_them(language):
+    """Found on a walk in Portuguese and Chinese: the template called the badge 'Número de
+    identificação' and '編號', the name '全名', where the admin's officers list, in which the
+    administrator checks what came in, says 'Número de funcionário', '職員編號' and '姓名'."""
+    from django.utils import translation
+
+    from backend.registry.models import Officer
+    from backend.registry_import.columns import KINDS
+
+    columns = {c.key: c for c in KINDS["officers"].columns}
+    with translation.override(language):
+        for key in ("badge_number", "full_name", "unit", "rank_title"):
+            field = str(Officer._meta.get_field(key).verbose_name)
+            assert str(columns[key].label).casefold() == field.casefold(), key
+
+
+def test_an_officers_file_with_the_former_column_names_still_reads(ada, django_capture_on_commit_callbacks):
+    from backend.registry.models import Officer
+
+    unit = Officer.objects.get(user__username="ada").unit.code
+    for header in ("Número de identificação,全名", "Número de funcionário,姓名", "職員編號,Nome completo"):
+        data = f"external_id,agency,unit,{header}\r\nP-1,PSP,{unit},7001,Ana Rosário\r\n".encode()
+        with django_capture_on_commit_callbacks(execute=True):
+            ada.post("/registry/imports/", {"kind": "officers", "file": SimpleUploadedFile("o.csv", data)})
+        item = RegistryImport.objects.latest("created_at")
+        assert item.file_problems == [] and item.counts["create"] == 1, (header, item.file_problems)
