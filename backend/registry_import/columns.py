@@ -357,6 +357,31 @@ PLACE_REASONS: dict[str, Promise] = {
 }
 
 
+def choice_sets() -> dict[str, type]:
+    """The sets of choices a file's cell is read against, by the name a refusal stores."""
+    from backend.registry.models import Availability, Company, Officer, Parish, Site
+
+    return {
+        "company_kind": Company.Kind,
+        "site_kind": Site.Kind,
+        "venue_type": Site.VenueType,
+        "parish": Parish,
+        "sex": Officer.Sex,
+        "availability_kind": Availability.Kind,
+    }
+
+
+def _choices_text(of: str) -> str:
+    """A set of choices as the reader reads it: each code with its name in the reader's language
+    where the name is not the code itself, "當值（shift）、休假（leave）"."""
+    from backend.core.i18n import bracketed, list_separator
+
+    return list_separator().join(
+        str(value) if str(label).casefold() == str(value).casefold() else bracketed(label, value)
+        for value, label in choice_sets()[of].choices
+    )
+
+
 def reason_text(code: str, params: dict | None = None) -> str:
     from backend.registry.models import Parish, Skill
 
@@ -364,6 +389,8 @@ def reason_text(code: str, params: dict | None = None) -> str:
     text = str(template)
     if not (params and "%(" in text):
         return text
+    if code == "choice" and params.get("of") in choice_sets():
+        params = {**params, "choices": _choices_text(params["of"])}
     if params.get("parish") in Parish.values:  # a code, named in the reader's language
         params = {**params, "parish": Parish(params["parish"]).label}
     if params.get("kind") in Skill.Kind.values:  # a language or a qualification, in the reader's words

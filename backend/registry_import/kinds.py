@@ -41,7 +41,7 @@ from backend.registry.models import (
     Unit,
 )
 from backend.registry.models import Officer as OfficerModel
-from backend.registry_import.columns import COMPANIES, OFFICERS, SHIFTS, SITES, KindSpec
+from backend.registry_import.columns import COMPANIES, OFFICERS, SHIFTS, SITES, KindSpec, choice_sets
 
 PARISH_BOXES_FILE = (
     Path(settings.BASE_DIR)
@@ -147,7 +147,11 @@ def choice(problems: Problems, column: str, value: str, choices_cls: type[models
         return ""
     found = _choice_lookup(choices_cls, **kw).get(value.casefold())
     if found is None:
-        problems.add(column, "choice", value=value, choices=", ".join(str(v) for v in choices_cls.values))
+        # Which set of choices, so that the refusal lists them with their names in the reader's
+        # language ("當值（shift）"), as the file may write them, not as codes alone.
+        of = next((name for name, cls in choice_sets().items() if cls is choices_cls), "")
+        choices = ", ".join(str(v) for v in choices_cls.values)
+        problems.add(column, "choice", value=value, choices=choices, of=of)
         return ""
     return found
 

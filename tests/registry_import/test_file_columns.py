@@ -156,3 +156,23 @@ def test_an_officers_file_with_the_former_column_names_still_reads(ada, django_c
             ada.post("/registry/imports/", {"kind": "officers", "file": SimpleUploadedFile("o.csv", data)})
         item = RegistryImport.objects.latest("created_at")
         assert item.file_problems == [] and item.counts["create"] == 1, (header, item.file_problems)
+
+
+def test_a_value_not_among_the_choices_is_refused_with_the_choices_named_in_the_readers_language(
+    ada, django_capture_on_commit_callbacks
+):
+    """Found on a walk in Chinese: a roster's kind written '更份' was refused as not one of 'shift,
+    leave, training, sick', codes alone, though the import takes the names too ('當值')."""
+    data = "外部編號,部門,人員,類別,開始,結束\r\nR-1,PSP,P-1,更份,2026-12-07 20:00,2026-12-08 04:00\r\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = ada.post(
+            "/registry/imports/",
+            {"kind": "shifts", "file": SimpleUploadedFile("roster.csv", data.encode())},
+            HTTP_ACCEPT_LANGUAGE="zh-hant",
+        )
+    page = ada.get(response["Location"], HTTP_ACCEPT_LANGUAGE="zh-hant").content.decode()
+    assert "「更份」不是以下之一：當值（shift）、休假（leave）、培訓（training）、病假（sick）。" in page, (
+        page
+    )
+    english = ada.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "“更份” is not one of: shift, leave, training, sick leave (sick)." in english
