@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from backend.core.admin_access import AgencyScopedAdminMixin
 from mobile_api.models import DeviceToken
 from mobile_api.services_auth import device_token_revoke
 
@@ -28,10 +29,11 @@ class TokenStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(DeviceToken)
-class DeviceTokenAdmin(admin.ModelAdmin):
+class DeviceTokenAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
     """Signed-in phones. View-only: a token changes only through the revoke action, which goes
     through the service and so records who revoked it and leaves an audit entry. Tokens are
-    neither added here (only a sign-in makes one) nor deleted (the row is the record)."""
+    neither added here (only a sign-in makes one) nor deleted (the row is the record). An
+    agency's administrator sees and revokes their own agency's officers' phones alone."""
 
     list_display = (
         "user",

@@ -405,3 +405,17 @@ def admin_console(db):
     client = Client()
     sign_in_client(client, "adele", "correct-horse-battery")
     return client
+
+
+@pytest.fixture
+def root_console(db, django_user_model):
+    """A login with no officer record (``createsuperuser``'s, "boot"), signed in as ``admin_console``
+    is: it manages every agency's records and logins, where adele manages PSP's."""
+    from django.test import Client
+
+    from tests.browser_support import sign_in_client
+
+    django_user_model.objects.create_superuser("boot", "boot@example.invalid", "correct-horse-battery")
+    client = Client()
+    sign_in_client(client, "boot", "correct-horse-battery")
+    return client

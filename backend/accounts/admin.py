@@ -15,6 +15,12 @@ a read-only line says where to go. A login without an officer keeps its box, and
 ends every sign-in the login holds, as the officer's deactivation does. Every save of a login
 through the admin is audited, passwords left out. Its dates (joined, last signed in) are shown,
 never edited.
+
+An agency's administrator sees the logins of their own agency's officers, and those they created
+here that no officer holds yet (``backend.core.admin_access.agency_records``): never the bootstrap
+superuser's, nor another agency's. On such a new login the staff and superuser boxes, groups and
+permissions are shown, never edited, by them: ticked, the login would be a superuser of no agency,
+every agency's records open to it.
 """
 
 from __future__ import annotations
@@ -32,10 +38,12 @@ from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.services import login_sign_out_everywhere
 from backend.audit.admin_mixins import AuditedAdminMixin
+from backend.core.admin_access import AgencyScopedAdminMixin, admin_agency_id
 
 User = get_user_model()
 
 ROLE_DECIDES = ("is_staff", "is_superuser")
+RIGHTS = (*ROLE_DECIDES, "groups", "user_permissions")
 OFFICER_DECIDES = ("is_active",)
 # What happened to the login, not settings of it: shown, never edited. In the form they were
 # whole seconds, so saving a login unchanged wrote date_joined back without its microseconds and
@@ -87,7 +95,7 @@ class LoginPasswordForm(AdminPasswordChangeForm):
 
 
 @admin.register(User)
-class LoginAdmin(AuditedAdminMixin, DjangoUserAdmin):
+class LoginAdmin(AgencyScopedAdminMixin, AuditedAdminMixin, DjangoUserAdmin):
     # Never in an audit entry: what the add and password forms hold is a password.
     audit_exclude = ("password", "password1", "password2", "usable_password")
     add_form = LoginCreationForm
@@ -119,6 +127,8 @@ class LoginAdmin(AuditedAdminMixin, DjangoUserAdmin):
             return readonly
         if _officer(obj) is not None:
             return (*readonly, *FACTS, "active_state", "admin_rights")
+        if admin_agency_id(request.user) is not None:
+            return (*readonly, *FACTS, *RIGHTS)
         return (*readonly, *FACTS)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:

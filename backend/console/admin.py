@@ -5,7 +5,7 @@ django-otp's own admin shows every authenticator's secret key and QR code, and l
 or edited with a key of one's choosing: whoever opened it could sign in as a reviewer or a
 victim-protection officer with their password alone. Here an authenticator is only listed and
 removed (a reset: the login's sessions end and it sets up a new one at its next sign-in), and every
-reset is audited.
+reset is audited. An agency's administrator sees and resets their own agency's officers' alone.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from backend.audit.models import AuditEntry
 from backend.audit.services import audit_record
 from backend.console.services import sessions_end
+from backend.core.admin_access import AgencyScopedAdminMixin
 from backend.registry.models import Officer
 
 if admin.site.is_registered(TOTPDevice):
@@ -52,7 +53,7 @@ class SecondFactorForm(forms.ModelForm):
 
 
 @admin.register(TOTPDevice)
-class SecondFactorAdmin(admin.ModelAdmin):
+class SecondFactorAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
     form = SecondFactorForm
     list_display = ("user", "confirmed", "created_at", "last_used_at")
     list_filter = ("confirmed",)

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from backend.console.services import second_factor_required
 from backend.core.access import login_admin_refused
+from backend.core.admin_access import agency_owned, agency_records
 
 
 def admin_site_guard(site: AdminSite) -> None:
@@ -51,7 +52,17 @@ def admin_site_guard(site: AdminSite) -> None:
 
 class LabelledAutocompleteJsonView(AutocompleteJsonView):
     """A picker's search results, each as its model admin labels it (``autocomplete_label(obj)``,
-    e.g. a unit with its agency), or as the object's str() otherwise."""
+    e.g. a unit with its agency), or as the object's str() otherwise. On a form of one agency's
+    records (an officer's, a unit's), an agency's administrator is offered their own agency's
+    agency, units, officers and logins alone, as the form accepts (AgencyScopedAdminMixin): the
+    search asks the picked model's admin, which may be shared (agencies). On a shared record's
+    form (a joint team's leader), every agency's, as that form accepts."""
+
+    def get_queryset(self) -> Any:
+        if not agency_owned(self.source_field.model):
+            self.request.every_agency = True  # type: ignore[attr-defined]
+            return super().get_queryset()
+        return agency_records(self.request.user, super().get_queryset())
 
     def serialize_result(self, obj: Any, to_field_name: str) -> dict[str, Any]:
         result = super().serialize_result(obj, to_field_name)

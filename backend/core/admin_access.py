@@ -1,8 +1,11 @@
-"""Sealed operations and victims' data in the Django admin: administrators alone, every read
-audited.
+"""Who may see what in the Django admin, which reads models directly, past the selectors' scoping.
 
-The admin reads models directly, past the selectors' scoping, and Django's own "view"
-permission knows nothing of reveal times or need to know: a staff login given that permission
+One agency's records are its own administrator's alone (``AgencyScopedAdminMixin``): the
+administrator role makes an officer's login a superuser, and the admin showed an agency's
+administrator every agency's officers, units, shifts, logins and second factors to change.
+
+Sealed operations and victims' data are administrators' alone, every read audited: Django's own
+"view" permission knows nothing of reveal times or need to know: a staff login given that permission
 read sealed operations, their teams and inspections. So these model admins answer to the
 administrator role (or a superuser) only, whatever Django permissions a login holds, and every
 list or object they show leaves an audit entry of a read.
@@ -12,6 +15,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse
 
 from backend.core.access import principal_for
@@ -23,6 +30,92 @@ def is_administrator(user: Any) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active or not user.is_staff:
         return False
     return principal_for(user).has_role(ADMINISTRATOR)  # a superuser holds every role
+
+
+# --- One agency's records ------------------------------------------------------------------------
+
+# How each agency-owned model reaches its agency, by model label; the agency itself is here for the
+# choice of agency on those records' forms (its own admin page lists every agency). A model not
+# named here is shared by every agency (sites, companies, skills, checklist templates, violations,
+# policies...). The logins (the user model) are ruled by ``_logins`` below.
+AGENCY_PATHS: dict[str, str] = {
+    "registry.agency": "pk",
+    "registry.unit": "agency",
+    "registry.officer": "agency",
+    "registry.officerrole": "officer__agency",
+    "registry.availability": "officer__agency",
+    "registry.conflictofinterest": "officer__agency",
+    "mobile_api.devicetoken": "user__officer__agency",
+    "otp_totp.totpdevice": "user__officer__agency",
+}
+
+
+def agency_owned(model: type[models.Model]) -> bool:
+    """Whether ``model``'s records are each one agency's (a login is its officer's agency's)."""
+    return model is get_user_model() or model._meta.label_lower in AGENCY_PATHS
+
+
+def admin_agency_id(user: Any) -> int | None:
+    """The agency whose records ``user`` manages in the admin: their officer's, as the registry
+    import draws it; None for a login with no officer record (``createsuperuser``'s), which
+    manages every agency's."""
+    officer = getattr(user, "officer", None) if hasattr(user, "officer") else None
+    return officer.agency_id if officer is not None else None
+
+
+def agency_records(user: Any, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    """``queryset`` narrowed to the records of ``user``'s agency where its model is one agency's
+    (a shared model's, or a login with no officer record's, whole)."""
+    agency_id = admin_agency_id(user)
+    if agency_id is None:
+        return queryset
+    if queryset.model is get_user_model():
+        return _logins(user, agency_id, queryset)
+    path = AGENCY_PATHS.get(queryset.model._meta.label_lower)
+    return queryset if path is None else queryset.filter(**{path: agency_id})
+
+
+def _logins(user: Any, agency_id: int, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    """The logins of the agency's officers, and those this administrator created in the admin
+    that no officer holds yet (to be picked for the officer they add next) and hold no rights.
+    Never another login with no officer record: the bootstrap superuser's, a former officer's, or
+    one another agency's administrator created (whose password they could otherwise set)."""
+    from backend.audit.models import AuditEntry
+
+    model = queryset.model
+    created = AuditEntry.objects.filter(
+        actor=user,
+        action=AuditEntry.Action.CREATE,
+        # As backend.audit.admin_mixins names a create through the admin.
+        verb=f"admin_{model._meta.model_name}_{AuditEntry.Action.CREATE}",
+        object_type=model._meta.label_lower,
+    ).values("object_id")
+    return queryset.alias(_pk_text=Cast("pk", CharField())).filter(
+        Q(officer__agency_id=agency_id)
+        | Q(officer__isnull=True, is_staff=False, is_superuser=False, _pk_text__in=created)
+    )
+
+
+class AgencyScopedAdminMixin:
+    """Put it first among a ModelAdmin's bases. For an administrator with an officer record, the
+    model admin holds their agency's records alone (``agency_records``): its list, its change,
+    delete and history pages (another agency's record answers as a missing one), its actions
+    (which run on the list's queryset), and the choices of its foreign keys (an officer's agency
+    and unit among them). Its pickers' searches are narrowed alike
+    (backend.console.admin_site.LabelledAutocompleteJsonView)."""
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        queryset = super().get_queryset(request)  # type: ignore[misc]
+        if getattr(request, "every_agency", False):
+            # A picker on a shared record's form (a joint team's leader): as its form accepts.
+            return queryset
+        return agency_records(request.user, queryset)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+        if field is not None and getattr(field, "queryset", None) is not None:
+            field.queryset = agency_records(request.user, field.queryset)
+        return field
 
 
 class AdministratorsOnlyAdminMixin:

@@ -1,6 +1,8 @@
 """The registry in the Django admin, for administrators and clerks. Every save and delete here
 leaves an audit entry (AuditedAdminMixin); one-row rules still hold because the admin's forms
-call each model's clean()."""
+call each model's clean(). An agency's administrator manages their own agency's units, officers,
+shifts and conflicts of interest (AgencyScopedAdminMixin); agencies, skills, companies and sites
+are shared."""
 
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from backend.accounts.services import (
     officers_deactivate,
 )
 from backend.audit.admin_mixins import AuditedAdminMixin
+from backend.core.admin_access import AgencyScopedAdminMixin, agency_records
 from backend.core.i18n import list_separator
 from backend.registry import services
 from backend.registry.models import (
@@ -52,9 +55,9 @@ class AgencyAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class UnitAdmin(AgencyScopedAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name_en", "name_zh_hant", "agency", "parish", "address")
-    list_filter = ("agency", "parish")
+    list_filter = (("agency", admin.RelatedOnlyFieldListFilter), "parish")
     list_select_related = ("agency",)
     search_fields = ("code", *NAMES, "address", "agency__code")
     autocomplete_fields = ("agency",)
@@ -93,10 +96,12 @@ def unit_choice_field() -> dict[str, Any]:
 
 
 class UnitListFilter(admin.RelatedFieldListFilter):
-    """The unit filter of a list, each unit with its agency, in one query."""
+    """The unit filter of a list, each unit with its agency, in one query (an agency's
+    administrator's own agency's units)."""
 
     def field_choices(self, field: Any, request: HttpRequest, model_admin: Any) -> list[tuple[Any, str]]:
-        return [(u.pk, u.name_with_agency()) for u in Unit.objects.select_related("agency")]
+        units = agency_records(request.user, Unit.objects.select_related("agency"))
+        return [(u.pk, u.name_with_agency()) for u in units]
 
 
 @admin.register(Skill)
@@ -125,7 +130,7 @@ class RoleFilter(admin.SimpleListFilter):
 
 
 @admin.register(Officer)
-class OfficerAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class OfficerAdmin(AgencyScopedAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = (
         "badge_number",
         "full_name",
@@ -138,7 +143,16 @@ class OfficerAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "is_active",
     )
     list_display_links = ("badge_number", "full_name")
-    list_filter = ("agency", ("unit", UnitListFilter), RoleFilter, "sex", "is_active", "skills")
+    # The agencies and units an administrator's list holds: their own alone, unless they have
+    # no officer record.
+    list_filter = (
+        ("agency", admin.RelatedOnlyFieldListFilter),
+        ("unit", UnitListFilter),
+        RoleFilter,
+        "sex",
+        "is_active",
+        "skills",
+    )
     list_select_related = ("agency", "unit")
     search_fields = ("badge_number", "full_name", "user__username", "agency__code")
     autocomplete_fields = ("user", "agency", "unit")
@@ -306,9 +320,9 @@ def _bulk_refusal(yourself: list[Officer], inactive: list[Officer]) -> str:
 
 
 @admin.register(Availability)
-class AvailabilityAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class AvailabilityAdmin(AgencyScopedAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("officer", "kind", "start", "end", "note")
-    list_filter = ("kind", "officer__agency")
+    list_filter = ("kind", ("officer__agency", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("officer__agency",)
     search_fields = ("officer__full_name", "officer__badge_number", "note")
     autocomplete_fields = ("officer",)
@@ -420,9 +434,9 @@ class SiteAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ConflictOfInterest)
-class ConflictOfInterestAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class ConflictOfInterestAdmin(AgencyScopedAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("officer", "site", "company", "reason", "declared_at")
-    list_filter = ("officer__agency",)
+    list_filter = (("officer__agency", admin.RelatedOnlyFieldListFilter),)
     list_select_related = ("officer__agency", "site", "company")
     search_fields = (
         "officer__full_name",

@@ -45,11 +45,12 @@ def test_a_new_password_is_always_a_password(admin_console):
     assert officer.user.has_usable_password()
 
 
-def test_an_officers_login_offers_no_groups_or_permissions(admin_console, django_user_model):
+def test_an_officers_login_offers_no_groups_or_permissions(admin_console, root_console, django_user_model):
     officer = factories.officer("PSP", username="otto")
     fields = admin_console.get(f"/admin/auth/user/{officer.user.pk}/change/").context["adminform"].form.fields
     assert "groups" not in fields and "user_permissions" not in fields
     # A login with no officer (a system's first, from createsuperuser) keeps Django's boxes.
+    # Its page is for a login with no officer record too: an agency's administrator never sees it.
     root = django_user_model.objects.create_user(username="root-login", password="x-correct-horse")
-    fields = admin_console.get(f"/admin/auth/user/{root.pk}/change/").context["adminform"].form.fields
+    fields = root_console.get(f"/admin/auth/user/{root.pk}/change/").context["adminform"].form.fields
     assert "groups" in fields and "user_permissions" in fields

@@ -33,7 +33,7 @@ def header(page: str) -> str:
 
 def test_the_administrators_home_links_each_list_and_each_link_opens_it(client):
     factories.officer("DSAL", username="adam", roles=("administrator",), full_name="Adam Admin")
-    factories.officer("PSP", username="oscar", full_name="Oscar Officer")
+    factories.officer("DSAL", username="oscar", full_name="Oscar Officer")  # his own agency's
     sign_in_client(client, "adam", PASSWORD)
     page = client.get("/").content.decode()
     admin = section(page, "administrator")

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def carols_device(db):
     """A reviewer who enrolled her authenticator at her first sign-in."""
-    factories.officer("DSAL", username="carol", roles=("reviewer",), full_name="Carol Reviewer")
+    factories.officer("PSP", username="carol", roles=("reviewer",), full_name="Carol Reviewer")
     sign_in_client(Client(), "carol", PASSWORD)
     return TOTPDevice.objects.get(user__username="carol", confirmed=True)
 
@@ -76,7 +76,7 @@ def test_the_first_click_asks_and_resets_nothing(admin_console, carols_device):
     )
     page = response.content.decode()
     assert response.status_code == 200 and 'value="Yes, reset"' in page
-    assert "its sessions end at once" in page and "carol · Carol Reviewer · DSAL" in page
+    assert "its sessions end at once" in page and "carol · Carol Reviewer · PSP" in page
     assert 'id="reset-yours"' not in page  # not the administrator's own
     assert TOTPDevice.objects.filter(user__username="carol").exists()
     assert not AuditEntry.objects.filter(verb__in=["second_factor_reset", "sessions_end"]).exists()
@@ -125,7 +125,7 @@ def test_the_admin_names_the_second_factor_in_every_language(admin_console):
 
 
 def test_a_reset_ends_the_sessions_signed_in_with_the_old_authenticator(admin_console):
-    factories.officer("DSAL", username="carol", roles=("reviewer",), full_name="Carol Reviewer")
+    factories.officer("PSP", username="carol", roles=("reviewer",), full_name="Carol Reviewer")
     carol = Client()
     sign_in_client(carol, "carol", PASSWORD)
     assert carol.get("/api/v1/me/").status_code == 200

@@ -90,7 +90,7 @@ def test_the_officers_external_id_in_the_administrators_language(admin_in, langu
 )
 def test_the_second_factor_pages_in_the_administrators_language(admin_in, language, words):
     client = admin_in(language)
-    factories.officer("DSAL", username="carol", roles=("reviewer",), full_name="Carol Reviewer")
+    factories.officer("PSP", username="carol", roles=("reviewer",), full_name="Carol Reviewer")
     sign_in_client(Client(), "carol", "correct-horse-battery")  # she enrols her authenticator
     device = TOTPDevice.objects.get(user__username="carol")
     listing = client.get("/admin/otp_totp/totpdevice/").content.decode()

@@ -10,12 +10,12 @@ from tests import factories
 
 
 def test_the_officers_list_names_agencies_by_code_and_lists_roles_in_the_readers_way(admin_console):
-    factories.officer("DSAL", username="rita", full_name="Rita Review", roles=("reviewer", "planner"))
+    factories.officer("PSP", username="rita", full_name="Rita Review", roles=("reviewer", "planner"))
     admin_console.post("/i18n/setlang/", {"language": "zh-hant", "next": "/"})
     page = admin_console.get("/admin/registry/officer/?q=rita").content.decode()
     [row] = re.findall(r"<tr>.*?Rita Review.*?</tr>", page, re.S)
-    assert '<td class="field-agency_code">DSAL</td>' in row
-    assert "勞工事務局" not in row and "DSAL – " not in row
+    assert '<td class="field-agency_code">PSP</td>' in row
+    assert "治安警察局" not in row and "PSP – " not in row
     roles = re.search(r'<td class="field-role_list">(.*?)</td>', row).group(1)
     assert "、" in roles and ", " not in roles
     by_code = admin_console.get("/admin/registry/officer/?o=3").content.decode()  # sortable by code

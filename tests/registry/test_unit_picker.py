@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from backend.registry.models import Unit
 from tests import factories
+from tests.browser_support import sign_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +24,15 @@ def _headquarters(*codes: str) -> list[Unit]:
     return units
 
 
+@pytest.fixture
+def root(client, django_user_model):
+    """A login with no officer record: it picks among every agency's units, where an agency's
+    administrator has their own (tests/registry/test_admin_agency_scope.py)."""
+    django_user_model.objects.create_superuser("root", "root@example.invalid", "correct-horse-battery")
+    sign_in_client(client, "root", "correct-horse-battery")
+    return client
+
+
 def _queries(client, url: str, **params) -> tuple[int, object]:
     client.get(url, params)  # once first: what a first visit alone reads (the session's refresh)
     with CaptureQueriesContext(connection) as captured:
@@ -31,7 +41,8 @@ def _queries(client, url: str, **params) -> tuple[int, object]:
     return len(captured), response
 
 
-def test_the_officer_forms_unit_shows_its_agency(admin_console):
+def test_the_officer_forms_unit_shows_its_agency(root):
+    admin_console = root
     psp, _dsal = _headquarters("PSP", "DSAL")
     officer = factories.officer("PSP", username="olga", unit=psp, full_name="Olga Officer")
     page = admin_console.get(f"/admin/registry/officer/{officer.pk}/change/")
@@ -63,7 +74,8 @@ def test_other_pickers_keep_their_own_labels(admin_console):
     assert [r["text"] for r in answer.json()["results"]] == ["olga"]
 
 
-def test_the_officers_unit_filter_shows_each_agency_in_one_query(admin_console):
+def test_the_officers_unit_filter_shows_each_agency_in_one_query(root):
+    admin_console = root
     _headquarters("PSP", "DSAL")
     few, page = _queries(admin_console, "/admin/registry/officer/")
     text = page.content.decode()
