@@ -127,3 +127,24 @@ def test_a_suppressed_count_is_marked_on_the_chart_not_left_as_a_blank(pages, ci
     assert page.evaluate("id => Chart.getChart(id).$suppressed", "chart-breakdown") == []
     expect(page.locator("#breakdown .chart-legend .suppressed-note")).to_have_count(0)
     axe_check(page)
+
+
+@pytest.mark.parametrize("locale", ["pt", "zh-Hant"])
+def test_the_breakdowns_downloads_keep_to_a_line_each_on_a_phone(pages, city, locale):
+    """The table's and the data's downloads, two formats each: six buttons one under the other
+    filled a phone's screen before the chart. Each download is a line: its name, CSV, XLSX; each
+    link still says the whole of what it downloads."""
+    page = pages.new_page(viewport=PHONE, locale=locale)
+    sign_in(page, pages.base_url, "andy", PASSWORD)
+    page.goto(f"{pages.base_url}/statistics/breakdown/?measure=inspections&rows=year&columns=category")
+    _drawn(page, "chart-breakdown")
+    groups = page.locator("#breakdown-results .toolbar .downloads")
+    expect(groups).to_have_count(2)
+    for index in range(2):
+        group = groups.nth(index)
+        tops = group.locator("a").evaluate_all("links => links.map((a) => a.getBoundingClientRect().top)")
+        assert len(tops) == 2 and abs(tops[0] - tops[1]) < 1, tops
+        box = group.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    expect(page.get_by_role("link", name="CSV", exact=True)).to_have_count(0)  # each named in full
+    pages.shot(page, f"breakdown-downloads-{locale}")

@@ -122,3 +122,13 @@ def test_the_download_keeps_the_codes(analyst):
     )
     assert response.status_code == 200
     assert "2021-W27,2" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/statistics/", BREAKDOWN])
+def test_a_period_left_open_reads_as_no_limit_in_chinese(analyst, url):
+    """The first and last year's lists offered "任何" ("any", as in "any one of them") when none
+    was chosen, the compliance pages' word for another choice; a period left open is "不限"."""
+    page = _page(analyst, "zh-hant", url)
+    for field in ("from", "to"):
+        select = re.search(rf'<select[^>]*name="{field}"[^>]*>(.*?)</select>', page, re.S)[1]
+        assert re.search(r'<option value="">([^<]*)</option>', select)[1] == "不限"

@@ -187,8 +187,7 @@ def test_the_data_download_stays_the_long_form_for_tools(analyst):
         ("Download data, one line per group (CSV)", "breakdown.csv"),
         ("Download data, one line per group (XLSX)", "breakdown.xlsx"),
     ):
-        assert re.search(
-            rf'href="/statistics/{re.escape(path)}\?[^"]*" download>{re.escape(label)}<', page
-        ), label
+        link = rf'href="/statistics/{re.escape(path)}\?[^"]*" download aria-label="{re.escape(label)}">'
+        assert re.search(link, page), label
     long = _get(analyst, f"/statistics/breakdown.csv?{urlencode(params)}", "zh-hant").content.decode()
     assert long.splitlines()[0] == "year,category,inspections"
