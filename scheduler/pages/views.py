@@ -1020,7 +1020,7 @@ def due_work(request: HttpRequest) -> HttpResponse:
             "form": form,
             "rows": rows,
             "status": status,
-            "statuses": [("all", _("All")), *DueWork.Status.choices],
+            "statuses": [("all", pgettext("every status of due work", "All")), *DueWork.Status.choices],
         },
     )
 

@@ -47,7 +47,7 @@ def _planned(client, paula, city, days: int) -> Programme:
 
 def _times(html: str) -> list[str]:
     # A dated time is its date and its time, each kept whole (plan_time_cell): read as text.
-    return [re.sub(r"<[^>]+>", "", t) for t in re.findall(r'<td class="time">(.*?)</td>', html)]
+    return [re.sub(r"<[^>]+>", "", t) for t in re.findall(r'<td [^>]*class="time"[^>]*>(.*?)</td>', html)]
 
 
 def test_a_programme_of_several_days_dates_every_time(planner_client, paula, city):
