@@ -332,6 +332,9 @@ REASONS: dict[str, Promise] = {
     "no_skill_known": _("No %(kind)s has the code or name “%(value)s”. The codes: %(codes)s."),
     "not_your_agency": _("You may import records of your own agency (%(agency)s) only."),
     "badge_taken": _("Badge number %(value)s belongs to another officer of the agency."),
+    "badge_taken_by": _(
+        "Badge number %(value)s belongs to another officer of the agency: %(name)s, %(other)s."
+    ),
     "venue_type_needed": _("A venue needs a venue type."),
     "venue_type_only": _("Only venues have a venue type."),
     "contractor_only": _("Only construction sites have a contractor."),

@@ -628,11 +628,14 @@ class Officers(Handler):
             }
             badges[(r["agency__code"], r["badge_number"])] = key
         # Badges of every agency's officers, for the uniqueness check (own scope or not).
-        for a, b, e, u in OfficerModel.objects.values_list(
-            "agency__code", "badge_number", "external_id", "uuid"
+        names: dict[str, str] = {}
+        for a, b, e, u, name in OfficerModel.objects.values_list(
+            "agency__code", "badge_number", "external_id", "uuid", "full_name"
         ):
             badges.setdefault((a, b), f"{a}/{_key(e, u)}")
+            names[f"{a}/{_key(e, u)}"] = name
         self.badges = badges
+        self.badge_holders = names
         return out
 
     def check(self, values, problems, existing):
@@ -657,7 +660,14 @@ class Officers(Handler):
         out["badge_number"] = text(problems, values, "badge_number", 30, required=True)
         owner = self.badges.get((agency, out["badge_number"]))
         if agency and out["badge_number"] and owner and owner != f"{agency}/{out['external_id']}":
-            problems.add("badge_number", "badge_taken", value=out["badge_number"])
+            # Named, so the administrator sees whose badge the row took (a typo, or a reissue).
+            problems.add(
+                "badge_number",
+                "badge_taken_by",
+                value=out["badge_number"],
+                name=self.badge_holders.get(owner, ""),
+                other=owner.split("/", 1)[1],
+            )
         out["full_name"] = text(problems, values, "full_name", 200, required=True)
         rank = values.get("rank", "") or "1"
         if not rank.isdigit():

@@ -160,9 +160,11 @@ def export_download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
 
 
 def _rows_context(request: HttpRequest, item: RegistryImport) -> dict:
-    show = request.GET.get("show", "refused" if item.counts.get("refused") else "all")
+    show = request.GET.get("show", _default_rows(item))
     rows = item.rows.all()
-    if show in ImportRow.Action.values:
+    if show == "changes":
+        rows = rows.filter(action__in=[ImportRow.Action.CREATE, ImportRow.Action.UPDATE])
+    elif show in ImportRow.Action.values:
         rows = rows.filter(action=show)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     spec = KINDS[item.kind]
@@ -207,6 +209,17 @@ def _rows_context(request: HttpRequest, item: RegistryImport) -> dict:
     return {"rows": shown, "page": page, "show": show}
 
 
+def _default_rows(item: RegistryImport) -> str:
+    """The rows a dry run opens on: the refused ones, else those that change when most do not
+    (next month's list of 80 officers, two of them promoted: the two, not 80 rows to read)."""
+    counts = item.counts or {}
+    if counts.get("refused"):
+        return "refused"
+    changing = counts.get("create", 0) + counts.get("update", 0) + counts.get("created", 0)
+    changing += counts.get("updated", 0)
+    return "changes" if changing and counts.get("unchanged") else "all"
+
+
 def _action_labels(item: RegistryImport) -> dict[str, str]:
     """What each row's outcome is called: what will be done in a dry run, what was done once the
     import is applied ("created", not "to create")."""
@@ -223,7 +236,11 @@ def import_detail(request: HttpRequest, uuid) -> HttpResponse:
     context = {
         "item": item,
         "file_problems": [reason_text(p["code"], p["params"]) for p in item.file_problems],
-        "filters": [("all", _("All rows")), *_action_labels(item).items()],
+        "filters": [
+            ("all", _("All rows")),
+            ("changes", pgettext("registry import rows shown", "With changes")),
+            *_action_labels(item).items(),
+        ],
         **_rows_context(request, item),
     }
     if request.htmx and request.GET.get("part") == "status":

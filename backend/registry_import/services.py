@@ -471,7 +471,8 @@ def export_file(kind: str, fmt: str, *, agency_id: int | None) -> bytes:
     rows = handler.export()
     if fmt == "csv":
         return files.write_csv(header, rows)
-    return files.write_xlsx(header, rows, sheet_title=kind)
+    # The sheet named as the template names it, in the reader's language ("Agentes", "人員").
+    return files.write_xlsx(header, rows, sheet_title=str(KINDS[kind].label))
 
 
 def place_reason_text(code: str) -> str:

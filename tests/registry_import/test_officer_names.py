@@ -83,3 +83,19 @@ def test_an_unknown_unit_or_language_is_refused_with_the_codes_that_are_known(
     assert "Esquadra de Macau" in unit and unit_words in unit
     # The kind of skill is named in the reader's language, not the worker's ("language" among Chinese).
     assert skill_words in skill and "lang-en, lang-zh-yue" in skill
+
+
+def test_a_badge_taken_names_the_officer_who_holds_it(django_capture_on_commit_callbacks, admin_psp):
+    # Found on a walk in Chinese: "badge 4513 belongs to another officer of the agency", whom?
+    first = (HEADER + "P-1,PSP,psp-hq,7001,CHAN Tai Man,,\nP-2,PSP,psp-hq,7002,LEONG Mei Ling,,\n").encode()
+    apply(
+        django_capture_on_commit_callbacks,
+        admin_psp.user,
+        upload(django_capture_on_commit_callbacks, admin_psp.user, "officers", "o.csv", first),
+    )
+    typo = (HEADER + "P-1,PSP,psp-hq,7002,CHAN Tai Man,,\n").encode()
+    item = upload(django_capture_on_commit_callbacks, admin_psp.user, "officers", "typo.csv", typo)
+    (problem,) = item.rows.get().problems
+    with translation.override("zh-hant"):
+        text = reason_text(problem["code"], problem["params"])
+    assert text == "職員編號 7002 屬於本部門另一名人員：LEONG Mei Ling（P-2）。"
