@@ -134,3 +134,20 @@ def test_the_counts_agree_with_their_number_and_an_officers_file_has_no_place_to
     text = client.get(f"/registry/imports/{item.uuid}/").content.decode()
     assert '<span class="label">criado</span>' in text and '<span class="label">actualizados</span>' in text
     assert '<span class="label">recusadas</span>' in text
+
+
+def test_the_hint_to_place_rows_runs_on_without_a_space_in_chinese(
+    client, django_capture_on_commit_callbacks, settings
+):
+    """Found on a walk in Chinese: '…未能由地理編碼服務定位。 在地圖上定位', a space after the full stop."""
+    settings.GEOCODER = ""
+    factories.officer("PSP", username="ada", roles=("administrator",))
+    sign_in_client(client, "ada", PASSWORD)
+    data = (FILES / "sites_addresses.csv").read_bytes()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/registry/imports/", {"kind": "sites", "file": SimpleUploadedFile("s.csv", data)})
+    url = f"/registry/imports/{RegistryImport.objects.get().uuid}/"
+    chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hant").content.decode()
+    assert "未能由地理編碼服務定位。<a href=" in chinese
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "the geocoder could not place. <a href=" in english
