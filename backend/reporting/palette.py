@@ -3,9 +3,10 @@
 and for the yearly report's PDF (``render.py``), so a series has one colour wherever it is drawn.
 A category keeps its colour by its place among the categories, whichever of them a chart shows
 and in whatever order, and so does a hotline among the hotlines (from the palette's second
-colour, so the 24-hour hotline is not the first category's blue); any other series takes the
-colours in its order. Colours distinguishable
-by most readers and dark enough on white (each chart has a table with the same figures)."""
+colour, so the 24-hour hotline is not the first category's blue), and a finding's severity has a
+colour of its own, from blue (low) to red (critical); any other series takes the colours in its
+order. Colours distinguishable by most readers and dark enough on white (each chart has a table
+with the same figures)."""
 
 from __future__ import annotations
 
@@ -31,11 +32,16 @@ SERIES_COLOURS = (
 
 # The dimensions whose values keep one colour each: their values in order, and the first colour.
 _OWN_COLOURS = {"category": (Category.values, 0), "hotline": (HotlineCall.Hotline.values, 1)}
+# A finding's severity is read by its colour: from blue (low) through yellow and orange to red
+# (critical), never critical in green or medium in the first category's blue, as their order gave.
+SEVERITY_COLOURS = {"low": 5, "medium": 4, "high": 1, "critical": 7}
 
 
 def series_colour(dimension: str | None, value: Any, index: int) -> int:
-    """The index in ``SERIES_COLOURS`` of a chart's series: a category's or a hotline's own, else
-    its order."""
+    """The index in ``SERIES_COLOURS`` of a chart's series: a category's, a hotline's or a
+    severity's own, else its order."""
+    if dimension == "severity" and value in SEVERITY_COLOURS:
+        return SEVERITY_COLOURS[value]
     values, first = _OWN_COLOURS.get(dimension or "", ((), 0))
     if value in values:
         return (list(values).index(value) + first) % len(SERIES_COLOURS)

@@ -94,3 +94,15 @@ def test_the_reports_hotline_chart_colours_them_as_the_console_does(history):
     for colour, label in legend.colorNamePairs:
         expected = colors.HexColor(SERIES_COLOURS[series_colour("hotline", labels[label], 0)])
         assert colour.hexval() == expected.hexval(), label
+
+
+def test_a_findings_severity_reads_from_blue_to_red():
+    """The dashboard's findings by severity took the colours in their order: medium the first
+    category's blue, high orange and critical green (the walk in Chinese: 嚴重 in green)."""
+    pivot = _pivot(["medium", "high", "critical"])
+    pivot.column_dim = {"id": "severity", "label": "severity"}
+    colours = {d["label"]: SERIES_COLOURS[d["colour"]] for d in chart_data(pivot)["datasets"]}
+    assert colours == {"medium": "#8a6d00", "high": "#c55a11", "critical": "#a4161a"}
+    pivot.columns = [{"value": "critical", "label": "critical"}]
+    assert SERIES_COLOURS[chart_data(pivot)["datasets"][0]["colour"]] == "#a4161a"  # alone, still red
+    assert series_colour("severity", "low", 0) not in {series_colour("severity", s, 0) for s in colours}
