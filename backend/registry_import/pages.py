@@ -236,6 +236,8 @@ def import_detail(request: HttpRequest, uuid) -> HttpResponse:
     context = {
         "item": item,
         "file_problems": [reason_text(p["code"], p["params"]) for p in item.file_problems],
+        "superseded": item.status == RegistryImport.Status.READY and selectors.import_superseded(item),
+        "superseded_text": services.SUPERSEDED,
         "filters": [
             ("all", _("All rows")),
             ("changes", pgettext("registry import rows shown", "With changes")),

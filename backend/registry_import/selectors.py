@@ -8,7 +8,7 @@ import uuid as uuid_module
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from backend.core.access import ANONYMOUS, principal_for
 from backend.core.errors import NotFound
@@ -36,8 +36,6 @@ def officer_names(item: RegistryImport, keys: set[tuple[str, str]]) -> dict[tupl
     """(agency code, officer's external id or UUID) → full name, for a shifts file's rows: the
     officers of the import's agency only (every agency's for an import of no agency), as its
     check matched them."""
-    from django.db.models import Q
-
     from backend.registry.models import Officer
 
     if not keys:
@@ -54,3 +52,16 @@ def officer_names(item: RegistryImport, keys: set[tuple[str, str]]) -> dict[tupl
     for agency, external_id, uuid, name in qs.values_list("agency__code", "external_id", "uuid", "full_name"):
         out[(agency, external_id or str(uuid))] = name
     return out
+
+
+def import_superseded(item: RegistryImport) -> bool:
+    """Whether another import of the same kind was applied after this one was uploaded: its dry
+    run then no longer says what applying would do (applying an older list would quietly undo
+    the newer one: a promotion, a roster moved), and it must be checked again. Officers and
+    shifts are an agency's own; sites and companies everyone's."""
+    later = RegistryImport.objects.filter(
+        kind=item.kind, status=RegistryImport.Status.APPLIED, applied_at__gt=item.created_at
+    ).exclude(pk=item.pk)
+    if item.kind in ("officers", "shifts") and item.agency_id is not None:
+        later = later.filter(Q(agency_id=item.agency_id) | Q(agency__isnull=True))
+    return later.exists()

@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from backend.audit.models import AuditEntry
 from backend.audit.services import audit_record
@@ -24,6 +25,7 @@ from backend.registry_import import files, geocoding
 from backend.registry_import.columns import KINDS, PLACE_REASONS, header_aliases, normalise_header
 from backend.registry_import.kinds import HANDLERS, Problems, area_text, in_area, in_parish
 from backend.registry_import.models import ImportRow, RegistryImport
+from backend.registry_import.selectors import import_superseded
 
 logger = logging.getLogger(__name__)
 MAX_ROWS = 100_000
@@ -31,6 +33,12 @@ MAX_BYTES = 50 * 1024 * 1024
 PROGRESS_EVERY = 500
 TASK_CHECK = "registry_import.check"
 TASK_APPLY = "registry_import.apply"
+
+
+SUPERSEDED = _lazy(
+    "An import of the same kind was applied after this file was checked, so this dry run no longer "
+    "says what applying would do. Upload the file again to check it against the registry as it is now."
+)
 
 
 class ImportNotReady(DomainError):
@@ -379,6 +387,8 @@ def import_apply_request(
         raise ImportNotReady(
             _("Only an import whose dry run refused nothing and placed every row can be applied.")
         )
+    if import_superseded(item):
+        raise ImportNotReady(SUPERSEDED)
     item.status = RegistryImport.Status.APPLYING
     item.applied_by = actor
     item.save(update_fields=["status", "applied_by"])

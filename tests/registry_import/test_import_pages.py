@@ -336,3 +336,56 @@ def test_an_export_names_its_sheet_in_the_readers_language(client, admins):
     client.post("/i18n/setlang/", {"language": "pt", "next": "/"})
     data = client.get("/registry/imports/export/officers.xlsx").content
     assert load_workbook(io.BytesIO(data)).sheetnames == ["Agentes"]
+
+
+def test_a_dry_run_overtaken_by_a_later_import_of_its_kind_is_not_applied(
+    client, admins, django_capture_on_commit_callbacks
+):
+    # Found on a walk: an officers' list checked, then a corrected one uploaded and applied, then
+    # a promotion imported; the first list still offered "Apply the import" from the imports'
+    # history, and applying it would have quietly undone the newer lists.
+    signed_in(client, "ada")
+    unit = admins["PSP"].unit.code
+    old = f"external_id,agency,unit,badge_number,full_name,rank\nP-1,PSP,{unit},7001,Ana Rosário,4\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        post_file(client, "officers", "old.csv", old.encode())
+    stale = RegistryImport.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        post_file(client, "officers", "new.csv", old.replace(",4\n", ",5\n").encode())
+    newer = RegistryImport.objects.exclude(pk=stale.pk).get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/registry/imports/{newer.uuid}/apply/")
+    text = client.get(f"/registry/imports/{stale.uuid}/").content.decode()
+    assert "Apply the import" not in text and "Upload the file again to check it" in text
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = client.post(f"/registry/imports/{stale.uuid}/apply/", follow=True)
+    assert "no longer says what applying would do" in refused.content.decode()
+    assert Officer.objects.get(external_id="P-1").rank == 5
+
+
+def test_only_a_later_import_of_the_same_kind_and_agency_overtakes_a_dry_run(
+    admins, django_capture_on_commit_callbacks
+):
+    from backend.registry_import import selectors
+    from tests.registry_import.support import apply, upload
+
+    psp, dsal = admins["PSP"], admins["DSAL"]
+    row = "external_id,agency,unit,badge_number,full_name\nX-1,{a},{u},7001,Someone\n"
+    data = row.format(a="PSP", u=psp.unit.code).encode()
+    mine = upload(django_capture_on_commit_callbacks, psp.user, "officers", "psp.csv", data)
+    theirs = row.format(a="DSAL", u=dsal.unit.code).encode()
+    apply(
+        django_capture_on_commit_callbacks,
+        dsal.user,
+        upload(django_capture_on_commit_callbacks, dsal.user, "officers", "dsal.csv", theirs),
+    )
+    sites = (FILES / "sites_bom.csv").read_bytes()
+    apply(
+        django_capture_on_commit_callbacks,
+        psp.user,
+        upload(django_capture_on_commit_callbacks, psp.user, "sites", "s.csv", sites),
+    )
+    assert not selectors.import_superseded(mine)
+    again = upload(django_capture_on_commit_callbacks, psp.user, "officers", "psp2.csv", data)
+    apply(django_capture_on_commit_callbacks, psp.user, again)
+    assert selectors.import_superseded(mine)
