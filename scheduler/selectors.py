@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from backend.audit.services import audit_record, audit_record_many
 from backend.core.access import Principal, get_visible_or_404, principal_for, scope_rule, visible
 from backend.core.errors import NotFound
-from backend.core.i18n import bracketed, list_separator
+from backend.core.i18n import bracketed, cjk_tight, list_separator
 from backend.inspections.models import Operation
 from backend.planning.models import DueWork
 from backend.registry.models import Availability, Officer, Role, Site
@@ -572,7 +572,9 @@ def unplanned_text(u: dict[str, Any], times: Any = None) -> str:
     if template is None:
         return u.get("detail", "") or u.get("reason", "")
     try:
-        return one_full_stop(str(template) % params)
+        # cjk_tight: a wave with its time, "W1（21:30）", ends in a Chinese bracket, where the
+        # translation's space beside a Latin code would stand between two Chinese characters.
+        return cjk_tight(one_full_stop(str(template) % params))
     except (KeyError, TypeError, ValueError):
         return u.get("detail", "") or u.get("reason", "")
 
@@ -689,7 +691,7 @@ def violation_text(
     if template is None:
         return v.get("detail", "") or v.get("code", "")
     try:
-        text = one_full_stop(str(template) % params)
+        text = cjk_tight(one_full_stop(str(template) % params))
     except (KeyError, TypeError, ValueError):
         return v.get("detail", "") or v.get("code", "")
     site = sites.get(v.get("visit_id") or "")
