@@ -3,8 +3,10 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import QuerySet
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -13,15 +15,66 @@ from django.utils.translation import pgettext, pgettext_lazy
 
 from backend.audit.models import AuditEntry
 from backend.audit.verbs import verb_label
+from backend.core.admin_access import admin_agency_id
+from backend.registry.models import Officer
+
+# What the entries name that is no model: the demo's loads, the privacy pages' reports and runs.
+NOT_MODELS = {
+    "demo.city": _("demo city"),
+    "demo.history": _("demo history"),
+    "privacy.accessreport": _("report of reads of persons' details"),
+    "privacy.retention": _("retention run"),
+}
 
 
 def object_type_name(object_type: str) -> str:
     """An entry's object type ("registry.officer") as its model is named in the reader's
-    language ("人員"); a type no installed model answers to stays as recorded."""
+    language ("人員"), or as ``NOT_MODELS`` names it; any other type stays as recorded."""
+    if object_type in NOT_MODELS:
+        return str(NOT_MODELS[object_type])
     try:
         return str(apps.get_model(object_type)._meta.verbose_name)
     except (LookupError, ValueError):
         return object_type
+
+
+# Object types whose entries are about a person: another agency's are that agency's alone.
+PERSONAL_TYPES = (
+    "registry.officer",
+    "auth.user",
+    "compliance.referral",
+    "compliance.victimpersonaldetails",
+)
+
+
+def agency_entries(user: Any, queryset: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
+    """The entries an agency's administrator reads in the admin: those by their agency's people,
+    those about their agency's officers and logins (whoever made them, the system included), and
+    the system's own about no person (a site's risk), failed sign-ins as their own agency's people
+    or as no known login; a login
+    with no officer record reads every entry. The log names people, their addresses and their
+    sign-ins: another agency's are that agency's."""
+    agency_id = admin_agency_id(user)
+    if agency_id is None:
+        return queryset
+    officers = Officer.objects.filter(agency_id=agency_id)
+    as_text = Cast("pk", CharField())
+    logins = get_user_model().objects.filter(officer__agency_id=agency_id)
+    return queryset.filter(
+        Q(actor__officer__agency_id=agency_id)
+        | Q(object_type=Officer._meta.label_lower, object_id__in=officers.annotate(t=as_text).values("t"))
+        | Q(
+            object_type=get_user_model()._meta.label_lower,
+            object_id__in=logins.annotate(t=as_text).values("t"),
+        )
+        | (Q(actor__isnull=True) & ~Q(object_type__in=PERSONAL_TYPES))
+        # A failed sign-in names the login typed, by its username: theirs, or one no login has.
+        | Q(
+            action=AuditEntry.Action.LOGIN_FAILED,
+            object_type=get_user_model()._meta.label_lower,
+        )
+        & ~Q(object_id__in=get_user_model().objects.exclude(officer__agency_id=agency_id).values("username"))
+    )
 
 
 def _field_name(object_type: str, key: str) -> str:
@@ -69,7 +122,8 @@ class ObjectTypeFilter(admin.SimpleListFilter):
     parameter_name = "object_type__exact"  # the address the field's own filter used
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        types = AuditEntry.objects.exclude(object_type="").values_list("object_type", flat=True)
+        entries = model_admin.get_queryset(request)
+        types = entries.exclude(object_type="").values_list("object_type", flat=True)
         named = [(t, object_type_name(t)) for t in types.distinct().order_by()]
         return sorted(named, key=lambda choice: choice[1])
 
@@ -122,6 +176,9 @@ class AuditEntryAdmin(admin.ModelAdmin):
     @admin.display(description=_("details"))
     def details(self, obj: AuditEntry) -> SafeString | str:
         return details_table(obj)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AuditEntry]:
+        return agency_entries(request.user, super().get_queryset(request))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -27,7 +27,7 @@ from backend.accounts.services import (
     officers_deactivate,
 )
 from backend.audit.admin_mixins import AuditedAdminMixin
-from backend.core.admin_access import AgencyScopedAdminMixin, agency_records
+from backend.core.admin_access import AgencyScopedAdminMixin, admin_agency_id, agency_records
 from backend.core.i18n import list_separator
 from backend.registry import services
 from backend.registry.models import (
@@ -49,9 +49,22 @@ NAMES = ("name_en", "name_zh_hant", "name_pt")
 
 @admin.register(Agency)
 class AgencyAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Every agency's administrator reads the agencies; only a login with no officer record (the
+    system's own, ``createsuperuser``'s) adds, renames or removes one, or changes whether it sends
+    inspectors: PSP's administrator could rename DSAL."""
+
     list_display = ("code", *NAMES, "inspects")
     list_filter = ("inspects",)
     search_fields = ("code", *NAMES)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return admin_agency_id(request.user) is None and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return admin_agency_id(request.user) is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return admin_agency_id(request.user) is None and super().has_delete_permission(request, obj)
 
 
 @admin.register(Unit)

@@ -185,3 +185,55 @@ def test_a_login_with_no_officer_record_still_manages_every_agency(root, dan, pa
     assert root.get(f"/admin/registry/officer/{dan.pk}/change/").status_code == 200
     assert root.get(f"/admin/registry/unit/{dan.unit_id}/change/").status_code == 200
     assert {str(dan.agency_id), str(pat.agency_id)} <= _autocomplete(root, "officer", "agency")
+
+
+def test_agencies_are_read_not_changed_by_an_agencys_administrator(admin_console, root, dan):
+    """PSP's administrator could rename DSAL, or say it sends no inspectors."""
+    dsal = Agency.objects.get(code="DSAL")
+    assert admin_console.get("/admin/registry/agency/").status_code == 200
+    page = admin_console.get(f"/admin/registry/agency/{dsal.pk}/change/")
+    assert page.status_code == 200 and not page.context["has_change_permission"]
+    response = admin_console.post(
+        f"/admin/registry/agency/{dsal.pk}/change/", {"code": "DSAL", "name_en": "Renamed", "inspects": ""}
+    )
+    assert response.status_code == 403
+    assert admin_console.get("/admin/registry/agency/add/").status_code == 403
+    dsal.refresh_from_db()
+    assert dsal.name_en != "Renamed"
+    assert root.get(f"/admin/registry/agency/{dsal.pk}/change/").context["has_change_permission"]
+
+
+def test_the_audit_log_holds_her_agencys_people_alone(admin_console, root, dan, pat):
+    """The log names people, their addresses and sign-ins: she read every agency's."""
+    from backend.audit.services import audit_record
+
+    audit_record(actor=dan.user, action="update", verb="site_update", obj=dan.unit, changes={})
+    audit_record(actor=None, action="update", verb="officer_deactivate", obj=dan, changes={})
+    audit_record(actor=None, action="update", verb="officer_deactivate", obj=pat, changes={})
+    audit_record(actor=pat.user, action="update", verb="site_update", obj=dan.unit, changes={})
+    by_dan = AuditEntry.objects.filter(actor=dan.user)
+    about_dan = AuditEntry.objects.filter(object_type="registry.officer", object_id=str(dan.pk))
+    about_pat = AuditEntry.objects.filter(object_type="registry.officer", object_id=str(pat.pk))
+    hers = set(admin_console.get("/admin/audit/auditentry/").context["cl"].result_list)
+    assert hers and not hers & {*by_dan, *about_dan}
+    assert set(about_pat) <= hers and AuditEntry.objects.get(actor=pat.user, verb="site_update") in hers
+    assert _missing(admin_console.get(f"/admin/audit/auditentry/{by_dan.first().pk}/change/"))
+    everything = set(root.get("/admin/audit/auditentry/").context["cl"].result_list)
+    assert {*by_dan, *about_dan, *about_pat} <= everything
+
+
+def test_an_entry_about_the_demo_is_named_not_coded(root):
+    from backend.audit.services import audit_record
+
+    audit_record(actor=None, action="create", verb="demo_load", object_type="demo.city", changes={})
+    page = root.get("/admin/audit/auditentry/").content.decode()
+    assert ">demo city<" in page and ">demo.city<" not in page  # the filter's link keeps the code
+
+
+def test_failed_sign_ins_are_hers_for_her_people_and_unknown_names(admin_console, root, dan, pat):
+    for username in ("dan", "pat", "nobody"):
+        Client().post("/sign-in/", {"username": username, "password": "wrong"})
+    failed = AuditEntry.objects.filter(action=AuditEntry.Action.LOGIN_FAILED)
+    hers = admin_console.get("/admin/audit/auditentry/", {"action__exact": "login_failed"}).context["cl"]
+    assert {e.object_repr for e in hers.result_list} == {"pat", "nobody"}
+    assert failed.count() == 3
