@@ -338,3 +338,17 @@ def test_chinese_uses_one_word_for_photo_and_for_check_in():
         if other in path.read_text(encoding="utf-8")
     ]
     assert not found, found
+
+
+def test_a_filter_left_open_says_bu_xian_in_chinese():
+    """A filter's empty choice ("Any") read 任何 ("any one of them", as in a question) on the
+    dashboard and the compliance lists, and 不限 on the breakdown's years: 不限 everywhere."""
+    root = Path(settings.BASE_DIR)
+    said = {}
+    for path in root.glob("*/**/locale/zh_Hant/LC_MESSAGES/django.po"):
+        if ".venv" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        for found in re.finditer(r'(?:^msgctxt "[^"]*"\n)?^msgid "Any"\nmsgstr "([^"]*)"', text, re.M):
+            said[str(path.relative_to(root))] = found[1]
+    assert len(said) >= 2 and set(said.values()) == {"不限"}, said
