@@ -200,7 +200,14 @@ def operation_edit(request: HttpRequest, operation_id: str) -> HttpResponse:
 
 @planner_page
 def operation_detail(request: HttpRequest, operation_id: str) -> HttpResponse:
-    operation = _operation(request, operation_id)
+    return _operation_page(request, _operation(request, operation_id))
+
+
+def _operation_page(
+    request: HttpRequest, operation: Operation, *, selection: SelectionForm | None = None, status: int = 200
+) -> HttpResponse:
+    """The operation's page; ``selection`` a refused selection, shown with its reasons and the
+    planner's choices beside its form (a message atop the page went unseen at the form)."""
     filters = TargetFilterForm(request.GET or None)
     others = site_lists.candidates(operation, **filters.filters())
     if request.htmx and request.htmx.target == "candidates":
@@ -264,7 +271,7 @@ def operation_detail(request: HttpRequest, operation_id: str) -> HttpResponse:
                 ),
             },
         },
-        "selection": SelectionForm(waves=waves),
+        "selection": selection or SelectionForm(waves=waves),
         "start_form": PlanStartForm(),
         "job": job,
         "hand_edits": selectors.hand_edits_kept(operation=operation) if editable else "",
@@ -276,7 +283,7 @@ def operation_detail(request: HttpRequest, operation_id: str) -> HttpResponse:
         "issued_visits": sum(len(team["visits"]) for team in issued),
         "kind": "operations",
     }
-    return render(request, "scheduler/operation_detail.html", context)
+    return render(request, "scheduler/operation_detail.html", context, status=status)
 
 
 @planner_page
@@ -345,8 +352,7 @@ def operation_select(request: HttpRequest, operation_id: str) -> HttpResponse:
     operation = _operation(request, operation_id)
     form = SelectionForm(request.POST, waves=list(operation.waves.all()))
     if not form.is_valid():
-        messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect(reverse("scheduler:operation", args=[operation.uuid]) + "#selection")
+        return _operation_page(request, operation, selection=form, status=400)
     d = form.cleaned_data
     try:
         selection = services.site_draw(
