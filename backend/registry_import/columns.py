@@ -311,6 +311,10 @@ REASONS: dict[str, Promise] = {
         "columns (%(columns)s) or delete it."
     ),
     "no_rows": _("The file has a header row but no rows under it."),
+    "other_kind": _(
+        "This file's columns are those of a file of %(found)s, not of %(chosen)s. Choose “%(found)s” "
+        "under “What the file holds” and upload it again."
+    ),
     "too_many_rows": _("The file has more than %(limit)s rows; split it."),
     "required": _("A value is required."),
     "duplicate": _("The same external id is on row %(other)s."),
@@ -392,6 +396,8 @@ def reason_text(code: str, params: dict | None = None) -> str:
     text = str(template)
     if not (params and "%(" in text):
         return text
+    if code == "other_kind":  # kinds stored as keys, named in the reader's language
+        params = {k: KINDS[v].label if v in KINDS else v for k, v in params.items()}
     if code == "choice" and params.get("of") in choice_sets():
         params = {**params, "choices": _choices_text(params["of"])}
     if params.get("parish") in Parish.values:  # a code, named in the reader's language

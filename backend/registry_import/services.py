@@ -108,6 +108,22 @@ def _header(rows: list[tuple[int, list[str]]], aliases: dict[str, str]) -> tuple
     return None
 
 
+def _other_kind(rows: list[tuple[int, list[str]]], kind: str) -> str | None:
+    """The kind whose columns the file's header has, every one known and the required ones there,
+    when it is not the kind chosen: a newcomer's officers' list uploaded as companies."""
+    for other, spec in KINDS.items():
+        if other == kind:
+            continue
+        found = _header(rows, header_aliases(spec))
+        if found is None:
+            continue
+        index, columns = found
+        unknown = [c for i, c in enumerate(rows[index][1]) if c and i not in columns]
+        if not unknown and all(k in columns.values() for k in spec.required):
+            return other
+    return None
+
+
 def _progress(item: RegistryImport, done: int, total: int) -> None:
     RegistryImport.objects.filter(pk=item.pk).update(rows_done=done, rows_total=total)
 
@@ -151,16 +167,20 @@ def _check(item: RegistryImport) -> RegistryImport:
     if not rows:
         return _refuse_file(item, "empty")
     found = _header(rows, header_aliases(spec))
-    if found is None:
-        return _refuse_file(item, "no_header", columns=", ".join(spec.keys))
-    index, columns = found
-    missing = [k for k in spec.required if k not in columns.values()]
-    if missing:
-        return _refuse_file(item, "missing_columns", columns=", ".join(missing))
+    missing = [k for k in spec.required if k not in found[1].values()] if found else []
     # A header the reader does not know is refused, not skipped: its column would be read as absent,
     # and an absent column empties that field of every record the file updates (a typo such as
     # "opening_hour" would erase every site's opening hours), while the dry run showed only "to update".
-    unknown = [c for i, c in enumerate(rows[index][1]) if c and i not in columns]
+    unknown = [c for i, c in enumerate(rows[found[0]][1]) if c and i not in found[1]] if found else []
+    if found is None or missing or unknown:
+        other = _other_kind(rows, item.kind)
+        if other is not None:  # the right file, the wrong choice in the form: say which to choose
+            return _refuse_file(item, "other_kind", found=other, chosen=item.kind)
+    if found is None:
+        return _refuse_file(item, "no_header", columns=", ".join(spec.keys))
+    index, columns = found
+    if missing:
+        return _refuse_file(item, "missing_columns", columns=", ".join(missing))
     if unknown:
         return _refuse_file(item, "unknown_columns", unknown=", ".join(unknown), columns=", ".join(spec.keys))
     body = rows[index + 1 :]

@@ -176,3 +176,39 @@ def test_a_value_not_among_the_choices_is_refused_with_the_choices_named_in_the_
     )
     english = ada.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "“更份” is not one of: shift, leave, training, sick leave (sick)." in english
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        (
+            "pt",
+            "As colunas deste ficheiro são as de um ficheiro de Agentes, não de Empresas. Escolha «Agentes»",
+        ),
+        ("zh-hant", "此檔案的欄位屬於人員檔案，而非公司檔案。請在「檔案內容」選擇「人員」後再上載。"),
+    ],
+)
+def test_a_file_of_another_kind_says_which_kind_to_choose(
+    ada, django_capture_on_commit_callbacks, language, words
+):
+    """Found on a walk in Portuguese: an officers' list uploaded with 'Empresas' left chosen was
+    refused as having no header row at all, though its header was right there."""
+    data = "external_id,agency,unit,badge_number,full_name\r\nP-1,PSP,psp-hq,7001,Ana Rosário\r\n".encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = ada.post(
+            "/registry/imports/",
+            {"kind": "companies", "file": SimpleUploadedFile("efectivo.csv", data)},
+            HTTP_ACCEPT_LANGUAGE=language,
+        )
+    page = ada.get(response["Location"], HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert words in page.replace("&#x27;", "'"), page
+    # A shifts' roster uploaded as officers (its external_id and agency are an officers' header
+    # too) is named the same way, not refused column by column.
+    roster = (
+        "external_id,agency,officer,kind,start,end\r\nR-1,PSP,P-1,shift,2026-12-07 20:00,2026-12-08 04:00\r\n"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        ada.post(
+            "/registry/imports/", {"kind": "officers", "file": SimpleUploadedFile("r.csv", roster.encode())}
+        )
+    assert RegistryImport.objects.latest("created_at").file_problems[0]["code"] == "other_kind"
