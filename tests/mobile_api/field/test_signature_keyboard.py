@@ -160,3 +160,8 @@ def test_finish_without_a_signature_takes_the_focus_to_the_pads_first_control(pa
     expect(page.locator(f"#{QID}")).to_be_focused()
     expect(page.locator(f"#{QID}")).to_have_text("Keep this signature")
     expect(page.locator(SIGNATURE)).to_have_class("q invalid")
+    # Signed, nothing needs attention any more: the count atop the checklist goes with it (it
+    # stood there, "1 answer needs attention", over a checklist all answered).
+    sign(page, page.locator(SIGNATURE))
+    expect(page.locator("#summary")).to_be_empty()
+    expect(page.get_by_role("alert")).to_have_count(0)

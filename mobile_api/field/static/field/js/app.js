@@ -687,6 +687,16 @@ async function workScreen(id) {
     onChange: async (answers) => {
       await store.update("work", id, (w) => (w ? { ...w, answers, updated_at: new Date().toISOString() } : undefined));
       saved.textContent = t("draft_saved");
+      // "18 answers need attention", said at "Finish", counts down as they are fixed and goes
+      // once none is left: it stood at the top unchanged, the checklist all answered below it.
+      // Quietly (no longer an alert): a count read out on every keystroke would drown the form.
+      const told = summary.querySelector("[data-fix-errors]");
+      if (told) {
+        const left = form.errors.length;
+        told.removeAttribute("role");
+        if (left) told.textContent = t("fix_errors", { count: left });
+        else told.remove();
+      }
     },
   });
   const summary = el("div", { id: "summary" });
@@ -710,7 +720,7 @@ async function workScreen(id) {
     const result = form.refresh();
     if (result.errors.length) {
       announce(t("fix_errors", { count: result.errors.length }));
-      summary.replaceChildren(el("p", { class: "notice danger", role: "alert", text: t("fix_errors", { count: result.errors.length }) }));
+      summary.replaceChildren(el("p", { class: "notice danger", role: "alert", "data-fix-errors": "1", text: t("fix_errors", { count: result.errors.length }) }));
       const first = form.firstProblem();
       first?.at.scrollIntoView({ block: "center" });
       first?.control?.focus({ preventScroll: true });
