@@ -46,6 +46,9 @@ TEXTS = {
     "night_of": _("Night of {day}"),
     "map_no_tiles": _("Map without background tiles: Macao's outline and the stops."),
     "stop": _("Stop {n}"),
+    # The map's zoom buttons (Leaflet names them in English only).
+    "zoom_in": _("Zoom in"),
+    "zoom_out": _("Zoom out"),
     "window": _("Time window"),
     "address": _("Address"),
     "opening_hours": _("Opening hours"),

@@ -5,6 +5,7 @@ heading, its visits numbered from 1 and its own route on the map."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -99,6 +100,21 @@ def test_each_night_has_its_heading_numbering_and_route(pages, field, second_vis
     # In Chinese and Portuguese too.
     page.locator("#language").select_option("pt")
     expect(first.locator("h3")).to_contain_text("Noite de")
+    # The map's own controls too, sized for a thumb: its zoom buttons were named "Zoom in" in
+    # English and 30 px, and each stop, a button, was read as "1" and did nothing when tapped.
+    zoom_in = page.locator("#route-map .leaflet-control-zoom-in")
+    expect(zoom_in).to_have_attribute("aria-label", "Aproximar")
+    expect(page.locator("#route-map .leaflet-control-zoom-out")).to_have_attribute("aria-label", "Afastar")
+    box = zoom_in.bounding_box()
+    assert box["width"] >= 44 and box["height"] >= 44, box
+    stop = page.locator("#route-map .leaflet-marker-icon").first
+    expect(stop).to_have_attribute("aria-label", re.compile(r"^Paragem 1 · Golden Lotus Karaoke · Noite de "))
+    stop.tap()
+    link = page.locator("#route-map .leaflet-popup a.stop-link")
+    expect(link).to_have_text("1. Golden Lotus Karaoke")
+    link.tap()
+    expect(page.locator("#check-in")).to_be_visible()
+    page.locator("#back").click()
     page.locator("#language").select_option("zh-hant")
     expect(first.locator("h3")).to_contain_text("晚")
     pages.shot(page, "two-nights")

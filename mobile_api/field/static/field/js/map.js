@@ -8,7 +8,10 @@ export function routeMap(element, nights, config) {
   // ``nights``: [{key, assignments}] in route order, as feed.byNight gives them.
   if (!window.L) return null;
   const L = window.L;
-  const map = L.map(element, { zoomSnap: 0.5, attributionControl: true }).setView([22.165, 113.56], 12);
+  // Leaflet's own zoom buttons are named in English ("Zoom in"), whatever the app's language: the
+  // app's are named in the officer's, and sized for a thumb (field.css).
+  const map = L.map(element, { zoomSnap: 0.5, attributionControl: true, zoomControl: false }).setView([22.165, 113.56], 12);
+  L.control.zoom({ zoomInTitle: i18n.t("zoom_in"), zoomOutTitle: i18n.t("zoom_out") }).addTo(map);
   if (config.tile_url) {
     L.tileLayer(config.tile_url, { maxZoom: 19, attribution: config.tile_attribution || "" }).addTo(map);
   } else {
@@ -32,7 +35,23 @@ export function routeMap(element, nights, config) {
       const html = `<span class="stop-marker night-${n % ROUTES.length}" data-night="${night.key}">${i + 1}</span>`;
       const icon = L.divIcon({ className: "", html, iconSize: [26, 26], iconAnchor: [13, 13] });
       const day = i18n.day(night.key);
-      L.marker(at, { icon, title: `${day} · ${i + 1}. ${i18n.siteName(a.site)}`, alt: `${day} · ${i18n.t("stop", { n: i + 1 })}` }).addTo(map);
+      const name = `${i + 1}. ${i18n.siteName(a.site)}`;
+      const marker = L.marker(at, { icon, title: `${day} · ${name}` }).addTo(map);
+      // A stop is a button (Leaflet's), which a screen reader named by its number alone ("1,
+      // button") and which did nothing when tapped: it is named by its stop, visit and night,
+      // and opens a note with the visit's window and a link to it.
+      marker.getElement()?.setAttribute("aria-label", [i18n.t("stop", { n: i + 1 }), i18n.siteName(a.site), i18n.t("night_of", { day })].join(" · "));
+      const note = document.createElement("div");
+      const link = document.createElement("a");
+      link.href = `#/a/${a.id}`;
+      link.className = "button stop-link";
+      link.textContent = name;
+      const when = document.createElement("p");
+      when.textContent = `${i18n.time(a.window_start)} – ${i18n.time(a.window_end, false)}`;
+      note.append(link, when);
+      // No close button (Leaflet's "×" is small and named "Close popup" in English): a tap on
+      // the map closes it.
+      marker.bindPopup(note, { closeButton: false });
     });
     if (route.length > 1) L.polyline(route, { ...style, weight: 3, className: `route night-${n % ROUTES.length}` }).addTo(map);
     points.push(...route);
@@ -41,6 +60,6 @@ export function routeMap(element, nights, config) {
   // the bottom, which on a phone's narrow map runs to two lines and had hidden a stop.
   const credit = map.attributionControl.getContainer();
   const below = (credit ? credit.offsetHeight : 0) + 14;
-  if (points.length) map.fitBounds(L.latLngBounds(points).pad(0.3), { maxZoom: 16, paddingTopLeft: [48, 14], paddingBottomRight: [14, below] });
+  if (points.length) map.fitBounds(L.latLngBounds(points).pad(0.3), { maxZoom: 16, paddingTopLeft: [64, 14], paddingBottomRight: [14, below] });
   return map;
 }
