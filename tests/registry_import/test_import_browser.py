@@ -59,7 +59,8 @@ def test_an_administrator_imports_sites_and_the_planner_sees_them_on_the_map(pag
     assert first.get_by_label("Latitude").input_value() == clicked
     assert third.get_by_label("Latitude").input_value() == "22.26"
     # The first refused row is the one chosen for the next click on the map.
-    assert page.locator(".place-rows li.refused.chosen").count() == 1
+    page.locator(".place-rows li.refused.chosen").wait_for()  # once the page's script has run
+    assert page.locator(".place-rows li.chosen").count() == 1
     # The refusal answers 400, which the browser logs; that one is expected.
     expected = [p for p in pages.problems if "status of 400 (Bad Request)" in p and "/place/" in p]
     assert len(expected) == 1
