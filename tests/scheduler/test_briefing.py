@@ -229,9 +229,9 @@ def test_the_csv_carries_contact_person_phone_and_operator_apart(api, paula, con
 
 
 def _row(html: str, site: str) -> str:
-    """The route table's row of ``site``."""
-    start = html.index(f"<td>{site}</td>")
-    return html[html.rindex("<tr>", 0, start) : html.index("</tr>", start)]
+    """The route table's row of ``site`` (the console's cells carry a role and a class too)."""
+    start = html.index(f">{site}</td>")
+    return html[html.rindex("<tr", 0, start) : html.index("</tr>", start)]
 
 
 def test_the_printable_briefing_is_styled_and_its_map_drawn_in_every_language(api, paula, planned):
