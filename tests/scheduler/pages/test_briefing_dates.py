@@ -6,6 +6,7 @@ bare. On the console's page and on the API's printable page alike."""
 from __future__ import annotations
 
 import re
+
 import pytest
 
 from scheduler.models import PlanningJob

@@ -78,7 +78,8 @@ def test_a_wide_screen_keeps_the_table_with_each_columns_name_on_one_line(pages,
         assert all(lines == 1 for lines in table["headLines"]), table
 
 
-BRIEFING = """() => { const table = document.querySelector('table.stops'), wrap = table.closest('.table-wrap');
+BRIEFING = """() => {
+  const table = document.querySelector('table.stops'), wrap = table.closest('.table-wrap');
   return { scrolls: wrap.scrollWidth > wrap.clientWidth + 1,
            row: getComputedStyle(table.querySelector('tbody tr')).display,
            labels: [...table.querySelectorAll('tbody tr:first-child td[data-label]')].map(
@@ -91,7 +92,8 @@ def test_a_briefings_stops_stack_on_a_tablet_and_stay_a_table_in_print(pages, tw
     page.goto(f"{pages.base_url}/planning/operations/{two_night_plan.uuid}/plan/briefings/1/")
     table = page.evaluate(BRIEFING)
     assert table["row"] == "flex" and not table["scrolls"], table
-    assert table["labels"][:2] == ["地址", "營業時間"] and table["labels"][-3:] == ["到達", "開始", "結束"], table
+    assert table["labels"][:2] == ["地址", "營業時間"], table
+    assert table["labels"][-3:] == ["到達", "開始", "結束"], table
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     pages.shot(page, "briefing-stacked-768-zh")
     page.emulate_media(media="print")
