@@ -280,6 +280,9 @@ TEXTS = {
     # A number question's answer that is not a number (letters typed, "1.5" for a whole number).
     "err_type_integer": _("Type a whole number, in digits (for example 3)."),
     "err_type_decimal": _("Type a number, in digits (for example 2.5)."),
+    # {checklists}: "1 checklist", "2 checklists"; {checkins}: "1 check-in", "2 check-ins".
+    "sign_out_discard_work": _("Discard {checklists} and {checkins} not yet sent, and sign out"),
+    "sign_out_unsent_work": _("{checklists} and {checkins} have not been sent. Sync first, or discard them."),
     "err_min": _("Below the minimum ({limit})."),
     "err_max": _("Above the maximum ({limit})."),
     "err_choice": _("Not one of the options."),
@@ -307,16 +310,10 @@ PLURALS = {
         "{count} check-ins have not been sent. Sync first, or discard them.",
         n,
     ),
-    "sign_out_discard_work": lambda n: ngettext(
-        "Discard {count} unsent checklist and check-in and sign out",
-        "Discard {count} unsent checklists and check-ins and sign out",
-        n,
-    ),
-    "sign_out_unsent_work": lambda n: ngettext(
-        "{count} checklist and check-in have not been sent. Sync first, or discard them.",
-        "{count} checklists and check-ins have not been sent. Sync first, or discard them.",
-        n,
-    ),
+    # Checklists and check-ins unsent both: each counted ("1 checklist and 1 check-in"), as one
+    # sum ("Discard 2 unsent checklists and check-ins") read as two of each, or two checklists.
+    "checklists_n": lambda n: ngettext("{count} checklist", "{count} checklists", n),
+    "checkins_n": lambda n: ngettext("{count} check-in", "{count} check-ins", n),
     "fix_errors": lambda n: ngettext(
         "{count} answer needs attention before sending.", "{count} answers need attention before sending.", n
     ),

@@ -1,7 +1,9 @@
 """Signing out deletes the officer's unsent work from the phone, check-ins recorded offline
 included; the question it asks first ("Discard 1 unsent checklist and sign out") counted the
 checklists only, so a check-in alone was deleted on one tap, and beside a checklist it went
-unnamed. It now names the check-ins too, in each language."""
+unnamed. It now names the check-ins too, in each language. Both kinds are counted each on its own
+("1 checklist and 1 check-in"): their sum, "Descartar 2 listas e chegadas", read as two checklists
+for one checklist and one check-in."""
 
 from __future__ import annotations
 
@@ -26,13 +28,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
         (
             "en",
             "Discard 1 unsent check-in and sign out",
-            "Discard 2 unsent checklists and check-ins and sign out",
+            "Discard 1 checklist and 1 check-in not yet sent, and sign out",
         ),
-        ("zh-Hant", "捨棄 1 項未傳送的簽到並登出", "捨棄 2 項未傳送的檢查表及簽到並登出"),
+        ("zh-Hant", "捨棄 1 項未傳送的簽到並登出", "捨棄未傳送的 1 項檢查表及 1 項簽到並登出"),
         (
             "pt-PT",
             "Descartar 1 chegada registada por enviar e sair",
-            "Descartar 2 listas e chegadas por enviar e sair",
+            "Descartar 1 lista e 1 chegada registada por enviar e sair",
         ),
     ],
 )

@@ -337,9 +337,11 @@ async function syncBar() {
     const checkins = (await store.all("checkins")).filter((c) => !c.result && outbox.mine(c, officer)).length;
     const kind = !checkins ? "" : !checklists ? "_checkins" : "_work";
     const count = checklists + checkins;
-    const sync = t("sign_out_unsent" + kind, { count });
+    // Both kinds: each with its own count ("1 checklist and 1 check-in"), not their sum.
+    const params = { count, checklists: t("checklists_n", { count: checklists }), checkins: t("checkins_n", { count: checkins }) };
+    const sync = t("sign_out_unsent" + kind, params);
     const said = held === count ? t("sign_out_held") : held ? i18n.sentences(sync, t("sign_out_held")) : sync;
-    return { count, kind, said };
+    return { count, kind, said, params };
   };
   // What the question means, under the buttons (it was only spoken, to screen readers).
   const signOutWarning = el("p", { class: "notice warn", id: "sign-out-warning", hidden: true });
@@ -353,7 +355,7 @@ async function syncBar() {
     if (left.count && !signOut.dataset.confirm) {
       signOut.dataset.confirm = "1";
       signOutAsked = true;
-      signOut.textContent = t("sign_out_discard" + left.kind, { count: left.count });
+      signOut.textContent = t("sign_out_discard" + left.kind, left.params);
       warnSignOut(left);
       announce(left.said);
       return;
@@ -380,7 +382,7 @@ async function syncBar() {
     const left = await unsent();
     if (left.count) {
       signOut.dataset.confirm = "1";
-      signOut.textContent = t("sign_out_discard" + left.kind, { count: left.count });
+      signOut.textContent = t("sign_out_discard" + left.kind, left.params);
       warnSignOut(left);
     }
   }
