@@ -167,7 +167,8 @@ class OfficerAdmin(AgencyScopedAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
         "skills",
     )
     list_select_related = ("agency", "unit")
-    search_fields = ("badge_number", "full_name", "user__username", "agency__code")
+    # The external id too: the import and its refusals name officers by it ("PSP-004512").
+    search_fields = ("badge_number", "full_name", "user__username", "agency__code", "external_id")
     autocomplete_fields = ("user", "agency", "unit")
     filter_horizontal = ("skills",)
     readonly_fields = ("uuid",)

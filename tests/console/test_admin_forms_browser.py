@@ -92,7 +92,9 @@ def test_the_main_admins_forms_pass_axe_with_no_console_error(pages, language, v
     assert page.locator("html").get_attribute("lang") == language
     problems = []
     for model, pk in objects.items():
-        for path in (f"/admin/{model}/add/", f"/admin/{model}/{pk}/change/"):
+        # Agencies are added by a login with no officer record alone: adele reads them.
+        adds = () if model == "registry/agency" else (f"/admin/{model}/add/",)
+        for path in (*adds, f"/admin/{model}/{pk}/change/"):
             problems += _page_problems(page, pages.base_url + path)
     # The retention policy has one row: its add page while there is none, then it is saved from
     # there and changed.

@@ -237,3 +237,11 @@ def test_failed_sign_ins_are_hers_for_her_people_and_unknown_names(admin_console
     hers = admin_console.get("/admin/audit/auditentry/", {"action__exact": "login_failed"}).context["cl"]
     assert {e.object_repr for e in hers.result_list} == {"pat", "nobody"}
     assert failed.count() == 3
+
+
+def test_an_officer_is_found_by_the_id_the_import_names_them_by(admin_console, pat):
+    """The registry import and its refusals name officers by their external id ("PSP-004512");
+    the officers list found nothing by it."""
+    Officer.objects.filter(pk=pat.pk).update(external_id="PSP-004512")
+    found = admin_console.get("/admin/registry/officer/", {"q": "PSP-004512"}).context["cl"].result_list
+    assert list(found) == [pat]
