@@ -318,7 +318,14 @@ class SelectionForm(forms.Form):
 
 class PlanStartForm(forms.Form):
     time_limit_seconds = forms.IntegerField(label=_("Time limit (seconds)"), min_value=1, initial=10)
-    seed = forms.IntegerField(label=_("Seed"), min_value=0, max_value=2**31 - 1, initial=1)
+    seed = forms.IntegerField(
+        label=_("Seed"),
+        min_value=0,
+        max_value=2**31 - 1,
+        initial=1,
+        # A planner met "Seed" (種子) with nothing to say what it does.
+        help_text=_("The same seed repeats the same run; another may find another plan."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
