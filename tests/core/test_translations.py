@@ -319,8 +319,9 @@ def test_unknown_api_url_answers_in_the_language_asked_for(client, language, tit
 # One word for one thing in Chinese, in every catalogue and every built-in checklist: the field
 # app had said 相片 and 報到 where the checklists beside them said 照片 and 簽到; a referral's page
 # said its reads were kept in the 審計日誌 above a note that they were in the 審計紀錄 (the audit
-# log's name in the menu and the admin).
-CHINESE_TERMS = {"相片": "照片", "報到": "簽到", "審計日誌": "審計紀錄"}
+# log's name in the menu and the admin). A plan's objective is its cost (成本): 目標值 read like
+# 目標, the operation's targets, on the same page.
+CHINESE_TERMS = {"相片": "照片", "報到": "簽到", "審計日誌": "審計紀錄", "目標值": "成本"}
 
 
 def test_chinese_uses_one_word_for_photo_and_for_check_in():
