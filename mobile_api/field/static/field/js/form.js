@@ -4,7 +4,7 @@
 // sent: every answer in its place, controls disabled, the photos and signature the phone still has
 // (or, read back from the server, those the server holds: ``fileSource``).
 import * as files from "./files.js";
-import { clock, gap, list as listOf, pick, positionFailed, t } from "./i18n.js";
+import { clock, decimalMark, gap, list as listOf, number, pick, positionFailed, t } from "./i18n.js";
 import { checkValue, isAnswered, pathOf, Submission, validate } from "./logic.js";
 
 const el = (tag, attrs = {}, ...children) => {
@@ -78,6 +78,14 @@ const SIGNATURE_MISSING = { not_kept: "signature_not_kept", not_received: "signa
  * a point ("1。5", "１｡５") are the point. */
 export function numberText(typed) {
   return typed.normalize("NFKC").trim().replace(/[,。]/, ".");
+}
+
+/** A decimal answer as the officer's language writes it, in its field: "1,5" in Portuguese. Typed
+ * "1,5", it is kept as "1.5"; drawn again (a photo added, the checklist reopened, read back) the
+ * field showed "1.5", as if changed. Anything not a plain decimal is shown as it was typed. */
+export function numberShown(value) {
+  const text = String(value);
+  return /^-?[0-9]+\.[0-9]+$/.test(text) ? text.replace(".", decimalMark()) : text;
 }
 
 export class ChecklistForm {
@@ -205,7 +213,7 @@ export class ChecklistForm {
           type: "text",
           inputmode: q.type === "integer" ? "numeric" : "decimal",
           autocomplete: "off",
-          value: value === undefined ? "" : String(value),
+          value: value === undefined ? "" : q.type === "decimal" ? numberShown(value) : String(value),
           oninput: (e) => {
             const text = numberText(e.target.value);
             if (q.type === "integer" && /^-?[0-9]+$/.test(text) && Number.isSafeInteger(Number(text))) this.set(ctx, q.key, Number(text));
@@ -655,6 +663,11 @@ export function message(error, q = null) {
   // Not a number where one is asked: said what to type, not only that it is wrong.
   if (error.code === "type" && q && (q.type === "integer" || q.type === "decimal")) return t(`err_type_${q.type}`);
   if (error.code === "constraint" && p.message) return pick(p.message);
-  if ((error.code === "min" || error.code === "max") && p.limit !== undefined) return t(`err_${error.code}`, { limit: p.limit });
+  if ((error.code === "min" || error.code === "max") && p.limit !== undefined) {
+    // A number as the language writes it ("1 000 000" in Portuguese, "0,5"): a date's or a
+    // time's limit as it is.
+    const numeric = !(q && ["date", "time"].includes(q.type)) && /^-?[0-9]+(\.[0-9]+)?$/.test(String(p.limit));
+    return t(`err_${error.code}`, { limit: numeric ? number(String(p.limit), 20) : p.limit });
+  }
   return t(`err_${error.code}`);
 }

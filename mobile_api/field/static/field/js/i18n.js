@@ -100,7 +100,13 @@ export function day(date) {
 }
 
 export function number(value, digits = 0) {
+  // ``value`` may be a decimal's exact text ("0.35"): formatted as written, not through a float.
   return new Intl.NumberFormat(LOCALES[current], { maximumFractionDigits: digits }).format(value);
+}
+
+export function decimalMark() {
+  // The language's decimal separator: "," in Portuguese, "." in English and Chinese.
+  return new Intl.NumberFormat(LOCALES[current]).formatToParts(1.5).find((p) => p.type === "decimal").value;
 }
 
 export function weekday(n) {
