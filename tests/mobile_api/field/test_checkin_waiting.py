@@ -74,3 +74,36 @@ def test_a_check_in_made_while_a_sync_runs_is_sent_by_the_run_after_it(pages, fi
     expect(page.locator("#checkin-status")).to_contain_text("from the site", timeout=10_000)
     expect(page.locator("#outbox-list li.checkin")).to_have_count(0)
     assert CheckIn.objects.filter(inspection=field.revealed).count() == 1
+
+
+def test_a_second_tap_while_the_phone_finds_its_position_records_nothing_more(pages, field):
+    """A fix takes seconds outdoors at night, and "Check in here" stayed ready meanwhile: the
+    officer who tapped again, thinking the first tap lost, recorded (and sent) two check-ins."""
+    page = open_phone(pages, locale="pt-PT")
+    # The phone's GPS answers after a second and a half, as a real one does.
+    page.add_init_script(
+        """(() => {
+            const real = navigator.geolocation.getCurrentPosition.bind(navigator.geolocation);
+            navigator.geolocation.getCurrentPosition = (ok, fail, options) =>
+                setTimeout(() => real(ok, fail, options), 1500);
+        })()"""
+    )
+    sign_in_app(page, pages.base_url, "alice")
+    page.goto(f"{pages.base_url}/field/#/a/{field.revealed.uuid}")
+    button = page.locator("#check-in")
+    button.tap()
+    expect(page.locator("#checkin-status")).to_have_text("A obter a sua posição…")
+    expect(button).to_have_attribute("aria-disabled", "true")
+    # Tapped again at once (forced: Playwright itself waits for an aria-disabled button).
+    button.tap(force=True)
+    button.tap(force=True)
+    expect(page.locator("#checkin-status")).to_contain_text("do local", timeout=10_000)
+    expect(page.locator("#check-in")).to_have_text("Registar chegada de novo")
+    page.wait_for_timeout(2000)  # as long as a second fix would have taken
+    assert CheckIn.objects.filter(inspection=field.revealed).count() == 1
+    assert (
+        page.evaluate(
+            """async () => (await (await import('/static/field/js/store.js')).all('checkins')).length"""
+        )
+        == 1
+    )

@@ -494,6 +494,7 @@ async function assignmentScreen(id) {
   const checkinStatus = el("p", { id: "checkin-status", role: "status", class: "muted" });
   const lastCheckin = await latestCheckin(id);
   if (lastCheckin) checkinStatus.textContent = checkinText(lastCheckin);
+  if (locating.has(id)) checkinStatus.textContent = t("checking_in");
   const checklists = el("ul", { class: "plain", id: "checklists" });
   for (const c of a.checklists) {
     const version = templates.get(c.id);
@@ -559,7 +560,7 @@ async function assignmentScreen(id) {
     el("div", { class: "card" },
       // Checked in, the button says a second tap records another check-in (moved to another
       // entrance, a better fix), and the checklists below become the next thing to do.
-      el("button", { type: "button", id: "check-in", class: lastCheckin ? "" : "primary", text: t(lastCheckin ? "check_in_again" : "check_in"), onclick: () => checkIn(a, checkinStatus) }),
+      el("button", { type: "button", id: "check-in", class: lastCheckin ? "" : "primary", text: t(lastCheckin ? "check_in_again" : "check_in"), "aria-disabled": locating.has(id) ? "true" : null, onclick: (e) => checkIn(a, checkinStatus, e.currentTarget) }),
       checkinStatus,
     ),
     el("h2", { text: t("checklists") }),
@@ -604,7 +605,21 @@ function checkinText(c) {
   return t("check_in_queued", { accuracy: i18n.number(Number(c.accuracy_m ?? 0)) });
 }
 
-function checkIn(a, status) {
+// The visits whose check-in waits for the phone's position. A fix takes seconds outdoors at
+// night; a second tap meanwhile recorded a second check-in (both sent). Until this one is kept,
+// another tap does nothing (aria-disabled, not disabled: the focus stays on the button) and the
+// line under it says the phone is looking, the visit redrawn meanwhile (a sync) included.
+const locating = new Set();
+
+function checkIn(a, status, button) {
+  if (locating.has(a.id) || button.getAttribute("aria-disabled") === "true") return;
+  locating.add(a.id);
+  button.setAttribute("aria-disabled", "true");
+  const ready = () => {
+    locating.delete(a.id);
+    button.removeAttribute("aria-disabled");
+    document.getElementById("check-in")?.removeAttribute("aria-disabled");
+  };
   status.textContent = t("checking_in");
   navigator.geolocation.getCurrentPosition(
     async (p) => {
@@ -617,7 +632,11 @@ function checkIn(a, status) {
         accuracy_m: p.coords.accuracy.toFixed(1),
         device_time: new Date().toISOString(),
       };
-      await store.put("checkins", record);
+      try {
+        await store.put("checkins", record);
+      } finally {
+        ready(); // kept: a tap now is a check-in again, as the button will say
+      }
       status.textContent = checkinText(record);
       await outbox.sync();
       const sent = await store.get("checkins", record.id);
@@ -625,7 +644,10 @@ function checkIn(a, status) {
       // The waiting list under it says the check-in waits (or no longer does): drawn again.
       if (location.hash === `#/a/${a.id}`) await render({ inPlace: true });
     },
-    (error) => (status.textContent = i18n.positionFailed(error)),
+    (error) => {
+      ready();
+      status.textContent = i18n.positionFailed(error);
+    },
     { enableHighAccuracy: true, timeout: 20000, maximumAge: 0 },
   );
 }
