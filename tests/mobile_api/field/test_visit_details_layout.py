@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser_support import axe_check
-from tests.mobile_api.field.phone import open_phone, sign_in_app
+from tests.mobile_api.field.phone import PHONE_360, open_phone, sign_in_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -81,6 +81,21 @@ def test_the_visit_details_read_as_lines_not_letters(pages, field, locale):
     )
     expect(hours).to_have_text(re.compile(HOURS[locale]) if locale != "en" else HOURS[locale])
     axe_check(page)
+
+    # With large text (the phone's font size, or a zoom to 150 % and 200 %) the values still read
+    # as lines: at 150 % they had a few letters' width beside their labels, and a day's hours ran
+    # off the screen, the whole page scrolling sideways. Each goes under its label instead.
+    for size in ("150%", "200%"):
+        page.evaluate(f"document.documentElement.style.setProperty('font-size', '{size}')")
+        after = details.evaluate(
+            """dl => ({
+                page: document.documentElement.scrollWidth,
+                dl: dl.getBoundingClientRect().width,
+                dd: [...dl.querySelectorAll('dd')].map(d => d.getBoundingClientRect().width),
+            })"""
+        )
+        assert after["page"] <= PHONE_360["width"], (size, after)
+        assert all(width >= after["dl"] * 0.9 for width in after["dd"]), (size, after)
 
 
 def test_the_visits_waiting_work_has_its_own_heading(pages, field):
