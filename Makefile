@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 # the outbox relay and the rollups; no gossip, mingle or heartbeats, which only cost file writes
 # on the embedded transport.
 WORKER_CONCURRENCY ?= 2
-CELERY_WORKER = $(VENV)/bin/celery -A backend worker --beat --schedule var/celerybeat-schedule \
+CELERY_WORKER = $(VENV)/bin/celery -A backend worker --beat \
 	--concurrency $(WORKER_CONCURRENCY) --without-gossip --without-mingle --without-heartbeat --loglevel=INFO
 
 .PHONY: code run serve test lint bench load install install-dev secret worker clean

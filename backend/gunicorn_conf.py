@@ -12,15 +12,17 @@ import gc
 import os
 from typing import Any
 
+from backend.core.env import load_settings_or_exit
+
 
 def _int(name: str, default: int, minimum: int = 1) -> int:
     raw = os.environ.get(name, "").strip()
     try:
         value = int(raw) if raw else default
     except ValueError:
-        raise SystemExit(f"{name} must be a whole number, not {raw!r}.") from None
+        raise SystemExit(f"Configuration error: {name} must be a whole number, not {raw!r}.") from None
     if value < minimum:
-        raise SystemExit(f"{name} must be at least {minimum}, not {value}.")
+        raise SystemExit(f"Configuration error: {name} must be at least {minimum}, not {value}.")
     return value
 
 
@@ -38,6 +40,11 @@ max_requests_jitter = max_requests // 10
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 errorlog = "-"
+
+# The master reads the settings before it binds and forks: a malformed variable stops gunicorn
+# with one line naming it, instead of each web process failing to boot with a traceback.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
+load_settings_or_exit()
 
 
 def on_starting(server: Any) -> None:

@@ -8,17 +8,18 @@ when DEBUG is off.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from backend.core import file_storage as _file_storage
 from backend.core.env import (
     MACAO,
+    ConfigurationError,
     env_bbox,
     env_bool,
     env_int,
@@ -26,6 +27,7 @@ from backend.core.env import (
     env_str,
     env_timezone,
     env_url,
+    masked,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -41,12 +43,12 @@ if DEBUG:
 else:
     try:
         SECRET_KEY = env_str("SECRET_KEY", _local_secret or None)
-    except ImproperlyConfigured:
-        raise ImproperlyConfigured(
+    except ConfigurationError:
+        raise ConfigurationError(
             "SECRET_KEY must be set (or SECRET_KEY_FILE must name a file holding it) when DEBUG is off."
         ) from None
     if len(SECRET_KEY) < 32:
-        raise ImproperlyConfigured("SECRET_KEY must be at least 32 characters long.")
+        raise ConfigurationError("SECRET_KEY must be at least 32 characters long.")
 
 # Personal data of referred and screened persons is encrypted by the application (backend.privacy).
 # PERSONAL_DATA_KEYS: Fernet keys, comma-separated, the first encrypts and every one decrypts;
@@ -67,18 +69,27 @@ PERSONAL_DATA_INDEX_KEY = env_str(
     PERSONAL_DATA_INDEX_KEY_FILE.read_text().strip() if PERSONAL_DATA_INDEX_KEY_FILE.is_file() else "",
 )
 if not DEBUG and not PERSONAL_DATA_KEYS:
-    raise ImproperlyConfigured(
+    raise ConfigurationError(
         "PERSONAL_DATA_KEYS must be set (or PERSONAL_DATA_KEYS_FILE must name a file holding it) "
         "when DEBUG is off."
     )
 if not DEBUG and not PERSONAL_DATA_INDEX_KEY:
-    raise ImproperlyConfigured(
+    raise ConfigurationError(
         "PERSONAL_DATA_INDEX_KEY must be set (or PERSONAL_DATA_INDEX_KEY_FILE must name a file holding it) "
         "when DEBUG is off."
     )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+if not ALLOWED_HOSTS and not DEBUG:
+    # Django would answer every request 400 Bad Request, naming nothing.
+    raise ConfigurationError("ALLOWED_HOSTS must name at least one host name when DEBUG is off.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+for _origin in CSRF_TRUSTED_ORIGINS:
+    # Without its scheme an origin never matches: every console form would fail its CSRF check.
+    if not _origin.startswith(("http://", "https://")):
+        raise ConfigurationError(
+            f"CSRF_TRUSTED_ORIGINS must list origins with their scheme (https://{_origin}), not {_origin!r}."
+        )
 
 INSTALLED_APPS = [
     # First of all: the shell's words (username, change password, key, …) are the console's own,
@@ -164,13 +175,22 @@ DATABASE_URL = env_url(
 )
 _is_sqlite = DATABASE_URL.startswith("sqlite")
 # PostgreSQL keeps connections a minute (a new one per request costs more than many queries).
-DATABASES = {
-    "default": dj_database_url.parse(
-        DATABASE_URL,
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 0 if _is_sqlite else 60, minimum=0),
-        conn_health_checks=not _is_sqlite,
+_conn_max_age = env_int("DB_CONN_MAX_AGE", 0 if _is_sqlite else 60, minimum=0)
+try:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=_conn_max_age, conn_health_checks=not _is_sqlite
+        )
+    }
+except ValueError:  # dj_database_url.ParseError: a port that is not a number, an unquoted character
+    raise ConfigurationError(
+        f"DATABASE_URL is not a valid URL (postgresql://user:password@host:5432/name, with special "
+        f"characters of the password %-quoted), not {masked(DATABASE_URL)!r}."
+    ) from None
+if not DATABASES["default"]["NAME"]:
+    raise ConfigurationError(
+        f"DATABASE_URL must name the database (…/name at its end), not {masked(DATABASE_URL)!r}."
     )
-}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a writer instead of failing at once; WAL lets readers run beside it.
     DATABASES["default"]["OPTIONS"] = {
@@ -205,7 +225,7 @@ LANGUAGES = [
 ]
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "en")
 if LANGUAGE_CODE not in {code for code, _name in LANGUAGES}:
-    raise ImproperlyConfigured(f"LANGUAGE_CODE must be one of en, zh-hant, pt, not {LANGUAGE_CODE!r}.")
+    raise ConfigurationError(f"LANGUAGE_CODE must be one of en, zh-hant, pt, not {LANGUAGE_CODE!r}.")
 LOCALE_PATHS = [BASE_DIR / "backend" / "locale"]
 # As written in Macao: English dates day-first (backend/formats/en), Chinese numbers grouped by
 # thousands with commas (backend/formats/zh_Hant); the rest is Django's.
@@ -412,6 +432,17 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    # Django refuses the pair only when the first mail is sent (a password reset that never comes).
+    raise ConfigurationError(
+        "EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on: TLS (STARTTLS) for port 587, SSL for 465."
+    )
+_email_module = EMAIL_BACKEND.rpartition(".")[0]
+if not _email_module or importlib.util.find_spec(_email_module) is None:
+    raise ConfigurationError(
+        "EMAIL_BACKEND must be the dotted path of a Django e-mail backend, such as "
+        f"django.core.mail.backends.smtp.EmailBackend, not {EMAIL_BACKEND!r}."
+    )
 
 # --- Statistics ----------------------------------------------------------------------------
 # On publication, counts of people from 1 to this number minus one are suppressed.
@@ -427,13 +458,18 @@ SCHEDULER_ROTATION_DAYS = env_int("SCHEDULER_ROTATION_DAYS", 30, minimum=0)
 # Default and largest time limit of one planning run, in seconds.
 SCHEDULER_TIME_LIMIT_SECONDS = env_int("SCHEDULER_TIME_LIMIT_SECONDS", 30, minimum=1)
 SCHEDULER_MAX_TIME_LIMIT_SECONDS = env_int("SCHEDULER_MAX_TIME_LIMIT_SECONDS", 600, minimum=1)
+if SCHEDULER_TIME_LIMIT_SECONDS > SCHEDULER_MAX_TIME_LIMIT_SECONDS:
+    raise ConfigurationError(
+        f"SCHEDULER_TIME_LIMIT_SECONDS ({SCHEDULER_TIME_LIMIT_SECONDS}) must not exceed "
+        f"SCHEDULER_MAX_TIME_LIMIT_SECONDS ({SCHEDULER_MAX_TIME_LIMIT_SECONDS})."
+    )
 # A running job whose worker stopped beating for this long, or that is still running this long
 # after its time limit, is failed with a reason (its worker died), so the planner can start again.
 SCHEDULER_HEARTBEAT_TIMEOUT_SECONDS = env_int("SCHEDULER_HEARTBEAT_TIMEOUT_SECONDS", 90, minimum=5)
 SCHEDULER_RUN_GRACE_SECONDS = env_int("SCHEDULER_RUN_GRACE_SECONDS", 300, minimum=0)
 # Share of an operation's targets drawn at random among the sites a selection matches (percent),
 # so a site that scores low on risk may still be visited; the planner may change it per selection.
-SCHEDULER_RANDOM_SHARE_PERCENT = env_int("SCHEDULER_RANDOM_SHARE_PERCENT", 20, minimum=0)
+SCHEDULER_RANDOM_SHARE_PERCENT = env_int("SCHEDULER_RANDOM_SHARE_PERCENT", 20, minimum=0, maximum=100)
 # A joint team reaches a target at most this many minutes before its raid (to park and take
 # position): the plan's times are right-justified to it, so no team waits outside a target.
 SCHEDULER_ARRIVE_BEFORE_MINUTES = env_int("SCHEDULER_ARRIVE_BEFORE_MINUTES", 5, minimum=0)
@@ -511,12 +547,24 @@ CELERY_BEAT_SCHEDULE = {
     "privacy-retention": {"task": "privacy.apply_retention", "schedule": crontab(hour=2, minute=15)},
 }
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 20, minimum=1)
+# The worker's processes and where beat keeps its last run times: read here too (Celery's own
+# settings), so a bare `celery -A backend worker` or `beat` follows the environment as the
+# Procfile does, and a malformed value is refused naming the variable, not celery's option.
+CELERY_WORKER_CONCURRENCY = env_int("WORKER_CONCURRENCY", 2, minimum=1)
+CELERY_BEAT_SCHEDULE_FILENAME = env_str(
+    "CELERY_BEAT_SCHEDULE_FILE", str(BASE_DIR / "var" / "celerybeat-schedule")
+)
 
 # --- Logging --------------------------------------------------------------------------
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ConfigurationError(
+        f"LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, not {LOG_LEVEL!r}."
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }

@@ -8,7 +8,9 @@ rules are testable without touching the real environment.
 
 from __future__ import annotations
 
+import importlib
 import os
+import re
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,6 +19,21 @@ from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
+
+
+class ConfigurationError(ImproperlyConfigured):
+    """A variable of the environment is missing or malformed; the message names it."""
+
+
+def load_settings_or_exit(module: str | None = None) -> None:
+    """Import the settings module, as every entry point does first (manage.py, the WSGI
+    application, the Celery app, gunicorn's master): a malformed variable stops the process with
+    one line naming it, not a traceback an operator must read to the bottom."""
+    name = module or os.environ.get("DJANGO_SETTINGS_MODULE", "backend.settings")
+    try:
+        importlib.import_module(name)
+    except ConfigurationError as error:
+        raise SystemExit(f"Configuration error: {error}") from None
 
 
 def _raw(name: str, environ: Mapping[str, str] | None) -> str | None:
@@ -29,7 +46,7 @@ def env_str(name: str, default: str | None = None, *, environ: Mapping[str, str]
     value = _raw(name, environ)
     if value is None or value == "":
         if default is None:
-            raise ImproperlyConfigured(f"{name} must be set.")
+            raise ConfigurationError(f"{name} must be set.")
         return default
     return value
 
@@ -43,7 +60,7 @@ def env_bool(name: str, default: bool, *, environ: Mapping[str, str] | None = No
         return True
     if lowered in _FALSE:
         return False
-    raise ImproperlyConfigured(f"{name} must be a boolean (true/false, 1/0, yes/no), not {value!r}.")
+    raise ConfigurationError(f"{name} must be a boolean (true/false, 1/0, yes/no), not {value!r}.")
 
 
 def env_int(
@@ -60,11 +77,11 @@ def env_int(
     try:
         number = int(value)
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+        raise ConfigurationError(f"{name} must be a whole number, not {value!r}.") from None
     if minimum is not None and number < minimum:
-        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}.")
+        raise ConfigurationError(f"{name} must be at least {minimum}, not {number}.")
     if maximum is not None and number > maximum:
-        raise ImproperlyConfigured(f"{name} must be at most {maximum}, not {number}.")
+        raise ConfigurationError(f"{name} must be at most {maximum}, not {number}.")
     return number
 
 
@@ -82,7 +99,7 @@ def env_choice(
     if value is None or value == "":
         return default
     if value not in choices:
-        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}.")
+        raise ConfigurationError(f"{name} must be one of {', '.join(choices)}, not {value!r}.")
     return value
 
 
@@ -91,7 +108,7 @@ def env_timezone(name: str, default: str, *, environ: Mapping[str, str] | None =
     try:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ImproperlyConfigured(
+        raise ConfigurationError(
             f"{name} must be an IANA time zone such as Asia/Macau, not {value!r}."
         ) from None
     return value
@@ -107,8 +124,15 @@ def env_url(
     scheme, sep, rest = value.partition("://")
     if not sep or not rest or scheme.lower() not in schemes:
         allowed = ", ".join(s + "://" for s in schemes)
-        raise ImproperlyConfigured(f"{name} must be a URL starting with one of {allowed}, not {value!r}.")
+        raise ConfigurationError(
+            f"{name} must be a URL starting with one of {allowed}, not {masked(value)!r}."
+        )
     return value
+
+
+def masked(url: str) -> str:
+    """The URL with its password replaced by ``***``: an error message ends up in logs."""
+    return re.sub(r"^([^:/]+://[^:/@]*):.*@", r"\1:***@", url)
 
 
 @dataclass(frozen=True)
@@ -136,11 +160,11 @@ def env_bbox(name: str, default: BoundingBox, *, environ: Mapping[str, str] | No
     parts = value.split(",")
     message = f"{name} must be 'south,west,north,east' in decimal degrees, not {value!r}."
     if len(parts) != 4:
-        raise ImproperlyConfigured(message)
+        raise ConfigurationError(message)
     try:
         south, west, north, east = (float(p) for p in parts)
     except ValueError:
-        raise ImproperlyConfigured(message) from None
+        raise ConfigurationError(message) from None
     if not (-90 <= south < north <= 90 and -180 <= west < east <= 180):
-        raise ImproperlyConfigured(message + " South must be below north and west left of east.")
+        raise ConfigurationError(message + " South must be below north and west left of east.")
     return BoundingBox(south=south, west=west, north=north, east=east)

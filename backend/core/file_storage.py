@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
+from backend.core.env import ConfigurationError
 
 S3_BACKEND = "storages.backends.s3.S3Storage"
 # Written whole or not at all (backend.core.verified_storage); settings import this module, so
@@ -41,7 +41,7 @@ def _flag(environ: Mapping[str, str], name: str) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false, yes/no, on/off), not {value!r}.")
+    raise ConfigurationError(f"{name} must be a boolean (1/0, true/false, yes/no, on/off), not {value!r}.")
 
 
 def default_storage_from_env(environ: Mapping[str, str]) -> dict[str, Any]:
@@ -60,7 +60,7 @@ def default_storage_from_env(environ: Mapping[str, str]) -> dict[str, Any]:
     endpoint = environ.get("AWS_S3_ENDPOINT_URL", "").strip()
     if endpoint:
         if not endpoint.startswith(("http://", "https://")):
-            raise ImproperlyConfigured(f"AWS_S3_ENDPOINT_URL must be an http(s) URL, not {endpoint!r}.")
+            raise ConfigurationError(f"AWS_S3_ENDPOINT_URL must be an http(s) URL, not {endpoint!r}.")
         options["endpoint_url"] = endpoint
     for variable, option in (
         ("AWS_S3_REGION_NAME", "region_name"),
@@ -72,7 +72,9 @@ def default_storage_from_env(environ: Mapping[str, str]) -> dict[str, Any]:
         if value:
             options[option] = value
     if options.get("addressing_style") not in (None, "auto", "path", "virtual"):
-        raise ImproperlyConfigured("AWS_S3_ADDRESSING_STYLE must be auto, path or virtual.")
+        raise ConfigurationError(
+            f"AWS_S3_ADDRESSING_STYLE must be auto, path or virtual, not {options['addressing_style']!r}."
+        )
     return {"BACKEND": S3_BACKEND, "OPTIONS": options}
 
 

@@ -158,3 +158,121 @@ def test_production_settings_pass_the_deploy_check():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "security.W" not in result.stdout + result.stderr
+
+
+# What an operator meets: each entry point refuses a malformed variable in one line naming it.
+_MALFORMED = {
+    "DATABASE_URL=postgresql://inspections@db:five432/inspections": "DATABASE_URL is not a valid URL",
+    "DATABASE_URL=postgresql://db:5432/": "DATABASE_URL must name the database",
+    "LOG_LEVEL=LOUD": "LOG_LEVEL must be one of",
+    "EMAIL_USE_TLS=true EMAIL_USE_SSL=true": "EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on",
+    "EMAIL_BACKEND=smtp": "EMAIL_BACKEND must be the dotted path",
+    "SCHEDULER_RANDOM_SHARE_PERCENT=150": "SCHEDULER_RANDOM_SHARE_PERCENT must be at most 100",
+    "SCHEDULER_TIME_LIMIT_SECONDS=900": "SCHEDULER_TIME_LIMIT_SECONDS (900) must not exceed",
+    "ALLOWED_HOSTS=": "ALLOWED_HOSTS must name at least one host",
+    "CSRF_TRUSTED_ORIGINS=inspections.example.org": "CSRF_TRUSTED_ORIGINS must list origins with",
+    "WORKER_CONCURRENCY=0": "WORKER_CONCURRENCY must be at least 1",
+    "AWS_STORAGE_BUCKET_NAME=b AWS_S3_ADDRESSING_STYLE=sideways": "AWS_S3_ADDRESSING_STYLE must be auto",
+    "STATIC_COLLECTED=perhaps": "STATIC_COLLECTED must be a boolean",
+}
+
+
+def _production_environ(**overrides):
+    environ = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    environ.update({"SECRET_KEY_FILE": "/nonexistent/secret", "SECRET_KEY": "x" * 50, **overrides})
+    return environ
+
+
+@pytest.mark.parametrize(("assignments", "message"), list(_MALFORMED.items()))
+def test_manage_py_refuses_a_malformed_value_in_one_line(assignments, message):
+    overrides = dict(pair.split("=", 1) for pair in assignments.split())
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=_production_environ(**overrides),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"Configuration error: {message}")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        # The Procfile's three processes, as `make serve` and honcho start them.
+        [
+            "gunicorn",
+            "backend.wsgi:application",
+            "--config",
+            "python:backend.gunicorn_conf",
+            "--check-config",
+        ],
+        ["celery", "-A", "backend", "worker", "--concurrency", "1"],
+        ["celery", "-A", "backend", "beat"],
+    ],
+    ids=["web", "worker", "beat"],
+)
+def test_procfile_processes_refuse_a_malformed_value_in_one_line(command):
+    executable = str(Path(sys.executable).parent / command[0])
+    result = subprocess.run(  # noqa: S603 - the venv's own gunicorn and celery
+        [executable, *command[1:]],
+        cwd=ROOT,
+        env=_production_environ(TIME_ZONE="Mars/Olympus", CELERY_BROKER_URL="memory://"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr, result.stderr
+    assert "Configuration error: TIME_ZONE must be an IANA time zone" in result.stderr
+
+
+def test_gunicorn_refuses_no_web_processes():
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    result = subprocess.run(  # noqa: S603 - the venv's own gunicorn
+        [gunicorn, "backend.wsgi:application", "--config", "python:backend.gunicorn_conf", "--check-config"],
+        cwd=ROOT,
+        env=_production_environ(WEB_CONCURRENCY="0"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr, result.stderr
+    assert "Configuration error: WEB_CONCURRENCY must be at least 1, not 0." in result.stderr
+
+
+def test_a_bare_worker_and_beat_follow_the_environment():
+    """README, "Deploying": `celery -A backend worker` and `celery -A backend beat` on their own
+    machines take WORKER_CONCURRENCY and CELERY_BEAT_SCHEDULE_FILE as the Procfile does."""
+    script = (
+        "from backend.celery import app; print(app.conf.worker_concurrency, app.conf.beat_schedule_filename)"
+    )
+    result = subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=_production_environ(WORKER_CONCURRENCY="3", CELERY_BEAT_SCHEDULE_FILE="/srv/beat/schedule"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["3", "/srv/beat/schedule"]
+
+
+def test_a_refused_url_does_not_print_its_password():
+    with pytest.raises(ImproperlyConfigured) as refused:
+        env.env_url(
+            "CACHE_URL", None, ("redis",), environ={"CACHE_URL": "memcached://app:s3c@ret@cache:11211"}
+        )
+    assert "s3c" not in str(refused.value) and "ret" not in str(refused.value)
+    assert "memcached://app:***@cache:11211" in str(refused.value)
