@@ -48,8 +48,11 @@ def test_the_second_tap_signs_out_though_a_sync_redrew_the_screen(pages, field, 
     expect(page.locator("#sign-out-warning")).to_have_text(HELD[locale])
     axe_check(page)
 
+    expect(page.locator("#live")).to_contain_text(HELD[locale])  # said aloud when asked
     page.locator("#sign-out").click()
     expect(page.locator("#username")).to_be_visible()
+    # Signed out, the question is not left to be read on the sign-in screen, the work deleted.
+    expect(page.locator("#live")).to_be_empty()
 
 
 def test_a_new_screen_asks_again(pages, field):

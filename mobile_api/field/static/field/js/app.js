@@ -95,6 +95,9 @@ function screen(title, ...children) {
     if (focused) main.querySelectorAll(focused.selector)[focused.index]?.focus({ preventScroll: true });
     return;
   }
+  // What was said on the screen before ("1 checklist has not been sent…") is not this one's: left
+  // in the live region, a screen reader read it on the sign-in screen, the work long deleted.
+  live.textContent = "";
   main.focus({ preventScroll: true });
   window.scrollTo(0, 0);
 }
