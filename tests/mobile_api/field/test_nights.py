@@ -112,6 +112,17 @@ def test_each_night_has_its_heading_numbering_and_route(pages, field, second_vis
     stop.tap()
     link = page.locator("#route-map .leaflet-popup a.stop-link")
     expect(link).to_have_text("1. Golden Lotus Karaoke")
+    page.wait_for_timeout(400)  # the map moves the note into sight
+    # Clear of the zoom buttons, which Leaflet draws over it (they hid "3." of "3. Centro …").
+    overlap = page.evaluate(
+        """() => {
+            const box = (s) => document.querySelector('#route-map ' + s).getBoundingClientRect();
+            const a = box('.leaflet-popup-content-wrapper');
+            const b = box('.leaflet-control-zoom');
+            return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+        }"""
+    )
+    assert not overlap
     link.tap()
     expect(page.locator("#check-in")).to_be_visible()
     page.locator("#back").click()

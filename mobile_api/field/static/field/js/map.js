@@ -39,19 +39,17 @@ export function routeMap(element, nights, config) {
       const marker = L.marker(at, { icon, title: `${day} · ${name}` }).addTo(map);
       // A stop is a button (Leaflet's), which a screen reader named by its number alone ("1,
       // button") and which did nothing when tapped: it is named by its stop, visit and night,
-      // and opens a note with the visit's window and a link to it.
+      // and opens a note that links to the visit.
       marker.getElement()?.setAttribute("aria-label", [i18n.t("stop", { n: i + 1 }), i18n.siteName(a.site), i18n.t("night_of", { day })].join(" · "));
-      const note = document.createElement("div");
-      const link = document.createElement("a");
-      link.href = `#/a/${a.id}`;
-      link.className = "button stop-link";
-      link.textContent = name;
-      const when = document.createElement("p");
-      when.textContent = `${i18n.time(a.window_start)} – ${i18n.time(a.window_end, false)}`;
-      note.append(link, when);
+      // (The link alone: with the window under it the note was taller than the phone's map.)
+      const note = document.createElement("a");
+      note.href = `#/a/${a.id}`;
+      note.className = "button stop-link";
+      note.textContent = name;
       // No close button (Leaflet's "×" is small and named "Close popup" in English): a tap on
-      // the map closes it.
-      marker.bindPopup(note, { closeButton: false });
+      // the map closes it. Opened, the map moves it clear of the zoom buttons, which are drawn
+      // over it (they hid the start of its link) and of the credit.
+      marker.bindPopup(note, { closeButton: false, maxWidth: 240, autoPanPaddingTopLeft: L.point(64, 10), autoPanPaddingBottomRight: L.point(10, 44) });
     });
     if (route.length > 1) L.polyline(route, { ...style, weight: 3, className: `route night-${n % ROUTES.length}` }).addTo(map);
     points.push(...route);
