@@ -40,6 +40,14 @@ max_requests_jitter = max_requests // 10
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 errorlog = "-"
+# Gunicorn 27's control interface listens on one socket per user (~/.gunicorn/gunicorn.ctl): a
+# second deployment on the machine, the production-stack test or a benchmark took it over from the
+# first. Nothing here uses it: off, unless WEB_CONTROL_SOCKET names a socket of this deployment.
+_control_socket = os.environ.get("WEB_CONTROL_SOCKET", "").strip()
+if _control_socket:
+    control_socket = _control_socket
+else:
+    control_socket_disable = True
 
 # The master reads the settings before it binds and forks: a malformed variable stops gunicorn
 # with one line naming it, instead of each web process failing to boot with a traceback.

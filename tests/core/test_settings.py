@@ -1,6 +1,7 @@
 """Settings refuse malformed values at start-up, naming the variable."""
 
 import os
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -276,3 +277,22 @@ def test_a_refused_url_does_not_print_its_password():
         )
     assert "s3c" not in str(refused.value) and "ret" not in str(refused.value)
     assert "memcached://app:***@cache:11211" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("given", "disabled", "path"), [("", True, None), ("/srv/ji/gunicorn.ctl", False, "/srv/ji/gunicorn.ctl")]
+)
+def test_gunicorns_control_socket_is_off_unless_named(given, disabled, path, monkeypatch):
+    """Two deployments on one machine (or the production-stack test beside a benchmark) shared
+    gunicorn 27's one control socket per user, ~/.gunicorn/gunicorn.ctl: the second took it over."""
+    from gunicorn.config import Config
+
+    monkeypatch.setenv("WEB_CONTROL_SOCKET", given)
+    namespace = runpy.run_path(str(ROOT / "backend" / "gunicorn_conf.py"))
+    config = Config()
+    for name in ("control_socket", "control_socket_disable"):
+        if name in namespace:
+            config.set(name, namespace[name])
+    assert config.control_socket_disable is disabled
+    if path:
+        assert config.control_socket == path
