@@ -550,6 +550,19 @@ class Sites(Handler):
                 )
 
 
+def _by_name(rows: Any) -> tuple[dict[tuple[str, str], str], dict[str, list[str]]]:
+    """Of ``(scope, code, *names)`` rows (a unit's agency, a skill's kind): each code by itself
+    and by its names, folded, within its scope; and each scope's codes."""
+    names: dict[tuple[str, str], str] = {}
+    codes: dict[str, list[str]] = defaultdict(list)
+    for scope, code, *others in rows:
+        codes[scope].append(code)
+        for name in (code, *others):
+            if name:
+                names.setdefault((scope, _folded(name)), code)
+    return names, codes
+
+
 class Officers(Handler):
     spec = OFFICERS
 
@@ -561,24 +574,12 @@ class Officers(Handler):
         self.skills = {(k, c): pk for pk, k, c in Skill.objects.values_list("id", "kind", "code")}
         # A clerk writes a unit or a language by its name ("Esquadra da Taipa", "粵語") as often as
         # by its code: either is taken, in any of the three languages, and stored as the code.
-        self.unit_names: dict[tuple[str, str], str] = {}
-        self.unit_codes: dict[str, list[str]] = defaultdict(list)
-        for agency, code, *names in Unit.objects.values_list(
-            "agency__code", "code", "name_en", "name_pt", "name_zh_hant"
-        ):
-            self.unit_codes[agency].append(code)
-            for name in (code, *names):
-                if name:
-                    self.unit_names.setdefault((agency, _folded(name)), code)
-        self.skill_names: dict[tuple[str, str], str] = {}
-        self.skill_codes: dict[str, list[str]] = defaultdict(list)
-        for kind, code, *names in Skill.objects.values_list(
-            "kind", "code", "name_en", "name_pt", "name_zh_hant"
-        ):
-            self.skill_codes[kind].append(code)
-            for name in (code, *names):
-                if name:
-                    self.skill_names.setdefault((kind, _folded(name)), code)
+        self.unit_names, self.unit_codes = _by_name(
+            Unit.objects.values_list("agency__code", "code", "name_en", "name_pt", "name_zh_hant")
+        )
+        self.skill_names, self.skill_codes = _by_name(
+            Skill.objects.values_list("kind", "code", "name_en", "name_pt", "name_zh_hant")
+        )
 
     def key(self, values):
         agency = self.agencies_ci.get(values.get("agency", "").casefold(), values.get("agency", ""))
