@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser
@@ -42,6 +43,13 @@ class ApiTokenListApi(APIView):
         expires_in_days = serializers.IntegerField(
             min_value=1, max_value=services.MAX_TTL_DAYS, required=False, allow_null=True, default=None
         )
+
+        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+            # A misspelt field would be dropped silently: "expires_in_day": 7 made a 90-day token.
+            unknown = sorted(set(self.initial_data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({k: [gettext("Unknown field.")] for k in unknown})
+            return attrs
 
     @extend_schema_serializer(component_name="ApiTokenCreateOutput")
     class Output(serializers.Serializer):

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
@@ -41,10 +41,10 @@ from backend.compliance.models import (
 from backend.compliance.notice import notice_render_html, notice_render_pdf
 from backend.core.access import get_visible_or_404, principal_for
 from backend.core.errors import InvalidInput, NotFound
-from backend.inspections.models import Finding
+from backend.inspections.models import Category, Finding
 from backend.inspections.personal_files import served_response
 from backend.privacy.reasons import ReadReason
-from backend.registry.models import Company
+from backend.registry.models import Company, Site
 
 # --- Shared output shapes ------------------------------------------------------------------------
 
@@ -86,7 +86,7 @@ class QueueItemOutput(serializers.Serializer):
     site = serializers.UUIDField(source="inspection.site.uuid")
     site_name = serializers.CharField(source="inspection.site.name")
     site_kind = serializers.CharField(source="inspection.site.kind")
-    operation = serializers.CharField(source="inspection.operation.name", default=None)
+    operation = serializers.CharField(source="inspection.operation.name", default=None, allow_null=True)
     template = serializers.CharField(source="template_version.template.code")
     revision = serializers.IntegerField()
     officer = serializers.CharField(source="officer.full_name")
@@ -101,9 +101,55 @@ class QueueItemOutput(serializers.Serializer):
     potential_victims = serializers.IntegerField()
 
 
+# --- Filters of the lists ---------------------------------------------------------------------------
+
+
+def _one_of(params: Any, name: str, choices: Any) -> str | None:
+    """A list's filter value, or None when not given. A value the field never takes is a 400 naming
+    it: a misspelt ``?status=`` answered an empty list, which a script reads as "nothing there"."""
+    value = params.get(name)
+    if not value:
+        return None
+    allowed = [str(choice) for choice in choices]
+    if value not in allowed:
+        raise InvalidInput(errors={name: [str(_("One of %s.")) % ", ".join(allowed)]})
+    return value
+
+
+def _uuid_filter(params: Any, name: str) -> str | None:
+    value = params.get(name)
+    if not value:
+        return None
+    if not _is_uuid(value):
+        raise InvalidInput(errors={name: [str(_("Must be a valid UUID."))]})
+    return value
+
+
+def _filter(name: str, choices: Any, description: str) -> OpenApiParameter:
+    return OpenApiParameter(name, str, enum=[str(c) for c in choices], description=description)
+
+
+def _uuid_parameter(name: str, description: str) -> OpenApiParameter:
+    return OpenApiParameter(name, OpenApiTypes.UUID, description=description)
+
+
+YES_NO = ("true", "false")
+
+
 # --- Review ----------------------------------------------------------------------------------------
 
 
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[
+            _filter("category", Category.values, "Only inspections of this category."),
+            _filter("site_kind", Site.Kind.values, "Only sites of this kind."),
+            _filter("severity", Finding.Severity.values, "Only with a finding of yours this severe."),
+            _filter("potential_victim", YES_NO, "Only submissions with (true) or without (false) one."),
+            _filter("ordering", ("received_at", "-received_at", "-my_findings"), "received_at by default."),
+        ]
+    )
+)
 class ReviewQueueApi(ListAPIView):
     """Submissions awaiting the decision of the caller's agency. Filters: ``category``,
     ``site_kind``, ``severity`` (has a finding of the agency of this severity),
@@ -124,32 +170,38 @@ class ReviewQueueApi(ListAPIView):
         qs = selectors.review_queue(user=self.request.user).annotate(
             **selectors.finding_counts(principal.agency_id)
         )
-        if params.get("category"):
-            qs = qs.filter(inspection__category=params["category"])
-        if params.get("site_kind"):
-            qs = qs.filter(inspection__site__kind=params["site_kind"])
-        if params.get("severity"):
+        if category := _one_of(params, "category", Category.values):
+            qs = qs.filter(inspection__category=category)
+        if site_kind := _one_of(params, "site_kind", Site.Kind.values):
+            qs = qs.filter(inspection__site__kind=site_kind)
+        if severity := _one_of(params, "severity", Finding.Severity.values):
             qs = qs.filter(
                 Exists(
                     Finding.objects.filter(
                         submission=OuterRef("pk"),
                         competent_agency_id=principal.agency_id,
-                        severity=params["severity"],
+                        severity=severity,
                     )
                 )
             )
-        if params.get("potential_victim") in ("true", "false"):
-            qs = (
-                qs.filter(potential_victims__gt=0)
-                if params["potential_victim"] == "true"
-                else qs.filter(potential_victims=0)
-            )
+        if victim := _one_of(params, "potential_victim", YES_NO):
+            qs = qs.filter(potential_victims__gt=0) if victim == "true" else qs.filter(potential_victims=0)
         ordering = params.get("ordering", "received_at")
         if ordering not in self.ORDERINGS:
             raise InvalidInput(errors={"ordering": [str(_("One of %s.")) % ", ".join(self.ORDERINGS)]})
         return qs.order_by(*self.ORDERINGS[ordering])
 
 
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[
+            _filter("status", Finding.Status.values, "draft by default."),
+            OpenApiParameter("violation_code", str, description="A code of the catalogue, e.g. V-01."),
+            _filter("severity", Finding.Severity.values, "Only findings this severe."),
+            _uuid_parameter("submission", "Only the findings of this submission."),
+        ]
+    )
+)
 class ReviewFindingListApi(ListAPIView):
     """The caller's agency's findings. Filters: ``status`` (default draft), ``violation_code``,
     ``severity``, ``submission``."""
@@ -164,15 +216,12 @@ class ReviewFindingListApi(ListAPIView):
         if wanted not in Finding.Status.values:
             raise InvalidInput(errors={"status": [str(_("One of %s.")) % ", ".join(Finding.Status.values)]})
         qs = qs.filter(status=wanted)
-        for name in ("violation_code", "severity"):
-            if params.get(name):
-                qs = qs.filter(**{name: params[name]})
-        if params.get("submission"):
-            qs = (
-                qs.filter(submission__uuid=params["submission"])
-                if _is_uuid(params["submission"])
-                else qs.none()
-            )
+        if params.get("violation_code"):
+            qs = qs.filter(violation_code=params["violation_code"])
+        if severity := _one_of(params, "severity", Finding.Severity.values):
+            qs = qs.filter(severity=severity)
+        if submission := _uuid_filter(params, "submission"):
+            qs = qs.filter(submission__uuid=submission)
         return qs
 
 
@@ -337,8 +386,8 @@ class CaseOutput(serializers.Serializer):
     id = serializers.UUIDField(source="uuid")
     reference = serializers.CharField(source="short_ref")
     agency = serializers.CharField(source="agency.code")
-    company = serializers.UUIDField(source="company.uuid", default=None)
-    company_name = serializers.CharField(source="company.name", default=None)
+    company = serializers.UUIDField(source="company.uuid", default=None, allow_null=True)
+    company_name = serializers.CharField(source="company.name", default=None, allow_null=True)
     site = serializers.UUIDField(source="site.uuid")
     site_name = serializers.CharField(source="site.name")
     status = serializers.CharField()
@@ -346,7 +395,7 @@ class CaseOutput(serializers.Serializer):
     deadline = serializers.DateField(allow_null=True)
     opened_at = serializers.DateTimeField()
     notice_issued_at = serializers.DateTimeField(allow_null=True)
-    follow_up = serializers.UUIDField(source="follow_up.uuid", default=None)
+    follow_up = serializers.UUIDField(source="follow_up.uuid", default=None, allow_null=True)
     follow_up_requested_at = serializers.DateTimeField(allow_null=True)
     outcome = serializers.CharField()
     penalty_amount = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
@@ -374,6 +423,15 @@ class CaseEventOutput(serializers.Serializer):
     details = serializers.JSONField(source="data")
 
 
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[
+            _filter("status", ComplianceCase.Status.values, "Only cases in this status."),
+            _uuid_parameter("company", "Only the cases of this company."),
+            _uuid_parameter("site", "Only the cases of this site."),
+        ]
+    )
+)
 class CaseListApi(ListAPIView):
     """The caller's agency's cases. Filters: ``status``, ``company``, ``site``."""
 
@@ -383,11 +441,11 @@ class CaseListApi(ListAPIView):
     def get_queryset(self) -> Any:
         params = self.request.query_params
         qs = selectors.case_list(user=self.request.user)
-        if params.get("status"):
-            qs = qs.filter(status=params["status"])
+        if wanted := _one_of(params, "status", ComplianceCase.Status.values):
+            qs = qs.filter(status=wanted)
         for name in ("company", "site"):
-            if params.get(name):
-                qs = qs.filter(**{f"{name}__uuid": params[name]}) if _is_uuid(params[name]) else qs.none()
+            if value := _uuid_filter(params, name):
+                qs = qs.filter(**{f"{name}__uuid": value})
         return qs
 
 
@@ -530,6 +588,9 @@ class RankingOutput(serializers.Serializer):
     computed_at = serializers.DateTimeField(source="scored_at")
 
 
+@extend_schema_view(
+    get=extend_schema(parameters=[_filter("kind", Company.Kind.values, "Only companies of this kind.")])
+)
 class CompanyRankingApi(ListAPIView):
     """Employment agencies and contractors ranked by compliance score, worst first, with the
     factors beside the number. Filter: ``kind``."""
@@ -538,7 +599,9 @@ class CompanyRankingApi(ListAPIView):
     filter_backends: list[Any] = []
 
     def get_queryset(self) -> Any:
-        return selectors.company_ranking(user=self.request.user, kind=self.request.query_params.get("kind"))
+        return selectors.company_ranking(
+            user=self.request.user, kind=_one_of(self.request.query_params, "kind", Company.Kind.values)
+        )
 
 
 class CompanyScoreHistoryApi(APIView):
@@ -693,7 +756,7 @@ class ReferralOutput(serializers.Serializer):
         help_text="The reference people quote (the id's first eight characters, in capitals), "
         "as the console shows it; `?reference=` finds it in either case.",
     )
-    referring_agency = serializers.CharField(source="referring_agency.code", default=None)
+    referring_agency = serializers.CharField(source="referring_agency.code", default=None, allow_null=True)
     referred_to = serializers.CharField(source="referred_to_code")
     site = serializers.UUIDField(source="site.uuid")
     site_name = serializers.CharField(source="site.name")
@@ -732,6 +795,8 @@ class ReferralListApi(ListAPIView):
             OpenApiParameter(
                 "reference", str, description="A referral's reference (`3F9A1B2C`), in either case."
             ),
+            _filter("status", Referral.Status.values, "Only referrals in this status."),
+            _filter("urgency", Referral.Urgency.values, "Only referrals of this urgency."),
         ]
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -743,9 +808,9 @@ class ReferralListApi(ListAPIView):
         if reference is None:
             raise InvalidInput(errors={"reference": [str(NOT_A_REFERENCE)]})
         qs = selectors.referral_list(user=self.request.user, reference=reference)
-        for name in ("status", "urgency"):
-            if self.request.query_params.get(name):
-                qs = qs.filter(**{name: self.request.query_params[name]})
+        for name, choices in (("status", Referral.Status.values), ("urgency", Referral.Urgency.values)):
+            if value := _one_of(self.request.query_params, name, choices):
+                qs = qs.filter(**{name: value})
         return qs
 
 
@@ -871,12 +936,20 @@ class ProsecutionOutput(serializers.Serializer):
     on = serializers.DateField()
     agency = serializers.CharField(source="agency.code")
     file_reference = serializers.CharField()
-    case = serializers.UUIDField(source="case.uuid", default=None)
-    referral = serializers.UUIDField(source="referral.uuid", default=None)
+    case = serializers.UUIDField(source="case.uuid", default=None, allow_null=True)
+    referral = serializers.UUIDField(source="referral.uuid", default=None, allow_null=True)
     defendants = serializers.IntegerField()
     note = serializers.CharField()
 
 
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[
+            _filter("kind", ProsecutionRecord.Kind.values, "Only records of this kind."),
+            OpenApiParameter("year", int, description="Only records of this year, e.g. 2023."),
+        ]
+    )
+)
 class ProsecutionListApi(ListAPIView):
     """Transfers to the prosecutors, prosecutions and judgments. Filters: ``kind``, ``year``."""
 
@@ -886,8 +959,8 @@ class ProsecutionListApi(ListAPIView):
     def get_queryset(self) -> Any:
         params = self.request.query_params
         qs = selectors.prosecution_list(user=self.request.user)
-        if params.get("kind"):
-            qs = qs.filter(kind=params["kind"])
+        if kind := _one_of(params, "kind", ProsecutionRecord.Kind.values):
+            qs = qs.filter(kind=kind)
         if params.get("year"):
             # ASCII digits of a calendar year: "²" is a digit to str.isdigit, and thirty digits
             # overflow the database's integer.

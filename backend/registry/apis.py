@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
@@ -17,13 +19,22 @@ from rest_framework.views import APIView
 
 from backend.core.access import principal_for
 from backend.registry import selectors, services
-from backend.registry.models import Company, Officer, Role, Site
+from backend.registry.models import Agency, Company, Officer, Role, Site
+
+
+@extend_schema_field({"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "20:00"})
+class ClockTimeField(serializers.TimeField):
+    """A time of day as a venue's hours are written, ``20:00``. OpenAPI's ``format: time`` (RFC
+    3339's ``20:00:00+08:00``) would make a client's validator refuse every answer."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", **kwargs)
 
 
 class OpeningHoursOutput(serializers.Serializer):
     weekday = serializers.IntegerField()
-    opens = serializers.TimeField(format="%H:%M")
-    closes = serializers.TimeField(format="%H:%M")
+    opens = ClockTimeField()
+    closes = ClockTimeField()
     crosses_midnight = serializers.BooleanField()
 
 
@@ -56,7 +67,26 @@ class SiteOutput(serializers.Serializer):
     opening_hours = OpeningHoursOutput(many=True)
 
 
+class YesNoField(forms.Field):
+    """``true`` or ``false``. django-filter's own reads any other word as "not given" and lists
+    everything, so ``?is_active=yes`` answered inactive sites as well; here it is a 400."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        if value not in ("true", "false"):
+            raise ValidationError(_("Give true or false."), code="invalid")
+        return value == "true"
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    field_class = YesNoField
+
+
 class SiteFilter(django_filters.FilterSet):
+    is_active = YesNoFilter()
     search = django_filters.CharFilter(
         method="filter_search", label="Name, address or licence number contains"
     )
@@ -166,16 +196,31 @@ class OfficerOutput(serializers.Serializer):
         return sorted(s.code for s in officer.skills.all())
 
 
+def _agency_codes() -> list[tuple[str, str]]:
+    # Read when asked, not at import: the agencies are rows.
+    return [(code, code) for code in Agency.objects.order_by("code").values_list("code", flat=True)]
+
+
+class OfficerFilter(django_filters.FilterSet):
+    is_active = YesNoFilter()
+    # An unknown code answered an empty list, as if the agency had no officers.
+    agency = django_filters.ChoiceFilter(
+        field_name="agency__code", choices=_agency_codes, label="An agency's code, e.g. DSAL"
+    )
+
+    class Meta:
+        model = Officer
+        fields = ["is_active", "sex", "agency"]
+
+
 class OfficerListApi(ListAPIView):
     """Officers the caller may see: their own agency's; every agency's for planners."""
 
     serializer_class = OfficerOutput
-    filterset_fields = ["is_active", "sex"]
+    filterset_class = OfficerFilter
 
     def get_queryset(self) -> Any:
-        qs = selectors.officer_list(user=self.request.user).order_by("agency__code", "badge_number")
-        agency = self.request.query_params.get("agency")
-        return qs.filter(agency__code=agency) if agency else qs
+        return selectors.officer_list(user=self.request.user).order_by("agency__code", "badge_number")
 
 
 class OfficerDetailApi(APIView):
