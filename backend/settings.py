@@ -366,6 +366,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # One component per choice set: inspection categories with their labels, and the planner's
     # checklist categories (the same codes, unlabelled); otherwise both would be "CategoryEnum".
+    # Every back-office operation documents its problem+json errors (400, 401, 403, 404).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "backend.core.errors.problem_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "InspectionCategoryEnum": "backend.inspections.models.Category",
         "PlanningCategoryEnum": "scheduler.services.CHECKLISTS",

@@ -322,3 +322,55 @@ def api_aware_500(request: HttpRequest):  # type: ignore[no-untyped-def]
     from django.views.defaults import server_error
 
     return server_error(request)
+
+
+# --- The shape in the OpenAPI schema ---------------------------------------------------------------
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "Every error of the API (RFC 9457). Further members may follow, e.g. `max_bytes`.",
+    "properties": {
+        "type": {"type": "string", "format": "uri"},
+        "title": {"type": "string", "description": "In the reader's language (Accept-Language)."},
+        "status": {"type": "integer"},
+        "detail": {"type": "string", "description": "In the reader's language (Accept-Language)."},
+        "code": {"type": "string", "description": "Stable and machine-readable, e.g. `invalid`."},
+        "errors": {
+            "type": "object",
+            "description": "For bad input: each field or parameter (dotted path) with its messages.",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "required": ["type", "title", "status", "detail", "code"],
+}
+
+
+def problem_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: every back-office operation documents the errors it
+    can answer, as ``application/problem+json``: 400 (it takes parameters or a body), 401 and 403
+    (it needs a token), 404 (its path names an object). Documented answers were 2xx only, so a
+    client generated from the schema had no type for the errors it had to handle."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    content = {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    reasons = {
+        "400": "The input is not valid (`errors` names each field or parameter).",
+        "401": "No token, or a bad, revoked or expired one (`not_authenticated`, `token_invalid`).",
+        "403": "Your role may not do this.",
+        "404": "No such object, or one outside what you may see.",
+    }
+    for path, operations in result.get("paths", {}).items():
+        if not path.startswith("/api/v1/"):
+            continue  # the officers' API documents its own errors
+        for operation in operations.values():
+            statuses = []
+            queried = any(p.get("in") == "query" for p in operation.get("parameters", []))
+            if queried or operation.get("requestBody"):
+                statuses.append("400")
+            if operation.get("security", [{}]) != [{}]:
+                statuses += ["401", "403"]
+            if "{" in path:
+                statuses.append("404")
+            for status in statuses:
+                documented = {"description": reasons[status], "content": content}
+                operation["responses"].setdefault(status, documented)
+    return result

@@ -13,6 +13,7 @@ checked against the published schema (/api/schema/), mistakes made on purpose.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import jsonschema
@@ -58,7 +59,8 @@ def _json_schema(node: Any) -> Any:
 
 def _mismatches(schema: dict[str, Any], path: str, response: Any) -> list[str]:
     operation = schema["paths"][path]["get"]
-    documented = operation["responses"][str(response.status_code)]["content"]["application/json"]["schema"]
+    content_type = response["Content-Type"].split(";")[0]
+    documented = operation["responses"][str(response.status_code)]["content"][content_type]["schema"]
     body_schema = {**_json_schema(documented), "$defs": _json_schema(schema["components"]["schemas"])}
     validator = jsonschema.Draft202012Validator(body_schema, format_checker=jsonschema.FormatChecker())
     return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(response.json())]
@@ -181,3 +183,27 @@ def test_registry_yes_no_filters_still_filter(carol, carol_script):
     assert [o["full_name"] for o in listed] == ["Gone Away"]
     bad = carol_script.get("/api/v1/sites/", {"is_active": "maybe"}, HTTP_ACCEPT_LANGUAGE="pt").json()
     assert bad["errors"] == {"is_active": ["Tem de ser true ou false."]}
+
+
+def test_errors_are_documented_as_the_problems_they_are(carol_script):
+    """The schema listed 2xx answers only: a generated client had no type for the errors."""
+    schema = carol_script.get("/api/schema/?format=json").json()
+    for path, operations in schema["paths"].items():
+        for operation in operations.values():
+            if path.startswith("/api/v1/") and operation.get("security"):
+                documented = operation["responses"]["401"]["content"]
+                assert documented == {
+                    "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+                }
+    anonymous = APIClient()
+    errors = {
+        "/api/v1/cases/": carol_script.get(
+            "/api/v1/cases/", {"status": "opened"}, HTTP_ACCEPT_LANGUAGE="zh-Hant"
+        ),
+        "/api/v1/cases/{case_id}/": carol_script.get(f"/api/v1/cases/{uuid.uuid4()}/"),
+        "/api/v1/planning/operations/": carol_script.get("/api/v1/planning/operations/"),
+        "/api/v1/me/": anonymous.get("/api/v1/me/"),
+    }
+    assert [r.status_code for r in errors.values()] == [400, 404, 403, 401]
+    for path, response in errors.items():
+        assert _mismatches(schema, path, response) == [], path
