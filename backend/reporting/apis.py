@@ -12,8 +12,8 @@ from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -58,6 +58,81 @@ QUERY_PARAMETERS = [
 ]
 
 
+# The answers' shapes, for the schema only (the views build plain dicts): a script's client had
+# "object" and nothing more to go on.
+_MEASURE = {
+    "id": serializers.CharField(),
+    "label": serializers.CharField(),
+    "unit": serializers.CharField(),
+    "definition": serializers.CharField(),
+}
+STATISTICS_CATALOGUE = inline_serializer(
+    "StatisticsCatalogueOutput",
+    {
+        "measures": inline_serializer(
+            "StatisticsCatalogueMeasure",
+            {
+                **_MEASURE,
+                "source": inline_serializer(
+                    "StatisticsCatalogueSource",
+                    {
+                        "id": serializers.CharField(),
+                        "label": serializers.CharField(),
+                        "definition": serializers.CharField(),
+                    },
+                ),
+                "dimensions": inline_serializer(
+                    "StatisticsDimension",
+                    {
+                        "id": serializers.CharField(),
+                        "label": serializers.CharField(),
+                        "rollup": serializers.BooleanField(),
+                        "values": serializers.DictField(
+                            child=serializers.CharField(),
+                            allow_null=True,
+                            help_text="The values a filter takes, with their labels; null: any.",
+                        ),
+                    },
+                    many=True,
+                ),
+                "personal": serializers.BooleanField(help_text="A count of people: analysts only."),
+                "scoped_to_agency": serializers.BooleanField(help_text="Counted within your agency only."),
+            },
+            many=True,
+        ),
+        "report_sections": serializers.DictField(child=serializers.CharField()),
+    },
+)
+STATISTICS_QUERY = inline_serializer(
+    "StatisticsQueryOutput",
+    {
+        "measures": inline_serializer("StatisticsMeasure", _MEASURE, many=True),
+        "source": inline_serializer(
+            "StatisticsSource", {"id": serializers.CharField(), "definition": serializers.CharField()}
+        ),
+        "by": serializers.ListField(child=serializers.CharField()),
+        "filters": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
+        "from": serializers.DateField(allow_null=True),
+        "to": serializers.DateField(allow_null=True),
+        "fill": serializers.CharField(allow_null=True, help_text="zeros when asked for, else null."),
+        "computed_from": serializers.CharField(help_text="raw or rollup."),
+        "rollup_level": serializers.CharField(allow_null=True),
+        "suppressed": serializers.BooleanField(help_text="Some count of people is withheld (null in rows)."),
+        "rows": serializers.ListField(
+            child=serializers.DictField(),
+            help_text="A group each: its value of every dimension in `by` (a year as an integer, other "
+            "periods as ISO codes: 2021-Q3, 2021-07, 2021-W27, 2021-07-05; codes otherwise) and its "
+            "count of every measure (null where suppressed).",
+        ),
+        "totals": serializers.DictField(child=serializers.IntegerField(allow_null=True)),
+        "labels": serializers.DictField(
+            child=serializers.DictField(child=serializers.CharField()),
+            help_text="For each dimension in `by` with a list, each code's label in the reader's language.",
+        ),
+    },
+)
+
+
 def _answer(request: Request) -> Result:
     """The question of ``request``'s parameters answered within what its user may read; with
     ``fill=zeros``, laid out over every period as the console's pages lay it out."""
@@ -96,7 +171,7 @@ def _filename(result: Result, extension: str) -> str:
 class StatisticsCatalogueApi(APIView):
     """The measures you may read, each with its definition and its dimensions."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=STATISTICS_CATALOGUE)
     def get(self, request: Request) -> Response:
         return Response(
             {
@@ -110,7 +185,7 @@ class StatisticsQueryApi(APIView):
     """Measures × dimensions × filters, e.g.
     ``?measure=inspections&by=year,category&agency=DSAL&from=2019&to=2023``."""
 
-    @extend_schema(parameters=QUERY_PARAMETERS, responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=QUERY_PARAMETERS, responses=STATISTICS_QUERY)
     def get(self, request: Request) -> Response:
         result = _answer(request)
         return Response(_result_body(result, request.query_params.get("fill")))

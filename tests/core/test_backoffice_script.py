@@ -207,3 +207,34 @@ def test_errors_are_documented_as_the_problems_they_are(carol_script):
     assert [r.status_code for r in errors.values()] == [400, 404, 403, 401]
     for path, response in errors.items():
         assert _mismatches(schema, path, response) == [], path
+
+
+def test_statistics_answers_are_documented_as_they_are(joint, alice, andy):  # noqa: F811
+    """The catalogue and the query were documented as a bare object."""
+    joint.submit_construction(alice)
+    joint.submit_screening(alice)  # one potential victim: a count of people below the threshold
+    script = _script(andy.user)
+    schema = script.get("/api/schema/?format=json").json()
+    answers = {
+        "/api/v1/statistics/": [script.get("/api/v1/statistics/")],
+        "/api/v1/statistics/query/": [
+            script.get(
+                "/api/v1/statistics/query/",
+                {"measure": "inspections", "by": "year,category", "source": "raw"},
+            ),
+            script.get(
+                "/api/v1/statistics/query/", {"measure": "potential_victims", "by": "month", "source": "raw"}
+            ),
+            script.get(
+                "/api/v1/statistics/query/", {"measure": "inspections", "by": "year", "fill": "zeros"}
+            ),
+        ],
+    }
+    for path, responses in answers.items():
+        for response in responses:
+            assert response.status_code == 200, response.content
+            assert _mismatches(schema, path, response) == [], path
+    rows = answers["/api/v1/statistics/query/"][0].json()["rows"]
+    assert rows and isinstance(rows[0]["year"], int)
+    assert answers["/api/v1/statistics/query/"][1].json()["suppressed"] is True
+    assert schema["components"]["schemas"]["StatisticsQueryOutput"]["properties"]["from"]["nullable"] is True
