@@ -550,6 +550,19 @@ class Sites(Handler):
                 )
 
 
+# An officer's own columns, as the file and the record both hold them.
+OFFICER_COLUMNS = (
+    "external_id",
+    "badge_number",
+    "full_name",
+    "rank",
+    "rank_title",
+    "rank_title_zh_hant",
+    "rank_title_pt",
+    "sex",
+)
+
+
 def _by_name(rows: Any) -> tuple[dict[tuple[str, str], str], dict[str, list[str]]]:
     """Of ``(scope, code, *names)`` rows (a unit's agency, a skill's kind): each code by itself
     and by its names, folded, within its scope; and each scope's codes."""
@@ -596,20 +609,7 @@ class Officers(Handler):
             skills[officer_id][kind].append(code)
         out = {}
         badges: dict[tuple[str, str], str] = {}
-        for r in self._query().values(
-            "id",
-            "uuid",
-            "external_id",
-            "agency__code",
-            "unit__code",
-            "badge_number",
-            "full_name",
-            "rank",
-            "rank_title",
-            "rank_title_zh_hant",
-            "rank_title_pt",
-            "sex",
-        ):
+        for r in self._query().values("id", "uuid", "agency__code", "unit__code", *OFFICER_COLUMNS):
             ext = _key(r["external_id"], r["uuid"])
             key = f"{r['agency__code']}/{ext}"
             out[key] = {
@@ -708,16 +708,7 @@ class Officers(Handler):
         user_ids = dict(
             User.objects.filter(username__in=[u.username for u in users]).values_list("username", "id")
         )
-        fields = [
-            "external_id",
-            "badge_number",
-            "full_name",
-            "rank",
-            "rank_title",
-            "rank_title_zh_hant",
-            "rank_title_pt",
-            "sex",
-        ]
+        fields = list(OFFICER_COLUMNS)
 
         def attrs(r):
             d = {f: r[f] for f in fields}
