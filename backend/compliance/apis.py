@@ -661,7 +661,7 @@ class ComplianceRegisterCsvApi(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("kind", str, description="Only companies of this kind."),
+            _filter("kind", Company.Kind.values, "Only companies of this kind."),
             OpenApiParameter("q", str, description="Part of a name (any language) or registration number."),
             OpenApiParameter("open_cases", bool, description="Only companies with your agency's open cases."),
         ],
@@ -669,11 +669,14 @@ class ComplianceRegisterCsvApi(APIView):
     )
     def get(self, request: Request) -> HttpResponse:
         params = request.query_params
+        # The page's checkbox sends "on"; a script true or false. Another word is refused, as the
+        # whole register under a misspelt filter read as the filtered one.
+        open_cases = _one_of(params, "open_cases", ("true", "false", "on", "1", "0"))
         companies = selectors.company_register(
             user=request.user,
-            kind=params.get("kind", ""),
+            kind=_one_of(params, "kind", Company.Kind.values) or "",
             query=params.get("q", "").strip()[:100],
-            open_cases=params.get("open_cases", "").lower() in ("on", "true", "1"),
+            open_cases=open_cases in ("on", "true", "1"),
         ).annotate(
             closed_cases=Count(
                 "compliance_cases", filter=Q(compliance_cases__status="closed"), distinct=True

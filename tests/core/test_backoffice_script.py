@@ -121,6 +121,8 @@ def test_answers_match_the_published_schema(joint, agency_visit, carol, percy, b
         ("/api/v1/referrals/", "urgency", "urgent"),
         ("/api/v1/prosecutions/", "kind", "judgement"),
         ("/api/v1/compliance/ranking/", "kind", "agency"),
+        ("/api/v1/compliance/register.csv", "kind", "agency"),
+        ("/api/v1/compliance/register.csv", "open_cases", "maybe"),
     ],
 )
 def test_a_filter_value_the_list_never_takes_is_refused_naming_it(carol_script, path, name, value):
@@ -238,3 +240,11 @@ def test_statistics_answers_are_documented_as_they_are(joint, alice, andy):  # n
     assert rows and isinstance(rows[0]["year"], int)
     assert answers["/api/v1/statistics/query/"][1].json()["suppressed"] is True
     assert schema["components"]["schemas"]["StatisticsQueryOutput"]["properties"]["from"]["nullable"] is True
+
+
+def test_the_register_csv_still_takes_the_pages_checkbox(carol_script):
+    for value in ("on", "true", "false"):
+        response = carol_script.get(
+            "/api/v1/compliance/register.csv", {"open_cases": value, "kind": "contractor"}
+        )
+        assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
