@@ -353,3 +353,13 @@ def test_a_filter_left_open_says_bu_xian_in_chinese():
         for found in re.finditer(r'(?:^msgctxt "[^"]*"\n)?^msgid "Any"\nmsgstr "([^"]*)"', text, re.M):
             said[str(path.relative_to(root))] = found[1]
     assert len(said) >= 2 and set(said.values()) == {"不限"}, said
+
+
+def test_a_kept_signature_is_described_not_asked_for_in_chinese():
+    """'已保留簽名：在簽名板上書寫' read as an instruction ("write on the pad") under a signature
+    already kept (the field officer's walk): it says how it was made, as the typed one does."""
+    with translation.override("zh-hant"):
+        drawn = translation.gettext("Signature kept, drawn on the pad")
+        typed = translation.gettext("Signature kept, typed with the keyboard")
+    assert drawn == "已保留簽名：於簽名板上手寫"
+    assert typed == "已保留簽名：以鍵盤輸入"
