@@ -67,7 +67,7 @@ def test_a_checklist_a_teammate_sent_first_is_kept_and_sent_as_a_correction_of_t
     badge = dora.badge_number
     for language, said, button in (
         ("pt", f"Dora Police (PSP, n.º {badge}) enviou primeiro", "Enviar a minha como correcção da outra"),
-        ("zh-hant", f"Dora Police（PSP，職員編號 {badge}） 已於 ", "把我的作為對方檢查表的更正傳送"),
+        ("zh-hant", f"Dora Police（PSP，職員編號 {badge}）已於 ", "把我的作為對方檢查表的更正傳送"),
         ("en", f"{who} sent this checklist", "Send mine as a correction of theirs"),
     ):
         page.goto(pages.base_url + "/field/#/")

@@ -306,9 +306,10 @@ def test_a_checklist_a_teammate_sent_is_not_offered_to_start_again(pages, field,
     page.locator("#language").select_option("pt")
     expect(card.locator(".sent-by")).to_have_text(f"Enviada por Dora Police (PSP, n.º {dora.badge_number})")
     page.locator("#language").select_option("zh-hant")
-    expect(card.locator(".sent-by")).to_have_text(f"由 Dora Police（PSP，職員編號 {dora.badge_number}） 傳送")
+    # No space between a full-width bracket and a Chinese word (i18n.js's tightening, as the console's).
+    expect(card.locator(".sent-by")).to_have_text(f"由 Dora Police（PSP，職員編號 {dora.badge_number}）傳送")
     card.locator("h4 a").click()
-    expect(venue).to_contain_text(f"已由 Dora Police（PSP，職員編號 {dora.badge_number}） 於 ")
+    expect(venue).to_contain_text(f"已由 Dora Police（PSP，職員編號 {dora.badge_number}）於 ")
     expect(venue).to_contain_text("此處無須重新開始")
 
     # Dora sends the screening too: Alice's draft of it stays hers to continue or discard, and

@@ -51,8 +51,14 @@ export function t(key, params = {}) {
     // A text with a count: its forms by plural category, chosen for {count} in this language.
     text = text[new Intl.PluralRules(LOCALES[current]).select(Number(params.count))] || text.other;
   }
-  return text.replace(/\{(\w+)\}/g, (_, name) => (name in params ? String(params[name]) : `{${name}}`));
+  const filled = text.replace(/\{(\w+)\}/g, (_, name) => (name in params ? String(params[name]) : `{${name}}`));
+  return current === "zh-hant" ? filled.replace(CJK_SPACE, "$1") : filled;
 }
+
+// A Chinese text takes no space between two Chinese characters: a translation's space beside a
+// value filled in is for a Latin one ("由 {who} 傳送": "由 Chau Kit Ling 傳送"), which a Chinese
+// one must not keep ("由 你（另一部手機） 傳送"), as the console's `tight` filter does.
+const CJK_SPACE = /([\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]) (?=[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef])/g;
 
 // Chinese sets no space between sentences, nor before a note in brackets (its full-width
 // punctuation carries its own spacing); English and Portuguese do.
