@@ -28,9 +28,15 @@ TEXTS = {
     "sign_in_offline": _("No network: signing in needs a connection once."),
     "signed_in_as": _("Signed in as {name}"),
     "sign_out": _("Sign out"),
-    # Said when signing out would delete drafts or refused checklists, which no sync sends.
-    "sign_out_held": _(
-        "A sync does not send a draft or a refused checklist: open it from the list first, or it is deleted."
+    # Said when signing out would delete drafts or refused checklists, which no sync sends: what
+    # would be lost ({checklists}: "1 checklist") and what to do instead.
+    "sign_out_drafts": _(
+        "Drafts not finished: {checklists}. A sync does not send drafts: open them from the list, "
+        "finish and send them, or signing out deletes them."
+    ),
+    "sign_out_refused": _(
+        "Needing a correction: {checklists}. A sync does not send them: open them from the list, "
+        "correct and send them again, or signing out deletes them."
     ),
     "session_ended": _("Your sign-in on this phone has ended. Sign in again: your unsent work is kept."),
     "online": _("Online"),

@@ -334,16 +334,27 @@ async function syncBar() {
   // What signing out would delete unsent: the checklists (queued, drafts, refused) and the
   // check-ins recorded offline; the question names what there is.
   const unsent = async () => {
-    // Drafts and refused checklists: no sync sends them, so "Sync first" is not said of them alone.
-    const held = (await ownWork()).filter((w) => w.status === "draft" || w.status === "refused").length;
-    const checklists = await outbox.pendingCount(officer) + held;
+    // Queued work goes with a sync ("Sync first"); a draft or a refused checklist does not: the
+    // officer finishes (or corrects) and sends it, or signing out deletes it. Each is said apart,
+    // with what to do about it: "Sync first" said of a draft alone sent the officer to sync, and
+    // the draft was deleted all the same.
+    const own = await ownWork();
+    const drafts = own.filter((w) => w.status === "draft").length;
+    const refused = own.filter((w) => w.status === "refused").length;
+    const queued = await outbox.pendingCount(officer);
+    const checklists = queued + drafts + refused;
     const checkins = (await store.all("checkins")).filter((c) => !c.result && outbox.mine(c, officer)).length;
     const kind = !checkins ? "" : !checklists ? "_checkins" : "_work";
     const count = checklists + checkins;
     // Both kinds: each with its own count ("1 checklist and 1 check-in"), not their sum.
     const params = { count, checklists: t("checklists_n", { count: checklists }), checkins: t("checkins_n", { count: checkins }) };
-    const sync = t("sign_out_unsent" + kind, params);
-    const said = held === count ? t("sign_out_held") : held ? i18n.sentences(sync, t("sign_out_held")) : sync;
+    const syncKind = !checkins ? "" : !queued ? "_checkins" : "_work";
+    const syncParams = { count: queued + checkins, checklists: t("checklists_n", { count: queued }), checkins: params.checkins };
+    const said = i18n.sentences(
+      queued + checkins ? t("sign_out_unsent" + syncKind, syncParams) : "",
+      drafts ? t("sign_out_drafts", { checklists: t("checklists_n", { count: drafts }) }) : "",
+      refused ? t("sign_out_refused", { checklists: t("checklists_n", { count: refused }) }) : "",
+    );
     return { count, kind, said, params };
   };
   // What the question means, under the buttons (it was only spoken, to screen readers).
