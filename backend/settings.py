@@ -205,6 +205,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3"),
     }
+    # models.W040 ("SQLite does not support indexes with non-key columns"): the statistics'
+    # covering indexes (inspection_stats_idx, finding_stats_idx) carry INCLUDE columns for
+    # PostgreSQL, where the rollups read the index alone; SQLite builds the same index on its key
+    # and drops the INCLUDE, which is all it needs. Nothing to fix there, so make run's migrate no
+    # longer prints it twice; PostgreSQL, which supports them, keeps the check.
+    SILENCED_SYSTEM_CHECKS = ["models.W040"]
 elif env_bool("DB_PREPARED_READS", True):
     # The few reads every phone request makes (backend/core/prepared.py) are kept prepared on
     # each connection: PostgreSQL plans them once instead of on every request (planning the
