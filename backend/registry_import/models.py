@@ -102,6 +102,9 @@ class ImportRow(models.Model):
     # A row to update: the columns whose values differ from the record's (column keys, in the
     # file's order), so the dry run says what an update changes, not only that it does.
     changed = models.JSONField(_("changed columns"), default=list, blank=True)
+    # And what those columns hold on record now (column key → the record's value, as an export
+    # writes it), so the dry run shows each change as old → new.
+    previous = models.JSONField(_("values on record"), default=dict, blank=True)
     # Sites only: whether the row has a place, and why not (a code of columns.PLACE_REASONS).
     needs_place = models.BooleanField(_("to place"), default=False)
     placed = models.CharField(_("placed by"), max_length=10, choices=Placed.choices, blank=True)

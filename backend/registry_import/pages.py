@@ -20,6 +20,7 @@ from backend.core.i18n import bracketed, label_separator, list_separator
 from backend.registry.models import Parish
 from backend.registry_import import selectors, services
 from backend.registry_import.columns import KIND_CHOICES, KINDS, reason_text
+from backend.registry_import.display import Words
 from backend.registry_import.files import CSV_TYPE, FORMATS, XLSX_TYPE
 from backend.registry_import.models import ImportRow, RegistryImport
 
@@ -180,6 +181,7 @@ def _rows_context(request: HttpRequest, item: RegistryImport) -> dict:
         if item.kind == "shifts"
         else {}
     )
+    words = Words(item, on_page)
     shown = []
     for row in on_page:
         officer = row.values.get("officer", "")
@@ -201,9 +203,7 @@ def _rows_context(request: HttpRequest, item: RegistryImport) -> dict:
                     for p in row.problems
                 ],
                 "to_place": row.needs_place,
-                "changed": [str(labels.get(key, key)) for key in row.changed]
-                if row.action == ImportRow.Action.UPDATE
-                else [],
+                "changes": words.changes(row),
             }
         )
     return {"rows": shown, "page": page, "show": show}

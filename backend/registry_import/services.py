@@ -241,12 +241,15 @@ def _check(item: RegistryImport) -> RegistryImport:
             record.action = ImportRow.Action.CREATE
         else:
             record.changed = [k for k, v in record.values.items() if known.get(k) != v]
+            record.previous = {k: known.get(k, "") for k in record.changed}
             record.action = ImportRow.Action.UPDATE if record.changed else ImportRow.Action.UNCHANGED
         if item.kind == "sites" and record.action != ImportRow.Action.REFUSED:
             if record.values.get("latitude"):
                 record.placed = ImportRow.Placed.FILE
             else:
                 record.needs_place = True
+                if known is not None:  # the place on record, for the change a new place makes
+                    record.previous.update(latitude=known["latitude"], longitude=known["longitude"])
         counts[record.action] += 1
 
     # Geocoding last, once the row is known to be good: the service's time goes to rows that count.

@@ -1,6 +1,8 @@
-"""A dry run says what each update changes: the columns whose values differ from the record, by
-their names in the reader's language. A helper's walk: the dry run said "761 to update" and no
-more, so an administrator could not tell a new address from a column emptied by mistake."""
+"""A dry run says what each update changes: each column whose value differs from the record, by
+its name in the reader's language, as the value on record → the file's value (a choice by its
+name, as the console shows it). A helper's walk: the dry run said "761 to update" and no more, so
+an administrator could not tell a new address from a column emptied by mistake; then it named
+the columns ("Changes: Address") but still not what they held and would hold."""
 
 from __future__ import annotations
 
@@ -10,38 +12,109 @@ from html import unescape
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from backend.registry.models import Skill, Unit
 from backend.registry_import.models import ImportRow, RegistryImport
+from tests import factories
+from tests.browser_support import sign_in_client
 from tests.registry_import.support import FILES
 
 pytestmark = pytest.mark.django_db
 
 CHANGES = {
-    "en": "Changes: Address, Opening hours",
-    "pt": "Alterações: Endereço, Horário de funcionamento",
-    "zh-hant": "變更：地址、營業時間",
+    "en": [
+        "Changes:",
+        "Venue type: karaoke → massage parlour",
+        "Address: Rua de Pequim 126 → Rua de Pequim 130",
+        "Opening hours: Mon-Thu 20:00-02:00; Fri-Sun 20:00-04:00 → Mon-Sun 20:00-04:00",
+        "Licence number: L-1 → (empty)",
+    ],
+    "pt": [
+        "Alterações:",
+        "Tipo de estabelecimento: karaoke → casa de massagens",
+        "Endereço: Rua de Pequim 126 → Rua de Pequim 130",
+        "Horário de funcionamento: Mon-Thu 20:00-02:00; Fri-Sun 20:00-04:00 → Mon-Sun 20:00-04:00",
+        "Número da licença: L-1 → (vazio)",
+    ],
+    "zh-hant": [
+        "變更：",
+        "場所類型：卡拉OK → 按摩院",
+        "地址：Rua de Pequim 126 → Rua de Pequim 130",
+        "營業時間：Mon-Thu 20:00-02:00; Fri-Sun 20:00-04:00 → Mon-Sun 20:00-04:00",
+        "牌照編號：L-1 → （空白）",
+    ],
 }
 
 
-def _upload(client, capture, data: bytes) -> RegistryImport:
+def _upload(client, capture, data: bytes, kind: str = "sites") -> RegistryImport:
     with capture(execute=True):
-        client.post("/registry/imports/", {"kind": "sites", "file": SimpleUploadedFile("s.csv", data)})
+        client.post("/registry/imports/", {"kind": kind, "file": SimpleUploadedFile(f"{kind}.csv", data)})
     return RegistryImport.objects.latest("pk")
 
 
+def _changes(client, item: RegistryImport) -> list[str]:
+    """The changes the rows' table shows: the heading, then one line per changed column."""
+    page = unescape(client.get(f"/registry/imports/{item.uuid}/?show=update").content.decode())
+    body = page.split("<tbody>")[1].split("</tbody>")[0]
+    heading = re.findall(r'<p class="changes">(.*?)</p>', body)
+    lines = [
+        li
+        for ul in re.findall(r'<ul class="changes">(.*?)</ul>', body)
+        for li in re.findall(r"<li>(.*?)</li>", ul)
+    ]
+    return [re.sub(r"<[^>]+>", "", p).strip() for p in (*heading, *lines)]
+
+
 @pytest.mark.parametrize("language", ["en", "pt", "zh-hant"])
-def test_an_update_names_the_columns_it_changes(ada, django_capture_on_commit_callbacks, language):
+def test_an_update_shows_each_change_as_old_and_new_value(ada, django_capture_on_commit_callbacks, language):
     original = (FILES / "sites_bom.csv").read_bytes()
     first = _upload(ada, django_capture_on_commit_callbacks, original)
     with django_capture_on_commit_callbacks(execute=True):
         ada.post(f"/registry/imports/{first.uuid}/apply/")
-    changed = original.replace(b"Rua de Pequim 126", b"Rua de Pequim 130").replace(
-        b"Mon-Thu 20:00-02:00; Fri-Sun 20:00-04:00", b"Mon-Sun 20:00-04:00"
+    changed = (
+        original.replace(b"Rua de Pequim 126", b"Rua de Pequim 130")
+        .replace(b"Mon-Thu 20:00-02:00; Fri-Sun 20:00-04:00", b"Mon-Sun 20:00-04:00")
+        .replace(b"venue,karaoke", b"venue,massage")
+        .replace(b",L-1\r\n", b",\r\n")
+        .replace(b",L-1\n", b",\n")
     )
     item = _upload(ada, django_capture_on_commit_callbacks, changed)
     row = item.rows.get(action=ImportRow.Action.UPDATE)
-    assert row.changed == ["address", "opening_hours"]
+    assert row.changed == ["venue_type", "address", "opening_hours", "licence_number"]
     assert not item.rows.exclude(pk=row.pk).exclude(changed=[]).exists()  # the unchanged list none
     ada.post("/i18n/setlang/", {"language": language, "next": "/"})
-    page = unescape(ada.get(f"/registry/imports/{item.uuid}/?show=update").content.decode())
-    changes = [re.sub(r"<[^>]+>", "", p) for p in re.findall(r'<p class="changes">(.*?)</p>', page)]
-    assert changes == [CHANGES[language]], changes
+    assert _changes(ada, item) == CHANGES[language]
+
+
+def test_an_officers_update_names_the_unit_the_languages_and_the_sex_in_the_readers_language(
+    client, django_capture_on_commit_callbacks
+):
+    ada = factories.officer("PSP", username="ada", roles=("administrator",))
+    sign_in_client(client, "ada", "correct-horse-battery")
+    unit = ada.unit
+    Unit.objects.filter(pk=unit.pk).update(name_pt="Comando do CPSP")
+    other = factories.unit(ada.agency, code="psp-harbour")
+    Unit.objects.filter(pk=other.pk).update(name_en="Harbour station", name_pt="Esquadra do Porto")
+    for code, en, pt in (("lang-pt", "Portuguese", "Português"), ("lang-en", "English", "Inglês")):
+        Skill.objects.update_or_create(code=code, defaults={"kind": "language", "name_en": en, "name_pt": pt})
+    head = "external_id,agency,unit,badge_number,full_name,sex,languages\n"
+    first = _upload(
+        client,
+        django_capture_on_commit_callbacks,
+        f"{head}P-1,PSP,{unit.code},7001,Ana Rosário,F,lang-pt\n".encode(),
+        "officers",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/registry/imports/{first.uuid}/apply/")
+    item = _upload(
+        client,
+        django_capture_on_commit_callbacks,
+        f"{head}P-1,PSP,{other.code},7001,Ana Rosário,M,lang-pt; lang-en\n".encode(),
+        "officers",
+    )
+    client.post("/i18n/setlang/", {"language": "pt", "next": "/"})
+    assert _changes(client, item) == [
+        "Alterações:",
+        "Unidade: Comando do CPSP → Esquadra do Porto",
+        "Sexo: feminino → masculino",
+        "Línguas: Português → Inglês, Português",
+    ]
