@@ -141,9 +141,12 @@ def table_csv(tables: list[Table], notes: list[str]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def table_xlsx(tables: list[Table], notes: list[str], counted: list[tuple[str, str]]) -> bytes:
-    """The tables on one sheet, as in ``table_csv`` (captions, headers and totals in bold), and
-    what is counted (each measure's and the records' definition) on a second."""
+def table_xlsx(
+    tables: list[Table], notes: list[str], counted: list[tuple[str, str]], asked: list[tuple[str, str]]
+) -> bytes:
+    """The tables on one sheet, as in ``table_csv`` (captions, headers and totals in bold), the
+    question they answer (the page's choices, when, and a link back) on a second, and what is
+    counted (each measure's and the records' definition) on a third."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -166,6 +169,12 @@ def table_xlsx(tables: list[Table], notes: list[str], counted: list[tuple[str, s
         for note in notes:
             sheet.append([_cell(note)])
     sheet.column_dimensions["A"].width = 24
+    question = book.create_sheet(_sheet_title(gettext("Question asked")))
+    for name, value in asked:
+        question.append([_cell(name), _cell(value)])
+        question.cell(row=question.max_row, column=1).font = bold
+    question.column_dimensions["A"].width = 28
+    question.column_dimensions["B"].width = 80
     about = book.create_sheet(_sheet_title(gettext("What is counted")))
     for name, text in counted:
         about.append([_cell(name), _cell(text)])

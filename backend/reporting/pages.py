@@ -28,7 +28,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import push_url, replace_url
 
@@ -127,7 +127,7 @@ def _errors(error: DomainError) -> list[str]:
     subject itself (a dimension, an agency, a source) stands alone."""
     if not error.errors:
         return [error.detail]
-    labels = {"from": _("From"), "to": _("To"), "measure": _("Measure")}
+    labels = {"from": _("From year"), "to": _("To year"), "measure": _("Measure")}
     return [
         f"{labels[name]}: {message}" if name in labels else str(message)
         for name, texts in error.errors.items()
@@ -743,9 +743,51 @@ def breakdown_table_download(request: HttpRequest, extension: str) -> HttpRespon
     else:
         counted = [(capfirst(str(m.label)), str(m.definition)) for m in result.measures]
         counted.append((_("Records"), str(SOURCES[result.source].definition)))
-        response = HttpResponse(exports.table_xlsx(tables, notes, counted), content_type=XLSX)
+        asked = _question_asked(request, spec, result)
+        response = HttpResponse(exports.table_xlsx(tables, notes, counted, asked), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _question_asked(request: HttpRequest, spec: Breakdown, result: Result) -> list[tuple[str, str]]:
+    """What a table answers, as the page's form chose it and in its words: a workbook opened later,
+    away from the page, says what it counts, of which years, filtered how, as of when, and links
+    back to the breakdown. (The data's workbook has its "question" sheet, in codes, for tools.)"""
+    form = _form_context(request, spec)
+    dims = {d["id"]: capfirst(d["label"]) for d in form["dimensions"]}
+    none = _("None")
+    open_end = pgettext("a period's first or last year: none chosen", "Any")
+    lines = [
+        (_("Measure"), ", ".join(capfirst(str(m.label)) for m in result.measures)),
+        (
+            pgettext("what a breakdown's rows are", "Rows"),
+            ", ".join(dims.get(d, d) for d in spec.rows) or none,
+        ),
+        (_("Columns"), dims.get(spec.column, spec.column) if spec.column else none),
+        (_("From year"), spec.api_params.get("from") or open_end),
+        (_("To year"), spec.api_params.get("to") or open_end),
+    ]
+    shown = {f["id"]: f for f in form["filter_fields"]}
+    for name in spec.api_params:
+        if name in ("from", "to", "measure", "by") or name not in dims:
+            continue
+        values = _split(spec.api_params, name)
+        if name in shown:
+            labels = {o["value"]: o["label"] for o in shown[name]["options"]}
+            values = [labels.get(v, v) for v in values]
+        label = pgettext("a filter a breakdown applied", "Filter: %(dimension)s") % {"dimension": dims[name]}
+        lines.append((label, ", ".join(values)))
+    as_of = figures_as_of([result])
+    if as_of and not as_of.get("pending"):
+        when = f"{as_of['day']}, {as_of['text']}" if as_of["day"] else as_of["text"]
+        lines.append((_("Figures as of"), when))
+    rollups = result.used == "rollup"
+    computed = _("Computed from the daily rollups.") if rollups else _("Computed from the records.")
+    lines.append((_("Computed from"), computed))
+    lines.append((_("Downloaded"), formats.date_format(timezone.localtime(), "DATETIME_FORMAT")))
+    link = request.build_absolute_uri(f"{reverse('reporting:breakdown')}?{spec.page_query}")
+    lines.append((_("Link to this breakdown"), link))
+    return lines
 
 
 def _download_refused(request: HttpRequest, spec: Breakdown, error: DomainError) -> HttpResponse:

@@ -78,7 +78,7 @@ def test_bad_questions_are_answered_on_the_page_not_with_an_error(client, andy):
         assert 'class="errors"' in response.content.decode(), url
     # Said under the form's own label, not the API's parameter name.
     reversed_period = client.get("/statistics/?from=2023&to=2019").content.decode()
-    assert "From: The period starts after it ends." in reversed_period
+    assert "From year: The period starts after it ends." in reversed_period
     assert "from: " not in reversed_period
     assert client.get("/statistics/report/2023-2019/").status_code == 404
     assert client.get("/statistics/report/2022-2022/?lang=xx").status_code == 404

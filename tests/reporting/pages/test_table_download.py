@@ -167,7 +167,7 @@ def test_the_tables_xlsx_holds_what_its_csv_does(analyst):
     response = _get(analyst, f"/statistics/breakdown-table.xlsx?{query}", language)
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(io.BytesIO(response.content))
-    sheet, counted = book.worksheets
+    sheet, _asked, counted = book.worksheets
     cells = [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
     width = max(len(line) for line in cells)
     expected = [
@@ -176,6 +176,41 @@ def test_the_tables_xlsx_holds_what_its_csv_does(analyst):
     assert [[_value(v) for v in line] for line in cells] == expected
     assert any(isinstance(v, int) for line in cells for v in line)  # numbers a spreadsheet sums
     assert counted.title == "O que é contado"
+
+
+def test_the_tables_xlsx_says_the_question_it_answers(analyst):
+    """A workbook opened away from the page said what it counted but not of which years, filtered
+    how, or as of when: the table's XLSX has a sheet with the page's choices in the reader's words
+    (the form's labels, the filter's values by name), when the figures are from, and a link back
+    to the same breakdown."""
+    _language, params = BREAKDOWNS[1]
+    query = urlencode(params)
+    response = _get(analyst, f"/statistics/breakdown-table.xlsx?{query}", "zh-hant")
+    _sheet, asked, _counted = load_workbook(io.BytesIO(response.content)).worksheets
+    assert asked.title == "查詢內容"
+    lines = dict(asked.iter_rows(values_only=True))
+    assert lines["由年份"] == "2021" and lines["至年份"] == "2022"
+    assert lines["列"] == "季", lines
+    assert lines["欄"] == "部門", lines
+    [(category, chosen)] = [(k, v) for k, v in lines.items() if k.startswith("篩選：")]
+    assert category == "篩選：類別" and chosen == "職業介紹所巡查", (category, chosen)
+    assert lines["計算來源"].startswith("計算來源："), lines
+    assert "下載時間" in lines
+    link = lines["此分項統計的連結"]
+    assert link.startswith("http://testserver/statistics/breakdown/?")
+    assert "category=employment_agency" in link
+    # The link opens the same breakdown: the page answers with the same table.
+    back = _get(analyst, link.removeprefix("http://testserver"), "zh-hant").content.decode()
+    assert (
+        PageTable(back).lines
+        == PageTable(_get(analyst, f"/statistics/breakdown/?{query}", "zh-hant").content.decode()).lines
+    )
+    # An open period says so, in English too.
+    english = _get(analyst, "/statistics/breakdown-table.xlsx?measure=inspections&rows=year", "en")
+    _sheet, asked, _counted = load_workbook(io.BytesIO(english.content)).worksheets
+    lines = dict(asked.iter_rows(values_only=True))
+    assert (lines["From year"], lines["To year"], lines["Columns"]) == ("Any", "Any", "None")
+    assert not any(k.startswith("Filter") for k in lines)
 
 
 def test_the_data_download_stays_the_long_form_for_tools(analyst):
