@@ -164,7 +164,11 @@ TEXTS = {
     "signature_kept_typed": _("Signature kept, typed as “{name}”"),
     # Typed, as the server says of a signature copied from it (it keeps the flag, not the name).
     "signature_kept_typed_unnamed": _("Signature kept, typed with the keyboard"),
-    "signature_cleared": _("Signature cleared: sign again below."),
+    # "Clear" can be undone until something is signed again: the button says "Undo clearing".
+    "undo_clear_signature": _("Undo clearing"),
+    "signature_cleared_undo": _("Signature cleared: sign again below, or undo clearing to bring it back."),
+    "signature_cleared_pad": _("Pad cleared: sign again, or undo clearing to bring the signature back."),
+    "signature_back": _("The signature is back on the pad."),
     "signature_empty": _("Nothing is signed yet: draw on the pad, or type the name instead."),
     # Signing without drawing (a keyboard, a switch): the name typed, written on the pad by the app.
     "signature_type_instead": _("Type the name instead"),

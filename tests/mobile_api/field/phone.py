@@ -10,12 +10,15 @@ from typing import Any
 from tests.conftest import PASSWORD
 
 PHONE_360 = {"width": 360, "height": 740}
+PHONE_390 = {"width": 390, "height": 844}
 
 
-def open_phone(pages: Any, *, locale: str = "en", near: tuple[float, float] = (22.2, 113.55)) -> Any:
-    """A 360×740 touch phone with its GPS at ``near``."""
+def open_phone(
+    pages: Any, *, locale: str = "en", near: tuple[float, float] = (22.2, 113.55), viewport: dict = PHONE_360
+) -> Any:
+    """A touch phone (360×740 unless said) with its GPS at ``near``."""
     page = pages.new_page(
-        viewport=PHONE_360,
+        viewport=viewport,
         is_mobile=True,
         has_touch=True,
         locale=locale,

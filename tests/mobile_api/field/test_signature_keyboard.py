@@ -104,10 +104,14 @@ def test_a_signature_typed_with_the_keyboard_alone(pages, field):
     page.keyboard.press("Enter")
     expect(page.locator(f"#{QID}")).to_have_text("Keep this signature")
     expect(page.locator(f"#{QID}")).to_be_focused()
-    expect(page.locator("#live")).to_have_text("Signature cleared: sign again below.")
+    expect(page.locator("#live")).to_have_text(
+        "Signature cleared: sign again below, or undo clearing to bring it back."
+    )
     expect(box).to_have_attribute("data-answered", "0")
     # And typed again, kept with the Keep button this time.
-    assert tab(page, 2) == f"{QID}-mode"
+    assert tab(page) == f"{QID}-clear"
+    expect(page.locator(f"#{QID}-clear")).to_have_text("Undo clearing")
+    assert tab(page) == f"{QID}-mode"
     page.keyboard.press("Enter")
     page.keyboard.type("Alice Police")
     assert tab(page) == QID

@@ -339,6 +339,9 @@ export class ChecklistForm {
     // way one PNG, the answer's attachment. Kept, the focus goes to what was kept, said aloud.
     const value = this.get(ctx, q.key);
     const path = pathOf(ctx, q.key);
+    // What "Clear" took, by question, while it can be undone: {ref} a kept signature, or {image}
+    // (or {name}, typed) what was on the pad. Signing anew forgets it.
+    this.cleared = this.cleared || new Map();
     const wrap = el("div", { role: "group", "aria-labelledby": `${id}-label` });
     const howKept = (record) => {
       const typed = record && record.signature && record.signature.method === "typed";
@@ -390,11 +393,14 @@ export class ChecklistForm {
           "aria-describedby": `${id}-kept ${described}`,
           text: t("clear_signature"),
           onclick: () => {
+            // Recoverable: the pad that comes back offers "Undo clearing" until something is
+            // signed on it (one tap on "Clear" lost the signer's signature for good).
+            this.cleared.set(path, { ref: value });
             this.set(ctx, q.key, undefined);
             this.render();
             // The pad is back in its place: the focus goes to its first control.
             document.getElementById(id)?.focus();
-            this.announce(t("signature_cleared"));
+            this.announce(t("signature_cleared_undo"));
           },
         }),
       );
@@ -412,6 +418,7 @@ export class ChecklistForm {
       oninput: () => {
         this.typing.set(path, name.value);
         pad.type(name.value, t("signature_typed_mark"));
+        signedAnew();
       },
       onkeydown: (e) => {
         // Enter keeps it, as a form's would submit it.
@@ -476,6 +483,7 @@ export class ChecklistForm {
         this.kept = this.kept || new Map(); // what was kept on this screen, said at once
         this.kept.set(record.id, record);
         this.typing.delete(path);
+        this.cleared.delete(path);
         this.set(ctx, q.key, record.id);
         this.render();
         // Focus on what was kept (the page redrawn, it would fall to the page), and said.
@@ -483,19 +491,72 @@ export class ChecklistForm {
         this.announce(howKept(record));
       },
     });
+    // "Clear" takes what is signed and becomes "Undo clearing" (kept in its place, as a phone's
+    // undo is), until something is signed again: a slip of the finger no longer loses it.
     const clear = el("button", {
       type: "button",
       id: `${id}-clear`,
-      text: t("clear_signature"),
       onclick: () => {
-        said.textContent = "";
-        if (typedPanel.hidden) return pad.clear();
-        name.value = "";
-        this.typing.set(path, "");
-        pad.type("", t("signature_typed_mark"));
-        name.focus();
+        const undo = this.cleared.get(path);
+        if (undo) return restore(undo);
+        const typing = !typedPanel.hidden;
+        if (typing ? !name.value.trim() : !pad.drawn) {
+          said.textContent = "";
+          return;
+        }
+        this.cleared.set(path, typing ? { name: name.value } : { image: pad.ctx.getImageData(0, 0, canvas.width, canvas.height) });
+        if (typing) {
+          name.value = "";
+          this.typing.set(path, "");
+          pad.type("", t("signature_typed_mark"));
+        } else {
+          pad.clear();
+        }
+        labelClear();
+        said.textContent = t("signature_cleared_pad");
       },
     });
+    const labelClear = () => {
+      const undo = this.cleared.has(path);
+      clear.textContent = t(undo ? "undo_clear_signature" : "clear_signature");
+      clear.classList.toggle("undo", undo);
+    };
+    const signedAnew = () => {
+      if (!this.cleared.delete(path)) return;
+      labelClear();
+      said.textContent = "";
+    };
+    canvas.addEventListener("pointerdown", () => !pad.typed && signedAnew());
+    const restore = (undo) => {
+      this.cleared.delete(path);
+      if (undo.ref) {
+        // The kept signature back as the answer, the focus on it, said as when it was kept.
+        this.set(ctx, q.key, undo.ref);
+        this.render();
+        const kept = document.getElementById(`${id}-kept`);
+        kept?.focus();
+        this.announce(kept ? kept.textContent : t("signature_kept"));
+        return;
+      }
+      // Back in the way it was made (the mode switched since blanks the pad).
+      const typed = undo.name !== undefined;
+      if (typed === typedPanel.hidden) {
+        if (typed) this.typing.set(path, undo.name);
+        else this.typing.delete(path);
+        show(typed);
+      }
+      if (typed) {
+        name.value = undo.name;
+        this.typing.set(path, undo.name);
+        pad.type(undo.name, t("signature_typed_mark"));
+      } else {
+        pad.ctx.putImageData(undo.image, 0, 0);
+        pad.drawn = true;
+      }
+      labelClear();
+      said.textContent = t("signature_back");
+    };
+    labelClear();
     if (this.typing.has(path)) name.value = this.typing.get(path);
     show(this.typing.has(path));
     wrap.append(canvas, typedPanel, said, el("div", { class: "toolbar" }, keep, clear, mode));
