@@ -248,3 +248,15 @@ def test_the_register_csv_still_takes_the_pages_checkbox(carol_script):
             "/api/v1/compliance/register.csv", {"open_cases": value, "kind": "contractor"}
         )
         assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+
+
+def test_the_largest_page_is_documented_and_a_larger_one_refused(carol_script):
+    """``?limit=1000`` was served 500 rows without a word; the schema said nothing of a maximum."""
+    schema = carol_script.get("/api/schema/?format=json").json()
+    parameters = {p["name"]: p for p in schema["paths"]["/api/v1/cases/"]["get"]["parameters"]}
+    assert parameters["limit"]["schema"] == {"type": "integer", "minimum": 0, "maximum": 500}
+    assert "at most 500" in parameters["limit"]["description"]
+    response = carol_script.get("/api/v1/cases/", {"limit": "1000"})
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"] == {"limit": ["A whole number from 0 to 500."]}
+    assert _mismatches(schema, "/api/v1/cases/", response) == []
