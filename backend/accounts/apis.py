@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
@@ -79,7 +79,32 @@ class ApiTokenListApi(APIView):
         tokens = selectors.api_token_list(user=request.user)
         return Response(ApiTokenOutput(tokens, many=True).data)
 
-    @extend_schema(request=Input, responses={201: Output}, auth=[])
+    @extend_schema(
+        request=Input,
+        # The refusals of signing in, each a Problem (backend.core.errors.problem_responses).
+        responses={
+            201: Output,
+            401: OpenApiResponse(
+                description=(
+                    "`invalid_credentials`: the username, password or authenticator code is not "
+                    "correct, or the user has no back-office role (one answer for every cause)."
+                )
+            ),
+            403: OpenApiResponse(
+                description=(
+                    "`second_factor_enrolment_required`: the user's role signs in with an "
+                    "authenticator and none is enrolled; enrol one in the console first."
+                )
+            ),
+            429: OpenApiResponse(
+                description=(
+                    "`too_many_attempts`: too many failed sign-ins for this username; retry after "
+                    "the seconds `Retry-After` gives."
+                )
+            ),
+        },
+        auth=[],
+    )
     def post(self, request: Request) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)

@@ -345,6 +345,22 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 }
 
 
+RESPONSE_HEADERS: dict[str, dict[str, Any]] = {
+    "401": {
+        "WWW-Authenticate": {
+            "schema": {"type": "string"},
+            "description": "The scheme to authenticate with: `Bearer`.",
+        }
+    },
+    "429": {
+        "Retry-After": {
+            "schema": {"type": "integer", "minimum": 0},
+            "description": "Seconds to wait before trying again.",
+        }
+    },
+}
+
+
 def problem_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
     """drf-spectacular post-processing hook: every back-office operation documents the errors it
     can answer, as ``application/problem+json``: 400 (it takes parameters or a body), 401 and 403
@@ -362,6 +378,13 @@ def problem_responses(result: dict[str, Any], generator: Any, request: Any, publ
         if not path.startswith("/api/v1/"):
             continue  # the officers' API documents its own errors
         for operation in operations.values():
+            for status, documented in operation["responses"].items():
+                # An error a view names with its reason alone (the token endpoint's 401, 403 and
+                # 429) is a Problem too; a 401 names its scheme, a 429 when to retry.
+                if status[0] in "45" and "content" not in documented:
+                    documented["content"] = content
+                    if status in RESPONSE_HEADERS:
+                        documented.setdefault("headers", RESPONSE_HEADERS[status])
             statuses = []
             queried = any(p.get("in") == "query" for p in operation.get("parameters", []))
             if queried or operation.get("requestBody"):
