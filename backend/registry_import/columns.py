@@ -247,6 +247,11 @@ OFFICERS = KindSpec(
     ),
 )
 
+START_MEANING = _(
+    "Local time, the day first: DD/MM/YYYY HH:MM (31/12/2026 20:00), DD-MM-YYYY HH:MM, or "
+    "YYYY-MM-DD HH:MM; or a spreadsheet's date cell."
+)
+
 SHIFTS = KindSpec(
     "shifts",
     _("Shifts and absences"),
@@ -261,9 +266,14 @@ SHIFTS = KindSpec(
             True,
         ),
         Column("kind", _("Kind"), _("shift, leave, training or sick."), "shift", required=True),
-        Column("start", _("Start"), _("Local time, YYYY-MM-DD HH:MM."), "2026-12-04 20:00", required=True),
+        # The day first, as Macao writes dates; never the month first (04/12/2026 is 4 December).
+        Column("start", _("Start"), START_MEANING, "2026-12-04 20:00", required=True),
         Column(
-            "end", _("End"), _("Local time, YYYY-MM-DD HH:MM, after the start."), "2026-12-05 04:00", True
+            "end",
+            _("End"),
+            _("Local time, after the start, written as the start is."),
+            "2026-12-05 04:00",
+            True,
         ),
         Column("note", _("Note"), _("Free text."), ""),
     ),
@@ -344,7 +354,19 @@ REASONS: dict[str, Promise] = {
     "contractor_only": _("Only construction sites have a contractor."),
     "self_contractor": _("A company cannot be its own contractor."),
     "chain_loop": _("This would make the contracting chain a loop."),
-    "datetime": _("“%(value)s” is not a local time like 2026-12-04 20:00."),
+    "datetime": _(
+        "“%(value)s” is not a date and time the import reads. Write DD/MM/YYYY HH:MM, the day first "
+        "(31/12/2026 20:00), DD-MM-YYYY HH:MM or YYYY-MM-DD HH:MM."
+    ),
+    "two_digit_year": _(
+        "“%(value)s” has a two-digit year, which could be of another century. Write the year in four "
+        "digits: DD/MM/YYYY HH:MM, the day first (31/12/2026 20:00), DD-MM-YYYY HH:MM or YYYY-MM-DD HH:MM."
+    ),
+    "no_such_date": _(
+        "“%(value)s” is not a date and time that exists, read with the day first (the day comes before "
+        "the month: 12/31/2026 is refused). Write DD/MM/YYYY HH:MM (31/12/2026 20:00), DD-MM-YYYY HH:MM "
+        "or YYYY-MM-DD HH:MM."
+    ),
     "end_before_start": _("The end must come after the start."),
     "too_long": _("At most %(limit)s characters."),
     "unclosed_quote": _(

@@ -47,6 +47,8 @@ def _cell_text(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dt.datetime):
+        # A date cell is a fraction of a day: 20:00 may come back as 19:59:59.712.
+        value = (value + dt.timedelta(microseconds=500_000)).replace(microsecond=0)
         return value.strftime("%Y-%m-%d %H:%M") if value.time() != dt.time(0) else value.strftime("%Y-%m-%d")
     if isinstance(value, dt.date):
         return value.strftime("%Y-%m-%d")

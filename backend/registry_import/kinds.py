@@ -242,6 +242,44 @@ def format_hours(periods: frozenset[tuple[int, str, str]]) -> str:
     return "; ".join(p[2] for p in sorted(parts))
 
 
+# A local time as a registry writes it: the day first, as Macao writes dates (31/12/2026 20:00,
+# 31-12-2026, 1/2/2027 8:00), or the year first (2026-12-31 20:00, 2026/12/31, ISO's T). Never the
+# month first: 04/12/2026 is 4 December. A time may be left out (midnight) or carry seconds.
+_TIME = r"(?:(?:\s+|T)(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d+)?)?)?"
+_DAY_FIRST = re.compile(
+    r"^(?P<day>\d{1,2})(?P<sep>[/-])(?P<month>\d{1,2})(?P=sep)(?P<year>\d+)" + _TIME + r"$"
+)
+_YEAR_FIRST = re.compile(
+    r"^(?P<year>\d{4})(?P<sep>[/-])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})" + _TIME + r"$"
+)
+
+
+def local_time(value: str) -> tuple[dt.datetime | None, str]:
+    """A cell's local time (to the minute), or None and the code of why it is refused: a text
+    that is no date and time ("datetime"), a year of two digits, whose century is a guess
+    ("two_digit_year"), or a date or time that does not exist, 31/02 or 12/31 read day first
+    ("no_such_date")."""
+    text = " ".join(value.split())
+    match = _DAY_FIRST.match(text) or _YEAR_FIRST.match(text)
+    if match is None:
+        return None, "datetime"
+    parts = match.groupdict()
+    if len(parts["year"]) != 4:
+        return None, "two_digit_year" if len(parts["year"]) == 2 else "datetime"
+    try:
+        moment = dt.datetime(
+            int(parts["year"]),
+            int(parts["month"]),
+            int(parts["day"]),
+            int(parts["hour"] or 0),
+            int(parts["minute"] or 0),
+            int(parts["second"] or 0),
+        )
+    except ValueError:
+        return None, "no_such_date"
+    return moment.replace(second=0), ""
+
+
 def names(problems: Problems, values: dict[str, str]) -> dict[str, str]:
     en = text(problems, values, "name_en", 200)
     zh = text(problems, values, "name_zh_hant", 200)
@@ -797,12 +835,10 @@ class Shifts(Handler):
         if not value:
             problems.add(column, "required")
             return None
-        try:
-            naive = dt.datetime.fromisoformat(value.replace("T", " "))
-        except ValueError:
-            problems.add(column, "datetime", value=value)
-            return None
-        return naive.replace(tzinfo=None, second=0, microsecond=0)
+        moment, code = local_time(value)
+        if moment is None:
+            problems.add(column, code, value=value)
+        return moment
 
     def check(self, values, problems, existing):
         out = {"external_id": text(problems, values, "external_id", 64, required=True)}
