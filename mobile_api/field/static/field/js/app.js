@@ -760,7 +760,9 @@ async function workScreen(id) {
       announce(t("fix_errors", { count: result.errors.length }));
       summary.replaceChildren(el("p", { class: "notice danger", role: "alert", "data-fix-errors": "1", text: t("fix_errors", { count: result.errors.length }) }));
       const first = form.firstProblem();
-      first?.at.scrollIntoView({ block: "center" });
+      // The question's top in sight: its label and the problem said under it, then its choices
+      // (centred, a long choice list put both off the screen, above).
+      first?.at.scrollIntoView({ block: first.at.classList.contains("err") ? "center" : "start" });
       first?.control?.focus({ preventScroll: true });
       return;
     }

@@ -179,16 +179,17 @@ export class ChecklistForm {
       case "yes_no":
       case "single_choice": {
         const options = q.type === "yes_no" ? [[true, t("yes")], [false, t("no")]] : raw.options.map((o) => [o.code, pick(o.label)]);
-        const fs = el("fieldset", { class: "choices", "aria-describedby": described }, legend(), hint);
+        // The problem said under the question, before its choices: below a long list it was out of sight.
+        const fs = el("fieldset", { class: "choices", "aria-describedby": described }, legend(), hint, err);
         options.forEach(([code, text], i) => {
           const radio = el("input", { type: "radio", name: id, id: `${id}-${i}`, checked: value === code, onchange: () => this.set(ctx, q.key, code) });
           add(fs, el("label", { for: `${id}-${i}` }, radio, document.createTextNode(text)));
         });
-        add(box, fs, err);
+        add(box, fs);
         return box;
       }
       case "multiple_choice": {
-        const fs = el("fieldset", { class: "choices", "aria-describedby": described }, legend(), hint);
+        const fs = el("fieldset", { class: "choices", "aria-describedby": described }, legend(), hint, err);
         const chosen = new Set(Array.isArray(value) ? value : []);
         raw.options.forEach((o, i) => {
           const box_ = el("input", {
@@ -204,7 +205,7 @@ export class ChecklistForm {
           });
           add(fs, el("label", { for: `${id}-${i}` }, box_, document.createTextNode(pick(o.label))));
         });
-        add(box, fs, err);
+        add(box, fs);
         return box;
       }
       case "integer":
@@ -220,30 +221,30 @@ export class ChecklistForm {
             else this.set(ctx, q.key, text);
           },
         });
-        add(box, label(), hint, field, err);
+        add(box, label(), hint, err, field);
         return box;
       }
       case "text": {
         const attrs = { value: value ?? "", oninput: (e) => this.set(ctx, q.key, e.target.value) };
         const field = raw.multiline ? el("textarea", { id, "aria-describedby": described, oninput: attrs.oninput }) : input({ type: "text", ...attrs });
         if (raw.multiline) field.value = value ?? "";
-        add(box, label(), hint, field, err);
+        add(box, label(), hint, err, field);
         return box;
       }
       case "date":
       case "time": {
         const field = input({ type: q.type, value: value ?? "", onchange: (e) => this.set(ctx, q.key, e.target.value), oninput: (e) => this.set(ctx, q.key, e.target.value) });
-        add(box, label(), hint, field, err);
+        add(box, label(), hint, err, field);
         return box;
       }
       case "photo":
-        add(box, label(), hint, this.photos(q, ctx, id, described), err);
+        add(box, label(), hint, err, this.photos(q, ctx, id, described));
         return box;
       case "signature":
-        add(box, el("p", { class: "label", id: `${id}-label` }, el("strong", { text: pick(raw.label) }), req), hint, this.signature(q, ctx, id, described), err);
+        add(box, el("p", { class: "label", id: `${id}-label` }, el("strong", { text: pick(raw.label) }), req), hint, err, this.signature(q, ctx, id, described));
         return box;
       case "gps":
-        add(box, el("p", { class: "label" }, el("strong", { text: pick(raw.label) }), req), hint, this.gps(q, ctx, id, described), err);
+        add(box, el("p", { class: "label" }, el("strong", { text: pick(raw.label) }), req), hint, err, this.gps(q, ctx, id, described));
         return box;
       case "repeat":
         add(box, this.repeat(q, ctx, id, hint, err, legend()));
