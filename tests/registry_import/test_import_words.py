@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from html import unescape
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
@@ -21,8 +23,8 @@ SUMMARY = {
     "zh-hant": {"title": "匯入", "created": "已新增", "updated": "已更新", "not": ["建立時間", "更新時間"]},
     "pt": {
         "title": "Importação",
-        "created": "criados",
-        "updated": "actualizados",
+        "created": "criadas",
+        "updated": "actualizadas",
         "not": ["criado em", "actualizado em"],
     },
 }
@@ -132,8 +134,10 @@ def test_the_counts_agree_with_their_number_and_an_officers_file_has_no_place_to
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/registry/imports/{item.uuid}/apply/")
     text = client.get(f"/registry/imports/{item.uuid}/").content.decode()
-    assert '<span class="label">criado</span>' in text and '<span class="label">actualizados</span>' in text
+    # Rows counted, all of them ("linhas", feminine): one created, none updated or refused.
+    assert '<span class="label">criada</span>' in text and '<span class="label">actualizadas</span>' in text
     assert '<span class="label">recusadas</span>' in text
+    assert "<td>criada</td>" in text.replace("\n", "")  # the row's own outcome agrees too
 
 
 def test_the_hint_to_place_rows_runs_on_without_a_space_in_chinese(
@@ -151,3 +155,44 @@ def test_the_hint_to_place_rows_runs_on_without_a_space_in_chinese(
     assert "未能由地理編碼服務定位。<a href=" in chinese
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "the geocoder could not place. <a href=" in english
+
+
+def test_portuguese_outcomes_and_refusals_agree_with_the_rows_and_choices_they_name(
+    client, django_capture_on_commit_callbacks
+):
+    """A review of the Portuguese of the import pages, rendered: the outcomes are of rows ("linhas",
+    feminine) wherever they are counted or shown, in the dry run and once applied; a refusal of a
+    language or a qualification ("língua", "qualificação", both feminine) reads "Nenhuma", never
+    "Nenhum(a)"; a value outside the choices "não é uma das opções"."""
+    ada = factories.officer("PSP", username="ada", roles=("administrator",))
+    sign_in_client(client, "ada", PASSWORD)
+    client.post("/i18n/setlang/", {"language": "pt", "next": "/"})
+    head = "external_id,agency,unit,badge_number,full_name,sex,languages\n"
+    good = f"P-1,PSP,{ada.unit.code},7001,Ana Rosário,F,\nP-2,PSP,{ada.unit.code},7002,Rui Lopes,M,\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/registry/imports/",
+            {"kind": "officers", "file": SimpleUploadedFile("o.csv", (head + good).encode())},
+        )
+    first = RegistryImport.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/registry/imports/{first.uuid}/apply/")
+    text = client.get(f"/registry/imports/{first.uuid}/?show=all").content.decode().replace("\n", "")
+    assert '<span class="label">criadas</span>' in text and text.count("<td>criada</td>") == 2
+    assert ">criada</a>" in text and ">actualizada</a>" in text  # the filters name rows too
+    for wrong in ("criado<", "criados<", "actualizado<", "actualizados<", "(a)", "(s)"):
+        assert wrong not in text, wrong
+
+    unit = ada.unit.code
+    changed = f"{head}P-1,PSP,{unit},7001,Ana Rosário,X,\nP-2,PSP,{unit},7003,Rui Lopes,M,klingon\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/registry/imports/", {"kind": "officers", "file": SimpleUploadedFile("o.csv", changed.encode())}
+        )
+    item = RegistryImport.objects.latest("pk")
+    text = unescape(client.get(f"/registry/imports/{item.uuid}/").content.decode())
+    assert "«X» não é uma das opções: feminino (F), masculino (M)." in text
+    assert "Nenhuma língua tem o código ou o nome «klingon»." in text
+    assert '<span class="label">recusadas</span>' in text and "<td>recusada</td>" in text.replace("\n", "")
+    for wrong in ("Nenhum(a)", "não é um de", "(a)", "(s)"):
+        assert wrong not in text, wrong
