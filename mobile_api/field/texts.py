@@ -45,6 +45,8 @@ TEXTS = {
     "syncing": _("Syncing…"),
     "last_sync": _("Last sync: {time}"),
     "never_synced": _("Not synced yet"),
+    # A time of yesterday ("Last sync: yesterday at 21:40"); today's is said as the time alone.
+    "yesterday_at": _("yesterday at {time}"),
     "assignments": _("Assignments"),
     "no_assignments": _("No assignments for you right now."),
     "route_map": _("Map of the route"),

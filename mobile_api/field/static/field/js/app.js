@@ -402,7 +402,7 @@ async function syncBar() {
   }
   return el("div", { class: "card" },
     el("p", { class: "muted", id: "who", text: officer ? t("signed_in_as", { name: officer.full_name || officer.username || "" }) : "" }),
-    el("p", { class: "muted", id: "synced", text: syncedAt ? t("last_sync", { time: i18n.time(syncedAt) }) : t("never_synced") }),
+    el("p", { class: "muted", id: "synced", text: syncedAt ? t("last_sync", { time: i18n.recently(syncedAt) }) : t("never_synced") }),
     waiting ? el("p", { class: "muted", id: "queued", text: t("queued_count", { count: waiting }) }) : null,
     el("p", { class: "muted", id: "retry", role: "status", text: retryAt > Date.now() ? t("retry_in", { seconds: Math.round((retryAt - Date.now()) / 1000) }) : navigator.onLine ? "" : t("offline") }),
     el("div", { class: "toolbar" }, button, signOut),

@@ -99,6 +99,17 @@ export function clock(iso) {
   return time(iso, day(new Date(iso)) !== day(new Date()));
 }
 
+export function recently(iso) {
+  // A moment of the last days as a phone's list says it: today the time alone ("21:40"),
+  // yesterday so ("yesterday at 21:40"), before then with the day ("Fri 4 Dec, 21:40"), by the
+  // calendar in Macao.
+  const day = (d) => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Macau" }).format(d);
+  const then = day(new Date(iso));
+  if (then === day(new Date())) return time(iso, false);
+  if (then === day(new Date(Date.now() - 86400000))) return t("yesterday_at", { time: time(iso, false) });
+  return time(iso);
+}
+
 export function day(date) {
   // A calendar date ("2026-12-04") as the officer reads it: "Fri 4 Dec".
   const [y, m, d] = date.split("-").map(Number);
