@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
+from django.utils import timezone
+from django.utils.formats import time_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import pgettext
@@ -15,7 +17,7 @@ from backend.core.templatetags.punctuation import colon, list_sep
 from scheduler.pages.workspace import plan_when
 from scheduler.selectors import bracketed as bracketed_text
 from scheduler.selectors import labelled as labelled_text
-from scheduler.selectors import list_text, plan_when_parts
+from scheduler.selectors import list_text, plan_date, plan_when_parts
 from scheduler.selectors import objective_terms as terms_of
 
 register = template.Library()
@@ -37,6 +39,44 @@ def plan_time_cell(moment: Any, own_day: Any) -> SafeString:
     if not day:
         return conditional_escape(clock)
     return format_html('<span class="nowrap">{}</span> <span class="nowrap">{}</span>', day, clock)
+
+
+# The times a table's row may hold, in the order a reader meets them along the row.
+_ROW_TIMES = ("arrival", "start", "end")
+
+
+@register.filter
+def dated_once(rows: Iterable[Any], own_day: Any) -> list[dict[str, Any]]:
+    """``{% for t in r.stops|dated_once:ws.first_day %}{{ t.row.site }} {{ t.start }}``: a table's
+    rows, each with its times ("arrival", "start", "end", those it has) ready for their cells. A
+    time's date is shown once, in the first cell of its day (a later night's first row, the first
+    time after midnight), not in every cell of the night: "Qua, 9 Dez 22:10" then "22:40", "23:05".
+    The cells after it keep the date for a screen reader alone (visually hidden), so a cell read
+    by itself still says which night it is on. The plan's own day (``own_day``) goes undated, as
+    ``plan_time`` has it; ``own_day`` None dates the first time of every day."""
+    shown = own_day
+    out = []
+    for row in rows:
+        item: dict[str, Any] = {"row": row}
+        for key in _ROW_TIMES:
+            moment = row.get(key) if isinstance(row, dict) else getattr(row, key, None)
+            if moment is None:
+                continue
+            local = timezone.localtime(moment)
+            clock = time_format(local, "TIME_FORMAT")
+            if own_day is not None and local.date() == own_day:
+                item[key] = conditional_escape(clock)
+            elif local.date() == shown:
+                item[key] = format_html('<span class="visually-hidden">{} </span>{}', plan_date(local), clock)
+            else:
+                item[key] = format_html(
+                    '<span class="nowrap day">{}</span> <span class="nowrap">{}</span>',
+                    plan_date(local),
+                    clock,
+                )
+            shown = local.date()
+        out.append(item)
+    return out
 
 
 @register.filter

@@ -38,7 +38,11 @@ def test_times_on_the_next_day_carry_their_date(planner_client, operation, late,
     html = planner_client.get(f"{prefix}/operations/{operation.uuid}/plan/briefings/1/").content.decode()
     assert "Sat 2 Mar 12:26 a.m." in html  # back
     # The last visit's end (the page's cell also carries its role and its column's name).
-    assert re.search(r'<td [^>]*class="time"[^>]*>Sat 2 Mar 12:15 a.m.</td>', html)
+    # Its date shown, kept whole, beside its time (the first time of the new day).
+    cells = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r'<td [^>]*class="time"[^>]*>(.*?)</td>', html)]
+    assert cells[-1] == "Sat 2 Mar 12:15 a.m.", cells
+    dated = r'<span class="nowrap day">Sat 2 Mar</span> <span class="nowrap">12:15 a.m.</span></td>'
+    assert re.search(dated, html)
     # The departure, on the briefing's own day (1 Mar 2030), has no date.
     departure = html[html.index("Departure") :]
     departure = departure[: departure.index("Back")]

@@ -79,7 +79,7 @@ def test_a_wide_screen_keeps_the_table_with_each_columns_name_on_one_line(pages,
 
 
 BRIEFING = """() => {
-  const table = document.querySelector('table.stops'), wrap = table.closest('.table-wrap');
+  const table = document.querySelector('table.stops:has(td.time)'), wrap = table.closest('.table-wrap');
   return { scrolls: wrap.scrollWidth > wrap.clientWidth + 1,
            row: getComputedStyle(table.querySelector('tbody tr')).display,
            labels: [...table.querySelectorAll('tbody tr:first-child td[data-label]')].map(
