@@ -744,6 +744,14 @@ def plan_officer_move(request: HttpRequest, kind: str, subject_id: str) -> HttpR
         }
         return _plan_response(request, kind, subject, job, error=error)
     from_route, officer_id = form.source()
+    full = _full_team(subject, plan_workspace(job), form.target_route(), officer_id)
+    if full and not request.POST.get("into_full_team"):
+        # Asked, not refused: a planner filling a full team often means to take another officer
+        # out next (a swap), which a refusal would turn into two moves in the other order.
+        context = {**_workspace_context(request, kind, subject, job), "full_team": full}
+        context["officer_form"] = _officer_form(job, context["ws"], request.POST)
+        template = "scheduler/_workspace.html" if request.htmx else "scheduler/plan.html"
+        return render(request, template, context)
     try:
         job = services.plan_officer_move(
             actor=request.user,
@@ -762,6 +770,29 @@ def plan_officer_move(request: HttpRequest, kind: str, subject_id: str) -> HttpR
         note=_("Officer moved; the teams were re-timed and the plan was checked again."),
         note_broken=True,
     )
+
+
+def _full_team(
+    subject: Any, workspace: dict[str, Any], to_route: int | None, officer_id: str
+) -> dict[str, Any]:
+    """The team an officer is moved into when it already has the most officers an operation's
+    team may have (its setup's team size), with what to tell the planner; {} otherwise."""
+    setup = getattr(subject, "setup", None) if isinstance(subject, Operation) else None
+    route = next((r for r in workspace["routes"] if r["index"] == to_route), None)
+    if setup is None or route is None:
+        return {}
+    members = [m for m in route["members"] if m["id"] != officer_id]
+    if len(members) < setup.team_max_size:
+        return {}
+    officer = Officer.objects.filter(uuid=officer_id).only("full_name").first()
+    return {
+        "team": route["team"],
+        "message": _(
+            "%(team)s is full already (team size at most %(n)d): moving %(officer)s there breaks "
+            "the team size, and the plan cannot be published until every team keeps it."
+        )
+        % {"team": route["team"], "n": setup.team_max_size, "officer": officer.full_name if officer else "—"},
+    }
 
 
 @planner_page

@@ -1,6 +1,7 @@
 """A planner moves an officer between two teams of a draft plan on the plan page, in a real
-browser: the team make-up changes, the note says the checker judged the plan again and the
-rules it now breaks, and moving the officer back makes the plan publishable again."""
+browser: moving them into a full team is asked first, at the form; then the team make-up
+changes, the note says the checker judged the plan again and the rules it now breaks, and moving
+the officer back makes the plan publishable again."""
 
 from __future__ import annotations
 
@@ -35,6 +36,22 @@ def test_the_planner_moves_an_officer_to_another_team_and_back(pages, planner_cl
     form.get_by_label("Officer").select_option(f"{home}:{lou.uuid}")
     form.get_by_label("Move to").select_option(str(other))
     form.get_by_role("button", name="Move the officer").click()
+
+    # The other team is full (two officers, the most a team may have): the planner is told at
+    # the form and asked, and nothing moves until they say so, where the checker used to say it
+    # only after the move.
+    full = form.locator("#full-team")
+    expect(full).to_contain_text(f"Team {other + 1}")
+    expect(full).to_contain_text(
+        "is full already (team size at most 2): moving Lou Labour there breaks the team size, and "
+        "the plan cannot be published until every team keeps it. Move them anyway"
+    )
+    expect(full).to_be_focused()
+    assert _team_of(PlanningJob.objects.get(pk=job.pk), lou) == home
+    # The choices stay as the planner made them.
+    expect(form.get_by_label("Move to")).to_have_value(str(other))
+    axe_check(page)
+    full.get_by_role("button", name="Move anyway").click()
 
     note = page.locator(".message.warning[data-focus]")
     expect(note).to_contain_text("Officer moved; the teams were re-timed and the plan was checked again.")

@@ -65,7 +65,7 @@ def test_officers_in_no_team_come_on_duty_first_then_not_on_duty(planner_client,
     first = next(iter(on_duty))
     page = planner_client.post(
         f"/planning/operations/{operation.uuid}/plan/officer/",
-        {"officer": f"none:{first.uuid}", "to_route": "0"},
+        {"officer": f"none:{first.uuid}", "to_route": "0", "into_full_team": "1"},
         follow=True,
     )
     assert page.status_code == 200
@@ -109,7 +109,7 @@ def test_over_two_nights_an_officer_out_of_one_nights_teams_is_offered_to_bring_
     assert groups["In a team on another night only"] == {"Lee Labour (DSAL)": f"none:{lee}"}
     back = client.post(
         f"/planning/operations/{op.uuid}/plan/officer/",
-        {"officer": f"none:{lee}", "to_route": str(friday)},
+        {"officer": f"none:{lee}", "to_route": str(friday), "into_full_team": "1"},
         HTTP_HX_REQUEST="true",
     )
     assert "Officer moved" in unescape(back.content.decode())

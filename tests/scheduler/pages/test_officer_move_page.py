@@ -40,7 +40,7 @@ def test_a_rule_a_team_breaks_names_the_team(planner_client, planned, operation)
     officer = _dsal(planned, 0)
     page = planner_client.post(
         f"/planning/operations/{operation.uuid}/plan/officer/",
-        {"officer": f"0:{officer}", "to_route": "1"},
+        {"officer": f"0:{officer}", "to_route": "1", "into_full_team": "1"},
         follow=True,
     )
     assert page.status_code == 200
@@ -55,7 +55,7 @@ def test_a_rule_a_team_breaks_names_the_team_in_chinese(planner_client, planned,
     officer = _dsal(planned, 0)
     page = planner_client.post(
         f"/planning/operations/{operation.uuid}/plan/officer/",
-        {"officer": f"0:{officer}", "to_route": "1"},
+        {"officer": f"0:{officer}", "to_route": "1", "into_full_team": "1"},
         follow=True,
     )
     rules = _rules(page.content.decode())
@@ -75,3 +75,24 @@ def test_a_refused_move_says_the_officer_was_not_moved_and_why(planner_client, p
     assert "The officer was not moved:" in errors
     assert "Team 1 would be left with no officer: move its visits first." in errors
     assert "The input is not valid." not in html
+
+
+def test_a_move_into_a_full_team_is_asked_first_in_chinese_without_script(planner_client, planned, operation):
+    """Team 2 holds two officers, the most a team of this operation may have: the checker said so
+    only after the move. Now the page (no script: the whole page) asks at the form, moves nothing,
+    and keeps the planner's choices; "Move anyway" does it."""
+    planner_client.post("/i18n/setlang/", {"language": "zh-hant", "next": "/"})
+    officer = _dsal(planned, 0)
+    url = f"/planning/operations/{operation.uuid}/plan/officer/"
+    page = planner_client.post(url, {"officer": f"0:{officer}", "to_route": "1"})
+    assert page.status_code == 200
+    html = unescape(page.content.decode())
+    asked = html[html.index('id="full-team"') : html.index("</div>", html.index('id="full-team"'))]
+    name = Officer.objects.get(uuid=officer).full_name
+    assert f"第 2 組（DSAL·PSP）已滿（小組人數上限 2 人）：將 {name} 調入會違反小組人數規定" in asked, asked
+    assert 'name="into_full_team"' in asked and "仍然調入" in asked
+    assert re.search(r'<option value="1" selected>', html)
+    assert officer in PlanningJob.objects.get(pk=planned.pk).plan["routes"][0]["officer_ids"]
+
+    planner_client.post(url, {"officer": f"0:{officer}", "to_route": "1", "into_full_team": "1"})
+    assert officer in PlanningJob.objects.get(pk=planned.pk).plan["routes"][1]["officer_ids"]
