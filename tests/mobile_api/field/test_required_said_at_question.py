@@ -31,7 +31,7 @@ def test_the_missing_choice_is_said_under_its_legend_and_brought_into_sight(page
     sign_in_app(page, pages.base_url, "alice")
     page.goto(f"{pages.base_url}/field/#/a/{field.revealed.uuid}")
     page.locator(f"button[data-template='{VENUE}']").click()
-    answer_everything(page, {"persons_found": 0, "persons": 0}, leave=("venue_type",))
+    answer_everything(page, {"persons_found": 0, "persons": 0}, leave=("venue_type", "officer_signature"))
     page.locator("#finish").click()
 
     box = page.locator(".q[data-path='venue_type']")
@@ -47,6 +47,15 @@ def test_the_missing_choice_is_said_under_its_legend_and_brought_into_sight(page
     described = box.locator("fieldset").get_attribute("aria-describedby").split()
     assert "q-venue_type-err" in described
     axe_check(page)
+
+    # A signature's question says it as close under its label (a paragraph's margin kept it a
+    # line apart).
+    gap = page.evaluate(
+        """() => document.querySelector('#q-officer_signature-err').getBoundingClientRect().top
+            - document.querySelector(".q[data-path='officer_signature'] p.label")
+                .getBoundingClientRect().bottom"""
+    )
+    assert 0 <= gap < 12, gap
 
     # Answered, the message goes.
     page.locator("#q-venue_type-0").check()
