@@ -130,7 +130,7 @@ def load_field_demo(*, now: dt.datetime | None = None, actor: Any = None) -> dic
     partners = (on_shift(labour, windows[0][0], windows[-1][1]) or labour)[:1]
     first = _night(
         actor=actor,
-        name=f"{OPERATION_NAME} – night 1, {tonight.isoformat()}",
+        name=f"{OPERATION_NAME} – night 1",
         lead=lead,
         agencies=agencies,
         planner=planner,
@@ -149,7 +149,7 @@ def load_field_demo(*, now: dt.datetime | None = None, actor: Any = None) -> dic
     _night(
         actor=actor,
         # Not "(sealed)" in its name: it is revealed two hours before it starts.
-        name=f"{OPERATION_NAME} – night 2, {(tonight + dt.timedelta(days=1)).isoformat()}",
+        name=f"{OPERATION_NAME} – night 2",
         lead=lead,
         agencies=agencies,
         planner=planner,

@@ -54,17 +54,14 @@ from backend.registry.models import Agency, Availability, Company, Officer, Role
 from backend.reporting.services import rollups_enqueue
 from scheduler import services as scheduler
 
-# Names carry the night's date, not "last night" or "tomorrow night": a demo database is kept for
-# days, and a name is stored once. Found by these prefixes.
+# Names say which of the demo's operations it is, not "last night" or "tomorrow night" (a demo
+# database is kept for days, and a name is stored once), nor its date: the pages show an
+# operation's dates beside its name, each in the reader's language ("2026年12月6日 20:30"), where
+# ISO digits in the name ("…, 2026-12-06") were read in none. Found by these names.
 LAST_NIGHT = "Demo joint operation – reviewing"
 DRAFT_NAME = "Demo joint operation – draft"
 # What databases loaded before the names were dated call it: such a demo is loaded already.
 LAST_NIGHT_BEFORE = "Demo joint operation – last night"
-
-
-def dated(prefix: str, night: dt.date) -> str:
-    """``prefix``, night of ``night``: ISO digits, the same in every language."""
-    return f"{prefix}, {night.isoformat()}"
 
 
 # How much recent work: (agency, site kind, category, visits). An assumption for the demo.
@@ -441,7 +438,7 @@ class _Work:
         planner = Officer.objects.get(user__username="demo-planner")
         operation = inspections.operation_create(
             actor=self.actor,
-            name=dated(LAST_NIGHT, last_night),
+            name=LAST_NIGHT,
             lead_agency=self.agencies["PSP"],
             agencies=[self.agencies["DSAL"], self.agencies["IAS"]],
             planners=[planner],
@@ -593,7 +590,7 @@ class _Work:
         operation = scheduler.operation_plan_create(
             actor=self.actor,
             planner=planner,
-            name=dated(DRAFT_NAME, night),
+            name=DRAFT_NAME,
             lead_agency=self.agencies["PSP"],
             agencies=[self.agencies["DSAL"], self.agencies["IAS"]],
             starts_at=starts,

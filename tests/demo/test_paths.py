@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import html
 import random
+import re
 import uuid
 
 import pytest
@@ -198,7 +199,7 @@ def test_the_inspector_works_tonights_visit_and_the_police_reviewer_finds_it(
     assert signed_in.status_code == 201, signed_in.content
     phone.credentials(HTTP_AUTHORIZATION=f"Bearer {signed_in.json()['token']}")
 
-    tonight = Operation.objects.get(name__startswith=f"{OPERATION_NAME} – night 1,")
+    tonight = Operation.objects.get(name=f"{OPERATION_NAME} – night 1")
     feed = phone.get(f"{MOBILE}/assignments/")
     assert feed.status_code == 200, feed.content
     assignments = feed.json()["results"]
@@ -313,3 +314,17 @@ def test_the_labour_bureau_issues_the_open_cases_notice_in_chinese(demo, media):
         assert violation.legal_basis_verified, violation.code
         assert violation.legal_basis_in("zh-hant") in text, violation.code
         assert violation.legal_basis_in("zh-hant") != violation.legal_basis_in("en")
+
+
+def test_the_planners_list_dates_the_demo_operations_in_the_readers_language(demo):
+    """The demo's operations were named "Demo joint operation – draft, 2026-12-07": ISO digits
+    read in none of the three languages, beside the list's own dates in the reader's. Their names
+    now carry no date, and the list dates each as its reader writes one."""
+    client = _signed_in(demo, "demo-planner")
+    client.post("/i18n/setlang/", {"language": "zh-hant", "next": "/"})
+    body = _page(client, "/planning/", DRAFT_NAME)
+    names = Operation.objects.filter(name__startswith=OPERATION_NAME).values_list("name", flat=True)
+    assert names and not any(re.search(r"\d{4}-\d{2}-\d{2}", name) for name in names), list(names)
+    draft = timezone.localtime(Operation.objects.get(name=DRAFT_NAME).starts_at, LOCAL)
+    assert f"{draft.year}年{draft.month}月{draft.day}日" in body
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", re.sub(r"<[^>]+>", " ", body.split("<main", 1)[1]))
