@@ -16,6 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from backend.inspections.models import Submission
+from backend.inspections.personal_files import read_original
 from tests.browser_support import axe_check
 from tests.mobile_api.conftest import API, attachment_url, sha256, submission_payload
 from tests.mobile_api.field.phone import (
@@ -136,6 +137,12 @@ def test_a_checklist_read_back_from_the_server_is_corrected_on_this_phone(pages,
     received = {a.name: a for a in correction.attachments.all()}
     assert set(received) == {photo, signed}
     assert all(a.received_at is not None and a.size > 0 for a in received.values())
+    # The served copies it carried are the files as sent, once each: the photo and the signature
+    # are the same bytes as the revision read back (the app's own photos and signatures have no
+    # metadata to strip), under the same names; nothing lost, nothing added.
+    sent_first = {a.name: a for a in base.attachments.all()}
+    for name in (photo, signed):
+        assert read_original(received[name]) == read_original(sent_first[name])
 
     # The visit now shows the correction as this phone's, to open (and correct again) here.
     page.goto(f"{pages.base_url}/field/#/a/{field.revealed.uuid}")
