@@ -20,7 +20,7 @@ def _outcomes(client, item, **headers) -> list[str]:
 
 @pytest.mark.parametrize(
     ("language", "before", "after"),
-    [("en", "to create", "created"), ("pt", "a criar", "criado"), ("zh-hant", None, "已新增")],
+    [("en", "to create", "created"), ("pt", "a criar", "criada"), ("zh-hant", None, "已新增")],
 )
 def test_applied_rows_say_what_was_done(ada, django_capture_on_commit_callbacks, language, before, after):
     with django_capture_on_commit_callbacks(execute=True):
