@@ -412,6 +412,7 @@ def _choices_text(of: str) -> str:
 
 
 def reason_text(code: str, params: dict | None = None) -> str:
+    from backend.core.i18n import list_separator
     from backend.registry.models import Parish, Skill
 
     template = REASONS.get(code) or PLACE_REASONS.get(code) or code
@@ -426,4 +427,6 @@ def reason_text(code: str, params: dict | None = None) -> str:
         params = {**params, "parish": Parish(params["parish"]).label}
     if params.get("kind") in Skill.Kind.values:  # a language or a qualification, in the reader's words
         params = {**params, "kind": Skill.Kind(params["kind"]).label}
+    if params.get("codes"):  # stored ", "-separated: listed as the reader's language lists ("、")
+        params = {**params, "codes": list_separator().join(params["codes"].split(", "))}
     return text % params

@@ -19,6 +19,7 @@ from backend.audit.models import AuditEntry
 from backend.audit.services import audit_record
 from backend.core.access import principal_for
 from backend.core.errors import DomainError, InvalidInput, NotFound
+from backend.core.i18n import bracketed, label_separator
 from backend.outbox.services import task_enqueue
 from backend.registry.models import Parish
 from backend.registry_import import files, geocoding
@@ -488,7 +489,8 @@ def template_file(kind: str, fmt: str, language: str) -> bytes:
                 _("%(kind)s: one row per record under the header; lines starting with # are ignored.")
                 % {"kind": spec.label}
             ]
-            comments += [f"{m[0]} ({m[2]}): {m[3]}" for m in meanings]
+            # "external_id (required): …", "external_id（必填）：…": as the reader's language punctuates.
+            comments += [f"{bracketed(m[0], m[2])}{label_separator()}{m[3]}" for m in meanings]
             return files.write_csv(header, [example], comments=comments)
         notes = [[_("column"), _("name"), _("required?"), _("meaning"), _("example")], *meanings]
         data = files.write_xlsx(

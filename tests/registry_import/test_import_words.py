@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from backend.inspections.models import Submission
+from backend.registry_import.columns import reason_text
 from backend.registry_import.models import RegistryImport
 from tests import factories
 from tests.browser_support import sign_in_client
@@ -196,3 +197,24 @@ def test_portuguese_outcomes_and_refusals_agree_with_the_rows_and_choices_they_n
     assert '<span class="label">recusadas</span>' in text and "<td>recusada</td>" in text.replace("\n", "")
     for wrong in ("Nenhum(a)", "não é um de", "(a)", "(s)"):
         assert wrong not in text, wrong
+
+
+def test_chinese_lists_codes_and_punctuates_the_template_as_chinese_does(client):
+    """Found on a walk in Chinese: a language not known listed the codes 'lang-en, lang-pt' where
+    Chinese lists with 、; the CSV template's notes read 'external_id (必填): …' in half-width
+    brackets and colon; the templates' links followed '繁體中文：' after a space."""
+    from backend.registry_import import services
+
+    with translation.override("zh-hant"):
+        text = reason_text("no_skill_known", {"kind": "language", "value": "x", "codes": "lang-en, lang-pt"})
+        assert text.endswith("可用代號：lang-en、lang-pt。"), text
+    with translation.override("en"):
+        text = reason_text("no_skill_known", {"kind": "language", "value": "x", "codes": "lang-en, lang-pt"})
+        assert text.endswith("The codes: lang-en, lang-pt."), text
+    notes = services.template_file("shifts", "csv", "zh-hant").decode("utf-8-sig")
+    assert "# external_id（必填）：" in notes and "(必填)" not in notes
+    assert "# external_id (required): " in services.template_file("shifts", "csv", "en").decode("utf-8-sig")
+    factories.officer("PSP", username="ada", roles=("administrator",))
+    sign_in_client(client, "ada", PASSWORD)
+    page = client.get("/registry/imports/").content.decode()
+    assert "繁體中文：<a href=" in page and "English: <a href=" in page
