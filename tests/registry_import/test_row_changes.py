@@ -118,3 +118,31 @@ def test_an_officers_update_names_the_unit_the_languages_and_the_sex_in_the_read
         "Sexo: feminino → masculino",
         "Línguas: Português → Inglês, Português",
     ]
+
+
+def test_a_moved_site_placed_on_the_map_shows_its_old_and_new_place(
+    ada, django_capture_on_commit_callbacks, settings
+):
+    """A site whose address changes, without coordinates and with no geocoder, is placed by hand:
+    the change shows the place on record beside the one chosen."""
+    settings.GEOCODER = ""
+    original = (FILES / "sites_bom.csv").read_bytes()
+    first = _upload(ada, django_capture_on_commit_callbacks, original)
+    with django_capture_on_commit_callbacks(execute=True):
+        ada.post(f"/registry/imports/{first.uuid}/apply/")
+    moved = original.replace(
+        b"Rua de Pequim 126,\xe5\xa4\xa7\xe5\xa0\x82\xe5\x8d\x80,22.1921,113.5473", b"Rua de Pequim 200,se,,"
+    )
+    assert moved != original
+    item = _upload(ada, django_capture_on_commit_callbacks, moved)
+    assert item.status == RegistryImport.Status.TO_PLACE
+    ada.post(
+        f"/registry/imports/{item.uuid}/place/",
+        {"number": "2", "row2-latitude": "22,1930", "row2-longitude": "113.5480"},
+    )
+    assert _changes(ada, item) == [
+        "Changes:",
+        "Address: Rua de Pequim 126 → Rua de Pequim 200",
+        "Latitude: 22.192100 → 22.193000",
+        "Longitude: 113.547300 → 113.548000",
+    ]
