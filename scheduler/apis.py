@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from backend.core.access import principal_for
 from backend.core.errors import NotFound
+from backend.core.query_parameters import KnownQueryParameters
 from backend.inspections.models import Operation
 from backend.registry.models import Agency, Officer, Role, Site, Unit
 from scheduler import selectors, services
@@ -109,7 +110,7 @@ class OperationOutput(serializers.Serializer):
         return [{"code": w.code, "starts_at": w.starts_at} for w in op.waves.all()]
 
 
-class OperationListApi(PlannerApi):
+class OperationListApi(KnownQueryParameters, PlannerApi):
     @extend_schema(responses=OperationOutput(many=True))
     def get(self, request: Request) -> Response:
         operations = selectors.planned_operation_list_read(user=request.user, request=request)
@@ -281,7 +282,7 @@ class ProgrammeOutput(serializers.Serializer):
     work_in_pairs = serializers.BooleanField()
 
 
-class ProgrammeListApi(PlannerApi):
+class ProgrammeListApi(KnownQueryParameters, PlannerApi):
     @extend_schema_serializer(component_name="ProgrammeCreateInput")
     class Input(serializers.Serializer):
         name = serializers.CharField(max_length=200)

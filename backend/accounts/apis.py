@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts import selectors, services
+from backend.core.query_parameters import KnownQueryParameters
 
 
 @extend_schema_serializer(component_name="ApiTokenOutput")
@@ -28,7 +29,7 @@ class ApiTokenOutput(serializers.Serializer):
     revoked_at = serializers.DateTimeField(allow_null=True)
 
 
-class ApiTokenListApi(APIView):
+class ApiTokenListApi(KnownQueryParameters, APIView):
     """GET: the caller's own tokens. POST: create one with a password (and the authenticator's
     code when the user has one); the token is in the answer once and never again."""
 

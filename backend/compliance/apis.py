@@ -41,6 +41,7 @@ from backend.compliance.models import (
 from backend.compliance.notice import notice_render_html, notice_render_pdf
 from backend.core.access import get_visible_or_404, principal_for
 from backend.core.errors import InvalidInput, NotFound
+from backend.core.query_parameters import KnownQueryParameters
 from backend.inspections.models import Category, Finding
 from backend.inspections.personal_files import served_response
 from backend.privacy.reasons import ReadReason
@@ -150,7 +151,7 @@ YES_NO = ("true", "false")
         ]
     )
 )
-class ReviewQueueApi(ListAPIView):
+class ReviewQueueApi(KnownQueryParameters, ListAPIView):
     """Submissions awaiting the decision of the caller's agency. Filters: ``category``,
     ``site_kind``, ``severity`` (has a finding of the agency of this severity),
     ``potential_victim`` (true/false). ``ordering``: ``received_at`` (default), ``-received_at``,
@@ -202,7 +203,7 @@ class ReviewQueueApi(ListAPIView):
         ]
     )
 )
-class ReviewFindingListApi(ListAPIView):
+class ReviewFindingListApi(KnownQueryParameters, ListAPIView):
     """The caller's agency's findings. Filters: ``status`` (default draft), ``violation_code``,
     ``severity``, ``submission``."""
 
@@ -356,7 +357,7 @@ class SubmissionReturnApi(APIView):
 # --- Catalogue ---------------------------------------------------------------------------------------
 
 
-class ViolationListApi(ListAPIView):
+class ViolationListApi(KnownQueryParameters, ListAPIView):
     class Output(serializers.Serializer):
         code = serializers.CharField()
         area = serializers.CharField()
@@ -432,7 +433,7 @@ class CaseEventOutput(serializers.Serializer):
         ]
     )
 )
-class CaseListApi(ListAPIView):
+class CaseListApi(KnownQueryParameters, ListAPIView):
     """The caller's agency's cases. Filters: ``status``, ``company``, ``site``."""
 
     serializer_class = CaseOutput
@@ -591,7 +592,7 @@ class RankingOutput(serializers.Serializer):
 @extend_schema_view(
     get=extend_schema(parameters=[_filter("kind", Company.Kind.values, "Only companies of this kind.")])
 )
-class CompanyRankingApi(ListAPIView):
+class CompanyRankingApi(KnownQueryParameters, ListAPIView):
     """Employment agencies and contractors ranked by compliance score, worst first, with the
     factors beside the number. Filter: ``kind``."""
 
@@ -653,7 +654,7 @@ def _cell(value: Any) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-class ComplianceRegisterCsvApi(APIView):
+class ComplianceRegisterCsvApi(KnownQueryParameters, APIView):
     """The compliance register as CSV: every scored company, worst first, with its factors.
     Filtered as the register's page filters (``kind``, ``q`` a name or registration number,
     ``open_cases``), whose "Download CSV" passes its filters on: the file holds what the page
@@ -782,7 +783,7 @@ class ReferralOutput(serializers.Serializer):
     services = ServiceOutput(many=True)
 
 
-class ReferralListApi(ListAPIView):
+class ReferralListApi(KnownQueryParameters, ListAPIView):
     """The referrals the caller may see, the newest first. Filters: ``status``, ``urgency``,
     ``reference`` (a referral's reference as people quote it, ``3F9A1B2C``, in either case, or its
     whole id; anything else is refused with 400)."""
@@ -953,7 +954,7 @@ class ProsecutionOutput(serializers.Serializer):
         ]
     )
 )
-class ProsecutionListApi(ListAPIView):
+class ProsecutionListApi(KnownQueryParameters, ListAPIView):
     """Transfers to the prosecutors, prosecutions and judgments. Filters: ``kind``, ``year``."""
 
     serializer_class = ProsecutionOutput

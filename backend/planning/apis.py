@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from backend.core.access import principal_for
 from backend.core.errors import NotFound
+from backend.core.query_parameters import KnownQueryParameters
 from backend.inspections.models import Category
 from backend.planning import selectors, services
 from backend.planning.models import DueWork
@@ -46,7 +47,7 @@ class DueWorkOutput(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class DueWorkListApi(APIView):
+class DueWorkListApi(KnownQueryParameters, APIView):
     permission_classes = [IsAuthenticated, IsPlanner]
 
     @extend_schema_serializer(component_name="DueWorkRequestInput")

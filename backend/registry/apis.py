@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.core.access import principal_for
+from backend.core.query_parameters import KnownQueryParameters
 from backend.registry import selectors, services
 from backend.registry.models import Agency, Company, Officer, Role, Site
 
@@ -107,7 +108,7 @@ class SiteFilter(django_filters.FilterSet):
         )
 
 
-class SiteListApi(ListAPIView):
+class SiteListApi(KnownQueryParameters, ListAPIView):
     """Sites in the registry, filtered as a planner or clerk would."""
 
     serializer_class = SiteOutput
@@ -213,7 +214,7 @@ class OfficerFilter(django_filters.FilterSet):
         fields = ["is_active", "sex", "agency"]
 
 
-class OfficerListApi(ListAPIView):
+class OfficerListApi(KnownQueryParameters, ListAPIView):
     """Officers the caller may see: their own agency's; every agency's for planners."""
 
     serializer_class = OfficerOutput
@@ -244,7 +245,7 @@ class ConflictOutput(serializers.Serializer):
     declared_at = serializers.DateTimeField()
 
 
-class MyConflictsApi(APIView):
+class MyConflictsApi(KnownQueryParameters, APIView):
     """An officer's own declarations of conflicts of interest; POST declares one."""
 
     @extend_schema_serializer(component_name="ConflictDeclareInput")

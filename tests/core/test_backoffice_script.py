@@ -284,3 +284,71 @@ def test_the_token_endpoints_refusals_are_documented(settings, carol, andy):  # 
     for code_, response in refusals.items():
         assert response.json()["code"] == code_
         assert _mismatches(schema, path, response, "post") == [], code_
+
+
+LISTS = [
+    "/api/v1/auth/tokens/",
+    "/api/v1/me/conflicts/",
+    "/api/v1/sites/",
+    "/api/v1/officers/",
+    "/api/v1/review/queue/",
+    "/api/v1/review/findings/",
+    "/api/v1/violations/",
+    "/api/v1/cases/",
+    "/api/v1/compliance/ranking/",
+    "/api/v1/compliance/register.csv",
+    "/api/v1/referrals/",
+    "/api/v1/prosecutions/",
+]
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_a_parameter_a_list_does_not_take_is_refused_naming_it(carol_script, path):
+    """``?stauts=open`` was ignored and the whole list answered, read as the filtered one."""
+    response = carol_script.get(path, {"stauts": "open"})
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    errors = response.json()["errors"]
+    assert list(errors) == ["stauts"]
+    assert errors["stauts"][0].startswith("Unknown parameter. This list takes: ")
+    assert "format" in errors["stauts"][0]
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/planning/due-work/", "/api/v1/planning/operations/", "/api/v1/planning/programmes/"]
+)
+def test_a_parameter_a_planners_list_does_not_take_is_refused(paula, path):
+    response = _script(paula.user).get(path, {"agency": "DSAL"})
+    assert response.status_code == 400, response.content
+    assert list(response.json()["errors"]) == ["agency"]
+
+
+def test_the_accepted_parameters_are_the_documented_ones_in_the_readers_language(carol_script):
+    response = carol_script.get(
+        "/api/v1/cases/", {"status": "open", "sorting": "x", "page": "2"}, HTTP_ACCEPT_LANGUAGE="zh-Hant"
+    )
+    assert response.status_code == 400, response.content
+    taken = "company, format, limit, offset, site, status"
+    assert response.json()["errors"] == {
+        name: [f"未知的參數。此列表接受的參數：{taken}。"] for name in ("sorting", "page")
+    }
+    portuguese = carol_script.get("/api/v1/sites/", {"kinds": "venue"}, HTTP_ACCEPT_LANGUAGE="pt").json()
+    assert portuguese["errors"]["kinds"][0].startswith("Parâmetro desconhecido. Esta lista aceita: ")
+    assert "search" in portuguese["errors"]["kinds"][0]
+
+
+def test_documented_pagination_format_ordering_and_search_are_still_taken(carol_script):
+    asked = {
+        "/api/v1/cases/": {"status": "open", "limit": "5", "offset": "0", "format": "json"},
+        "/api/v1/review/queue/": {"ordering": "-received_at", "severity": "high"},
+        "/api/v1/sites/": {"search": "Lucky", "kind": "venue", "is_active": "true"},
+        "/api/v1/officers/": {"agency": "DSAL", "format": "api"},
+    }
+    for path, params in asked.items():
+        response = carol_script.get(path, params)
+        assert response.status_code == 200, (path, response.content)
+
+
+def test_an_anonymous_caller_with_an_unknown_parameter_is_still_told_to_sign_in(db):
+    response = APIClient().get("/api/v1/cases/", {"stauts": "open"})
+    assert response.status_code == 401
