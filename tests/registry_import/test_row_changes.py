@@ -146,3 +146,17 @@ def test_a_moved_site_placed_on_the_map_shows_its_old_and_new_place(
         "Latitude: 22.192100 → 22.193000",
         "Longitude: 113.547300 → 113.548000",
     ]
+
+
+def test_the_management_commands_dry_run_prints_each_change(db, tmp_path, capsys):
+    """The shell's dry run (``import_registry``) says what each update changes, as the page does."""
+    from django.core.management import call_command
+
+    factories.officer("PSP", username="admin-psp", roles=("administrator",))
+    original = (FILES / "sites_bom.csv").read_bytes()
+    call_command("import_registry", "sites", str(FILES / "sites_bom.csv"), "--user", "admin-psp", "--apply")
+    changed = tmp_path / "sites.csv"
+    changed.write_bytes(original.replace(b"venue,karaoke", b"venue,massage"))
+    capsys.readouterr()
+    call_command("import_registry", "sites", str(changed), "--user", "admin-psp")
+    assert "Row 2 (S-001) to update: Venue type: karaoke → massage parlour\n" in capsys.readouterr().out

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from backend.core.errors import DomainError
 from backend.registry_import import services
 from backend.registry_import.columns import KINDS, reason_text
+from backend.registry_import.display import Words
 from backend.registry_import.models import ImportRow, RegistryImport
 
 
@@ -83,6 +84,14 @@ class Command(BaseCommand):
         for row in item.rows.filter(action=ImportRow.Action.REFUSED)[:200]:
             for p in row.problems:
                 self.stderr.write(f"Row {row.number}, {p['column']}: {reason_text(p['code'], p['params'])}")
+        updates = list(item.rows.filter(action=ImportRow.Action.UPDATE)[:200])
+        words = Words(item, updates)
+        for row in updates:  # what each update changes, old → new, as the page shows it
+            changes = "; ".join(
+                f"{c['column']}: {c['before']} → {c['after']}" if c["before"] is not None else c["column"]
+                for c in words.changes(row)
+            )
+            self.stdout.write(f"Row {row.number} ({row.values.get('external_id', '')}) to update: {changes}")
         for row in item.rows.filter(needs_place=True)[:200]:
             self.stdout.write(
                 f"Row {row.number} to place: {row.values.get('address')} — "
