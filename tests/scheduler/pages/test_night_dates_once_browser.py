@@ -87,6 +87,11 @@ def test_a_later_nights_date_once_per_table_and_nothing_scrolls(pages, published
     _check_dated_once(
         [{**t, "cells": [{k: v.lower() for k, v in c.items()} for c in t["cells"]]} for t in visits], second
     )
+    # Its targets too (read only once published: seven columns), their caption one line wide.
+    targets = page.evaluate(TIMES, "#targets table")
+    assert len(targets) == 1 and not targets[0]["scrolls"], targets
+    caption = page.locator("#targets table caption").bounding_box()
+    assert caption["width"] > 300, caption
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     pages.shot(page, f"published-operation-{viewport['width']}-pt")
 
