@@ -566,6 +566,12 @@ class CaseOutcomeApi(APIView):
             max_digits=12, decimal_places=2, required=False, allow_null=True
         )
         rectified_on = serializers.DateField(required=False, allow_null=True)
+        before_deadline = serializers.BooleanField(
+            required=False,
+            default=False,
+            help_text="A sanction (penalty, licence referral) while the notice's corrective deadline"
+            " still runs is recorded only with this set: the company may still put things right.",
+        )
 
     @extend_schema(request=Input, responses=CaseOutput)
     def post(self, request: Request, case_id: str) -> Response:

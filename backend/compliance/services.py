@@ -18,7 +18,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from backend.audit.models import AuditEntry
@@ -651,6 +651,33 @@ def case_deadlines_process(*, today: dt.date | None = None) -> list[ComplianceCa
     return done
 
 
+# The outcomes that sanction the company, as against recording that it put things right or
+# closing the case without action.
+SANCTIONS = frozenset(
+    {
+        ComplianceCase.Outcome.PENALTY,
+        ComplianceCase.Outcome.LICENCE_SUSPENSION_REFERRAL,
+        ComplianceCase.Outcome.LICENCE_CANCELLATION_REFERRAL,
+    }
+)
+
+
+def deadline_running(case: ComplianceCase) -> bool:
+    """Whether the notice's corrective deadline has yet to pass (it runs to the end of its day),
+    a follow-up requested early or not: the company has its days either way."""
+    return case.days_left(_today()) is not None
+
+
+def sanction_before_deadline_refusal(case: ComplianceCase) -> str:
+    return str(
+        _(
+            "The notice's corrective deadline, %(deadline)s, has not passed: the company may still put"
+            " things right. To decide a sanction now, say that it is decided before the deadline."
+        )
+        % {"deadline": formats.date_format(case.deadline, "DATE_FORMAT")}
+    )
+
+
 @transaction.atomic
 def case_decide(
     *,
@@ -660,11 +687,17 @@ def case_decide(
     reason: str,
     penalty_amount: Decimal | str | None = None,
     rectified_on: dt.date | None = None,
+    before_deadline: bool = False,
     request: Any = None,
 ) -> ComplianceCase:
     """Record the outcome and close the case. A penalty needs its amount; a rectified case the
     day it was rectified (today by default), which the score's time-to-rectify factor reads. A
-    follow-up request the planners have not yet planned is withdrawn with it."""
+    follow-up request the planners have not yet planned is withdrawn with it.
+
+    A sanction (a penalty, a referral for the licence's suspension or cancellation) while the
+    notice's corrective deadline still runs is recorded only when the reviewer says it is meant
+    (``before_deadline``): the company was given until then to put things right, and a sanction
+    picked by mistake would be decided on a case it may still rectify. The timeline says so."""
     _require_case_reviewer(user, case)
     case = ComplianceCase.objects.select_for_update().get(pk=case.pk)
     errors: dict[str, list[str]] = {}
@@ -692,6 +725,9 @@ def case_decide(
         rectified_on = rectified_on or _today()
         if rectified_on > _today():
             errors["rectified_on"] = [str(_("This date is in the future."))]
+    early = outcome in SANCTIONS and deadline_running(case)
+    if early and not before_deadline:
+        errors["before_deadline"] = [sanction_before_deadline_refusal(case)]
     if errors:
         raise InvalidInput(errors=errors)
     case.outcome = outcome
@@ -715,6 +751,7 @@ def case_decide(
         penalty_amount=str(amount) if amount is not None else None,
         rectified_on=case.rectified_on.isoformat() if case.rectified_on else None,
         **({"follow_up_withdrawn": True} if withdrawn else {}),
+        **({"before_deadline": case.deadline.isoformat()} if early else {}),
     )
     audit_record(
         actor=user,
@@ -726,6 +763,7 @@ def case_decide(
             "penalty_amount": str(amount) if amount else None,
             "reason": reason.strip(),
             **({"follow_up_withdrawn": str(case.follow_up.uuid)} if withdrawn else {}),
+            **({"before_deadline": case.deadline.isoformat()} if early else {}),
         },
         request=request,
     )

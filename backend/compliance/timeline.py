@@ -92,6 +92,9 @@ def _follow_up_deadline_passed(p: Mapping[str, Any]) -> str:
 
 def _outcome(p: Mapping[str, Any]) -> str:
     sentence = _outcome_sentence(p)
+    if p.get("before_deadline"):
+        early = pgettext(CONTEXT, "%(outcome)s Decided before the corrective deadline of %(deadline)s.")
+        sentence = early % {"outcome": sentence, "deadline": _date(p["before_deadline"])}
     if p.get("follow_up_withdrawn"):
         return pgettext(CONTEXT, "%(outcome)s The follow-up request was withdrawn from the planners.") % {
             "outcome": sentence

@@ -53,7 +53,12 @@ def test_each_event_stores_its_code_and_values_and_only_a_persons_words(case, ca
     services.case_comment(user=carol.user, case=case, text="Called the site manager.")
     services.case_follow_up_order(user=carol.user, case=case)
     services.case_decide(
-        user=carol.user, case=case, outcome="penalty", reason="Repeat.", penalty_amount="5000"
+        user=carol.user,
+        case=case,
+        outcome="penalty",
+        reason="Repeat.",
+        penalty_amount="5000",
+        before_deadline=True,
     )
     case.refresh_from_db()
     events = list(case.events.order_by("at", "pk"))
@@ -80,6 +85,7 @@ def test_each_event_stores_its_code_and_values_and_only_a_persons_words(case, ca
         "penalty_amount": "5000.00",
         "rectified_on": None,
         "follow_up_withdrawn": True,
+        "before_deadline": case.deadline.isoformat(),  # a sanction while the deadline ran: said
     }
 
 
@@ -94,7 +100,8 @@ def test_each_event_stores_its_code_and_values_and_only_a_persons_words(case, ca
                 "",
                 "Requested early by Carol Reviewer ({badge}), before the corrective deadline of {deadline}; "
                 "it will re-check 2 failed items.",
-                "Outcome: a penalty of 5,000.00 MOP. The follow-up request was withdrawn from the planners.",
+                "Outcome: a penalty of 5,000.00 MOP. Decided before the corrective deadline of {deadline}. "
+                "The follow-up request was withdrawn from the planners.",
             ],
         ),
         (
@@ -105,7 +112,8 @@ def test_each_event_stores_its_code_and_values_and_only_a_persons_words(case, ca
                 "",
                 # A Latin name spaced among Chinese words (it read "由Carol Reviewer（…）在").
                 "由 Carol Reviewer（{badge}）在糾正期限（{deadline}）屆滿前提早要求；將覆查 2 個不合格項目。",
-                "結果：罰款 5,000.00 澳門元。跟進巡查申請已從策劃人員處撤回。",
+                "結果：罰款 5,000.00 澳門元。於糾正期限（{deadline}）屆滿前決定。"
+                "跟進巡查申請已從策劃人員處撤回。",
             ],
         ),
         (
@@ -116,7 +124,7 @@ def test_each_event_stores_its_code_and_values_and_only_a_persons_words(case, ca
                 "",
                 "Pedida antecipadamente por Carol Reviewer ({badge}), antes do fim do prazo de correcção "
                 "({deadline}); voltará a verificar 2 itens não conformes.",
-                "Resultado: multa de 5.000,00 MOP. "
+                "Resultado: multa de 5.000,00 MOP. Decidido antes do fim do prazo de correcção ({deadline}). "
                 "O pedido de inspecção de acompanhamento foi retirado aos planeadores.",
             ],
         ),
@@ -127,7 +135,12 @@ def test_the_api_tells_each_event_in_the_readers_language(language, expected, ca
     services.case_comment(user=carol.user, case=case, text="Called the site manager.")
     services.case_follow_up_order(user=carol.user, case=case)
     services.case_decide(
-        user=carol.user, case=case, outcome="penalty", reason="Repeat.", penalty_amount="5000"
+        user=carol.user,
+        case=case,
+        outcome="penalty",
+        reason="Repeat.",
+        penalty_amount="5000",
+        before_deadline=True,
     )
     case.refresh_from_db()
     timeline = _timeline(api, carol, case, language)

@@ -267,15 +267,18 @@ def test_closing_a_case_withdraws_its_follow_up_not_yet_planned(approved, carol)
 
     case = _notice_issued(approved, carol, corrective_days=30)
     due = services.case_follow_up_order(user=carol.user, case=case)
-    services.case_decide(user=carol.user, case=case, outcome="penalty", reason="x", penalty_amount="5000")
+    services.case_decide(
+        user=carol.user, case=case, outcome="penalty", reason="x", penalty_amount="5000", before_deadline=True
+    )
     due.refresh_from_db()
     assert due.status == DueWork.Status.CANCELLED
     assert AuditEntry.objects.filter(verb="due_work_cancel").count() == 1
     event = case.events.get(kind=CaseEvent.Kind.OUTCOME)
     assert event.data["follow_up_withdrawn"] is True
-    assert (
-        event.message
-        == "Outcome: a penalty of 5,000.00 MOP. The follow-up request was withdrawn from the planners."
+    deadline = formats.date_format(case.deadline, "DATE_FORMAT")
+    assert event.message == (
+        f"Outcome: a penalty of 5,000.00 MOP. Decided before the corrective deadline of {deadline}."
+        " The follow-up request was withdrawn from the planners."
     )
     with translation.override("zh-hant"):
         assert event.message.endswith("跟進巡查申請已從策劃人員處撤回。"), event.message
@@ -291,3 +294,63 @@ def test_closing_a_case_leaves_a_follow_up_already_planned(approved, carol):
     assert DueWork.objects.get(pk=due.pk).status == DueWork.Status.PLANNED  # the planners' to take out
     event = planned.events.get(kind=CaseEvent.Kind.OUTCOME)
     assert "follow_up_withdrawn" not in event.data and event.message == "Outcome: closed without action."
+
+
+def test_a_sanction_while_the_deadline_runs_is_recorded_only_when_meant(approved, carol, api):
+    """The notice gives the company until its deadline to put things right, yet a penalty or a
+    licence referral could be recorded the day after the notice, by a reviewer who picked the wrong
+    outcome or forgot the deadline. While the deadline runs, a sanction is refused unless the
+    reviewer says it is decided before the deadline, and the timeline then says so; recording the
+    case rectified, or closing it without action, needs nothing more."""
+    case = _notice_issued(approved, carol, corrective_days=30)
+    url = f"/api/v1/cases/{case.uuid}/outcome/"
+    client = api.as_(carol)
+    deadline = formats.date_format(case.deadline, "DATE_FORMAT")
+    for outcome, extra in (
+        ("penalty", {"penalty_amount": "5000"}),
+        ("licence_suspension", {}),
+        ("licence_cancellation", {}),
+    ):
+        r = client.post(url, {"outcome": outcome, "reason": "Repeat breach", **extra}, format="json")
+        assert r.status_code == 400, r.content
+        assert r["Content-Type"] == "application/problem+json"
+        [message] = r.json()["errors"]["before_deadline"]
+        assert message.startswith(f"The notice's corrective deadline, {deadline}, has not passed")
+    assert ComplianceCase.objects.get(pk=case.pk).status == "notice_issued"
+    assert CaseEvent.objects.filter(case=case, kind="outcome").count() == 0
+
+    r = client.post(
+        url,
+        {"outcome": "penalty", "reason": "Repeat breach", "penalty_amount": "5000", "before_deadline": True},
+        format="json",
+    )
+    assert r.status_code == 200, r.content
+    [event] = client.get(f"/api/v1/cases/{case.uuid}/").json()["timeline"][-1:]
+    assert event["kind"] == "outcome"
+    assert event["message"].endswith(f"Decided before the corrective deadline of {deadline}."), event
+    entry = AuditEntry.objects.filter(verb="case_decide").get()
+    assert entry.changes["before_deadline"] == case.deadline.isoformat()
+
+
+@pytest.mark.parametrize("when", ["rectified", "closed", "after the deadline", "early follow-up"])
+def test_only_a_sanction_while_the_deadline_runs_needs_saying(approved, carol, when):
+    """Recording the case rectified or closing it without action before the deadline, or a
+    penalty once it has passed, need nothing more; a follow-up requested early leaves the company
+    its days, so a sanction then still needs saying."""
+    case = _notice_issued(approved, carol, corrective_days=1 if when == "after the deadline" else 30)
+    if when in ("rectified", "closed"):
+        services.case_decide(user=carol.user, case=case, outcome=when, reason="Permit shown")
+    elif when == "after the deadline":
+        with time_machine.travel(timezone.now() + dt.timedelta(days=3), tick=False):
+            services.case_decide(
+                user=carol.user, case=case, outcome="penalty", reason="x", penalty_amount="100"
+            )
+    else:
+        services.case_follow_up_order(user=carol.user, case=case)
+        case.refresh_from_db()
+        with pytest.raises(InvalidInput) as refused:
+            services.case_decide(user=carol.user, case=case, outcome="licence_suspension", reason="x")
+        assert list(refused.value.errors) == ["before_deadline"]
+        return
+    event = CaseEvent.objects.get(case=case, kind="outcome")
+    assert "before_deadline" not in event.data

@@ -153,9 +153,28 @@ class CaseOutcomeForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("For a rectified case only; left empty, today."),
     )
+    # Only on a case whose notice's deadline still runs (``case``): a sanction then is meant.
+    before_deadline = forms.BooleanField(label=_("Decided before the notice's deadline"), required=False)
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, case=None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
+        from backend.compliance.services import SANCTIONS, deadline_running, sanction_before_deadline_refusal
+
+        if case is None or not deadline_running(case):
+            del self.fields["before_deadline"]
+        else:
+            deadline = date_format(case.deadline, "DATE_FORMAT")
+            field = self.fields["before_deadline"]
+            field.help_text = _(
+                "The company has until %(deadline)s to put things right. Tick to record a penalty or a"
+                " referral for the licence before then."
+            ) % {"deadline": deadline}
+            field.widget.attrs.update(
+                {
+                    "data-for-choice": f"{self.add_prefix('outcome')}={'|'.join(sorted(SANCTIONS))}",
+                    "data-needed": sanction_before_deadline_refusal(case),
+                }
+            )
         # The service's rules on the amount, checked in the page before "Record this outcome and
         # close the case?" is asked (forms.js, data-for-choice): the reviewer confirmed the
         # closing and only then learnt the penalty had no amount. Same words as the service's.

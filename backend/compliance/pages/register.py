@@ -223,7 +223,7 @@ def _case_context(request: HttpRequest, case: ComplianceCase, **extra: Any) -> d
         ),
         "comment_form": CaseCommentForm(),
         "notice_form": CaseNoticeForm(),
-        "outcome_form": CaseOutcomeForm(),
+        "outcome_form": CaseOutcomeForm(case=case),
         "errors": [],
     }
     context.update(extra)
@@ -307,7 +307,7 @@ def case_follow_up(request: HttpRequest, case_id: str) -> HttpResponse:
 @require_POST
 def case_outcome(request: HttpRequest, case_id: str) -> HttpResponse:
     case = found(selectors.case_get, user=request.user, uuid=case_id)
-    form = CaseOutcomeForm(request.POST)
+    form = CaseOutcomeForm(request.POST, case=case)
     if not form.is_valid():
         return _case_refused(request, case, 400, outcome_form=form)
     data = form.cleaned_data
@@ -323,6 +323,7 @@ def case_outcome(request: HttpRequest, case_id: str) -> HttpResponse:
             reason=data["reason"],
             penalty_amount=amount,
             rectified_on=rectified_on,
+            before_deadline=data.get("before_deadline", False),
             request=request,
         )
     except DomainError as exc:

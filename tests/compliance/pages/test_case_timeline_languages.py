@@ -21,12 +21,17 @@ pytestmark = pytest.mark.django_db
 
 
 def _early(case, carol):
-    """Notice, comment, a follow-up Carol asks for before the deadline, a penalty."""
+    """Notice, comment, a follow-up Carol asks for before the deadline, a penalty before it too."""
     services.case_notice_issue(user=carol.user, case=case)
     services.case_comment(user=carol.user, case=case, text="Called the site manager.")
     services.case_follow_up_order(user=carol.user, case=case)
     services.case_decide(
-        user=carol.user, case=case, outcome="penalty", reason="Repeat.", penalty_amount="5000"
+        user=carol.user,
+        case=case,
+        outcome="penalty",
+        reason="Repeat.",
+        penalty_amount="5000",
+        before_deadline=True,
     )
 
 

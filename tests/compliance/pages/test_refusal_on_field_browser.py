@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.utils import formats
 from playwright.sync_api import expect
 
+from backend.compliance import services
 from backend.compliance.models import ComplianceCase
 from tests.browser_support import axe_check, sign_in
 
@@ -93,4 +95,54 @@ def test_a_rejection_without_a_comment_is_told_at_the_comment(pages, visit, caro
     _expected_400(pages, "/approve/")
     # The finding marked Reject is still marked so.
     expect(page.locator("#review-work fieldset.choice").first.get_by_label("Reject")).to_be_checked()
+    axe_check(page)
+
+
+def test_a_sanction_before_the_notices_deadline_is_asked_for_in_the_page(pages, case, carol):
+    """While the notice's deadline runs, a penalty is recorded only with "Decided before the
+    notice's deadline" ticked: told at the box before the closing is confirmed, and nothing sent;
+    the service refuses the same without the page's check; ticked, it is recorded and the
+    timeline says it was decided before the deadline."""
+    case = services.case_notice_issue(user=carol.user, case=case)
+    deadline = formats.date_format(case.deadline, "DATE_FORMAT")
+    refusal = (
+        f"The notice's corrective deadline, {deadline}, has not passed: the company may still put"
+        " things right. To decide a sanction now, say that it is decided before the deadline."
+    )
+    page = pages.new_page()
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    sign_in(page, pages.base_url, "carol", PASSWORD)
+    page.goto(f"{pages.base_url}/compliance/cases/{case.uuid}/")
+    early = page.get_by_label("Decided before the notice's deadline")
+    help_text = re.compile(rf"^The company has until {re.escape(deadline)} ")
+    expect(early).to_have_accessible_description(help_text)
+    page.get_by_label("Outcome", exact=True).select_option("penalty")
+    page.get_by_label("Why").fill("Repeat breach.")
+    page.get_by_label("Penalty (MOP)").fill("5000")
+    sent = []
+    page.on("request", lambda request: sent.append(request.url) if "/outcome/" in request.url else None)
+    page.get_by_role("button", name="Record the outcome").click()
+    page.wait_for_timeout(300)
+    assert sent == [] and asked == []
+    assert early.evaluate("e => e.validationMessage") == refusal
+
+    # Without the page's check, the service says the same at the box.
+    early.evaluate("e => { e.removeAttribute('data-for-choice'); e.setCustomValidity(''); }")
+    page.get_by_role("button", name="Record the outcome").click()
+    expect(early).to_have_attribute("aria-invalid", "true")
+    expect(early).to_be_focused()
+    _expected_400(pages, "/outcome/")
+    case.refresh_from_db()
+    assert case.status != ComplianceCase.Status.CLOSED
+
+    # The form came back as sent (the outcome kept); ticked, the penalty is recorded.
+    expect(page.get_by_label("Outcome", exact=True)).to_have_value("penalty")
+    page.get_by_label("Decided before the notice's deadline").check()
+    page.get_by_role("button", name="Record the outcome").click()
+    expect(page.locator("#case-work .message.success")).to_be_focused()
+    said = f"Decided before the corrective deadline of {deadline}."
+    expect(page.locator("ol.timeline")).to_contain_text(said)
+    case.refresh_from_db()
+    assert case.outcome == "penalty"
     axe_check(page)

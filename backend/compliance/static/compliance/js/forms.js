@@ -30,8 +30,9 @@
 })();
 // A field that belongs to one choice of another field: <input data-for-choice="outcome-outcome=penalty"
 // data-needed="A penalty needs a positive amount (MOP)." data-not-needed="Only a penalty has an
-// amount.">. At a submit button's click its validity is set from the rule (needed: a number above
-// zero when the choice is made; not needed: empty otherwise), on the window in the capture phase,
+// amount.">; several choices are separated by "|". At a submit button's click its validity is set
+// from the rule (needed: a number above zero, or a box ticked, when the choice is made; not needed:
+// empty otherwise), on the window in the capture phase,
 // before console.js's confirmation, which is not asked of a form the browser will refuse: the
 // browser shows the message at the field and nothing is sent. The server checks the same.
 (function () {
@@ -39,10 +40,12 @@
   function judge(input) {
     var rule = input.getAttribute("data-for-choice").split("=");
     var field = input.form.elements.namedItem(rule[0]);
-    var chosen = !!field && field.value === rule[1];
-    var filled = input.value.trim() !== "" || (input.validity && input.validity.badInput);
+    var chosen = !!field && rule[1].split("|").indexOf(field.value) !== -1;
+    var box = input.type === "checkbox";  // needed: ticked
+    var filled = box ? input.checked : input.value.trim() !== "" || (input.validity && input.validity.badInput);
+    var satisfied = box ? input.checked : filled && parseFloat(input.value) > 0;
     var message = "";
-    if (chosen && input.hasAttribute("data-needed") && !(filled && parseFloat(input.value) > 0)) {
+    if (chosen && input.hasAttribute("data-needed") && !satisfied) {
       message = input.getAttribute("data-needed");
     } else if (!chosen && filled && input.hasAttribute("data-not-needed")) {
       message = input.getAttribute("data-not-needed");
