@@ -169,18 +169,15 @@ def table_xlsx(
         for note in notes:
             sheet.append([_cell(note)])
     sheet.column_dimensions["A"].width = 24
-    question = book.create_sheet(_sheet_title(gettext("Question asked")))
-    for name, value in asked:
-        question.append([_cell(name), _cell(value)])
-        question.cell(row=question.max_row, column=1).font = bold
-    question.column_dimensions["A"].width = 28
-    question.column_dimensions["B"].width = 80
-    about = book.create_sheet(_sheet_title(gettext("What is counted")))
-    for name, text in counted:
-        about.append([_cell(name), _cell(text)])
-        about.cell(row=about.max_row, column=1).font = bold
-    about.column_dimensions["A"].width = 24
-    about.column_dimensions["B"].width = 100
+    for title, lines, widths in (
+        (gettext("Question asked"), asked, (28, 80)),
+        (gettext("What is counted"), counted, (24, 100)),
+    ):
+        named = book.create_sheet(_sheet_title(title))  # a line a thing: its name in bold, then it
+        for name, value in lines:
+            named.append([_cell(name), _cell(value)])
+            named.cell(row=named.max_row, column=1).font = bold
+        named.column_dimensions["A"].width, named.column_dimensions["B"].width = widths
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
