@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from backend.console.admin_site import admin_site_autocomplete_labels, admin_site_guard
+from backend.core.api_root import ApiRootApi
 from backend.core.health import healthz
 
 handler400 = "backend.core.errors.api_aware_400"
@@ -41,6 +42,8 @@ urlpatterns = [
         name="api-docs",
     ),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    # The index of /api/v1/ (the caller's resources and the schema's links): this path alone.
+    path("api/v1/", ApiRootApi.as_view(), name="api-root"),
     path("api/v1/", include("backend.accounts.urls")),
     path("api/v1/", include("backend.registry.urls")),
     path("api/v1/", include("backend.compliance.urls")),

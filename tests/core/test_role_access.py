@@ -128,6 +128,9 @@ ROLE_TABLE: dict[str | tuple[str, str], Rule] = {
     # signed in again (round and round) but told "not found" (admin_site_guard's login).
     "admin/login/": rule({ADMIN}, why="admin_site_guard login: signed in, not an administrator"),
     # The back-office API (/api/v1/): any back-office role signs in; each endpoint then decides.
+    # The API's index lists each role's own resources (backend/core/api_root.py). A key of its
+    # own, not a prefix: an endpoint added under /api/v1/ must still be named here.
+    ("api/v1/", "GET"): rule(CONSOLE, why="the index of the caller's resources"),
     "api/v1/auth/tokens/": rule(CONSOLE, why="a user's own tokens"),
     # The world's token is the administrator's own: another user's is 404 (ApiTokenRevokeApi).
     "api/v1/auth/tokens/<str:token_id>/": rule({ADMIN}, why="the token's owner alone"),
