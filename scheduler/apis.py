@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from backend.core.access import principal_for
 from backend.core.errors import NotFound
 from backend.core.query_parameters import KnownQueryParameters
+from backend.core.strict_input import UnknownFieldsRefused
 from backend.inspections.models import Operation
 from backend.registry.models import Agency, Officer, Role, Site, Unit
 from scheduler import selectors, services
@@ -51,12 +52,12 @@ def _agency(code: str) -> Agency:
 # --- Operations -----------------------------------------------------------------------------------
 
 
-class WaveInput(serializers.Serializer):
+class WaveInput(UnknownFieldsRefused, serializers.Serializer):
     code = serializers.SlugField(max_length=20)
     starts_at = serializers.DateTimeField()
 
 
-class OperationInput(serializers.Serializer):
+class OperationInput(UnknownFieldsRefused, serializers.Serializer):
     name = serializers.CharField(max_length=200)
     lead_agency = serializers.CharField()
     agencies = serializers.ListField(child=serializers.CharField(), required=False, default=list)
@@ -139,7 +140,7 @@ class OperationListApi(KnownQueryParameters, PlannerApi):
         return Response(OperationOutput(operation).data, status=status.HTTP_201_CREATED)
 
 
-class TargetEditInput(serializers.Serializer):
+class TargetEditInput(UnknownFieldsRefused, serializers.Serializer):
     site = serializers.UUIDField()
     wave = serializers.SlugField(required=False, allow_null=True, default=None)
     priority = serializers.IntegerField(min_value=1, max_value=5, default=3)
@@ -149,7 +150,7 @@ class TargetEditInput(serializers.Serializer):
     category = serializers.ChoiceField(choices=list(services.CHECKLISTS), default="prostitution_trafficking")
 
 
-class OperationUpdateInput(serializers.Serializer):
+class OperationUpdateInput(UnknownFieldsRefused, serializers.Serializer):
     """Every field optional; ``waves`` and ``targets`` replace the whole list."""
 
     name = serializers.CharField(max_length=200, required=False)
@@ -203,7 +204,7 @@ class OperationTargetsApi(PlannerApi):
     minimum risk, at most ``limit`` riskiest first)."""
 
     @extend_schema_serializer(component_name="OperationTargetsInput")
-    class Input(serializers.Serializer):
+    class Input(UnknownFieldsRefused, serializers.Serializer):
         sites = serializers.ListField(child=serializers.UUIDField(), required=False, default=list)
         kinds = serializers.ListField(
             child=serializers.ChoiceField(choices=Site.Kind.choices), required=False, default=list
@@ -284,7 +285,7 @@ class ProgrammeOutput(serializers.Serializer):
 
 class ProgrammeListApi(KnownQueryParameters, PlannerApi):
     @extend_schema_serializer(component_name="ProgrammeCreateInput")
-    class Input(serializers.Serializer):
+    class Input(UnknownFieldsRefused, serializers.Serializer):
         name = serializers.CharField(max_length=200)
         agency = serializers.CharField()
         start_date = serializers.DateField()
@@ -354,7 +355,7 @@ class JobOutput(serializers.Serializer):
         return bound["gap"] if bound else None
 
 
-class PlanStartInput(serializers.Serializer):
+class PlanStartInput(UnknownFieldsRefused, serializers.Serializer):
     time_limit_seconds = serializers.IntegerField(min_value=1, required=False)
     seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=1)
 
@@ -414,7 +415,7 @@ class PlanMoveApi(PlannerApi):
     """Move (and pin) a visit to another route, or out of the plan; the plan is re-evaluated."""
 
     @extend_schema_serializer(component_name="PlanMoveInput")
-    class Input(serializers.Serializer):
+    class Input(UnknownFieldsRefused, serializers.Serializer):
         visit = serializers.CharField(max_length=64)
         to_route = serializers.IntegerField(min_value=0, allow_null=True)
         position = serializers.IntegerField(min_value=0, required=False, allow_null=True)
@@ -441,7 +442,7 @@ class PlanOfficerMoveApi(PlannerApi):
     re-evaluated. Routes are numbered from 0, as the plan's ``routes``."""
 
     @extend_schema_serializer(component_name="PlanOfficerMoveInput")
-    class Input(serializers.Serializer):
+    class Input(UnknownFieldsRefused, serializers.Serializer):
         officer = serializers.UUIDField()
         from_route = serializers.IntegerField(min_value=0, allow_null=True)
         to_route = serializers.IntegerField(min_value=0, allow_null=True)
@@ -466,7 +467,7 @@ class PlanUnpinApi(PlannerApi):
     """Release a pinned visit: the plan is unchanged, and a re-plan may move it again."""
 
     @extend_schema_serializer(component_name="PlanUnpinInput")
-    class Input(serializers.Serializer):
+    class Input(UnknownFieldsRefused, serializers.Serializer):
         visit = serializers.CharField(max_length=64)
 
     @extend_schema(request=Input, responses=dict)
@@ -483,7 +484,7 @@ class PlanOfficerUnpinApi(PlannerApi):
     plan is unchanged, and planning again forms that officer's teams afresh."""
 
     @extend_schema_serializer(component_name="PlanOfficerUnpinInput")
-    class Input(serializers.Serializer):
+    class Input(UnknownFieldsRefused, serializers.Serializer):
         officer = serializers.UUIDField()
 
     @extend_schema(request=Input, responses=dict)
@@ -512,7 +513,7 @@ class PlanReplanApi(PlannerApi):
     as few visits as possible (``moves`` counts them). Publish it like any plan."""
 
     @extend_schema_serializer(component_name="PlanReplanInput")
-    class Input(serializers.Serializer):
+    class Input(UnknownFieldsRefused, serializers.Serializer):
         officer = serializers.UUIDField()
         since = serializers.DateTimeField(required=False, allow_null=True)
         time_limit_seconds = serializers.IntegerField(min_value=1, max_value=60, default=10)

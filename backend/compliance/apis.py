@@ -42,6 +42,7 @@ from backend.compliance.notice import notice_render_html, notice_render_pdf
 from backend.core.access import get_visible_or_404, principal_for
 from backend.core.errors import InvalidInput, NotFound
 from backend.core.query_parameters import KnownQueryParameters
+from backend.core.strict_input import UnknownFieldsRefused
 from backend.inspections.models import Category, Finding
 from backend.inspections.personal_files import served_response
 from backend.privacy.reasons import ReadReason
@@ -318,7 +319,7 @@ class ReviewAttachmentApi(APIView):
 
 
 class SubmissionApproveApi(APIView):
-    class Input(serializers.Serializer):
+    class Input(UnknownFieldsRefused, serializers.Serializer):
         comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
         reject = serializers.ListField(
             child=serializers.UUIDField(), required=False, default=list, max_length=500
@@ -340,7 +341,7 @@ class SubmissionApproveApi(APIView):
 
 
 class SubmissionReturnApi(APIView):
-    class Input(serializers.Serializer):
+    class Input(UnknownFieldsRefused, serializers.Serializer):
         comment = serializers.CharField(max_length=2000)
 
     @extend_schema(request=Input, responses={201: ReviewOutput})
@@ -451,7 +452,7 @@ class CaseListApi(KnownQueryParameters, ListAPIView):
 
 
 class CaseOpenApi(APIView):
-    class Input(serializers.Serializer):
+    class Input(UnknownFieldsRefused, serializers.Serializer):
         findings = serializers.ListField(child=serializers.UUIDField(), min_length=1, max_length=500)
         company = serializers.UUIDField(required=False, allow_null=True)
         corrective_days = serializers.IntegerField(
@@ -503,7 +504,7 @@ class CaseDetailApi(APIView):
 
 
 class CaseNoticeIssueApi(APIView):
-    class Input(serializers.Serializer):
+    class Input(UnknownFieldsRefused, serializers.Serializer):
         reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
     @extend_schema(request=Input, responses=CaseOutput)
@@ -544,7 +545,7 @@ class CaseNoticePdfApi(APIView):
 
 
 class CaseCommentApi(APIView):
-    class Input(serializers.Serializer):
+    class Input(UnknownFieldsRefused, serializers.Serializer):
         text = serializers.CharField(max_length=4000)
 
     @extend_schema(request=Input, responses={201: CaseEventOutput})
@@ -559,7 +560,7 @@ class CaseCommentApi(APIView):
 
 
 class CaseOutcomeApi(APIView):
-    class Input(serializers.Serializer):
+    class Input(UnknownFieldsRefused, serializers.Serializer):
         outcome = serializers.ChoiceField(choices=ComplianceCase.Outcome.choices)
         reason = serializers.CharField(max_length=2000)
         penalty_amount = serializers.DecimalField(
@@ -874,7 +875,7 @@ class ReferralPersonApi(APIView):
 
 
 class ReferralPersonRecordApi(APIView):
-    class Input(serializers.Serializer):
+    class Input(UnknownFieldsRefused, serializers.Serializer):
         full_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
         date_of_birth = serializers.DateField(required=False, allow_null=True)
         nationality = serializers.CharField(required=False, allow_blank=True, max_length=60)
@@ -898,7 +899,7 @@ class ReferralPersonRecordApi(APIView):
 
 
 class ReferralUpdateApi(APIView):
-    class Input(serializers.Serializer):
+    class Input(UnknownFieldsRefused, serializers.Serializer):
         status = serializers.ChoiceField(choices=Referral.Status.choices, required=False)
         assessment = serializers.ChoiceField(choices=Referral.Assessment.choices, required=False)
         sex = serializers.ChoiceField(choices=CodedSex.choices, required=False)
@@ -915,7 +916,7 @@ class ReferralUpdateApi(APIView):
 
 
 class ProtectionServiceRecordApi(APIView):
-    class Input(serializers.Serializer):
+    class Input(UnknownFieldsRefused, serializers.Serializer):
         kind = serializers.ChoiceField(choices=ProtectionService.Kind.choices)
         provider_kind = serializers.ChoiceField(choices=ProtectionService.Provider.choices)
         provider_name = serializers.CharField(max_length=200)
@@ -981,7 +982,7 @@ class ProsecutionListApi(KnownQueryParameters, ListAPIView):
 
 
 class ProsecutionRecordApi(APIView):
-    class Input(serializers.Serializer):
+    class Input(UnknownFieldsRefused, serializers.Serializer):
         kind = serializers.ChoiceField(choices=ProsecutionRecord.Kind.choices)
         offence = serializers.ChoiceField(choices=ProsecutionRecord.Offence.choices)
         on = serializers.DateField()

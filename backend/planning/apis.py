@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from backend.core.access import principal_for
 from backend.core.errors import NotFound
 from backend.core.query_parameters import KnownQueryParameters
+from backend.core.strict_input import UnknownFieldsRefused
 from backend.inspections.models import Category
 from backend.planning import selectors, services
 from backend.planning.models import DueWork
@@ -51,7 +52,7 @@ class DueWorkListApi(KnownQueryParameters, APIView):
     permission_classes = [IsAuthenticated, IsPlanner]
 
     @extend_schema_serializer(component_name="DueWorkRequestInput")
-    class Input(serializers.Serializer):
+    class Input(UnknownFieldsRefused, serializers.Serializer):
         site = serializers.UUIDField()
         agency = serializers.CharField(required=False, help_text="Default: the planner's own agency.")
         category = serializers.ChoiceField(choices=Category.choices)
@@ -119,7 +120,7 @@ class DueWorkCancelApi(APIView):
     permission_classes = [IsAuthenticated, IsPlanner]
 
     @extend_schema_serializer(component_name="DueWorkCancelInput")
-    class Input(serializers.Serializer):
+    class Input(UnknownFieldsRefused, serializers.Serializer):
         note = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
 
     @extend_schema(request=Input, responses=DueWorkOutput)

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from backend.core.access import principal_for
 from backend.core.query_parameters import KnownQueryParameters
+from backend.core.strict_input import UnknownFieldsRefused
 from backend.registry import selectors, services
 from backend.registry.models import Agency, Company, Officer, Role, Site
 
@@ -135,7 +136,7 @@ class SiteDetailApi(APIView):
     permission_classes = [IsAuthenticated, EditsSitesOrReads]
 
     @extend_schema_serializer(component_name="SiteContactInput")
-    class Input(serializers.Serializer):
+    class Input(UnknownFieldsRefused, serializers.Serializer):
         """Either field or both; an empty string clears it. The limits are the registry
         files' (contact_name 200 characters, contact_phone 40)."""
 
@@ -249,7 +250,7 @@ class MyConflictsApi(KnownQueryParameters, APIView):
     """An officer's own declarations of conflicts of interest; POST declares one."""
 
     @extend_schema_serializer(component_name="ConflictDeclareInput")
-    class Input(serializers.Serializer):
+    class Input(UnknownFieldsRefused, serializers.Serializer):
         site = serializers.UUIDField(required=False, allow_null=True)
         company = serializers.UUIDField(required=False, allow_null=True)
         reason = serializers.CharField(max_length=300)

@@ -352,3 +352,37 @@ def test_documented_pagination_format_ordering_and_search_are_still_taken(carol_
 def test_an_anonymous_caller_with_an_unknown_parameter_is_still_told_to_sign_in(db):
     response = APIClient().get("/api/v1/cases/", {"stauts": "open"})
     assert response.status_code == 401
+
+
+def test_a_misspelt_field_of_a_write_is_refused_not_dropped(carol, carol_script):
+    """``"sitee"`` was dropped and the declaration recorded without its site, answered 201."""
+    site = factories.site(kind="venue", name_en="Night Owl")
+    body = {"reason": "My brother runs it", "sitee": str(site.uuid)}
+    response = carol_script.post("/api/v1/me/conflicts/", body, format="json", HTTP_ACCEPT_LANGUAGE="pt")
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["errors"] == {"sitee": ["Campo desconhecido."]}
+    assert carol_script.get("/api/v1/me/conflicts/").json() == []
+    body = {"reason": "My brother runs it", "site": str(site.uuid)}
+    assert carol_script.post("/api/v1/me/conflicts/", body, format="json").status_code == 201
+
+
+def test_an_unknown_field_is_named_beside_the_other_errors(carol_script):
+    body = {"kind": "transfer", "offence": "illegal_work", "on": "someday", "fileref": "T-1"}
+    errors = _refused(carol_script, "/api/v1/prosecutions/record/", body)
+    assert errors["fileref"] == ["Unknown field."]
+    assert "on" in errors  # the other field's error is still said
+
+
+def test_an_unknown_field_of_a_nested_object_is_named_by_its_path(paula):
+    wave = {"code": "W1", "starts_at": "2026-01-05T20:00:00+08:00", "start": "20:00"}
+    errors = _refused(_script(paula.user), "/api/v1/planning/operations/", {"name": "Night", "waves": [wave]})
+    assert errors["waves[0].start"] == ["Unknown field."]
+    assert "lead_agency" in errors
+
+
+def _refused(script: APIClient, path: str, body: dict[str, Any]) -> dict[str, list[str]]:
+    response = script.post(path, body, format="json")
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    return response.json()["errors"]
