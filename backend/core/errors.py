@@ -369,7 +369,10 @@ def problem_responses(result: dict[str, Any], generator: Any, request: Any, publ
     result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
     content = {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
     reasons = {
-        "400": "The input is not valid (`errors` names each field or parameter).",
+        "400": (
+            "The input is not valid (`errors` names each field or parameter, and a parameter or "
+            "body member the operation does not take)."
+        ),
         "401": "No token, or a bad, revoked or expired one (`not_authenticated`, `token_invalid`).",
         "403": "Your role may not do this.",
         "404": "No such object, or one outside what you may see.",

@@ -332,6 +332,9 @@ def test_the_accepted_parameters_are_the_documented_ones_in_the_readers_language
     assert response.json()["errors"] == {
         name: [f"未知的參數。此列表接受的參數：{taken}。"] for name in ("sorting", "page")
     }
+    schema = carol_script.get("/api/schema/?format=json").json()
+    assert "does not take" in schema["paths"]["/api/v1/cases/"]["get"]["responses"]["400"]["description"]
+    assert _mismatches(schema, "/api/v1/cases/", response) == []
     portuguese = carol_script.get("/api/v1/sites/", {"kinds": "venue"}, HTTP_ACCEPT_LANGUAGE="pt").json()
     assert portuguese["errors"]["kinds"][0].startswith("Parâmetro desconhecido. Esta lista aceita: ")
     assert "search" in portuguese["errors"]["kinds"][0]
