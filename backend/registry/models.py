@@ -393,7 +393,14 @@ class Site(TranslatedName):
     uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
     venue_type = models.CharField(_("venue type"), max_length=20, choices=VenueType.choices, blank=True)
+    # As registered, usually in Portuguese; the Chinese form beside it where the registry has one.
     address = models.CharField(_("address"), max_length=300)
+    address_zh_hant = models.CharField(
+        _("address (Traditional Chinese)"),
+        max_length=300,
+        blank=True,
+        help_text=_("The address as Chinese writes it; Chinese readers see it instead of the address."),
+    )
     parish = models.CharField(_("parish"), max_length=20, choices=Parish.choices, db_index=True)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
@@ -474,6 +481,13 @@ class Site(TranslatedName):
         if errors:
             raise ValidationError(errors)
         validate_in_service_area(self.latitude, self.longitude)
+
+    @property
+    def address_shown(self) -> str:
+        """The address in the reader's language: a Chinese reader gets the Chinese form where the
+        registry has one; everyone else, and a Chinese reader where it has none, the address as
+        registered."""
+        return pick(en=self.address, zh_hant=self.address_zh_hant, pt=self.address)
 
     def is_open_at(self, moment: dt.datetime) -> bool:
         """Whether the site is open at ``moment`` (aware). Opening hours are local wall-clock

@@ -83,6 +83,12 @@ export function siteName(site) {
   return { en: site.name_en, "zh-hant": site.name_zh_hant, pt: site.name_pt }[current] || site.name_en;
 }
 
+export function siteAddress(site) {
+  // Chinese readers get the Chinese form where the registry has one; everyone else, and a
+  // Chinese reader where it has none, the address as registered (usually Portuguese).
+  return (current === "zh-hant" && site.address_zh_hant) || site.address || "";
+}
+
 const LOCALES = { en: "en-GB", "zh-hant": "zh-Hant-MO", pt: "pt-PT" };
 
 export function time(iso, withDay = true) {
