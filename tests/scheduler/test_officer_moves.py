@@ -201,6 +201,11 @@ def test_the_page_refuses_a_move_with_no_team_chosen_and_changes_nothing(planned
     refused = client.post(url, {"officer": f"0:{officer}", "to_route": ""}, follow=True)
     assert refused.status_code == 200
     assert "Choose an officer and the team to move them to." in refused.content.decode()
-    moved = client.post(url, {"officer": f"0:{officer}", "to_route": "1"}, follow=True)
+    # Team 1 holds the operation's largest team size already: the move is asked first (its own
+    # tests: test_officer_move_page.py), then made.
+    asked = client.post(url, {"officer": f"0:{officer}", "to_route": "1"}, follow=True)
+    assert "Move anyway" in asked.content.decode()
+    assert AuditEntry.objects.filter(verb="plan_officer_move").count() == 0
+    moved = client.post(url, {"officer": f"0:{officer}", "to_route": "1", "into_full_team": "1"}, follow=True)
     assert "Officer moved" in moved.content.decode()
     assert AuditEntry.objects.filter(verb="plan_officer_move").count() == 1
