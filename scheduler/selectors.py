@@ -234,7 +234,7 @@ def operation_issued(operation: Operation, job: PlanningJob | None = None) -> li
                 "visits": [
                     {
                         "site": i.site.name,
-                        "address": i.site.address,
+                        "address": i.site.address_shown,
                         "start": i.planned_start,
                         "end": i.planned_end,
                         "status": i.status,
@@ -1020,7 +1020,7 @@ def briefing(job: PlanningJob, number: int) -> dict[str, Any]:
                 "visit": s["visit_id"],
                 "site": site.name if site else "",
                 "site_id": str(site.uuid) if site else "",
-                "address": site.address if site else "",
+                "address": site.address_shown if site else "",
                 "parish": site.get_parish_display() if site else "",
                 "latitude": float(site.latitude) if site else None,
                 "longitude": float(site.longitude) if site else None,

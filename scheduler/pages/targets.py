@@ -151,6 +151,7 @@ def candidates(
             | Q(name_zh_hant__icontains=query)
             | Q(name_pt__icontains=query)
             | Q(address__icontains=query)
+            | Q(address_zh_hant__icontains=query)
         )
     paginator = Paginator(sites.order_by("-risk_score", "name_en", "pk"), PAGE_SIZE)
     found = paginator.get_page(page)

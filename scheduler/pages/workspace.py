@@ -128,7 +128,7 @@ def plan_workspace(job: PlanningJob) -> dict[str, Any]:
                     "travel_minutes": leg,
                     "free_minutes": gap - leg,
                     "waiting_minutes": wait,
-                    "address": site.address if site else "",
+                    "address": site.address_shown if site else "",
                     "lat": float(site.latitude) if site else None,
                     "lon": float(site.longitude) if site else None,
                     "pinned": s["visit"] in job.pins,
