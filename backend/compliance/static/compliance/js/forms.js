@@ -132,3 +132,33 @@
     });
   });
 })();
+// A required field left empty is refused in the page's language: the browser's own "Please fill
+// out this field." / "Please select an item in the list." came in the browser's language, English
+// on a page read in Chinese or Portuguese (found on a newcomer's walk). The field's wrapper
+// carries the form's own message (<div class="field" data-required="這個欄位是必須的。">, the one the
+// server would answer); at a submit button's click, in the capture phase before console.js's
+// confirmation, an empty (or blank) required field is given it. Typing or choosing clears it.
+(function () {
+  "use strict";
+  function requiredIn(form) {
+    return Array.prototype.filter.call(form.elements, function (field) {
+      return field.required && !field.hasAttribute("data-for-choice") && field.closest(".field[data-required]");
+    });
+  }
+  window.addEventListener("click", function (event) {
+    var button = event.target instanceof Element ? event.target.closest("button[type=submit], input[type=submit]") : null;
+    if (!button || !button.form || button.hasAttribute("formnovalidate") || button.form.noValidate) return;
+    requiredIn(button.form).forEach(function (field) {
+      var empty = field.type === "checkbox" ? !field.checked : String(field.value).trim() === "";
+      field.setCustomValidity(empty ? field.closest(".field[data-required]").getAttribute("data-required") : "");
+    });
+  }, true);
+  function clear(event) {
+    var target = event.target;
+    if (target instanceof Element && target.required && target.closest(".field[data-required]") && !target.hasAttribute("data-for-choice")) {
+      target.setCustomValidity("");
+    }
+  }
+  document.addEventListener("input", clear);
+  document.addEventListener("change", clear);
+})();
