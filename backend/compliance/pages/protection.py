@@ -5,6 +5,7 @@ them: for anyone else they do not exist."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -12,6 +13,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
@@ -27,7 +30,7 @@ from backend.compliance.pages.forms import PersonForm, ReferralFilterForm, Refer
 from backend.console.access import console_page
 from backend.console.nav import HomeNote
 from backend.core.errors import DomainError
-from backend.core.i18n import language_key
+from backend.core.i18n import cjk_tight, language_key, sentence_separator
 from backend.inspections.models import Submission
 from backend.privacy.reasons import ReadReason, ReasonForm
 from backend.privacy.services import screened_person_for
@@ -310,10 +313,37 @@ def referral_update(request: HttpRequest, referral_id: str) -> HttpResponse:
     form = ReferralUpdateForm(request.POST)
     if not form.is_valid():
         return _referral_refused(request, referral, 400, update_form=form, errors=[NOT_SAVED], where="update")
+    before = {name: getattr(referral, name) for name in UPDATED}
     try:
-        services.referral_update(user=request.user, referral=referral, request=request, **form.cleaned_data)
+        referral = services.referral_update(
+            user=request.user, referral=referral, request=request, **form.cleaned_data
+        )
     except DomainError as exc:
         return _referral_refused(
             request, referral, exc.status, update_form=form, errors=refusal(exc), where="update"
         )
-    return _referral_done(request, referral, _("Referral updated."), "update")
+    return _referral_done(request, referral, _update_said(form, before, referral), "update")
+
+
+# The referral's fields its update form sets, in the form's order.
+UPDATED = ("status", "assessment", "sex")
+
+
+def _update_said(form: ReferralUpdateForm, before: dict[str, str], referral: Referral) -> str:
+    """What Save did, said beside it: each field changed with its new value, and for a closing
+    when the person's details will be erased. It said "Referral updated." whatever was done, a
+    referral closed as a Save that changed nothing (found on a newcomer's walk)."""
+    changed = [name for name in UPDATED if getattr(referral, name) != before[name]]
+    if not changed:
+        return _("Nothing was changed: the referral is as it was.")
+    said = [_("Referral updated.")]
+    for name in changed:
+        value = getattr(referral, f"get_{name}_display")()
+        said.append(_("%(field)s now: %(value)s.") % {"field": form.fields[name].label, "value": value})
+    if "status" in changed and referral.status == Referral.Status.CLOSED:
+        kept_until = timezone.localdate(referral.closed_at) + dt.timedelta(days=form.closing_days)
+        said.append(
+            _("Its retention period starts today: the person's details are kept until %(date)s, then erased.")
+            % {"date": date_format(kept_until, "DATE_FORMAT")}
+        )
+    return cjk_tight(sentence_separator().join(str(part) for part in said))

@@ -56,7 +56,9 @@ def test_saving_a_referrals_status_keeps_the_service_being_recorded(pages, refer
     work.locator('select[name="update-status"]').select_option("acknowledged")
     work.get_by_role("button", name="Guardar").click()
 
-    expect(work.locator(".message.success")).to_have_text("Encaminhamento actualizado.")
+    expect(work.locator(".message.success")).to_have_text(
+        "Encaminhamento actualizado. Estado agora: recebido pela protecção de vítimas."
+    )
     expect(work.locator('select[name="update-status"]')).to_have_value("acknowledged")
     expect(work.locator('select[name="service-kind"]')).to_have_value("medical")
     expect(work.locator('input[name="service-provider_name"]')).to_have_value("Centro de Saúde do Tap Seac")
