@@ -99,6 +99,15 @@ SITES = KindSpec(
             True,
         ),
         Column(
+            "address_zh_hant",
+            _("Address (Chinese)"),
+            _(
+                "The address as Chinese writes it, shown to readers of Chinese. "
+                "A file without this column leaves the one on record."
+            ),
+            "澳門北京街126號",
+        ),
+        Column(
             "parish",
             _("Parish"),
             _(

@@ -447,6 +447,7 @@ class Sites(Handler):
             "kind",
             "venue_type",
             "address",
+            "address_zh_hant",
             "parish",
             "latitude",
             "longitude",
@@ -465,6 +466,7 @@ class Sites(Handler):
                 "kind": r["kind"],
                 "venue_type": r["venue_type"],
                 "address": r["address"],
+                "address_zh_hant": r["address_zh_hant"],
                 "parish": r["parish"],
                 "latitude": format(Decimal(r["latitude"]).quantize(Decimal("0.000001")), "f"),
                 "longitude": format(Decimal(r["longitude"]).quantize(Decimal("0.000001")), "f"),
@@ -523,7 +525,7 @@ class Sites(Handler):
         if out["contractor"] and kind and kind != Site.Kind.CONSTRUCTION_SITE:
             problems.add("contractor", "contractor_only")
         out["licence_number"] = text(problems, values, "licence_number", 40)
-        for column, limit in (("contact_name", 200), ("contact_phone", 40)):
+        for column, limit in (("address_zh_hant", 300), ("contact_name", 200), ("contact_phone", 40)):
             # Columns added after the first templates: a file made from an older one, without
             # them, must not erase the contact an administrator has since recorded.
             if column not in values and existing is not None:
@@ -540,6 +542,7 @@ class Sites(Handler):
         "kind",
         "venue_type",
         "address",
+        "address_zh_hant",
         "parish",
         "latitude",
         "longitude",
