@@ -418,6 +418,7 @@ class SiteAdmin(AuditedAdminMixin, admin.ModelAdmin):
     search_fields = (
         *NAMES,
         "address",
+        "address_zh_hant",
         "licence_number",
         "contact_name",
         "operator__name_en",
@@ -428,7 +429,7 @@ class SiteAdmin(AuditedAdminMixin, admin.ModelAdmin):
     inlines = (OpeningHoursInline,)
     fieldsets = (
         (None, {"fields": ("kind", "venue_type", *NAMES, "is_active", "closed_on")}),
-        (_("Location"), {"fields": ("address", "parish", ("latitude", "longitude"))}),
+        (_("Location"), {"fields": ("address", "address_zh_hant", "parish", ("latitude", "longitude"))}),
         (
             _("Licence and operator"),
             {"fields": ("licence_number", "licence_status", "licence_expiry", "operator")},
