@@ -48,7 +48,10 @@ class SiteOutput(serializers.Serializer):
     name_en = serializers.CharField()
     name_zh_hant = serializers.CharField()
     name_pt = serializers.CharField()
-    address = serializers.CharField()
+    address = serializers.CharField(help_text="As registered, usually in Portuguese.")
+    address_zh_hant = serializers.CharField(
+        help_text="The address as Chinese writes it, shown to readers of Chinese; empty when none is known."
+    )
     parish = serializers.CharField()
     latitude = serializers.DecimalField(max_digits=9, decimal_places=6)
     longitude = serializers.DecimalField(max_digits=9, decimal_places=6)
@@ -105,6 +108,7 @@ class SiteFilter(django_filters.FilterSet):
             | Q(name_zh_hant__icontains=value)
             | Q(name_pt__icontains=value)
             | Q(address__icontains=value)
+            | Q(address_zh_hant__icontains=value)
             | Q(licence_number__icontains=value)
         )
 
