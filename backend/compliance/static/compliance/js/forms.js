@@ -149,7 +149,9 @@
     var button = event.target instanceof Element ? event.target.closest("button[type=submit], input[type=submit]") : null;
     if (!button || !button.form || button.hasAttribute("formnovalidate") || button.form.noValidate) return;
     requiredIn(button.form).forEach(function (field) {
-      var empty = field.type === "checkbox" ? !field.checked : String(field.value).trim() === "";
+      // (A date half typed is empty too, but the browser's own "enter a valid value" says more.)
+      var empty = field.type === "checkbox" ? !field.checked
+        : String(field.value).trim() === "" && !(field.validity && field.validity.badInput);
       field.setCustomValidity(empty ? field.closest(".field[data-required]").getAttribute("data-required") : "");
     });
   }, true);
