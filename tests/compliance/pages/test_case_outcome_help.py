@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 HELP = {
     "en": ("For a penalty only.", "For a rectified case only; left empty, today."),
     "zh-hant": ("只適用於罰款。", "只適用於已糾正的個案；留空即為今日。"),
-    "pt": ("Só para uma multa.", "Só para um caso corrigido; em branco, hoje."),
+    "pt": ("Só para uma multa.", "Só para um caso regularizado; em branco, hoje."),
 }
 
 
@@ -52,3 +52,15 @@ def test_the_amounts_rules_are_in_the_page_in_the_readers_language(language, cas
     assert f'data-not-needed="{html.escape(not_needed)}"' in amount
     date = re.search(r'<input [^>]*name="outcome-rectified_on"[^>]*>', page).group(0)
     assert f'max="{timezone.localdate().isoformat()}"' in date
+
+
+def test_portuguese_says_rectified_one_way(case, carol, client):
+    """The outcome read "regularizado" while its date and help said "Corrigido em" and "caso
+    corrigido", and the follow-up's failed items read "Itens em falta" (missing items); found on a
+    reviewer's walk in Portuguese."""
+    signed_in(client, carol)
+    client.post("/i18n/setlang/", {"language": "pt", "next": "/"})
+    page = html.unescape(client.get(f"/compliance/cases/{case.uuid}/").content.decode())
+    assert ">regularizado<" in page
+    assert ">Regularizado em<" in page
+    assert "orrigido" not in page and "em falta" not in page
