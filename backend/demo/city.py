@@ -197,9 +197,21 @@ class DemoResult:
     logins_file: Path | None = None
 
 
+# The venues' floors in Chinese: the ground floor (r/c, rés-do-chão) is 地下.
+FLOORS_ZH = {"": "", "r/c": "地下", "1.º andar": "1樓", "2.º andar": "2樓"}
+
+
 @cache
 def demo_data() -> dict[str, Any]:
     return json.loads(DATA_FILE.read_text(encoding="utf-8"))
+
+
+def chinese_address(parish: dict[str, Any], street: str, number: int, floor: str = "") -> str:
+    """A demo address as Chinese writes it: the town (澳門, 澳門氹仔…), the street, the number and
+    the floor, "澳門亞美打利庇盧大馬路12號3樓A座"; empty for a street whose Chinese name the demo's
+    data does not give (its site shows the Portuguese address)."""
+    name = demo_data()["streets_zh_hant"].get(street)
+    return f"{parish['town_zh_hant']}{name}{number}號{floor}" if name else ""
 
 
 def default_start(today: dt.date | None = None) -> dt.date:
@@ -774,13 +786,16 @@ class _Loader:
             raise DemoError("No parish of the demo lies inside the service area.")
         return _weighted(rng, weights)
 
-    def _address(self, rng: random.Random, parish: str, floor: str = "") -> str:
+    def _address(self, rng: random.Random, parish: str, floor: tuple[str, str] = ("", "")) -> tuple[str, str]:
+        """An address in the parish, in Portuguese and, where the street has a Chinese name, in
+        Chinese (else ""); ``floor`` in both forms ("12.º andar A", "12樓A座")."""
         p = self.parishes[parish]
-        parts = [rng.choice(p["streets"]), f"n.º {rng.randint(1, 420)}"]
-        if floor:
-            parts.append(floor)
+        street, number = rng.choice(p["streets"]), rng.randint(1, 420)
+        parts = [street, f"n.º {number}"]
+        if floor[0]:
+            parts.append(floor[0])
         parts.append(p["town"])
-        return ", ".join(parts)
+        return ", ".join(parts), chinese_address(p, street, number, floor[1])
 
     def _licence(self, rng: random.Random, weights: dict[str, float]) -> tuple[str, dt.date | None]:
         status = _weighted(rng, weights)
@@ -841,6 +856,10 @@ class _Loader:
             hours = self._hours("employment_agency")
             if kind_en == "Domestic Helper Agency":
                 hours.append((6, T(10), T(16)))  # open on Sundays, the helpers' day off
+            storey, flat = rng.randint(1, 22), rng.choice("ABCDEFGH")
+            address, address_zh = self._address(
+                rng, parish, (f"{storey}.º andar {flat}", f"{storey}樓{flat}座")
+            )
             self._site(
                 kind=Site.Kind.EMPLOYMENT_AGENCY,
                 name_en=f"{en} {kind_en}",
@@ -849,7 +868,8 @@ class _Loader:
                 parish=parish,
                 latitude=lat,
                 longitude=lon,
-                address=self._address(rng, parish, f"{rng.randint(1, 22)}.º andar {rng.choice('ABCDEFGH')}"),
+                address=address,
+                address_zh_hant=address_zh,
                 licence_number=f"DSAL/AE/{i + 1:03d}/{self.start.year - rng.randint(0, 6)}",
                 licence_status=status,
                 licence_expiry=expiry,
@@ -880,6 +900,7 @@ class _Loader:
                 rng, {LicenceStatus.VALID: 92, LicenceStatus.EXPIRED: 6, LicenceStatus.NONE: 2}
             )
             lat, lon = self._point(rng, parish)
+            address, address_zh = self._address(rng, parish)
             self._site(
                 kind=Site.Kind.CONSTRUCTION_SITE,
                 name_en=f"{project_en}, Lot {lot}, {p['short']}",
@@ -888,7 +909,8 @@ class _Loader:
                 parish=parish,
                 latitude=lat,
                 longitude=lon,
-                address=f"Lote {lot}, {self._address(rng, parish)}",
+                address=f"Lote {lot}, {address}",
+                address_zh_hant=f"{address_zh}{lot}地段" if address_zh else "",
                 licence_number=""
                 if status == LicenceStatus.NONE
                 else f"LO/{lot}/{self.start.year - rng.randint(0, 3)}",
@@ -952,6 +974,8 @@ class _Loader:
                 lat, lon = self._point(rng, parish)
                 status, expiry = self._licence(rng, statuses)
                 closed = rng.random() < 0.02
+                floor = "" if hotel else rng.choice(["r/c", "1.º andar", "2.º andar"])
+                address, address_zh = self._address(rng, parish, (floor, FLOORS_ZH[floor]))
                 self._site(
                     kind=Site.Kind.VENUE,
                     venue_type=venue_type,
@@ -961,9 +985,8 @@ class _Loader:
                     parish=parish,
                     latitude=lat,
                     longitude=lon,
-                    address=self._address(
-                        rng, parish, "" if hotel else rng.choice(["r/c", "1.º andar", "2.º andar"])
-                    ),
+                    address=address,
+                    address_zh_hant=address_zh,
                     licence_number=""
                     if status == LicenceStatus.NONE
                     else (f"DST/H/{i + 1:04d}" if hotel else f"IAM/{venue_type[:3].upper()}/{i + 1:04d}"),

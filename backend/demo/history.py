@@ -51,7 +51,7 @@ from backend.compliance.models import (
     VictimPersonalDetails,
 )
 from backend.demo import answers
-from backend.demo.city import demo_data, is_demo_login
+from backend.demo.city import chinese_address, demo_data, is_demo_login
 from backend.inspections import services as inspections
 from backend.inspections.models import Finding, Inspection, Operation, Submission
 from backend.outreach.models import Activity, HotlineCall
@@ -259,6 +259,7 @@ class _History:
                 Decimal("0.000001")
             )
             closed_on = dt.date(2020, 3, 1) + dt.timedelta(days=rng.randrange(3 * 365))
+            street, number = rng.choice(parish["streets"]), rng.randint(1, 300)
             site_create(
                 actor=self.actor,
                 audit=False,
@@ -266,7 +267,8 @@ class _History:
                 name_en=f"Former Employment Agency No. {i + 1} (closed {closed_on:%Y})",
                 name_zh_hant=f"前職業介紹所第{i + 1}號（{closed_on:%Y}年結業）",
                 name_pt=f"Antiga Agência de Emprego n.º {i + 1} (encerrada em {closed_on:%Y})",
-                address=f"{rng.choice(parish['streets'])}, n.º {rng.randint(1, 300)}, {parish['town']}",
+                address=f"{street}, n.º {number}, {parish['town']}",
+                address_zh_hant=chinese_address(parish, street, number),
                 parish=parish["code"],
                 latitude=lat,
                 longitude=lon,

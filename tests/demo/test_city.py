@@ -21,7 +21,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from backend.audit.models import AuditEntry
 from backend.demo.city import DEMO_LOGINS, LOCAL, demo_data, demo_logins, load_demo
@@ -429,3 +429,46 @@ def test_each_database_keeps_its_demo_logins_in_a_file_of_its_own(settings, tmp_
         logins_file_for({"ENGINE": "django.db.backends.postgresql", "NAME": "demo", "HOST": "db"}),
     }
     assert len(files) == 3 and all(f.parent == var and f.name.startswith("demo_logins-") for f in files)
+
+
+TOWNS_ZH = {"Macau": "澳門", "Taipa": "澳門氹仔", "Cotai": "澳門", "Coloane": "澳門路環"}
+DEMO_ADDRESS = re.compile(r"^(?:Lote (\w+), )?(.+?), n\.º (\d+)(?:, (.+?))?, (Macau|Taipa|Cotai|Coloane)$")
+
+
+def _floor_zh(floor: str | None) -> str:
+    if not floor:
+        return ""
+    if floor == "r/c":
+        return "地下"
+    storey, _, flat = re.fullmatch(r"(\d+)\.º andar( ([A-H]))?", floor).groups()
+    return f"{storey}樓{flat}座" if flat else f"{storey}樓"
+
+
+def test_sites_on_a_street_with_a_chinese_name_have_their_chinese_address(full_demo):
+    """A reader of Chinese saw every demo site's address in Portuguese. A site on a street whose
+    Chinese name the demo's data gives has its address as Chinese writes it (澳門, the street, the
+    number, the floor: "澳門亞美打利庇盧大馬路12號3樓A座"); one on a street it does not know keeps
+    none, and shows its Portuguese address, rather than a guessed name."""
+    data = demo_data()
+    streets = data["streets_zh_hant"]
+    # Marked unverified, as the Chinese rank titles are.
+    assert any("streets_zh_hant" in note and "not checked" in note for note in data["meta"]["additions"])
+    assert all(re.fullmatch(r"[\u4e00-\u9fff]+", name) for name in streets.values())
+    counts = Counter()
+    for address, chinese in Site.objects.values_list("address", "address_zh_hant"):
+        lot, street, number, floor, town = DEMO_ADDRESS.match(address).groups()
+        if street not in streets:
+            assert chinese == "", address
+            counts["without"] += 1
+            continue
+        expected = f"{TOWNS_ZH[town]}{streets[street]}{number}號{_floor_zh(floor)}" + (
+            f"{lot}地段" if lot else ""
+        )
+        assert chinese == expected, (address, chinese)
+        counts["with"] += 1
+    assert counts["with"] > counts["without"] > 0, counts
+    site = Site.objects.exclude(address_zh_hant="").first()
+    with translation.override("zh-hant"):
+        assert site.address_shown == site.address_zh_hant
+    with translation.override("pt"):
+        assert site.address_shown == site.address
