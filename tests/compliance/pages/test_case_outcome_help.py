@@ -64,3 +64,23 @@ def test_portuguese_says_rectified_one_way(case, carol, client):
     assert ">regularizado<" in page
     assert ">Regularizado em<" in page
     assert "orrigido" not in page and "em falta" not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "label"), [("zh-hant", "正式發現："), ("en", "severity: "), ("pt", "gravidade: ")]
+)
+def test_the_companys_severity_counts_follow_their_label_as_the_language_writes(
+    language, label, case, joint, carol, client
+):
+    """'按嚴重程度計的正式發現： 低：0 項': a space after a Chinese full-width colon (a reviewer's
+    walk in Chinese); English and Portuguese keep theirs."""
+    from backend.compliance.services import company_score_compute
+
+    company_score_compute(company=joint.contractor)
+    signed_in(client, carol)
+    client.post("/i18n/setlang/", {"language": language, "next": "/"})
+    page = client.get(f"/compliance/companies/{joint.contractor.uuid}/").content.decode()
+    counts = re.search(r'<p class="help severity-counts">(.*?)</p>', page, re.S).group(1)
+    text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", counts)))  # as a browser shows it
+    after = text.split(label, 1)[1]
+    assert after[:1].strip(), repr(text[:60])  # the first count right after the label
