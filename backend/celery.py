@@ -5,14 +5,15 @@ import os
 from celery import Celery, Task
 
 from backend.core.env import load_settings_or_exit
-from backend.outbox.transport import install as install_embedded_broker
+from backend.outbox.transport import install as install_transports
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
 # Celery reads the settings lazily, deep in its start-up: a malformed variable would end the
 # worker or beat with a traceback. Read them now, so it ends with one line naming the variable.
 load_settings_or_exit()
-# `filesystem://` (what `make run` uses) is kombu's file-system transport with atomic writes.
-install_embedded_broker()
+# `filesystem://` (what `make run` uses) is kombu's file-system transport with atomic writes;
+# `redis://` is kombu's Redis transport, whose worker survives losing Redis (outbox/transport.py).
+install_transports()
 
 
 class ProjectTask(Task):
