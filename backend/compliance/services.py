@@ -668,13 +668,25 @@ def deadline_running(case: ComplianceCase) -> bool:
     return case.days_left(_today()) is not None
 
 
-def sanction_before_deadline_refusal(case: ComplianceCase) -> str:
+def sanction_before_deadline_refusal(case: ComplianceCase, *, box: str | None = None) -> str:
+    """The refusal of a sanction while the deadline runs, naming what its reader sets to mean it:
+    the API's member ``before_deadline``, or the page's box by its label (``box``); "say that it
+    is decided before the deadline" named neither, and left the reviewer looking for how."""
+    deadline = formats.date_format(case.deadline, "DATE_FORMAT")
+    if box is None:
+        return str(
+            _(
+                "The notice's corrective deadline, %(deadline)s, has not passed: the company may still"
+                " put things right. To decide a sanction now, set before_deadline to true."
+            )
+            % {"deadline": deadline}
+        )
     return str(
         _(
-            "The notice's corrective deadline, %(deadline)s, has not passed: the company may still put"
-            " things right. To decide a sanction now, say that it is decided before the deadline."
+            "The notice's corrective deadline, %(deadline)s, has not passed: the company may still"
+            " put things right. To decide a sanction now, tick “%(box)s”."
         )
-        % {"deadline": formats.date_format(case.deadline, "DATE_FORMAT")}
+        % {"deadline": deadline, "box": box}
     )
 
 

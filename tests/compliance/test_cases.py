@@ -316,6 +316,8 @@ def test_a_sanction_while_the_deadline_runs_is_recorded_only_when_meant(approved
         assert r["Content-Type"] == "application/problem+json"
         [message] = r.json()["errors"]["before_deadline"]
         assert message.startswith(f"The notice's corrective deadline, {deadline}, has not passed")
+        # Names the member to set, not the page's box.
+        assert message.endswith("To decide a sanction now, set before_deadline to true."), message
     assert ComplianceCase.objects.get(pk=case.pk).status == "notice_issued"
     assert CaseEvent.objects.filter(case=case, kind="outcome").count() == 0
 
@@ -330,6 +332,31 @@ def test_a_sanction_while_the_deadline_runs_is_recorded_only_when_meant(approved
     assert event["message"].endswith(f"Decided before the corrective deadline of {deadline}."), event
     entry = AuditEntry.objects.filter(verb="case_decide").get()
     assert entry.changes["before_deadline"] == case.deadline.isoformat()
+
+
+@pytest.mark.parametrize(
+    ("lang", "api", "page"),
+    [
+        ("en", "set before_deadline to true.", "tick “Decided before the notice's deadline”."),
+        (
+            "pt",
+            "dê a before_deadline o valor true.",
+            "marque «Decidido antes do fim do prazo da notificação».",
+        ),
+        ("zh-hant", "請將 before_deadline 設為 true。", "請勾選「於通知書期限屆滿前決定」。"),
+    ],
+)
+def test_the_refusal_of_an_early_sanction_names_what_its_reader_sets(approved, carol, lang, api, page):
+    """The API's refusal names its member, the page's the box by its label, in each language:
+    "say that it is decided before the deadline" named neither."""
+    from backend.compliance.pages.forms import CaseOutcomeForm
+
+    case = _notice_issued(approved, carol, corrective_days=30)
+    with translation.override(lang):
+        assert services.sanction_before_deadline_refusal(case).endswith(api)
+        form = CaseOutcomeForm(case=case)
+        assert form.before_deadline_refusal.endswith(page)
+        assert form.fields["before_deadline"].widget.attrs["data-needed"] == form.before_deadline_refusal
 
 
 @pytest.mark.parametrize("when", ["rectified", "closed", "after the deadline", "early follow-up"])

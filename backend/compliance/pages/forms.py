@@ -169,10 +169,15 @@ class CaseOutcomeForm(forms.Form):
                 "The company has until %(deadline)s to put things right. Tick to record a penalty or a"
                 " referral for the licence before then."
             ) % {"deadline": deadline}
+            # Named by its label, as the reviewer sees it (the API's refusal names its member).
+            self.before_deadline_refusal = sanction_before_deadline_refusal(case, box=str(field.label))
+            # Shown only for a sanction (forms.js, data-shown-for-choice): beside "rectified" or
+            # "closed without action" it asked a question that did not concern them.
             field.widget.attrs.update(
                 {
                     "data-for-choice": f"{self.add_prefix('outcome')}={'|'.join(sorted(SANCTIONS))}",
-                    "data-needed": sanction_before_deadline_refusal(case),
+                    "data-shown-for-choice": "",
+                    "data-needed": self.before_deadline_refusal,
                 }
             )
         # The service's rules on the amount, checked in the page before "Record this outcome and

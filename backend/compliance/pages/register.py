@@ -327,6 +327,9 @@ def case_outcome(request: HttpRequest, case_id: str) -> HttpResponse:
             request=request,
         )
     except DomainError as exc:
+        if exc.errors and "before_deadline" in exc.errors and "before_deadline" in form.fields:
+            # The service's refusal names the API's member; the page names the box to tick.
+            exc.errors["before_deadline"] = [form.before_deadline_refusal]
         return _case_refused(
             request, case, exc.status, outcome_form=form, errors=refusal_on_fields(form, exc)
         )

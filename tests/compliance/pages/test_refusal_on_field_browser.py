@@ -107,7 +107,7 @@ def test_a_sanction_before_the_notices_deadline_is_asked_for_in_the_page(pages, 
     deadline = formats.date_format(case.deadline, "DATE_FORMAT")
     refusal = (
         f"The notice's corrective deadline, {deadline}, has not passed: the company may still put"
-        " things right. To decide a sanction now, say that it is decided before the deadline."
+        " things right. To decide a sanction now, tick “Decided before the notice's deadline”."
     )
     page = pages.new_page()
     asked = []
@@ -115,9 +115,16 @@ def test_a_sanction_before_the_notices_deadline_is_asked_for_in_the_page(pages, 
     sign_in(page, pages.base_url, "carol", PASSWORD)
     page.goto(f"{pages.base_url}/compliance/cases/{case.uuid}/")
     early = page.get_by_label("Decided before the notice's deadline")
+    # Asked only of a sanction: beside "rectified" (or no outcome yet) it is neither seen, nor
+    # reached by the keyboard or a screen reader.
+    expect(early).to_be_hidden()
+    page.get_by_label("Outcome", exact=True).select_option("rectified")
+    expect(early).to_be_hidden()
+    expect(page.get_by_role("checkbox", name="Decided before the notice's deadline")).to_have_count(0)
+    page.get_by_label("Outcome", exact=True).select_option("penalty")
+    expect(early).to_be_visible()
     help_text = re.compile(rf"^The company has until {re.escape(deadline)} ")
     expect(early).to_have_accessible_description(help_text)
-    page.get_by_label("Outcome", exact=True).select_option("penalty")
     page.get_by_label("Why").fill("Repeat breach.")
     page.get_by_label("Penalty (MOP)").fill("5000")
     sent = []
@@ -127,17 +134,19 @@ def test_a_sanction_before_the_notices_deadline_is_asked_for_in_the_page(pages, 
     assert sent == [] and asked == []
     assert early.evaluate("e => e.validationMessage") == refusal
 
-    # Without the page's check, the service says the same at the box.
+    # Without the page's check, the service says the same at the box, naming it by its label.
     early.evaluate("e => { e.removeAttribute('data-for-choice'); e.setCustomValidity(''); }")
     page.get_by_role("button", name="Record the outcome").click()
     expect(early).to_have_attribute("aria-invalid", "true")
     expect(early).to_be_focused()
+    expect(early).to_have_accessible_description(re.compile(re.escape(refusal) + "$"))
     _expected_400(pages, "/outcome/")
     case.refresh_from_db()
     assert case.status != ComplianceCase.Status.CLOSED
 
     # The form came back as sent (the outcome kept); ticked, the penalty is recorded.
     expect(page.get_by_label("Outcome", exact=True)).to_have_value("penalty")
+    expect(early).to_be_visible()
     page.get_by_label("Decided before the notice's deadline").check()
     page.get_by_role("button", name="Record the outcome").click()
     expect(page.locator("#case-work .message.success")).to_be_focused()

@@ -132,6 +132,35 @@
     });
   });
 })();
+// A field shown only for its choice: <input data-for-choice="outcome-outcome=penalty|..."
+// data-shown-for-choice>. Its wrapper (.field) is hidden while another choice is made, so neither
+// the eye, the keyboard nor a screen reader meets a question that does not concern that choice
+// ("Decided before the notice's deadline" beside "rectified"); without the script it shows always
+// and the server judges it as before. Judged at load, at each change of the choice, and after a
+// swap (the kept values being put back first, by the listener above this one's).
+(function () {
+  "use strict";
+  function show(input) {
+    var rule = input.getAttribute("data-for-choice");
+    var wrap = input.closest(".field") || input;
+    if (!rule) { wrap.hidden = false; return; }
+    rule = rule.split("=");
+    var field = input.form && input.form.elements.namedItem(rule[0]);
+    wrap.hidden = !(field && rule[1].split("|").indexOf(field.value) !== -1);
+  }
+  function all() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-shown-for-choice]"), show);
+  }
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (!(target instanceof Element) || !target.form || !target.name) return;
+    Array.prototype.forEach.call(target.form.querySelectorAll("[data-shown-for-choice]"), function (input) {
+      if ((input.getAttribute("data-for-choice") || "").split("=")[0] === target.name) show(input);
+    });
+  });
+  document.addEventListener("htmx:afterSwap", all);
+  all();
+})();
 // A required field left empty is refused in the page's language: the browser's own "Please fill
 // out this field." / "Please select an item in the list." came in the browser's language, English
 // on a page read in Chinese or Portuguese (found on a newcomer's walk). The field's wrapper
