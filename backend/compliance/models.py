@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from backend.compliance import timeline
 from backend.core.i18n import bracketed, pick
@@ -186,7 +187,9 @@ class ComplianceCase(models.Model):
         OPEN = "open", _("open")
         NOTICE_ISSUED = "notice_issued", _("notice issued")
         FOLLOW_UP = "follow_up", _("follow-up requested")
-        CLOSED = "closed", _("closed")
+        # A case's own word in Chinese (已結案, as "Not closed" is 未結案 and its sentences say
+        # 個案已結案), where a referral or an operation is 已結束.
+        CLOSED = "closed", pgettext_lazy("compliance case status", "closed")
 
     class Outcome(models.TextChoices):
         RECTIFIED = "rectified", _("rectified")
