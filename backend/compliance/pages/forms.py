@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from django import forms
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
@@ -266,7 +266,11 @@ class ReferralUpdateForm(forms.Form):
             "note and their screening answers are erased %(days)s days after the referral is closed "
             "(the retention policy in force).",
             self.closing_days,
-        ) % {"days": self.closing_days}
+        ) % {"days": self._closing_days_said()}
+
+    def _closing_days_said(self) -> str:
+        # Grouped as the retention page writes them ("1,825", "1.825"): here it said "1825".
+        return number_format(self.closing_days, use_l10n=True, force_grouping=True)
 
     def closing_confirm(self) -> str:
         return ngettext(
@@ -275,7 +279,7 @@ class ReferralUpdateForm(forms.Form):
             "Close this referral? Its retention period starts today: the person's details are erased "
             "in %(days)s days.",
             self.closing_days,
-        ) % {"days": self.closing_days}
+        ) % {"days": self._closing_days_said()}
 
 
 class ServiceForm(forms.Form):
