@@ -408,6 +408,10 @@ export class ChecklistForm {
       return wrap;
     }
     this.typing = this.typing || new Map(); // path → the name being typed (kept over a redraw)
+    // path → the strokes drawn on the pad while the name is typed instead: switching to "Type the
+    // name" and back blanked the pad, a drawn signature lost as "Clear" once lost it. Back on the
+    // pad, they are there again; kept, or signed by name, they are forgotten.
+    this.strokes = this.strokes || new Map();
     const canvas = el("canvas", { class: "signature", width: "680", height: "340", role: "img", "aria-label": t("signature_pad"), id: `${id}-pad` });
     const pad = new files.SignaturePad(canvas);
     const said = el("p", { class: "muted", id: `${id}-said`, role: "status" });
@@ -441,11 +445,21 @@ export class ChecklistForm {
       mode.setAttribute("aria-expanded", String(typing));
       canvas.setAttribute("aria-label", t(typing ? "signature_typed_preview" : "signature_pad"));
       said.textContent = "";
-      if (typing) pad.type(name.value, t("signature_typed_mark"));
-      else pad.drawing();
+      if (typing) {
+        pad.type(name.value, t("signature_typed_mark"));
+        return;
+      }
+      pad.drawing();
+      const strokes = this.strokes.get(path);
+      if (strokes) {
+        pad.ctx.putImageData(strokes, 0, 0);
+        pad.drawn = true;
+        this.strokes.delete(path);
+      }
     };
     mode.addEventListener("click", () => {
       const typing = typedPanel.hidden;
+      if (typing && pad.drawn && !pad.typed) this.strokes.set(path, pad.ctx.getImageData(0, 0, canvas.width, canvas.height));
       if (typing) this.typing.set(path, name.value);
       else this.typing.delete(path);
       show(typing);
@@ -484,6 +498,7 @@ export class ChecklistForm {
         this.kept = this.kept || new Map(); // what was kept on this screen, said at once
         this.kept.set(record.id, record);
         this.typing.delete(path);
+        this.strokes.delete(path);
         this.cleared.delete(path);
         this.set(ctx, q.key, record.id);
         this.render();
