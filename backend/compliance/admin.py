@@ -1,6 +1,8 @@
 """Compliance in the Django admin. Administrators keep the violation catalogue's defaults here;
 decisions (reviews, cases, referrals, scores) are made through the reviewers' API, where the
-rules live, so the admin shows them read-only. Every save and delete here is audited.
+rules live, so the admin shows them read-only. Every save and delete here is audited. An agency's
+administrator sees their agency's reviews, cases, prosecution records and the referrals it made
+or received (backend/core/admin_access.py); scores are of companies, shared.
 
 The personal details of referred persons are deliberately absent: they are read only through
 the audited selector, by the victim-protection role."""
@@ -27,7 +29,7 @@ from backend.compliance.models import (
     Violation,
 )
 from backend.compliance.services import violation_legal_basis_confirm
-from backend.core.admin_access import AuditedReadsAdminMixin
+from backend.core.admin_access import AgencyScopedAdminMixin, AuditedReadsAdminMixin
 from backend.core.errors import DomainError
 
 
@@ -83,7 +85,7 @@ class ReadOnlyAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(ReadOnlyAdmin):
+class ReviewAdmin(AgencyScopedAdminMixin, ReadOnlyAdmin):
     list_display = ("submission", "agency", "decision", "decided_by", "decided_at")
     list_filter = ("decision", "agency")
     list_select_related = ("submission__inspection__site", "agency", "decided_by__agency")
@@ -101,7 +103,7 @@ class CaseEventInline(admin.TabularInline):
 
 
 @admin.register(ComplianceCase)
-class ComplianceCaseAdmin(ReadOnlyAdmin):
+class ComplianceCaseAdmin(AgencyScopedAdminMixin, ReadOnlyAdmin):
     list_display = ("short_ref", "agency", "company", "site", "status", "deadline", "outcome")
     list_filter = ("status", "outcome", "agency")
     list_select_related = ("agency", "company", "site")
@@ -130,7 +132,7 @@ class ProtectionServiceInline(admin.TabularInline):
 
 
 @admin.register(Referral)
-class ReferralAdmin(AuditedReadsAdminMixin, ReadOnlyAdmin):
+class ReferralAdmin(AgencyScopedAdminMixin, AuditedReadsAdminMixin, ReadOnlyAdmin):
     # Coded fields only: nothing here identifies the person.
     list_display = (
         "uuid",
@@ -148,7 +150,7 @@ class ReferralAdmin(AuditedReadsAdminMixin, ReadOnlyAdmin):
 
 
 @admin.register(ProsecutionRecord)
-class ProsecutionRecordAdmin(ReadOnlyAdmin):
+class ProsecutionRecordAdmin(AgencyScopedAdminMixin, ReadOnlyAdmin):
     list_display = ("file_reference", "kind", "offence", "on", "agency", "defendants")
     list_filter = ("kind", "offence", "agency")
     date_hierarchy = "on"

@@ -55,14 +55,14 @@ class LabelledAutocompleteJsonView(AutocompleteJsonView):
     e.g. a unit with its agency), or as the object's str() otherwise. On a form of one agency's
     records (an officer's, a unit's), an agency's administrator is offered their own agency's
     agency, units, officers and logins alone, as the form accepts (AgencyScopedAdminMixin): the
-    search asks the picked model's admin, which may be shared (agencies). On a shared record's
-    form (a joint team's leader), every agency's, as that form accepts."""
+    search asks the picked model's admin, which may be shared (agencies). On a shared or joint
+    record's form (a joint team's leader), every agency's officers, as that form accepts; never
+    another agency's operation, team or inspection (JOINT_RECORDS), whatever the form."""
 
     def get_queryset(self) -> Any:
-        if not agency_owned(self.source_field.model):
-            self.request.every_agency = True  # type: ignore[attr-defined]
-            return super().get_queryset()
-        return agency_records(self.request.user, super().get_queryset())
+        every_agency = not agency_owned(self.source_field.model)
+        self.request.every_agency = every_agency  # type: ignore[attr-defined]
+        return agency_records(self.request.user, super().get_queryset(), every_agency=every_agency)
 
     def serialize_result(self, obj: Any, to_field_name: str) -> dict[str, Any]:
         result = super().serialize_result(obj, to_field_name)

@@ -2,7 +2,10 @@
 
 One agency's records are its own administrator's alone (``AgencyScopedAdminMixin``): the
 administrator role makes an officer's login a superuser, and the admin showed an agency's
-administrator every agency's officers, units, shifts, logins and second factors to change.
+administrator every agency's officers, units, shifts, logins and second factors to change. The
+operational records are their agencies' alike (``JOINT_RECORDS``): the admin showed one agency's
+administrator another's sealed operations before their reveal time, their teams, inspections,
+submissions and findings, its cases, reviews and victims' referrals.
 
 Sealed operations and victims' data are administrators' alone, every read audited: Django's own
 "view" permission knows nothing of reveal times or need to know: a staff login given that permission
@@ -13,8 +16,10 @@ list or object they show leaves an audit entry of a read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import CharField, Q
@@ -47,6 +52,68 @@ AGENCY_PATHS: dict[str, str] = {
     "registry.conflictofinterest": "officer__agency",
     "mobile_api.devicetoken": "user__officer__agency",
     "otp_totp.totpdevice": "user__officer__agency",
+    # Each agency's own decisions and work: as the reviewers' and planners' selectors scope them.
+    "compliance.review": "agency",
+    "compliance.compliancecase": "agency",
+    "compliance.prosecutionrecord": "agency",
+    "planning.duework": "agency",
+}
+
+
+def _p(prefix: str) -> str:
+    return f"{prefix}__" if prefix else ""
+
+
+def _operation_q(agency_id: int, prefix: str = "") -> Q:
+    """An operation (through ``prefix``) is the agency's that leads it or takes part in it, sealed
+    or not: its administrators prepare it before its reveal time, as its planners do."""
+    p = _p(prefix)
+    return Q(**{f"{p}lead_agency_id": agency_id}) | Q(**{f"{p}agencies__id": agency_id})
+
+
+def _team_q(agency_id: int, prefix: str = "") -> Q:
+    """An operation's team follows its operation; a routine team (no operation) is its members'
+    agencies' and its leader's."""
+    p = _p(prefix)
+    routine = Q(**{f"{p}members__agency_id": agency_id}) | Q(**{f"{p}leader__agency_id": agency_id})
+    return _operation_q(agency_id, f"{p}operation") | (Q(**{f"{p}operation__isnull": True}) & routine)
+
+
+def _inspection_q(agency_id: int, prefix: str = "") -> Q:
+    """An operation's inspection follows its operation (whichever agency it is counted for); a
+    routine one is its responsible agency's and its team's members' agencies'."""
+    p = _p(prefix)
+    routine = Q(**{f"{p}agency_id": agency_id}) | Q(**{f"{p}team__members__agency_id": agency_id})
+    return _operation_q(agency_id, f"{p}operation") | (Q(**{f"{p}operation__isnull": True}) & routine)
+
+
+def _submission_q(agency_id: int, prefix: str = "") -> Q:
+    """What the field sent: its inspection's agencies', the sender's agency's, and the agency that
+    reviews a finding on it (as ``reviewable_submissions`` shows it to that agency's reviewers)."""
+    p = _p(prefix)
+    return (
+        _inspection_q(agency_id, f"{p}inspection")
+        | Q(**{f"{p}officer__agency_id": agency_id})
+        | Q(**{f"{p}findings__competent_agency_id": agency_id})
+    )
+
+
+# Records several agencies share, each as a Q on the model for one agency's id: an operation's are
+# its lead's and its participants', and what hangs from it follows it. Unlike AGENCY_PATHS' models,
+# their forms take any agency's officers (a joint team's leader and members), never another
+# agency's operation, team or inspection. Their admins hold the agency's records whatever the
+# picker asks (``every_agency`` does not widen them).
+JOINT_RECORDS: dict[str, Callable[[int], Q]] = {
+    "inspections.operation": _operation_q,
+    "inspections.team": _team_q,
+    "inspections.inspection": _inspection_q,
+    "inspections.submission": _submission_q,
+    "inspections.attachment": lambda a: _submission_q(a, "submission"),
+    "inspections.checkin": lambda a: _inspection_q(a, "inspection") | Q(officer__agency_id=a),
+    "inspections.finding": lambda a: _inspection_q(a, "inspection") | Q(competent_agency_id=a),
+    # A victim's referral is the referring agency's (its reviewers and team leaders read it) and
+    # the protection service's it was referred to; no other agency's administrator's.
+    "compliance.referral": lambda a: Q(referring_agency_id=a) | Q(referred_to_id=a),
 }
 
 
@@ -63,11 +130,22 @@ def admin_agency_id(user: Any) -> int | None:
     return officer.agency_id if officer is not None else None
 
 
-def agency_records(user: Any, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+def agency_records(
+    user: Any, queryset: models.QuerySet[Any], *, every_agency: bool = False
+) -> models.QuerySet[Any]:
     """``queryset`` narrowed to the records of ``user``'s agency where its model is one agency's
-    (a shared model's, or a login with no officer record's, whole)."""
+    or several agencies' (a shared model's, or a login with no officer record's, whole). With
+    ``every_agency`` (a picker on a joint record's form), one agency's records are every agency's;
+    several agencies' (JOINT_RECORDS) stay the user's agency's."""
     agency_id = admin_agency_id(user)
     if agency_id is None:
+        return queryset
+    rule = JOINT_RECORDS.get(queryset.model._meta.label_lower)
+    if rule is not None:
+        # Through the ids: joins over the participants and members would repeat a record.
+        mine = queryset.model._default_manager.filter(rule(agency_id)).values("pk")
+        return queryset.filter(pk__in=mine)
+    if every_agency:
         return queryset
     if queryset.model is get_user_model():
         return _logins(user, agency_id, queryset)
@@ -96,25 +174,45 @@ def _logins(user: Any, agency_id: int, queryset: models.QuerySet[Any]) -> models
     )
 
 
+class AgencyRecordsListFilter(admin.RelatedFieldListFilter):
+    """A list filter on a relation that names only the records the administrator's agency may see
+    (``agency_records``): the plain one named every operation, sealed ones of other agencies too.
+    On a joint record's list, one agency's records (agencies, officers) are every agency's, as its
+    form accepts."""
+
+    def field_choices(self, field: Any, request: HttpRequest, model_admin: Any) -> Any:
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        records = agency_records(
+            request.user,
+            field.related_model._default_manager.all(),
+            every_agency=not agency_owned(model_admin.model),
+        )
+        return field.get_choices(
+            include_blank=False, ordering=ordering, limit_choices_to=Q(pk__in=records.values("pk"))
+        )
+
+
 class AgencyScopedAdminMixin:
     """Put it first among a ModelAdmin's bases. For an administrator with an officer record, the
     model admin holds their agency's records alone (``agency_records``): its list, its change,
     delete and history pages (another agency's record answers as a missing one), its actions
     (which run on the list's queryset), and the choices of its foreign keys (an officer's agency
-    and unit among them). Its pickers' searches are narrowed alike
-    (backend.console.admin_site.LabelledAutocompleteJsonView)."""
+    and unit among them; on a joint record's form, a team's operation or an inspection's team,
+    any agency's officer). Its pickers' searches are narrowed alike
+    (backend.console.admin_site.LabelledAutocompleteJsonView); its list filters on a relation
+    should be ``AgencyRecordsListFilter``."""
 
     def get_queryset(self, request: HttpRequest) -> Any:
         queryset = super().get_queryset(request)  # type: ignore[misc]
-        if getattr(request, "every_agency", False):
-            # A picker on a shared record's form (a joint team's leader): as its form accepts.
-            return queryset
-        return agency_records(request.user, queryset)
+        # A picker on a joint record's form (a joint team's leader) asks for every agency's
+        # officers, as its form accepts: never for every agency's operations.
+        return agency_records(request.user, queryset, every_agency=getattr(request, "every_agency", False))
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
         if field is not None and getattr(field, "queryset", None) is not None:
-            field.queryset = agency_records(request.user, field.queryset)
+            joint = not agency_owned(self.model)  # type: ignore[attr-defined]
+            field.queryset = agency_records(request.user, field.queryset, every_agency=joint)
         return field
 
 

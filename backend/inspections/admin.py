@@ -1,5 +1,7 @@
 """Operations, teams, inspections and what the field sends: administrators alone, every read
-audited (sealed operations and screenings' answers are here; see backend/core/admin_access.py)."""
+audited (sealed operations and screenings' answers are here; see backend/core/admin_access.py),
+and an agency's administrator sees their agency's alone: the operations it leads or takes part in
+and what hangs from them, its routine work, what its officers sent and the findings it reviews."""
 
 from typing import Any
 
@@ -9,7 +11,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from backend.audit.admin_mixins import AuditedAdminMixin
-from backend.core.admin_access import AuditedReadsAdminMixin
+from backend.core.admin_access import (
+    AgencyRecordsListFilter,
+    AgencyScopedAdminMixin,
+    AuditedReadsAdminMixin,
+)
 from backend.inspections import selectors, services
 from backend.inspections.models import (
     Attachment,
@@ -23,7 +29,7 @@ from backend.inspections.models import (
 
 
 @admin.register(Operation)
-class OperationAdmin(AuditedReadsAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
+class OperationAdmin(AgencyScopedAdminMixin, AuditedReadsAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "lead_agency", "status", "starts_at", "ends_at", "reveal_at")
     list_filter = ("status", "lead_agency", "agencies")
     search_fields = ("name", "uuid")
@@ -33,18 +39,24 @@ class OperationAdmin(AuditedReadsAdminMixin, AuditedAdminMixin, admin.ModelAdmin
 
 
 @admin.register(Team)
-class TeamAdmin(AuditedReadsAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
+class TeamAdmin(AgencyScopedAdminMixin, AuditedReadsAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "operation", "leader")
-    list_filter = ("operation",)
+    list_filter = (("operation", AgencyRecordsListFilter),)
     search_fields = ("name", "members__full_name", "members__badge_number")
     filter_horizontal = ("members",)
     autocomplete_fields = ("leader", "operation")
 
 
 @admin.register(Inspection)
-class InspectionAdmin(AuditedReadsAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
+class InspectionAdmin(AgencyScopedAdminMixin, AuditedReadsAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("site", "category", "status", "planned_start", "team", "operation", "priority")
-    list_filter = ("status", "category", "operation", "site__kind", "site__parish")
+    list_filter = (
+        "status",
+        "category",
+        ("operation", AgencyRecordsListFilter),
+        "site__kind",
+        "site__parish",
+    )
     search_fields = ("site__name_en", "site__name_zh_hant", "site__name_pt", "uuid")
     date_hierarchy = "planned_start"
     list_select_related = ("site", "team", "operation")
@@ -99,7 +111,7 @@ class DuplicateChecklistFilter(admin.SimpleListFilter):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(AuditedReadsAdminMixin, admin.ModelAdmin):
+class SubmissionAdmin(AgencyScopedAdminMixin, AuditedReadsAdminMixin, admin.ModelAdmin):
     """Evidence: read-only. Deleting leaves a tombstone (through the service) so that no phone
     can bring the submission back by replaying it."""
 
@@ -136,7 +148,7 @@ class SubmissionAdmin(AuditedReadsAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(AuditedReadsAdminMixin, admin.ModelAdmin):
+class FindingAdmin(AgencyScopedAdminMixin, AuditedReadsAdminMixin, admin.ModelAdmin):
     list_display = (
         "violation_code",
         "severity",
@@ -160,7 +172,7 @@ class FindingAdmin(AuditedReadsAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(AuditedReadsAdminMixin, admin.ModelAdmin):
+class CheckInAdmin(AgencyScopedAdminMixin, AuditedReadsAdminMixin, admin.ModelAdmin):
     list_display = ("inspection", "officer", "distance_m", "outside_radius", "clock_skewed", "received_at")
     list_filter = ("outside_radius", "clock_skewed")
     search_fields = ("uuid", "officer__full_name")

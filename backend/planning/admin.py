@@ -1,11 +1,12 @@
 from django.contrib import admin
 
 from backend.audit.admin_mixins import AuditedAdminMixin
+from backend.core.admin_access import AgencyScopedAdminMixin
 from backend.planning.models import DueWork
 
 
 @admin.register(DueWork)
-class DueWorkAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class DueWorkAdmin(AgencyScopedAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("site", "agency", "category", "reason", "earliest", "latest", "priority", "status")
     list_filter = ("status", "reason", "agency", "category")
     search_fields = ("site__name_en", "note", "source_id", "uuid")
