@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
@@ -40,7 +42,11 @@ class ConsoleAdminConfig(admin_apps.AdminConfig):
     model's form, an inline or a list, keeps its stored value when saved unchanged
     (backend.console.admin_site.StoredDateTimeField) and labels its date and time boxes
     (LabelledSplitDateTime). Set before the admin modules are loaded:
-    each model admin copies the admin's field defaults when it is registered."""
+    each model admin copies the admin's field defaults when it is registered.
+
+    Every model admin's delete page and "delete selected" action, whatever its mixins, list what
+    depends on a record as its agency's administrator may see it, and refuse a delete that would
+    touch another agency's records (backend.core.admin_access.agency_deleted_objects)."""
 
     default = False
 
@@ -49,6 +55,12 @@ class ConsoleAdminConfig(admin_apps.AdminConfig):
         from django.db import models
 
         from backend.console.admin_site import LabelledSplitDateTime, StoredDateTimeField
+        from backend.core.admin_access import agency_deleted_objects
+
+        def get_deleted_objects(model_admin: options.ModelAdmin, objs: Any, request: Any) -> Any:
+            return agency_deleted_objects(objs, request, model_admin.admin_site)
+
+        options.ModelAdmin.get_deleted_objects = get_deleted_objects  # type: ignore[assignment]
 
         options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.DateTimeField] = {
             **options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.DateTimeField],

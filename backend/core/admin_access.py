@@ -16,15 +16,21 @@ list or object they show leaves an audit entry of a read.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.utils import NestedObjects, get_deleted_objects, quote
 from django.contrib.auth import get_user_model
-from django.db import models
+from django.db import models, router
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 
 from backend.core.access import principal_for
 
@@ -172,6 +178,135 @@ def _logins(user: Any, agency_id: int, queryset: models.QuerySet[Any]) -> models
         Q(officer__agency_id=agency_id)
         | Q(officer__isnull=True, is_staff=False, is_superuser=False, _pk_text__in=created)
     )
+
+
+# --- Deleting a record: what depends on it ---------------------------------------------------------
+
+
+def _scoped(model: type[models.Model]) -> bool:
+    return agency_owned(model) or model._meta.label_lower in JOINT_RECORDS
+
+
+def _hidden_values(user: Any, model: type[models.Model], field: str, values: set[Any]) -> set[Any]:
+    """Which of ``values`` (of ``model``'s ``field``) are records ``agency_records`` hides from
+    ``user``."""
+    records = model._base_manager.filter(**{f"{field}__in": values})
+    return values - set(agency_records(user, records).values_list(field, flat=True))
+
+
+def others_records(user: Any, objects: Iterable[models.Model]) -> set[models.Model]:
+    """Those of ``objects`` that are other agencies' records to ``user``: of a model one agency's
+    or several agencies' that ``agency_records`` does not show them, or of a shared model that goes
+    with such a record (a foreign key to it, on_delete CASCADE: a sealed operation's scheduler
+    targets and waves, named after it)."""
+    by_model: dict[type[models.Model], set[models.Model]] = defaultdict(set)
+    for obj in objects:
+        by_model[obj._meta.model].add(obj)
+    hidden: set[models.Model] = set()
+    for model, objs in by_model.items():
+        if _scoped(model):
+            hide = _hidden_values(user, model, "pk", {o.pk for o in objs})
+            hidden |= {o for o in objs if o.pk in hide}
+            continue
+        for field in model._meta.concrete_fields:
+            if not isinstance(field, models.ForeignKey):  # a one-to-one field is one too
+                continue
+            related: Any = field.related_model
+            if field.remote_field.on_delete is not models.CASCADE or not _scoped(related):
+                continue
+            values = {getattr(o, field.attname) for o in objs} - {None}
+            hide = _hidden_values(user, related, field.target_field.attname, values)
+            hidden |= {o for o in objs if getattr(o, field.attname) in hide}
+    return hidden
+
+
+class ProtectedRecords(list[Any]):
+    """What keeps a record from being deleted, as the admin's delete pages list it, and how many
+    records of other agencies among them (``other_agencies``), named nowhere: the pages say only
+    that they exist (templates/admin/delete_confirmation.html, delete_selected_confirmation.html)."""
+
+    other_agencies = 0
+
+
+_HIDDEN = object()
+
+
+def _shown(nested: list[Any]) -> list[Any]:
+    """A nested list of ``NestedObjects.nested`` without the hidden objects and what hangs from
+    them (the list that follows each)."""
+    shown: list[Any] = []
+    hidden = False
+    for item in nested:
+        if isinstance(item, list):
+            children = [] if hidden else _shown(item)
+            if children:
+                shown.append(children)
+        else:
+            hidden = item is _HIDDEN
+            if not hidden:
+                shown.append(item)
+    return shown
+
+
+def agency_deleted_objects(objs: Any, request: HttpRequest, admin_site: Any) -> tuple[Any, ...]:
+    """Django's ``get_deleted_objects`` (what a delete would take with it, what protects it) for
+    every model admin's delete page and "delete selected" action, as an agency's administrator may
+    see it. Django's listed and linked every agency's records: the labour bureau's administrator,
+    about to delete a shared site, read "Inspection: ... @ Raid target" of the police's sealed
+    operation, its target and date. Other agencies' records (``others_records``, and what would go
+    with them) are neither listed, linked nor counted in the summary; the delete is refused, as
+    for a protected object (a shared record's delete never takes another agency's records), and
+    the page says how many records of other agencies depend on it. A login with no officer record
+    sees Django's page."""
+    user = request.user
+    if admin_agency_id(user) is None:
+        return get_deleted_objects(objs, request, admin_site)  # type: ignore[no-any-return]
+    try:
+        first = objs[0]
+    except IndexError:
+        return [], {}, set(), ProtectedRecords()
+    collector = NestedObjects(using=router.db_for_write(first._meta.model), origin=objs)
+    collector.collect(objs)
+    collected = [obj for model_objs in collector.model_objs.values() for obj in model_objs]
+    hidden = others_records(user, [*collected, *collector.protected])
+    # What a hidden record would take with it is its agency's too.
+    pending = [obj for obj in hidden if obj in collector.edges]
+    while pending:
+        for child in collector.edges.get(pending.pop(), ()):
+            if child not in hidden:
+                hidden.add(child)
+                pending.append(child)
+    perms_needed: set[Any] = set()
+
+    def format_callback(obj: models.Model) -> Any:
+        """As Django's, hidden objects aside."""
+        if obj in hidden:
+            return _HIDDEN
+        opts = obj._meta
+        no_edit_link = f"{capfirst(opts.verbose_name)}: {obj}"
+        if not admin_site.is_registered(obj.__class__):
+            return no_edit_link
+        if not admin_site.get_model_admin(obj.__class__).has_delete_permission(request, obj):
+            perms_needed.add(opts.verbose_name)
+        try:
+            url = reverse(
+                f"{admin_site.name}:{opts.app_label}_{opts.model_name}_change", None, (quote(obj.pk),)
+            )
+        except NoReverseMatch:
+            return no_edit_link
+        return format_html('{}: <a href="{}">{}</a>', capfirst(opts.verbose_name), url, obj)
+
+    to_delete = _shown(collector.nested(format_callback))
+    protected = ProtectedRecords(format_callback(obj) for obj in collector.protected if obj not in hidden)
+    model_count = {
+        model._meta.verbose_name_plural: len(shown)  # type: ignore[attr-defined]
+        for model, model_objs in collector.model_objs.items()
+        if (shown := model_objs - hidden)
+    }
+    if hidden:
+        protected.other_agencies = len(hidden)
+        protected.append(gettext("Records of other agencies: %(count)d") % {"count": len(hidden)})
+    return to_delete, model_count, perms_needed, protected
 
 
 class AgencyRecordsListFilter(admin.RelatedFieldListFilter):
