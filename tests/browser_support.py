@@ -81,21 +81,21 @@ class WatchedPages:
     def new_page(self, *, viewport=DESKTOP, locale: str = "en", **context_args):
         context = self.browser.new_context(viewport=viewport, locale=locale, **context_args)
         self.contexts.append(context)
-        context.route("**/*", self._route)
         page = context.new_page()
+        # Watched, not intercepted: a route on every request sent each one, every stylesheet,
+        # script and font, through this process and back, a quarter of a sign-in's time. A page
+        # that asks an outside host fails its test all the same (and this machine reaches none).
+        page.on("request", self._request)
         page.set_default_timeout(15_000)
         page.on("console", lambda message: self._console(page, message))
         page.on("pageerror", lambda error: self.problems.append(f"uncaught: {error}"))
         self.pages.append(page)
         return page
 
-    def _route(self, route):
-        url = route.request.url
-        if url.startswith(self.base_url) or url.startswith(("data:", "blob:")):
-            route.continue_()
-        else:
+    def _request(self, request):
+        url = request.url
+        if not (url.startswith(self.base_url) or url.startswith(("data:", "blob:"))):
             self.problems.append(f"request to an outside host: {url}")
-            route.abort()
 
     def _console(self, page, message):
         if message.type == "error":
@@ -110,9 +110,9 @@ class WatchedPages:
         page.screenshot(path=str(path), full_page=True)
         return path
 
-    def close(self):
+    def close(self, *, shots: bool = True):
         for index, page in enumerate(self.pages):
-            if not page.is_closed():
+            if shots and not page.is_closed():
                 # A page that cannot be drawn any more needs no artefact.
                 with contextlib.suppress(Exception):
                     self.shot(page, f"final-{index}")
@@ -125,8 +125,22 @@ def pages(chromium_browser, live_server, request):
     """``pages.new_page()`` opens a watched page; ``pages.base_url`` is the test server."""
     watched = WatchedPages(chromium_browser, live_server.url, request.node.nodeid)
     yield watched
-    watched.close()
+    # Each page's last state is drawn for a test that failed, to see why (var/screenshots);
+    # for one that passed only when BROWSER_FINAL_SHOTS=1: a whole-page screenshot costs Chromium
+    # a fraction of a second to a second, and CI took hundreds nobody looked at.
+    report = getattr(request.node, "report_call", None)
+    failed = report is None or report.failed or bool(watched.problems)
+    watched.close(shots=failed or os.environ.get("BROWSER_FINAL_SHOTS") == "1")
     assert not watched.problems, "\n".join(watched.problems)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep the call phase's report on the item, for ``pages`` to know whether its test failed."""
+    report = yield
+    if report.when == "call":
+        item.report_call = report
+    return report
 
 
 def totp_code(bin_key: bytes, *, after_t: int = -1) -> str:
