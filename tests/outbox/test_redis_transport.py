@@ -9,59 +9,22 @@ on a free port, stopped and started by the test."""
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
 import time
 
 import pytest
-import redis
 from kombu import Connection, Exchange, Queue
 from kombu.common import ignore_errors
 
 from backend.outbox import transport
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class _Redis:
-    def __init__(self, folder) -> None:
-        self.port, self.folder, self.process = _free_port(), folder, None
-
-    def start(self) -> None:
-        # Append-only, as production runs it: the unacknowledged messages outlive a restart.
-        self.process = subprocess.Popen(  # noqa: S603
-            [shutil.which("redis-server") or "redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
-             "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--dir", str(self.folder)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                redis.Redis(port=self.port, socket_connect_timeout=0.5).ping()
-                return
-            except redis.RedisError:
-                assert time.monotonic() < deadline, "redis-server did not start"
-                time.sleep(0.05)
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
+from tests.faults.test_faults import PrivateRedis
 
 
 @pytest.fixture
 def server(tmp_path):
     transport.install()
-    started = _Redis(tmp_path)
-    started.start()
+    started = PrivateRedis(tmp_path)  # append-only: the unacknowledged messages outlive a restart
     yield started
-    if started.process.poll() is None:
-        started.process.kill()
-        started.process.wait()
+    started.close()
 
 
 QUEUE = Queue("work", Exchange("work"), "work")
