@@ -56,8 +56,9 @@ class LabelledAutocompleteJsonView(AutocompleteJsonView):
     records (an officer's, a unit's), an agency's administrator is offered their own agency's
     agency, units, officers and logins alone, as the form accepts (AgencyScopedAdminMixin): the
     search asks the picked model's admin, which may be shared (agencies). On a shared or joint
-    record's form (a joint team's leader), every agency's officers, as that form accepts; never
-    another agency's operation, team or inspection (JOINT_RECORDS), whatever the form."""
+    record's form (a joint team's leader), every agency's agencies, units and officers, as that
+    form accepts (PICKED_FROM_EVERY_AGENCY); never another agency's operation, team, inspection,
+    scheduler target or wave (JOINT_RECORDS), programme or case, whatever the form."""
 
     def get_queryset(self) -> Any:
         every_agency = not agency_owned(self.source_field.model)

@@ -5,7 +5,8 @@ administrator role makes an officer's login a superuser, and the admin showed an
 administrator every agency's officers, units, shifts, logins and second factors to change. The
 operational records are their agencies' alike (``JOINT_RECORDS``): the admin showed one agency's
 administrator another's sealed operations before their reveal time, their teams, inspections,
-submissions and findings, its cases, reviews and victims' referrals.
+submissions and findings, its cases, reviews and victims' referrals, and the scheduler's targets,
+waves and plans of those operations (their sites and timing), searchable by the operation's name.
 
 Sealed operations and victims' data are administrators' alone, every read audited: Django's own
 "view" permission knows nothing of reveal times or need to know: a staff login given that permission
@@ -63,6 +64,8 @@ AGENCY_PATHS: dict[str, str] = {
     "compliance.compliancecase": "agency",
     "compliance.prosecutionrecord": "agency",
     "planning.duework": "agency",
+    # A routine programme is its agency's (whoever else it names among its planners or officers).
+    "scheduler.programme": "agency",
 }
 
 
@@ -117,10 +120,25 @@ JOINT_RECORDS: dict[str, Callable[[int], Q]] = {
     "inspections.attachment": lambda a: _submission_q(a, "submission"),
     "inspections.checkin": lambda a: _inspection_q(a, "inspection") | Q(officer__agency_id=a),
     "inspections.finding": lambda a: _inspection_q(a, "inspection") | Q(competent_agency_id=a),
+    # The scheduler's: an operation's set-up, waves and targets (its sites and timing, before the
+    # reveal too) follow the operation; a planning job follows its operation, or its routine
+    # programme's agency.
+    "scheduler.operationsetup": lambda a: _operation_q(a, "operation"),
+    "scheduler.wave": lambda a: _operation_q(a, "operation"),
+    "scheduler.target": lambda a: _operation_q(a, "operation"),
+    "scheduler.planningjob": lambda a: _operation_q(a, "operation") | Q(programme__agency_id=a),
     # A victim's referral is the referring agency's (its reviewers and team leaders read it) and
     # the protection service's it was referred to; no other agency's administrator's.
     "compliance.referral": lambda a: Q(referring_agency_id=a) | Q(referred_to_id=a),
 }
+
+
+# The one agency's records that a joint or shared record's form picks from every agency: an
+# operation's agencies, a set-up's muster point, a joint team's leader and members. Nothing else of
+# another agency is offered whatever the form (a picker's search can name any source field): a
+# planning job's "routine programme" picker listed every agency's programmes, a case event's
+# "case" every agency's compliance cases.
+PICKED_FROM_EVERY_AGENCY = frozenset({"registry.agency", "registry.unit", "registry.officer"})
 
 
 def agency_owned(model: type[models.Model]) -> bool:
@@ -141,8 +159,8 @@ def agency_records(
 ) -> models.QuerySet[Any]:
     """``queryset`` narrowed to the records of ``user``'s agency where its model is one agency's
     or several agencies' (a shared model's, or a login with no officer record's, whole). With
-    ``every_agency`` (a picker on a joint record's form), one agency's records are every agency's;
-    several agencies' (JOINT_RECORDS) stay the user's agency's."""
+    ``every_agency`` (a picker on a joint or shared record's form), agencies, units and officers
+    are every agency's (``PICKED_FROM_EVERY_AGENCY``); anything else stays the user's agency's."""
     agency_id = admin_agency_id(user)
     if agency_id is None:
         return queryset
@@ -151,7 +169,7 @@ def agency_records(
         # Through the ids: joins over the participants and members would repeat a record.
         mine = queryset.model._default_manager.filter(rule(agency_id)).values("pk")
         return queryset.filter(pk__in=mine)
-    if every_agency:
+    if every_agency and queryset.model._meta.label_lower in PICKED_FROM_EVERY_AGENCY:
         return queryset
     if queryset.model is get_user_model():
         return _logins(user, agency_id, queryset)
