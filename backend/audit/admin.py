@@ -5,8 +5,9 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import CharField, Q, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import CharField, F, Q, QuerySet, Value
+from django.db.models.functions import Cast, Replace
+from django.db.models.lookups import In
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -15,7 +16,7 @@ from django.utils.translation import pgettext, pgettext_lazy
 
 from backend.audit.models import AuditEntry
 from backend.audit.verbs import verb_label
-from backend.core.admin_access import admin_agency_id
+from backend.core.admin_access import AGENCY_PATHS, JOINT_RECORDS, admin_agency_id, agency_records
 from backend.registry.models import Officer
 
 # What the entries name that is no model: the demo's loads, the privacy pages' reports and runs.
@@ -47,10 +48,45 @@ PERSONAL_TYPES = (
 )
 
 
+# Object types whose records are one agency's or several agencies' in the admin (agencies are every
+# administrator's to read; ``backend.core.admin_access``); the people's are PERSONAL_TYPES'.
+SCOPED_TYPES = tuple(
+    sorted((set(AGENCY_PATHS) | set(JOINT_RECORDS)) - set(PERSONAL_TYPES) - {"registry.agency"})
+)
+
+
+def _bare(text: Any) -> Replace:
+    return Replace(text, Value("-"), Value(""))
+
+
+def _system_entries_about_theirs(user: Any) -> Q:
+    """The system's entries (no actor) about records of SCOPED_TYPES that ``agency_records``
+    gives ``user``: an entry names its object by uuid where the model has one, else by key."""
+    about = Q(pk__in=[])
+    for label in SCOPED_TYPES:
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        if any(f.name == "uuid" for f in model._meta.concrete_fields):
+            # Written as str(uuid), with hyphens; SQLite keeps a uuid as 32 hex digits: compared
+            # without the hyphens on either side.
+            theirs = agency_records(user, model._default_manager.all()).annotate(
+                t=_bare(Cast("uuid", CharField()))
+            )
+            named = In(_bare(F("object_id")), theirs.values("t"))
+        else:
+            theirs = agency_records(user, model._default_manager.all()).annotate(t=Cast("pk", CharField()))
+            named = In(F("object_id"), theirs.values("t"))
+        about |= Q(Q(object_type=label), named)
+    return Q(actor__isnull=True) & about
+
+
 def agency_entries(user: Any, queryset: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
     """The entries an agency's administrator reads in the admin: those by their agency's people,
-    those about their agency's officers and logins (whoever made them, the system included), and
-    the system's own about no person (a site's risk), failed sign-ins as their own agency's people
+    those about their agency's officers and logins (whoever made them, the system included), the
+    system's own about no person and no agency's record (a site's risk) or about a record the admin
+    shows them (a planning job of an operation their agency takes part in, not a sealed one's), failed sign-ins as their own agency's people
     or as no known login; a login
     with no officer record reads every entry. The log names people, their addresses and their
     sign-ins: another agency's are that agency's."""
@@ -67,7 +103,10 @@ def agency_entries(user: Any, queryset: QuerySet[AuditEntry]) -> QuerySet[AuditE
             object_type=get_user_model()._meta.label_lower,
             object_id__in=logins.annotate(t=as_text).values("t"),
         )
-        | (Q(actor__isnull=True) & ~Q(object_type__in=PERSONAL_TYPES))
+        | (Q(actor__isnull=True) & ~Q(object_type__in=PERSONAL_TYPES + SCOPED_TYPES))
+        # The system's entries about an agency's or an operation's record ("plan of Harbour raid
+        # (sealed) (failed)"): those about records the admin shows this administrator.
+        | _system_entries_about_theirs(user)
         # A failed sign-in names the login typed, by its username: theirs, or one no login has.
         | Q(
             action=AuditEntry.Action.LOGIN_FAILED,

@@ -219,3 +219,34 @@ def test_her_reads_of_the_scheduler_are_audited(dina, planning):  # noqa: F811
     dina.get(_url(planning.joint["target"]))
     entries = AuditEntry.objects.filter(actor__username="dina", object_type="scheduler.target")
     assert set(entries.values_list("verb", flat=True)) >= {"admin_list", "admin_view"}
+
+
+def test_the_systems_entries_about_the_sealed_operation_are_not_in_her_audit_log(dina, boot, planning):  # noqa: F811
+    """The system's own entries (no actor) were every administrator's to read: a planning job the
+    worker lost is recorded as "plan of Harbour raid (sealed) (failed)", the sealed operation's
+    name in the labour bureau's audit log before its reveal."""
+    from backend.audit.services import audit_record
+
+    lost = {
+        name: audit_record(
+            actor=None, action="update", verb="planning_worker_lost", obj=planning_for["planningjob"]
+        )
+        for name, planning_for in (("sealed", planning.sealed), ("joint", planning.joint))
+    }
+    about_the_operation = audit_record(
+        actor=None, action="update", verb="plan_recheck", obj=planning.sealed["wave"].operation
+    )
+    assert SEALED in lost["sealed"].object_repr or SEALED in about_the_operation.object_repr
+
+    # One verb a page: the set-up's own entries fill the log's first page.
+    listed = _listed(dina, "/admin/audit/auditentry/?verb=planning_worker_lost")
+    rechecks = _listed(dina, "/admin/audit/auditentry/?verb=plan_recheck")
+    assert lost["joint"] in listed
+    assert lost["sealed"] not in listed and about_the_operation not in rechecks
+    assert SEALED not in dina.get("/admin/audit/auditentry/?q=planning_worker_lost").content.decode()
+    assert _missing(dina.get(f"/admin/audit/auditentry/{lost['sealed'].pk}/change/"))
+    # A login with no officer record (createsuperuser's) reads every entry.
+    assert {lost["sealed"], lost["joint"]} <= _listed(
+        boot, "/admin/audit/auditentry/?verb=planning_worker_lost"
+    )
+    assert about_the_operation in _listed(boot, "/admin/audit/auditentry/?verb=plan_recheck")
