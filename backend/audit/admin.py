@@ -86,10 +86,10 @@ def agency_entries(user: Any, queryset: QuerySet[AuditEntry]) -> QuerySet[AuditE
     """The entries an agency's administrator reads in the admin: those by their agency's people,
     those about their agency's officers and logins (whoever made them, the system included), the
     system's own about no person and no agency's record (a site's risk) or about a record the admin
-    shows them (a planning job of an operation their agency takes part in, not a sealed one's), failed sign-ins as their own agency's people
-    or as no known login; a login
-    with no officer record reads every entry. The log names people, their addresses and their
-    sign-ins: another agency's are that agency's."""
+    shows them (a planning job of an operation their agency takes part in, not a sealed one's),
+    failed sign-ins as their own agency's people or as no known login; a login with no officer
+    record reads every entry. The log names people, their addresses and their sign-ins: another
+    agency's are that agency's."""
     agency_id = admin_agency_id(user)
     if agency_id is None:
         return queryset
