@@ -313,38 +313,63 @@ def oscar(db):
     return make_persona("oscar")
 
 
-def second_factor_passed(client, user):
-    """Mark a test client's session as past the second factor, as the sign-in page leaves it
-    (unit tests of one view only; end-to-end tests sign in through the page with a real code)."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device, _created = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-
-
 @pytest.fixture
 def admin_client(client, admin_user):
-    """pytest-django's admin client, past the second factor the admin asks of administrators."""
-    client.force_login(admin_user)
-    second_factor_passed(client, admin_user)
+    """pytest-django's admin client, signed in through the console's sign-in page with its
+    password and a second factor, as an administrator signs in."""
+    signed_in(client, admin_user)
+    return client
+
+
+def signed_in(client, user, *, password: str | None = None, sessions: dict | None = None):
+    """Sign ``client`` in as ``user`` by the first way in that lets them, as they would: the
+    console's sign-in page (password, then the code of an authenticator, enrolled on the way if
+    they have none) for a back-office login; else the officers' API, whose device token is all
+    a field officer holds (it opens no back-office endpoint: 401); else none (a login with no
+    officer record and no staff rights has no way in, and stays signed out). A session already
+    opened for ``user`` on this client (``sessions``: user pk → session cookie) is taken up
+    again, as a browser keeps a signed-in tab, rather than signing in twice within one code's
+    time."""
+    from django.conf import settings as django_settings
+
+    from tests.browser_support import sign_in_client
+
+    cookie = django_settings.SESSION_COOKIE_NAME
+    if hasattr(client, "credentials"):
+        client.credentials()
+    if sessions is not None and user.pk in sessions:
+        client.cookies[cookie] = sessions[user.pk]
+        return client
+    client.cookies.pop(cookie, None)
+    if password is None:  # the personas' (tests.factories), else pytest-django's admin's
+        password = PASSWORD if user.check_password(PASSWORD) else "password"
+    if client.post("/sign-in/", {"username": user.username, "password": password}).status_code == 302:
+        client.cookies.pop(cookie, None)
+        sign_in_client(client, user.username, password)
+        if sessions is not None:
+            sessions[user.pk] = client.cookies[cookie].value
+        return client
+    client.cookies.pop(cookie, None)
+    phone = client.post(
+        "/api/mobile/v1/auth/sign-in/",
+        {"username": user.username, "password": password, "device_name": "test phone"},
+        content_type="application/json",
+    )
+    if phone.status_code == 201:
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {phone.json()['token']}")
     return client
 
 
 @pytest.fixture
 def api():
-    """An API client; ``api.as_(officer_or_user)`` signs it in."""
+    """An API client; ``api.as_(officer_or_user)`` signs it in, as that user signs in
+    (``signed_in``)."""
 
     client = APIClient()
+    sessions: dict = {}
 
     def as_(who):
-        user = getattr(who, "user", who)
-        client.force_authenticate(user=None)
-        client.force_login(user)
-        second_factor_passed(client, user)
-        return client
+        return signed_in(client, getattr(who, "user", who), sessions=sessions)
 
     client.as_ = as_
     return client

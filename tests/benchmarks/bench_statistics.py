@@ -684,9 +684,11 @@ def measure_sizes(args: argparse.Namespace, url: str, analyst: Any, world: Any, 
 
     from backend.reporting.selectors import statistics_catalogue
     from backend.reporting.services import rollup_check, rollup_refresh
+    from tests.browser_support import sign_in_client
+    from tests.conftest import PASSWORD
 
     client = Client()
-    client.force_login(analyst.user)
+    sign_in_client(client, analyst.user.username, PASSWORD)  # the console's sign-in page, as analysts do
     catalogue = statistics_catalogue(user=analyst.user)
     queries = (
         DASHBOARDS

@@ -44,12 +44,13 @@ def test_the_same_step_twice_is_a_conflict(db, percy, api):
     assert ProsecutionRecord.objects.count() == 1
 
 
-def test_bad_input_writes_nothing(db, percy, bob, api):
+def test_bad_input_writes_nothing(db, percy, bob, vera, api):
     future = (dt.date.today() + dt.timedelta(days=30)).isoformat()
     assert _record(api, percy, on=future).status_code == 400
     assert _record(api, percy, kind="verdict").status_code == 400
     assert _record(api, percy, case="not-a-uuid").status_code == 400
-    assert _record(api, bob).status_code == 403  # an inspector does not record prosecutions
+    assert _record(api, vera).status_code == 403  # victim protection does not record prosecutions
+    assert _record(api, bob).status_code == 401  # an inspector's phone token is not let in
     assert api.as_(percy).get("/api/v1/prosecutions/?year=abc").status_code == 400
     assert not ProsecutionRecord.objects.exists()
 

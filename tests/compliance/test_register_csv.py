@@ -65,7 +65,9 @@ def test_ranking_and_history(db, carol, api):
     assert [h["score"] for h in history] == ["70.00", "80.00"]
 
 
-def test_register_is_empty_for_the_wrong_role(db, bob, api):
+def test_register_is_empty_for_the_wrong_role(db, vera, api):
     _score(factories.company(kind="employment_agency"), "50.00")
-    rows = list(csv.reader(io.StringIO(api.as_(bob).get("/api/v1/compliance/register.csv").content.decode())))
+    rows = list(
+        csv.reader(io.StringIO(api.as_(vera).get("/api/v1/compliance/register.csv").content.decode()))
+    )
     assert rows == [REGISTER_COLUMNS]

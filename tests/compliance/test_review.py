@@ -142,8 +142,17 @@ def test_return_then_correction_comes_back_to_the_queue(joint, bob, carol, api):
     assert returns_for_officer(user=bob.user).count() == 0
 
 
+def _team_leader(officer):
+    """The officer holds the team-leader role, the console's way in for a team's leader."""
+    from backend.registry.services import officer_roles_set
+
+    held = officer.roles.values_list("role", flat=True)
+    return officer_roles_set(actor=None, officer=officer, roles=[*held, "team_leader"])
+
+
 def test_team_leader_reviews_their_teams_work_for_their_agency(joint, alice, bob, api):
     # Alice leads the joint team: she may decide the police's findings of Bob's submission...
+    _team_leader(alice)
     construction = joint.submit_construction(bob)
     r = _approve(api, alice, construction.submission)
     assert r.status_code == 201 and r.json()["agency"] == "PSP"
@@ -153,6 +162,7 @@ def test_team_leader_reviews_their_teams_work_for_their_agency(joint, alice, bob
 
 def test_nobody_reviews_their_own_submission(joint, alice, api):
     screening = joint.submit_screening(alice)  # Alice leads the team, but this is her own work
+    _team_leader(alice)
     assert _approve(api, alice, screening.submission).status_code == 404
 
 

@@ -87,9 +87,10 @@ def test_the_served_copy_is_nobody_elses(joint, bob, carol, oscar, paula, api, c
     submission = _submit_with_photo(joint, bob)
     url = f"/api/v1/review/submissions/{submission.uuid}/attachments/{PHOTO_REF}"
     assert api.as_(carol).get(url).status_code == 200
-    for outsider in (oscar, paula):  # no officer record; a planner who reviews nothing
+    # No officer record (no way in: not let in); a planner who reviews nothing (not found).
+    for outsider, status in ((oscar, 401), (paula, 404)):
         response = api.as_(outsider).get(url)
-        assert response.status_code == 404, outsider
+        assert response.status_code == status, outsider
         assert response["Content-Type"] == "application/problem+json"
     assert client.get(url).status_code in (401, 403)  # signed out
     missing = f"/api/v1/review/submissions/{submission.uuid}/attachments/signature-not-declared"

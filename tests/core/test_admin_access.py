@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from backend.audit.models import AuditEntry
-from tests.conftest import second_factor_passed
+from tests.conftest import signed_in
 from tests.mobile_api.conftest import dora, field, media  # noqa: F401 (fixtures)
 
 PAGES = [
@@ -32,8 +32,7 @@ def sam(django_user_model):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_a_staff_login_with_view_permission_reads_nothing_sealed(client, sam, field, page):  # noqa: F811
-    client.force_login(sam)
-    second_factor_passed(client, sam)
+    signed_in(client, sam, password="x-correct-horse")
     assert client.get(page).status_code == 403
     sealed = f"/admin/inspections/operation/{field.sealed_operation.pk}/change/"
     assert client.get(sealed).status_code == 403

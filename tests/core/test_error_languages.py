@@ -17,7 +17,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests import factories
-from tests.conftest import PASSWORD, second_factor_passed
+from tests.conftest import PASSWORD, signed_in
 from tests.mobile_api.conftest import dora, field, media, submission_payload  # noqa: F401 (fixtures)
 
 MOBILE = "/api/mobile/v1/"
@@ -77,14 +77,13 @@ def _cases(field, alice, andy) -> dict[str, Callable[[APIClient, str], Any]]:  #
 
     def planner(client, lang, method, path, body):
         planner_user = field.operation.planners.first().user
-        client.force_login(planner_user)
-        second_factor_passed(client, planner_user)
+        signed_in(client, planner_user)
         return getattr(client, method)(
             "/api/v1/planning/" + path, body, format="json", HTTP_ACCEPT_LANGUAGE=lang
         )
 
     def officer_api(client, lang, method, path, body):
-        client.force_login(alice.user)
+        signed_in(client, andy.user)  # a back-office officer (an inspector's phone token is not let in)
         return getattr(client, method)("/api/v1/" + path, body, format="json", HTTP_ACCEPT_LANGUAGE=lang)
 
     def checkin_twice(client, lang):
@@ -109,8 +108,7 @@ def _cases(field, alice, andy) -> dict[str, Callable[[APIClient, str], Any]]:  #
         )
 
     def statistics(client, lang, params):
-        client.force_login(andy.user)
-        second_factor_passed(client, andy.user)
+        signed_in(client, andy.user)
         return client.get("/api/v1/statistics/query/", params, HTTP_ACCEPT_LANGUAGE=lang)
 
     return {

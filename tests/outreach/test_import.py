@@ -11,7 +11,7 @@ from backend.audit.models import AuditEntry
 from backend.outreach.models import Activity, HotlineCall
 from backend.outreach.services import ImportRejected, outreach_import_csv
 from tests import factories
-from tests.conftest import second_factor_passed
+from tests.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -85,8 +85,7 @@ def test_the_admin_imports_a_file(ias, client, django_user_model):
     admin = django_user_model.objects.create_superuser(
         "root", "root@example.invalid", "correct-horse-battery"
     )
-    client.force_login(admin)
-    second_factor_passed(client, admin)
+    signed_in(client, admin)
     url = "/admin/outreach/activity/import/"
     assert client.get(url).status_code == 200
     assert "Import from CSV" in client.get("/admin/outreach/activity/").content.decode()
@@ -100,6 +99,5 @@ def test_the_admin_imports_a_file(ias, client, django_user_model):
 
 def test_the_admin_import_needs_the_add_permission(ias, client, django_user_model):
     staff = django_user_model.objects.create_user("staff", password="correct-horse-battery", is_staff=True)
-    client.force_login(staff)
-    second_factor_passed(client, staff)  # staff are administrators: the admin asks for it
+    signed_in(client, staff)  # staff are administrators: the sign-in asks for a second factor
     assert client.get("/admin/outreach/activity/import/").status_code == 403

@@ -27,7 +27,7 @@ from backend.registry.models import (
     Skill,
     Unit,
 )
-from tests.conftest import second_factor_passed
+from tests.conftest import PASSWORD, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -53,8 +53,8 @@ def small_demo(django_db_setup, django_db_blocker, tmp_path_factory):
 def admin(small_demo, client):
     user = get_user_model().objects.get(username="demo-admin")
     assert user.is_superuser
-    client.force_login(user)
-    second_factor_passed(client, user)
+    password = next(login.password for login in small_demo.logins if login.username == "demo-admin")
+    signed_in(client, user, password=password)
     client.user = user
     return client
 
@@ -63,9 +63,8 @@ def admin(small_demo, client):
 def root(small_demo, client):
     """A login with no officer record (``createsuperuser``'s): it manages every agency's records,
     where demo-admin, PSP's administrator, manages PSP's (tests/registry/test_admin_agency_scope.py)."""
-    user = get_user_model().objects.create_superuser("root", "root@example.invalid", "x")
-    client.force_login(user)
-    second_factor_passed(client, user)
+    user = get_user_model().objects.create_superuser("root", "root@example.invalid", PASSWORD)
+    signed_in(client, user)
     return client
 
 

@@ -13,7 +13,7 @@ from backend.reporting.report import report_figures
 from backend.reporting.services import report_publish, rollup_refresh
 from backend.reporting.statistics import Query, Result, suppress
 from tests import factories
-from tests.conftest import second_factor_passed
+from tests.conftest import signed_in
 from tests.reporting.conftest import LOCAL
 
 pytestmark = pytest.mark.django_db
@@ -142,8 +142,7 @@ def test_report_facts_are_kept_in_the_admin(db, client, django_user_model):
 
     fact = report_fact_ensure(key="committee_working_groups", value=6, label_en="Working groups")
     root = django_user_model.objects.create_superuser("root", "root@example.invalid", "correct-horse-battery")
-    client.force_login(root)
-    second_factor_passed(client, root)
+    signed_in(client, root)
     response = client.post(
         f"/admin/reporting/reportfact/{fact.pk}/change/",
         {

@@ -105,11 +105,10 @@ def test_the_printable_briefing_of_the_api_shows_what_the_data_holds(api, paula,
 
 
 def test_the_consoles_csv_is_the_apis(api, paula, planned, client):
-    from tests.conftest import second_factor_passed
+    from tests.conftest import signed_in
 
     op = planned.operation
-    client.force_login(paula.user)
-    second_factor_passed(client, paula.user)
+    signed_in(client, paula.user)
     console = client.get(f"/planning/operations/{op.uuid}/plan/briefings/1/csv/")
     from_api = api.as_(paula).get(f"/api/v1/planning/operations/{op.uuid}/plan/briefings/1/csv/")
     assert console.status_code == from_api.status_code == 200
@@ -133,7 +132,9 @@ def test_briefings_are_for_the_operations_planners_only(api, planned, alice):
     other = factories.officer("PSP", username="otto", roles=("planner",))
     url = f"/api/v1/planning/operations/{op.uuid}/plan/briefings/1/csv/"
     assert api.as_(other).get(url).status_code == 404
-    assert api.as_(alice).get(url).status_code == 403
+    reviewer = factories.officer("PSP", username="rita", roles=("reviewer",))
+    assert api.as_(reviewer).get(url).status_code == 403
+    assert api.as_(alice).get(url).status_code == 401  # an inspector's phone token is not let in
 
 
 # --- Who to ask for on site -----------------------------------------------------------------------
@@ -198,10 +199,9 @@ def test_the_printed_briefing_says_when_no_contact_person_is_on_record(api, paul
 def test_the_consoles_briefing_shows_the_contact_person_in_every_language(paula, contacts, planned, client):
     from django.utils import translation
 
-    from tests.conftest import second_factor_passed
+    from tests.conftest import signed_in
 
-    client.force_login(paula.user)
-    second_factor_passed(client, paula.user)
+    signed_in(client, paula.user)
     number, _lotus = _stop(planned, contacts["jade"])
     url = f"/planning/operations/{planned.operation.uuid}/plan/briefings/{number}/"
     for language in ("en", "zh-hant", "pt"):

@@ -143,7 +143,9 @@ def test_editing_is_for_the_operations_planners_alone(api, operation, alice):
     other = factories.officer("PSP", username="otto", roles=("planner",))
     url = f"/api/v1/planning/operations/{operation.uuid}/"
     assert api.as_(other).patch(url, {"name": "x"}, format="json").status_code == 404
-    assert api.as_(alice).patch(url, {"name": "x"}, format="json").status_code == 403
+    reviewer = factories.officer("PSP", username="rita", roles=("reviewer",))
+    assert api.as_(reviewer).patch(url, {"name": "x"}, format="json").status_code == 403
+    assert api.as_(alice).patch(url, {"name": "x"}, format="json").status_code == 401  # a phone's token
     from rest_framework.test import APIClient
 
     assert APIClient().patch(url, {"name": "x"}, format="json").status_code in (401, 403)
@@ -159,7 +161,9 @@ def test_a_pin_is_released_over_the_api_by_the_operations_planners_alone(api, pl
 
     from tests import factories
 
-    assert api.as_(alice).post(url, {"visit": visit}, format="json").status_code == 403  # not a planner
+    reviewer = factories.officer("PSP", username="rita", roles=("reviewer",))
+    assert api.as_(reviewer).post(url, {"visit": visit}, format="json").status_code == 403  # not a planner
+    assert api.as_(alice).post(url, {"visit": visit}, format="json").status_code == 401  # a phone's token
     # Another agency's planner, not among the operation's planners (sealed to them before its reveal
     # time and after): nothing to learn. Signed out: nothing.
     other = factories.officer("DSAL", username="dora", roles=("planner",))

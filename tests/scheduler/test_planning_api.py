@@ -138,7 +138,7 @@ def test_a_sealed_operation_is_its_planners_alone_and_reads_are_audited(
             f"/api/v1/planning/jobs/{job_id}/",
             f"/api/v1/planning/operations/{op_id}/plan/briefings/1/",
         ):
-            assert c.get(url).status_code in (403, 404), (who, url)
+            assert c.get(url).status_code in (401, 403, 404), (who, url)  # inspectors: 401
     assert api.as_(other_planner).get("/api/v1/planning/operations/").json() == []
     api.as_(paula).get(f"/api/v1/planning/operations/{op_id}/")
     assert AuditEntry.objects.filter(verb="sealed_operation_read", actor=paula.user).exists()
@@ -162,6 +162,8 @@ def test_bad_operation_input_is_refused_and_writes_nothing(api, paula, city, ope
     assert not Operation.objects.exists()
 
 
-def test_only_planners_may_plan(api, alice, city, operation_payload):
+def test_only_planners_may_plan(api, alice, carol, city, operation_payload):
+    response = api.as_(carol).post("/api/v1/planning/operations/", operation_payload, format="json")
+    assert response.status_code == 403  # a reviewer
     response = api.as_(alice).post("/api/v1/planning/operations/", operation_payload, format="json")
-    assert response.status_code == 403
+    assert response.status_code == 401  # an inspector's phone token is not let in
