@@ -183,10 +183,14 @@ class CaseOutcomeForm(forms.Form):
         # The service's rules on the amount, checked in the page before "Record this outcome and
         # close the case?" is asked (forms.js, data-for-choice): the reviewer confirmed the
         # closing and only then learnt the penalty had no amount. Same words as the service's.
+        # Shown only for a penalty (data-shown-for-choice), as the box above for a sanction: beside
+        # "rectified" it asked for an amount that outcome cannot have. Without the script it shows,
+        # and the service refuses an amount for another outcome ("Only a penalty has an amount.").
         choice = f"{self.add_prefix('outcome')}={ComplianceCase.Outcome.PENALTY}"
         self.fields["penalty_amount"].widget.attrs.update(
             {
                 "data-for-choice": choice,
+                "data-shown-for-choice": "",
                 "data-needed": _("A penalty needs a positive amount (MOP)."),
                 "data-not-needed": _("Only a penalty has an amount."),
             }

@@ -137,16 +137,20 @@
 // the eye, the keyboard nor a screen reader meets a question that does not concern that choice
 // ("Decided before the notice's deadline" beside "rectified"); without the script it shows always
 // and the server judges it as before. Judged at load, at each change of the choice, and after a
-// swap (the kept values being put back first, by the listener above this one's).
+// swap (the kept values being put back first, by the listener above this one's). A hidden field is
+// also disabled, so it is neither sent nor checked: an amount typed for a penalty, the outcome then
+// changed to "rectified", was refused ("Only a penalty has an amount.") at a field no longer seen.
+// Its value stays, for when its choice is made again.
 (function () {
   "use strict";
   function show(input) {
     var rule = input.getAttribute("data-for-choice");
     var wrap = input.closest(".field") || input;
-    if (!rule) { wrap.hidden = false; return; }
+    if (!rule) { wrap.hidden = false; input.disabled = false; return; }
     rule = rule.split("=");
     var field = input.form && input.form.elements.namedItem(rule[0]);
     wrap.hidden = !(field && rule[1].split("|").indexOf(field.value) !== -1);
+    input.disabled = wrap.hidden;
   }
   function all() {
     Array.prototype.forEach.call(document.querySelectorAll("[data-shown-for-choice]"), show);
