@@ -18,7 +18,7 @@ from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import path
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
@@ -39,16 +39,20 @@ from backend.checklists import selectors as checklist_selectors
 from backend.checklists.services import parsed_definition
 from backend.core.errors import DomainError, InvalidInput, NotFound
 from backend.core.parsers import SafeJSONParser
+from backend.core.strict_input import UnknownFieldsRefused
 from backend.core.transactions import atomic_retrying
 from backend.inspections import selectors, services
 from backend.inspections.models import Finding, Inspection, Submission
 from backend.inspections.personal_files import served_response
-from backend.registry.models import Officer
+from backend.registry import selectors as registry_selectors
+from backend.registry import services as registry_services
+from backend.registry.models import Company, ConflictOfInterest, Officer, Site
 from mobile_api import feed, services_feed
 from mobile_api.authentication import DeviceTokenAuthentication
 from mobile_api.logic import definition_logic
 
 BATCH_LIMIT = 200
+SEARCH_LIMIT = 8  # of each kind: a few to pick from on a phone, not a registry to page through
 # The phone sends JSON, and bodies with nested objects can only be JSON: the schema offers that
 # media type alone (DRF's default parsers would also advertise forms, which cannot carry them).
 JSON = "application/json"
@@ -777,6 +781,114 @@ class AttachmentApi(MobileApi):
         return response
 
 
+# --- Conflicts of interest -----------------------------------------------------------------------
+# An inspector's only way in is the phone's token, so the declaration the scheduler must honour
+# (a cousin who manages the karaoke) is made here as /api/v1/me/conflicts/ makes it, through the
+# same service; the phone finds the site or company to name by a search of the registry.
+
+
+def _address_line(site: Site) -> str:
+    # Chinese readers get the Chinese form where the registry has one, as the phone shows a visit.
+    if (translation.get_language() or "").lower().startswith("zh") and site.address_zh_hant:
+        return site.address_zh_hant
+    return site.address
+
+
+@extend_schema_serializer(component_name="RegistryMatch")
+class RegistryMatch(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    kind = serializers.ChoiceField(choices=["site", "company"])
+    name = serializers.CharField(help_text="in the request's language (Accept-Language)")
+    address = serializers.CharField(help_text="a site's address line; empty for a company")
+
+    def to_representation(self, instance: Site | Company) -> dict[str, Any]:
+        site = isinstance(instance, Site)
+        return {
+            "id": str(instance.uuid),
+            "kind": "site" if site else "company",
+            "name": instance.name,
+            "address": _address_line(instance) if site else "",  # type: ignore[arg-type]
+        }
+
+
+@extend_schema_serializer(component_name="MobileConflict")
+class ConflictEntry(serializers.Serializer):
+    target = serializers.SerializerMethodField(help_text="the site or company the tie is to")
+    reason = serializers.CharField()
+    declared_at = serializers.DateTimeField()
+
+    @extend_schema_field(RegistryMatch)
+    def get_target(self, row: ConflictOfInterest) -> dict[str, Any]:
+        return RegistryMatch(row.site or row.company).data  # type: ignore[return-value]
+
+
+class RegistrySearchApi(MobileApi):
+    """Active sites and companies whose name in English, Chinese or Portuguese contains `q`: a
+    few of each, to name in a declaration of a conflict of interest."""
+
+    @extend_schema_serializer(component_name="RegistrySearchQuery")
+    class Query(serializers.Serializer):
+        q = serializers.CharField(max_length=100)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("q", OpenApiTypes.STR, required=True, description="part of a name")],
+        responses=inline_serializer("RegistrySearch", {"results": RegistryMatch(many=True)}),
+    )
+    def get(self, request: Request) -> Response:
+        query = self.Query(data={"q": request.query_params.get("q", "")})
+        query.is_valid(raise_exception=True)
+        sites, companies = registry_selectors.registry_search(
+            user=request.user, query=query.validated_data["q"], limit=SEARCH_LIMIT
+        )
+        return Response({"results": RegistryMatch([*sites, *companies], many=True).data})
+
+
+class MyConflictsApi(MobileApi):
+    """The signed-in officer's own declarations of conflicts of interest, newest first; POST
+    declares one (a site or a company, and the tie). Declaring the same site or company again
+    records nothing new and answers the declaration already made."""
+
+    parser_classes: list[Any] = [SafeJSONParser]
+
+    @extend_schema_serializer(component_name="MobileConflictInput")
+    class Input(UnknownFieldsRefused, serializers.Serializer):
+        site = StrictUUIDField(required=False, allow_null=True)
+        company = StrictUUIDField(required=False, allow_null=True)
+        reason = serializers.CharField(max_length=300)
+
+    @extend_schema(
+        operation_id="mobile_v1_me_conflicts_list",
+        responses=inline_serializer("MobileConflictList", {"results": ConflictEntry(many=True)}),
+    )
+    def get(self, request: Request) -> Response:
+        rows = registry_selectors.conflict_list(user=request.user, officer=self.officer(request))
+        rows = rows.order_by("-declared_at", "-pk")
+        return Response({"results": ConflictEntry(rows, many=True).data})
+
+    @extend_schema(request={JSON: Input}, responses={201: ConflictEntry})
+    def post(self, request: Request) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        site = company = None
+        if site_id := data.validated_data.get("site"):
+            site = registry_selectors.site_list(user=request.user).filter(uuid=site_id).first()
+            if site is None:
+                raise InvalidInput(errors={"site": [gettext("No site of the registry has this id.")]})
+        if company_id := data.validated_data.get("company"):
+            company = registry_selectors.company_list(user=request.user).filter(uuid=company_id).first()
+            if company is None:
+                raise InvalidInput(errors={"company": [gettext("No company of the registry has this id.")]})
+        row = registry_services.conflict_declare(
+            actor=request.user,
+            officer=self.officer(request),
+            site=site,
+            company=company,
+            reason=data.validated_data["reason"],
+            request=request,
+        )
+        return Response(ConflictEntry(row).data, status=status.HTTP_201_CREATED)
+
+
 urlpatterns = [
     path("assignments/", AssignmentListApi.as_view(), name="mobile-assignments"),
     path("assignments/<str:inspection_id>/", AssignmentDetailApi.as_view(), name="mobile-assignment"),
@@ -790,4 +902,6 @@ urlpatterns = [
         AttachmentApi.as_view(),
         name="mobile-attachment",
     ),
+    path("me/conflicts/", MyConflictsApi.as_view(), name="mobile-my-conflicts"),
+    path("registry/search/", RegistrySearchApi.as_view(), name="mobile-registry-search"),
 ]

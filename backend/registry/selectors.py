@@ -149,3 +149,19 @@ def availability_list(*, user: Any, officer: Officer | None = None) -> QuerySet[
 def conflict_list(*, user: Any, officer: Officer | None = None) -> QuerySet[ConflictOfInterest]:
     qs = visible(user, ConflictOfInterest.objects.select_related("officer", "site", "company"))
     return qs.filter(officer=officer) if officer is not None else qs
+
+
+def _named(query: str) -> Q:
+    return Q(name_en__icontains=query) | Q(name_zh_hant__icontains=query) | Q(name_pt__icontains=query)
+
+
+def registry_search(*, user: Any, query: str, limit: int = 8) -> tuple[list[Site], list[Company]]:
+    """Active sites and companies whose name in any of the three languages contains ``query``,
+    at most ``limit`` of each, by English name: what an officer picks a declaration's tie from."""
+    sites = visible(user, Site.objects.filter(is_active=True)).filter(_named(query))
+    companies = visible(user, Company.objects.filter(is_active=True)).filter(_named(query))
+    return list(sites.order_by("name_en", "pk")[:limit]), list(companies.order_by("name_en", "pk")[:limit])
+
+
+def company_list(*, user: Any) -> QuerySet[Company]:
+    return visible(user, Company.objects.all())
