@@ -297,6 +297,39 @@ TEXTS = {
     "sign_out_unsent_work": _("{checklists} and {checkins} have not been sent. Sync first, or discard them."),
     "err_min": _("Below the minimum ({limit})."),
     "err_max": _("Above the maximum ({limit})."),
+    # Conflicts of interest: a tie the officer declares to a site or a company (a cousin who
+    # manages the karaoke), which the planners' scheduler honours. Declared online only.
+    "conflicts": _("Conflicts of interest"),
+    "conflicts_intro": _(
+        "Declare a tie to a site or a company: a relative or friend who runs it or works there, a "
+        "business of your own. Planners do not send you there."
+    ),
+    "conflicts_yours": _("Your declarations"),
+    "conflicts_none": _("You have declared no conflict of interest."),
+    "conflicts_list_offline": _("Your declarations can be read when the phone is online."),
+    "conflict_declared_at": _("Declared: {time}"),
+    "conflict_company": _("Company"),
+    "conflict_new": _("Declare a conflict of interest"),
+    "conflict_search_label": _("Find the site or company by its name"),
+    "conflict_search": _("Search"),
+    "conflict_searching": _("Searching…"),
+    "conflict_search_empty": _("Type part of the name."),
+    "conflict_no_match": _("Nothing found for “{query}”."),
+    "conflict_choose": _("Choose the site or company"),
+    "conflict_pick_first": _("Search, then choose a site or a company."),
+    "conflict_reason": _("What ties you to it"),
+    "conflict_reason_hint": _("For example: my cousin manages it."),
+    "conflict_reason_empty": _("Say what ties you to it."),
+    "conflict_declare": _("Declare"),
+    "conflict_declaring": _("Declaring…"),
+    "conflict_offline": _(
+        "No network: declaring needs a connection. What you typed is kept here: declare again when "
+        "the phone is online."
+    ),
+    "conflict_search_offline": _("No network: searching the registry needs a connection."),
+    "conflict_done": _("Declared: {name}."),
+    "conflict_already": _("You declared {name} already, on {time}: that declaration stands."),
+    "conflict_refused": _("Not declared: {message}"),
     "err_choice": _("Not one of the options."),
     "err_constraint": _("This answer is not consistent with the others."),
     "err_count_mismatch": _("The number of entries differs from the count given above."),

@@ -6,6 +6,7 @@ import * as files from "./files.js";
 import { ChecklistForm, withCheckinPosition } from "./form.js";
 import * as i18n from "./i18n.js";
 import { t } from "./i18n.js";
+import { conflictsScreen, forget as forgetConflicts } from "./conflicts.js";
 import { attachmentRefs, Checklist, withoutRefs } from "./logic.js";
 import * as outbox from "./outbox.js";
 import * as store from "./store.js";
@@ -387,6 +388,7 @@ async function syncBar() {
     }
     // Nothing of this officer's stays on the phone; another officer's unsent work does, for them.
     await outbox.forget(officer);
+    forgetConflicts();
     location.hash = "#/";
     render();
   } });
@@ -407,6 +409,7 @@ async function syncBar() {
     el("p", { class: "muted", id: "retry", role: "status", text: retryAt > Date.now() ? t("retry_in", { seconds: Math.round((retryAt - Date.now()) / 1000) }) : navigator.onLine ? "" : t("offline") }),
     el("div", { class: "toolbar" }, button, signOut),
     signOutWarning,
+    el("p", {}, el("a", { class: "button", id: "open-conflicts", href: "#/conflicts", text: t("conflicts") })),
     languagePicker(),
   );
 }
@@ -1119,6 +1122,14 @@ async function renderNow() {
   if (kind === "a" && id) return assignmentScreen(id);
   if (kind === "w" && id) return workScreen(id);
   if (kind === "s" && id) return sentCopyScreen(id);
+  if (kind === "conflicts") {
+    const opened = !inPlace;
+    const redraw = async (focus) => {
+      await render({ inPlace: true });
+      if (focus) main.querySelector(focus)?.focus();
+    };
+    return conflictsScreen({ el, screen, announce, officer: await signedInOfficer(), redraw, opened });
+  }
   return homeScreen();
 }
 
@@ -1157,9 +1168,9 @@ async function boot() {
       if (!event.remote) retryAt = 0;
       const current = (location.hash || "#/").split("/")[1];
       // The lists follow the sync, where the officer is; a checklist open to read follows its
-      // own state, one being typed is never redrawn.
-      if (current !== "w") render({ inPlace: true });
-      else await followWork();
+      // own state, one being typed is never redrawn, nor a declaration of a conflict of interest.
+      if (current === "w") await followWork();
+      else if (current !== "conflicts") render({ inPlace: true });
       document.body.dataset.synced = String(Date.now());
     }
   });
