@@ -43,7 +43,7 @@ from backend.checklists.services import parsed_definition
 from backend.compliance import services as compliance
 from backend.compliance.models import ComplianceCase, Review, Violation
 from backend.demo import answers
-from backend.demo.city import is_demo_login
+from backend.demo.city import demo_data, is_demo_login
 from backend.demo.field import LOCAL, night_of, night_start, open_venues
 from backend.inspections import services as inspections
 from backend.inspections.models import Finding, Inspection, Operation, Submission, Team
@@ -79,6 +79,43 @@ TEMPLATE = {
     "illegal_employment": "construction_illegal_employment",
     "prostitution_trafficking": "venue_prostitution_trafficking",
 }
+
+# What a reviewer writes on a case (why it is opened, why it is closed), in the writer's own
+# language: a free text is kept as written, and the demo's had all been English, read among a
+# Portuguese or Chinese page's translated words. Macao's officers write in Chinese (traditional
+# characters) or Portuguese; English is for a writer who speaks neither.
+CASE_TEXTS = {
+    "en": {
+        "opened": "Official findings of a routine inspection.",
+        "rectified": "The company showed the corrections on a visit.",
+    },
+    "pt": {
+        "opened": "Constatações oficiais de uma inspecção de rotina.",
+        "rectified": "A empresa mostrou as correcções numa visita.",
+    },
+    "zh-hant": {
+        "opened": "例行巡查的正式發現事項。",
+        "rectified": "公司在巡查時出示了已作出的糾正。",
+    },
+}
+
+
+def writes_in(officer: Officer) -> str:
+    """The language an officer writes a case's texts in: Portuguese for a Macanese officer (a
+    Portuguese surname, and the language among their skills), else Chinese, which every other
+    officer of the demo's registry speaks; English for one who speaks neither. Read from the
+    registry the seed made, so the same seed gives the same language."""
+    speaks = set(officer.skills.filter(code__startswith="lang-").values_list("code", flat=True))
+    if "lang-pt" in speaks and officer.full_name.endswith(_portuguese_surnames()):
+        return "pt"
+    if speaks & {"lang-zh-yue", "lang-zh-cmn"}:
+        return "zh-hant"
+    return "pt" if "lang-pt" in speaks else "en"
+
+
+@cache
+def _portuguese_surnames() -> tuple[str, ...]:
+    return tuple(f" {name}" for name in demo_data()["words"]["portuguese_surnames"])
 
 
 def work_is_loaded() -> bool:
@@ -384,6 +421,7 @@ class _Work:
         for code, wanted in stages.items():
             agency = self.agencies[code]
             reviewer = self.reviewer_of[agency.pk].user
+            texts = CASE_TEXTS[writes_in(self.reviewer_of[agency.pk])]
             groups = [
                 [f for f in found if f.violation_code in verified]
                 for (agency_id, _site), found in sorted(by_site.items())
@@ -395,7 +433,7 @@ class _Work:
                 case = compliance.case_open(
                     user=reviewer,
                     findings=found,
-                    reason="Official findings of a routine inspection.",
+                    reason=texts["opened"],
                     corrective_days=rng.choice((14, 21, 30)),
                 )
                 if stage != "open":
@@ -409,7 +447,7 @@ class _Work:
                         user=reviewer,
                         case=case,
                         outcome=ComplianceCase.Outcome.RECTIFIED,
-                        reason="The company showed the corrections on a visit.",
+                        reason=texts["rectified"],
                         rectified_on=self.today,
                     )
                 made += 1
