@@ -222,3 +222,15 @@ def row_counts() -> dict[str, int]:
 
 def stored_files(root: Any) -> list[Any]:
     return sorted(p for p in root.rglob("*") if p.is_file())
+
+
+@pytest.fixture
+def karaoke(db):
+    """A venue named in the three languages, for the declarations of conflicts of interest."""
+    return factories.site(
+        name_en="Golden Lotus Karaoke",
+        name_zh_hant="金蓮卡拉OK",
+        name_pt="Karaoke Lótus Dourado",
+        address="Rua do Lótus 8",
+        address_zh_hant="蓮花街8號",
+    )

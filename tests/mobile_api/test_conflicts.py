@@ -23,17 +23,6 @@ SEARCH = f"{API}/registry/search/"
 
 
 @pytest.fixture
-def karaoke(db):
-    return factories.site(
-        name_en="Golden Lotus Karaoke",
-        name_zh_hant="金蓮卡拉OK",
-        name_pt="Karaoke Lótus Dourado",
-        address="Rua do Lótus 8",
-        address_zh_hant="蓮花街8號",
-    )
-
-
-@pytest.fixture
 def operator(db):
     return factories.company(
         name_en="Lotus Leisure Ltd", name_zh_hant="蓮花娛樂有限公司", name_pt="Lazer Lótus Lda"

@@ -19,16 +19,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 REASON = "My cousin manages this karaoke."
 
 
-@pytest.fixture
-def karaoke(db):
-    return factories.site(
-        name_en="Golden Lotus Karaoke",
-        name_zh_hant="金蓮卡拉OK",
-        name_pt="Karaoke Lótus Dourado",
-        address="Rua do Lótus 8",
-    )
-
-
 def test_an_inspector_declares_a_conflict_for_a_site_found_by_search(pages, alice, paula, karaoke):
     factories.site(name_en="Jade Sauna", venue_type="sauna")
     factories.company(name_en="Lotus Leisure Ltd")
