@@ -173,6 +173,13 @@ ROLE_TABLE: dict[str | tuple[str, str], Rule] = {
     # each seeing their own work: the world's visit is Bob's.
     "api/mobile/v1/": rule({"inspector"}, SCOPED, why="assignments and submissions are the officer's own"),
     "api/mobile/v1/templates/": rule(OFFICERS, why="a published checklist, the same for every officer"),
+    "api/mobile/v1/registry/search/": rule(
+        OFFICERS,
+        why="the shared registry's names, to name a conflict of interest: the same for every officer",
+    ),
+    "api/mobile/v1/me/conflicts/": rule(
+        OFFICERS, why="each officer's own declarations of conflicts of interest"
+    ),
 }
 
 # Routes this test does not walk, and why.
