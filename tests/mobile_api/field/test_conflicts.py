@@ -82,3 +82,16 @@ def test_an_inspector_declares_a_conflict_for_a_site_found_by_search(pages, alic
     expect(page.locator("#conflict-declare")).to_have_text("Declarar")
     expect(page.locator("#conflicts-list li.conflict")).to_contain_text("Karaoke Lótus Dourado")
     axe_check(page)
+
+    # In Chinese: the screen's words, and the site's name and address as Chinese writes them.
+    page.locator("#back").click()
+    page.locator("#language").select_option("zh-hant")
+    page.locator("#open-conflicts").click()
+    expect(page.locator("#screen-title")).to_have_text("利益衝突")
+    expect(page.locator("#conflict-declare")).to_have_text("申報")
+    expect(page.locator("#conflicts-list li.conflict")).to_contain_text("金蓮卡拉OK")
+    # What was said at the declaration, in English, is not said again on a later visit.
+    expect(page.locator("#conflict-message")).to_be_hidden()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    axe_check(page)
+    page.screenshot(path=str(SCREENSHOTS / "field-conflicts-zh-390.png"), full_page=True)

@@ -40,6 +40,9 @@ async function readDeclarations() {
 export async function conflictsScreen({ el, screen, announce, officer, redraw, opened }) {
   if (!state || state.officer !== (officer && officer.id)) state = fresh(officer && officer.id);
   const s = state;
+  // What the last action said belongs to that visit, in that visit's language: a screen opened
+  // again, or read in another language, does not say it again.
+  if (opened || (s.message && s.message.lang !== i18n.language())) s.message = null;
   if (opened || s.listed === null || s.listedIn !== i18n.language()) {
     const listed = await readDeclarations();
     if (listed === SIGNED_OUT) {
@@ -75,7 +78,7 @@ export async function conflictsScreen({ el, screen, announce, officer, redraw, o
   // What the last action said: offline, refused, done. A role of status, so it is read out.
   const message = el("p", { id: "conflict-message", role: "status", class: `notice ${s.message ? s.message.kind : ""}`, hidden: !s.message, text: s.message ? s.message.text : "" });
   const say = (text, kind = "") => {
-    s.message = { text, kind };
+    s.message = { text, kind, lang: i18n.language() };
     message.textContent = text;
     message.className = `notice ${kind}`;
     message.hidden = false;
@@ -208,7 +211,7 @@ export async function conflictsScreen({ el, screen, announce, officer, redraw, o
         ? t("conflict_already", { name: row.target.name, time: i18n.time(row.declared_at) })
         : t("conflict_done", { name: row.target.name });
       // The form starts afresh; the list is read again, the new declaration in it.
-      state = { ...fresh(s.officer), message: { text, kind: before ? "warn" : "" } };
+      state = { ...fresh(s.officer), message: { text, kind: before ? "warn" : "", lang: i18n.language() } };
       announce(text);
       return redraw("#conflict-message");
     }
@@ -217,7 +220,9 @@ export async function conflictsScreen({ el, screen, announce, officer, redraw, o
     if (errors.reason) s.errors["conflict-reason"] = errors.reason.join(" ");
     const about = [errors.site, errors.company, errors.non_field_errors].filter(Boolean).flat();
     if (about.length) s.errors.target = about.join(" ");
-    if (!Object.keys(s.errors).length) s.message = { text: t("conflict_refused", { message: problemText(problem) }), kind: "danger" };
+    if (!Object.keys(s.errors).length) {
+      s.message = { text: t("conflict_refused", { message: problemText(problem) }), kind: "danger", lang: i18n.language() };
+    }
     redraw(s.errors.target ? "#conflict-targets-error" : s.errors["conflict-reason"] ? "#conflict-reason" : "#conflict-message");
   });
 
