@@ -195,7 +195,16 @@ class CaseOutcomeForm(forms.Form):
                 "data-not-needed": _("Only a penalty has an amount."),
             }
         )
-        self.fields["rectified_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+        # The date the company put things right: shown only for "rectified" (beside a penalty it
+        # asked a date no other outcome keeps). Without the script it shows, and the service keeps
+        # it for a rectified case only.
+        self.fields["rectified_on"].widget.attrs.update(
+            {
+                "max": timezone.localdate().isoformat(),
+                "data-for-choice": f"{self.add_prefix('outcome')}={ComplianceCase.Outcome.RECTIFIED}",
+                "data-shown-for-choice": "",
+            }
+        )
 
 
 class RegisterFilterForm(forms.Form):

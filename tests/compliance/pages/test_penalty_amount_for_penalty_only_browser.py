@@ -49,7 +49,12 @@ def test_the_amount_is_asked_of_a_penalty_only(pages, case, carol, viewport):
             if name is None or "outcome" not in (name or ""):
                 break
         assert "outcome-penalty_amount" not in reached, reached
+    # The date the company put things right likewise belongs to "rectified" alone.
+    rectified_on = page.locator('[name="outcome-rectified_on"]')
+    outcome.select_option("rectified")
+    expect(rectified_on).to_be_visible()
     outcome.select_option("penalty")
+    expect(rectified_on).to_be_hidden()
     expect(amount).to_be_visible()
     expect(page.get_by_role("spinbutton", name="Penalty (MOP)")).to_have_accessible_description(
         "For a penalty only."
