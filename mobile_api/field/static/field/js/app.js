@@ -465,8 +465,9 @@ async function homeScreen() {
   const work = await ownWork();
   const officer = await signedInOfficer();
   const checkins = (await store.all("checkins")).filter((c) => outbox.mine(c, officer));
-  // A night at a time: its heading, its visits numbered from 1 in route order, its own route.
-  const nights = feed.byNight(assignments);
+  // A night at a time: its heading, its visits numbered from 1 in route order, its own route;
+  // tonight's first.
+  const nights = feed.tonightFirst(feed.byNight(assignments));
   const list = el("div", { id: "assignments" });
   for (const night of nights) {
     const heading = el("h3", { class: "night-heading", id: `night-${night.key}`, text: t("night_of", { day: i18n.day(night.key) }) });

@@ -81,3 +81,10 @@ export function byNight(assignments) {
   }
   return [...nights].map(([key, list]) => ({ key, assignments: list }));
 }
+
+export function tonightFirst(nights, now = new Date()) {
+  // Tonight and the nights ahead, in order, then the nights gone by, the latest first: the phone
+  // keeps a team's earlier nights, which were listed (and drawn as the main route) before tonight.
+  const tonight = nightOf(now.toISOString());
+  return [...nights.filter((n) => n.key >= tonight), ...nights.filter((n) => n.key < tonight).reverse()];
+}

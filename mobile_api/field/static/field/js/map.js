@@ -5,7 +5,8 @@ import * as i18n from "./i18n.js";
 const ROUTES = [{ color: "#0b3d5c" }, { color: "#a04a00", dashArray: "8 6" }, { color: "#5b2a86", dashArray: "2 6" }];
 
 export function routeMap(element, nights, config) {
-  // ``nights``: [{key, assignments}] in route order, as feed.byNight gives them.
+  // ``nights``: [{key, assignments}] in route order, as feed.byNight gives them, tonight's
+  // first (feed.tonightFirst).
   if (!window.L) return null;
   const L = window.L;
   // Leaflet's own zoom buttons are named in English ("Zoom in"), whatever the app's language: the
