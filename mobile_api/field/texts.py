@@ -284,6 +284,7 @@ TEXTS = {
     # A correction is a new revision of a sent checklist: said on it, with when that one was sent.
     "correction_of_sent": _("Correction of the checklist sent at {time}"),
     "correction_of_earlier": _("Correction of a checklist sent earlier"),
+    "replaced_by_correction": _("Replaced by your correction sent at {time}"),
     "retry_in": _("Next attempt in {seconds} s"),
     # A list's heading and its count, not a sentence: no plural for one file ("1 of 1").
     "files_n": _("Files arrived: {sent} of {total}"),

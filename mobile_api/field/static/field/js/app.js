@@ -256,6 +256,16 @@ function correctionText(item, work, assignment) {
   return at ? t("correction_of_sent", { time: i18n.clock(at) }) : t("correction_of_earlier");
 }
 
+// A sent checklist whose correction, made on this phone, was sent too: said on it, or the list
+// showed two alike, both "Complete", and the older read as the one standing.
+function replacedText(item, work) {
+  if (!["sent", "complete"].includes(item.status)) return null;
+  const by = work
+    .filter((w) => w.replaces === item.id && ["sent", "complete"].includes(w.status) && w.result)
+    .sort((a, b) => (b.result.received_at || "").localeCompare(a.result.received_at || ""))[0];
+  return by ? t("replaced_by_correction", { time: i18n.clock(by.result.received_at) }) : null;
+}
+
 async function workList(filter = () => true) {
   const officer = await signedInOfficer();
   const work = await store.all("work");
@@ -282,7 +292,7 @@ async function workList(filter = () => true) {
       details.textContent = `${t("findings_n", { count: item.result.findings.length })} · ${t("files_n", { sent: (item.uploaded || []).length, total: declared })}`;
     }
     if (item.status === "refused") details.textContent = problemText(item.problem);
-    const corrects = correctionText(item, work, assignment);
+    const corrects = correctionText(item, work, assignment) || replacedText(item, work);
     const correction = corrects ? el("p", { class: "correction-of", text: corrects }) : null;
     const open = el("a", { class: "button", href: `#/w/${item.id}`, text: t("open") });
     list.append(el("li", { class: "card work", "data-id": item.id }, el("p", {}, ...parts), correction, details, open));
@@ -744,7 +754,8 @@ async function workScreen(id) {
   const summary = el("div", { id: "summary" });
   const status = el("p", {}, badge(item.status));
   const assignment = await store.get("assignments", item.inspection);
-  const correctionOf = correctionText(item, await store.all("work"), assignment);
+  const allWork = await store.all("work");
+  const correctionOf = correctionText(item, allWork, assignment) || replacedText(item, allWork);
   const correction = correctionOf ? el("p", { class: "correction-of", id: "correction-of", text: correctionOf }) : null;
   if (item.status === "refused") summary.append(el("p", { class: "notice danger", role: "alert", text: problemText(item.problem) }));
   if (item.result) {
