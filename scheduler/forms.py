@@ -8,6 +8,8 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.db.models import Value
+from django.db.models.functions import Coalesce, NullIf
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -15,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from backend.core.errors import DomainError
+from backend.core.i18n import language_key
 from backend.inspections.models import Category
 from backend.planning.models import DueWork
 from backend.registry.models import Agency, Officer, Parish, Site, Skill, Unit
@@ -448,10 +451,16 @@ class DueWorkForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # In the order of the names the reader sees (a site without a name in their language
+        # shows and sorts by its English one): ordered by the English name, read in Portuguese
+        # or Chinese, 800 sites seemed in no order at all ("Clube Baía Azul", "Discoteca Baía
+        # Azul", "Bar Lounge Dragão Azul"…) and none could be found by its first letters.
+        column = {"en": "name_en", "zh-hant": "name_zh_hant", "pt": "name_pt"}[language_key()]
+        shown = Coalesce(NullIf(column, Value("")), "name_en")
         self.fields["site"].queryset = (
             Site.objects.filter(is_active=True)
             .only("pk", "name_en", "name_zh_hant", "name_pt")
-            .order_by("name_en")
+            .order_by(shown, "pk")
         )
         today = dt.date.today()
         self.fields["earliest"].initial = today
