@@ -13,6 +13,12 @@ DATETIME_FORMAT = "Y年n月j日 H:i"
 SHORT_DATE_FORMAT = DATE_FORMAT
 SHORT_DATETIME_FORMAT = DATETIME_FORMAT
 
+# A date written into a form is written in the first of these, and a browser's date field holds
+# only 2026-12-19: Django's zh_Hant puts 2026/12/19 first, which the field refuses and shows empty
+# (a form sent again then erased the date it held, a person's date of birth among them). Typing
+# 2026/12/19 or 2026年12月19日 is still read.
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日"]
+
 DECIMAL_SEPARATOR = "."
 THOUSAND_SEPARATOR = ","
 NUMBER_GROUPING = 3
