@@ -136,6 +136,8 @@ def test_the_operation_page_says_what_planning_again_keeps(planner_client, opera
     planner_client.post("/i18n/setlang/", {"language": "zh-hant", "next": "/"})
     zh = _section(unescape(planner_client.get(url).content.decode()), "planning-h")
     assert "重新規劃會保留你在計劃草稿上以人手所作的安排：1 個已固定的巡查、1 名人手安排的人員。" in zh
+    # Two sentences in Chinese follow each other with no space between (it read "人員。 在計劃頁面").
+    assert re.search(r"人員。<a [^>]*>在計劃頁面", zh), zh
 
 
 def test_a_published_plan_says_what_a_re_plan_keeps_not_what_planning_again_dropped(

@@ -80,3 +80,17 @@ def test_a_programmes_plan_and_briefing_say_nothing_of_waves(planner_client, pau
     columns = table.count('<th scope="col"')
     rows = re.findall(r"<tr[^>]*>(.*?)</tr>", table[table.index("<tbody") :], re.S)
     assert rows and all(row.count("<td") == columns for row in rows), (columns, rows)
+
+
+def test_a_programmes_hand_edits_note_joins_its_sentences_as_chinese_does(planner_client, paula, city):
+    """The note said "…已固定的巡查。 在計劃頁面取消…": two Chinese sentences with a space between."""
+    from scheduler import services
+
+    programme = _planned(planner_client, paula, city, days=1)
+    job = PlanningJob.objects.get(programme=programme)
+    visit = next(s["visit_id"] for r in job.plan["routes"] for s in r["stops"])
+    services.plan_move(actor=paula.user, job=job, visit_id=visit, to_route=None)
+    planner_client.post("/i18n/setlang/", {"language": "zh-hant", "next": "/"})
+    html = planner_client.get(f"/planning/programmes/{programme.uuid}/").content.decode()
+    note = re.search(r'<p class="message" id="hand-edits">(.*?)</p>', html, re.S).group(1)
+    assert re.search(r"。<a [^>]*>在計劃頁面", note), note
