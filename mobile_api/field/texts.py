@@ -285,7 +285,8 @@ TEXTS = {
     "correction_of_sent": _("Correction of the checklist sent at {time}"),
     "correction_of_earlier": _("Correction of a checklist sent earlier"),
     "replaced_by_correction": _("Replaced by your correction sent at {time}"),
-    "retry_in": _("Next attempt in {seconds} s"),
+    # A time, not a countdown: the line is not redrawn each second ("in 120 s" stood for minutes).
+    "retry_at": _("Not sent yet: the server could not take it now. Next attempt at {time}."),
     # A list's heading and its count, not a sentence: no plural for one file ("1 of 1").
     "files_n": _("Files arrived: {sent} of {total}"),
     "err_required": _("An answer is required."),
