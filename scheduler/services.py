@@ -95,7 +95,9 @@ def operation_plan_create(
     waves = list(waves)
     for code, moment in waves:
         if not starts_at <= moment < ends_at:
-            raise InvalidInput(errors={"waves": [f"Wave {code} must start within the operation."]})
+            raise InvalidInput(
+                errors={"waves": [_("Wave %(code)s must start within the operation.") % {"code": code}]}
+            )
     operation = inspections.operation_create(
         actor=actor,
         name=name,
@@ -173,7 +175,9 @@ def operation_plan_update(
         waves = list(waves)
         for code, moment in waves:
             if not operation.starts_at <= moment < operation.ends_at:
-                raise InvalidInput(errors={"waves": [f"Wave {code} must start within the operation."]})
+                raise InvalidInput(
+                    errors={"waves": [_("Wave %(code)s must start within the operation.") % {"code": code}]}
+                )
         keep = {code for code, _moment in waves}
         _waves_renamed(operation, keep, wave_renames or {})
         Wave.objects.filter(operation=operation).exclude(code__in=keep).delete()
@@ -182,7 +186,11 @@ def operation_plan_update(
     else:
         for wave in operation.waves.all():
             if not operation.starts_at <= wave.starts_at < operation.ends_at:
-                raise InvalidInput(errors={"waves": [f"Wave {wave.code} must start within the operation."]})
+                raise InvalidInput(
+                    errors={
+                        "waves": [_("Wave %(code)s must start within the operation.") % {"code": wave.code}]
+                    }
+                )
     if targets is not None:
         targets = list(targets)
         Target.objects.filter(operation=operation).exclude(site__in=[t["site"] for t in targets]).delete()
@@ -190,7 +198,9 @@ def operation_plan_update(
         for t in targets:
             code = t.get("wave")
             if code is not None and code not in by_code:
-                raise InvalidInput(errors={"targets": [f"The operation has no wave {code!r}."]})
+                raise InvalidInput(
+                    errors={"targets": [_("The operation has no wave %(code)s.") % {"code": code}]}
+                )
             Target.objects.update_or_create(
                 operation=operation,
                 site=t["site"],
@@ -370,7 +380,7 @@ def operation_targets_set(
     if wave is not None:
         wave_obj = Wave.objects.filter(operation=operation, code=wave).first()
         if wave_obj is None:
-            raise InvalidInput(errors={"wave": [f"The operation has no wave {wave!r}."]})
+            raise InvalidInput(errors={"wave": [_("The operation has no wave %(code)s.") % {"code": wave}]})
     out = []
     for site in sites:
         target, _created = Target.objects.update_or_create(
