@@ -21,6 +21,7 @@ from backend.compliance.models import (
     reference_prefix,
 )
 from backend.compliance.selectors import REVIEW_STATES
+from backend.compliance.services import _NEEDS_ASSESSMENT
 from backend.core.i18n import list_separator
 from backend.inspections.models import Finding
 from backend.privacy.services import retention_policy
@@ -280,6 +281,15 @@ class ReferralUpdateForm(forms.Form):
             "(the retention policy in force).",
             self.closing_days,
         ) % {"days": self._closing_days_said()}
+        # Said by the browser at the assessment when the status chosen needs one (forms.js), before
+        # the closing's confirmation is asked: the server says the same (services.referral_update).
+        self.fields["assessment"].widget.attrs.update(
+            {
+                "data-for-choice": "update-status=" + "|".join(s.value for s in _NEEDS_ASSESSMENT),
+                "data-unset": Referral.Assessment.PENDING.value,
+            }
+            | {f"data-needed-{s.value}": str(message) for s, message in _NEEDS_ASSESSMENT.items()}
+        )
 
     def _closing_days_said(self) -> str:
         # Grouped as the retention page writes them ("1,825", "1.825"): here it said "1825".

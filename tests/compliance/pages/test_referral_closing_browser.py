@@ -103,3 +103,47 @@ def test_save_asks_before_the_referral_closes(pages, policy, referral, vera, lan
     page.wait_for_timeout(300)
     assert len(asked) == 2
     pages.shot(page, f"referral-closed-{language}")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", ["en", "pt", "zh-hant"])
+def test_closing_with_the_assessment_pending_is_refused_before_it_is_asked(
+    pages, policy, referral, vera, language
+):
+    """Closing (or marking assessed) a referral whose assessment is still pending asked "Close this
+    referral? ..." first and, once the officer said yes, answered that it was refused (found on a
+    newcomer's walk). The browser now says the server's reason at the assessment, in the page's
+    language, and asks nothing until an outcome is chosen."""
+    page = pages.new_page()
+    sign_in(page, pages.base_url, "vera", PASSWORD)
+    if language != "en":
+        page.locator(f'button[name="language"][value="{language}"]').click()
+        page.wait_for_load_state()
+    page.goto(f"{pages.base_url}/protection/{referral.uuid}/")
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    work = page.locator("#referral-work")
+    save = work.locator(f'form[action="/protection/{referral.uuid}/update/"] button[type=submit]')
+    assessment = work.locator('select[name="update-assessment"]')
+    for status, words in (
+        ("closed", "closing the referral: it is still pending."),
+        ("assessed", "marking the referral assessed: it is still pending."),
+    ):
+        work.locator('select[name="update-status"]').select_option(status)
+        save.click()
+        expect(assessment).to_be_focused()  # the browser points at what is missing
+        with translation.override(language):
+            said = translation.gettext(
+                "Choose the assessment's outcome (identified, not identified or undetermined) before " + words
+            )
+        assert assessment.evaluate("e => e.validationMessage") == said
+        assert asked == [] and Referral.objects.get().status == "new"
+    assessment.select_option("identified")
+    save.click()
+    expect(work.locator("[data-announce]")).to_have_count(1)
+    assert asked == [] and Referral.objects.get().status == "assessed"
+    work.locator('select[name="update-status"]').select_option("closed")
+    save.click()
+    page.wait_for_function("() => !document.querySelector('#referral-work button[data-confirm-if]')")
+    assert len(asked) == 1 and Referral.objects.get().status == "closed"

@@ -35,6 +35,9 @@
 // empty otherwise), on the window in the capture phase,
 // before console.js's confirmation, which is not asked of a form the browser will refuse: the
 // browser shows the message at the field and nothing is sent. The server checks the same.
+// A list (<select data-unset="pending">) is needed as another value than that one, and its message
+// may differ by choice (data-needed-closed="..."): a referral's assessment, still pending, when it
+// is closed; before, closing asked "Close this referral?" and only then said it was refused.
 (function () {
   "use strict";
   function judge(input) {
@@ -42,10 +45,15 @@
     var field = input.form.elements.namedItem(rule[0]);
     var chosen = !!field && rule[1].split("|").indexOf(field.value) !== -1;
     var box = input.type === "checkbox";  // needed: ticked
-    var filled = box ? input.checked : input.value.trim() !== "" || (input.validity && input.validity.badInput);
-    var satisfied = box ? input.checked : filled && parseFloat(input.value) > 0;
+    var list = input.tagName === "SELECT";  // needed: another value than data-unset
+    var filled = box ? input.checked
+      : list ? input.value !== (input.getAttribute("data-unset") || "")
+      : input.value.trim() !== "" || (input.validity && input.validity.badInput);
+    var satisfied = box ? input.checked : list ? filled : filled && parseFloat(input.value) > 0;
     var message = "";
-    if (chosen && input.hasAttribute("data-needed") && !satisfied) {
+    if (chosen && !satisfied && list && input.hasAttribute("data-needed-" + field.value)) {
+      message = input.getAttribute("data-needed-" + field.value);
+    } else if (chosen && input.hasAttribute("data-needed") && !satisfied) {
       message = input.getAttribute("data-needed");
     } else if (!chosen && filled && input.hasAttribute("data-not-needed")) {
       message = input.getAttribute("data-not-needed");
