@@ -287,6 +287,7 @@ TEXTS = {
     "replaced_by_correction": _("Replaced by your correction sent at {time}"),
     # A time, not a countdown: the line is not redrawn each second ("in 120 s" stood for minutes).
     "retry_at": _("Not sent yet: the server could not take it now. Next attempt at {time}."),
+    "retry_sync_at": _("The server could not be reached now. Next sync at {time}."),
     # A list's heading and its count, not a sentence: no plural for one file ("1 of 1").
     "files_n": _("Files arrived: {sent} of {total}"),
     "err_required": _("An answer is required."),

@@ -54,3 +54,30 @@ def test_a_busy_server_is_said_with_the_time_of_the_next_attempt(pages, field):
     assert expected, pages.problems
     for problem in expected:
         pages.problems.remove(problem)
+
+
+def test_nothing_waiting_is_not_said_unsent_when_the_server_is_down(pages, field):
+    """The assignments alone could not be read (nothing waits to be sent): no "Not sent yet"."""
+    page = open_phone(pages, viewport=PHONE_390)
+    sign_in_app(page, pages.base_url, "alice")
+    page.route(
+        "**/api/mobile/v1/assignments/**",
+        lambda route: route.fulfill(status=503, headers={"Retry-After": "600"}, body=""),
+    )
+    page.locator("#sync").click()
+    retry = page.locator("#retry")
+    expect(retry).to_have_text(
+        re.compile(r"^The server could not be reached now\. Next sync at \d\d:\d\d\.$")
+    )
+    expect(page.locator("#queued")).to_have_count(0)
+    said = retry.inner_text()[-6:-1]
+    page.locator("#language").select_option("pt")
+    expect(retry).to_have_text(
+        f"Não foi possível contactar o servidor agora. Próxima sincronização às {said}."
+    )
+    page.locator("#language").select_option("zh-hant")
+    expect(retry).to_have_text(f"暫時無法連接伺服器。將於{said}再同步。")
+    expected = [p for p in pages.problems if "status of 503 (Service Unavailable)" in p]
+    assert expected, pages.problems
+    for problem in expected:
+        pages.problems.remove(problem)

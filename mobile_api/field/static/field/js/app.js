@@ -416,7 +416,7 @@ async function syncBar() {
     el("p", { class: "muted", id: "who", text: officer ? t("signed_in_as", { name: officer.full_name || officer.username || "" }) : "" }),
     el("p", { class: "muted", id: "synced", text: syncedAt ? t("last_sync", { time: i18n.recently(syncedAt) }) : t("never_synced") }),
     waiting ? el("p", { class: "muted", id: "queued", text: t("queued_count", { count: waiting }) }) : null,
-    el("p", { class: "muted", id: "retry", role: "status", text: retryAt > Date.now() ? retryText() : navigator.onLine ? "" : t("offline") }),
+    el("p", { class: "muted", id: "retry", role: "status", "data-waiting": waiting, text: retryAt > Date.now() ? retryText(waiting) : navigator.onLine ? "" : t("offline") }),
     el("div", { class: "toolbar" }, button, signOut),
     signOutWarning,
     el("p", {}, el("a", { class: "button", id: "open-conflicts", href: "#/conflicts", text: t("conflicts") })),
@@ -425,9 +425,10 @@ async function syncBar() {
 }
 
 // Work the server could not take (busy, failing, unreachable) and when it is tried again, as the
-// clock will say it: the line is not redrawn each second.
-function retryText() {
-  return t("retry_at", { time: i18n.clock(new Date(retryAt).toISOString()) });
+// clock will say it: the line is not redrawn each second. With nothing waiting, the assignments
+// could not be read: no "Not sent yet".
+function retryText(waiting) {
+  return t(waiting ? "retry_at" : "retry_sync_at", { time: i18n.clock(new Date(retryAt).toISOString()) });
 }
 
 // Where a visit stands, from what the phone holds (its checklists, its check-in) and, for work
@@ -1174,7 +1175,7 @@ async function boot() {
     } else if (event.type === "retry") {
       retryAt = Date.now() + event.seconds * 1000;
       const line = document.getElementById("retry");
-      if (line) line.textContent = retryText();
+      if (line) line.textContent = retryText(Number(line.dataset.waiting));
     } else if (["item", "file", "sending", "queued"].includes(event.type)) {
       // A note about a finished checklist says how it stands now ("sent", not "will be sent").
       const note = event.id && document.querySelector(`.notice[data-work="${event.id}"]`);
