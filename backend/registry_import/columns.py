@@ -324,6 +324,12 @@ REASONS: dict[str, Promise] = {
     "unknown_format": _("Upload a .csv or .xlsx file."),
     "empty": _("The file has no rows."),
     "no_header": _("No header row was found: the first row should name the columns (%(columns)s)."),
+    # Said with what the file's first row reads: a header of the agency's own names was told only
+    # "No header row was found", as if it had none.
+    "header_not_known": _(
+        "The first row should name the columns, external_id among them (%(columns)s). This file's "
+        "first row reads: %(first)s."
+    ),
     "missing_columns": _("Required columns are missing: %(columns)s."),
     "unknown_columns": _(
         "Columns not known for this kind of file: %(unknown)s. Rename each to one of the template's "

@@ -178,7 +178,14 @@ def _check(item: RegistryImport) -> RegistryImport:
         if other is not None:  # the right file, the wrong choice in the form: say which to choose
             return _refuse_file(item, "other_kind", found=other, chosen=item.kind)
     if found is None:
-        return _refuse_file(item, "no_header", columns=", ".join(spec.keys))
+        first = next((cells for _number, cells in rows[:10] if any(c.strip() for c in cells)), [])
+        shown = ", ".join(c.strip() for c in first if c.strip())
+        return _refuse_file(
+            item,
+            "header_not_known",
+            columns=", ".join(spec.keys),
+            first=shown if len(shown) <= 300 else shown[:299] + "…",
+        )
     index, columns = found
     if missing:
         return _refuse_file(item, "missing_columns", columns=", ".join(missing))

@@ -4,6 +4,8 @@ parish and puts its colons in Chinese. Signed in through the console's sign-in p
 
 from __future__ import annotations
 
+from html import unescape
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -212,3 +214,26 @@ def test_a_file_of_another_kind_says_which_kind_to_choose(
             "/registry/imports/", {"kind": "officers", "file": SimpleUploadedFile("r.csv", roster.encode())}
         )
     assert RegistryImport.objects.latest("created_at").file_problems[0]["code"] == "other_kind"
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "This file's first row reads: ID, Nome, Endereço, Lat."),
+        ("pt", "A primeira linha deste ficheiro diz: ID, Nome, Endereço, Lat."),
+        ("zh-hant", "此檔案的第一列為：ID, Nome, Endereço, Lat。"),
+    ],
+)
+def test_a_header_of_unknown_names_is_shown_back_not_said_missing(
+    ada, django_capture_on_commit_callbacks, language, said
+):
+    """A file with a header row of its own names (an agency's own spreadsheet) was told "No header
+    row was found", as if it had none (found on a newcomer's walk). It is told what its first row
+    reads, and that external_id must be among the columns."""
+    data = "ID,Nome,Endereço,Lat\r\nX1,Bar,Rua 1,22.19\r\n".encode()
+    item, page = _upload(
+        ada, django_capture_on_commit_callbacks, "ours.csv", data, HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert item.status == RegistryImport.Status.REFUSED
+    assert said in unescape(page), page
+    assert "No header row was found" not in page
