@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
@@ -1072,4 +1073,10 @@ def due_work_cancel(request: HttpRequest, due_id: str) -> HttpResponse:
         messages.error(request, _refusal(exc))
     else:
         messages.success(request, _("Due work cancelled."))
-    return redirect("scheduler:due-work")
+    # Back to the list the planner cancelled from: "All" showed the request cancelled, where the
+    # open list it fell back to had it vanish, as if it were lost rather than cancelled.
+    shown = request.POST.get("status", "")
+    back = reverse("scheduler:due-work")
+    if shown in DueWork.Status.values or shown == "all":
+        back += "?" + urlencode({"status": shown})
+    return redirect(back)

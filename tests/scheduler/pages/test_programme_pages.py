@@ -189,3 +189,24 @@ def test_the_due_work_form_lists_every_active_site_and_keeps_the_choice_on_a_ref
     for venue in city["venues"]:
         assert f'<option value="{venue.pk}"' in select
     assert "Closed Bar" not in select and closed.pk
+
+
+@pytest.mark.django_db
+def test_cancelling_due_work_comes_back_to_the_list_it_was_cancelled_from(planner_client, paula, city):
+    """Cancelled from "All", the request fell back to the open list and vanished from sight."""
+    due = due_work_request(
+        actor=None,
+        site=city["venues"][1],
+        agency=paula.agency,
+        category="prostitution_trafficking",
+        reason="manual",
+        earliest=DAY,
+        latest=DAY + dt.timedelta(days=3),
+    )
+    listing = planner_client.get("/planning/due-work/?status=all").content.decode()
+    assert '<input type="hidden" name="status" value="all">' in listing
+    done = planner_client.post(f"/planning/due-work/{due.uuid}/cancel/", {"status": "all"})
+    assert done.status_code == 302 and done["Location"] == "/planning/due-work/?status=all"
+    # A status the list does not know sends the planner to the open list, as before.
+    again = planner_client.post(f"/planning/due-work/{due.uuid}/cancel/", {"status": "<b>"})
+    assert again["Location"] == "/planning/due-work/"
