@@ -15,10 +15,6 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils.exceptions import InvalidFileException
-
 FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -99,6 +95,11 @@ def _read_csv(data: bytes) -> Iterator[tuple[int, list[str]]]:
 
 
 def _read_xlsx(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    # openpyxl is imported where a workbook is read or written, as the exports do: imported with
+    # this module, it cost every process that loads the admin (web, workers, commands) half a second.
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
@@ -131,6 +132,8 @@ def write_xlsx(
 ) -> bytes:
     """A workbook whose first sheet is the data (header in row 1, every cell text, so that
     codes like 0012 keep their zeros) and, if ``notes`` are given, a second sheet of them."""
+    from openpyxl import Workbook
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(sheet_title[:31])
     sheet.append(header)
@@ -147,6 +150,9 @@ def write_xlsx(
 
 def style_template(data: bytes) -> bytes:
     """Widen and bold a small template's header (write-only books cannot be styled)."""
+    from openpyxl import load_workbook
+    from openpyxl.styles import Alignment, Font
+
     book = load_workbook(io.BytesIO(data))
     for sheet in book.worksheets:
         for cell in sheet[1]:

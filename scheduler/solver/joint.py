@@ -66,7 +66,6 @@ from itertools import combinations, pairwise
 
 from ortools.graph.python import linear_sum_assignment, min_cost_flow
 from ortools.linear_solver import pywraplp
-from ortools.sat.python import cp_model
 
 from scheduler.solver import model as m
 from scheduler.solver.bound import gap, joint_bound, start_range
@@ -1205,19 +1204,25 @@ def _score(problem: Problem, routes: list[Route]) -> int:
     return total
 
 
-class _Watch(cp_model.CpSolverSolutionCallback):
-    def __init__(self, progress: Progress | None, time_limit: float):
-        super().__init__()
-        self.progress = progress
-        self.time_limit = time_limit
-        self.t0 = time.perf_counter()
-        self.solutions = 0
+def _watch(progress: Progress | None, time_limit: float):
+    """A CP-SAT callback that reports each solution found as progress. CP-SAT's module is
+    imported here, when a plan is made: it loads pandas, which cost every process that loads
+    the scheduler (the web processes, the workers, each management command) over a second."""
+    from ortools.sat.python import cp_model
 
-    def on_solution_callback(self) -> None:
-        self.solutions += 1
-        if self.progress is not None:
-            frac = 0.1 + 0.8 * min(1.0, (time.perf_counter() - self.t0) / max(self.time_limit, 1e-9))
-            self.progress(frac, float(self.ObjectiveValue()))
+    class _Watch(cp_model.CpSolverSolutionCallback):
+        def __init__(self):
+            super().__init__()
+            self.t0 = time.perf_counter()
+            self.solutions = 0
+
+        def on_solution_callback(self) -> None:
+            self.solutions += 1
+            if progress is not None:
+                frac = 0.1 + 0.8 * min(1.0, (time.perf_counter() - self.t0) / max(time_limit, 1e-9))
+                progress(frac, float(self.ObjectiveValue()))
+
+    return _Watch()
 
 
 def _cpsat(
@@ -1232,6 +1237,8 @@ def _cpsat(
     minus the saving of chaining two targets (for each target's nearest candidates only).
     Returns {"teams": [(members, [(target, wave)])] or None, "stats": {...}}.
     """
+    from ortools.sat.python import cp_model  # see _watch
+
     op = problem.operation
     mdl = cp_model.CpModel()
     K = range(n_slots)
@@ -1327,7 +1334,7 @@ def _cpsat(
     solver.parameters.random_seed = options.seed
     if options.deterministic_time is not None:
         solver.parameters.max_deterministic_time = options.deterministic_time
-    watch = _Watch(progress, solver.parameters.max_time_in_seconds)
+    watch = _watch(progress, solver.parameters.max_time_in_seconds)
     done = threading.Event()
     cancelled = threading.Event()
 
