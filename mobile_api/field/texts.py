@@ -148,7 +148,8 @@ TEXTS = {
     "yes": _("Yes"),
     "no": _("No"),
     "add_entry": _("Add an entry"),
-    "remove_entry": _("Remove this entry"),
+    "remove_entry_n": _("Remove entry {n}"),
+    "remove_entry_confirm": _("Tap again to remove entry {n} and its answers"),
     "entry": _("Entry {n}"),
     # A repeat group read back after sending, with no entry in it.
     "no_entries": _("No entries"),

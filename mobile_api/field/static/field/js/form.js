@@ -639,8 +639,20 @@ export class ChecklistForm {
         el("button", {
           type: "button",
           class: "danger",
-          text: t("remove_entry"),
-          onclick: () => {
+          // Named by its entry ("Remove entry 2"): three alike read as one to a screen reader.
+          text: t("remove_entry_n", { n: i + 1 }),
+          onclick: (event) => {
+            // An entry with answers goes on a second tap: one tap (a slip of the thumb under the
+            // entry's last answer) deleted a person's every answer, with no way back.
+            const button = event.currentTarget;
+            const row = this.get(ctx, q.key)[i] || {};
+            const answered = Object.values(row).some((v) => v !== undefined && v !== null && v !== "" && !(Array.isArray(v) && !v.length));
+            if (answered && !button.dataset.confirm) {
+              button.dataset.confirm = "1";
+              button.textContent = t("remove_entry_confirm", { n: i + 1 });
+              this.announce(button.textContent);
+              return;
+            }
             const now = [...this.get(ctx, q.key)];
             now.splice(i, 1);
             this.set(ctx, q.key, now.length ? now : undefined);
