@@ -33,6 +33,16 @@
       event.stopImmediatePropagation();
     }
   }, true);
+  // A message after a redirect to a part of the page (".../#targets") was drawn at the page's top,
+  // above the part the page opens at: a planner who saved the targets never saw "Targets saved".
+  // It goes under that part's heading (a section of the page), where the reader is.
+  var box = document.querySelector("body > .messages");
+  var part = box && window.location.hash.length > 1 && document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+  if (part && part.tagName === "SECTION") {
+    var heading = part.querySelector("h1, h2");
+    if (heading && heading.parentNode === part) heading.after(box); else part.prepend(box);
+    box.classList.add("in-part");
+  }
   // Print buttons: <button data-print>.
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-print]")) { window.print(); }
