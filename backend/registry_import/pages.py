@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from backend.console.access import console_page
 from backend.core.errors import DomainError, InvalidInput, NotFound
-from backend.core.i18n import bracketed, label_separator, list_separator
+from backend.core.i18n import bracketed, label_separator, list_separator, pick
 from backend.registry.models import Parish
 from backend.registry_import import selectors, services
 from backend.registry_import.columns import KIND_CHOICES, KINDS, reason_text
@@ -83,6 +83,14 @@ class PlaceForm(forms.Form):
                 if not self.typed(name):
                     self.add_error(name, self.fields[name].error_messages["required"])
         return data
+
+
+def _row_name(values: dict) -> str:
+    """A site's or company's name as the file gives it in the reader's language (English where it
+    gives none): the dry run said every row's English name, in Chinese and Portuguese too."""
+    return pick(
+        en=values.get("name_en", ""), zh_hant=values.get("name_zh_hant", ""), pt=values.get("name_pt", "")
+    )
 
 
 def _get(request: HttpRequest, uuid) -> RegistryImport:
@@ -192,7 +200,7 @@ def _rows_context(request: HttpRequest, item: RegistryImport) -> dict:
                 "action": actions[row.action],
                 "action_code": row.action,
                 "external_id": row.values.get("external_id", ""),
-                "summary": row.values.get("name_en")
+                "summary": _row_name(row.values)
                 or row.values.get("full_name")
                 or (bracketed(name, officer) if name else officer),
                 "problems": [
@@ -318,13 +326,12 @@ def import_place(request: HttpRequest, uuid) -> HttpResponse:
         errors += _place_errors(forms_by_row)
         status = 400
     pins = [
-        {"number": r.number, "name": r.values.get("name_en", ""), "parish": r.values.get("parish", "")}
-        for r in rows
+        {"number": r.number, "name": _row_name(r.values), "parish": r.values.get("parish", "")} for r in rows
     ]
     listed = [
         {
             "number": r.number,
-            "name": r.values.get("name_en", ""),
+            "name": _row_name(r.values),
             "address": r.values.get("address", ""),
             "parish": Parish(r.values["parish"]).label if r.values.get("parish") in Parish.values else "",
             "why": services.place_reason_text(r.place_problem),

@@ -237,3 +237,38 @@ def test_a_header_of_unknown_names_is_shown_back_not_said_missing(
     assert item.status == RegistryImport.Status.REFUSED
     assert said in unescape(page), page
     assert "No header row was found" not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "name"), [("zh-hant", "金蓮卡拉OK"), ("pt", "Karaoke Lótus Dourado"), ("en", "Golden Lotus")]
+)
+def test_a_rows_name_is_the_one_the_file_gives_in_the_readers_language(
+    ada, django_capture_on_commit_callbacks, language, name, settings
+):
+    """The dry run named each row by its English name, in Chinese and Portuguese too, where the
+    file gave the row's name in the reader's language (found on a newcomer's walk); the map page of
+    rows to place did the same. A name the file leaves empty in that language is said in English."""
+    settings.GEOCODER = ""
+    item, page = _upload(
+        ada,
+        django_capture_on_commit_callbacks,
+        "sites.csv",
+        (FILES / "sites_bom.csv").read_bytes(),
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    rows = unescape(page.split("<tbody", 1)[1])
+    assert name in rows, rows
+    if language != "en":
+        assert "Golden Lotus Karaoke" not in rows
+    # On the map page: a name given in English only is said in English.
+    data = "external_id,name_en,name_zh_hant,kind,venue_type,address,parish\r\n"
+    data += "G-1,Taipa Village Karaoke,氹仔舊城卡拉OK,venue,karaoke,Rua do Cunha 21,carmo_taipa\r\n"
+    data += "G-2,Red Market Bar,,venue,bar,Avenida do Almirante Lacerda 140,fatima\r\n"
+    item, _page = _upload(
+        ada, django_capture_on_commit_callbacks, "a.csv", data.encode(), HTTP_ACCEPT_LANGUAGE=language
+    )
+    place = unescape(
+        ada.get(f"/registry/imports/{item.uuid}/place/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    )
+    assert ("氹仔舊城卡拉OK" if language == "zh-hant" else "Taipa Village Karaoke") in place
+    assert "Red Market Bar" in place
