@@ -225,7 +225,7 @@ class AssignmentOutput(serializers.Serializer):
             return None
         return {
             "id": str(team.uuid),
-            "name": team.name,
+            "name": team.name_in(),
             "members": [
                 {"id": str(m.uuid), "full_name": m.full_name, "agency": m.agency.code}
                 for m in team.members.all()

@@ -225,7 +225,7 @@ def operation_issued(operation: Operation, job: PlanningJob | None = None) -> li
         out.append(
             {
                 "team": team,
-                "name": team.name if team else "",
+                "name": team.name_in() if team else "",
                 "briefing": numbers.get(str(team.uuid)) if team else None,
                 "members": [
                     {"name": o.full_name, "agency": o.agency.code, "leader": o.pk == team.leader_id}

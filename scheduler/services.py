@@ -21,7 +21,7 @@ from uuid import UUID
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -1412,11 +1412,12 @@ def _publish(*, actor: Any, job: PlanningJob) -> PlanningJob:
         leader = officers.get(route.leader_id or "")
         team = teams.get(refs["teams"].get(route_ref(route), ""))
         if team is None:
+            night = route_night(nights, clock.at(route.departure))
+            names = _team_names(subject, route, index, members, night)
             team = inspections.team_create(
                 actor=actor,
-                name=_team_name(
-                    subject, route, index, members, route_night(nights, clock.at(route.departure))
-                ),
+                name=names[settings.LANGUAGE_CODE],
+                names=names,
                 members=members,
                 leader=leader,
                 operation=job.operation,
@@ -1484,6 +1485,18 @@ def _team_name(
     room = Team._meta.get_field("name").max_length - len(label) - len(" – ")
     name = subject.name if len(subject.name) <= room else subject.name[: max(0, room - 1)] + "…"
     return f"{name} – {label}"
+
+
+def _team_names(
+    subject: Any, route: solver.Route, index: int, members: list[Officer], night: dt.date | None = None
+) -> dict[str, str]:
+    """The team's name in each of the console's languages, whatever the publishing planner's:
+    read in Chinese, a plan published from a Portuguese page named its teams "Equipa 1"."""
+    out = {}
+    for code, _language in settings.LANGUAGES:
+        with translation.override(code):
+            out[code] = _team_name(subject, route, index, members, night)
+    return out
 
 
 def _work_items(job: PlanningJob, problem: solver.Problem) -> dict[str, Any]:

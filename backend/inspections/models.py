@@ -121,6 +121,10 @@ class Operation(models.Model):
 class Team(models.Model):
     uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=100)
+    # A team a plan issued is named in each of the console's languages ({"en": "Night Shield –
+    # Team 3 (PSP·DSAL)", "pt": "… – Equipa 3 (PSP·DSAL)", …}); ``name`` holds the deployment's
+    # default language's. A team named by hand has its one name and none here.
+    names = models.JSONField(_("name in each language"), default=dict, blank=True)
     operation = models.ForeignKey(
         Operation,
         verbose_name=_("operation"),
@@ -142,6 +146,13 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def name_in(self, language: str | None = None) -> str:
+        """The team's name in ``language`` (by default the active one), or its one name."""
+        from django.utils import translation
+
+        code = (language or translation.get_language() or "").lower()
+        return self.names.get(code) or self.name
 
 
 class Inspection(models.Model):

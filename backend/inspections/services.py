@@ -135,13 +135,14 @@ def team_create(
     members: Iterable[Officer],
     leader: Officer | None = None,
     operation: Operation | None = None,
+    names: dict[str, str] | None = None,
 ) -> Team:
     members = list(members)
     if leader is not None and leader not in members:
         members.append(leader)
     if not members:
         raise InvalidInput(errors={"members": ["A team needs at least one officer."]})
-    team = Team.objects.create(name=name, leader=leader, operation=operation)
+    team = Team.objects.create(name=name, names=names or {}, leader=leader, operation=operation)
     team.members.set(members)
     audit_record(actor=actor, action="create", verb="team_create", obj=team)
     return team
