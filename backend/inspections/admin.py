@@ -45,6 +45,14 @@ class TeamAdmin(AgencyScopedAdminMixin, AuditedReadsAdminMixin, AuditedAdminMixi
     search_fields = ("name", "members__full_name", "members__badge_number")
     filter_horizontal = ("members",)
     autocomplete_fields = ("leader", "operation")
+    readonly_fields = ("names",)
+
+    def save_model(self, request, obj, form, change):
+        # A name given by hand is the team's one name in every language: the plan's names in
+        # each language would otherwise still be read in their place.
+        if change and "name" in form.changed_data:
+            obj.names = {}
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Inspection)
