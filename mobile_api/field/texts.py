@@ -209,6 +209,17 @@ TEXTS = {
     "checklist_now": _("Checklist status: {status}"),
     "refused_here": _("The server refused this answer: {message}"),
     "refused_general": _("The server refused this checklist: {message}"),
+    # Under a refused checklist in the outbox list: what the officer can do about it.
+    "refused_next_step": _("Open it to correct it and send it again, or to discard it."),
+    # The reason of a refusal whose answer carried none the app can read (a proxy's page).
+    "refused_too_large": _("it is too large for the server to receive (error 413)."),
+    "refused_status": _("an answer the app did not expect (error {status})."),
+    # A check-in the server refused for good ({reason}: the server's, or one below).
+    "checkin_refused": _("The server did not take your check-in: {reason}"),
+    "checkin_refused_not_yours": _("this visit is no longer assigned to you."),
+    "checkin_refused_badge": _("Not taken by the server"),
+    "checkin_refused_dismiss": _("Remove this check-in from the phone"),
+    "checkin_refused_dismissed": _("The refused check-in was removed from this phone."),
     "stale_revision": _(
         "Someone has already corrected this checklist. Open the current version and correct that one."
     ),

@@ -291,7 +291,12 @@ async function workList(filter = () => true) {
       const declared = item.payload.attachments.length;
       details.textContent = `${t("findings_n", { count: item.result.findings.length })} · ${t("files_n", { sent: (item.uploaded || []).length, total: declared })}`;
     }
-    if (item.status === "refused") details.textContent = problemText(item.problem);
+    if (item.status === "refused") {
+      // The server's reason, and what the officer can do about it (on the item: correct and send
+      // again, or discard after a second tap).
+      details.textContent = outbox.discardable(item) ? i18n.sentences(problemText(item.problem), t("refused_next_step")) : problemText(item.problem);
+      details.classList.add("refusal");
+    }
     const corrects = correctionText(item, work, assignment) || replacedText(item, work);
     const correction = corrects ? el("p", { class: "correction-of", text: corrects }) : null;
     const open = el("a", { class: "button", href: `#/w/${item.id}`, text: t("open") });
@@ -304,8 +309,24 @@ async function workList(filter = () => true) {
   for (const checkin of checkins) {
     shown += 1;
     const assignment = assignments.get(checkin.assignment);
-    const where = assignment ? i18n.siteName(assignment.site) : "";
+    // The site as the check-in recorded it: a visit taken off the officer has left the feed.
+    const site = assignment ? assignment.site : checkin.site;
+    const where = site ? i18n.siteName(site) : "";
     const text = `${t("checkin_waiting", { time: i18n.clock(checkin.device_time) })} · ${where}`;
+    if (checkin.refused) {
+      // Refused for good: said, and kept until the officer has read it and removes it.
+      const dismiss = el("button", { type: "button", class: "dismiss-checkin", text: t("checkin_refused_dismiss"), onclick: async () => {
+        await outbox.dismissCheckin(checkin.id);
+        await render({ inPlace: true });
+        announce(t("checkin_refused_dismissed"));
+        document.getElementById("sync")?.focus();
+      } });
+      list.append(el("li", { class: "card checkin", "data-id": checkin.id },
+        el("p", {}, el("strong", { text }), document.createTextNode(" "), el("span", { class: "badge danger", "data-status": "refused", text: t("checkin_refused_badge") })),
+        el("p", { class: "refusal", text: checkinText(checkin) }),
+        dismiss));
+      continue;
+    }
     list.append(el("li", { class: "card checkin", "data-id": checkin.id }, el("p", {}, el("strong", { text }), document.createTextNode(" "), badge("queued"))));
   }
   if (!shown) list.append(el("li", { class: "muted", text: t("outbox_empty") }));
@@ -320,7 +341,18 @@ function problemText(problem) {
   if (code === "submission_conflict") return t("conflict");
   if (code === "submission_deleted") return t("deleted");
   if (code === "template_version_unknown") return t("version_unknown");
-  return t("refused_general", { message: problem.detail || problem.title || code });
+  return t("refused_general", { message: refusalReason(problem) });
+}
+
+// Why the server refused something, in the officer's language: the problem's own detail (the
+// server answers in the app's language) and its field errors, or, for an answer with no body the
+// app can read (a proxy's 413 page), what its status means.
+function refusalReason(problem) {
+  const fields = Object.values(problem.errors || {}).flat().filter((m) => typeof m === "string");
+  const said = problem.detail || problem.title;
+  if (said || fields.length) return i18n.sentences(said || "", ...fields);
+  if (problem.status === 413) return t("refused_too_large");
+  return t("refused_status", { status: problem.status || "?" });
 }
 
 async function syncBar() {
@@ -340,7 +372,7 @@ async function syncBar() {
   const officer = await signedInOfficer();
   const pending = await outbox.pendingCount(officer);
   // What the list above shows queued: the checklists, and the check-ins recorded offline.
-  const checkinsWaiting = (await store.all("checkins")).filter((c) => !c.result && outbox.mine(c, officer)).length;
+  const checkinsWaiting = (await store.all("checkins")).filter((c) => !c.result && !c.refused && outbox.mine(c, officer)).length;
   const waiting = pending + checkinsWaiting;
   // What signing out would delete unsent: the checklists (queued, drafts, refused) and the
   // check-ins recorded offline; the question names what there is.
@@ -354,7 +386,7 @@ async function syncBar() {
     const refused = own.filter((w) => w.status === "refused").length;
     const queued = await outbox.pendingCount(officer);
     const checklists = queued + drafts + refused;
-    const checkins = (await store.all("checkins")).filter((c) => !c.result && outbox.mine(c, officer)).length;
+    const checkins = (await store.all("checkins")).filter((c) => !c.result && !c.refused && outbox.mine(c, officer)).length;
     const kind = !checkins ? "" : !checklists ? "_checkins" : "_work";
     const count = checklists + checkins;
     // Both kinds: each with its own count ("1 checklist and 1 check-in"), not their sum.
@@ -443,7 +475,7 @@ function visitState(assignment, work, checkins) {
   if (has("draft")) return "draft";
   if (has("queued", "sending")) return "waiting";
   if (has("sent", "complete") || SUBMITTED.has(assignment.status) || (assignment.sent || []).length) return "sent";
-  if (checkins.some((c) => c.assignment === assignment.id)) return "checked_in";
+  if (checkins.some((c) => c.assignment === assignment.id && !c.refused)) return "checked_in";
   return "not_started";
 }
 
@@ -529,6 +561,7 @@ async function assignmentScreen(id) {
   const checkinStatus = el("p", { id: "checkin-status", role: "status", class: "muted" });
   const lastCheckin = await latestCheckin(id);
   if (lastCheckin) checkinStatus.textContent = checkinText(lastCheckin);
+  if (lastCheckin && lastCheckin.refused) checkinStatus.className = "notice danger";
   if (locating.has(id)) checkinStatus.textContent = t("checking_in");
   const checklists = el("ul", { class: "plain", id: "checklists" });
   for (const c of a.checklists) {
@@ -595,7 +628,7 @@ async function assignmentScreen(id) {
     el("div", { class: "card" },
       // Checked in, the button says a second tap records another check-in (moved to another
       // entrance, a better fix), and the checklists below become the next thing to do.
-      el("button", { type: "button", id: "check-in", class: lastCheckin ? "" : "primary", text: t(lastCheckin ? "check_in_again" : "check_in"), "aria-disabled": locating.has(id) ? "true" : null, onclick: (e) => checkIn(a, checkinStatus, e.currentTarget) }),
+      el("button", { type: "button", id: "check-in", class: lastCheckin && !lastCheckin.refused ? "" : "primary", text: t(lastCheckin && !lastCheckin.refused ? "check_in_again" : "check_in"), "aria-disabled": locating.has(id) ? "true" : null, onclick: (e) => checkIn(a, checkinStatus, e.currentTarget) }),
       checkinStatus,
     ),
     el("h2", { text: t("checklists") }),
@@ -633,11 +666,34 @@ async function latestCheckin(assignmentId) {
 }
 
 function checkinText(c) {
+  if (c.refused) {
+    // The visit taken off the officer answers 404: said as what it means, not "Not found".
+    const reason = c.refused.code === "not_found" ? t("checkin_refused_not_yours") : refusalReason(c.refused);
+    return t("checkin_refused", { reason });
+  }
   if (c.result) {
     const text = t("checked_in", { distance: i18n.number(Number(c.result.distance_m)), accuracy: i18n.number(Number(c.accuracy_m ?? 0)) });
     return c.result.outside_radius ? i18n.sentences(text, t("check_in_far")) : text;
   }
   return t("check_in_queued", { accuracy: i18n.number(Number(c.accuracy_m ?? 0)) });
+}
+
+// Check-ins the server refused, said once at the top of the screen the sync leaves the officer
+// on: the visit taken off them leaves the phone with that sync, and its screen with it. The visit
+// still open says it under its check-in button instead; the outbox list keeps saying it.
+const toldRefused = new Set();
+
+async function tellRefusedCheckins() {
+  const officer = await signedInOfficer();
+  const [, kind, open] = (location.hash || "#/").split("/");
+  const texts = [];
+  for (const c of await store.all("checkins")) {
+    if (!c.refused || toldRefused.has(c.id) || !outbox.mine(c, officer)) continue;
+    toldRefused.add(c.id);
+    if (kind === "a" && open === c.assignment && (await store.get("assignments", c.assignment))) continue;
+    texts.push(checkinText(c));
+  }
+  if (texts.length) notice = { text: i18n.sentences(...texts), kind: "danger" };
 }
 
 // The visits whose check-in waits for the phone's position. A fix takes seconds outdoors at
@@ -661,6 +717,9 @@ function checkIn(a, status, button) {
       const record = {
         id: crypto.randomUUID(),
         assignment: a.id,
+        // Its site's names, to say where it was should the visit leave the phone (taken off the
+        // officer) before the server has answered it.
+        site: a.site,
         officer: outbox.owner(await signedInOfficer()),
         latitude: p.coords.latitude.toFixed(6),
         longitude: p.coords.longitude.toFixed(6),
@@ -676,6 +735,7 @@ function checkIn(a, status, button) {
       await outbox.sync();
       const sent = await store.get("checkins", record.id);
       if (sent) status.textContent = checkinText(sent);
+      if (sent && sent.refused) status.className = "notice danger";
       // The waiting list under it says the check-in waits (or no longer does): drawn again.
       if (location.hash === `#/a/${a.id}`) await render({ inPlace: true });
     },
@@ -1185,6 +1245,7 @@ async function boot() {
     } else if (event.type === "sync-done") {
       // Another tab's sync says nothing of this tab's own retries.
       if (!event.remote) retryAt = 0;
+      if (!event.remote) await tellRefusedCheckins();
       const current = (location.hash || "#/").split("/")[1];
       // The lists follow the sync, where the officer is; a checklist open to read follows its
       // own state, one being typed is never redrawn, nor a declaration of a conflict of interest.

@@ -120,6 +120,14 @@ export async function discard(id) {
   return removed;
 }
 
+export async function dismissCheckin(id) {
+  // A check-in the server refused, once the officer has read why: it can never be sent.
+  const officer = await signedIn();
+  const removed = await store.removeIf("checkins", id, (c) => mine(c, officer) && Boolean(c.refused) && !c.result);
+  if (removed) emit({ type: "checkin", id });
+  return removed;
+}
+
 async function dropUnusedFiles() {
   // A file goes when no item on the phone holds or names it any more: a correction started
   // from a checklist copies its answers, and so names its photos, which it still needs.
@@ -213,14 +221,28 @@ async function run() {
     }
     if (error instanceof Throttled) {
       schedule(error.seconds);
-    } else if (error instanceof api.NetworkError || error instanceof ServerBusy) {
-      schedule(backoff());
     } else {
-      throw error;
+      // A network error, a busy server, or an answer the app did not expect (a body it cannot
+      // read): tried again later, with backoff, and said ("Not sent yet"): never a run that
+      // stops without a word and leaves the queue waiting for a sync nobody asks for.
+      if (!(error instanceof api.NetworkError || error instanceof ServerBusy)) console.error("sync", error);
+      schedule(backoff());
     }
     emit({ type: "sync-failed", error: String(error) });
   }
 }
+
+// The server's refusal of one item, as the app keeps it: its problem+json body, or, when the
+// answer carries none (a 413 from a proxy in front of the server, an HTML page), its status
+// alone, which the app says in the officer's language.
+export function refusal(status, body) {
+  if (body && typeof body === "object" && !Array.isArray(body) && (body.code || body.detail || body.title)) return body;
+  return { status, code: `http_${status}`, detail: null, title: null };
+}
+
+// A 4xx the app has no step for: refused for good, never sent again unchanged (README: never
+// retry a 4xx unchanged; 401 and 429 are handled before this is asked).
+const refused = (status) => status >= 400 && status < 500;
 
 class Throttled extends Error {
   constructor(seconds) {
@@ -243,15 +265,19 @@ function check(response) {
 async function sendCheckins(officer) {
   const checkins = (await store.all("checkins")).filter((c) => mine(c, officer)).sort((a, b) => a.device_time.localeCompare(b.device_time));
   for (const checkin of checkins) {
-    const { assignment, result, officer: _officer, ...body } = checkin;
-    if (result) continue;
+    const { assignment, result, refused: no, officer: _officer, site: _site, ...body } = checkin;
+    if (result || no) continue;
     const response = await api.request("POST", `assignments/${assignment}/check-ins/`, { json: body, as: officer });
     check(response);
     if (response.status === 200 || response.status === 201) {
-      await store.put("checkins", { ...checkin, result: response.data });
+      await store.put("checkins", { ...checkin, result: response.data, refused: null });
+    } else if (refused(response.status)) {
+      // Refused (e.g. the visit was taken off the officer): nothing a retry would change. Kept,
+      // with the server's reason, until the officer has read it (the visit and the home screen
+      // say it); deleted without a word, the officer believed they had checked in.
+      await store.put("checkins", { ...checkin, refused: refusal(response.status, response.data) });
     } else {
-      // Refused (e.g. the visit was taken off the officer): nothing a retry would change.
-      await store.del("checkins", checkin.id);
+      throw new ServerBusy(`check-in answered ${response.status}`);
     }
     emit({ type: "checkin", id: checkin.id });
   }
@@ -263,17 +289,22 @@ async function sendWork(officer) {
     const chunk = waiting.slice(start, start + BATCH);
     for (const item of chunk) await store.update("work", item.id, (w) => (w ? { ...w, status: "sending" } : undefined));
     emit({ type: "sending" });
-    let response;
+    let answered;
     try {
-      response = await api.request("POST", "submissions/batch/", { json: { items: chunk.map((w) => w.payload) }, as: officer });
+      const response = await api.request("POST", "submissions/batch/", { json: { items: chunk.map((w) => w.payload) }, as: officer });
       check(response);
+      if (response.status === 200 && response.data && Array.isArray(response.data.results)) answered = response.data.results;
+      // The batch as a whole refused (413: too large for the server or a proxy in front of it;
+      // 400, 403, 404…): each item is sent on its own, so the one the server cannot take is
+      // refused with its own reason and the others go. Sent again whole, it was refused forever.
+      else if (refused(response.status)) answered = await oneByOne(chunk, officer);
+      else throw new ServerBusy(`batch answered ${response.status}`);
     } catch (error) {
       // Not sent after all (no network, signed out, throttled): back in the queue as it was.
       for (const item of chunk) await store.update("work", item.id, (w) => (w && w.status === "sending" ? { ...w, status: "queued" } : undefined));
       throw error;
     }
-    if (response.status !== 200) throw new ServerBusy(`batch answered ${response.status}`);
-    const results = new Map(response.data.results.map((r) => [r.id, r]));
+    const results = new Map(answered.map((r) => [r.id, r]));
     let retry = false;
     for (const item of chunk) {
       const result = results.get(item.id);
@@ -287,12 +318,23 @@ async function sendWork(officer) {
           const done = result.body.complete;
           return { ...w, status: done ? "complete" : "sent", result: result.body, problem: null };
         }
-        return { ...w, status: "refused", problem: result.body };
+        return { ...w, status: "refused", problem: refusal(result.status, result.body) };
       });
       emit({ type: "item", id: item.id });
     }
     if (retry) throw new ServerBusy("some items were not handled");
   }
+}
+
+async function oneByOne(chunk, officer) {
+  // Each item of a batch the server refused as a whole, sent alone: its answer as a batch's.
+  const results = [];
+  for (const item of chunk) {
+    const response = await api.request("POST", "submissions/", { json: item.payload, as: officer });
+    check(response);
+    results.push({ id: item.id, status: response.status, body: response.data });
+  }
+  return results;
 }
 
 async function sendFiles(officer) {
@@ -309,7 +351,8 @@ async function sendFiles(officer) {
       });
       check(response);
       if (response.status !== 200 && response.status !== 201) {
-        await store.update("work", item.id, (w) => ({ ...w, status: "refused", problem: response.data }));
+        if (!refused(response.status)) throw new ServerBusy(`upload answered ${response.status}`);
+        await store.update("work", item.id, (w) => ({ ...w, status: "refused", problem: refusal(response.status, response.data) }));
         emit({ type: "item", id: item.id });
         break;
       }
