@@ -212,6 +212,14 @@ TEXTS = {
     # Under a refused checklist in the outbox list: what the officer can do about it.
     "refused_next_step": _("Open it to correct it and send it again, or to discard it."),
     # The reason of a refusal whose answer carried none the app can read (a proxy's page).
+    # A stored checklist one of whose files the server refused, and what can be done.
+    "refused_file": _(
+        "The server stored this checklist but refused one of its photos or its signature: {message}"
+    ),
+    "refused_file_next_step": _(
+        "Open it to send its photos and signature again, or to correct it and send it again."
+    ),
+    "retry_files": _("Send its photos and signature again"),
     "refused_too_large": _("it is too large for the server to receive (error 413)."),
     "refused_status": _("an answer the app did not expect (error {status})."),
     # A check-in the server refused for good ({reason}: the server's, or one below).

@@ -169,3 +169,76 @@ def test_a_batch_refused_as_a_whole_is_sent_item_by_item_and_the_refused_one_sai
     assert expected, pages.problems
     for problem in expected:
         pages.problems.remove(problem)
+
+
+def test_a_photo_refused_by_a_proxy_is_said_and_sent_again_when_asked(pages, field, second_visit):
+    """A stored checklist's photo refused with a 413 page (a proxy's size limit) was marked
+    refused with no reason at all, and offered to be changed and finished again in place, which the
+    server then refused as other content under the same id. Now it says the server stored the
+    checklist but refused a photo, and why; it offers to send the files again or to correct it."""
+    page = open_phone(pages, viewport=PHONE_390)
+    sign_in_app(page, pages.base_url, "alice")
+    blocked: list[str] = []
+
+    def proxy(route):
+        submission = route.request.url.split("/submissions/")[1].split("/")[0]
+        if route.request.method == "PUT" and (not blocked or blocked[0] == submission):
+            blocked[:1] = [submission]
+            route.fulfill(status=413, content_type="text/html", body="<h1>413 Request Entity Too Large</h1>")
+        else:
+            route.continue_()
+
+    page.route("**/api/mobile/v1/submissions/*/attachments/*", proxy)
+    fill_checklist(page, str(field.revealed.uuid), VENUE, QUIET_VENUE)
+    fill_checklist(page, str(second_visit.uuid), VENUE, QUIET_VENUE)
+    page.goto(pages.base_url + "/field/#/")
+    [refused_id] = blocked
+    refused = page.locator(f"#outbox-list li.work[data-id='{refused_id}']")
+    expect(refused.locator(".badge")).to_have_attribute("data-status", "refused", timeout=30_000)
+    expect(page.locator("#outbox-list li.work .badge[data-status='complete']")).to_have_count(
+        1, timeout=30_000
+    )
+    expect(refused.locator(".refusal")).to_have_text(
+        "The server stored this checklist but refused one of its photos or its signature: it is too "
+        "large for the server to receive (error 413). Open it to send its photos and signature "
+        "again, or to correct it and send it again."
+    )
+    expect(page.locator("#retry")).to_have_text("")
+    axe_check(page)
+    page.locator("#language").select_option("pt")
+    expect(refused.locator(".refusal")).to_have_text(
+        "O servidor guardou esta lista mas recusou uma das suas fotografias ou a sua assinatura: é "
+        "demasiado grande para o servidor a receber (erro 413). Abra-a para enviar de novo as "
+        "fotografias e a assinatura, ou para a corrigir e enviar de novo."
+    )
+    page.locator("#language").select_option("zh-hant")
+    expect(refused.locator(".refusal")).to_have_text(
+        "伺服器已儲存此檢查表，但拒絕了其中一張照片或簽名：太大，伺服器無法接收（錯誤413）。"
+        "請開啟它，再次傳送照片及簽名，或更正後再次傳送。"
+    )
+    page.locator("#language").select_option("en")
+
+    # On the item: read-only (its answers are on the server), with the two ways on, no discard.
+    refused.locator("a").click()
+    expect(page.locator(".notice.danger[role=alert]")).to_contain_text("refused one of its photos")
+    expect(page.locator("#finish")).to_have_count(0)
+    expect(page.locator("#discard")).to_have_count(0)
+    expect(page.locator("#correct")).to_be_visible()
+    axe_check(page)
+    # The proxy's limit raised, the officer sends the files again.
+    page.unroute("**/api/mobile/v1/submissions/*/attachments/*")
+    page.locator("#retry-files").click()
+    page.wait_for_function(
+        """async (id) => (await (await import('/static/field/js/store.js')).get('work', id)).status
+            === 'complete'""",
+        arg=refused_id,
+        timeout=30_000,
+    )
+    expect(page.locator("main .badge[data-status='complete']").first).to_be_visible()
+    stored = Submission.objects.get(uuid=refused_id)
+    assert stored.attachments.exists()
+    assert all(a.received_at for a in stored.attachments.all())
+    expected = [p for p in pages.problems if "status of 413" in p]
+    assert expected, pages.problems
+    for problem in expected:
+        pages.problems.remove(problem)

@@ -294,7 +294,8 @@ async function workList(filter = () => true) {
     if (item.status === "refused") {
       // The server's reason, and what the officer can do about it (on the item: correct and send
       // again, or discard after a second tap).
-      details.textContent = outbox.discardable(item) ? i18n.sentences(problemText(item.problem), t("refused_next_step")) : problemText(item.problem);
+      const next = outbox.discardable(item) ? t("refused_next_step") : item.result ? t("refused_file_next_step") : "";
+      details.textContent = i18n.sentences(refusedText(item), next);
       details.classList.add("refusal");
     }
     const corrects = correctionText(item, work, assignment) || replacedText(item, work);
@@ -331,6 +332,12 @@ async function workList(filter = () => true) {
   }
   if (!shown) list.append(el("li", { class: "muted", text: t("outbox_empty") }));
   return list;
+}
+
+// Why a refused checklist was refused: the checklist itself, or (stored) one of its files.
+function refusedText(item) {
+  if (item.result && item.problem) return t("refused_file", { message: refusalReason(item.problem) });
+  return problemText(item.problem);
 }
 
 function problemText(problem) {
@@ -778,7 +785,10 @@ async function workScreen(id) {
   const version = await store.get("templates", item.template_version);
   if (!version) return go("#/");
   const checklist = new Checklist(version.definition, version.logic);
-  const editable = item.status === "draft" || item.status === "refused";
+  // A stored checklist one of whose files was refused is not changed in place (its answers are on
+  // the server): its files are sent again, or it is corrected.
+  const fileRefused = item.status === "refused" && Boolean(item.result);
+  const editable = item.status === "draft" || (item.status === "refused" && !fileRefused);
   // A teammate sent this checklist first: the officer's own is kept, and sent (with any change)
   // as a correction of theirs, which takes its place on the visit; theirs stays on record.
   const before = alreadySent(item);
@@ -824,7 +834,7 @@ async function workScreen(id) {
   const allWork = await store.all("work");
   const correctionOf = correctionText(item, allWork, assignment) || replacedText(item, allWork);
   const correction = correctionOf ? el("p", { class: "correction-of", id: "correction-of", text: correctionOf }) : null;
-  if (item.status === "refused") summary.append(el("p", { class: "notice danger", role: "alert", text: problemText(item.problem) }));
+  if (item.status === "refused") summary.append(el("p", { class: "notice danger", role: "alert", text: refusedText(item) }));
   if (item.result) {
     summary.append(el("p", { text: t("findings_n", { count: item.result.findings.length }) }));
     const ul = el("ul");
@@ -903,7 +913,14 @@ async function workScreen(id) {
     go(`#/a/${item.inspection}`);
   } });
   const conflict = item.status === "refused" && item.problem && ["submission_conflict", "stale_revision"].includes(item.problem.code);
-  const corrects = (!editable && ["sent", "complete"].includes(item.status)) || conflict;
+  const corrects = (!editable && ["sent", "complete"].includes(item.status)) || conflict || fileRefused;
+  const retryFiles = el("button", { type: "button", class: "primary", id: "retry-files", text: t("retry_files"), onclick: async () => {
+    if (retryFiles.getAttribute("aria-disabled") === "true") return;
+    retryFiles.setAttribute("aria-disabled", "true");
+    await outbox.retryFiles(id);
+    await render({ inPlace: true });
+    document.getElementById("back")?.focus();
+  } });
   screen(
     i18n.pick(version.definition.title),
     status,
@@ -912,6 +929,7 @@ async function workScreen(id) {
     editable ? form.render() : sentDetails(item, assignment),
     editable ? el("div", { class: "toolbar" }, finish, saved) : null,
     el("div", { class: "toolbar", id: "actions" },
+      fileRefused ? retryFiles : null,
       corrects ? correct : null,
       discardable ? discard : null,
       el("a", { class: "button", id: "back", href: `#/a/${item.inspection}`, text: t("back") }),

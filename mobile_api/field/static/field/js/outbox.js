@@ -70,8 +70,10 @@ export async function queue(item) {
   // uploading the photos queued it anew with another finishing time, and the server refused
   // that as other content under the same id ("send a correction instead"). Checked and written
   // in one transaction, so a sync (or another tab) cannot slip in between.
+  // A stored checklist whose file was refused is not queued again (its answers are on the
+  // server: a change is a correction); its files are sent again with `retryFiles`.
   const queued = await store.update("work", item.id, (w) =>
-    w && EDITABLE.has(w.status) ? { ...item, status: "queued", problem: null, next_at: 0 } : undefined,
+    w && EDITABLE.has(w.status) && !w.result ? { ...item, status: "queued", problem: null, next_at: 0 } : undefined,
   );
   if (!queued) return false;
   emit({ type: "queued", id: item.id });
@@ -118,6 +120,19 @@ export async function discard(id) {
     emit({ type: "discarded", id });
   }
   return removed;
+}
+
+export async function retryFiles(id) {
+  // A stored checklist one of whose files the server refused (a proxy's size limit since raised,
+  // a file the officer wants tried again): asked by the officer, its files go up again.
+  const officer = await signedIn();
+  const again = await store.update("work", id, (w) =>
+    w && mine(w, officer) && w.status === "refused" && w.result ? { ...w, status: "sent", problem: null } : undefined,
+  );
+  if (!again) return false;
+  emit({ type: "item", id });
+  await sync();
+  return true;
 }
 
 export async function dismissCheckin(id) {
