@@ -16,6 +16,7 @@ officer can do, and the rest of the queue goes on.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -228,13 +229,7 @@ def test_a_photo_refused_by_a_proxy_is_said_and_sent_again_when_asked(pages, fie
     # The proxy's limit raised, the officer sends the files again.
     page.unroute("**/api/mobile/v1/submissions/*/attachments/*")
     page.locator("#retry-files").click()
-    page.wait_for_function(
-        """async (id) => (await (await import('/static/field/js/store.js')).get('work', id)).status
-            === 'complete'""",
-        arg=refused_id,
-        timeout=30_000,
-    )
-    expect(page.locator("main .badge[data-status='complete']").first).to_be_visible()
+    expect(page.locator("main .badge[data-status='complete']").first).to_be_visible(timeout=30_000)
     stored = Submission.objects.get(uuid=refused_id)
     assert stored.attachments.exists()
     assert all(a.received_at for a in stored.attachments.all())
@@ -242,3 +237,28 @@ def test_a_photo_refused_by_a_proxy_is_said_and_sent_again_when_asked(pages, fie
     assert expected, pages.problems
     for problem in expected:
         pages.problems.remove(problem)
+
+
+def test_an_answer_the_app_cannot_read_is_tried_again_and_said(pages, field):
+    """A batch answered 200 with a page instead of JSON (a captive portal, a misconfigured
+    proxy) stopped the sync with an error: the checklist stayed "Sending", no retry was due and
+    nothing was said. Now it goes back to the queue and is tried again later, as the line says."""
+    page = open_phone(pages, viewport=PHONE_390)
+    sign_in_app(page, pages.base_url, "alice")
+    page.route(
+        "**/api/mobile/v1/submissions/batch/",
+        lambda route: route.fulfill(status=200, content_type="text/html", body="<h1>Welcome</h1>"),
+    )
+    fill_checklist(page, str(field.revealed.uuid), VENUE, QUIET_VENUE)
+    page.goto(pages.base_url + "/field/#/")
+    expect(page.locator("#retry")).to_have_text(
+        re.compile(r"^Not sent yet: the server could not take it now\. Next attempt at \d\d:\d\d\.$")
+    )
+    expect(page.locator("#queued")).to_have_text("Queued: 1")
+    assert [w["status"] for w in work_items(page)] == ["queued"]
+    page.unroute("**/api/mobile/v1/submissions/batch/")
+    page.locator("#sync").click()
+    expect(page.locator("#outbox-list li.work .badge")).to_have_attribute(
+        "data-status", "complete", timeout=30_000
+    )
+    assert Submission.objects.filter(inspection=field.revealed).count() == 1
