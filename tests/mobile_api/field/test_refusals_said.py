@@ -262,3 +262,35 @@ def test_an_answer_the_app_cannot_read_is_tried_again_and_said(pages, field):
         "data-status", "complete", timeout=30_000
     )
     assert Submission.objects.filter(inspection=field.revealed).count() == 1
+
+
+def test_a_check_in_refused_at_a_visit_still_held_is_said_under_its_button(pages, field):
+    page = open_phone(pages, viewport=PHONE_390)
+    sign_in_app(page, pages.base_url, "alice")
+    problem = {"type": "about:blank", "title": "You may not do this.", "status": 403, "code": "forbidden"}
+    problem["detail"] = "Check-ins are closed for this operation."
+    page.route(
+        "**/api/mobile/v1/assignments/*/check-ins/",
+        lambda route: route.fulfill(
+            status=403, content_type="application/problem+json", body=json.dumps(problem)
+        ),
+    )
+    page.goto(f"{pages.base_url}/field/#/a/{field.revealed.uuid}")
+    page.locator("#check-in").click()
+    said = page.locator("#checkin-status")
+    expect(said).to_have_text(
+        "The server did not take your check-in: Check-ins are closed for this operation.",
+        timeout=30_000,
+    )
+    expect(said).to_have_class("notice danger")
+    # Not checked in: the button does not offer to check in "again", and the top says it once.
+    expect(page.locator("#check-in")).to_have_text("Check in here")
+    expect(page.locator("main > .notice[data-carried]")).to_have_count(0)
+    expect(page.locator("#outbox-list li.checkin .refusal")).to_have_text(
+        "The server did not take your check-in: Check-ins are closed for this operation."
+    )
+    axe_check(page)
+    expected = [p for p in pages.problems if "status of 403" in p]
+    assert expected, pages.problems
+    for problem_seen in expected:
+        pages.problems.remove(problem_seen)
