@@ -19,6 +19,29 @@
     // error is read with it (its aria-describedby).
     var focus = target.querySelector("[data-focus]") || target.querySelector("[aria-invalid='true']");
     if (focus) focus.focus();
+    // The focus was inside the part swapped out (a pager's "Next page", the job panel's "Cancel the
+    // run" redrawn every second) and fell to the page's body with it: the next Tab started again
+    // from the top, and a keyboard user could not reach the button before the next redraw took it.
+    // It goes to the same control in what came in, else to the part itself.
+    var lost = focusWithin;
+    focusWithin = null;
+    if (!lost || (document.activeElement && document.activeElement !== document.body)) return;
+    var again = Array.prototype.find.call(target.querySelectorAll(lost.tag), function (el) {
+      return lost.id ? el.id === lost.id : el.getAttribute("name") === lost.name && el.textContent.trim() === lost.text;
+    });
+    if (!again) {
+      again = target;
+      if (!again.hasAttribute("tabindex")) again.setAttribute("tabindex", "-1");
+    }
+    again.focus();
+  });
+  var focusWithin = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail && event.detail.target;
+    var active = document.activeElement;
+    focusWithin = event.detail.shouldSwap && target && active && active !== document.body && target.contains(active)
+      ? { tag: active.tagName, id: active.id, name: active.getAttribute("name"), text: active.textContent.trim() }
+      : null;
   });
   // Buttons that ask before acting: <button data-confirm="Publish this plan?">.
   document.addEventListener("click", function (event) {
