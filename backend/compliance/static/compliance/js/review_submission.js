@@ -49,4 +49,10 @@
     if (event.key === "ArrowRight") { showAt(current + 1); event.preventDefault(); }
   });
   dialog.addEventListener("close", function () { if (opener) opener.focus(); });
+  // The photo arrives after the focus is on "Close" and pushes it down: on a small or zoomed
+  // screen (320 px at 400 %) the focused button ended below the dialog's fold, out of sight.
+  img.addEventListener("load", function () {
+    var focused = document.activeElement;
+    if (dialog.open && focused && dialog.contains(focused)) focused.scrollIntoView({ block: "nearest" });
+  });
 })();
