@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Cast, ExtractYear, TruncDate, TruncMonth
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -149,8 +149,6 @@ class Team(models.Model):
 
     def name_in(self, language: str | None = None) -> str:
         """The team's name in ``language`` (by default the active one), or its one name."""
-        from django.utils import translation
-
         code = (language or translation.get_language() or "").lower()
         return self.names.get(code) or self.name
 
