@@ -6,14 +6,17 @@ participants'), a routine programme and its planning jobs are the programme's ag
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from backend.audit.admin_mixins import AuditedAdminMixin
 from backend.core.admin_access import (
     AgencyRecordsListFilter,
     AgencyScopedAdminMixin,
     AuditedReadsAdminMixin,
+    agency_records,
 )
 from backend.registry.admin import unit_choice_field
 from scheduler.models import OperationSetup, PlanningJob, Programme, Target, Wave
@@ -52,12 +55,59 @@ class TargetAdmin(AgencyScopedAdminMixin, AuditedReadsAdminMixin, AuditedAdminMi
     autocomplete_fields = ("operation", "site")
 
 
+class ProgrammeForm(forms.ModelForm):
+    """A routine programme plans with its own agency's officers (pairs form within one agency,
+    scheduler/solver/pairs.py): another agency's officer named among them is refused on the
+    field, whoever saves it. Its planners may be any agency's (an agency lends its programme to
+    another's planner)."""
+
+    class Meta:
+        model = Programme
+        fields = (
+            "name",
+            "agency",
+            "start_date",
+            "end_date",
+            "officers",
+            "planners",
+            "work_in_pairs",
+            "status",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        agency = cleaned.get("agency")
+        officers = cleaned.get("officers")
+        if agency is not None and officers is not None:
+            others = [officer for officer in officers if officer.agency_id != agency.pk]
+            if others:
+                self.add_error(
+                    "officers",
+                    _("Only officers of %(agency)s can work in its programme, not %(names)s.")
+                    % {"agency": agency, "names": ", ".join(o.full_name for o in others)},
+                )
+        return cleaned
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(AgencyScopedAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
+    form = ProgrammeForm
     list_display = ("name", "agency", "start_date", "end_date", "status")
     list_filter = ("status", "agency")
     search_fields = ("name",)
     filter_horizontal = ("officers", "planners")
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        """The officers offered are the administrator's agency's alone (every agency's offered
+        them another's to name); a forged choice of another's is told so, not "not one of the
+        available choices". The planners stay every agency's."""
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "officers" and field is not None:
+            field.queryset = agency_records(request.user, field.queryset)
+            field.error_messages["invalid_choice"] = _(
+                "Only your agency's officers can work in its programme: %(value)s is not one of them."
+            )
+        return field
 
 
 @admin.register(PlanningJob)
