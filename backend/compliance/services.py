@@ -1080,6 +1080,17 @@ class AssessmentPending(InvalidInput):
     title = _("The assessment's outcome is not recorded yet.")
 
 
+class ReferralAlreadyTaken(InvalidInput):
+    code = "referral_already_taken"
+    title = _("A referral once taken by victim protection is not new again.")
+
+
+_ALREADY_TAKEN = _(
+    "This referral was already taken by victim protection: it cannot be new again. To reopen a "
+    'closed referral, choose "acknowledged by protection" or "assessed".'
+)
+
+
 # The statuses that say the assessment is done, with what the officer is told when it is not.
 _NEEDS_ASSESSMENT = {
     Referral.Status.ASSESSED: _(
@@ -1114,6 +1125,12 @@ def referral_update(
     }
     changes = {k: [getattr(referral, k), v] for k, v in fields.items() if getattr(referral, k) != v}
     status_after = fields.get("status", referral.status)
+    if "status" in changes and status_after == Referral.Status.NEW:
+        # "New" says victim protection has not taken the referral yet: the protection home counts
+        # it as waiting, and it is what the referring agency's escalation reads. A referral that
+        # was acknowledged (or closed: reopened, it goes back to acknowledged or assessed) keeps
+        # that fact.
+        raise ReferralAlreadyTaken(errors={"status": [str(_ALREADY_TAKEN)]})
     if (
         ("status" in changes or "assessment" in changes)
         and status_after in _NEEDS_ASSESSMENT

@@ -287,3 +287,28 @@ def test_recording_the_same_details_again_writes_no_audit_entry(joint, alice, ve
     assert not AuditEntry.objects.filter(verb="victim_details_record").exists()
     r = client.post(url, {"full_name": "Maria Santos"}, format="json")
     assert r.status_code == 200 and AuditEntry.objects.filter(verb="victim_details_record").count() == 1
+
+
+def test_a_referral_taken_by_protection_is_not_new_again(joint, alice, vera, api):
+    """Acknowledged, assessed or closed, a referral never goes back to "new" (which the
+    protection home counts as waiting): the API refuses it with a 400 problem in the reader's
+    language, saying how to reopen, and saves and audits nothing."""
+    joint.submit_screening(alice)
+    referral = Referral.objects.get()
+    client = api.as_(vera)
+    url = f"/api/v1/referrals/{referral.uuid}/update/"
+    assert client.post(url, {"status": "acknowledged"}, format="json").status_code == 200
+    for status in ("acknowledged", "closed"):
+        body = {"status": status, "assessment": "identified"} if status == "closed" else {"status": status}
+        assert client.post(url, body, format="json").status_code == 200
+        audited = AuditEntry.objects.filter(verb="referral_update").count()
+        r = client.post(url, {"status": "new"}, format="json")
+        assert r.status_code == 400 and r["Content-Type"] == "application/problem+json", r.content
+        assert r.json()["code"] == "referral_already_taken" and "reopen" in r.json()["errors"]["status"][0]
+        r = client.post(url, {"status": "new"}, format="json", HTTP_ACCEPT_LANGUAGE="zh-hant")
+        assert "重新" in r.json()["errors"]["status"][0]
+        referral.refresh_from_db()
+        assert referral.status == status
+        assert AuditEntry.objects.filter(verb="referral_update").count() == audited
+    with pytest.raises(services.ReferralAlreadyTaken):
+        services.referral_update(user=vera.user, referral=referral, status=Referral.Status.NEW)

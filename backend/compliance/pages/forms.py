@@ -267,8 +267,13 @@ class ReferralUpdateForm(forms.Form):
     )
     sex = forms.ChoiceField(label=_("Sex"), choices=CodedSex.choices)
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, referral: Referral | None = None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
+        if referral is not None and referral.status != Referral.Status.NEW:
+            # Once taken by victim protection a referral is not new again (services.referral_update).
+            self.fields["status"].choices = [
+                (value, label) for value, label in Referral.Status.choices if value != Referral.Status.NEW
+            ]
         # Closing starts the clock of the person's details' erasure (backend.privacy): said under
         # the status, with the days of the policy in force, and asked again before a referral closes.
         self.closing_days = retention_policy()["closed_referral_days"]

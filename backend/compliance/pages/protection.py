@@ -166,7 +166,8 @@ def _referral_context(referral: Referral, **extra: Any) -> dict[str, Any]:
         "clock_skewed": bool(submission and submission.clock_skewed),
         "service_form": ServiceForm(),
         "update_form": ReferralUpdateForm(
-            initial={"status": referral.status, "assessment": referral.assessment, "sex": referral.sex}
+            referral=referral,
+            initial={"status": referral.status, "assessment": referral.assessment, "sex": referral.sex},
         ),
         "reason_form": ReasonForm(),
         "errors": [],
@@ -310,7 +311,7 @@ def referral_service(request: HttpRequest, referral_id: str) -> HttpResponse:
 @require_POST
 def referral_update(request: HttpRequest, referral_id: str) -> HttpResponse:
     referral = found(selectors.referral_get, user=request.user, uuid=referral_id)
-    form = ReferralUpdateForm(request.POST)
+    form = ReferralUpdateForm(request.POST, referral=referral)
     if not form.is_valid():
         return _referral_refused(request, referral, 400, update_form=form, errors=[NOT_SAVED], where="update")
     before = {name: getattr(referral, name) for name in UPDATED}

@@ -212,3 +212,26 @@ def test_saving_the_personal_details_unchanged_says_so_and_audits_nothing(referr
     done = client.post(url, dict(empty, **{"person-nationality": "Philippines"}), HTTP_HX_REQUEST="true")
     assert "Dados pessoais guardados." in done.content.decode()
     assert changes.get().changes == {"fields": ["nationality"]}
+
+
+def test_a_referral_taken_by_protection_is_not_new_again(referral, vera, client):
+    """The status "new" is what the protection home counts as waiting: once acknowledged (or closed), the
+    status box no longer offers it, and a forged "new" is refused, saying how to reopen, with
+    nothing saved; a closed referral reopens as acknowledged, its retention clock stopped."""
+    signed_in(client, vera)
+    url = f"/protection/{referral.uuid}/update/"
+    page = client.get(f"/protection/{referral.uuid}/").content.decode()
+    assert 'value="new"' in page  # a new referral's box offers its own status
+    closing = {"update-status": "closed", "update-assessment": "not_identified", "update-sex": "F"}
+    assert client.post(url, closing, HTTP_HX_REQUEST="true").status_code == 200
+    page = client.get(f"/protection/{referral.uuid}/").content.decode()
+    assert 'name="update-status"' in page and 'value="new"' not in page
+    refused = client.post(url, dict(closing, **{"update-status": "new"}), HTTP_HX_REQUEST="true")
+    assert refused.status_code == 400
+    referral.refresh_from_db()
+    assert referral.status == "closed" and referral.closed_at is not None
+    assert AuditEntry.objects.filter(verb="referral_update").count() == 1
+    reopened = client.post(url, dict(closing, **{"update-status": "acknowledged"}), HTTP_HX_REQUEST="true")
+    assert reopened.status_code == 200
+    referral.refresh_from_db()
+    assert referral.status == "acknowledged" and referral.closed_at is None
