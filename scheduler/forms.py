@@ -320,7 +320,7 @@ class SelectionForm(forms.Form):
 
 
 class PlanStartForm(forms.Form):
-    time_limit_seconds = forms.IntegerField(label=_("Time limit (seconds)"), min_value=1, initial=10)
+    time_limit_seconds = forms.IntegerField()  # made in __init__
     seed = forms.IntegerField(
         label=_("Seed"),
         min_value=0,
@@ -332,8 +332,17 @@ class PlanStartForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["time_limit_seconds"].max_value = settings.SCHEDULER_MAX_TIME_LIMIT_SECONDS
-        self.fields["time_limit_seconds"].widget.attrs["max"] = settings.SCHEDULER_MAX_TIME_LIMIT_SECONDS
+        # Made here, with the deployment's longest limit: a max_value set on the field after it was
+        # made drew the input's max but checked nothing, and 601 s went on to the service's refusal.
+        longest = settings.SCHEDULER_MAX_TIME_LIMIT_SECONDS
+        said = gettext("Between 1 and %(limit)s seconds.") % {"limit": longest}
+        self.fields["time_limit_seconds"] = forms.IntegerField(
+            label=_("Time limit (seconds)"),
+            min_value=1,
+            max_value=longest,
+            initial=10,
+            error_messages={"min_value": said, "max_value": said},
+        )
 
 
 class MoveForm(forms.Form):
