@@ -813,9 +813,13 @@ class RegistryMatch(serializers.Serializer):
 
 @extend_schema_serializer(component_name="MobileConflict")
 class ConflictEntry(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid", help_text="the id the phone made, or the server's")
     target = serializers.SerializerMethodField(help_text="the site or company the tie is to")
     reason = serializers.CharField()
     declared_at = serializers.DateTimeField()
+    withdrawn_at = serializers.DateTimeField(
+        allow_null=True, help_text="when the officer withdrew it (the tie ended); null while it stands"
+    )
 
     @extend_schema_field(RegistryMatch)
     def get_target(self, row: ConflictOfInterest) -> dict[str, Any]:
@@ -844,14 +848,16 @@ class RegistrySearchApi(MobileApi):
 
 
 class MyConflictsApi(MobileApi):
-    """The signed-in officer's own declarations of conflicts of interest, newest first; POST
-    declares one (a site or a company, and the tie). Declaring the same site or company again
-    records nothing new and answers the declaration already made."""
+    """The signed-in officer's own declarations of conflicts of interest, newest first, withdrawn
+    ones too (marked); POST declares one (a site or a company, and the tie). `id`, made by the
+    phone, makes a replay harmless: the declaration already stored under it is answered. Declaring
+    a site or company whose declaration stands records nothing new and answers that one."""
 
     parser_classes: list[Any] = [SafeJSONParser]
 
     @extend_schema_serializer(component_name="MobileConflictInput")
     class Input(UnknownFieldsRefused, serializers.Serializer):
+        id = StrictUUIDField(required=False, help_text="made by the phone: a replay is stored once")
         site = StrictUUIDField(required=False, allow_null=True)
         company = StrictUUIDField(required=False, allow_null=True)
         reason = serializers.CharField(max_length=300)
@@ -884,9 +890,24 @@ class MyConflictsApi(MobileApi):
             site=site,
             company=company,
             reason=data.validated_data["reason"],
+            uuid=data.validated_data.get("id"),
             request=request,
         )
         return Response(ConflictEntry(row).data, status=status.HTTP_201_CREATED)
+
+
+class MyConflictWithdrawApi(MobileApi):
+    """The officer withdraws one of their own declarations (the tie has ended): it is kept, marked
+    withdrawn, and the planners' scheduler no longer honours it. Another officer's is 404;
+    withdrawing one already withdrawn answers it unchanged."""
+
+    @extend_schema(request=None, responses={200: ConflictEntry})
+    def post(self, request: Request, conflict_id: str) -> Response:
+        row = registry_selectors.conflict_get(
+            user=request.user, officer=self.officer(request), uuid=conflict_id
+        )
+        row = registry_services.conflict_withdraw(actor=request.user, conflict=row, request=request)
+        return Response(ConflictEntry(row).data)
 
 
 urlpatterns = [
@@ -903,5 +924,10 @@ urlpatterns = [
         name="mobile-attachment",
     ),
     path("me/conflicts/", MyConflictsApi.as_view(), name="mobile-my-conflicts"),
+    path(
+        "me/conflicts/<str:conflict_id>/withdraw/",
+        MyConflictWithdrawApi.as_view(),
+        name="mobile-my-conflict-withdraw",
+    ),
     path("registry/search/", RegistrySearchApi.as_view(), name="mobile-registry-search"),
 ]

@@ -149,7 +149,9 @@ def _officers(officers: Iterable[Officer], clock: Clock, days: int) -> list[solv
 def _conflicts(officers: Iterable[Officer]) -> dict[str, set[str]]:
     by_pk = {o.pk: str(o.uuid) for o in officers}
     out: dict[str, set[str]] = defaultdict(set)
-    for c in ConflictOfInterest.objects.filter(officer_id__in=by_pk).select_related("site", "company"):
+    # A withdrawn declaration (the tie has ended) is kept for the record and no longer honoured.
+    standing = ConflictOfInterest.objects.filter(officer_id__in=by_pk, withdrawn_at__isnull=True)
+    for c in standing.select_related("site", "company"):
         out[by_pk[c.officer_id]].add(str(c.site.uuid) if c.site_id else str(c.company.uuid))
     return out
 

@@ -26,6 +26,7 @@ VERBS: dict[str, Promise] = {
     "checkin_record": _("check-in recorded"),
     "company_create": _("company created"),
     "conflict_declare": _("conflict of interest declared"),
+    "conflict_withdraw": _("conflict of interest withdrawn"),
     "console_sign_in": _("console sign-in"),
     "console_sign_in_password": _("console sign-in: password"),
     "console_sign_in_second_factor": _("console sign-in: second factor"),

@@ -450,8 +450,12 @@ class SiteAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 @admin.register(ConflictOfInterest)
 class ConflictOfInterestAdmin(AgencyScopedAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ("officer", "site", "company", "reason", "declared_at")
-    list_filter = (("officer__agency", admin.RelatedOnlyFieldListFilter),)
+    # A withdrawn declaration (the tie ended) is kept and shown as withdrawn, with when.
+    list_display = ("officer", "site", "company", "reason", "declared_at", "withdrawn_at")
+    list_filter = (
+        ("officer__agency", admin.RelatedOnlyFieldListFilter),
+        ("withdrawn_at", admin.EmptyFieldListFilter),
+    )
     list_select_related = ("officer__agency", "site", "company")
     search_fields = (
         "officer__full_name",

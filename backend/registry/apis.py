@@ -244,10 +244,14 @@ class MeApi(APIView):
 
 
 class ConflictOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
     site = serializers.UUIDField(source="site.uuid", allow_null=True, default=None)
     company = serializers.UUIDField(source="company.uuid", allow_null=True, default=None)
     reason = serializers.CharField()
     declared_at = serializers.DateTimeField()
+    withdrawn_at = serializers.DateTimeField(
+        allow_null=True, help_text="when the officer withdrew it (the tie ended); null while it stands"
+    )
 
 
 class MyConflictsApi(KnownQueryParameters, APIView):

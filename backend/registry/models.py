@@ -551,8 +551,13 @@ class OpeningHours(models.Model):
 
 class ConflictOfInterest(models.Model):
     """A tie an officer declares to a site or a company. The scheduler never sends the officer
-    there (for a company: to any site it operates or contracts)."""
+    there (for a company: to any site it operates or contracts) while it stands: a tie that has
+    ended is withdrawn (``withdrawn_at``), never deleted, so who was kept away from where, and
+    until when, can still be read."""
 
+    # Made by the phone when the officer declares, offline as online: a declaration sent again
+    # (a dropped connection, a replayed queue) is recognised and stored once.
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     officer = models.ForeignKey(
         Officer, verbose_name=_("officer"), on_delete=models.CASCADE, related_name="conflicts"
     )
@@ -574,6 +579,12 @@ class ConflictOfInterest(models.Model):
     )
     reason = models.CharField(_("reason"), max_length=300)
     declared_at = models.DateTimeField(_("declared at"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(
+        _("withdrawn at"),
+        null=True,
+        blank=True,
+        help_text=_("When the officer said the tie had ended; the scheduler no longer honours it."),
+    )
 
     class Meta:
         ordering = ["-declared_at"]
@@ -589,3 +600,7 @@ class ConflictOfInterest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.officer} ↔ {self.site or self.company}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None

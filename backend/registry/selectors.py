@@ -151,6 +151,12 @@ def conflict_list(*, user: Any, officer: Officer | None = None) -> QuerySet[Conf
     return qs.filter(officer=officer) if officer is not None else qs
 
 
+def conflict_get(*, user: Any, officer: Officer, uuid: Any) -> ConflictOfInterest:
+    """One of ``officer``'s own declarations: another officer's, as one that does not exist, is a
+    404 (planners read everyone's, but withdraw none)."""
+    return get_visible_or_404(user, conflict_list(user=user, officer=officer), uuid=uuid)
+
+
 def _named(query: str) -> Q:
     return Q(name_en__icontains=query) | Q(name_zh_hant__icontains=query) | Q(name_pt__icontains=query)
 

@@ -7,10 +7,12 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.audit.models import AuditEntry
@@ -297,21 +299,61 @@ def conflict_declare(
     reason: str,
     site: Site | None = None,
     company: Company | None = None,
+    uuid: UUID | None = None,
     request: Any = None,
 ) -> ConflictOfInterest:
-    """An officer declares a tie to a site or a company; the scheduler must honour it."""
+    """An officer declares a tie to a site or a company; the scheduler must honour it.
+
+    ``uuid``, made by the phone when the officer declared (offline, maybe), makes a replay
+    harmless: the declaration it names is answered as stored, whatever the replay says. Declaring
+    a tie that stands already records nothing new either; one withdrawn is declared afresh."""
     if (site is None) == (company is None):
         raise InvalidInput(errors={"non_field_errors": [_("Name either a site or a company.")]})
     if not reason.strip():
         raise InvalidInput(errors={"reason": [_("Say what the tie is.")]})
-    existing = ConflictOfInterest.objects.filter(officer=officer, site=site, company=company).first()
-    if existing is not None:
-        return existing  # declaring the same tie twice records it once
+    # One declaration of this officer's at a time: two replays of one queued declaration (two
+    # tabs, a retry racing a slow answer) would both find nothing and both insert.
+    Officer.objects.select_for_update().filter(pk=officer.pk).first()
+    if uuid is not None:
+        replayed = ConflictOfInterest.objects.filter(uuid=uuid).first()
+        if replayed is not None:
+            if replayed.officer_id != officer.pk:
+                raise Conflict(_("This id names another declaration."), errors={"id": [_("Already used.")]})
+            return replayed
+    standing = ConflictOfInterest.objects.filter(
+        officer=officer, site=site, company=company, withdrawn_at__isnull=True
+    ).first()
+    if standing is not None:
+        return standing  # declaring the same tie twice records it once
     row = ConflictOfInterest(officer=officer, site=site, company=company, reason=reason.strip())
+    if uuid is not None:
+        row.uuid = uuid
     _full_clean(row, exclude=["officer"])
     row.save()
     audit_record(
         actor=actor, action=AuditEntry.Action.CREATE, verb="conflict_declare", obj=row, request=request
+    )
+    return row
+
+
+@transaction.atomic
+def conflict_withdraw(*, actor: Any, conflict: ConflictOfInterest, request: Any = None) -> ConflictOfInterest:
+    """The officer says a declared tie has ended: the declaration is kept, marked withdrawn, and
+    the scheduler stops honouring it. Withdrawing one already withdrawn changes nothing."""
+    row = ConflictOfInterest.objects.select_for_update().get(pk=conflict.pk)
+    if row.withdrawn_at is not None:
+        return row
+    now = timezone.now()
+    changes = model_changes(row, {"withdrawn_at": now})
+    row.withdrawn_at = now
+    row.save(update_fields=["withdrawn_at"])
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        verb="conflict_withdraw",
+        obj=row,
+        changes=changes,
+        request=request,
     )
     return row
 

@@ -42,6 +42,7 @@ from backend.console.nav import BACK_OFFICE_ROLES
 from backend.inspections import services as inspections
 from backend.inspections.models import Finding, Submission
 from backend.planning.services import due_work_request
+from backend.registry import services as registry
 from backend.registry.models import Officer
 from backend.registry_import import services as registry_import
 from scheduler import services as scheduler
@@ -179,6 +180,11 @@ ROLE_TABLE: dict[str | tuple[str, str], Rule] = {
     ),
     "api/mobile/v1/me/conflicts/": rule(
         OFFICERS, why="each officer's own declarations of conflicts of interest"
+    ),
+    # Alice's declaration: every officer may withdraw their own; another's is 404
+    # (tests/mobile_api/test_conflicts_withdraw.py).
+    "api/mobile/v1/me/conflicts/<str:conflict_id>/withdraw/": rule(
+        OFFICERS, SCOPED, why="registry selectors conflict_get: one's own declaration"
     ),
 }
 
@@ -418,6 +424,11 @@ def _build(people) -> World:
         "object_id": str(people["alice"].pk),
         "id": str(people["alice"].user.pk),
         "url": "registry/nothing/",
+        "conflict_id": str(
+            registry.conflict_declare(
+                actor=None, officer=people["alice"], site=factories.site(), reason="A cousin runs it."
+            ).uuid
+        ),
     }
     admin_pks = {}
     for model in apps.get_models():
