@@ -16,7 +16,12 @@
     var data = element.dataset;
     // No zoom animation: pages replace their maps on htmx swaps, and an animation still running
     // on a removed map throws (Leaflet's "_leaflet_pos" of a pane that is gone).
-    var map = L.map(element, { keyboard: true, zoomSnap: 0.5, attributionControl: true, zoomAnimation: false })
+    // Lines and circles drawn on an SVG of the map's own size: Leaflet's default draws it a tenth
+    // wider each side, for panning, and on a phone that SVG reached past the screen's edges
+    // (clipped by the map, but a box wider than the screen all the same).
+    var map = L.map(element, {
+      keyboard: true, zoomSnap: 0.5, attributionControl: true, zoomAnimation: false, renderer: L.svg({ padding: 0 })
+    })
       .setView(MACAO, options.zoom || 12.5);
     if (data.tileUrl) {
       L.tileLayer(data.tileUrl, { maxZoom: 19, attribution: data.tileAttribution || "" }).addTo(map);
