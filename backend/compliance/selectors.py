@@ -78,11 +78,18 @@ def _is_admin(principal: Principal) -> bool:
 
 def _may_review_q(principal: Principal, prefix: str = "") -> Q:
     """Whom ``principal`` may review for: anything of their agency as a reviewer, or what their
-    own team did as its leader. Never their own work."""
+    own team did as its leader, if they hold the team-leader role. Never their own work.
+
+    The planner makes the highest-ranked member of a team its leader whatever their roles; an
+    inspector who leads a team that way cannot enter the console's review queue, so their team's
+    work is their agency's reviewers' (a reviewer's or team leader's role is an administrator's
+    grant, not a night's rank)."""
     if not principal.is_officer:
         return NOTHING
     p = f"{prefix}__" if prefix else ""
-    q = Q(**{f"{p}inspection__team__leader_id": principal.officer_id})
+    q = NOTHING
+    if _holds(principal, Role.TEAM_LEADER):
+        q = Q(**{f"{p}inspection__team__leader_id": principal.officer_id})
     if _holds(principal, Role.REVIEWER):
         q = Q()
     return q & ~Q(**{f"{p}officer_id": principal.officer_id})

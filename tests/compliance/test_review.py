@@ -160,6 +160,22 @@ def test_team_leader_reviews_their_teams_work_for_their_agency(joint, alice, bob
     assert Finding.objects.get(violation_code="V-02").status == "draft"
 
 
+def test_a_leader_by_rank_alone_does_not_review(joint, alice, bob, api):
+    """The planner makes a team's highest-ranked member its leader whatever their roles. Alice
+    leads the joint team as an inspector only: she cannot enter the console's queue, and the
+    rules agree: her team's work is her agency's reviewers', not hers, through the API or the
+    service; nothing is decided."""
+    construction = joint.submit_construction(bob)
+    assert api.as_(alice).get("/api/v1/review/queue/").status_code in (401, 403, 404)
+    assert _approve(api, alice, construction.submission).status_code in (401, 403, 404)
+    with pytest.raises(services.NotFound):
+        services.submission_approve(user=alice.user, submission=construction.submission)
+    assert not Review.objects.exists()
+    assert not Finding.objects.filter(status="official").exists()
+    _team_leader(alice)  # an administrator's grant: now she decides her team's police findings
+    assert _approve(api, alice, construction.submission).status_code == 201
+
+
 def test_nobody_reviews_their_own_submission(joint, alice, api):
     screening = joint.submit_screening(alice)  # Alice leads the team, but this is her own work
     _team_leader(alice)
