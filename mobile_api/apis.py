@@ -217,7 +217,23 @@ class AssignmentOutput(serializers.Serializer):
 
     def get_operation(self, inspection: Inspection) -> dict[str, Any] | None:
         op = inspection.operation
-        return None if op is None else {"id": str(op.uuid), "name": op.name}
+        if op is None:
+            return None
+        # Where the operation's teams gather (its set-up's muster point, none if not planned
+        # with the scheduler): names and addresses in each language, as a site's, for the
+        # phone to say in the officer's language offline.
+        setup = getattr(op, "setup", None)
+        unit = setup.muster_unit if setup is not None else None
+        muster = None
+        if unit is not None:
+            muster = {
+                "name_en": unit.name_en,
+                "name_zh_hant": unit.name_zh_hant,
+                "name_pt": unit.name_pt,
+                "address": unit.address,
+                "address_zh_hant": unit.address_zh_hant,
+            }
+        return {"id": str(op.uuid), "name": op.name, "muster": muster}
 
     def get_team(self, inspection: Inspection) -> dict[str, Any] | None:
         team = inspection.team
@@ -272,7 +288,7 @@ class AssignmentListApi(MobileApi):
         officer, since = self.officer(request), request.query_params.get("since")
         held = _held(officer, since) if since else feed.Held(None)
         inspections = selectors.assignment_list_for_officer(officer=officer, now=timezone.now())
-        inspections = inspections.prefetch_related(
+        inspections = inspections.select_related("operation__setup__muster_unit").prefetch_related(
             "additional_versions__template", selectors.sent_checklists()
         )
         items = AssignmentOutput(inspections, many=True).data

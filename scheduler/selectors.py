@@ -1053,7 +1053,7 @@ def briefing(job: PlanningJob, number: int) -> dict[str, Any]:
         "muster": {
             "code": muster.code if muster else route["depot_id"],
             "name": muster.name if muster else route["depot_id"],
-            "address": muster.address if muster else "",
+            "address": muster.address_shown if muster else "",
             "latitude": float(muster.latitude) if muster else None,
             "longitude": float(muster.longitude) if muster else None,
         },

@@ -70,7 +70,7 @@ def notice_context(case: ComplianceCase, language: str) -> dict[str, Any]:
             # "Name, Rank (Badge)" with the notice language's comma and brackets.
             "issuer_line": _issuer_line(issuer) if issuer else "",
             "issuer_unit": issuer.unit.name if issuer else "",
-            "contact_address": issuer.unit.address if issuer else "",
+            "contact_address": issuer.unit.address_shown if issuer else "",
             "contact_email": issuer.user.email if issuer else "",
             "lang": language,
             "case": case,

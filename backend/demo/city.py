@@ -414,6 +414,7 @@ class _Loader:
                     name_zh_hant=row["name_zh_hant"],
                     name_pt=row["name_pt"],
                     address=row["address"],
+                    address_zh_hant=row.get("address_zh_hant", ""),
                     parish=row["parish"],
                     latitude=Decimal(str(row["lat"])),
                     longitude=Decimal(str(row["lon"])),

@@ -72,7 +72,7 @@ class UnitAdmin(AgencyScopedAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name_en", "name_zh_hant", "agency", "parish", "address")
     list_filter = (("agency", admin.RelatedOnlyFieldListFilter), "parish")
     list_select_related = ("agency",)
-    search_fields = ("code", *NAMES, "address", "agency__code")
+    search_fields = ("code", *NAMES, "address", "address_zh_hant", "agency__code")
     autocomplete_fields = ("agency",)
     readonly_fields = ("uuid",)
 

@@ -71,7 +71,15 @@ class Unit(TranslatedName):
         Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="units"
     )
     code = models.SlugField(_("code"), max_length=40, unique=True)
+    # As a site's: as registered, usually in Portuguese; the Chinese form beside it, which Macao's
+    # official addresses also have (a muster point read by a Chinese team, a notice in Chinese).
     address = models.CharField(_("address"), max_length=300, blank=True)
+    address_zh_hant = models.CharField(
+        _("address (Traditional Chinese)"),
+        max_length=300,
+        blank=True,
+        help_text=_("The address as Chinese writes it; Chinese readers see it instead of the address."),
+    )
     parish = models.CharField(_("parish"), max_length=20, choices=Parish.choices)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
@@ -83,6 +91,12 @@ class Unit(TranslatedName):
 
     def clean(self) -> None:
         validate_in_service_area(self.latitude, self.longitude)
+
+    @property
+    def address_shown(self) -> str:
+        """The address in the reader's language, as ``Site.address_shown``: the Chinese form to a
+        Chinese reader where the unit has one, else the address as registered."""
+        return pick(en=self.address, zh_hant=self.address_zh_hant, pt=self.address)
 
     def name_with_agency(self) -> str:
         """The unit's name and its agency's code, "Name (AGENCY)", where a unit is picked from

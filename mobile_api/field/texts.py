@@ -69,6 +69,7 @@ TEXTS = {
     "team": _("Team"),
     "checklists": _("Checklists"),
     "operation": _("Operation"),
+    "muster_point": _("Muster point"),
     "changed": _("Changed since the last sync"),
     "cancelled": _("Cancelled"),
     "visit_not_started": _("Not started"),

@@ -331,3 +331,16 @@ def test_the_notice_dates_as_its_language_does_and_sizes_its_columns_by_content(
     code, breach, basis, count = (b - a for a, b in zip(lefts, [*lefts[1:], lefts[0] + 481], strict=True))
     assert code < count < basis < breach, (code, breach, basis, count)
     assert code < 481 / 6 and breach > 481 / 3, (code, breach)
+
+
+def test_the_notices_contact_address_is_in_the_notices_language(fee_case, carol):
+    """The Chinese notice gave the issuing unit's address in Portuguese, as registered; a unit has
+    its Chinese address too now, and the Chinese notice gives it (the others the registered one)."""
+    unit = carol.unit
+    unit.address = "Avenida do Dr. Francisco Vieira Machado 221"
+    unit.address_zh_hant = "澳門馬揸度博士大馬路221號"
+    unit.save(update_fields=["address", "address_zh_hant"])
+    chinese = unescape(notice_render_html(fee_case, "zh-hant"))
+    assert "澳門馬揸度博士大馬路221號" in chinese and "Vieira Machado" not in chinese
+    for lang in ("pt", "en"):
+        assert "Avenida do Dr. Francisco Vieira Machado 221" in unescape(notice_render_html(fee_case, lang))

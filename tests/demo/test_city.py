@@ -472,3 +472,18 @@ def test_sites_on_a_street_with_a_chinese_name_have_their_chinese_address(full_d
         assert site.address_shown == site.address_zh_hant
     with translation.override("pt"):
         assert site.address_shown == site.address
+
+
+def test_every_unit_has_its_chinese_address(full_demo):
+    """The units (the teams' muster points) had one address, in Portuguese, which a Chinese team
+    read on its briefing; each demo unit now carries its address as Chinese writes it too."""
+    data = demo_data()
+    assert any("address_zh_hant" in note and "not checked" in note for note in data["meta"]["additions"])
+    units = Unit.objects.filter(code__in=[row["code"] for row in data["units"]])
+    assert units.count() == len(data["units"])
+    for unit in units:
+        assert re.fullmatch(r"澳門[\u4e00-\u9fff0-9\-]+", unit.address_zh_hant), unit.code
+        with translation.override("zh-hant"):
+            assert unit.address_shown == unit.address_zh_hant
+        with translation.override("pt"):
+            assert unit.address_shown == unit.address

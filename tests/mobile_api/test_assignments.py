@@ -56,7 +56,11 @@ def test_an_assignment_carries_site_window_route_order_and_checklist_versions(fi
     assert dt.datetime.fromisoformat(assignment["window_start"]) == inspection.planned_start
     assert dt.datetime.fromisoformat(assignment["window_end"]) == inspection.planned_end
     assert assignment["route_order"] == 1
-    assert assignment["operation"] == {"id": str(field.operation.uuid), "name": "Thunderbolt night 1"}
+    assert assignment["operation"] == {
+        "id": str(field.operation.uuid),
+        "name": "Thunderbolt night 1",
+        "muster": None,  # not planned with the scheduler: no muster point
+    }
     assert {m["full_name"] for m in assignment["team"]["members"]} == {"Alice Police", "Dora Police"}
     assert assignment["checklists"] == [
         {

@@ -565,6 +565,8 @@ async function assignmentScreen(id) {
   const work = (await ownWork()).filter((w) => w.inspection === id);
   const officer = await signedInOfficer();
   const team = a.team ? i18n.list(a.team.members.map((m) => t("member_agency", { name: m.full_name, agency: m.agency }))) : "";
+  const muster = a.operation && a.operation.muster;
+  const musterAddress = muster ? i18n.siteAddress(muster) : "";
   const checkinStatus = el("p", { id: "checkin-status", role: "status", class: "muted" });
   const lastCheckin = await latestCheckin(id);
   if (lastCheckin) checkinStatus.textContent = checkinText(lastCheckin);
@@ -629,6 +631,9 @@ async function assignmentScreen(id) {
         el("dt", { text: t("address") }), el("dd", { text: i18n.siteAddress(a.site) }),
         el("dt", { text: t("opening_hours") }), el("dd", {}, ...openingHours(a.site)),
         a.operation ? el("dt", { text: t("operation") }) : null, a.operation ? el("dd", { text: a.operation.name }) : null,
+        // Where the operation's teams gather: its name and address in the officer's language.
+        muster ? el("dt", { text: t("muster_point") }) : null,
+        muster ? el("dd", { id: "muster-point" }, i18n.siteName(muster), musterAddress ? el("br") : null, musterAddress) : null,
         el("dt", { text: t("team") }), el("dd", { text: team }),
       ),
     ),
