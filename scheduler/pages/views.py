@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
 
 from backend.console.access import console_page
 from backend.core.errors import DomainError, InvalidInput, NotFound
@@ -389,10 +390,10 @@ def operation_select(request: HttpRequest, operation_id: str) -> HttpResponse:
 # --- Planning runs --------------------------------------------------------------------------------
 
 
-def _job_context(job: PlanningJob, kind: str, subject: Any) -> dict[str, Any]:
+def _job_context(job: PlanningJob, kind: str, subject: Any, *, announce: bool = False) -> dict[str, Any]:
     # The panel makes its own links (the plan's page) from these: the subject's page includes
     # it with no more than these on a full load, the live updates render it alone.
-    return {"job": job, "kind": kind, "subject": subject}
+    return {"job": job, "kind": kind, "subject": subject, "announce": announce}
 
 
 @planner_page
@@ -413,7 +414,10 @@ def plan_start(request: HttpRequest, kind: str, subject_id: str) -> HttpResponse
     if job is not None:
         job.refresh_from_db()
     if request.htmx:
-        context = {**_job_context(job, kind, subject), "error": error} if job else {"error": error}
+        # A run just asked for: its start is announced (the focus stays on "Plan").
+        context = {"error": error}
+        if job:
+            context.update(_job_context(job, kind, subject, announce=True))
         return render(request, "scheduler/_job.html", context)
     if error:
         messages.error(request, error)
@@ -426,6 +430,14 @@ def job_status(request: HttpRequest, job_id: str) -> HttpResponse:
     job = services.planning_expire_stale(job=job) or job
     kind = "operations" if job.operation_id else "programmes"
     subject = job.operation or job.programme
+    if request.htmx and request.htmx.target == "job-run":
+        # The running panel's progress asks: while the run goes on, the progress alone (announced
+        # when it has moved on a step from the one drawn); once it ends, the whole panel.
+        if not job.is_finished:
+            context = _job_context(job, kind, subject, announce=request.GET.get("step") != job.progress_step)
+            return render(request, "scheduler/_job_run.html", context)
+        panel = render(request, "scheduler/_job.html", _job_context(job, kind, subject))
+        return retarget(reswap(panel, "outerHTML"), "#job")
     return render(request, "scheduler/_job.html", _job_context(job, kind, subject))
 
 

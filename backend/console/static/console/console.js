@@ -20,9 +20,10 @@
     var focus = target.querySelector("[data-focus]") || target.querySelector("[aria-invalid='true']");
     if (focus) focus.focus();
     // The focus was inside the part swapped out (a pager's "Next page", the job panel's "Cancel the
-    // run" redrawn every second) and fell to the page's body with it: the next Tab started again
-    // from the top, and a keyboard user could not reach the button before the next redraw took it.
-    // It goes to the same control in what came in, else to the part itself.
+    // run" when the run ends) and fell to the page's body with it: the next Tab started again from
+    // the top. It goes to the same control in what came in, else to the part itself. (A part
+    // redrawn every second must leave its controls out of what it redraws: focused again each
+    // time, a control is read out again each time.)
     var lost = focusWithin;
     focusWithin = null;
     if (!lost || (document.activeElement && document.activeElement !== document.body)) return;

@@ -1,0 +1,120 @@
+"""The running job panel, redrawn every second, leaves "Cancel the run" alone and says its
+progress in steps, politely.
+
+The whole panel was replaced each second, its button with it: the focus was put back on the new
+"Cancel the run" every time, so a screen reader read the button out again every second, and the
+planner heard nothing else for the length of the run. Now only the progress is redrawn; the
+button stays, focused once. What the panel says is announced (in the console's polite live
+region) when it moves on a step: the run starts, a plan is found, another quarter of the time is
+gone; not at each second's percentage. The end of the run still replaces the whole panel, says
+so, and puts the focus where the planner goes next: "Open the plan", or the panel when it failed."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from scheduler.models import PlanningJob
+from scheduler.services import REASON_WORKER_LOST
+from tests.browser_support import axe_check, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "correct-horse-battery"
+
+# What the page's live region is given to say, each text once per time it is given, and how often
+# the focus moves; "Cancel the run" remembered, to tell whether it is still the same element.
+WATCH = """() => {
+  const live = document.getElementById('live');
+  window.said = [];
+  new MutationObserver(() => { if (live.textContent) window.said.push(live.textContent); })
+    .observe(live, {childList: true, characterData: true, subtree: true});
+  window.focusMoves = 0;
+  document.addEventListener('focusin', () => { window.focusMoves += 1; });
+  window.cancelButton = document.activeElement;
+}"""
+STILL = "() => document.activeElement === window.cancelButton && window.cancelButton.isConnected"
+
+
+def _open_with_focus_on_cancel(pages, operation):
+    page = pages.new_page()
+    sign_in(page, pages.base_url, "paula", PASSWORD)
+    page.goto(f"{pages.base_url}/planning/operations/{operation.uuid}/")
+    cancel = page.locator("#job").get_by_role("button", name="Cancel the run")
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if cancel.evaluate("element => element === document.activeElement"):
+            break
+    expect(cancel).to_be_focused()
+    page.evaluate(WATCH)
+    return page
+
+
+def _redrawn(page):
+    """Waits for the next redraw of the progress (a new part in place of the one shown now)."""
+    page.evaluate("() => { window.shownPart = document.getElementById('job-progress'); }")
+    page.wait_for_function("() => document.getElementById('job-progress') !== window.shownPart")
+
+
+def _update(job, **fields):
+    PlanningJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now(), **fields)
+
+
+def test_progress_is_redrawn_alone_and_announced_in_steps(pages, operation):
+    job = PlanningJob.objects.create(operation=operation, status=PlanningJob.Status.QUEUED, progress=0.0)
+    page = _open_with_focus_on_cancel(pages, operation)
+    progress = page.locator("#job-progress")
+
+    # Nothing changes: the part is redrawn, the button is not, and nothing is said or focused.
+    for _ in range(2):
+        _redrawn(page)
+        assert page.evaluate(STILL)
+    assert page.evaluate("window.said") == []
+
+    # The run starts: said once, with its percentage.
+    _update(job, status=PlanningJob.Status.RUNNING, started_at=timezone.now(), progress=0.3)
+    expect(progress).to_have_attribute("value", "0.3")
+    page.wait_for_function("() => window.said.length > 0")
+    assert page.evaluate("window.said") == ["Planning… 30% · no plan found yet"]
+    # The percentage ticks on within the same quarter: drawn, not said.
+    _update(job, progress=0.4)
+    expect(progress).to_have_attribute("value", "0.4")
+    expect(page.locator("#job .job-figures")).to_have_text("40% · no plan found yet")
+    _redrawn(page)
+    assert page.evaluate("window.said") == ["Planning… 30% · no plan found yet"]
+    # A plan is found: said.
+    _update(job, progress=0.45, best_objective=1234.0)
+    page.wait_for_function("() => window.said.length > 1")
+    assert page.evaluate("window.said")[1:] == [
+        "Planning… 45% · a plan is found; the planner is looking for a cheaper one"
+    ]
+    assert page.evaluate(STILL)
+    assert page.evaluate("window.focusMoves") == 0
+    axe_check(page)
+
+    # The run fails: the whole panel is replaced and says so; the focus, on the button that went
+    # with it, goes to the panel (its first words are the failure).
+    _update(
+        job,
+        status=PlanningJob.Status.FAILED,
+        progress=1.0,
+        error=REASON_WORKER_LOST,
+        finished_at=timezone.now(),
+    )
+    expect(page.locator("#job-status")).to_have_text("Planning failed.")
+    expect(page.locator("#job")).to_be_focused()
+    page.wait_for_function("() => window.said.includes('Planning failed.')")
+    expect(page.locator("#job-run")).to_have_count(0)  # and nothing is redrawn any more
+    axe_check(page)
+
+
+def test_a_plan_ready_puts_the_focus_on_open_the_plan(pages, operation):
+    job = PlanningJob.objects.create(
+        operation=operation, status=PlanningJob.Status.RUNNING, progress=0.5, started_at=timezone.now()
+    )
+    _update(job)
+    page = _open_with_focus_on_cancel(pages, operation)
+    _update(job, status=PlanningJob.Status.SUCCEEDED, progress=1.0, finished_at=timezone.now())
+    expect(page.locator("#job").get_by_role("link", name="Open the plan")).to_be_focused()
+    page.wait_for_function("() => window.said.includes('The plan is ready.')")
