@@ -21,6 +21,7 @@ from backend.checklists.services import checklists_load_builtin
 from backend.inspections import services
 from backend.inspections.models import Operation
 from backend.registry.models import Agency, Availability, Officer, Site
+from scheduler.models import OperationSetup
 
 OPERATION_NAME = "Demo joint operation"
 LOCAL = ZoneInfo("Asia/Macau")
@@ -191,6 +192,9 @@ def _night(
         ends_at=start + dt.timedelta(hours=7),
         status=Operation.Status.PUBLISHED,
     )
+    # Where the team musters: the leader's station, as a planned operation's set-up names it (the
+    # phone's visit says it, in the officer's language).
+    OperationSetup.objects.create(operation=operation, muster_unit=leader.unit)
     team = services.team_create(
         actor=actor, name=team_name, members=members, leader=leader, operation=operation
     )

@@ -104,3 +104,14 @@ def test_the_demo_labour_inspector_is_on_tonights_team_whatever_the_week(small_c
         end__gte=tonight.ends_at,
     )
     assert shifts.count() == 1
+
+
+def test_the_field_demos_operations_say_where_the_team_musters(small_city):
+    """The phone's visit says the muster point; the demo's operations named none, so the field
+    officer walking the demo never saw one. Each names its team leader's station, which has its
+    address in Chinese too."""
+    load_field_demo(now=timezone.make_aware(dt.datetime(2026, 1, 6, 12, 0), LOCAL))
+    for operation in Operation.objects.filter(name__startswith=OPERATION_NAME):
+        leader = operation.teams.get().leader
+        assert operation.setup.muster_unit == leader.unit
+        assert operation.setup.muster_unit.address_zh_hant
