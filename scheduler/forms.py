@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backend.core.errors import DomainError
 from backend.core.i18n import language_key
+from backend.core.strict_input import RowsField
 from backend.inspections.models import Category
 from backend.planning.models import DueWork
 from backend.registry.models import Agency, Officer, Parish, Site, Skill, Unit
@@ -83,7 +84,7 @@ class OperationForm(forms.Form):
 
     name = forms.CharField(label=_("Name"), max_length=200)
     lead_agency = forms.ModelChoiceField(label=_("Lead agency"), queryset=Agency.objects.none())
-    agencies = forms.ModelMultipleChoiceField(
+    agencies = RowsField(
         label=_("Participating agencies"),
         queryset=Agency.objects.none(),
         required=False,
@@ -423,7 +424,7 @@ class ProgrammeForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     start_date = forms.DateField(label=_("First day"), widget=DateInput())
     end_date = forms.DateField(label=_("Last day"), widget=DateInput())
-    officers = forms.ModelMultipleChoiceField(
+    officers = RowsField(
         label=_("Officers"),
         queryset=Officer.objects.none(),
         widget=forms.CheckboxSelectMultiple,

@@ -6,12 +6,16 @@ learnt nothing. A serializer with this mixin answers the 400 ``invalid`` problem
 unknown member ("Unknown field.", in the reader's language), beside any other field's error, and a
 nested serializer with it names its own (``waves[0].code``). The token request refuses them the
 same way (backend/accounts/apis.py).
+
+The console's forms have their own edge: a list of rows chosen by number (``RowsField``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms
+from django.db import connection, models
 from django.utils.translation import gettext
 from rest_framework import serializers
 
@@ -38,3 +42,29 @@ class UnknownFieldsRefused:
         if unknown:
             raise serializers.ValidationError({name: [gettext("Unknown field.")] for name in unknown})
         return value
+
+
+class RowsField(forms.ModelMultipleChoiceField):
+    """Rows chosen by their number (checkboxes of agencies, officers) that refuses a number beyond
+    the column's range as any other unknown choice.
+
+    Django guards a single choice (an ``exact`` lookup out of range finds nothing) but not a list:
+    ``pk__in=[10**30]`` raised OverflowError on SQLite and "out of range" on PostgreSQL, a server
+    error for a hand-edited form where a planner should read which value is not a choice."""
+
+    def _check_values(self, value: Any) -> Any:
+        key = self.to_field_name or "pk"
+        meta = self.queryset.model._meta
+        column = meta.pk if key == "pk" else meta.get_field(key)
+        if isinstance(column, models.IntegerField):
+            low, high = connection.ops.integer_field_range(column.get_internal_type())
+            for given in value if isinstance(value, (list, tuple)) else ():
+                try:
+                    number = int(str(given).strip())
+                except ValueError:
+                    continue  # Django's own check names it
+                if (low is not None and number < low) or (high is not None and number > high):
+                    raise forms.ValidationError(
+                        self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": given}
+                    )
+        return super()._check_values(value)
