@@ -661,24 +661,36 @@ class Result:
         return [MEASURES[m] for m in self.query.measures]
 
 
+# The years a period may name: the calendar's last day has no day after it, which a period's end
+# is counted up to (``to=9999-12-31`` was a server error); no record is dated outside these.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
 def parse_period(value: str, *, end: bool) -> dt.date:
     """``YYYY`` (the whole year), ``YYYY-MM`` or ``YYYY-MM-DD``."""
     value = value.strip()
+    name = "to" if end else "from"
     try:
         if len(value) == 4:
             year = int(value)
-            return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
-        if len(value) == 7:
+            day = dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
+        elif len(value) == 7:
             first = dt.date.fromisoformat(value + "-01")
-            if not end:
-                return first
             following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-            return following - dt.timedelta(days=1)
-        return dt.date.fromisoformat(value)
-    except ValueError:
+            day = following - dt.timedelta(days=1) if end else first
+        else:
+            day = dt.date.fromisoformat(value)
+    except (ValueError, OverflowError):
+        raise StatisticsError(errors={name: [_t("Use YYYY, YYYY-MM or YYYY-MM-DD.")]}) from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise StatisticsError(
-            errors={"to" if end else "from": [_t("Use YYYY, YYYY-MM or YYYY-MM-DD.")]}
-        ) from None
+            errors={
+                name: [
+                    _t("Use a year from %(first)s to %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+                ]
+            }
+        )
+    return day
 
 
 def query_from_params(params: Mapping[str, Any]) -> Query:
