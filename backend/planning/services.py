@@ -31,17 +31,34 @@ def due_work_request(
     carry_items: list[Any] | None = None,
 ) -> DueWork:
     """Ask for ``site`` to be inspected between ``earliest`` and ``latest``. A second open request
-    from the same source for the same site is the same request (idempotent)."""
+    from the same source for the same site is the same request (idempotent), and so is a second
+    open request made by hand that says exactly what the first says: a planner's form sent twice
+    (a double click, the page sent again from another tab) asked for one visit, not two."""
     if latest < earliest:
         raise InvalidInput(errors={"latest": [_("The window must end on or after its start.")]})
     if not 1 <= priority <= 5:
         raise InvalidInput(errors={"priority": [_("Priority runs from 1 (highest) to 5.")]})
+    # One request for a site at a time (PostgreSQL; SQLite writes one at a time anyway), so that
+    # two copies sent at once find each other below.
+    Site.objects.select_for_update().only("pk").get(pk=site.pk)
+    open_requests = DueWork.objects.filter(site=site, status=DueWork.Status.OPEN)
     if source_type and source_id:
-        existing = DueWork.objects.filter(
-            site=site, source_type=source_type, source_id=source_id, status=DueWork.Status.OPEN
-        ).first()
-        if existing is not None:
-            return existing
+        same = open_requests.filter(source_type=source_type, source_id=source_id)
+    else:
+        same = open_requests.filter(
+            source_type="",
+            source_id="",
+            agency=agency,
+            category=category,
+            reason=reason,
+            earliest=earliest,
+            latest=latest,
+            priority=priority,
+            note=note,
+        )
+    existing = same.first()
+    if existing is not None:
+        return existing
     due = DueWork.objects.create(
         site=site,
         agency=agency,
