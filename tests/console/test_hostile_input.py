@@ -1,0 +1,351 @@
+"""Hostile and repeated input on the console's own forms: never a server error, nothing half
+written, nothing stored twice.
+
+The back-office API is fuzzed by Schemathesis (tests/core/test_backoffice_schemathesis.py); the
+console's HTML forms are not described by any schema, so this module finds them the way a browser
+does: each role allowed in opens every console page with the world's ids
+(tests/core/test_role_access.py builds the world, signs every persona in through the sign-in
+page and its second factor), and every ``<form>`` (and htmx ``hx-post``/``hx-get``) on those pages
+is read for its action and fields. Each form is then sent with hostile values in each field in
+turn: 10,000 characters, a NUL byte, a lone surrogate, impossible and absurd dates, negative and
+enormous numbers, ids that are not ids, another's ids, fields missing or given twice, and bodies
+of the wrong type. The answer must be below 500, and a refusal (4xx) must leave every table as it
+was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from html.parser import HTMLParser
+from urllib.parse import quote, urlsplit
+
+import pytest
+from django.urls import Resolver404, get_resolver
+
+from tests import factories
+from tests.browser_support import sign_in_client
+from tests.core import test_role_access as role_access
+from tests.core.test_role_access import CONSOLE, FAKE, PERSONAS, ROUTES, Route, _rule_for, _state, _urls
+
+# The world of the role walk (its people signed in through the sign-in page and the second factor,
+# a revealed joint operation with its submissions, case and referral, a sealed operation, a
+# programme, due work, an import), built once for this module too.
+_built = role_access._built
+world = role_access.world
+
+# --- The hostile values ------------------------------------------------------------------------------
+
+LONG = "x" * 10_000
+# Each is sent raw, already %-encoded, so that what no browser would send (a lone surrogate's
+# UTF-8, a NUL) reaches the server as the bytes an attacker would put on the wire.
+HOSTILE: dict[str, str] = {
+    "long": quote(LONG),
+    "nul": "a%00b",
+    "surrogate": "%ED%A0%80",  # U+D800 encoded as if it were a character: not UTF-8
+    "bad utf-8": "%FF%FE",
+    "year one": "0001-01-01",
+    "year 9999": "9999-12-31",
+    "february 30": "2026-02-30",
+    "negative": "-1",
+    "huge": "9" * 30,
+    "not a number": "abc",
+    "unknown uuid": FAKE,
+}
+
+# --- Reading the forms of the console's pages ----------------------------------------------------------
+
+
+class _Forms(HTMLParser):
+    """Every form of a page: (method, action, [(name, value)]); an element with hx-post or hx-get
+    outside a form counts as a form of its own with its hx-vals' fields."""
+
+    def __init__(self, url: str):
+        super().__init__(convert_charrefs=True)
+        self.url = url
+        self.forms: list[tuple[str, str, list[tuple[str, str]]]] = []
+        self._open: list[tuple[str, str, list[tuple[str, str]]]] = []
+        self._select: str | None = None
+        self._select_first: str | None = None
+        self._select_chosen: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            method = "post" if (a.get("method", "get").lower() == "post" or "hx-post" in a) else "get"
+            action = a.get("hx-post") or a.get("hx-get") or a.get("action") or self.url
+            self._open.append((method, action, []))
+            return
+        if not self._open and ("hx-post" in a or "hx-get" in a):
+            vals = []
+            with contextlib.suppress(ValueError):
+                vals = list(json.loads(a.get("hx-vals") or "{}").items())
+            method = "post" if "hx-post" in a else "get"
+            self.forms.append((method, a.get("hx-post") or a.get("hx-get"), [(k, str(v)) for k, v in vals]))
+            return
+        if not self._open:
+            return
+        fields = self._open[-1][2]
+        name = a.get("name")
+        if tag == "input" and name:
+            kind = a.get("type", "text").lower()
+            if kind in ("checkbox", "radio") and "checked" not in a and any(n == name for n, _ in fields):
+                return
+            if kind == "submit" and "value" not in a:
+                return
+            fields.append((name, a.get("value") or ("on" if kind in ("checkbox", "radio") else "")))
+        elif tag == "textarea" and name:
+            self._textarea = name
+            fields.append((name, ""))
+        elif tag == "select" and name:
+            self._select, self._select_first, self._select_chosen = name, None, None
+        elif tag == "option" and self._select:
+            value = a.get("value", "")
+            if self._select_first is None and value:
+                self._select_first = value
+            if "selected" in a:
+                self._select_chosen = value
+        elif tag == "button" and name:
+            fields.append((name, a.get("value", "")))
+
+    def handle_endtag(self, tag):
+        if tag == "form" and self._open:
+            self.forms.append(self._open.pop())
+        elif tag == "select" and self._select and self._open:
+            self._open[-1][2].append((self._select, self._select_chosen or self._select_first or ""))
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+def _route_of(path: str) -> str | None:
+    try:
+        match = get_resolver().resolve(path)
+    except Resolver404:
+        return None
+    return match.route
+
+
+CONSOLE_ROUTES = [
+    r
+    for r in ROUTES
+    if not r.pattern.startswith(("api/", "admin/"))
+    and not r.pattern.endswith((".svg", ".pdf", ".xlsx", "pdf/", "csv/"))
+    and "\\." not in r.pattern
+]
+
+
+def _allowed(route: Route) -> list[str]:
+    rule_ = _rule_for(route.pattern, "POST") or _rule_for(route.pattern, "GET")
+    return [p for p, role in PERSONAS.items() if role in CONSOLE and rule_ and role in rule_.roles]
+
+
+def _harvest(world) -> dict[tuple[str, str, str], list[tuple[str, str]]]:
+    """(persona, method, path) -> fields, from every console page each persona may open."""
+    found: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+    for route in CONSOLE_ROUTES:
+        if "GET" not in route.methods:
+            continue
+        for persona in _allowed(route):
+            for url in _urls(route, world):
+                response = world.clients[persona].get(url)
+                if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+                    continue
+                parser = _Forms(url)
+                parser.feed(response.content.decode(errors="replace"))
+                for method, action, fields in parser.forms:
+                    path = urlsplit(action).path or url
+                    if _route_of(path) is None or path.startswith(
+                        ("/api/", "/admin/", "/i18n/", "/sign-", "/account/")
+                    ):
+                        continue
+                    found.setdefault((persona, method, path), fields)
+    return found
+
+
+def _encode(fields: list[tuple[str, str]]) -> str:
+    return "&".join(f"{quote(n)}={v}" for n, v in fields)
+
+
+def _send(client, method: str, path: str, body: str, content_type="application/x-www-form-urlencoded"):
+    if method == "get":
+        return client.get(f"{path}?{body}")
+    return client.generic("POST", path, data=body.encode("latin-1"), content_type=content_type)
+
+
+def _variants(fields: list[tuple[str, str]]):
+    """(what, body, content type): each field hostile in turn, fields missing and doubled, and
+    bodies of the wrong type; the form as the page gave it last (it may write, and change what
+    the others would meet)."""
+    plain = [(n, quote(v)) for n, v in fields]
+    form = "application/x-www-form-urlencoded"
+    yield "nothing", "", form
+    for i, (name, _value) in enumerate(plain):
+        for what, hostile in HOSTILE.items():
+            yield f"{name}={what}", _encode([*plain[:i], (name, hostile), *plain[i + 1 :]]), form
+        yield f"{name} twice", _encode([*plain[: i + 1], (name, quote("other")), *plain[i + 1 :]]), form
+        yield f"{name} missing", _encode(plain[:i] + plain[i + 1 :]), form
+    yield "json", json.dumps(dict(fields)), "application/json"
+    yield "garbage multipart", "--x\r\nnot a part", "multipart/form-data; boundary=x"
+    yield "multipart without boundary", "a=b", "multipart/form-data"
+    yield "as given", _encode(plain), form
+
+
+@pytest.fixture(scope="module")
+def forms(_built, django_db_blocker):
+    with django_db_blocker.unblock():
+        return _harvest(_built)
+
+
+def test_the_harvest_finds_the_console_forms(world, forms):
+    paths = {re.sub(r"[0-9a-f-]{36}", "<id>", path) for (_p, m, path) in forms if m == "post"}
+    print(sorted(paths))
+    for expected in ("/review/<id>/return/", "/planning/operations/new/", "/compliance/cases/<id>/comment/"):
+        assert expected in paths, sorted(paths)
+
+
+def _one_persona_a_form(forms) -> list[tuple[str, str, str, list[tuple[str, str]]]]:
+    """Each form once, as the persona that was given the most of its fields (a planner of the
+    operation rather than an administrator, the agency's reviewer rather than another's)."""
+    chosen: dict[tuple[str, str], tuple[str, str, list[tuple[str, str]]]] = {}
+    for (persona, method, path), fields in sorted(forms.items()):
+        key = (method, _route_of(path) or path)
+        if key not in chosen or len(fields) > len(chosen[key][2]):
+            chosen[key] = (persona, path, fields)
+    return [
+        (persona, method, path, fields) for (method, _r), (persona, path, fields) in sorted(chosen.items())
+    ]
+
+
+def test_no_console_form_fails_on_hostile_input(world, forms):
+    failures = []
+    for persona, method, path, fields in _one_persona_a_form(forms):
+        client = world.clients[persona]
+        for what, body, content_type in _variants(fields):
+            if method == "get" and content_type != "application/x-www-form-urlencoded":
+                continue
+            before = _state() if method == "post" else None
+            response = _send(client, method, path, body, content_type)
+            status = response.status_code
+            if status >= 500:
+                failures.append(f"{method.upper()} {path} as {persona}, {what}: {status}")
+            elif method == "post" and 400 <= status < 500 and _state() != before:
+                failures.append(f"{method.upper()} {path} as {persona}, {what}: {status} but wrote")
+    assert not failures, "\n".join(failures)
+
+
+# --- What the walk found, each fixed at its source -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "field"), [("/planning/operations/new/", "agencies"), ("/planning/programmes/new/", "officers")]
+)
+def test_a_chosen_row_numbered_beyond_any_column_is_refused_as_no_choice(world, path, field):
+    """A hand-edited checkbox value of thirty digits was a server error (OverflowError on SQLite,
+    "out of range" on PostgreSQL): Django checks a list of choices with ``pk__in``, which it does
+    not guard as it guards one choice."""
+    before = _state()
+    response = world.clients["paula"].post(
+        path, {"name": "Sweep", field: "9" * 30}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200, response.status_code
+    assert f"“{'9' * 30}” is not a valid value." in response.content.decode()
+    assert _state() == before
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("9999-12-31", "Use um ano de 1900 a 2999."),
+        ("9999", "Use um ano de 1900 a 2999."),
+        ("0001-01-01", "Use um ano de 1900 a 2999."),
+        ("99999-01-01", "Use AAAA, AAAA-MM ou AAAA-MM-DD"),
+    ],
+)
+def test_a_period_beyond_the_calendar_is_a_question_refused(world, value, said):
+    """``to=9999-12-31`` was a server error on the statistics page and its API: a period is
+    counted up to the day after its end, and the calendar has no day after its last."""
+    page = world.clients["andy"].get("/statistics/", {"to": value}, HTTP_ACCEPT_LANGUAGE="pt")
+    assert page.status_code == 400, page.status_code
+    assert said in page.content.decode()
+    api = world.scripts["andy"].get("/api/v1/statistics/query/", {"measure": "inspections", "to": value})
+    assert api.status_code == 400 and api["Content-Type"] == "application/problem+json", api.status_code
+
+
+# --- The account pages: signing in, the second factor, one's password --------------------------------
+
+ACCOUNT_FORMS = {
+    "/sign-in/": ["username", "password"],
+    "/account/password/reset/": ["email"],
+}
+
+
+def _hostile_bodies(names: list[str]):
+    for name in names:
+        for what, hostile in HOSTILE.items():
+            body = [(n, hostile if n == name else "x") for n in names]
+            yield f"{name}={what}", _encode(body)
+        yield f"{name} twice", _encode([(n, "x") for n in names] + [(name, "y")])
+
+
+@pytest.mark.parametrize("path", list(ACCOUNT_FORMS))
+def test_the_account_forms_refuse_hostile_input_of_a_stranger(db, path):
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    failures = []
+    for what, body in _hostile_bodies(ACCOUNT_FORMS[path]):
+        status = _send(client, "post", path, body).status_code
+        if status >= 500:
+            failures.append(f"{what}: {status}")
+    assert not failures, "\n".join(failures)
+
+
+def test_the_second_factor_and_password_forms_refuse_hostile_input(db, settings):
+    """A signed-in officer halfway (password given, code not yet) and then fully."""
+    from django.contrib.auth import authenticate
+    from django.test import Client
+
+    from tests.conftest import PASSWORD
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    factories.officer("DSAL", username="hilda", roles=("reviewer",))
+    client = Client(raise_request_exception=False)
+    assert client.post("/sign-in/", {"username": "hilda", "password": PASSWORD}).status_code == 302
+    failures = []
+    for what, body in _hostile_bodies(["token"]):
+        status = _send(client, "post", "/sign-in/code/", body).status_code
+        if status >= 500:
+            failures.append(f"/sign-in/code/ {what}: {status}")
+    signed_in = Client(raise_request_exception=False)
+    sign_in_client(signed_in, "hilda", PASSWORD)
+    names = ["old_password", "new_password1", "new_password2"]
+    for what, body in _hostile_bodies(names):
+        status = _send(signed_in, "post", "/account/password/", body).status_code
+        if status >= 500:
+            failures.append(f"/account/password/ {what}: {status}")
+    assert not failures, "\n".join(failures)
+    assert authenticate(username="hilda", password=PASSWORD) is not None  # the password unchanged
+
+
+# --- The same form sent twice ----------------------------------------------------------------------
+
+
+def test_due_work_asked_twice_is_asked_once(world, forms):
+    """A planner's request for due work sent twice (a double click, the form sent again from a
+    second tab) stored two requests, and the solver planned two visits to the site."""
+    from backend.planning.models import DueWork
+
+    fields = forms[("paula", "post", "/planning/due-work/")]
+    body = _encode([(n, quote(v)) for n, v in fields])
+    before = DueWork.objects.count()
+    first = _send(world.clients["paula"], "post", "/planning/due-work/", body)
+    again = _send(world.clients["paula"], "post", "/planning/due-work/", body)
+    assert (first.status_code, again.status_code) == (302, 302)
+    assert DueWork.objects.count() == before + 1
+    # Another request for the same site (another window) is another request.
+    other = [(n, quote("2999-01-01") if n in ("earliest", "latest") else quote(v)) for n, v in fields]
+    assert _send(world.clients["paula"], "post", "/planning/due-work/", _encode(other)).status_code == 302
+    assert DueWork.objects.count() == before + 2
