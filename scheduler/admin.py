@@ -18,6 +18,7 @@ from backend.core.admin_access import (
     AuditedReadsAdminMixin,
     agency_records,
 )
+from backend.core.i18n import list_separator
 from backend.registry.admin import unit_choice_field
 from scheduler.models import OperationSetup, PlanningJob, Programme, Target, Wave
 
@@ -84,7 +85,7 @@ class ProgrammeForm(forms.ModelForm):
                 self.add_error(
                     "officers",
                     _("Only officers of %(agency)s can work in its programme, not %(names)s.")
-                    % {"agency": agency, "names": ", ".join(o.full_name for o in others)},
+                    % {"agency": agency, "names": list_separator().join(o.full_name for o in others)},
                 )
         return cleaned
 

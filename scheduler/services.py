@@ -28,6 +28,7 @@ from django.utils.translation import gettext_noop
 from backend.audit.services import audit_record
 from backend.checklists.selectors import template_version_latest
 from backend.core.errors import Conflict, InvalidInput, NotFound
+from backend.core.i18n import list_separator
 from backend.inspections import services as inspections
 from backend.inspections.models import Inspection, Operation, Team
 from backend.outbox.services import task_enqueue
@@ -432,10 +433,19 @@ def programme_create(
         raise InvalidInput(errors={"end_date": ["The last day comes before the first."]})
     if (end_date - start_date).days > 62:
         raise InvalidInput(errors={"end_date": ["A programme covers at most nine weeks."]})
+    officers = list(officers)
+    others = [officer for officer in officers if officer.agency_id != agency.pk]
+    if others:
+        # A routine programme is one agency's work, its pairs formed within it
+        # (scheduler/solver/pairs.py): another agency's officer named by the API was saved among
+        # them. Refused as the admin's and the console's forms refuse it.
+        said = _("Only officers of %(agency)s can work in its programme, not %(names)s.")
+        names = list_separator().join(officer.full_name for officer in others)
+        raise InvalidInput(errors={"officers": [said % {"agency": agency, "names": names}]})
     programme = Programme.objects.create(
         name=name, agency=agency, start_date=start_date, end_date=end_date, work_in_pairs=work_in_pairs
     )
-    programme.officers.set(list(officers))
+    programme.officers.set(officers)
     programme.planners.set([planner])
     audit_record(actor=actor, action="create", verb="programme_create", obj=programme)
     return programme

@@ -195,3 +195,35 @@ def test_shifts_windows_and_due_dates_across_the_programmes_edges_plan_without_a
     for r in job.plan["routes"]:
         assert r["departure"] >= 0 and r["back"] <= 2 * 1440  # inside the horizon
     assert all(u["detail"] for u in job.plan["unplanned"])
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "Only officers of DSAL – Agency DSAL can work in its programme, not Pat Police."),
+        ("zh-hant", "只有 DSAL – DSAL 的人員可參與其例行計劃，Pat Police 不可以。"),
+    ],
+)
+def test_another_agencys_officer_is_refused_in_a_programme(api, city, language, said):
+    """DSAL's planner naming a police officer among DSAL's programme's officers through the API was
+    answered 201 and the officer saved (the admin's and the console's forms offer none)."""
+    lou, _lee = city["dsal"]
+    pat = city["psp"][0]
+    dina = factories.officer("DSAL", username="dina", roles=("planner",))
+    response = api.as_(dina).post(
+        "/api/v1/planning/programmes/",
+        {
+            "name": "DSAL week",
+            "agency": "DSAL",
+            "start_date": MONDAY.isoformat(),
+            "end_date": MONDAY.isoformat(),
+            "officers": [str(lou.uuid), str(pat.uuid)],
+        },
+        format="json",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"]["officers"] == [said]
+    from scheduler.models import Programme
+
+    assert not Programme.objects.exists()
