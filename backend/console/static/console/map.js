@@ -1,11 +1,13 @@
 // Shared map of the console: Macao's outline and the parishes (approximate boxes), drawn from
 // files shipped with the project, and tiles only when MAP_TILE_URL is set. Pages call
-// ConsoleMap.create(element) and add their own layers; every map works without tiles.
+// ConsoleMap.create(element) and add their own layers; every map works without tiles. A marker's
+// words shown on hover or focus go through ConsoleMap.tooltip(layer, content), never bindTooltip.
 // Options: zoom; parishes: false (no parish boxes); labels: false (boxes without their names,
 // for a page that labels its own figures per parish).
 (function () {
   "use strict";
   var MACAO = [22.165, 113.56];
+  var shown = []; // the page's maps (for Escape, below)
 
   function fetchJson(url) {
     return url ? fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }) : Promise.resolve(null);
@@ -67,8 +69,70 @@
       return map;
     });
     map.consoleReady = ready;
+    shown.push(map);
+    map.on("unload", function () { shown = shown.filter(function (other) { return other !== map; }); });
     return map;
   }
+
+  // Words that a marker shows on hover or focus, as WCAG 1.4.13 asks of them (Leaflet's own
+  // tooltip failed all three): dismissible, Escape hides them with the focus left on the marker
+  // and the pointer where it is (below); hoverable, the pointer can move onto them (Leaflet's
+  // closed as it left the marker, and took no pointer); persistent, they stay while their marker
+  // has the focus (Leaflet's closed when the pointer left it, the focus still there). They open
+  // beside the marker, not over its edge, so that a click on the marker is never a click on them.
+  function tooltip(layer, content) {
+    layer.bindTooltip(content, { className: "map-tip" });
+    layer.off("mouseout", layer.closeTooltip); // Leaflet's: replaced by the one below
+    function kept(to) {
+      var tip = layer.getTooltip() && layer.getTooltip().getElement();
+      var own = layer.getElement && layer.getElement();
+      return (to && ((tip && tip.contains(to)) || (own && own.contains(to)))) || (own && own === document.activeElement);
+    }
+    layer.on("mouseout", function (event) {
+      if (!kept(event.originalEvent && event.originalEvent.relatedTarget)) layer.closeTooltip();
+    });
+    layer.on("tooltipopen", function (event) {
+      // Beside the marker as it is now (a site's marker grows when it is chosen).
+      var beside = reach(layer) + TIP_ARROW;
+      if (L.point(event.tooltip.options.offset).x !== beside) {
+        event.tooltip.options.offset = [beside, 0];
+        event.tooltip.update();
+      }
+      var tip = event.tooltip.getElement();
+      if (!tip || tip.consoleHoverable) return;
+      tip.consoleHoverable = true;
+      tip.addEventListener("mouseleave", function (leave) {
+        if (!kept(leave.relatedTarget)) layer.closeTooltip();
+      });
+    });
+    return layer;
+  }
+
+  var TIP_ARROW = 6; // px: a tooltip stands this far off its point (its margin), its arrow across the gap
+
+  // How far a layer's drawing reaches from its point: half a marker's icon, a circle's radius.
+  function reach(layer) {
+    if (layer.getRadius) return layer.getRadius() + (layer.options.weight || 0) / 2;
+    var icon = layer.options.icon && layer.options.icon.options;
+    return icon && icon.iconSize ? L.point(icon.iconSize).x / 2 : 0;
+  }
+
+  // Escape hides the words open on hover or focus on every map of the page (not the permanent
+  // names of parishes and figures), wherever the focus is; the next Escape goes on to whatever
+  // else Escape closes.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || event.defaultPrevented) return;
+    var closed = false;
+    shown.forEach(function (map) {
+      map.eachLayer(function (layer) {
+        if (layer instanceof L.Tooltip && !layer.options.permanent) {
+          layer.close();
+          closed = true;
+        }
+      });
+    });
+    if (closed) event.preventDefault();
+  });
 
   // Parish names where they fit. At the whole-city zoom the five peninsula parishes lie within
   // a finger's width: their names ran over one another and lay under the pages' stops and
@@ -120,5 +184,5 @@
     });
   }
 
-  window.ConsoleMap = { create: create, stopIcon: stopIcon, paintStops: paintStops };
+  window.ConsoleMap = { create: create, tooltip: tooltip, stopIcon: stopIcon, paintStops: paintStops };
 })();

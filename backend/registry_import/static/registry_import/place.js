@@ -19,9 +19,10 @@
     var lat = number(box(row, "latitude").value), lon = number(box(row, "longitude").value);
     if (markers[n]) { markers[n].remove(); delete markers[n]; }
     if (!isFinite(lat) || !isFinite(lon)) return;
-    markers[n] = L.circleMarker([lat, lon], { radius: 9, color: "#1a5fb4", weight: 3 })
-      .bindTooltip(row.closest("li").querySelector("h2").textContent)
-      .addTo(map);
+    markers[n] = window.ConsoleMap.tooltip(
+      L.circleMarker([lat, lon], { radius: 9, color: "#1a5fb4", weight: 3 }),
+      row.closest("li").querySelector("h2").textContent
+    ).addTo(map);
   }
 
   function choose(row) {

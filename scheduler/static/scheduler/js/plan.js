@@ -36,11 +36,11 @@
           if (stop.lat === null) return;
           line.push([stop.lat, stop.lon]);
           bounds.push([stop.lat, stop.lon]);
-          L.marker([stop.lat, stop.lon], {
+          ConsoleMap.tooltip(L.marker([stop.lat, stop.lon], {
             icon: ConsoleMap.stopIcon(team.number + "." + stop.order, team.colour),
             keyboard: true,
             title: data.texts.team + " " + team.number + " · " + stop.order + colon + stop.site
-          }).bindTooltip(team.label + " · " + stop.order + colon + stop.site).addTo(map);
+          }), team.label + " · " + stop.order + colon + stop.site).addTo(map);
         });
         if (team.depot && team.depot.lat !== null) line.push([team.depot.lat, team.depot.lon]);
         L.polyline(line, { color: team.colour, weight: 3, opacity: 0.8, interactive: false }).addTo(map);
@@ -50,20 +50,20 @@
         if (team.depot && team.depot.lat !== null && !depots[team.depot.name]) {
           depots[team.depot.name] = true;
           bounds.push([team.depot.lat, team.depot.lon]);
-          L.marker([team.depot.lat, team.depot.lon], {
+          ConsoleMap.tooltip(L.marker([team.depot.lat, team.depot.lon], {
             icon: L.divIcon({ className: "", html: '<span class="muster-marker">' + mark(data.texts.muster_mark) + "</span>", iconSize: [26, 26], iconAnchor: [13, 13] }),
             keyboard: true,
             title: data.texts.muster + colon + team.depot.name
-          }).bindTooltip(data.texts.muster + colon + team.depot.name).addTo(map);
+          }), data.texts.muster + colon + team.depot.name).addTo(map);
         }
       });
       (data.unplanned || []).forEach(function (visit) {
         if (visit.lat === null) return;
-        L.marker([visit.lat, visit.lon], {
+        ConsoleMap.tooltip(L.marker([visit.lat, visit.lon], {
           icon: L.divIcon({ className: "", html: '<span class="unplanned-marker">?</span>', iconSize: [24, 24], iconAnchor: [12, 12] }),
           keyboard: true,
           title: data.texts.unplanned + colon + visit.site
-        }).bindTooltip(data.texts.unplanned + colon + visit.site).addTo(map);
+        }), data.texts.unplanned + colon + visit.site).addTo(map);
       });
       ConsoleMap.paintStops(map);
       if (!bounds.length) return;

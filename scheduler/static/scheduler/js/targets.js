@@ -152,7 +152,7 @@
       byId[site.id] = site;
       var input = box(site.id);
       var marker = L.marker([site.lat, site.lon], { icon: icon(input && input.checked), keyboard: false, title: site.name });
-      marker.bindTooltip(label(site, input && input.checked));
+      ConsoleMap.tooltip(marker, label(site, input && input.checked));
       marker.on("click", function () { toggle(site); });
       marker.addTo(layer);
       markers[site.id] = marker;
