@@ -997,10 +997,14 @@ class ProsecutionRecordApi(APIView):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
+        # The agency's own case and referrals alone: another's, though its reader may see it, is
+        # not this agency's record to name (and is as unknown as a missing one).
         if values.get("case"):
-            values["case"] = selectors.case_get(user=request.user, uuid=values["case"])
+            values["case"] = selectors.prosecution_case_get(user=request.user, uuid=values["case"])
         if values.get("referral"):
-            values["referral"] = selectors.referral_get(user=request.user, uuid=values["referral"])
+            values["referral"] = selectors.prosecution_referral_get(
+                user=request.user, uuid=values["referral"]
+            )
         row = services.prosecution_record(user=request.user, request=request, **values)
         return Response(ProsecutionOutput(row).data, status=status.HTTP_201_CREATED)
 

@@ -433,6 +433,24 @@ def prosecution_list(*, user: Any) -> QuerySet[ProsecutionRecord]:
     return visible(user, ProsecutionRecord.objects.select_related("agency", "case", "referral"))
 
 
+def prosecution_case_get(*, user: Any, uuid: Any) -> ComplianceCase:
+    """A case a prosecution record of the user's agency may name: one of that agency's own. An
+    administrator reads every agency's cases, and named another's, the record (their agency's,
+    read by its reviewers) pointed at a case those reviewers cannot open; such a case answers as
+    an unknown one."""
+    principal = principal_for(user)
+    return get_or_404(case_list(user=user).filter(agency_id=principal.agency_id), uuid=uuid)
+
+
+def prosecution_referral_get(*, user: Any, uuid: Any) -> Referral:
+    """A referral a prosecution record of the user's agency may name: one the agency made or
+    received. An analyst or victim protection reads every agency's referrals; another's, named by
+    one who also records prosecutions, answers as an unknown one."""
+    agency_id = principal_for(user).agency_id
+    mine = Q(referring_agency_id=agency_id) | Q(referred_to_id=agency_id)
+    return get_or_404(referral_list(user=user).filter(mine), uuid=uuid)
+
+
 # --- The console's reads (review board, register, company profile) ----------------------------
 
 REVIEW_STATES = ("awaiting", "approved", "returned", "all")
