@@ -22,9 +22,13 @@
     // wider each side, for panning, and on a phone that SVG reached past the screen's edges
     // (clipped by the map, but a box wider than the screen all the same).
     var map = L.map(element, {
-      keyboard: true, zoomSnap: 0.5, attributionControl: true, zoomAnimation: false, renderer: L.svg({ padding: 0 })
+      keyboard: true, zoomSnap: 0.5, attributionControl: true, zoomAnimation: false, renderer: L.svg({ padding: 0 }),
+      zoomControl: false
     })
       .setView(MACAO, options.zoom || 12.5);
+    // The zoom buttons named in the page's language (Leaflet's are "Zoom in" and "Zoom out" on
+    // every page: a Chinese screen reader read them in English).
+    L.control.zoom({ zoomInTitle: data.zoomIn || "Zoom in", zoomOutTitle: data.zoomOut || "Zoom out" }).addTo(map);
     if (data.tileUrl) {
       L.tileLayer(data.tileUrl, { maxZoom: 19, attribution: data.tileAttribution || "" }).addTo(map);
     } else {
