@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from backend.audit.models import AuditEntry
 from backend.audit.services import audit_record, model_changes
-from backend.core.errors import Conflict, InvalidInput
+from backend.core.errors import Conflict, InvalidInput, NotFound
 from backend.registry.models import (
     NIGHT_SHIFT_HINT,
     Agency,
@@ -318,7 +318,10 @@ def conflict_declare(
         replayed = ConflictOfInterest.objects.filter(uuid=uuid).first()
         if replayed is not None:
             if replayed.officer_id != officer.pk:
-                raise Conflict(_("This id names another declaration."), errors={"id": [_("Already used.")]})
+                # Another officer's id: nothing to learn here, as for a submission or a check-in.
+                # A 409 "names another declaration" told whoever held an id that a colleague had
+                # declared a tie under it.
+                raise NotFound()
             return replayed
     standing = ConflictOfInterest.objects.filter(
         officer=officer, site=site, company=company, withdrawn_at__isnull=True
