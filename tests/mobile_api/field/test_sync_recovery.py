@@ -21,7 +21,6 @@ from tests.mobile_api.field.phone import (
     sign_in_app,
     wait_offline_ready,
     wait_statuses,
-    work_items,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -109,7 +108,13 @@ def test_a_revoked_device_keeps_its_unsent_work_for_the_next_sign_in(pages, fiel
     go_online(page)
     page.locator("#username").wait_for()  # back to sign-in, on the next request
     assert "未傳送的工作會保留" in page.locator("main").inner_text()
-    assert work_items(page)[0]["status"] == "queued"
+    # Put back in the queue once the refused request has unwound, which may finish just after the
+    # sign-in screen is drawn (read at once, it was sometimes still "sending").
+    page.wait_for_function(
+        "() => import('/static/field/js/store.js').then(s => s.all('work'))"
+        ".then(w => w.length === 1 && w[0].status === 'queued')",
+        polling=100,
+    )
     assert Submission.objects.count() == 0
 
     page.locator("#language").select_option("pt")
