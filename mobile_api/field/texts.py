@@ -38,6 +38,20 @@ TEXTS = {
         "Needing a correction: {checklists}. A sync does not send them: open them from the list, "
         "correct and send them again, or signing out deletes them."
     ),
+    # Kept on the phone, not on the server, and deleted by signing out too: named in its question.
+    "sign_out_refused_checkins": _(
+        "Not taken by the server: {checkins}. Signing out deletes them, and what the server said of them."
+    ),
+    "sign_out_declarations": _(
+        "Declarations of conflicts of interest the server has not stored: {declarations}. Sync first, "
+        "or signing out deletes them."
+    ),
+    "sign_out_discard_kept": _("Delete them and sign out"),
+    # The assignments refused for good (403, 404): said, and not tried again on a timer.
+    "feed_refused": _(
+        "The server refused to send your assignments: {reason} Syncing again will not change this: "
+        "tell your team leader or an administrator."
+    ),
     "session_ended": _("Your sign-in on this phone has ended. Sign in again: your unsent work is kept."),
     "online": _("Online"),
     "offline": _("Offline: your work is kept on the phone"),
@@ -322,7 +336,8 @@ TEXTS = {
     "err_min": _("Below the minimum ({limit})."),
     "err_max": _("Above the maximum ({limit})."),
     # Conflicts of interest: a tie the officer declares to a site or a company (a cousin who
-    # manages the karaoke), which the planners' scheduler honours. Declared online only.
+    # manages the karaoke), which the planners' scheduler honours. Read, and declared, offline too:
+    # kept on the phone and sent by the sync; withdrawn (online) when the tie has ended.
     "conflicts": _("Conflicts of interest"),
     "conflicts_intro": _(
         "Declare a tie to a site or a company: a relative or friend who runs it or works there, a "
@@ -346,10 +361,28 @@ TEXTS = {
     "conflict_reason_empty": _("Say what ties you to it."),
     "conflict_declare": _("Declare"),
     "conflict_declaring": _("Declaring…"),
-    "conflict_offline": _(
-        "No network: declaring needs a connection. What you typed is kept here: declare again when "
-        "the phone is online."
+    "conflicts_as_of": _("As of {time}, as this phone last read them."),
+    "conflict_queued_offline": _(
+        "No network: your declaration of {name} is kept on this phone and will be sent when it is online."
     ),
+    "conflict_queued_busy": _(
+        "The server did not answer: your declaration of {name} is kept on this phone and will be sent "
+        "again shortly."
+    ),
+    "conflict_waiting": _("Waiting to be sent"),
+    "conflict_refused_badge": _("Not taken by the server"),
+    "conflict_not_taken": _("The server did not take this declaration: {reason}"),
+    "conflict_remove": _("Remove this declaration from the phone"),
+    "conflict_removed": _("The declaration of {name} was removed from this phone."),
+    "conflict_withdraw": _("Withdraw"),
+    "conflict_withdraw_confirm": _("Withdraw it: the tie has ended? Tap again"),
+    "conflict_withdraw_warning": _(
+        "Withdrawn, the declaration stays on record, and the planners' teams may send you to {name} again."
+    ),
+    "conflict_withdraw_offline": _("No network: withdrawing needs a connection."),
+    "conflict_withdrawn": _("Withdrawn: {name}."),
+    "conflict_withdrawn_at": _("Withdrawn: {time}"),
+    "conflict_withdraw_refused": _("Not withdrawn: {message}"),
     "conflict_search_offline": _("No network: searching the registry needs a connection."),
     "conflict_done": _("Declared: {name}."),
     "conflict_already": _("You declared {name} already, on {time}: that declaration stands."),
@@ -383,6 +416,7 @@ PLURALS = {
     # sum ("Discard 2 unsent checklists and check-ins") read as two of each, or two checklists.
     "checklists_n": lambda n: ngettext("{count} checklist", "{count} checklists", n),
     "checkins_n": lambda n: ngettext("{count} check-in", "{count} check-ins", n),
+    "declarations_n": lambda n: ngettext("{count} declaration", "{count} declarations", n),
     "fix_errors": lambda n: ngettext(
         "{count} answer needs attention before sending.", "{count} answers need attention before sending.", n
     ),

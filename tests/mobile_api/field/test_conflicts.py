@@ -1,7 +1,7 @@
 """An inspector declares a conflict of interest from the field app (the only way in an inspector
 has): from the home screen to "Conflicts of interest", a search of the registry, the site chosen,
-the tie said, "Declare"; the declaration is listed, and planners see it. Offline, the app says the
-declaration needs the network and keeps what was typed. On a 390 px phone, axe clean."""
+the tie said, "Declare"; the declaration is listed, and planners see it. On a 390 px phone, axe
+clean. (Offline, and withdrawn: test_conflicts_offline.py.)"""
 
 from __future__ import annotations
 
@@ -46,17 +46,6 @@ def test_an_inspector_declares_a_conflict_for_a_site_found_by_search(pages, alic
     expect(choices.nth(1)).to_contain_text("Company")
     page.get_by_label("Golden Lotus Karaoke").check()
     page.locator("#conflict-reason").fill(REASON)
-
-    # Offline: said plainly, and what was typed stays.
-    page.context.set_offline(True)
-    page.locator("#conflict-declare").click()
-    expect(page.locator("#conflict-message")).to_contain_text("No network: declaring needs a connection.")
-    expect(page.locator("#conflict-reason")).to_have_value(REASON)
-    expect(page.get_by_label("Golden Lotus Karaoke")).to_be_checked()
-    assert ConflictOfInterest.objects.count() == 0
-    axe_check(page)
-
-    page.context.set_offline(False)
     page.locator("#conflict-declare").click()
     expect(page.locator("#conflict-message")).to_have_text("Declared: Golden Lotus Karaoke.")
     declared = page.locator("#conflicts-list li.conflict")

@@ -6,7 +6,8 @@ import * as files from "./files.js";
 import { ChecklistForm, withCheckinPosition } from "./form.js";
 import * as i18n from "./i18n.js";
 import { t } from "./i18n.js";
-import { conflictsScreen, forget as forgetConflicts } from "./conflicts.js";
+import { conflictsScreen, follow as followConflicts, forget as forgetConflicts } from "./conflicts.js";
+import { queued as declarationsKept } from "./conflicts-store.js";
 import { attachmentRefs, Checklist, withoutRefs } from "./logic.js";
 import * as outbox from "./outbox.js";
 import * as store from "./store.js";
@@ -394,7 +395,11 @@ async function syncBar() {
     const queued = await outbox.pendingCount(officer);
     const checklists = queued + drafts + refused;
     const checkins = (await store.all("checkins")).filter((c) => !c.result && !c.refused && outbox.mine(c, officer)).length;
-    const kind = !checkins ? "" : !checklists ? "_checkins" : "_work";
+    // Kept on the phone, not on the server, and deleted too: check-ins the server refused (kept
+    // to be read), and declarations of conflicts of interest not yet stored.
+    const notTaken = (await store.all("checkins")).filter((c) => !c.result && c.refused && outbox.mine(c, officer)).length;
+    const declarations = (await declarationsKept(officer)).length;
+    const kind = !checklists && !checkins ? "_kept" : !checkins ? "" : !checklists ? "_checkins" : "_work";
     const count = checklists + checkins;
     // Both kinds: each with its own count ("1 checklist and 1 check-in"), not their sum.
     const params = { count, checklists: t("checklists_n", { count: checklists }), checkins: t("checkins_n", { count: checkins }) };
@@ -404,8 +409,10 @@ async function syncBar() {
       queued + checkins ? t("sign_out_unsent" + syncKind, syncParams) : "",
       drafts ? t("sign_out_drafts", { checklists: t("checklists_n", { count: drafts }) }) : "",
       refused ? t("sign_out_refused", { checklists: t("checklists_n", { count: refused }) }) : "",
+      notTaken ? t("sign_out_refused_checkins", { checkins: t("checkins_n", { count: notTaken }) }) : "",
+      declarations ? t("sign_out_declarations", { declarations: t("declarations_n", { count: declarations }) }) : "",
     );
-    return { count, kind, said, params };
+    return { count: count + notTaken + declarations, kind, said, params };
   };
   // What the question means, under the buttons (it was only spoken, to screen readers).
   const signOutWarning = el("p", { class: "notice warn", id: "sign-out-warning", hidden: true });
@@ -1230,7 +1237,7 @@ async function renderNow() {
       await render({ inPlace: true });
       if (focus) main.querySelector(focus)?.focus();
     };
-    return conflictsScreen({ el, screen, announce, officer: await signedInOfficer(), redraw, opened });
+    return conflictsScreen({ el, screen, announce, officer: await signedInOfficer(), redraw, opened, sync: outbox.sync, owner: outbox.owner });
   }
   return homeScreen();
 }
@@ -1265,6 +1272,15 @@ async function boot() {
       const item = note && (await store.get("work", event.id));
       if (item) note.textContent = finishedText(item.status);
       await followWork();
+    } else if (event.type === "feed-refused") {
+      // Said where the officer is, once: no retry is due, and none is said to be.
+      retryAt = 0;
+      notice = { text: t("feed_refused", { reason: refusalReason(event.problem) }), kind: "danger" };
+      const current = (location.hash || "#/").split("/")[1];
+      if (current !== "w" && current !== "conflicts") render({ inPlace: true });
+    } else if (event.type === "conflict") {
+      // A declaration sent or refused by the sync: the list says so, where the officer is typing.
+      await followConflicts();
     } else if (event.type === "sync-done") {
       // Another tab's sync says nothing of this tab's own retries.
       if (!event.remote) retryAt = 0;

@@ -1,7 +1,11 @@
 // Conflicts of interest: the officer's declarations (a tie to a site or a company, which the
-// planners' scheduler honours) and a form to declare one. Online only: the registry is searched
-// on the server and a declaration is the server's. Offline it says so and keeps what was typed.
+// planners' scheduler honours), a form to declare one, and a tie that has ended withdrawn. The
+// declarations as last read are kept on the phone and shown offline ("as of"); a declaration made
+// offline is kept on the phone and sent by the outbox when the network allows, under an id made
+// here, so the server stores it once however often it is sent. Searching the registry and
+// withdrawing need the network.
 import * as api from "./api.js";
+import * as kept from "./conflicts-store.js";
 import * as i18n from "./i18n.js";
 import { t } from "./i18n.js";
 
@@ -10,12 +14,22 @@ import { t } from "./i18n.js";
 let state = null;
 
 function fresh(officerId) {
-  // ``listed``: the declarations as last read (null: not readable then), in ``listedIn``'s language.
-  return { officer: officerId, query: "", results: null, searched: "", picked: null, reason: "", message: null, errors: {}, listed: null, listedIn: null };
+  // ``listed``: the declarations as last read (null: never read on this phone), in ``listedIn``'s
+  // language; ``asOf``: when, if they were not read just now (offline, or no answer).
+  // ``confirming``: the declaration whose "Withdraw" was tapped once, asking to be tapped again.
+  return { officer: officerId, query: "", results: null, searched: "", picked: null, reason: "", message: null, errors: {}, listed: null, listedIn: null, asOf: null, confirming: null };
 }
 
 export function forget() {
   state = null;
+}
+
+// The list drawn again in place (the outbox sent or refused a declaration): set while the screen
+// is open, so what is being typed keeps its focus.
+let relist = null;
+
+export async function follow() {
+  if (relist && document.getElementById("conflicts-list")) await relist();
 }
 
 function targetLine(target) {
@@ -37,19 +51,30 @@ async function readDeclarations() {
 
 // ``redraw(focus)``: this screen drawn again in place from ``state``, then ``focus`` (a selector)
 // focused; ``opened``: the screen was opened (not redrawn), so the declarations are read again.
-export async function conflictsScreen({ el, screen, announce, officer, redraw, opened }) {
+// ``sync``: the outbox's sync, which sends what waits; ``owner``: what a record keeps of its officer.
+export async function conflictsScreen({ el, screen, announce, officer, redraw, opened, sync, owner }) {
   if (!state || state.officer !== (officer && officer.id)) state = fresh(officer && officer.id);
   const s = state;
   // What the last action said belongs to that visit, in that visit's language: a screen opened
   // again, or read in another language, does not say it again.
   if (opened || (s.message && s.message.lang !== i18n.language())) s.message = null;
+  if (opened) s.confirming = null;
   if (opened || s.listed === null || s.listedIn !== i18n.language()) {
     const listed = await readDeclarations();
     if (listed === SIGNED_OUT) {
       redraw(); // the token is gone: the sign-in screen, what was typed kept for this officer
       return;
     }
-    s.listed = listed;
+    if (listed) {
+      await kept.keepRead(officer, listed);
+      s.listed = listed;
+      s.asOf = null;
+    } else {
+      // Not readable now: as last read on this phone, and said as of when.
+      const last = await kept.lastRead(officer);
+      s.listed = last ? last.rows : null;
+      s.asOf = last ? last.at : null;
+    }
     s.listedIn = i18n.language();
   }
   // The results of a search were named in the language of the time: searched again in this one.
@@ -63,26 +88,114 @@ export async function conflictsScreen({ el, screen, announce, officer, redraw, o
     s.resultsIn = i18n.language();
   }
 
-  const list = el("ul", { class: "plain", id: "conflicts-list" });
-  if (s.listed === null) list.append(el("li", { class: "muted", text: t("conflicts_list_offline") }));
-  else if (!s.listed.length) list.append(el("li", { class: "muted", text: t("conflicts_none") }));
-  for (const row of s.listed || []) {
-    list.append(el("li", { class: "card conflict", "data-id": row.target.id },
-      el("p", { class: "conflict-name" }, el("strong", { text: row.target.name })),
-      targetLine(row.target) ? el("p", { class: "muted", text: targetLine(row.target) }) : null,
-      el("p", { class: "conflict-reason", text: row.reason }),
-      el("p", { class: "muted", text: t("conflict_declared_at", { time: i18n.time(row.declared_at) }) }),
-    ));
-  }
-
   // What the last action said: offline, refused, done. A role of status, so it is read out.
-  const message = el("p", { id: "conflict-message", role: "status", class: `notice ${s.message ? s.message.kind : ""}`, hidden: !s.message, text: s.message ? s.message.text : "" });
+  const message = el("p", { id: "conflict-message", role: "status", tabindex: "-1", class: `notice ${s.message ? s.message.kind : ""}`, hidden: !s.message, text: s.message ? s.message.text : "" });
   const say = (text, kind = "") => {
     s.message = { text, kind, lang: i18n.language() };
     message.textContent = text;
     message.className = `notice ${kind}`;
     message.hidden = false;
     announce(text);
+  };
+
+  // --- The declarations: those on the phone not yet stored first, then those read from the server.
+  const list = el("ul", { class: "plain", id: "conflicts-list" });
+  const asOf = el("p", { class: "muted", id: "conflicts-as-of" });
+  const drawList = async () => {
+    const waiting = await kept.queued(officer);
+    // A declaration the outbox has sent since, or one withdrawn, is in the list as last read.
+    const last = await kept.lastRead(officer);
+    if (last) s.listed = last.rows;
+    list.replaceChildren();
+    asOf.textContent = s.asOf ? t("conflicts_as_of", { time: i18n.time(s.asOf) }) : "";
+    asOf.hidden = !s.asOf;
+    for (const d of waiting) list.append(queuedItem(d));
+    if (s.listed === null && !waiting.length) list.append(el("li", { class: "muted", text: t("conflicts_list_offline") }));
+    else if (s.listed && !s.listed.length && !waiting.length) list.append(el("li", { class: "muted", text: t("conflicts_none") }));
+    for (const row of s.listed || []) list.append(listedItem(row));
+  };
+  relist = drawList;
+
+  const targetLines = (target) => [
+    el("p", { class: "conflict-name" }, el("strong", { text: target.name })),
+    targetLine(target) ? el("p", { class: "muted", text: targetLine(target) }) : null,
+  ];
+
+  // Made on the phone: waiting to be sent, or refused with the server's reason until removed.
+  const queuedItem = (d) => {
+    const refused = Boolean(d.refused);
+    const said = refused
+      ? el("p", { class: "refusal" }, el("span", { class: "badge danger", "data-status": "refused", text: t("conflict_refused_badge") }), document.createTextNode(" "), el("span", { text: t("conflict_not_taken", { reason: refusalReason(d.refused) }) }))
+      : el("p", {}, el("span", { class: "badge", "data-status": "queued", text: t("conflict_waiting") }));
+    const remove = refused
+      ? el("button", { type: "button", class: "remove-conflict", text: t("conflict_remove"), onclick: async () => {
+          await kept.remove(d.id);
+          say(t("conflict_removed", { name: d.target.name }));
+          await drawList();
+          document.getElementById("conflict-message")?.focus();
+        } })
+      : null;
+    return el("li", { class: `card conflict ${refused ? "refused" : "queued"}`, "data-id": d.id },
+      ...targetLines(d.target),
+      el("p", { class: "conflict-reason", text: d.reason }),
+      said,
+      remove);
+  };
+
+  // Read from the server: standing (with "Withdraw", asked twice), or withdrawn, with when.
+  const listedItem = (row) => {
+    const withdrawn = Boolean(row.withdrawn_at);
+    const item = el("li", { class: `card conflict${withdrawn ? " withdrawn" : ""}`, "data-id": row.id },
+      ...targetLines(row.target),
+      el("p", { class: "conflict-reason", text: row.reason }),
+      el("p", { class: "muted", text: t("conflict_declared_at", { time: i18n.time(row.declared_at) }) }),
+      withdrawn ? el("p", {}, el("span", { class: "badge", "data-status": "withdrawn", text: t("conflict_withdrawn_at", { time: i18n.time(row.withdrawn_at) }) })) : null,
+    );
+    if (withdrawn) return item;
+    const asking = s.confirming === row.id;
+    const warningId = `withdraw-warning-${row.id}`;
+    const warning = el("p", { class: "notice warn", id: warningId, hidden: !asking, text: t("conflict_withdraw_warning", { name: row.target.name }) });
+    const button = el("button", { type: "button", class: "danger withdraw-conflict", text: t(asking ? "conflict_withdraw_confirm" : "conflict_withdraw"),
+      "aria-describedby": asking ? warningId : null, onclick: () => withdraw(row, button, warning) });
+    item.append(el("div", { class: "toolbar" }, button), warning);
+    return item;
+  };
+
+  const withdraw = async (row, button, warning) => {
+    if (button.getAttribute("aria-disabled") === "true") return;
+    if (s.confirming !== row.id) {
+      // The first tap asks: the button, still under the finger, says what a second tap does.
+      s.confirming = row.id;
+      button.textContent = t("conflict_withdraw_confirm");
+      warning.hidden = false;
+      button.setAttribute("aria-describedby", warning.id);
+      announce(i18n.sentences(t("conflict_withdraw_confirm"), warning.textContent));
+      return;
+    }
+    if (!navigator.onLine) {
+      say(t("conflict_withdraw_offline"), "warn");
+      return;
+    }
+    button.setAttribute("aria-disabled", "true");
+    let response;
+    try {
+      response = await api.request("POST", `me/conflicts/${encodeURIComponent(row.id)}/withdraw/`);
+    } catch (error) {
+      if (error instanceof api.SignedOut) return redraw();
+      button.removeAttribute("aria-disabled");
+      say(t("conflict_withdraw_offline"), "warn");
+      return;
+    }
+    s.confirming = null;
+    if (response.status === 200) {
+      await kept.stored(officer, null, response.data);
+      s.message = { text: t("conflict_withdrawn", { name: row.target.name }), kind: "", lang: i18n.language() };
+      announce(s.message.text);
+    } else {
+      s.message = { text: t("conflict_withdraw_refused", { message: refusalReason(response.data && response.data.code ? response.data : { status: response.status }) }), kind: "danger", lang: i18n.language() };
+      s.listed = null; // read again: what the server holds now
+    }
+    redraw("#conflict-message");
   };
 
   // An error said at its field, tied to the control (aria-describedby) and marked invalid.
@@ -187,26 +300,34 @@ export async function conflictsScreen({ el, screen, announce, officer, redraw, o
     if (Object.keys(s.errors).length) {
       return redraw(s.errors.target ? (shown.length ? "input[name=conflict-target]" : "#conflict-q") : "#conflict-reason");
     }
-    if (!navigator.onLine) {
-      say(t("conflict_offline"), "warn");
-      return;
-    }
+    // Kept on the phone first, under an id made here: a page closed, the network lost or the
+    // answer lost on the way, it is sent again by the outbox and stored once.
+    const declaration = { id: crypto.randomUUID(), officer: owner(officer), target: s.picked, reason: s.reason.trim(), made_at: new Date().toISOString(), refused: null };
+    await kept.queue(declaration);
+    const waits = (text) => {
+      // The form starts afresh; the declaration is listed, waiting to be sent.
+      state = { ...fresh(s.officer), listed: s.listed, listedIn: s.listedIn, asOf: s.asOf, message: { text, kind: "warn", lang: i18n.language() } };
+      announce(text);
+      return redraw("#conflict-message");
+    };
+    if (!navigator.onLine) return waits(t("conflict_queued_offline", { name: declaration.target.name }));
     declareButton.setAttribute("aria-disabled", "true");
     declareButton.textContent = t("conflict_declaring");
-    const body = { [s.picked.kind]: s.picked.id, reason: s.reason.trim() };
     let response;
     try {
-      response = await api.request("POST", "me/conflicts/", { json: body });
+      response = await api.request("POST", "me/conflicts/", { json: kept.body(declaration), as: officer });
     } catch (error) {
       if (error instanceof api.SignedOut) return redraw();
-      declareButton.removeAttribute("aria-disabled");
-      declareButton.textContent = t("conflict_declare");
-      say(t("conflict_offline"), "warn");
-      return;
+      return waits(t("conflict_queued_offline", { name: declaration.target.name }));
     }
-    if (response.status === 201) {
+    if (response.status === 429 || response.status >= 500) {
+      sync(); // the outbox tries again, with its backoff
+      return waits(t("conflict_queued_busy", { name: declaration.target.name }));
+    }
+    if (response.status === 201 || response.status === 200) {
       const row = response.data;
-      const before = (s.listed || []).find((r) => r.target.id === row.target.id && r.declared_at === row.declared_at);
+      const before = (s.listed || []).find((r) => r.id === row.id);
+      await kept.stored(officer, declaration, row);
       const text = before
         ? t("conflict_already", { name: row.target.name, time: i18n.time(row.declared_at) })
         : t("conflict_done", { name: row.target.name });
@@ -215,6 +336,8 @@ export async function conflictsScreen({ el, screen, announce, officer, redraw, o
       announce(text);
       return redraw("#conflict-message");
     }
+    // Refused while the officer is here: said at the form, which still holds it; not kept.
+    await kept.remove(declaration.id);
     const problem = response.data || {};
     const errors = problem.errors || {};
     if (errors.reason) s.errors["conflict-reason"] = errors.reason.join(" ");
@@ -226,16 +349,29 @@ export async function conflictsScreen({ el, screen, announce, officer, redraw, o
     redraw(s.errors.target ? "#conflict-targets-error" : s.errors["conflict-reason"] ? "#conflict-reason" : "#conflict-message");
   });
 
+  await drawList();
   screen(
     t("conflicts"),
     el("p", { class: "muted", text: t("conflicts_intro") }),
     el("h3", { id: "conflicts-yours", text: t("conflicts_yours") }),
+    asOf,
     list,
     el("h3", { id: "conflict-new", text: t("conflict_new") }),
     el("div", { class: "card" }, searchForm, noMatch, declareForm, message),
     el("div", { class: "toolbar" }, el("a", { class: "button", id: "back", href: "#/", text: t("back") })),
   );
   list.setAttribute("aria-labelledby", "conflicts-yours");
+}
+
+// Why the server refused, in the officer's language: its own words (it answers in the app's
+// language) and its field errors, or what the status means when no body could be read.
+function refusalReason(problem) {
+  if (!problem) return "";
+  const fields = Object.values(problem.errors || {}).flat().filter((m) => typeof m === "string");
+  const said = problem.detail || problem.title;
+  if (said || fields.length) return i18n.sentences(said || "", ...fields);
+  if (problem.status === 413) return t("refused_too_large");
+  return t("refused_status", { status: problem.status || "?" });
 }
 
 function problemText(problem, field = null) {

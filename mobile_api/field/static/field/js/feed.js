@@ -7,12 +7,25 @@ import * as store from "./store.js";
 
 const DAY = 24 * 3600 * 1000;
 
+// The feed refused for good (403, 404: the officer may not read it, or it is not where the app
+// asks): tried again with backoff it failed forever, the officer told only "Not sent yet". Said
+// instead, with the server's reason, and asked again at the next sync, not on a timer. (A 401 has
+// ended the sign-in already: api.request throws SignedOut, and the app asks to sign in again.)
+export class FeedRefused extends Error {
+  constructor(status, problem) {
+    super(`assignments answered ${status}`);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
 export async function refresh() {
   // Returns the ids of assignments that changed since the last sync.
   const cursor = await store.get("kv", "cursor");
   const fullAt = (await store.get("kv", "full_sync_at")) || 0;
   const full = !cursor || Date.now() - fullAt > DAY;
   const response = await api.request("GET", full ? "assignments/" : `assignments/?since=${encodeURIComponent(cursor)}`);
+  if (response.status === 403 || response.status === 404) throw new FeedRefused(response.status, response.data);
   if (response.status !== 200) throw new api.NetworkError(`assignments answered ${response.status}`);
   const { results } = response.data;
   if (full || response.data.full) {

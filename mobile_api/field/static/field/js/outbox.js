@@ -9,6 +9,7 @@
 // only under that officer's own sign-in. Another officer's, on a phone they share, waits on it
 // for them to sign in again: never sent, corrected or discarded under someone else's name.
 import * as api from "./api.js";
+import * as conflicts from "./conflicts-store.js";
 import * as feed from "./feed.js";
 import * as files from "./files.js";
 import * as store from "./store.js";
@@ -51,7 +52,7 @@ export function onChange(listener) {
 // What changed the phone's work, told to the app's other open tabs as well (they share its
 // IndexedDB): a checklist open in one tab follows a sync made in another ("Sync now" there).
 // Their events arrive marked ``remote``; nothing about this tab's own retries or sign-in.
-const SHARED = new Set(["queued", "sending", "item", "file", "checkin", "discarded", "sync-done"]);
+const SHARED = new Set(["queued", "sending", "item", "file", "checkin", "conflict", "discarded", "sync-done"]);
 const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("field-outbox") : null;
 if (channel) channel.onmessage = (message) => tell({ ...message.data, remote: true });
 
@@ -161,12 +162,13 @@ export async function forget(officer) {
   // which is not this officer's to discard.
   for (const w of await store.all("work")) if (!waitsForOwner(w, officer)) await store.del("work", w.id);
   for (const c of await store.all("checkins")) if (mine(c, officer) || c.result) await store.del("checkins", c.id);
+  for (const d of await store.all("conflicts")) if (mine(d, officer) || !d.officer) await store.del("conflicts", d.id);
   await dropUnusedFiles();
-  const kept = (await store.all("work")).length + (await store.all("checkins")).length;
+  const kept = (await store.all("work")).length + (await store.all("checkins")).length + (await store.all("conflicts")).length;
   // Nobody's work left: nothing of anyone stays (the language and the phone's id included).
   if (!kept) return store.wipe();
   await store.clear("assignments");
-  for (const key of ["token", "officer", "cursor", "synced_at", "full_sync_at"]) await store.del("kv", key);
+  for (const key of ["token", "officer", "cursor", "synced_at", "full_sync_at", "conflicts_read"]) await store.del("kv", key);
 }
 
 export async function pendingCount(officer) {
@@ -224,6 +226,7 @@ async function run() {
     // Each request goes with the token of the officer signed in now, so only their own work goes.
     const officer = await signedIn();
     await sendCheckins(officer);
+    await sendDeclarations(officer);
     await sendWork(officer);
     await sendFiles(officer);
     await feed.refresh();
@@ -232,6 +235,12 @@ async function run() {
   } catch (error) {
     if (error instanceof api.SignedOut) {
       emit({ type: "signed-out" });
+      return;
+    }
+    if (error instanceof feed.FeedRefused) {
+      // What was queued has gone; the assignments are refused for good: said, not retried.
+      emit({ type: "feed-refused", status: error.status, problem: refusal(error.status, error.problem) });
+      emit({ type: "sync-failed", error: String(error) });
       return;
     }
     if (error instanceof Throttled) {
@@ -295,6 +304,29 @@ async function sendCheckins(officer) {
       throw new ServerBusy(`check-in answered ${response.status}`);
     }
     emit({ type: "checkin", id: checkin.id });
+  }
+}
+
+export const waitingDeclarations = async (officer) =>
+  (await store.all("conflicts")).filter((d) => mine(d, officer) && !d.refused).length;
+
+async function sendDeclarations(officer) {
+  // Declarations of conflicts of interest made offline, oldest first, each under the id the
+  // phone made for it: sent again after a lost answer, the server answers the one it stored.
+  const waiting = (await store.all("conflicts")).filter((d) => mine(d, officer) && !d.refused).sort((a, b) => a.made_at.localeCompare(b.made_at));
+  for (const declaration of waiting) {
+    const response = await api.request("POST", "me/conflicts/", { json: conflicts.body(declaration), as: officer });
+    check(response);
+    if (response.status === 200 || response.status === 201) {
+      await conflicts.stored(officer, declaration, response.data);
+    } else if (refused(response.status)) {
+      // Refused (the site left the registry, say): kept with the server's reason, in the
+      // officer's language, until the officer has read it and removes it.
+      await store.put("conflicts", { ...declaration, refused: refusal(response.status, response.data) });
+    } else {
+      throw new ServerBusy(`declaration answered ${response.status}`);
+    }
+    emit({ type: "conflict", id: declaration.id });
   }
 }
 

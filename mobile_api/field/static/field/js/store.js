@@ -5,10 +5,12 @@
 //   work         checklists: drafts as typed, then queued / sending / sent / complete / refused (by submission id)
 //   files        photos and signatures as blobs with their SHA-256, until the server has them (by name)
 //   checkins     check-ins recorded offline, until sent (by id)
+//   conflicts    declarations of conflicts of interest made on the phone, until the server has
+//                them (by the id the phone made); the declarations as last read are in kv
 // A checklist and a check-in carry the officer they belong to (`officer`: id and name), so a
 // phone shared by two officers sends each one's work under that officer's own sign-in only.
 const NAME = "field-app";
-const STORES = ["kv", "assignments", "templates", "work", "files", "checkins"];
+const STORES = ["kv", "assignments", "templates", "work", "files", "checkins", "conflicts"];
 let opening = null;
 
 function promisify(request) {
@@ -20,7 +22,7 @@ function promisify(request) {
 
 export function open() {
   if (!opening) {
-    const request = indexedDB.open(NAME, 2);
+    const request = indexedDB.open(NAME, 3);
     request.onupgradeneeded = (event) => {
       const db = request.result;
       for (const name of STORES) {
