@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from backend.audit.admin_mixins import AuditedAdminMixin
+from backend.checklists.models import TemplateVersion
 from backend.core.admin_access import (
     AgencyRecordsListFilter,
     AgencyScopedAdminMixin,
@@ -70,6 +71,26 @@ class InspectionAdmin(AgencyScopedAdminMixin, AuditedReadsAdminMixin, AuditedAdm
     list_select_related = ("site", "team", "operation")
     autocomplete_fields = ("site", "team", "operation")
     filter_horizontal = ("additional_versions",)
+
+    # A draft checklist version is the administrators' alone: an officer's phone cannot download
+    # it and no submission is taken on it, so an inspection issued on one could not be done. Its
+    # checklists are those ``inspection_issue`` issues: published (or retired) versions.
+    VERSION_FIELDS = ("template_version", "additional_versions")
+
+    def _usable_versions(self, field: Any) -> Any:
+        field.queryset = field.queryset.exclude(status=TemplateVersion.Status.DRAFT)
+        field.error_messages["invalid_choice"] = _(
+            "Only published checklist versions can be issued: a draft is not yet seen by the officers."
+        )
+        return field
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return self._usable_versions(field) if db_field.name in self.VERSION_FIELDS and field else field
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return self._usable_versions(field) if db_field.name in self.VERSION_FIELDS and field else field
 
 
 class AttachmentInline(admin.TabularInline):
