@@ -519,10 +519,23 @@ def case_notice_issue(
 
 
 @transaction.atomic
+@transaction.atomic
 def case_comment(*, user: Any, case: ComplianceCase, text: str, request: Any = None) -> CaseEvent:
+    """A reviewer's comment on the case's timeline. The same words sent again by the same reviewer,
+    with nothing else on the timeline since (a double click, the form sent again from a second
+    tab), are the comment already there, not a second one."""
     _require_case_reviewer(user, case)
     if not text.strip():
         raise InvalidInput(errors={"text": [str(_("The comment is empty."))]})
+    ComplianceCase.objects.select_for_update().only("pk").get(pk=case.pk)  # two copies at once: one waits
+    last = case.events.order_by("-at", "-pk").first()
+    if (
+        last is not None
+        and last.kind == CaseEvent.Kind.COMMENT
+        and last.actor_id == getattr(user, "pk", None)
+        and last.reason == text.strip()
+    ):
+        return last
     event = _event(case, CaseEvent.Kind.COMMENT, timeline.COMMENT, user, text.strip())
     audit_record(actor=user, action=AuditEntry.Action.UPDATE, verb="case_comment", obj=case, request=request)
     return event
@@ -1169,9 +1182,19 @@ def protection_service_record(
     note: str = "",
     request: Any = None,
 ) -> ProtectionService:
+    """A service given to a referred person. One that says exactly what a service already on the
+    file says (the form sent twice: a double click, a second tab) is that service, not another."""
     _require_role(user, Role.VICTIM_PROTECTION)
     if ended_on is not None and ended_on < started_on:
         raise InvalidInput(errors={"ended_on": [str(_("The end comes before the start."))]})
+    Referral.objects.select_for_update().only("pk").get(pk=referral.pk)  # two copies at once: one waits
+    # The provider and the note are encrypted at rest (a new nonce each time): compared as read.
+    alike = ProtectionService.objects.filter(
+        referral=referral, kind=kind, provider_kind=provider_kind, started_on=started_on, ended_on=ended_on
+    )
+    for same in alike:
+        if (same.provider_name, same.note) == (provider_name.strip(), note.strip()):
+            return same
     row = ProtectionService(
         referral=referral,
         kind=kind,
