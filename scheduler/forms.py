@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backend.core.errors import DomainError
 from backend.core.i18n import language_key
-from backend.core.strict_input import RowsField
+from backend.core.strict_input import RowsField, YearBoundDateField, YearBoundDateTimeField
 from backend.inspections.models import Category
 from backend.planning.models import DueWork
 from backend.registry.models import Agency, Officer, Parish, Site, Skill, Unit
@@ -90,9 +90,9 @@ class OperationForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    starts_at = forms.DateTimeField(label=_("Starts"), widget=LocalDateTimeInput())
-    ends_at = forms.DateTimeField(label=_("Ends"), widget=LocalDateTimeInput())
-    reveal_at = forms.DateTimeField(
+    starts_at = YearBoundDateTimeField(label=_("Starts"), widget=LocalDateTimeInput())
+    ends_at = YearBoundDateTimeField(label=_("Ends"), widget=LocalDateTimeInput())
+    reveal_at = YearBoundDateTimeField(
         label=_("Revealed to the teams at"),
         widget=LocalDateTimeInput(),
         help_text=_("Until then only the operation's planners see its targets, teams and times."),
@@ -144,7 +144,7 @@ class OperationForm(forms.Form):
                 required=False,
                 error_messages={"invalid": WAVE_CODE_HELP},
             )
-            self.fields[f"wave_start_{n}"] = forms.DateTimeField(
+            self.fields[f"wave_start_{n}"] = YearBoundDateTimeField(
                 label=_("Wave %(n)s: starts") % {"n": n}, required=False, widget=LocalDateTimeInput()
             )
             # The code the row held when the page was drawn: a row whose code the planner edits is
@@ -422,8 +422,8 @@ class ReplanForm(forms.Form):
 
 class ProgrammeForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
-    start_date = forms.DateField(label=_("First day"), widget=DateInput())
-    end_date = forms.DateField(label=_("Last day"), widget=DateInput())
+    start_date = YearBoundDateField(label=_("First day"), widget=DateInput())
+    end_date = YearBoundDateField(label=_("Last day"), widget=DateInput())
     officers = RowsField(
         label=_("Officers"),
         queryset=Officer.objects.none(),
@@ -452,8 +452,8 @@ class DueWorkForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("Reason"), choices=DueWork.Reason.choices, initial=DueWork.Reason.MANUAL
     )
-    earliest = forms.DateField(label=_("Due from"), widget=DateInput())
-    latest = forms.DateField(label=_("Due by"), widget=DateInput())
+    earliest = YearBoundDateField(label=_("Due from"), widget=DateInput())
+    latest = YearBoundDateField(label=_("Due by"), widget=DateInput())
     priority = forms.IntegerField(
         label=_("Priority"), min_value=1, max_value=5, initial=3, help_text=_("1 (highest) to 5")
     )

@@ -7,7 +7,8 @@ unknown member ("Unknown field.", in the reader's language), beside any other fi
 nested serializer with it names its own (``waves[0].code``). The token request refuses them the
 same way (backend/accounts/apis.py).
 
-The console's forms have their own edge: a list of rows chosen by number (``RowsField``).
+The console's forms have their own edges: a list of rows chosen by number (``RowsField``), and a
+date or time in a year no record has (``YearBound``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 from django import forms
 from django.db import connection, models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from rest_framework import serializers
 
 # Sent by a form of the browsable API beside the serializer's fields.
@@ -68,3 +69,38 @@ class RowsField(forms.ModelMultipleChoiceField):
                         self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": given}
                     )
         return super()._check_values(value)
+
+
+# The years a date the console is given may name. The calendar's first and last days have no day
+# before or after them, which a period's end or a time zone's offset reaches: 0001-01-01 00:00 in
+# Macau is a day before the calendar in UTC (an OverflowError comparing it), and a period is
+# counted up to the day after its last. No inspection, operation or record is dated outside these.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+YEAR_OUT_OF_RANGE = gettext_lazy("Use a year from %(first)s to %(last)s.")
+
+
+def year_refused(day: Any) -> str:
+    """The message for a date or time outside FIRST_YEAR..LAST_YEAR, or ""."""
+    if day is None or FIRST_YEAR <= day.year <= LAST_YEAR:
+        return ""
+    return str(YEAR_OUT_OF_RANGE) % {"first": FIRST_YEAR, "last": LAST_YEAR}
+
+
+class YearBound:
+    """Mixin for a form's DateField or DateTimeField: a year outside FIRST_YEAR..LAST_YEAR is
+    refused on the form, in the reader's language, before any service meets it."""
+
+    def to_python(self, value: Any) -> Any:
+        day = super().to_python(value)  # type: ignore[misc]
+        message = year_refused(day)
+        if message:
+            raise forms.ValidationError(message, code="invalid")
+        return day
+
+
+class YearBoundDateTimeField(YearBound, forms.DateTimeField):
+    pass
+
+
+class YearBoundDateField(YearBound, forms.DateField):
+    pass

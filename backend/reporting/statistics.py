@@ -60,6 +60,7 @@ from backend.compliance.models import (
 )
 from backend.core.errors import InvalidInput
 from backend.core.i18n import list_separator
+from backend.core.strict_input import year_refused
 from backend.inspections.models import Category, Finding, Inspection
 from backend.outreach.models import Activity, HotlineCall
 from backend.registry.models import Agency, Parish, Site
@@ -661,11 +662,6 @@ class Result:
         return [MEASURES[m] for m in self.query.measures]
 
 
-# The years a period may name: the calendar's last day has no day after it, which a period's end
-# is counted up to (``to=9999-12-31`` was a server error); no record is dated outside these.
-FIRST_YEAR, LAST_YEAR = 1900, 2999
-
-
 def parse_period(value: str, *, end: bool) -> dt.date:
     """``YYYY`` (the whole year), ``YYYY-MM`` or ``YYYY-MM-DD``."""
     value = value.strip()
@@ -682,14 +678,10 @@ def parse_period(value: str, *, end: bool) -> dt.date:
             day = dt.date.fromisoformat(value)
     except (ValueError, OverflowError):
         raise StatisticsError(errors={name: [_t("Use YYYY, YYYY-MM or YYYY-MM-DD.")]}) from None
-    if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise StatisticsError(
-            errors={
-                name: [
-                    _t("Use a year from %(first)s to %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
-                ]
-            }
-        )
+    # A period is counted up to the day after its end: 9999-12-31 has none (backend.core.strict_input).
+    refused = year_refused(day)
+    if refused:
+        raise StatisticsError(errors={name: [refused]})
     return day
 
 

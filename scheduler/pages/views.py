@@ -10,6 +10,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
+from uuid import UUID
 
 from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
@@ -300,7 +301,10 @@ def operation_sites(request: HttpRequest, operation_id: str) -> JsonResponse:
 def operation_targets(request: HttpRequest, operation_id: str) -> HttpResponse:
     """The whole list of targets from the checklist (or the map that ticks it), each in a wave."""
     operation = _operation(request, operation_id)
+    # A value that is no site's id is an unknown site (a uuid lookup of "abc" was a server error).
     chosen = request.POST.getlist("site")
+    if not all(_is_uuid(value) for value in chosen):
+        raise Http404
     sites = {str(s.uuid): s for s in Site.objects.filter(uuid__in=chosen, is_active=True)} if chosen else {}
     existing = {t.site_id: t for t in operation.targets.all()}
     targets = []
@@ -326,6 +330,14 @@ def operation_targets(request: HttpRequest, operation_id: str) -> HttpResponse:
     else:
         messages.success(request, _("Targets saved: %(count)s.") % {"count": len(targets)})
     return redirect(reverse("scheduler:operation", args=[operation.uuid]) + "#targets")
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _flatten(errors: dict[str, Any]) -> list[str]:
