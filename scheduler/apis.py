@@ -305,7 +305,13 @@ class ProgrammeListApi(KnownQueryParameters, PlannerApi):
         planner = self.officer(request)
         if planner is None:
             raise NotFound("Only an officer can plan a programme.")
-        officers = list(Officer.objects.filter(uuid__in=v["officers"]))
+        officers = list(Officer.objects.filter(uuid__in=v["officers"], is_active=True))
+        # An id that names no active officer was dropped: a list of mistyped ids left the
+        # programme none, and it planned with every inspector of the agency (an empty list's
+        # meaning); a leaver's left it planning with nobody. Refused as unknown sites are.
+        missing = {str(u) for u in v["officers"]} - {str(o.uuid) for o in officers}
+        if missing:
+            raise NotFound("Unknown or inactive officers.", errors={"officers": sorted(missing)})
         programme = services.programme_create(
             actor=request.user,
             planner=planner,
