@@ -190,10 +190,13 @@ class OperationDetailApi(PlannerApi):
         if "waves" in v:
             v["waves"] = [(w["code"], w["starts_at"]) for w in v["waves"]]
         if "targets" in v:
-            sites = {s.uuid: s for s in Site.objects.filter(uuid__in=[t["site"] for t in v["targets"]])}
+            # Active sites alone, as adding targets (POST targets/) and the console's list take
+            # them: a closed venue named here became a target the teams were sent to.
+            wanted = [t["site"] for t in v["targets"]]
+            sites = {s.uuid: s for s in Site.objects.filter(uuid__in=wanted, is_active=True)}
             missing = sorted(str(t["site"]) for t in v["targets"] if t["site"] not in sites)
             if missing:
-                raise NotFound("Unknown sites.", errors={"targets": missing})
+                raise NotFound("Unknown or inactive sites.", errors={"targets": missing})
             v["targets"] = [{**t, "site": sites[t["site"]]} for t in v["targets"]]
         operation = services.operation_plan_update(actor=request.user, operation=operation, **v)
         return Response(OperationOutput(operation).data)
