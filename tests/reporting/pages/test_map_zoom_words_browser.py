@@ -18,7 +18,7 @@ PASSWORD = "correct-horse-battery"
 
 @pytest.mark.parametrize(
     ("locale", "zoom_in", "zoom_out"),
-    [("en", "Zoom in", "Zoom out"), ("zh-TW", "放大", "縮小"), ("pt-PT", "Ampliar", "Reduzir")],
+    [("en", "Zoom in", "Zoom out"), ("zh-TW", "放大", "縮小"), ("pt-PT", "Aproximar", "Afastar")],
 )
 def test_the_maps_zoom_buttons_speak_the_pages_language(pages, city, locale, zoom_in, zoom_out):
     page = pages.new_page(locale=locale)
