@@ -274,6 +274,37 @@ def test_no_console_form_fails_on_hostile_input(world, forms, area):
     assert not failures, "\n".join(failures)
 
 
+BAD_IDS = {"not an id": "abc", "nul": "%00", "long": "x" * 2000, "number": "1", "unknown": FAKE, "dots": ".."}
+
+
+def _named_by_id(name: str) -> bool:
+    return name.endswith("_id") or name in ("uuid", "lang", "kind")
+
+
+@pytest.mark.parametrize(
+    "route", [r for r in CONSOLE_ROUTES if any(map(_named_by_id, r.parameters))], ids=lambda r: r.pattern
+)
+def test_an_id_in_the_address_that_is_no_id_is_not_found(world, route):
+    """Every console address with an id, asked with ids that are not ids: a 4xx (not found, or the
+    method refused), never a server error, nothing written."""
+    persona = _allowed(route)[0]
+    before = _state()
+    failures = []
+    for what, bad in BAD_IDS.items():
+        overrides = {name: bad for name in route.parameters if _named_by_id(name)}
+        try:
+            urls = [role_access._url(route, world, **overrides)]
+        except Resolver404:
+            continue  # the address's converter refuses it before any view (a uuid, an int)
+        for url in urls:
+            for method in route.methods:
+                status = _send(world.clients[persona], method.lower(), url, "").status_code
+                if status >= 500 or status < 400:
+                    failures.append(f"{method} {url[:120]} ({what}): {status}")
+    assert not failures, "\n".join(failures)
+    assert _state() == before
+
+
 # --- What the walk found, each fixed at its source -------------------------------------------------
 
 
