@@ -417,6 +417,12 @@ PLURALS = {
     "checklists_n": lambda n: ngettext("{count} checklist", "{count} checklists", n),
     "checkins_n": lambda n: ngettext("{count} check-in", "{count} check-ins", n),
     "declarations_n": lambda n: ngettext("{count} declaration", "{count} declarations", n),
+    # The home screen's count of what waits to be sent ({total}), when declarations are among it.
+    "queued_count_declarations": lambda n: ngettext(
+        "Queued: {total}, including {count} declaration of a conflict of interest",
+        "Queued: {total}, including {count} declarations of conflicts of interest",
+        n,
+    ),
     "fix_errors": lambda n: ngettext(
         "{count} answer needs attention before sending.", "{count} answers need attention before sending.", n
     ),

@@ -381,7 +381,13 @@ async function syncBar() {
   const pending = await outbox.pendingCount(officer);
   // What the list above shows queued: the checklists, and the check-ins recorded offline.
   const checkinsWaiting = (await store.all("checkins")).filter((c) => !c.result && !c.refused && outbox.mine(c, officer)).length;
-  const waiting = pending + checkinsWaiting;
+  // Declarations of conflicts of interest made offline wait too, said apart: an officer about
+  // to hand the phone back was told all was sent while one still waited on it.
+  const declarationsWaiting = await outbox.waitingDeclarations(officer);
+  const waiting = pending + checkinsWaiting + declarationsWaiting;
+  const queuedText = declarationsWaiting
+    ? t("queued_count_declarations", { total: waiting, count: declarationsWaiting })
+    : t("queued_count", { count: waiting });
   // What signing out would delete unsent: the checklists (queued, drafts, refused) and the
   // check-ins recorded offline; the question names what there is.
   const unsent = async () => {
@@ -461,7 +467,7 @@ async function syncBar() {
   return el("div", { class: "card" },
     el("p", { class: "muted", id: "who", text: officer ? t("signed_in_as", { name: officer.full_name || officer.username || "" }) : "" }),
     el("p", { class: "muted", id: "synced", text: syncedAt ? t("last_sync", { time: i18n.recently(syncedAt) }) : t("never_synced") }),
-    waiting ? el("p", { class: "muted", id: "queued", text: t("queued_count", { count: waiting }) }) : null,
+    waiting ? el("p", { class: "muted", id: "queued", text: queuedText }) : null,
     el("p", { class: "muted", id: "retry", role: "status", "data-waiting": waiting, text: retryAt > Date.now() ? retryText(waiting) : navigator.onLine ? "" : t("offline") }),
     el("div", { class: "toolbar" }, button, signOut),
     signOutWarning,
