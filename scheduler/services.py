@@ -29,6 +29,7 @@ from backend.audit.services import audit_record
 from backend.checklists.selectors import template_version_latest
 from backend.core.errors import Conflict, InvalidInput, NotFound
 from backend.core.i18n import list_separator
+from backend.core.strict_input import years_refused
 from backend.inspections import services as inspections
 from backend.inspections.models import Inspection, Operation, Team
 from backend.outbox.services import task_enqueue
@@ -78,6 +79,12 @@ class AlreadyPublished(Conflict):
 
 
 @transaction.atomic
+def _wave_years(waves: list[tuple[str, dt.datetime]]) -> dict[str, list[str]]:
+    """The waves' error when a wave starts in a year no operation has (``years_refused``)."""
+    messages = [m for _code, moment in waves for m in years_refused(wave=moment).get("wave", [])]
+    return {"waves": messages[:1]} if messages else {}
+
+
 def operation_plan_create(
     *,
     actor: Any,
@@ -94,6 +101,10 @@ def operation_plan_create(
 ) -> Operation:
     """A draft joint operation with its team rule and waves; ``planner`` plans it."""
     waves = list(waves)
+    # 0001-01-01 in Macau is before the calendar in UTC: comparing it overflowed (a server error).
+    refused = years_refused(starts_at=starts_at, ends_at=ends_at, reveal_at=reveal_at) | _wave_years(waves)
+    if refused:
+        raise InvalidInput(errors=refused)
     for code, moment in waves:
         if not starts_at <= moment < ends_at:
             raise InvalidInput(
@@ -174,6 +185,8 @@ def operation_plan_update(
     setup.save()
     if waves is not None:
         waves = list(waves)
+        if _wave_years(waves):
+            raise InvalidInput(errors=_wave_years(waves))
         for code, moment in waves:
             if not operation.starts_at <= moment < operation.ends_at:
                 raise InvalidInput(

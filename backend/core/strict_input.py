@@ -86,6 +86,12 @@ def year_refused(day: Any) -> str:
     return str(YEAR_OUT_OF_RANGE) % {"first": FIRST_YEAR, "last": LAST_YEAR}
 
 
+def years_refused(**days: Any) -> dict[str, list[str]]:
+    """``{name: [message]}`` for each date or time given outside FIRST_YEAR..LAST_YEAR: a service's
+    InvalidInput errors, for callers that are not a form (the API, a script)."""
+    return {name: [message] for name, day in days.items() if (message := year_refused(day))}
+
+
 class YearBound:
     """Mixin for a form's DateField or DateTimeField: a year outside FIRST_YEAR..LAST_YEAR is
     refused on the form, in the reader's language, before any service meets it."""

@@ -46,6 +46,7 @@ from backend.checklists.models import TemplateVersion
 from backend.checklists.services import parsed_definition
 from backend.core.errors import Conflict, DomainError, Gone, InvalidInput, NotFound
 from backend.core.inserts import insert_many, update_many
+from backend.core.strict_input import years_refused
 from backend.inspections import personal_files
 from backend.inspections.models import (
     Attachment,
@@ -107,6 +108,9 @@ def operation_create(
     planners: Iterable[Officer] = (),
     status: str = Operation.Status.DRAFT,
 ) -> Operation:
+    refused = years_refused(starts_at=starts_at, ends_at=ends_at, reveal_at=reveal_at)
+    if refused:  # 0001-01-01 in Macau is before the calendar in UTC: comparing it overflowed
+        raise InvalidInput(errors=refused)
     if not (reveal_at <= starts_at < ends_at):
         raise InvalidInput(
             errors={
@@ -1452,6 +1456,9 @@ def operation_update(
     """Change a draft operation's name or times (its planners do, before publishing)."""
     if operation.status != Operation.Status.DRAFT:
         raise Conflict("Only a draft operation can be changed.")
+    refused = years_refused(starts_at=starts_at, ends_at=ends_at, reveal_at=reveal_at)
+    if refused:  # 0001-01-01 in Macau is before the calendar in UTC: comparing it overflowed
+        raise InvalidInput(errors=refused)
     if name is not None:
         operation.name = name
     for attr, value in (("starts_at", starts_at), ("ends_at", ends_at), ("reveal_at", reveal_at)):

@@ -356,6 +356,24 @@ def test_an_operation_time_in_year_one_is_refused_on_the_form(world, forms, valu
     assert _state() == before
 
 
+@pytest.mark.parametrize("field", ["reveal_at", "starts_at", "ends_at"])
+def test_an_operation_time_in_year_one_is_refused_by_the_service(world, field):
+    """Past the form, the service itself refuses the year (a script or a command calls it):
+    comparing 0001-01-01 00:00 in Macau with the other times raised OverflowError."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from backend.core.errors import InvalidInput
+    from backend.inspections.models import Operation
+    from scheduler import services as scheduler
+
+    operation = Operation.objects.get(uuid=world.sealed)
+    year_one = dt.datetime(1, 1, 1, tzinfo=ZoneInfo("Asia/Macau"))
+    with pytest.raises(InvalidInput) as refused:
+        scheduler.operation_plan_update(actor=None, operation=operation, **{field: year_one})
+    assert refused.value.errors == {field: ["Use a year from 1900 to 2999."]}
+
+
 @pytest.mark.parametrize("site", ["abc", "1", "%00"])
 def test_a_target_that_is_no_site_is_an_unknown_site(world, site):
     """The targets' checklist sent with a value that is no site's id was a server error (a uuid
