@@ -23,7 +23,7 @@ from backend.core.errors import NotFound
 from backend.core.query_parameters import KnownQueryParameters
 from backend.core.strict_input import UnknownFieldsRefused
 from backend.inspections.models import Operation
-from backend.registry.models import Agency, Officer, Role, Site, Unit
+from backend.registry.models import Agency, Officer, Role, Site, Skill, Unit
 from scheduler import selectors, services
 from scheduler.models import PlanningJob
 
@@ -47,6 +47,20 @@ def _agency(code: str) -> Agency:
     if agency is None:
         raise NotFound(f"No agency {code!r}.")
     return agency
+
+
+def _rule_codes_known(values: dict[str, Any]) -> None:
+    """Refuse a team rule that names an agency or a skill the registry does not hold, each named
+    on its field, as an unknown agency is refused: stored, a typo ("PSPP") made a rule no team can
+    meet, and every plan broke it. The console's form offers the registry's alone."""
+    errors: dict[str, list[str]] = {}
+    for field, model in (("required_agencies", Agency), ("required_skills", Skill)):
+        codes = set(values.get(field) or ())
+        unknown = codes - set(model.objects.filter(code__in=codes).values_list("code", flat=True))
+        if unknown:
+            errors[field] = sorted(unknown)
+    if errors:
+        raise NotFound("Unknown agencies or skills in the team rule.", errors=errors)
 
 
 # --- Operations -----------------------------------------------------------------------------------
@@ -125,6 +139,7 @@ class OperationListApi(KnownQueryParameters, PlannerApi):
         planner = self.officer(request)
         if planner is None:
             raise NotFound("Only an officer can plan an operation.")
+        _rule_codes_known(v)
         muster = Unit.objects.filter(code=v.pop("muster_unit")).first()
         if muster is None:
             raise NotFound("No such unit.")
@@ -183,6 +198,7 @@ class OperationDetailApi(PlannerApi):
         data = OperationUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
+        _rule_codes_known(v)
         if "muster_unit" in v:
             v["muster_unit"] = Unit.objects.filter(code=v["muster_unit"]).first()
             if v["muster_unit"] is None:

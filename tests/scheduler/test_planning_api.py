@@ -10,6 +10,7 @@ import time_machine
 
 from backend.audit.models import AuditEntry
 from backend.inspections.models import Inspection, Team
+from backend.registry.models import Skill
 from scheduler.models import PlanningJob
 from tests.scheduler.conftest import EVENING
 
@@ -146,7 +147,11 @@ def test_a_sealed_operation_is_its_planners_alone_and_reads_are_audited(
 
 @pytest.mark.django_db(transaction=True)
 def test_an_operation_without_enough_officers_explains_why(api, paula, city, operation_payload):
-    operation_payload["required_skills"] = ["interpreter"]  # nobody has it
+    # A skill of the registry (an unknown code is refused) that nobody has.
+    Skill.objects.get_or_create(
+        code="interpreter", defaults={"name_en": "interpreter", "kind": "qualification"}
+    )
+    operation_payload["required_skills"] = ["interpreter"]
     client, op_id, _job = _planned(api, paula, city, operation_payload)
     plan = client.get(f"/api/v1/planning/operations/{op_id}/plan/").json()
     assert len(plan["unplanned"]) == 2
