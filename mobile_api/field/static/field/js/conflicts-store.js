@@ -4,11 +4,23 @@
 //   store "conflicts"    declarations made on this phone and not yet stored by the server, each
 //                        { id (made here), officer, target, reason, made_at, refused }
 // The outbox sends the second (outbox.js, sendDeclarations); the screen is conflicts.js.
+import { language } from "./i18n.js";
 import * as store from "./store.js";
 
 const READ = "conflicts_read";
 
 const newestFirst = (rows) => [...rows].sort((a, b) => (b.declared_at || "").localeCompare(a.declared_at || ""));
+
+// A site or company with its name and address line in each language read so far (``names``,
+// ``addresses``): the server names it in the request's language only, and a declaration made or
+// read in one language was shown in it after the officer switched, offline, to another.
+export function named(target, lang = language(), before = null) {
+  const names = { ...(before && before.names), ...target.names, [lang]: target.name };
+  const addresses = { ...(before && before.addresses), ...target.addresses, [lang]: target.address };
+  return { ...target, names, addresses };
+}
+
+const namedRow = (row, before) => ({ ...row, target: named(row.target, language(), before) });
 
 // What the server is sent: the id makes a replay harmless (the server answers the one stored).
 export function body(declaration) {
@@ -22,7 +34,13 @@ export async function lastRead(officer) {
 }
 
 export async function keepRead(officer, rows) {
-  if (officer) await store.put("kv", { officer: officer.id, at: new Date().toISOString(), rows }, READ);
+  if (!officer) return;
+  // Read in the app's language: the names read before in the others are kept beside it.
+  const kept = await lastRead(officer);
+  const before = new Map((kept ? kept.rows : []).map((r) => [r.id, r.target]));
+  rows = rows.map((r) => namedRow(r, before.get(r.id)));
+  await store.put("kv", { officer: officer.id, at: new Date().toISOString(), rows }, READ);
+  return rows;
 }
 
 // One declaration the server answered (declared, replayed or withdrawn): written into the list
@@ -30,7 +48,13 @@ export async function keepRead(officer, rows) {
 export async function stored(officer, declaration, row) {
   const kept = await lastRead(officer);
   if (kept) {
-    const rows = newestFirst([row, ...kept.rows.filter((r) => r.id !== row.id)]);
+    const was = kept.rows.find((r) => r.id === row.id);
+    const earlier = [declaration && declaration.target, was && was.target].filter(Boolean);
+    const before = {
+      names: Object.assign({}, ...earlier.map((target) => target.names)),
+      addresses: Object.assign({}, ...earlier.map((target) => target.addresses)),
+    };
+    const rows = newestFirst([namedRow(row, before), ...kept.rows.filter((r) => r.id !== row.id)]);
     await store.put("kv", { ...kept, rows }, READ);
   }
   if (declaration) await store.del("conflicts", declaration.id);

@@ -32,8 +32,36 @@ export async function follow() {
   if (relist && document.getElementById("conflicts-list")) await relist();
 }
 
+// A site or company named in the reader's language where the phone has it (conflicts-store.js,
+// ``named``), as it was read otherwise.
+function nameOf(target) {
+  return (target.names && target.names[i18n.language()]) || target.name;
+}
+
 function targetLine(target) {
-  return target.kind === "company" ? t("conflict_company") : target.address;
+  if (target.kind === "company") return t("conflict_company");
+  return (target.addresses && target.addresses[i18n.language()]) || target.address;
+}
+
+// The search's results named in each of the app's languages: the server names them in the
+// request's, and a declaration made from one and kept on the phone offline is read in another.
+// Best effort: a language not answered leaves the results named as they are.
+async function inEveryLanguage(results, q) {
+  const here = i18n.language();
+  let named = results.map((r) => kept.named(r, here));
+  const others = i18n.LANGUAGES.map(([code]) => code).filter((code) => code !== here);
+  await Promise.all(others.map(async (code) => {
+    let response;
+    try {
+      response = await api.request("GET", `registry/search/?q=${encodeURIComponent(q)}`, { headers: { "Accept-Language": code === "zh-hant" ? "zh-Hant" : code } });
+    } catch {
+      return;
+    }
+    if (response.status !== 200) return;
+    const there = new Map(response.data.results.map((r) => [r.id, r]));
+    named = named.map((r) => (there.has(r.id) ? { ...r, names: { ...r.names, [code]: there.get(r.id).name }, addresses: { ...r.addresses, [code]: there.get(r.id).address } } : r));
+  }));
+  return named;
 }
 
 const SIGNED_OUT = "signed-out";
@@ -66,8 +94,7 @@ export async function conflictsScreen({ el, screen, announce, officer, redraw, o
       return;
     }
     if (listed) {
-      await kept.keepRead(officer, listed);
-      s.listed = listed;
+      s.listed = (await kept.keepRead(officer, listed)) || listed;
       s.asOf = null;
     } else {
       // Not readable now: as last read on this phone, and said as of when.
@@ -81,7 +108,10 @@ export async function conflictsScreen({ el, screen, announce, officer, redraw, o
   if (s.results && s.resultsIn !== i18n.language() && navigator.onLine) {
     try {
       const response = await api.request("GET", `registry/search/?q=${encodeURIComponent(s.searched)}`);
-      if (response.status === 200) s.results = response.data.results;
+      if (response.status === 200) {
+        const before = new Map(s.results.map((r) => [r.id, r]));
+        s.results = response.data.results.map((r) => kept.named(r, i18n.language(), before.get(r.id)));
+      }
     } catch {
       // Named as they were: still the same sites and companies.
     }
@@ -117,7 +147,7 @@ export async function conflictsScreen({ el, screen, announce, officer, redraw, o
   relist = drawList;
 
   const targetLines = (target) => [
-    el("p", { class: "conflict-name" }, el("strong", { text: target.name })),
+    el("p", { class: "conflict-name" }, el("strong", { text: nameOf(target) })),
     targetLine(target) ? el("p", { class: "muted", text: targetLine(target) }) : null,
   ];
 
@@ -130,7 +160,7 @@ export async function conflictsScreen({ el, screen, announce, officer, redraw, o
     const remove = refused
       ? el("button", { type: "button", class: "remove-conflict", text: t("conflict_remove"), onclick: async () => {
           await kept.remove(d.id);
-          say(t("conflict_removed", { name: d.target.name }));
+          say(t("conflict_removed", { name: nameOf(d.target) }));
           await drawList();
           document.getElementById("conflict-message")?.focus();
         } })
@@ -154,7 +184,7 @@ export async function conflictsScreen({ el, screen, announce, officer, redraw, o
     if (withdrawn) return item;
     const asking = s.confirming === row.id;
     const warningId = `withdraw-warning-${row.id}`;
-    const warning = el("p", { class: "notice warn", id: warningId, hidden: !asking, text: t("conflict_withdraw_warning", { name: row.target.name }) });
+    const warning = el("p", { class: "notice warn", id: warningId, hidden: !asking, text: t("conflict_withdraw_warning", { name: nameOf(row.target) }) });
     const button = el("button", { type: "button", class: "danger withdraw-conflict", text: t(asking ? "conflict_withdraw_confirm" : "conflict_withdraw"),
       "aria-describedby": asking ? warningId : null, onclick: () => withdraw(row, button, warning) });
     item.append(el("div", { class: "toolbar" }, button), warning);
@@ -189,7 +219,7 @@ export async function conflictsScreen({ el, screen, announce, officer, redraw, o
     s.confirming = null;
     if (response.status === 200) {
       await kept.stored(officer, null, response.data);
-      s.message = { text: t("conflict_withdrawn", { name: row.target.name }), kind: "", lang: i18n.language() };
+      s.message = { text: t("conflict_withdrawn", { name: nameOf(row.target) }), kind: "", lang: i18n.language() };
       announce(s.message.text);
     } else {
       s.message = { text: t("conflict_withdraw_refused", { message: refusalReason(response.data && response.data.code ? response.data : { status: response.status }) }), kind: "danger", lang: i18n.language() };
@@ -250,7 +280,7 @@ export async function conflictsScreen({ el, screen, announce, officer, redraw, o
       s.errors["conflict-q"] = problemText(response.data, "q");
       return redraw("#conflict-q");
     }
-    s.results = response.data.results;
+    s.results = await inEveryLanguage(response.data.results, q);
     s.resultsIn = i18n.language();
     s.searched = q;
     s.message = null;
@@ -271,7 +301,7 @@ export async function conflictsScreen({ el, screen, announce, officer, redraw, o
     const input = el("input", { type: "radio", id, name: "conflict-target", value: r.id, checked: s.picked && s.picked.id === r.id,
       onchange: () => (s.picked = r) });
     const line = targetLine(r);
-    choices.append(el("label", { for: id }, input, el("span", {}, el("span", { class: "conflict-name", text: r.name }), line ? el("span", { class: "muted block", text: line }) : null)));
+    choices.append(el("label", { for: id }, input, el("span", {}, el("span", { class: "conflict-name", text: nameOf(r) }), line ? el("span", { class: "muted block", text: line }) : null)));
   });
   const noMatch = s.results && !s.results.length ? el("p", { class: "muted", id: "conflict-no-match", text: t("conflict_no_match", { query: s.searched }) }) : null;
 
@@ -310,7 +340,7 @@ export async function conflictsScreen({ el, screen, announce, officer, redraw, o
       announce(text);
       return redraw("#conflict-message");
     };
-    if (!navigator.onLine) return waits(t("conflict_queued_offline", { name: declaration.target.name }));
+    if (!navigator.onLine) return waits(t("conflict_queued_offline", { name: nameOf(declaration.target) }));
     declareButton.setAttribute("aria-disabled", "true");
     declareButton.textContent = t("conflict_declaring");
     let response;
@@ -318,11 +348,11 @@ export async function conflictsScreen({ el, screen, announce, officer, redraw, o
       response = await api.request("POST", "me/conflicts/", { json: kept.body(declaration), as: officer });
     } catch (error) {
       if (error instanceof api.SignedOut) return redraw();
-      return waits(t("conflict_queued_offline", { name: declaration.target.name }));
+      return waits(t("conflict_queued_offline", { name: nameOf(declaration.target) }));
     }
     if (response.status === 429 || response.status >= 500) {
       sync(); // the outbox tries again, with its backoff
-      return waits(t("conflict_queued_busy", { name: declaration.target.name }));
+      return waits(t("conflict_queued_busy", { name: nameOf(declaration.target) }));
     }
     if (response.status === 201 || response.status === 200) {
       const row = response.data;
