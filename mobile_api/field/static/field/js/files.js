@@ -47,7 +47,8 @@ export async function adopt(blob, workId, ref, about = {}) {
   // A file read from the server for a correction of a checklist read back (its officer sent it
   // from another phone): kept for the correction as a file taken here is, under the reference
   // its answer already holds, and uploaded with it (the server keeps each revision's own files).
-  const record = { ...about, id: ref, work: workId, blob, name: null, type: blob.type, size: blob.size, sha256: await sha256(blob), uploaded: {} };
+  // Named as the server names it, shown beside it as a photo taken here shows its own name.
+  const record = { ...about, id: ref, work: workId, blob, name: ref, type: blob.type, size: blob.size, sha256: await sha256(blob), uploaded: {} };
   await store.put("files", record);
   return record;
 }

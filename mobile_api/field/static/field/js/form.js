@@ -274,7 +274,8 @@ export class ChecklistForm {
         const url = URL.createObjectURL(record.blob);
         this.urls.push(url);
         // The file chosen, by its name on the phone (a photo just taken has the camera's name).
-        // (A photo read back from the server has no name on this phone: its picture alone.)
+        // (One copied from the server into a correction, the server's name for it; one only
+        // read back from the server has no name on this phone: its picture alone.)
         const name = record.name ? el("span", { class: "file-name", text: record.name }) : null;
         item.prepend(...[el("img", { src: url, alt: t("photo_n", { n: i + 1 }) }), name].filter(Boolean));
       });
