@@ -45,29 +45,27 @@ PARISHES = list(parish_boxes().items())
 
 def make_file(rows: int) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(SITES.keys)
+    writer = csv.DictWriter(out, SITES.keys, restval="")  # by name: columns added later stay empty
+    writer.writeheader()
     for n in range(rows):
         parish, (south, west, north, east) = PARISHES[n % len(PARISHES)]
         lat = south + (north - south) * ((n * 7919) % 1000) / 1000
         lon = west + (east - west) * ((n * 104729) % 1000) / 1000
         writer.writerow(
-            [
-                f"B-{n:06d}",
-                f"Venue {n}",
-                f"場所 {n}",
-                f"Local {n}",
-                "venue",
-                "karaoke",
-                f"Rua {n}",
-                parish,
-                f"{lat:.6f}",
-                f"{lon:.6f}",
-                "Mon-Thu 20:00-02:00; Fri-Sun 20:00-04:00",
-                "",
-                "",
-                f"L-{n}",
-            ]
+            {
+                "external_id": f"B-{n:06d}",
+                "name_en": f"Venue {n}",
+                "name_zh_hant": f"場所 {n}",
+                "name_pt": f"Local {n}",
+                "kind": "venue",
+                "venue_type": "karaoke",
+                "address": f"Rua {n}",
+                "parish": parish,
+                "latitude": f"{lat:.6f}",
+                "longitude": f"{lon:.6f}",
+                "opening_hours": "Mon-Thu 20:00-02:00; Fri-Sun 20:00-04:00",
+                "licence_number": f"L-{n}",
+            }
         )
     return out.getvalue().encode("utf-8-sig")
 
