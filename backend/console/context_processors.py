@@ -28,6 +28,8 @@ def console(request: HttpRequest) -> dict[str, Any]:
     return {
         "console_nav": [{"label": label, "url": url, "active": url == current} for label, url in entries],
         "console_officer": officer,
+        # The account's links (Password) too: before the second factor they led back to the code's page.
+        "console_verified": bool(shown),
         "map_tile_url": settings.MAP_TILE_URL,
         "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         "map_parish_names": map_parish_names,

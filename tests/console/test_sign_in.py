@@ -60,6 +60,21 @@ def test_planner_needs_a_second_factor_and_enrols_one(client, planner):
     assert client.get("/api/v1/planning/operations/").status_code == 200
 
 
+def test_the_code_page_offers_no_link_that_leads_back_to_it(client, planner):
+    """Signed in by password alone, the header offered "Password", which led back to the code's
+    page (a newcomer's first sign-in as demo-planner): it shows once the code is given. Signing
+    out stays offered: it is how to leave the page."""
+    _sign_in(client, "paula")
+    code_page = client.get("/sign-in/code/").content.decode()
+    assert "/account/password/" not in code_page
+    assert "/sign-out/" in code_page
+    assert client.get("/account/password/")["Location"].startswith("/sign-in/code/")
+    _enrol(client)
+    home = client.get("/").content.decode()
+    assert 'href="/account/password/"' in home
+    assert client.get("/account/password/").status_code == 200
+
+
 def test_an_enrolled_planner_gives_the_current_code(client, planner):
     device = TOTPDevice.objects.create(user=planner.user, name="phone", confirmed=True)
     _sign_in(client, "paula")
