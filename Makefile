@@ -69,9 +69,10 @@ run: install secret
 	@echo "    Health              http://$(HOST):$(PORT)/healthz"
 	@echo "  Demo logins (role username password; demo data only):"
 	@$(PY) manage.py demo_logins | sed 's/^/    /'
-	@echo "  Sign in at http://$(HOST):$(PORT)/sign-in/. Planners, reviewers, victim protection and the"
-	@echo "  administrator also give a six-digit code: the first sign-in shows a QR code and key for an"
-	@echo "  authenticator app; without a phone, \`make code LOGIN=demo-planner\` prints the current code."
+	@echo "  Sign in at http://$(HOST):$(PORT)/sign-in/. Planners, reviewers, victim protection, data-protection"
+	@echo "  officers and the administrator also give a six-digit code: the first sign-in shows a QR code and"
+	@echo "  key for an authenticator app; without a phone, give the password first, then"
+	@echo "  \`make code LOGIN=demo-planner\` prints the current code."
 	@echo "  Background tasks (planning runs, the outbox relay, rollups) run in a Celery worker started"
 	@echo "  beside the server, on $${CELERY_BROKER_URL:-filesystem://} (messages under $${CELERY_BROKER_FOLDER:-var/broker/})."
 	@echo "  Ctrl-C stops both."

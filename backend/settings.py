@@ -276,8 +276,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "console:sign-in"
 LOGIN_REDIRECT_URL = "console:home"
-# Second factor (TOTP) for planners, reviewers, victim protection and administrators at console
-# sign-in. On by default whenever DEBUG is off.
+# Second factor (TOTP) for planners, reviewers, victim protection, data-protection officers and
+# administrators at console sign-in (backend.console.nav.SECOND_FACTOR_ROLES). On by default
+# whenever DEBUG is off.
 CONSOLE_2FA_REQUIRED = env_bool("CONSOLE_2FA_REQUIRED", not DEBUG)
 # Failed console sign-ins per account within the window before sign-in is refused for a while.
 CONSOLE_SIGNIN_MAX_FAILURES = env_int("CONSOLE_SIGNIN_MAX_FAILURES", 5, minimum=1)
