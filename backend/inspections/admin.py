@@ -5,6 +5,7 @@ and what hangs from them, its routine work, what its officers sent and the findi
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -56,6 +57,23 @@ class TeamAdmin(AgencyScopedAdminMixin, AuditedReadsAdminMixin, AuditedAdminMixi
         super().save_model(request, obj, form, change)
 
 
+class InspectionForm(forms.ModelForm):
+    """An inspection is done by a team of its own operation (routine work: a team of none). A team
+    of another operation put a joint visit, which every agency taking part reads, in the hands of
+    a sealed raid's team, whose name and members it then showed before the raid's reveal."""
+
+    class Meta:
+        model = Inspection
+        fields = "__all__"  # noqa: DJ007  (the admin's fields, as before this form)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        team, operation = cleaned.get("team"), cleaned.get("operation")
+        if team is not None and team.operation_id != (operation.pk if operation is not None else None):
+            self.add_error("team", _("This team works in another operation than the inspection's."))
+        return cleaned
+
+
 @admin.register(Inspection)
 class InspectionAdmin(AgencyScopedAdminMixin, AuditedReadsAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("site", "category", "status", "planned_start", "team", "operation", "priority")
@@ -71,6 +89,7 @@ class InspectionAdmin(AgencyScopedAdminMixin, AuditedReadsAdminMixin, AuditedAdm
     list_select_related = ("site", "team", "operation")
     autocomplete_fields = ("site", "team", "operation")
     filter_horizontal = ("additional_versions",)
+    form = InspectionForm
 
     # A draft checklist version is the administrators' alone: an officer's phone cannot download
     # it and no submission is taken on it, so an inspection issued on one could not be done. Its
