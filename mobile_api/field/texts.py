@@ -379,7 +379,20 @@ TEXTS = {
     "conflict_withdraw_warning": _(
         "Withdrawn, the declaration stays on record, and the planners' teams may send you to {name} again."
     ),
-    "conflict_withdraw_offline": _("No network: withdrawing needs a connection."),
+    # Withdrawn offline: kept on the phone and sent by the sync (the server's withdraw is idempotent).
+    "conflict_withdraw_offline": _(
+        "No network: withdrawing your declaration of {name} is kept on this phone and will be sent "
+        "when it is online."
+    ),
+    "conflict_withdraw_busy": _(
+        "The server did not answer: withdrawing your declaration of {name} is kept on this phone and "
+        "will be sent again shortly."
+    ),
+    "conflict_withdraw_waiting": _("Withdrawal waiting to be sent"),
+    "sign_out_withdrawals": _(
+        "Withdrawals of declarations not yet sent: {count}. Sync first, or signing out deletes them."
+    ),
+    "queued_count_including": _("Queued: {total}, including {what}"),
     "conflict_withdrawn": _("Withdrawn: {name}."),
     "conflict_withdrawn_at": _("Withdrawn: {time}"),
     "conflict_withdraw_refused": _("Not withdrawn: {message}"),
@@ -417,11 +430,12 @@ PLURALS = {
     "checklists_n": lambda n: ngettext("{count} checklist", "{count} checklists", n),
     "checkins_n": lambda n: ngettext("{count} check-in", "{count} check-ins", n),
     "declarations_n": lambda n: ngettext("{count} declaration", "{count} declarations", n),
-    # The home screen's count of what waits to be sent ({total}), when declarations are among it.
-    "queued_count_declarations": lambda n: ngettext(
-        "Queued: {total}, including {count} declaration of a conflict of interest",
-        "Queued: {total}, including {count} declarations of conflicts of interest",
-        n,
+    # What of the home screen's count waits about conflicts of interest ("including …").
+    "queued_declarations_n": lambda n: ngettext(
+        "{count} declaration of a conflict of interest", "{count} declarations of conflicts of interest", n
+    ),
+    "queued_withdrawals_n": lambda n: ngettext(
+        "{count} withdrawal of a declaration", "{count} withdrawals of declarations", n
     ),
     "fix_errors": lambda n: ngettext(
         "{count} answer needs attention before sending.", "{count} answers need attention before sending.", n

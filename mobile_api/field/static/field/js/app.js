@@ -7,7 +7,7 @@ import { ChecklistForm, withCheckinPosition } from "./form.js";
 import * as i18n from "./i18n.js";
 import { t } from "./i18n.js";
 import { conflictsScreen, follow as followConflicts, forget as forgetConflicts } from "./conflicts.js";
-import { queued as declarationsKept } from "./conflicts-store.js";
+import { queued as declarationsKept, withdrawals as withdrawalsKept } from "./conflicts-store.js";
 import { attachmentRefs, Checklist, withoutRefs } from "./logic.js";
 import * as outbox from "./outbox.js";
 import * as store from "./store.js";
@@ -383,10 +383,16 @@ async function syncBar() {
   const checkinsWaiting = (await store.all("checkins")).filter((c) => !c.result && !c.refused && outbox.mine(c, officer)).length;
   // Declarations of conflicts of interest made offline wait too, said apart: an officer about
   // to hand the phone back was told all was sent while one still waited on it.
+  // So do withdrawals of declarations made offline.
   const declarationsWaiting = await outbox.waitingDeclarations(officer);
-  const waiting = pending + checkinsWaiting + declarationsWaiting;
-  const queuedText = declarationsWaiting
-    ? t("queued_count_declarations", { total: waiting, count: declarationsWaiting })
+  const withdrawalsWaiting = await outbox.waitingWithdrawals(officer);
+  const waiting = pending + checkinsWaiting + declarationsWaiting + withdrawalsWaiting;
+  const about = [
+    declarationsWaiting ? t("queued_declarations_n", { count: declarationsWaiting }) : "",
+    withdrawalsWaiting ? t("queued_withdrawals_n", { count: withdrawalsWaiting }) : "",
+  ].filter(Boolean);
+  const queuedText = about.length
+    ? t("queued_count_including", { total: waiting, what: i18n.list(about) })
     : t("queued_count", { count: waiting });
   // What signing out would delete unsent: the checklists (queued, drafts, refused) and the
   // check-ins recorded offline; the question names what there is.
@@ -405,6 +411,7 @@ async function syncBar() {
     // to be read), and declarations of conflicts of interest not yet stored.
     const notTaken = (await store.all("checkins")).filter((c) => !c.result && c.refused && outbox.mine(c, officer)).length;
     const declarations = (await declarationsKept(officer)).length;
+    const withdrawals = (await withdrawalsKept(officer)).length;
     const kind = !checklists && !checkins ? "_kept" : !checkins ? "" : !checklists ? "_checkins" : "_work";
     const count = checklists + checkins;
     // Both kinds: each with its own count ("1 checklist and 1 check-in"), not their sum.
@@ -417,8 +424,9 @@ async function syncBar() {
       refused ? t("sign_out_refused", { checklists: t("checklists_n", { count: refused }) }) : "",
       notTaken ? t("sign_out_refused_checkins", { checkins: t("checkins_n", { count: notTaken }) }) : "",
       declarations ? t("sign_out_declarations", { declarations: t("declarations_n", { count: declarations }) }) : "",
+      withdrawals ? t("sign_out_withdrawals", { count: withdrawals }) : "",
     );
-    return { count: count + notTaken + declarations, kind, said, params };
+    return { count: count + notTaken + declarations + withdrawals, kind, said, params };
   };
   // What the question means, under the buttons (it was only spoken, to screen readers).
   const signOutWarning = el("p", { class: "notice warn", id: "sign-out-warning", hidden: true });

@@ -71,3 +71,34 @@ export async function queued(officer) {
 }
 
 export const remove = (id) => store.del("conflicts", id);
+
+// Withdrawals made offline: kv "conflict_withdrawals", a list of { id (the declaration's),
+// officer, made_at, refused }, sent by the outbox (sendWithdrawals) as declarations are. The
+// server's withdraw is idempotent: sent again after a lost answer, it changes nothing.
+const WITHDRAWALS = "conflict_withdrawals";
+const everyWithdrawal = async () => (await store.get("kv", WITHDRAWALS)) || [];
+const own = (record, officer) => Boolean(record.officer && officer && record.officer.id === officer.id);
+
+export async function withdrawals(officer) {
+  return (await everyWithdrawal()).filter((w) => own(w, officer));
+}
+
+export async function queueWithdrawal(withdrawal) {
+  const rest = (await everyWithdrawal()).filter((w) => w.id !== withdrawal.id);
+  await store.put("kv", [...rest, withdrawal], WITHDRAWALS);
+}
+
+export async function withdrawalRefused(id, refused) {
+  await store.put("kv", (await everyWithdrawal()).map((w) => (w.id === id ? { ...w, refused } : w)), WITHDRAWALS);
+}
+
+export async function removeWithdrawal(id) {
+  await store.put("kv", (await everyWithdrawal()).filter((w) => w.id !== id), WITHDRAWALS);
+}
+
+// Signing out: this officer's withdrawals go, another's stay for them; the count of those left.
+export async function forgetWithdrawals(officer) {
+  const left = (await everyWithdrawal()).filter((w) => w.officer && !own(w, officer));
+  await store.put("kv", left, WITHDRAWALS);
+  return left.length;
+}

@@ -2,8 +2,9 @@
 // planners' scheduler honours), a form to declare one, and a tie that has ended withdrawn. The
 // declarations as last read are kept on the phone and shown offline ("as of"); a declaration made
 // offline is kept on the phone and sent by the outbox when the network allows, under an id made
-// here, so the server stores it once however often it is sent. Searching the registry and
-// withdrawing need the network.
+// here, so the server stores it once however often it is sent; a withdrawal made offline waits
+// and goes the same way (withdrawing twice changes nothing). Searching the registry needs the
+// network.
 import * as api from "./api.js";
 import * as kept from "./conflicts-store.js";
 import * as i18n from "./i18n.js";
@@ -133,6 +134,7 @@ export async function conflictsScreen({ el, screen, announce, officer, redraw, o
   const asOf = el("p", { class: "muted", id: "conflicts-as-of" });
   const drawList = async () => {
     const waiting = await kept.queued(officer);
+    withdrawing = new Map((await kept.withdrawals(officer)).map((w) => [w.id, w]));
     // A declaration the outbox has sent since, or one withdrawn, is in the list as last read.
     const last = await kept.lastRead(officer);
     if (last) s.listed = last.rows;
@@ -145,6 +147,8 @@ export async function conflictsScreen({ el, screen, announce, officer, redraw, o
     for (const row of s.listed || []) list.append(listedItem(row));
   };
   relist = drawList;
+  // Withdrawals made on the phone and not yet answered by the server, by declaration.
+  let withdrawing = new Map();
 
   const targetLines = (target) => [
     el("p", { class: "conflict-name" }, el("strong", { text: nameOf(target) })),
@@ -182,6 +186,14 @@ export async function conflictsScreen({ el, screen, announce, officer, redraw, o
       withdrawn ? el("p", {}, el("span", { class: "badge", "data-status": "withdrawn", text: t("conflict_withdrawn_at", { time: i18n.time(row.withdrawn_at) }) })) : null,
     );
     if (withdrawn) return item;
+    // Withdrawn offline: waiting to be sent, nothing more to tap; or refused, said with why,
+    // and "Withdraw" offered again (the officer's own new attempt, never a retry of the same).
+    const pending = withdrawing.get(row.id);
+    if (pending && !pending.refused) {
+      item.append(el("p", {}, el("span", { class: "badge warn", "data-status": "withdraw-queued", text: t("conflict_withdraw_waiting") })));
+      return item;
+    }
+    if (pending) item.append(el("p", { class: "refusal", text: t("conflict_withdraw_refused", { message: refusalReason(pending.refused) }) }));
     const asking = s.confirming === row.id;
     const warningId = `withdraw-warning-${row.id}`;
     const warning = el("p", { class: "notice warn", id: warningId, hidden: !asking, text: t("conflict_withdraw_warning", { name: nameOf(row.target) }) });
@@ -202,20 +214,30 @@ export async function conflictsScreen({ el, screen, announce, officer, redraw, o
       announce(i18n.sentences(t("conflict_withdraw_confirm"), warning.textContent));
       return;
     }
-    if (!navigator.onLine) {
-      say(t("conflict_withdraw_offline"), "warn");
-      return;
-    }
+    // Kept on the phone first, as a declaration is: the server's withdraw is idempotent, so
+    // sent again by the outbox after a lost answer or a closed page, it changes nothing.
+    const withdrawal = { id: row.id, officer: owner(officer), made_at: new Date().toISOString(), refused: null };
+    await kept.queueWithdrawal(withdrawal);
+    const waits = (text) => {
+      s.confirming = null;
+      s.message = { text, kind: "warn", lang: i18n.language() };
+      announce(text);
+      return redraw("#conflict-message");
+    };
+    if (!navigator.onLine) return waits(t("conflict_withdraw_offline", { name: nameOf(row.target) }));
     button.setAttribute("aria-disabled", "true");
     let response;
     try {
-      response = await api.request("POST", `me/conflicts/${encodeURIComponent(row.id)}/withdraw/`);
+      response = await api.request("POST", `me/conflicts/${encodeURIComponent(row.id)}/withdraw/`, { as: officer });
     } catch (error) {
       if (error instanceof api.SignedOut) return redraw();
-      button.removeAttribute("aria-disabled");
-      say(t("conflict_withdraw_offline"), "warn");
-      return;
+      return waits(t("conflict_withdraw_offline", { name: nameOf(row.target) }));
     }
+    if (response.status === 429 || response.status >= 500) {
+      sync(); // the outbox tries again, with its backoff
+      return waits(t("conflict_withdraw_busy", { name: nameOf(row.target) }));
+    }
+    await kept.removeWithdrawal(row.id);
     s.confirming = null;
     if (response.status === 200) {
       await kept.stored(officer, null, response.data);

@@ -163,8 +163,9 @@ export async function forget(officer) {
   for (const w of await store.all("work")) if (!waitsForOwner(w, officer)) await store.del("work", w.id);
   for (const c of await store.all("checkins")) if (mine(c, officer) || c.result) await store.del("checkins", c.id);
   for (const d of await store.all("conflicts")) if (mine(d, officer) || !d.officer) await store.del("conflicts", d.id);
+  const withdrawals = await conflicts.forgetWithdrawals(officer);
   await dropUnusedFiles();
-  const kept = (await store.all("work")).length + (await store.all("checkins")).length + (await store.all("conflicts")).length;
+  const kept = (await store.all("work")).length + (await store.all("checkins")).length + (await store.all("conflicts")).length + withdrawals;
   // Nobody's work left: nothing of anyone stays (the language and the phone's id included).
   if (!kept) return store.wipe();
   await store.clear("assignments");
@@ -227,6 +228,7 @@ async function run() {
     const officer = await signedIn();
     await sendCheckins(officer);
     await sendDeclarations(officer);
+    await sendWithdrawals(officer);
     await sendWork(officer);
     await sendFiles(officer);
     await feed.refresh();
@@ -327,6 +329,28 @@ async function sendDeclarations(officer) {
       throw new ServerBusy(`declaration answered ${response.status}`);
     }
     emit({ type: "conflict", id: declaration.id });
+  }
+}
+
+// Withdrawals of declarations made offline, each sent until the server answers: withdrawing
+// twice changes nothing, so a replay after a lost answer is harmless.
+export const waitingWithdrawals = async (officer) => (await conflicts.withdrawals(officer)).filter((w) => !w.refused).length;
+
+async function sendWithdrawals(officer) {
+  for (const withdrawal of await conflicts.withdrawals(officer)) {
+    if (withdrawal.refused) continue;
+    const response = await api.request("POST", `me/conflicts/${encodeURIComponent(withdrawal.id)}/withdraw/`, { as: officer });
+    check(response);
+    if (response.status === 200) {
+      await conflicts.stored(officer, null, response.data);
+      await conflicts.removeWithdrawal(withdrawal.id);
+    } else if (refused(response.status)) {
+      // Refused (the declaration is not the officer's any more, say): kept with the reason.
+      await conflicts.withdrawalRefused(withdrawal.id, refusal(response.status, response.data));
+    } else {
+      throw new ServerBusy(`withdrawal answered ${response.status}`);
+    }
+    emit({ type: "conflict", id: withdrawal.id });
   }
 }
 
