@@ -943,7 +943,7 @@ class Run:
     def summary(self) -> None:
         s, b, raw = self.out["single"], self.out["batch"], self.out["raw"]
         u, st = self.out["upload"], self.out["staleness"]
-        say("\n== summary (PostgreSQL, gunicorn, 4 clients)")
+        say(f"\n== summary (PostgreSQL, gunicorn, {len(self.clients)} clients)")
         say(
             f"single {s['rate']:.1f}/s = {100 * s['rate'] / raw['single']:.1f}% of raw psycopg "
             f"({raw['single']:.0f}/s; replays of the same {self.out['replay']['rate']:.0f}/s = "
