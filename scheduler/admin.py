@@ -47,8 +47,28 @@ class WaveAdmin(AgencyScopedAdminMixin, AuditedReadsAdminMixin, AuditedAdminMixi
     autocomplete_fields = ("operation",)
 
 
+class TargetForm(forms.ModelForm):
+    """A target's wave is one of its own operation's. Another operation's was taken (any the
+    administrator's agency may pick): a joint sweep's target put in the police's sealed raid's
+    wave named the raid and its wave ("Harbour raid W1") to every agency taking part in the sweep."""
+
+    class Meta:
+        model = Target
+        fields = "__all__"  # noqa: DJ007  (the admin's fields, as before this form)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        wave, operation = cleaned.get("wave"), cleaned.get("operation")
+        if wave is not None and operation is not None and wave.operation_id != operation.pk:
+            self.add_error(
+                "wave", _("This wave is another operation's: choose one of the target's operation.")
+            )
+        return cleaned
+
+
 @admin.register(Target)
 class TargetAdmin(AgencyScopedAdminMixin, AuditedReadsAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
+    form = TargetForm
     list_display = ("operation", "site", "wave", "priority", "category")
     list_filter = ("category", "priority", ("operation", AgencyRecordsListFilter))
     search_fields = ("operation__name", "site__name_en")
