@@ -33,7 +33,7 @@ from functools import cache
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from PIL import Image
 
@@ -46,7 +46,7 @@ from backend.demo import answers
 from backend.demo.city import demo_data, is_demo_login
 from backend.demo.field import LOCAL, night_of, night_start, open_venues
 from backend.inspections import services as inspections
-from backend.inspections.models import Finding, Inspection, Operation, Submission, Team
+from backend.inspections.models import CheckIn, Finding, Inspection, Operation, Submission, Team
 from backend.planning.models import DueWork
 from backend.planning.services import due_work_request
 from backend.registry import services as registry
@@ -336,6 +336,10 @@ class _Work:
         received = visit.inspection.planned_end + dt.timedelta(minutes=rng.randint(2, 40))
         ids = [s.pk for s in visit.submissions]
         Submission.objects.filter(pk__in=ids).update(received_at=received)
+        # The check-ins reached the server as they were made (the phone was online on arrival).
+        CheckIn.objects.filter(inspection=visit.inspection).update(
+            received_at=F("device_time") + dt.timedelta(seconds=20)
+        )
         Finding.objects.filter(submission__in=ids).update(created_at=received)
         decided = min(received + dt.timedelta(days=rng.randint(1, 6), hours=rng.randint(0, 8)), self.now)
         Review.objects.filter(submission__in=ids).update(decided_at=decided)
@@ -504,7 +508,7 @@ class _Work:
         venues = open_venues(parish="se", visits=windows, exclude=self.recent_sites)
         waiting = 0
         for i, (venue, (begins, _ends)) in enumerate(zip(venues, windows, strict=True)):
-            self._visit(
+            visit = self._visit(
                 site=venue,
                 category="prostitution_trafficking",
                 team=team,
@@ -518,6 +522,7 @@ class _Work:
                 operation=operation,
                 by=crew,
             )
+            self._date_at_visit(visit)
             waiting += 2
         yesterday = self.today - dt.timedelta(days=1)
         while yesterday.weekday() > 4:
@@ -528,7 +533,7 @@ class _Work:
             (("fee_over_cap", "no_receipts"), ("documents_held",)),
             strict=False,
         ):
-            self._visit(
+            visit = self._visit(
                 site=site,
                 category="employment_agency",
                 team=labour,
@@ -537,6 +542,7 @@ class _Work:
                 templates=[("employment_agency", problems)],
                 rng=rng,
             )
+            self._date_at_visit(visit)
             waiting += 1
         # A joint daytime check of a building site: police and labour findings in one submission.
         joint = inspections.team_create(
@@ -549,7 +555,7 @@ class _Work:
             leader=police[-3],
         )
         for site in self._sites(Site.Kind.CONSTRUCTION_SITE, rng, 1, exclude=self.recent_sites):
-            self._visit(
+            visit = self._visit(
                 site=site,
                 category="illegal_employment",
                 team=joint,
@@ -559,6 +565,7 @@ class _Work:
                 rng=rng,
                 agency=self.agencies["PSP"],
             )
+            self._date_at_visit(visit)
             waiting += 1
         self.counts["awaiting_review"] = waiting
 
