@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import shutil
 import statistics
 import sys
 import tempfile
@@ -84,6 +85,7 @@ def main() -> int:
 
             with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{pg_db}"')
+        shutil.rmtree(scratch, ignore_errors=True)  # the SQLite file and the workload's photos
 
 
 def run(args: argparse.Namespace, database_url: str) -> int:
