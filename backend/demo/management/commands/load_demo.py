@@ -2,17 +2,36 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import logging
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from backend.demo.city import DemoError
 from backend.demo.services import demo_load
 
 ALREADY_LOADED = "Demo data is already loaded; nothing to do. `manage.py demo_logins` prints the logins."
+
+
+@contextlib.contextmanager
+def _tasks_quiet() -> Iterator[None]:
+    """Without a broker the load's tasks (a score per company, ...) run in process, and Celery
+    logged each one's success at INFO: some sixty lines in `make run`'s first start, between the
+    migrations and the logins it prints. Failures are still logged (WARNING and above)."""
+    trace = logging.getLogger("celery.app.trace")
+    level = trace.level
+    if settings.CELERY_TASK_ALWAYS_EAGER and trace.getEffectiveLevel() < logging.WARNING:
+        trace.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        trace.setLevel(level)
 
 
 class Command(BaseCommand):
@@ -49,12 +68,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         began = time.perf_counter()
         try:
-            loaded = demo_load(
-                seed=options["seed"],
-                start=options["start"],
-                scale=options["scale"],
-                logins_file=options["logins_file"],
-            )
+            with _tasks_quiet():
+                loaded = demo_load(
+                    seed=options["seed"],
+                    start=options["start"],
+                    scale=options["scale"],
+                    logins_file=options["logins_file"],
+                )
         except DemoError as exc:
             raise CommandError(str(exc)) from exc
         if not loaded.city.created:
