@@ -14,7 +14,9 @@ Runs on a throwaway SQLite database (or DATABASE_URL's server, in a database of 
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -35,6 +37,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=5000)
     rows = parser.parse_args().rows
     folder = tempfile.mkdtemp(prefix="bench-privacy-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)  # the throwaway database
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{folder}/bench.sqlite3")
 
     import django
