@@ -39,7 +39,7 @@ from backend.checklists import selectors as checklist_selectors
 from backend.checklists.services import parsed_definition
 from backend.core.errors import DomainError, InvalidInput, NotFound
 from backend.core.parsers import SafeJSONParser
-from backend.core.strict_input import UnknownFieldsRefused
+from backend.core.strict_input import DateTimeField, UnknownFieldsRefused
 from backend.core.transactions import atomic_retrying
 from backend.inspections import selectors, services
 from backend.inspections.models import Finding, Inspection, Submission
@@ -375,7 +375,7 @@ class CheckInApi(MobileApi):
         accuracy_m = serializers.DecimalField(
             max_digits=8, decimal_places=1, min_value=0, required=False, allow_null=True
         )
-        device_time = serializers.DateTimeField()
+        device_time = DateTimeField()
 
     @extend_schema_serializer(component_name="CheckInOutput")
     class Output(serializers.Serializer):
@@ -440,8 +440,8 @@ class SubmissionInputSerializer(serializers.Serializer):
     inspection = StrictUUIDField()
     template_version = StrictUUIDField()
     answers = serializers.DictField()
-    device_submitted_at = serializers.DateTimeField()
-    device_started_at = serializers.DateTimeField(required=False, allow_null=True)
+    device_submitted_at = DateTimeField()
+    device_started_at = DateTimeField(required=False, allow_null=True)
     replaces = StrictUUIDField(required=False, allow_null=True)
     attachments = AttachmentDeclaration(many=True, required=False)
     location = LocationInput(required=False, allow_null=True)

@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 from backend.core.access import principal_for
 from backend.core.errors import NotFound
 from backend.core.query_parameters import KnownQueryParameters
-from backend.core.strict_input import UnknownFieldsRefused
+from backend.core.strict_input import DateTimeField, UnknownFieldsRefused
 from backend.inspections.models import Operation
 from backend.registry.models import Agency, Officer, Role, Site, Skill, Unit
 from scheduler import selectors, services
@@ -68,16 +68,16 @@ def _rule_codes_known(values: dict[str, Any]) -> None:
 
 class WaveInput(UnknownFieldsRefused, serializers.Serializer):
     code = serializers.SlugField(max_length=20)
-    starts_at = serializers.DateTimeField()
+    starts_at = DateTimeField()
 
 
 class OperationInput(UnknownFieldsRefused, serializers.Serializer):
     name = serializers.CharField(max_length=200)
     lead_agency = serializers.CharField()
     agencies = serializers.ListField(child=serializers.CharField(), required=False, default=list)
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
-    reveal_at = serializers.DateTimeField()
+    starts_at = DateTimeField()
+    ends_at = DateTimeField()
+    reveal_at = DateTimeField()
     muster_unit = serializers.CharField()
     waves = WaveInput(many=True, required=False, default=list)
     team_min_size = serializers.IntegerField(min_value=1, max_value=20, default=2)
@@ -169,9 +169,9 @@ class OperationUpdateInput(UnknownFieldsRefused, serializers.Serializer):
     """Every field optional; ``waves`` and ``targets`` replace the whole list."""
 
     name = serializers.CharField(max_length=200, required=False)
-    starts_at = serializers.DateTimeField(required=False)
-    ends_at = serializers.DateTimeField(required=False)
-    reveal_at = serializers.DateTimeField(required=False)
+    starts_at = DateTimeField(required=False)
+    ends_at = DateTimeField(required=False)
+    reveal_at = DateTimeField(required=False)
     muster_unit = serializers.CharField(required=False)
     waves = WaveInput(many=True, required=False)
     targets = TargetEditInput(many=True, required=False)
@@ -540,7 +540,7 @@ class PlanReplanApi(PlannerApi):
     @extend_schema_serializer(component_name="PlanReplanInput")
     class Input(UnknownFieldsRefused, serializers.Serializer):
         officer = serializers.UUIDField()
-        since = serializers.DateTimeField(required=False, allow_null=True)
+        since = DateTimeField(required=False, allow_null=True)
         time_limit_seconds = serializers.IntegerField(min_value=1, max_value=60, default=10)
 
     @extend_schema(request=Input, responses=dict)

@@ -8,7 +8,8 @@ nested serializer with it names its own (``waves[0].code``). The token request r
 same way (backend/accounts/apis.py).
 
 The console's forms have their own edges: a list of rows chosen by number (``RowsField``), and a
-date or time in a year no record has (``YearBound``).
+date or time in a year no record has (``YearBound``). The APIs' times go through
+``DateTimeField``, DRF's own but for a time beyond the calendar.
 """
 
 from __future__ import annotations
@@ -110,3 +111,17 @@ class YearBoundDateTimeField(YearBound, forms.DateTimeField):
 
 class YearBoundDateField(YearBound, forms.DateField):
     pass
+
+
+class DateTimeField(serializers.DateTimeField):
+    """DRF's ``DateTimeField`` for a write's times, answering a time beyond the calendar with its
+    own "Datetime value out of range." (400 ``invalid`` on the field). DRF says so for a time sent
+    with its offset, but a time without one (``0001-01-01T00:00:00``) is made Macau's and then
+    checked to exist by a conversion to UTC, a day before year 1: its OverflowError escaped as a
+    server error (the officers' submission and check-in, the planning API's times)."""
+
+    def enforce_timezone(self, value: Any) -> Any:
+        try:
+            return super().enforce_timezone(value)
+        except OverflowError:
+            self.fail("overflow")

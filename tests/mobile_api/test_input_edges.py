@@ -148,6 +148,27 @@ def test_started_after_finished_is_refused(field, alice, phone):
     assert_problem(response, 400, "invalid", ("device_started_at",))
 
 
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00", "0001-01-01T00:00:00+08:00"])
+def test_a_time_before_the_calendar_is_refused_not_a_server_error(field, alice, phone, when):
+    """A phone's time in year one without its offset is made Macau's, a day before the calendar
+    in UTC: DRF's check that such a time exists raised OverflowError, a 500, which the phone
+    retries for ever. Now the field's 400 (the phone keeps the work and says why), alone in a
+    batch, and nothing is written."""
+    client = phone(alice)
+    before = row_counts()
+    for name in ("device_submitted_at", "device_started_at"):
+        response = client.post(SUBMISSIONS, venue(field, **{name: when}), format="json")
+        assert_problem(response, 400, "invalid", (name,))
+    batch = {"items": [venue(field, device_submitted_at=when), venue(field)]}
+    response = client.post(BATCH, batch, format="json")
+    assert [r["status"] for r in response.json()["results"]] == [400, 201], response.content
+    checkin = {**checkin_payload(field.revealed), "device_time": when}
+    response = client.post(f"{API}/assignments/{field.revealed.uuid}/check-ins/", checkin, format="json")
+    assert_problem(response, 400, "invalid", ("device_time",))
+    after = row_counts()
+    assert after["Submission"] == before["Submission"] + 1 and after["CheckIn"] == before["CheckIn"]
+
+
 @pytest.mark.parametrize("fmt", ["multipart", "form"])
 def test_form_bodies_are_an_unsupported_media_type(field, alice, phone, fmt):
     client = phone(alice)

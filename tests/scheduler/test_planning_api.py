@@ -167,6 +167,33 @@ def test_bad_operation_input_is_refused_and_writes_nothing(api, paula, city, ope
     assert not Operation.objects.exists()
 
 
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00", "0001-01-01T00:00:00+08:00"])
+def test_a_time_before_the_calendar_is_refused_not_a_server_error(api, paula, city, operation_payload, when):
+    """A time in year one without its offset is made Macau's, a day before the calendar in UTC:
+    DRF's check that such a time exists raised OverflowError, a 500. Now the field's own 400, on
+    create and on edit, for the operation's times and a wave's, and nothing is written."""
+    from backend.inspections.models import Operation
+
+    client = api.as_(paula)
+    for field in ("reveal_at", "starts_at", "ends_at"):
+        response = client.post(
+            "/api/v1/planning/operations/", {**operation_payload, field: when}, format="json"
+        )
+        assert response.status_code == 400 and field in response.json()["errors"], response.content
+    wave = [{"code": "W1", "starts_at": when}]
+    response = client.post(
+        "/api/v1/planning/operations/", {**operation_payload, "waves": wave}, format="json"
+    )
+    assert response.status_code == 400 and "waves[0].starts_at" in response.json()["errors"], response.content
+    assert not Operation.objects.exists()
+    created = client.post("/api/v1/planning/operations/", operation_payload, format="json")
+    assert created.status_code == 201, created.content
+    url = f"/api/v1/planning/operations/{created.json()['id']}/"
+    response = client.patch(url, {"reveal_at": when}, format="json")
+    assert response.status_code == 400 and "reveal_at" in response.json()["errors"], response.content
+    assert Operation.objects.get().reveal_at == EVENING - dt.timedelta(hours=1)
+
+
 def test_only_planners_may_plan(api, alice, carol, city, operation_payload):
     response = api.as_(carol).post("/api/v1/planning/operations/", operation_payload, format="json")
     assert response.status_code == 403  # a reviewer
