@@ -8,9 +8,11 @@ BENCH_ROWS=100000 python tests/benchmarks/bench_registry_import.py
 
 from __future__ import annotations
 
+import atexit
 import csv
 import io
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -21,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 ROWS = int(os.environ.get("BENCH_ROWS", "50000"))
 scratch = Path(tempfile.mkdtemp(prefix="bench_registry_import_"))
+atexit.register(shutil.rmtree, scratch, ignore_errors=True)  # the database and its media
 os.environ["DATABASE_URL"] = f"sqlite:///{scratch / 'db.sqlite3'}"
 os.environ["MEDIA_ROOT"] = str(scratch / "media")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
