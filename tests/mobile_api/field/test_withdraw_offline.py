@@ -90,3 +90,37 @@ def test_a_withdrawal_made_offline_waits_and_is_sent_once_online(pages, alice):
     assert AuditEntry.objects.filter(verb="conflict_withdraw").count() == 1
     page.locator("#back").click()
     expect(page.locator("#queued")).to_have_count(0)
+
+
+def test_a_withdrawal_the_server_refuses_is_said_then_dropped_when_the_declaration_is_gone(pages, alice):
+    spa = factories.site(name_en="Pearl River Spa")
+    declared = registry.conflict_declare(actor=None, officer=alice, site=spa, reason="My brother owns it.")
+    page = open_phone(pages, viewport=PHONE_390)
+    sign_in_app(page, pages.base_url, "alice")
+    page.locator("#language").select_option("pt")
+    page.locator("#open-conflicts").click()
+    card = page.locator(f"#conflicts-list li.conflict[data-id='{declared.uuid}']")
+    page.context.set_offline(True)
+    card.locator("button.withdraw-conflict").click()
+    card.locator("button.withdraw-conflict").click()
+    expect(card.locator("[data-status=withdraw-queued]")).to_be_visible()
+
+    declared.delete()  # meanwhile an administrator removes it: the withdraw answers 404
+    go_online(page)
+    expect(card.locator(".refusal")).to_contain_text("Não retirada: ", timeout=30_000)
+    expect(card.locator("[data-status=withdraw-queued]")).to_have_count(0)
+    axe_check(page)
+    # Not sent again by itself; read again, the declaration is gone, and so is its withdrawal.
+    page.locator("#back").click()
+    expect(page.locator("#queued")).to_have_count(0)
+    page.locator("#open-conflicts").click()
+    expect(page.locator("#conflicts-list li.muted")).to_be_visible()  # read again: none listed
+    expect(card).to_have_count(0)
+    assert withdrawals_on_phone(page) == []
+    # The refused withdraw is a 404 in the console, expected; closed first, so that none is still
+    # on its way when the rest are checked.
+    page.context.close()
+    expected = [p for p in pages.problems if "status of 404" in p and "/withdraw/" in p]
+    assert expected, pages.problems
+    for problem in expected:
+        pages.problems.remove(problem)

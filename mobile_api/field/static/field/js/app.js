@@ -7,7 +7,7 @@ import { ChecklistForm, withCheckinPosition } from "./form.js";
 import * as i18n from "./i18n.js";
 import { t } from "./i18n.js";
 import { conflictsScreen, follow as followConflicts, forget as forgetConflicts } from "./conflicts.js";
-import { queued as declarationsKept, withdrawals as withdrawalsKept } from "./conflicts-store.js";
+import { queued as declarationsKept } from "./conflicts-store.js";
 import { attachmentRefs, Checklist, withoutRefs } from "./logic.js";
 import * as outbox from "./outbox.js";
 import * as store from "./store.js";
@@ -411,7 +411,8 @@ async function syncBar() {
     // to be read), and declarations of conflicts of interest not yet stored.
     const notTaken = (await store.all("checkins")).filter((c) => !c.result && c.refused && outbox.mine(c, officer)).length;
     const declarations = (await declarationsKept(officer)).length;
-    const withdrawals = (await withdrawalsKept(officer)).length;
+    // Withdrawals waiting to be sent (one refused is lost to nobody: the server keeps it standing).
+    const withdrawals = await outbox.waitingWithdrawals(officer);
     const kind = !checklists && !checkins ? "_kept" : !checkins ? "" : !checklists ? "_checkins" : "_work";
     const count = checklists + checkins;
     // Both kinds: each with its own count ("1 checklist and 1 check-in"), not their sum.

@@ -83,22 +83,17 @@ export async function withdrawals(officer) {
   return (await everyWithdrawal()).filter((w) => own(w, officer));
 }
 
-export async function queueWithdrawal(withdrawal) {
-  const rest = (await everyWithdrawal()).filter((w) => w.id !== withdrawal.id);
-  await store.put("kv", [...rest, withdrawal], WITHDRAWALS);
-}
+// Each change read and written in one transaction: a sync refusing one while the screen drops
+// another never writes back a list read before.
+const changeWithdrawals = (change) => store.updateKey("kv", WITHDRAWALS, (all) => change(all || []));
 
-export async function withdrawalRefused(id, refused) {
-  await store.put("kv", (await everyWithdrawal()).map((w) => (w.id === id ? { ...w, refused } : w)), WITHDRAWALS);
-}
+export const queueWithdrawal = (withdrawal) => changeWithdrawals((all) => [...all.filter((w) => w.id !== withdrawal.id), withdrawal]);
 
-export async function removeWithdrawal(id) {
-  await store.put("kv", (await everyWithdrawal()).filter((w) => w.id !== id), WITHDRAWALS);
-}
+export const withdrawalRefused = (id, refused) => changeWithdrawals((all) => all.map((w) => (w.id === id ? { ...w, refused } : w)));
+
+export const removeWithdrawal = (id) => changeWithdrawals((all) => all.filter((w) => w.id !== id));
 
 // Signing out: this officer's withdrawals go, another's stay for them; the count of those left.
 export async function forgetWithdrawals(officer) {
-  const left = (await everyWithdrawal()).filter((w) => w.officer && !own(w, officer));
-  await store.put("kv", left, WITHDRAWALS);
-  return left.length;
+  return (await changeWithdrawals((all) => all.filter((w) => w.officer && !own(w, officer)))).length;
 }

@@ -96,6 +96,10 @@ export async function conflictsScreen({ el, screen, announce, officer, redraw, o
     }
     if (listed) {
       s.listed = (await kept.keepRead(officer, listed)) || listed;
+      // A refused withdrawal of a declaration the server no longer lists standing has nothing
+      // left to say.
+      const standing = new Set(listed.filter((r) => !r.withdrawn_at).map((r) => r.id));
+      for (const w of await kept.withdrawals(officer)) if (w.refused && !standing.has(w.id)) await kept.removeWithdrawal(w.id);
       s.asOf = null;
     } else {
       // Not readable now: as last read on this phone, and said as of when.

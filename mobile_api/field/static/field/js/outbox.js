@@ -339,6 +339,9 @@ export const waitingWithdrawals = async (officer) => (await conflicts.withdrawal
 async function sendWithdrawals(officer) {
   for (const withdrawal of await conflicts.withdrawals(officer)) {
     if (withdrawal.refused) continue;
+    // Read again: the one before in this loop may have taken a while, and the screen changes them.
+    const now = (await conflicts.withdrawals(officer)).find((w) => w.id === withdrawal.id);
+    if (!now || now.refused) continue;
     const response = await api.request("POST", `me/conflicts/${encodeURIComponent(withdrawal.id)}/withdraw/`, { as: officer });
     check(response);
     if (response.status === 200) {

@@ -87,6 +87,20 @@ export async function update(store, key, change) {
   return next;
 }
 
+export async function updateKey(store, key, change) {
+  // As ``update``, for a store whose records are kept under a key of their own (``kv``).
+  const db = await open();
+  const tx = db.transaction(store, "readwrite");
+  const s = tx.objectStore(store);
+  const next = change(await promisify(s.get(key)));
+  if (next !== undefined) s.put(next, key);
+  await new Promise((resolve, reject) => {
+    tx.oncomplete = resolve;
+    tx.onerror = () => reject(tx.error);
+  });
+  return next;
+}
+
 export async function removeIf(store, key, test) {
   // Delete one record only if it still passes the test, read and deleted in one transaction.
   const db = await open();
