@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from backend.registry import services as registry
 from backend.registry.models import ConflictOfInterest
 from tests import factories
 from tests.browser_support import SCREENSHOTS, axe_check
@@ -69,3 +70,25 @@ def test_a_declaration_kept_offline_reads_in_the_language_switched_to(pages, ali
     expect(page.locator("#conflicts-as-of")).to_be_visible()
     expect(listed.locator(".conflict-name")).to_have_text("珠江水療")
     axe_check(page)
+
+
+def test_the_declarations_read_in_one_language_read_offline_in_another(pages, alice, karaoke):
+    registry.conflict_declare(actor=None, officer=alice, site=karaoke, reason="My cousin manages it.")
+    page = open_phone(pages, viewport=PHONE_390)
+    sign_in_app(page, pages.base_url, "alice")
+    wait_offline_ready(page)
+    page.locator("#open-conflicts").click()
+    listed = page.locator("#conflicts-list li.conflict")
+    expect(listed.locator(".conflict-name")).to_have_text("Golden Lotus Karaoke")
+
+    page.context.set_offline(True)
+    for language, name, address in (
+        ("zh-hant", "金蓮卡拉OK", "蓮花街8號"),
+        ("pt", "Karaoke Lótus Dourado", "Rua do Lótus 8"),
+    ):
+        switch_to(page, language)
+        expect(page.locator("#conflicts-as-of")).to_be_visible()
+        expect(listed.locator(".conflict-name")).to_have_text(name)
+        expect(listed).to_contain_text(address)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        axe_check(page)

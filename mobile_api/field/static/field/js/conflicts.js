@@ -47,23 +47,34 @@ function targetLine(target) {
 // The search's results named in each of the app's languages: the server names them in the
 // request's, and a declaration made from one and kept on the phone offline is read in another.
 // Best effort: a language not answered leaves the results named as they are.
-async function inEveryLanguage(results, q) {
+// ``targetOf``: where an item of the answer holds its site or company (a search's result is one;
+// a declaration has its ``target``); ``withTarget`` puts it back.
+async function inEveryLanguage(path, items, targetOf = (r) => r, withTarget = (r, target) => target) {
   const here = i18n.language();
-  let named = results.map((r) => kept.named(r, here));
+  let named = items.map((r) => withTarget(r, kept.named(targetOf(r), here)));
   const others = i18n.LANGUAGES.map(([code]) => code).filter((code) => code !== here);
   await Promise.all(others.map(async (code) => {
     let response;
     try {
-      response = await api.request("GET", `registry/search/?q=${encodeURIComponent(q)}`, { headers: { "Accept-Language": code === "zh-hant" ? "zh-Hant" : code } });
+      response = await api.request("GET", path, { headers: { "Accept-Language": code === "zh-hant" ? "zh-Hant" : code } });
     } catch {
       return;
     }
     if (response.status !== 200) return;
-    const there = new Map(response.data.results.map((r) => [r.id, r]));
-    named = named.map((r) => (there.has(r.id) ? { ...r, names: { ...r.names, [code]: there.get(r.id).name }, addresses: { ...r.addresses, [code]: there.get(r.id).address } } : r));
+    const there = new Map(response.data.results.map((r) => [r.id, targetOf(r)]));
+    named = named.map((r) => {
+      const other = there.get(r.id);
+      if (!other) return r;
+      const target = targetOf(r);
+      return withTarget(r, { ...target, names: { ...target.names, [code]: other.name }, addresses: { ...target.addresses, [code]: other.address } });
+    });
   }));
   return named;
 }
+
+// The officer's declarations as the server lists them, named in each language (as the search's
+// results are): read in one language, the list kept on the phone is read offline in another.
+const declarationsInEveryLanguage = (rows) => inEveryLanguage("me/conflicts/", rows, (r) => r.target, (r, target) => ({ ...r, target }));
 
 const SIGNED_OUT = "signed-out";
 
@@ -95,7 +106,7 @@ export async function conflictsScreen({ el, screen, announce, officer, redraw, o
       return;
     }
     if (listed) {
-      s.listed = (await kept.keepRead(officer, listed)) || listed;
+      s.listed = (await kept.keepRead(officer, await declarationsInEveryLanguage(listed))) || listed;
       // A refused withdrawal of a declaration the server no longer lists standing has nothing
       // left to say.
       const standing = new Set(listed.filter((r) => !r.withdrawn_at).map((r) => r.id));
@@ -306,7 +317,7 @@ export async function conflictsScreen({ el, screen, announce, officer, redraw, o
       s.errors["conflict-q"] = problemText(response.data, "q");
       return redraw("#conflict-q");
     }
-    s.results = await inEveryLanguage(response.data.results, q);
+    s.results = await inEveryLanguage(`registry/search/?q=${encodeURIComponent(q)}`, response.data.results);
     s.resultsIn = i18n.language();
     s.searched = q;
     s.message = null;
