@@ -66,12 +66,16 @@ def test_the_reviewers_pages_write_dates_one_way(dated, visit, carol, client, la
         deadline = formats.date_format(dated.deadline, "DATE_FORMAT")
         received = formats.date_format(timezone.localtime(submission.received_at), "DATETIME_FORMAT")
         waiting_received = formats.date_format(timezone.localtime(waiting.received_at), "DATETIME_FORMAT")
+        # The company page lists its sites' inspections by their day: the visit's, which is the
+        # case's opening day except in the first hours after midnight (the case opened today, the
+        # visit planned last night), when the test had read the wrong one and failed.
+        visited = formats.date_format(timezone.localtime(submission.inspection.planned_start), "DATE_FORMAT")
     pages = {
         "/compliance/cases/": [opened, deadline],
         f"/compliance/cases/{dated.uuid}/": [deadline],
         "/review/": [waiting_received],
         f"/review/{submission.uuid}/": [received],
-        f"/compliance/companies/{dated.company.uuid}/": [opened],
+        f"/compliance/companies/{dated.company.uuid}/": [visited],
     }
     for url, expected in pages.items():
         response = client.get(url)
