@@ -100,6 +100,7 @@ def test_a_withdrawal_the_server_refuses_is_said_then_dropped_when_the_declarati
     page.locator("#language").select_option("pt")
     page.locator("#open-conflicts").click()
     card = page.locator(f"#conflicts-list li.conflict[data-id='{declared.uuid}']")
+    expect(card).to_be_visible()  # read: nothing is on its way when the network goes
     page.context.set_offline(True)
     card.locator("button.withdraw-conflict").click()
     card.locator("button.withdraw-conflict").click()
