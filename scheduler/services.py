@@ -78,13 +78,13 @@ class AlreadyPublished(Conflict):
 # --- Joint operations -----------------------------------------------------------------------------
 
 
-@transaction.atomic
 def _wave_years(waves: list[tuple[str, dt.datetime]]) -> dict[str, list[str]]:
     """The waves' error when a wave starts in a year no operation has (``years_refused``)."""
     messages = [m for _code, moment in waves for m in years_refused(wave=moment).get("wave", [])]
     return {"waves": messages[:1]} if messages else {}
 
 
+@transaction.atomic
 def operation_plan_create(
     *,
     actor: Any,
@@ -185,8 +185,9 @@ def operation_plan_update(
     setup.save()
     if waves is not None:
         waves = list(waves)
-        if _wave_years(waves):
-            raise InvalidInput(errors=_wave_years(waves))
+        refused = _wave_years(waves)
+        if refused:
+            raise InvalidInput(errors=refused)
         for code, moment in waves:
             if not operation.starts_at <= moment < operation.ends_at:
                 raise InvalidInput(

@@ -165,6 +165,12 @@ def test_bad_operation_input_is_refused_and_writes_nothing(api, paula, city, ope
     response = api.as_(paula).post("/api/v1/planning/operations/", operation_payload, format="json")
     assert response.status_code == 400 and response.json()["code"] == "invalid"
     assert not Operation.objects.exists()
+    # Refused after the operation's row is written (a team rule whose largest team is smaller
+    # than its smallest): the whole creation is undone, not an operation without its set-up.
+    operation_payload.update(reveal_at=(EVENING - dt.timedelta(hours=1)).isoformat(), team_min_size=3)
+    response = api.as_(paula).post("/api/v1/planning/operations/", operation_payload, format="json")
+    assert response.status_code == 400 and "team_max_size" in response.json()["errors"], response.content
+    assert not Operation.objects.exists()
 
 
 @pytest.mark.parametrize("when", ["0001-01-01T00:00:00", "0001-01-01T00:00:00+08:00"])
