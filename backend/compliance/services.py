@@ -519,7 +519,6 @@ def case_notice_issue(
 
 
 @transaction.atomic
-@transaction.atomic
 def case_comment(*, user: Any, case: ComplianceCase, text: str, request: Any = None) -> CaseEvent:
     """A reviewer's comment on the case's timeline. The same words sent again by the same reviewer,
     with nothing else on the timeline since (a double click, the form sent again from a second
