@@ -250,3 +250,49 @@ def test_the_systems_entries_about_the_sealed_operation_are_not_in_her_audit_log
         boot, "/admin/audit/auditentry/?verb=planning_worker_lost"
     )
     assert about_the_operation in _listed(boot, "/admin/audit/auditentry/?verb=plan_recheck")
+
+
+def test_the_outbox_lists_only_the_tasks_of_the_administrators_agency(dina, boot, planning):  # noqa: F811
+    """A planning run's task names its job: PSP's sealed raid's row (and its time) told DSAL's
+    administrator that a raid was being planned. Tasks follow what they work on; the shared ones
+    are everyone's, and a task of a kind the scope does not know is the system login's alone."""
+    from django.contrib.auth import get_user_model
+
+    from backend.outbox.models import OutboxMessage
+    from backend.registry_import.models import RegistryImport
+
+    def job_task(job: PlanningJob) -> OutboxMessage:
+        return OutboxMessage.objects.create(task_name="scheduler.run_job", kwargs={"job_id": str(job.uuid)})
+
+    def import_task(code: str) -> OutboxMessage:
+        item = RegistryImport.objects.create(
+            kind="sites",
+            file_name=f"{code}.csv",
+            file_format="csv",
+            sha256="0" * 64,
+            created_by=get_user_model().objects.get(username="boot"),
+            agency=Agency.objects.get(code=code),
+        )
+        return OutboxMessage.objects.create(task_name="registry_import.apply", kwargs={"import_id": item.pk})
+
+    theirs = {
+        job_task(planning.sealed["planningjob"]),
+        job_task(planning.psp_programme_job),
+        import_task("PSP"),
+        OutboxMessage.objects.create(task_name="some.new_task", kwargs={"operation_id": 1}),
+    }
+    ours = {
+        job_task(planning.joint["planningjob"]),
+        job_task(planning.dsal["planningjob"]),
+        job_task(planning.dsal_programme_job),
+        import_task("DSAL"),
+        OutboxMessage.objects.create(task_name="reporting.refresh_rollups", kwargs={"days": []}),
+        OutboxMessage.objects.create(task_name="compliance.score_recompute", kwargs={"company_id": 1}),
+    }
+    listed = _listed(dina, "/admin/outbox/outboxmessage/")
+    assert ours <= listed
+    assert not (theirs & listed)
+    for message in theirs:
+        assert _missing(dina.get(f"/admin/outbox/outboxmessage/{message.pk}/change/"))
+    assert dina.get(f"/admin/outbox/outboxmessage/{next(iter(ours)).pk}/change/").status_code == 200
+    assert ours | theirs <= _listed(boot, "/admin/outbox/outboxmessage/")
