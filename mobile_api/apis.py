@@ -38,6 +38,7 @@ from rest_framework.views import APIView
 from backend.checklists import selectors as checklist_selectors
 from backend.checklists.services import parsed_definition
 from backend.core.errors import DomainError, InvalidInput, NotFound
+from backend.core.i18n import pick
 from backend.core.parsers import SafeJSONParser
 from backend.core.strict_input import DateTimeField, UnknownFieldsRefused
 from backend.core.transactions import atomic_retrying
@@ -810,12 +811,40 @@ def _address_line(site: Site) -> str:
     return site.address
 
 
+def _address_lines(site: Site) -> dict[str, str]:
+    # As _address_line, in each of the phone's languages.
+    return {"en": site.address, "zh-hant": site.address_zh_hant or site.address, "pt": site.address}
+
+
+@extend_schema_serializer(component_name="InThreeLanguages")
+class InThreeLanguages(serializers.Serializer):
+    """A text in each of the phone's languages (the keys of a checklist definition's texts)."""
+
+    en = serializers.CharField()
+    zh_hant = serializers.CharField(label="zh-hant")
+    pt = serializers.CharField()
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        fields["zh-hant"] = fields.pop("zh_hant")
+        return fields
+
+
 @extend_schema_serializer(component_name="RegistryMatch")
 class RegistryMatch(serializers.Serializer):
     id = serializers.UUIDField(source="uuid")
     kind = serializers.ChoiceField(choices=["site", "company"])
     name = serializers.CharField(help_text="in the request's language (Accept-Language)")
     address = serializers.CharField(help_text="a site's address line; empty for a company")
+    names = InThreeLanguages(
+        help_text="the name in each language (`en`, `zh-hant`, `pt`; English where the registry has "
+        "none in that language), so one answer names it whatever language the phone switches to, "
+        "offline too"
+    )
+    addresses = InThreeLanguages(
+        help_text="the address line in each language (the Chinese form where the registry has one, "
+        "otherwise the address as registered); empty for a company"
+    )
 
     def to_representation(self, instance: Site | Company) -> dict[str, Any]:
         site = isinstance(instance, Site)
@@ -824,6 +853,18 @@ class RegistryMatch(serializers.Serializer):
             "kind": "site" if site else "company",
             "name": instance.name,
             "address": _address_line(instance) if site else "",  # type: ignore[arg-type]
+            "names": {
+                language: pick(
+                    en=instance.name_en,
+                    zh_hant=instance.name_zh_hant,
+                    pt=instance.name_pt,
+                    language=language,
+                )
+                for language in ("en", "zh-hant", "pt")
+            },
+            "addresses": _address_lines(instance)  # type: ignore[arg-type]
+            if site
+            else {"en": "", "zh-hant": "", "pt": ""},
         }
 
 

@@ -29,6 +29,14 @@ def operator(db):
     )
 
 
+# A site's names and address lines in the three languages, whatever the request's language: the
+# phone shows a search's results, and keeps a declaration, in the language it switches to offline.
+KARAOKE_NAMED = {
+    "names": {"en": "Golden Lotus Karaoke", "zh-hant": "金蓮卡拉OK", "pt": "Karaoke Lótus Dourado"},
+    "addresses": {"en": "Rua do Lótus 8", "zh-hant": "蓮花街8號", "pt": "Rua do Lótus 8"},
+}
+
+
 def rows() -> dict[str, int]:
     return {"conflicts": ConflictOfInterest.objects.count(), "audit": AuditEntry.objects.count()}
 
@@ -48,6 +56,7 @@ def test_officer_declares_a_site_and_lists_it(alice, karaoke, phone):
         "kind": "site",
         "name": "Golden Lotus Karaoke",
         "address": "Rua do Lótus 8",
+        **KARAOKE_NAMED,
     }
     assert body["reason"] == "My cousin manages it."
     listed = client.get(CONFLICTS).json()["results"]
@@ -72,6 +81,8 @@ def test_officer_declares_a_company_named_in_their_language(alice, operator, pho
         "kind": "company",
         "name": "蓮花娛樂有限公司",
         "address": "",
+        "names": {"en": "Lotus Leisure Ltd", "zh-hant": "蓮花娛樂有限公司", "pt": "Lazer Lótus Lda"},
+        "addresses": {"en": "", "zh-hant": "", "pt": ""},
     }
     listed = client.get(CONFLICTS, HTTP_ACCEPT_LANGUAGE="pt").json()["results"]
     assert [r["target"]["name"] for r in listed] == ["Lazer Lótus Lda"]
@@ -214,7 +225,13 @@ def test_search_finds_sites_and_companies_by_name_in_any_language(alice, karaoke
     assert found[0]["address"] == "Rua do Lótus 8"
     by_chinese = client.get(SEARCH, {"q": "金蓮"}, HTTP_ACCEPT_LANGUAGE="zh-Hant").json()["results"]
     assert by_chinese == [
-        {"id": str(karaoke.uuid), "kind": "site", "name": "金蓮卡拉OK", "address": "蓮花街8號"}
+        {
+            "id": str(karaoke.uuid),
+            "kind": "site",
+            "name": "金蓮卡拉OK",
+            "address": "蓮花街8號",
+            **KARAOKE_NAMED,
+        }
     ]
     by_english = client.get(SEARCH, {"q": "golden"}, HTTP_ACCEPT_LANGUAGE="pt").json()["results"]
     assert [r["name"] for r in by_english] == ["Karaoke Lótus Dourado"]
@@ -229,6 +246,37 @@ def test_search_gives_a_few_active_ones_in_pinned_queries(alice, phone, django_a
     with django_assert_num_queries(4):  # the token, the officer's roles, the sites, the companies
         found = client.get(SEARCH, {"q": "lotus"}).json()["results"]
     assert [r["name"] for r in found] == [f"Lotus Bar {n:02}" for n in range(8)]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-Hant", "pt"])
+def test_one_search_names_each_match_in_the_three_languages(alice, karaoke, operator, phone, language):
+    """One request gives the phone every language's name and address line (it asked three times,
+    once per language); a name or a Chinese address the registry lacks is the English name and the
+    address as registered, as ``name`` and ``address`` fall back. ``name`` and ``address`` stay,
+    in the request's language, for the phones that read them."""
+    plain = factories.site(name_en="Lotus Sauna", address="Rua Nova 1")
+    found = phone(alice).get(SEARCH, {"q": "lotus"}, HTTP_ACCEPT_LANGUAGE=language).json()["results"]
+    by_id = {r["id"]: r for r in found}
+    assert {k: by_id[str(karaoke.uuid)][k] for k in ("names", "addresses")} == KARAOKE_NAMED
+    assert by_id[str(plain.uuid)]["names"] == dict.fromkeys(("en", "zh-hant", "pt"), "Lotus Sauna")
+    assert by_id[str(plain.uuid)]["addresses"] == dict.fromkeys(("en", "zh-hant", "pt"), "Rua Nova 1")
+    company = by_id[str(operator.uuid)]
+    assert company["names"] == {
+        "en": "Lotus Leisure Ltd",
+        "zh-hant": "蓮花娛樂有限公司",
+        "pt": "Lazer Lótus Lda",
+    }
+    assert company["addresses"] == {"en": "", "zh-hant": "", "pt": ""}
+    key = {"en": "en", "zh-Hant": "zh-hant", "pt": "pt"}[language]
+    assert all(r["name"] == r["names"][key] and r["address"] == r["addresses"][key] for r in found)
+
+
+def test_the_declarations_list_names_each_target_in_the_three_languages(alice, karaoke, phone):
+    client = phone(alice)
+    client.post(CONFLICTS, {"site": str(karaoke.uuid), "reason": "My cousin."}, format="json")
+    (listed,) = client.get(CONFLICTS, HTTP_ACCEPT_LANGUAGE="pt").json()["results"]
+    assert listed["target"]["name"] == "Karaoke Lótus Dourado"
+    assert {k: listed["target"][k] for k in ("names", "addresses")} == KARAOKE_NAMED
 
 
 @pytest.mark.parametrize("params", [{}, {"q": ""}, {"q": "x" * 101}, {"q": "a\x00b"}])

@@ -11,9 +11,9 @@ const READ = "conflicts_read";
 
 const newestFirst = (rows) => [...rows].sort((a, b) => (b.declared_at || "").localeCompare(a.declared_at || ""));
 
-// A site or company with its name and address line in each language read so far (``names``,
-// ``addresses``): the server names it in the request's language only, and a declaration made or
-// read in one language was shown in it after the officer switched, offline, to another.
+// A site or company with its name and address line in each language (``names``, ``addresses``):
+// the server gives the three in one answer (a declaration made or read in one language is read
+// offline in another); those an earlier answer gave are kept beside a later one's.
 export function named(target, lang = language(), before = null) {
   const names = { ...(before && before.names), ...target.names, [lang]: target.name };
   const addresses = { ...(before && before.addresses), ...target.addresses, [lang]: target.address };

@@ -44,38 +44,6 @@ function targetLine(target) {
   return (target.addresses && target.addresses[i18n.language()]) || target.address;
 }
 
-// The search's results named in each of the app's languages: the server names them in the
-// request's, and a declaration made from one and kept on the phone offline is read in another.
-// Best effort: a language not answered leaves the results named as they are.
-// ``targetOf``: where an item of the answer holds its site or company (a search's result is one;
-// a declaration has its ``target``); ``withTarget`` puts it back.
-async function inEveryLanguage(path, items, targetOf = (r) => r, withTarget = (r, target) => target) {
-  const here = i18n.language();
-  let named = items.map((r) => withTarget(r, kept.named(targetOf(r), here)));
-  const others = i18n.LANGUAGES.map(([code]) => code).filter((code) => code !== here);
-  await Promise.all(others.map(async (code) => {
-    let response;
-    try {
-      response = await api.request("GET", path, { headers: { "Accept-Language": code === "zh-hant" ? "zh-Hant" : code } });
-    } catch {
-      return;
-    }
-    if (response.status !== 200) return;
-    const there = new Map(response.data.results.map((r) => [r.id, targetOf(r)]));
-    named = named.map((r) => {
-      const other = there.get(r.id);
-      if (!other) return r;
-      const target = targetOf(r);
-      return withTarget(r, { ...target, names: { ...target.names, [code]: other.name }, addresses: { ...target.addresses, [code]: other.address } });
-    });
-  }));
-  return named;
-}
-
-// The officer's declarations as the server lists them, named in each language (as the search's
-// results are): read in one language, the list kept on the phone is read offline in another.
-const declarationsInEveryLanguage = (rows) => inEveryLanguage("me/conflicts/", rows, (r) => r.target, (r, target) => ({ ...r, target }));
-
 const SIGNED_OUT = "signed-out";
 
 async function readDeclarations() {
@@ -106,7 +74,9 @@ export async function conflictsScreen({ el, screen, announce, officer, redraw, o
       return;
     }
     if (listed) {
-      s.listed = (await kept.keepRead(officer, await declarationsInEveryLanguage(listed))) || listed;
+      // Named by the server in each language (``names``, ``addresses``): read in one, the list
+      // kept on the phone is read offline in another.
+      s.listed = (await kept.keepRead(officer, listed)) || listed;
       // A refused withdrawal of a declaration the server no longer lists standing has nothing
       // left to say.
       const standing = new Set(listed.filter((r) => !r.withdrawn_at).map((r) => r.id));
@@ -120,20 +90,6 @@ export async function conflictsScreen({ el, screen, announce, officer, redraw, o
     }
     s.listedIn = i18n.language();
   }
-  // The results of a search were named in the language of the time: searched again in this one.
-  if (s.results && s.resultsIn !== i18n.language() && navigator.onLine) {
-    try {
-      const response = await api.request("GET", `registry/search/?q=${encodeURIComponent(s.searched)}`);
-      if (response.status === 200) {
-        const before = new Map(s.results.map((r) => [r.id, r]));
-        s.results = response.data.results.map((r) => kept.named(r, i18n.language(), before.get(r.id)));
-      }
-    } catch {
-      // Named as they were: still the same sites and companies.
-    }
-    s.resultsIn = i18n.language();
-  }
-
   // What the last action said: offline, refused, done. A role of status, so it is read out.
   const message = el("p", { id: "conflict-message", role: "status", tabindex: "-1", class: `notice ${s.message ? s.message.kind : ""}`, hidden: !s.message, text: s.message ? s.message.text : "" });
   const say = (text, kind = "") => {
@@ -317,8 +273,9 @@ export async function conflictsScreen({ el, screen, announce, officer, redraw, o
       s.errors["conflict-q"] = problemText(response.data, "q");
       return redraw("#conflict-q");
     }
-    s.results = await inEveryLanguage(`registry/search/?q=${encodeURIComponent(q)}`, response.data.results);
-    s.resultsIn = i18n.language();
+    // One answer names each in the three languages (``names``, ``addresses``): shown in the
+    // language switched to, and a declaration made from one and kept offline is read in any.
+    s.results = response.data.results.map((r) => kept.named(r));
     s.searched = q;
     s.message = null;
     announce(s.results.length ? t("conflict_choose") : t("conflict_no_match", { query: q }));
