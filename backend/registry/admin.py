@@ -466,3 +466,34 @@ class ConflictOfInterestAdmin(AgencyScopedAdminMixin, AuditedAdminMixin, admin.M
     )
     autocomplete_fields = ("officer", "site", "company")
     date_hierarchy = "declared_at"
+    actions = ["withdraw_selected"]
+
+    @admin.action(
+        description=_("Withdraw the selected declarations (the tie has ended)"), permissions=["change"]
+    )
+    def withdraw_selected(self, request: HttpRequest, queryset: QuerySet[ConflictOfInterest]) -> None:
+        """For an officer who cannot do it from their phone (a lost phone, a leaver): each
+        declaration is withdrawn as the phone does it (``conflict_withdraw``, audited, kept), so
+        the scheduler stops honouring it; one already withdrawn keeps its time."""
+        withdrawn = 0
+        with transaction.atomic():
+            for conflict in queryset.filter(withdrawn_at__isnull=True).order_by("pk"):
+                services.conflict_withdraw(actor=request.user, conflict=conflict, request=request)
+                withdrawn += 1
+        if withdrawn:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d declaration withdrawn: the scheduler no longer keeps the officer away.",
+                    "%(count)d declarations withdrawn: the scheduler no longer keeps the officers away.",
+                    withdrawn,
+                )
+                % {"count": withdrawn},
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request,
+                _("The selected declarations were already withdrawn: nothing changed."),
+                messages.INFO,
+            )
