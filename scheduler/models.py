@@ -230,8 +230,24 @@ class PlanningJob(models.Model):
         )
 
     @property
+    def waiting_long(self) -> bool:
+        """Queued for longer than a free worker takes to start a run: every worker is busy, or
+        none is running (stopped, or the broker is down). The panel says so, not "waiting" alone
+        for ever; the run is kept and starts when a worker takes it."""
+        from django.utils import timezone
+
+        from backend.outbox.models import WAITING_NOTICE_SECONDS
+
+        return (
+            self.status == self.Status.QUEUED
+            and self.created_at is not None
+            and (timezone.now() - self.created_at).total_seconds() > WAITING_NOTICE_SECONDS
+        )
+
+    @property
     def progress_step(self) -> str:
         """How far the run is, in the steps its panel announces: its state, whether a plan is
         found, and which quarter of its time it is in. The percentage changes every second; a
         screen reader told it each second heard nothing else."""
-        return f"{self.status}.{int(self.best_objective is not None)}.{min(3, int(self.progress * 4))}"
+        step = f"{self.status}.{int(self.best_objective is not None)}.{min(3, int(self.progress * 4))}"
+        return f"{step}.waiting" if self.waiting_long else step

@@ -19,6 +19,11 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Work a user asked for that no worker has taken after this long: the pages that follow it say
+# that it waits for a worker (all busy, or stopped) and will go when one takes it, rather than
+# showing "waiting…" for ever. A free worker starts a task within a second or two.
+WAITING_NOTICE_SECONDS = 10
+
 
 class OutboxMessage(models.Model):
     class Status(models.TextChoices):
