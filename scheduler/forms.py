@@ -410,14 +410,25 @@ class OfficerMoveForm(forms.Form):
 
 
 class ReplanForm(forms.Form):
+    # A re-plan runs while the planner waits for the page: a minute at most.
+    LONGEST = 60
+
     officer = forms.ChoiceField(label=_("Officer who drops out"))
-    time_limit_seconds = forms.IntegerField(
-        label=_("Time limit (seconds)"), min_value=1, max_value=60, initial=10
-    )
+    time_limit_seconds = forms.IntegerField()  # made in __init__
 
     def __init__(self, *args: Any, officers: list[tuple[str, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["officer"].choices = list(officers)
+        # The Plan form's words, in the reader's language: Django's own ("Ensure this value is
+        # less than or equal to 60.") named no unit and read as a programmer's message.
+        said = gettext("Between 1 and %(limit)s seconds.") % {"limit": self.LONGEST}
+        self.fields["time_limit_seconds"] = forms.IntegerField(
+            label=_("Time limit (seconds)"),
+            min_value=1,
+            max_value=self.LONGEST,
+            initial=10,
+            error_messages={"min_value": said, "max_value": said},
+        )
 
 
 class ProgrammeForm(forms.Form):

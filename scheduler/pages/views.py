@@ -673,6 +673,7 @@ def _plan_response(
     note: str = "",
     error: Any = None,
     note_broken: bool = False,
+    replan_form: ReplanForm | None = None,
 ) -> HttpResponse:
     """After an edit: the workspace again (htmx swaps its main part), with the outcome said.
 
@@ -685,6 +686,8 @@ def _plan_response(
         "error": error,
         "note_broken": note_broken,
     }
+    if replan_form is not None:
+        context["replan_form"] = replan_form  # with what was typed, and each field's error
     if request.htmx:
         return render(request, "scheduler/_workspace.html", context)
     broken = len(context["ws"]["violations"]) if note_broken else 0
@@ -886,8 +889,14 @@ def plan_replan(request: HttpRequest, kind: str, subject_id: str) -> HttpRespons
     officers = sorted({(m["id"], m["name"]) for r in workspace["routes"] for m in r["members"]})
     form = ReplanForm(request.POST, officers=officers)
     if not form.is_valid():
-        error = {"detail": _("Choose the officer who drops out."), "errors": [], "violations": []}
-        return _plan_response(request, kind, subject, job, error=error)
+        # Said as the form says it: a time limit out of bounds was "Choose the officer who drops
+        # out." with the officer chosen, and the limit's own words were never shown.
+        if "officer" in form.errors:
+            detail = _("Choose the officer who drops out.")
+        else:
+            detail = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        error = {"detail": detail, "errors": [], "violations": []}
+        return _plan_response(request, kind, subject, job, error=error, replan_form=form)
     officer = Officer.objects.filter(uuid=form.cleaned_data["officer"]).first()
     try:
         job = services.plan_replan(
