@@ -27,6 +27,7 @@ export function routeMap(element, nights, config) {
   // A route per night, numbered from 1 as the list beside it: the first night's solid, the next
   // in another colour, dashed, so two nights never read as one route.
   const points = [];
+  const stops = [];
   nights.forEach((night, n) => {
     const style = ROUTES[n % ROUTES.length];
     const route = [];
@@ -38,6 +39,7 @@ export function routeMap(element, nights, config) {
       const day = i18n.day(night.key);
       const name = `${i + 1}. ${i18n.siteName(a.site)}`;
       const marker = L.marker(at, { icon, title: `${day} · ${name}` }).addTo(map);
+      stops.push({ marker, at: L.latLng(at) });
       // A stop is a button (Leaflet's), which a screen reader named by its number alone ("1,
       // button") and which did nothing when tapped: it is named by its stop, visit and night,
       // and opens a note that links to the visit.
@@ -60,5 +62,48 @@ export function routeMap(element, nights, config) {
   const credit = map.attributionControl.getContainer();
   const below = (credit ? credit.offsetHeight : 0) + 14;
   if (points.length) map.fitBounds(L.latLngBounds(points).pad(0.3), { maxZoom: 16, paddingTopLeft: [64, 14], paddingBottomRight: [14, below] });
+  const leaders = L.layerGroup().addTo(map);
+  spread(L, map, stops, leaders);
+  map.on("zoomend", () => spread(L, map, stops, leaders));
   return map;
+}
+
+// Two visits a street apart drew their numbers one on the other at the zoom that shows the night
+// ("1" under "2"), neither readable nor tappable apart. Stops closer on screen than a marker and a
+// gap are fanned out around where they are, each still its own number to read and tap (the list
+// order kept round the circle), with a thin line to its true place; zoomed in far enough to part
+// them, they stand where they are. The route still joins the true places.
+const APART = 32; // px between two markers' centres: 26 px markers, each its 24 px target clear of the other's (WCAG 2.5.8)
+
+function spread(L, map, stops, leaders) {
+  leaders.clearLayers();
+  const at = stops.map((s) => map.latLngToLayerPoint(s.at));
+  // Groups of stops each within APART of another of the group (on screen, at this zoom).
+  const group = stops.map((_, i) => i);
+  const root = (i) => (group[i] === i ? i : (group[i] = root(group[i])));
+  for (let i = 0; i < stops.length; i++) {
+    for (let j = i + 1; j < stops.length; j++) if (at[i].distanceTo(at[j]) < APART) group[root(j)] = root(i);
+  }
+  const groups = new Map();
+  stops.forEach((_, i) => groups.set(root(i), [...(groups.get(root(i)) || []), i]));
+  for (const members of groups.values()) {
+    if (members.length === 1) {
+      stops[members[0]].marker.setLatLng(stops[members[0]].at);
+      continue;
+    }
+    const centre = members.reduce((sum, i) => sum.add(at[i]), L.point(0, 0)).divideBy(members.length);
+    // Round the circle in the order they lie around their centre (stops at one place: in the
+    // route's order, from the top), so the fan keeps the map's sense of which is where.
+    const angle = (i) => (at[i].distanceTo(centre) < 0.5 ? null : Math.atan2(at[i].y - centre.y, at[i].x - centre.x));
+    const ordered = [...members].sort((a, b) => (angle(a) ?? -Math.PI / 2 + a * 1e-6) - (angle(b) ?? -Math.PI / 2 + b * 1e-6));
+    const start = angle(ordered[0]) ?? -Math.PI / 2;
+    const radius = APART / 2 / Math.sin(Math.PI / members.length);
+    ordered.forEach((i, k) => {
+      const turn = start + (2 * Math.PI * k) / members.length;
+      const shown = map.layerPointToLatLng(centre.add(L.point(Math.cos(turn) * radius, Math.sin(turn) * radius)));
+      stops[i].marker.setLatLng(shown);
+      L.polyline([stops[i].at, shown], { interactive: false, weight: 1.5, color: "#0b3d5c", className: "stop-leader" }).addTo(leaders);
+      L.circleMarker(stops[i].at, { interactive: false, radius: 3, weight: 1, color: "#fff", fillColor: "#0b3d5c", fillOpacity: 1, className: "stop-place" }).addTo(leaders);
+    });
+  }
 }
