@@ -1577,6 +1577,9 @@ def plan_replan(
     """An officer drops out of a published plan: keep what is done, replace the officer or move
     their visits, changing as few visits as possible. The result is a draft (with ``moves``
     counted) that the planner reads and publishes like any plan."""
+    # Locked first: two re-plans asked at once (a double click, two tabs) each found none
+    # waiting before the other stored its own, and the plan had two drafts of the same change.
+    job = PlanningJob.objects.select_for_update().get(pk=job.pk)
     if job.status != PlanningJob.Status.PUBLISHED:
         raise PlanNotReady("Re-planning starts from a published plan.")
     if job.replans.filter(status=PlanningJob.Status.SUCCEEDED).exists():
