@@ -118,3 +118,25 @@ def test_a_plan_ready_puts_the_focus_on_open_the_plan(pages, operation):
     _update(job, status=PlanningJob.Status.SUCCEEDED, progress=1.0, finished_at=timezone.now())
     expect(page.locator("#job").get_by_role("link", name="Open the plan")).to_be_focused()
     page.wait_for_function("() => window.said.includes('The plan is ready.')")
+
+
+def test_a_plan_ready_leaves_the_focus_where_the_planner_has_gone(pages, operation):
+    """The planner started a run, then went on to search the other sites while it ran: the run's
+    end said the plan was ready and offered "Open the plan", but it took the focus out of the box
+    being typed in, and the next letters went nowhere. The focus stays where the planner is; the
+    end is announced, and "Open the plan" waits in the panel."""
+    job = PlanningJob.objects.create(
+        operation=operation, status=PlanningJob.Status.RUNNING, progress=0.5, started_at=timezone.now()
+    )
+    _update(job)
+    page = _open_with_focus_on_cancel(pages, operation)
+    search = page.locator("#id_q")
+    search.focus()
+    page.keyboard.type("Bar")
+    _update(job, status=PlanningJob.Status.SUCCEEDED, progress=1.0, finished_at=timezone.now())
+    page.wait_for_function("() => window.said.includes('The plan is ready.')")
+    expect(page.locator("#job").get_by_role("link", name="Open the plan")).to_be_visible()
+    expect(search).to_be_focused()
+    page.keyboard.type("s")
+    expect(search).to_have_value("Bars")
+    axe_check(page)

@@ -17,8 +17,11 @@
     if (note) announce(note.getAttribute("data-announce"));
     // A form refused for a field (no message of its own to focus): the first field refused, whose
     // error is read with it (its aria-describedby).
+    // Only where the reader was: a swap nobody asked for just now (the job panel's last redraw, a
+    // run ending while the planner types in another form) must not pull the focus out of their
+    // hands; its words are announced above, and the focus stays where it is.
     var focus = target.querySelector("[data-focus]") || target.querySelector("[aria-invalid='true']");
-    if (focus) focus.focus();
+    if (focus && mayFocus) focus.focus();
     // The focus was inside the part swapped out (a pager's "Next page", the job panel's "Cancel the
     // run" when the run ends) and fell to the page's body with it: the next Tab started again from
     // the top. It goes to the same control in what came in, else to the part itself. (A part
@@ -37,9 +40,16 @@
     again.focus();
   });
   var focusWithin = null;
+  var mayFocus = true;
   document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail && event.detail.target;
     var active = document.activeElement;
+    // The reader's focus is theirs to give: on the page's body (nowhere), in the part swapped, or
+    // on the control that asked for it (the form sent, the select changed) — not elsewhere.
+    // (detail.elt is the target here; the asker is the request's own element.)
+    var asker = event.detail && event.detail.requestConfig && event.detail.requestConfig.elt;
+    mayFocus = !active || active === document.body || active === document.documentElement ||
+      (target && target.contains(active)) || (asker && asker.contains && asker.contains(active)) || false;
     focusWithin = event.detail.shouldSwap && target && active && active !== document.body && target.contains(active)
       ? { tag: active.tagName, id: active.id, name: active.getAttribute("name"), text: active.textContent.trim() }
       : null;
