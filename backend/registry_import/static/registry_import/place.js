@@ -19,10 +19,16 @@
     var lat = number(box(row, "latitude").value), lon = number(box(row, "longitude").value);
     if (markers[n]) { markers[n].remove(); delete markers[n]; }
     if (!isFinite(lat) || !isFinite(lon)) return;
+    // A marker numbered as its row, which the keyboard reaches (Tab) as the plan's stops are: its
+    // row's name shown on focus as on hover, Escape hiding it. (A circle drawn in the map's SVG
+    // took no focus, so its words were for the mouse alone; and a click on it went through to the
+    // map, moving the chosen row onto it.)
+    var name = row.closest("li").querySelector("h2").textContent;
     markers[n] = window.ConsoleMap.tooltip(
-      L.circleMarker([lat, lon], { radius: 9, color: "#1a5fb4", weight: 3 }),
-      row.closest("li").querySelector("h2").textContent
+      L.marker([lat, lon], { icon: window.ConsoleMap.stopIcon(n, "#1a5fb4"), keyboard: true, title: name }),
+      name
     ).addTo(map);
+    window.ConsoleMap.paintStops(map);
   }
 
   function choose(row) {
