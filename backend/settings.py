@@ -145,6 +145,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: its process_exception is asked first, for a view that met the database down.
+    "backend.core.errors.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "backend.urls"

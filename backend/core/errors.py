@@ -8,6 +8,8 @@ exceptions and Django's, so a client parses one shape whatever went wrong.
 
 from __future__ import annotations
 
+import logging
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -15,13 +17,15 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+logger = logging.getLogger(__name__)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://inspections.invalid/problems/"
@@ -316,7 +320,55 @@ def api_aware_400(request: HttpRequest, exception: Exception | None = None):  # 
     return bad_request(request, exception or Exception())
 
 
+DATABASE_DOWN = (OperationalError, InterfaceError)
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """The answer while the database cannot be reached (restarting, failing over): 503 with
+    ``Retry-After``, a problem under /api/, else a page of its own in the reader's language that
+    reads nothing from the database (the console's shell needs the session, which is in it). An
+    htmx request gets the header that makes the browser load the page again, which then shows
+    this: htmx swaps no 5xx answer, so a button would otherwise seem to do nothing."""
+    headers = {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)}
+    if request.path.startswith("/api/"):
+        response = _json_problem(
+            request, 503, "unavailable", str(_("The service is briefly unavailable; retry shortly."))
+        )
+        response["Retry-After"] = headers["Retry-After"]
+        return response
+    from django.template.loader import render_to_string
+
+    language = translation.get_language_from_request(request)
+    with translation.override(language):
+        retry = request.get_full_path() if request.method in ("GET", "HEAD") else ""
+        body = render_to_string("503.html", {"retry_url": retry})
+    response = HttpResponse(body, status=503, headers=headers)
+    if request.headers.get("HX-Request") == "true":
+        response.headers["HX-Refresh"] = "true"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that meets the database down answers ``database_unavailable`` (with ``DEBUG`` on
+    too: a stack trace tells a planner nothing). What fails outside a view (a session saved
+    after it) reaches ``api_aware_500``, which answers the same."""
+
+    def __init__(self, get_response):  # type: ignore[no-untyped-def]
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, DATABASE_DOWN):
+            logger.warning("Database unavailable: %s %s: %s", request.method, request.path, exception)
+            return database_unavailable(request)
+        return None
+
+
 def api_aware_500(request: HttpRequest):  # type: ignore[no-untyped-def]
+    if isinstance(sys.exc_info()[1], DATABASE_DOWN):
+        return database_unavailable(request)
     if request.path.startswith("/api/"):
         return _json_problem(request, 500, "server_error", str(_("An unexpected error occurred.")))
     from django.views.defaults import server_error
