@@ -174,6 +174,8 @@ TEXTS = {
     "replace_photo": _("Replace the photo"),
     "add_photos": _("Add photos"),
     "remove_photo": _("Remove photo {n}"),
+    "remove_photo_confirm": _("Tap again to remove photo {n}"),
+    "photo_removed": _("Photo {n} removed."),
     "signature_pad": _("Signature pad: draw with a finger"),
     "clear_signature": _("Clear"),
     "keep_signature": _("Keep this signature"),

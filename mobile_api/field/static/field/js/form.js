@@ -284,9 +284,22 @@ export class ChecklistForm {
           type: "button",
           class: "danger",
           text: t("remove_photo", { n: i + 1 }),
-          onclick: () => {
+          onclick: (event) => {
+            // A photo goes on a second tap, as an entry with answers does: one tap (a thumb
+            // scrolling past) deleted evidence that may not be taken again once out of the venue.
+            const button = event.currentTarget;
+            if (!button.dataset.confirm) {
+              button.dataset.confirm = "1";
+              button.textContent = t("remove_photo_confirm", { n: i + 1 });
+              this.announce(button.textContent);
+              return;
+            }
             this.set(ctx, q.key, multiple ? refs.filter((r) => r !== ref) : undefined);
             this.render();
+            // The focus was on the button, now gone (to the page's top): it goes to the photo
+            // button, what comes next, and what was done is said.
+            document.getElementById(id)?.focus();
+            this.announce(t("photo_removed", { n: i + 1 }));
           },
         }),
       );
