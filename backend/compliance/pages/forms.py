@@ -67,6 +67,15 @@ class QueueFilterForm(forms.Form):
             for o in operations
         ]
 
+    def clean(self) -> dict:
+        # Until before from matched nothing, and the queue said only "Nothing here" (found on a
+        # newcomer's walk): the range is refused at its end, the other filters still apply.
+        cleaned = super().clean()
+        start, end = cleaned.get("received_from"), cleaned.get("received_to")
+        if start and end and end < start:
+            self.add_error("received_to", _("The end comes before the start."))
+        return cleaned
+
 
 class ApproveForm(forms.Form):
     prefix = "approve"
