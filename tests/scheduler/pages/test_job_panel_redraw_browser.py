@@ -140,3 +140,29 @@ def test_a_plan_ready_leaves_the_focus_where_the_planner_has_gone(pages, operati
     page.keyboard.type("s")
     expect(search).to_have_value("Bars")
     axe_check(page)
+
+
+def test_a_plan_ready_takes_the_focus_from_plan_but_not_from_a_box_of_its_form(pages, operation):
+    """The focus on "Plan" (the run just started, the planner waiting for it) goes on to "Open the
+    plan" as the run ends, the form and the panel being one part of the page; in the form's box
+    of seconds, being typed in, it stays."""
+    page = pages.new_page()
+    sign_in(page, pages.base_url, "paula", PASSWORD)
+    for where, moves in (("#planning form button.primary", True), ("#id_time_limit_seconds", False)):
+        job = PlanningJob.objects.create(
+            operation=operation, status=PlanningJob.Status.RUNNING, progress=0.5, started_at=timezone.now()
+        )
+        _update(job)
+        page.goto(f"{pages.base_url}/planning/operations/{operation.uuid}/")
+        page.locator("#job-run").wait_for()
+        page.locator(where).focus()
+        _update(job, status=PlanningJob.Status.SUCCEEDED, progress=1.0, finished_at=timezone.now())
+        open_plan = page.locator("#job").get_by_role("link", name="Open the plan")
+        expect(open_plan).to_be_visible()
+        if moves:
+            expect(open_plan).to_be_focused()
+        else:
+            page.wait_for_timeout(300)  # past the swap's settling
+            expect(page.locator(where)).to_be_focused()
+        PlanningJob.objects.filter(pk=job.pk).delete()
+    axe_check(page)

@@ -48,8 +48,15 @@
     // on the control that asked for it (the form sent, the select changed) — not elsewhere.
     // (detail.elt is the target here; the asker is the request's own element.)
     var asker = event.detail && event.detail.requestConfig && event.detail.requestConfig.elt;
+    // A part that answers a control beside it (the job panel, under the form whose "Plan" started
+    // the run: both in a [data-focus-area]) takes it from that control too, not from a box being
+    // typed in there.
+    var area = target && target.closest && target.closest("[data-focus-area]");
+    var typing = active && active.matches && active.matches(
+      "input:not([type=button]):not([type=submit]):not([type=checkbox]):not([type=radio]), textarea, select, [contenteditable]");
     mayFocus = !active || active === document.body || active === document.documentElement ||
-      (target && target.contains(active)) || (asker && asker.contains && asker.contains(active)) || false;
+      (target && target.contains(active)) || (asker && asker.contains && asker.contains(active)) ||
+      (area && area.contains(active) && !typing) || false;
     focusWithin = event.detail.shouldSwap && target && active && active !== document.body && target.contains(active)
       ? { tag: active.tagName, id: active.id, name: active.getAttribute("name"), text: active.textContent.trim() }
       : null;
