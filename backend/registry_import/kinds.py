@@ -712,11 +712,14 @@ class Officers(Handler):
             )
         out["full_name"] = text(problems, values, "full_name", 200, required=True)
         rank = values.get("rank", "") or "1"
-        if not rank.isdigit():
+        # ASCII digits alone: str.isdigit() says yes to "²", which int() refuses, and the whole
+        # check failed ("ValueError: invalid literal for int()") instead of refusing the row.
+        number = rank.isascii() and rank.isdigit()
+        if not number:
             problems.add("rank", "number", value=rank)
         elif not 1 <= int(rank) <= 10:
             problems.add("rank", "range", low=1, high=10)
-        out["rank"] = str(int(rank)) if rank.isdigit() else rank
+        out["rank"] = str(int(rank)) if number else rank
         for column in ("rank_title", "rank_title_zh_hant", "rank_title_pt"):
             out[column] = text(problems, values, column, 100)
         out["sex"] = choice(problems, "sex", values.get("sex", ""), OfficerModel.Sex)

@@ -738,12 +738,14 @@ def plan_move(request: HttpRequest, kind: str, subject_id: str) -> HttpResponse:
         return _plan_response(request, kind, subject, job, error=error)
     try:
         position = request.POST.get("position")
+        # ASCII digits alone: str.isdigit() says yes to "²", which int() refuses (a server error).
+        given = bool(position) and position.isascii() and position.isdigit()
         job = services.plan_move(
             actor=request.user,
             job=job,
             visit_id=form.cleaned_data["visit"],
             to_route=form.target_route(),
-            position=int(position) if position and position.isdigit() else None,
+            position=int(position) if given else None,
         )
     except DomainError as exc:
         return _plan_response(request, kind, subject, job, error=_error(exc, _("The visit was not moved:")))

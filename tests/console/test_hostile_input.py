@@ -193,7 +193,7 @@ def _send(client, method: str, path: str, body: str, content_type="application/x
     return client.generic("POST", path, data=body.encode("latin-1"), content_type=content_type)
 
 
-def _variants(fields: list[tuple[str, str]]):
+def _variants(fields: list[tuple[str, str]], hostile: dict[str, str] = HOSTILE):
     """(what, body, content type): each field hostile in turn, fields missing and doubled, and
     bodies of the wrong type; the form as the page gave it last (it may write, and change what
     the others would meet). Fields numbered alike (a form's wave_code_1 … wave_code_4) are
@@ -207,8 +207,8 @@ def _variants(fields: list[tuple[str, str]]):
         if name == "csrfmiddlewaretoken" or kind in seen:
             continue
         seen.add(kind)
-        for what, hostile in HOSTILE.items():
-            yield f"{name}={what}", _encode([*plain[:i], (name, hostile), *plain[i + 1 :]]), form
+        for what, value in hostile.items():
+            yield f"{name}={what}", _encode([*plain[:i], (name, value), *plain[i + 1 :]]), form
         yield f"{name} twice", _encode([*plain[: i + 1], (name, quote("other")), *plain[i + 1 :]]), form
         yield f"{name} missing", _encode(plain[:i] + plain[i + 1 :]), form
     yield "json", json.dumps(dict(fields)), "application/json"
