@@ -766,10 +766,15 @@ function checkIn(a, status, button) {
         ready(); // kept: a tap now is a check-in again, as the button will say
       }
       status.textContent = checkinText(record);
+      // The visit's list of work waiting says the check-in waits while the sync sends it: drawn
+      // before the sync, it said "Nothing waiting" under "it is sent with the next sync" for as
+      // long as a slow network took.
+      if (location.hash === `#/a/${a.id}`) await render({ inPlace: true });
       await outbox.sync();
       const sent = await store.get("checkins", record.id);
-      if (sent) status.textContent = checkinText(sent);
-      if (sent && sent.refused) status.className = "notice danger";
+      const line = document.getElementById("checkin-status") || status;
+      if (sent) line.textContent = checkinText(sent);
+      if (sent && sent.refused) line.className = "notice danger";
       // The waiting list under it says the check-in waits (or no longer does): drawn again.
       if (location.hash === `#/a/${a.id}`) await render({ inPlace: true });
     },
