@@ -361,7 +361,10 @@ class DatabaseUnavailableMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, DATABASE_DOWN):
-            logger.warning("Database unavailable: %s %s: %s", request.method, request.path, exception)
+            # With the traceback: an OperationalError is also SQLite's "no such column", a bug.
+            logger.warning(
+                "Database unavailable: %s %s: %s", request.method, request.path, exception, exc_info=exception
+            )
             return database_unavailable(request)
         return None
 
