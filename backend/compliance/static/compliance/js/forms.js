@@ -205,3 +205,34 @@
   document.addEventListener("input", clear);
   document.addEventListener("change", clear);
 })();
+// A number beyond its field's limits is refused in the page's language too: the browser's own
+// "Value must be greater than or equal to 1." came in English on a case's corrective deadline read
+// in Portuguese (found on a newcomer's walk). The field's wrapper carries the server's messages
+// (<div class="field" data-below-minimum="…" data-above-maximum="…">); at a submit button's click,
+// after the required fields are judged, a value out of range is given the one that fits. Typing
+// clears it.
+(function () {
+  "use strict";
+  function limited(field) {
+    var wrap = field.closest ? field.closest(".field[data-below-minimum], .field[data-above-maximum]") : null;
+    return wrap && field.validity ? wrap : null;
+  }
+  window.addEventListener("click", function (event) {
+    var button = event.target instanceof Element ? event.target.closest("button[type=submit], input[type=submit]") : null;
+    if (!button || !button.form || button.hasAttribute("formnovalidate") || button.form.noValidate) return;
+    Array.prototype.forEach.call(button.form.elements, function (field) {
+      var wrap = limited(field);
+      if (!wrap) return;
+      if (field.validity.rangeUnderflow && wrap.hasAttribute("data-below-minimum")) {
+        field.setCustomValidity(wrap.getAttribute("data-below-minimum"));
+      } else if (field.validity.rangeOverflow && wrap.hasAttribute("data-above-maximum")) {
+        field.setCustomValidity(wrap.getAttribute("data-above-maximum"));
+      }
+    });
+  }, true);
+  function clear(event) {
+    if (event.target instanceof Element && limited(event.target)) event.target.setCustomValidity("");
+  }
+  document.addEventListener("input", clear);
+  document.addEventListener("change", clear);
+})();
