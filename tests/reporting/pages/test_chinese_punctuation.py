@@ -59,3 +59,21 @@ def test_a_filters_count_is_bracketed_as_its_language_brackets(analyst, language
         re.sub(r"<[^>]+>", "", s).strip() for s in re.findall(r"<summary>(.*?)</summary>", page, re.S)
     ]
     assert summary in summaries, summaries
+
+
+@pytest.mark.parametrize(
+    ("language", "joined", "gap"),
+    [
+        ("zh-hant", "部門：DSAL。計算來源：每日彙總。", "。 "),
+        ("en", "Agency: DSAL. Computed from the daily rollups. ", ".  "),
+    ],
+)
+def test_the_dashboards_period_line_joins_its_sentences_as_its_language_does(analyst, language, joined, gap):
+    """The period, what the figures were computed from and as of when: sentences on one line,
+    which the template's own line breaks joined with a space each, in Chinese too
+    ("…DSAL。 計算來源：每日彙總。 數字截至…"); English keeps one space between them."""
+    page = page_html(analyst, DASHBOARD, language)
+    period = re.search(r'<p class="period"[^>]*>(.*?)</p>', page, re.S).group(1)
+    text = re.sub(r"<[^>]+>", "", period).strip()
+    assert joined in text, text
+    assert gap not in text and "\n" not in text, text
