@@ -358,7 +358,9 @@ def _year_choices(first_year: int | None = None, *, keep: tuple[str, ...] = ()) 
     shared with an older year keeps it selected)."""
     this_year = timezone.localdate().year
     years = set(range(min(first_year or this_year, this_year), this_year + 1))
-    years |= {int(v[:4]) for v in keep if v[:4].isdigit() and 1900 < int(v[:4]) < 2200}
+    # ASCII digits alone: str.isdigit() says yes to "²²²²", which int() refuses (a server error
+    # on the statistics page, before its period was checked).
+    years |= {int(v[:4]) for v in keep if v[:4].isascii() and v[:4].isdigit() and 1900 < int(v[:4]) < 2200}
     return sorted(years, reverse=True)
 
 

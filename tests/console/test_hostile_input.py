@@ -331,6 +331,9 @@ def test_a_chosen_row_numbered_beyond_any_column_is_refused_as_no_choice(world, 
         ("9999", "Use um ano de 1900 a 2999."),
         ("0001-01-01", "Use um ano de 1900 a 2999."),
         ("99999-01-01", "Use AAAA, AAAA-MM ou AAAA-MM-DD"),
+        # Digits str.isdigit() accepts and int() refuses: the year lists' int("²²²²") was a
+        # server error before the period was checked.
+        ("\u00b2\u00b2\u00b2\u00b2", "Use AAAA, AAAA-MM ou AAAA-MM-DD"),
     ],
 )
 def test_a_period_beyond_the_calendar_is_a_question_refused(world, value, said):
