@@ -83,7 +83,10 @@ class UnitAdmin(AgencyScopedAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     def get_search_results(self, request: HttpRequest, queryset: QuerySet[Unit], search_term: str) -> Any:
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         agency = request.GET.get("agency", "")
-        if request.path == reverse("admin:autocomplete") and agency.isdigit():
+        # An id's digits alone, ASCII and within a column: "²" (a digit to str.isdigit(), not to
+        # int()) and thirty digits were server errors.
+        is_id = agency.isascii() and agency.isdigit() and len(agency) <= 18
+        if request.path == reverse("admin:autocomplete") and is_id:
             # A unit picker whose form has an agency chosen (data-agency-field, sent by
             # console/admin.js) offers that agency's units only: any other is refused on saving.
             queryset = queryset.filter(agency_id=int(agency))

@@ -41,6 +41,20 @@ def test_the_search_keeps_to_the_agency_it_is_given(client, django_user_model):
     assert [r["text"] for r in dsal["results"]] == ["dsal-patrol (DSAL)"]
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("agency", ["\u00b2", "\u0661", "9" * 30])
+def test_an_agency_that_is_no_agency_id_narrows_nothing(client, django_user_model, agency):
+    """A hand-edited ``agency`` of digits that are no id ("²", which str.isdigit() accepts and
+    int() refuses; thirty digits, beyond any column) was a server error: the search offers every
+    unit, as without an agency."""
+    client.raise_request_exception = False
+    sign_in_client(client, _root(django_user_model), PASSWORD)
+    units = _units()
+    found = client.get("/admin/autocomplete/", {**SEARCH, "agency": agency})
+    assert found.status_code == 200, found.status_code
+    assert {str(units["PSP"].pk), str(units["DSAL"].pk)} <= {r["id"] for r in found.json()["results"]}
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_the_officers_unit_picker_follows_the_chosen_agency(pages, django_user_model):
