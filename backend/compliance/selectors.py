@@ -530,10 +530,13 @@ def review_board(
         # A list needs no answers or checklist definitions: decoding them costs more than the query.
         .defer(*BOARD_DEFERRED)
     )
+    # Filtered by EXISTS, not by the annotated decision: PostgreSQL joins the reviews once (a hash
+    # anti- or semi-join) where a test of the subquery's value ran it on every submission of every
+    # year (the reviewer's home and queue took 1.1 and 2.5 s at a year of a city).
     if state == "awaiting":
-        qs = qs.filter(status=Submission.Status.ACCEPTED, decision__isnull=True)
+        qs = qs.filter(status=Submission.Status.ACCEPTED).filter(~Exists(decided))
     elif state in (Review.Decision.APPROVED, Review.Decision.RETURNED):
-        qs = qs.filter(decision=state)
+        qs = qs.filter(Exists(decided.filter(decision=state)))
     if agency_code:
         qs = qs.filter(officer__agency__code=agency_code)
     if operation_uuid:

@@ -102,3 +102,18 @@ def test_company_page_bounded_as_its_history_grows(work, client, django_assert_m
         assert f"The first {CASES_SHOWN} of {cases} cases, the open ones first." in page
         sizes.append(len(response.content))
     assert sizes[1] - sizes[0] < 200  # the counts' digits alone
+
+
+@pytest.mark.parametrize("state", ["awaiting", "approved"])
+def test_review_board_joins_the_reviews_once(state, work):
+    """The board (the reviewer's home counts it, the queue lists it) filters on its agency's
+    review by EXISTS, which PostgreSQL plans as one join of the reviews, and not on the
+    annotated decision's value, a subquery it ran for every submission ever received: at a year
+    of a city (40,000 submissions) the home took 1.1 s and the queue 2.5 s."""
+    from backend.compliance import selectors
+
+    sql = str(selectors.review_board(user=work.reviewer.user, state=state).query)
+    where = sql[sql.index(" WHERE ") :]
+    assert 'EXISTS(SELECT 1 AS "a" FROM "compliance_review"' in where
+    assert '"decided_at" DESC LIMIT 1) IS NULL' not in where
+    assert '"decided_at" DESC LIMIT 1) = ' not in where
