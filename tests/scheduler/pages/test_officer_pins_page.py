@@ -163,3 +163,22 @@ def test_a_published_plan_says_what_a_re_plan_keeps_not_what_planning_again_drop
     assert "Lou Labour — in no team" in _section(html, "officer-pins-h")
     assert "A re-plan after an officer drops out keeps them so" in html
     assert "is no longer to be planned" not in html and "Planning again keeps them so" not in html
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"), [("zh-hant", "取消安排"), ("en", "Release"), ("pt", "Soltar")]
+)
+def test_the_release_buttons_name_holds_the_word_it_shows(
+    planner_client, operation, city, paula, language, shown
+):
+    """A speech-input user says the button's word ("取消安排") to press it: its accessible name must
+    hold that word (WCAG 2.5.3). In Chinese the name was "取消Lou Labour的安排", the word split."""
+    _take_lou_out(operation, city, paula)
+    planner_client.post("/i18n/setlang/", {"language": language, "next": "/"})
+    html = unescape(planner_client.get(f"/planning/operations/{operation.uuid}/plan/").content.decode())
+    card = _section(html, "officer-pins-h")
+    button = re.search(r'<button type="submit" class="small" aria-label="([^"]*)">([^<]*)</button>', card)
+    assert button, card
+    label, text = button.groups()
+    assert text == shown
+    assert label.startswith(shown) and "Lou Labour" in label, label
