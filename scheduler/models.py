@@ -234,15 +234,9 @@ class PlanningJob(models.Model):
         """Queued for longer than a free worker takes to start a run: every worker is busy, or
         none is running (stopped, or the broker is down). The panel says so, not "waiting" alone
         for ever; the run is kept and starts when a worker takes it."""
-        from django.utils import timezone
+        from backend.outbox.selectors import waited_long
 
-        from backend.outbox.models import WAITING_NOTICE_SECONDS
-
-        return (
-            self.status == self.Status.QUEUED
-            and self.created_at is not None
-            and (timezone.now() - self.created_at).total_seconds() > WAITING_NOTICE_SECONDS
-        )
+        return self.status == self.Status.QUEUED and waited_long(self.created_at)
 
     @property
     def progress_step(self) -> str:

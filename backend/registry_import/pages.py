@@ -253,12 +253,16 @@ def import_detail(request: HttpRequest, uuid) -> HttpResponse:
         ],
         **_rows_context(request, item),
     }
+    # No worker has taken its check or apply yet: said on the page, and announced once, when a
+    # redraw first shows it (the status part's address carries whether the one drawn last did).
+    context["waiting"] = selectors.import_waiting_for_worker(item)
     if request.htmx and request.GET.get("part") == "status":
         if not item.in_progress:
             # Done: the whole page again, so the counts, rows and buttons appear.
             response = HttpResponse(status=204)
             response["HX-Refresh"] = "true"
             return response
+        context["announce"] = context["waiting"] and request.GET.get("waiting") != "1"
         return render(request, "registry_import/_status.html", context)
     return render(request, "registry_import/detail.html", context)
 

@@ -65,3 +65,14 @@ def import_superseded(item: RegistryImport) -> bool:
     if item.kind in ("officers", "shifts") and item.agency_id is not None:
         later = later.filter(Q(agency_id=item.agency_id) | Q(agency__isnull=True))
     return later.exists()
+
+
+def import_waiting_for_worker(item: RegistryImport) -> bool:
+    """Whether the import's check or apply has waited for a worker longer than a free one takes to
+    start it (every worker busy, or none running): its page says so rather than "received" or
+    "applying" for ever. The import is kept and goes on when a worker takes it."""
+    from backend.outbox.selectors import task_waiting_for_worker
+    from backend.registry_import.services import TASK_APPLY, TASK_CHECK
+
+    tasks = (TASK_CHECK, TASK_APPLY)
+    return item.in_progress and task_waiting_for_worker(task_names=tasks, import_id=item.pk)

@@ -436,6 +436,11 @@ def import_apply(*, import_id: int) -> RegistryImport:
         return item  # applied already, or not asked to: safe to run twice
     try:
         with transaction.atomic():
+            # Two deliveries at once (a worker back after a stop, and the relay's resend of a task
+            # it had not heard of): the second waits here and finds the import applied.
+            item = RegistryImport.objects.select_for_update().get(pk=import_id)
+            if item.status != RegistryImport.Status.APPLYING:
+                return item
             handler = HANDLERS[item.kind](agency_id=item.agency_id)
             existing = handler.existing()
             creates, updates = [], []
