@@ -9,6 +9,7 @@ and 1280 px."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -108,5 +109,34 @@ def test_close_stops_are_drawn_apart_each_readable_and_tapped_on_its_own(pages, 
     )
     assert places[1][0] > places[0][0] and places[1][1] < places[0][1], places  # 2 north-east of 1
 
+    page.set_viewport_size({"width": 1280, "height": 900})
+    axe_check(page)
+
+
+def test_a_stop_opened_from_the_keyboard_gives_its_link_the_focus(pages, field, second_visit):
+    """Enter on a stop opened its note, whose link came in the tab order only after every other
+    stop (and the zoom buttons'), and Escape did not close it: the link takes the focus, Escape
+    closes the note and gives the focus back to the stop."""
+    page = open_phone(pages, viewport=PHONE_390)
+    sign_in_app(page, pages.base_url, "alice")
+    page.locator("#language").select_option("pt")
+    expect(page.locator("#screen-title")).to_have_text("Tarefas")
+    stop = page.locator("#route-map .leaflet-marker-icon").first
+    expect(stop).to_have_attribute("aria-label", re.compile(r"^Paragem 1 · "))
+    stop.focus()
+    page.keyboard.press("Enter")
+    link = page.locator("#route-map .leaflet-popup a.stop-link")
+    expect(link).to_have_text("1. Golden Lotus Karaoke")
+    expect(link).to_be_focused()
+    page.wait_for_timeout(400)  # the note faded in
+    axe_check(page)
+    page.keyboard.press("Escape")
+    expect(page.locator("#route-map .leaflet-popup")).to_have_count(0)
+    expect(stop).to_be_focused()
+    # Enter on the link opens the visit.
+    page.keyboard.press("Enter")
+    expect(link).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#check-in")).to_be_visible()
     page.set_viewport_size({"width": 1280, "height": 900})
     axe_check(page)

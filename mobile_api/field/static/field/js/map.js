@@ -53,6 +53,18 @@ export function routeMap(element, nights, config) {
       // the map closes it. Opened, the map moves it clear of the zoom buttons, which are drawn
       // over it (they hid the start of its link) and of the credit.
       marker.bindPopup(note, { closeButton: false, maxWidth: 240, autoPanPaddingTopLeft: L.point(64, 10), autoPanPaddingBottomRight: L.point(10, 44) });
+      // Opened from the keyboard (Enter on the stop), the note's link took the focus only after
+      // every other stop's (Leaflet draws notes after the stops), and Escape left it open: the
+      // link takes the focus, and Escape closes the note and gives the focus back to its stop.
+      marker.on("popupopen", () => {
+        if (document.activeElement === marker.getElement()) note.focus();
+      });
+      note.addEventListener("keydown", (event) => {
+        if (event.key !== "Escape") return;
+        event.preventDefault();
+        marker.closePopup();
+        marker.getElement()?.focus();
+      });
     });
     if (route.length > 1) L.polyline(route, { ...style, weight: 3, className: `route night-${n % ROUTES.length}` }).addTo(map);
     points.push(...route);
