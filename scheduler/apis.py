@@ -23,6 +23,7 @@ from backend.core.errors import NotFound
 from backend.core.query_parameters import KnownQueryParameters
 from backend.core.strict_input import DateTimeField, UnknownFieldsRefused
 from backend.inspections.models import Operation
+from backend.outbox.models import WAITING_NOTICE_SECONDS
 from backend.registry.models import Agency, Officer, Role, Site, Skill, Unit
 from scheduler import selectors, services
 from scheduler.models import PlanningJob
@@ -351,6 +352,13 @@ class JobOutput(serializers.Serializer):
     id = serializers.UUIDField(source="uuid")
     status = serializers.CharField()
     progress = serializers.FloatField()
+    waiting_for_worker = serializers.BooleanField(
+        source="waiting_long",
+        read_only=True,
+        help_text="True while the run is queued and no planning worker has taken it for longer than "
+        f"a free one takes to start it ({WAITING_NOTICE_SECONDS} s): every worker is busy, or none is "
+        "running. The run is kept and starts by itself when one is free or back; false once it starts.",
+    )
     best_objective = serializers.FloatField(allow_null=True)
     time_limit_seconds = serializers.IntegerField()
     seed = serializers.IntegerField()
