@@ -720,7 +720,7 @@ def query_from_params(params: Mapping[str, Any]) -> Query:
         errors = {
             name: [
                 _t("Unknown agency %(bad)s; one of %(known)s.")
-                % {"bad": ", ".join(bad), "known": ", ".join(sorted(known))}
+                % {"bad": list_separator().join(bad), "known": list_separator().join(sorted(known))}
             ]
             for name, values in agency_filters.items()
             if (bad := [v for v in values if v.upper() not in known])
@@ -736,7 +736,7 @@ def validate(query: Query) -> Source:
     if unknown:
         errors["measure"] = [
             _t("Unknown measure %(names)s; one of %(known)s.")
-            % {"names": ", ".join(unknown), "known": ", ".join(MEASURES)}
+            % {"names": list_separator().join(unknown), "known": list_separator().join(MEASURES)}
         ]
         raise StatisticsError(errors=errors)
     sources = {MEASURES[m].source for m in query.measures}
@@ -747,7 +747,7 @@ def validate(query: Query) -> Source:
         if dim not in source.dimensions:
             errors.setdefault("by", []).append(
                 _t("%(dim)s is not a dimension of %(source)s; one of %(known)s.")
-                % {"dim": dim, "source": source.id, "known": ", ".join(source.dimensions)}
+                % {"dim": dim, "source": source.id, "known": list_separator().join(source.dimensions)}
             )
     twice = [d for d in dict.fromkeys(query.by) if query.by.count(d) > 1]
     if twice:
@@ -767,7 +767,7 @@ def validate(query: Query) -> Source:
                 _t("Not a filter of %(source)s; filters: from, to, %(known)s.")
                 % {
                     "source": source.id,
-                    "known": ", ".join(d for d in source.dimensions if d not in TIME_DIMENSIONS),
+                    "known": list_separator().join(d for d in source.dimensions if d not in TIME_DIMENSIONS),
                 }
             )
             continue
@@ -776,7 +776,7 @@ def validate(query: Query) -> Source:
             if bad:
                 errors.setdefault(name, []).append(
                     _t("Unknown value %(bad)s; one of %(known)s.")
-                    % {"bad": ", ".join(bad), "known": ", ".join(dim.choices)}
+                    % {"bad": list_separator().join(bad), "known": list_separator().join(dim.choices)}
                 )
     if query.date_from and query.date_to and query.date_from > query.date_to:
         errors.setdefault("from", []).append(_t("The period starts after it ends."))

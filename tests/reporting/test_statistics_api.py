@@ -267,3 +267,15 @@ def test_a_dimension_chosen_twice_is_named_in_the_readers_words(work, api, andy,
     )
     assert response.status_code == 400
     assert response.json()["errors"]["by"] == [said]
+
+
+def test_the_known_names_are_listed_as_the_readers_language_lists(work, api, andy):
+    """A filter the source does not have is refused with the ones it has: in Chinese they read
+    "from、to、agency, category, …", the list's commas left in English."""
+    response = api.as_(andy).get(
+        QUERY, {"measure": "inspections", "by": "year", "cols": "x"}, HTTP_ACCEPT_LANGUAGE="zh-hant"
+    )
+    assert response.status_code == 400
+    (said,) = response.json()["errors"]["cols"]
+    assert said.startswith("不是 inspections 的篩選條件；篩選條件：from、to、"), said
+    assert ", " not in said, said
