@@ -10,8 +10,9 @@ from playwright.sync_api import expect
 
 from mobile_api.models import DeviceToken
 from mobile_api.services_auth import device_tokens_revoke_for_user
+from tests.browser_support import axe_check
 from tests.conftest import PASSWORD
-from tests.mobile_api.field.phone import go_online, open_phone
+from tests.mobile_api.field.phone import PHONE_390, go_online, open_phone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -69,4 +70,37 @@ def test_a_refusal_gives_the_button_back(pages, field):
     expect(page.locator("form")).to_have_attribute("aria-busy", "false")
     assert not DeviceToken.objects.exists()
     # Chromium logs the refusal (400 or 401) as a console error: expected here.
+    pages.problems[:] = [p for p in pages.problems if "Failed to load resource" not in p]
+
+
+@pytest.mark.parametrize("viewport", [PHONE_390, {"width": 1280, "height": 900}], ids=["390", "1280"])
+def test_a_refusal_puts_the_focus_where_the_officer_acts_next(pages, field, viewport):
+    """The button, disabled while the server was asked, dropped the focus to the page's body on a
+    refusal (the phone's keyboard closed, a screen reader back at the top): refused, the password
+    is focused, selected and tied to the message; offline, the focus is on the button again."""
+    page = open_phone(pages, locale="pt-PT", viewport=viewport)
+    page.goto(f"{pages.base_url}/field/")
+    page.locator("#username").fill("alice")
+    password = page.locator("#password")
+    password.fill("not her password")
+    button = page.locator("form button[type=submit]")
+    button.tap()
+    expect(page.locator("form .notice[role='alert']")).to_have_text(
+        "Nome de utilizador ou palavra-passe não aceites."
+    )
+    expect(password).to_be_focused()
+    expect(password).to_have_attribute("aria-invalid", "true")
+    expect(password).to_have_attribute("aria-describedby", "sign-in-error")
+    assert page.evaluate("document.activeElement.selectionEnd - document.activeElement.selectionStart") == 16
+    axe_check(page)
+
+    page.route(SIGN_IN, lambda route: route.abort("internetdisconnected"))
+    page.keyboard.type(PASSWORD)
+    button.tap()
+    expect(page.locator("form .notice[role='alert']")).to_have_text(
+        "Sem rede: para entrar é preciso uma ligação uma vez."
+    )
+    expect(button).to_be_focused()
+    expect(password).to_have_value(PASSWORD)  # nothing typed is lost
+    axe_check(page)
     pages.problems[:] = [p for p in pages.problems if "Failed to load resource" not in p]

@@ -116,7 +116,7 @@ function focusKey(node) {
 // ------------------------------------------------------------------ sign-in
 
 function signInScreen() {
-  const error = el("p", { class: "notice danger", role: "alert", hidden: true });
+  const error = el("p", { class: "notice danger", id: "sign-in-error", role: "alert", hidden: true });
   const form = el("form", { class: "card", novalidate: true });
   const field = (id, label, attrs) => el("div", { class: "field" }, el("label", { for: id, text: label }), el("input", { id, name: id, ...attrs }));
   form.append(
@@ -157,12 +157,26 @@ function signInScreen() {
       busy(false);
       error.textContent = t("sign_in_offline");
       error.hidden = false;
+      button.focus();
       return;
     }
     if (response.status !== 201) {
       busy(false);
-      error.textContent = response.status === 429 ? t("sign_in_throttled", { seconds: api.retryAfter(response) ?? 60 }) : t("sign_in_failed");
+      const refused = response.status !== 429;
+      error.textContent = refused ? t("sign_in_failed") : t("sign_in_throttled", { seconds: api.retryAfter(response) ?? 60 });
       error.hidden = false;
+      // The button, disabled while the server was asked, had dropped the focus to the page (the
+      // phone's keyboard closed, a screen reader back at the top): refused, the password is to
+      // type again, focused and selected and tied to what was said; otherwise the button again.
+      const password = form.elements.password;
+      if (refused) {
+        password.setAttribute("aria-invalid", "true");
+        password.setAttribute("aria-describedby", error.id);
+        password.focus();
+        password.select();
+      } else {
+        button.focus();
+      }
       return;
     }
     await store.put("kv", data.device_name, "device_name");
