@@ -23,6 +23,7 @@ VERBS: dict[str, Promise] = {
     "case_follow_up_request": _("follow-up requested"),
     "case_notice_issue": _("notice issued"),
     "case_open": _("case opened"),
+    "case_reopen": _("case reopened"),
     "checkin_record": _("check-in recorded"),
     "company_create": _("company created"),
     "conflict_declare": _("conflict of interest declared"),

@@ -413,7 +413,8 @@ class CaseEventOutput(serializers.Serializer):
     kind = serializers.CharField()
     code = serializers.CharField(
         help_text="What happened: opened, notice_issued, comment, follow_up_requested.early, "
-        "follow_up_requested.deadline_passed or outcome; empty for an event recorded before codes."
+        "follow_up_requested.deadline_passed, outcome or reopened; empty for an event recorded before "
+        "codes."
     )
     message = serializers.CharField(
         help_text="What happened, in the reader's language; empty for an event recorded before codes, "
@@ -581,6 +582,28 @@ class CaseOutcomeApi(APIView):
         data.is_valid(raise_exception=True)
         case = services.case_decide(user=request.user, case=case, request=request, **data.validated_data)
         return Response(CaseOutput(case).data)
+
+
+class CaseReopenApi(APIView):
+    """A reviewer of the case's agency reopens a closed case, saying why: the outcome is
+    withdrawn and the case goes back to the step it was closed from. ``reopened`` says whether
+    this call reopened it (false: the case was not closed, and nothing changed)."""
+
+    class Input(UnknownFieldsRefused, serializers.Serializer):
+        reason = serializers.CharField(max_length=2000)
+
+    class Output(CaseOutput):
+        reopened = serializers.BooleanField()
+
+    @extend_schema(request=Input, responses=Output)
+    def post(self, request: Request, case_id: str) -> Response:
+        case = selectors.case_get(user=request.user, uuid=case_id)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        case, reopened = services.case_reopen(
+            user=request.user, case=case, reason=data.validated_data["reason"], request=request
+        )
+        return Response({**CaseOutput(case).data, "reopened": reopened})
 
 
 # --- Scores and the register -------------------------------------------------------------------------

@@ -180,8 +180,9 @@ class ComplianceCase(models.Model):
     """A case an agency opens against a company or site from official findings.
 
     open → notice issued (deadline set) → follow-up requested (the deadline passed, or a reviewer
-    asked sooner) → closed with an outcome. Every step is a ``CaseEvent`` (the timeline) and an
-    audit entry."""
+    asked sooner) → closed with an outcome. A closed case may be reopened, with a reason: it goes
+    back to the step it was closed from (``services.case_reopen``). Every step is a ``CaseEvent``
+    (the timeline) and an audit entry."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("open")
@@ -313,6 +314,7 @@ class CaseEvent(models.Model):
         COMMENT = "comment", _("comment")
         FOLLOW_UP_REQUESTED = "follow_up_requested", _("follow-up inspection requested")
         OUTCOME = "outcome", _("outcome decided")
+        REOPENED = "reopened", _("case reopened")
 
     case = models.ForeignKey(
         ComplianceCase, verbose_name=_("compliance case"), on_delete=models.CASCADE, related_name="events"

@@ -33,6 +33,7 @@ urlpatterns = [
     path("compliance/cases/<str:case_id>/comment/", register.case_comment, name="case-comment"),
     path("compliance/cases/<str:case_id>/follow-up/", register.case_follow_up, name="case-follow-up"),
     path("compliance/cases/<str:case_id>/outcome/", register.case_outcome, name="case-outcome"),
+    path("compliance/cases/<str:case_id>/reopen/", register.case_reopen, name="case-reopen"),
     path("protection/", protection.referrals, name="referrals"),
     path("protection/<str:referral_id>/", protection.referral, name="referral"),
     path("protection/<str:referral_id>/person/", protection.referral_person, name="referral-person"),

@@ -796,6 +796,87 @@ def case_decide(
     return case
 
 
+def reopened_status(case: ComplianceCase) -> str:
+    """The step a closed case goes back to when reopened: the one it was closed from. A follow-up
+    the planners still hold (planned, or done and awaiting its result) keeps the case in
+    follow-up; a notice issued, with its deadline as it was, in notice issued (a follow-up request
+    the closing withdrew is no longer the case's: the nightly run or a reviewer asks again); else
+    open, its notice still to issue."""
+    if case.follow_up_id is not None and case.follow_up.status != DueWork.Status.CANCELLED:
+        return ComplianceCase.Status.FOLLOW_UP
+    if case.notice_issued_at is not None:
+        return ComplianceCase.Status.NOTICE_ISSUED
+    return ComplianceCase.Status.OPEN
+
+
+@transaction.atomic
+def case_reopen(
+    *, user: Any, case: ComplianceCase, reason: str, request: Any = None
+) -> tuple[ComplianceCase, bool]:
+    """A reviewer of the case's agency reopens a closed case, saying why (an outcome recorded by
+    mistake, the company's appeal, new evidence). The outcome is withdrawn (kept in the timeline
+    and the audit log), the case goes back to the step it was closed from (``reopened_status``)
+    and the company's score is computed again, the case counting as open.
+
+    Returns the case and whether it was reopened: a case not closed (reopened already, by a
+    double click or a colleague) is left as it is, nothing written."""
+    _require_case_reviewer(user, case)
+    case = ComplianceCase.objects.select_for_update().select_related("follow_up").get(pk=case.pk)
+    if case.status != ComplianceCase.Status.CLOSED:
+        return case, False
+    if not reason.strip():
+        raise InvalidInput(errors={"reason": [str(_("Say why the case is reopened."))]})
+    closed_at = case.closed_at
+    before = {
+        "outcome": case.outcome,
+        "penalty_amount": str(case.penalty_amount) if case.penalty_amount is not None else None,
+        "rectified_on": case.rectified_on.isoformat() if case.rectified_on else None,
+        "closed_at": closed_at.isoformat(),
+    }
+    status = reopened_status(case)
+    cleared = case.follow_up if case.follow_up_id is not None and status != case.Status.FOLLOW_UP else None
+    case.status = status
+    case.outcome = ""
+    case.penalty_amount = None
+    case.rectified_on = None
+    case.closed_at = None
+    fields = ["status", "outcome", "penalty_amount", "rectified_on", "closed_at"]
+    if cleared is not None:
+        case.follow_up = None
+        case.follow_up_requested_at = None
+        fields += ["follow_up", "follow_up_requested_at"]
+    case.save(update_fields=fields)
+    _event(
+        case,
+        CaseEvent.Kind.REOPENED,
+        timeline.REOPENED,
+        user,
+        reason.strip(),
+        status=status,
+        outcome=before["outcome"],
+        closed_on=timezone.localdate(closed_at).isoformat(),
+        penalty_amount=before["penalty_amount"],
+        rectified_on=before["rectified_on"],
+        **({"follow_up_cleared": str(cleared.uuid)} if cleared is not None else {}),
+    )
+    audit_record(
+        actor=user,
+        action=AuditEntry.Action.DECIDE,
+        verb="case_reopen",
+        obj=case,
+        changes={
+            "reason": reason.strip(),
+            "status": status,
+            "withdrawn": before,
+            **({"follow_up_cleared": str(cleared.uuid)} if cleared is not None else {}),
+        },
+        request=request,
+    )
+    if case.company_id:
+        task_enqueue(task_name="compliance.score_recompute", kwargs={"company_id": case.company_id})
+    return case, True
+
+
 # --- Scores ------------------------------------------------------------------------------------
 
 
@@ -1168,6 +1249,17 @@ def referral_update(
     return referral
 
 
+class ReferralClosed(Conflict):
+    code = "referral_closed"
+    title = _("The referral is closed.")
+
+
+REFERRAL_CLOSED_NO_SERVICE = _(
+    "This referral is closed: a service is recorded on an open referral. To record one, reopen it "
+    "first: set its status to “acknowledged by protection” or “assessed”."
+)
+
+
 @transaction.atomic
 def protection_service_record(
     *,
@@ -1182,11 +1274,17 @@ def protection_service_record(
     request: Any = None,
 ) -> ProtectionService:
     """A service given to a referred person. One that says exactly what a service already on the
-    file says (the form sent twice: a double click, a second tab) is that service, not another."""
+    file says (the form sent twice: a double click, a second tab) is that service, not another.
+
+    Only on a referral still open: a closed one has its retention period running, and a service
+    recorded on it would be work on a file protection said was done. To record one, reopen the
+    referral first (``referral_update`` to acknowledged or assessed), which stops that period."""
     _require_role(user, Role.VICTIM_PROTECTION)
     if ended_on is not None and ended_on < started_on:
         raise InvalidInput(errors={"ended_on": [str(_("The end comes before the start."))]})
-    Referral.objects.select_for_update().only("pk").get(pk=referral.pk)  # two copies at once: one waits
+    locked = Referral.objects.select_for_update().only("pk", "status").get(pk=referral.pk)  # one waits
+    if locked.status == Referral.Status.CLOSED:
+        raise ReferralClosed(str(REFERRAL_CLOSED_NO_SERVICE))
     # The provider and the note are encrypted at rest (a new nonce each time): compared as read.
     alike = ProtectionService.objects.filter(
         referral=referral, kind=kind, provider_kind=provider_kind, started_on=started_on, ended_on=ended_on

@@ -27,6 +27,7 @@ COMMENT = "comment"
 FOLLOW_UP_EARLY = "follow_up_requested.early"
 FOLLOW_UP_DEADLINE_PASSED = "follow_up_requested.deadline_passed"
 OUTCOME = "outcome"
+REOPENED = "reopened"
 
 # Whoever's words these are, a timeline's sentences are in the context of a case's timeline, so a
 # word another catalogue translates otherwise ("system", "outcome") reads as the timeline means it.
@@ -119,6 +120,27 @@ def _outcome_sentence(p: Mapping[str, Any]) -> str:
     return fixed[outcome]()
 
 
+def _reopened(p: Mapping[str, Any]) -> str:
+    """The outcome withdrawn and the step the case went back to, by their labels in the reader's
+    language (the model's own, as the case's page shows them)."""
+    from backend.compliance.models import ComplianceCase  # the models import this module
+
+    sentence = pgettext(
+        CONTEXT,
+        "Reopened: the outcome “%(outcome)s” decided on %(date)s is withdrawn; the case is back to "
+        "“%(status)s”.",
+    ) % {
+        "outcome": ComplianceCase.Outcome(p["outcome"]).label,
+        "date": _date(p["closed_on"]),
+        "status": ComplianceCase.Status(p["status"]).label,
+    }
+    if p.get("follow_up_cleared"):
+        return pgettext(
+            CONTEXT, "%(reopened)s Its follow-up request, withdrawn at the closing, may be made again."
+        ) % {"reopened": sentence}
+    return sentence
+
+
 SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     OPENED: _opened,
     NOTICE_ISSUED: _notice_issued,
@@ -126,6 +148,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     FOLLOW_UP_EARLY: _follow_up_early,
     FOLLOW_UP_DEADLINE_PASSED: _follow_up_deadline_passed,
     OUTCOME: _outcome,
+    REOPENED: _reopened,
 }
 
 

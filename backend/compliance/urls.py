@@ -36,6 +36,7 @@ urlpatterns = [
     ),
     path("cases/<str:case_id>/comments/", apis.CaseCommentApi.as_view(), name="case-comment"),
     path("cases/<str:case_id>/outcome/", apis.CaseOutcomeApi.as_view(), name="case-outcome"),
+    path("cases/<str:case_id>/reopen/", apis.CaseReopenApi.as_view(), name="case-reopen"),
     path("compliance/ranking/", apis.CompanyRankingApi.as_view(), name="compliance-ranking"),
     path("compliance/register.csv", apis.ComplianceRegisterCsvApi.as_view(), name="compliance-register"),
     path(

@@ -24,6 +24,7 @@ POST_ONLY = [
     (f"/compliance/cases/{SOME}/comment/", "reviewer"),
     (f"/compliance/cases/{SOME}/follow-up/", "reviewer"),
     (f"/compliance/cases/{SOME}/outcome/", "reviewer"),
+    (f"/compliance/cases/{SOME}/reopen/", "reviewer"),
     (f"/protection/{SOME}/person/", "victim_protection"),
     (f"/protection/{SOME}/person/record/", "victim_protection"),
     (f"/protection/{SOME}/services/", "victim_protection"),

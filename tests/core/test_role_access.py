@@ -149,6 +149,7 @@ ROLE_TABLE: dict[str | tuple[str, str], Rule] = {
     "api/v1/cases/<str:case_id>/issue-notice/": rule({"reviewer"}, SCOPED, readers=CASE_READERS),
     "api/v1/cases/<str:case_id>/comments/": rule({"reviewer"}, SCOPED, readers=CASE_READERS),
     "api/v1/cases/<str:case_id>/outcome/": rule({"reviewer"}, SCOPED, readers=CASE_READERS),
+    "api/v1/cases/<str:case_id>/reopen/": rule({"reviewer"}, SCOPED, readers=CASE_READERS),
     "api/v1/compliance/": rule({"reviewer", "analyst", "planner", ADMIN}, SCOPED, why="SCORE_READERS"),
     "api/v1/referrals/": rule(
         {"victim_protection", "analyst", "reviewer", "team_leader"}, SCOPED, why="compliance _referrals"
@@ -562,6 +563,7 @@ def _bodies(world: World) -> dict[str, dict]:
         "api/v1/cases/open/": {"findings": world.open_findings, "reason": "x"},
         "api/v1/cases/<str:case_id>/comments/": {"text": "hi"},
         "api/v1/cases/<str:case_id>/outcome/": {"outcome": "closed", "reason": "x"},
+        "api/v1/cases/<str:case_id>/reopen/": {"reason": "x"},
         "api/v1/referrals/<str:referral_id>/person/record/": {"full_name": "X"},
         "api/v1/referrals/<str:referral_id>/update/": {"sex": "F"},
         "api/v1/referrals/<str:referral_id>/services/": {
@@ -578,6 +580,7 @@ def _bodies(world: World) -> dict[str, dict]:
         },
         "review/<str:submission_id>/return/": {"comment": "fix"},
         "compliance/cases/<str:case_id>/comment/": {"text": "hi"},
+        "compliance/cases/<str:case_id>/reopen/": {"reopen-reason": "x"},
         "protection/<str:referral_id>/update/": {"sex": "F"},
         "protection/<str:referral_id>/person/": {"reason": "protection"},
     }

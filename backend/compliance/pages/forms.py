@@ -136,6 +136,20 @@ class CaseNoticeForm(forms.Form):
     reason = forms.CharField(label=_("Note (optional)"), required=False, max_length=2000)
 
 
+class CaseReopenForm(forms.Form):
+    """Reopening a closed case: the reason is required (the timeline and the audit keep it)."""
+
+    prefix = "reopen"
+
+    reason = forms.CharField(
+        label=_("Why reopen it"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: the outcome was recorded by mistake, the company appealed, new evidence."),
+        error_messages={"required": _("Say why the case is reopened.")},
+    )
+
+
 class CaseOutcomeForm(forms.Form):
     prefix = "outcome"
 

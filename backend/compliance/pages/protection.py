@@ -165,6 +165,7 @@ def _referral_context(referral: Referral, **extra: Any) -> dict[str, Any]:
         # The screened time is the phone's clock: said when the server found that clock off.
         "clock_skewed": bool(submission and submission.clock_skewed),
         "service_form": ServiceForm(),
+        "service_closed_note": services.REFERRAL_CLOSED_NO_SERVICE,
         "update_form": ReferralUpdateForm(
             referral=referral,
             initial={"status": referral.status, "assessment": referral.assessment, "sex": referral.sex},

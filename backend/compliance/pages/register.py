@@ -29,6 +29,7 @@ from backend.compliance.pages.forms import (
     CaseFilterForm,
     CaseNoticeForm,
     CaseOutcomeForm,
+    CaseReopenForm,
     RegisterFilterForm,
 )
 from backend.console.access import console_page
@@ -235,6 +236,7 @@ def _case_context(request: HttpRequest, case: ComplianceCase, **extra: Any) -> d
         "comment_form": CaseCommentForm(),
         "notice_form": CaseNoticeForm(),
         "outcome_form": CaseOutcomeForm(case=case),
+        "reopen_form": CaseReopenForm(),
         "errors": [],
     }
     context.update(extra)
@@ -349,6 +351,31 @@ def case_outcome(request: HttpRequest, case_id: str) -> HttpResponse:
             request, case, _("Outcome recorded; the case is closed and its follow-up request withdrawn.")
         )
     return _case_done(request, case, _("Outcome recorded; the case is closed."))
+
+
+@console_page(*COMPLIANCE)
+@require_POST
+def case_reopen(request: HttpRequest, case_id: str) -> HttpResponse:
+    """Reopen a closed case with the reason. Sent twice (a double click, a second tab), the second
+    finds it open and says so; nothing is written twice."""
+    case = found(selectors.case_get, user=request.user, uuid=case_id)
+    form = CaseReopenForm(request.POST)
+    if not form.is_valid():
+        return _case_refused(request, case, 400, reopen_form=form)
+    try:
+        case, reopened = services.case_reopen(
+            user=request.user, case=case, reason=form.cleaned_data["reason"], request=request
+        )
+    except DomainError as exc:
+        return _case_refused(request, case, exc.status, reopen_form=form, errors=refusal_on_fields(form, exc))
+    if not reopened:
+        return _case_done(request, case, _("The case is already open: nothing was changed."))
+    return _case_done(
+        request,
+        case,
+        _("Case reopened: its outcome is withdrawn and it is back to “%(status)s”.")
+        % {"status": case.get_status_display()},
+    )
 
 
 # The notice's two downloads: the PDF is the document served on the company, the HTML the same
