@@ -62,3 +62,9 @@ def test_others_get_nothing(case, carol, client, persona, request):
     assert response.status_code == 404
     assert ComplianceCase.objects.get(pk=case.pk).status == "closed"
     assert not AuditEntry.objects.filter(verb="case_reopen").exists()
+    # The same request from the case's own reviewer reopens it: the refusal was the persona's.
+    client.logout()
+    signed_in(client, carol)
+    response = client.post(f"/compliance/cases/{case.uuid}/reopen/", {"reopen-reason": "Mine."})
+    assert response.status_code == 302
+    assert ComplianceCase.objects.get(pk=case.pk).status == "notice_issued"

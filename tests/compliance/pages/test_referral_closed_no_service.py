@@ -61,8 +61,10 @@ def test_the_api_refuses_a_service_on_a_closed_referral(referral, vera, api):
 
 def test_reopened_the_referral_takes_services_again(referral, vera, client):
     _close(referral, vera)
-    services.referral_update(user=vera.user, referral=Referral.objects.get(), status="acknowledged")
     signed_in(client, vera)
+    body = {**SERVICE, "service-started_on": timezone.localdate().isoformat()}
+    assert client.post(f"/protection/{referral.uuid}/services/", body).status_code == 409
+    services.referral_update(user=vera.user, referral=Referral.objects.get(), status="acknowledged")
     page = client.get(f"/protection/{referral.uuid}/").content.decode()
     assert 'id="service-closed"' not in page and "Record the service" in page
     body = {**SERVICE, "service-started_on": timezone.localdate().isoformat()}
