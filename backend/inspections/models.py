@@ -346,7 +346,12 @@ class Submission(models.Model):
         ordering = ["-received_at"]
         verbose_name = _("submission")
         verbose_name_plural = _("submissions")
-        indexes = [models.Index(fields=["inspection", "status"])]
+        indexes = [
+            models.Index(fields=["inspection", "status"]),
+            # An agency's officers' submissions as ids alone (an index-only scan): the review
+            # board's submissions without findings (compliance.selectors._concerning).
+            models.Index(fields=["officer", "id"], name="submission_officer_id_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.inspection} r{self.revision}"
@@ -457,7 +462,10 @@ class Finding(models.Model):
                 fields=["local_day"],
                 include=["status", "competent_agency", "violation_code", "severity", "potential_victim"],
                 name="finding_stats_idx",
-            )
+            ),
+            # The submissions an agency's findings concern, as ids alone (an index-only scan):
+            # the review board's (compliance.selectors._concerning).
+            models.Index(fields=["competent_agency", "submission"], name="finding_agency_submission_idx"),
         ]
 
     def __str__(self) -> str:
