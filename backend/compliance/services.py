@@ -821,7 +821,7 @@ def case_reopen(
     Returns the case and whether it was reopened: a case not closed (reopened already, by a
     double click or a colleague) is left as it is, nothing written."""
     _require_case_reviewer(user, case)
-    case = ComplianceCase.objects.select_for_update().select_related("follow_up").get(pk=case.pk)
+    case = ComplianceCase.objects.select_for_update().get(pk=case.pk)
     if case.status != ComplianceCase.Status.CLOSED:
         return case, False
     if not reason.strip():
