@@ -3,11 +3,15 @@ form errors, and the htmx partial or the whole page."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import Resolver404, ResolverMatch, resolve
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from backend.core.errors import DomainError, NotFound
 
@@ -60,3 +64,38 @@ def page_or_partial(
     """The whole page, or only the part an htmx request swaps."""
     template = partial if getattr(request, "htmx", False) else page
     return render(request, template, context, status=status)
+
+
+# The pages a company's page may lead back to, each with the words of its link. Only these: a
+# ``from`` naming anything else (another host, "//evil", a script, a page outside this list)
+# is ignored and the way back is the register.
+_WAYS_BACK = ("compliance_console:case",)
+
+
+def way_back(request: HttpRequest, *, default: str) -> tuple[str, ResolverMatch] | None:
+    """Where a page's "back" link goes when the link that opened it said where the reader came
+    from (``?from=/compliance/cases/<id>/``): that path and the url's match, if it is one of this
+    console's pages a reader comes from (``_WAYS_BACK``) and not the page's ``default`` url name;
+    else None (the default). Never a redirect: the path is only written into a link, and only a
+    local one (the page it names checks its reader as ever)."""
+    value = request.GET.get("from", "")
+    if not value or len(value) > 500 or not value.startswith("/") or value.startswith("//"):
+        return None
+    if "\\" in value or any(ord(c) < 32 for c in value):
+        return None
+    if not url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}):
+        return None
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or parts.fragment:
+        return None
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        return None
+    if match.view_name not in _WAYS_BACK or match.view_name == default:
+        return None  # the default link says it already
+    try:  # the object it names by its UUID, as the links write it
+        [uuid.UUID(value) for name, value in match.kwargs.items() if name.endswith("_id")]
+    except ValueError:
+        return None
+    return value, match

@@ -14,16 +14,17 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from backend.checklists.services import parsed_definition
 from backend.compliance import selectors, services, timeline
-from backend.compliance.models import LANGUAGE_KEYS, ComplianceCase, Severity, Violation
+from backend.compliance.models import LANGUAGE_KEYS, ComplianceCase, Severity, Violation, short_reference
 from backend.compliance.notice import notice_render_html, notice_render_pdf
 from backend.compliance.pages.answers import entry_label
-from backend.compliance.pages.common import found, refusal, refusal_on_fields
+from backend.compliance.pages.common import found, refusal, refusal_on_fields, way_back
 from backend.compliance.pages.forms import (
     CaseCommentForm,
     CaseFilterForm,
@@ -133,11 +134,20 @@ def company(request: HttpRequest, company_id: str) -> HttpResponse:
     cases_total = cases_qs.count() if len(company_cases) == CASES_SHOWN else len(company_cases)
     for row in company_cases:
         row.overdue = row.is_overdue(today)
+    # The way back is where the reader came from when the link said so (a case's page), else
+    # the register: a reviewer who opened the company from a case went back to the register.
+    back = way_back(request, default="compliance_console:register")
+    back_link = (
+        {"url": back[0], "label": _("Case %(ref)s") % {"ref": short_reference(back[1].kwargs["case_id"])}}
+        if back
+        else {"url": reverse("compliance_console:register"), "label": _("Compliance register")}
+    )
     return render(
         request,
         "compliance/console/company.html",
         {
             "company": company,
+            "back": back_link,
             "scores": list(reversed(scores)),
             "scores_total": scores_total,
             "latest": latest,
