@@ -108,7 +108,17 @@ TEXTS = {
     "checking_in": _("Finding your position…"),
     "checked_in": _("Checked in, {distance} m from the site (accuracy {accuracy} m)."),
     "check_in_queued": _("Position recorded (accuracy {accuracy} m); it is sent with the next sync."),
+    # While the sync sends it (the line said "sent with the next sync" as it went).
+    "check_in_sending": _("Position recorded (accuracy {accuracy} m); sending…"),
     "checkin_waiting": _("Check-in at {time}"),
+    # A new version of the app was installed while this one is open (sw.js): offered, never forced.
+    "update_ready": _(
+        "A new version of the app is ready. Switching keeps your drafts, photos and everything "
+        "waiting to be sent."
+    ),
+    "update_switch": _("Switch to the new version"),
+    "update_switching": _("Switching to the new version…"),
+    "update_done": _("The app is now on its new version."),
     "check_in_far": _(
         "You are more than the usual distance from the site. That is recorded for the reviewer, "
         "never refused: go on with the visit."

@@ -2,7 +2,8 @@
 visit's line said "Position recorded (accuracy 15 m); it is sent with the next sync." while the
 list of work under it said "Nothing waiting", for as long as the network took to send it (seconds
 on a field's 3G): the officer could not tell whether the check-in was kept. Now the list shows it
-queued at once, and once the server has it the line says the distance. Chinese, at 390 px; axe
+sending at once, the visit's line says "sending…" (not "sent with the next sync") while its
+request is out, and once the server has it the line says the distance. Chinese, at 390 px; axe
 clean at 390 and 1280 px."""
 
 from __future__ import annotations
@@ -28,15 +29,19 @@ def test_a_check_in_being_sent_is_listed_as_waiting(pages, field):
     held = []
     page.route("**/check-ins/", lambda route: held.append(route))
     page.locator("#check-in").click()
-    expect(page.locator("#checkin-status")).to_contain_text("準確度 12 米")
+    # Its request out, the line says it is being sent (it said "sent with the next sync" while
+    # that sync was sending it), and the list lists it as sending.
+    expect(page.locator("#checkin-status")).to_have_text("已記錄位置（準確度 12 米）；傳送中…")
     waiting = page.locator("#outbox-list li.checkin")
     expect(waiting).to_have_count(1)
-    expect(waiting.locator("[data-status]")).to_have_attribute("data-status", "queued")
+    expect(waiting.locator("[data-status]")).to_have_attribute("data-status", "sending")
+    expect(waiting.locator("[data-status]")).to_have_text("傳送中")
     expect(page.locator("#outbox-list")).not_to_contain_text("沒有待傳送的工作。")
     assert len(held) == 1 and CheckIn.objects.count() == 0
     axe_check(page)
 
     held[0].continue_()
+    expect(page.locator("#checkin-status")).not_to_contain_text("傳送中")
     expect(page.locator("#checkin-status")).to_contain_text("距離場所", timeout=30_000)
     expect(page.locator("#outbox-list li.checkin")).to_have_count(0)
     assert CheckIn.objects.count() == 1

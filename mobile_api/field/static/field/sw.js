@@ -8,9 +8,13 @@ self.addEventListener("install", (event) => {
   event.waitUntil(
     caches
       .open(CACHE)
-      .then((cache) => cache.addAll(SHELL.map((url) => new Request(url, { cache: "reload" }))))
-      .then(() => self.skipWaiting()),
+      .then((cache) => cache.addAll(SHELL.map((url) => new Request(url, { cache: "reload" })))),
   );
+  // A new version waits while a page of the old one is open: that page keeps the shell it started
+  // with (its cache is deleted only when this worker activates), says a new version is ready, and
+  // switches when the officer asks ("skip-waiting" below), never in the middle of their work.
+  // Once no page of the app is open, the browser activates it: the next start is the new version.
+  // The first install has no page to disturb and activates at once.
 });
 
 self.addEventListener("activate", (event) => {
@@ -28,6 +32,8 @@ self.addEventListener("activate", (event) => {
 // the cached shell, so its scripts loaded later (files.js) would fail offline until a reload.
 self.addEventListener("message", (event) => {
   if (event.data === "claim") event.waitUntil(self.clients.claim());
+  // The officer chose to switch to this version (the page reloads once it controls it).
+  else if (event.data === "skip-waiting") self.skipWaiting();
 });
 
 self.addEventListener("fetch", (event) => {

@@ -62,6 +62,89 @@ function updateNet() {
 async function header() {
   document.getElementById("app-title").textContent = t("app_name");
   updateNet();
+  drawUpdate();
+}
+
+// ------------------------------------------------------------------ a new version
+
+// After a deploy the service worker installs the new version beside this one and waits (sw.js):
+// this page keeps running what it started with. The officer is told, at the top of every screen,
+// and switches when they choose: never by itself, in the middle of a checklist or anywhere (a
+// reload nobody asked for moves the focus and a screen reader's place, and would interrupt a
+// photo or a signature). Switching waits for what is being written to IndexedDB, where every
+// draft, queued item and photo lives; the page reloads where it was (the route is in its hash).
+// Closing the app applies it too: the next start is the new version.
+let registration = null; // the service worker's registration
+let updateReady = false; // a new version waits for this page to switch
+let switching = false; // the officer asked: this page reloads once the new version controls it
+let controlled = false; // this page had a controller: a new one is another version
+let updateChecked = 0;
+let updateToSay = false; // found before the first screen was drawn: said once it is
+const SWITCHED = "field-switched"; // sessionStorage: the reloaded page says the switch is done
+
+function drawUpdate() {
+  const box = document.getElementById("update");
+  if (!box || !updateReady) return;
+  const text = box.querySelector("#update-text");
+  if (text) {
+    text.textContent = t("update_ready");
+    box.querySelector("#update-switch").textContent = t(switching ? "update_switching" : "update_switch");
+    return;
+  }
+  box.replaceChildren(
+    el("div", { class: "notice update" },
+      el("p", { id: "update-text", text: t("update_ready") }),
+      el("button", { type: "button", id: "update-switch", class: "primary", "aria-describedby": "update-text", text: t("update_switch"), onclick: switchVersion })),
+  );
+  box.hidden = false;
+}
+
+function offerUpdate() {
+  if (updateReady || switching) return;
+  updateReady = true;
+  drawUpdate();
+  // Said once, politely: the officer typing goes on typing, the focus where it was. Found while
+  // the first screen is drawn, it is said after it (a new screen empties the live region).
+  if (document.body.dataset.ready) announce(t("update_ready"));
+  else updateToSay = true;
+}
+
+async function switchVersion(event) {
+  const button = event.currentTarget;
+  if (switching) return;
+  switching = true;
+  // The focus stays on the button (aria-disabled, not disabled) while the last answer is written.
+  button.setAttribute("aria-disabled", "true");
+  button.textContent = t("update_switching");
+  await store.settled();
+  sessionStorage.setItem(SWITCHED, "1");
+  const waiting = registration && registration.waiting;
+  if (waiting) {
+    navigator.serviceWorker.addEventListener("controllerchange", () => location.reload());
+    waiting.postMessage("skip-waiting");
+  } else {
+    location.reload(); // another tab switched first: the new version is already active
+  }
+}
+
+function watchUpdates(found) {
+  registration = found;
+  const follow = (worker) => {
+    worker.addEventListener("statechange", () => {
+      if (worker.state === "installed" && navigator.serviceWorker.controller) offerUpdate();
+    });
+  };
+  if (found.waiting && navigator.serviceWorker.controller) offerUpdate();
+  if (found.installing) follow(found.installing);
+  found.addEventListener("updatefound", () => found.installing && follow(found.installing));
+}
+
+function checkForUpdate() {
+  // Asked after a sync and when the app comes back to the screen, at most once a minute: a phone
+  // left open all night learns of a deploy without a reload.
+  if (!registration || updateReady || Date.now() - updateChecked < 60_000) return;
+  updateChecked = Date.now();
+  registration.update().catch(() => null);
 }
 
 function languagePicker() {
@@ -343,7 +426,7 @@ async function workList(filter = () => true) {
         dismiss));
       continue;
     }
-    list.append(el("li", { class: "card checkin", "data-id": checkin.id }, el("p", {}, el("strong", { text }), document.createTextNode(" "), badge("queued"))));
+    list.append(el("li", { class: "card checkin", "data-id": checkin.id }, el("p", {}, el("strong", { text }), document.createTextNode(" "), badge(outbox.checkinSending(checkin.id) ? "sending" : "queued"))));
   }
   if (!shown) list.append(el("li", { class: "muted", text: t("outbox_empty") }));
   return list;
@@ -723,7 +806,8 @@ function checkinText(c) {
     const text = t("checked_in", { distance: i18n.number(Number(c.result.distance_m)), accuracy: i18n.number(Number(c.accuracy_m ?? 0)) });
     return c.result.outside_radius ? i18n.sentences(text, t("check_in_far")) : text;
   }
-  return t("check_in_queued", { accuracy: i18n.number(Number(c.accuracy_m ?? 0)) });
+  const key = outbox.checkinSending(c.id) ? "check_in_sending" : "check_in_queued";
+  return t(key, { accuracy: i18n.number(Number(c.accuracy_m ?? 0)) });
 }
 
 // Check-ins the server refused, said once at the top of the screen the sync leaves the officer
@@ -1279,7 +1363,21 @@ async function renderNow() {
 async function boot() {
   await i18n.init();
   if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.register(CONFIG.service_worker, { scope: "/field/" }).catch((error) => console.warn("service worker", error));
+    controlled = Boolean(navigator.serviceWorker.controller);
+    updateChecked = Date.now(); // registering checks for a new version
+    navigator.serviceWorker
+      .register(CONFIG.service_worker, { scope: "/field/" })
+      .then(watchUpdates)
+      .catch((error) => console.warn("service worker", error));
+    // Another tab switched to the new version: this one runs the old one still, and says so (its
+    // button reloads). The first install's claim of this page is no new version.
+    navigator.serviceWorker.addEventListener("controllerchange", () => {
+      if (controlled && !switching) offerUpdate();
+      controlled = true;
+    });
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "visible") checkForUpdate();
+    });
     // A page that loaded while the worker was installing may be left out of its claim (see
     // sw.js): once the worker is active, this page asks to be claimed, so it works offline now.
     navigator.serviceWorker.ready.then((registration) => {
@@ -1312,6 +1410,11 @@ async function boot() {
       notice = { text: t("feed_refused", { reason: refusalReason(event.problem) }), kind: "danger" };
       const current = (location.hash || "#/").split("/")[1];
       if (current !== "w" && current !== "conflicts") render({ inPlace: true });
+    } else if (event.type === "checkin-sending" || (event.type === "checkin" && !event.remote)) {
+      // A check-in's request goes out (or came back): its visit, and the list of what waits, say
+      // "sending…" while it is out, not "sent with the next sync".
+      const current = (location.hash || "#/").split("/")[1];
+      if (current === "a" || !current) render({ inPlace: true });
     } else if (event.type === "conflict") {
       // A declaration sent or refused by the sync: the list says so, where the officer is typing.
       await followConflicts();
@@ -1319,6 +1422,7 @@ async function boot() {
       // Another tab's sync says nothing of this tab's own retries.
       if (!event.remote) retryAt = 0;
       if (!event.remote) await tellRefusedCheckins();
+      if (!event.remote) checkForUpdate();
       const current = (location.hash || "#/").split("/")[1];
       // The lists follow the sync, where the officer is; a checklist open to read follows its
       // own state, one being typed is never redrawn, nor a declaration of a conflict of interest.
@@ -1327,8 +1431,14 @@ async function boot() {
       document.body.dataset.synced = String(Date.now());
     }
   });
+  if (sessionStorage.getItem(SWITCHED)) {
+    // The officer switched to this version: said on the screen they were on.
+    sessionStorage.removeItem(SWITCHED);
+    notice = { text: t("update_done") };
+  }
   await render();
   document.body.dataset.ready = "1";
+  if (updateToSay) announce(t("update_ready"));
   if (await api.token()) outbox.sync();
 }
 

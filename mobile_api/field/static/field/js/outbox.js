@@ -288,22 +288,37 @@ function check(response) {
   if (response.status >= 500) throw new ServerBusy(String(response.status));
 }
 
+// The check-in whose request is out now: the visit says it is being sent, not that it waits for
+// the next sync (this tab's sync only; another tab's is told as its result).
+let sendingCheckin = null;
+export const checkinSending = (id) => sendingCheckin === id;
+
 async function sendCheckins(officer) {
   const checkins = (await store.all("checkins")).filter((c) => mine(c, officer)).sort((a, b) => a.device_time.localeCompare(b.device_time));
   for (const checkin of checkins) {
     const { assignment, result, refused: no, officer: _officer, site: _site, ...body } = checkin;
     if (result || no) continue;
-    const response = await api.request("POST", `assignments/${assignment}/check-ins/`, { json: body, as: officer });
-    check(response);
-    if (response.status === 200 || response.status === 201) {
-      await store.put("checkins", { ...checkin, result: response.data, refused: null });
-    } else if (refused(response.status)) {
-      // Refused (e.g. the visit was taken off the officer): nothing a retry would change. Kept,
-      // with the server's reason, until the officer has read it (the visit and the home screen
-      // say it); deleted without a word, the officer believed they had checked in.
-      await store.put("checkins", { ...checkin, refused: refusal(response.status, response.data) });
-    } else {
-      throw new ServerBusy(`check-in answered ${response.status}`);
+    sendingCheckin = checkin.id;
+    tell({ type: "checkin-sending", id: checkin.id });
+    let answered = false;
+    try {
+      const response = await api.request("POST", `assignments/${assignment}/check-ins/`, { json: body, as: officer });
+      check(response);
+      if (response.status === 200 || response.status === 201) {
+        await store.put("checkins", { ...checkin, result: response.data, refused: null });
+      } else if (refused(response.status)) {
+        // Refused (e.g. the visit was taken off the officer): nothing a retry would change. Kept,
+        // with the server's reason, until the officer has read it (the visit and the home screen
+        // say it); deleted without a word, the officer believed they had checked in.
+        await store.put("checkins", { ...checkin, refused: refusal(response.status, response.data) });
+      } else {
+        throw new ServerBusy(`check-in answered ${response.status}`);
+      }
+      answered = true;
+    } finally {
+      // Not sent (the network, a busy server): it waits for the next sync again, and says so.
+      sendingCheckin = null;
+      if (!answered) tell({ type: "checkin-sending", id: null });
     }
     emit({ type: "checkin", id: checkin.id });
   }

@@ -66,13 +66,31 @@ async function run(store, mode, action) {
   return result;
 }
 
+// Writes not yet committed: switching to a new version of the app (a reload) waits for them, so
+// the answer typed last, or the photo being kept, is on the phone before the page goes.
+const writing = new Set();
+
+function tracked(write) {
+  return (...args) => {
+    const done = write(...args);
+    writing.add(done);
+    const forget = () => writing.delete(done);
+    done.then(forget, forget);
+    return done;
+  };
+}
+
+export async function settled() {
+  while (writing.size) await Promise.allSettled([...writing]);
+}
+
 export const get = (store, key) => run(store, "readonly", (s) => s.get(key));
 export const all = (store) => run(store, "readonly", (s) => s.getAll());
-export const put = (store, value, key) => run(store, "readwrite", (s) => (key === undefined ? s.put(value) : s.put(value, key)));
-export const del = (store, key) => run(store, "readwrite", (s) => s.delete(key));
-export const clear = (store) => run(store, "readwrite", (s) => s.clear());
+export const put = tracked((store, value, key) => run(store, "readwrite", (s) => (key === undefined ? s.put(value) : s.put(value, key))));
+export const del = tracked((store, key) => run(store, "readwrite", (s) => s.delete(key)));
+export const clear = tracked((store) => run(store, "readwrite", (s) => s.clear()));
 
-export async function update(store, key, change) {
+export const update = tracked(async function update(store, key, change) {
   // Read, change and write one record in one transaction, so two writers never lose an edit.
   const db = await open();
   const tx = db.transaction(store, "readwrite");
@@ -85,9 +103,9 @@ export async function update(store, key, change) {
     tx.onerror = () => reject(tx.error);
   });
   return next;
-}
+});
 
-export async function updateKey(store, key, change) {
+export const updateKey = tracked(async function updateKey(store, key, change) {
   // As ``update``, for a store whose records are kept under a key of their own (``kv``).
   const db = await open();
   const tx = db.transaction(store, "readwrite");
@@ -99,9 +117,9 @@ export async function updateKey(store, key, change) {
     tx.onerror = () => reject(tx.error);
   });
   return next;
-}
+});
 
-export async function removeIf(store, key, test) {
+export const removeIf = tracked(async function removeIf(store, key, test) {
   // Delete one record only if it still passes the test, read and deleted in one transaction.
   const db = await open();
   const tx = db.transaction(store, "readwrite");
@@ -114,7 +132,7 @@ export async function removeIf(store, key, test) {
     tx.onerror = () => reject(tx.error);
   });
   return removed;
-}
+});
 
 export async function wipe() {
   // Sign-out: nothing personal stays on the phone.
