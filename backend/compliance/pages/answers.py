@@ -25,6 +25,9 @@ class Answer:
     value: str = ""
     photos: list[str] = field(default_factory=list)  # attachment names
     photo_items: list[dict[str, str]] = field(default_factory=list)  # name, served-copy url, label
+    # The question's type for a file: "photo" or "signature" (a signature is not described as a
+    # photo to a screen reader); "" for any other answer.
+    kind: str = ""
     flagged: bool = False
     # The findings (violation codes) the answer is evidence of: what a reviewer reads it for. An
     # answer is evidence whatever its value ("Fee list filed: yes" beside the receipts that were
@@ -103,7 +106,7 @@ def _walk(
             continue
         if q.type in ATTACHMENT_TYPES:
             names = [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
-            out.append(Answer(path=path, label=label, value="" if names else "—", photos=names))
+            out.append(Answer(path=path, label=label, value="" if names else "—", photos=names, kind=q.type))
             continue
         if is_identifying(q.key) and value == PROTECTED_NOTE:
             # What the officer wrote about a screened person is in the protected store; the stored

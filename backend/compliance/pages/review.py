@@ -204,6 +204,7 @@ def _submission_context(
                     if name in attachments and attachments[name].received_at
                     else "",
                     "label": answer.label,
+                    "signature": answer.kind == "signature",
                 }
                 for name in answer.photos
             ]
