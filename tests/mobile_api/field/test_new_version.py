@@ -93,6 +93,7 @@ def test_a_new_version_is_offered_and_switching_keeps_the_work(pages, field, sec
     box = switch.bounding_box()
     assert box["height"] >= 44 and box["width"] >= 44
     axe_check(page)
+    pages.shot(page, "notice-390")
 
     # The last words typed, then at once "switch": nothing lost.
     remarks.fill("Porta das traseiras fechada; saída de emergência livre")
@@ -128,3 +129,38 @@ def test_a_new_version_is_offered_and_switching_keeps_the_work(pages, field, sec
     submission = Submission.objects.get(uuid=queued)
     assert Attachment.objects.filter(submission=submission).count() == photos
     assert Submission.objects.count() == 1
+
+
+def test_another_tab_switched_first(pages, field, settings):
+    """Two tabs of the app: both are told; one switches, the other, still on the old version, is
+    not switched under the officer and switches when asked."""
+    page = open_phone(pages, viewport=PHONE_390)
+    sign_in_app(page, pages.base_url, "alice")
+    wait_offline_ready(page)
+    other = page.context.new_page()
+    other.on("console", lambda message: pages._console(other, message))
+    other.on("pageerror", lambda error: pages.problems.append(f"uncaught: {error}"))
+    other.goto(pages.base_url + "/field/#/")
+    other.locator("body[data-ready]").wait_for(state="attached")
+    old = app_version(page)
+
+    settings.FIELD_PHOTO_QUALITY = settings.FIELD_PHOTO_QUALITY - 1
+    page.reload()
+    expect(page.locator("#update")).to_contain_text("A new version of the app is ready")
+    expect(other.locator("#update")).to_contain_text("A new version of the app is ready")
+    page.locator("#update-switch").click()
+    page.wait_for_function(
+        "old => document.body.dataset.ready === '1'"
+        " && JSON.parse(document.getElementById('field-config').textContent).version !== old",
+        arg=old,
+    )
+    other.wait_for_timeout(1000)
+    assert app_version(other) == old
+    expect(other.locator("#update")).to_be_visible()
+    other.locator("#update-switch").click()
+    other.wait_for_function(
+        "old => document.body.dataset.ready === '1'"
+        " && JSON.parse(document.getElementById('field-config').textContent).version !== old",
+        arg=old,
+    )
+    expect(other.locator("#main")).to_contain_text("The app is now on its new version.")
