@@ -128,7 +128,18 @@
   }
 
   var HOUR = 3600000;
-  var HOUR_PX = 72;  // an hour is always this wide: labels never crowd, a long plan scrolls
+  var HOUR_PX = 72;  // an hour at its widest before the timeline scrolls sideways
+  var HOUR_MIN_PX = 44;  // and at its narrowest: an hour's label ("21:00", "9 p.m.") still has room
+
+  // An hour is as wide as lets the whole night or day fit the timeline's box (on a phone, where
+  // each team's name is above its row, the box's whole width), between HOUR_MIN_PX and HOUR_PX;
+  // a longer one scrolls sideways. At a fixed 72 px a phone showed under three hours, and the last wave's
+  // label and hour were cut at the box's edge ("梯次 N1 21:0…") until scrolled.
+  function fitHours(element, inner, label, hours) {
+    var room = element.clientWidth - label.getBoundingClientRect().width;
+    var width = Math.max(HOUR_MIN_PX, Math.min(HOUR_PX, Math.floor(room / hours)));
+    inner.style.minWidth = Math.ceil(label.getBoundingClientRect().width + hours * width) + "px";
+  }
 
   // The period (night or day) shown: a plan over several nights or days opens on its first
   // one, and the pager above the timeline shows the others (one at a time, so that hours
@@ -175,7 +186,6 @@
     span.length = Math.max(HOUR, span.end - span.start);
     var inner = document.createElement("div");
     inner.className = "tl-inner";
-    inner.style.minWidth = "calc(9rem + " + Math.round(span.length / HOUR * HOUR_PX) + "px)";
     element.appendChild(inner);
     var busy = teams.filter(function (team) { return team.stops.length; })[0];
     var offset = offsetMinutes(((busy && busy.stops[0]) || { start: waves[0].start }).start.substring(19));
@@ -194,6 +204,7 @@
       axisTrack.appendChild(tick);
     }
     inner.appendChild(axis);
+    fitHours(element, inner, axis.firstChild, span.length / HOUR);
     var labels = waves.map(function (wave) {
       var at = (ms(wave.start) - span.start) / span.length;
       var stem = axisTrack.appendChild(document.createElement("span"));
