@@ -214,11 +214,18 @@ def report_xlsx(*, figures: list[Any], year_from: int, year_to: int, published_a
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    from backend.reporting.render import not_published_banner
+    from backend.reporting.render import document_language, not_published_banner
     from backend.reporting.report import SECTIONS
 
     bold = Font(bold=True)
     book = Workbook()
+    # The file's properties in the report's language, not openpyxl's name as its author.
+    book.properties.title = _("Anti-human trafficking report %(from)s–%(to)s") % {
+        "from": year_from,
+        "to": year_to,
+    }
+    book.properties.creator = book.properties.lastModifiedBy = _("Joint inspections")
+    book.properties.language = document_language()
     sheet = book.active
     sheet.title = pgettext("report workbook sheet", "figures")
     # An unpublished report says so where its figures are read, and on every printed page.

@@ -58,6 +58,7 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from backend.core.errors import DomainError
+from backend.core.i18n import language_key
 from backend.core.pdf_fonts import EMBEDDED_CJK_FONT, cjk_font
 from backend.inspections.models import Category
 from backend.outreach.models import HotlineCall
@@ -496,6 +497,11 @@ def _svg(drawing: Drawing) -> str:
     return text[text.index("<svg") :]  # drop the XML declaration and doctype inside HTML
 
 
+def document_language() -> str:
+    """The active language as a document states it (BCP 47): en, zh-Hant, pt."""
+    return {"zh-hant": "zh-Hant", "pt": "pt"}.get(language_key(), "en")
+
+
 class _ReportDocument(BaseDocTemplate):
     """A cover, then numbered pages; chapter headings feed the table of contents."""
 
@@ -626,6 +632,12 @@ def report_pdf(*, year_from: int, year_to: int) -> bytes:
         topMargin=18 * mm,
         bottomMargin=18 * mm,
         title=title,
+        # The file's properties in the report's language: ReportLab's own were English
+        # placeholders ("(anonymous)", "(unspecified)") in a Portuguese or Chinese report.
+        author=gettext("Joint inspections"),
+        creator=gettext("Joint inspections"),
+        subject=report_status(context),
+        lang=document_language(),
     )
     document.multiBuild(story)
     return buffer.getvalue()
