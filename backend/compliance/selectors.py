@@ -173,9 +173,9 @@ def awaiting_submissions(principal: Principal) -> QuerySet[Submission]:
 
     with_findings = undecided(Finding.objects.filter(competent_agency_id=agency), "submission_id")
     without = undecided(
-        Submission.objects.filter(officer_id__in=Officer.objects.filter(agency_id=agency).values("pk")).filter(
-            ~Exists(Finding.objects.filter(submission=OuterRef("pk")))
-        ),
+        Submission.objects.filter(
+            officer_id__in=Officer.objects.filter(agency_id=agency).values("pk")
+        ).filter(~Exists(Finding.objects.filter(submission=OuterRef("pk")))),
         "pk",
     )
     ids = with_findings.order_by().values("submission_id").union(without.order_by().values("pk"), all=True)
@@ -586,8 +586,7 @@ def review_board(
         if state in (Review.Decision.APPROVED, Review.Decision.RETURNED):
             board = board.filter(Exists(decided.filter(decision=state)))
     qs = (
-        board
-        .annotate(
+        board.annotate(
             decision=Subquery(decided.values("decision")[:1]),
             **finding_counts(agency),
             check_in_far=Exists(far),
