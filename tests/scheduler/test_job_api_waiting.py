@@ -11,21 +11,27 @@ from django.test import override_settings
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
+from backend.outbox import relay
 from backend.outbox.models import WAITING_NOTICE_SECONDS
 from scheduler import services
 from scheduler.models import PlanningJob
+from tests.outbox.conftest import broker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_the_job_says_it_waits_for_a_worker_until_one_takes_it(api, paula, operation):
     client = api.as_(paula)
-    with override_settings(CELERY_TASK_ALWAYS_EAGER=False):  # a broker and a worker, which is stopped
+    # A broker and no worker on it. The relay thread sends the task after the request's commit:
+    # it must have done so before the settings change back, or it runs the task in-process (no
+    # broker, eager) while the test runs it too.
+    with override_settings(CELERY_TASK_ALWAYS_EAGER=False), broker("memory://"):
         started = client.post(
             f"/api/v1/planning/operations/{operation.uuid}/plan/start/",
             {"time_limit_seconds": 2, "seed": 1},
             format="json",
         )
+        assert relay.wait_idle()
     assert started.status_code == 202, started.content
     assert started.json()["status"] == "queued" and started.json()["waiting_for_worker"] is False
     url = f"/api/v1/planning/jobs/{started.json()['id']}/"

@@ -12,9 +12,11 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
+from backend.outbox import relay
 from backend.outbox.models import WAITING_NOTICE_SECONDS
 from scheduler import services
 from scheduler.models import PlanningJob
+from tests.outbox.conftest import broker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,12 +34,16 @@ LOST = {
 
 
 def _start_with_no_worker(client, operation) -> PlanningJob:
-    with override_settings(CELERY_TASK_ALWAYS_EAGER=False):  # a broker and a worker, which is stopped
+    # A broker and no worker on it. The relay thread sends the task after the request's commit:
+    # it must have done so before the settings change back, or it runs the task in-process (no
+    # broker, eager) while the test runs it too.
+    with override_settings(CELERY_TASK_ALWAYS_EAGER=False), broker("memory://"):
         started = client.post(
             f"/planning/operations/{operation.uuid}/plan/start/",
             {"time_limit_seconds": 2, "seed": 1},
             HTTP_HX_REQUEST="true",
         )
+        assert relay.wait_idle()
     assert started.status_code == 200
     job = PlanningJob.objects.get(operation=operation)
     assert job.status == PlanningJob.Status.QUEUED
