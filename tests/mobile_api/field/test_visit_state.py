@@ -145,9 +145,23 @@ def test_each_assignment_card_shows_where_its_visit_stands(pages, field, second_
     expect(page.locator("#assignments .visit-state").first).to_have_text("Not started")
 
     open_assignment(page, str(field.revealed.uuid))
+    clicked_at = page.evaluate("() => new Date().toISOString()")
     page.locator("#check-in").click()
-    # Sent with the sync it starts: wait for it to end before the network goes.
+    # Sent with the sync it starts: wait for it to end before the network goes. "Checked in" is
+    # said once the check-in is sent, while the sync goes on to read the assignments and their
+    # checklists: cut off then, a checklist's read failed (a console error) in CI.
     expect(page.locator("#checkin-status")).to_contain_text("Checked in")
+    synced = """async (since) => {
+        const store = await import('/static/field/js/store.js');
+        const at = await store.get('kv', 'synced_at');
+        return Boolean(at) && at > since;
+    }"""
+    for _ in range(300):
+        if page.evaluate(synced, clicked_at):
+            break
+        page.wait_for_timeout(100)
+    else:
+        raise AssertionError("the sync the check-in started did not end")
     page.goto(pages.base_url + "/field/#/")
     expect_card_states(page, ["checked_in", "not_started"])
 
