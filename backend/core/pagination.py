@@ -15,13 +15,14 @@ from django.utils.translation import gettext
 from rest_framework.pagination import LimitOffsetPagination
 
 from backend.core.errors import InvalidInput
+from backend.core.strict_input import ascii_digits
 
 MAX_LIMIT = 500
 MAX_OFFSET = 2**31 - 1
 
 
 def _bounded(raw: str, name: str, maximum: int) -> int:
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12 or int(raw) > maximum:
+    if not ascii_digits(raw) or len(raw) > 12 or int(raw) > maximum:
         raise InvalidInput(
             errors={name: [gettext("A whole number from 0 to %(maximum)s.") % {"maximum": maximum}]}
         )

@@ -25,6 +25,13 @@ from rest_framework import serializers
 FORM_MEMBERS = frozenset({"csrfmiddlewaretoken"})
 
 
+def ascii_digits(text: str) -> bool:
+    """Whether ``text`` is a whole number written in ASCII digits, as ``int()`` reads it.
+    ``str.isdigit()`` alone says yes to "²" and to other scripts' digits, which ``int()`` refuses
+    (or reads as another number): a hostile walk found a server error behind each such check."""
+    return text.isascii() and text.isdigit()
+
+
 class UnknownFieldsRefused:
     """Mixin for a ``serializers.Serializer`` that reads a request body."""
 

@@ -29,6 +29,7 @@ from backend.accounts.services import (
 from backend.audit.admin_mixins import AuditedAdminMixin
 from backend.core.admin_access import AgencyScopedAdminMixin, admin_agency_id, agency_records
 from backend.core.i18n import list_separator
+from backend.core.strict_input import ascii_digits
 from backend.registry import services
 from backend.registry.models import (
     Agency,
@@ -83,9 +84,8 @@ class UnitAdmin(AgencyScopedAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     def get_search_results(self, request: HttpRequest, queryset: QuerySet[Unit], search_term: str) -> Any:
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         agency = request.GET.get("agency", "")
-        # An id's digits alone, ASCII and within a column: "²" (a digit to str.isdigit(), not to
-        # int()) and thirty digits were server errors.
-        is_id = agency.isascii() and agency.isdigit() and len(agency) <= 18
+        # An id's digits alone, within a column: thirty digits were a server error.
+        is_id = ascii_digits(agency) and len(agency) <= 18
         if request.path == reverse("admin:autocomplete") and is_id:
             # A unit picker whose form has an agency chosen (data-agency-field, sent by
             # console/admin.js) offers that agency's units only: any other is refused on saving.

@@ -29,6 +29,7 @@ from django.db import connection, models
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
+from backend.core.strict_input import ascii_digits
 from backend.registry.models import (
     Agency,
     Availability,
@@ -712,9 +713,8 @@ class Officers(Handler):
             )
         out["full_name"] = text(problems, values, "full_name", 200, required=True)
         rank = values.get("rank", "") or "1"
-        # ASCII digits alone: str.isdigit() says yes to "²", which int() refuses, and the whole
-        # check failed ("ValueError: invalid literal for int()") instead of refusing the row.
-        number = rank.isascii() and rank.isdigit()
+        # "²" had failed the whole check instead of refusing the row.
+        number = ascii_digits(rank)
         if not number:
             problems.add("rank", "number", value=rank)
         elif not 1 <= int(rank) <= 10:

@@ -35,6 +35,7 @@ from django_htmx.http import push_url, replace_url
 from backend.console.access import console_page
 from backend.core.errors import DomainError
 from backend.core.i18n import sentence_separator
+from backend.core.strict_input import ascii_digits
 from backend.registry.models import Parish
 from backend.reporting import exports, selectors, services
 from backend.reporting.palette import legend_order, series_colour
@@ -358,9 +359,7 @@ def _year_choices(first_year: int | None = None, *, keep: tuple[str, ...] = ()) 
     shared with an older year keeps it selected)."""
     this_year = timezone.localdate().year
     years = set(range(min(first_year or this_year, this_year), this_year + 1))
-    # ASCII digits alone: str.isdigit() says yes to "²²²²", which int() refuses (a server error
-    # on the statistics page, before its period was checked).
-    years |= {int(v[:4]) for v in keep if v[:4].isascii() and v[:4].isdigit() and 1900 < int(v[:4]) < 2200}
+    years |= {int(v[:4]) for v in keep if ascii_digits(v[:4]) and 1900 < int(v[:4]) < 2200}
     return sorted(years, reverse=True)
 
 

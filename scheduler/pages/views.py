@@ -26,6 +26,7 @@ from django_htmx.http import reswap, retarget
 from backend.console.access import console_page
 from backend.core.errors import DomainError, InvalidInput, NotFound
 from backend.core.i18n import label_separator, sentence_separator
+from backend.core.strict_input import ascii_digits
 from backend.inspections.models import Category, Operation
 from backend.planning import selectors as planning_selectors
 from backend.planning import services as planning_services
@@ -738,8 +739,7 @@ def plan_move(request: HttpRequest, kind: str, subject_id: str) -> HttpResponse:
         return _plan_response(request, kind, subject, job, error=error)
     try:
         position = request.POST.get("position")
-        # ASCII digits alone: str.isdigit() says yes to "²", which int() refuses (a server error).
-        given = bool(position) and position.isascii() and position.isdigit()
+        given = bool(position) and ascii_digits(position)
         job = services.plan_move(
             actor=request.user,
             job=job,
